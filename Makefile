@@ -1,0 +1,53 @@
+# redline — the two commands of the README (`make run`, `make test`) do all set-up
+# on a fresh Debian 12 machine: they install GEOS and PROJ with apt-get when missing
+# and fetch Go modules; when everything is there they do nothing extra.
+SHELL := /bin/bash
+GO ?= go
+export CGO_ENABLED := 1
+
+.PHONY: all deps build run test test-short vet fmt bench fuzz clean
+
+all: build
+
+# deps: system libraries (GEOS, PROJ) and Go modules.
+deps: .deps-stamp
+.deps-stamp: go.mod go.sum
+	@if ! pkg-config --exists geos proj 2>/dev/null || [ ! -f /usr/include/geodesic.h ]; then \
+	  echo "installing libgeos-dev libproj-dev with apt-get"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y libgeos-dev libproj-dev pkg-config; \
+	fi
+	$(GO) mod download
+	@touch $@
+
+build: deps
+	$(GO) build -o bin/redline ./cmd/redline
+
+# run: the main job on the embedded demo dataset.
+run: build
+	./bin/redline layers
+	./bin/redline check data/demo/examples/factory_in_redline.geojson
+
+test: deps
+	$(GO) vet ./...
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -race ./geo/... ./zones/...
+	@$(MAKE) --no-print-directory fuzz
+
+# fuzz: a short run of every fuzz target (FUZZTIME each).
+FUZZTIME ?= 5s
+fuzz: deps
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$f"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin .deps-stamp

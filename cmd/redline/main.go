@@ -1,0 +1,56 @@
+// Command redline tells where a project may be built: it checks a footprint against
+// a province's ecological zoning and prints a conflict report.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `redline — checks a project footprint against ecological zoning
+
+usage:
+  redline check [--data DIR] [--project JSON|@FILE] [--industry CODE] [--crs CRS]
+                [--buffer-m N] [--strict] [--format json|html|geojson] FILE|-
+  redline locate [--data DIR] [--format ndjson|csv|geojson] FILE|-
+  redline layers [--data DIR]
+  redline rules [--data DIR]
+  redline industries QUERY
+  redline serve [--data DIR] [--addr :8080] [--db FILE|postgres://…] [--admin-token T]
+
+Without --data the embedded demo dataset is used. Environment: REDLINE_DATA,
+REDLINE_ADDR, REDLINE_DB, REDLINE_ADMIN_TOKEN stand for the flags.
+`
+
+// command runs one subcommand with its arguments; it returns the exit status.
+type command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+
+var commands = map[string]command{
+	"check":      runCheck,
+	"layers":     runLayers,
+	"locate":     runLocate,
+	"rules":      runRules,
+	"industries": runIndustries,
+	"serve":      runServe,
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "redline: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	return cmd(args[1:], stdin, stdout, stderr)
+}

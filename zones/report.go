@@ -1,0 +1,208 @@
+package zones
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// Verdict is what the law says of a project at a place.
+type Verdict string
+
+// Verdicts, most severe first (DESIGN.md).
+const (
+	Prohibited  Verdict = "prohibited"
+	NeedsInfo   Verdict = "needs_info"
+	Conditional Verdict = "conditional"
+	Admissible  Verdict = "admissible"
+)
+
+// Severity orders verdicts: higher is more severe. Unknown verdicts rank lowest.
+func (v Verdict) Severity() int {
+	switch v {
+	case Prohibited:
+		return 4
+	case NeedsInfo:
+		return 3
+	case Conditional:
+		return 2
+	case Admissible:
+		return 1
+	}
+	return 0
+}
+
+// Valid reports whether v is one of the four verdicts.
+func (v Verdict) Valid() bool { return v.Severity() > 0 }
+
+// MoreSevere returns the more severe of a and b (a on a tie).
+func MoreSevere(a, b Verdict) Verdict {
+	if b.Severity() > a.Severity() {
+		return b
+	}
+	return a
+}
+
+// Project holds the facts about a project that rules read. Every field is optional:
+// a rule that needs a missing fact yields needs_info naming it.
+type Project struct {
+	Name string `json:"name,omitempty"`
+	// Industry is a GB/T 4754-2017 code at any level, normalised to the letter form
+	// ("C2511") by NormalizeIndustry.
+	Industry string `json:"industry,omitempty"`
+	// Type is one of ProjectTypes.
+	Type                 string `json:"type,omitempty"`
+	DischargesPollutants *bool  `json:"discharges_pollutants,omitempty"`
+	HasOutfall           *bool  `json:"has_outfall,omitempty"`
+	HighEnergy           *bool  `json:"high_energy,omitempty"`
+	NationalMajor        *bool  `json:"national_major,omitempty"`
+}
+
+// ProjectTypes are the values of Project.Type.
+var ProjectTypes = []string{"industrial", "linear_infrastructure", "mining", "tourism", "residential",
+	"agriculture", "water_supply", "research_monitoring", "other"}
+
+// CheckOptions tune one check.
+type CheckOptions struct {
+	// BufferM is the distance in metres within which non-intersected zones are
+	// reported as nearby. Zero means DefaultBufferM; negative means none.
+	BufferM float64
+	// Strict refuses repairable footprints instead of repairing them.
+	Strict bool
+	// IncludeGeometry puts the overlap geometries into the report's JSON.
+	IncludeGeometry bool
+	// MaxVertices bounds the footprint's size; zero means no bound.
+	MaxVertices int
+}
+
+// DefaultBufferM is the nearby distance when none is given.
+const DefaultBufferM = 1000
+
+// Report is the result of a check (DESIGN.md "the same report").
+type Report struct {
+	ReportID      string         `json:"report_id"`
+	CreatedAt     time.Time      `json:"created_at"`
+	Dataset       DatasetRef     `json:"dataset"`
+	Project       *Project       `json:"project,omitempty"`
+	Verdict       Verdict        `json:"verdict"`
+	Governing     *RuleHit       `json:"governing_rule,omitempty"` // the rule that decides the overall verdict
+	Footprint     FootprintInfo  `json:"footprint"`
+	Intersections []Intersection `json:"intersections"`
+	Nearby        []Nearby       `json:"nearby"`
+	BufferM       float64        `json:"buffer_m"`
+	// Notes are remarks of the rule engine on the project as a whole (e.g. how the
+	// 两高 status was derived).
+	Notes []string `json:"notes,omitempty"`
+
+	// Geometry is the footprint as checked (lon/lat, repaired if it was). Not in JSON.
+	Geometry orb.Geometry `json:"-"`
+}
+
+// DatasetRef names the dataset a report was computed on.
+type DatasetRef struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// FootprintInfo describes the checked footprint.
+type FootprintInfo struct {
+	Type     string   `json:"type"` // Polygon, MultiPolygon, LineString, …, GeometryCollection
+	AreaM2   float64  `json:"area_m2"`
+	LengthM  float64  `json:"length_m"`
+	AreaGKM2 float64  `json:"area_gk_m2,omitempty"`
+	GKZone   int      `json:"gk_zone,omitempty"` // CGCS2000 3° zone of the footprint's centroid
+	Points   int      `json:"points,omitempty"`
+	Vertices int      `json:"vertices"`
+	Bounds   [4]float64 `json:"bbox"` // min lon, min lat, max lon, max lat
+	CRS      string   `json:"crs"`
+	Repaired bool     `json:"repaired"`
+	Warnings []string `json:"warnings"`
+}
+
+// Intersection is one zone the footprint touches, as DESIGN.md counts it.
+type Intersection struct {
+	Layer           string         `json:"layer"`
+	LayerTitle      string         `json:"layer_title,omitempty"`
+	Kind            Kind           `json:"kind"`
+	ZoneID          string         `json:"zone_id"`
+	ZoneName        string         `json:"zone_name"`
+	ZoneClass       string         `json:"zone_class"`
+	OverlapAreaM2   float64        `json:"overlap_area_m2"`
+	OverlapAreaGKM2 float64        `json:"overlap_area_gk_m2,omitempty"`
+	OverlapLengthM  float64        `json:"overlap_length_m"`
+	Crossings       int            `json:"crossings"`
+	PointsInside    int            `json:"points_inside,omitempty"`
+	FootprintShare  float64        `json:"footprint_share"`
+	Verdict         Verdict        `json:"verdict"`
+	Rules           []RuleHit      `json:"rules"`
+	Clauses         *Clauses       `json:"clauses,omitempty"`
+	Attributes      map[string]any `json:"attributes"`
+	// Geometry is the overlap, present in JSON only when asked for.
+	Geometry *geojson.Geometry `json:"geometry"`
+
+	// Overlap is the overlap geometry (lon/lat), kept for renderers. Not in JSON.
+	Overlap orb.Geometry `json:"-"`
+	// Zone is the zone itself. Not in JSON.
+	Zone *Zone `json:"-"`
+}
+
+// Nearby is a zone not intersected but within the buffer.
+type Nearby struct {
+	Layer     string  `json:"layer"`
+	Kind      Kind    `json:"kind"`
+	ZoneID    string  `json:"zone_id"`
+	ZoneName  string  `json:"zone_name"`
+	ZoneClass string  `json:"zone_class"`
+	DistanceM float64 `json:"distance_m"`
+
+	Zone *Zone `json:"-"`
+}
+
+// RuleHit is a rule that fired for an intersection.
+type RuleHit struct {
+	ID      string  `json:"id"`
+	Verdict Verdict `json:"verdict"`
+	Text    string  `json:"text"`
+	Source  string  `json:"source"`
+	// Missing names the project facts whose absence made the verdict needs_info.
+	Missing []string `json:"missing,omitempty"`
+	// Verified is false when the rule's wording could not be checked against the
+	// primary legal text.
+	Verified *bool `json:"verified,omitempty"`
+	// Layer and ZoneID say where the rule fired, on Report.Governing.
+	Layer  string `json:"layer,omitempty"`
+	ZoneID string `json:"zone_id,omitempty"`
+}
+
+// Error codes shared by the CLI, the HTTP API and batch error lines (DESIGN.md).
+const (
+	CodeBadRequest         = "bad_request"
+	CodeInvalidGeometry    = "invalid_geometry"
+	CodeEmptyGeometry      = "empty_geometry"
+	CodeInvalidCoordinates = "invalid_coordinates"
+	CodeUnknownCRS         = "unknown_crs"
+	CodeUnsupportedCRS     = "unsupported_crs"
+	CodeInvalidArchive     = "invalid_archive"
+	CodeUndecodableText    = "undecodable_text"
+	CodeInvalidProject     = "invalid_project"
+	CodeUnsupportedMedia   = "unsupported_media_type"
+	CodePayloadTooLarge    = "payload_too_large"
+	CodeTimeout            = "timeout"
+)
+
+// InputError is a refusal of bad input: a code of DESIGN.md, a message naming what
+// and where, and the position in Details (feature, ring, vertex, line, field).
+type InputError struct {
+	Code    string
+	Message string
+	Details map[string]any
+}
+
+func (e *InputError) Error() string { return e.Message }
+
+// Inputf returns an InputError with the given code and formatted message.
+func Inputf(code string, details map[string]any, format string, args ...any) *InputError {
+	return &InputError{Code: code, Message: fmt.Sprintf(format, args...), Details: details}
+}

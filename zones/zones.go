@@ -1,0 +1,178 @@
+// Package zones is redline's domain: datasets of zoning layers, the spatial index of
+// their zones, the checker that intersects a project footprint with them, the rules
+// that turn intersections into verdicts, and the report.
+//
+// It does no I/O. Geometries are orb values in CGCS2000 lon/lat (EPSG:4490, treated
+// as identical to WGS84 for coordinates); areas are ellipsoidal square metres on
+// GRS80, lengths and distances ellipsoidal metres. A zone's boundary belongs to it.
+package zones
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// Kind is a layer kind: which body of law governs its zones.
+type Kind string
+
+// The layer kinds of DESIGN.md.
+const (
+	KindRedline       Kind = "redline"
+	KindECU           Kind = "ecu"
+	KindQinling       Kind = "qinling"
+	KindNatureReserve Kind = "nature_reserve"
+	KindNationalPark  Kind = "national_park"
+	KindWaterSource   Kind = "water_source"
+	KindCustom        Kind = "custom"
+)
+
+// Kinds lists every kind, in the order reports and listings use.
+var Kinds = []Kind{KindRedline, KindECU, KindQinling, KindNatureReserve, KindNationalPark, KindWaterSource, KindCustom}
+
+var classesByKind = map[Kind][]string{
+	KindRedline:       {"redline"},
+	KindECU:           {"priority", "key", "general"},
+	KindQinling:       {"core", "key", "general"},
+	KindNatureReserve: {"core", "buffer", "experimental", "general_control"},
+	KindNationalPark:  {"core", "general_control"},
+	KindWaterSource:   {"level1", "level2", "quasi"},
+}
+
+// Sentinel errors.
+var (
+	ErrUnknownKind  = errors.New("zones: unknown layer kind")
+	ErrUnknownClass = errors.New("zones: unknown zone class")
+)
+
+// Valid reports whether k is one of the kinds.
+func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
+
+// Classes returns the canonical classes of kind k; nil for custom (any class).
+func (k Kind) Classes() []string { return classesByKind[k] }
+
+// ValidClass reports whether class is canonical for kind k. Custom layers accept any
+// non-empty class.
+func (k Kind) ValidClass(class string) bool {
+	if k == KindCustom {
+		return class != ""
+	}
+	return slices.Contains(classesByKind[k], class)
+}
+
+// Dataset is a loaded, immutable set of layers with the rules in force for it.
+type Dataset struct {
+	Name    string
+	Version string
+	Layers  []*Layer
+	// Rules in force: the built-in set with the dataset's own files merged in.
+	Rules *RuleSet
+	// IndustryLists are named lists of GB/T 4754 code prefixes (letter form) that rules
+	// refer to, e.g. "qinling_key_allowed".
+	IndustryLists map[string][]string
+	// Industries is the dataset's full GB/T 4754 table, when it names one.
+	Industries []Industry
+	// Summary says what loading did: counts, repairs, time.
+	Summary LoadSummary
+}
+
+// Layer returns the layer with the given id, or nil.
+func (d *Dataset) Layer(id string) *Layer {
+	for _, l := range d.Layers {
+		if l.ID == id {
+			return l
+		}
+	}
+	return nil
+}
+
+// LoadSummary is what loading a dataset did.
+type LoadSummary struct {
+	Layers   int           `json:"layers"`
+	Zones    int           `json:"zones"`
+	Vertices int           `json:"vertices"`
+	Repaired int           `json:"repaired"` // source features made valid at load
+	Pieces   int           `json:"pieces"`   // subdivided index pieces
+	Duration time.Duration `json:"-"`
+	// Repairs names each repaired feature (layer, index, id, defect).
+	Repairs []string `json:"repairs,omitempty"`
+}
+
+// GeomType says whether a layer holds areas or lines.
+type GeomType string
+
+// Layer geometry types.
+const (
+	Polygonal GeomType = "polygon"
+	Lineal    GeomType = "line"
+)
+
+// Layer is one zoning layer: zones of one kind.
+type Layer struct {
+	ID     string
+	Kind   Kind
+	Title  string
+	Source string // the file it came from, as the manifest names it
+	Zones  []*Zone
+	// Geom is Polygonal or Lineal; a layer does not mix them.
+	Geom GeomType
+}
+
+// Zone is one feature of a layer.
+type Zone struct {
+	ID    string
+	Name  string
+	Class string
+	// Attributes are the source properties, as read.
+	Attributes map[string]any
+	// Clauses are the access-list clauses of an ECU; nil for other kinds.
+	Clauses *Clauses
+	// Geometry is valid: orb.Polygon or orb.MultiPolygon for polygonal layers,
+	// orb.LineString or orb.MultiLineString for lineal ones.
+	Geometry orb.Geometry
+	// Layer is the layer the zone belongs to.
+	Layer *Layer
+}
+
+// Clauses are the four dimensions of an environmental control unit's access list
+// (生态环境准入清单), carried verbatim.
+type Clauses struct {
+	SpatialLayout      string `json:"spatial_layout"`      // 空间布局约束
+	PollutantEmission  string `json:"pollutant_emission"`  // 污染物排放管控
+	EnvironmentalRisk  string `json:"environmental_risk"`  // 环境风险防控
+	ResourceEfficiency string `json:"resource_efficiency"` // 资源利用效率
+}
+
+// Industry is one row of a GB/T 4754-2017 table.
+type Industry struct {
+	Code    string `json:"code"`    // letter form: "C", "C25", "C251", "C2511"
+	Level   int    `json:"level"`   // 1 门类 .. 4 小类
+	Section string `json:"section"` // the letter
+	Name    string `json:"name"`
+	Parent  string `json:"parent,omitempty"`
+}
+
+// FeatureError is a problem with one source feature of a layer.
+type FeatureError struct {
+	Layer string
+	Index int    // 0-based feature index in the source
+	ID    string // the feature's id, when known
+	Field string // the attribute concerned, when one is
+	Err   error
+}
+
+func (e *FeatureError) Error() string {
+	s := fmt.Sprintf("layer %q feature %d", e.Layer, e.Index)
+	if e.ID != "" {
+		s += fmt.Sprintf(" (id %q)", e.ID)
+	}
+	if e.Field != "" {
+		s += fmt.Sprintf(" field %q", e.Field)
+	}
+	return s + ": " + e.Err.Error()
+}
+
+func (e *FeatureError) Unwrap() error { return e.Err }
