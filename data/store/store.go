@@ -1,0 +1,338 @@
+// Package store archives check reports: the input as received, its SHA-256, the
+// project facts, the dataset name and version, and the report. SQLite (pure Go,
+// modernc.org/sqlite, WAL, synchronous=FULL) by default; PostgreSQL (pgx) when
+// opened with a postgres:// URL. Both hold the same schema.
+//
+// Save returns only after the row is committed durably: SQLite in WAL mode with
+// synchronous=FULL fsyncs the WAL at commit; PostgreSQL commits synchronously
+// unless the server was configured otherwise.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+)
+
+// ErrNotFound is returned by Get for an unknown report id.
+var ErrNotFound = errors.New("store: report not found")
+
+// Record is one archived check.
+type Record struct {
+	ID        string
+	CreatedAt time.Time
+	// InputHash is the lowercase hex SHA-256 of Input.
+	InputHash string
+	// Input is the footprint as received (the file, or the envelope's footprint member).
+	Input []byte
+	// InputName is the uploaded file's name, if any; InputType its media type.
+	InputName string
+	InputType string
+	// Project is the project facts as JSON ("{}" when none).
+	Project json.RawMessage
+	// DatasetName and DatasetVersion name the dataset the report was computed on.
+	DatasetName    string
+	DatasetVersion string
+	Verdict        string
+	// Report is the report as JSON, with the overlap geometries.
+	Report json.RawMessage
+	// Footprint is the checked footprint (lon/lat, repaired if it was) as a GeoJSON
+	// geometry; may be empty.
+	Footprint json.RawMessage
+}
+
+// Store is a report archive. It is safe for concurrent use.
+type Store struct {
+	db      *sql.DB
+	dialect dialect
+	where   string // what was opened, for error messages (no password)
+}
+
+type dialect int
+
+const (
+	sqlite dialect = iota
+	postgres
+)
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens (creating if needed) the archive named by dsn: a PostgreSQL URL, or
+// else a SQLite file path. It brings the schema up to date.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	if dsn == "" {
+		return nil, errors.New("store: empty database name")
+	}
+	s := &Store{}
+	var err error
+	if IsPostgres(dsn) {
+		s.dialect = postgres
+		s.where = redact(dsn)
+		s.db, err = sql.Open("pgx", dsn)
+		if err == nil {
+			s.db.SetMaxOpenConns(16)
+			s.db.SetMaxIdleConns(16)
+			s.db.SetConnMaxIdleTime(5 * time.Minute)
+		}
+	} else {
+		s.dialect = sqlite
+		s.where = dsn
+		// _txlock=immediate: writers take the lock at BEGIN, so concurrent saves
+		// queue on busy_timeout instead of failing with SQLITE_BUSY on upgrade.
+		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
+		s.db, err = sql.Open("sqlite", "file:"+dsn+q)
+		if err == nil {
+			// One writer at a time is what SQLite does anyway; readers share WAL.
+			s.db.SetMaxOpenConns(8)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", s.where, err)
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("store: connect to %s: %w", s.where, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("store: migrate %s: %w", s.where, err)
+	}
+	return s, nil
+}
+
+// Kind returns "sqlite" or "postgres".
+func (s *Store) Kind() string {
+	if s.dialect == postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// migrations bring the schema from version i to i+1. The schema is the same on both
+// databases; only the binary type's name differs (BLOB / BYTEA), written as %BLOB%.
+var migrations = []string{
+	`CREATE TABLE reports (
+		id              TEXT PRIMARY KEY,
+		created_at_us   BIGINT NOT NULL,
+		input_hash      TEXT NOT NULL,
+		input           %BLOB% NOT NULL,
+		input_name      TEXT NOT NULL,
+		input_type      TEXT NOT NULL,
+		project         TEXT NOT NULL,
+		dataset_name    TEXT NOT NULL,
+		dataset_version TEXT NOT NULL,
+		verdict         TEXT NOT NULL,
+		report          TEXT NOT NULL,
+		footprint       TEXT NOT NULL
+	);
+	CREATE INDEX reports_input_hash ON reports (input_hash);
+	CREATE INDEX reports_created ON reports (created_at_us)`,
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	if s.dialect == postgres {
+		// Replicas starting together must not both create the schema.
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7235411)`); err != nil {
+			return fmt.Errorf("advisory lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7235411)`)
+		return s.migrateOn(ctx, conn)
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return s.migrateOn(ctx, conn)
+}
+
+func (s *Store) migrateOn(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS redline_schema (version INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("create redline_schema: %w", err)
+	}
+	var version int
+	err := conn.QueryRowContext(ctx, `SELECT version FROM redline_schema`).Scan(&version)
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO redline_schema (version) VALUES (0)`); err != nil {
+			return fmt.Errorf("init redline_schema: %w", err)
+		}
+	} else if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("schema version %d is newer than this program knows (%d)", version, len(migrations))
+	}
+	blob := "BLOB"
+	if s.dialect == postgres {
+		blob = "BYTEA"
+	}
+	for v := version; v < len(migrations); v++ {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		for stmt := range strings.SplitSeq(strings.ReplaceAll(migrations[v], "%BLOB%", blob), ";") {
+			if strings.TrimSpace(stmt) == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %d: %w", v+1, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, s.rebind(`UPDATE redline_schema SET version = ?`), v+1); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", v+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %d: commit: %w", v+1, err)
+		}
+	}
+	return nil
+}
+
+// rebind turns ? placeholders into $n for PostgreSQL.
+func (s *Store) rebind(q string) string {
+	if s.dialect != postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Save archives rec; it returns once the row is durably committed.
+func (s *Store) Save(ctx context.Context, rec *Record) error {
+	if rec.ID == "" {
+		return errors.New("store: save: record without id")
+	}
+	project := string(rec.Project)
+	if project == "" {
+		project = "{}"
+	}
+	input := rec.Input
+	if input == nil {
+		input = []byte{}
+	}
+	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO reports
+		(id, created_at_us, input_hash, input, input_name, input_type, project,
+		 dataset_name, dataset_version, verdict, report, footprint)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		rec.ID, rec.CreatedAt.UnixMicro(), rec.InputHash, input, rec.InputName, rec.InputType, project,
+		rec.DatasetName, rec.DatasetVersion, rec.Verdict, string(rec.Report), string(rec.Footprint))
+	if err != nil {
+		return fmt.Errorf("store: save report %s in %s: %w", rec.ID, s.where, err)
+	}
+	return nil
+}
+
+// Get returns the archived report with the given id, or ErrNotFound.
+func (s *Store) Get(ctx context.Context, id string) (*Record, error) {
+	rec := &Record{ID: id}
+	var us int64
+	var project, report, footprint string
+	err := s.db.QueryRowContext(ctx, s.rebind(`SELECT created_at_us, input_hash, input, input_name, input_type,
+		project, dataset_name, dataset_version, verdict, report, footprint FROM reports WHERE id = ?`), id).
+		Scan(&us, &rec.InputHash, &rec.Input, &rec.InputName, &rec.InputType, &project,
+			&rec.DatasetName, &rec.DatasetVersion, &rec.Verdict, &report, &footprint)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%w: %q", ErrNotFound, id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get report %s from %s: %w", id, s.where, err)
+	}
+	rec.CreatedAt = time.UnixMicro(us).UTC()
+	rec.Project = json.RawMessage(project)
+	rec.Report = json.RawMessage(report)
+	if footprint != "" {
+		rec.Footprint = json.RawMessage(footprint)
+	}
+	return rec, nil
+}
+
+// Summary is a listing entry: a record without its input, report and footprint.
+type Summary struct {
+	ID             string    `json:"id"`
+	CreatedAt      time.Time `json:"created_at"`
+	InputHash      string    `json:"input_hash"`
+	DatasetName    string    `json:"dataset_name"`
+	DatasetVersion string    `json:"dataset_version"`
+	Verdict        string    `json:"verdict"`
+}
+
+// ByInputHash lists the reports made from the input with the given hash, newest
+// first, at most limit of them.
+func (s *Store) ByInputHash(ctx context.Context, hash string, limit int) ([]Summary, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT id, created_at_us, input_hash, dataset_name, dataset_version, verdict
+		FROM reports WHERE input_hash = ? ORDER BY created_at_us DESC, id LIMIT ?`), hash, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: list reports by hash in %s: %w", s.where, err)
+	}
+	defer rows.Close()
+	var out []Summary
+	for rows.Next() {
+		var m Summary
+		var us int64
+		if err := rows.Scan(&m.ID, &us, &m.InputHash, &m.DatasetName, &m.DatasetVersion, &m.Verdict); err != nil {
+			return nil, fmt.Errorf("store: list reports in %s: %w", s.where, err)
+		}
+		m.CreatedAt = time.UnixMicro(us).UTC()
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Count returns the number of archived reports.
+func (s *Store) Count(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count reports in %s: %w", s.where, err)
+	}
+	return n, nil
+}
+
+// redact removes a password from a URL-like DSN for messages.
+func redact(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return dsn
+	}
+	userinfo := dsn[scheme+3 : at]
+	if i := strings.Index(userinfo, ":"); i >= 0 {
+		userinfo = userinfo[:i] + ":***"
+	}
+	return dsn[:scheme+3] + userinfo + dsn[at:]
+}

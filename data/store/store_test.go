@@ -1,0 +1,269 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// backends returns the stores every test runs on: SQLite in a temp dir, and the
+// PostgreSQL of REDLINE_TEST_PG (in a fresh schema) when set. Without it the
+// PostgreSQL case is skipped, unless CI is set: then it fails.
+func backends(t *testing.T) map[string]func(t *testing.T) *Store {
+	return map[string]func(t *testing.T) *Store{
+		"sqlite": func(t *testing.T) *Store {
+			s, err := Open(t.Context(), filepath.Join(t.TempDir(), "redline.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		},
+		"postgres": openTestPG,
+	}
+}
+
+// openTestPG opens REDLINE_TEST_PG in a schema of its own, dropped afterwards.
+func openTestPG(t *testing.T) *Store {
+	t.Helper()
+	dsn := os.Getenv("REDLINE_TEST_PG")
+	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("REDLINE_TEST_PG is not set, and CI is: the PostgreSQL store tests must run in CI")
+		}
+		t.Skip("REDLINE_TEST_PG not set")
+	}
+	schema := fmt.Sprintf("redline_test_%d", time.Now().UnixNano())
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		t.Fatalf("create schema on %s: %v", redact(dsn), err)
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("pgx", dsn)
+		if err == nil {
+			db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+			db.Close()
+		}
+	})
+	sep := "?"
+	if containsQuery(dsn) {
+		sep = "&"
+	}
+	s, err := Open(t.Context(), dsn+sep+"search_path="+schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if s.Kind() != "postgres" {
+		t.Fatalf("Kind = %q, want postgres", s.Kind())
+	}
+	return s
+}
+
+func containsQuery(s string) bool {
+	for _, r := range s {
+		if r == '?' {
+			return true
+		}
+	}
+	return false
+}
+
+func record(id string, input string, verdict string, at time.Time) *Record {
+	sum := sha256.Sum256([]byte(input))
+	return &Record{
+		ID:             id,
+		CreatedAt:      at,
+		InputHash:      hex.EncodeToString(sum[:]),
+		Input:          []byte(input),
+		InputName:      "site.geojson",
+		InputType:      "application/geo+json",
+		Project:        json.RawMessage(`{"industry":"C2511","name":"化工厂"}`),
+		DatasetName:    "shaanxi-zoning",
+		DatasetVersion: "2024.1",
+		Verdict:        verdict,
+		Report:         json.RawMessage(`{"report_id":"` + id + `","verdict":"` + verdict + `"}`),
+		Footprint:      json.RawMessage(`{"type":"Point","coordinates":[108.9,34.2]}`),
+	}
+}
+
+func TestStore(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := t.Context()
+			s := open(t)
+			at := time.Date(2026, 11, 28, 12, 0, 0, 123456000, time.UTC)
+			in := "{\"type\":\"Point\",\"coordinates\":[108.9,34.2]}\x00\xff binary-safe"
+			rec := record("r1", in, "prohibited", at)
+			if err := s.Save(ctx, rec); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Get(ctx, "r1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.CreatedAt.Equal(at) {
+				t.Errorf("CreatedAt = %v, want %v", got.CreatedAt, at)
+			}
+			if string(got.Input) != in {
+				t.Errorf("Input = %q, want %q", got.Input, in)
+			}
+			for _, c := range []struct{ field, got, want string }{
+				{"InputHash", got.InputHash, rec.InputHash},
+				{"InputName", got.InputName, rec.InputName},
+				{"InputType", got.InputType, rec.InputType},
+				{"Project", string(got.Project), string(rec.Project)},
+				{"DatasetName", got.DatasetName, "shaanxi-zoning"},
+				{"DatasetVersion", got.DatasetVersion, "2024.1"},
+				{"Verdict", got.Verdict, "prohibited"},
+				{"Report", string(got.Report), string(rec.Report)},
+				{"Footprint", string(got.Footprint), string(rec.Footprint)},
+			} {
+				if c.got != c.want {
+					t.Errorf("%s = %q, want %q", c.field, c.got, c.want)
+				}
+			}
+
+			if _, err := s.Get(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+				t.Errorf("Get(unknown) error = %v, want ErrNotFound", err)
+			}
+			if err := s.Save(ctx, rec); err == nil {
+				t.Error("saving the same id twice succeeded")
+			}
+			if err := s.Save(ctx, &Record{}); err == nil {
+				t.Error("saving a record without id succeeded")
+			}
+
+			// Same input again later, other input in between: listing by hash.
+			if err := s.Save(ctx, record("r2", in, "admissible", at.Add(time.Hour))); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Save(ctx, record("r3", "other", "admissible", at.Add(2*time.Hour))); err != nil {
+				t.Fatal(err)
+			}
+			list, err := s.ByInputHash(ctx, rec.InputHash, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != 2 || list[0].ID != "r2" || list[1].ID != "r1" {
+				t.Errorf("ByInputHash = %+v, want r2 then r1", list)
+			}
+			n, err := s.Count(ctx)
+			if err != nil || n != 3 {
+				t.Errorf("Count = %d, %v; want 3", n, err)
+			}
+			// Empty project and footprint are stored as such.
+			r4 := record("r4", "x", "admissible", at)
+			r4.Project, r4.Footprint, r4.Input = nil, nil, nil
+			if err := s.Save(ctx, r4); err != nil {
+				t.Fatal(err)
+			}
+			got4, err := s.Get(ctx, "r4")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got4.Project) != "{}" || got4.Footprint != nil || len(got4.Input) != 0 {
+				t.Errorf("r4 = project %q footprint %q input %q", got4.Project, got4.Footprint, got4.Input)
+			}
+		})
+	}
+}
+
+// TestStoreConcurrentSaves: many concurrent writers, every acknowledged save readable.
+func TestStoreConcurrentSaves(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := t.Context()
+			s := open(t)
+			const n = 200
+			var wg sync.WaitGroup
+			errs := make(chan error, n)
+			for i := range n {
+				wg.Go(func() {
+					errs <- s.Save(ctx, record(fmt.Sprintf("c%03d", i), fmt.Sprint(i), "admissible", time.Now()))
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i := range n {
+				if _, err := s.Get(ctx, fmt.Sprintf("c%03d", i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestStoreReopen: the schema migrates once; a second Open of the same database
+// keeps the data (and the durability settings reach the connection).
+func TestStoreReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "r.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(ctx, record("a", "a", "admissible", time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	var mode string
+	if err := s.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q, %v; want wal", mode, err)
+	}
+	var syncMode int
+	if err := s.db.QueryRow(`PRAGMA synchronous`).Scan(&syncMode); err != nil || syncMode != 2 {
+		t.Errorf("synchronous = %d, %v; want 2 (FULL)", syncMode, err)
+	}
+	s.Close()
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Get(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	var v int
+	if err := s.db.QueryRow(`SELECT version FROM redline_schema`).Scan(&v); err != nil || v != len(migrations) {
+		t.Errorf("schema version = %d, %v; want %d", v, err, len(migrations))
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	if _, err := Open(t.Context(), ""); err == nil {
+		t.Error("Open(\"\") succeeded")
+	}
+	if _, err := Open(t.Context(), filepath.Join(t.TempDir(), "no", "such", "dir", "r.db")); err == nil {
+		t.Error("Open in a missing directory succeeded")
+	}
+}
+
+func TestRedact(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u:secret@127.0.0.1:5432/db": "postgres://u:***@127.0.0.1:5432/db",
+		"postgres://u@127.0.0.1/db":             "postgres://u@127.0.0.1/db",
+		"redline.db":                            "redline.db",
+	} {
+		if got := redact(in); got != want {
+			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
