@@ -1,0 +1,422 @@
+// Package crs knows the coordinate reference systems redline meets in Chinese
+// project and zoning files and converts them to CGCS2000 lon/lat (EPSG:4490): CGCS2000
+// and WGS84 geographic, CGCS2000 Gauss-Krüger 3° and 6° zones (both EPSG series), and
+// the GCJ-02 and BD-09 web-map frames. It is pure Go (no PROJ): the Transverse
+// Mercator is Karney's 6th-order Krüger series, exact to nanometres in a zone.
+//
+// Axis order: every function here takes and returns x = east (longitude or easting)
+// and y = north (latitude or northing), whatever order the EPSG definition states.
+// EPSG:4490 is lat,lon in WKT2/GML and the Gauss-Krüger codes are northing,easting
+// (X,Y in Chinese surveying); readers that meet those orders swap before calling.
+//
+// CGCS2000 and WGS84 are treated as the same frame: they differ by a few centimetres,
+// below what a zoning boundary means. Xi'an 1980 and Beijing 1954 are refused
+// (ErrUnsupported): converting them needs datum parameters files rarely carry.
+package crs
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Kind tells how a CRS's numbers are to be read.
+type Kind int
+
+// Kinds of CRS.
+const (
+	// Geographic: lon/lat degrees on CGCS2000 or WGS84.
+	Geographic Kind = iota
+	// Projected: Gauss-Krüger easting/northing in metres on CGCS2000.
+	Projected
+	// GCJ02: lon/lat degrees shifted by the GCJ-02 obfuscation.
+	GCJ02
+	// BD09: lon/lat degrees in Baidu's BD-09 frame.
+	BD09
+)
+
+// CRS is a coordinate reference system redline can convert to EPSG:4490. The zero
+// value is not a valid CRS; build one with Parse, FromPRJ, FromEPSG, GK3 or GK6.
+type CRS struct {
+	// Code is the canonical name: "EPSG:4490", "EPSG:4524", "GCJ02", "BD09".
+	Code string
+	// Name is a human-readable description for reports and warnings.
+	Name string
+	Kind Kind
+	// EPSG is the EPSG code, 0 for GCJ02/BD09.
+	EPSG int
+	// TM is the projection of a Projected CRS.
+	TM TM
+	// Zone is the Gauss-Krüger zone number of a Projected CRS (3° zone n has its
+	// central meridian at 3n°E, 6° zone n at 6n−3°E).
+	Zone int
+	// ZoneWidth is 3 or 6 for Gauss-Krüger CRSs.
+	ZoneWidth int
+	// Prefixed says the easting carries the zone number in front (zone·10⁶ + 500000).
+	Prefixed bool
+}
+
+// Error kinds of this package; test with errors.Is.
+var (
+	// ErrUnknown: the text names no CRS this package knows.
+	ErrUnknown = errors.New("crs: unknown coordinate reference system")
+	// ErrUnsupported: a CRS recognised but not convertible (Xi'an 1980, Beijing 1954, …).
+	ErrUnsupported = errors.New("crs: unsupported coordinate reference system")
+)
+
+// Error is a refusal to parse or use a CRS, saying what was given and why.
+type Error struct {
+	Input  string // what was given (truncated)
+	Reason string
+	Err    error // ErrUnknown or ErrUnsupported
+}
+
+func (e *Error) Error() string {
+	if e.Input == "" {
+		return e.Reason
+	}
+	return fmt.Sprintf("%s: %s", e.Reason, e.Input)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func unknown(input, reason string) error {
+	return &Error{Input: clip(input), Reason: reason, Err: ErrUnknown}
+}
+
+func unsupported(input, reason string) error {
+	return &Error{Input: clip(input), Reason: reason, Err: ErrUnsupported}
+}
+
+func clip(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 80 {
+		return s[:77] + "…"
+	}
+	return s
+}
+
+// The CRSs that need no parameters are functions, not variables, so that no caller
+// can change them for everyone.
+
+// CGCS2000 is EPSG:4490, the target of every conversion.
+func CGCS2000() CRS {
+	return CRS{Code: "EPSG:4490", Name: "CGCS2000 (EPSG:4490)", Kind: Geographic, EPSG: 4490}
+}
+
+// WGS84 is EPSG:4326, taken as identical to CGCS2000.
+func WGS84() CRS {
+	return CRS{Code: "EPSG:4326", Name: "WGS 84 (EPSG:4326)", Kind: Geographic, EPSG: 4326}
+}
+
+// GCJ02CRS is the GCJ-02 web-map frame.
+func GCJ02CRS() CRS { return CRS{Code: "GCJ02", Name: "GCJ-02 (Chinese web-map frame)", Kind: GCJ02} }
+
+// BD09CRS is Baidu's BD-09 frame.
+func BD09CRS() CRS { return CRS{Code: "BD09", Name: "BD-09 (Baidu web-map frame)", Kind: BD09} }
+
+// GKZone3 returns the CGCS2000 3° Gauss-Krüger zone holding lon: the zone whose
+// central meridian 3n° is nearest (zone 36 for 106.5 ≤ lon < 109.5).
+func GKZone3(lon float64) int { return int(math.Floor(lon/3 + 0.5)) }
+
+// GKZone6 returns the 6° Gauss-Krüger zone holding lon (zone 19 for 108 ≤ lon < 114,
+// central meridian 111°).
+func GKZone6(lon float64) int { return int(math.Floor(lon/6)) + 1 }
+
+// GK3 returns the CGCS2000 3° Gauss-Krüger CRS of a zone (25–45, CM 75°–135°E).
+// With prefixed, the easting carries the zone number (EPSG:4513–4533); without, the
+// false easting is 500 000 m (the "CM" series EPSG:4534–4554).
+func GK3(zone int, prefixed bool) (CRS, error) {
+	if zone < 25 || zone > 45 {
+		return CRS{}, unknown(strconv.Itoa(zone), "CGCS2000 3° Gauss-Krüger zones run from 25 to 45 (75°E–135°E)")
+	}
+	cm := 3 * zone
+	c := CRS{Kind: Projected, Zone: zone, ZoneWidth: 3, Prefixed: prefixed,
+		TM: TM{Lon0: float64(cm), K0: 1, FE: 500000}}
+	if prefixed {
+		c.EPSG = 4513 + zone - 25
+		c.TM.FE += float64(zone) * 1e6
+		c.Name = fmt.Sprintf("CGCS2000 3° Gauss-Krüger zone %d (EPSG:%d)", zone, c.EPSG)
+	} else {
+		c.EPSG = 4534 + zone - 25
+		c.Name = fmt.Sprintf("CGCS2000 3° Gauss-Krüger CM %d°E (EPSG:%d)", cm, c.EPSG)
+	}
+	c.Code = "EPSG:" + strconv.Itoa(c.EPSG)
+	return c, nil
+}
+
+// GK6 returns the CGCS2000 6° Gauss-Krüger CRS of a zone (13–23, CM 75°–135°E):
+// EPSG:4491–4501 with the zone-prefixed easting, EPSG:4502–4512 without.
+func GK6(zone int, prefixed bool) (CRS, error) {
+	if zone < 13 || zone > 23 {
+		return CRS{}, unknown(strconv.Itoa(zone), "CGCS2000 6° Gauss-Krüger zones run from 13 to 23 (72°E–138°E)")
+	}
+	cm := 6*zone - 3
+	c := CRS{Kind: Projected, Zone: zone, ZoneWidth: 6, Prefixed: prefixed,
+		TM: TM{Lon0: float64(cm), K0: 1, FE: 500000}}
+	if prefixed {
+		c.EPSG = 4491 + zone - 13
+		c.TM.FE += float64(zone) * 1e6
+		c.Name = fmt.Sprintf("CGCS2000 6° Gauss-Krüger zone %d (EPSG:%d)", zone, c.EPSG)
+	} else {
+		c.EPSG = 4502 + zone - 13
+		c.Name = fmt.Sprintf("CGCS2000 6° Gauss-Krüger CM %d°E (EPSG:%d)", cm, c.EPSG)
+	}
+	c.Code = "EPSG:" + strconv.Itoa(c.EPSG)
+	return c, nil
+}
+
+// GKCM returns the unprefixed CGCS2000 Gauss-Krüger CRS with central meridian cm
+// (degrees east): a 3° zone when cm is a multiple of 3, else a 6° zone.
+func GKCM(cm float64) (CRS, error) {
+	if cm == math.Trunc(cm) {
+		m := int(cm)
+		if m%3 == 0 {
+			return GK3(m/3, false)
+		}
+		if (m+3)%6 == 0 {
+			return GK6((m+3)/6, false)
+		}
+	}
+	return CRS{}, unknown(strconv.FormatFloat(cm, 'g', -1, 64), "no CGCS2000 Gauss-Krüger zone has this central meridian")
+}
+
+// FromEPSG returns the CRS of an EPSG code.
+func FromEPSG(code int) (CRS, error) {
+	switch {
+	case code == 4490 || code == 4479 || code == 4480 || code == 4481 || code == 9545:
+		// 4479/4480 are CGCS2000's geocentric and 3D forms; their lon/lat is 4490's.
+		return CGCS2000(), nil
+	case code == 4326 || code == 4979:
+		return WGS84(), nil
+	case code >= 4491 && code <= 4501:
+		return GK6(code-4491+13, true)
+	case code >= 4502 && code <= 4512:
+		return GK6(code-4502+13, false)
+	case code >= 4513 && code <= 4533:
+		return GK3(code-4513+25, true)
+	case code >= 4534 && code <= 4554:
+		return GK3(code-4534+25, false)
+	case code == 4610 || (code >= 2327 && code <= 2390):
+		return CRS{}, unsupported("EPSG:"+strconv.Itoa(code), "Xi'an 1980 coordinates cannot be converted without datum transformation parameters; convert them to CGCS2000 (EPSG:4490 or a CGCS2000 Gauss-Krüger zone) first")
+	case code == 4214 || (code >= 2401 && code <= 2442) || (code >= 21413 && code <= 21483):
+		return CRS{}, unsupported("EPSG:"+strconv.Itoa(code), "Beijing 1954 coordinates cannot be converted without datum transformation parameters; convert them to CGCS2000 (EPSG:4490 or a CGCS2000 Gauss-Krüger zone) first")
+	case code == 3857 || code == 900913:
+		return CRS{}, unsupported("EPSG:"+strconv.Itoa(code), "Web Mercator coordinates are not accepted; give lon/lat (EPSG:4490 or EPSG:4326)")
+	}
+	return CRS{}, unknown("EPSG:"+strconv.Itoa(code), "unknown coordinate reference system")
+}
+
+// Parse reads a CRS name as users and files give it: "EPSG:4490", "4490",
+// "urn:ogc:def:crs:EPSG::4490", "http://www.opengis.net/def/crs/EPSG/0/4490",
+// "CRS84" (and its URN), "CGCS2000", "WGS84", "GCJ02"/"GCJ-02", "BD09"/"BD-09", and
+// "CGCS2000 3 degree zone 36" / "CGCS2000 3 degree CM 108" forms. A WKT string is
+// passed on to FromPRJ.
+func Parse(s string) (CRS, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return CRS{}, unknown(s, "empty coordinate reference system")
+	}
+	if strings.ContainsAny(t, "[(") {
+		return FromPRJ(t)
+	}
+	if strings.HasPrefix(t, "+proj=") {
+		return parseProj4(t)
+	}
+	u := strings.ToUpper(t)
+	switch strings.NewReplacer("-", "", "_", "", " ", "").Replace(u) {
+	case "CRS84", "URN:OGC:DEF:CRS:OGC:1.3:CRS84", "URN:OGC:DEF:CRS:OGC::CRS84", "OGC:CRS84",
+		"HTTP://WWW.OPENGIS.NET/DEF/CRS/OGC/1.3/CRS84", "WGS84", "WGS1984":
+		return WGS84(), nil
+	case "CGCS2000", "CGCS", "CHINAGEODETICCOORDINATESYSTEM2000", "2000国家大地坐标系", "国家2000":
+		return CGCS2000(), nil
+	case "GCJ02", "GCJ", "MARS", "火星坐标", "GCJ02坐标":
+		return GCJ02CRS(), nil
+	case "BD09", "BD09LL", "BAIDU", "百度坐标":
+		return BD09CRS(), nil
+	}
+	for _, p := range []string{"URN:OGC:DEF:CRS:EPSG::", "URN:OGC:DEF:CRS:EPSG:", "HTTP://WWW.OPENGIS.NET/DEF/CRS/EPSG/0/",
+		"HTTPS://WWW.OPENGIS.NET/DEF/CRS/EPSG/0/", "EPSG::", "EPSG:", "EPSG"} {
+		if strings.HasPrefix(u, p) {
+			u = strings.TrimPrefix(u, p)
+			// "urn:ogc:def:crs:EPSG:6.6:4490" carries a version before the code.
+			if i := strings.LastIndexByte(u, ':'); i >= 0 {
+				u = u[i+1:]
+			}
+			break
+		}
+	}
+	if code, err := strconv.Atoi(strings.TrimSpace(u)); err == nil {
+		return FromEPSG(code)
+	}
+	if c, ok := parseGKName(t); ok {
+		return c, nil
+	}
+	if c, err := fromNameWords(t); err != nil || c.Code != "" {
+		return c, err
+	}
+	return CRS{}, unknown(s, "unknown coordinate reference system")
+}
+
+// parseGKName reads free-form Gauss-Krüger names: "CGCS2000 3 degree zone 36",
+// "CGCS2000_3_Degree_GK_Zone_36", "CGCS2000 / 3-degree Gauss-Kruger CM 108E",
+// "CGCS2000 6 degree zone 19", and the names Esri and EPSG give the 6° series without
+// saying so: "CGCS2000_GK_CM_111E", "CGCS2000 / Gauss-Kruger zone 19".
+func parseGKName(s string) (CRS, bool) {
+	u := strings.ToUpper(s)
+	if !strings.Contains(u, "2000") {
+		return CRS{}, false
+	}
+	width := 0
+	switch {
+	case strings.Contains(u, "3_DEGREE") || strings.Contains(u, "3-DEGREE") || strings.Contains(u, "3 DEGREE") || strings.Contains(u, "3度"):
+		width = 3
+	case strings.Contains(u, "6_DEGREE") || strings.Contains(u, "6-DEGREE") || strings.Contains(u, "6 DEGREE") || strings.Contains(u, "6度"):
+		width = 6
+	case strings.Contains(u, "_GK_") || strings.Contains(u, "GAUSS-KRUGER") || strings.Contains(u, "GAUSS KRUGER"):
+		width = 6
+	default:
+		return CRS{}, false
+	}
+	num := func(after string) (int, bool) {
+		i := strings.LastIndex(u, after)
+		if i < 0 {
+			return 0, false
+		}
+		rest := strings.TrimLeft(u[i+len(after):], " _-:")
+		j := 0
+		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+			j++
+		}
+		n, err := strconv.Atoi(rest[:j])
+		return n, err == nil
+	}
+	if z, ok := num("ZONE"); ok {
+		var c CRS
+		var err error
+		if width == 3 {
+			c, err = GK3(z, true)
+		} else {
+			c, err = GK6(z, true)
+		}
+		return c, err == nil
+	}
+	if cm, ok := num("CM"); ok {
+		var c CRS
+		var err error
+		if width == 3 && cm%3 == 0 {
+			c, err = GK3(cm/3, false)
+		} else if width == 6 && (cm+3)%6 == 0 {
+			c, err = GK6((cm+3)/6, false)
+		} else {
+			return CRS{}, false
+		}
+		return c, err == nil
+	}
+	return CRS{}, false
+}
+
+// fromNameWords recognises datum names that are refused: it returns an error for
+// Xi'an 1980 and Beijing 1954, the zero CRS and nil when s names neither.
+func fromNameWords(s string) (CRS, error) {
+	u := strings.ToUpper(strings.NewReplacer("-", "", "_", "", " ", "", "'", "").Replace(s))
+	switch {
+	case strings.Contains(u, "XIAN1980") || strings.Contains(u, "XIAN80") || strings.Contains(u, "西安80") || strings.Contains(u, "1980西安") || strings.Contains(u, "西安1980"):
+		return CRS{}, unsupported(s, "Xi'an 1980 coordinates cannot be converted without datum transformation parameters; convert them to CGCS2000 (EPSG:4490 or a CGCS2000 Gauss-Krüger zone) first")
+	case strings.Contains(u, "BEIJING1954") || strings.Contains(u, "BEIJING54") || strings.Contains(u, "北京54") || strings.Contains(u, "1954北京") || strings.Contains(u, "北京1954"):
+		return CRS{}, unsupported(s, "Beijing 1954 coordinates cannot be converted without datum transformation parameters; convert them to CGCS2000 (EPSG:4490 or a CGCS2000 Gauss-Krüger zone) first")
+	}
+	return CRS{}, nil
+}
+
+// ToLonLat converts x = east, y = north in this CRS to CGCS2000 lon/lat degrees.
+func (c CRS) ToLonLat(x, y float64) (lon, lat float64) {
+	switch c.Kind {
+	case Projected:
+		return c.TM.Inverse(x, y)
+	case GCJ02:
+		return GCJ02ToWGS84(x, y)
+	case BD09:
+		return BD09ToWGS84(x, y)
+	}
+	return x, y
+}
+
+// FromLonLat converts CGCS2000 lon/lat degrees to x = east, y = north in this CRS.
+func (c CRS) FromLonLat(lon, lat float64) (x, y float64) {
+	switch c.Kind {
+	case Projected:
+		return c.TM.Forward(lon, lat)
+	case GCJ02:
+		return WGS84ToGCJ02(lon, lat)
+	case BD09:
+		return WGS84ToBD09(lon, lat)
+	}
+	return lon, lat
+}
+
+// IsZero reports whether c is the zero value (no CRS).
+func (c CRS) IsZero() bool { return c.Code == "" }
+
+func (c CRS) String() string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return c.Code
+}
+
+// parseProj4 reads the PROJ strings this package writes for custom Transverse
+// Mercators (and the plain longlat forms), so that a Code always parses back.
+func parseProj4(s string) (CRS, error) {
+	kv := map[string]string{}
+	for _, f := range strings.Fields(s) {
+		k, v, _ := strings.Cut(strings.TrimPrefix(f, "+"), "=")
+		kv[k] = v
+	}
+	if e := kv["ellps"]; e != "GRS80" && kv["datum"] != "WGS84" && e != "WGS84" {
+		return CRS{}, unknown(s, "PROJ string on an ellipsoid other than GRS80/WGS84")
+	}
+	switch kv["proj"] {
+	case "longlat", "latlong":
+		return CGCS2000(), nil
+	case "tmerc":
+	default:
+		return CRS{}, unknown(s, "PROJ projection other than tmerc/longlat")
+	}
+	if u, ok := kv["units"]; ok && u != "m" {
+		return CRS{}, unknown(s, "PROJ units other than metres")
+	}
+	num := func(k string, def float64) (float64, error) {
+		v, ok := kv[k]
+		if !ok {
+			return def, nil
+		}
+		return strconv.ParseFloat(v, 64)
+	}
+	var tm TM
+	var errs [5]error
+	var lat0 float64
+	tm.Lon0, errs[0] = num("lon_0", 0)
+	tm.K0, errs[1] = num("k", 1)
+	if _, ok := kv["k_0"]; ok {
+		tm.K0, errs[1] = num("k_0", 1)
+	}
+	tm.FE, errs[2] = num("x_0", 0)
+	tm.FN, errs[3] = num("y_0", 0)
+	lat0, errs[4] = num("lat_0", 0)
+	if err := errors.Join(errs[:]...); err != nil || lat0 != 0 || math.IsNaN(tm.Lon0+tm.K0+tm.FE+tm.FN) || math.IsInf(tm.Lon0+tm.K0+tm.FE+tm.FN, 0) || tm.K0 <= 0 {
+		return CRS{}, unknown(s, "unreadable tmerc parameters")
+	}
+	return CustomTM(tm), nil
+}
+
+// CustomTM is a Transverse Mercator on CGCS2000 that is not one of the EPSG
+// Gauss-Krüger zones (city surveys use local central meridians). Its Code is a PROJ
+// string, which Parse reads back.
+func CustomTM(tm TM) CRS {
+	code := fmt.Sprintf("+proj=tmerc +lat_0=0 +lon_0=%s +k=%s +x_0=%s +y_0=%s +ellps=GRS80 +units=m",
+		ftoa(tm.Lon0), ftoa(tm.k0()), ftoa(tm.FE), ftoa(tm.FN))
+	return CRS{Code: code, Name: "CGCS2000 Transverse Mercator " + code, Kind: Projected, TM: tm}
+}
