@@ -1,10 +1,20 @@
 package zones
 
 import (
+	"cmp"
 	"context"
-	"errors"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/redline-gis/redline/geo"
 )
 
 // Footprint is a project's footprint ready to check: lon/lat (EPSG:4490) geometry,
@@ -27,20 +37,293 @@ type Hit struct {
 }
 
 // Checker answers checks and locates against one indexed dataset. It is safe for
-// concurrent use.
+// concurrent use: each call takes a GEOS context of its own from a pool, and the
+// index's prepared pieces are spread over several contexts.
 type Checker struct {
-	ds *Dataset
+	idx     *Index
+	ds      *Dataset
+	workers sync.Pool // *geo.Context
+	// Now and NewID are the clock and report-id source (tests replace them).
+	Now   func() time.Time
+	NewID func() string
+}
+
+// NewChecker indexes ds with the default options and returns a checker for it.
+func NewChecker(ds *Dataset) (*Checker, error) {
+	idx, err := NewIndex(ds, IndexOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return NewCheckerFor(idx), nil
+}
+
+// NewCheckerFor returns a checker on an existing index.
+func NewCheckerFor(idx *Index) *Checker {
+	c := &Checker{idx: idx, ds: idx.ds, Now: func() time.Time { return time.Now().UTC() }, NewID: newReportID}
+	c.workers.New = func() any { return geo.NewContext() }
+	return c
+}
+
+func newReportID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // Dataset returns the dataset the checker serves.
 func (c *Checker) Dataset() *Dataset { return c.ds }
 
-// Check intersects the footprint with every zone and evaluates the rules for p.
-func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts CheckOptions) (*Report, error) {
-	return nil, errors.New("zones: not implemented")
+// Index returns the checker's index.
+func (c *Checker) Index() *Index { return c.idx }
+
+// zoneHit is what the overlay found for one zone.
+type zoneHit struct {
+	zone      *Zone
+	areaM2    float64
+	lengthM   float64
+	crossings int
+	points    int
+	overlap   orb.Geometry
+	distanceM float64 // for nearby zones
 }
 
-// Locate returns the zones the geometry lies in, with overlap area or length.
+func (h *zoneHit) intersects() bool {
+	return h.areaM2 > 0 || h.lengthM > 0 || h.crossings > 0 || h.points > 0
+}
+
+// Check intersects the footprint with every zone, finds the zones within the
+// buffer, and evaluates the rules for p.
+func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts CheckOptions) (*Report, error) {
+	gctx := c.workers.Get().(*geo.Context)
+	defer c.workers.Put(gctx)
+
+	pf, err := prepareFootprint(gctx, fp.Geometry, opts)
+	if err != nil {
+		return nil, err
+	}
+	buffer := opts.BufferM
+	if buffer == 0 {
+		buffer = DefaultBufferM
+	}
+	if buffer < 0 {
+		buffer = 0
+	}
+	hits, near, err := c.overlay(ctx, gctx, pf, buffer)
+	if err != nil {
+		return nil, err
+	}
+	crs := fp.CRS
+	if crs == "" {
+		crs = "EPSG:4490"
+	}
+	r := &Report{
+		ReportID:  c.NewID(),
+		CreatedAt: c.Now(),
+		Dataset:   DatasetRef{Name: c.ds.Name, Version: c.ds.Version},
+		Footprint: FootprintInfo{
+			Type:     pf.typ,
+			AreaM2:   round3(pf.areaM2),
+			LengthM:  round3(pf.lengthM),
+			Points:   len(pf.points),
+			Vertices: pf.vertices,
+			Bounds:   [4]float64{pf.bound.Min[0], pf.bound.Min[1], pf.bound.Max[0], pf.bound.Max[1]},
+			GKZone:   int(math.Floor(pf.bound.Center()[0]/3 + 0.5)),
+			CRS:      crs,
+			Repaired: pf.repaired,
+			Warnings: append(append([]string{}, fp.Warnings...), pf.warnings...),
+		},
+		Intersections: []Intersection{},
+		Nearby:        []Nearby{},
+		BufferM:       buffer,
+		Geometry:      pf.geometry(),
+	}
+	if p != (Project{}) {
+		pc := p
+		r.Project = &pc
+	}
+	for _, h := range hits {
+		z := h.zone
+		in := Intersection{
+			Layer: z.Layer.ID, LayerTitle: z.Layer.Title, Kind: z.Layer.Kind,
+			ZoneID: z.ID, ZoneName: z.Name, ZoneClass: z.Class,
+			OverlapAreaM2: round3(h.areaM2), OverlapLengthM: round3(h.lengthM),
+			Crossings: h.crossings, PointsInside: h.points,
+			Rules: []RuleHit{}, Clauses: z.Clauses, Attributes: z.Attributes,
+			Overlap: h.overlap, Zone: z,
+		}
+		if in.Attributes == nil {
+			in.Attributes = map[string]any{}
+		}
+		switch {
+		case pf.areaM2 > 0:
+			in.FootprintShare = roundShare(h.areaM2 / pf.areaM2)
+		case pf.lengthM > 0:
+			in.FootprintShare = roundShare(h.lengthM / pf.lengthM)
+		case len(pf.points) > 0:
+			in.FootprintShare = roundShare(float64(h.points) / float64(len(pf.points)))
+		}
+		if opts.IncludeGeometry && h.overlap != nil {
+			in.Geometry = geojson.NewGeometry(h.overlap)
+		}
+		r.Intersections = append(r.Intersections, in)
+	}
+	for _, h := range near {
+		z := h.zone
+		r.Nearby = append(r.Nearby, Nearby{Layer: z.Layer.ID, Kind: z.Layer.Kind, ZoneID: z.ID, ZoneName: z.Name,
+			ZoneClass: z.Class, DistanceM: round3(h.distanceM), Zone: z})
+	}
+	layerOrder := map[string]int{}
+	for i, l := range c.ds.Layers {
+		layerOrder[l.ID] = i
+	}
+	slices.SortStableFunc(r.Nearby, func(a, b Nearby) int {
+		return cmp.Or(cmp.Compare(a.DistanceM, b.DistanceM), cmp.Compare(layerOrder[a.Layer], layerOrder[b.Layer]), cmp.Compare(a.ZoneID, b.ZoneID))
+	})
+	Evaluate(r, p, c.ds.Rules, c.ds)
+	SortIntersections(r.Intersections)
+	return r, nil
+}
+
+// SortIntersections orders intersections as DESIGN.md says: by severity, then overlap
+// (area, then length) descending, then layer and zone id for a stable order.
+func SortIntersections(ins []Intersection) {
+	slices.SortStableFunc(ins, func(a, b Intersection) int {
+		return cmp.Or(
+			cmp.Compare(b.Verdict.Severity(), a.Verdict.Severity()),
+			cmp.Compare(b.OverlapAreaM2, a.OverlapAreaM2),
+			cmp.Compare(b.OverlapLengthM, a.OverlapLengthM),
+			cmp.Compare(b.Crossings+b.PointsInside, a.Crossings+a.PointsInside),
+			cmp.Compare(a.Layer, b.Layer),
+			cmp.Compare(a.ZoneID, b.ZoneID))
+	})
+}
+
+func (pf *prepared) geometry() orb.Geometry {
+	var parts orb.Collection
+	if pf.area != nil {
+		parts = append(parts, pf.area)
+	}
+	if pf.line != nil {
+		parts = append(parts, pf.line)
+	}
+	switch len(pf.points) {
+	case 0:
+	case 1:
+		parts = append(parts, pf.points[0])
+	default:
+		parts = append(parts, orb.MultiPoint(pf.points))
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return parts
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+func roundShare(x float64) float64 {
+	if x > 1 {
+		x = 1 // rounding of two measurements of the same area
+	}
+	return math.Round(x*1e9) / 1e9
+}
+
+// Locate returns the zones g lies in (as DESIGN.md counts intersections) with the
+// overlap area or length; no rules, no nearby zones. Points take a fast path.
 func (c *Checker) Locate(ctx context.Context, g orb.Geometry) ([]Hit, error) {
-	return nil, errors.New("zones: not implemented")
+	if pt, ok := g.(orb.Point); ok {
+		if err := checkCoord(pt, pos()); err != nil {
+			return nil, err
+		}
+		return c.locatePoint(pt), nil
+	}
+	gctx := c.workers.Get().(*geo.Context)
+	defer c.workers.Put(gctx)
+	pf, err := prepareFootprint(gctx, g, CheckOptions{})
+	if err != nil {
+		return nil, err
+	}
+	hits, _, err := c.overlay(ctx, gctx, pf, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Hit, 0, len(hits))
+	for _, h := range hits {
+		out = append(out, Hit{Layer: h.zone.Layer.ID, ZoneID: h.zone.ID, ZoneClass: h.zone.Class,
+			OverlapAreaM2: round3(h.areaM2), OverlapLengthM: round3(h.lengthM)})
+	}
+	return out, nil
+}
+
+// overlay finds, for the prepared footprint, every zone it intersects and every
+// other zone within buffer metres.
+func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, buffer float64) (hits, near []*zoneHit, err error) {
+	// Candidate pieces: bbox within the buffer, grouped by zone in index order.
+	search := expandMetres(pf.bound, buffer)
+	type group struct {
+		zone   *Zone
+		pieces []*piece
+	}
+	var groups []*group
+	byZone := map[*Zone]*group{}
+	c.idx.search(search, func(p *piece) bool {
+		g := byZone[p.zone]
+		if g == nil {
+			g = &group{zone: p.zone}
+			byZone[p.zone] = g
+			groups = append(groups, g)
+		}
+		g.pieces = append(g.pieces, p)
+		return true
+	})
+	if len(groups) == 0 {
+		return nil, nil, nil
+	}
+	// Keep the result independent of the R-tree's order: layer order, then zone order.
+	zoneOrder := c.zoneOrder()
+	slices.SortFunc(groups, func(a, b *group) int { return cmp.Compare(zoneOrder[a.zone], zoneOrder[b.zone]) })
+
+	fg, err := newFootprintGeoms(gctx, pf)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer fg.destroy()
+	for _, g := range groups {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, Inputf(CodeTimeout, nil, "check stopped: %v", err)
+		}
+		h, err := fg.overlayZone(gctx, g.zone, g.pieces)
+		if err != nil {
+			return nil, nil, fmt.Errorf("zones: overlay with layer %q zone %q: %w", g.zone.Layer.ID, g.zone.ID, err)
+		}
+		if h.intersects() {
+			hits = append(hits, h)
+			continue
+		}
+		if buffer <= 0 {
+			continue
+		}
+		d, err := fg.distance(gctx, g.pieces, buffer)
+		if err != nil {
+			return nil, nil, fmt.Errorf("zones: distance to layer %q zone %q: %w", g.zone.Layer.ID, g.zone.ID, err)
+		}
+		if d <= buffer {
+			h.distanceM = d
+			near = append(near, h)
+		}
+	}
+	return hits, near, nil
+}
+
+func (c *Checker) zoneOrder() map[*Zone]int { return c.idx.order }
+
+// expandMetres grows a lon/lat bound by m metres on every side (conservatively).
+func expandMetres(b orb.Bound, m float64) orb.Bound {
+	if m <= 0 {
+		return b
+	}
+	lat := math.Max(math.Abs(b.Min[1]), math.Abs(b.Max[1]))
+	dLat := m / 110000 * 1.01
+	dLon := m / (111000 * math.Cos(lat*math.Pi/180)) * 1.01
+	return orb.Bound{Min: orb.Point{b.Min[0] - dLon, b.Min[1] - dLat}, Max: orb.Point{b.Max[0] + dLon, b.Max[1] + dLat}}
 }

@@ -1,0 +1,52 @@
+package geo
+
+import (
+	"math"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+// A 1°×1° cell at the equator has a well-known GRS80 area; the PostGIS oracle
+// figure for FP0001 is checked in the conformance test.
+func TestAreaKnownValues(t *testing.T) {
+	// FP0001 of ../shared/data/oracle, a star polygon; PostGIS says 9097013.732 m².
+	star := orb.Polygon{{{107.3835128, 33.6001314}, {107.3798738, 33.6166001}, {107.3656037, 33.6132939}, {107.3616793, 33.6120675}, {107.3537767, 33.604338}, {107.3464579, 33.5962097}, {107.3508323, 33.5925737}, {107.3571958, 33.5831137}, {107.3721788, 33.5838603}, {107.3771538, 33.5878544}, {107.3912139, 33.5944124}, {107.3835128, 33.6001314}}}
+	if got, want := Area(star), 9097013.732; math.Abs(got-want) > 1e-6*want {
+		t.Errorf("Area(FP0001) = %.3f, PostGIS %.3f", got, want)
+	}
+	// Orientation does not matter.
+	rev := orb.Polygon{append(orb.Ring(nil), star[0]...)}
+	rev[0].Reverse()
+	if a, b := Area(star), Area(rev); a != b {
+		t.Errorf("area depends on orientation: %v vs %v", a, b)
+	}
+	// A hole is subtracted whatever its orientation.
+	sq := func(x0, y0, d float64) orb.Ring {
+		return orb.Ring{{x0, y0}, {x0 + d, y0}, {x0 + d, y0 + d}, {x0, y0 + d}, {x0, y0}}
+	}
+	outer, hole := sq(108, 34, 0.1), sq(108.02, 34.02, 0.02)
+	withHole := Area(orb.Polygon{outer, hole})
+	if want := Area(orb.Polygon{outer}) - Area(orb.Polygon{hole}); math.Abs(withHole-want) > 1e-6 {
+		t.Errorf("hole: %v want %v", withHole, want)
+	}
+	// Equatorial 1°x1° cell on GRS80: 12,308,778,361 m² (GeographicLib Planimeter).
+	cell := Area(orb.Polygon{sq(0, 0, 1)})
+	if math.Abs(cell-12308778361.469) > 1 {
+		t.Errorf("equatorial cell = %.3f", cell)
+	}
+}
+
+func TestLengthAndDistance(t *testing.T) {
+	// One degree of longitude on the GRS80 equator is a*pi/180.
+	if got, want := Length(orb.LineString{{0, 0}, {1, 0}}), GRS80A*math.Pi/180; math.Abs(got-want) > 1e-6 {
+		t.Errorf("equator degree = %.6f want %.6f", got, want)
+	}
+	if d := Distance(orb.Point{108, 34}, orb.Point{108, 34}); d != 0 {
+		t.Errorf("distance to itself = %v", d)
+	}
+	a, b := orb.Point{108.1, 34.2}, orb.Point{108.3, 34.25}
+	if Distance(a, b) != Distance(b, a) || Distance(a, b) != Length(orb.LineString{a, b}) {
+		t.Error("distance not symmetric or not equal to the 2-point line length")
+	}
+}

@@ -1,0 +1,522 @@
+package geo
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	geos "github.com/twpayne/go-geos"
+)
+
+// ErrGEOS wraps every failure inside GEOS: an exception it reported or a panic of
+// go-geos, turned into an error at this boundary.
+var ErrGEOS = errors.New("geo: GEOS")
+
+// Context is a GEOS context. go-geos serialises every call on a context behind one
+// mutex, so a Context is for one goroutine at a time: give each worker its own.
+// Geometries made by a context must be destroyed (Destroy) when done; the C heap is
+// invisible to Go's garbage collector.
+type Context struct {
+	c *geos.Context
+}
+
+// NewContext returns a new GEOS context.
+func NewContext() *Context { return &Context{c: geos.NewContext()} }
+
+// Geom is a GEOS geometry owned by a Context.
+type Geom struct {
+	g *geos.Geom
+}
+
+// guard runs f, turning a go-geos panic into an error naming op.
+func guard(op string, f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %s: %v", ErrGEOS, op, r)
+		}
+	}()
+	return f()
+}
+
+// FromOrb makes a GEOS geometry of g (through WKB: one cgo call).
+func (c *Context) FromOrb(g orb.Geometry) (*Geom, error) {
+	b, err := wkb.Marshal(g)
+	if err != nil {
+		return nil, fmt.Errorf("geo: encode %s: %w", g.GeoJSONType(), err)
+	}
+	return c.FromWKB(b)
+}
+
+// FromWKB makes a GEOS geometry from WKB (GEOS's reader, safe on untrusted input).
+func (c *Context) FromWKB(b []byte) (*Geom, error) {
+	var out *geos.Geom
+	err := guard("read WKB", func() error {
+		g, err := c.c.NewGeomFromWKB(b)
+		if err != nil {
+			return fmt.Errorf("%w: read WKB: %v", ErrGEOS, err)
+		}
+		out = g
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Geom{g: out}, nil
+}
+
+// WKB encodes g as WKB (2-D, little endian).
+func WKB(g orb.Geometry) ([]byte, error) { return wkb.Marshal(g) }
+
+// Orb returns g as an orb geometry.
+func (g *Geom) Orb() (orb.Geometry, error) {
+	var b []byte
+	if err := guard("write WKB", func() error { b = g.g.ToWKB(); return nil }); err != nil {
+		return nil, err
+	}
+	o, err := wkb.Unmarshal(b)
+	if err != nil {
+		// orb cannot read some empty geometries GEOS writes (POINT EMPTY as NaN).
+		if g.IsEmpty() {
+			return orb.Collection{}, nil
+		}
+		return nil, fmt.Errorf("geo: decode GEOS WKB: %w", err)
+	}
+	return o, nil
+}
+
+// Destroy frees g's C memory. g must not be used afterwards. Nil-safe.
+func (g *Geom) Destroy() {
+	if g != nil && g.g != nil {
+		g.g.Destroy()
+		g.g = nil
+	}
+}
+
+// IsEmpty reports whether g is empty.
+func (g *Geom) IsEmpty() bool {
+	e := true
+	_ = guard("is empty", func() error { e = g.g.IsEmpty(); return nil })
+	return e
+}
+
+// NumCoords returns the number of coordinates of g.
+func (g *Geom) NumCoords() int { return g.g.NumCoordinates() }
+
+// Bound returns g's bounding box.
+func (g *Geom) Bound() orb.Bound {
+	b := g.g.Bounds()
+	return orb.Bound{Min: orb.Point{b.MinX, b.MinY}, Max: orb.Point{b.MaxX, b.MaxY}}
+}
+
+// IsValid reports whether g is valid (OGC), and if not why and where, as GEOS says
+// it: "Self-intersection[108.54 33.11]".
+func (g *Geom) IsValid() (bool, string) {
+	ok, reason := true, ""
+	_ = guard("validity", func() error {
+		ok = g.g.IsValid()
+		if !ok {
+			reason = g.g.IsValidReason()
+		}
+		return nil
+	})
+	return ok, reason
+}
+
+// Intersection returns a ∩ b, computed in c. b may belong to another context
+// that no other goroutine is using.
+func (c *Context) Intersection(a, b *Geom) (*Geom, error) {
+	var out *geos.Geom
+	err := guard("intersection", func() error {
+		out = a.g.Intersection(b.g)
+		if out == nil {
+			return fmt.Errorf("%w: intersection failed (invalid input?)", ErrGEOS)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Geom{g: out}, nil
+}
+
+// Union dissolves the geometries gs (all of c) into one. gs are left intact.
+func (c *Context) Union(gs []*Geom) (*Geom, error) {
+	if len(gs) == 1 {
+		var out *geos.Geom
+		err := guard("clone", func() error { out = gs[0].g.Clone(); return nil })
+		return &Geom{g: out}, err
+	}
+	var out *geos.Geom
+	err := guard("union", func() error {
+		clones := make([]*geos.Geom, len(gs))
+		for i, g := range gs {
+			clones[i] = g.g.Clone()
+		}
+		coll := c.c.NewCollection(geos.TypeIDGeometryCollection, clones)
+		defer coll.Destroy()
+		out = coll.UnaryUnion()
+		if out == nil {
+			return fmt.Errorf("%w: union failed", ErrGEOS)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Geom{g: out}, nil
+}
+
+// Collect makes one collection of gs, taking ownership of them.
+func (c *Context) Collect(gs []*Geom) (*Geom, error) {
+	var out *geos.Geom
+	err := guard("collect", func() error {
+		raw := make([]*geos.Geom, len(gs))
+		for i, g := range gs {
+			raw[i] = g.g
+		}
+		out = c.c.NewCollection(geos.TypeIDGeometryCollection, raw)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range gs {
+		g.g = nil // owned by the collection now
+	}
+	return &Geom{g: out}, nil
+}
+
+// NearestPoints returns the closest points of a and b (planar, in their coordinates).
+func (c *Context) NearestPoints(a, b *Geom) (orb.Point, orb.Point, error) {
+	var pa, pb orb.Point
+	err := guard("nearest points", func() error {
+		pts := a.g.NearestPoints(b.g)
+		if len(pts) != 2 {
+			return fmt.Errorf("%w: nearest points of empty geometry", ErrGEOS)
+		}
+		pa, pb = orb.Point{pts[0][0], pts[0][1]}, orb.Point{pts[1][0], pts[1][1]}
+		return nil
+	})
+	return pa, pb, err
+}
+
+// Prepared is a prepared GEOS geometry for repeated predicate tests. Its methods
+// lock its context, so one Prepared may be shared by goroutines; spread many of them
+// over several contexts to keep workers from queueing on one mutex.
+type Prepared struct {
+	g  *geos.Geom
+	pg *geos.PrepGeom
+}
+
+// Prepare makes a prepared geometry of g in c.
+func (c *Context) Prepare(g orb.Geometry) (*Prepared, error) {
+	gg, err := c.FromOrb(g)
+	if err != nil {
+		return nil, err
+	}
+	var pg *geos.PrepGeom
+	if err := guard("prepare", func() error { pg = gg.g.Prepare(); return nil }); err != nil {
+		gg.Destroy()
+		return nil, err
+	}
+	return &Prepared{g: gg.g, pg: pg}, nil
+}
+
+// Intersects reports whether p and g share any point (touching counts).
+func (p *Prepared) Intersects(g *Geom) (bool, error) {
+	var ok bool
+	err := guard("intersects", func() error { ok = p.pg.Intersects(g.g); return nil })
+	return ok, err
+}
+
+// Covers reports whether no point of g lies outside p (p's boundary included).
+func (p *Prepared) Covers(g *Geom) (bool, error) {
+	var ok bool
+	err := guard("covers", func() error { ok = p.pg.Covers(g.g); return nil })
+	return ok, err
+}
+
+// Contains reports whether g lies in p and touches its interior.
+func (p *Prepared) Contains(g *Geom) (bool, error) {
+	var ok bool
+	err := guard("contains", func() error { ok = p.pg.Contains(g.g); return nil })
+	return ok, err
+}
+
+// Destroy frees p's C memory.
+func (p *Prepared) Destroy() {
+	if p != nil && p.pg != nil {
+		p.pg.Destroy()
+		p.g.Destroy()
+		p.pg, p.g = nil, nil
+	}
+}
+
+// Dim selects which parts of a geometry to keep.
+type Dim int
+
+// Dimensions of parts.
+const (
+	DimPoint Dim = 0
+	DimLine  Dim = 1
+	DimArea  Dim = 2
+)
+
+// Extract returns the parts of g of dimension d, flattened into a Multi* (or the
+// single part): orb.MultiPolygon/Polygon, orb.MultiLineString/LineString,
+// orb.MultiPoint/Point; nil when there are none.
+func Extract(g orb.Geometry, d Dim) orb.Geometry {
+	var polys orb.MultiPolygon
+	var lines orb.MultiLineString
+	var points orb.MultiPoint
+	var walk func(g orb.Geometry)
+	walk = func(g orb.Geometry) {
+		switch g := g.(type) {
+		case orb.Polygon:
+			if len(g) > 0 {
+				polys = append(polys, g)
+			}
+		case orb.MultiPolygon:
+			for _, p := range g {
+				walk(p)
+			}
+		case orb.LineString:
+			if len(g) > 0 {
+				lines = append(lines, g)
+			}
+		case orb.MultiLineString:
+			for _, l := range g {
+				walk(l)
+			}
+		case orb.Point:
+			points = append(points, g)
+		case orb.MultiPoint:
+			points = append(points, g...)
+		case orb.Collection:
+			for _, c := range g {
+				walk(c)
+			}
+		case orb.Ring:
+			polys = append(polys, orb.Polygon{g})
+		case orb.Bound:
+			polys = append(polys, g.ToPolygon())
+		}
+	}
+	walk(g)
+	switch d {
+	case DimArea:
+		switch len(polys) {
+		case 0:
+			return nil
+		case 1:
+			return polys[0]
+		}
+		return polys
+	case DimLine:
+		switch len(lines) {
+		case 0:
+			return nil
+		case 1:
+			return lines[0]
+		}
+		return lines
+	default:
+		switch len(points) {
+		case 0:
+			return nil
+		case 1:
+			return points[0]
+		}
+		return points
+	}
+}
+
+// Repair returns a valid version of g keeping the parts of dimension d, using GEOS
+// MakeValid (the "linework" method, as PostGIS's ST_MakeValid) followed by the
+// extraction of those parts (ST_CollectionExtract). valid is true when g was valid
+// already (then g is returned unchanged), and reason says what was wrong otherwise.
+func (c *Context) Repair(g orb.Geometry, d Dim) (out orb.Geometry, valid bool, reason string, err error) {
+	gg, err := c.FromOrb(g)
+	if err != nil {
+		return nil, false, "", err
+	}
+	defer gg.Destroy()
+	ok, why := gg.IsValid()
+	if ok {
+		return g, true, "", nil
+	}
+	var fixed *geos.Geom
+	err = guard("make valid", func() error {
+		fixed = gg.g.MakeValid()
+		if fixed == nil {
+			return fmt.Errorf("%w: make valid failed", ErrGEOS)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, why, err
+	}
+	fg := &Geom{g: fixed}
+	defer fg.Destroy()
+	o, err := fg.Orb()
+	if err != nil {
+		return nil, false, why, err
+	}
+	return Extract(o, d), false, why, nil
+}
+
+// Subdivide cuts g into pieces of at most maxVertices vertices each by recursive
+// halving of the bounding box along its longer side with ClipByRect (the approach of
+// PostGIS's ST_Subdivide). Pieces of a polygon share their cut edges exactly. Parts
+// of dimension lower than g's that clipping may produce along the cuts are dropped.
+func (c *Context) Subdivide(g orb.Geometry, maxVertices int) ([]orb.Geometry, error) {
+	if maxVertices < 8 {
+		maxVertices = 8
+	}
+	d := DimArea
+	switch g.(type) {
+	case orb.LineString, orb.MultiLineString:
+		d = DimLine
+	}
+	root, err := c.FromOrb(g)
+	if err != nil {
+		return nil, err
+	}
+	var out []orb.Geometry
+	var rec func(gg *Geom, depth int) error
+	rec = func(gg *Geom, depth int) error {
+		defer gg.Destroy()
+		if gg.IsEmpty() {
+			return nil
+		}
+		if gg.NumCoords() <= maxVertices || depth >= 40 {
+			o, err := gg.Orb()
+			if err != nil {
+				return err
+			}
+			if part := Extract(o, d); part != nil {
+				out = append(out, part)
+			}
+			return nil
+		}
+		b := gg.Bound()
+		var halves [2]orb.Bound
+		if b.Max[0]-b.Min[0] >= b.Max[1]-b.Min[1] {
+			mid := (b.Min[0] + b.Max[0]) / 2
+			halves[0] = orb.Bound{Min: b.Min, Max: orb.Point{mid, b.Max[1]}}
+			halves[1] = orb.Bound{Min: orb.Point{mid, b.Min[1]}, Max: b.Max}
+		} else {
+			mid := (b.Min[1] + b.Max[1]) / 2
+			halves[0] = orb.Bound{Min: b.Min, Max: orb.Point{b.Max[0], mid}}
+			halves[1] = orb.Bound{Min: orb.Point{b.Min[0], mid}, Max: b.Max}
+		}
+		for _, h := range halves {
+			var part *geos.Geom
+			err := guard("clip by rect", func() error {
+				part = gg.g.ClipByRect(h.Min[0], h.Min[1], h.Max[0], h.Max[1])
+				if part == nil {
+					return fmt.Errorf("%w: clip failed", ErrGEOS)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if err := rec(&Geom{g: part}, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := rec(root, 0); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// NumVertices counts the vertices of g.
+func NumVertices(g orb.Geometry) int {
+	switch g := g.(type) {
+	case orb.Point:
+		return 1
+	case orb.MultiPoint:
+		return len(g)
+	case orb.LineString:
+		return len(g)
+	case orb.Ring:
+		return len(g)
+	case orb.MultiLineString:
+		n := 0
+		for _, l := range g {
+			n += len(l)
+		}
+		return n
+	case orb.Polygon:
+		n := 0
+		for _, r := range g {
+			n += len(r)
+		}
+		return n
+	case orb.MultiPolygon:
+		n := 0
+		for _, p := range g {
+			n += NumVertices(p)
+		}
+		return n
+	case orb.Collection:
+		n := 0
+		for _, c := range g {
+			n += NumVertices(c)
+		}
+		return n
+	}
+	return 0
+}
+
+// Finite reports whether every coordinate of g is a finite number.
+func Finite(g orb.Geometry) bool {
+	ok := true
+	eachPoint(g, func(p orb.Point) {
+		if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
+			ok = false
+		}
+	})
+	return ok
+}
+
+func eachPoint(g orb.Geometry, f func(orb.Point)) {
+	switch g := g.(type) {
+	case orb.Point:
+		f(g)
+	case orb.MultiPoint:
+		for _, p := range g {
+			f(p)
+		}
+	case orb.LineString:
+		for _, p := range g {
+			f(p)
+		}
+	case orb.Ring:
+		for _, p := range g {
+			f(p)
+		}
+	case orb.MultiLineString:
+		for _, l := range g {
+			eachPoint(l, f)
+		}
+	case orb.Polygon:
+		for _, r := range g {
+			eachPoint(r, f)
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			eachPoint(p, f)
+		}
+	case orb.Collection:
+		for _, c := range g {
+			eachPoint(c, f)
+		}
+	}
+}

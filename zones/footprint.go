@@ -1,0 +1,339 @@
+package zones
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/geo"
+)
+
+// China's extent, generously: a footprint outside it cannot be a place we zone.
+var chinaBound = orb.Bound{Min: orb.Point{73, 3}, Max: orb.Point{136, 54}}
+
+// prepared is a footprint split by dimension, validated, repaired where allowed,
+// and measured.
+type prepared struct {
+	area   orb.Geometry // orb.Polygon or orb.MultiPolygon, valid; nil if none
+	line   orb.Geometry // orb.LineString or orb.MultiLineString; nil if none
+	points []orb.Point
+
+	areaM2, lengthM float64
+	bound           orb.Bound
+	vertices        int
+	typ             string
+	repaired        bool
+	warnings        []string
+}
+
+// pos builds an InputError details map.
+func pos(kv ...any) map[string]any {
+	m := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
+	}
+	return m
+}
+
+// prepareFootprint checks the footprint's structure and coordinates, normalises
+// repeated vertices, repairs invalid polygons (or refuses them when strict) and
+// measures what is left.
+func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*prepared, error) {
+	if g == nil {
+		return nil, Inputf(CodeEmptyGeometry, nil, "the footprint has no geometry")
+	}
+	fp := &prepared{typ: g.GeoJSONType()}
+	var polys []orb.Polygon
+	var lines []orb.LineString
+	// part numbers count the parts of the footprint in input order (0-based).
+	part := 0
+	var walk func(g orb.Geometry) error
+	walk = func(g orb.Geometry) error {
+		switch g := g.(type) {
+		case orb.Point:
+			if err := checkCoord(g, pos("part", part)); err != nil {
+				return err
+			}
+			fp.points = append(fp.points, g)
+			part++
+		case orb.MultiPoint:
+			for _, p := range g {
+				if err := walk(p); err != nil {
+					return err
+				}
+			}
+		case orb.LineString:
+			ls, err := cleanLine(g, part)
+			if err != nil {
+				return err
+			}
+			if ls != nil {
+				lines = append(lines, ls)
+			}
+			part++
+		case orb.MultiLineString:
+			for _, l := range g {
+				if err := walk(l); err != nil {
+					return err
+				}
+			}
+		case orb.Polygon:
+			p, err := cleanPolygon(g, part)
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				polys = append(polys, p)
+			}
+			part++
+		case orb.MultiPolygon:
+			for _, p := range g {
+				if err := walk(p); err != nil {
+					return err
+				}
+			}
+		case orb.Collection:
+			for _, c := range g {
+				if err := walk(c); err != nil {
+					return err
+				}
+			}
+		case orb.Ring:
+			return walk(orb.Polygon{g})
+		default:
+			return Inputf(CodeInvalidGeometry, pos("part", part), "unsupported geometry type %s", g.GeoJSONType())
+		}
+		return nil
+	}
+	if err := walk(g); err != nil {
+		return nil, err
+	}
+	if len(polys) == 0 && len(lines) == 0 && len(fp.points) == 0 {
+		return nil, Inputf(CodeEmptyGeometry, nil, "the footprint (%s) is empty", fp.typ)
+	}
+	fp.vertices = geo.NumVertices(g)
+	if opts.MaxVertices > 0 && fp.vertices > opts.MaxVertices {
+		return nil, Inputf(CodePayloadTooLarge, pos("vertices", fp.vertices, "limit", opts.MaxVertices),
+			"the footprint has %d vertices, more than the limit of %d", fp.vertices, opts.MaxVertices)
+	}
+
+	// Polygons: each part valid on its own (repaired and disclosed, or refused when
+	// strict), then the parts dissolved so that overlapping sites count once.
+	var valid orb.MultiPolygon
+	for i, p := range polys {
+		out, ok, reason, err := gctx.Repair(p, geo.DimArea)
+		if err != nil {
+			return nil, fmt.Errorf("zones: check footprint polygon %d: %w", i, err)
+		}
+		if !ok {
+			if opts.Strict {
+				return nil, Inputf(CodeInvalidGeometry, pos("part", i, "reason", reason),
+					"footprint polygon %d is invalid: %s (strict mode refuses repairs)", i, describeDefect(reason))
+			}
+			before := geo.Area(p)
+			after := geo.Area(out)
+			fp.repaired = true
+			fp.warnings = append(fp.warnings, fmt.Sprintf(
+				"footprint polygon %d was invalid (%s) and was repaired with MakeValid; area as given %.1f m², after repair %.1f m²",
+				i, describeDefect(reason), before, after))
+			if out == nil {
+				return nil, Inputf(CodeInvalidGeometry, pos("part", i, "reason", reason),
+					"footprint polygon %d is invalid (%s) and nothing of it remains after repair", i, describeDefect(reason))
+			}
+		}
+		switch o := out.(type) {
+		case orb.Polygon:
+			valid = append(valid, o)
+		case orb.MultiPolygon:
+			valid = append(valid, o...)
+		}
+	}
+	switch {
+	case len(valid) == 1:
+		fp.area = valid[0]
+	case len(valid) > 1:
+		sum := geo.Area(valid)
+		d, err := dissolve(gctx, valid)
+		if err != nil {
+			return nil, fmt.Errorf("zones: dissolve footprint parts: %w", err)
+		}
+		fp.area = d
+		if after := geo.Area(d); after < sum*(1-1e-9) {
+			fp.warnings = append(fp.warnings, fmt.Sprintf(
+				"footprint parts overlap: %.1f m² counted once (%.1f m² in all, %.1f m² as given)", sum-after, after, sum))
+		}
+	}
+	if fp.area != nil {
+		fp.areaM2 = geo.Area(fp.area)
+	}
+	switch len(lines) {
+	case 0:
+	case 1:
+		fp.line = lines[0]
+	default:
+		fp.line = orb.MultiLineString(lines)
+	}
+	if fp.line != nil {
+		fp.lengthM = geo.Length(fp.line)
+	}
+	fp.bound = g.Bound()
+	return fp, nil
+}
+
+func dissolve(gctx *geo.Context, mp orb.MultiPolygon) (orb.Geometry, error) {
+	gs := make([]*geo.Geom, 0, len(mp))
+	defer func() {
+		for _, g := range gs {
+			g.Destroy()
+		}
+	}()
+	for _, p := range mp {
+		g, err := gctx.FromOrb(p)
+		if err != nil {
+			return nil, err
+		}
+		gs = append(gs, g)
+	}
+	u, err := gctx.Union(gs)
+	if err != nil {
+		return nil, err
+	}
+	defer u.Destroy()
+	o, err := u.Orb()
+	if err != nil {
+		return nil, err
+	}
+	return geo.Extract(o, geo.DimArea), nil
+}
+
+// describeDefect turns GEOS's reason ("Self-intersection[108.5 33.1]") into words
+// a reviewer can act on, keeping the location.
+func describeDefect(reason string) string {
+	names := []struct{ geos, words string }{
+		{"Ring Self-intersection", "a ring touches itself (ring self-intersection)"},
+		{"Self-intersection", "edges cross each other (self-intersection, e.g. a bow-tie)"},
+		{"Hole lies outside shell", "a hole lies outside its shell"},
+		{"Holes are nested", "holes are nested"},
+		{"Interior is disconnected", "the interior is disconnected"},
+		{"Nested shells", "shells are nested"},
+		{"Duplicate Rings", "duplicate rings"},
+		{"Too few points", "too few points"},
+	}
+	for _, n := range names {
+		if len(reason) >= len(n.geos) && reason[:len(n.geos)] == n.geos {
+			return n.words + " at " + trimBrackets(reason[len(n.geos):])
+		}
+	}
+	return reason
+}
+
+func trimBrackets(s string) string {
+	if len(s) >= 2 && s[0] == '[' && s[len(s)-1] == ']' {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+func checkCoord(p orb.Point, where map[string]any) error {
+	lon, lat := p[0], p[1]
+	if math.IsNaN(lon) || math.IsNaN(lat) || math.IsInf(lon, 0) || math.IsInf(lat, 0) {
+		where["coordinate"] = fmt.Sprint(p)
+		return Inputf(CodeInvalidCoordinates, where, "coordinate %v at %s is not a number", p, describePos(where))
+	}
+	if chinaBound.Contains(p) {
+		return nil
+	}
+	where["coordinate"] = []float64{lon, lat}
+	if chinaBound.Contains(orb.Point{lat, lon}) {
+		return Inputf(CodeInvalidCoordinates, where,
+			"coordinate (%g, %g) at %s is outside China; it looks like latitude and longitude are swapped (expected lon,lat)", lon, lat, describePos(where))
+	}
+	if math.Abs(lon) > 180 || math.Abs(lat) > 90 {
+		return Inputf(CodeInvalidCoordinates, where,
+			"coordinate (%g, %g) at %s is out of range for lon/lat degrees; projected coordinates need a CRS", lon, lat, describePos(where))
+	}
+	return Inputf(CodeInvalidCoordinates, where, "coordinate (%g, %g) at %s is outside China (lon 73–136, lat 3–54)", lon, lat, describePos(where))
+}
+
+func describePos(where map[string]any) string {
+	s := ""
+	for _, k := range []string{"part", "ring", "vertex"} {
+		if v, ok := where[k]; ok {
+			if s != "" {
+				s += " "
+			}
+			s += fmt.Sprintf("%s %v", k, v)
+		}
+	}
+	if s == "" {
+		return "the footprint"
+	}
+	return s
+}
+
+// cleanRing drops consecutive repeated vertices (a normalisation, not a repair) and
+// refuses rings that are unclosed or too short.
+func cleanRing(r orb.Ring, part, ring int) (orb.Ring, error) {
+	for v, p := range r {
+		if err := checkCoord(p, pos("part", part, "ring", ring, "vertex", v)); err != nil {
+			return nil, err
+		}
+	}
+	if len(r) > 0 && r[0] != r[len(r)-1] {
+		return nil, Inputf(CodeInvalidGeometry, pos("part", part, "ring", ring),
+			"ring %d of footprint part %d is not closed: its last vertex %v differs from its first %v", ring, part, r[len(r)-1], r[0])
+	}
+	out := make(orb.Ring, 0, len(r))
+	for _, p := range r {
+		if len(out) == 0 || out[len(out)-1] != p {
+			out = append(out, p)
+		}
+	}
+	if len(out) < 4 {
+		return nil, Inputf(CodeInvalidGeometry, pos("part", part, "ring", ring, "points", len(out)),
+			"ring %d of footprint part %d has too few distinct points (%d; a ring needs at least 3 distinct corners and a closing point)", ring, part, len(out))
+	}
+	return out, nil
+}
+
+func cleanPolygon(p orb.Polygon, part int) (orb.Polygon, error) {
+	if len(p) == 0 {
+		return nil, nil
+	}
+	out := make(orb.Polygon, 0, len(p))
+	for i, r := range p {
+		if len(r) == 0 {
+			continue
+		}
+		c, err := cleanRing(r, part, i)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+func cleanLine(l orb.LineString, part int) (orb.LineString, error) {
+	if len(l) == 0 {
+		return nil, nil
+	}
+	out := make(orb.LineString, 0, len(l))
+	for v, p := range l {
+		if err := checkCoord(p, pos("part", part, "vertex", v)); err != nil {
+			return nil, err
+		}
+		if len(out) == 0 || out[len(out)-1] != p {
+			out = append(out, p)
+		}
+	}
+	if len(out) < 2 {
+		return nil, Inputf(CodeInvalidGeometry, pos("part", part, "points", len(out)),
+			"line %d of the footprint has fewer than 2 distinct points", part)
+	}
+	return out, nil
+}

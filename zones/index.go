@@ -1,0 +1,145 @@
+package zones
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
+
+	"github.com/redline-gis/redline/geo"
+)
+
+// DefaultMaxVertices bounds the size of an index piece (DESIGN.md: ~256).
+const DefaultMaxVertices = 256
+
+// IndexOptions tune how zones are cut and indexed.
+type IndexOptions struct {
+	// MaxVertices per piece; 0 means DefaultMaxVertices, negative means do not
+	// subdivide (for benchmarks that compare the two).
+	MaxVertices int
+	// Contexts is the number of GEOS contexts the prepared pieces are spread over;
+	// 0 means GOMAXPROCS.
+	Contexts int
+}
+
+// piece is a part of one zone, small enough that a footprint near it costs little.
+type piece struct {
+	zone  *Zone
+	geom  orb.Geometry // polygonal or lineal, lon/lat
+	bound orb.Bound
+	wkb   []byte       // geom as WKB, to rebuild it cheaply in a worker's context
+	prep  *geo.Prepared
+	area  bool // polygonal
+}
+
+// Index holds every zone of a dataset cut into prepared pieces in an R-tree.
+// It is immutable after NewIndex and safe for concurrent use.
+type Index struct {
+	ds       *Dataset
+	tree     rtree.RTreeG[*piece]
+	pieces   []*piece
+	contexts []*geo.Context // own the prepared pieces; kept alive with the index
+	vertices int
+	order    map[*Zone]int // position of each zone in the dataset (layer order, then zone order)
+}
+
+// NewIndex subdivides and prepares every zone of ds. Zones must be valid (the
+// loader repairs them).
+func NewIndex(ds *Dataset, opts IndexOptions) (*Index, error) {
+	maxV := opts.MaxVertices
+	if maxV == 0 {
+		maxV = DefaultMaxVertices
+	}
+	n := opts.Contexts
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	idx := &Index{ds: ds, contexts: make([]*geo.Context, n), order: map[*Zone]int{}}
+	for i := range idx.contexts {
+		idx.contexts[i] = geo.NewContext()
+	}
+	type job struct {
+		li, zi int
+		z      *Zone
+	}
+	var zonesList []job
+	for li, l := range ds.Layers {
+		for zi, z := range l.Zones {
+			idx.order[z] = len(zonesList)
+			zonesList = append(zonesList, job{li, zi, z})
+		}
+	}
+	// Each worker subdivides and prepares with its own context, so the pieces end
+	// up spread over the contexts.
+	results := make([][]*piece, len(zonesList))
+	errs := make([]error, len(zonesList))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func(ctx *geo.Context) {
+			defer wg.Done()
+			for i := range next {
+				results[i], errs[i] = makePieces(ctx, zonesList[i].z, maxV)
+			}
+		}(idx.contexts[w])
+	}
+	for i := range zonesList {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			j := zonesList[i]
+			return nil, &FeatureError{Layer: ds.Layers[j.li].ID, Index: j.zi, ID: j.z.ID, Err: err}
+		}
+	}
+	for _, ps := range results {
+		for _, p := range ps {
+			idx.pieces = append(idx.pieces, p)
+			idx.tree.Insert(p.bound.Min, p.bound.Max, p)
+			idx.vertices += geo.NumVertices(p.geom)
+		}
+	}
+	return idx, nil
+}
+
+func makePieces(ctx *geo.Context, z *Zone, maxV int) ([]*piece, error) {
+	var parts []orb.Geometry
+	if maxV < 0 {
+		parts = []orb.Geometry{z.Geometry}
+	} else {
+		var err error
+		if parts, err = ctx.Subdivide(z.Geometry, maxV); err != nil {
+			return nil, fmt.Errorf("subdivide: %w", err)
+		}
+	}
+	area := z.Layer == nil || z.Layer.Geom != Lineal
+	out := make([]*piece, 0, len(parts))
+	for _, g := range parts {
+		b, err := geo.WKB(g)
+		if err != nil {
+			return nil, err
+		}
+		prep, err := ctx.Prepare(g)
+		if err != nil {
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+		out = append(out, &piece{zone: z, geom: g, bound: g.Bound(), wkb: b, prep: prep, area: area})
+	}
+	return out, nil
+}
+
+// Dataset returns the indexed dataset.
+func (idx *Index) Dataset() *Dataset { return idx.ds }
+
+// Pieces returns the number of pieces in the index.
+func (idx *Index) Pieces() int { return len(idx.pieces) }
+
+// search calls f for every piece whose bbox meets b.
+func (idx *Index) search(b orb.Bound, f func(p *piece) bool) {
+	idx.tree.Search(b.Min, b.Max, func(_, _ [2]float64, p *piece) bool { return f(p) })
+}

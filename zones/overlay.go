@@ -1,0 +1,391 @@
+package zones
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"github.com/redline-gis/redline/geo"
+)
+
+// footprintGeoms holds the footprint's GEOS geometries in one worker's context for
+// the duration of one check.
+type footprintGeoms struct {
+	pf        *prepared
+	area      *geo.Geom
+	line      *geo.Geom
+	points    []*geo.Geom
+	areaBound orb.Bound
+	lineBound orb.Bound
+
+	// For distances: the footprint in a local metric frame, made on first use.
+	frame *localFrame
+	proj  *geo.Geom
+}
+
+func newFootprintGeoms(gctx *geo.Context, pf *prepared) (*footprintGeoms, error) {
+	fg := &footprintGeoms{pf: pf}
+	var err error
+	if pf.area != nil {
+		if fg.area, err = gctx.FromOrb(pf.area); err != nil {
+			return nil, err
+		}
+		fg.areaBound = pf.area.Bound()
+	}
+	if pf.line != nil {
+		if fg.line, err = gctx.FromOrb(pf.line); err != nil {
+			fg.destroy()
+			return nil, err
+		}
+		fg.lineBound = pf.line.Bound()
+	}
+	for _, p := range pf.points {
+		g, err := gctx.FromOrb(p)
+		if err != nil {
+			fg.destroy()
+			return nil, err
+		}
+		fg.points = append(fg.points, g)
+	}
+	return fg, nil
+}
+
+func (fg *footprintGeoms) destroy() {
+	fg.area.Destroy()
+	fg.line.Destroy()
+	for _, p := range fg.points {
+		p.Destroy()
+	}
+	fg.proj.Destroy()
+}
+
+// overlayZone measures the footprint's overlap with one zone from the zone's pieces
+// near the footprint. The footprint is intersected once with the dissolved pieces
+// it meets: cutting it at piece borders would put vertices on its long edges and,
+// since edges are geodesics between vertices, move its area.
+func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piece) (*zoneHit, error) {
+	h := &zoneHit{zone: z}
+	lineal := z.Layer != nil && z.Layer.Geom == Lineal
+	var overlaps orb.Collection
+
+	if fg.area != nil {
+		var keep []*piece
+		full := false
+		for _, p := range pieces {
+			if !p.bound.Intersects(fg.areaBound) {
+				continue
+			}
+			if !lineal {
+				// A piece that contains the whole footprint decides without overlay.
+				in, err := p.prep.Contains(fg.area)
+				if err != nil {
+					return nil, err
+				}
+				if in {
+					full = true
+					break
+				}
+			}
+			ok, err := p.prep.Intersects(fg.area)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				keep = append(keep, p)
+			}
+		}
+		switch {
+		case full:
+			h.areaM2 = fg.pf.areaM2
+			overlaps = append(overlaps, fg.pf.area)
+		case len(keep) > 0:
+			inter, err := intersectPieces(gctx, keep, fg.area)
+			if err != nil {
+				return nil, err
+			}
+			if lineal {
+				if l := geo.Extract(inter, geo.DimLine); l != nil {
+					h.lengthM += geo.Length(l)
+					overlaps = append(overlaps, l)
+				}
+			} else if a := geo.Extract(inter, geo.DimArea); a != nil {
+				h.areaM2 = geo.Area(a)
+				overlaps = append(overlaps, a)
+			}
+		}
+	}
+
+	if fg.line != nil {
+		var keep []*piece
+		for _, p := range pieces {
+			if !p.bound.Intersects(fg.lineBound) {
+				continue
+			}
+			ok, err := p.prep.Intersects(fg.line)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				keep = append(keep, p)
+			}
+		}
+		if len(keep) > 0 {
+			inter, err := intersectPieces(gctx, keep, fg.line)
+			if err != nil {
+				return nil, err
+			}
+			if l := geo.Extract(inter, geo.DimLine); l != nil {
+				h.lengthM += geo.Length(l)
+				overlaps = append(overlaps, l)
+			}
+			if lineal {
+				if pts := geo.Extract(inter, geo.DimPoint); pts != nil {
+					h.crossings = countDistinct(pts)
+					overlaps = append(overlaps, pts)
+				}
+			}
+		}
+	}
+
+	for i, pg := range fg.points {
+		pt := fg.pf.points[i]
+		for _, p := range pieces {
+			if !p.bound.Contains(pt) {
+				continue
+			}
+			ok, err := p.prep.Covers(pg)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				h.points++
+				overlaps = append(overlaps, pt)
+				break
+			}
+		}
+	}
+
+	switch len(overlaps) {
+	case 0:
+	case 1:
+		h.overlap = overlaps[0]
+	default:
+		h.overlap = overlaps
+	}
+	return h, nil
+}
+
+func countDistinct(g orb.Geometry) int {
+	switch g := g.(type) {
+	case orb.Point:
+		return 1
+	case orb.MultiPoint:
+		seen := map[orb.Point]bool{}
+		for _, p := range g {
+			seen[p] = true
+		}
+		return len(seen)
+	}
+	return 0
+}
+
+// intersectPieces rebuilds the pieces in the worker's context, dissolves them, and
+// intersects the result with other.
+func intersectPieces(gctx *geo.Context, pieces []*piece, other *geo.Geom) (orb.Geometry, error) {
+	gs := make([]*geo.Geom, 0, len(pieces))
+	defer func() {
+		for _, g := range gs {
+			g.Destroy()
+		}
+	}()
+	for _, p := range pieces {
+		g, err := gctx.FromWKB(p.wkb)
+		if err != nil {
+			return nil, err
+		}
+		gs = append(gs, g)
+	}
+	zone := gs[0]
+	if len(gs) > 1 {
+		u, err := gctx.Union(gs)
+		if err != nil {
+			return nil, err
+		}
+		defer u.Destroy()
+		zone = u
+	}
+	inter, err := gctx.Intersection(zone, other)
+	if err != nil {
+		return nil, err
+	}
+	defer inter.Destroy()
+	return inter.Orb()
+}
+
+// localFrame maps lon/lat near a centre to metres on a plane tangent to GRS80
+// (equirectangular with the ellipsoid's radii of curvature). Over the few
+// kilometres of a nearby search its scale is off by ~1e-3 at most, and it is only
+// used to pick the nearest pair of points, which is then measured geodesically.
+type localFrame struct {
+	lon0, lat0, kx, ky float64
+}
+
+func newLocalFrame(c orb.Point) *localFrame {
+	const e2 = geo.GRS80F * (2 - geo.GRS80F)
+	phi := c[1] * math.Pi / 180
+	w := math.Sqrt(1 - e2*math.Sin(phi)*math.Sin(phi))
+	n := geo.GRS80A / w
+	m := geo.GRS80A * (1 - e2) / (w * w * w)
+	return &localFrame{lon0: c[0], lat0: c[1], kx: n * math.Cos(phi) * math.Pi / 180, ky: m * math.Pi / 180}
+}
+
+func (f *localFrame) fwd(p orb.Point) orb.Point {
+	return orb.Point{(p[0] - f.lon0) * f.kx, (p[1] - f.lat0) * f.ky}
+}
+
+func (f *localFrame) inv(p orb.Point) orb.Point {
+	return orb.Point{p[0]/f.kx + f.lon0, p[1]/f.ky + f.lat0}
+}
+
+func (f *localFrame) project(g orb.Geometry) orb.Geometry {
+	return mapPoints(g, f.fwd)
+}
+
+// mapPoints returns a copy of g with every point mapped by fn.
+func mapPoints(g orb.Geometry, fn func(orb.Point) orb.Point) orb.Geometry {
+	ring := func(r []orb.Point) []orb.Point {
+		out := make([]orb.Point, len(r))
+		for i, p := range r {
+			out[i] = fn(p)
+		}
+		return out
+	}
+	switch g := g.(type) {
+	case orb.Point:
+		return fn(g)
+	case orb.MultiPoint:
+		return orb.MultiPoint(ring(g))
+	case orb.LineString:
+		return orb.LineString(ring(g))
+	case orb.Ring:
+		return orb.Ring(ring(g))
+	case orb.MultiLineString:
+		out := make(orb.MultiLineString, len(g))
+		for i, l := range g {
+			out[i] = ring(l)
+		}
+		return out
+	case orb.Polygon:
+		out := make(orb.Polygon, len(g))
+		for i, r := range g {
+			out[i] = ring(r)
+		}
+		return out
+	case orb.MultiPolygon:
+		out := make(orb.MultiPolygon, len(g))
+		for i, p := range g {
+			out[i] = mapPoints(p, fn).(orb.Polygon)
+		}
+		return out
+	case orb.Collection:
+		out := make(orb.Collection, len(g))
+		for i, c := range g {
+			out[i] = mapPoints(c, fn)
+		}
+		return out
+	}
+	return g
+}
+
+// distance returns the geodesic distance in metres from the footprint to the
+// nearest of the pieces (a zone's pieces near it), or +Inf when all are farther
+// than limit.
+func (fg *footprintGeoms) distance(gctx *geo.Context, pieces []*piece, limit float64) (float64, error) {
+	if fg.frame == nil {
+		fg.frame = newLocalFrame(fg.pf.bound.Center())
+		g, err := gctx.FromOrb(fg.frame.project(fg.pf.geometry()))
+		if err != nil {
+			return 0, err
+		}
+		fg.proj = g
+	}
+	fb := fg.frame.projectBound(fg.pf.bound)
+	best := math.Inf(1)
+	for _, p := range pieces {
+		// Lower bound from the boxes; the frame's scale error is well under 1%.
+		if boxDistance(fb, fg.frame.projectBound(p.bound))*0.99 > math.Min(best, limit) {
+			continue
+		}
+		pg, err := gctx.FromOrb(fg.frame.project(p.geom))
+		if err != nil {
+			return 0, err
+		}
+		a, b, err := gctx.NearestPoints(fg.proj, pg)
+		pg.Destroy()
+		if err != nil {
+			return 0, err
+		}
+		if d := geo.Distance(fg.frame.inv(a), fg.frame.inv(b)); d < best {
+			best = d
+		}
+	}
+	return best, nil
+}
+
+func (f *localFrame) projectBound(b orb.Bound) orb.Bound {
+	return orb.Bound{Min: f.fwd(b.Min), Max: f.fwd(b.Max)}
+}
+
+func boxDistance(a, b orb.Bound) float64 {
+	dx := math.Max(0, math.Max(a.Min[0]-b.Max[0], b.Min[0]-a.Max[0]))
+	dy := math.Max(0, math.Max(a.Min[1]-b.Max[1], b.Min[1]-a.Max[1]))
+	return math.Hypot(dx, dy)
+}
+
+// locatePoint answers a point with planar point-in-polygon tests on the pieces
+// around it (boundary included, as the zone covers its boundary); no GEOS call.
+func (c *Checker) locatePoint(pt orb.Point) []Hit {
+	var hits []Hit
+	var seen []*Zone
+	c.idx.search(orb.Bound{Min: pt, Max: pt}, func(p *piece) bool {
+		if !p.area {
+			return true
+		}
+		for _, z := range seen {
+			if z == p.zone {
+				return true
+			}
+		}
+		var in bool
+		switch g := p.geom.(type) {
+		case orb.Polygon:
+			in = planar.PolygonContains(g, pt)
+		case orb.MultiPolygon:
+			in = planar.MultiPolygonContains(g, pt)
+		}
+		if in {
+			seen = append(seen, p.zone)
+			hits = append(hits, Hit{Layer: p.zone.Layer.ID, ZoneID: p.zone.ID, ZoneClass: p.zone.Class})
+		}
+		return true
+	})
+	order := c.idx.order
+	sortHits(hits, func(h Hit) int {
+		for _, z := range seen {
+			if z.ID == h.ZoneID && z.Layer.ID == h.Layer {
+				return order[z]
+			}
+		}
+		return 0
+	})
+	return hits
+}
+
+func sortHits(hits []Hit, key func(Hit) int) {
+	for i := 1; i < len(hits); i++ {
+		for j := i; j > 0 && key(hits[j]) < key(hits[j-1]); j-- {
+			hits[j], hits[j-1] = hits[j-1], hits[j]
+		}
+	}
+}
