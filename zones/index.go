@@ -29,7 +29,7 @@ type piece struct {
 	zone  *Zone
 	geom  orb.Geometry // polygonal or lineal, lon/lat
 	bound orb.Bound
-	wkb   []byte       // geom as WKB, to rebuild it cheaply in a worker's context
+	wkb   []byte // geom as WKB, to rebuild it cheaply in a worker's context
 	prep  *geo.Prepared
 	area  bool // polygonal
 }

@@ -108,17 +108,17 @@ type DatasetRef struct {
 
 // FootprintInfo describes the checked footprint.
 type FootprintInfo struct {
-	Type     string   `json:"type"` // Polygon, MultiPolygon, LineString, …, GeometryCollection
-	AreaM2   float64  `json:"area_m2"`
-	LengthM  float64  `json:"length_m"`
-	AreaGKM2 float64  `json:"area_gk_m2,omitempty"`
-	GKZone   int      `json:"gk_zone,omitempty"` // CGCS2000 3° zone of the footprint's centroid
-	Points   int      `json:"points,omitempty"`
-	Vertices int      `json:"vertices"`
+	Type     string     `json:"type"` // Polygon, MultiPolygon, LineString, …, GeometryCollection
+	AreaM2   float64    `json:"area_m2"`
+	LengthM  float64    `json:"length_m"`
+	AreaGKM2 float64    `json:"area_gk_m2,omitempty"`
+	GKZone   int        `json:"gk_zone,omitempty"` // CGCS2000 3° zone of the footprint's centroid
+	Points   int        `json:"points,omitempty"`
+	Vertices int        `json:"vertices"`
 	Bounds   [4]float64 `json:"bbox"` // min lon, min lat, max lon, max lat
-	CRS      string   `json:"crs"`
-	Repaired bool     `json:"repaired"`
-	Warnings []string `json:"warnings"`
+	CRS      string     `json:"crs"`
+	Repaired bool       `json:"repaired"`
+	Warnings []string   `json:"warnings"`
 }
 
 // Intersection is one zone the footprint touches, as DESIGN.md counts it.
