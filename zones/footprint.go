@@ -131,12 +131,10 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 				return nil, Inputf(CodeInvalidGeometry, pos("part", i, "reason", reason),
 					"footprint polygon %d is invalid: %s (strict mode refuses repairs)", i, describeDefect(reason))
 			}
-			before := geo.Area(p)
-			after := geo.Area(out)
 			fp.repaired = true
 			fp.warnings = append(fp.warnings, fmt.Sprintf(
-				"footprint polygon %d was invalid (%s) and was repaired with MakeValid; area as given %.1f m², after repair %.1f m²",
-				i, describeDefect(reason), before, after))
+				"footprint polygon %d was invalid (%s) and was repaired with MakeValid; area after repair %.1f m²",
+				i, describeDefect(reason), geo.Area(out)))
 			if out == nil {
 				return nil, Inputf(CodeInvalidGeometry, pos("part", i, "reason", reason),
 					"footprint polygon %d is invalid (%s) and nothing of it remains after repair", i, describeDefect(reason))
@@ -249,9 +247,15 @@ func checkCoord(p orb.Point, where map[string]any) error {
 		return Inputf(CodeInvalidCoordinates, where,
 			"coordinate (%g, %g) at %s is outside China; it looks like latitude and longitude are swapped (expected lon,lat)", lon, lat, describePos(where))
 	}
-	if math.Abs(lon) > 180 || math.Abs(lat) > 90 {
+	if math.Abs(lon) > 1000 || math.Abs(lat) > 1000 {
 		return Inputf(CodeInvalidCoordinates, where,
-			"coordinate (%g, %g) at %s is out of range for lon/lat degrees; projected coordinates need a CRS", lon, lat, describePos(where))
+			"coordinate (%g, %g) at %s looks projected (metres), not lon/lat degrees: give its CRS (e.g. EPSG:4524)", lon, lat, describePos(where))
+	}
+	if math.Abs(lat) > 90 {
+		return Inputf(CodeInvalidCoordinates, where, "latitude %g at %s is out of range (−90 to 90)", lat, describePos(where))
+	}
+	if math.Abs(lon) > 180 {
+		return Inputf(CodeInvalidCoordinates, where, "longitude %g at %s is out of range (−180 to 180)", lon, describePos(where))
 	}
 	return Inputf(CodeInvalidCoordinates, where, "coordinate (%g, %g) at %s is outside China (lon 73–136, lat 3–54)", lon, lat, describePos(where))
 }

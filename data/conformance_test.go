@@ -1,0 +1,79 @@
+package data_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/redline-gis/redline/data"
+	"github.com/redline-gis/redline/data/formats/geojson"
+	"github.com/redline-gis/redline/internal/oracle"
+	"github.com/redline-gis/redline/zones"
+)
+
+// TestConformance checks every oracle footprint against the five Shaanxi layers and
+// compares with what PostGIS computed (../shared/data/oracle/expected.json).
+func TestConformance(t *testing.T) {
+	shared := oracle.SharedDir(t)
+	ds, err := data.LoadDir(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checker, err := zones.NewChecker(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp, err := oracle.Load(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(shared, "oracle", "footprints.geojson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, err := geojson.Read(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]int{}
+	for i, f := range fc.Features {
+		byID[f.ID] = i
+	}
+	var counts oracle.Counts
+	rejected, repaired, mismatches := 0, 0, 0
+	for i := range exp.Footprints {
+		ef := &exp.Footprints[i]
+		fi, ok := byID[ef.ID]
+		if !ok {
+			t.Fatalf("footprint %s of expected.json is not in footprints.geojson", ef.ID)
+		}
+		fp := zones.Footprint{Geometry: fc.Features[fi].Geometry}
+		rep, err := checker.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{BufferM: 5000})
+		if ef.Expect == "reject" {
+			switch {
+			case err != nil:
+				rejected++
+				t.Logf("%s (%s) refused: %v", ef.ID, ef.Defect, err)
+			case rep.Footprint.Repaired && len(rep.Footprint.Warnings) > 0:
+				repaired++
+				t.Logf("%s (%s) repaired: %s", ef.ID, ef.Defect, rep.Footprint.Warnings[0])
+			default:
+				t.Errorf("%s (%s) was accepted silently", ef.ID, ef.Defect)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", ef.ID, err)
+			continue
+		}
+		for _, m := range oracle.Compare(ef, rep, &counts) {
+			mismatches++
+			t.Error(m)
+		}
+	}
+	t.Logf("conformance: %s; %d mismatches; defective footprints: %d refused, %d repaired with a warning", counts, mismatches, rejected, repaired)
+	if counts.Footprints < 200 {
+		t.Errorf("only %d accepted footprints compared", counts.Footprints)
+	}
+}

@@ -1,0 +1,447 @@
+package data
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/redline-gis/redline/data/formats"
+	"github.com/redline-gis/redline/data/formats/geojson"
+	"github.com/redline-gis/redline/data/vector"
+	"github.com/redline-gis/redline/geo"
+	"github.com/redline-gis/redline/zones"
+)
+
+// Manifest is a dataset.yaml (DESIGN.md "Dataset directory"). JSON syntax loads too.
+type Manifest struct {
+	Name          string              `yaml:"name"`
+	Version       string              `yaml:"version"`
+	CRS           string              `yaml:"crs"`
+	Rules         []string            `yaml:"rules"`
+	Industries    string              `yaml:"industries"`
+	IndustryLists map[string][]string `yaml:"industry_lists"`
+	Layers        []LayerSpec         `yaml:"layers"`
+}
+
+// LayerSpec is one layer entry of a manifest.
+type LayerSpec struct {
+	ID           string            `yaml:"id"`
+	Kind         string            `yaml:"kind"`
+	Title        string            `yaml:"title"`
+	File         string            `yaml:"file"`
+	Table        string            `yaml:"table"`
+	CRS          string            `yaml:"crs"`
+	IDField      string            `yaml:"id_field"`
+	NameField    string            `yaml:"name_field"`
+	ClassField   string            `yaml:"class_field"`
+	Class        string            `yaml:"class"`
+	ClassMap     map[string]string `yaml:"class_map"`
+	Encoding     string            `yaml:"encoding"`
+	Polygonize   bool              `yaml:"polygonize"`
+	ClauseFields map[string]string `yaml:"clause_fields"`
+}
+
+// The default access-list fields of ECU layers, with the aliases real files use.
+var clauseDefaults = map[string][]string{
+	"spatial_layout":      {"KJBJYS", "空间布局约束", "空间布局引导"},
+	"pollutant_emission":  {"PWWPFGK", "污染物排放管控"},
+	"environmental_risk":  {"HJFXFK", "环境风险防控"},
+	"resource_efficiency": {"ZYKFXLYQ", "资源利用效率", "资源开发效率要求", "资源利用效率要求"},
+}
+
+var layerIDPattern = regexp.MustCompile(`^[a-z0-9_]+$`)
+
+// ErrManifest marks a dataset.yaml that cannot be used.
+var ErrManifest = errors.New("data: bad dataset manifest")
+
+// ParseManifest reads a dataset.yaml (or its JSON form) and checks its structure.
+func ParseManifest(b []byte) (*Manifest, error) {
+	var m Manifest
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrManifest, err)
+	}
+	if m.Name == "" {
+		return nil, fmt.Errorf("%w: \"name\" is missing", ErrManifest)
+	}
+	if len(m.Layers) == 0 {
+		return nil, fmt.Errorf("%w: no layers", ErrManifest)
+	}
+	seen := map[string]bool{}
+	for i, l := range m.Layers {
+		where := fmt.Sprintf("layer %d (%q)", i, l.ID)
+		switch {
+		case !layerIDPattern.MatchString(l.ID):
+			return nil, fmt.Errorf("%w: %s: id must match [a-z0-9_]+", ErrManifest, where)
+		case seen[l.ID]:
+			return nil, fmt.Errorf("%w: %s: duplicate layer id", ErrManifest, where)
+		case !zones.Kind(l.Kind).Valid():
+			return nil, fmt.Errorf("%w: %s: unknown kind %q (redline, ecu, qinling, nature_reserve, national_park, water_source, custom)", ErrManifest, where, l.Kind)
+		case l.File == "":
+			return nil, fmt.Errorf("%w: %s: \"file\" is missing", ErrManifest, where)
+		case l.Class == "" && l.ClassField == "" && zones.Kind(l.Kind) != zones.KindRedline:
+			return nil, fmt.Errorf("%w: %s: give class_field or a fixed class", ErrManifest, where)
+		case l.Class != "" && !zones.Kind(l.Kind).ValidClass(l.Class):
+			return nil, fmt.Errorf("%w: %s: class %q is not a class of kind %s (%s)", ErrManifest, where, l.Class, l.Kind, strings.Join(zones.Kind(l.Kind).Classes(), ", "))
+		}
+		for raw, c := range l.ClassMap {
+			if !zones.Kind(l.Kind).ValidClass(c) {
+				return nil, fmt.Errorf("%w: %s: class_map maps %q to %q, not a class of kind %s (%s)", ErrManifest, where, raw, c, l.Kind, strings.Join(zones.Kind(l.Kind).Classes(), ", "))
+			}
+		}
+		seen[l.ID] = true
+	}
+	return &m, nil
+}
+
+// source is where a dataset's files come from: a directory on disk, or an fs.FS
+// (the embedded demo).
+type source struct {
+	dir  string // on disk: the manifest's directory
+	fsys fs.FS  // or: a file system, with base its manifest's directory
+	base string
+}
+
+func (s source) read(name string) ([]byte, error) {
+	if s.fsys != nil {
+		return fs.ReadFile(s.fsys, path.Join(s.base, name))
+	}
+	return os.ReadFile(s.path(name))
+}
+
+func (s source) path(name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(s.dir, name)
+}
+
+// LoadDir loads the dataset whose dataset.yaml is in dir (or is dir, when dir names
+// a file).
+func LoadDir(dir string) (*zones.Dataset, error) {
+	manifest := dir
+	if st, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("data: dataset %s: %w", dir, err)
+	} else if st.IsDir() {
+		manifest = filepath.Join(dir, "dataset.yaml")
+		if _, err := os.Stat(manifest); err != nil {
+			if alt := filepath.Join(dir, "dataset.json"); fileExists(alt) {
+				manifest = alt
+			}
+		}
+	}
+	b, err := os.ReadFile(manifest)
+	if err != nil {
+		return nil, fmt.Errorf("data: dataset %s: %w", dir, err)
+	}
+	return load(b, source{dir: filepath.Dir(manifest)})
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// LoadFS loads the dataset whose manifest is at manifestPath in fsys.
+func LoadFS(fsys fs.FS, manifestPath string) (*zones.Dataset, error) {
+	b, err := fs.ReadFile(fsys, manifestPath)
+	if err != nil {
+		return nil, fmt.Errorf("data: dataset %s: %w", manifestPath, err)
+	}
+	return load(b, source{fsys: fsys, base: path.Dir(manifestPath)})
+}
+
+func load(manifest []byte, src source) (*zones.Dataset, error) {
+	start := time.Now()
+	m, err := ParseManifest(manifest)
+	if err != nil {
+		return nil, err
+	}
+	ds := &zones.Dataset{Name: m.Name, Version: m.Version, IndustryLists: m.IndustryLists}
+	if src.fsys == nil {
+		if ds.Rules, err = loadRules(src.dir, m.Rules); err != nil {
+			return nil, fmt.Errorf("data: dataset %q rules: %w", m.Name, err)
+		}
+		if ds.Industries, err = loadIndustries(src.dir, m.Industries); err != nil {
+			return nil, fmt.Errorf("data: dataset %q industries: %w", m.Name, err)
+		}
+	} else if ds.Rules, err = loadRules("", nil); err != nil {
+		return nil, fmt.Errorf("data: dataset %q rules: %w", m.Name, err)
+	}
+	gctx := geo.NewContext()
+	for _, spec := range m.Layers {
+		l, err := loadLayer(gctx, src, m, spec, &ds.Summary)
+		if err != nil {
+			return nil, fmt.Errorf("data: dataset %q: %w", m.Name, err)
+		}
+		ds.Layers = append(ds.Layers, l)
+		ds.Summary.Zones += len(l.Zones)
+	}
+	ds.Summary.Layers = len(ds.Layers)
+	ds.Summary.Duration = time.Since(start)
+	return ds, nil
+}
+
+func loadLayer(gctx *geo.Context, src source, m *Manifest, spec LayerSpec, sum *zones.LoadSummary) (*zones.Layer, error) {
+	crs := spec.CRS
+	if crs == "" {
+		crs = m.CRS
+	}
+	opts := formats.Options{Name: spec.File, Encoding: spec.Encoding, Polygonize: spec.Polygonize}
+	coll, err := readLayerFile(src, spec, opts)
+	if err != nil {
+		return nil, fmt.Errorf("layer %q file %s: %w", spec.ID, spec.File, err)
+	}
+	// The layer's or manifest's CRS applies when the file itself says nothing.
+	if coll.CRS == "" {
+		opts.CRS = crs
+	}
+	if _, _, err := formats.ToLonLat(coll, opts); err != nil {
+		return nil, fmt.Errorf("layer %q file %s: %w", spec.ID, spec.File, err)
+	}
+	kind := zones.Kind(spec.Kind)
+	l := &zones.Layer{ID: spec.ID, Kind: kind, Title: spec.Title, Source: spec.File}
+	byID := map[string]*zones.Zone{}
+	merged := map[*zones.Zone]bool{}
+	for _, f := range coll.Features {
+		z, err := makeZone(gctx, l, spec, f, sum)
+		if err != nil {
+			return nil, err
+		}
+		if z == nil {
+			continue
+		}
+		if prev := byID[z.ID]; prev != nil {
+			// Records sharing an id are parts of one zone (as shapefiles of islands
+			// store them); they must agree on the class.
+			if prev.Class != z.Class {
+				return nil, &zones.FeatureError{Layer: spec.ID, Index: f.Index, ID: z.ID,
+					Err: fmt.Errorf("same id as an earlier feature but class %q, not %q", z.Class, prev.Class)}
+			}
+			prev.Geometry = mergeParts(prev.Geometry, z.Geometry)
+			merged[prev] = true
+			continue
+		}
+		byID[z.ID] = z
+		l.Zones = append(l.Zones, z)
+	}
+	for _, z := range l.Zones {
+		if merged[z] && l.Geom == zones.Polygonal {
+			// Parts valid on their own may overlap once joined.
+			fixed, valid, reason, err := gctx.Repair(z.Geometry, geo.DimArea)
+			if err != nil {
+				return nil, fmt.Errorf("layer %q zone %q: repair merged parts: %w", spec.ID, z.ID, err)
+			}
+			if !valid && fixed != nil {
+				sum.Repaired++
+				sum.Repairs = append(sum.Repairs, fmt.Sprintf("layer %s zone %s (merged records): %s", spec.ID, z.ID, reason))
+				z.Geometry = fixed
+			}
+		}
+		sum.Vertices += geo.NumVertices(z.Geometry)
+	}
+	return l, nil
+}
+
+func readLayerFile(src source, spec LayerSpec, opts formats.Options) (*vector.Collection, error) {
+	ext := strings.ToLower(path.Ext(spec.File))
+	if ext == ".geojson" || ext == ".json" {
+		b, err := src.read(spec.File)
+		if err != nil {
+			return nil, err
+		}
+		return geojson.Read(b)
+	}
+	// TODO(formats): on disk, read through formats.ReadPath so shapefile sidecars are found.
+	b, err := src.read(spec.File)
+	if err != nil {
+		return nil, err
+	}
+	return formats.Read(b, opts)
+}
+
+func makeZone(gctx *geo.Context, l *zones.Layer, spec LayerSpec, f vector.Feature, sum *zones.LoadSummary) (*zones.Zone, error) {
+	ferr := func(id, field string, format string, args ...any) error {
+		return &zones.FeatureError{Layer: spec.ID, Index: f.Index, ID: id, Field: field, Err: fmt.Errorf(format, args...)}
+	}
+	id := f.ID
+	if spec.IDField != "" {
+		if v, ok := lookup(f.Properties, spec.IDField); ok {
+			id = geojson.ValueString(v)
+		} else {
+			return nil, ferr(f.ID, spec.IDField, "id field missing")
+		}
+	}
+	if id == "" {
+		if v, ok := f.Properties["id"]; ok {
+			id = geojson.ValueString(v)
+		}
+	}
+	if id == "" {
+		return nil, ferr("", spec.IDField, "feature has no id (set id_field in the manifest)")
+	}
+	if f.Geometry == nil {
+		return nil, ferr(id, "", "feature has no geometry")
+	}
+	z := &zones.Zone{ID: id, Attributes: f.Properties, Layer: l}
+	if spec.NameField != "" {
+		if v, ok := lookup(f.Properties, spec.NameField); ok {
+			z.Name = geojson.ValueString(v)
+		}
+	}
+	class := spec.Class
+	if spec.ClassField != "" {
+		v, ok := lookup(f.Properties, spec.ClassField)
+		if !ok {
+			return nil, ferr(id, spec.ClassField, "class field missing")
+		}
+		raw := strings.TrimSpace(geojson.ValueString(v))
+		if c, ok := spec.ClassMap[raw]; ok {
+			class = c
+		} else {
+			class = raw
+		}
+		if !l.Kind.ValidClass(class) {
+			return nil, ferr(id, spec.ClassField, "class value %q is not a class of kind %s and class_map does not map it (classes: %s)",
+				raw, l.Kind, strings.Join(l.Kind.Classes(), ", "))
+		}
+	}
+	if class == "" && l.Kind == zones.KindRedline {
+		class = "redline"
+	}
+	z.Class = class
+	if l.Kind == zones.KindECU {
+		z.Clauses = clauses(f.Properties, spec.ClauseFields)
+	}
+
+	// Geometry: polygons or lines, never both in one layer; invalid polygons repaired.
+	dim, ok := dimensionOf(f.Geometry)
+	if !ok {
+		return nil, ferr(id, "", "geometry %s cannot be a zone (points are not zones)", f.Geometry.GeoJSONType())
+	}
+	want := zones.Polygonal
+	if dim == geo.DimLine {
+		want = zones.Lineal
+	}
+	if l.Geom == "" {
+		l.Geom = want
+	} else if l.Geom != want {
+		return nil, ferr(id, "", "%s geometry in a %s layer (a layer holds polygons or lines, not both)", f.Geometry.GeoJSONType(), l.Geom)
+	}
+	g := geo.Extract(f.Geometry, dim)
+	if g == nil {
+		return nil, ferr(id, "", "empty geometry")
+	}
+	if dim == geo.DimArea {
+		if r, ok := unclosedRing(g); ok {
+			return nil, ferr(id, "", "ring %d is not closed", r)
+		}
+		fixed, valid, reason, err := gctx.Repair(g, geo.DimArea)
+		if err != nil {
+			return nil, ferr(id, "", "repair: %v", err)
+		}
+		if !valid {
+			if fixed == nil {
+				return nil, ferr(id, "", "invalid geometry (%s) with nothing left after repair", reason)
+			}
+			sum.Repaired++
+			sum.Repairs = append(sum.Repairs, fmt.Sprintf("layer %s feature %d (id %s): %s", spec.ID, f.Index, id, reason))
+			g = fixed
+		}
+	}
+	z.Geometry = g
+	return z, nil
+}
+
+// lookup finds a property by name, tolerating case and the stray whitespace and
+// newlines real DBF column names carry.
+func lookup(props map[string]any, name string) (any, bool) {
+	if v, ok := props[name]; ok {
+		return v, true
+	}
+	for k, v := range props {
+		if strings.EqualFold(strings.TrimSpace(k), name) {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+func clauses(props map[string]any, fields map[string]string) *zones.Clauses {
+	get := func(dim string) string {
+		names := clauseDefaults[dim]
+		if f, ok := fields[dim]; ok && f != "" {
+			names = append([]string{f}, names...)
+		}
+		for _, n := range names {
+			if v, ok := lookup(props, n); ok {
+				return strings.TrimSpace(geojson.ValueString(v))
+			}
+		}
+		return ""
+	}
+	c := &zones.Clauses{
+		SpatialLayout:      get("spatial_layout"),
+		PollutantEmission:  get("pollutant_emission"),
+		EnvironmentalRisk:  get("environmental_risk"),
+		ResourceEfficiency: get("resource_efficiency"),
+	}
+	return c
+}
+
+// dimensionOf says whether g is polygonal or lineal; points and mixtures are not
+// zones.
+func dimensionOf(g orb.Geometry) (geo.Dim, bool) {
+	hasArea := geo.Extract(g, geo.DimArea) != nil
+	hasLine := geo.Extract(g, geo.DimLine) != nil
+	hasPoint := geo.Extract(g, geo.DimPoint) != nil
+	switch {
+	case hasArea && !hasLine && !hasPoint:
+		return geo.DimArea, true
+	case hasLine && !hasArea && !hasPoint:
+		return geo.DimLine, true
+	}
+	return 0, false
+}
+
+func unclosedRing(g orb.Geometry) (int, bool) {
+	n := 0
+	var polys []orb.Polygon
+	switch g := g.(type) {
+	case orb.Polygon:
+		polys = []orb.Polygon{g}
+	case orb.MultiPolygon:
+		polys = g
+	}
+	for _, p := range polys {
+		for _, r := range p {
+			if len(r) > 0 && r[0] != r[len(r)-1] {
+				return n, true
+			}
+			n++
+		}
+	}
+	return 0, false
+}
+
+// mergeParts joins the geometries of two records of one zone.
+func mergeParts(a, b orb.Geometry) orb.Geometry {
+	if ga := geo.Extract(orb.Collection{a, b}, geo.DimArea); ga != nil {
+		if p, ok := ga.(orb.Polygon); ok {
+			return orb.MultiPolygon{p}
+		}
+		return ga
+	}
+	if gl := geo.Extract(orb.Collection{a, b}, geo.DimLine); gl != nil {
+		return gl
+	}
+	return a
+}
