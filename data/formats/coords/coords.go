@@ -1,0 +1,475 @@
+// Package coords reads a plain coordinate list as a person pastes it from a
+// spreadsheet, a survey report or a chat: one point per line, "x,y", "x y" or tab
+// separated (full-width ，too), an optional header line, optional point labels in a
+// first column, optional Z in the last, and degrees written as decimals or as
+// 108°54′12.5″. A blank line separates parts. A part whose last point repeats its
+// first is a ring; rings inside another ring become its holes; an open part is a line.
+// Everything read is one feature: the footprint.
+//
+// Numbers are kept in the order written: x first unless the header says latitude
+// comes first (纬度/lat before 经度/lon). 奥维 (Ovital) prefixes mark the frame: a
+// point written "g108.9,34.2" is GCJ-02, "b…" BD-09.
+package coords
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+	"github.com/redline-gis/redline/data/vector"
+	"github.com/redline-gis/redline/zones"
+)
+
+// maxPoints bounds what a pasted list may hold; more is a file, not a paste, and
+// the containment test below is quadratic in parts.
+const maxPoints = 1_000_000
+
+type point struct {
+	xy    orb.Point
+	label string
+	line  int
+}
+
+// Read parses a coordinate list.
+func Read(b []byte) (*vector.Collection, error) {
+	text := strings.TrimPrefix(string(b), "\ufeff")
+	text = strings.NewReplacer("，", ",", "；", ";", "\u3000", " ", "：", ":").Replace(text)
+	lines := strings.Split(text, "\n")
+
+	var (
+		parts      [][]point
+		cur        []point
+		latFirst   bool
+		sawHeader  bool
+		prefix     byte // 0, 'g' or 'b'
+		droppedZ   bool
+		n          int
+	)
+	flush := func() {
+		if len(cur) > 0 {
+			parts = append(parts, cur)
+			cur = nil
+		}
+	}
+	labelCol := integerLabels(lines)
+	for i, raw := range lines {
+		ln := i + 1
+		s := strings.TrimSpace(raw)
+		if s == "" {
+			flush()
+			continue
+		}
+		if strings.HasPrefix(s, "#") || strings.HasPrefix(s, "//") {
+			continue
+		}
+		fields, pf := lineFields(s)
+		nums, label, hasZ, ok := parseFields(fields, labelCol)
+		if !ok {
+			// A header: only before the first point, and it may tell the axis order.
+			if n == 0 && !sawHeader && !containsDigitRun(s) || n == 0 && !sawHeader && looksLikeHeader(s) {
+				sawHeader = true
+				latFirst = headerLatFirst(s)
+				continue
+			}
+			return nil, zones.Inputf(zones.CodeBadRequest, map[string]any{"line": ln},
+				"coordinate list: line %d: expected x,y (optionally a label first and z last), found %q", ln, clipText(s))
+		}
+		if n > 0 && pf != prefix {
+			return nil, zones.Inputf(zones.CodeBadRequest, map[string]any{"line": ln},
+				"coordinate list: line %d: the 奥维 g/b frame prefix differs from the lines before", ln)
+		}
+		prefix = pf
+		for _, v := range nums {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, zones.Inputf(zones.CodeInvalidCoordinates, map[string]any{"line": ln},
+					"coordinate list: line %d: coordinate is not a finite number", ln)
+			}
+		}
+		droppedZ = droppedZ || hasZ
+		x, y := nums[0], nums[1]
+		if latFirst {
+			x, y = y, x
+		}
+		cur = append(cur, point{xy: orb.Point{x, y}, label: label, line: ln})
+		n++
+		if n > maxPoints {
+			return nil, zones.Inputf(zones.CodePayloadTooLarge, map[string]any{"line": ln},
+				"coordinate list: more than %d points", maxPoints)
+		}
+	}
+	flush()
+	if n == 0 {
+		return nil, zones.Inputf(zones.CodeEmptyGeometry, nil, "coordinate list: no coordinates found")
+	}
+	c := &vector.Collection{Format: "coords"}
+	switch prefix {
+	case 'g':
+		c.CRS = "GCJ02"
+		c.Warnings = append(c.Warnings, "points carry the 奥维 'g' prefix: taken as GCJ-02 (web-map) coordinates")
+	case 'b':
+		c.CRS = "BD09"
+		c.Warnings = append(c.Warnings, "points carry the 奥维 'b' prefix: taken as BD-09 (Baidu) coordinates")
+	}
+	if latFirst {
+		c.Warnings = append(c.Warnings, "the header puts latitude first: columns swapped to longitude,latitude")
+	}
+	if droppedZ {
+		c.Warnings = append(c.Warnings, "a third number on each line was taken as height and dropped")
+	}
+	g, warns, err := assemble(parts)
+	if err != nil {
+		return nil, err
+	}
+	c.Warnings = append(c.Warnings, warns...)
+	props := map[string]any{}
+	c.Features = []vector.Feature{{Index: 0, Geometry: g, Properties: props}}
+	return c, nil
+}
+
+// lineFields splits a line and strips an 奥维 frame prefix (g/b) off the first number.
+func lineFields(s string) ([]string, byte) {
+	fields := splitFields(s)
+	var pf byte
+	if len(fields) > 0 && len(fields[0]) > 1 && (fields[0][0] == 'g' || fields[0][0] == 'G' || fields[0][0] == 'b' || fields[0][0] == 'B') && isNumberStart(fields[0][1]) {
+		pf = fields[0][0] | 0x20
+		fields[0] = fields[0][1:]
+	}
+	return fields, pf
+}
+
+// integerLabels decides for the whole list whether lines of three numbers are
+// "label x y" rather than "x y z": the first column must be small integers on every
+// such line, and either count up (1, 2, 3 …) or sit beside fractional coordinates.
+// Deciding per line would read "109 34.3 501" as label 109 after "108.9 34.2 500".
+func integerLabels(lines []string) bool {
+	seen, increasing, fractional := 0, true, false
+	prev := math.Inf(-1)
+	for _, raw := range lines {
+		s := strings.TrimSpace(raw)
+		if s == "" || strings.HasPrefix(s, "#") || strings.HasPrefix(s, "//") {
+			continue
+		}
+		fields, _ := lineFields(s)
+		if len(fields) != 3 {
+			continue
+		}
+		var v [3]float64
+		for i, f := range fields {
+			x, err := parseNumber(f)
+			if err != nil {
+				return false
+			}
+			v[i] = x
+		}
+		if !isPointNumber(fields[0], v[0]) {
+			return false
+		}
+		seen++
+		increasing = increasing && v[0] > prev
+		prev = v[0]
+		fractional = fractional || strings.ContainsAny(fields[1]+fields[2], ".°")
+	}
+	return seen > 0 && (increasing || fractional)
+}
+
+// splitFields splits on commas, semicolons, tabs and runs of spaces. Empty fields
+// between two commas are kept out: "1,,2" is two numbers, as a person meant.
+func splitFields(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == ';' || r == '\t' || r == ' ' || r == '|'
+	})
+}
+
+func isNumberStart(c byte) bool { return c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' }
+
+// parseFields reads [label] x y [z]. A label is a non-numeric first field, the
+// first of four, or the first of three when integerLabels said so for the list.
+func parseFields(fields []string, labelCol bool) (nums []float64, label string, hasZ bool, ok bool) {
+	if len(fields) < 2 || len(fields) > 4 {
+		return nil, "", false, false
+	}
+	vals := make([]float64, len(fields))
+	numeric := make([]bool, len(fields))
+	for i, f := range fields {
+		v, err := parseNumber(f)
+		vals[i], numeric[i] = v, err == nil
+	}
+	start := 0
+	switch {
+	case !numeric[0] && len(fields) >= 3:
+		start = 1
+	case len(fields) == 4:
+		start = 1 // label x y z
+	case len(fields) == 3 && labelCol:
+		start = 1
+	}
+	label = ""
+	if start == 1 {
+		label = fields[0]
+	}
+	rest := vals[start:]
+	for _, ok := range numeric[start:] {
+		if !ok {
+			return nil, "", false, false
+		}
+	}
+	if len(rest) < 2 || len(rest) > 3 {
+		return nil, "", false, false
+	}
+	return rest[:2], label, len(rest) == 3, true
+}
+
+// isPointNumber: a short integer like "1", "12", "J3" is a point number, not a
+// coordinate (coordinates of China are never small integers both ways).
+func isPointNumber(f string, v float64) bool {
+	return !strings.ContainsAny(f, ".eE°") && v >= 0 && v < 10000 && v == math.Trunc(v)
+}
+
+// parseNumber reads a decimal or a DMS angle (108°54′12.5″E, 34°12'30"N, 108d54m12s).
+func parseNumber(f string) (float64, error) {
+	if v, err := strconv.ParseFloat(f, 64); err == nil {
+		return v, nil
+	}
+	s := strings.TrimSpace(f)
+	sign := 1.0
+	if s != "" {
+		switch s[len(s)-1] {
+		case 'W', 'w', 'S', 's':
+			sign = -1
+			s = s[:len(s)-1]
+		case 'E', 'e', 'N', 'n':
+			s = s[:len(s)-1]
+		}
+	}
+	s = strings.TrimRightFunc(s, func(r rune) bool { return r == '东' || r == '北' || r == '经' || r == '纬' })
+	if !strings.ContainsAny(s, "°度d") {
+		return 0, fmt.Errorf("not a number: %q", f)
+	}
+	// Split at the degree, minute and second marks.
+	var parts []string
+	cur := strings.Builder{}
+	for _, r := range s {
+		switch r {
+		case '°', '度', 'd', '′', '\'', '分', 'm', '″', '"', '秒':
+			parts = append(parts, cur.String())
+			cur.Reset()
+		default:
+			if !unicode.IsDigit(r) && r != '.' && r != '-' && r != '+' {
+				return 0, fmt.Errorf("not a number: %q", f)
+			}
+			cur.WriteRune(r)
+		}
+	}
+	if cur.Len() > 0 {
+		parts = append(parts, cur.String())
+	}
+	if len(parts) == 0 || len(parts) > 3 {
+		return 0, fmt.Errorf("not a number: %q", f)
+	}
+	if strings.HasPrefix(parts[0], "-") {
+		sign = -sign
+	}
+	v := 0.0
+	for i, p := range parts {
+		p = strings.TrimLeft(p, "+-")
+		if p == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(p, 64)
+		if err != nil || (i > 0 && x >= 60) {
+			return 0, fmt.Errorf("not a number: %q", f)
+		}
+		v += x / math.Pow(60, float64(i))
+	}
+	return sign * v, nil
+}
+
+func containsDigitRun(s string) bool {
+	run := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			run++
+			if run >= 2 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
+}
+
+// looksLikeHeader: words a header names its columns with.
+func looksLikeHeader(s string) bool {
+	u := strings.ToLower(s)
+	for _, w := range []string{"lon", "lat", "经度", "纬度", "x", "y", "点号", "序号", "name", "id", "east", "north"} {
+		if strings.Contains(u, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func headerLatFirst(s string) bool {
+	u := strings.ToLower(s)
+	lat := firstIndex(u, "纬度", "lat", "北纬", "northing")
+	lon := firstIndex(u, "经度", "lon", "lng", "东经", "easting")
+	return lat >= 0 && lon >= 0 && lat < lon
+}
+
+func firstIndex(s string, words ...string) int {
+	best := -1
+	for _, w := range words {
+		if i := strings.Index(s, w); i >= 0 && (best < 0 || i < best) {
+			best = i
+		}
+	}
+	return best
+}
+
+func clipText(s string) string {
+	r := []rune(s)
+	if len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
+}
+
+// assemble turns the parts into one geometry: closed parts are rings (holes by
+// containment), open parts lines, a single lone point a point.
+func assemble(parts [][]point) (orb.Geometry, []string, error) {
+	var rings []orb.Ring
+	var ringLines []int
+	var lines []orb.LineString
+	var pts []orb.Point
+	var warns []string
+	for _, p := range parts {
+		xy := make([]orb.Point, len(p))
+		for i, q := range p {
+			xy[i] = q.xy
+		}
+		switch {
+		case len(xy) == 1:
+			pts = append(pts, xy[0])
+		case len(xy) >= 4 && xy[0] == xy[len(xy)-1]:
+			rings = append(rings, orb.Ring(xy))
+			ringLines = append(ringLines, p[0].line)
+		case len(xy) >= 2 && xy[0] == xy[len(xy)-1]:
+			return nil, nil, zones.Inputf(zones.CodeInvalidGeometry, map[string]any{"line": p[0].line},
+				"coordinate list: the ring starting at line %d has only %d distinct points", p[0].line, len(xy)-1)
+		default:
+			if len(xy) >= 3 {
+				warns = append(warns, fmt.Sprintf("the points from line %d on are not closed (the last differs from the first), so they were taken as a line; repeat the first point at the end to make an area", p[0].line))
+			}
+			lines = append(lines, orb.LineString(xy))
+		}
+	}
+	var geoms []orb.Geometry
+	if len(rings) > 0 {
+		geoms = append(geoms, ringsToPolygons(rings))
+	}
+	switch len(lines) {
+	case 0:
+	case 1:
+		geoms = append(geoms, lines[0])
+	default:
+		geoms = append(geoms, orb.MultiLineString(lines))
+	}
+	switch len(pts) {
+	case 0:
+	case 1:
+		geoms = append(geoms, pts[0])
+	default:
+		geoms = append(geoms, orb.MultiPoint(pts))
+	}
+	if len(geoms) == 1 {
+		return geoms[0], warns, nil
+	}
+	return orb.Collection(geoms), warns, nil
+}
+
+// ringsToPolygons nests rings by containment: a ring inside an odd number of others
+// is a hole of the smallest that holds it. Orientation is not trusted (people list
+// corners either way).
+func ringsToPolygons(rings []orb.Ring) orb.Geometry {
+	depth := make([]int, len(rings))
+	parent := make([]int, len(rings))
+	area := make([]float64, len(rings))
+	for i, r := range rings {
+		area[i] = math.Abs(planar.Area(r))
+	}
+	for i, r := range rings {
+		parent[i] = -1
+		for j, o := range rings {
+			if i == j || area[j] <= area[i] {
+				continue
+			}
+			if insideRing(r, o) {
+				depth[i]++
+				if parent[i] < 0 || area[j] < area[parent[i]] {
+					parent[i] = j
+				}
+			}
+		}
+	}
+	var mp orb.MultiPolygon
+	index := map[int]int{}
+	for i, r := range rings {
+		if depth[i]%2 == 0 {
+			index[i] = len(mp)
+			mp = append(mp, orb.Polygon{r})
+		}
+	}
+	for i, r := range rings {
+		if depth[i]%2 == 1 {
+			if k, ok := index[parent[i]]; ok {
+				mp[k] = append(mp[k], r)
+			}
+		}
+	}
+	if len(mp) == 1 {
+		return mp[0]
+	}
+	return mp
+}
+
+// insideRing: r lies in o when its first vertex off o's boundary is inside o
+// (rings of one parcel may touch, so vertices on the boundary say nothing).
+func insideRing(r, o orb.Ring) bool {
+	for _, p := range r {
+		if onRing(o, p) {
+			continue
+		}
+		return planar.RingContains(o, p)
+	}
+	return false
+}
+
+// onRing reports whether p lies on an edge of r, within a relative tolerance.
+func onRing(r orb.Ring, p orb.Point) bool {
+	for i := 1; i < len(r); i++ {
+		a, b := r[i-1], r[i]
+		dx, dy := b[0]-a[0], b[1]-a[1]
+		l2 := dx*dx + dy*dy
+		tol := 1e-12 * (math.Abs(a[0]) + math.Abs(a[1]) + 1)
+		if l2 == 0 {
+			if math.Abs(p[0]-a[0]) <= tol && math.Abs(p[1]-a[1]) <= tol {
+				return true
+			}
+			continue
+		}
+		t := ((p[0]-a[0])*dx + (p[1]-a[1])*dy) / l2
+		if t < 0 || t > 1 {
+			continue
+		}
+		cx, cy := a[0]+t*dx, a[1]+t*dy
+		if math.Abs(p[0]-cx) <= tol && math.Abs(p[1]-cy) <= tol {
+			return true
+		}
+	}
+	return false
+}
