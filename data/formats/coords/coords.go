@@ -41,13 +41,13 @@ func Read(b []byte) (*vector.Collection, error) {
 	lines := strings.Split(text, "\n")
 
 	var (
-		parts      [][]point
-		cur        []point
-		latFirst   bool
-		sawHeader  bool
-		prefix     byte // 0, 'g' or 'b'
-		droppedZ   bool
-		n          int
+		parts     [][]point
+		cur       []point
+		latFirst  bool
+		sawHeader bool
+		prefix    byte // 0, 'g' or 'b'
+		droppedZ  bool
+		n         int
 	)
 	flush := func() {
 		if len(cur) > 0 {
