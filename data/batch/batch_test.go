@@ -1,0 +1,511 @@
+package batch
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/zones"
+)
+
+func TestParseFeature(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		in     string
+		id     string // raw JSON, "" for nil
+		geom   orb.Geometry
+		code   string
+		hasRaw bool
+	}{
+		{"point", `{"type":"Feature","id":"a1","properties":{},"geometry":{"type":"Point","coordinates":[108.5,34.25]}}`, `"a1"`, orb.Point{108.5, 34.25}, "", true},
+		{"point members reordered, z dropped", `{"geometry":{"coordinates":[108.5, 34.25, 400],"type":"Point"},"type":"Feature","id":7}`, `7`, orb.Point{108.5, 34.25}, "", true},
+		{"properties id", `{"type":"Feature","properties":{"name":"x","nested":{"id":"no"},"id":"p-3"},"geometry":{"type":"Point","coordinates":[108,34]}}`, `"p-3"`, orb.Point{108, 34}, "", true},
+		{"null id falls back", `{"type":"Feature","id":null,"properties":{"id":12},"geometry":{"type":"Point","coordinates":[108,34]}}`, `12`, orb.Point{108, 34}, "", true},
+		{"no id", `{"type":"Feature","properties":null,"geometry":{"type":"Point","coordinates":[108,34]}}`, ``, orb.Point{108, 34}, "", true},
+		{"escaped keys and strings", `{"type":"Feature","id":"\u4e2d\"","properties":{"n":"a}b]"},"geometry":{"type":"Point","coordinates":[108,34]}}`, `"\u4e2d\""`, orb.Point{108, 34}, "", true},
+		{"polygon", `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[108,34],[108.01,34],[108.01,34.01],[108,34]]]}}`, ``,
+			orb.Polygon{{{108, 34}, {108.01, 34}, {108.01, 34.01}, {108, 34}}}, "", true},
+		{"bare geometry", `{"type":"Point","coordinates":[108,34]}`, ``, orb.Point{108, 34}, "", true},
+		{"null geometry", `{"type":"Feature","id":"n","geometry":null}`, `"n"`, nil, zones.CodeEmptyGeometry, false},
+		{"missing geometry", `{"type":"Feature","id":"n"}`, `"n"`, nil, zones.CodeEmptyGeometry, false},
+		{"latitude out of range", `{"type":"Feature","geometry":{"type":"Point","coordinates":[34,108]}}`, ``, nil, zones.CodeInvalidCoordinates, true},
+		{"empty polygon", `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[]}}`, ``, nil, zones.CodeEmptyGeometry, true},
+		{"not a feature", `{"type":"FeatureCollection","features":[]}`, ``, nil, zones.CodeBadRequest, false},
+		{"no type", `{"geometry":{"type":"Point","coordinates":[108,34]}}`, ``, nil, zones.CodeBadRequest, false},
+		{"malformed", `{"type":"Feature","geometry":{"type":"Point","coordinates":[108,34]`, ``, nil, zones.CodeBadRequest, false},
+		{"bad coordinates", `{"type":"Feature","geometry":{"type":"Point","coordinates":["a",34]}}`, ``, nil, zones.CodeBadRequest, true},
+		{"not an object", `[1,2]`, ``, nil, zones.CodeBadRequest, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := parseFeature([]byte(c.in), 3, 0)
+			if f.Index != 3 {
+				t.Errorf("Index = %d", f.Index)
+			}
+			if string(f.ID) != c.id {
+				t.Errorf("ID = %s, want %s", f.ID, c.id)
+			}
+			if c.code != "" {
+				if f.Err == nil || f.Err.Code != c.code {
+					t.Fatalf("Err = %v, want code %s", f.Err, c.code)
+				}
+				if f.Err.Details["feature"] != 3 {
+					t.Errorf("Err.Details = %v, want feature 3", f.Err.Details)
+				}
+				return
+			}
+			if f.Err != nil {
+				t.Fatalf("Err = %v", f.Err)
+			}
+			if !orb.Equal(f.Geometry, c.geom) {
+				t.Errorf("Geometry = %v, want %v", f.Geometry, c.geom)
+			}
+			if c.hasRaw && !json.Valid(f.RawGeometry) {
+				t.Errorf("RawGeometry %q is not JSON", f.RawGeometry)
+			}
+		})
+	}
+}
+
+func TestVertexLimit(t *testing.T) {
+	in := `{"type":"Feature","geometry":{"type":"LineString","coordinates":[[108,34],[108.1,34],[108.2,34]]}}`
+	if f := parseFeature([]byte(in), 0, 3); f.Err != nil {
+		t.Fatalf("3 vertices with limit 3: %v", f.Err)
+	}
+	if f := parseFeature([]byte(in), 0, 2); f.Err == nil || f.Err.Code != zones.CodePayloadTooLarge {
+		t.Fatalf("3 vertices with limit 2: %v", f.Err)
+	}
+}
+
+func point(i int) string {
+	return fmt.Sprintf(`{"type":"Feature","id":"f%d","properties":{"k":"v"},"geometry":{"type":"Point","coordinates":[%g,%g]}}`,
+		i, 106+float64(i)*0.001, 33+float64(i)*0.001)
+}
+
+func readAll(t *testing.T, r Reader) ([]Feature, error) {
+	t.Helper()
+	var out []Feature
+	for {
+		f, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, f)
+	}
+}
+
+func TestNDJSON(t *testing.T) {
+	in := "\n" + point(0) + "\r\n\n\x1e" + point(1) + "\nnot json\n" + point(3) // no final newline
+	for name, r := range map[string]io.Reader{
+		"whole":    strings.NewReader(in),
+		"one byte": iotest.OneByteReader(strings.NewReader(in)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			fs, err := readAll(t, NewNDJSON(r))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fs) != 4 {
+				t.Fatalf("got %d features, want 4", len(fs))
+			}
+			for i, f := range fs {
+				if f.Index != i {
+					t.Errorf("feature %d has Index %d", i, f.Index)
+				}
+			}
+			if fs[2].Err == nil || fs[2].Err.Code != zones.CodeBadRequest || fs[2].Err.Details["line"] != 5 {
+				t.Errorf("bad line: %+v", fs[2].Err)
+			}
+			if string(fs[3].ID) != `"f3"` || fs[3].Err != nil {
+				t.Errorf("last line: %+v", fs[3])
+			}
+		})
+	}
+}
+
+func TestNDJSONLongLine(t *testing.T) {
+	long := `{"type":"Feature","properties":{"pad":"` + strings.Repeat("x", 3<<20) + `"},"geometry":{"type":"Point","coordinates":[108,34]}}`
+	fs, err := readAll(t, NewNDJSON(strings.NewReader(long+"\n"+point(1)+"\n")))
+	if err != nil || len(fs) != 2 || fs[0].Err != nil || fs[1].Err != nil {
+		t.Fatalf("long line: %d features, err %v", len(fs), err)
+	}
+	r := NewNDJSON(strings.NewReader(long + "\n"))
+	r.MaxLine = 1 << 20
+	_, err = readAll(t, r)
+	var ie *zones.InputError
+	if !errors.As(err, &ie) || ie.Code != zones.CodePayloadTooLarge {
+		t.Fatalf("line over MaxLine: err %v, want payload_too_large", err)
+	}
+}
+
+func collection(n int, before, after string) string {
+	var b strings.Builder
+	b.WriteString(`{"type":"FeatureCollection",` + before + `"features":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",\n ")
+		}
+		b.WriteString(point(i))
+	}
+	b.WriteString("]" + after + "}")
+	return b.String()
+}
+
+func TestCollection(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		in      string
+		n       int
+		errCode string
+	}{
+		{"plain", collection(5, "", ""), 5, ""},
+		{"members around", collection(5, `"name":"x","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"bbox":[1,2,3,4],`, `,"extra":{"a":[1,2]}`), 5, ""},
+		{"empty", collection(0, "", ""), 0, ""},
+		{"spaces", " \n{ \"features\" : [ " + point(0) + " , " + point(1) + " ] }", 2, ""},
+		{"projected crs", collection(2, `"crs":{"type":"name","properties":{"name":"EPSG:4524"}},`, ""), 0, zones.CodeUnsupportedCRS},
+		{"wrong type", `{"type":"Feature","features":[]}`, 0, zones.CodeBadRequest},
+		{"not an object", `[1]`, 0, zones.CodeBadRequest},
+		{"no features", `{"type":"FeatureCollection"}`, 0, zones.CodeBadRequest},
+		{"truncated", collection(3, "", "")[:200], 1, zones.CodeBadRequest},
+		{"garbage between", `{"features":[` + point(0) + ` x ` + point(1) + `]}`, 1, zones.CodeBadRequest},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for name, r := range map[string]io.Reader{
+				"whole":    strings.NewReader(c.in),
+				"one byte": iotest.OneByteReader(strings.NewReader(c.in)),
+			} {
+				fs, err := readAll(t, NewCollection(r))
+				if len(fs) != c.n {
+					t.Errorf("%s: %d features, want %d", name, len(fs), c.n)
+				}
+				for i, f := range fs {
+					if f.Err != nil || string(f.ID) != fmt.Sprintf(`"f%d"`, i) || f.Index != i {
+						t.Errorf("%s: feature %d = %+v", name, i, f)
+					}
+				}
+				var ie *zones.InputError
+				if c.errCode == "" && err != nil {
+					t.Errorf("%s: err %v", name, err)
+				}
+				if c.errCode != "" && (!errors.As(err, &ie) || ie.Code != c.errCode) {
+					t.Errorf("%s: err %v, want code %s", name, err, c.errCode)
+				}
+			}
+		})
+	}
+}
+
+func TestSniffAndOpen(t *testing.T) {
+	nd := point(0) + "\n" + point(1) + "\n"
+	fc := collection(2, "", "")
+	fcPretty := "{\n  \"type\": \"FeatureCollection\",\n  \"features\": [\n" + point(0) + "]}"
+	fcFeaturesFirst := `{"features":[` + point(0) + `,` + point(1) + `],"type":"FeatureCollection"}`
+	for _, c := range []struct {
+		in, media, want string
+	}{
+		{nd, "application/json", "ndjson"},
+		{nd, "application/x-ndjson", "ndjson"},
+		{fc, "application/json", "collection"},
+		{fc, "application/geo+json", "collection"},
+		{fcPretty, "application/json", "collection"},
+		{fcFeaturesFirst, "application/json", "collection"},
+	} {
+		r := Open(strings.NewReader(c.in), c.media, 0)
+		got := "ndjson"
+		if _, ok := r.(*Collection); ok {
+			got = "collection"
+		}
+		if got != c.want {
+			t.Errorf("Open(%.30q, %s) = %s, want %s", c.in, c.media, got, c.want)
+		}
+		fs, err := readAll(t, r)
+		if err != nil || len(fs) == 0 {
+			t.Errorf("Open(%.30q): %d features, %v", c.in, len(fs), err)
+		}
+	}
+}
+
+// fakeLocate: a point east of 108.05 hits zone "east"; latitude 33.013 is a checker
+// error; everything sleeps a little at random so that workers finish out of order.
+func fakeLocate(ctx context.Context, g orb.Geometry) ([]zones.Hit, error) {
+	time.Sleep(time.Duration(rand.IntN(200)) * time.Microsecond)
+	p, ok := g.(orb.Point)
+	if !ok {
+		return nil, zones.Inputf(zones.CodeInvalidGeometry, nil, "only points here")
+	}
+	if p[1] == 33.013 {
+		return nil, errors.New("boom")
+	}
+	if p[0] > 106.05 {
+		return []zones.Hit{{Layer: "l", ZoneID: "east", ZoneClass: "c", OverlapAreaM2: 0}}, nil
+	}
+	return nil, nil
+}
+
+func TestRunOrderAndErrors(t *testing.T) {
+	var in strings.Builder
+	const n = 3000
+	for i := range n {
+		if i == 7 {
+			in.WriteString("{oops\n")
+			continue
+		}
+		in.WriteString(point(i) + "\n")
+	}
+	var internal []int
+	for _, format := range Formats {
+		t.Run(format, func(t *testing.T) {
+			var out bytes.Buffer
+			w, err := NewWriter(&out, format, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			internal = internal[:0]
+			st, err := Run(t.Context(), NewNDJSON(strings.NewReader(in.String())), fakeLocate, w,
+				Options{Workers: 4, Chunk: 16, OnError: func(i int, err error) { internal = append(internal, i) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Features != n || st.Errors != 2 || st.Hits != n-51 {
+				t.Errorf("stats %+v, want %d features, 2 errors, %d hits", st, n, n-51)
+			}
+			if len(internal) != 1 || internal[0] != 13 {
+				t.Errorf("OnError got %v, want [13]", internal)
+			}
+			switch format {
+			case "ndjson":
+				sc := bufio.NewScanner(&out)
+				i := 0
+				for sc.Scan() {
+					var rec struct {
+						Index int             `json:"index"`
+						ID    json.RawMessage `json:"id"`
+						Hits  []zones.Hit     `json:"hits"`
+						Error *struct{ Code string }
+					}
+					if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+						t.Fatalf("line %d: %v: %s", i, err, sc.Bytes())
+					}
+					if rec.Index != i {
+						t.Fatalf("line %d has index %d", i, rec.Index)
+					}
+					switch {
+					case i == 7:
+						if rec.Error == nil || rec.Error.Code != "bad_request" || string(rec.ID) != "null" {
+							t.Errorf("line 7: %s", sc.Bytes())
+						}
+					case i == 13:
+						if rec.Error == nil || rec.Error.Code != "internal" {
+							t.Errorf("line 13: %s", sc.Bytes())
+						}
+					case string(rec.ID) != fmt.Sprintf(`"f%d"`, i):
+						t.Errorf("line %d: id %s", i, rec.ID)
+					case (i > 50) != (len(rec.Hits) == 1):
+						t.Errorf("line %d: hits %v", i, rec.Hits)
+					}
+					i++
+				}
+				if i != n {
+					t.Errorf("%d lines, want %d", i, n)
+				}
+			case "csv":
+				rows, err := csv.NewReader(&out).ReadAll()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if strings.Join(rows[0], ",") != "index,id,layer,zone_id,zone_class,overlap_area_m2,overlap_length_m,error" {
+					t.Errorf("header %v", rows[0])
+				}
+				if len(rows) != n+1 {
+					t.Errorf("%d rows, want %d", len(rows), n+1)
+				}
+				if r := rows[8]; r[0] != "7" || r[1] != "" || !strings.HasPrefix(r[7], "bad_request: ") {
+					t.Errorf("row for 7: %v", r)
+				}
+				if r := rows[101]; r[0] != "100" || r[1] != "f100" || r[3] != "east" || r[5] != "0" || r[7] != "" {
+					t.Errorf("row for 100: %v", r)
+				}
+			case "geojson":
+				var fc struct {
+					Features []struct {
+						ID         json.RawMessage `json:"id"`
+						Geometry   json.RawMessage `json:"geometry"`
+						Properties struct {
+							Index int         `json:"index"`
+							Hits  []zones.Hit `json:"hits"`
+						} `json:"properties"`
+					} `json:"features"`
+				}
+				if err := json.Unmarshal(out.Bytes(), &fc); err != nil {
+					t.Fatal(err)
+				}
+				if len(fc.Features) != n || fc.Features[100].Properties.Index != 100 || len(fc.Features[100].Properties.Hits) != 1 {
+					t.Errorf("geojson: %d features", len(fc.Features))
+				}
+				if !strings.Contains(string(fc.Features[100].Geometry), `"Point"`) {
+					t.Errorf("geometry not echoed: %s", fc.Features[100].Geometry)
+				}
+			}
+		})
+	}
+}
+
+// TestRunTrailingError: a FeatureCollection broken in the middle gives the results
+// before the break, then an error record, and Run returns the error.
+func TestRunTrailingError(t *testing.T) {
+	in := collection(10, "", "")
+	in = in[:len(in)/2]
+	var out bytes.Buffer
+	w, _ := NewWriter(&out, "ndjson", nil)
+	st, err := Run(t.Context(), NewCollection(strings.NewReader(in)), fakeLocate, w, Options{Workers: 2, Chunk: 2})
+	if err == nil {
+		t.Fatal("no error for a truncated collection")
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	last := lines[len(lines)-1]
+	if st.Features != len(lines)-1 || !strings.Contains(last, `"code":"bad_request"`) || !strings.Contains(last, fmt.Sprintf(`"index":%d`, st.Features)) {
+		t.Errorf("stats %+v, output:\n%s", st, out.String())
+	}
+}
+
+// TestRunStreams: with NDJSON coming through a pipe, the answer for the first line
+// arrives before the second line is sent.
+func TestRunStreams(t *testing.T) {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	w, _ := NewWriter(outW, "ndjson", nil)
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(t.Context(), NewNDJSON(inR), fakeLocate, w, Options{Workers: 2})
+		outW.CloseWithError(err)
+		done <- err
+	}()
+	out := bufio.NewReader(outR)
+	for i := range 3 {
+		if _, err := io.WriteString(inW, point(i)+"\n"); err != nil {
+			t.Fatal(err)
+		}
+		line, err := out.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(line, fmt.Sprintf(`{"index":%d,`, i)) {
+			t.Fatalf("line %d: %s", i, line)
+		}
+	}
+	inW.Close()
+	if rest, _ := io.ReadAll(out); len(rest) != 0 {
+		t.Errorf("unexpected output after close: %s", rest)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRunCancel: cancelling stops the run and returns the context's error.
+func TestRunCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	slow := func(ctx context.Context, g orb.Geometry) ([]zones.Hit, error) {
+		cancel()
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	w, _ := NewWriter(io.Discard, "ndjson", nil)
+	_, err := Run(ctx, NewNDJSON(strings.NewReader(point(0)+"\n"+point(1)+"\n")), slow, w, Options{Workers: 2})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestAppendString(t *testing.T) {
+	for _, s := range []string{"", "plain", `q"b\`, "tab\tnl\nctl\x01", "中文 zone", "bad\xffutf8", "\u2028"} {
+		got := appendString(nil, s)
+		var back string
+		if err := json.Unmarshal(got, &back); err != nil {
+			t.Errorf("appendString(%q) = %s: %v", s, got, err)
+			continue
+		}
+		want := strings.ToValidUTF8(s, "\ufffd")
+		if back != want {
+			t.Errorf("appendString(%q) round trip = %q", s, back)
+		}
+	}
+	for _, f := range []float64{0, 1, 1.5, 1234567.891, 1e-7, 1e22, -3} {
+		got := appendFloat(nil, f)
+		want, _ := json.Marshal(f)
+		if string(got) != string(want) {
+			t.Errorf("appendFloat(%g) = %s, want %s", f, got, want)
+		}
+	}
+}
+
+func points(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"type":"FeatureCollection","features":[`)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		fmt.Fprintf(&b, `{"type":"Feature","id":%d,"properties":{"id":"%d","src":"s"},"geometry":{"type":"Point","coordinates":[%.7f,%.7f]}}`,
+			i, i, 106+4*rng.Float64(), 33+5*rng.Float64())
+	}
+	b.WriteString("]}")
+	return b.Bytes()
+}
+
+// BenchmarkReadPoints reads a 100k-point FeatureCollection (~13 MB).
+func BenchmarkReadPoints(b *testing.B) {
+	in := points(100000)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r := NewCollection(bytes.NewReader(in))
+		n := 0
+		for {
+			_, err := r.Next()
+			if err != nil {
+				break
+			}
+			n++
+		}
+		if n != 100000 {
+			b.Fatal(n)
+		}
+	}
+}
+
+// BenchmarkReadPointsStdlib: the same with encoding/json into structs, for comparison.
+func BenchmarkReadPointsStdlib(b *testing.B) {
+	in := points(100000)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var fc struct {
+			Features []struct {
+				ID       json.RawMessage `json:"id"`
+				Geometry struct {
+					Type        string    `json:"type"`
+					Coordinates []float64 `json:"coordinates"`
+				} `json:"geometry"`
+			} `json:"features"`
+		}
+		if err := json.Unmarshal(in, &fc); err != nil || len(fc.Features) != 100000 {
+			b.Fatal(err)
+		}
+	}
+}

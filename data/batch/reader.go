@@ -1,0 +1,437 @@
+// Package batch streams many features through a locate function: readers for NDJSON
+// (one GeoJSON Feature per line) and GeoJSON FeatureCollections that hold one feature
+// at a time, writers for the NDJSON, CSV and GeoJSON outputs of DESIGN.md, and Run,
+// a bounded pipeline (reader → workers → writer in input order).
+//
+// Coordinates are taken as lon/lat (CGCS2000 ≈ WGS84). Readers decode Point
+// geometries without a generic map; other geometries go through orb's decoder.
+package batch
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/redline-gis/redline/data/vector"
+	"github.com/redline-gis/redline/zones"
+)
+
+// Feature is one input feature of a batch.
+type Feature struct {
+	// Index is the 0-based position in the input.
+	Index int
+	// ID is the raw JSON of the feature's id: its "id" member, else properties.id;
+	// nil when it has neither (written as null).
+	ID json.RawMessage
+	// Geometry in lon/lat; nil when Err is set.
+	Geometry orb.Geometry
+	// RawGeometry is the geometry's JSON as read, when the input was JSON.
+	RawGeometry json.RawMessage
+	// Err says why the feature cannot be located; the batch goes on.
+	Err *zones.InputError
+}
+
+// Reader yields the features of a batch in input order. Next returns io.EOF at the
+// end; any other error ends the batch (the stream is unreadable from there on).
+type Reader interface {
+	Next() (Feature, error)
+}
+
+// buffered is implemented by readers that can tell whether the next feature is
+// already in memory; Run sends work on early when it is not, so that the first
+// results leave while the client is still sending.
+type buffered interface {
+	Buffered() int
+}
+
+// DefaultMaxLine bounds one NDJSON line (and one FeatureCollection member).
+const DefaultMaxLine = 64 << 20
+
+// NDJSON reads one GeoJSON Feature per line (RFC 8142 record separators and blank
+// lines are allowed). A line that is not a feature yields a Feature with Err.
+type NDJSON struct {
+	br          *bufio.Reader
+	index       int
+	line        int
+	long        []byte
+	pending     error // a read error met after the last line, returned next
+	MaxVertices int
+	MaxLine     int
+}
+
+// NewNDJSON returns a reader of NDJSON features from r.
+func NewNDJSON(r io.Reader) *NDJSON {
+	return &NDJSON{br: bufio.NewReaderSize(r, 1<<20), MaxLine: DefaultMaxLine}
+}
+
+// Buffered returns the number of bytes read from the source but not yet consumed.
+func (n *NDJSON) Buffered() int { return n.br.Buffered() }
+
+// Next returns the next feature.
+func (n *NDJSON) Next() (Feature, error) {
+	for {
+		if n.pending != nil {
+			return Feature{}, n.pending
+		}
+		line, err := n.readLine()
+		if len(line) == 0 && err != nil {
+			return Feature{}, err
+		}
+		n.line++
+		line = bytes.TrimLeft(line, "\x1e")
+		line = trimSpace(line)
+		if len(line) == 0 {
+			n.pending = err
+			continue
+		}
+		f := parseFeature(line, n.index, n.MaxVertices)
+		if f.Err != nil {
+			if f.Err.Details == nil {
+				f.Err.Details = map[string]any{}
+			}
+			f.Err.Details["line"] = n.line
+		}
+		n.index++
+		n.pending = err
+		return f, nil
+	}
+}
+
+// readLine returns the next line without its newline; the slice is valid until the
+// next call.
+func (n *NDJSON) readLine() ([]byte, error) {
+	line, err := n.br.ReadSlice('\n')
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return line, err
+	}
+	n.long = append(n.long[:0], line...)
+	for errors.Is(err, bufio.ErrBufferFull) {
+		line, err = n.br.ReadSlice('\n')
+		n.long = append(n.long, line...)
+		if n.MaxLine > 0 && len(n.long) > n.MaxLine {
+			return nil, &zones.InputError{Code: zones.CodePayloadTooLarge,
+				Message: fmt.Sprintf("line %d is longer than %d bytes", n.line+1, n.MaxLine),
+				Details: map[string]any{"line": n.line + 1}}
+		}
+	}
+	return n.long, err
+}
+
+// Collection streams the features of one GeoJSON FeatureCollection, holding one
+// feature's text at a time. Members after "features" are not read. A "crs" member
+// before it must name lon/lat (EPSG:4326, EPSG:4490, CRS84).
+type Collection struct {
+	r           io.Reader
+	buf         []byte
+	pos         int
+	eof         bool
+	state       int // 0 before the features array, 1 in it, 2 done
+	index       int
+	MaxVertices int
+	MaxLine     int
+}
+
+// NewCollection returns a reader of the FeatureCollection in r.
+func NewCollection(r io.Reader) *Collection {
+	return &Collection{r: r, buf: make([]byte, 0, 1<<20), MaxLine: DefaultMaxLine}
+}
+
+// Buffered returns the number of bytes read but not yet consumed.
+func (c *Collection) Buffered() int { return len(c.buf) - c.pos }
+
+// fill reads more input, keeping buf[pos:].
+func (c *Collection) fill() error {
+	if c.eof {
+		return io.ErrUnexpectedEOF
+	}
+	if c.pos > 0 {
+		n := copy(c.buf, c.buf[c.pos:])
+		c.buf = c.buf[:n]
+		c.pos = 0
+	}
+	if len(c.buf) == cap(c.buf) {
+		if c.MaxLine > 0 && len(c.buf) > c.MaxLine {
+			return &zones.InputError{Code: zones.CodePayloadTooLarge,
+				Message: fmt.Sprintf("feature %d is longer than %d bytes", c.index, c.MaxLine),
+				Details: map[string]any{"feature": c.index}}
+		}
+		nb := make([]byte, len(c.buf), 2*cap(c.buf))
+		copy(nb, c.buf)
+		c.buf = nb
+	}
+	n, err := c.r.Read(c.buf[len(c.buf):cap(c.buf)])
+	c.buf = c.buf[:len(c.buf)+n]
+	if errors.Is(err, io.EOF) {
+		c.eof = true
+		if n > 0 {
+			return nil
+		}
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// scan runs f on buf[pos:], reading more while f reports errIncomplete.
+func (c *Collection) scan(f func(b []byte) (int, error)) error {
+	for {
+		n, err := f(c.buf[c.pos:])
+		if err == nil {
+			c.pos += n
+			return nil
+		}
+		if !errors.Is(err, errIncomplete) {
+			return c.syntax(err)
+		}
+		if ferr := c.fill(); ferr != nil {
+			if errors.Is(ferr, io.ErrUnexpectedEOF) {
+				return c.syntax(errors.New("unexpected end of input"))
+			}
+			return ferr
+		}
+	}
+}
+
+func (c *Collection) syntax(err error) error {
+	return &zones.InputError{Code: zones.CodeBadRequest,
+		Message: fmt.Sprintf("FeatureCollection: malformed JSON near feature %d: %v", c.index, err),
+		Details: map[string]any{"feature": c.index}}
+}
+
+// Next returns the next feature.
+func (c *Collection) Next() (Feature, error) {
+	if c.state == 0 {
+		if err := c.header(); err != nil {
+			return Feature{}, err
+		}
+	}
+	if c.state == 2 {
+		return Feature{}, io.EOF
+	}
+	var f Feature
+	err := c.scan(func(b []byte) (int, error) {
+		i := skipSpace(b, 0)
+		if i >= len(b) {
+			return 0, errIncomplete
+		}
+		switch b[i] {
+		case ']':
+			c.state = 2
+			return i + 1, nil
+		case ',':
+			if c.index == 0 {
+				return 0, &errSyntax{i, "unexpected ','"}
+			}
+			i = skipSpace(b, i+1)
+		default:
+			if c.index > 0 {
+				return 0, &errSyntax{i, "expected ',' or ']'"}
+			}
+		}
+		end, err := skipValue(b, i)
+		if err != nil {
+			return 0, err
+		}
+		f = parseFeature(b[i:end], c.index, c.MaxVertices)
+		return end, nil
+	})
+	if err != nil {
+		return Feature{}, err
+	}
+	if c.state == 2 {
+		return Feature{}, io.EOF
+	}
+	c.index++
+	return f, nil
+}
+
+// header reads up to the opening bracket of "features".
+func (c *Collection) header() error {
+	if err := c.scan(func(b []byte) (int, error) {
+		i := skipSpace(b, 0)
+		if i >= len(b) {
+			return 0, errIncomplete
+		}
+		if b[i] != '{' {
+			return 0, &errSyntax{i, "a FeatureCollection must be a JSON object"}
+		}
+		return i + 1, nil
+	}); err != nil {
+		return err
+	}
+	first := true
+	for c.state == 0 {
+		var name string
+		var value []byte
+		_ = name
+		err := c.scan(func(b []byte) (int, error) {
+			i := skipSpace(b, 0)
+			if i >= len(b) {
+				return 0, errIncomplete
+			}
+			if !first {
+				if b[i] == '}' {
+					return 0, &errSyntax{i, "no \"features\" member"}
+				}
+				if b[i] != ',' {
+					return 0, &errSyntax{i, "expected ','"}
+				}
+				i = skipSpace(b, i+1)
+			}
+			n, v, err := key(b, i)
+			if err != nil {
+				return 0, err
+			}
+			name = string(n)
+			if name == "features" {
+				if v >= len(b) {
+					return 0, errIncomplete
+				}
+				if b[v] != '[' {
+					return 0, &errSyntax{v, "\"features\" must be an array"}
+				}
+				return v + 1, nil
+			}
+			end, err := skipValue(b, v)
+			if err != nil {
+				return 0, err
+			}
+			value = append(value[:0], b[v:end]...)
+			return end, nil
+		})
+		if err != nil {
+			return err
+		}
+		first = false
+		switch name {
+		case "features":
+			c.state = 1
+		case "type":
+			if s, _ := stringValue(value); s != "FeatureCollection" {
+				return &zones.InputError{Code: zones.CodeBadRequest,
+					Message: fmt.Sprintf("expected a FeatureCollection, got type %s", value)}
+			}
+		case "crs":
+			if err := lonLatCRS(value); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// lonLatCRS accepts an old-style GeoJSON "crs" member only when it names lon/lat.
+func lonLatCRS(v []byte) error {
+	s := string(v)
+	for _, ok := range []string{"CRS84", "4326", "4490", "CRS:84"} {
+		if strings.Contains(s, ok) {
+			return nil
+		}
+	}
+	return &zones.InputError{Code: zones.CodeUnsupportedCRS,
+		Message: fmt.Sprintf("the FeatureCollection's crs %s is not lon/lat; batch JSON input must be in EPSG:4490/4326 lon/lat (upload the file as multipart for other coordinate systems)", s),
+		Details: map[string]any{"field": "crs"}}
+}
+
+// Slice yields features already read by a format reader (multipart uploads).
+type Slice struct {
+	features    []vector.Feature
+	i           int
+	MaxVertices int
+}
+
+// NewSlice returns a reader over c's features (lon/lat).
+func NewSlice(c *vector.Collection) *Slice { return &Slice{features: c.Features} }
+
+// Next returns the next feature.
+func (s *Slice) Next() (Feature, error) {
+	if s.i >= len(s.features) {
+		return Feature{}, io.EOF
+	}
+	vf := s.features[s.i]
+	s.features[s.i] = vector.Feature{} // let it go once handed on
+	f := Feature{Index: s.i}
+	s.i++
+	if vf.ID != "" {
+		f.ID, _ = json.Marshal(vf.ID)
+	}
+	if vf.Geometry == nil {
+		f.Err = zones.Inputf(zones.CodeEmptyGeometry, map[string]any{"feature": f.Index}, "feature %d has no geometry", f.Index)
+		return f, nil
+	}
+	if ierr := checkGeometry(vf.Geometry, f.Index, s.MaxVertices); ierr != nil {
+		f.Err = ierr
+		return f, nil
+	}
+	f.Geometry = vf.Geometry
+	return f, nil
+}
+
+// Sniff tells an NDJSON stream from a FeatureCollection by the first bytes: a
+// FeatureCollection's outer object names its type before its first feature ends.
+// It returns "collection" or "ndjson".
+func Sniff(head []byte) string {
+	i := skipSpace(head, 0)
+	if i < len(head) && head[i] == '\x1e' {
+		return "ndjson"
+	}
+	nl := bytes.IndexByte(head[i:], '\n')
+	first := head[i:]
+	if nl >= 0 {
+		first = head[i : i+nl]
+	}
+	// One complete object on the first line followed by more lines: NDJSON, unless
+	// that object is itself the collection.
+	if bytes.Contains(first, []byte(`"FeatureCollection"`)) || bytes.Contains(first, []byte(`"features"`)) {
+		return "collection"
+	}
+	if end, err := skipValue(first, skipSpace(first, 0)); err == nil && end > 0 {
+		return "ndjson"
+	}
+	return "collection"
+}
+
+// Open returns the reader for a JSON batch body: NDJSON when mediaType says so
+// (application/x-ndjson, application/geo+json-seq, application/jsonl), else sniffed.
+func Open(r io.Reader, mediaType string, maxVertices int) Reader {
+	switch mediaType {
+	case "application/x-ndjson", "application/ndjson", "application/geo+json-seq", "application/jsonl", "application/x-jsonlines":
+		n := NewNDJSON(r)
+		n.MaxVertices = maxVertices
+		return n
+	}
+	br := bufio.NewReaderSize(r, 1<<20)
+	// Look at what has arrived, reading more only while the first line is
+	// incomplete: a client streaming NDJSON may wait for answers after one line.
+	head, err := br.Peek(1)
+	for err == nil {
+		head, _ = br.Peek(br.Buffered())
+		if bytes.IndexByte(head, '\n') >= 0 || len(head) >= 64<<10 {
+			break
+		}
+		_, err = br.Peek(len(head) + 1)
+	}
+	head, _ = br.Peek(br.Buffered())
+	if Sniff(head) == "ndjson" {
+		n := NewNDJSON(br)
+		n.MaxVertices = maxVertices
+		return n
+	}
+	c := NewCollection(br)
+	c.MaxVertices = maxVertices
+	return c
+}
+
+// marshalGeometry writes g as GeoJSON (for features that came without JSON).
+func marshalGeometry(g orb.Geometry) (json.RawMessage, error) {
+	if g == nil {
+		return json.RawMessage("null"), nil
+	}
+	return json.Marshal(geojson.NewGeometry(g))
+}

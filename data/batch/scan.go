@@ -1,0 +1,445 @@
+package batch
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+	"unsafe"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/redline-gis/redline/zones"
+)
+
+// errIncomplete: the buffer ends inside the value being scanned.
+var errIncomplete = errors.New("batch: unexpected end of input")
+
+// errSyntax is a JSON syntax error the scanner can see.
+type errSyntax struct {
+	off int
+	msg string
+}
+
+func (e *errSyntax) Error() string { return "offset " + strconv.Itoa(e.off) + ": " + e.msg }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
+}
+
+// scanString returns the index just past the string starting at b[i] == '"', and
+// whether it holds escapes.
+func scanString(b []byte, i int) (end int, escaped bool, err error) {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '"':
+			return j + 1, escaped, nil
+		case '\\':
+			escaped = true
+			j++
+		}
+	}
+	return 0, false, errIncomplete
+}
+
+// skipValue returns the index just past the JSON value starting at b[i]. It matches
+// brackets and strings without validating what lies between them: decoding the parts
+// that matter validates those.
+func skipValue(b []byte, i int) (int, error) {
+	if i >= len(b) {
+		return 0, errIncomplete
+	}
+	switch c := b[i]; c {
+	case '"':
+		end, _, err := scanString(b, i)
+		return end, err
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end, _, err := scanString(b, j)
+				if err != nil {
+					return 0, err
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, nil
+				}
+			}
+		}
+		return 0, errIncomplete
+	default:
+		j := i
+		for j < len(b) {
+			c := b[j]
+			if c == ',' || c == '}' || c == ']' || isSpace(c) {
+				break
+			}
+			j++
+		}
+		if j == i {
+			return 0, &errSyntax{i, "unexpected " + strconv.QuoteRune(rune(c))}
+		}
+		if j == len(b) {
+			// A bare literal at the very end may be complete (NDJSON line) or cut.
+			return j, errIncomplete
+		}
+		return j, nil
+	}
+}
+
+// key reads an object member name at b[i] (a string) and the colon after it; it
+// returns the name (a slice of b unless it had escapes) and the index of the value.
+func key(b []byte, i int) ([]byte, int, error) {
+	if i >= len(b) {
+		return nil, 0, errIncomplete
+	}
+	if b[i] != '"' {
+		return nil, 0, &errSyntax{i, "expected a member name"}
+	}
+	end, escaped, err := scanString(b, i)
+	if err != nil {
+		return nil, 0, err
+	}
+	name := b[i+1 : end-1]
+	if escaped {
+		var s string
+		if err := json.Unmarshal(b[i:end], &s); err != nil {
+			return nil, 0, &errSyntax{i, "bad member name"}
+		}
+		name = []byte(s)
+	}
+	j := skipSpace(b, end)
+	if j >= len(b) {
+		return nil, 0, errIncomplete
+	}
+	if b[j] != ':' {
+		return nil, 0, &errSyntax{j, "expected ':'"}
+	}
+	return name, skipSpace(b, j+1), nil
+}
+
+// members calls fn for each member of the object at b[i] with the value's span; it
+// returns the index just past the object.
+func members(b []byte, i int, fn func(name, v []byte) error) (int, error) {
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return 0, errIncomplete
+	}
+	if b[i] != '{' {
+		return 0, &errSyntax{i, "expected an object"}
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, nil
+	}
+	for {
+		name, v, err := key(b, i)
+		if err != nil {
+			return 0, err
+		}
+		end, err := skipValue(b, v)
+		if err != nil && !(errors.Is(err, errIncomplete) && end > 0) {
+			return 0, err
+		}
+		if err := fn(name, b[v:end]); err != nil {
+			return 0, err
+		}
+		i = skipSpace(b, end)
+		if i >= len(b) {
+			return 0, errIncomplete
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case '}':
+			return i + 1, nil
+		default:
+			return 0, &errSyntax{i, "expected ',' or '}'"}
+		}
+	}
+}
+
+// stringValue decodes a JSON string span.
+func stringValue(v []byte) (string, bool) {
+	if len(v) < 2 || v[0] != '"' {
+		return "", false
+	}
+	for _, c := range v[1 : len(v)-1] {
+		if c == '\\' {
+			var s string
+			if json.Unmarshal(v, &s) != nil {
+				return "", false
+			}
+			return s, true
+		}
+	}
+	return string(v[1 : len(v)-1]), true
+}
+
+// typeName returns the "type" member's value, without allocating for the usual ones.
+func typeName(v []byte) string {
+	switch string(v) {
+	case `"Feature"`:
+		return "Feature"
+	case `"Point"`:
+		return "Point"
+	}
+	s, _ := stringValue(v)
+	return s
+}
+
+func isNull(v []byte) bool { return len(v) == 4 && string(v) == "null" }
+
+var geometryTypes = map[string]bool{
+	"Point": true, "MultiPoint": true, "LineString": true, "MultiLineString": true,
+	"Polygon": true, "MultiPolygon": true, "GeometryCollection": true,
+}
+
+// parseFeature decodes one GeoJSON Feature (or bare geometry) from b. Problems with
+// the feature go into f.Err; the returned error is for syntax that leaves no feature.
+// ID and RawGeometry are copies: b may be reused by the caller.
+func parseFeature(b []byte, index int, maxVertices int) Feature {
+	f := Feature{Index: index}
+	var typ string
+	var id, propID, geom []byte
+	hasGeom := false
+	_, err := members(b, 0, func(name, v []byte) error {
+		switch string(name) {
+		case "type":
+			typ = typeName(v)
+		case "id":
+			id = v
+		case "properties":
+			if len(v) > 0 && v[0] == '{' {
+				_, err := members(v, 0, func(name, pv []byte) error {
+					if string(name) == "id" {
+						propID = pv
+					}
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+			}
+		case "geometry":
+			geom, hasGeom = v, true
+		}
+		return nil
+	})
+	if err != nil {
+		f.Err = zones.Inputf(zones.CodeBadRequest, map[string]any{"feature": index},
+			"feature %d: malformed JSON: %v", index, err)
+		return f
+	}
+	switch {
+	case typ == "Feature":
+	case geometryTypes[typ]:
+		// A bare geometry stands for a feature without id or properties.
+		geom, hasGeom = b, true
+	case typ == "":
+		f.Err = zones.Inputf(zones.CodeBadRequest, map[string]any{"feature": index},
+			"feature %d: no \"type\" member", index)
+		return f
+	default:
+		f.Err = zones.Inputf(zones.CodeBadRequest, map[string]any{"feature": index},
+			"feature %d: type %q is not a Feature", index, typ)
+		return f
+	}
+	switch {
+	case id != nil && validID(id):
+		f.ID = append(json.RawMessage(nil), id...)
+	case propID != nil && validID(propID):
+		f.ID = append(json.RawMessage(nil), propID...)
+	}
+	if !hasGeom || isNull(geom) {
+		f.Err = zones.Inputf(zones.CodeEmptyGeometry, map[string]any{"feature": index},
+			"feature %d has no geometry", index)
+		return f
+	}
+	f.RawGeometry = append(json.RawMessage(nil), trimSpace(geom)...)
+	g, ierr := decodeGeometry(f.RawGeometry, index)
+	if ierr != nil {
+		f.Err = ierr
+		return f
+	}
+	if ierr := checkGeometry(g, index, maxVertices); ierr != nil {
+		f.Err = ierr
+		return f
+	}
+	f.Geometry = g
+	return f
+}
+
+func trimSpace(b []byte) []byte {
+	i, j := 0, len(b)
+	for i < j && isSpace(b[i]) {
+		i++
+	}
+	for j > i && isSpace(b[j-1]) {
+		j--
+	}
+	return b[i:j]
+}
+
+// validID: the id member is a string or a number (RFC 7946); null counts as absent.
+func validID(v []byte) bool {
+	if len(v) == 0 || isNull(v) {
+		return false
+	}
+	c := v[0]
+	return c == '"' || c == '-' || (c >= '0' && c <= '9')
+}
+
+// decodeGeometry reads a GeoJSON geometry; a Point takes a fast path that allocates
+// nothing but the point.
+func decodeGeometry(v []byte, index int) (orb.Geometry, *zones.InputError) {
+	if p, ok := fastPoint(v); ok {
+		return p, nil
+	}
+	g, err := geojson.UnmarshalGeometry(v)
+	if err != nil || g == nil || g.Coordinates == nil {
+		msg := "unreadable geometry"
+		if err != nil {
+			msg = err.Error()
+		}
+		return nil, zones.Inputf(zones.CodeBadRequest, map[string]any{"feature": index},
+			"feature %d: geometry: %s", index, msg)
+	}
+	return g.Coordinates, nil
+}
+
+// fastPoint decodes {"type":"Point","coordinates":[x,y(,z)]} in any member order.
+func fastPoint(v []byte) (orb.Point, bool) {
+	var p orb.Point
+	isPoint, haveCoords := false, false
+	_, err := members(v, 0, func(name, mv []byte) error {
+		switch string(name) {
+		case "type":
+			isPoint = string(mv) == `"Point"`
+		case "coordinates":
+			var ok bool
+			p, ok = parsePosition(mv)
+			haveCoords = ok
+		}
+		return nil
+	})
+	return p, err == nil && isPoint && haveCoords
+}
+
+// parsePosition reads [x, y] or [x, y, z] (z dropped).
+func parsePosition(v []byte) (orb.Point, bool) {
+	if len(v) < 5 || v[0] != '[' || v[len(v)-1] != ']' {
+		return orb.Point{}, false
+	}
+	var out [3]float64
+	n := 0
+	i := 1
+	for {
+		i = skipSpace(v, i)
+		j := i
+		for j < len(v) && v[j] != ',' && v[j] != ']' && !isSpace(v[j]) {
+			j++
+		}
+		if j == i || n == 3 {
+			return orb.Point{}, false
+		}
+		// ParseFloat keeps no reference to its argument (errors copy it).
+		x, err := strconv.ParseFloat(unsafe.String(&v[i], j-i), 64)
+		if err != nil {
+			return orb.Point{}, false
+		}
+		out[n] = x
+		n++
+		j = skipSpace(v, j)
+		if j >= len(v) {
+			return orb.Point{}, false
+		}
+		if v[j] == ']' {
+			if j != len(v)-1 || n < 2 {
+				return orb.Point{}, false
+			}
+			return orb.Point{out[0], out[1]}, true
+		}
+		i = j + 1
+	}
+}
+
+// checkGeometry refuses coordinates that cannot be lon/lat, empty geometries, and
+// more than maxVertices vertices (0: no bound).
+func checkGeometry(g orb.Geometry, index, maxVertices int) *zones.InputError {
+	n := 0
+	var bad *zones.InputError
+	var walk func(g orb.Geometry)
+	visit := func(p orb.Point) {
+		n++
+		if bad != nil {
+			return
+		}
+		x, y := p[0], p[1]
+		if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) || x < -180 || x > 180 || y < -90 || y > 90 {
+			bad = zones.Inputf(zones.CodeInvalidCoordinates, map[string]any{"feature": index, "vertex": n - 1},
+				"feature %d: vertex %d (%g, %g) is not a longitude/latitude", index, n-1, x, y)
+		}
+	}
+	walk = func(g orb.Geometry) {
+		switch g := g.(type) {
+		case orb.Point:
+			visit(g)
+		case orb.MultiPoint:
+			for _, p := range g {
+				visit(p)
+			}
+		case orb.LineString:
+			for _, p := range g {
+				visit(p)
+			}
+		case orb.MultiLineString:
+			for _, l := range g {
+				walk(l)
+			}
+		case orb.Ring:
+			for _, p := range g {
+				visit(p)
+			}
+		case orb.Polygon:
+			for _, r := range g {
+				walk(r)
+			}
+		case orb.MultiPolygon:
+			for _, p := range g {
+				walk(p)
+			}
+		case orb.Collection:
+			for _, c := range g {
+				walk(c)
+			}
+		case orb.Bound:
+			walk(g.ToPolygon())
+		}
+	}
+	walk(g)
+	if bad != nil {
+		return bad
+	}
+	if n == 0 {
+		return zones.Inputf(zones.CodeEmptyGeometry, map[string]any{"feature": index},
+			"feature %d: empty geometry", index)
+	}
+	if maxVertices > 0 && n > maxVertices {
+		return zones.Inputf(zones.CodePayloadTooLarge, map[string]any{"feature": index, "vertices": n, "limit": maxVertices},
+			"feature %d has %d vertices, more than the limit of %d", index, n, maxVertices)
+	}
+	return nil
+}

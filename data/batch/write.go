@@ -1,0 +1,331 @@
+package batch
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/redline-gis/redline/zones"
+)
+
+// Result is a located feature: its hits, or the error that stopped it.
+type Result struct {
+	Feature
+	Hits []zones.Hit
+}
+
+// Writer writes results in one of the output formats.
+type Writer interface {
+	// Write writes one result; results arrive in input order.
+	Write(r *Result) error
+	// Fail records an error that ended the batch before its end, as a last record.
+	Fail(index int, err *zones.InputError) error
+	// Close ends the document and flushes.
+	Close() error
+	// Flush sends what is buffered to the underlying writer.
+	Flush() error
+}
+
+// Formats are the output formats, as named by ?format= and --format.
+var Formats = []string{"ndjson", "csv", "geojson"}
+
+// ContentType returns the media type of an output format.
+func ContentType(format string) string {
+	switch format {
+	case "csv":
+		return "text/csv; charset=utf-8"
+	case "geojson":
+		return "application/geo+json"
+	}
+	return "application/x-ndjson"
+}
+
+// NewWriter returns the writer for format ("ndjson", "csv", "geojson"). flush, if
+// not nil, is called after each Flush (an http.Flusher's Flush).
+func NewWriter(w io.Writer, format string, flush func()) (Writer, error) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	base := bufWriter{bw: bw, flush: flush}
+	switch format {
+	case "", "ndjson":
+		return &ndjsonWriter{bufWriter: base}, nil
+	case "csv":
+		cw := &csvWriter{bufWriter: base, cw: csv.NewWriter(bw)}
+		if err := cw.cw.Write([]string{"index", "id", "layer", "zone_id", "zone_class", "overlap_area_m2", "overlap_length_m", "error"}); err != nil {
+			return nil, err
+		}
+		return cw, nil
+	case "geojson":
+		gw := &geojsonWriter{bufWriter: base}
+		_, err := bw.WriteString(`{"type":"FeatureCollection","features":[` + "\n")
+		return gw, err
+	}
+	return nil, fmt.Errorf("batch: unknown output format %q (want ndjson, csv or geojson)", format)
+}
+
+type bufWriter struct {
+	bw    *bufio.Writer
+	flush func()
+	buf   []byte
+}
+
+func (b *bufWriter) Flush() error {
+	if err := b.bw.Flush(); err != nil {
+		return err
+	}
+	if b.flush != nil {
+		b.flush()
+	}
+	return nil
+}
+
+// appendID writes the raw id, or null.
+func appendID(b []byte, id json.RawMessage) []byte {
+	if id == nil {
+		return append(b, "null"...)
+	}
+	return append(b, id...)
+}
+
+func appendHits(b []byte, hits []zones.Hit) []byte {
+	b = append(b, '[')
+	for i, h := range hits {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"layer":`...)
+		b = appendString(b, h.Layer)
+		b = append(b, `,"zone_id":`...)
+		b = appendString(b, h.ZoneID)
+		b = append(b, `,"zone_class":`...)
+		b = appendString(b, h.ZoneClass)
+		b = append(b, `,"overlap_area_m2":`...)
+		b = appendFloat(b, h.OverlapAreaM2)
+		b = append(b, `,"overlap_length_m":`...)
+		b = appendFloat(b, h.OverlapLengthM)
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+func appendError(b []byte, e *zones.InputError) []byte {
+	b = append(b, `{"code":`...)
+	b = appendString(b, e.Code)
+	b = append(b, `,"message":`...)
+	b = appendString(b, e.Message)
+	if len(e.Details) > 0 {
+		if d, err := json.Marshal(e.Details); err == nil {
+			b = append(b, `,"details":`...)
+			b = append(b, d...)
+		}
+	}
+	return append(b, '}')
+}
+
+// appendFloat writes f as encoding/json would.
+func appendFloat(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, "null"...)
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9, as encoding/json does
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string (invalid UTF-8 becomes U+FFFD).
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+type ndjsonWriter struct{ bufWriter }
+
+func (w *ndjsonWriter) Write(r *Result) error {
+	b := append(w.buf[:0], `{"index":`...)
+	b = strconv.AppendInt(b, int64(r.Index), 10)
+	b = append(b, `,"id":`...)
+	b = appendID(b, r.ID)
+	if r.Err != nil {
+		b = append(b, `,"error":`...)
+		b = appendError(b, r.Err)
+	} else {
+		b = append(b, `,"hits":`...)
+		b = appendHits(b, r.Hits)
+	}
+	b = append(b, '}', '\n')
+	w.buf = b
+	_, err := w.bw.Write(b)
+	return err
+}
+
+func (w *ndjsonWriter) Fail(index int, e *zones.InputError) error {
+	return w.Write(&Result{Feature: Feature{Index: index, Err: e}})
+}
+
+func (w *ndjsonWriter) Close() error { return w.Flush() }
+
+type csvWriter struct {
+	bufWriter
+	cw  *csv.Writer
+	row [8]string
+}
+
+func (w *csvWriter) Write(r *Result) error {
+	row := w.row[:]
+	row[0] = strconv.Itoa(r.Index)
+	row[1] = csvID(r.ID)
+	clear(row[2:])
+	if r.Err != nil {
+		row[7] = r.Err.Code + ": " + r.Err.Message
+		return w.cw.Write(row)
+	}
+	if len(r.Hits) == 0 {
+		return w.cw.Write(row)
+	}
+	for _, h := range r.Hits {
+		row[2], row[3], row[4] = h.Layer, h.ZoneID, h.ZoneClass
+		row[5] = string(appendFloat(nil, h.OverlapAreaM2))
+		row[6] = string(appendFloat(nil, h.OverlapLengthM))
+		if err := w.cw.Write(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// csvID writes a string id without its quotes, a number as is, null as "".
+func csvID(id json.RawMessage) string {
+	if id == nil {
+		return ""
+	}
+	if s, ok := stringValue(id); ok {
+		return s
+	}
+	return string(id)
+}
+
+func (w *csvWriter) Fail(index int, e *zones.InputError) error {
+	return w.Write(&Result{Feature: Feature{Index: index, Err: e}})
+}
+
+func (w *csvWriter) Flush() error {
+	w.cw.Flush()
+	if err := w.cw.Error(); err != nil {
+		return err
+	}
+	return w.bufWriter.Flush()
+}
+
+func (w *csvWriter) Close() error { return w.Flush() }
+
+type geojsonWriter struct {
+	bufWriter
+	n int
+}
+
+func (w *geojsonWriter) Write(r *Result) error {
+	b := w.buf[:0]
+	if w.n > 0 {
+		b = append(b, ",\n"...)
+	}
+	w.n++
+	b = append(b, `{"type":"Feature",`...)
+	if r.ID != nil {
+		b = append(b, `"id":`...)
+		b = append(b, r.ID...)
+		b = append(b, ',')
+	}
+	b = append(b, `"geometry":`...)
+	switch {
+	case r.RawGeometry != nil:
+		b = append(b, r.RawGeometry...)
+	case r.Geometry != nil:
+		g, err := marshalGeometry(r.Geometry)
+		if err != nil {
+			return fmt.Errorf("batch: feature %d: write geometry: %w", r.Index, err)
+		}
+		b = append(b, g...)
+	default:
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"properties":{"index":`...)
+	b = strconv.AppendInt(b, int64(r.Index), 10)
+	b = append(b, `,"id":`...)
+	b = appendID(b, r.ID)
+	if r.Err != nil {
+		b = append(b, `,"error":`...)
+		b = appendError(b, r.Err)
+	} else {
+		b = append(b, `,"hits":`...)
+		b = appendHits(b, r.Hits)
+	}
+	b = append(b, "}}"...)
+	w.buf = b
+	_, err := w.bw.Write(b)
+	return err
+}
+
+func (w *geojsonWriter) Fail(index int, e *zones.InputError) error {
+	return w.Write(&Result{Feature: Feature{Index: index, Err: e}})
+}
+
+func (w *geojsonWriter) Close() error {
+	if _, err := w.bw.WriteString("\n]}\n"); err != nil {
+		return err
+	}
+	return w.Flush()
+}
