@@ -161,10 +161,9 @@ func pointInRing(p orb.Point, r orb.Ring) int {
 	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
 		ax, ay := r[j][0], r[j][1]
 		bx, by := r[i][0], r[i][1]
-		// On the segment?
-		if (x-ax)*(by-ay) == (y-ay)*(bx-ax) &&
-			x >= math.Min(ax, bx) && x <= math.Max(ax, bx) &&
-			y >= math.Min(ay, by) && y <= math.Max(ay, by) {
+		// On the segment? Cheap comparisons first: most edges are far from p.
+		if (y >= ay || y >= by) && (y <= ay || y <= by) && (x >= ax || x >= bx) && (x <= ax || x <= bx) &&
+			(x-ax)*(by-ay) == (y-ay)*(bx-ax) {
 			return 0
 		}
 		if (ay > y) != (by > y) {

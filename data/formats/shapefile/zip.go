@@ -3,7 +3,8 @@ package shapefile
 import (
 	"archive/zip"
 	"bytes"
-	"errors"
+	"compress/flate"
+	"hash/crc32"
 	"fmt"
 	"io"
 	"path"
@@ -129,31 +130,43 @@ func ReadZip(b []byte, opts Options) (*vector.Collection, error) {
 	return c, nil
 }
 
-// readMember decompresses one member, never more than its declared size, the
-// remaining budget, or MaxRatio times its compressed size past RatioFloor.
+// readMember decompresses one member, never more than its declared size or the
+// remaining budget. It inflates the raw data itself (stored and deflate, what
+// shapefile zips use) so that a member inflating past its declared size is told
+// apart from a corrupt one.
 func readMember(f *zip.File, name string, budget *int64) ([]byte, error) {
 	d := map[string]any{"file": name}
 	if f.UncompressedSize64 > uint64(*budget) {
 		return nil, zones.Inputf(zones.CodePayloadTooLarge, d, "zip member %q is too large once decompressed", name)
 	}
-	rc, err := f.Open()
+	raw, err := f.OpenRaw()
 	if err != nil {
 		return nil, zones.Inputf(zones.CodeInvalidArchive, d, "zip member %q cannot be read: %v", name, err)
 	}
-	defer rc.Close()
-	limit := min(*budget, int64(f.UncompressedSize64))
-	// The declared size may lie: read one byte more than it and treat that as a bomb.
-	buf := bytes.NewBuffer(make([]byte, 0, min(limit, 64<<20)))
-	n, err := io.Copy(buf, io.LimitReader(rc, limit+1))
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, zones.Inputf(zones.CodeInvalidArchive, d, "zip member %q cannot be decompressed: %v", name, err)
+	var r io.Reader
+	switch f.Method {
+	case zip.Store:
+		r = raw
+	case zip.Deflate:
+		fr := flate.NewReader(raw)
+		defer fr.Close()
+		r = fr
+	default:
+		return nil, zones.Inputf(zones.CodeInvalidArchive, d, "zip member %q uses compression method %d; only stored and deflate are read", name, f.Method)
 	}
+	limit := int64(f.UncompressedSize64)
+	buf := bytes.NewBuffer(make([]byte, 0, min(limit, 64<<20)))
+	// Read one byte more than declared: a member that gives it lies about its size.
+	n, err := io.Copy(buf, io.LimitReader(r, limit+1))
 	if n > limit {
 		return nil, zones.Inputf(zones.CodePayloadTooLarge, d,
-			"zip member %q decompresses to more than the %d bytes it declares or the archive may hold: refused", name, limit)
+			"zip member %q decompresses to more than the %d bytes it declares: refused as a zip bomb", name, limit)
 	}
-	if err != nil {
-		return nil, zones.Inputf(zones.CodeInvalidArchive, d, "zip member %q is truncated: %v", name, err)
+	if err != nil || n < limit {
+		return nil, zones.Inputf(zones.CodeInvalidArchive, d, "zip member %q is corrupt or truncated (%d of %d bytes): %v", name, n, limit, err)
+	}
+	if crc32.ChecksumIEEE(buf.Bytes()) != f.CRC32 {
+		return nil, zones.Inputf(zones.CodeInvalidArchive, d, "zip member %q fails its checksum", name)
 	}
 	*budget -= n
 	return buf.Bytes(), nil
