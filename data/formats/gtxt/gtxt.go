@@ -1,0 +1,498 @@
+// Package gtxt reads the 国土 TXT boundary-point files (界址点坐标交换格式) in which
+// land and planning authorities exchange parcel boundaries:
+//
+//	[属性描述]
+//	坐标系=2000国家大地坐标系
+//	几度分带=3
+//	投影类型=高斯克吕格
+//	计量单位=米
+//	带号=36
+//	精度=0.001
+//	转换参数=,,,,,,
+//	[地块坐标]
+//	5,0.1000,001,厂区,面,,工业用地,0601,@
+//	J1,1,3790000.000,36500000.000
+//	…
+//
+// Each record line (ending in "@": 界址点数 JZDS, 地块面积 DKMJ in hectares, 地块编号
+// DKBH, 地块名称 DKMC, 记录图形属性 JLTXSX, 图幅号 TFH, 地块用途 DKYT, 地类编码 DLBM, …)
+// starts a parcel; the vertex lines after it are 点号,圈号,X,Y with X the northing and
+// Y the (usually zone-prefixed) easting. 圈号 1 is the outer ring, 2 and up are holes;
+// rings are nevertheless nested by containment, since files number them loosely.
+//
+// Each parcel becomes one feature (Polygon or MultiPolygon) with x = easting and
+// y = northing — the reader swaps the surveyors' X,Y into GIS order — and the
+// header gives the CRS (EPSG:4513+ for 3° zones with prefixed eastings, the
+// central-meridian series without). Text may be UTF-8 (with or without BOM) or
+// GBK/GB18030; line endings CRLF or LF.
+package gtxt
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+	"github.com/redline-gis/redline/data/vector"
+	"github.com/redline-gis/redline/geo/crs"
+	"github.com/redline-gis/redline/zones"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// Format is the vector.Collection.Format of this reader.
+const Format = "gtxt"
+
+// Section markers (files from Windows tools carry them GBK-encoded).
+const (
+	markAttr   = "[属性描述]"
+	markCoords = "[地块坐标]"
+)
+
+// Sniff reports whether b looks like a 国土 TXT file (either section marker, in
+// UTF-8 or GBK).
+func Sniff(b []byte) bool {
+	if len(b) > 4096 {
+		b = b[:4096]
+	}
+	for _, m := range []string{markAttr, markCoords} {
+		if bytes.Contains(b, []byte(m)) {
+			return true
+		}
+		g, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(m))
+		if err == nil && bytes.Contains(b, g) {
+			return true
+		}
+	}
+	return false
+}
+
+// header is the [属性描述] section.
+type header struct {
+	datum     string // 坐标系 as written
+	width     int    // 几度分带: 3 or 6, 0 when absent
+	zone      int    // 带号, 0 when absent
+	zoneLine  int
+	datumLine int
+	unit      string // 计量单位
+	unitLine  int
+	params    string // 转换参数
+	fields    map[string]string
+}
+
+type vertex struct {
+	label string
+	ring  int // 圈号
+	x, y  float64
+	line  int
+}
+
+type parcel struct {
+	props    map[string]any
+	id       string
+	jzds     int
+	line     int
+	vertices []vertex
+}
+
+// Read parses a 国土 TXT file.
+func Read(b []byte) (*vector.Collection, error) {
+	text, enc, err := decode(b)
+	if err != nil {
+		return nil, err
+	}
+	c := &vector.Collection{Format: Format}
+	if enc != "" {
+		c.Warnings = append(c.Warnings, "text decoded as "+enc)
+	}
+	h := header{fields: map[string]string{}}
+	var parcels []*parcel
+	section := ""
+	lines := strings.Split(text, "\n")
+	for i, raw := range lines {
+		ln := i + 1
+		s := strings.TrimSpace(strings.TrimRight(raw, "\r"))
+		if s == "" {
+			continue
+		}
+		if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+			section = strings.TrimSpace(s[1 : len(s)-1])
+			continue
+		}
+		switch section {
+		case "属性描述":
+			k, v, ok := strings.Cut(s, "=")
+			if !ok {
+				k, v, ok = strings.Cut(s, "：")
+			}
+			if !ok {
+				continue // free text in the header carries nothing we use
+			}
+			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+			h.fields[k] = v
+			switch k {
+			case "坐标系":
+				h.datum, h.datumLine = v, ln
+			case "几度分带":
+				h.width, _ = strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(v, "度"), "°"))
+			case "带号":
+				h.zone, _ = strconv.Atoi(v)
+				h.zoneLine = ln
+			case "计量单位":
+				h.unit, h.unitLine = v, ln
+			case "转换参数":
+				h.params = v
+			}
+		case "地块坐标":
+			if strings.HasSuffix(s, "@") {
+				p, err := parseRecord(s, ln, len(parcels))
+				if err != nil {
+					return nil, err
+				}
+				parcels = append(parcels, p)
+				continue
+			}
+			if len(parcels) == 0 {
+				return nil, lineErr(zones.CodeBadRequest, ln, -1, "a vertex line before the first parcel record (a record line ends with '@')")
+			}
+			v, err := parseVertex(s, ln, len(parcels)-1)
+			if err != nil {
+				return nil, err
+			}
+			p := parcels[len(parcels)-1]
+			p.vertices = append(p.vertices, v)
+		default:
+			if section == "" {
+				return nil, lineErr(zones.CodeBadRequest, ln, -1, "text before the [属性描述] / [地块坐标] sections")
+			}
+			// Unknown sections are skipped: later versions of the format add some.
+		}
+	}
+	if len(parcels) == 0 {
+		return nil, zones.Inputf(zones.CodeEmptyGeometry, nil, "gtxt: no parcel in the [地块坐标] section")
+	}
+
+	geographic := true
+	for _, p := range parcels {
+		for _, v := range p.vertices {
+			if math.Abs(v.x) > 90 || math.Abs(v.y) > 180 {
+				geographic = false
+			}
+		}
+	}
+	cr, warns, err := h.crs(parcels, geographic)
+	if err != nil {
+		return nil, err
+	}
+	c.CRS = cr
+	c.Warnings = append(c.Warnings, warns...)
+
+	for i, p := range parcels {
+		g, warns, err := p.geometry(i)
+		if err != nil {
+			return nil, err
+		}
+		c.Warnings = append(c.Warnings, warns...)
+		c.Features = append(c.Features, vector.Feature{Index: i, ID: p.id, Geometry: g, Properties: p.props})
+	}
+	return c, nil
+}
+
+func lineErr(code string, line, parcel int, format string, args ...any) error {
+	d := map[string]any{"line": line}
+	if parcel >= 0 {
+		d["feature"] = parcel
+	}
+	return zones.Inputf(code, d, "gtxt: line %d: %s", line, fmt.Sprintf(format, args...))
+}
+
+// decode returns the text as UTF-8 and the name of the encoding when it was not
+// UTF-8. GB18030 is a superset of GBK and GB2312, so it decodes all three.
+func decode(b []byte) (string, string, error) {
+	if bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}) {
+		b = b[3:]
+	}
+	if bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
+		return "", "", zones.Inputf(zones.CodeUndecodableText, nil, "gtxt: UTF-16 text; save the file as UTF-8 or GBK")
+	}
+	if utf8.Valid(b) {
+		return string(b), "", nil
+	}
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
+	if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
+		line := 1
+		if i := bytes.IndexRune(out, utf8.RuneError); i >= 0 {
+			line += bytes.Count(out[:i], []byte("\n"))
+		}
+		return "", "", zones.Inputf(zones.CodeUndecodableText, map[string]any{"line": line},
+			"gtxt: line %d: text is neither UTF-8 nor GBK/GB18030", line)
+	}
+	return string(out), "GBK/GB18030", nil
+}
+
+// recordField names the i-th (0-based) field of a parcel record, as the national
+// format does; fields past the eighth are F9, F10, ….
+func recordField(i int) string {
+	names := [...]string{"JZDS", "DKMJ", "DKBH", "DKMC", "JLTXSX", "TFH", "DKYT", "DLBM"}
+	if i < len(names) {
+		return names[i]
+	}
+	return fmt.Sprintf("F%d", i+1)
+}
+
+func parseRecord(s string, ln, index int) (*parcel, error) {
+	s = strings.TrimSuffix(s, "@")
+	s = strings.NewReplacer("，", ",").Replace(s)
+	fields := strings.Split(s, ",")
+	if len(fields) > 0 && strings.TrimSpace(fields[len(fields)-1]) == "" {
+		fields = fields[:len(fields)-1]
+	}
+	p := &parcel{props: map[string]any{}, line: ln}
+	for i, f := range fields {
+		f = strings.TrimSpace(f)
+		name := recordField(i)
+		switch name {
+		case "JZDS":
+			n, err := strconv.Atoi(f)
+			if err != nil && f != "" {
+				return nil, lineErr(zones.CodeBadRequest, ln, index, "field JZDS (界址点数) %q is not a count", f)
+			}
+			p.jzds = n
+			p.props[name] = n
+		case "DKMJ":
+			if v, err := strconv.ParseFloat(f, 64); err == nil {
+				p.props[name] = v
+			} else {
+				p.props[name] = f
+			}
+		default:
+			p.props[name] = f
+		}
+	}
+	if v, ok := p.props["DKBH"].(string); ok {
+		p.id = v
+	}
+	return p, nil
+}
+
+func parseVertex(s string, ln, parcel int) (vertex, error) {
+	s = strings.NewReplacer("，", ",").Replace(s)
+	f := strings.Split(s, ",")
+	if len(f) < 4 {
+		return vertex{}, lineErr(zones.CodeBadRequest, ln, parcel, "vertex line needs 点号,圈号,X,Y; found %d fields", len(f))
+	}
+	ring, err := strconv.Atoi(strings.TrimSpace(f[1]))
+	if err != nil || ring < 0 {
+		return vertex{}, lineErr(zones.CodeBadRequest, ln, parcel, "field 圈号 (ring number) %q is not a number", strings.TrimSpace(f[1]))
+	}
+	x, errX := strconv.ParseFloat(strings.TrimSpace(f[2]), 64)
+	y, errY := strconv.ParseFloat(strings.TrimSpace(f[3]), 64)
+	if errX != nil || errY != nil {
+		return vertex{}, lineErr(zones.CodeBadRequest, ln, parcel, "X,Y %q,%q are not numbers", strings.TrimSpace(f[2]), strings.TrimSpace(f[3]))
+	}
+	if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
+		return vertex{}, lineErr(zones.CodeInvalidCoordinates, ln, parcel, "X,Y are not finite numbers")
+	}
+	return vertex{label: strings.TrimSpace(f[0]), ring: ring, x: x, y: y, line: ln}, nil
+}
+
+// crs decides the CRS from the header and the eastings.
+func (h header) crs(parcels []*parcel, geographic bool) (string, []string, error) {
+	var warns []string
+	d := strings.ReplaceAll(h.datum, " ", "")
+	switch {
+	case d == "":
+	case strings.Contains(d, "西安") || strings.Contains(strings.ToUpper(d), "XIAN"):
+		msg := "1980西安坐标系 (Xi'an 1980) coordinates cannot be converted without datum transformation parameters; convert the file to 2000国家大地坐标系 (CGCS2000)"
+		if strings.Trim(h.params, ", ") != "" {
+			msg += " (the 转换参数 given are not applied: redline does not apply datum parameters yet)"
+		}
+		return "", nil, lineErr(zones.CodeUnsupportedCRS, h.datumLine, -1, "%s", msg)
+	case strings.Contains(d, "北京") || strings.Contains(strings.ToUpper(d), "BEIJING"):
+		msg := "1954北京坐标系 (Beijing 1954) coordinates cannot be converted without datum transformation parameters; convert the file to 2000国家大地坐标系 (CGCS2000)"
+		if strings.Trim(h.params, ", ") != "" {
+			msg += " (the 转换参数 given are not applied: redline does not apply datum parameters yet)"
+		}
+		return "", nil, lineErr(zones.CodeUnsupportedCRS, h.datumLine, -1, "%s", msg)
+	case strings.Contains(d, "2000") || strings.Contains(strings.ToUpper(d), "CGCS"):
+	case strings.Contains(strings.ToUpper(d), "WGS"):
+	default:
+		return "", nil, lineErr(zones.CodeUnknownCRS, h.datumLine, -1, "unknown 坐标系 %q (expected 2000国家大地坐标系)", h.datum)
+	}
+	if geographic {
+		return "EPSG:4490", []string{"coordinates are degrees: read as latitude (X), longitude (Y)"}, nil
+	}
+	if h.unit != "" && h.unit != "米" && !strings.EqualFold(h.unit, "m") && !strings.EqualFold(h.unit, "metre") && !strings.EqualFold(h.unit, "meter") {
+		return "", nil, lineErr(zones.CodeUnsupportedCRS, h.unitLine, -1, "计量单位 %q: only metres are read", h.unit)
+	}
+	if d == "" {
+		warns = append(warns, "the header names no 坐标系: CGCS2000 assumed for the Gauss-Krüger numbers")
+	}
+	// The eastings (Y) tell whether they carry the zone prefix.
+	minY, maxY := math.Inf(1), math.Inf(-1)
+	for _, p := range parcels {
+		for _, v := range p.vertices {
+			minY, maxY = math.Min(minY, v.y), math.Max(maxY, v.y)
+		}
+	}
+	if math.IsInf(minY, 0) {
+		return "", nil, nil
+	}
+	prefixed := minY >= 1e6
+	zone, width := h.zone, h.width
+	if prefixed {
+		pz := int(math.Floor(minY / 1e6))
+		if int(math.Floor(maxY/1e6)) != pz {
+			return "", nil, zones.Inputf(zones.CodeInvalidCoordinates, nil, "gtxt: eastings (Y) span zone prefixes %d to %d", pz, int(math.Floor(maxY/1e6)))
+		}
+		if zone != 0 && zone != pz {
+			return "", nil, lineErr(zones.CodeInvalidCoordinates, h.zoneLine, -1, "带号=%d but the eastings (Y) carry the zone prefix %d", zone, pz)
+		}
+		zone = pz
+	}
+	if zone == 0 {
+		// No zone anywhere: leave the CRS to the caller (who may declare one);
+		// detection refuses such numbers rather than guess the central meridian.
+		return "", append(warns, "the header gives no 带号 and the eastings carry no zone prefix: the zone is unknown"), nil
+	}
+	var c crs.CRS
+	var err error
+	switch {
+	case width == 6 || width == 0 && zone >= 13 && zone <= 23:
+		c, err = crs.GK6(zone, prefixed)
+	case zone > 45 && zone%3 == 0 && !prefixed:
+		// Some tools write the central meridian (108) where the zone (36) belongs.
+		c, err = crs.GK3(zone/3, false)
+		warns = append(warns, fmt.Sprintf("带号=%d read as the central meridian %d°E", zone, zone))
+	default:
+		c, err = crs.GK3(zone, prefixed)
+	}
+	if err != nil {
+		return "", nil, lineErr(zones.CodeUnknownCRS, h.zoneLine, -1, "带号=%d (几度分带=%d) is not a CGCS2000 Gauss-Krüger zone", zone, width)
+	}
+	return c.Code, warns, nil
+}
+
+// geometry builds a parcel's polygon(s): rings split where 圈号 changes or a ring
+// closes, then nested by containment.
+func (p *parcel) geometry(index int) (orb.Geometry, []string, error) {
+	var warns []string
+	if len(p.vertices) == 0 {
+		return nil, nil, lineErr(zones.CodeEmptyGeometry, p.line, index, "parcel %q has no vertex lines", p.id)
+	}
+	if p.jzds != 0 && p.jzds != len(p.vertices) {
+		warns = append(warns, fmt.Sprintf("parcel %d (%s, line %d): 界址点数 says %d points, the file has %d", index, p.id, p.line, p.jzds, len(p.vertices)))
+	}
+	type ringT struct {
+		num  int
+		line int
+		pts  orb.Ring
+	}
+	var rings []ringT
+	var cur *ringT
+	for _, v := range p.vertices {
+		pt := orb.Point{v.y, v.x} // Y easting, X northing → x east, y north
+		if cur == nil || cur.num != v.ring || (len(cur.pts) >= 4 && cur.pts[0] == cur.pts[len(cur.pts)-1]) {
+			rings = append(rings, ringT{num: v.ring, line: v.line})
+			cur = &rings[len(rings)-1]
+		}
+		cur.pts = append(cur.pts, pt)
+	}
+	var closed []orb.Ring
+	var nums []int
+	for _, r := range rings {
+		pts := r.pts
+		if pts[0] != pts[len(pts)-1] {
+			pts = append(pts, pts[0])
+		}
+		if len(pts) < 4 {
+			return nil, nil, lineErr(zones.CodeInvalidGeometry, r.line, index, "ring %d of parcel %q has %d distinct points; a ring needs at least 3", r.num, p.id, len(pts)-1)
+		}
+		closed = append(closed, pts)
+		nums = append(nums, r.num)
+	}
+	g, w := nest(closed, nums, index, p.id)
+	return g, append(warns, w...), nil
+}
+
+// nest nests rings by containment: a ring inside an odd number of others is a hole
+// of the smallest that holds it. It warns where this contradicts the 圈号.
+func nest(rings []orb.Ring, nums []int, index int, id string) (orb.Geometry, []string) {
+	var warns []string
+	n := len(rings)
+	depth := make([]int, n)
+	parent := make([]int, n)
+	area := make([]float64, n)
+	for i, r := range rings {
+		area[i] = math.Abs(planar.Area(r))
+	}
+	for i, r := range rings {
+		parent[i] = -1
+		for j, o := range rings {
+			if i == j || area[j] <= area[i] || !inside(r, o) {
+				continue
+			}
+			depth[i]++
+			if parent[i] < 0 || area[j] < area[parent[i]] {
+				parent[i] = j
+			}
+		}
+	}
+	var mp orb.MultiPolygon
+	at := map[int]int{}
+	for i, r := range rings {
+		if depth[i]%2 == 0 {
+			at[i] = len(mp)
+			mp = append(mp, orb.Polygon{r})
+			if nums[i] >= 2 {
+				warns = append(warns, fmt.Sprintf("parcel %d (%s): ring 圈号=%d lies in no other ring, so it was taken as a separate area, not a hole", index, id, nums[i]))
+			}
+		}
+	}
+	for i, r := range rings {
+		if depth[i]%2 == 1 {
+			mp[at[parent[i]]] = append(mp[at[parent[i]]], r)
+		}
+	}
+	if len(mp) == 1 {
+		return mp[0], warns
+	}
+	return mp, warns
+}
+
+// inside: r lies in o when its first vertex off o's boundary is inside o.
+func inside(r, o orb.Ring) bool {
+	for _, p := range r {
+		if onBoundary(o, p) {
+			continue
+		}
+		return planar.RingContains(o, p)
+	}
+	return false
+}
+
+func onBoundary(r orb.Ring, p orb.Point) bool {
+	for i := 1; i < len(r); i++ {
+		a, b := r[i-1], r[i]
+		dx, dy := b[0]-a[0], b[1]-a[1]
+		tol := 1e-12 * (math.Abs(a[0]) + math.Abs(a[1]) + 1)
+		l2 := dx*dx + dy*dy
+		if l2 == 0 {
+			if math.Abs(p[0]-a[0]) <= tol && math.Abs(p[1]-a[1]) <= tol {
+				return true
+			}
+			continue
+		}
+		t := ((p[0]-a[0])*dx + (p[1]-a[1])*dy) / l2
+		if t < 0 || t > 1 {
+			continue
+		}
+		if math.Abs(p[0]-(a[0]+t*dx)) <= tol && math.Abs(p[1]-(a[1]+t*dy)) <= tol {
+			return true
+		}
+	}
+	return false
+}
