@@ -168,6 +168,24 @@ func (c *Context) Union(gs []*Geom) (*Geom, error) {
 	return &Geom{g: out}, nil
 }
 
+// ClipByRect returns the part of g inside the rectangle b (GEOS's fast rectangle
+// clipping, not a general overlay). Parts along the rectangle's edges may come
+// back as lower-dimensional pieces.
+func (g *Geom) ClipByRect(b orb.Bound) (*Geom, error) {
+	var out *geos.Geom
+	err := guard("clip by rect", func() error {
+		out = g.g.ClipByRect(b.Min[0], b.Min[1], b.Max[0], b.Max[1])
+		if out == nil {
+			return fmt.Errorf("%w: clip failed", ErrGEOS)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Geom{g: out}, nil
+}
+
 // Collect makes one collection of gs, taking ownership of them.
 func (c *Context) Collect(gs []*Geom) (*Geom, error) {
 	var out *geos.Geom

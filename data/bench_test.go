@@ -1,0 +1,170 @@
+package data_test
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/data"
+	"github.com/redline-gis/redline/data/formats/geojson"
+	"github.com/redline-gis/redline/geo"
+	"github.com/redline-gis/redline/internal/oracle"
+	"github.com/redline-gis/redline/zones"
+)
+
+// oracleFootprints returns the accepted oracle footprints and a checker on the five
+// Shaanxi layers.
+func oracleFootprints(b *testing.B) (*zones.Checker, []zones.Footprint) {
+	b.Helper()
+	shared := oracle.SharedDir(b)
+	ds, err := data.LoadDir(shared)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := zones.NewChecker(ds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(shared, "oracle", "footprints.geojson"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	fc, err := geojson.Read(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var fps []zones.Footprint
+	for _, f := range fc.Features {
+		if f.Properties["expect"] == "accept" {
+			fps = append(fps, zones.Footprint{Geometry: f.Geometry})
+		}
+	}
+	if len(fps) != 206 {
+		b.Fatalf("%d accepted footprints, want 206", len(fps))
+	}
+	return c, fps
+}
+
+// BenchmarkOracleFootprints checks the 206 accepted oracle footprints against the
+// five layers, one op = all 206 on one goroutine. PostGIS needs ~250 ms for their
+// geodesic overlap areas on a 2-core machine.
+func BenchmarkOracleFootprints(b *testing.B) {
+	c, fps := oracleFootprints(b)
+	for _, bc := range []struct {
+		name   string
+		buffer float64
+	}{{"overlaps", -1}, {"overlaps+nearby5km", 5000}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, fp := range fps {
+					if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{BufferM: bc.buffer}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkOracleFootprintsParallel spreads the same checks over GOMAXPROCS
+// goroutines; compare ns/op with BenchmarkOracleFootprints to see both cores used.
+func BenchmarkOracleFootprintsParallel(b *testing.B) {
+	c, fps := oracleFootprints(b)
+	b.ReportAllocs()
+	var next atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			fp := fps[int(next.Add(1))%len(fps)]
+			if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{BufferM: -1}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)*float64(len(fps))/1e6, "ms/206fp")
+}
+
+// bigZone densifies the largest real county boundary (Amap) to at least 200,000
+// vertices, deterministically, by inserting evenly spaced points on every edge.
+func bigZone(b *testing.B) (orb.Polygon, orb.Point) {
+	shared := oracle.SharedDir(b)
+	raw, err := os.ReadFile(filepath.Join(shared, "shaanxi_county_amap2020.geojson"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	fc, err := geojson.Read(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var best orb.Polygon
+	for _, f := range fc.Features {
+		var p orb.Polygon
+		switch g := f.Geometry.(type) {
+		case orb.Polygon:
+			p = g
+		case orb.MultiPolygon:
+			p = g[0]
+		}
+		if geo.NumVertices(p) > geo.NumVertices(best) {
+			best = p
+		}
+	}
+	k := int(math.Ceil(200000/float64(geo.NumVertices(best)))) + 1
+	out := make(orb.Polygon, len(best))
+	for ri, r := range best {
+		var dr orb.Ring
+		for i := 0; i+1 < len(r); i++ {
+			a, c := r[i], r[i+1]
+			for j := 0; j < k; j++ {
+				t := float64(j) / float64(k)
+				dr = append(dr, orb.Point{a[0] + (c[0]-a[0])*t, a[1] + (c[1]-a[1])*t})
+			}
+		}
+		dr = append(dr, r[len(r)-1])
+		out[ri] = dr
+	}
+	if n := geo.NumVertices(out); n < 200000 {
+		b.Fatalf("densified to %d vertices only", n)
+	}
+	return out, best[0][len(best[0])/3] // a boundary vertex to put footprints on
+}
+
+// BenchmarkBigZone checks a 1 km² footprint on the boundary of a ≥200k-vertex zone,
+// with the zone subdivided (the design) and whole.
+func BenchmarkBigZone(b *testing.B) {
+	poly, at := bigZone(b)
+	b.Logf("zone of %d vertices", geo.NumVertices(poly))
+	l := &zones.Layer{ID: "big", Kind: zones.KindCustom, Geom: zones.Polygonal}
+	l.Zones = []*zones.Zone{{ID: "big", Class: "x", Geometry: poly, Layer: l}}
+	ds := &zones.Dataset{Name: "big", Layers: []*zones.Layer{l}}
+	d := 0.005 // ~1 km² around the boundary vertex
+	fp := zones.Footprint{Geometry: orb.Polygon{{{at[0] - d, at[1] - d}, {at[0] + d, at[1] - d}, {at[0] + d, at[1] + d}, {at[0] - d, at[1] + d}, {at[0] - d, at[1] - d}}}}
+	for _, bc := range []struct {
+		name string
+		maxV int
+	}{{"subdivided", 0}, {"whole", -1}} {
+		b.Run(bc.name, func(b *testing.B) {
+			idx, err := zones.NewIndex(ds, zones.IndexOptions{MaxVertices: bc.maxV})
+			if err != nil {
+				b.Fatal(err)
+			}
+			c := zones.NewCheckerFor(idx)
+			r, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{BufferM: -1})
+			if err != nil || len(r.Intersections) != 1 || r.Intersections[0].FootprintShare <= 0 || r.Intersections[0].FootprintShare >= 1 {
+				b.Fatalf("footprint must straddle the boundary: %v %+v", err, r)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{BufferM: -1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
