@@ -63,7 +63,9 @@ func nearOf(r *zones.Report, layer, id string) *zones.Nearby {
 }
 
 // near compares with a relative tolerance, allowing for the reports rounding to 0.001.
-func near(a, b, rel float64) bool { return math.Abs(a-b) <= rel*math.Max(math.Abs(a), math.Abs(b))+6e-4 }
+func near(a, b, rel float64) bool {
+	return math.Abs(a-b) <= rel*math.Max(math.Abs(a), math.Abs(b))+6e-4
+}
 
 func TestCheckEdgeCases(t *testing.T) {
 	for _, maxV := range []int{-1, 8} { // whole zones, and zones cut into tiny pieces
