@@ -127,7 +127,7 @@ func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts Check
 			Points:   len(pf.points),
 			Vertices: pf.vertices,
 			Bounds:   [4]float64{pf.bound.Min[0], pf.bound.Min[1], pf.bound.Max[0], pf.bound.Max[1]},
-			GKZone:   int(math.Floor(pf.bound.Center()[0]/3 + 0.5)),
+			GKZone:   gkZone(pf.geometry()),
 			CRS:      crs,
 			Repaired: pf.repaired,
 			Warnings: append(append([]string{}, fp.Warnings...), pf.warnings...),
@@ -136,6 +136,9 @@ func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts Check
 		Nearby:        []Nearby{},
 		BufferM:       buffer,
 		Geometry:      pf.geometry(),
+	}
+	if pf.area != nil {
+		r.Footprint.AreaGKM2 = round3(gkArea(pf.area, r.Footprint.GKZone))
 	}
 	if p != (Project{}) {
 		pc := p
@@ -150,6 +153,9 @@ func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts Check
 			Crossings: h.crossings, PointsInside: h.points,
 			Rules: []RuleHit{}, Clauses: z.Clauses, Attributes: z.Attributes,
 			Overlap: h.overlap, Zone: z,
+		}
+		if h.areaM2 > 0 {
+			in.OverlapAreaGKM2 = round3(gkArea(h.overlap, r.Footprint.GKZone))
 		}
 		if in.Attributes == nil {
 			in.Attributes = map[string]any{}

@@ -41,6 +41,7 @@ type Layer struct {
 	Hits []struct {
 		ID              string   `json:"id"`
 		AreaGeodesicM2  *float64 `json:"area_geodesic_m2"`
+		AreaGKM2        *float64 `json:"area_gk_m2"`
 		LengthGeodesicM *float64 `json:"length_geodesic_m"`
 		Crossings       *int     `json:"crossings"`
 	} `json:"hits"`
@@ -102,11 +103,14 @@ type Counts struct {
 	Footprints, Hits, Areas, Lengths, Crossings, Points, Nearby int
 	// Worst relative errors seen.
 	WorstArea, WorstLength, WorstDist float64
+	// WorstAreaGK: our Gauss-Krüger area (lon/lat overlap projected) against
+	// PostGIS's (overlap computed in the GK plane).
+	WorstAreaGK float64
 }
 
 func (c Counts) String() string {
-	return fmt.Sprintf("%d footprints: %d intersections (%d areas, %d lengths, %d crossings, %d points), %d nearby; worst relative error: area %.2g, length %.2g, distance %.2g",
-		c.Footprints, c.Hits, c.Areas, c.Lengths, c.Crossings, c.Points, c.Nearby, c.WorstArea, c.WorstLength, c.WorstDist)
+	return fmt.Sprintf("%d footprints: %d intersections (%d areas, %d lengths, %d crossings, %d points), %d nearby; worst relative error: area %.2g, length %.2g, distance %.2g, GK area %.2g",
+		c.Footprints, c.Hits, c.Areas, c.Lengths, c.Crossings, c.Points, c.Nearby, c.WorstArea, c.WorstLength, c.WorstDist, c.WorstAreaGK)
 }
 
 // Compare checks a report for footprint f and returns the mismatches (empty when
@@ -151,6 +155,14 @@ func Compare(f *Footprint, r *zones.Report, c *Counts) []string {
 			case h.AreaGeodesicM2 != nil:
 				c.Areas++
 				c.WorstArea = math.Max(c.WorstArea, relErr(in.OverlapAreaM2, *h.AreaGeodesicM2))
+				if h.AreaGKM2 != nil {
+					c.WorstAreaGK = math.Max(c.WorstAreaGK, relErr(in.OverlapAreaGKM2, *h.AreaGKM2))
+					// The planes differ in where edges run (straight in lon/lat vs in GK),
+					// so GK areas agree less closely than geodesic ones: 1e-3.
+					if !within(in.OverlapAreaGKM2, *h.AreaGKM2, 1e-3, AreaAbs) {
+						badf("layer %s zone %s: GK area %.3f m², PostGIS %.3f m²", lid, h.ID, in.OverlapAreaGKM2, *h.AreaGKM2)
+					}
+				}
 				if !within(in.OverlapAreaM2, *h.AreaGeodesicM2, AreaRel, AreaAbs) {
 					badf("layer %s zone %s: area %.3f m², PostGIS %.3f m²", lid, h.ID, in.OverlapAreaM2, *h.AreaGeodesicM2)
 				}
