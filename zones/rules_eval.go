@@ -330,6 +330,9 @@ func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 	f := newFacts(p, ds)
 	if r.Project == nil {
 		pc := p
+		if f.industry != "" {
+			pc.Industry = f.industry
+		}
 		r.Project = &pc
 	}
 	r.Verdict = Admissible
