@@ -1,10 +1,37 @@
 // Package formats reads footprints and layers in every format redline supports,
 // detected from content and name, and converts them to CGCS2000 lon/lat.
+//
+// Read and ReadPath return features in the source's coordinates, x = east and
+// y = north (readers swap the surveyors' northing-first X,Y themselves), with the
+// CRS the source declared. ToLonLat (or Resolve and Conversion.Feature, for
+// batches that go on past a bad feature) then takes them to EPSG:4490 lon/lat,
+// deciding the source CRS from, in order, the caller's declaration, the file's,
+// and the numbers themselves (geo/crs.Detect), and saying what it assumed.
 package formats
 
 import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+	"github.com/redline-gis/redline/data/formats/coords"
 	"github.com/redline-gis/redline/data/formats/geojson"
+	"github.com/redline-gis/redline/data/formats/gpkg"
+	"github.com/redline-gis/redline/data/formats/gtxt"
+	"github.com/redline-gis/redline/data/formats/kml"
+	"github.com/redline-gis/redline/data/formats/shapefile"
+	"github.com/redline-gis/redline/data/formats/wkt"
 	"github.com/redline-gis/redline/data/vector"
+	"github.com/redline-gis/redline/geo/crs"
+	"github.com/redline-gis/redline/zones"
 )
 
 // Options steer reading.
@@ -16,17 +43,436 @@ type Options struct {
 	CRS string
 	// Encoding is the DBF text encoding when neither .cpg nor LDID says.
 	Encoding string
-	// Polygonize takes closed boundary lines as the polygons they bound.
+	// Polygonize takes closed boundary lines as the polygons they bound (layers).
 	Polygonize bool
+	// ClosedLineAsPolygon takes a closed line as the polygon it bounds, with a
+	// warning (footprints drawn in CAD). Shapefiles only for now.
+	ClosedLineAsPolygon bool
+	// Layer picks the GeoPackage table, or the shapefile in a zip holding several;
+	// "" takes the first.
+	Layer string
+	// MaxUncompressed bounds what a zip (shapefile zip, KMZ) may inflate to; zero
+	// means the readers' defaults (256 MiB shapefile, 200 MiB KMZ).
+	MaxUncompressed int64
 }
 
-// Read parses b in whatever supported format it is. (GeoJSON only for now.)
+// Magic numbers of binary formats.
+const (
+	zipMagic    = "PK\x03\x04"
+	sqliteMagic = "SQLite format 3\x00"
+	shpMagic    = "\x00\x00\x27\x0a" // file code 9994, big-endian
+)
+
+// Read parses b in whatever supported format it is: by content first (zip,
+// SQLite, JSON, XML, the 国土 TXT section markers, WKT keywords), then by the name's
+// extension, else as a pasted coordinate list. A format redline does not read is
+// refused with unsupported_media_type.
 func Read(b []byte, opts Options) (*vector.Collection, error) {
-	return geojson.Read(b)
+	ext := strings.ToLower(path.Ext(strings.ReplaceAll(opts.Name, "\\", "/")))
+	ovital := ext == ".ovkml" || ext == ".ovkmz"
+	kopts := kml.Options{Ovital: ovital, MaxUncompressed: opts.MaxUncompressed}
+	switch {
+	case len(b) == 0:
+		return nil, zones.Inputf(zones.CodeEmptyGeometry, fileDetails(opts.Name), "%sthe file is empty", prefix(opts.Name))
+	case bytes.HasPrefix(b, []byte(zipMagic)) || bytes.HasPrefix(b, []byte("PK\x05\x06")):
+		return readZip(b, opts, kopts)
+	case bytes.HasPrefix(b, []byte(sqliteMagic)):
+		return gpkg.Read(b, opts.Layer)
+	case bytes.HasPrefix(b, []byte(shpMagic)) || ext == ".shp" || ext == ".shx" || ext == ".dbf":
+		return nil, zones.Inputf(zones.CodeInvalidArchive, fileDetails(opts.Name),
+			"%sa .shp, .shx or .dbf alone cannot be read: send the shapefile as one .zip holding .shp, .shx, .dbf (and .prj, .cpg)", prefix(opts.Name))
+	}
+	text := bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\ufeff")), " \t\r\n")
+	switch {
+	case gtxt.Sniff(b):
+		return gtxt.Read(b)
+	case len(text) > 0 && (text[0] == '{' || text[0] == '['):
+		return geojson.Read(b)
+	case len(text) > 0 && text[0] == '<':
+		head := text[:min(len(text), 4096)]
+		if bytes.Contains(head, []byte("<kml")) || bytes.Contains(head, []byte(":kml")) || ext == ".kml" || ovital {
+			return kml.Read(b, kopts)
+		}
+		return nil, zones.Inputf(zones.CodeUnsupportedMedia, fileDetails(opts.Name),
+			"%sXML that is not KML (GML, GPX and others are not read): convert it to GeoJSON, KML or a shapefile", prefix(opts.Name))
+	case looksWKT(text):
+		return wkt.Read(b)
+	}
+	switch ext {
+	case ".geojson", ".json":
+		return geojson.Read(b)
+	case ".kml", ".ovkml":
+		return kml.Read(b, kopts)
+	case ".gpkg":
+		return gpkg.Read(b, opts.Layer)
+	case ".wkt":
+		return wkt.Read(b)
+	}
+	if !isText(b) {
+		return nil, zones.Inputf(zones.CodeUnsupportedMedia, fileDetails(opts.Name),
+			"%snot a format redline reads (GeoJSON, shapefile .zip, GeoPackage, KML/KMZ, 国土 TXT, WKT, coordinate list)", prefix(opts.Name))
+	}
+	c, err := coords.Read(b)
+	if err != nil && !hasCoordinateLine(text) {
+		return nil, zones.Inputf(zones.CodeUnsupportedMedia, fileDetails(opts.Name),
+			"%snot a format redline reads (GeoJSON, shapefile .zip, GeoPackage, KML/KMZ, 国土 TXT, WKT, coordinate list): %v", prefix(opts.Name), err)
+	}
+	return c, err
+}
+
+func prefix(name string) string {
+	if name == "" {
+		return ""
+	}
+	return name + ": "
+}
+
+func fileDetails(name string) map[string]any {
+	if name == "" {
+		return nil
+	}
+	return map[string]any{"file": name}
+}
+
+// readZip tells a KMZ from a shapefile zip by its members.
+func readZip(b []byte, opts Options, kopts kml.Options) (*vector.Collection, error) {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, zones.Inputf(zones.CodeInvalidArchive, fileDetails(opts.Name), "%snot a readable zip archive: %v", prefix(opts.Name), err)
+	}
+	names := make([]string, len(zr.File))
+	for i, f := range zr.File {
+		names[i] = f.Name
+	}
+	if kml.IsKMZ(names) {
+		return kml.ReadKMZ(b, kopts)
+	}
+	return shapefile.ReadZip(b, shapefile.Options{Encoding: opts.Encoding, Polygonize: opts.Polygonize,
+		ClosedLineAsPolygon: opts.ClosedLineAsPolygon, Layer: opts.Layer, MaxUncompressed: opts.MaxUncompressed})
+}
+
+// looksWKT: the text starts with a WKT type keyword, or an EWKT SRID prefix.
+func looksWKT(text []byte) bool {
+	head := strings.ToUpper(string(text[:min(len(text), 32)]))
+	if strings.HasPrefix(head, "SRID=") {
+		return true
+	}
+	for _, k := range []string{"POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION"} {
+		if strings.HasPrefix(head, k) {
+			rest := strings.TrimLeft(head[len(k):], " ZM")
+			if rest == "" || rest[0] == '(' || strings.HasPrefix(rest, "EMPTY") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isText: UTF-8, or GBK-looking bytes without NULs.
+func isText(b []byte) bool {
+	head := b[:min(len(b), 8192)]
+	if bytes.IndexByte(head, 0) >= 0 {
+		return false
+	}
+	if utf8.Valid(head) {
+		return true
+	}
+	// GBK text: non-ASCII bytes come in lead/trail pairs 0x81–0xFE, 0x40–0xFE.
+	for i := 0; i < len(head); i++ {
+		c := head[i]
+		if c < 0x80 {
+			continue
+		}
+		if c < 0x81 || c == 0xFF || i+1 >= len(head) {
+			return i+1 >= len(head) // a pair cut at the 8 KiB boundary is fine
+		}
+		if t := head[i+1]; t < 0x40 || t == 0x7F || t == 0xFF {
+			return false
+		}
+		i++
+	}
+	return true
+}
+
+// hasCoordinateLine: some line holds two numbers, so a coordinate-list error is
+// about a coordinate list and not about some other text.
+func hasCoordinateLine(text []byte) bool {
+	for _, ln := range bytes.Split(text, []byte("\n")) {
+		n := 0
+		for _, f := range bytes.FieldsFunc(ln, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == ';' || r == '，' }) {
+			if len(f) > 0 && (f[0] >= '0' && f[0] <= '9' || f[0] == '-' || f[0] == '.') {
+				n++
+			}
+		}
+		if n >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// ReadPath reads a file on disk. A .shp is read with its sidecars (.shx, .dbf,
+// .prj, .cpg) from the same folder; a .gpkg is opened in place; anything else is
+// read whole and passed to Read with its base name.
+func ReadPath(p string, opts Options) (*vector.Collection, error) {
+	if opts.Name == "" {
+		opts.Name = filepath.Base(p)
+	}
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".shp":
+		return shapefile.ReadPath(p, shapefile.Options{Encoding: opts.Encoding, Polygonize: opts.Polygonize,
+			ClosedLineAsPolygon: opts.ClosedLineAsPolygon, Layer: opts.Layer, MaxUncompressed: opts.MaxUncompressed})
+	case ".gpkg":
+		return gpkg.ReadPath(p, opts.Layer)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	return Read(b, opts)
+}
+
+// Conversion is how a collection's coordinates go to EPSG:4490 lon/lat: the source
+// CRS and whether the numbers are northing-first.
+type Conversion struct {
+	// From is the source CRS.
+	From crs.CRS
+	// Swap says the numbers are northing,easting (or lat,lon) and are swapped first.
+	Swap bool
+	// Warnings say what was assumed.
+	Warnings []string
+}
+
+// ParseCRS reads a CRS as it may appear in Options.CRS or vector.Collection.CRS:
+// a name or code for crs.Parse, or "PRJ:" + WKT (shapefile .prj, GeoPackage srs).
+// Errors are InputErrors with unknown_crs or unsupported_crs.
+func ParseCRS(s string) (crs.CRS, error) {
+	var c crs.CRS
+	var err error
+	if w, ok := strings.CutPrefix(s, "PRJ:"); ok {
+		c, err = crs.FromPRJ(w)
+	} else {
+		c, err = crs.Parse(s)
+	}
+	if err == nil {
+		return c, nil
+	}
+	code := zones.CodeUnknownCRS
+	if errors.Is(err, crs.ErrUnsupported) {
+		code = zones.CodeUnsupportedCRS
+	}
+	return crs.CRS{}, zones.Inputf(code, map[string]any{"field": "crs"}, "coordinate system: %v", err)
+}
+
+// bounds is the extent of the finite coordinates of c.
+func bounds(c *vector.Collection) (crs.Bounds, bool) {
+	b := crs.Bounds{MinX: math.Inf(1), MinY: math.Inf(1), MaxX: math.Inf(-1), MaxY: math.Inf(-1)}
+	found := false
+	for _, f := range c.Features {
+		g := f.Geometry // a copy: bounds changes nothing
+		_ = walk(&g, func(p *orb.Point, _, _, _ int) error {
+			if finite(p[0]) && finite(p[1]) {
+				b.MinX, b.MaxX = math.Min(b.MinX, p[0]), math.Max(b.MaxX, p[0])
+				b.MinY, b.MaxY = math.Min(b.MinY, p[1]), math.Max(b.MaxY, p[1])
+				found = true
+			}
+			return nil
+		})
+	}
+	return b, found
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// Resolve decides how c's coordinates go to lon/lat without changing them: the
+// CRS in opts (declared by the user), else the one the file declares, else one
+// detected from the numbers (crs.Detect). Numbers that contradict a declared CRS
+// are checked: northing-first Gauss-Krüger numbers are swapped with a warning,
+// lat/lon order is refused, a zone prefix missing from or added to an easting is
+// reported.
+func Resolve(c *vector.Collection, opts Options) (Conversion, error) {
+	var cv Conversion
+	declared := opts.CRS
+	source := "declared"
+	if declared == "" {
+		declared, source = c.CRS, "the file's"
+	} else if c.CRS != "" && c.CRS != opts.CRS {
+		if fc, err := ParseCRS(c.CRS); err == nil {
+			if dc, err := ParseCRS(opts.CRS); err == nil && fc.Code != dc.Code {
+				cv.Warnings = append(cv.Warnings, fmt.Sprintf("the declared coordinate system %s was used instead of the file's %s", dc.Name, fc.Name))
+			}
+		}
+	}
+	b, ok := bounds(c)
+	if declared == "" {
+		if !ok {
+			cv.From = crs.CGCS2000()
+			return cv, nil
+		}
+		d, err := crs.Detect(b)
+		if err != nil {
+			code := zones.CodeInvalidCoordinates
+			if errors.Is(err, crs.ErrUnknown) {
+				code = zones.CodeUnknownCRS
+			}
+			return cv, zones.Inputf(code, nil, "%v", err)
+		}
+		cv.From, cv.Swap = d.CRS, d.Swap
+		if d.Warning != "" {
+			cv.Warnings = append(cv.Warnings, d.Warning)
+		}
+		return cv, nil
+	}
+	from, err := ParseCRS(declared)
+	if err != nil {
+		return cv, err
+	}
+	cv.From = from
+	if !ok {
+		return cv, nil
+	}
+	in := func(lo, hi, min, max float64) bool { return lo >= min && hi <= max }
+	switch from.Kind {
+	case crs.Geographic, crs.GCJ02, crs.BD09:
+		if !in(b.MinX, b.MaxX, crs.ChinaMinLon, crs.ChinaMaxLon) && in(b.MinX, b.MaxX, crs.ChinaMinLat, crs.ChinaMaxLat) &&
+			in(b.MinY, b.MaxY, crs.ChinaMinLon, crs.ChinaMaxLon) {
+			return cv, zones.Inputf(zones.CodeInvalidCoordinates, nil,
+				"coordinates look like latitude,longitude (first numbers %g…%g, second %g…%g) but %s coordinate system %s takes longitude first: swap them",
+				b.MinX, b.MaxX, b.MinY, b.MaxY, source, from.Name)
+		}
+	case crs.Projected:
+		lo, hi := from.TM.FE-1e6, from.TM.FE+1e6 // eastings of the zone, generously
+		switch {
+		case in(b.MinX, b.MaxX, lo, hi):
+		case in(b.MinY, b.MaxY, lo, hi) && b.MinX >= 1e5:
+			cv.Swap = true
+			cv.Warnings = append(cv.Warnings, fmt.Sprintf("coordinates taken as northing,easting (X,Y) in %s: the second numbers are the eastings", from.Name))
+		case from.Zone != 0 && from.Prefixed && in(b.MinX, b.MaxX, 0, 1e6):
+			return cv, zones.Inputf(zones.CodeInvalidCoordinates, nil,
+				"eastings %g…%g lack the zone prefix %d of %s: declare the central-meridian variant instead", b.MinX, b.MaxX, from.Zone, from.Name)
+		case from.Zone != 0 && !from.Prefixed && in(b.MinX, b.MaxX, float64(from.Zone)*1e6, float64(from.Zone+1)*1e6):
+			pre, err := prefixed(from)
+			if err == nil {
+				cv.Warnings = append(cv.Warnings, fmt.Sprintf("eastings carry the zone prefix %d: taken as %s rather than the declared %s", from.Zone, pre.Name, from.Name))
+				cv.From = pre
+			}
+		}
+	}
+	return cv, nil
+}
+
+func prefixed(c crs.CRS) (crs.CRS, error) {
+	if c.ZoneWidth == 6 {
+		return crs.GK6(c.Zone, true)
+	}
+	return crs.GK3(c.Zone, true)
+}
+
+// Feature converts one feature in place to EPSG:4490 lon/lat and checks that every
+// vertex is a finite place in China; errors name the feature, part, ring and vertex.
+func (cv Conversion) Feature(f *vector.Feature) error {
+	if f.Geometry == nil {
+		return nil
+	}
+	return walk(&f.Geometry, func(p *orb.Point, part, ring, vertex int) error {
+		where := map[string]any{"feature": f.Index, "part": part, "ring": ring, "vertex": vertex}
+		pos := fmt.Sprintf("feature %d, part %d, ring %d, vertex %d", f.Index, part, ring, vertex)
+		if !finite(p[0]) || !finite(p[1]) {
+			return zones.Inputf(zones.CodeInvalidCoordinates, where, "%s: coordinate (%g, %g) is not a finite number", pos, p[0], p[1])
+		}
+		x, y := p[0], p[1]
+		if cv.Swap {
+			x, y = y, x
+		}
+		lon, lat := cv.From.ToLonLat(x, y)
+		if !crs.InChina(lon, lat) || !finite(lon) || !finite(lat) {
+			return zones.Inputf(zones.CodeInvalidCoordinates, where,
+				"%s: (%g, %g) read as %s is %.6f°E %.6f°N, outside China (73–136°E, 3–54°N)", pos, p[0], p[1], cv.From.Name, lon, lat)
+		}
+		p[0], p[1] = lon, lat
+		return nil
+	})
 }
 
 // ToLonLat converts c in place to EPSG:4490 lon/lat and returns the CRS it took the
-// coordinates to be in, with warnings. (Identity for now.)
-func ToLonLat(c *vector.Collection, opts Options) (crs string, warnings []string, err error) {
-	return "EPSG:4490", nil, nil
+// coordinates to be in (its code, e.g. "EPSG:4524"), with warnings saying what was
+// assumed. On an error some features may already be converted: c is then unusable.
+func ToLonLat(c *vector.Collection, opts Options) (string, []string, error) {
+	cv, err := Resolve(c, opts)
+	if err != nil {
+		return "", nil, err
+	}
+	for i := range c.Features {
+		if err := cv.Feature(&c.Features[i]); err != nil {
+			return "", nil, err
+		}
+	}
+	c.CRS = crs.CGCS2000().Code
+	return cv.From.Code, cv.Warnings, nil
+}
+
+// walk calls fn with a pointer to every vertex of *g, numbering parts (members of
+// a multi-geometry or collection), rings (0 = shell) and vertices from 0. A bare
+// point is held in an interface, where it cannot be changed in place: it is
+// converted in a copy and written back through g.
+func walk(g *orb.Geometry, fn func(p *orb.Point, part, ring, vertex int) error) error {
+	return walkPart(g, 0, fn)
+}
+
+func walkPart(g *orb.Geometry, part int, fn func(p *orb.Point, part, ring, vertex int) error) error {
+	line := func(pts []orb.Point, part, ring int) error {
+		for i := range pts {
+			if err := fn(&pts[i], part, ring, i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	switch v := (*g).(type) {
+	case orb.Point:
+		p := orb.MultiPoint{v}
+		err := line(p, part, 0)
+		*g = p[0]
+		return err
+	case orb.MultiPoint:
+		for i := range v {
+			if err := fn(&v[i], i, 0, 0); err != nil {
+				return err
+			}
+		}
+	case orb.LineString:
+		return line(v, part, 0)
+	case orb.Ring:
+		return line(v, part, 0)
+	case orb.MultiLineString:
+		for i, ls := range v {
+			if err := line(ls, i, 0); err != nil {
+				return err
+			}
+		}
+	case orb.Polygon:
+		for r, ring := range v {
+			if err := line(ring, part, r); err != nil {
+				return err
+			}
+		}
+	case orb.MultiPolygon:
+		for i, pg := range v {
+			for r, ring := range pg {
+				if err := line(ring, i, r); err != nil {
+					return err
+				}
+			}
+		}
+	case orb.Collection:
+		for i := range v {
+			if err := walkPart(&v[i], i, fn); err != nil {
+				return err
+			}
+		}
+	case nil:
+	default:
+		return fmt.Errorf("formats: unsupported geometry type %T", *g)
+	}
+	return nil
 }
