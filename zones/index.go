@@ -31,7 +31,8 @@ type piece struct {
 	bound orb.Bound
 	wkb   []byte // geom as WKB, to rebuild it cheaply in a worker's context
 	prep  *geo.Prepared
-	area  bool // polygonal
+	area  bool      // polygonal
+	cells *cellGrid // point lookups; polygonal pieces only
 }
 
 // Index holds every zone of a dataset cut into prepared pieces in an R-tree.
@@ -128,7 +129,11 @@ func makePieces(ctx *geo.Context, z *Zone, maxV int) ([]*piece, error) {
 		if err != nil {
 			return nil, fmt.Errorf("prepare: %w", err)
 		}
-		out = append(out, &piece{zone: z, geom: g, bound: g.Bound(), wkb: b, prep: prep, area: area})
+		p := &piece{zone: z, geom: g, bound: g.Bound(), wkb: b, prep: prep, area: area}
+		if area {
+			p.cells = newCellGrid(g)
+		}
+		out = append(out, p)
 	}
 	return out, nil
 }

@@ -1,10 +1,11 @@
 package zones
 
 import (
+	"cmp"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 
 	"github.com/redline-gis/redline/geo"
 )
@@ -365,49 +366,33 @@ func boxDistance(a, b orb.Bound) float64 {
 	return math.Hypot(dx, dy)
 }
 
-// locatePoint answers a point with planar point-in-polygon tests on the pieces
-// around it (boundary included, as the zone covers its boundary); no GEOS call.
+// locatePoint answers a point from the pieces' cell grids (boundary included, as
+// a zone covers its boundary); no GEOS call.
 func (c *Checker) locatePoint(pt orb.Point) []Hit {
-	var hits []Hit
-	var seen []*Zone
+	var found [8]*Zone
+	zs := found[:0]
 	c.idx.search(orb.Bound{Min: pt, Max: pt}, func(p *piece) bool {
-		if !p.area {
+		if p.cells == nil {
 			return true
 		}
-		for _, z := range seen {
+		for _, z := range zs {
 			if z == p.zone {
 				return true
 			}
 		}
-		var in bool
-		switch g := p.geom.(type) {
-		case orb.Polygon:
-			in = planar.PolygonContains(g, pt)
-		case orb.MultiPolygon:
-			in = planar.MultiPolygonContains(g, pt)
-		}
-		if in {
-			seen = append(seen, p.zone)
-			hits = append(hits, Hit{Layer: p.zone.Layer.ID, ZoneID: p.zone.ID, ZoneClass: p.zone.Class})
+		if p.cells.covers(pt) {
+			zs = append(zs, p.zone)
 		}
 		return true
 	})
-	order := c.idx.order
-	sortHits(hits, func(h Hit) int {
-		for _, z := range seen {
-			if z.ID == h.ZoneID && z.Layer.ID == h.Layer {
-				return order[z]
-			}
-		}
-		return 0
-	})
-	return hits
-}
-
-func sortHits(hits []Hit, key func(Hit) int) {
-	for i := 1; i < len(hits); i++ {
-		for j := i; j > 0 && key(hits[j]) < key(hits[j-1]); j-- {
-			hits[j], hits[j-1] = hits[j-1], hits[j]
-		}
+	if len(zs) == 0 {
+		return nil
 	}
+	order := c.idx.order
+	slices.SortFunc(zs, func(a, b *Zone) int { return cmp.Compare(order[a], order[b]) })
+	hits := make([]Hit, len(zs))
+	for i, z := range zs {
+		hits[i] = Hit{Layer: z.Layer.ID, ZoneID: z.ID, ZoneClass: z.Class}
+	}
+	return hits
 }
