@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/redline-gis/redline/zones"
 )
@@ -162,7 +163,7 @@ func (t *dbfTable) chooseCodec(cpg, optEncoding string, ldid byte) (codec, strin
 	gb := newTextDecoder(codecGB18030)
 	var failRec, failField = -1, -1
 	t.eachText(func(rec, field int, b []byte) bool {
-		if _, ok := decodeField(gb, b); !ok {
+		if _, ok, _ := decodeField(gb, b); !ok {
 			failRec, failField = rec, field
 			return false
 		}
@@ -184,7 +185,7 @@ func (t *dbfTable) chooseCodec(cpg, optEncoding string, ldid byte) (codec, strin
 
 // validUTF8 is utf8.Valid allowing one character cut at the end of the field.
 func validUTF8(b []byte) bool {
-	_, ok := decodeField(newTextDecoder(codecUTF8), b)
+	_, ok, _ := decodeField(newTextDecoder(codecUTF8), b)
 	return ok
 }
 
@@ -220,19 +221,50 @@ func (t *dbfTable) eachText(fn func(rec, field int, b []byte) bool) {
 	}
 }
 
-// decodeField decodes a text value; a multi-byte character cut by the field's
-// width (writers truncate at bytes) is dropped rather than failing the value.
-func decodeField(d *textDecoder, b []byte) (string, bool) {
-	s, ok := d.decode(b)
-	if ok {
-		return s, true
+// decodeField decodes a text value. A multi-byte character cut short at the end
+// of the field (writers truncate at a byte count) is dropped rather than failing
+// the value; cut says so. Only an incomplete trailing character is dropped, never
+// a complete one, so a wrong encoding is not hidden.
+func decodeField(d *textDecoder, b []byte) (s string, ok, cut bool) {
+	if s, ok := d.decode(b); ok {
+		return s, true, false
 	}
-	for cut := 1; cut <= 3 && cut < len(b); cut++ {
-		if s, ok := d.decode(b[:len(b)-cut]); ok {
-			return s, true
+	if n := incompleteTail(d.c, b); n > 0 {
+		if s, ok := d.decode(b[:len(b)-n]); ok {
+			return s, true, true
 		}
 	}
-	return "", false
+	return "", false, false
+}
+
+// incompleteTail gives the length of an incomplete character at the end of b,
+// 0 when there is none.
+func incompleteTail(c codec, b []byte) int {
+	if c.enc == nil { // UTF-8: a lead byte whose sequence is cut off
+		for n := 1; n <= 3 && n <= len(b); n++ {
+			if x := b[len(b)-n]; x >= 0xC0 {
+				if !utf8.FullRune(b[len(b)-n:]) {
+					return n
+				}
+				return 0
+			} else if x < 0x80 {
+				return 0
+			}
+		}
+		return 0
+	}
+	// Double-byte codes: a lone lead byte; GB18030 also a cut four-byte sequence
+	// (lead, digit, lead).
+	n := len(b)
+	switch {
+	case n >= 1 && b[n-1] >= 0x81:
+		return 1
+	case n >= 2 && b[n-2] >= 0x81 && b[n-1] >= 0x30 && b[n-1] <= 0x39:
+		return 2
+	case n >= 3 && b[n-3] >= 0x81 && b[n-2] >= 0x30 && b[n-2] <= 0x39 && b[n-1] >= 0x81:
+		return 3
+	}
+	return 0
 }
 
 func trimText(b []byte) []byte {
@@ -256,7 +288,10 @@ func (t *dbfTable) record(i int) (map[string]any, error) {
 		v := rec[f.off : f.off+f.length]
 		switch f.typ {
 		case 'C':
-			s, ok := decodeField(t.text, trimText(v))
+			s, ok, cut := decodeField(t.text, trimText(v))
+			if cut {
+				t.w.cut = append(t.w.cut, fmt.Sprintf("record %d field %s", i, f.name))
+			}
 			if !ok {
 				return nil, zones.Inputf(zones.CodeUndecodableText,
 					map[string]any{"file": t.file, "record": i, "field": f.name},

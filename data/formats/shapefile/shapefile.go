@@ -217,6 +217,7 @@ type warnings struct {
 	closed   []int // closed lines taken as polygons, with a warning
 	dropped  []int // degenerate rings or parts dropped
 	badNum   []string
+	cut      []string // text values whose last character was cut by the field width
 	zDropped string
 }
 
@@ -242,11 +243,18 @@ func (w *warnings) list() []string {
 		out = append(out, "closed boundary line taken as the polygon it bounds: "+records(w.closed))
 	}
 	if len(w.badNum) > 0 {
-		s := strings.Join(w.badNum[:min(len(w.badNum), 10)], "; ")
-		if len(w.badNum) > 10 {
-			s += fmt.Sprintf(" (and %d more)", len(w.badNum)-10)
-		}
-		out = append(out, "unreadable numbers taken as empty: "+s)
+		out = append(out, "unreadable numbers taken as empty: "+first10(w.badNum))
+	}
+	if len(w.cut) > 0 {
+		out = append(out, "text cut mid-character by the field width, the partial character dropped: "+first10(w.cut))
+	}
+	return out
+}
+
+func first10(s []string) string {
+	out := strings.Join(s[:min(len(s), 10)], "; ")
+	if len(s) > 10 {
+		out += fmt.Sprintf(" (and %d more)", len(s)-10)
 	}
 	return out
 }

@@ -453,3 +453,45 @@ func TestReadPathSidecarCase(t *testing.T) {
 		t.Errorf("without .shx: %v", err)
 	}
 }
+
+func TestDBFTextEdges(t *testing.T) {
+	shp, shx := writeSHP(typePoint, []tShape{{typ: typePoint, parts: [][]orb.Point{{{1, 1}}}}})
+	field := func(n int) []tField { return []tField{{name: []byte("NAME"), typ: 'C', length: n}} }
+	tests := []struct {
+		name      string
+		dbf       []byte
+		cpg       string
+		want      any
+		warn      string
+		wantGuess string
+	}{
+		// "1号" in GBK: dropping the last character would leave valid ASCII, which
+		// must not make the bytes pass for UTF-8.
+		{"short GBK value detected as GBK", writeDBF(0, field(10), [][][]byte{{gbk(t, "1号")}}), "", "1号", "", "GB18030"},
+		{"GBK cut by the field width", writeDBF(0x4D, field(4), [][][]byte{{gbk(t, "A秦岭")}}), "", "A秦", "record 0 field NAME", ""},
+		{"UTF-8 cut by the field width", writeDBF(0, field(5), [][][]byte{{[]byte("秦岭")}}), "UTF-8", "秦", "record 0 field NAME", ""},
+		{"GBK field name, ASCII values", writeDBF(0, []tField{{name: gbk(t, "名称"), typ: 'C', length: 4}}, [][][]byte{{[]byte("ab")}}), "", nil, "", "GB18030"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := ReadFiles(shp, shx, tt.dbf, "", tt.cpg, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := c.Features[0].Properties
+			if tt.want == nil {
+				if p["名称"] != "ab" {
+					t.Errorf("properties %v, want 名称 = ab", p)
+				}
+			} else if p["NAME"] != tt.want {
+				t.Errorf("NAME = %q, want %q", p["NAME"], tt.want)
+			}
+			if cut := hasWarning(c, "cut mid-character"); cut != (tt.warn != "") || (cut && !hasWarning(c, tt.warn)) {
+				t.Errorf("warnings %q: want a cut-character warning naming %q", c.Warnings, tt.warn)
+			}
+			if got := hasWarning(c, "guessed"); got != (tt.wantGuess != "") || (got && !hasWarning(c, tt.wantGuess)) {
+				t.Errorf("warnings %q, want guess %q", c.Warnings, tt.wantGuess)
+			}
+		})
+	}
+}
