@@ -260,12 +260,14 @@ func readLayerFile(src source, spec LayerSpec, opts formats.Options) (*vector.Co
 		}
 		return geojson.Read(b)
 	}
-	// TODO(formats): on disk, read through formats.ReadPath so shapefile sidecars are found.
-	b, err := src.read(spec.File)
-	if err != nil {
-		return nil, err
+	if src.fsys != nil {
+		b, err := src.read(spec.File)
+		if err != nil {
+			return nil, err
+		}
+		return formats.Read(b, opts)
 	}
-	return formats.Read(b, opts)
+	return formats.ReadPath(src.path(spec.File), opts) // finds shapefile sidecars
 }
 
 func makeZone(gctx *geo.Context, l *zones.Layer, spec LayerSpec, f vector.Feature, sum *zones.LoadSummary) (*zones.Zone, error) {
