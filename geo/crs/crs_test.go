@@ -409,3 +409,26 @@ func TestDetect(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkTMInverse(b *testing.B) {
+	tm := TM{Lon0: 108, K0: 1, FE: 36500000}
+	b.ReportAllocs()
+	for b.Loop() {
+		tm.Inverse(36582952.2, 3786212.5)
+	}
+}
+
+func BenchmarkTMForward(b *testing.B) {
+	tm := TM{Lon0: 108, K0: 1, FE: 36500000}
+	b.ReportAllocs()
+	for b.Loop() {
+		tm.Forward(108.9, 34.2)
+	}
+}
+
+func BenchmarkGCJ02ToWGS84(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		GCJ02ToWGS84(108.9, 34.2)
+	}
+}
