@@ -155,7 +155,12 @@ func (c *Context) Union(gs []*Geom) (*Geom, error) {
 			clones[i] = g.g.Clone()
 		}
 		coll := c.c.NewCollection(geos.TypeIDGeometryCollection, clones)
-		defer coll.Destroy()
+		defer func() {
+			coll.Destroy() // frees the clones' C memory too
+			for _, cl := range clones {
+				cl.Destroy() // clears the wrappers, so no finalizer is left to run
+			}
+		}()
 		out = coll.UnaryUnion()
 		if out == nil {
 			return fmt.Errorf("%w: union failed", ErrGEOS)
@@ -182,26 +187,6 @@ func (g *Geom) ClipByRect(b orb.Bound) (*Geom, error) {
 	})
 	if err != nil {
 		return nil, err
-	}
-	return &Geom{g: out}, nil
-}
-
-// Collect makes one collection of gs, taking ownership of them.
-func (c *Context) Collect(gs []*Geom) (*Geom, error) {
-	var out *geos.Geom
-	err := guard("collect", func() error {
-		raw := make([]*geos.Geom, len(gs))
-		for i, g := range gs {
-			raw[i] = g.g
-		}
-		out = c.c.NewCollection(geos.TypeIDGeometryCollection, raw)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, g := range gs {
-		g.g = nil // owned by the collection now
 	}
 	return &Geom{g: out}, nil
 }
