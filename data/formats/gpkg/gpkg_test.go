@@ -131,7 +131,7 @@ func TestReadPathTables(t *testing.T) {
 
 // makeGPKG writes a minimal GeoPackage with one feature table t(fid, geom, extra
 // columns) through SQLite and returns its path.
-func makeGPKG(t *testing.T, srs []any, extraCols string, rows [][]any) string {
+func makeGPKG(t testing.TB, srs []any, extraCols string, rows [][]any) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "t.gpkg")
 	db, err := sql.Open("sqlite", p)
@@ -164,11 +164,18 @@ func makeGPKG(t *testing.T, srs []any, extraCols string, rows [][]any) string {
 	if _, err := db.Exec(`INSERT INTO gpkg_spatial_ref_sys VALUES ('x', ?, ?, ?, ?, NULL)`, srs...); err != nil {
 		t.Fatal(err)
 	}
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, r := range rows {
 		q := "INSERT INTO t VALUES (NULL" + strings.Repeat(", ?", len(r)) + ")"
-		if _, err := db.Exec(q, r...); err != nil {
+		if _, err := tx.Exec(q, r...); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
 	}
 	return p
 }
@@ -248,7 +255,11 @@ func TestReadCrafted(t *testing.T) {
 		}
 		c, err := Read(b, "")
 		if err != nil || len(c.Features) != 1 {
-			t.Errorf("%v, %v", c, err)
+			t.Errorf("Read: %v, %v", c, err)
+		}
+		c, err = ReadPath(p, "")
+		if err != nil || len(c.Features) != 1 {
+			t.Errorf("ReadPath: %v, %v", c, err)
 		}
 	})
 }
@@ -273,5 +284,16 @@ func TestReadNotGPKG(t *testing.T) {
 	}
 	if _, err := ReadPath(filepath.Join(t.TempDir(), "missing.gpkg"), ""); err == nil {
 		t.Error("missing file: no error")
+	}
+}
+
+// BenchmarkReadPath measures the fixed cost of a GeoPackage: open, catalogue
+// queries, three rows.
+func BenchmarkReadPath(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ReadPath("testdata/poly.gpkg", ""); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
