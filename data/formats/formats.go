@@ -65,7 +65,8 @@ const (
 
 // Read parses b in whatever supported format it is: by content first (zip,
 // SQLite, JSON, XML, the 国土 TXT section markers, WKT keywords), then by the name's
-// extension, else as a pasted coordinate list. A format redline does not read is
+// extension, else as a pasted coordinate list. A CSV table with a WKT column
+// (ogr2ogr -lco GEOMETRY=AS_WKT, QGIS) gives one feature per row. A format redline does not read is
 // refused with unsupported_media_type.
 func Read(b []byte, opts Options) (*vector.Collection, error) {
 	ext := strings.ToLower(path.Ext(strings.ReplaceAll(opts.Name, "\\", "/")))
@@ -97,6 +98,8 @@ func Read(b []byte, opts Options) (*vector.Collection, error) {
 			"%sXML that is not KML (GML, GPX and others are not read): convert it to GeoJSON, KML or a shapefile", prefix(opts.Name))
 	case looksWKT(text):
 		return wkt.Read(b)
+	case wkt.SniffCSV(text):
+		return wkt.ReadCSV(b)
 	}
 	switch ext {
 	case ".geojson", ".json":

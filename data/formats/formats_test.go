@@ -197,6 +197,7 @@ func TestReadDispatch(t *testing.T) {
 		{"wkt", "POINT(108.9 34.2)", "", "wkt", ""},
 		{"ewkt", "SRID=4490;POINT(108.9 34.2)", "", "wkt", ""},
 		{"coords", "108.9,34.2\n109,34.3", "", "coords", ""},
+		{"csv with wkt", "id,WKT\n1,POINT (108.9 34.2)\n", "a.csv", "wkt", ""},
 		{"kml", `<?xml version="1.0"?><kml><Placemark><Point><coordinates>108.9,34.2</coordinates></Point></Placemark></kml>`, "", "kml", ""},
 		{"ovkml by name", `<kml><Placemark><Point><coordinates>108.9,34.2</coordinates></Point></Placemark></kml>`, "x.ovkml", "ovkml", ""},
 		{"gtxt", "[地块坐标]\n4,0,1,a,面,,,,@\nJ1,1,3786212.499,36582952.203\nJ2,1,3786220.683,36583873.923\nJ3,1,3787329.996,36583864.018\nJ1,1,3786212.499,36582952.203\n", "", "gtxt", ""},

@@ -136,3 +136,64 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestReadCSV(t *testing.T) {
+	// site_ogr.csv was written by GDAL's ogr2ogr (-lco GEOMETRY=AS_WKT).
+	b, err := os.ReadFile("testdata/site_ogr.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !SniffCSV(b) {
+		t.Fatal("SniffCSV(ogr2ogr output) = false")
+	}
+	c, err := ReadCSV(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, ok := c.Features[0].Geometry.(orb.Polygon)
+	if len(c.Features) != 1 || !ok || len(pg) != 2 || pg[0][1] != (orb.Point{108.91, 34.20}) || c.Features[0].Properties["name"] != "厂区一期" {
+		t.Fatalf("got %+v", c.Features)
+	}
+	b, err = os.ReadFile("testdata/rows_gbk_semicolon.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err = ReadCSV(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Features) != 2 || c.Features[1].ID != "2" || c.Features[1].Properties["名称"] != "乙" || c.Features[1].Geometry.GeoJSONType() != "LineString" {
+		t.Fatalf("got %+v", c.Features)
+	}
+	_, err = ReadCSV([]byte("id,wkt\n1,POINT(1 2)\n2,\"POLYGON((0 0,1 0,1 1,0 1))\"\n"))
+	var ie *zones.InputError
+	if !errors.As(err, &ie) || ie.Code != zones.CodeInvalidGeometry || ie.Details["line"] != 3 || ie.Details["feature"] != 1 {
+		t.Fatalf("got %v %+v", err, ie)
+	}
+	if SniffCSV([]byte("108.9,34.2\n")) {
+		t.Error("SniffCSV(coordinate list) = true")
+	}
+}
+
+func FuzzReadCSV(f *testing.F) {
+	for _, n := range []string{"testdata/site_ogr.csv", "testdata/rows_gbk_semicolon.csv"} {
+		if b, err := os.ReadFile(n); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := ReadCSV(b)
+		if err != nil {
+			var ie *zones.InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("error without a code: %v", err)
+			}
+			return
+		}
+		for _, ft := range c.Features {
+			if ft.Geometry == nil {
+				t.Fatal("nil geometry")
+			}
+		}
+	})
+}
