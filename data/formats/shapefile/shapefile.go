@@ -17,6 +17,7 @@ package shapefile
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,8 +109,7 @@ func ReadPath(path string, opts Options) (*vector.Collection, error) {
 	}
 	f := files{name: base}
 	if _, ok := found[".shp"]; !ok {
-		return nil, zones.Inputf(zones.CodeInvalidArchive, map[string]any{"file": base + ".shp"},
-			"shapefile %s.shp not found in %s", base, dir)
+		return nil, fmt.Errorf("shapefile: no %s.shp in %s: %w", base, dir, fs.ErrNotExist)
 	}
 	load := func(x string) ([]byte, bool, error) {
 		p, ok := found[x]

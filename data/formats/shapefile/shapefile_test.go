@@ -1,6 +1,8 @@
 package shapefile
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -451,6 +453,9 @@ func TestReadPathSidecarCase(t *testing.T) {
 	_, err = ReadPath(filepath.Join(dir, "Site.SHP"), Options{})
 	if inputCode(err) != "invalid_archive" || !strings.Contains(err.Error(), "Site.shx") {
 		t.Errorf("without .shx: %v", err)
+	}
+	if _, err := ReadPath(filepath.Join(dir, "other.shp"), Options{}); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing .shp: %v, want fs.ErrNotExist", err)
 	}
 }
 
