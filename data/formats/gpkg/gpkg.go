@@ -153,6 +153,11 @@ func (r *reader) read(table string) (*vector.Collection, error) {
 
 // featureTables lists the feature tables of gpkg_contents in insertion order.
 func (r *reader) featureTables() ([]string, error) {
+	for _, t := range []string{"gpkg_contents", "gpkg_geometry_columns", "gpkg_spatial_ref_sys"} {
+		if err := r.storedTable(t); err != nil {
+			return nil, err
+		}
+	}
 	rows, err := r.db.Query(`SELECT table_name FROM gpkg_contents WHERE lower(data_type) = 'features' ORDER BY rowid`)
 	if err != nil {
 		return nil, r.sqlErr(err, "reading gpkg_contents")
@@ -209,17 +214,45 @@ func (r *reader) srs(id int64) (string, error) {
 	return "", nil
 }
 
+// storedTable refuses what is not a plain stored table: a view or a virtual
+// table can compute rows without end, and a generated column can allocate a
+// gigabyte per row, from a file of a few kilobytes.
+func (r *reader) storedTable(table string) error {
+	var typ, ddl sql.NullString
+	err := r.db.QueryRow(`SELECT type, sql FROM sqlite_master WHERE name = ? COLLATE NOCASE`, table).Scan(&typ, &ddl)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r.bad(map[string]any{"table": table}, "not a GeoPackage: table %q does not exist", table)
+	}
+	if err != nil {
+		return r.sqlErr(err, "reading sqlite_master")
+	}
+	if typ.String != "table" || strings.HasPrefix(strings.ToUpper(strings.TrimSpace(ddl.String)), "CREATE VIRTUAL") {
+		return r.bad(map[string]any{"table": table}, "%q is a view or a virtual table; only stored tables are read", table)
+	}
+	var generated int
+	err = r.db.QueryRow(`SELECT count(*) FROM pragma_table_xinfo(?) WHERE hidden IN (2, 3)`, table).Scan(&generated)
+	if err != nil {
+		return r.sqlErr(err, "reading the columns of "+strconv.Quote(table))
+	}
+	if generated > 0 {
+		return r.bad(map[string]any{"table": table}, "table %q has generated columns, which are not read", table)
+	}
+	return nil
+}
+
 // quote quotes an SQL identifier.
 func quote(id string) string { return `"` + strings.ReplaceAll(id, `"`, `""`) + `"` }
 
 func (r *reader) features(c *vector.Collection, table, geomCol string) error {
+	if err := r.storedTable(table); err != nil {
+		return err
+	}
 	decl, err := r.declTypes(table)
 	if err != nil {
 		return err
 	}
 	rows, err := r.db.Query(`SELECT * FROM ` + quote(table) + ` ORDER BY rowid`)
-	if err != nil {
-		// WITHOUT ROWID tables, and views registered as feature tables.
+	if err != nil { // WITHOUT ROWID tables
 		rows, err = r.db.Query(`SELECT * FROM ` + quote(table))
 	}
 	if err != nil {

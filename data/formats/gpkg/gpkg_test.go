@@ -236,6 +236,51 @@ func TestReadCrafted(t *testing.T) {
 			t.Errorf("err = %v, want invalid_geometry", err)
 		}
 	})
+	t.Run("views are refused", func(t *testing.T) {
+		p := makeGPKG(t, epsg4524, "", [][]any{{pt}})
+		db, err := sql.Open("sqlite", p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{
+			`CREATE VIEW endless AS WITH RECURSIVE c(fid, geom) AS (SELECT 1, NULL UNION ALL SELECT fid+1, NULL FROM c) SELECT * FROM c`,
+			`INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES ('endless', 'features', 4524)`,
+			`INSERT INTO gpkg_geometry_columns VALUES ('endless', 'geom', 'GEOMETRY', 4524, 0, 0)`,
+		} {
+			if _, err := db.Exec(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Close()
+		_, err = ReadPath(p, "endless")
+		if inputCode(err) != "bad_request" || !strings.Contains(err.Error(), "view") {
+			t.Errorf("err = %v, want bad_request naming the view", err)
+		}
+		db, err = sql.Open("sqlite", p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{
+			`ALTER TABLE gpkg_contents RENAME TO old_contents`,
+			`CREATE VIEW gpkg_contents AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM c) SELECT 't' AS table_name, 'features' AS data_type FROM c`,
+		} {
+			if _, err := db.Exec(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Close()
+		_, err = ReadPath(p, "")
+		if inputCode(err) != "bad_request" || !strings.Contains(err.Error(), "gpkg_contents") {
+			t.Errorf("gpkg_contents as an endless view: err = %v", err)
+		}
+	})
+	t.Run("generated columns are refused", func(t *testing.T) {
+		p := makeGPKG(t, epsg4524, ", big BLOB AS (zeroblob(100000000)) VIRTUAL", [][]any{{pt}})
+		_, err := ReadPath(p, "")
+		if inputCode(err) != "bad_request" || !strings.Contains(err.Error(), "generated") {
+			t.Errorf("err = %v, want bad_request naming generated columns", err)
+		}
+	})
 	t.Run("WAL-mode file read from bytes", func(t *testing.T) {
 		p := makeGPKG(t, epsg4524, "", [][]any{{pt}})
 		db, err := sql.Open("sqlite", p)
