@@ -1,0 +1,141 @@
+package data_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/data"
+	"github.com/redline-gis/redline/internal/oracle"
+	"github.com/redline-gis/redline/zones"
+)
+
+func writeDataset(t *testing.T, manifest string, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "dataset.yaml"), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// ECU features in the shape real files have: numeric class codes, Chinese text,
+// numeric ids, a clockwise shell, a "crs" member, a bow-tie to repair, and two
+// records of one zone.
+const ecuLayer = `{"type":"FeatureCollection",
+ "crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4490"}},
+ "features":[
+ {"type":"Feature","id":1,"properties":{"HJZHGKDYBM":"ZH61010210001","HJZHGKDYMC":"优先保护单元一","ZHGKDYFL":1,"KJBJYS":"禁止新建工业项目。","PWWPFGK":"不得新增排污口。","HJFXFK":"防范风险。","ZYKFXLYQ":"节约用水。"},
+  "geometry":{"type":"Polygon","coordinates":[[[108,34],[108,34.1],[108.1,34.1],[108.1,34],[108,34]]]}},
+ {"type":"Feature","id":"2","properties":{"HJZHGKDYBM":"ZH61010220002","HJZHGKDYMC":"重点管控单元二","ZHGKDYFL":"2"},
+  "geometry":{"type":"Polygon","coordinates":[[[108.1,34],[108.2,34.1],[108.2,34],[108.1,34.1],[108.1,34]]]}},
+ {"type":"Feature","properties":{"HJZHGKDYBM":"ZH61010230003","HJZHGKDYMC":"一般管控单元三","ZHGKDYFL":"3"},
+  "geometry":{"type":"Polygon","coordinates":[[[108.3,34],[108.4,34],[108.4,34.1],[108.3,34.1],[108.3,34]]]}},
+ {"type":"Feature","properties":{"HJZHGKDYBM":"ZH61010230003","HJZHGKDYMC":"一般管控单元三","ZHGKDYFL":"3"},
+  "geometry":{"type":"Polygon","coordinates":[[[108.5,34],[108.6,34],[108.6,34.1],[108.5,34.1],[108.5,34]]]}}
+ ]}`
+
+func TestLoadManifestJSONSyntax(t *testing.T) {
+	dir := writeDataset(t, `{"name":"t","version":"1","crs":"EPSG:4490","layers":[
+	  {"id":"ecu","kind":"ecu","title":"管控单元","file":"ecu.geojson","id_field":"HJZHGKDYBM","name_field":"HJZHGKDYMC",
+	   "class_field":"ZHGKDYFL","class_map":{"1":"priority","2":"key","3":"general"}}]}`,
+		map[string]string{"ecu.geojson": ecuLayer})
+	ds, err := data.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := ds.Layer("ecu")
+	if l == nil || len(l.Zones) != 3 {
+		t.Fatalf("layer: %+v", l)
+	}
+	z := l.Zones[0]
+	if z.ID != "ZH61010210001" || z.Name != "优先保护单元一" || z.Class != "priority" {
+		t.Errorf("zone 0: %s %s %s", z.ID, z.Name, z.Class)
+	}
+	if z.Clauses == nil || z.Clauses.SpatialLayout != "禁止新建工业项目。" || z.Clauses.ResourceEfficiency != "节约用水。" {
+		t.Errorf("clauses: %+v", z.Clauses)
+	}
+	if ds.Summary.Repaired != 1 || !strings.Contains(ds.Summary.Repairs[0], "ZH61010220002") {
+		t.Errorf("the bow-tie must be repaired and named: %+v", ds.Summary)
+	}
+	// Two records with one id are two parts of one zone.
+	if mp, ok := l.Zones[2].Geometry.(orb.MultiPolygon); !ok || len(mp) != 2 {
+		t.Errorf("merged zone: %T", l.Zones[2].Geometry)
+	}
+}
+
+func TestLoadErrorsNameWhatAndWhere(t *testing.T) {
+	layer := `layers: [{id: ecu, kind: ecu, file: ecu.geojson, id_field: HJZHGKDYBM, class_field: ZHGKDYFL, class_map: {"1": priority, "2": key}}]`
+	cases := []struct {
+		name, manifest string
+		want           []string
+	}{
+		{"unmapped class", "name: t\n" + layer, []string{`layer "ecu"`, "feature 2", "ZH61010230003", `"3"`, "ZHGKDYFL"}},
+		{"unknown kind", "name: t\nlayers: [{id: a, kind: reserve, file: ecu.geojson, class: x}]", []string{"unknown kind", `"reserve"`}},
+		{"bad class in class_map", "name: t\nlayers: [{id: a, kind: qinling, file: ecu.geojson, class_field: X, class_map: {\"核心\": centre}}]", []string{"centre", "qinling"}},
+		{"typo in a field", "name: t\nlayers: [{id: a, kind: custom, file: ecu.geojson, clas: x}]", []string{"clas"}},
+		{"missing file", "name: t\nlayers: [{id: a, kind: custom, file: nothing.geojson, class: x}]", []string{"nothing.geojson"}},
+		{"bad layer id", "name: t\nlayers: [{id: A-1, kind: custom, file: ecu.geojson, class: x}]", []string{"A-1", "[a-z0-9_]+"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeDataset(t, strings.ReplaceAll(tc.manifest, `\n`, "\n"), map[string]string{"ecu.geojson": ecuLayer})
+			_, err := data.LoadDir(dir)
+			if err == nil {
+				t.Fatal("loaded")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not name %s", err, w)
+				}
+			}
+		})
+	}
+	// A class error is a FeatureError with the index and field.
+	dir := writeDataset(t, "name: t\n"+layer, map[string]string{"ecu.geojson": ecuLayer})
+	_, err := data.LoadDir(dir)
+	var fe *zones.FeatureError
+	if !errors.As(err, &fe) || fe.Index != 2 || fe.Field != "ZHGKDYFL" {
+		t.Errorf("want a FeatureError for feature 2, field ZHGKDYFL: %#v", err)
+	}
+}
+
+// TestLoadSharedData: the conformance dataset loads, its 5 self-intersecting DataV
+// counties are repaired and counted.
+func TestLoadSharedData(t *testing.T) {
+	shared := oracle.SharedDir(t)
+	ds, err := data.LoadDir(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Summary.Repaired != 5 {
+		t.Errorf("%d features repaired, want the 5 invalid DataV counties: %v", ds.Summary.Repaired, ds.Summary.Repairs)
+	}
+	for _, id := range []string{"610630", "610726", "610802", "611023", "611026"} {
+		found := false
+		for _, r := range ds.Summary.Repairs {
+			found = found || strings.Contains(r, id)
+		}
+		if !found {
+			t.Errorf("repair of %s not reported", id)
+		}
+	}
+	want := map[string]int{"county_amap": 107, "county_datav": 107, "basins": 8, "water": 7, "rivers": 200}
+	for id, n := range want {
+		if l := ds.Layer(id); l == nil || len(l.Zones) != n {
+			t.Errorf("layer %s: want %d zones", id, n)
+		}
+	}
+	if ds.Layer("rivers").Geom != zones.Lineal || ds.Layer("water").Geom != zones.Polygonal {
+		t.Error("geometry kinds of layers")
+	}
+}
