@@ -59,6 +59,8 @@ func TestReadZip(t *testing.T) {
 		{name: "no shapefile", members: []tMember{{name: "readme.txt", data: []byte("hello")}}, code: "invalid_archive", msg: "no shapefile"},
 		{name: "missing .shx", members: []tMember{shapefileMembers("d/site", "")[0], shapefileMembers("d/site", "")[2]},
 			code: "invalid_archive", msg: "d/site.shx"},
+		{name: "missing .shx named in Chinese", members: []tMember{shapefileMembers(gbkName, "")[0], shapefileMembers(gbkName, "")[2]},
+			code: "invalid_archive", msg: "项目红线/界址.shx"},
 		{name: "bomb by ratio", members: append(shapefileMembers("site", "x"), tMember{name: "site.txt", data: bomb}),
 			code: "payload_too_large", msg: "100:1"},
 		{name: "bomb by total", members: shapefileMembers("site", "x"), opts: Options{MaxUncompressed: 300},
