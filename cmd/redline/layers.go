@@ -1,11 +1,91 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/redline-gis/redline/geo"
 )
 
+type layerInfo struct {
+	ID       string         `json:"id"`
+	Kind     string         `json:"kind"`
+	Title    string         `json:"title"`
+	Geometry string         `json:"geometry"`
+	Zones    int            `json:"zones"`
+	Classes  map[string]int `json:"classes"`
+	Vertices int            `json:"vertices"`
+	Source   string         `json:"source"`
+}
+
 func runLayers(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "redline layers: not implemented yet")
-	return 1
+	fs := newFlags("layers", stderr)
+	dataDir := dataFlag(fs)
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return 2
+	}
+	start := time.Now()
+	checker, _, err := loadChecker(*dataDir)
+	if err != nil {
+		return fail(stderr, "layers", err)
+	}
+	elapsed := time.Since(start)
+	ds := checker.Dataset()
+	var infos []layerInfo
+	for _, l := range ds.Layers {
+		li := layerInfo{ID: l.ID, Kind: string(l.Kind), Title: l.Title, Geometry: string(l.Geom), Zones: len(l.Zones),
+			Classes: map[string]int{}, Source: l.Source}
+		for _, z := range l.Zones {
+			li.Classes[z.Class]++
+			li.Vertices += geo.NumVertices(z.Geometry)
+		}
+		infos = append(infos, li)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		err := enc.Encode(map[string]any{
+			"dataset": map[string]string{"name": ds.Name, "version": ds.Version},
+			"layers":  infos, "summary": ds.Summary, "pieces": checker.Index().Pieces(),
+			"load_ms": elapsed.Milliseconds(),
+		})
+		if err != nil {
+			return fail(stderr, "layers", err)
+		}
+		return 0
+	}
+	fmt.Fprintf(stdout, "dataset %s, version %s: %d layers, %d zones, %d vertices; loaded, repaired and indexed (%d pieces) in %s\n",
+		ds.Name, ds.Version, ds.Summary.Layers, ds.Summary.Zones, ds.Summary.Vertices, checker.Index().Pieces(), elapsed.Round(time.Millisecond))
+	if ds.Summary.Repaired > 0 {
+		fmt.Fprintf(stdout, "%d source features were invalid and repaired at load:\n", ds.Summary.Repaired)
+		for _, r := range ds.Summary.Repairs {
+			fmt.Fprintf(stdout, "  %s\n", r)
+		}
+	}
+	fmt.Fprintln(stdout)
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "LAYER\tKIND\tGEOMETRY\tZONES\tVERTICES\tCLASSES\tTITLE")
+	for _, li := range infos {
+		var classes []string
+		for c, n := range li.Classes {
+			classes = append(classes, fmt.Sprintf("%s:%d", c, n))
+		}
+		slices.Sort(classes)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", li.ID, li.Kind, li.Geometry, li.Zones, li.Vertices, strings.Join(classes, " "), li.Title)
+	}
+	return fail0(tw.Flush(), stderr)
+}
+
+func fail0(err error, stderr io.Writer) int {
+	if err != nil {
+		return fail(stderr, "layers", err)
+	}
+	return 0
 }

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/redline-gis/redline/data"
+	"github.com/redline-gis/redline/zones"
+)
+
+// dataFlag registers --data on fs with $REDLINE_DATA as its default.
+func dataFlag(fs *flag.FlagSet) *string {
+	return fs.String("data", os.Getenv("REDLINE_DATA"), "dataset `DIR` (its dataset.yaml); default: the embedded demo dataset")
+}
+
+// loadDataset loads dir, or the embedded demo dataset when dir is "".
+func loadDataset(dir string) (*zones.Dataset, error) {
+	if dir == "" {
+		return data.LoadDemo()
+	}
+	return data.LoadDir(dir)
+}
+
+// loadChecker loads and indexes a dataset, returning the time it took.
+func loadChecker(dir string) (*zones.Checker, time.Duration, error) {
+	start := time.Now()
+	ds, err := loadDataset(dir)
+	if err != nil {
+		return nil, 0, err
+	}
+	c, err := zones.NewChecker(ds)
+	if err != nil {
+		return nil, 0, fmt.Errorf("index dataset %q: %w", ds.Name, err)
+	}
+	return c, time.Since(start), nil
+}
+
+// newFlags returns a flag set that reports errors instead of exiting.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("redline "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parseInterspersed parses flags that may come after positional arguments
+// ("redline check site.geojson --strict").
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+		if rest[0] == "--" {
+			pos = append(pos[:len(pos)-1], args...)
+			return pos, nil
+		}
+	}
+}
+
+// fail prints an error the way every command does: what went wrong, with the
+// code of DESIGN.md when the input was refused, and returns the exit status.
+func fail(stderr io.Writer, cmd string, err error) int {
+	var ie *zones.InputError
+	if errors.As(err, &ie) {
+		msg := fmt.Sprintf("redline %s: %s [%s]", cmd, ie.Message, ie.Code)
+		if len(ie.Details) > 0 {
+			var parts []string
+			for _, k := range sortedKeys(ie.Details) {
+				parts = append(parts, fmt.Sprintf("%s=%v", k, ie.Details[k]))
+			}
+			msg += " (" + strings.Join(parts, ", ") + ")"
+		}
+		fmt.Fprintln(stderr, msg)
+		return 1
+	}
+	fmt.Fprintf(stderr, "redline %s: %v\n", cmd, err)
+	return 1
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
