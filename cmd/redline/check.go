@@ -151,7 +151,6 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-
 func describeName(name string) string {
 	if name == "-" {
 		return "standard input"
