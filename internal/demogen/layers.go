@@ -405,7 +405,8 @@ func (w *world) riverLayer() (layer, error) {
 	shimen := w.rivers["shimen"]
 	main := shimen.line()
 	// A tributary joining the Shimen from the east, a fractal line ending on a vertex
-	// of the main stem.
+	// of the main stem. As in hydrographic data, the stem is split at the confluence,
+	// so the parts meet only at their ends and the MultiLineString is simple.
 	conf := main[300]
 	src := pt(conf[0]+0.16, conf[1]-0.05)
 	var trib []orb.Point
@@ -423,7 +424,7 @@ func (w *world) riverLayer() (layer, error) {
 	l.features = []feature{
 		{props: []prop{{"HLBM", "HJ-0001"}, {"HLMC", "汉江"}, {"LY", "长江流域"}, {"basin", "汉江"}, {"DJ", "一级支流"}}, geom: han},
 		{props: []prop{{"HLBM", "SMH-0001"}, {"HLMC", "石门河"}, {"LY", "黄河流域"}, {"basin", "渭河"}, {"DJ", "二级支流"}},
-			geom: orb.MultiLineString{main, orb.LineString(trib)}},
+			geom: orb.MultiLineString{main[:301], main[300:], orb.LineString(trib)}},
 	}
 	return l, nil
 }
