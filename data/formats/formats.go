@@ -300,9 +300,15 @@ func Resolve(c *vector.Collection, opts Options) (Conversion, error) {
 	if declared == "" {
 		declared, source = c.CRS, "the file's"
 	} else if c.CRS != "" && c.CRS != opts.CRS {
-		if fc, err := ParseCRS(c.CRS); err == nil {
-			if dc, err := ParseCRS(opts.CRS); err == nil && fc.Code != dc.Code {
-				cv.Warnings = append(cv.Warnings, fmt.Sprintf("the declared coordinate system %s was used instead of the file's %s", dc.Name, fc.Name))
+		if dc, err := ParseCRS(opts.CRS); err == nil {
+			file := c.CRS
+			if fc, err := ParseCRS(c.CRS); err == nil {
+				file = fc.Name
+			} else if strings.HasPrefix(file, "PRJ:") {
+				file = "(.prj) " + clipText(strings.TrimPrefix(file, "PRJ:"), 60)
+			}
+			if file != dc.Name {
+				cv.Warnings = append(cv.Warnings, fmt.Sprintf("the declared coordinate system %s was used instead of the file's %s", dc.Name, file))
 			}
 		}
 	}
@@ -478,4 +484,12 @@ func walkPart(g *orb.Geometry, part int, fn func(p *orb.Point, part, ring, verte
 		return fmt.Errorf("formats: unsupported geometry type %T", *g)
 	}
 	return nil
+}
+
+func clipText(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

@@ -286,3 +286,28 @@ func zipWith(t *testing.T, names ...string) string {
 	}
 	return buf.String()
 }
+
+// A 1980西安坐标系 file is refused until the user declares the datum parameters;
+// then its first vertex lands where PROJ 9.1.1 puts it (gdaltransform -s_srs
+// "<the same PROJ string>" -t_srs "+proj=longlat +ellps=GRS80 +towgs84=0,0,0").
+func TestXian80WithParameters(t *testing.T) {
+	c := readFixture(t, "site_xian80.txt", Options{})
+	_, _, err := ToLonLat(c, Options{})
+	ie := wantCode(t, err, zones.CodeUnsupportedCRS)
+	if !strings.Contains(ie.Message, "+towgs84") {
+		t.Errorf("message does not say how to give parameters: %s", ie.Message)
+	}
+	const def = "+proj=tmerc +lat_0=0 +lon_0=108 +k=1 +x_0=36500000 +y_0=0 +ellps=IAU76 +towgs84=24,-123,-94,0.02,-0.25,-0.13,1.1 +units=m"
+	c = readFixture(t, "site_xian80.txt", Options{CRS: def})
+	used, warns, err := ToLonLat(c, Options{CRS: def})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(used, "+towgs84=24,-123,-94,0.02,-0.25,-0.13,1.1") || len(warns) != 1 {
+		t.Errorf("used %q warnings %q", used, warns)
+	}
+	got := c.Features[0].Geometry.(orb.Polygon)[0][0]
+	if d := metres(got, orb.Point{108.900194781937, 34.199894570861}); d > 1e-3 {
+		t.Errorf("first vertex %v is %.4f m from PROJ's", got, d)
+	}
+}

@@ -56,6 +56,9 @@ type CRS struct {
 	ZoneWidth int
 	// Prefixed says the easting carries the zone number in front (zone·10⁶ + 500000).
 	Prefixed bool
+	// Datum is the zero value for CGCS2000 and WGS84; else the datum and its
+	// transformation to CGCS2000.
+	Datum Datum
 }
 
 // Error kinds of this package; test with errors.Is.
@@ -200,9 +203,9 @@ func FromEPSG(code int) (CRS, error) {
 	case code >= 4534 && code <= 4554:
 		return GK3(code-4534+25, false)
 	case code == 4610 || (code >= 2327 && code <= 2390):
-		return CRS{}, unsupported("EPSG:"+strconv.Itoa(code), "Xi'an 1980 coordinates cannot be converted without datum transformation parameters; convert them to CGCS2000 (EPSG:4490 or a CGCS2000 Gauss-Krüger zone) first")
+		return CRS{}, unsupported("EPSG:"+strconv.Itoa(code), refuseText("Xi'an 1980", "IAU76"))
 	case code == 4214 || (code >= 2401 && code <= 2442) || (code >= 21413 && code <= 21483):
-		return CRS{}, unsupported("EPSG:"+strconv.Itoa(code), "Beijing 1954 coordinates cannot be converted without datum transformation parameters; convert them to CGCS2000 (EPSG:4490 or a CGCS2000 Gauss-Krüger zone) first")
+		return CRS{}, unsupported("EPSG:"+strconv.Itoa(code), refuseText("Beijing 1954", "krass"))
 	case code == 3857 || code == 900913:
 		return CRS{}, unsupported("EPSG:"+strconv.Itoa(code), "Web Mercator coordinates are not accepted; give lon/lat (EPSG:4490 or EPSG:4326)")
 	}
@@ -324,9 +327,9 @@ func fromNameWords(s string) (CRS, error) {
 	u := strings.ToUpper(strings.NewReplacer("-", "", "_", "", " ", "", "'", "").Replace(s))
 	switch {
 	case strings.Contains(u, "XIAN1980") || strings.Contains(u, "XIAN80") || strings.Contains(u, "西安80") || strings.Contains(u, "1980西安") || strings.Contains(u, "西安1980"):
-		return CRS{}, unsupported(s, "Xi'an 1980 coordinates cannot be converted without datum transformation parameters; convert them to CGCS2000 (EPSG:4490 or a CGCS2000 Gauss-Krüger zone) first")
+		return CRS{}, unsupported(s, refuseText("Xi'an 1980", "IAU76"))
 	case strings.Contains(u, "BEIJING1954") || strings.Contains(u, "BEIJING54") || strings.Contains(u, "北京54") || strings.Contains(u, "1954北京") || strings.Contains(u, "北京1954"):
-		return CRS{}, unsupported(s, "Beijing 1954 coordinates cannot be converted without datum transformation parameters; convert them to CGCS2000 (EPSG:4490 or a CGCS2000 Gauss-Krüger zone) first")
+		return CRS{}, unsupported(s, refuseText("Beijing 1954", "krass"))
 	}
 	return CRS{}, nil
 }
@@ -335,26 +338,27 @@ func fromNameWords(s string) (CRS, error) {
 func (c CRS) ToLonLat(x, y float64) (lon, lat float64) {
 	switch c.Kind {
 	case Projected:
-		return c.TM.Inverse(x, y)
+		lon, lat := c.TM.Inverse(x, y)
+		return c.Datum.toCGCS(lon, lat)
 	case GCJ02:
 		return GCJ02ToWGS84(x, y)
 	case BD09:
 		return BD09ToWGS84(x, y)
 	}
-	return x, y
+	return c.Datum.toCGCS(x, y)
 }
 
 // FromLonLat converts CGCS2000 lon/lat degrees to x = east, y = north in this CRS.
 func (c CRS) FromLonLat(lon, lat float64) (x, y float64) {
 	switch c.Kind {
 	case Projected:
-		return c.TM.Forward(lon, lat)
+		return c.TM.Forward(c.Datum.fromCGCS(lon, lat))
 	case GCJ02:
 		return WGS84ToGCJ02(lon, lat)
 	case BD09:
 		return WGS84ToBD09(lon, lat)
 	}
-	return lon, lat
+	return c.Datum.fromCGCS(lon, lat)
 }
 
 // IsZero reports whether c is the zero value (no CRS).
@@ -367,33 +371,80 @@ func (c CRS) String() string {
 	return c.Code
 }
 
-// parseProj4 reads the PROJ strings this package writes for custom Transverse
-// Mercators (and the plain longlat forms), so that a Code always parses back.
+// parseProj4 reads the PROJ strings this package writes (so that a Code always
+// parses back) and the ones a user gives for a frame with datum parameters:
+//
+//	+proj=tmerc +lat_0=0 +lon_0=108 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m
+//	+proj=tmerc +lon_0=111 +x_0=500000 +ellps=IAG_1975 +towgs84=dx,dy,dz,rx,ry,rz,ds
+//	+proj=longlat +ellps=krass +towgs84=…
+//
+// A datum other than CGCS2000/WGS84 is accepted only with +towgs84.
 func parseProj4(s string) (CRS, error) {
 	kv := map[string]string{}
 	for _, f := range strings.Fields(s) {
 		k, v, _ := strings.Cut(strings.TrimPrefix(f, "+"), "=")
 		kv[k] = v
 	}
-	if e := kv["ellps"]; e != "GRS80" && kv["datum"] != "WGS84" && e != "WGS84" {
-		return CRS{}, unknown(s, "PROJ string on an ellipsoid other than GRS80/WGS84")
+	num := func(k string, def float64) (float64, error) {
+		v, ok := kv[k]
+		if !ok {
+			return def, nil
+		}
+		x, err := strconv.ParseFloat(v, 64)
+		if err == nil && (math.IsNaN(x) || math.IsInf(x, 0)) {
+			err = fmt.Errorf("%s is not finite", k)
+		}
+		return x, err
+	}
+	// The ellipsoid.
+	var el Ellipsoid
+	switch {
+	case kv["ellps"] != "":
+		e, ok := ellipsoidByName(kv["ellps"])
+		if !ok {
+			return CRS{}, unknown(s, "unknown ellipsoid +ellps="+kv["ellps"]+" (GRS80, WGS84, krass, IAG_1975 are known)")
+		}
+		el = e
+	case kv["a"] != "":
+		a, err1 := num("a", 0)
+		rf, err2 := num("rf", 0)
+		if kv["f"] != "" {
+			f, err := num("f", 0)
+			rf, err2 = 1/f, err
+		}
+		if err1 != nil || err2 != nil || a < 6.3e6 || a > 6.4e6 || rf < 250 || rf > 350 {
+			return CRS{}, unknown(s, "unreadable or implausible ellipsoid +a/+rf")
+		}
+		el = Ellipsoid{a, 1 / rf}
+	case kv["datum"] == "WGS84":
+		el, _ = ellipsoidByName("WGS84")
+	default:
+		return CRS{}, unknown(s, "PROJ string without +ellps")
+	}
+	var d Datum
+	if tw, ok := kv["towgs84"]; ok {
+		t, ok := parseToWGS84(tw)
+		if !ok {
+			return CRS{}, unknown(s, "+towgs84 must be 3 or 7 numbers of plausible size (dx,dy,dz m; rx,ry,rz arc-seconds; ds ppm)")
+		}
+		if t != ([7]float64{}) || !nearGRS80(el) {
+			d = Datum{Ellps: el, ToWGS84: t}
+		}
+	} else if !nearGRS80(el) {
+		return CRS{}, unsupported(s, "a datum other than CGCS2000/WGS84 needs its transformation: add +towgs84=dx,dy,dz,rx,ry,rz,ds (position-vector convention, as PROJ)")
 	}
 	switch kv["proj"] {
 	case "longlat", "latlong":
-		return CGCS2000(), nil
+		if !d.Shifted() {
+			return CGCS2000(), nil
+		}
+		return geographicCRS(d), nil
 	case "tmerc":
 	default:
 		return CRS{}, unknown(s, "PROJ projection other than tmerc/longlat")
 	}
 	if u, ok := kv["units"]; ok && u != "m" {
 		return CRS{}, unknown(s, "PROJ units other than metres")
-	}
-	num := func(k string, def float64) (float64, error) {
-		v, ok := kv[k]
-		if !ok {
-			return def, nil
-		}
-		return strconv.ParseFloat(v, 64)
 	}
 	var tm TM
 	var errs [5]error
@@ -406,17 +457,46 @@ func parseProj4(s string) (CRS, error) {
 	tm.FE, errs[2] = num("x_0", 0)
 	tm.FN, errs[3] = num("y_0", 0)
 	lat0, errs[4] = num("lat_0", 0)
-	if err := errors.Join(errs[:]...); err != nil || lat0 != 0 || math.IsNaN(tm.Lon0+tm.K0+tm.FE+tm.FN) || math.IsInf(tm.Lon0+tm.K0+tm.FE+tm.FN, 0) || tm.K0 <= 0 {
+	if err := errors.Join(errs[:]...); err != nil || lat0 != 0 || tm.K0 <= 0 || math.Abs(tm.Lon0) > 180 {
 		return CRS{}, unknown(s, "unreadable tmerc parameters")
 	}
-	return CustomTM(tm), nil
+	return tmCRS(tm, d), nil
+}
+
+// nearGRS80: WGS84's ellipsoid differs from GRS80 by 0.1 mm; both are "ours".
+func nearGRS80(el Ellipsoid) bool {
+	return math.Abs(el.A-GRS80A) < 1e-3 && math.Abs(el.F-GRS80F) < 1e-11
 }
 
 // CustomTM is a Transverse Mercator on CGCS2000 that is not one of the EPSG
 // Gauss-Krüger zones (city surveys use local central meridians). Its Code is a PROJ
 // string, which Parse reads back.
-func CustomTM(tm TM) CRS {
-	code := fmt.Sprintf("+proj=tmerc +lat_0=0 +lon_0=%s +k=%s +x_0=%s +y_0=%s +ellps=GRS80 +units=m",
-		ftoa(tm.Lon0), ftoa(tm.k0()), ftoa(tm.FE), ftoa(tm.FN))
-	return CRS{Code: code, Name: "CGCS2000 Transverse Mercator " + code, Kind: Projected, TM: tm}
+func CustomTM(tm TM) CRS { return tmCRS(tm, Datum{}) }
+
+// ShiftedTM is a Transverse Mercator grid on another datum (Xi'an 1980, Beijing
+// 1954, …) with its transformation to CGCS2000.
+func ShiftedTM(tm TM, d Datum) CRS { return tmCRS(tm, d) }
+
+func tmCRS(tm TM, d Datum) CRS {
+	tm.Ellps = d.Ellps
+	code := fmt.Sprintf("+proj=tmerc +lat_0=0 +lon_0=%s +k=%s +x_0=%s +y_0=%s %s +units=m",
+		ftoa(tm.Lon0), ftoa(tm.k0()), ftoa(tm.FE), ftoa(tm.FN), d.proj4())
+	name := "CGCS2000 Transverse Mercator " + code
+	if d.Shifted() {
+		name = "Transverse Mercator with datum transformation " + code
+	}
+	return CRS{Code: code, Name: name, Kind: Projected, TM: tm, Datum: d}
+}
+
+// geographicCRS is lon/lat on another datum with its transformation.
+func geographicCRS(d Datum) CRS {
+	code := "+proj=longlat " + d.proj4() + " +no_defs"
+	return CRS{Code: code, Name: "longitude/latitude with datum transformation " + code, Kind: Geographic, Datum: d}
+}
+
+// refuseText explains why a datum is refused and how to get past it.
+func refuseText(datum, ellps string) string {
+	return datum + " coordinates cannot be converted without the datum transformation parameters: convert them to CGCS2000 " +
+		"(EPSG:4490 or a CGCS2000 Gauss-Krüger zone) first, or declare the CRS as a PROJ string with the 7 parameters, e.g. " +
+		"\"+proj=tmerc +lon_0=108 +x_0=500000 +ellps=" + ellps + " +towgs84=dx,dy,dz,rx,ry,rz,ds\" (position-vector convention)"
 }

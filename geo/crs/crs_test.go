@@ -432,3 +432,58 @@ func BenchmarkGCJ02ToWGS84(b *testing.B) {
 		GCJ02ToWGS84(108.9, 34.2)
 	}
 }
+
+// Datum shifts against PROJ 9.1.1 (gdaltransform, target +proj=longlat
+// +ellps=GRS80 +towgs84=0,0,0) with made-up but plausible parameters.
+func TestDatumShiftAgainstPROJ(t *testing.T) {
+	const xian = "+proj=tmerc +lat_0=0 +lon_0=108 +k=1 +x_0=500000 +y_0=0 +ellps=IAU76 +towgs84=24,-123,-94,0.02,-0.25,-0.13,1.1 +units=m"
+	const beijing = "+proj=longlat +ellps=krass +towgs84=15.8,-154.4,-82.3,0,0,0,0"
+	prj, err := os.ReadFile("testdata/prj/xian80_cm108_towgs84_wkt1.prj") // gdalsrsinfo -o wkt1 of xian
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		def      string
+		x, y     float64
+		lon, lat float64
+	}{
+		{xian, 582952, 3786212, 108.900192531835, 34.199890088979},
+		{xian, 400000, 2500000, 107.027635496083, 22.594501076218},
+		{xian, 620000, 4800000, 109.479741203132, 43.326108563171},
+		{string(prj), 582952, 3786212, 108.900192531835, 34.199890088979},
+		{beijing, 108.9, 34.2, 108.900380449043, 34.200175126746},
+		{beijing, 120.5, 45.1, 120.500822658959, 45.100400652816},
+	} {
+		c, err := Parse(tc.def)
+		if err != nil {
+			t.Fatalf("%.40s: %v", tc.def, err)
+		}
+		if !c.Datum.Shifted() {
+			t.Fatalf("%.40s: no datum shift", tc.def)
+		}
+		lon, lat := c.ToLonLat(tc.x, tc.y)
+		if d := metres(lon-tc.lon, lat-tc.lat, tc.lat); d > 1e-3 {
+			t.Errorf("%.40s (%g, %g): got %.12f, %.12f, PROJ %.12f, %.12f: %.2g m", tc.def, tc.x, tc.y, lon, lat, tc.lon, tc.lat, d)
+		}
+		x, y := c.FromLonLat(lon, lat)
+		if math.Hypot(x-tc.x, y-tc.y) > 1e-6*math.Max(1, math.Abs(tc.x)/1e5) {
+			t.Errorf("%.40s: round trip (%g, %g) -> (%.9f, %.9f)", tc.def, tc.x, tc.y, x, y)
+		}
+		if back, err := Parse(c.Code); err != nil || back != c {
+			t.Errorf("code %q does not parse back to the same CRS: %v", c.Code, err)
+		}
+	}
+	// Without parameters the same datums stay refused, and the message says how to
+	// give them.
+	for _, s := range []string{"+proj=tmerc +lon_0=108 +x_0=500000 +ellps=IAU76", "EPSG:2383", "Beijing 1954"} {
+		_, err := Parse(s)
+		if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "+towgs84") {
+			t.Errorf("Parse(%q) = %v", s, err)
+		}
+	}
+	for _, s := range []string{"+proj=longlat +ellps=krass +towgs84=1,2", "+proj=longlat +ellps=krass +towgs84=1e6,0,0", "+proj=longlat +ellps=bessel +towgs84=1,2,3"} {
+		if _, err := Parse(s); !errors.Is(err, ErrUnknown) {
+			t.Errorf("Parse(%q) = %v, want unknown", s, err)
+		}
+	}
+}

@@ -277,9 +277,9 @@ func datumWords(s string) string {
 func refuseDatum(kind, wkt string) error {
 	switch kind {
 	case "xian":
-		return unsupported(wkt, "Xi'an 1980 coordinates cannot be converted without datum transformation parameters; convert them to CGCS2000 (EPSG:4490 or a CGCS2000 Gauss-Krüger zone) first")
+		return unsupported(wkt, refuseText("Xi'an 1980", "IAU76"))
 	case "beijing":
-		return unsupported(wkt, "Beijing 1954 coordinates cannot be converted without datum transformation parameters; convert them to CGCS2000 (EPSG:4490 or a CGCS2000 Gauss-Krüger zone) first")
+		return unsupported(wkt, refuseText("Beijing 1954", "krass"))
 	}
 	return nil
 }
@@ -312,6 +312,11 @@ func geogDatum(g *wktNode) string {
 }
 
 func geogFromWKT(root *wktNode, wkt string) (CRS, error) {
+	if d, ok, err := datumShift(root, wkt); err != nil {
+		return CRS{}, err
+	} else if ok {
+		return geographicCRS(d), nil
+	}
 	if code := root.epsg(); code != 0 {
 		if c, err := FromEPSG(code); err == nil || root.key != "GEODCRS" {
 			return c, err
@@ -329,6 +334,17 @@ func geogFromWKT(root *wktNode, wkt string) (CRS, error) {
 }
 
 func projFromWKT(root *wktNode, wkt string) (CRS, error) {
+	base := root.child("GEOGCS", "BASEGEOGCRS", "BASEGEODCRS", "GEOGCRS")
+	// A datum with its TOWGS84 parameters is usable whatever it is called.
+	if d, ok, err := datumShift(base, wkt); err != nil {
+		return CRS{}, err
+	} else if ok {
+		tm, err := tmParams(root, wkt)
+		if err != nil {
+			return CRS{}, err
+		}
+		return ShiftedTM(tm, d), nil
+	}
 	if code := root.epsg(); code != 0 {
 		c, err := FromEPSG(code)
 		if err == nil || errors.Is(err, ErrUnsupported) {
@@ -336,7 +352,6 @@ func projFromWKT(root *wktNode, wkt string) (CRS, error) {
 		}
 		// An EPSG code we do not list: fall through to the name and parameters.
 	}
-	base := root.child("GEOGCS", "BASEGEOGCRS", "BASEGEODCRS", "GEOGCRS")
 	datum := geogDatum(base)
 	if datum == "" {
 		datum = datumWords(root.name())
@@ -353,36 +368,11 @@ func projFromWKT(root *wktNode, wkt string) (CRS, error) {
 	if c, ok := parseGKName(root.name()); ok {
 		return c, nil
 	}
-	// Projection method: WKT1 PROJECTION["Transverse_Mercator"] / ["Gauss_Kruger"],
-	// WKT2 CONVERSION[..., METHOD["Transverse Mercator"]].
-	method := ""
-	if m := root.find("PROJECTION", "METHOD"); m != nil {
-		method = strings.ToUpper(strings.NewReplacer("_", "", " ", "", "-", "").Replace(m.name()))
+	tm, err := tmParams(root, wkt)
+	if err != nil {
+		return CRS{}, err
 	}
-	if method != "TRANSVERSEMERCATOR" && method != "GAUSSKRUGER" && method != "GAUSSKRÜGER" {
-		return CRS{}, unknown(wkt, fmt.Sprintf("projection method %q is not Transverse Mercator / Gauss-Krüger", method))
-	}
-	if u := root.child("UNIT", "LENGTHUNIT"); u != nil {
-		if len(u.args) >= 2 {
-			if f, err := strconv.ParseFloat(u.args[1].text, 64); err == nil && math.Abs(f-1) > 1e-12 {
-				return CRS{}, unknown(wkt, fmt.Sprintf("linear unit %q is not the metre", u.name()))
-			}
-		}
-	}
-	ps := map[string]float64{}
-	root.params(ps)
-	lon0, ok := ps["lon0"]
-	if !ok {
-		return CRS{}, unknown(wkt, "Transverse Mercator without a central meridian")
-	}
-	k0, ok := ps["k0"]
-	if !ok {
-		k0 = 1
-	}
-	fe, fn, lat0 := ps["fe"], ps["fn"], ps["lat0"]
-	if lat0 != 0 {
-		return CRS{}, unknown(wkt, "Transverse Mercator with a latitude of origin other than 0")
-	}
+	lon0, k0, fe, fn := tm.Lon0, tm.K0, tm.FE, tm.FN
 	if k0 == 1 && fn == 0 && lon0 == math.Trunc(lon0) {
 		cm := int(lon0)
 		switch {
@@ -411,10 +401,80 @@ func projFromWKT(root *wktNode, wkt string) (CRS, error) {
 	}
 	// Any other Transverse Mercator on CGCS2000 (a local central meridian, as city
 	// surveys use) is still exact to convert; it gets a PROJ-style code.
-	if k0 <= 0 || math.IsNaN(lon0+k0+fe+fn) || math.IsInf(lon0+k0+fe+fn, 0) {
-		return CRS{}, unknown(wkt, "unusable Transverse Mercator parameters")
+	return CustomTM(tm), nil
+}
+
+// tmParams reads the Transverse Mercator of a projected CRS WKT: WKT1
+// PROJECTION["Transverse_Mercator"|"Gauss_Kruger"] or WKT2 METHOD["Transverse
+// Mercator"], with its PARAMETERs, in metres.
+func tmParams(root *wktNode, wkt string) (TM, error) {
+	method := ""
+	if m := root.find("PROJECTION", "METHOD"); m != nil {
+		method = strings.ToUpper(strings.NewReplacer("_", "", " ", "", "-", "").Replace(m.name()))
 	}
-	return CustomTM(TM{Lon0: lon0, K0: k0, FE: fe, FN: fn}), nil
+	if method != "TRANSVERSEMERCATOR" && method != "GAUSSKRUGER" && method != "GAUSSKRÜGER" {
+		return TM{}, unknown(wkt, fmt.Sprintf("projection method %q is not Transverse Mercator / Gauss-Krüger", method))
+	}
+	if u := root.child("UNIT", "LENGTHUNIT"); u != nil {
+		if len(u.args) >= 2 {
+			if f, err := strconv.ParseFloat(u.args[1].text, 64); err == nil && math.Abs(f-1) > 1e-12 {
+				return TM{}, unknown(wkt, fmt.Sprintf("linear unit %q is not the metre", u.name()))
+			}
+		}
+	}
+	ps := map[string]float64{}
+	root.params(ps)
+	lon0, ok := ps["lon0"]
+	if !ok {
+		return TM{}, unknown(wkt, "Transverse Mercator without a central meridian")
+	}
+	k0, ok := ps["k0"]
+	if !ok {
+		k0 = 1
+	}
+	fe, fn, lat0 := ps["fe"], ps["fn"], ps["lat0"]
+	if lat0 != 0 {
+		return TM{}, unknown(wkt, "Transverse Mercator with a latitude of origin other than 0")
+	}
+	if k0 <= 0 || math.IsNaN(lon0+k0+fe+fn) || math.IsInf(lon0+k0+fe+fn, 0) || math.Abs(lon0) > 180 {
+		return TM{}, unknown(wkt, "unusable Transverse Mercator parameters")
+	}
+	return TM{Lon0: lon0, K0: k0, FE: fe, FN: fn}, nil
+}
+
+// datumShift reads DATUM[…, SPHEROID["name", a, rf], TOWGS84[dx,dy,dz,rx,ry,rz,ds]]
+// of a WKT1 geographic CRS. ok is false when there is no TOWGS84 or it is all zero
+// on GRS80/WGS84 (no shift at all).
+func datumShift(g *wktNode, wkt string) (Datum, bool, error) {
+	if g == nil {
+		return Datum{}, false, nil
+	}
+	t := g.find("TOWGS84")
+	if t == nil {
+		return Datum{}, false, nil
+	}
+	nums := make([]string, 0, 7)
+	for _, a := range t.args {
+		nums = append(nums, a.text)
+	}
+	tw, ok := parseToWGS84(strings.Join(nums, ","))
+	if !ok {
+		return Datum{}, false, unknown(wkt, "TOWGS84 must hold 3 or 7 numbers of plausible size")
+	}
+	sp := g.find("SPHEROID", "ELLIPSOID")
+	if sp == nil || len(sp.args) < 3 {
+		return Datum{}, false, unknown(wkt, "datum with TOWGS84 but no SPHEROID")
+	}
+	a, err1 := strconv.ParseFloat(sp.args[1].text, 64)
+	rf, err2 := strconv.ParseFloat(sp.args[2].text, 64)
+	if err1 != nil || err2 != nil || a < 6.3e6 || a > 6.4e6 || rf < 250 || rf > 350 {
+		return Datum{}, false, unknown(wkt, "implausible SPHEROID")
+	}
+	el := Ellipsoid{a, 1 / rf}
+	if tw == ([7]float64{}) && nearGRS80(el) {
+		return Datum{}, false, nil
+	}
+	return Datum{Ellps: el, ToWGS84: tw}, true, nil
 }
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

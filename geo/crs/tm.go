@@ -1,6 +1,9 @@
 package crs
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // GRS80 is the ellipsoid of CGCS2000 (CGCS2000's own flattening, 1/298.257222101,
 // differs from GRS80's only in the 12th digit and moves nothing by a nanometre).
@@ -19,9 +22,41 @@ const (
 // far beyond the ±1.5° (3° zones) or ±3° (6° zones) it is used over here.
 type TM struct {
 	Lon0 float64 // central meridian, degrees
-	K0   float64 // scale on the central meridian
+	K0   float64 // scale on the central meridian (zero means 1)
 	FE   float64 // false easting, metres
 	FN   float64 // false northing, metres
+	// Ellps is the ellipsoid; the zero value means GRS80 (CGCS2000). Others are
+	// used for Xi'an 1980 / Beijing 1954 grids read with datum parameters.
+	Ellps Ellipsoid
+}
+
+// Ellipsoid is a reference ellipsoid by semi-major axis (m) and flattening.
+type Ellipsoid struct {
+	A, F float64
+}
+
+// Ellipsoids redline knows by name (PROJ's +ellps names).
+func ellipsoidByName(name string) (Ellipsoid, bool) {
+	switch strings.ToLower(name) {
+	case "grs80", "cgcs2000":
+		return Ellipsoid{GRS80A, GRS80F}, true
+	case "wgs84":
+		return Ellipsoid{6378137, 1 / 298.257223563}, true
+	case "krass", "krassowsky", "krasovsky", "krasovsky_1940":
+		// Beijing 1954.
+		return Ellipsoid{6378245, 1 / 298.3}, true
+	case "iau76", "iag_1975", "xian_1980", "iag75":
+		// Xi'an 1980 (PROJ calls it IAU76).
+		return Ellipsoid{6378140, 1 / 298.257}, true
+	}
+	return Ellipsoid{}, false
+}
+
+func (e Ellipsoid) orGRS80() Ellipsoid {
+	if e.A == 0 {
+		return Ellipsoid{GRS80A, GRS80F}
+	}
+	return e
 }
 
 // tmSeries holds the constants of the Krüger series for one ellipsoid. They are
@@ -35,8 +70,9 @@ type tmSeries struct {
 	beta  [7]float64 // inverse series, index 1..6
 }
 
-func grs80Series() tmSeries {
-	f := GRS80F
+func newSeries(el Ellipsoid) tmSeries {
+	el = el.orGRS80()
+	f := el.F
 	n := f / (2 - f)
 	n2 := n * n
 	n3 := n2 * n
@@ -46,7 +82,7 @@ func grs80Series() tmSeries {
 	var s tmSeries
 	s.es = f * (2 - f)
 	s.e = math.Sqrt(s.es)
-	s.a1 = GRS80A / (1 + n) * (1 + n2/4 + n4/64 + n6/256)
+	s.a1 = el.A / (1 + n) * (1 + n2/4 + n4/64 + n6/256)
 	// Karney (2011) eq. 35.
 	s.alpha[1] = n/2 - 2*n2/3 + 5*n3/16 + 41*n4/180 - 127*n5/288 + 7891*n6/37800
 	s.alpha[2] = 13*n2/48 - 3*n3/5 + 557*n4/1440 + 281*n5/630 - 1983433*n6/1935360
@@ -91,7 +127,7 @@ const deg = math.Pi / 180
 
 // Forward projects lon/lat degrees to easting, northing in metres.
 func (p TM) Forward(lon, lat float64) (e, n float64) {
-	s := grs80Series()
+	s := newSeries(p.Ellps)
 	lam := (lon - p.Lon0) * deg
 	phi := lat * deg
 	taup := s.taupf(math.Tan(phi))
@@ -112,7 +148,7 @@ func (p TM) Forward(lon, lat float64) (e, n float64) {
 
 // Inverse unprojects easting, northing in metres to lon/lat degrees.
 func (p TM) Inverse(e, n float64) (lon, lat float64) {
-	s := grs80Series()
+	s := newSeries(p.Ellps)
 	k0 := p.k0()
 	xi := (n - p.FN) / (k0 * s.a1)
 	eta := (e - p.FE) / (k0 * s.a1)
@@ -137,9 +173,9 @@ func (p TM) Scale(lon, lat float64) float64 {
 	const h = 1e-5 // degrees
 	e1, n1 := p.Forward(lon-h, lat)
 	e2, n2 := p.Forward(lon+h, lat)
-	s := grs80Series()
+	s := newSeries(p.Ellps)
 	phi := lat * deg
-	nu := GRS80A / math.Sqrt(1-s.es*math.Sin(phi)*math.Sin(phi))
+	nu := p.Ellps.orGRS80().A / math.Sqrt(1-s.es*math.Sin(phi)*math.Sin(phi))
 	return math.Hypot(e2-e1, n2-n1) / (nu * math.Cos(phi) * 2 * h * deg)
 }
 

@@ -23,8 +23,11 @@
 // Each parcel becomes one feature (Polygon or MultiPolygon) with x = easting and
 // y = northing — the reader swaps the surveyors' X,Y into GIS order — and the
 // header gives the CRS (EPSG:4513+ for 3° zones with prefixed eastings, the
-// central-meridian series without). Text may be UTF-8 (with or without BOM) or
-// GBK/GB18030; line endings CRLF or LF.
+// central-meridian series without). Files in 1980西安坐标系 or 1954北京坐标系 get the
+// EPSG code of their grid (EPSG:2360 for Xi'an 1980 zone 36, …), which geo/crs
+// refuses unless the caller declares the CRS with datum parameters; the header's
+// 转换参数 are not applied, since the format does not say their convention. Text may
+// be UTF-8 (with or without BOM) or GBK/GB18030; line endings CRLF or LF.
 package gtxt
 
 import (
@@ -38,7 +41,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/redline-gis/redline/data/vector"
-	"github.com/redline-gis/redline/geo/crs"
 	"github.com/redline-gis/redline/zones"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -303,27 +305,30 @@ func parseVertex(s string, ln, parcel int) (vertex, error) {
 func (h header) crs(parcels []*parcel, geographic bool) (string, []string, error) {
 	var warns []string
 	d := strings.ReplaceAll(h.datum, " ", "")
+	u := strings.ToUpper(d)
+	datum := "cgcs2000"
 	switch {
 	case d == "":
-	case strings.Contains(d, "西安") || strings.Contains(strings.ToUpper(d), "XIAN"):
-		msg := "1980西安坐标系 (Xi'an 1980) coordinates cannot be converted without datum transformation parameters; convert the file to 2000国家大地坐标系 (CGCS2000)"
-		if strings.Trim(h.params, ", ") != "" {
-			msg += " (the 转换参数 given are not applied: redline does not apply datum parameters yet)"
-		}
-		return "", nil, lineErr(zones.CodeUnsupportedCRS, h.datumLine, -1, "%s", msg)
-	case strings.Contains(d, "北京") || strings.Contains(strings.ToUpper(d), "BEIJING"):
-		msg := "1954北京坐标系 (Beijing 1954) coordinates cannot be converted without datum transformation parameters; convert the file to 2000国家大地坐标系 (CGCS2000)"
-		if strings.Trim(h.params, ", ") != "" {
-			msg += " (the 转换参数 given are not applied: redline does not apply datum parameters yet)"
-		}
-		return "", nil, lineErr(zones.CodeUnsupportedCRS, h.datumLine, -1, "%s", msg)
-	case strings.Contains(d, "2000") || strings.Contains(strings.ToUpper(d), "CGCS"):
-	case strings.Contains(strings.ToUpper(d), "WGS"):
+	case strings.Contains(d, "西安") || strings.Contains(u, "XIAN"):
+		datum = "xian"
+	case strings.Contains(d, "北京") || strings.Contains(u, "BEIJING"):
+		datum = "beijing"
+	case strings.Contains(d, "2000") || strings.Contains(u, "CGCS") || strings.Contains(u, "WGS"):
 	default:
 		return "", nil, lineErr(zones.CodeUnknownCRS, h.datumLine, -1, "unknown 坐标系 %q (expected 2000国家大地坐标系)", h.datum)
 	}
+	if datum != "cgcs2000" {
+		// Not refused here: the caller may declare the CRS with its datum parameters.
+		// The EPSG code returned is refused by geo/crs unless they do.
+		w := fmt.Sprintf("line %d: 坐标系=%s needs a datum transformation to CGCS2000", h.datumLine, h.datum)
+		if strings.Trim(h.params, ", ") != "" {
+			w += "; the 转换参数 in the header are not applied (their convention is not stated): declare the CRS with +towgs84 to use them"
+		}
+		warns = append(warns, w)
+	}
 	if geographic {
-		return "EPSG:4490", []string{"coordinates are degrees: read as latitude (X), longitude (Y)"}, nil
+		code := map[string]string{"cgcs2000": "EPSG:4490", "xian": "EPSG:4610", "beijing": "EPSG:4214"}[datum]
+		return code, append(warns, "coordinates are degrees: read as latitude (X), longitude (Y)"), nil
 	}
 	if h.unit != "" && h.unit != "米" && !strings.EqualFold(h.unit, "m") && !strings.EqualFold(h.unit, "metre") && !strings.EqualFold(h.unit, "meter") {
 		return "", nil, lineErr(zones.CodeUnsupportedCRS, h.unitLine, -1, "计量单位 %q: only metres are read", h.unit)
@@ -358,22 +363,50 @@ func (h header) crs(parcels []*parcel, geographic bool) (string, []string, error
 		// detection refuses such numbers rather than guess the central meridian.
 		return "", append(warns, "the header gives no 带号 and the eastings carry no zone prefix: the zone is unknown"), nil
 	}
-	var c crs.CRS
-	var err error
-	switch {
-	case width == 6 || width == 0 && zone >= 13 && zone <= 23:
-		c, err = crs.GK6(zone, prefixed)
-	case zone > 45 && zone%3 == 0 && !prefixed:
+	if zone > 45 && zone%3 == 0 && !prefixed && width != 6 {
 		// Some tools write the central meridian (108) where the zone (36) belongs.
-		c, err = crs.GK3(zone/3, false)
 		warns = append(warns, fmt.Sprintf("带号=%d read as the central meridian %d°E", zone, zone))
+		zone /= 3
+		width = 3
+	}
+	if width == 0 {
+		width = 3
+		if zone >= 13 && zone <= 23 {
+			width = 6
+		}
+	}
+	code, ok := gkCode(datum, width, zone, prefixed)
+	if !ok {
+		return "", nil, lineErr(zones.CodeUnknownCRS, h.zoneLine, -1, "带号=%d (几度分带=%d) is not a Gauss-Krüger zone of China", zone, width)
+	}
+	return code, warns, nil
+}
+
+// gkCode is the EPSG code of a Gauss-Krüger grid of China by datum, zone width,
+// zone and whether eastings carry the zone prefix (EPSG's CGCS2000, Xi'an 1980 and
+// Beijing 1954 series).
+func gkCode(datum string, width, zone int, prefixed bool) (string, bool) {
+	type series struct{ prefixed, cm int }
+	var s series
+	var first, last int
+	switch width {
+	case 3:
+		first, last = 25, 45
+		s = map[string]series{"cgcs2000": {4513, 4534}, "xian": {2349, 2370}, "beijing": {2401, 2422}}[datum]
+	case 6:
+		first, last = 13, 23
+		s = map[string]series{"cgcs2000": {4491, 4502}, "xian": {2327, 2338}, "beijing": {21413, 21453}}[datum]
 	default:
-		c, err = crs.GK3(zone, prefixed)
+		return "", false
 	}
-	if err != nil {
-		return "", nil, lineErr(zones.CodeUnknownCRS, h.zoneLine, -1, "带号=%d (几度分带=%d) is not a CGCS2000 Gauss-Krüger zone", zone, width)
+	if zone < first || zone > last || s.prefixed == 0 {
+		return "", false
 	}
-	return c.Code, warns, nil
+	base := s.cm
+	if prefixed {
+		base = s.prefixed
+	}
+	return fmt.Sprintf("EPSG:%d", base+zone-first), true
 }
 
 // geometry builds a parcel's polygon(s): rings split where 圈号 changes or a ring

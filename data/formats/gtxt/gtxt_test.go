@@ -110,8 +110,6 @@ func TestErrors(t *testing.T) {
 		code string
 		line int
 	}{
-		{"xian 1980", string(read(t, "xian80.txt")), zones.CodeUnsupportedCRS, 5},
-		{"beijing 1954", strings.Replace(good, "2000国家大地坐标系", "1954北京坐标系", 1), zones.CodeUnsupportedCRS, 5},
 		{"unknown datum", strings.Replace(good, "2000国家大地坐标系", "地方坐标系", 1), zones.CodeUnknownCRS, 5},
 		{"zone disagrees with prefix", strings.Replace(good, "带号=36", "带号=37", 1), zones.CodeInvalidCoordinates, 9},
 		{"bad X", strings.Replace(good, "3786220.683", "37862x0.683", 1), zones.CodeBadRequest, 15},
@@ -132,6 +130,39 @@ func TestErrors(t *testing.T) {
 			}
 			if tc.line > 0 && ie.Details["line"] != tc.line {
 				t.Errorf("details %v, want line %d (%s)", ie.Details, tc.line, ie.Message)
+			}
+		})
+	}
+}
+
+// Xi'an 1980 and Beijing 1954 files are read, with the EPSG code of their grid
+// (checked with gdalsrsinfo: 2360 "Xian 1980 / 3-degree Gauss-Kruger zone 36", 2412
+// "Beijing 1954 / 3-degree Gauss-Kruger zone 36"), which geo/crs refuses unless the
+// caller declares the CRS with datum parameters.
+func TestOlderDatums(t *testing.T) {
+	good := string(read(t, "two_parcels_utf8bom_crlf.txt"))
+	for _, tc := range []struct {
+		name, in, code string
+	}{
+		{"xian 1980", string(read(t, "xian80.txt")), "EPSG:2360"},
+		{"beijing 1954", strings.Replace(good, "2000国家大地坐标系", "1954北京坐标系", 1), "EPSG:2412"},
+		{"xian CM series", strings.ReplaceAll(strings.Replace(good, "2000国家大地坐标系", "1980西安坐标系", 1), ",36", ","), "EPSG:2381"},
+		{"beijing 6°", strings.Replace(strings.Replace(strings.ReplaceAll(good, ",36", ",19"), "2000国家大地坐标系", "北京54", 1), "几度分带=3", "几度分带=6", 1), "EPSG:21419"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			if tc.code == "EPSG:21419" {
+				in = strings.Replace(in, "带号=36", "带号=19", 1)
+			}
+			col, err := Read([]byte(in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if col.CRS != tc.code || !strings.Contains(strings.Join(col.Warnings, "\n"), "datum transformation") {
+				t.Errorf("crs %q warnings %q", col.CRS, col.Warnings)
+			}
+			if _, err := crs.Parse(col.CRS); !errors.Is(err, crs.ErrUnsupported) {
+				t.Errorf("crs.Parse(%s) = %v, want unsupported", col.CRS, err)
 			}
 		})
 	}
@@ -194,7 +225,7 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 		if col.CRS != "" {
-			if _, err := crs.Parse(col.CRS); err != nil {
+			if _, err := crs.Parse(col.CRS); err != nil && !errors.Is(err, crs.ErrUnsupported) {
 				t.Fatalf("CRS %q does not parse: %v", col.CRS, err)
 			}
 		}
