@@ -487,3 +487,18 @@ func TestDatumShiftAgainstPROJ(t *testing.T) {
 		}
 	}
 }
+
+// The constant GRS80 series must equal the one computed at run time for the same
+// ellipsoid (a slightly different A takes the general path).
+func TestGRS80SeriesConstants(t *testing.T) {
+	c := grs80Series()
+	g := newSeries(Ellipsoid{GRS80A * (1 + 1e-15), GRS80F})
+	if math.Abs(c.e-math.Sqrt(GRS80F*(2-GRS80F))) > 1e-17 || math.Abs(c.a1-g.a1) > 1e-6 {
+		t.Errorf("e %v a1 %v vs %v", c.e, c.a1, g.a1)
+	}
+	for j := 1; j <= 6; j++ {
+		if math.Abs(c.alpha[j]-g.alpha[j]) > 1e-18+1e-12*math.Abs(g.alpha[j]) || math.Abs(c.beta[j]-g.beta[j]) > 1e-18+1e-12*math.Abs(g.beta[j]) {
+			t.Errorf("j=%d: alpha %g/%g beta %g/%g", j, c.alpha[j], g.alpha[j], c.beta[j], g.beta[j])
+		}
+	}
+}

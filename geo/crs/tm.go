@@ -70,8 +70,43 @@ type tmSeries struct {
 	beta  [7]float64 // inverse series, index 1..6
 }
 
+// The GRS80 series as compile-time constants (Go evaluates constant expressions
+// exactly), so the common case costs no arithmetic at run time.
+const (
+	grsN  = GRS80F / (2 - GRS80F)
+	grsN2 = grsN * grsN
+	grsN3 = grsN2 * grsN
+	grsN4 = grsN3 * grsN
+	grsN5 = grsN4 * grsN
+	grsN6 = grsN5 * grsN
+)
+
+func grs80Series() tmSeries {
+	return tmSeries{
+		es: GRS80F * (2 - GRS80F),
+		e:  0.08181919104281579, // √(f(2−f)); checked against math.Sqrt in the tests
+		a1: GRS80A / (1 + grsN) * (1 + grsN2/4 + grsN4/64 + grsN6/256),
+		alpha: [7]float64{0,
+			grsN/2 - 2*grsN2/3 + 5*grsN3/16 + 41*grsN4/180 - 127*grsN5/288 + 7891*grsN6/37800,
+			13*grsN2/48 - 3*grsN3/5 + 557*grsN4/1440 + 281*grsN5/630 - 1983433*grsN6/1935360,
+			61*grsN3/240 - 103*grsN4/140 + 15061*grsN5/26880 + 167603*grsN6/181440,
+			49561*grsN4/161280 - 179*grsN5/168 + 6601661*grsN6/7257600,
+			34729*grsN5/80640 - 3418889*grsN6/1995840,
+			212378941 * grsN6 / 319334400},
+		beta: [7]float64{0,
+			grsN/2 - 2*grsN2/3 + 37*grsN3/96 - grsN4/360 - 81*grsN5/512 + 96199*grsN6/604800,
+			grsN2/48 + grsN3/15 - 437*grsN4/1440 + 46*grsN5/105 - 1118711*grsN6/3870720,
+			17*grsN3/480 - 37*grsN4/840 - 209*grsN5/4480 + 5569*grsN6/90720,
+			4397*grsN4/161280 - 11*grsN5/504 - 830251*grsN6/7257600,
+			4583*grsN5/161280 - 108847*grsN6/3991680,
+			20648693 * grsN6 / 638668800},
+	}
+}
+
 func newSeries(el Ellipsoid) tmSeries {
-	el = el.orGRS80()
+	if el.A == 0 || el == (Ellipsoid{GRS80A, GRS80F}) {
+		return grs80Series()
+	}
 	f := el.F
 	n := f / (2 - f)
 	n2 := n * n
@@ -136,12 +171,8 @@ func (p TM) Forward(lon, lat float64) (e, n float64) {
 	}
 	xip := math.Atan2(taup, math.Cos(lam))
 	etap := math.Asinh(math.Sin(lam) / math.Hypot(taup, math.Cos(lam)))
-	xi, eta := xip, etap
-	for j := 1; j <= 6; j++ {
-		fj := float64(2 * j)
-		xi += s.alpha[j] * math.Sin(fj*xip) * math.Cosh(fj*etap)
-		eta += s.alpha[j] * math.Cos(fj*xip) * math.Sinh(fj*etap)
-	}
+	dxi, deta := clenshaw(&s.alpha, xip, etap)
+	xi, eta := xip+dxi, etap+deta
 	k0 := p.k0()
 	return p.FE + k0*s.a1*eta, p.FN + k0*s.a1*xi
 }
@@ -152,16 +183,27 @@ func (p TM) Inverse(e, n float64) (lon, lat float64) {
 	k0 := p.k0()
 	xi := (n - p.FN) / (k0 * s.a1)
 	eta := (e - p.FE) / (k0 * s.a1)
-	xip, etap := xi, eta
-	for j := 1; j <= 6; j++ {
-		fj := float64(2 * j)
-		xip -= s.beta[j] * math.Sin(fj*xi) * math.Cosh(fj*eta)
-		etap -= s.beta[j] * math.Cos(fj*xi) * math.Sinh(fj*eta)
-	}
+	dxi, deta := clenshaw(&s.beta, xi, eta)
+	xip, etap := xi-dxi, eta-deta
 	taup := math.Sin(xip) / math.Hypot(math.Sinh(etap), math.Cos(xip))
 	lam := math.Atan2(math.Sinh(etap), math.Cos(xip))
 	tau := s.tauf(taup)
 	return p.Lon0 + lam/deg, math.Atan(tau) / deg
+}
+
+// clenshaw sums Σ c[j]·sin(2jζ), j = 1…6, for the complex ζ = xi + i·eta by
+// Clenshaw's recurrence (Karney 2011, eq. 43–45): one sin/cos and one sinh/cosh
+// instead of six of each, and better rounding than the direct sum.
+func clenshaw(c *[7]float64, xi, eta float64) (re, im float64) {
+	s2, c2 := math.Sincos(2 * xi)
+	sh2, ch2 := math.Sinh(2*eta), math.Cosh(2*eta)
+	a := complex(2*c2*ch2, -2*s2*sh2) // 2·cos 2ζ
+	var y0, y1 complex128
+	for j := 6; j >= 1; j-- {
+		y0, y1 = a*y0-y1+complex(c[j], 0), y0
+	}
+	r := complex(s2*ch2, c2*sh2) * y0 // sin 2ζ · y₁
+	return real(r), imag(r)
 }
 
 // Scale returns the point scale factor k at lon/lat: 1 on the central meridian of a
