@@ -27,15 +27,28 @@ func (w *world) ecuLayer() (layer, error) {
 	for j := range gridNY {
 		for i := rowSpan[j][0]; i < rowSpan[j][1]; i++ {
 			c := &cell{i: i, j: j, ring: w.grid.cell(i, j), class: "3"}
-			centre := cellCentre(w.grid, i, j)
-			for _, z := range w.zones {
-				protective := z.layer == "redline" || z.layer == "nature_reserve" || z.layer == "national_park" ||
-					(z.layer == "qinling" && z.class != "general") || (z.layer == "water_source" && z.class != "quasi")
-				if protective && z.contains(centre) {
-					c.class = "1"
-					c.extra = fmt.Sprintf("单元涉及%s，按其管控要求执行。", zoneTitle(z))
-					break
+			// Priority protection where protected zones cover a quarter or more of the
+			// cell (sampled on a 9×9 lattice of the cell's node quadrilateral).
+			covered, first := 0, zone{}
+			for a := range 9 {
+				for b := range 9 {
+					p := cellPoint(w.grid, i, j, (float64(a)+0.5)/9, (float64(b)+0.5)/9)
+					for _, z := range w.zones {
+						protective := z.layer == "redline" || z.layer == "nature_reserve" || z.layer == "national_park" ||
+							(z.layer == "qinling" && z.class != "general") || (z.layer == "water_source" && z.class != "quasi")
+						if protective && z.contains(p) {
+							if covered == 0 {
+								first = z
+							}
+							covered++
+							break
+						}
+					}
 				}
+			}
+			if covered*4 >= 81 {
+				c.class = "1"
+				c.extra = fmt.Sprintf("单元涉及%s，按其管控要求执行。", zoneTitle(first))
 			}
 			if c.class == "3" && keyCells[[2]int{i, j}] {
 				c.class = "2"
@@ -110,6 +123,15 @@ func (w *world) ecuLayer() (layer, error) {
 	l.features = append(l.features, unit(first.i, first.j, "2", parkNames[0]+"重点管控单元", park,
 		"园区主导产业为装备制造和新材料；入园项目须符合园区规划环评及审查意见要求。"))
 	return l, nil
+}
+
+// cellPoint is the bilinear point (s, t) in [0,1]² of the quadrilateral of cell (i,j)'s
+// nodes.
+func cellPoint(g *grid, i, j int, s, t float64) orb.Point {
+	a, b, c, d := g.nodes[i][j], g.nodes[i+1][j], g.nodes[i+1][j+1], g.nodes[i][j+1]
+	x := (1-s)*(1-t)*a[0] + s*(1-t)*b[0] + s*t*c[0] + (1-s)*t*d[0]
+	y := (1-s)*(1-t)*a[1] + s*(1-t)*b[1] + s*t*c[1] + (1-s)*t*d[1]
+	return pt(x, y)
 }
 
 func cellCentre(g *grid, i, j int) orb.Point {

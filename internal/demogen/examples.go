@@ -206,6 +206,7 @@ func (w *world) examples() ([]example, error) {
 
 	han := w.water["han"]
 	mid := han.level1Mid
+	var i int
 	intake := han.r.f.at(han.r.u0+float64(mid)*han.r.du, han.r.c[mid]+0.6*han.w[0][mid])
 	ex = append(ex, example{
 		name: "intake_water_level1", title: "汉江示范段取水泵站项目",
@@ -214,12 +215,30 @@ func (w *world) examples() ([]example, error) {
 		feats:   []feature{site("泵站", square(intake, 0.0008))},
 	})
 
+	i = han.lo[1] - 40 // upstream of level 2: quasi only
+	plant := han.r.f.at(han.r.u0+float64(i)*han.r.du, han.r.c[i]+0.6*han.w[2][i])
+	ex = append(ex, example{
+		name: "plant_han_quasi", title: "示范魔芋精深加工项目",
+		intent:  "conditional: a food plant (C1391) that discharges pollutants, in the quasi zone of the Han (basin 汉江) source — quasi-zone rule, and the South-to-North source rule on load increase",
+		project: project("示范魔芋精深加工项目", "C1391", "industrial", true, false, false, false),
+		feats:   []feature{site("厂区", square(plant, 0.0012))},
+	})
+
 	shimen := w.water["shimen"]
-	i := shimen.lo[0] - 50
+	i = shimen.lo[0] - 20
+	outfall := shimen.r.f.at(shimen.r.u0+float64(i)*shimen.r.du, shimen.r.c[i]+0.5*shimen.w[1][i])
+	ex = append(ex, example{
+		name: "outfall_water_level2", title: "石门河镇污水处理厂入河排污口",
+		intent:  "prohibited: an outfall (has_outfall) in a level-2 drinking-water source zone (basin 渭河, not a South-to-North source), also in the Qinling general zone — outfalls are prohibited at every level",
+		project: project("石门河镇污水处理厂入河排污口设置项目", "D4620", "other", true, true, false, false),
+		feats:   []feature{site("排污口", square(outfall, 0.0004))},
+	})
+
+	i = shimen.lo[0] - 50
 	mon := shimen.r.f.at(shimen.r.u0+float64(i)*shimen.r.du, shimen.r.c[i]-0.5*shimen.w[1][i])
 	ex = append(ex, example{
 		name: "monitoring_point", title: "石门河水质自动监测站", bare: true,
-		intent:  "needs_info: a point in a level-2 drinking-water source zone with no industry and no discharges_pollutants fact (level 2 depends on it)",
+		intent:  "needs_info: a point in a level-2 drinking-water source zone, also in the Qinling general zone, with neither industry nor discharges_pollutants (level 2 depends on the one, Qinling general on the other)",
 		project: project("石门河水质自动监测站", "", "research_monitoring"),
 		feats:   []feature{site("监测站", mon)},
 	})

@@ -84,12 +84,19 @@ func blob(key string, c orb.Point, ax, ay, rot float64, levels int, amp float64)
 	return ellipse(c, ax, ay, rot, 1, radialProfile(newRNG(key), levels, amp))
 }
 
-// nested returns rings sharing centre and angles, with scales in decreasing order; each
-// lies strictly inside the one before (checked: every radius smaller at every angle).
-func nested(key string, c orb.Point, ax, ay, rot float64, levels int, amp float64, scales ...float64) ([]orb.Ring, error) {
+// nested returns rings sharing centre and angles, with scales in decreasing order, like
+// contour lines: a shared profile gives them one overall form, each adds detail of its
+// own (amplitude own). Each lies strictly inside the one before: every radius is
+// smaller at every angle (checked), and the rings are star-shaped about the centre.
+func nested(key string, c orb.Point, ax, ay, rot, bend float64, levels int, amp, own float64, scales ...float64) ([]orb.Ring, error) {
+	shared := radialProfile(newRNG(key), levels, amp)
 	profs := make([][]float64, len(scales))
 	for k := range scales {
-		profs[k] = radialProfile(newRNG(fmt.Sprintf("%s/%d", key, k)), levels, amp)
+		d := periodicNoise(newRNG(fmt.Sprintf("%s/%d", key, k)), levels, 0.7, own)
+		profs[k] = make([]float64, len(shared))
+		for i := range shared {
+			profs[k][i] = shared[i] + d[i]
+		}
 	}
 	for k := 1; k < len(scales); k++ {
 		for i := range profs[k] {
@@ -100,7 +107,7 @@ func nested(key string, c orb.Point, ax, ay, rot float64, levels int, amp float6
 	}
 	rings := make([]orb.Ring, len(scales))
 	for k, s := range scales {
-		rings[k] = ellipse(c, ax, ay, rot, s, profs[k])
+		rings[k] = ellipse(c, ax, ay, rot, s, profs[k], bend)
 	}
 	return rings, nil
 }
@@ -225,7 +232,7 @@ func (w *world) redlines() (layer, error) {
 		var mp orb.MultiPolygon
 		for pi, p := range s.parts {
 			key := fmt.Sprintf("redline/%s/%d", s.id, pi)
-			shell := blob(key, p.c, p.ax, p.ay, p.rt, 10, 0.14)
+			shell := blob(key, p.c, p.ax, p.ay, p.rt, 10, 0.4)
 			poly := orb.Polygon{shell}
 			for hi, hs := range p.holes {
 				// Holes: small blobs at centres spread along the major axis, well inside
@@ -255,13 +262,13 @@ func (w *world) qinling() (layer, error) {
 		idField: "QLBM", nameField: "QLMC", classField: "GKFQ",
 		classMap: [][2]string{{"核心保护区", "core"}, {"重点保护区", "key"}, {"一般保护区", "general"}}}
 	c := orb.Point{107.90, 33.92}
-	rings, err := nested("qinling/bands", c, 0.84, 0.26, -0.03, 11, 0.1, 1, 0.6)
+	rings, err := nested("qinling/bands", c, 0.84, 0.25, -0.03, 0.05, 11, 0.28, 0.06, 1, 0.6)
 	if err != nil {
 		return l, err
 	}
 	cores := []orb.Ring{
-		blob("qinling/core/0", orb.Point{107.70, 33.94}, 0.12, 0.055, 0.05, 10, 0.12),
-		blob("qinling/core/1", orb.Point{108.12, 33.90}, 0.11, 0.05, -0.1, 10, 0.12),
+		blob("qinling/core/0", orb.Point{107.70, 33.94}, 0.12, 0.055, 0.05, 10, 0.25),
+		blob("qinling/core/1", orb.Point{108.12, 33.90}, 0.11, 0.05, -0.1, 10, 0.25),
 	}
 	coreMP := orb.MultiPolygon{{cores[0]}, {cores[1]}}
 	if err := checkInside(coreMP, orb.MultiPolygon{{rings[1]}}); err != nil {
@@ -282,7 +289,7 @@ func (w *world) natureReserve() (layer, error) {
 	l := layer{id: "nature_reserve", kind: "nature_reserve", title: "自然保护区", file: "nature_reserve.geojson",
 		idField: "GNQBM", nameField: "ZRBHDMC", classField: "GNFQ",
 		classMap: [][2]string{{"核心区", "core"}, {"缓冲区", "buffer"}, {"实验区", "experimental"}}}
-	rings, err := nested("reserve/bands", orb.Point{108.30, 34.02}, 0.15, 0.09, 0.1, 10, 0.1, 1, 0.62, 0.32)
+	rings, err := nested("reserve/bands", orb.Point{108.30, 34.02}, 0.15, 0.09, 0.1, 0, 10, 0.3, 0.06, 1, 0.62, 0.32)
 	if err != nil {
 		return l, err
 	}
@@ -303,10 +310,10 @@ func (w *world) nationalPark() (layer, error) {
 	l := layer{id: "national_park", kind: "national_park", title: "国家公园", file: "national_park.geojson",
 		idField: "GNQBM", nameField: "GJGYMC", classField: "GKFQ",
 		classMap: [][2]string{{"核心保护区", "core"}, {"一般控制区", "general_control"}}}
-	outer := blob("park/general", orb.Point{107.35, 33.88}, 0.26, 0.16, 0.05, 11, 0.1)
+	outer := blob("park/general", orb.Point{107.35, 33.88}, 0.26, 0.16, 0.05, 11, 0.18)
 	cores := []orb.Ring{
-		blob("park/core/0", orb.Point{107.26, 33.90}, 0.065, 0.05, 0.2, 10, 0.12),
-		blob("park/core/1", orb.Point{107.45, 33.85}, 0.06, 0.045, -0.2, 10, 0.12),
+		blob("park/core/0", orb.Point{107.26, 33.90}, 0.065, 0.05, 0.2, 10, 0.25),
+		blob("park/core/1", orb.Point{107.45, 33.85}, 0.06, 0.045, -0.2, 10, 0.25),
 	}
 	coreMP := orb.MultiPolygon{{cores[0]}, {cores[1]}}
 	if err := checkInside(coreMP, orb.MultiPolygon{{outer}}); err != nil {

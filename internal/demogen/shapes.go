@@ -112,12 +112,12 @@ func scaleTo(v []float64, amp float64) []float64 {
 // a few low harmonics for the overall form plus fractal detail.
 func radialProfile(rng *rand.Rand, levels int, amp float64) []float64 {
 	n := 1 << levels
-	detail := periodicNoise(rng, levels, 0.62, amp*0.45)
-	const harmonics = 7
+	detail := periodicNoise(rng, levels, 0.7, amp*0.3)
+	const harmonics = 10
 	var a, ph [harmonics + 1]float64
 	sum := 0.0
 	for k := 2; k <= harmonics; k++ {
-		a[k] = (0.4 + 0.6*rng.Float64()) / math.Pow(float64(k), 1.1)
+		a[k] = (0.3 + 0.7*rng.Float64()) / math.Pow(float64(k), 0.8)
 		ph[k] = rng.Float64() * 2 * math.Pi
 		sum += a[k]
 	}
@@ -128,7 +128,7 @@ func radialProfile(rng *rand.Rand, levels int, amp float64) []float64 {
 		for k := 2; k <= harmonics; k++ {
 			h += a[k] * math.Sin(float64(k)*th+ph[k])
 		}
-		r[i] = 1 + h/sum*amp*0.55 + detail[i]
+		r[i] = 1 + h/sum*amp*0.7 + detail[i]
 	}
 	return r
 }
@@ -138,14 +138,22 @@ func radialProfile(rng *rand.Rand, levels int, amp float64) []float64 {
 // same frame and profile length share their angles, so where every radius of one is
 // smaller than the other's at the same index, the first lies inside the second (each is
 // star-shaped about c, and each sector's triangle contains the smaller one).
-func ellipse(c orb.Point, ax, ay, rot, scale float64, prof []float64) orb.Ring {
+//
+// bend arches the shape: a point at x along the major axis moves by bend·(x/ax)² across
+// it, a shear that keeps vertical order, so nesting survives (and is checked).
+func ellipse(c orb.Point, ax, ay, rot, scale float64, prof []float64, bend ...float64) orb.Ring {
 	n := len(prof)
 	sr, cr := math.Sincos(rot)
+	b := 0.0
+	if len(bend) > 0 {
+		b = bend[0]
+	}
 	ring := make(orb.Ring, n+1)
 	for i, r := range prof {
 		th := 2 * math.Pi * float64(i) / float64(n)
 		s, co := math.Sincos(th)
 		x, y := scale*r*ax*co, scale*r*ay*s
+		y += b * (x / ax) * (x / ax)
 		ring[i] = pt(c[0]+x*cr-y*sr, c[1]+x*sr+y*cr)
 	}
 	ring[n] = ring[0]

@@ -17,9 +17,9 @@ const (
 	lon0, lat0     = 106.70, 33.00
 	cellDX, cellDY = 0.37, 0.32
 	edgeLevels     = 7    // 128 segments per cell side
-	edgeRough      = 0.2  // midpoint displacement relative to the sub-chord
-	edgeWidth      = 0.16 // rhombus half-width relative to the edge: half-angle 17.7°
-	nodeJitter     = 0.1  // node displacement relative to the cell size
+	edgeRough      = 0.24 // midpoint displacement relative to the sub-chord
+	edgeWidth      = 0.14 // rhombus half-width relative to the edge: half-angle 15.6°
+	nodeJitter     = 0.15 // node displacement relative to the cell size: sides meet at > 43°
 )
 
 // rowSpan gives, per grid row from the south, the columns [from, to) in the province.
