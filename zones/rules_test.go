@@ -224,3 +224,17 @@ func TestRuleSetMerge(t *testing.T) {
 		}
 	}
 }
+
+func TestConditionString(t *testing.T) {
+	c := Condition{Type: []string{"mining"}, Flags: map[string]bool{"has_outfall": true, "discharges_pollutants": false},
+		UnlessFlags: []string{"national_major"}, AlsoIntersects: &ZoneMatch{Kind: KindNatureReserve, Classes: []string{"core"}},
+		Any: []Condition{{IndustryList: "l"}, {ZoneAttr: map[string][]string{"basin": {"汉江"}}}}}
+	want := "type in [mining] and discharges_pollutants=false and has_outfall=true and unless [national_major] and " +
+		"also intersects nature_reserve core and (industry in list l or zone.basin in [汉江])"
+	if got := c.String(); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got := (Condition{}).String(); got != "always" {
+		t.Errorf("empty: %s", got)
+	}
+}
