@@ -1,6 +1,7 @@
 // Package coords reads a plain coordinate list as a person pastes it from a
 // spreadsheet, a survey report or a chat: one point per line, "x,y", "x y" or tab
-// separated (full-width ，too), an optional header line, optional point labels in a
+// separated (full-width ，too) — or a whole ring on one line, x1,y1,x2,y2,… —,
+// an optional header line, optional point labels in a
 // first column, optional Z in the last, and degrees written as decimals or as
 // 108°54′12.5″. A blank line separates parts. A part whose last point repeats its
 // first is a ring; rings inside another ring become its holes; an open part is a line.
@@ -83,19 +84,19 @@ func Read(b []byte) (*vector.Collection, error) {
 				"coordinate list: line %d: the 奥维 g/b frame prefix differs from the lines before", ln)
 		}
 		prefix = pf
-		for _, v := range nums {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+		droppedZ = droppedZ || hasZ
+		for _, xy := range nums {
+			x, y := xy[0], xy[1]
+			if math.IsNaN(x) || math.IsInf(x, 0) || math.IsNaN(y) || math.IsInf(y, 0) {
 				return nil, zones.Inputf(zones.CodeInvalidCoordinates, map[string]any{"line": ln},
 					"coordinate list: line %d: coordinate is not a finite number", ln)
 			}
+			if latFirst {
+				x, y = y, x
+			}
+			cur = append(cur, point{xy: orb.Point{x, y}, label: label, line: ln})
+			n++
 		}
-		droppedZ = droppedZ || hasZ
-		x, y := nums[0], nums[1]
-		if latFirst {
-			x, y = y, x
-		}
-		cur = append(cur, point{xy: orb.Point{x, y}, label: label, line: ln})
-		n++
 		if n > maxPoints {
 			return nil, zones.Inputf(zones.CodePayloadTooLarge, map[string]any{"line": ln},
 				"coordinate list: more than %d points", maxPoints)
@@ -186,17 +187,30 @@ func splitFields(s string) []string {
 
 func isNumberStart(c byte) bool { return c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' }
 
-// parseFields reads [label] x y [z]. A label is a non-numeric first field, the
-// first of four, or the first of three when integerLabels said so for the list.
-func parseFields(fields []string, labelCol bool) (nums []float64, label string, hasZ bool, ok bool) {
-	if len(fields) < 2 || len(fields) > 4 {
+// parseFields reads [label] x y [z], or x1 y1 x2 y2 … (an even number of at least
+// four numbers, as web tools paste a whole ring on one line). A label is a
+// non-numeric first field, the first of four when it is a point number, or the first
+// of three when integerLabels said so for the list.
+func parseFields(fields []string, labelCol bool) (pts [][2]float64, label string, hasZ bool, ok bool) {
+	if len(fields) < 2 {
 		return nil, "", false, false
 	}
 	vals := make([]float64, len(fields))
 	numeric := make([]bool, len(fields))
+	all := true
 	for i, f := range fields {
 		v, err := parseNumber(f)
 		vals[i], numeric[i] = v, err == nil
+		all = all && numeric[i]
+	}
+	if all && len(fields) >= 4 && len(fields)%2 == 0 && !(len(fields) == 4 && isPointNumber(fields[0], vals[0])) {
+		for i := 0; i < len(vals); i += 2 {
+			pts = append(pts, [2]float64{vals[i], vals[i+1]})
+		}
+		return pts, "", false, true
+	}
+	if len(fields) > 4 {
+		return nil, "", false, false
 	}
 	start := 0
 	switch {
@@ -220,7 +234,7 @@ func parseFields(fields []string, labelCol bool) (nums []float64, label string, 
 	if len(rest) < 2 || len(rest) > 3 {
 		return nil, "", false, false
 	}
-	return rest[:2], label, len(rest) == 3, true
+	return [][2]float64{{rest[0], rest[1]}}, label, len(rest) == 3, true
 }
 
 // isPointNumber: a short integer like "1", "12", "J3" is a point number, not a

@@ -89,6 +89,8 @@ func TestReadCases(t *testing.T) {
 		{"open list is a line, with a warning", "0 0\n1 0\n1 1\n0 1", orb.LineString{{0, 0}, {1, 0}, {1, 1}, {0, 1}}, 1},
 		{"comment lines", "# site\n108.9,34.2", orb.Point{108.9, 34.2}, 0},
 		{"south and west DMS", "10°30'W 5°15'S", orb.Point{-10.5, -5.25}, 0},
+		{"ring on one line", "108.9,34.2,109,34.2,109,34.3,108.9,34.2", orb.Polygon{{{108.9, 34.2}, {109, 34.2}, {109, 34.3}, {108.9, 34.2}}}, 0},
+		{"label x y z", "1 108.9 34.2 500\n2 109 34.3 500", orb.LineString{{108.9, 34.2}, {109, 34.3}}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Read([]byte(tc.in))

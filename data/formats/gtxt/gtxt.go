@@ -20,7 +20,8 @@
 // Y the (usually zone-prefixed) easting. 圈号 1 is the outer ring, 2 and up are holes;
 // rings are nevertheless nested by containment, since files number them loosely.
 //
-// Each parcel becomes one feature (Polygon or MultiPolygon) with x = easting and
+// Each parcel becomes one feature (Polygon or MultiPolygon; LineString for a 线
+// record, points for 点) with x = easting and
 // y = northing — the reader swaps the surveyors' X,Y into GIS order — and the
 // header gives the CRS (EPSG:4513+ for 3° zones with prefixed eastings, the
 // central-meridian series without). Files in 1980西安坐标系 or 1954北京坐标系 get the
@@ -419,6 +420,21 @@ func (p *parcel) geometry(index int) (orb.Geometry, []string, error) {
 	if p.jzds != 0 && p.jzds != len(p.vertices) {
 		warns = append(warns, fmt.Sprintf("parcel %d (%s, line %d): 界址点数 says %d points, the file has %d", index, p.id, p.line, p.jzds, len(p.vertices)))
 	}
+	// 记录图形属性 says whether the record is an area (面, the usual), a line (线) or
+	// points (点).
+	switch kind, _ := p.props["JLTXSX"].(string); kind {
+	case "线":
+		return p.lines(index)
+	case "点":
+		mp := make(orb.MultiPoint, len(p.vertices))
+		for i, v := range p.vertices {
+			mp[i] = orb.Point{v.y, v.x}
+		}
+		if len(mp) == 1 {
+			return mp[0], warns, nil
+		}
+		return mp, warns, nil
+	}
 	type ringT struct {
 		num  int
 		line int
@@ -440,6 +456,9 @@ func (p *parcel) geometry(index int) (orb.Geometry, []string, error) {
 		pts := r.pts
 		if pts[0] != pts[len(pts)-1] {
 			pts = append(pts, pts[0])
+			if len(pts) >= 4 {
+				warns = append(warns, fmt.Sprintf("parcel %d (%s): ring 圈号=%d starting at line %d does not repeat its first point; closed it", index, p.id, r.num, r.line))
+			}
 		}
 		if len(pts) < 4 {
 			return nil, nil, lineErr(zones.CodeInvalidGeometry, r.line, index, "ring %d of parcel %q has %d distinct points; a ring needs at least 3", r.num, p.id, len(pts)-1)
@@ -449,6 +468,30 @@ func (p *parcel) geometry(index int) (orb.Geometry, []string, error) {
 	}
 	g, w := nest(closed, nums, index, p.id)
 	return g, append(warns, w...), nil
+}
+
+// lines builds a 线 record: one line per 圈号 run.
+func (p *parcel) lines(index int) (orb.Geometry, []string, error) {
+	var ml orb.MultiLineString
+	var starts []int
+	num := -1
+	for _, v := range p.vertices {
+		if len(ml) == 0 || v.ring != num {
+			ml = append(ml, nil)
+			starts = append(starts, v.line)
+			num = v.ring
+		}
+		ml[len(ml)-1] = append(ml[len(ml)-1], orb.Point{v.y, v.x})
+	}
+	for i, ls := range ml {
+		if len(ls) < 2 {
+			return nil, nil, lineErr(zones.CodeInvalidGeometry, starts[i], index, "line %d of parcel %q has only one point", i+1, p.id)
+		}
+	}
+	if len(ml) == 1 {
+		return ml[0], nil, nil
+	}
+	return ml, nil, nil
 }
 
 // nest nests rings by containment: a ring inside an odd number of others is a hole

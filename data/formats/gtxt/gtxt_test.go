@@ -91,6 +91,35 @@ func TestReadTwoParcels(t *testing.T) {
 	}
 }
 
+func TestLineAndPointRecords(t *testing.T) {
+	in := "[地块坐标]\n3,,L1,管线,线,,,,@\n1,1,3786212.499,36582952.203\n2,1,3786220.683,36583873.923\n3,1,3787329.996,36583864.018\n" +
+		"1,,P1,井,点,,,,@\n1,1,3786212.499,36582952.203\n"
+	col, err := Read([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ls, ok := col.Features[0].Geometry.(orb.LineString); !ok || len(ls) != 3 || ls[0] != (orb.Point{36582952.203, 3786212.499}) {
+		t.Errorf("线 record: %v", col.Features[0].Geometry)
+	}
+	if p, ok := col.Features[1].Geometry.(orb.Point); !ok || p != (orb.Point{36582952.203, 3786212.499}) {
+		t.Errorf("点 record: %v", col.Features[1].Geometry)
+	}
+}
+
+func TestUnclosedRingClosedWithWarning(t *testing.T) {
+	in := "[地块坐标]\n3,,A,地块,面,,,,@\n1,1,3786212.499,36582952.203\n2,1,3786220.683,36583873.923\n3,1,3787329.996,36583864.018\n"
+	col, err := Read([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pg := col.Features[0].Geometry.(orb.Polygon); len(pg[0]) != 4 || pg[0][0] != pg[0][3] {
+		t.Errorf("got %v", pg)
+	}
+	if !strings.Contains(strings.Join(col.Warnings, "\n"), "closed it") {
+		t.Errorf("warnings %q", col.Warnings)
+	}
+}
+
 func TestTwoOuterRings(t *testing.T) {
 	col, err := Read(read(t, "two_outer_rings.txt"))
 	if err != nil {
@@ -219,7 +248,7 @@ func FuzzRead(f *testing.F) {
 						t.Fatalf("unclosed ring %v", r)
 					}
 				}
-			case orb.MultiPolygon:
+			case orb.MultiPolygon, orb.LineString, orb.MultiLineString, orb.Point, orb.MultiPoint:
 			default:
 				t.Fatalf("geometry %T", ft.Geometry)
 			}
