@@ -320,11 +320,10 @@ func Resolve(c *vector.Collection, opts Options) (Conversion, error) {
 		}
 		d, err := crs.Detect(b)
 		if err != nil {
-			code := zones.CodeInvalidCoordinates
-			if errors.Is(err, crs.ErrUnknown) {
-				code = zones.CodeUnknownCRS
+			if ferr := blame(c); ferr != nil {
+				return cv, ferr
 			}
-			return cv, zones.Inputf(code, nil, "%v", err)
+			return cv, zones.Inputf(detectCode(err), nil, "%v", err)
 		}
 		cv.From, cv.Swap = d.CRS, d.Swap
 		if d.Warning != "" {
@@ -368,6 +367,46 @@ func Resolve(c *vector.Collection, opts Options) (Conversion, error) {
 		}
 	}
 	return cv, nil
+}
+
+func detectCode(err error) string {
+	if errors.Is(err, crs.ErrUnknown) {
+		return zones.CodeUnknownCRS
+	}
+	return zones.CodeInvalidCoordinates
+}
+
+// blame explains a failed detection over a whole collection feature by feature: a
+// layer of good lon/lat with one record at (0, 0), or features in two different
+// Gauss-Krüger zones, gets an error naming the feature. nil when every feature
+// fails alike (the collection's error says it all).
+func blame(c *vector.Collection) error {
+	firstOK, firstBad := -1, -1
+	var okCRS crs.CRS
+	var badErr error
+	for i, f := range c.Features {
+		fb, ok := bounds(&vector.Collection{Features: []vector.Feature{f}})
+		if !ok {
+			continue
+		}
+		d, err := crs.Detect(fb)
+		switch {
+		case err != nil && firstBad < 0:
+			firstBad, badErr = i, err
+		case err == nil && firstOK < 0:
+			firstOK, okCRS = i, d.CRS
+		case err == nil && d.CRS.Code != okCRS.Code:
+			return zones.Inputf(zones.CodeInvalidCoordinates, map[string]any{"feature": c.Features[i].Index},
+				"features are in different coordinate systems and none was declared: feature %d looks like %s, feature %d like %s",
+				c.Features[firstOK].Index, okCRS.Name, c.Features[i].Index, d.CRS.Name)
+		}
+	}
+	if firstOK >= 0 && firstBad >= 0 {
+		f := c.Features[firstBad]
+		return zones.Inputf(detectCode(badErr), map[string]any{"feature": f.Index},
+			"feature %d: %v (feature %d looks like %s)", f.Index, badErr, c.Features[firstOK].Index, okCRS.Name)
+	}
+	return nil
 }
 
 func prefixed(c crs.CRS) (crs.CRS, error) {

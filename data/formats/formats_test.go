@@ -151,6 +151,12 @@ func TestToLonLatErrors(t *testing.T) {
 		{"Paris", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{2.35, 48.85}}}}, Options{}, zones.CodeInvalidCoordinates, nil},
 		{"declared but outside China", vector.Collection{CRS: "EPSG:4326", Features: []vector.Feature{{Index: 3, Geometry: orb.LineString{{108.9, 34.2}, {2.35, 48.85}}}}},
 			Options{}, zones.CodeInvalidCoordinates, map[string]any{"feature": 3, "vertex": 1}},
+		{"one bad record among good ones", vector.Collection{Features: []vector.Feature{
+			{Index: 0, Geometry: orb.Point{108.9, 34.2}}, {Index: 1, Geometry: orb.Point{109, 34.3}}, {Index: 2, Geometry: orb.Point{0, 0}}}},
+			Options{}, zones.CodeInvalidCoordinates, map[string]any{"feature": 2}},
+		{"two GK zones", vector.Collection{Features: []vector.Feature{
+			{Index: 0, Geometry: orb.Point{36582952, 3786212}}, {Index: 1, Geometry: orb.Point{37400000, 3786212}}}},
+			Options{}, zones.CodeInvalidCoordinates, map[string]any{"feature": 1}},
 		{"xian declared", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}}, Options{CRS: "EPSG:2383"}, zones.CodeUnsupportedCRS, nil},
 		{"unknown declared", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}}, Options{CRS: "EPSG:1"}, zones.CodeUnknownCRS, nil},
 		{"prefixed CRS, unprefixed numbers", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{582952, 3786212}}}}, Options{CRS: "EPSG:4524"}, zones.CodeInvalidCoordinates, nil},
