@@ -158,7 +158,7 @@ func (w *world) examples() ([]example, error) {
 		name: "factory_in_redline", title: "示范塑料制品厂新建项目",
 		intent:  "prohibited: an industrial plant partly inside an ecological protection red line (development and production construction prohibited)",
 		project: project("示范塑料制品厂新建项目", "C2927", "industrial", true, false, false, false),
-		feats:   []feature{site("厂区", square(tip, 0.006))},
+		feats:   []feature{site("厂区", square(tip, 0.0035))},
 	})
 
 	wh := must(w.find("", "general", 0.02))
@@ -166,16 +166,16 @@ func (w *world) examples() ([]example, error) {
 		name: "warehouse_general_ecu", title: "示范物流园通用仓储项目",
 		intent:  "admissible: wholly inside a general-control ECU, no protected zone, all project facts given, not 两高",
 		project: project("示范物流园通用仓储项目", "G5920", "other", false, false, false, false),
-		feats:   []feature{site("仓储区", square(wh, 0.004))},
+		feats:   []feature{site("仓储区", square(wh, 0.0025))},
 	})
 
 	bt := must(w.find("", "general", 0.02, wh))
 	k := 1 / math.Cos(bt[1]*math.Pi/180)
-	h := 0.003
+	h := 0.0015
 	ex = append(ex, example{
-		name: "bowtie_general_ecu", title: "示范农机维修站项目（界址点顺序错误）",
+		name: "bowtie_general_ecu", title: "示范汽车维修站项目（界址点顺序错误）",
 		intent:  "admissible after repair: a self-intersecting (bow-tie) footprint in a general-control ECU; repaired with MakeValid and disclosed (refused with --strict)",
-		project: project("示范农机维修站项目", "O8113", "other", false, false, false, false),
+		project: project("示范汽车维修站项目", "O8111", "other", false, false, false, false),
 		feats: []feature{site("站区", orb.Polygon{{
 			pt(bt[0]-h*k, bt[1]-h), pt(bt[0]+h*k, bt[1]+h), pt(bt[0]+h*k, bt[1]-h), pt(bt[0]-h*k, bt[1]+h), pt(bt[0]-h*k, bt[1]-h),
 		}})},
@@ -183,10 +183,10 @@ func (w *world) examples() ([]example, error) {
 
 	orch := must(w.find("qinling/key", "", 0.01))
 	ex = append(ex, example{
-		name: "orchard_qinling_key", title: "示范猕猴桃标准化种植基地",
+		name: "orchard_qinling_key", title: "示范苹果标准化种植基地",
 		intent:  "not prohibited by Qinling: in the Qinling key zone with industry A0151, on the dataset's qinling_key_allowed list (A01); the ECU it lies in decides between conditional and admissible",
-		project: project("示范猕猴桃标准化种植基地", "A0151", "agriculture", false, false, false, false),
-		feats:   []feature{site("种植区", square(orch, 0.005))},
+		project: project("示范苹果标准化种植基地", "A0151", "agriculture", false, false, false, false),
+		feats:   []feature{site("种植区", square(orch, 0.004))},
 	})
 	hotel := must(w.find("qinling/key", "", 0.01, orch))
 	ex = append(ex, example{
@@ -201,7 +201,7 @@ func (w *world) examples() ([]example, error) {
 		name: "quarry_qinling_general", title: "示范石灰岩矿开采项目",
 		intent:  "prohibited: limestone quarrying (B1011) in the Qinling general zone, on the qinling_general_prohibited list (B10)",
 		project: project("示范石灰岩矿开采项目", "B1011", "mining", true, false, false, false),
-		feats:   []feature{site("采区", square(quarry, 0.005))},
+		feats:   []feature{site("采区", square(quarry, 0.004))},
 	})
 
 	han := w.water["han"]
