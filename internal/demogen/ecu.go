@@ -25,7 +25,7 @@ func (w *world) ecuLayer() (layer, error) {
 	var cells []*cell
 	keyCells := map[[2]int]bool{{2, 0}: true, {6, 1}: true, {2, 4}: true, {5, 3}: true, {0, 1}: true}
 	for j := range gridNY {
-		for i := rowSpan[j][0]; i < rowSpan[j][1]; i++ {
+		for i := rowSpan(j)[0]; i < rowSpan(j)[1]; i++ {
 			c := &cell{i: i, j: j, ring: w.grid.cell(i, j), class: "3"}
 			// Priority protection where protected zones cover a quarter or more of the
 			// cell (sampled on a 9×9 lattice of the cell's node quadrilateral).
@@ -97,7 +97,7 @@ func (w *world) ecuLayer() (layer, error) {
 		cl := clauses(newRNG("ecu/clauses/"+code), class, extra)
 		return feature{props: []prop{
 			{"HJZHGKDYBM", code}, {"HJZHGKDYMC", name},
-			{"PROV", "示范省"}, {"CITY", cityNames[cy]}, {"AREA", countyNames[cy][cx]},
+			{"PROV", "示范省"}, {"CITY", cityName(cy)}, {"AREA", countyName(cy, cx)},
 			{"ZHGKDYFL", class},
 			{"KJBJYS", cl[0]}, {"PWWPFGK", cl[1]}, {"HJFXFK", cl[2]}, {"ZYKFXLYQ", cl[3]},
 		}, geom: geom}
@@ -105,10 +105,10 @@ func (w *world) ecuLayer() (layer, error) {
 	classWord := map[string]string{"1": "优先保护单元", "2": "重点管控单元", "3": "一般管控单元"}
 	for _, c := range cells {
 		cy, cx := min(c.j/2, 2), min(c.i/2, 3)
-		name := fmt.Sprintf("%s%s%d", countyNames[cy][cx], classWord[c.class], serial[fmt.Sprintf("61%02d%02d%s", 71+cy, cx+1, c.class)]+1)
+		name := fmt.Sprintf("%s%s%d", countyName(cy, cx), classWord[c.class], serial[fmt.Sprintf("61%02d%02d%s", 71+cy, cx+1, c.class)]+1)
 		extra := c.extra
 		if c.class == "2" {
-			extra = keyLeads[(c.i+c.j)%len(keyLeads)]
+			extra = keyLead(c.i + c.j)
 		}
 		l.features = append(l.features, unit(c.i, c.j, c.class, name, polyWithHoles(c.ring, c.holes...), extra))
 	}
@@ -120,7 +120,7 @@ func (w *world) ecuLayer() (layer, error) {
 			break
 		}
 	}
-	l.features = append(l.features, unit(first.i, first.j, "2", parkNames[0]+"重点管控单元", park,
+	l.features = append(l.features, unit(first.i, first.j, "2", "岚川经济技术开发区重点管控单元", park,
 		"园区主导产业为装备制造和新材料；入园项目须符合园区规划环评及审查意见要求。"))
 	return l, nil
 }

@@ -24,10 +24,12 @@ const (
 
 // rowSpan gives, per grid row from the south, the columns [from, to) in the province.
 // Consecutive rows overlap, so the province is one polygon without holes or pinches.
-var rowSpan = [gridNY][2]int{{1, 6}, {0, 7}, {0, 7}, {0, 6}, {1, 5}}
+func rowSpan(j int) [2]int {
+	return [gridNY][2]int{{1, 6}, {0, 7}, {0, 7}, {0, 6}, {1, 5}}[j]
+}
 
 func inProvince(i, j int) bool {
-	return j >= 0 && j < gridNY && i >= rowSpan[j][0] && i < rowSpan[j][1]
+	return j >= 0 && j < gridNY && i >= rowSpan(j)[0] && i < rowSpan(j)[1]
 }
 
 type grid struct {
@@ -117,7 +119,7 @@ func (g *grid) outline() orb.Ring {
 		next[start] = side{path, reverse}
 	}
 	for j := 0; j < gridNY; j++ {
-		for i := rowSpan[j][0]; i < rowSpan[j][1]; i++ {
+		for i := rowSpan(j)[0]; i < rowSpan(j)[1]; i++ {
 			if !inProvince(i, j-1) {
 				add(g.h[[2]int{i, j}], false)
 			}
@@ -132,7 +134,7 @@ func (g *grid) outline() orb.Ring {
 			}
 		}
 	}
-	start := g.nodes[rowSpan[0][0]][0]
+	start := g.nodes[rowSpan(0)[0]][0]
 	var r orb.Ring
 	p := start
 	for {
