@@ -84,6 +84,10 @@ func Read(b []byte, opts Options) (*vector.Collection, error) {
 			"%sa .shp, .shx or .dbf alone cannot be read: send the shapefile as one .zip holding .shp, .shx, .dbf (and .prj, .cpg)", prefix(opts.Name))
 	}
 	text := bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\ufeff")), " \t\r\n")
+	if ext == ".dxf" || ext == ".dwg" || bytes.HasPrefix(text, []byte("0\r\nSECTION")) || bytes.HasPrefix(text, []byte("0\nSECTION")) || bytes.HasPrefix(b, []byte("AC10")) {
+		return nil, zones.Inputf(zones.CodeUnsupportedMedia, fileDetails(opts.Name),
+			"%sCAD drawings (DXF/DWG) are not read: export the boundary as a shapefile, a 国土 TXT 界址点 file or GeoJSON", prefix(opts.Name))
+	}
 	switch {
 	case gtxt.Sniff(b):
 		return gtxt.Read(b)
@@ -342,6 +346,11 @@ func Resolve(c *vector.Collection, opts Options) (Conversion, error) {
 	in := func(lo, hi, min, max float64) bool { return lo >= min && hi <= max }
 	switch from.Kind {
 	case crs.Geographic, crs.GCJ02, crs.BD09:
+		if d, err := crs.Detect(b); err == nil && d.CRS.Kind == crs.Projected {
+			return cv, zones.Inputf(zones.CodeInvalidCoordinates, nil,
+				"coordinates %g…%g by %g…%g look like Gauss-Krüger metres (%s) but %s coordinate system %s is longitude/latitude: declare the projected CRS",
+				b.MinX, b.MaxX, b.MinY, b.MaxY, d.CRS.Name, source, from.Name)
+		}
 		if !in(b.MinX, b.MaxX, crs.ChinaMinLon, crs.ChinaMaxLon) && in(b.MinX, b.MaxX, crs.ChinaMinLat, crs.ChinaMaxLat) &&
 			in(b.MinY, b.MaxY, crs.ChinaMinLon, crs.ChinaMaxLon) {
 			return cv, zones.Inputf(zones.CodeInvalidCoordinates, nil,

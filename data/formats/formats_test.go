@@ -157,6 +157,8 @@ func TestToLonLatErrors(t *testing.T) {
 		{"two GK zones", vector.Collection{Features: []vector.Feature{
 			{Index: 0, Geometry: orb.Point{36582952, 3786212}}, {Index: 1, Geometry: orb.Point{37400000, 3786212}}}},
 			Options{}, zones.CodeInvalidCoordinates, map[string]any{"feature": 1}},
+		{"GK numbers declared as lon/lat", vector.Collection{CRS: "EPSG:4490", Features: []vector.Feature{{Geometry: orb.Point{36582952, 3786212}}}},
+			Options{}, zones.CodeInvalidCoordinates, nil},
 		{"xian declared", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}}, Options{CRS: "EPSG:2383"}, zones.CodeUnsupportedCRS, nil},
 		{"unknown declared", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}}, Options{CRS: "EPSG:1"}, zones.CodeUnknownCRS, nil},
 		{"prefixed CRS, unprefixed numbers", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{582952, 3786212}}}}, Options{CRS: "EPSG:4524"}, zones.CodeInvalidCoordinates, nil},
@@ -211,6 +213,7 @@ func TestReadDispatch(t *testing.T) {
 		{"gpx", `<?xml version="1.0"?><gpx></gpx>`, "", "", zones.CodeUnsupportedMedia},
 		{"binary", "\x00\x01\x02\x03garbage", "", "", zones.CodeUnsupportedMedia},
 		{"prose", "这是一段说明文字，不是坐标。\nhello", "", "", zones.CodeUnsupportedMedia},
+		{"dxf", "  0\nSECTION\n  2\nHEADER\n", "", "", zones.CodeUnsupportedMedia},
 		{"lone shp", "\x00\x00\x27\x0a\x00\x00", "a.shp", "", zones.CodeInvalidArchive},
 		{"zip without shapefile or kml", zipWith(t, "readme.txt"), "", "", zones.CodeInvalidArchive},
 	} {

@@ -257,6 +257,9 @@ func Parse(s string) (CRS, error) {
 	if c, ok := parseGKName(t); ok {
 		return c, nil
 	}
+	if c, ok := parseChineseGK(t); ok {
+		return c, nil
+	}
 	if c, err := fromNameWords(t); err != nil || c.Code != "" {
 		return c, err
 	}
@@ -315,6 +318,73 @@ func parseGKName(s string) (CRS, bool) {
 			c, err = GK6((cm+3)/6, false)
 		} else {
 			return CRS{}, false
+		}
+		return c, err == nil
+	}
+	return CRS{}, false
+}
+
+// parseChineseGK reads the names Chinese users type: "CGCS2000 3度带 36带",
+// "2000国家大地坐标系 3度分带 第36带", "国家2000 3度 中央经线108", "CGCS2000 6度带 19带".
+// A zone number gives the prefixed series, a central meridian the CM series.
+func parseChineseGK(s string) (CRS, bool) {
+	u := strings.ToUpper(strings.ReplaceAll(s, " ", ""))
+	if !strings.Contains(u, "2000") || strings.Contains(u, "西安") || strings.Contains(u, "北京") {
+		return CRS{}, false
+	}
+	width := 0
+	switch {
+	case strings.Contains(u, "3度") || strings.Contains(u, "三度"):
+		width = 3
+	case strings.Contains(u, "6度") || strings.Contains(u, "六度"):
+		width = 6
+	default:
+		return CRS{}, false
+	}
+	// digitsBefore/After find the number next to a marker.
+	digitsBefore := func(marker string) (int, bool) {
+		for i := strings.LastIndex(u, marker); i > 0; i = strings.LastIndex(u[:i], marker) {
+			j := i
+			for j > 0 && u[j-1] >= '0' && u[j-1] <= '9' {
+				j--
+			}
+			if j < i {
+				if n, err := strconv.Atoi(u[j:i]); err == nil && n >= 10 {
+					return n, true
+				}
+			}
+		}
+		return 0, false
+	}
+	for _, m := range []string{"中央经线", "中央子午线", "CM"} {
+		if i := strings.Index(u, m); i >= 0 {
+			rest := strings.TrimLeft(u[i+len(m):], "=:：")
+			j := 0
+			for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+				j++
+			}
+			if cm, err := strconv.Atoi(rest[:j]); err == nil {
+				var c CRS
+				var err error
+				switch {
+				case width == 3 && cm%3 == 0:
+					c, err = GK3(cm/3, false)
+				case width == 6 && (cm+3)%6 == 0:
+					c, err = GK6((cm+3)/6, false)
+				default:
+					return CRS{}, false
+				}
+				return c, err == nil
+			}
+		}
+	}
+	if z, ok := digitsBefore("带"); ok {
+		var c CRS
+		var err error
+		if width == 3 {
+			c, err = GK3(z, true)
+		} else {
+			c, err = GK6(z, true)
 		}
 		return c, err == nil
 	}
