@@ -120,7 +120,7 @@ func (w *world) ecuLayer() (layer, error) {
 			break
 		}
 	}
-	l.features = append(l.features, unit(first.i, first.j, "2", "岚川经济技术开发区重点管控单元", park,
+	l.features = append(l.features, unit(first.i, first.j, "2", "云岭经济技术开发区重点管控单元", park,
 		"园区主导产业为装备制造和新材料；入园项目须符合园区规划环评及审查意见要求。"))
 	return l, nil
 }
