@@ -89,9 +89,11 @@ func Read(b []byte, opts Options) (*vector.Collection, error) {
 			"%sCAD drawings (DXF/DWG) are not read: export the boundary as a shapefile, a 国土 TXT 界址点 file or GeoJSON", prefix(opts.Name))
 	}
 	switch {
+	case len(text) > 0 && text[0] == '{':
+		return geojson.Read(b)
 	case gtxt.Sniff(b):
 		return gtxt.Read(b)
-	case len(text) > 0 && (text[0] == '{' || text[0] == '['):
+	case len(text) > 0 && text[0] == '[':
 		return geojson.Read(b)
 	case len(text) > 0 && text[0] == '<':
 		head := text[:min(len(text), 4096)]

@@ -55,19 +55,27 @@ const (
 	markCoords = "[地块坐标]"
 )
 
-// Sniff reports whether b looks like a 国土 TXT file (either section marker, in
-// UTF-8 or GBK).
+// Sniff reports whether b looks like a 国土 TXT file: a line of its first 4 KiB is
+// a section marker, in UTF-8 or GBK. (A marker inside other text, say a GeoJSON
+// property, does not count.)
 func Sniff(b []byte) bool {
 	if len(b) > 4096 {
 		b = b[:4096]
 	}
+	b = bytes.TrimPrefix(b, []byte("\ufeff"))
+	var marks [][]byte
 	for _, m := range []string{markAttr, markCoords} {
-		if bytes.Contains(b, []byte(m)) {
-			return true
+		marks = append(marks, []byte(m))
+		if g, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(m)); err == nil {
+			marks = append(marks, g)
 		}
-		g, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(m))
-		if err == nil && bytes.Contains(b, g) {
-			return true
+	}
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		for _, m := range marks {
+			if bytes.Equal(line, m) {
+				return true
+			}
 		}
 	}
 	return false

@@ -219,6 +219,9 @@ func TestSniff(t *testing.T) {
 	if Sniff([]byte("108.9,34.2\n")) {
 		t.Error("Sniff(coordinate list) = true")
 	}
+	if Sniff([]byte(`{"type":"Feature","properties":{"note":"[地块坐标]"}}`)) {
+		t.Error("Sniff(GeoJSON mentioning a marker) = true")
+	}
 }
 
 func FuzzRead(f *testing.F) {
