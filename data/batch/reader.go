@@ -108,12 +108,18 @@ func (n *NDJSON) Next() (Feature, error) {
 // next call.
 func (n *NDJSON) readLine() ([]byte, error) {
 	line, err := n.br.ReadSlice('\n')
+	if broken(err) {
+		return nil, err // a line cut by a read error is not a feature
+	}
 	if !errors.Is(err, bufio.ErrBufferFull) {
 		return line, err
 	}
 	n.long = append(n.long[:0], line...)
 	for errors.Is(err, bufio.ErrBufferFull) {
 		line, err = n.br.ReadSlice('\n')
+		if broken(err) {
+			return nil, err
+		}
 		n.long = append(n.long, line...)
 		if n.MaxLine > 0 && len(n.long) > n.MaxLine {
 			return nil, &zones.InputError{Code: zones.CodePayloadTooLarge,
@@ -122,6 +128,10 @@ func (n *NDJSON) readLine() ([]byte, error) {
 		}
 	}
 	return n.long, err
+}
+
+func broken(err error) bool {
+	return err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull)
 }
 
 // Collection streams the features of one GeoJSON FeatureCollection, holding one
@@ -380,6 +390,9 @@ func Sniff(head []byte) string {
 	i := skipSpace(head, 0)
 	if i < len(head) && head[i] == '\x1e' {
 		return "ndjson"
+	}
+	if i < len(head) && head[i] != '{' {
+		return "collection" // which will say what is wrong with it
 	}
 	nl := bytes.IndexByte(head[i:], '\n')
 	first := head[i:]

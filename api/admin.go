@@ -1,0 +1,93 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/redline-gis/redline/zones"
+)
+
+// reloadRequest is the optional body of POST /v1/admin/reload.
+type reloadRequest struct {
+	// Data is a dataset directory on the server; "" reloads the one in service.
+	Data string `json:"data"`
+}
+
+// handleReloadStart loads the dataset again (or another directory) in the
+// background and swaps it in. With ?wait=true it answers when the load is done:
+// 200 with the new status, or 422 invalid_dataset with the load error (the old
+// dataset stays in service). Without, it answers 202 at once; GET tells how it went.
+func (s *Server) handleReloadStart(w http.ResponseWriter, r *http.Request) {
+	var req reloadRequest
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if len(strings.TrimSpace(string(body))) > 0 {
+		dec := json.NewDecoder(strings.NewReader(string(body)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil {
+			s.writeError(w, r, zones.Inputf(zones.CodeBadRequest, nil, "reload request: %v", err))
+			return
+		}
+	}
+	if v := r.URL.Query().Get("data"); v != "" {
+		req.Data = v
+	}
+	if r.URL.Query().Get("wait") == "true" {
+		st, err := s.reload.run(r.Context(), s, req.Data)
+		if err != nil {
+			if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+				return
+			}
+			s.writeError(w, r, errorf(http.StatusUnprocessableEntity, codeInvalidDataset, "%v", err).
+				withDetails(map[string]any{"source": describeSource(st.Source), "state": st.State}))
+			return
+		}
+		writeJSON(w, http.StatusOK, st)
+		return
+	}
+	// The load outlives the request; it is bounded by the loader itself.
+	s.bg.Go(func() { s.reload.run(context.WithoutCancel(r.Context()), s, req.Data) })
+	st := s.reload.get()
+	writeJSON(w, http.StatusAccepted, struct {
+		Accepted bool `json:"accepted"`
+		ReloadStatus
+	}{true, st})
+}
+
+// handleReloadStatus tells how the last load went, and what is in service.
+func (s *Server) handleReloadStatus(w http.ResponseWriter, r *http.Request) {
+	st := s.reload.get()
+	if l := s.cur.Load(); l != nil {
+		info := datasetInfoOf(l)
+		st.Dataset = &info
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+// handleHealth: the process is up.
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": s.cfg.Version})
+}
+
+// handleReady: a dataset is in service (and the archive answers, when there is one).
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	l, err := s.current()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if s.cfg.Store != nil {
+		if err := s.cfg.Store.Ping(r.Context()); err != nil {
+			s.writeError(w, r, errorf(http.StatusServiceUnavailable, codeNotReady, "the report archive does not answer: %v", err))
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "dataset": datasetInfoOf(l)})
+}

@@ -1,0 +1,129 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/zones"
+)
+
+// Error codes of the API beyond the input codes of package zones (DESIGN.md "Errors").
+const (
+	codeUnauthorized    = "unauthorized"
+	codeNotFound        = "not_found"
+	codeTooManyRequests = "too_many_requests"
+	codeNotReady        = "not_ready"
+	codeInternal        = "internal"
+	codeMethod          = "method_not_allowed"
+	// codeInvalidDataset: an admin reload whose dataset failed to load.
+	codeInvalidDataset = "invalid_dataset"
+)
+
+// httpError is an error with the status and code it is answered with.
+type httpError struct {
+	status  int
+	code    string
+	message string
+	details map[string]any
+	err     error // the cause, for the log
+}
+
+func (e *httpError) Error() string { return e.message }
+func (e *httpError) Unwrap() error { return e.err }
+
+func errorf(status int, code string, format string, args ...any) *httpError {
+	return &httpError{status: status, code: code, message: fmt.Sprintf(format, args...)}
+}
+
+// statusFor maps any error a handler meets to its HTTP status, code, message and
+// details: the one place that does (DESIGN.md "Errors").
+func statusFor(err error) (status int, code, message string, details map[string]any) {
+	var he *httpError
+	var ie *zones.InputError
+	var mb *http.MaxBytesError
+	switch {
+	case errors.As(err, &he):
+		return he.status, he.code, he.message, he.details
+	case errors.As(err, &mb):
+		return http.StatusRequestEntityTooLarge, zones.CodePayloadTooLarge,
+			fmt.Sprintf("the request body is larger than the limit of %d bytes", mb.Limit), map[string]any{"limit": mb.Limit}
+	case errors.As(err, &ie):
+		return inputStatus(ie.Code), ie.Code, ie.Message, ie.Details
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusGatewayTimeout, zones.CodeTimeout, "the request took longer than the server's time limit", nil
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound, codeNotFound, err.Error(), nil
+	}
+	return http.StatusInternalServerError, codeInternal, "internal error", nil
+}
+
+// inputStatus is the status of each input error code of DESIGN.md.
+func inputStatus(code string) int {
+	switch code {
+	case zones.CodeBadRequest:
+		return http.StatusBadRequest
+	case zones.CodePayloadTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case zones.CodeUnsupportedMedia:
+		return http.StatusUnsupportedMediaType
+	case zones.CodeTimeout:
+		return http.StatusGatewayTimeout
+	case zones.CodeInvalidGeometry, zones.CodeEmptyGeometry, zones.CodeInvalidCoordinates,
+		zones.CodeUnknownCRS, zones.CodeUnsupportedCRS, zones.CodeInvalidArchive,
+		zones.CodeUndecodableText, zones.CodeInvalidProject:
+		return http.StatusUnprocessableEntity
+	}
+	// An input error with a code we do not know is still the client's input.
+	return http.StatusUnprocessableEntity
+}
+
+// errorBody is the JSON of every error answer.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Details map[string]any `json:"details"`
+}
+
+// writeError answers err as JSON; 500s are logged with the request id, and their
+// message does not leak internals.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, code, msg, details := statusFor(err)
+	if details == nil {
+		details = map[string]any{}
+	}
+	rid := requestID(r.Context())
+	if status == http.StatusInternalServerError {
+		details["request_id"] = rid
+		msg = fmt.Sprintf("internal error (request %s)", rid)
+		s.log.LogAttrs(r.Context(), slog.LevelError, "internal error",
+			slog.String("request_id", rid), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+	}
+	if status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "1")
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="redline admin"`)
+	}
+	s.metrics.errorCode(code)
+	writeJSON(w, status, errorBody{errorDetail{Code: code, Message: msg, Details: details}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		b = []byte(`{"error":{"code":"internal","message":"cannot encode the answer","details":{}}}`)
+		status = http.StatusInternalServerError
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}

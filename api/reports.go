@@ -1,0 +1,137 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/zones"
+)
+
+func (s *Server) archiveOn() error {
+	if s.cfg.Store == nil {
+		return errorf(http.StatusNotFound, codeNotFound, "this server keeps no report archive")
+	}
+	return nil
+}
+
+// record fetches the {id} of the path.
+func (s *Server) record(r *http.Request) (*store.Record, error) {
+	if err := s.archiveOn(); err != nil {
+		return nil, err
+	}
+	id := chi.URLParam(r, "id")
+	rec, err := s.cfg.Store.Get(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// handleReport answers an archived report as JSON, HTML or GeoJSON, rendered from
+// what was stored: the report, its overlap geometries and the checked footprint.
+func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
+	format, err := reportFormat(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rec, err := s.record(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rep, err := reportOf(rec)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("include_geometry") != "true" {
+		for i := range rep.Intersections {
+			rep.Intersections[i].Geometry = nil
+		}
+	}
+	w.Header().Set("X-Redline-Dataset-Version", rep.Dataset.Version)
+	w.Header().Set("X-Redline-Input-Sha256", rec.InputHash)
+	s.writeReport(w, r, rep, format, language(r))
+}
+
+// reportOf rebuilds a report from its record, with the geometries renderers use.
+func reportOf(rec *store.Record) (*zones.Report, error) {
+	var rep zones.Report
+	if err := json.Unmarshal(rec.Report, &rep); err != nil {
+		return nil, fmt.Errorf("archived report %s: decode: %w", rec.ID, err)
+	}
+	for i := range rep.Intersections {
+		in := &rep.Intersections[i]
+		if in.Geometry != nil {
+			in.Overlap = in.Geometry.Geometry()
+		}
+	}
+	if len(rec.Footprint) > 0 {
+		g, err := geojson.UnmarshalGeometry(rec.Footprint)
+		if err != nil {
+			return nil, fmt.Errorf("archived report %s: decode footprint: %w", rec.ID, err)
+		}
+		rep.Geometry = g.Geometry()
+	}
+	return &rep, nil
+}
+
+// handleReportInput answers the footprint exactly as it was received.
+func (s *Server) handleReportInput(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.record(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ct := rec.InputType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("X-Redline-Input-Sha256", rec.InputHash)
+	name := rec.InputName
+	if name == "" {
+		name = "footprint.geojson"
+	}
+	w.Header().Set("Content-Disposition", "attachment; filename="+strconv.Quote(name))
+	w.Write(rec.Input)
+}
+
+var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// handleReportList lists the reports made from one input: ?input_hash=.
+func (s *Server) handleReportList(w http.ResponseWriter, r *http.Request) {
+	if err := s.archiveOn(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	hash := r.URL.Query().Get("input_hash")
+	if !sha256Hex.MatchString(hash) {
+		s.writeError(w, r, zones.Inputf(zones.CodeBadRequest, map[string]any{"field": "input_hash"},
+			"input_hash must be the lowercase hex SHA-256 of the footprint as sent, not %q", hash))
+		return
+	}
+	limit, err := queryInt(r.URL.Query(), "limit", 100, 1, 1000)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	list, err := s.cfg.Store.ByInputHash(r.Context(), hash, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if list == nil {
+		list = []store.Summary{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"reports": list})
+}

@@ -1,0 +1,298 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/zones"
+)
+
+// Engine answers checks and locates on one loaded dataset: *zones.Checker.
+type Engine interface {
+	Check(ctx context.Context, fp zones.Footprint, p zones.Project, opts zones.CheckOptions) (*zones.Report, error)
+	Locate(ctx context.Context, g orb.Geometry) ([]zones.Hit, error)
+	Dataset() *zones.Dataset
+}
+
+// Loader loads and indexes the dataset named by source (a directory; "" for the
+// embedded demo dataset).
+type Loader func(ctx context.Context, source string) (Engine, error)
+
+// Config configures a Server. Zero values take the defaults shown.
+type Config struct {
+	// Logger receives the request and admin logs; nil discards them.
+	Logger *slog.Logger
+	// Store archives every check; nil leaves checks unarchived and
+	// GET /v1/reports/{id} answering 404.
+	Store *store.Store
+	// Load loads a dataset, at start and on reload.
+	Load Loader
+	// Source is the dataset the server serves, and reloads when no other is named.
+	Source string
+	// AdminToken enables the admin routes, for clients presenting it as a bearer
+	// token; "" turns them off (404).
+	AdminToken string
+	// CORSOrigins are the origins browsers may call from; "*" allows any. Empty: no CORS.
+	CORSOrigins []string
+	// MaxCheckBody bounds a check's request body (20 MiB).
+	MaxCheckBody int64
+	// MaxLocateBody bounds a locate's request body (2 GiB).
+	MaxLocateBody int64
+	// MaxVertices bounds a footprint, and each batch feature (1,000,000).
+	MaxVertices int
+	// CheckTimeout bounds one check (30 s); LocateTimeout one batch (30 min).
+	CheckTimeout  time.Duration
+	LocateTimeout time.Duration
+	// MaxChecks is the number of checks served at once before 429 (4×GOMAXPROCS,
+	// at least 8); MaxLocates the number of batches (2).
+	MaxChecks  int
+	MaxLocates int
+	// LocateWorkers locate the features of one batch in parallel (GOMAXPROCS).
+	LocateWorkers int
+	// Version is the program's version, shown by /healthz.
+	Version string
+}
+
+func (c *Config) defaults() {
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.MaxCheckBody <= 0 {
+		c.MaxCheckBody = 20 << 20
+	}
+	if c.MaxLocateBody <= 0 {
+		c.MaxLocateBody = 2 << 30
+	}
+	if c.MaxVertices <= 0 {
+		c.MaxVertices = 1_000_000
+	}
+	if c.CheckTimeout <= 0 {
+		c.CheckTimeout = 30 * time.Second
+	}
+	if c.LocateTimeout <= 0 {
+		c.LocateTimeout = 30 * time.Minute
+	}
+	if c.MaxChecks <= 0 {
+		c.MaxChecks = max(8, 4*runtime.GOMAXPROCS(0))
+	}
+	if c.MaxLocates <= 0 {
+		c.MaxLocates = 2
+	}
+	if c.LocateWorkers <= 0 {
+		c.LocateWorkers = runtime.GOMAXPROCS(0)
+	}
+}
+
+// loaded is one dataset in service: swapped in whole, never changed.
+type loaded struct {
+	engine   Engine
+	source   string
+	loadedAt time.Time
+	took     time.Duration
+
+	boundsOnce sync.Once
+	bounds     map[*zones.Zone]orb.Bound
+}
+
+// zoneBound returns z's bounding box, computed once per dataset.
+func (l *loaded) zoneBound(z *zones.Zone) orb.Bound {
+	l.boundsOnce.Do(func() {
+		l.bounds = map[*zones.Zone]orb.Bound{}
+		for _, ly := range l.engine.Dataset().Layers {
+			for _, z := range ly.Zones {
+				if z.Geometry != nil {
+					l.bounds[z] = z.Geometry.Bound()
+				}
+			}
+		}
+	})
+	return l.bounds[z]
+}
+
+// Server is redline's HTTP service. Create it with New; it is safe for
+// concurrent use.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	cur     atomic.Pointer[loaded]
+	reload  reloader
+	metrics *metrics
+	checks  chan struct{} // semaphore: checks in progress
+	locates chan struct{} // semaphore: batches in progress
+	router  chi.Router
+	handler http.Handler
+	bg      sync.WaitGroup // background reloads
+}
+
+// Wait waits for background reloads to finish (at shutdown).
+func (s *Server) Wait() { s.bg.Wait() }
+
+// New returns a server with no dataset yet: call Load (or Swap) before it is ready.
+func New(cfg Config) (*Server, error) {
+	cfg.defaults()
+	if cfg.Load == nil {
+		return nil, errors.New("api: Config.Load is required")
+	}
+	s := &Server{
+		cfg:     cfg,
+		log:     cfg.Logger,
+		metrics: newMetrics(),
+		checks:  make(chan struct{}, cfg.MaxChecks),
+		locates: make(chan struct{}, cfg.MaxLocates),
+	}
+	s.reload.status.State = "idle"
+	s.router = s.routes()
+	s.handler = s.middleware(s.router)
+	return s, nil
+}
+
+// Handler returns the HTTP handler of every route.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// routes wires every route; openapi_test.go checks them against openapi.json.
+func (s *Server) routes() chi.Router {
+	r := chi.NewRouter()
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, errorf(http.StatusNotFound, codeNotFound, "no route %s %s", r.Method, r.URL.Path))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, errorf(http.StatusMethodNotAllowed, codeMethod, "method %s is not allowed on %s", r.Method, r.URL.Path))
+	})
+	r.Get("/", s.handlePage)
+	r.Get("/healthz", s.handleHealth)
+	r.Get("/readyz", s.handleReady)
+	r.Get("/metrics", s.handleMetrics)
+	r.Get("/openapi.json", s.handleOpenAPI)
+	r.Route("/v1", func(r chi.Router) {
+		r.Post("/check", s.handleCheck)
+		r.Post("/locate", s.handleLocate)
+		r.Get("/layers", s.handleLayers)
+		r.Get("/layers/{layer}", s.handleLayer)
+		r.Get("/layers/{layer}/zones", s.handleZones)
+		r.Get("/layers/{layer}/zones/{id}", s.handleZone)
+		r.Get("/reports", s.handleReportList)
+		r.Get("/reports/{id}", s.handleReport)
+		r.Get("/reports/{id}/input", s.handleReportInput)
+		r.Route("/admin", func(r chi.Router) {
+			r.Use(s.requireAdmin)
+			r.Post("/reload", s.handleReloadStart)
+			r.Get("/reload", s.handleReloadStatus)
+		})
+	})
+	return r
+}
+
+// current returns the dataset in service, or a 503 not_ready error.
+func (s *Server) current() (*loaded, error) {
+	l := s.cur.Load()
+	if l == nil {
+		return nil, errorf(http.StatusServiceUnavailable, codeNotReady, "no dataset is loaded yet")
+	}
+	return l, nil
+}
+
+// Ready reports whether a dataset is in service.
+func (s *Server) Ready() bool { return s.cur.Load() != nil }
+
+// Swap puts e in service for source; requests in flight finish on the engine they
+// started with.
+func (s *Server) Swap(e Engine, source string, took time.Duration) {
+	l := &loaded{engine: e, source: source, loadedAt: time.Now().UTC(), took: took}
+	s.cur.Store(l)
+	s.metrics.datasetLoaded(e.Dataset(), took, l.loadedAt)
+}
+
+// Load loads source (Config.Source when "") with Config.Load and swaps it in. On
+// error the dataset in service, if any, stays.
+func (s *Server) Load(ctx context.Context, source string) error {
+	_, err := s.reload.run(ctx, s, source)
+	return err
+}
+
+// reloader serialises loads and remembers how the last one went.
+type reloader struct {
+	mu      sync.Mutex // held while loading
+	smu     sync.Mutex // guards status
+	status  ReloadStatus
+	pending atomic.Int32
+}
+
+// ReloadStatus is the state of the last (or current) dataset load.
+type ReloadStatus struct {
+	State      string       `json:"state"` // idle | loading | ok | failed
+	Source     string       `json:"source"`
+	StartedAt  *time.Time   `json:"started_at,omitempty"`
+	FinishedAt *time.Time   `json:"finished_at,omitempty"`
+	Error      string       `json:"error,omitempty"`
+	Dataset    *datasetInfo `json:"dataset,omitempty"` // the dataset in service
+}
+
+func (rl *reloader) get() ReloadStatus {
+	rl.smu.Lock()
+	defer rl.smu.Unlock()
+	return rl.status
+}
+
+func (rl *reloader) set(f func(st *ReloadStatus)) {
+	rl.smu.Lock()
+	defer rl.smu.Unlock()
+	f(&rl.status)
+}
+
+// run loads source and swaps it in, one load at a time.
+func (rl *reloader) run(ctx context.Context, s *Server, source string) (ReloadStatus, error) {
+	rl.pending.Add(1)
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	rl.pending.Add(-1)
+	if source == "" {
+		source = s.cfg.Source
+		if l := s.cur.Load(); l != nil {
+			source = l.source
+		}
+	}
+	start := time.Now().UTC()
+	rl.set(func(st *ReloadStatus) {
+		*st = ReloadStatus{State: "loading", Source: source, StartedAt: &start, Dataset: st.Dataset}
+	})
+	s.log.Info("loading dataset", slog.String("source", describeSource(source)))
+	e, err := s.cfg.Load(ctx, source)
+	if err == nil && (e == nil || e.Dataset() == nil) {
+		err = errors.New("the loader returned no dataset")
+	}
+	took := time.Since(start)
+	end := time.Now().UTC()
+	if err != nil {
+		s.metrics.reload("failed")
+		s.log.Error("dataset load failed; the dataset in service stays", slog.String("source", describeSource(source)),
+			slog.String("error", err.Error()), slog.Duration("took", took))
+		rl.set(func(st *ReloadStatus) { st.State, st.FinishedAt, st.Error = "failed", &end, err.Error() })
+		return rl.get(), fmt.Errorf("load dataset %s: %w", describeSource(source), err)
+	}
+	s.Swap(e, source, took)
+	ds := e.Dataset()
+	s.metrics.reload("ok")
+	s.log.Info("dataset in service", slog.String("source", describeSource(source)), slog.String("name", ds.Name),
+		slog.String("version", ds.Version), slog.Int("zones", ds.Summary.Zones), slog.Duration("took", took))
+	info := datasetInfoOf(s.cur.Load())
+	rl.set(func(st *ReloadStatus) { st.State, st.FinishedAt, st.Dataset = "ok", &end, &info })
+	return rl.get(), nil
+}
+
+func describeSource(source string) string {
+	if source == "" {
+		return "(embedded demo)"
+	}
+	return source
+}
