@@ -39,7 +39,10 @@ func Build() ([]File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demogen: %w", err)
 	}
-	files := []File{{Path: "dataset.yaml", Data: manifest(w.layers, industryLists())}}
+	files := []File{
+		{Path: "README.md", Data: readme(w.layers)},
+		{Path: "dataset.yaml", Data: manifest(w.layers, industryLists())},
+	}
 	for _, l := range w.layers {
 		files = append(files, File{Path: l.file, Data: layerFile(l)})
 	}
