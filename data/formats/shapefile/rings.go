@@ -66,10 +66,30 @@ func assemble(rings []orb.Ring, ignoreOrientation bool) orb.MultiPolygon {
 }
 
 type ringInfo struct {
-	ring  orb.Ring
-	area  float64 // absolute planar area
-	bound orb.Bound
-	shell bool
+	ring    orb.Ring
+	area    float64 // absolute planar area
+	bound   orb.Bound
+	shell   bool
+	queries int        // points located against this ring so far
+	indexed bool       // idx has been built (it may be nil: not worth it)
+	idx     *ringIndex // for rings tested against many points
+}
+
+// indexAfter is the number of scans of a ring after which it gets an index: most
+// shells have a hole or two, and an index costs a few scans to build.
+const indexAfter = 8
+
+// locate is pointInRing against this ring, through an index when it is large.
+func (b *ringInfo) locate(p orb.Point) int {
+	if !b.indexed {
+		if b.queries++; b.queries > indexAfter {
+			b.idx, b.indexed = newRingIndex(b.ring), true
+		}
+	}
+	if b.idx != nil {
+		return b.idx.locate(p)
+	}
+	return pointInRing(p, b.ring)
 }
 
 // byDepth assembles rings by nesting depth alone.
@@ -134,7 +154,7 @@ func ringInside(a, b *ringInfo) bool {
 		return false
 	}
 	for _, p := range a.ring {
-		switch pointInRing(p, b.ring) {
+		switch b.locate(p) {
 		case 1:
 			return true
 		case -1:
@@ -143,7 +163,7 @@ func ringInside(a, b *ringInfo) bool {
 	}
 	for i := 0; i+1 < len(a.ring); i++ {
 		m := orb.Point{(a.ring[i][0] + a.ring[i+1][0]) / 2, (a.ring[i][1] + a.ring[i+1][1]) / 2}
-		switch pointInRing(m, b.ring) {
+		switch b.locate(m) {
 		case 1:
 			return true
 		case -1:
@@ -169,6 +189,81 @@ func pointInRing(p orb.Point, r orb.Ring) int {
 		if (ay > y) != (by > y) {
 			xi := ax + (y-ay)*(bx-ax)/(by-ay)
 			if x < xi {
+				in = !in
+			}
+		}
+	}
+	if in {
+		return 1
+	}
+	return -1
+}
+
+// ringIndex answers point-in-ring queries against a large ring without walking
+// all its edges: edges are filed in horizontal bands, and a query looks only at
+// the band of its y. A shell with a thousand holes and 100k vertices would
+// otherwise cost 10⁸ edge tests.
+type ringIndex struct {
+	ring       orb.Ring
+	minY, maxY float64
+	step       float64
+	bands      [][]int32 // per band, the indexes i of edges ring[i]→ring[i+1]
+}
+
+// indexMinVertices is the ring size from which an index pays for itself.
+const indexMinVertices = 256
+
+// newRingIndex files r's edges in bands; nil when r is small or its edges span
+// so many bands that the index would not be much smaller than r times the band
+// count (then the plain scan is used).
+func newRingIndex(r orb.Ring) *ringIndex {
+	n := len(r)
+	if n < indexMinVertices {
+		return nil
+	}
+	b := r.Bound()
+	nb := min(n/8, 4096)
+	ix := &ringIndex{ring: r, minY: b.Min[1], maxY: b.Max[1], step: (b.Max[1] - b.Min[1]) / float64(nb)}
+	if !(ix.step > 0) || math.IsInf(ix.step, 0) {
+		return nil
+	}
+	ix.bands = make([][]int32, nb)
+	entries := 0
+	for i := 0; i+1 < n; i++ {
+		lo, hi := ix.band(math.Min(r[i][1], r[i+1][1])), ix.band(math.Max(r[i][1], r[i+1][1]))
+		entries += hi - lo + 1
+		if entries > 16*n {
+			return nil
+		}
+		for k := lo; k <= hi; k++ {
+			ix.bands[k] = append(ix.bands[k], int32(i))
+		}
+	}
+	return ix
+}
+
+func (ix *ringIndex) band(y float64) int {
+	k := int((y - ix.minY) / ix.step)
+	return max(0, min(k, len(ix.bands)-1))
+}
+
+// locate is pointInRing through the index: 1 inside, -1 outside, 0 on the boundary.
+func (ix *ringIndex) locate(p orb.Point) int {
+	x, y := p[0], p[1]
+	if !(y >= ix.minY && y <= ix.maxY) {
+		return -1
+	}
+	in := false
+	r := ix.ring
+	for _, i := range ix.bands[ix.band(y)] {
+		ax, ay := r[i][0], r[i][1]
+		bx, by := r[i+1][0], r[i+1][1]
+		if (y >= ay || y >= by) && (y <= ay || y <= by) && (x >= ax || x >= bx) && (x <= ax || x <= bx) &&
+			(x-ax)*(by-ay) == (y-ay)*(bx-ax) {
+			return 0
+		}
+		if (ay > y) != (by > y) {
+			if x < ax+(y-ay)*(bx-ax)/(by-ay) {
 				in = !in
 			}
 		}

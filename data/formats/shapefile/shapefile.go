@@ -7,6 +7,9 @@
 // containment rather than by trusting their orientation; rings are kept as read
 // (orientation and self-intersections are normalised and repaired later, in geo).
 //
+// Write makes 2-D shapefiles (UTF-8 DBF, shells clockwise), for round-trip tests
+// and exports.
+//
 // Record numbers in messages and in InputError.Details["record"] are 0-based, like
 // GDAL's FID and vector.Feature.Index.
 //
