@@ -32,6 +32,7 @@ import (
 	"github.com/redline-gis/redline/data/vector"
 	"github.com/redline-gis/redline/geo/crs"
 	"github.com/redline-gis/redline/zones"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // Options steer reading.
@@ -66,27 +67,51 @@ const (
 // Read parses b in whatever supported format it is: by content first (zip,
 // SQLite, JSON, XML, the 国土 TXT section markers, WKT keywords), then by the name's
 // extension, else as a pasted coordinate list. A CSV table with a WKT column
-// (ogr2ogr -lco GEOMETRY=AS_WKT, QGIS) gives one feature per row. A format redline does not read is
-// refused with unsupported_media_type.
+// (ogr2ogr -lco GEOMETRY=AS_WKT, QGIS) gives one feature per row. Text saved as
+// UTF-16 ("Unicode" in Windows Notepad) is converted first. A format redline does
+// not read is refused with unsupported_media_type. Errors carry the file name
+// (Options.Name) in their message and Details["file"].
 func Read(b []byte, opts Options) (*vector.Collection, error) {
+	c, err := read(b, opts)
+	if err != nil && opts.Name != "" {
+		var ie *zones.InputError
+		if errors.As(err, &ie) {
+			if ie.Details == nil {
+				ie.Details = map[string]any{}
+			}
+			if _, ok := ie.Details["file"]; !ok {
+				ie.Details["file"] = opts.Name
+			}
+			if !strings.HasPrefix(ie.Message, opts.Name) {
+				ie.Message = opts.Name + ": " + ie.Message
+			}
+		}
+	}
+	return c, err
+}
+
+func read(b []byte, opts Options) (*vector.Collection, error) {
+	if u, ok := fromUTF16(b); ok {
+		b = u
+	}
 	ext := strings.ToLower(path.Ext(strings.ReplaceAll(opts.Name, "\\", "/")))
 	ovital := ext == ".ovkml" || ext == ".ovkmz"
 	kopts := kml.Options{Ovital: ovital, MaxUncompressed: opts.MaxUncompressed}
 	switch {
 	case len(b) == 0:
-		return nil, zones.Inputf(zones.CodeEmptyGeometry, fileDetails(opts.Name), "%sthe file is empty", prefix(opts.Name))
+		return nil, zones.Inputf(zones.CodeEmptyGeometry, fileDetails(opts.Name), "the file is empty")
 	case bytes.HasPrefix(b, []byte(zipMagic)) || bytes.HasPrefix(b, []byte("PK\x05\x06")):
 		return readZip(b, opts, kopts)
 	case bytes.HasPrefix(b, []byte(sqliteMagic)):
 		return gpkg.Read(b, opts.Layer)
 	case bytes.HasPrefix(b, []byte(shpMagic)) || ext == ".shp" || ext == ".shx" || ext == ".dbf":
 		return nil, zones.Inputf(zones.CodeInvalidArchive, fileDetails(opts.Name),
-			"%sa .shp, .shx or .dbf alone cannot be read: send the shapefile as one .zip holding .shp, .shx, .dbf (and .prj, .cpg)", prefix(opts.Name))
+			"a .shp, .shx or .dbf alone cannot be read: send the shapefile as one .zip holding .shp, .shx, .dbf (and .prj, .cpg)")
 	}
 	text := bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\ufeff")), " \t\r\n")
 	if ext == ".dxf" || ext == ".dwg" || bytes.HasPrefix(text, []byte("0\r\nSECTION")) || bytes.HasPrefix(text, []byte("0\nSECTION")) || bytes.HasPrefix(b, []byte("AC10")) {
 		return nil, zones.Inputf(zones.CodeUnsupportedMedia, fileDetails(opts.Name),
-			"%sCAD drawings (DXF/DWG) are not read: export the boundary as a shapefile, a 国土 TXT 界址点 file or GeoJSON", prefix(opts.Name))
+			"CAD drawings (DXF/DWG) are not read: export the boundary as a shapefile, a 国土 TXT 界址点 file or GeoJSON")
 	}
 	switch {
 	case len(text) > 0 && text[0] == '{':
@@ -101,7 +126,7 @@ func Read(b []byte, opts Options) (*vector.Collection, error) {
 			return kml.Read(b, kopts)
 		}
 		return nil, zones.Inputf(zones.CodeUnsupportedMedia, fileDetails(opts.Name),
-			"%sXML that is not KML (GML, GPX and others are not read): convert it to GeoJSON, KML or a shapefile", prefix(opts.Name))
+			"XML that is not KML (GML, GPX and others are not read): convert it to GeoJSON, KML or a shapefile")
 	case looksWKT(text):
 		return wkt.Read(b)
 	case wkt.SniffCSV(text):
@@ -119,21 +144,26 @@ func Read(b []byte, opts Options) (*vector.Collection, error) {
 	}
 	if !isText(b) {
 		return nil, zones.Inputf(zones.CodeUnsupportedMedia, fileDetails(opts.Name),
-			"%snot a format redline reads (GeoJSON, shapefile .zip, GeoPackage, KML/KMZ, 国土 TXT, WKT, coordinate list)", prefix(opts.Name))
+			"not a format redline reads (GeoJSON, shapefile .zip, GeoPackage, KML/KMZ, 国土 TXT, WKT, coordinate list)")
 	}
 	c, err := coords.Read(b)
 	if err != nil && !hasCoordinateLine(text) {
 		return nil, zones.Inputf(zones.CodeUnsupportedMedia, fileDetails(opts.Name),
-			"%snot a format redline reads (GeoJSON, shapefile .zip, GeoPackage, KML/KMZ, 国土 TXT, WKT, coordinate list): %v", prefix(opts.Name), err)
+			"not a format redline reads (GeoJSON, shapefile .zip, GeoPackage, KML/KMZ, 国土 TXT, WKT, coordinate list): %v", err)
 	}
 	return c, err
 }
 
-func prefix(name string) string {
-	if name == "" {
-		return ""
+// fromUTF16 converts text with a UTF-16 byte-order mark to UTF-8.
+func fromUTF16(b []byte) ([]byte, bool) {
+	if len(b) < 2 || !(b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF) {
+		return nil, false
 	}
-	return name + ": "
+	u, err := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(b)
+	if err != nil {
+		return nil, false
+	}
+	return u, true
 }
 
 func fileDetails(name string) map[string]any {
@@ -147,7 +177,7 @@ func fileDetails(name string) map[string]any {
 func readZip(b []byte, opts Options, kopts kml.Options) (*vector.Collection, error) {
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
-		return nil, zones.Inputf(zones.CodeInvalidArchive, fileDetails(opts.Name), "%snot a readable zip archive: %v", prefix(opts.Name), err)
+		return nil, zones.Inputf(zones.CodeInvalidArchive, fileDetails(opts.Name), "not a readable zip archive: %v", err)
 	}
 	names := make([]string, len(zr.File))
 	for i, f := range zr.File {

@@ -233,6 +233,24 @@ func TestReadDispatch(t *testing.T) {
 	}
 }
 
+func TestUTF16AndFileNames(t *testing.T) {
+	// Windows Notepad's "Unicode": UTF-16LE with a BOM.
+	in := "\ufeff108.9,34.2\r\n109,34.3\r\n"
+	u := []byte{}
+	for _, r := range in {
+		u = append(u, byte(r), byte(r>>8))
+	}
+	c, err := Read(u, Options{})
+	if err != nil || c.Format != "coords" || !orb.Equal(c.Features[0].Geometry, orb.LineString{{108.9, 34.2}, {109, 34.3}}) {
+		t.Fatalf("UTF-16 list: %v, %v", c, err)
+	}
+	_, err = Read([]byte("POLYGON((0 0, 1 0, 1 1))"), Options{Name: "site.wkt"})
+	ie := wantCode(t, err, zones.CodeInvalidGeometry)
+	if ie.Details["file"] != "site.wkt" || !strings.HasPrefix(ie.Message, "site.wkt: ") {
+		t.Errorf("details %v message %q", ie.Details, ie.Message)
+	}
+}
+
 func TestReadPath(t *testing.T) {
 	c, err := ReadPath(filepath.Join("testdata", "site_4545.gpkg"), Options{})
 	if err != nil || c.Format != "gpkg" || len(c.Features) != 1 {
