@@ -3,6 +3,7 @@ package demogen
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -16,17 +17,19 @@ func (w *world) ecuLayer() (layer, error) {
 		idField: "HJZHGKDYBM", nameField: "HJZHGKDYMC", classField: "ZHGKDYFL",
 		classMap: [][2]string{{"1", "priority"}, {"2", "key"}, {"3", "general"}}, clauseFields: true}
 	type cell struct {
-		i, j  int
-		ring  orb.Ring
-		class string
-		holes []orb.Ring
-		extra string
+		i, j    int
+		members [][2]int // the grid cells of the unit, first (i,j)
+		merged  bool     // absorbed into another unit
+		ring    orb.Ring
+		class   string
+		holes   []orb.Ring
+		extra   string
 	}
 	var cells []*cell
 	keyCells := map[[2]int]bool{{2, 0}: true, {6, 1}: true, {2, 4}: true, {5, 3}: true, {0, 1}: true}
 	for j := range gridNY {
 		for i := rowSpan(j)[0]; i < rowSpan(j)[1]; i++ {
-			c := &cell{i: i, j: j, ring: w.grid.cell(i, j), class: "3"}
+			c := &cell{i: i, j: j, members: [][2]int{{i, j}}, ring: w.grid.cell(i, j), class: "3"}
 			// Priority protection where protected zones cover a quarter or more of the
 			// cell (sampled on a 9×9 lattice of the cell's node quadrilateral).
 			covered, first := 0, zone{}
@@ -56,6 +59,31 @@ func (w *world) ecuLayer() (layer, error) {
 			cells = append(cells, c)
 		}
 	}
+	// Some general units span two grid cells (merged with the cell east or north of
+	// them), so units are not all of one size and shape.
+	byCell := map[[2]int]*cell{}
+	for _, c := range cells {
+		byCell[[2]int{c.i, c.j}] = c
+	}
+	for _, c := range cells {
+		if c.class != "3" || c.merged || len(c.members) > 1 {
+			continue
+		}
+		rng := newRNG(fmt.Sprintf("ecu/merge/%d/%d", c.i, c.j))
+		for _, d := range [][2]int{{1, 0}, {0, 1}} {
+			o := byCell[[2]int{c.i + d[0], c.j + d[1]}]
+			if o == nil || o.class != "3" || o.merged || len(o.members) > 1 || rng.Float64() > 0.45 {
+				continue
+			}
+			o.merged = true
+			c.members = append(c.members, [2]int{o.i, o.j})
+			c.ring = w.grid.outlineOf(func(i, j int) bool {
+				return slices.Contains(c.members, [2]int{i, j})
+			})
+			break
+		}
+	}
+	cells = slices.DeleteFunc(cells, func(c *cell) bool { return c.merged })
 	// The industrial park: islands in the first two general cells, in grid order, whose
 	// centre is at least 0.05° from every other zone.
 	var islands []orb.Ring
@@ -79,7 +107,7 @@ func (w *world) ecuLayer() (layer, error) {
 		}
 		// Every vertex of the island is within 1.12·r of the centre (amp 0.12), and
 		// r is a third of the distance to the cell's sides: the island is inside.
-		d := ringDistance(c.ring, centre)
+		d := ringDistance(w.grid.cell(c.i, c.j), centre)
 		r := d / 3
 		isl := blob(fmt.Sprintf("ecu/park/%d", len(islands)), centre, r, r*0.8, 0.3, 8, 0.12)
 		islands = append(islands, isl)

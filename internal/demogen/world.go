@@ -103,9 +103,13 @@ func (g *grid) cell(i, j int) orb.Ring {
 	return r
 }
 
-// outline returns the province boundary: the cell sides with a cell on one side only,
-// walked counter-clockwise from the south-west.
-func (g *grid) outline() orb.Ring {
+// outline returns the province boundary, walked counter-clockwise from the south-west.
+func (g *grid) outline() orb.Ring { return g.outlineOf(inProvince) }
+
+// outlineOf returns the boundary of a set of cells that is one polygon without holes
+// (the cell sides with a member on one side only), walked counter-clockwise from the
+// south-west corner of its first cell in row order.
+func (g *grid) outlineOf(in func(i, j int) bool) orb.Ring {
 	type side struct {
 		path    []orb.Point
 		reverse bool
@@ -118,23 +122,29 @@ func (g *grid) outline() orb.Ring {
 		}
 		next[start] = side{path, reverse}
 	}
-	for j := 0; j < gridNY; j++ {
-		for i := rowSpan(j)[0]; i < rowSpan(j)[1]; i++ {
-			if !inProvince(i, j-1) {
+	start, found := orb.Point{}, false
+	for j := range gridNY {
+		for i := range gridNX {
+			if !in(i, j) {
+				continue
+			}
+			if !found {
+				start, found = g.nodes[i][j], true
+			}
+			if !in(i, j-1) {
 				add(g.h[[2]int{i, j}], false)
 			}
-			if !inProvince(i+1, j) {
+			if !in(i+1, j) {
 				add(g.v[[2]int{i + 1, j}], false)
 			}
-			if !inProvince(i, j+1) {
+			if !in(i, j+1) {
 				add(g.h[[2]int{i, j + 1}], true)
 			}
-			if !inProvince(i-1, j) {
+			if !in(i-1, j) {
 				add(g.v[[2]int{i, j}], true)
 			}
 		}
 	}
-	start := g.nodes[rowSpan(0)[0]][0]
 	var r orb.Ring
 	p := start
 	for {
