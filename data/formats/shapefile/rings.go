@@ -43,13 +43,14 @@ func assemble(rings []orb.Ring, ignoreOrientation bool) orb.MultiPolygon {
 			mp = append(mp, orb.Polygon{info[i].ring})
 		}
 	}
+	shells := newCandidates(info, func(i int) bool { return info[i].shell })
 	for i := range info {
 		if info[i].shell {
 			continue
 		}
 		best := -1
-		for j := range info {
-			if !info[j].shell || info[j].area < info[i].area {
+		for _, j := range shells.containing(info[i].bound) {
+			if info[j].area < info[i].area {
 				continue
 			}
 			if (best < 0 || info[j].area < info[best].area) && ringInside(&info[i], &info[j]) {
@@ -97,9 +98,10 @@ func byDepth(info []ringInfo) orb.MultiPolygon {
 	n := len(info)
 	parent := make([]int, n) // smallest ring containing ring i, -1 for none
 	depth := make([]int, n)
+	all := newCandidates(info, func(int) bool { return true })
 	for i := range info {
 		parent[i] = -1
-		for j := range info {
+		for _, j := range all.containing(info[i].bound) {
 			if i == j || info[j].area < info[i].area || (info[j].area == info[i].area && j > i) {
 				continue
 			}
@@ -130,6 +132,81 @@ func byDepth(info []ringInfo) orb.MultiPolygon {
 		}
 	}
 	return mp
+}
+
+// candidates finds the rings (of a chosen set) whose bounds contain a given
+// bound. With few rings it lists them all; with many it files their bounds in a
+// grid, so that a record of 10⁵ small disjoint rings costs 10⁵ lookups rather
+// than 10¹⁰ comparisons.
+type candidates struct {
+	info    []ringInfo
+	members []int
+	grid    [][]int // nil: scan members
+	bound   orb.Bound
+	nx, ny  int
+	cw, ch  float64
+}
+
+// gridFrom is the number of members from which a grid is built.
+const gridFrom = 64
+
+func newCandidates(info []ringInfo, member func(i int) bool) *candidates {
+	c := &candidates{info: info}
+	for i := range info {
+		if member(i) {
+			c.members = append(c.members, i)
+		}
+	}
+	if len(c.members) < gridFrom {
+		return c
+	}
+	c.bound = info[c.members[0]].bound
+	for _, i := range c.members {
+		c.bound = c.bound.Union(info[i].bound)
+	}
+	side := int(math.Sqrt(float64(len(c.members))))
+	c.nx, c.ny = side, side
+	c.cw = (c.bound.Max[0] - c.bound.Min[0]) / float64(c.nx)
+	c.ch = (c.bound.Max[1] - c.bound.Min[1]) / float64(c.ny)
+	if !(c.cw > 0) || !(c.ch > 0) || math.IsInf(c.cw, 0) || math.IsInf(c.ch, 0) {
+		return c
+	}
+	grid := make([][]int, c.nx*c.ny)
+	entries := 0
+	for _, i := range c.members {
+		x0, y0 := c.cell(info[i].bound.Min)
+		x1, y1 := c.cell(info[i].bound.Max)
+		entries += (x1 - x0 + 1) * (y1 - y0 + 1)
+		if entries > 32*len(c.members) {
+			return c // bounds overlapping everywhere: a grid would not help
+		}
+		for y := y0; y <= y1; y++ {
+			for x := x0; x <= x1; x++ {
+				grid[y*c.nx+x] = append(grid[y*c.nx+x], i)
+			}
+		}
+	}
+	c.grid = grid
+	return c
+}
+
+func (c *candidates) cell(p orb.Point) (int, int) {
+	x := int((p[0] - c.bound.Min[0]) / c.cw)
+	y := int((p[1] - c.bound.Min[1]) / c.ch)
+	return max(0, min(x, c.nx-1)), max(0, min(y, c.ny-1))
+}
+
+// containing lists, in ascending order, members whose bounds may contain b
+// (ringInside checks the bounds exactly).
+func (c *candidates) containing(b orb.Bound) []int {
+	if c.grid == nil {
+		return c.members
+	}
+	if !c.bound.Contains(b.Min) {
+		return nil
+	}
+	x, y := c.cell(b.Min)
+	return c.grid[y*c.nx+x]
 }
 
 // signedArea is the shoelace area: negative for clockwise rings (y up).

@@ -85,3 +85,76 @@ func BenchmarkAssembleManyHoles(b *testing.B) {
 		}
 	}
 }
+
+// Many rings: the grid must find the same shells as the plain scan.
+func TestAssembleGridAgreesWithScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var rings []orb.Ring
+	for range 400 {
+		x, y := float64(rng.IntN(1000)), float64(rng.IntN(1000))
+		size := float64(5 + rng.IntN(60))
+		rings = append(rings, orb.Ring(square(x, y, size, true)))
+		for range rng.IntN(3) { // holes, some inside, some straddling, some outside
+			hx, hy := x+float64(rng.IntN(int(size)+10))-5, y+float64(rng.IntN(int(size)+10))-5
+			rings = append(rings, orb.Ring(square(hx, hy, 2, false)))
+		}
+	}
+	got := assemble(rings, false)
+	// Every hole lies in the shell it was given, and no ring is lost.
+	total := 0
+	for _, p := range got {
+		total += len(p)
+		for _, h := range p[1:] {
+			if pointInRing(h[0], p[0]) < 0 && pointInRing(h[2], p[0]) < 0 {
+				t.Fatalf("hole %v assigned to a shell %v that does not contain it", h, p[0])
+			}
+		}
+	}
+	if total != len(rings) {
+		t.Fatalf("%d rings out, %d in", total, len(rings))
+	}
+	// The grid's candidates are exactly the shells whose bounds contain the hole's.
+	info := make([]ringInfo, len(rings))
+	for i, r := range rings {
+		a := signedArea(r)
+		info[i] = ringInfo{ring: r, area: math.Abs(a), bound: r.Bound(), shell: a <= 0}
+	}
+	c := newCandidates(info, func(i int) bool { return info[i].shell })
+	if c.grid == nil {
+		t.Fatal("no grid for 400 shells")
+	}
+	for i := range info {
+		if info[i].shell {
+			continue
+		}
+		want := []int{}
+		for _, j := range c.members {
+			if info[j].bound.Contains(info[i].bound.Min) && info[j].bound.Contains(info[i].bound.Max) {
+				want = append(want, j)
+			}
+		}
+		var have []int
+		for _, j := range c.containing(info[i].bound) {
+			if info[j].bound.Contains(info[i].bound.Min) && info[j].bound.Contains(info[i].bound.Max) {
+				have = append(have, j)
+			}
+		}
+		if len(have) != len(want) {
+			t.Fatalf("ring %d: grid gives %v, scan %v", i, have, want)
+		}
+	}
+}
+
+// 20,000 small disjoint squares in one record.
+func BenchmarkAssembleManyRings(b *testing.B) {
+	var rings []orb.Ring
+	for i := range 20_000 {
+		rings = append(rings, orb.Ring(square(float64(i%200)*3, float64(i/200)*3, 1, i%2 == 0)))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if mp := assemble(rings, false); len(mp) != 20_000 {
+			b.Fatalf("%d polygons", len(mp))
+		}
+	}
+}
