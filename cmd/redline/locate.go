@@ -1,11 +1,189 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/redline-gis/redline/data/batch"
+	"github.com/redline-gis/redline/data/formats"
 )
 
+// runLocate is `redline locate`: every feature of a batch, the zones it lies in,
+// streamed to stdout in input order (DESIGN.md "redline locate").
 func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "redline locate: not implemented yet")
-	return 1
+	fs := newFlags("locate", stderr)
+	dataDir := dataFlag(fs)
+	format := fs.String("format", "ndjson", "output: ndjson, csv or geojson")
+	crs := fs.String("crs", "", "CRS of the input when it does not say (EPSG:4524, GCJ02, …); JSON input with no --crs is lon/lat")
+	encoding := fs.String("encoding", "", "DBF text encoding of a shapefile when it does not say")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "features located in parallel")
+	maxVertices := fs.Int("max-vertices", 1_000_000, "most vertices in one feature")
+	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always or never")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "usage: redline locate [--data DIR] [--format ndjson|csv|geojson] [--crs CRS] FILE|-")
+		return 2
+	}
+	switch *format {
+	case "ndjson", "csv", "geojson":
+	default:
+		fmt.Fprintf(stderr, "redline locate: --format %q: want ndjson, csv or geojson\n", *format)
+		return 2
+	}
+	checker, took, err := loadChecker(*dataDir)
+	if err != nil {
+		return fail(stderr, "locate", err)
+	}
+	ds := checker.Dataset()
+
+	in, size, closeIn, err := openBatch(pos[0], stdin, formats.Options{CRS: *crs, Encoding: *encoding}, *maxVertices)
+	if err != nil {
+		return fail(stderr, "locate", err)
+	}
+	defer closeIn()
+
+	out := bufio.NewWriterSize(stdout, 256<<10)
+	w, err := batch.NewWriter(out, *format, func() { out.Flush() })
+	if err != nil {
+		return fail(stderr, "locate", err)
+	}
+	show := *progress == "always" || (*progress == "auto" && isTerminal(stderr))
+	var bar *progressBar
+	opts := batch.Options{Workers: *workers}
+	if show {
+		bar = &progressBar{w: stderr, size: size, start: time.Now(), read: in.read}
+		fmt.Fprintf(stderr, "dataset %s %s loaded in %s\n", ds.Name, ds.Version, took.Round(time.Millisecond))
+		opts.Progress = bar.update
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	start := time.Now()
+	st, err := batch.Run(ctx, in.reader, checker.Locate, w, opts)
+	if flushErr := out.Flush(); err == nil {
+		err = flushErr
+	}
+	if bar != nil {
+		bar.finish(st.Features)
+	}
+	if err != nil {
+		return fail(stderr, "locate", fmt.Errorf("after %d features: %w", st.Features, err))
+	}
+	if show || st.Errors > 0 {
+		el := time.Since(start)
+		fmt.Fprintf(stderr, "%d features located in %s (%.0f/s), %d hits, %d with errors\n",
+			st.Features, el.Round(time.Millisecond), float64(st.Features)/max(el.Seconds(), 1e-9), st.Hits, st.Errors)
+	}
+	return 0
+}
+
+// batchInput is an opened batch and the count of its bytes read so far.
+type batchInput struct {
+	reader batch.Reader
+	read   *atomic.Int64
+}
+
+// openBatch opens FILE or stdin ("-"): JSON (NDJSON or a FeatureCollection) is
+// streamed; other formats are read whole by their reader and converted to lon/lat.
+func openBatch(name string, stdin io.Reader, opts formats.Options, maxVertices int) (batchInput, int64, func(), error) {
+	read := &atomic.Int64{}
+	ext := strings.ToLower(filepath.Ext(name))
+	streamJSON := name == "-" || ext == ".ndjson" || ext == ".jsonl" || ext == ".geojsonl" || ext == ".geojsons" ||
+		((ext == ".geojson" || ext == ".json") && opts.CRS == "")
+	if streamJSON {
+		var r io.Reader = stdin
+		var size int64 = -1
+		closer := func() {}
+		if name != "-" {
+			f, err := os.Open(name)
+			if err != nil {
+				return batchInput{}, 0, nil, err
+			}
+			if fi, err := f.Stat(); err == nil {
+				size = fi.Size()
+			}
+			r, closer = f, func() { f.Close() }
+		}
+		mt := ""
+		if ext == ".ndjson" || ext == ".jsonl" || ext == ".geojsonl" || ext == ".geojsons" {
+			mt = "application/x-ndjson"
+		}
+		return batchInput{batch.Open(&countingReader{r: r, n: read}, mt, maxVertices), read}, size, closer, nil
+	}
+	opts.Name = name
+	c, err := formats.ReadPath(name, opts)
+	if err != nil {
+		return batchInput{}, 0, nil, err
+	}
+	if _, _, err := formats.ToLonLat(c, opts); err != nil {
+		return batchInput{}, 0, nil, err
+	}
+	s := batch.NewSlice(c)
+	s.MaxVertices = maxVertices
+	return batchInput{s, read}, -1, func() {}, nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// progressBar draws one line on a terminal, at most ten times a second.
+type progressBar struct {
+	w     io.Writer
+	size  int64 // input bytes, -1 when unknown
+	read  *atomic.Int64
+	start time.Time
+	last  time.Time
+}
+
+func (p *progressBar) update(done int) {
+	now := time.Now()
+	if now.Sub(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = now
+	p.draw(done)
+}
+
+func (p *progressBar) draw(done int) {
+	rate := float64(done) / max(time.Since(p.start).Seconds(), 1e-9)
+	if p.size > 0 {
+		frac := min(float64(p.read.Load())/float64(p.size), 1)
+		const width = 30
+		n := int(frac * width)
+		fmt.Fprintf(p.w, "\r[%s%s] %5.1f%%  %d features  %.0f/s ", strings.Repeat("=", n), strings.Repeat(" ", width-n), 100*frac, done, rate)
+		return
+	}
+	fmt.Fprintf(p.w, "\r%d features  %.0f/s ", done, rate)
+}
+
+func (p *progressBar) finish(done int) {
+	p.draw(done)
+	fmt.Fprintln(p.w)
 }

@@ -1,11 +1,225 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/redline-gis/redline/api"
+	"github.com/redline-gis/redline/data/store"
 )
 
+// serveConfig is what `redline serve` is told by flags and REDLINE_* variables.
+type serveConfig struct {
+	data, addr, db, adminToken, cors, logLevel string
+	maxBody, maxLocateBody                     byteSize
+	maxVertices, maxChecks, maxLocates         int
+	timeout, locateTimeout, shutdownTimeout    time.Duration
+}
+
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "redline serve: not implemented yet")
-	return 1
+	fs := newFlags("serve", stderr)
+	var c serveConfig
+	c.maxBody, c.maxLocateBody = 20<<20, 2<<30
+	fs.StringVar(&c.data, "data", os.Getenv("REDLINE_DATA"), "dataset `DIR` (its dataset.yaml); default: the embedded demo dataset")
+	fs.StringVar(&c.addr, "addr", envOr("REDLINE_ADDR", ":8080"), "listen `address`")
+	fs.StringVar(&c.db, "db", envOr("REDLINE_DB", "redline.db"), "report archive: a SQLite `file` or a postgres:// URL")
+	fs.StringVar(&c.adminToken, "admin-token", os.Getenv("REDLINE_ADMIN_TOKEN"), "bearer `token` for the admin routes; empty turns them off")
+	fs.StringVar(&c.cors, "cors-origins", os.Getenv("REDLINE_CORS_ORIGINS"), "comma-separated `origins` browsers may call from (* for any)")
+	fs.StringVar(&c.logLevel, "log-level", envOr("REDLINE_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.Var(&c.maxBody, "max-body", "largest check request body (e.g. 20MiB)")
+	fs.Var(&c.maxLocateBody, "max-locate-body", "largest locate request body (e.g. 2GiB)")
+	fs.IntVar(&c.maxVertices, "max-vertices", 1_000_000, "most vertices in a footprint or batch feature")
+	fs.IntVar(&c.maxChecks, "max-checks", 0, "checks served at once before 429 (default 4×cores, at least 8)")
+	fs.IntVar(&c.maxLocates, "max-locates", 2, "batches served at once before 429")
+	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "time limit of one check")
+	fs.DurationVar(&c.locateTimeout, "locate-timeout", 30*time.Minute, "time limit of one batch")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 60*time.Second, "how long SIGTERM waits for requests in flight")
+	if rest, err := parseInterspersed(fs, args); err != nil {
+		return 2
+	} else if len(rest) > 0 {
+		fmt.Fprintf(stderr, "redline serve: unexpected argument %q\n", rest[0])
+		return 2
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		fmt.Fprintf(stderr, "redline serve: --log-level %q: want debug, info, warn or error\n", c.logLevel)
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	if err := serve(ctx, c, log); err != nil {
+		log.Error("redline serve stopped", slog.String("error", err.Error()))
+		fmt.Fprintf(stderr, "redline serve: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// serve runs the server until ctx ends (SIGTERM), then lets requests in flight
+// finish.
+func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
+	openCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	st, err := store.Open(openCtx, c.db)
+	cancel()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log.Info("report archive open", slog.String("kind", st.Kind()), slog.String("db", redactDSN(c.db)))
+
+	var origins []string
+	for o := range strings.SplitSeq(c.cors, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			origins = append(origins, o)
+		}
+	}
+	srv, err := api.New(api.Config{
+		Logger: log,
+		Store:  st,
+		Load: func(ctx context.Context, source string) (api.Engine, error) {
+			checker, _, err := loadChecker(source)
+			if err != nil {
+				return nil, err
+			}
+			return checker, nil
+		},
+		Source:        c.data,
+		AdminToken:    c.adminToken,
+		CORSOrigins:   origins,
+		MaxCheckBody:  int64(c.maxBody),
+		MaxLocateBody: int64(c.maxLocateBody),
+		MaxVertices:   c.maxVertices,
+		CheckTimeout:  c.timeout,
+		LocateTimeout: c.locateTimeout,
+		MaxChecks:     c.maxChecks,
+		MaxLocates:    c.maxLocates,
+		Version:       version(),
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 15 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("version", version()),
+		slog.Bool("admin", c.adminToken != ""))
+
+	errc := make(chan error, 2)
+	go func() { errc <- hs.Serve(ln) }()
+	// The dataset loads while the server already answers /healthz (and /readyz 503).
+	loadErr := make(chan error, 1)
+	go func() { loadErr <- srv.Load(ctx, c.data) }()
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down: finishing requests in flight", slog.Duration("limit", c.shutdownTimeout))
+	case err := <-errc:
+		runErr = fmt.Errorf("serve: %w", err)
+	case err := <-loadErr:
+		if err != nil {
+			runErr = err // nothing to serve
+		} else {
+			select {
+			case <-ctx.Done():
+				log.Info("shutting down: finishing requests in flight", slog.Duration("limit", c.shutdownTimeout))
+			case err := <-errc:
+				runErr = fmt.Errorf("serve: %w", err)
+			}
+		}
+	}
+	sctx, scancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
+	defer scancel()
+	if err := hs.Shutdown(sctx); err != nil && runErr == nil {
+		runErr = fmt.Errorf("shutdown: %w", err)
+	}
+	srv.Wait()
+	if runErr == nil {
+		log.Info("stopped cleanly")
+	}
+	return runErr
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return s.Value[:12]
+			}
+		}
+		if bi.Main.Version != "" {
+			return bi.Main.Version
+		}
+	}
+	return "dev"
+}
+
+// redactDSN hides a password in a postgres:// URL for the log.
+func redactDSN(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return dsn
+	}
+	userinfo := dsn[scheme+3 : at]
+	if i := strings.Index(userinfo, ":"); i >= 0 {
+		userinfo = userinfo[:i] + ":***"
+	}
+	return dsn[:scheme+3] + userinfo + dsn[at:]
+}
+
+// byteSize is a flag value like 20MiB, 512KB, 1GiB or a plain number of bytes.
+type byteSize int64
+
+var _ flag.Value = (*byteSize)(nil)
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+
+func (b *byteSize) Set(s string) error {
+	t := strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if v, ok := strings.CutSuffix(t, u.suffix); ok {
+			t, mult = strings.TrimSpace(v), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(t, 64)
+	if err != nil || n <= 0 {
+		return errors.New("want a size such as 20MiB, 512KB or 1048576")
+	}
+	*b = byteSize(n * float64(mult))
+	return nil
 }
