@@ -408,3 +408,53 @@ func TestNesting(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleProjects: every example carries a project envelope in its "project"
+// member, equal to its sibling NAME.project.json, with the fields of DESIGN.md only.
+func TestExampleProjects(t *testing.T) {
+	fields := []string{"name", "industry", "type", "discharges_pollutants", "has_outfall", "high_energy", "national_major"}
+	types := []string{"industrial", "linear_infrastructure", "mining", "tourism", "residential", "agriculture", "water_supply", "research_monitoring", "other"}
+	examples := 0
+	for _, p := range listFiles(t, committed) {
+		name, ok := strings.CutSuffix(p, ".geojson")
+		if !ok || !strings.HasPrefix(p, "examples/") {
+			continue
+		}
+		examples++
+		b, err := os.ReadFile(filepath.Join(committed, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Project map[string]any `json:"project"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		b, err = os.ReadFile(filepath.Join(committed, name+".project.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sibling map[string]any
+		if err := json.Unmarshal(b, &sibling); err != nil {
+			t.Fatalf("%s.project.json: %v", name, err)
+		}
+		if fmt.Sprint(doc.Project) != fmt.Sprint(sibling) {
+			t.Errorf("%s: project member %v, sibling %v", p, doc.Project, sibling)
+		}
+		for k := range doc.Project {
+			if !slices.Contains(fields, k) {
+				t.Errorf("%s: project field %q", p, k)
+			}
+		}
+		if typ, _ := doc.Project["type"].(string); !slices.Contains(types, typ) {
+			t.Errorf("%s: project type %q", p, typ)
+		}
+		if doc.Project["name"] == nil {
+			t.Errorf("%s: project without a name", p)
+		}
+	}
+	if examples < 8 {
+		t.Errorf("%d examples, want at least 8", examples)
+	}
+}
