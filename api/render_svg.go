@@ -21,7 +21,8 @@ import (
 const (
 	svgWidth   = 720
 	svgHeight  = 480
-	svgMargin  = 36 // room for graticule labels
+	svgMargin  = 36 // room for graticule labels (longitudes below)
+	svgMarginL = 64 // room for latitude labels on the left
 	mPerDegLat = 111320.0
 )
 
@@ -130,14 +131,14 @@ func buildMap(r *zones.Report, l labels) svgMap {
 	lat0 := (win.Min[1] + win.Max[1]) / 2
 	p := projector{lon0: win.Min[0], lat0: win.Min[1], k: mPerDegLat * math.Cos(lat0*math.Pi/180)}
 	wm, hm := (win.Max[0]-win.Min[0])*p.k, (win.Max[1]-win.Min[1])*mPerDegLat
-	aw, ah := float64(svgWidth-2*svgMargin), float64(svgHeight-2*svgMargin)
+	aw, ah := float64(svgWidth-svgMarginL-svgMargin), float64(svgHeight-2*svgMargin)
 	p.scale = math.Min(aw/wm, ah/hm)
 	// centre the window in the map area, then widen the window to the whole area
-	p.x0 = svgMargin + (aw-wm*p.scale)/2
+	p.x0 = svgMarginL + (aw-wm*p.scale)/2
 	p.y0 = svgMargin + ah - (ah-hm*p.scale)/2
-	tl, br := p.lonlat(svgMargin, svgMargin), p.lonlat(svgMargin+aw, svgMargin+ah)
+	tl, br := p.lonlat(svgMarginL, svgMargin), p.lonlat(svgMarginL+aw, svgMargin+ah)
 	win = orb.Bound{Min: orb.Point{tl[0], br[1]}, Max: orb.Point{br[0], tl[1]}}
-	m.Frame = svgLine{svgMargin, svgMargin, svgMargin + aw, svgMargin + ah}
+	m.Frame = svgLine{svgMarginL, svgMargin, svgMarginL + aw, svgMargin + ah}
 
 	draw := func(g orb.Geometry) (string, bool) { return pathData(g, win, p) }
 	// Least severe first, so that the most severe zones are drawn on top.
@@ -183,6 +184,15 @@ func buildMap(r *zones.Report, l labels) svgMap {
 		}
 		m.Footprint = append(m.Footprint, svgPath{D: d, Class: c})
 	}
+	// Sites too small to see at this scale get a ring around them.
+	for _, b := range partBounds(r.Geometry) {
+		lo, hi := p.px(b.Min), p.px(b.Max)
+		if hi[0]-lo[0] < 8 && lo[1]-hi[1] < 8 {
+			c := p.px(b.Center())
+			m.Footprint = append(m.Footprint, svgPath{Class: "footprint marker",
+				D: fmt.Sprintf("M%.1f %.1f m-8 0 a8 8 0 1 0 16 0 a8 8 0 1 0 -16 0", c[0], c[1])})
+		}
+	}
 	graticule(&m, win, p)
 	// scale bar: a round length near a quarter of the map width
 	target := (aw / p.scale) / 4
@@ -193,13 +203,13 @@ func buildMap(r *zones.Report, l labels) svgMap {
 			length = f * step
 		}
 	}
-	m.ScaleW, m.ScaleX, m.ScaleY = length*p.scale, svgMargin+10, svgMargin+ah-14
+	m.ScaleW, m.ScaleX, m.ScaleY = length*p.scale, svgMarginL+10, svgMargin+ah-14
 	if length >= 1000 {
 		m.ScaleLabel = strconv.FormatFloat(length/1000, 'f', -1, 64) + " km"
 	} else {
 		m.ScaleLabel = strconv.FormatFloat(length, 'f', -1, 64) + " m"
 	}
-	m.NorthX, m.NorthY = svgMargin+aw-24, svgMargin+34
+	m.NorthX, m.NorthY = svgMarginL+aw-24, svgMargin+34
 	return m
 }
 
@@ -305,4 +315,33 @@ func pathData(g orb.Geometry, win orb.Bound, p projector) (string, bool) {
 	}
 	walk(g)
 	return strings.TrimSpace(sb.String()), line
+}
+
+// partBounds returns the bounds of each part of a (multi-part) geometry.
+func partBounds(g orb.Geometry) []orb.Bound {
+	switch t := g.(type) {
+	case nil:
+		return nil
+	case orb.MultiPolygon:
+		var out []orb.Bound
+		for _, p := range t {
+			out = append(out, p.Bound())
+		}
+		return out
+	case orb.MultiLineString:
+		var out []orb.Bound
+		for _, l := range t {
+			out = append(out, l.Bound())
+		}
+		return out
+	case orb.Collection:
+		var out []orb.Bound
+		for _, x := range t {
+			out = append(out, partBounds(x)...)
+		}
+		return out
+	case orb.Point, orb.MultiPoint:
+		return nil // points are drawn as circles already
+	}
+	return []orb.Bound{g.Bound()}
 }

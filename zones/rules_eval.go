@@ -320,7 +320,9 @@ func (x evalCtx) alsoIntersects(m ZoneMatch) bool {
 // zone — admissible rules never yield needs_info). A zone's verdict is the most severe rule that
 // fired; no rule firing makes it admissible — a custom layer without rules is
 // reported for information. Where layers overlap each is evaluated on its own and
-// the strictest governs. Project-wide rules (kind any) apply to every intersection,
+// the strictest governs: the report's verdict is the most severe zone verdict, and
+// its governing rule is the first rule with that verdict on the zone of highest
+// kindRank among the zones with that verdict (special laws before ECU lists). Project-wide rules (kind any) apply to every intersection,
 // and to the project itself when there is none. ECU clauses are copied from the zone
 // when the checker has not done so.
 func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
@@ -362,17 +364,23 @@ func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 		}
 	}
 	sortIntersections(r.Intersections)
+	gov := -1
 	for i := range r.Intersections {
 		in := &r.Intersections[i]
-		if in.Verdict.Severity() > r.Verdict.Severity() {
-			r.Verdict = in.Verdict
-			for _, h := range in.Rules {
-				if h.Verdict == in.Verdict {
-					g := h
-					g.Layer, g.ZoneID = in.Layer, in.ZoneID
-					r.Governing = &g
-					break
-				}
+		r.Verdict = MoreSevere(r.Verdict, in.Verdict)
+		if in.Verdict == r.Verdict && len(in.Rules) > 0 &&
+			(gov < 0 || r.Intersections[gov].Verdict != r.Verdict || kindRank(in.Kind) < kindRank(r.Intersections[gov].Kind)) {
+			gov = i
+		}
+	}
+	if gov >= 0 && r.Intersections[gov].Verdict == r.Verdict && r.Verdict != Admissible {
+		in := &r.Intersections[gov]
+		for _, h := range in.Rules {
+			if h.Verdict == in.Verdict {
+				g := h
+				g.Layer, g.ZoneID = in.Layer, in.ZoneID
+				r.Governing = &g
+				break
 			}
 		}
 	}
@@ -429,6 +437,29 @@ func fire(rs *RuleSet, x evalCtx, layer string, kind Kind, class string) []RuleH
 	})
 	slices.SortStableFunc(hits, func(a, b RuleHit) int { return b.Verdict.Severity() - a.Verdict.Severity() })
 	return hits
+}
+
+// kindRank orders layer kinds for naming the governing rule among zones with the
+// same (most severe) verdict: the special protection laws first (nature reserves
+// and national parks, drinking-water sources, the red line, the Qinling), then a
+// dataset's custom layers, then the ECU access lists, which restate them. Within a
+// kind the larger overlap wins (intersection order).
+func kindRank(k Kind) int {
+	switch k {
+	case KindNationalPark, KindNatureReserve:
+		return 0
+	case KindWaterSource:
+		return 1
+	case KindRedline:
+		return 2
+	case KindQinling:
+		return 3
+	case KindCustom:
+		return 4
+	case KindECU:
+		return 5
+	}
+	return 6
 }
 
 // sortIntersections orders intersections as reports list them: most severe verdict

@@ -163,6 +163,19 @@ func TestEvaluate(t *testing.T) {
 	}
 }
 
+func TestEvaluateGoverningLargestOfKind(t *testing.T) {
+	rs := testRules(t)
+	r := &Report{Intersections: []Intersection{
+		{Layer: "w", Kind: KindWaterSource, ZoneID: "small", ZoneClass: "level1", OverlapAreaM2: 5},
+		{Layer: "w", Kind: KindWaterSource, ZoneID: "big", ZoneClass: "level1", OverlapAreaM2: 500},
+		{Layer: "x", Kind: KindCustom, ZoneID: "c", ZoneClass: "a", OverlapAreaM2: 5000},
+	}}
+	Evaluate(r, Project{Type: "tourism"}, rs, nil)
+	if r.Governing == nil || r.Governing.ZoneID != "big" || r.Intersections[0].ZoneID != "big" {
+		t.Errorf("governing %+v, first %s", r.Governing, r.Intersections[0].ZoneID)
+	}
+}
+
 func TestEvaluateNoIntersections(t *testing.T) {
 	rs := testRules(t)
 	r := &Report{}
