@@ -32,6 +32,26 @@ func seedFixtures(f *testing.F, add func(shp, shx, dbf []byte)) {
 		{typ: typePointZ, parts: [][]orb.Point{{{1, 2}}}},
 	})
 	add(shp, shx, simpleDBF("a", "b", "c", "d", "e"))
+
+	// Enough rings for the shell grid, and a shell large enough for its index.
+	var many [][]orb.Point
+	for i := range 70 {
+		x := float64(i%10) * 10
+		y := float64(i/10) * 10
+		many = append(many, square(x, y, 8, true), square(x+1, y+1, 2, false))
+	}
+	big := make([]orb.Point, 0, 301)
+	for i := range 300 {
+		a := -2 * math.Pi * float64(i) / 300
+		big = append(big, orb.Point{100 * math.Cos(a), 100 * math.Sin(a)})
+	}
+	big = append(big, big[0])
+	withHoles := [][]orb.Point{big}
+	for i := range 12 {
+		withHoles = append(withHoles, square(float64(i*10-60), 0, 3, false))
+	}
+	shp, shx = writeSHP(typePolygon, []tShape{{typ: typePolygon, parts: many}, {typ: typePolygon, parts: withHoles}})
+	add(shp, shx, simpleDBF("grid", "index"))
 }
 
 func checkCollection(t *testing.T, c *vector.Collection, err error) {
