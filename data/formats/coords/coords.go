@@ -25,9 +25,13 @@ import (
 	"github.com/redline-gis/redline/zones"
 )
 
-// maxPoints bounds what a pasted list may hold; more is a file, not a paste, and
-// the containment test below is quadratic in parts.
-const maxPoints = 1_000_000
+// maxPoints bounds what a pasted list may hold; more is a file, not a paste.
+// maxRings bounds the parts, since nesting rings by containment is quadratic in
+// their number.
+const (
+	maxPoints = 1_000_000
+	maxRings  = 10_000
+)
 
 type point struct {
 	xy    orb.Point
@@ -382,6 +386,9 @@ func assemble(parts [][]point) (orb.Geometry, []string, error) {
 			lines = append(lines, orb.LineString(xy))
 		}
 	}
+	if len(rings) > maxRings {
+		return nil, nil, zones.Inputf(zones.CodePayloadTooLarge, nil, "coordinate list: %d rings, more than the %d a list may hold", len(rings), maxRings)
+	}
 	var geoms []orb.Geometry
 	if len(rings) > 0 {
 		geoms = append(geoms, ringsToPolygons(rings))
@@ -413,13 +420,16 @@ func ringsToPolygons(rings []orb.Ring) orb.Geometry {
 	depth := make([]int, len(rings))
 	parent := make([]int, len(rings))
 	area := make([]float64, len(rings))
+	bound := make([]orb.Bound, len(rings))
 	for i, r := range rings {
 		area[i] = math.Abs(planar.Area(r))
+		bound[i] = r.Bound()
 	}
 	for i, r := range rings {
 		parent[i] = -1
 		for j, o := range rings {
-			if i == j || area[j] <= area[i] {
+			// The bounding boxes rule out most pairs before the exact test.
+			if i == j || area[j] <= area[i] || !bound[j].Contains(bound[i].Min) || !bound[j].Contains(bound[i].Max) {
 				continue
 			}
 			if insideRing(r, o) {
@@ -442,6 +452,9 @@ func ringsToPolygons(rings []orb.Ring) orb.Geometry {
 		if depth[i]%2 == 1 {
 			if k, ok := index[parent[i]]; ok {
 				mp[k] = append(mp[k], r)
+			} else {
+				// Overlapping rings can nest oddly; never drop one.
+				mp = append(mp, orb.Polygon{r})
 			}
 		}
 	}

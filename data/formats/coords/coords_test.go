@@ -2,10 +2,13 @@ package coords
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/redline-gis/redline/zones"
@@ -152,4 +155,33 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("want exactly one feature with geometry, got %+v", c.Features)
 		}
 	})
+}
+
+// Many rings: nesting stays fast thanks to the bounding-box filter, and beyond the
+// limit the list is refused rather than left to run for minutes.
+func TestManyRings(t *testing.T) {
+	ringsText := func(n int) []byte {
+		var b strings.Builder
+		for i := range n {
+			x, y := 100+float64(i%100)*0.01, 30+float64(i/100)*0.01
+			fmt.Fprintf(&b, "%g %g\n%g %g\n%g %g\n%g %g\n\n", x, y, x+0.005, y, x+0.005, y+0.005, x, y)
+		}
+		return []byte(b.String())
+	}
+	start := time.Now()
+	c, err := Read(ringsText(5000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mp, ok := c.Features[0].Geometry.(orb.MultiPolygon); !ok || len(mp) != 5000 {
+		t.Fatalf("got %T", c.Features[0].Geometry)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("5000 rings took %v", d)
+	}
+	_, err = Read(ringsText(maxRings + 1))
+	var ie *zones.InputError
+	if !errors.As(err, &ie) || ie.Code != zones.CodePayloadTooLarge {
+		t.Fatalf("got %v", err)
+	}
 }

@@ -49,6 +49,10 @@ import (
 // Format is the vector.Collection.Format of this reader.
 const Format = "gtxt"
 
+// maxRings bounds the rings of one parcel: nesting them by containment is
+// quadratic in their number, and a real parcel has a handful.
+const maxRings = 10_000
+
 // Section markers (files from Windows tools carry them GBK-encoded).
 const (
 	markAttr   = "[属性描述]"
@@ -474,6 +478,9 @@ func (p *parcel) geometry(index int) (orb.Geometry, []string, error) {
 		closed = append(closed, pts)
 		nums = append(nums, r.num)
 	}
+	if len(closed) > maxRings {
+		return nil, nil, lineErr(zones.CodePayloadTooLarge, p.line, index, "parcel %q has %d rings, more than %d", p.id, len(closed), maxRings)
+	}
 	g, w := nest(closed, nums, index, p.id)
 	return g, append(warns, w...), nil
 }
@@ -510,13 +517,16 @@ func nest(rings []orb.Ring, nums []int, index int, id string) (orb.Geometry, []s
 	depth := make([]int, n)
 	parent := make([]int, n)
 	area := make([]float64, n)
+	bound := make([]orb.Bound, n)
 	for i, r := range rings {
 		area[i] = math.Abs(planar.Area(r))
+		bound[i] = r.Bound()
 	}
 	for i, r := range rings {
 		parent[i] = -1
 		for j, o := range rings {
-			if i == j || area[j] <= area[i] || !inside(r, o) {
+			// The bounding boxes rule out most pairs before the exact test.
+			if i == j || area[j] <= area[i] || !bound[j].Contains(bound[i].Min) || !bound[j].Contains(bound[i].Max) || !inside(r, o) {
 				continue
 			}
 			depth[i]++
@@ -538,7 +548,13 @@ func nest(rings []orb.Ring, nums []int, index int, id string) (orb.Geometry, []s
 	}
 	for i, r := range rings {
 		if depth[i]%2 == 1 {
-			mp[at[parent[i]]] = append(mp[at[parent[i]]], r)
+			if k, ok := at[parent[i]]; ok {
+				mp[k] = append(mp[k], r)
+			} else {
+				// Overlapping rings can nest oddly; never drop or misplace one.
+				mp = append(mp, orb.Polygon{r})
+				warns = append(warns, fmt.Sprintf("parcel %d (%s): ring 圈号=%d overlaps other rings; kept as a separate area", index, id, nums[i]))
+			}
 		}
 	}
 	if len(mp) == 1 {
