@@ -176,7 +176,7 @@ func TestLayers(t *testing.T) {
 		"redline":        {"redline"},
 		"ecu":            {"priority", "key", "general"},
 		"qinling":        {"core", "key", "general"},
-		"nature_reserve": {"core", "buffer", "experimental"},
+		"nature_reserve": {"core", "buffer", "experimental", "general_control"},
 		"national_park":  {"core", "general_control"},
 		"water_source":   {"level1", "level2", "quasi"},
 	}
@@ -371,7 +371,10 @@ func TestNesting(t *testing.T) {
 		chain       [][]string // from the outermost: zone ids whose shells are the next one's holes
 	}{
 		{"qinling.geojson", "QLBM", [][]string{{"QL61-YB-01", "QL61-ZD-01", "QL61-HX-01"}}},
-		{"nature_reserve.geojson", "GNQBM", [][]string{{"ZRBHQ610001-SY", "ZRBHQ610001-HC", "ZRBHQ610001-HX"}}},
+		{"nature_reserve.geojson", "GNQBM", [][]string{
+			{"ZRBHQ610001-SY", "ZRBHQ610001-HC", "ZRBHQ610001-HX"},
+			{"ZRBHQ610002-YB", "ZRBHQ610002-HX"},
+		}},
 		{"national_park.geojson", "GNQBM", [][]string{{"GJGY6101-YB", "GJGY6101-HX"}}},
 		{"water_source.geojson", "BHQBM", [][]string{
 			{"SY610001-ZB", "SY610001-EJ", "SY610001-YJ"},

@@ -107,6 +107,13 @@ func (w *world) site(p orb.Point, m float64) (zones []string, ecu string, ok boo
 // first point of the given zones (exactly; "" for none) and ECU class ("" for any),
 // at least m from every boundary, and farther than 0.08° from the points in avoid.
 func (w *world) find(want, ecuClass string, m float64, avoid ...orb.Point) (orb.Point, error) {
+	return w.findFunc(func(zs []string, ecu string) bool {
+		return strings.Join(zs, ",") == want && (ecuClass == "" || ecu == ecuClass)
+	}, m, avoid...)
+}
+
+// findFunc is find with a predicate on the zones and the unit class.
+func (w *world) findFunc(ok func(zones []string, ecu string) bool, m float64, avoid ...orb.Point) (orb.Point, error) {
 	b := w.province.Bound()
 	const step = 0.011
 	for y := b.Min[1] + step; y < b.Max[1]; y += step {
@@ -118,14 +125,14 @@ func (w *world) find(want, ecuClass string, m float64, avoid ...orb.Point) (orb.
 					continue scan
 				}
 			}
-			zs, ecu, ok := w.site(p, m)
-			if !ok || strings.Join(zs, ",") != want || (ecuClass != "" && ecu != ecuClass) || ecu == "" {
+			zs, ecu, clear := w.site(p, m)
+			if !clear || ecu == "" || !ok(zs, ecu) {
 				continue
 			}
 			return p, nil
 		}
 	}
-	return orb.Point{}, fmt.Errorf("no place for %q in a %q unit", want, ecuClass)
+	return orb.Point{}, fmt.Errorf("no place found")
 }
 
 // square is a slightly irregular quadrilateral of half-size h (degrees of latitude)
@@ -277,6 +284,25 @@ func (w *world) examples() ([]example, error) {
 		intent:  "conditional: an ecological observation station (M7461, research_monitoring) in the nature reserve's experimental zone, also in the Qinling key zone",
 		project: project("示范山保护区生态定位观测站", "M7461", "research_monitoring", false, false, false, false),
 		feats:   []feature{site("观测站", square(rs, 0.0015))},
+	})
+	trail := must(w.findFunc(func(zs []string, _ string) bool {
+		return slices.Contains(zs, "nature_reserve/core") && slices.Contains(zs, "redline/redline")
+	}, 0.003))
+	ex = append(ex, example{
+		name: "trail_reserve_core", title: "示范山登山步道及观景台项目",
+		intent:  "prohibited: a hiking trail and viewpoint (N7869, tourism) in the core zone of a nature reserve that is also ecological protection red line — human activity prohibited in principle",
+		project: project("示范山登山步道及观景台项目", "N7869", "tourism", false, false, false, false),
+		feats:   []feature{site("观景台", square(trail, 0.001))},
+	})
+
+	wet := must(w.findFunc(func(zs []string, _ string) bool {
+		return slices.Equal(zs, []string{"nature_reserve/general_control"})
+	}, 0.003))
+	ex = append(ex, example{
+		name: "boardwalk_reserve_general_control", title: "西岭湿地科普栈道项目",
+		intent:  "conditional: a boardwalk for nature education (N7711, tourism) in the general-control zone of a reserve zoned under the 2026 two-zone scheme",
+		project: project("西岭湿地科普栈道项目", "N7711", "tourism", false, false, false, false),
+		feats:   []feature{site("栈道及科普馆", square(wet, 0.0012))},
 	})
 	return ex, firstErr
 }

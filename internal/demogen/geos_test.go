@@ -136,6 +136,7 @@ func TestGEOSBands(t *testing.T) {
 	}{
 		{"qinling.geojson", "QLBM", "QL61-YB-01", []string{"QL61-YB-01", "QL61-ZD-01", "QL61-HX-01"}},
 		{"nature_reserve.geojson", "GNQBM", "ZRBHQ610001-SY", []string{"ZRBHQ610001-SY", "ZRBHQ610001-HC", "ZRBHQ610001-HX"}},
+		{"nature_reserve.geojson", "GNQBM", "ZRBHQ610002-YB", []string{"ZRBHQ610002-YB", "ZRBHQ610002-HX"}},
 		{"national_park.geojson", "GNQBM", "GJGY6101-YB", []string{"GJGY6101-YB", "GJGY6101-HX"}},
 		{"water_source.geojson", "BHQBM", "SY610001-ZB", []string{"SY610001-ZB", "SY610001-EJ", "SY610001-YJ"}},
 		{"water_source.geojson", "BHQBM", "SY610002-ZB", []string{"SY610002-ZB", "SY610002-EJ", "SY610002-YJ"}},
@@ -188,19 +189,21 @@ func TestGEOSExamples(t *testing.T) {
 		}
 	}
 	want := map[string][][]string{ // per feature: the layer/class keys touched; then the ECU classes
-		"factory_in_redline":       {{"redline/redline"}},
-		"warehouse_general_ecu":    {{}},
-		"bowtie_general_ecu":       {{}},
-		"orchard_qinling_key":      {{"qinling/key"}},
-		"hotel_qinling_key":        {{"qinling/key"}},
-		"quarry_qinling_general":   {{"qinling/general"}},
-		"intake_water_level1":      {{"water_source/level1"}},
-		"monitoring_point":         {{"qinling/general", "water_source/level2"}},
-		"plant_han_quasi":          {{"water_source/quasi"}},
-		"outfall_water_level2":     {{"qinling/general", "water_source/level2"}},
-		"pipeline_crossing_river":  {{"redline/redline", "river/river"}},
-		"multi_site_tourism":       {{"national_park/general_control", "qinling/general"}, {"qinling/general"}, {}},
-		"research_station_reserve": {{"nature_reserve/experimental", "qinling/key"}},
+		"factory_in_redline":                {{"redline/redline"}},
+		"warehouse_general_ecu":             {{}},
+		"bowtie_general_ecu":                {{}},
+		"orchard_qinling_key":               {{"qinling/key"}},
+		"hotel_qinling_key":                 {{"qinling/key"}},
+		"quarry_qinling_general":            {{"qinling/general"}},
+		"intake_water_level1":               {{"water_source/level1"}},
+		"monitoring_point":                  {{"qinling/general", "water_source/level2"}},
+		"plant_han_quasi":                   {{"water_source/quasi"}},
+		"outfall_water_level2":              {{"qinling/general", "water_source/level2"}},
+		"pipeline_crossing_river":           {{"redline/redline", "river/river"}},
+		"multi_site_tourism":                {{"national_park/general_control", "qinling/general"}, {"qinling/general"}, {}},
+		"research_station_reserve":          {{"nature_reserve/experimental", "qinling/key"}},
+		"trail_reserve_core":                {{"nature_reserve/core", "qinling/key", "redline/redline"}},
+		"boardwalk_reserve_general_control": {{"nature_reserve/general_control"}},
 	}
 	wantECU := map[string][]string{"warehouse_general_ecu": {"ecu/general"}, "bowtie_general_ecu": {"ecu/general"}}
 	for name, sites := range want {

@@ -288,20 +288,32 @@ func (w *world) qinling() (layer, error) {
 func (w *world) natureReserve() (layer, error) {
 	l := layer{id: "nature_reserve", kind: "nature_reserve", title: "自然保护区", file: "nature_reserve.geojson",
 		idField: "GNQBM", nameField: "ZRBHDMC", classField: "GNFQ",
-		classMap: [][2]string{{"核心区", "core"}, {"缓冲区", "buffer"}, {"实验区", "experimental"}}}
+		classMap: [][2]string{{"核心区", "core"}, {"缓冲区", "buffer"}, {"实验区", "experimental"},
+			{"核心保护区", "core"}, {"一般控制区", "general_control"}}}
+	// A national reserve still zoned in the old three-zone scheme, and a provincial one
+	// already zoned in the two-zone scheme of the 2026 regulations.
 	rings, err := nested("reserve/bands", orb.Point{108.30, 34.02}, 0.15, 0.09, 0.1, 0, 10, 0.3, 0.06, 1, 0.62, 0.32)
 	if err != nil {
 		return l, err
 	}
-	common := []prop{{"ZRBHDBM", "ZRBHQ610001"}, {"ZRBHDMC", "示范山国家级自然保护区"}, {"JB", "国家级"}, {"LX", "森林生态系统类型"}}
-	mk := func(id, zone string, geom orb.Geometry) feature {
-		props := append([]prop{{"GNQBM", id}}, common...)
-		return feature{props: append(props, prop{"GNFQ", zone}), geom: geom}
+	rings2, err := nested("reserve2/bands", orb.Point{106.98, 34.17}, 0.085, 0.055, -0.3, 0, 10, 0.3, 0.06, 1, 0.5)
+	if err != nil {
+		return l, err
 	}
+	mk := func(code, name, level, kind, scheme, id, zone string, geom orb.Geometry) feature {
+		return feature{props: []prop{{"GNQBM", id}, {"ZRBHDBM", code}, {"ZRBHDMC", name}, {"JB", level}, {"LX", kind},
+			{"FQFA", scheme}, {"GNFQ", zone}}, geom: geom}
+	}
+	const (
+		c1, n1 = "ZRBHQ610001", "示范山国家级自然保护区"
+		c2, n2 = "ZRBHQ610002", "西岭湿地省级自然保护区"
+	)
 	l.features = []feature{
-		mk("ZRBHQ610001-HX", "核心区", orb.Polygon{rings[2]}),
-		mk("ZRBHQ610001-HC", "缓冲区", polyWithHoles(rings[1], rings[2])),
-		mk("ZRBHQ610001-SY", "实验区", polyWithHoles(rings[0], rings[1])),
+		mk(c1, n1, "国家级", "森林生态系统类型", "三区", c1+"-HX", "核心区", orb.Polygon{rings[2]}),
+		mk(c1, n1, "国家级", "森林生态系统类型", "三区", c1+"-HC", "缓冲区", polyWithHoles(rings[1], rings[2])),
+		mk(c1, n1, "国家级", "森林生态系统类型", "三区", c1+"-SY", "实验区", polyWithHoles(rings[0], rings[1])),
+		mk(c2, n2, "省级", "内陆湿地类型", "两区", c2+"-HX", "核心保护区", orb.Polygon{rings2[1]}),
+		mk(c2, n2, "省级", "内陆湿地类型", "两区", c2+"-YB", "一般控制区", polyWithHoles(rings2[0], rings2[1])),
 	}
 	return l, nil
 }
