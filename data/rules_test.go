@@ -619,3 +619,46 @@ func TestLoadIndustriesShared(t *testing.T) {
 		t.Errorf("4411: %v", err)
 	}
 }
+
+func FuzzParseRules(f *testing.F) {
+	f.Add(defaultRulesYAML)
+	f.Add([]byte(`{"rules": [{"id": "a", "kind": "custom", "verdict": "admissible", "text": "t", "source": "s", "when": {"any": [{"industry": ["25"]}]}}]}`))
+	f.Add([]byte("rules:\n  - id: x\n    disabled: true\n"))
+	f.Add([]byte("rules: [1, 2]"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rules, err := ParseRules("fuzz", b)
+		if err != nil {
+			return
+		}
+		rs, err := zones.NewRuleSet(rules)
+		if err != nil {
+			if !errors.Is(err, zones.ErrInvalidRule) {
+				t.Fatalf("error %v does not wrap ErrInvalidRule", err)
+			}
+			return
+		}
+		// Whatever validates must evaluate without panicking.
+		r := buildReport(z{kind: "redline", class: "redline"}, z{kind: "custom", class: "x", attrs: map[string]any{"a": 1}})
+		zones.Evaluate(r, zones.Project{Type: "industrial", Industry: "C25"}, rs, nil)
+		if !r.Verdict.Valid() {
+			t.Fatalf("verdict %q", r.Verdict)
+		}
+	})
+}
+
+func FuzzReadIndustries(f *testing.F) {
+	f.Add("code,level,section,name,parent\nC,1,C,制造业,\n25,2,C,x,C\n")
+	f.Add("code,level,section,name,parent,remark\n2511,4,C,x,251,\"a,b\"\n")
+	f.Add("\ufeffcode\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		table, err := ReadIndustries(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		for _, in := range table {
+			if c, err := zones.NormalizeIndustry(in.Code); err != nil || c != in.Code || in.Level < 1 || in.Level > 4 {
+				t.Fatalf("row %+v: %v", in, err)
+			}
+		}
+	})
+}

@@ -3,6 +3,7 @@ package zones
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -193,4 +194,39 @@ func TestValidateProject(t *testing.T) {
 	if err != nil || p.Industry != "C2511" {
 		t.Errorf("normalize: %+v %v", p, err)
 	}
+}
+
+func FuzzNormalizeIndustry(f *testing.F) {
+	for _, s := range []string{"2511", "C2511", "c25", "T", "98", "A2511", "", "２５", "C-1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := NormalizeIndustry(s)
+		if err != nil {
+			var ie *InputError
+			if !errors.As(err, &ie) || ie.Code != CodeInvalidProject {
+				t.Fatalf("%q: error %v is not an invalid_project InputError", s, err)
+			}
+			return
+		}
+		if n := len(c); n != 1 && (n < 3 || n > 5) {
+			t.Fatalf("%q -> %q: bad length", s, c)
+		}
+		again, err := NormalizeIndustry(c)
+		if err != nil || again != c {
+			t.Fatalf("%q -> %q -> %q, %v: not idempotent", s, c, again, err)
+		}
+	})
+}
+
+func ExampleNormalizeIndustry() {
+	for _, code := range []string{"2511", "25", "c251", "A2511"} {
+		c, err := NormalizeIndustry(code)
+		fmt.Println(c, err)
+	}
+	// Output:
+	// C2511 <nil>
+	// C25 <nil>
+	// C251 <nil>
+	//  industry "A2511" is not a GB/T 4754-2017 code: division 25 is in section C, not A
 }

@@ -2,6 +2,7 @@ package zones
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -250,4 +251,25 @@ func TestConditionString(t *testing.T) {
 	if got := (Condition{}).String(); got != "always" {
 		t.Errorf("empty: %s", got)
 	}
+}
+
+func ExampleEvaluate() {
+	rs, _ := NewRuleSet([]Rule{{
+		ID: "water_source.level2_discharging", Kind: KindWaterSource, Classes: []string{"level2"},
+		When:    Condition{Flags: map[string]bool{"discharges_pollutants": true}},
+		Verdict: Prohibited, Text: "禁止在饮用水水源二级保护区内新建、改建、扩建排放污染物的建设项目。",
+		Source: "《中华人民共和国水污染防治法》第六十六条",
+	}})
+	r := &Report{Intersections: []Intersection{
+		{Layer: "water", Kind: KindWaterSource, ZoneID: "SY-02", ZoneClass: "level2", OverlapAreaM2: 1200},
+	}}
+	Evaluate(r, Project{Type: "industrial"}, rs, nil)
+	fmt.Println(r.Verdict, r.Governing.ID, r.Governing.Missing)
+
+	yes := true
+	Evaluate(r, Project{Type: "industrial", DischargesPollutants: &yes}, rs, nil)
+	fmt.Println(r.Verdict, r.Governing.ID, r.Governing.ZoneID)
+	// Output:
+	// needs_info water_source.level2_discharging [discharges_pollutants]
+	// prohibited water_source.level2_discharging SY-02
 }
