@@ -446,6 +446,10 @@ func TestDatumShiftAgainstPROJ(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	prj2, err := os.ReadFile("testdata/prj/xian80_cm108_towgs84_wkt2.prj") // gdalsrsinfo -o wkt2: BOUNDCRS
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		def      string
 		x, y     float64
@@ -455,6 +459,11 @@ func TestDatumShiftAgainstPROJ(t *testing.T) {
 		{xian, 400000, 2500000, 107.027635496083, 22.594501076218},
 		{xian, 620000, 4800000, 109.479741203132, 43.326108563171},
 		{string(prj), 582952, 3786212, 108.900192531835, 34.199890088979},
+		{string(prj2), 582952, 3786212, 108.900192531835, 34.199890088979},
+		// The same transformation stated in the coordinate-frame convention.
+		{strings.NewReplacer("Position Vector transformation", "Coordinate Frame rotation", `"X-axis rotation",0.02`, `"X-axis rotation",-0.02`,
+			`"Y-axis rotation",-0.25`, `"Y-axis rotation",0.25`, `"Z-axis rotation",-0.13`, `"Z-axis rotation",0.13`).Replace(string(prj2)),
+			582952, 3786212, 108.900192531835, 34.199890088979},
 		{beijing, 108.9, 34.2, 108.900380449043, 34.200175126746},
 		{beijing, 120.5, 45.1, 120.500822658959, 45.100400652816},
 	} {

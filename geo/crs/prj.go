@@ -240,6 +240,13 @@ func FromPRJ(wkt string) (CRS, error) {
 	if err != nil {
 		return CRS{}, err
 	}
+	// BOUNDCRS[SOURCECRS[...], TARGETCRS[...], ABRIDGEDTRANSFORMATION[...]] is
+	// WKT2's form of TOWGS84: carry its parameters into the source's datum.
+	if root.key == "BOUNDCRS" {
+		if err := boundToWGS84(root, wkt); err != nil {
+			return CRS{}, err
+		}
+	}
 	// BOUNDCRS[SOURCECRS[...], TARGETCRS[...], ...] and COMPOUNDCRS: the horizontal
 	// part is what we read.
 	for root.key == "BOUNDCRS" || root.key == "SOURCECRS" || root.key == "COMPD_CS" || root.key == "COMPOUNDCRS" {
@@ -440,6 +447,93 @@ func tmParams(root *wktNode, wkt string) (TM, error) {
 		return TM{}, unknown(wkt, "unusable Transverse Mercator parameters")
 	}
 	return TM{Lon0: lon0, K0: k0, FE: fe, FN: fn}, nil
+}
+
+// boundToWGS84 turns the ABRIDGEDTRANSFORMATION of a BOUNDCRS to WGS 84 (or
+// CGCS2000) into a TOWGS84 node of the source CRS's geodetic CRS, in PROJ's units
+// and position-vector convention, for datumShift to read.
+func boundToWGS84(root *wktNode, wkt string) error {
+	tr := root.child("ABRIDGEDTRANSFORMATION")
+	src := root.child("SOURCECRS")
+	tgt := root.child("TARGETCRS")
+	if tr == nil || src == nil {
+		return nil
+	}
+	if tgt != nil {
+		target := ""
+		for _, a := range tgt.args {
+			if a.node != nil {
+				target = geogDatum(a.node)
+			}
+		}
+		if target != "wgs84" && target != "cgcs2000" {
+			return unknown(wkt, "BOUNDCRS to a datum other than WGS 84 / CGCS2000")
+		}
+	}
+	method := ""
+	if m := tr.child("METHOD"); m != nil {
+		method = strings.ToUpper(m.name())
+	}
+	var t [7]float64
+	for _, a := range tr.args {
+		p := a.node
+		if p == nil || p.key != "PARAMETER" || len(p.args) < 2 {
+			continue
+		}
+		v, err := strconv.ParseFloat(p.args[1].text, 64)
+		if err != nil {
+			return unknown(wkt, "unreadable transformation parameter "+p.name())
+		}
+		unit := 0.0
+		if u := p.child("ANGLEUNIT", "SCALEUNIT", "LENGTHUNIT", "UNIT"); u != nil && len(u.args) >= 2 {
+			unit, _ = strconv.ParseFloat(u.args[1].text, 64)
+		}
+		name := strings.ToLower(p.name())
+		i := -1
+		for k, n := range []string{"x-axis translation", "y-axis translation", "z-axis translation", "x-axis rotation", "y-axis rotation", "z-axis rotation", "scale difference"} {
+			if name == n {
+				i = k
+			}
+		}
+		switch {
+		case i < 0:
+			continue
+		case i >= 3 && i <= 5 && unit > 0:
+			v = v * unit / arcsec // to arc-seconds
+		case i == 6 && unit > 0:
+			v = v * unit / 1e-6 // to ppm
+		case i == 6 && math.Abs(v-1) < 0.01:
+			v = (v - 1) * 1e6 // a bare ratio, as GDAL writes it
+		}
+		t[i] = v
+	}
+	if strings.Contains(method, "COORDINATE FRAME") {
+		t[3], t[4], t[5] = -t[3], -t[4], -t[5]
+	} else if !strings.Contains(method, "POSITION VECTOR") && !strings.Contains(method, "GEOCENTRIC TRANSLATION") {
+		return unknown(wkt, "datum transformation method "+method+" (Position Vector, Coordinate Frame or Geocentric translations are read)")
+	}
+	// The geodetic CRS of the source: itself, or the base of a projected CRS.
+	var g *wktNode
+	for _, a := range src.args {
+		if a.node == nil {
+			continue
+		}
+		switch a.node.key {
+		case "GEOGCRS", "GEODCRS", "GEOGRAPHICCRS", "GEODETICCRS", "GEOGCS":
+			g = a.node
+		default:
+			g = a.node.child("BASEGEOGCRS", "BASEGEODCRS", "GEOGCS")
+		}
+	}
+	if g == nil {
+		return unknown(wkt, "BOUNDCRS without a geodetic source CRS")
+	}
+	args := make([]wktArg, 7)
+	for i, v := range t {
+		args[i] = wktArg{text: ftoa(v)}
+	}
+	g.args = append(g.args, wktArg{node: &wktNode{key: "TOWGS84", args: args}})
+	return nil
 }
 
 // datumShift reads DATUM[…, SPHEROID["name", a, rf], TOWGS84[dx,dy,dz,rx,ry,rz,ds]]
