@@ -44,10 +44,11 @@ type Options struct {
 	CRS string
 	// Encoding is the DBF text encoding when neither .cpg nor LDID says.
 	Encoding string
-	// Polygonize takes closed boundary lines as the polygons they bound (layers).
+	// Polygonize takes closed boundary lines as the polygons they bound (layers),
+	// in every format: a line, or a multi-line whose parts are all closed.
 	Polygonize bool
-	// ClosedLineAsPolygon takes a closed line as the polygon it bounds, with a
-	// warning (footprints drawn in CAD). Shapefiles only for now.
+	// ClosedLineAsPolygon does the same for footprints (boundaries drawn in CAD),
+	// with a warning per feature.
 	ClosedLineAsPolygon bool
 	// Layer picks the GeoPackage table, or the shapefile in a zip holding several;
 	// "" takes the first.
@@ -73,6 +74,9 @@ const (
 // (Options.Name) in their message and Details["file"].
 func Read(b []byte, opts Options) (*vector.Collection, error) {
 	c, err := read(b, opts)
+	if err == nil {
+		polygonize(c, opts)
+	}
 	if err != nil && opts.Name != "" {
 		var ie *zones.InputError
 		if errors.As(err, &ie) {
@@ -88,6 +92,40 @@ func Read(b []byte, opts Options) (*vector.Collection, error) {
 		}
 	}
 	return c, err
+}
+
+// Read's post-processing: closed lines taken as areas when asked (the shapefile
+// reader does this itself, with the same options).
+func polygonize(c *vector.Collection, opts Options) {
+	if !(opts.Polygonize || opts.ClosedLineAsPolygon) || c == nil || c.Format == shapefile.Format {
+		return
+	}
+	closed := func(ls orb.LineString) bool { return len(ls) >= 4 && ls[0] == ls[len(ls)-1] }
+	for i := range c.Features {
+		f := &c.Features[i]
+		var rings []orb.Ring
+		switch g := f.Geometry.(type) {
+		case orb.LineString:
+			if closed(g) {
+				rings = []orb.Ring{orb.Ring(g)}
+			}
+		case orb.MultiLineString:
+			for _, ls := range g {
+				if !closed(ls) {
+					rings = nil
+					break
+				}
+				rings = append(rings, orb.Ring(ls))
+			}
+		}
+		if len(rings) == 0 || len(rings) > 10_000 {
+			continue
+		}
+		f.Geometry = coords.Polygons(rings)
+		if opts.ClosedLineAsPolygon {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("feature %d: a closed line was taken as the area it bounds", f.Index))
+		}
+	}
 }
 
 func read(b []byte, opts Options) (*vector.Collection, error) {

@@ -251,6 +251,31 @@ func TestUTF16AndFileNames(t *testing.T) {
 	}
 }
 
+func TestClosedLineAsPolygon(t *testing.T) {
+	in := `<kml><Placemark><LineString><coordinates>108.9,34.2 109,34.2 109,34.3 108.9,34.2</coordinates></LineString></Placemark>
+<Placemark><LineString><coordinates>108.9,34.2 109,34.2</coordinates></LineString></Placemark></kml>`
+	c, err := Read([]byte(in), Options{ClosedLineAsPolygon: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Features[0].Geometry.(orb.Polygon); !ok {
+		t.Errorf("closed line: %T", c.Features[0].Geometry)
+	}
+	if _, ok := c.Features[1].Geometry.(orb.LineString); !ok {
+		t.Errorf("open line: %T", c.Features[1].Geometry)
+	}
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "feature 0") {
+		t.Errorf("warnings %q", c.Warnings)
+	}
+	c, err = Read([]byte(in), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Features[0].Geometry.(orb.LineString); !ok {
+		t.Errorf("without the option: %T", c.Features[0].Geometry)
+	}
+}
+
 func TestReadPath(t *testing.T) {
 	c, err := ReadPath(filepath.Join("testdata", "site_4545.gpkg"), Options{})
 	if err != nil || c.Format != "gpkg" || len(c.Features) != 1 {

@@ -391,7 +391,7 @@ func assemble(parts [][]point) (orb.Geometry, []string, error) {
 	}
 	var geoms []orb.Geometry
 	if len(rings) > 0 {
-		geoms = append(geoms, ringsToPolygons(rings))
+		geoms = append(geoms, Polygons(rings))
 	}
 	switch len(lines) {
 	case 0:
@@ -413,10 +413,11 @@ func assemble(parts [][]point) (orb.Geometry, []string, error) {
 	return orb.Collection(geoms), warns, nil
 }
 
-// ringsToPolygons nests rings by containment: a ring inside an odd number of others
-// is a hole of the smallest that holds it. Orientation is not trusted (people list
-// corners either way).
-func ringsToPolygons(rings []orb.Ring) orb.Geometry {
+// Polygons nests closed rings by containment into a Polygon or MultiPolygon: a ring
+// inside an odd number of others is a hole of the smallest that holds it.
+// Orientation is not trusted (people list corners either way). The cost is
+// quadratic in the number of rings, cut down by a bounding-box filter.
+func Polygons(rings []orb.Ring) orb.Geometry {
 	depth := make([]int, len(rings))
 	parent := make([]int, len(rings))
 	area := make([]float64, len(rings))
