@@ -189,8 +189,8 @@ func GKCM(cm float64) (CRS, error) {
 // FromEPSG returns the CRS of an EPSG code.
 func FromEPSG(code int) (CRS, error) {
 	switch {
-	case code == 4490 || code == 4479 || code == 4480 || code == 4481 || code == 9545:
-		// 4479/4480 are CGCS2000's geocentric and 3D forms; their lon/lat is 4490's.
+	case code == 4490 || code == 4480:
+		// 4480 is CGCS2000's geographic 3D form: its lon/lat are 4490's.
 		return CGCS2000(), nil
 	case code == 4326 || code == 4979:
 		return WGS84(), nil
