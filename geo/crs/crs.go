@@ -171,6 +171,18 @@ func GK6(zone int, prefixed bool) (CRS, error) {
 	return c, nil
 }
 
+// UTM returns WGS 84 / UTM zone n north (EPSG:32600+n), which drone and GPS
+// surveys deliver; WGS 84 is taken as CGCS2000, as everywhere here.
+func UTM(zone int) (CRS, error) {
+	if zone < 1 || zone > 60 {
+		return CRS{}, unknown(strconv.Itoa(zone), "UTM zones run from 1 to 60")
+	}
+	code := 32600 + zone
+	return CRS{Code: "EPSG:" + strconv.Itoa(code), Name: fmt.Sprintf("WGS 84 / UTM zone %dN (EPSG:%d)", zone, code),
+		Kind: Projected, EPSG: code, Zone: zone, ZoneWidth: 6,
+		TM: TM{Lon0: float64(6*zone - 183), K0: 0.9996, FE: 500000}}, nil
+}
+
 // GKCM returns the unprefixed CGCS2000 Gauss-Krüger CRS with central meridian cm
 // (degrees east): a 3° zone when cm is a multiple of 3, else a 6° zone.
 func GKCM(cm float64) (CRS, error) {
@@ -202,6 +214,8 @@ func FromEPSG(code int) (CRS, error) {
 		return GK3(code-4513+25, true)
 	case code >= 4534 && code <= 4554:
 		return GK3(code-4534+25, false)
+	case code >= 32601 && code <= 32660:
+		return UTM(code - 32600)
 	case code == 4610 || (code >= 2327 && code <= 2390):
 		return CRS{}, unsupported("EPSG:"+strconv.Itoa(code), refuseText("Xi'an 1980", "IAU76"))
 	case code == 4214 || (code >= 2401 && code <= 2442) || (code >= 21413 && code <= 21483):

@@ -34,6 +34,8 @@ var tmReference = []struct {
 	{"6° zone 19 CM", "EPSG:4497", 111, 40, 19500000, 4429529.03023659},
 	{"6° zone 19 edge", "EPSG:4497", 114, 45, 19736540.6423601, 4989325.23467312},
 	{"6° zone 19 west", "EPSG:4497", 108, 25, 19197060.1362687, 2769407.98188349},
+	{"UTM 49N on the CM", "EPSG:32649", 111, 34, 500000.000000004, 3762155.97759519},
+	{"UTM 49N", "EPSG:32649", 112.5, 40, 628042.121615888, 4428834.70890298},
 	{"10° east of CM", "+proj=tmerc +lon_0=108 +k=1 +x_0=500000 +ellps=GRS80", 118, 45, 1288456.44281339, 5033847.16099515},
 	{"10° west of CM", "+proj=tmerc +lon_0=108 +k=1 +x_0=500000 +ellps=GRS80", 98, 25, -512824.510397692, 2803663.34165379},
 }
@@ -232,11 +234,11 @@ func TestParse(t *testing.T) {
 // wkt1|wkt_esri|wkt2 EPSG:n); every form must give the EPSG CRS it came from.
 func TestFromPRJGDAL(t *testing.T) {
 	files, err := filepath.Glob("testdata/prj/epsg*.prj")
-	if err != nil || len(files) < 30 {
+	if err != nil || len(files) < 33 {
 		t.Fatalf("fixtures: %v, %d files", err, len(files))
 	}
 	want := map[string]string{"4490": "EPSG:4490", "4326": "EPSG:4326", "4524": "EPSG:4524", "4545": "EPSG:4545",
-		"4497": "EPSG:4497", "4508": "EPSG:4508", "4610": "unsupported", "2383": "unsupported", "2435": "unsupported", "4214": "unsupported"}
+		"4497": "EPSG:4497", "4508": "EPSG:4508", "32649": "EPSG:32649", "4610": "unsupported", "2383": "unsupported", "2435": "unsupported", "4214": "unsupported"}
 	for _, f := range files {
 		code := strings.TrimPrefix(strings.SplitN(filepath.Base(f), "_", 2)[0], "epsg")
 		b, err := os.ReadFile(f)

@@ -406,6 +406,11 @@ func projFromWKT(root *wktNode, wkt string) (CRS, error) {
 			}
 		}
 	}
+	if k0 == 0.9996 && fe == 500000 && fn == 0 && lon0 == math.Trunc(lon0) && (int(lon0)+183)%6 == 0 {
+		if c, err := UTM((int(lon0) + 183) / 6); err == nil {
+			return c, nil
+		}
+	}
 	// Any other Transverse Mercator on CGCS2000 (a local central meridian, as city
 	// surveys use) is still exact to convert; it gets a PROJ-style code.
 	return CustomTM(tm), nil
