@@ -43,6 +43,9 @@ func readDBF(b []byte, file, cpg, optEncoding string, w *warnings) (*dbfTable, e
 	if len(b) < 32 {
 		return nil, bad("%d bytes, shorter than the 32-byte dBASE header: not a .dbf or truncated", len(b))
 	}
+	if b[0]&0x07 == 4 { // dBASE 7: 48-byte field descriptors, never written for shapefiles by GDAL or ArcGIS
+		return nil, bad("dBASE 7 tables (version byte 0x%02X) are not read; save the attributes as dBASE III or IV", b[0])
+	}
 	n := int64(binary.LittleEndian.Uint32(b[4:]))
 	hdrLen := int(binary.LittleEndian.Uint16(b[8:]))
 	recLen := int(binary.LittleEndian.Uint16(b[10:]))

@@ -401,6 +401,7 @@ func TestErrors(t *testing.T) {
 		{"MultiPatch", mod(shp, func(b []byte) { le32(b[rec1+8:], typeMultiPatch) }), shx, dbf, "bad_request", []string{"MultiPatch"}},
 		{"truncated .dbf", shp, shx, dbf[:len(dbf)-15], "bad_request", []string{".dbf", "record 1"}},
 		{".dbf header too short", shp, shx, dbf[:20], "bad_request", []string{".dbf"}},
+		{"dBASE 7", shp, shx, mod(dbf, func(b []byte) { b[0] = 0x04 }), "bad_request", []string{"dBASE 7"}},
 		{"undecodable text", shp, shx, writeDBF(0, []tField{{name: []byte("NAME"), typ: 'C', length: 4}},
 			[][][]byte{{[]byte("ok")}, {[]byte{0xFF, 0xFE, 0x80, 'a'}}}), "undecodable_text", []string{"record 1", "NAME"}},
 	}
