@@ -98,7 +98,8 @@ func newFacts(p Project, ds *Dataset) *facts {
 		}
 	}
 	if ds != nil {
-		for name, list := range ds.IndustryLists {
+		for _, name := range sortedKeys(ds.IndustryLists) {
+			list := ds.IndustryLists[name]
 			var norm []string
 			for _, c := range list {
 				if n, err := NormalizeIndustry(c); err == nil {
