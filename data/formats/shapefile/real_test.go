@@ -2,6 +2,7 @@ package shapefile
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -105,6 +106,55 @@ func TestReadPathHyd2GBKWithoutCPG(t *testing.T) {
 	}
 	if v, ok := c.Features[0].Properties["GBCODE"].(int64); !ok || v != 79200 {
 		t.Errorf("GBCODE of feature 0 = %#v, want int64 79200", c.Features[0].Properties["GBCODE"])
+	}
+}
+
+// ringStats sums what GDAL 3.6.2 reports for the same file (ogr2ogr to GeoJSON):
+// polygons, rings, vertices and the sums of the coordinates.
+type ringStats struct {
+	polys, rings, verts int
+	sumX, sumY          float64
+}
+
+func statsOf(c *vector.Collection) ringStats {
+	var s ringStats
+	for _, f := range c.Features {
+		var ps orb.MultiPolygon
+		switch g := f.Geometry.(type) {
+		case orb.Polygon:
+			ps = orb.MultiPolygon{g}
+		case orb.MultiPolygon:
+			ps = g
+		}
+		s.polys += len(ps)
+		for _, p := range ps {
+			s.rings += len(p)
+			for _, r := range p {
+				s.verts += len(r)
+				for _, v := range r {
+					s.sumX += v[0]
+					s.sumY += v[1]
+				}
+			}
+		}
+	}
+	return s
+}
+
+func TestRealFilesAsGDALReadsThem(t *testing.T) {
+	for name, want := range map[string]ringStats{
+		"hyd2_4p.shp": {826, 1414, 91034, 10197323.271454, 3041690.887897},
+		"bou2_4p.shp": {925, 978, 91040, 10047100.862129, 3045608.572765},
+	} {
+		c, err := ReadPath(realFile(t, name), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := statsOf(c)
+		if got.polys != want.polys || got.rings != want.rings || got.verts != want.verts ||
+			math.Abs(got.sumX-want.sumX) > 1e-5 || math.Abs(got.sumY-want.sumY) > 1e-5 {
+			t.Errorf("%s: %+v, GDAL gives %+v", name, got, want)
+		}
 	}
 }
 
