@@ -189,6 +189,15 @@ func TestReadPathShaanxiPolyLineZ(t *testing.T) {
 		if _, ok := c.Features[0].Geometry.(orb.LineString); !ok {
 			t.Errorf("geometry %T, want orb.LineString without ClosedLineAsPolygon", c.Features[0].Geometry)
 		}
+		// GDAL: one 3-D LineString of 19,505 vertices, closed.
+		ls := c.Features[0].Geometry.(orb.LineString)
+		sum := 0.0
+		for _, p := range ls {
+			sum += p[0]
+		}
+		if len(ls) != 19505 || ls[0] != ls[len(ls)-1] || math.Abs(sum-2127529.5944696) > 1e-6 {
+			t.Errorf("line of %d vertices, closed %v, sum of x %.7f; GDAL: 19505, true, 2127529.5944696", len(ls), ls[0] == ls[len(ls)-1], sum)
+		}
 		if !strings.HasPrefix(c.CRS, `PRJ:GEOGCS["CGCS_2000"`) {
 			t.Errorf("CRS = %.40q…, want the .prj WKT", c.CRS)
 		}
