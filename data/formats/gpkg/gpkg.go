@@ -208,6 +208,13 @@ func (r *reader) srs(id int64) (string, error) {
 	if d := strings.TrimSpace(def.String); d != "" && !strings.EqualFold(d, "undefined") {
 		return "PRJ:" + d, nil
 	}
+	// The CRS WKT extension keeps a WKT2 definition in its own column.
+	var wkt2 sql.NullString
+	if err := r.db.QueryRow(`SELECT definition_12_063 FROM gpkg_spatial_ref_sys WHERE srs_id = ?`, id).Scan(&wkt2); err == nil {
+		if d := strings.TrimSpace(wkt2.String); d != "" && !strings.EqualFold(d, "undefined") {
+			return "PRJ:" + d, nil
+		}
+	}
 	if id == 0 || id == -1 {
 		r.warn = append(r.warn, fmt.Sprintf("%s: the layer's CRS is undefined (srs_id %d)", r.file, id))
 	}

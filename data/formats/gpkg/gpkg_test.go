@@ -216,6 +216,26 @@ func TestReadCrafted(t *testing.T) {
 			t.Errorf("CRS %q, err %v", c.CRS, err)
 		}
 	})
+	t.Run("WKT2 from the CRS WKT extension", func(t *testing.T) {
+		p := makeGPKG(t, []any{9001, "NONE", 9001, "undefined"}, "", [][]any{{pt}})
+		db, err := sql.Open("sqlite", p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{
+			`ALTER TABLE gpkg_spatial_ref_sys ADD COLUMN definition_12_063 TEXT`,
+			`UPDATE gpkg_spatial_ref_sys SET definition_12_063 = 'PROJCRS["x"]' WHERE srs_id = 9001`,
+		} {
+			if _, err := db.Exec(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Close()
+		c, err := ReadPath(p, "")
+		if err != nil || c.CRS != `PRJ:PROJCRS["x"]` {
+			t.Errorf("CRS %q, err %v", c.CRS, err)
+		}
+	})
 	t.Run("undefined srs", func(t *testing.T) {
 		p := makeGPKG(t, []any{0, "NONE", 0, "undefined"}, "", [][]any{{pt}})
 		c, err := ReadPath(p, "")
