@@ -195,9 +195,27 @@ func projectFacts(p *zones.Project, l labels) [][2]string {
 		{l.Industry, or(ind)},
 		{l.FlagNames["discharges_pollutants"], flag(p.DischargesPollutants)},
 		{l.FlagNames["has_outfall"], flag(p.HasOutfall)},
-		{l.FlagNames["high_energy"], flag(p.HighEnergy)},
+		{l.FlagNames["high_energy"], highEnergy(*p, l)},
 		{l.FlagNames["national_major"], flag(p.NationalMajor)},
 	}
+}
+
+// highEnergy shows the 两高 flag, or when it is absent what the industry code says.
+func highEnergy(p zones.Project, l labels) string {
+	if p.HighEnergy != nil {
+		if *p.HighEnergy {
+			return l.Yes
+		}
+		return l.No
+	}
+	v, known, _ := zones.HighEnergy(p)
+	switch {
+	case !known:
+		return l.Unknown
+	case v:
+		return l.Unknown + " → " + l.Yes + l.Derived
+	}
+	return l.Unknown + " → " + l.No + l.Derived
 }
 
 // num formats x with at most dec decimals and thousands separators.

@@ -9,7 +9,7 @@ type labels struct {
 	Rules, Rule, Source, Unverified, Missing, Clauses, Nearby, Distance, Notes, Dataset, Version,
 	ReportID, Created, Footprint, Area, Length, CRS, Repaired, Warnings, None, NoMap, Yes, No,
 	Unknown, Legend, FootprintLegend, OverlapLegend, NearbyLegend, Disclaimer, Field, Value,
-	NoIntersections string
+	NoIntersections, Derived string
 	SpatialLayout, PollutantEmission, EnvironmentalRisk, ResourceEfficiency string
 	FlagNames                                                               map[string]string
 	Verdicts                                                                map[zones.Verdict]string
@@ -33,7 +33,7 @@ func labelsFor(lang string) labels {
 			Footprint: "Footprint", Area: "Area", Length: "Length", CRS: "Input CRS", Repaired: "repaired",
 			Warnings: "Warnings", None: "none", NoMap: "No geometry to draw.", Yes: "yes", No: "no", Unknown: "not given",
 			Legend: "Legend", FootprintLegend: "footprint", OverlapLegend: "overlap", NearbyLegend: "nearby zone",
-			Field: "Field", Value: "Value", NoIntersections: "The footprint touches no zone of the dataset.",
+			Field: "Field", Value: "Value", Derived: " (derived from the industry code)", NoIntersections: "The footprint touches no zone of the dataset.",
 			Disclaimer:    "Screening result computed by redline from the dataset named below. It does not replace the competent authority's review.",
 			SpatialLayout: "Spatial layout", PollutantEmission: "Pollutant emission", EnvironmentalRisk: "Environmental risk",
 			ResourceEfficiency: "Resource efficiency",
@@ -69,7 +69,7 @@ func labelsFor(lang string) labels {
 		ReportID: "报告编号", Created: "生成时间", Footprint: "项目范围", Area: "面积", Length: "长度", CRS: "输入坐标系",
 		Repaired: "已修复", Warnings: "警告", None: "无", NoMap: "无可绘制的几何。", Yes: "是", No: "否", Unknown: "未提供",
 		Legend: "图例", FootprintLegend: "项目范围", OverlapLegend: "重叠部分", NearbyLegend: "周边区域",
-		Field: "项目", Value: "内容", NoIntersections: "项目范围未涉及数据集中的任何管控区域。",
+		Field: "项目", Value: "内容", Derived: "（按行业代码推定）", NoIntersections: "项目范围未涉及数据集中的任何管控区域。",
 		Disclaimer:    "本报告由 redline 依据下列数据集自动分析生成，供初步筛查参考，不替代主管部门的审查意见。",
 		SpatialLayout: "空间布局约束", PollutantEmission: "污染物排放管控", EnvironmentalRisk: "环境风险防控",
 		ResourceEfficiency: "资源利用效率",

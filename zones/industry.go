@@ -216,3 +216,12 @@ func NormalizeProject(p Project) (Project, error) {
 	}
 	return p, nil
 }
+
+// HighEnergy returns the project's 两高 status as the rules read it: the
+// high_energy flag when given, else derived from the industry code with our table
+// of the six 两高 industries. known is false when neither decides it (no flag, and
+// no industry or one too coarse); how says, in Chinese, which way it was found.
+func HighEnergy(p Project) (value, known bool, how string) {
+	f := newFacts(p, nil)
+	return f.highEnergy == yes, f.highEnergy != unknown, f.highEnergyHow
+}

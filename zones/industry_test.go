@@ -230,3 +230,24 @@ func ExampleNormalizeIndustry() {
 	// C251 <nil>
 	//  industry "A2511" is not a GB/T 4754-2017 code: division 25 is in section C, not A
 }
+
+func TestHighEnergy(t *testing.T) {
+	yesFlag, noFlag := true, false
+	cases := []struct {
+		p            Project
+		value, known bool
+	}{
+		{Project{HighEnergy: &yesFlag}, true, true},
+		{Project{HighEnergy: &noFlag, Industry: "C2511"}, false, true},
+		{Project{Industry: "2511"}, true, true},
+		{Project{Industry: "C1311"}, false, true},
+		{Project{Industry: "C30"}, false, false},
+		{Project{}, false, false},
+	}
+	for _, tc := range cases {
+		v, k, how := HighEnergy(tc.p)
+		if v != tc.value || k != tc.known || how == "" {
+			t.Errorf("%+v: %v %v %q", tc.p, v, k, how)
+		}
+	}
+}
