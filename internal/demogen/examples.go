@@ -69,38 +69,38 @@ func distSeg(a, b, p orb.Point) float64 {
 	return math.Hypot(a[0]+t*dx-p[0], a[1]+t*dy-p[1])
 }
 
-// site returns the sorted "layer/class" of the non-ECU zones covering p, then the ECU
-// class, or ok=false when a zone boundary, an ECU boundary or a river passes within m.
-func (w *world) site(p orb.Point, m float64) (zones []string, ecu string, ok bool) {
+// site returns the sorted "layer/class" of the non-ECU zones covering p, and the class
+// of the unit covering it.
+func (w *world) site(p orb.Point) (zones []string, ecu string) {
 	for _, z := range w.zones {
-		if !z.bound.Pad(m).Contains(p) {
-			continue
-		}
-		if z.near(p, m) {
-			return nil, "", false
-		}
 		if z.contains(p) {
 			zones = append(zones, z.layer+"/"+z.class)
 		}
 	}
 	for _, z := range w.ecu {
-		if !z.bound.Pad(m).Contains(p) {
-			continue
-		}
-		if z.near(p, m) {
-			return nil, "", false
-		}
 		if z.contains(p) {
 			ecu = z.class
 		}
 	}
-	for _, r := range w.riverLines {
-		if segsNear(r, p, m) {
-			return nil, "", false
+	slices.Sort(zones)
+	return zones, ecu
+}
+
+// clear reports whether no zone boundary, unit boundary or river passes within m of p.
+func (w *world) clear(p orb.Point, m float64) bool {
+	for _, zs := range [][]zone{w.zones, w.ecu} {
+		for _, z := range zs {
+			if z.bound.Pad(m).Contains(p) && z.near(p, m) {
+				return false
+			}
 		}
 	}
-	slices.Sort(zones)
-	return zones, ecu, true
+	for _, r := range w.riverLines {
+		if r.bound.Pad(m).Contains(p) && segsNear(r.points, p, m) {
+			return false
+		}
+	}
+	return true
 }
 
 // find scans the province's bounding box from the south-west, row by row, for the
@@ -125,8 +125,8 @@ func (w *world) findFunc(ok func(zones []string, ecu string) bool, m float64, av
 					continue scan
 				}
 			}
-			zs, ecu, clear := w.site(p, m)
-			if !clear || ecu == "" || !ok(zs, ecu) {
+			zs, ecu := w.site(p)
+			if ecu == "" || !ok(zs, ecu) || !w.clear(p, m) {
 				continue
 			}
 			return p, nil

@@ -37,10 +37,15 @@ type world struct {
 	ecu        []zone
 	rivers     map[string]river
 	hanRiver   orb.LineString
-	riverLines []orb.LineString // every river line, for keeping examples off them
+	riverLines []linePiece      // every river line in short pieces, for keeping examples off them
 	redline5   orb.MultiPolygon // the red line the pipeline example crosses
 	redline3   orb.MultiPolygon // the red line the factory example straddles
 	water      map[string]waterSource
+}
+
+type linePiece struct {
+	points []orb.Point
+	bound  orb.Bound
 }
 
 type waterSource struct {
@@ -439,7 +444,12 @@ func (w *world) riverLayer() (layer, error) {
 	if trib == nil {
 		return l, fmt.Errorf("river tributary: no simple draw")
 	}
-	w.riverLines = []orb.LineString{han, main, orb.LineString(trib)}
+	for _, line := range [][]orb.Point{han, main, trib} {
+		for k := 0; k+1 < len(line); k += 64 {
+			piece := orb.MultiPoint(line[k:min(k+65, len(line))])
+			w.riverLines = append(w.riverLines, linePiece{piece, piece.Bound()})
+		}
+	}
 	l.features = []feature{
 		{props: []prop{{"HLBM", "HJ-0001"}, {"HLMC", "汉江"}, {"LY", "长江流域"}, {"basin", "汉江"}, {"DJ", "一级支流"}}, geom: han},
 		{props: []prop{{"HLBM", "SMH-0001"}, {"HLMC", "石门河"}, {"LY", "黄河流域"}, {"basin", "渭河"}, {"DJ", "二级支流"}},
