@@ -18,7 +18,7 @@ func TestAreaKnownValues(t *testing.T) {
 	// Orientation does not matter.
 	rev := orb.Polygon{append(orb.Ring(nil), star[0]...)}
 	rev[0].Reverse()
-	if a, b := Area(star), Area(rev); a != b {
+	if a, b := Area(star), Area(rev); math.Abs(a-b) > 1e-9*a {
 		t.Errorf("area depends on orientation: %v vs %v", a, b)
 	}
 	// A hole is subtracted whatever its orientation.
@@ -48,5 +48,34 @@ func TestLengthAndDistance(t *testing.T) {
 	a, b := orb.Point{108.1, 34.2}, orb.Point{108.3, 34.25}
 	if Distance(a, b) != Distance(b, a) || Distance(a, b) != Length(orb.LineString{a, b}) {
 		t.Error("distance not symmetric or not equal to the 2-point line length")
+	}
+}
+
+// TestAreaAgreesWithGeographicLib: the area with short edges taken on the authalic
+// sphere agrees with GeographicLib's polygon area for rings of short edges, long
+// edges and a mixture.
+func TestAreaAgreesWithGeographicLib(t *testing.T) {
+	ring := func(n int, r0, wob float64) orb.Ring {
+		var r orb.Ring
+		for k := 0; k < n; k++ {
+			a := 2 * math.Pi * float64(k) / float64(n)
+			rr := r0 * (1 + wob*math.Sin(7*a))
+			r = append(r, orb.Point{108 + rr*math.Cos(a), 34 + rr*math.Sin(a)})
+		}
+		return append(r, r[0])
+	}
+	for _, tc := range []struct {
+		name string
+		r    orb.Ring
+	}{
+		{"4000 edges of ~10 m", ring(4000, 0.05, 0.3)},
+		{"40 edges of ~1 km", ring(40, 0.05, 0.3)},
+		{"12 edges of ~40 km", ring(12, 1.5, 0.2)},
+		{"mixed", append(ring(400, 0.02, 0.1)[:200], orb.Point{108.5, 34.5}, orb.Point{107.5, 34.5}, ring(400, 0.02, 0.1)[0])},
+	} {
+		got, want := ringArea(tc.r), ringAreaExact(tc.r)
+		if math.Abs(got-want) > 1e-9*want+0.01 {
+			t.Errorf("%s: area %.4f, GeographicLib %.4f (diff %.3g m²)", tc.name, got, want, got-want)
+		}
 	}
 }
