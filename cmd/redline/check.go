@@ -127,6 +127,10 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "check", err)
 	}
+	// With the dataset at hand, a deep industry code is checked against its table.
+	if err := zones.ValidateProjectFor(project, checker.Dataset()); err != nil {
+		return fail(stderr, "check", err)
+	}
 	rep, err := checker.Check(context.Background(), fp, project, opts)
 	if err != nil {
 		return fail(stderr, "check", err)
