@@ -149,79 +149,65 @@ func lineLength(ls []orb.Point) float64 {
 // taken as geodesics between vertices: what PostGIS's ST_Area(geography) gives.
 // Holes are subtracted whatever their orientation; lines and points have no area.
 func Area(g orb.Geometry) float64 {
-	switch g := g.(type) {
-	case orb.Polygon:
-		if len(g) == 0 {
-			return 0
+	return PolygonSum(g, ringArea)
+}
+
+// PolygonSum adds up, over the polygons of g, area(shell) minus area(holes): the
+// area of g under any ring measure (ellipsoidal here, planar in a projection).
+func PolygonSum(g orb.Geometry, area func(orb.Ring) float64) float64 {
+	a := 0.0
+	for _, p := range Polygons(g) {
+		a += area(p[0])
+		for _, h := range p[1:] {
+			a -= area(h)
 		}
-		a := ringArea(g[0])
-		for _, h := range g[1:] {
-			a -= ringArea(h)
-		}
-		return a
-	case orb.MultiPolygon:
-		a := 0.0
-		for _, p := range g {
-			a += Area(p)
-		}
-		return a
-	case orb.Ring:
-		return ringArea(g)
-	case orb.Collection:
-		a := 0.0
-		for _, c := range g {
-			a += Area(c)
-		}
-		return a
 	}
-	return 0
+	return a
 }
 
 // Length returns the ellipsoidal length (m, GRS80) of the lineal parts of g: what
 // PostGIS's ST_Length(geography) gives. Polygons and points have no length here.
 func Length(g orb.Geometry) float64 {
-	switch g := g.(type) {
-	case orb.LineString:
-		return lineLength(g)
-	case orb.MultiLineString:
-		l := 0.0
-		for _, ls := range g {
-			l += lineLength(ls)
-		}
-		return l
-	case orb.Collection:
-		l := 0.0
-		for _, c := range g {
-			l += Length(c)
-		}
-		return l
+	l := 0.0
+	for _, ls := range Lines(g) {
+		l += lineLength(ls)
 	}
-	return 0
+	return l
 }
 
 // Perimeter returns the ellipsoidal length of the rings of the polygonal parts of g.
 func Perimeter(g orb.Geometry) float64 {
-	switch g := g.(type) {
-	case orb.Polygon:
-		l := 0.0
-		for _, r := range g {
+	l := 0.0
+	for _, p := range Polygons(g) {
+		for _, r := range p {
 			l += lineLength(r)
 		}
-		return l
-	case orb.MultiPolygon:
-		l := 0.0
-		for _, p := range g {
-			l += Perimeter(p)
-		}
-		return l
-	case orb.Collection:
-		l := 0.0
-		for _, c := range g {
-			l += Perimeter(c)
-		}
-		return l
 	}
-	return 0
+	return l
+}
+
+// Polygons returns the non-empty polygons of g, through multi-geometries and
+// collections.
+func Polygons(g orb.Geometry) []orb.Polygon {
+	if a := Extract(g, DimArea); a != nil {
+		if p, ok := a.(orb.Polygon); ok {
+			return []orb.Polygon{p}
+		}
+		return a.(orb.MultiPolygon)
+	}
+	return nil
+}
+
+// Lines returns the non-empty line strings of g, through multi-geometries and
+// collections.
+func Lines(g orb.Geometry) []orb.LineString {
+	if l := Extract(g, DimLine); l != nil {
+		if ls, ok := l.(orb.LineString); ok {
+			return []orb.LineString{ls}
+		}
+		return l.(orb.MultiLineString)
+	}
+	return nil
 }
 
 // Distance returns the ellipsoidal (geodesic) distance in metres between two

@@ -6,6 +6,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"github.com/redline-gis/redline/geo"
 	"github.com/redline-gis/redline/geo/crs"
 )
 
@@ -24,8 +25,7 @@ func gkZone(g orb.Geometry) int {
 // ellipsoidal area away from the central meridian).
 func gkArea(g orb.Geometry, zone int) float64 {
 	tm := crs.TM{Lon0: float64(3 * zone), K0: 1}
-	var ring func(r orb.Ring) float64
-	ring = func(r orb.Ring) float64 {
+	ring := func(r orb.Ring) float64 {
 		if len(r) < 3 {
 			return 0
 		}
@@ -39,32 +39,5 @@ func gkArea(g orb.Geometry, zone int) float64 {
 		}
 		return math.Abs(s) / 2
 	}
-	var area func(g orb.Geometry) float64
-	area = func(g orb.Geometry) float64 {
-		switch g := g.(type) {
-		case orb.Polygon:
-			if len(g) == 0 {
-				return 0
-			}
-			a := ring(g[0])
-			for _, h := range g[1:] {
-				a -= ring(h)
-			}
-			return a
-		case orb.MultiPolygon:
-			a := 0.0
-			for _, p := range g {
-				a += area(p)
-			}
-			return a
-		case orb.Collection:
-			a := 0.0
-			for _, c := range g {
-				a += area(c)
-			}
-			return a
-		}
-		return 0
-	}
-	return area(g)
+	return geo.PolygonSum(g, ring)
 }
