@@ -49,11 +49,27 @@ type Record struct {
 }
 
 // Store is a report archive. It is safe for concurrent use.
+//
+// Saves are committed in groups: concurrent Saves queue for one writer, which
+// inserts everything queued in one transaction, so that one fsync acknowledges
+// many reports. A Save still returns only after its own row is committed.
 type Store struct {
 	db      *sql.DB
 	dialect dialect
 	where   string // what was opened, for error messages (no password)
+
+	saves chan *pendingSave
+	quit  chan struct{}
+	done  chan struct{}
 }
+
+type pendingSave struct {
+	rec *Record
+	err chan error
+}
+
+// maxGroup bounds the reports committed in one transaction.
+const maxGroup = 256
 
 type dialect int
 
@@ -107,6 +123,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.db.Close()
 		return nil, fmt.Errorf("store: migrate %s: %w", s.where, err)
 	}
+	s.saves = make(chan *pendingSave, maxGroup)
+	s.quit = make(chan struct{})
+	s.done = make(chan struct{})
+	go s.writer()
 	return s, nil
 }
 
@@ -118,8 +138,12 @@ func (s *Store) Kind() string {
 	return "sqlite"
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops the writer, after the saves queued, and closes the database.
+func (s *Store) Close() error {
+	close(s.quit)
+	<-s.done
+	return s.db.Close()
+}
 
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
@@ -230,11 +254,12 @@ func (s *Store) rebind(q string) string {
 	return b.String()
 }
 
-// Save archives rec; it returns once the row is durably committed.
-func (s *Store) Save(ctx context.Context, rec *Record) error {
-	if rec.ID == "" {
-		return errors.New("store: save: record without id")
-	}
+const insertReport = `INSERT INTO reports
+	(id, created_at_us, input_hash, input, input_name, input_type, project,
+	 dataset_name, dataset_version, verdict, report, footprint)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+func insertArgs(rec *Record) []any {
 	project := string(rec.Project)
 	if project == "" {
 		project = "{}"
@@ -243,16 +268,104 @@ func (s *Store) Save(ctx context.Context, rec *Record) error {
 	if input == nil {
 		input = []byte{}
 	}
-	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO reports
-		(id, created_at_us, input_hash, input, input_name, input_type, project,
-		 dataset_name, dataset_version, verdict, report, footprint)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		rec.ID, rec.CreatedAt.UnixMicro(), rec.InputHash, input, rec.InputName, rec.InputType, project,
-		rec.DatasetName, rec.DatasetVersion, rec.Verdict, string(rec.Report), string(rec.Footprint))
-	if err != nil {
+	return []any{rec.ID, rec.CreatedAt.UnixMicro(), rec.InputHash, input, rec.InputName, rec.InputType, project,
+		rec.DatasetName, rec.DatasetVersion, rec.Verdict, string(rec.Report), string(rec.Footprint)}
+}
+
+// Save archives rec; it returns once the row is durably committed.
+func (s *Store) Save(ctx context.Context, rec *Record) error {
+	if rec.ID == "" {
+		return errors.New("store: save: record without id")
+	}
+	p := &pendingSave{rec: rec, err: make(chan error, 1)}
+	select {
+	case s.saves <- p:
+	case <-s.quit:
+		return fmt.Errorf("store: save report %s: the store is closed", rec.ID)
+	case <-ctx.Done():
+		return fmt.Errorf("store: save report %s: %w", rec.ID, ctx.Err())
+	}
+	// Once queued the row will be written: wait for the commit whatever ctx says,
+	// so that the answer tells the truth.
+	if err := <-p.err; err != nil {
 		return fmt.Errorf("store: save report %s in %s: %w", rec.ID, s.where, err)
 	}
 	return nil
+}
+
+// writer commits queued saves in groups until Close.
+func (s *Store) writer() {
+	defer close(s.done)
+	group := make([]*pendingSave, 0, maxGroup)
+	for {
+		var first *pendingSave
+		select {
+		case first = <-s.saves:
+		case <-s.quit:
+			// Drain what was queued before Close.
+			for {
+				select {
+				case p := <-s.saves:
+					s.commit([]*pendingSave{p})
+				default:
+					return
+				}
+			}
+		}
+		group = append(group[:0], first)
+	fill:
+		for len(group) < maxGroup {
+			select {
+			case p := <-s.saves:
+				group = append(group, p)
+			default:
+				break fill
+			}
+		}
+		s.commit(group)
+	}
+}
+
+// commit writes a group in one transaction; if that fails, each row alone, so
+// that one bad row (a duplicate id) fails only its own Save.
+func (s *Store) commit(group []*pendingSave) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if len(group) == 1 {
+		_, err := s.db.ExecContext(ctx, s.rebind(insertReport), insertArgs(group[0].rec)...)
+		group[0].err <- err
+		return
+	}
+	err := func() error {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		stmt, err := tx.PrepareContext(ctx, s.rebind(insertReport))
+		if err != nil {
+			tx.Rollback()
+			return err
+		}
+		for _, p := range group {
+			if _, err := stmt.ExecContext(ctx, insertArgs(p.rec)...); err != nil {
+				stmt.Close()
+				tx.Rollback()
+				return err
+			}
+		}
+		stmt.Close()
+		return tx.Commit()
+	}()
+	if err == nil {
+		for _, p := range group {
+			p.err <- nil
+		}
+		return
+	}
+	for _, p := range group {
+		_, err := s.db.ExecContext(ctx, s.rebind(insertReport), insertArgs(p.rec)...)
+		p.err <- err
+	}
 }
 
 // Get returns the archived report with the given id, or ErrNotFound.

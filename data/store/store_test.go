@@ -208,6 +208,31 @@ func TestStoreConcurrentSaves(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			// A duplicate id inside a group fails alone; the others are saved.
+			errs = make(chan error, 50)
+			for i := range 50 {
+				wg.Go(func() {
+					id := fmt.Sprintf("d%03d", i)
+					if i == 25 {
+						id = "c007"
+					}
+					errs <- s.Save(ctx, record(id, "dup", "admissible", time.Now()))
+				})
+			}
+			wg.Wait()
+			close(errs)
+			failed := 0
+			for err := range errs {
+				if err != nil {
+					failed++
+				}
+			}
+			if failed != 1 {
+				t.Errorf("%d saves failed, want only the duplicate", failed)
+			}
+			if n, _ := s.Count(ctx); n != 249 {
+				t.Errorf("Count = %d, want 249", n)
+			}
 		})
 	}
 }
@@ -244,6 +269,17 @@ func TestStoreReopen(t *testing.T) {
 	var v int
 	if err := s.db.QueryRow(`SELECT version FROM redline_schema`).Scan(&v); err != nil || v != len(migrations) {
 		t.Errorf("schema version = %d, %v; want %d", v, err, len(migrations))
+	}
+}
+
+func TestSaveAfterClose(t *testing.T) {
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if err := s.Save(t.Context(), record("x", "x", "admissible", time.Now())); err == nil {
+		t.Error("Save after Close succeeded")
 	}
 }
 

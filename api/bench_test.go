@@ -1,0 +1,181 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/redline-gis/redline/data"
+	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/internal/oracle"
+	"github.com/redline-gis/redline/zones"
+)
+
+// loadShared loads ../shared/data once for all benchmarks.
+func loadShared(b *testing.B) Engine {
+	b.Helper()
+	dir := oracle.SharedDir(b)
+	e, err := sharedOnce(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e
+}
+
+var sharedOnce = func() func(dir string) (Engine, error) {
+	var once sync.Once
+	var e Engine
+	var err error
+	return func(dir string) (Engine, error) {
+		once.Do(func() {
+			var ds *zones.Dataset
+			if ds, err = data.LoadDir(dir); err == nil {
+				e, err = zones.NewChecker(ds)
+			}
+		})
+		return e, err
+	}
+}()
+
+// benchServer serves e over loopback, archiving to SQLite when archive is set.
+func benchServer(b *testing.B, e Engine, archive bool) *httptest.Server {
+	b.Helper()
+	cfg := Config{Load: func(context.Context, string) (Engine, error) { return e, nil }, MaxChecks: 256}
+	if archive {
+		st, err := store.Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+		cfg.Store = st
+	}
+	srv, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv.Swap(e, "shared", 0)
+	ts := httptest.NewServer(srv.Handler())
+	b.Cleanup(ts.Close)
+	return ts
+}
+
+// shaanxi returns a deterministic point inside 106–110°E, 33–38°N.
+func shaanxi(rng *rand.Rand) (float64, float64) {
+	return 106 + 4*rng.Float64(), 33 + 5*rng.Float64()
+}
+
+// squareRing is a square of side metres with its south-west corner at x,y.
+func squareRing(x, y, side float64) string {
+	dy := side / 111320
+	dx := side / (111320 * math.Cos(y*math.Pi/180))
+	return fmt.Sprintf("[[%.7f,%.7f],[%.7f,%.7f],[%.7f,%.7f],[%.7f,%.7f],[%.7f,%.7f]]",
+		x, y, x+dx, y, x+dx, y+dy, x, y+dy, x, y)
+}
+
+// BenchmarkCheckLoopback: checks per second over loopback for small footprints
+// (100 m squares across Shaanxi), 16 clients at once.
+func BenchmarkCheckLoopback(b *testing.B) {
+	e := loadShared(b)
+	rng := rand.New(rand.NewPCG(4, 2))
+	bodies := make([]string, 1024)
+	for i := range bodies {
+		x, y := shaanxi(rng)
+		bodies[i] = `{"footprint":{"type":"Polygon","coordinates":[` + squareRing(x, y, 100) + `]},"project":{"industry":"C2511"}}`
+	}
+	for _, archive := range []bool{false, true} {
+		b.Run(fmt.Sprintf("archive=%v", archive), func(b *testing.B) {
+			ts := benchServer(b, e, archive)
+			tr := &http.Transport{MaxIdleConnsPerHost: 64}
+			defer tr.CloseIdleConnections()
+			client := &http.Client{Transport: tr}
+			var n atomic.Int64
+			b.SetParallelism(8) // 8×GOMAXPROCS clients
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					i := n.Add(1)
+					resp, err := client.Post(ts.URL+"/v1/check", "application/json", strings.NewReader(bodies[i%int64(len(bodies))]))
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						b.Errorf("status %d", resp.StatusCode)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "checks/s")
+		})
+	}
+}
+
+// locateBody builds a FeatureCollection of n features: points, or squares of
+// side metres.
+func locateBody(n int, side float64) []byte {
+	rng := rand.New(rand.NewPCG(7, 7))
+	var buf bytes.Buffer
+	buf.Grow(n * 200)
+	buf.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i := range n {
+		if i > 0 {
+			buf.WriteString(",\n")
+		}
+		x, y := shaanxi(rng)
+		if side == 0 {
+			fmt.Fprintf(&buf, `{"type":"Feature","id":%d,"properties":{},"geometry":{"type":"Point","coordinates":[%.7f,%.7f]}}`, i, x, y)
+		} else {
+			fmt.Fprintf(&buf, `{"type":"Feature","id":%d,"properties":{},"geometry":{"type":"Polygon","coordinates":[%s]}}`, i, squareRing(x, y, side))
+		}
+	}
+	buf.WriteString("]}")
+	return buf.Bytes()
+}
+
+func benchLocate(b *testing.B, n int, side float64) {
+	e := loadShared(b)
+	body := locateBody(n, side)
+	ts := benchServer(b, e, false)
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for b.Loop() {
+		resp, err := ts.Client().Post(ts.URL+"/v1/locate", "application/geo+json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		lines := 0
+		buf := make([]byte, 256<<10)
+		for {
+			k, err := resp.Body.Read(buf)
+			lines += bytes.Count(buf[:k], []byte{'\n'})
+			if err != nil {
+				break
+			}
+		}
+		resp.Body.Close()
+		if lines != n {
+			b.Fatalf("%d lines, want %d", lines, n)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "features/s")
+}
+
+// BenchmarkLocatePoints100k: /v1/locate end to end for 100k points in Shaanxi.
+func BenchmarkLocatePoints100k(b *testing.B) { benchLocate(b, 100_000, 0) }
+
+// BenchmarkLocateSquares100k: /v1/locate end to end for 100k 0.01 km² squares,
+// with overlap areas.
+func BenchmarkLocateSquares100k(b *testing.B) { benchLocate(b, 100_000, 100) }
