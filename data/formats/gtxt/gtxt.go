@@ -162,7 +162,9 @@ func Read(b []byte) (*vector.Collection, error) {
 				h.params = v
 			}
 		case "地块坐标":
-			if strings.HasSuffix(s, "@") {
+			// Some tools leave a comma or spaces after the closing "@".
+			if strings.HasSuffix(strings.TrimRight(s, ", \t"), "@") {
+				s = strings.TrimRight(s, ", \t")
 				p, err := parseRecord(s, ln, len(parcels))
 				if err != nil {
 					return nil, err
@@ -191,12 +193,26 @@ func Read(b []byte) (*vector.Collection, error) {
 	}
 
 	geographic := true
+	minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for _, p := range parcels {
 		for _, v := range p.vertices {
 			if math.Abs(v.x) > 90 || math.Abs(v.y) > 180 {
 				geographic = false
 			}
+			minX, maxX = math.Min(minX, v.x), math.Max(maxX, v.x)
+			minY, maxY = math.Min(minY, v.y), math.Max(maxY, v.y)
 		}
+	}
+	// The format puts the northing (X) first. A file whose X column holds
+	// zone-prefixed eastings and whose Y column holds northings was written in GIS
+	// order by mistake: swap it back, and say so.
+	if minX >= 13e6 && maxX < 46e6 && math.Floor(minX/1e6) == math.Floor(maxX/1e6) && minY >= 3e5 && maxY <= 6.1e6 {
+		for _, p := range parcels {
+			for i := range p.vertices {
+				p.vertices[i].x, p.vertices[i].y = p.vertices[i].y, p.vertices[i].x
+			}
+		}
+		c.Warnings = append(c.Warnings, "the X column holds zone-prefixed eastings and Y the northings (GIS order, not the format's): read them swapped")
 	}
 	cr, warns, err := h.crs(parcels, geographic)
 	if err != nil {

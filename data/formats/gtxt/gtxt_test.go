@@ -91,6 +91,22 @@ func TestReadTwoParcels(t *testing.T) {
 	}
 }
 
+func TestSwappedColumnsAndTrailingComma(t *testing.T) {
+	in := "[属性描述]\n坐标系=2000国家大地坐标系\n带号=36\n[地块坐标]\n4,,A,地块,面,,,,@,\n" +
+		"1,1,36582952.203,3786212.499\n2,1,36583873.923,3786220.683\n3,1,36583864.018,3787329.996\n1,1,36582952.203,3786212.499\n"
+	col, err := Read([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg := col.Features[0].Geometry.(orb.Polygon)
+	if pg[0][0] != (orb.Point{36582952.203, 3786212.499}) || col.CRS != "EPSG:4524" || col.Features[0].ID != "A" {
+		t.Errorf("got %v crs %q id %q", pg, col.CRS, col.Features[0].ID)
+	}
+	if !strings.Contains(strings.Join(col.Warnings, "\n"), "swapped") {
+		t.Errorf("warnings %q", col.Warnings)
+	}
+}
+
 func TestLineAndPointRecords(t *testing.T) {
 	in := "[地块坐标]\n3,,L1,管线,线,,,,@\n1,1,3786212.499,36582952.203\n2,1,3786220.683,36583873.923\n3,1,3787329.996,36583864.018\n" +
 		"1,,P1,井,点,,,,@\n1,1,3786212.499,36582952.203\n"
