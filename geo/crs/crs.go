@@ -244,7 +244,7 @@ func Parse(s string) (CRS, error) {
 	}
 	u := strings.ToUpper(t)
 	switch strings.NewReplacer("-", "", "_", "", " ", "").Replace(u) {
-	case "CRS84", "URN:OGC:DEF:CRS:OGC:1.3:CRS84", "URN:OGC:DEF:CRS:OGC::CRS84", "OGC:CRS84",
+	case "CRS84", "CRS:84", "URN:OGC:DEF:CRS:OGC:1.3:CRS84", "URN:OGC:DEF:CRS:OGC::CRS84", "OGC:CRS84",
 		"HTTP://WWW.OPENGIS.NET/DEF/CRS/OGC/1.3/CRS84", "WGS84", "WGS1984":
 		return WGS84(), nil
 	case "CGCS2000", "CGCS", "CHINAGEODETICCOORDINATESYSTEM2000", "2000国家大地坐标系", "国家2000":

@@ -168,6 +168,7 @@ func TestParse(t *testing.T) {
 		{in: "4490", code: "EPSG:4490"},
 		{in: " epsg:4326 ", code: "EPSG:4326"},
 		{in: "CRS84", code: "EPSG:4326"},
+		{in: "CRS:84", code: "EPSG:4326"},
 		{in: "urn:ogc:def:crs:OGC:1.3:CRS84", code: "EPSG:4326"},
 		{in: "urn:ogc:def:crs:EPSG::4490", code: "EPSG:4490"},
 		{in: "urn:ogc:def:crs:EPSG:6.6:4524", code: "EPSG:4524", fe: 36500000, cm: 108},
