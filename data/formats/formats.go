@@ -428,6 +428,11 @@ func Resolve(c *vector.Collection, opts Options) (Conversion, error) {
 				b.MinX, b.MaxX, b.MinY, b.MaxY, source, from.Name)
 		}
 	case crs.Projected:
+		if d, err := crs.Detect(b); err == nil && d.CRS.Kind == crs.Geographic {
+			return cv, zones.Inputf(zones.CodeInvalidCoordinates, nil,
+				"coordinates %g…%g by %g…%g look like longitude/latitude but %s coordinate system %s is projected (metres): declare EPSG:4490 or leave the CRS out",
+				b.MinX, b.MaxX, b.MinY, b.MaxY, source, from.Name)
+		}
 		lo, hi := from.TM.FE-1e6, from.TM.FE+1e6 // eastings of the zone, generously
 		switch {
 		case in(b.MinX, b.MaxX, lo, hi):

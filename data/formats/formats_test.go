@@ -159,6 +159,7 @@ func TestToLonLatErrors(t *testing.T) {
 			Options{}, zones.CodeInvalidCoordinates, map[string]any{"feature": 1}},
 		{"GK numbers declared as lon/lat", vector.Collection{CRS: "EPSG:4490", Features: []vector.Feature{{Geometry: orb.Point{36582952, 3786212}}}},
 			Options{}, zones.CodeInvalidCoordinates, nil},
+		{"lon/lat declared as GK", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}}, Options{CRS: "EPSG:4524"}, zones.CodeInvalidCoordinates, nil},
 		{"xian declared", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}}, Options{CRS: "EPSG:2383"}, zones.CodeUnsupportedCRS, nil},
 		{"unknown declared", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}}, Options{CRS: "EPSG:1"}, zones.CodeUnknownCRS, nil},
 		{"prefixed CRS, unprefixed numbers", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{582952, 3786212}}}}, Options{CRS: "EPSG:4524"}, zones.CodeInvalidCoordinates, nil},
