@@ -838,6 +838,11 @@ func TestLocate(t *testing.T) {
 		t.Errorf("multipart: %d %s", rec.Code, rec.Body)
 	}
 
+	// A file in another format is read whole by its reader: WKT here.
+	rec = h.do(t, "POST", "/v1/locate?format=geojson", strings.NewReader("POINT (108.06 34.05)"), "Content-Type", "text/plain")
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"zone_id":"R1"`) || !json.Valid(rec.Body.Bytes()) {
+		t.Errorf("wkt: %d %s", rec.Code, rec.Body)
+	}
 	for _, c := range []struct {
 		name, target, ctype, body string
 		status                    int

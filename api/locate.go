@@ -49,12 +49,10 @@ func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
 	}
 	// Read the first feature before answering, so that a body that is not a batch
 	// at all gets an error status rather than a 200 with one error record.
-	first, err := rd.Next()
-	if err != nil && !errors.Is(err, io.EOF) {
+	if rd, err = batch.Peek(rd); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	rd = &prepend{first: first, firstErr: err, rest: rd}
 
 	w.Header().Set("Content-Type", batch.ContentType(format))
 	w.Header().Set("X-Redline-Dataset-Version", l.engine.Dataset().Version)
@@ -99,30 +97,6 @@ func (l limitBody) Read(p []byte) (int, error) {
 			Details: map[string]any{"limit": mb.Limit}}
 	}
 	return n, err
-}
-
-// prepend gives back a feature already read.
-type prepend struct {
-	first    batch.Feature
-	firstErr error
-	used     bool
-	rest     batch.Reader
-}
-
-func (p *prepend) Next() (batch.Feature, error) {
-	if !p.used {
-		p.used = true
-		return p.first, p.firstErr
-	}
-	return p.rest.Next()
-}
-
-// Buffered keeps the early-send behaviour of the reader underneath.
-func (p *prepend) Buffered() int {
-	if b, ok := p.rest.(interface{ Buffered() int }); ok {
-		return b.Buffered()
-	}
-	return 1
 }
 
 // locateFormat picks ndjson, csv or geojson from ?format= or Accept.

@@ -49,7 +49,7 @@ func TestParseFeature(t *testing.T) {
 		{"not an object", `[1,2]`, ``, nil, zones.CodeBadRequest, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			f := parseFeature([]byte(c.in), 3, 0)
+			f := parseFeature([]byte(c.in), 3, 0, false)
 			if f.Index != 3 {
 				t.Errorf("Index = %d", f.Index)
 			}
@@ -80,10 +80,10 @@ func TestParseFeature(t *testing.T) {
 
 func TestVertexLimit(t *testing.T) {
 	in := `{"type":"Feature","geometry":{"type":"LineString","coordinates":[[108,34],[108.1,34],[108.2,34]]}}`
-	if f := parseFeature([]byte(in), 0, 3); f.Err != nil {
+	if f := parseFeature([]byte(in), 0, 3, false); f.Err != nil {
 		t.Fatalf("3 vertices with limit 3: %v", f.Err)
 	}
-	if f := parseFeature([]byte(in), 0, 2); f.Err == nil || f.Err.Code != zones.CodePayloadTooLarge {
+	if f := parseFeature([]byte(in), 0, 2, false); f.Err == nil || f.Err.Code != zones.CodePayloadTooLarge {
 		t.Fatalf("3 vertices with limit 2: %v", f.Err)
 	}
 }

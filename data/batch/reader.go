@@ -36,6 +36,52 @@ type Feature struct {
 	RawGeometry json.RawMessage
 	// Err says why the feature cannot be located; the batch goes on.
 	Err *zones.InputError
+
+	// lazy holds the feature's JSON when a reader in lazy mode left the decoding
+	// to Run's workers; see Decode.
+	lazy *lazyFeature
+}
+
+type lazyFeature struct {
+	raw         []byte // a copy that nothing else writes to
+	maxVertices int
+	line        int // NDJSON line number, 0 when not NDJSON
+}
+
+// Decode finishes a feature read in lazy mode (a no-op otherwise).
+func (f *Feature) Decode() {
+	lz := f.lazy
+	if lz == nil {
+		return
+	}
+	*f = parseFeature(lz.raw, f.Index, lz.maxVertices, true)
+	if f.Err != nil && lz.line > 0 {
+		if f.Err.Details == nil {
+			f.Err.Details = map[string]any{}
+		}
+		f.Err.Details["line"] = lz.line
+	}
+}
+
+// arena hands out copies of features' text from large blocks, one allocation for
+// many features. Blocks are never reused: copies stay valid.
+type arena struct{ block []byte }
+
+func (a *arena) copy(b []byte) []byte {
+	if len(b) > 16<<10 {
+		return append([]byte(nil), b...)
+	}
+	if cap(a.block)-len(a.block) < len(b) {
+		a.block = make([]byte, 0, 256<<10)
+	}
+	start := len(a.block)
+	a.block = append(a.block, b...)
+	return a.block[start:len(a.block):len(a.block)]
+}
+
+// lazyReader is implemented by readers that can leave decoding to Run's workers.
+type lazyReader interface {
+	setLazy()
 }
 
 // Reader yields the features of a batch in input order. Next returns io.EOF at the
@@ -62,6 +108,8 @@ type NDJSON struct {
 	line        int
 	long        []byte
 	pending     error // a read error met after the last line, returned next
+	lazy        bool
+	arena       arena
 	MaxVertices int
 	MaxLine     int
 }
@@ -73,6 +121,8 @@ func NewNDJSON(r io.Reader) *NDJSON {
 
 // Buffered returns the number of bytes read from the source but not yet consumed.
 func (n *NDJSON) Buffered() int { return n.br.Buffered() }
+
+func (n *NDJSON) setLazy() { n.lazy = true }
 
 // Next returns the next feature.
 func (n *NDJSON) Next() (Feature, error) {
@@ -91,7 +141,13 @@ func (n *NDJSON) Next() (Feature, error) {
 			n.pending = err
 			continue
 		}
-		f := parseFeature(line, n.index, n.MaxVertices)
+		if n.lazy {
+			f := Feature{Index: n.index, lazy: &lazyFeature{raw: n.arena.copy(line), maxVertices: n.MaxVertices, line: n.line}}
+			n.index++
+			n.pending = err
+			return f, nil
+		}
+		f := parseFeature(line, n.index, n.MaxVertices, false)
 		if f.Err != nil {
 			if f.Err.Details == nil {
 				f.Err.Details = map[string]any{}
@@ -144,9 +200,13 @@ type Collection struct {
 	eof         bool
 	state       int // 0 before the features array, 1 in it, 2 done
 	index       int
+	lazy        bool
+	arena       arena
 	MaxVertices int
 	MaxLine     int
 }
+
+func (c *Collection) setLazy() { c.lazy = true }
 
 // NewCollection returns a reader of the FeatureCollection in r.
 func NewCollection(r io.Reader) *Collection {
@@ -248,7 +308,11 @@ func (c *Collection) Next() (Feature, error) {
 		if err != nil {
 			return 0, err
 		}
-		f = parseFeature(b[i:end], c.index, c.MaxVertices)
+		if c.lazy {
+			f = Feature{Index: c.index, lazy: &lazyFeature{raw: c.arena.copy(b[i:end]), maxVertices: c.MaxVertices}}
+		} else {
+			f = parseFeature(b[i:end], c.index, c.MaxVertices, false)
+		}
 		return end, nil
 	})
 	if err != nil {
@@ -447,4 +511,43 @@ func marshalGeometry(g orb.Geometry) (json.RawMessage, error) {
 		return json.RawMessage("null"), nil
 	}
 	return json.Marshal(geojson.NewGeometry(g))
+}
+
+// Peek reads the first feature of r, so that a caller can refuse input that is not
+// a batch at all before answering, and returns a reader that yields it again, then
+// the rest. The error is the first feature's fatal error, if any (not io.EOF).
+func Peek(r Reader) (Reader, error) {
+	f, err := r.Next()
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return &peeked{first: f, firstErr: err, rest: r}, nil
+}
+
+type peeked struct {
+	first    Feature
+	firstErr error
+	used     bool
+	rest     Reader
+}
+
+func (p *peeked) Next() (Feature, error) {
+	if !p.used {
+		p.used = true
+		return p.first, p.firstErr
+	}
+	return p.rest.Next()
+}
+
+func (p *peeked) Buffered() int {
+	if b, ok := p.rest.(buffered); ok {
+		return b.Buffered()
+	}
+	return 1
+}
+
+func (p *peeked) setLazy() {
+	if l, ok := p.rest.(lazyReader); ok {
+		l.setLazy()
+	}
 }

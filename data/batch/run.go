@@ -60,6 +60,10 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
+	// Decoding features is left to the workers, so that it uses every core.
+	if lr, ok := r.(lazyReader); ok {
+		lr.setLazy()
+	}
 	work := make(chan *chunk, workers)
 	order := make(chan *chunk, 2*workers+1)
 	var readErr error // written by the reader before it closes order
@@ -121,6 +125,7 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 			for c := range work {
 				for i := range c.items {
 					it := &c.items[i]
+					it.Decode()
 					if it.Err != nil || ctx.Err() != nil {
 						continue
 					}

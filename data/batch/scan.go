@@ -209,8 +209,8 @@ var geometryTypes = map[string]bool{
 
 // parseFeature decodes one GeoJSON Feature (or bare geometry) from b. Problems with
 // the feature go into f.Err; the returned error is for syntax that leaves no feature.
-// ID and RawGeometry are copies: b may be reused by the caller.
-func parseFeature(b []byte, index int, maxVertices int) Feature {
+// ID and RawGeometry are copies unless stable says b is never written again.
+func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 	f := Feature{Index: index}
 	var typ string
 	var id, propID, geom []byte
@@ -257,18 +257,24 @@ func parseFeature(b []byte, index int, maxVertices int) Feature {
 			"feature %d: type %q is not a Feature", index, typ)
 		return f
 	}
+	keep := func(v []byte) json.RawMessage {
+		if stable {
+			return v
+		}
+		return append(json.RawMessage(nil), v...)
+	}
 	switch {
 	case id != nil && validID(id):
-		f.ID = append(json.RawMessage(nil), id...)
+		f.ID = keep(id)
 	case propID != nil && validID(propID):
-		f.ID = append(json.RawMessage(nil), propID...)
+		f.ID = keep(propID)
 	}
 	if !hasGeom || isNull(geom) {
 		f.Err = zones.Inputf(zones.CodeEmptyGeometry, map[string]any{"feature": index},
 			"feature %d has no geometry", index)
 		return f
 	}
-	f.RawGeometry = append(json.RawMessage(nil), trimSpace(geom)...)
+	f.RawGeometry = keep(trimSpace(geom))
 	g, ierr := decodeGeometry(f.RawGeometry, index)
 	if ierr != nil {
 		f.Err = ierr
