@@ -507,10 +507,15 @@ func (cv Conversion) Feature(f *vector.Feature) error {
 		return nil
 	}
 	return walk(&f.Geometry, func(p *orb.Point, part, ring, vertex int) error {
-		where := map[string]any{"feature": f.Index, "part": part, "ring": ring, "vertex": vertex}
-		pos := fmt.Sprintf("feature %d, part %d, ring %d, vertex %d", f.Index, part, ring, vertex)
+		// The position is spelt out only on failure: this runs for every vertex of
+		// every layer.
+		fail := func(format string, args ...any) error {
+			return zones.Inputf(zones.CodeInvalidCoordinates,
+				map[string]any{"feature": f.Index, "part": part, "ring": ring, "vertex": vertex},
+				"feature %d, part %d, ring %d, vertex %d: %s", f.Index, part, ring, vertex, fmt.Sprintf(format, args...))
+		}
 		if !finite(p[0]) || !finite(p[1]) {
-			return zones.Inputf(zones.CodeInvalidCoordinates, where, "%s: coordinate (%g, %g) is not a finite number", pos, p[0], p[1])
+			return fail("coordinate (%g, %g) is not a finite number", p[0], p[1])
 		}
 		x, y := p[0], p[1]
 		if cv.Swap {
@@ -518,8 +523,7 @@ func (cv Conversion) Feature(f *vector.Feature) error {
 		}
 		lon, lat := cv.From.ToLonLat(x, y)
 		if !crs.InChina(lon, lat) || !finite(lon) || !finite(lat) {
-			return zones.Inputf(zones.CodeInvalidCoordinates, where,
-				"%s: (%g, %g) read as %s is %.6f°E %.6f°N, outside China (73–136°E, 3–54°N)", pos, p[0], p[1], cv.From.Name, lon, lat)
+			return fail("(%g, %g) read as %s is %.6f°E %.6f°N, outside China (73–136°E, 3–54°N)", p[0], p[1], cv.From.Name, lon, lat)
 		}
 		p[0], p[1] = lon, lat
 		return nil

@@ -364,3 +364,19 @@ func TestXian80WithParameters(t *testing.T) {
 		t.Errorf("first vertex %v is %.4f m from PROJ's", got, d)
 	}
 }
+
+// Converting a large Gauss-Krüger layer: the cost per vertex is the projection's.
+func BenchmarkToLonLatGK(b *testing.B) {
+	const n = 100_000
+	ls := make(orb.LineString, n)
+	for i := range ls {
+		ls[i] = orb.Point{36582952 + float64(i%1000), 3786212 + float64(i/1000)}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		c := &vector.Collection{CRS: "EPSG:4524", Features: []vector.Feature{{Geometry: append(orb.LineString(nil), ls...)}}}
+		if _, _, err := ToLonLat(c, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
