@@ -130,7 +130,20 @@ func Read(b []byte) (*vector.Collection, error) {
 		return nil, err
 	}
 	c.Warnings = append(c.Warnings, warns...)
+	// Point labels (J1, J2 … of a survey) are kept in order, so a report or a
+	// repair warning can be traced back to the list the user pasted.
 	props := map[string]any{}
+	var labels []string
+	for _, p := range parts {
+		for _, q := range p {
+			if q.label != "" {
+				labels = append(labels, q.label)
+			}
+		}
+	}
+	if len(labels) > 0 {
+		props["point_labels"] = labels
+	}
 	c.Features = []vector.Feature{{Index: 0, Geometry: g, Properties: props}}
 	return c, nil
 }

@@ -38,10 +38,13 @@ func TestReadFixtures(t *testing.T) {
 		t.Fatal(err)
 	}
 	pg, ok = c.Features[0].Geometry.(orb.Polygon)
-	// Labels J1… are dropped; the numbers stay as written (X northing first): the
+	// Labels J1… go to point_labels; the numbers stay as written (X northing first): the
 	// dispatcher's detection swaps them, not this reader.
 	if !ok || len(pg[0]) != 4 || pg[0][1] != (orb.Point{3790000, 36501000}) {
 		t.Errorf("gk_labels: %v", c.Features[0].Geometry)
+	}
+	if l, _ := c.Features[0].Properties["point_labels"].([]string); len(l) != 4 || l[0] != "J1" || l[3] != "J4" {
+		t.Errorf("labels %v", c.Features[0].Properties)
 	}
 
 	c, err = Read(read(t, "rings.txt"))
