@@ -176,7 +176,51 @@ func BenchmarkBigZone(b *testing.B) {
 // ~0.75 s for the query alone.
 func BenchmarkLocatePoints(b *testing.B) {
 	c, _ := oracleFootprints(b)
-	pts := make([]orb.Point, 100000)
+	pts := randomPoints(100000)
+	locateAll(b, c, len(pts), func(i int) orb.Geometry { return pts[i] })
+}
+
+// BenchmarkLocateSquares locates 100,000 squares of 0.01 km² (100 m a side) with
+// their overlap areas (one op = all 100k, on GOMAXPROCS goroutines). PostGIS needs
+// ~9.9 s for the query alone.
+func BenchmarkLocateSquares(b *testing.B) {
+	c, _ := oracleFootprints(b)
+	pts := randomPoints(100000)
+	sq := make([]orb.Polygon, len(pts))
+	for i, p := range pts {
+		dx, dy := 50/(111320*math.Cos(p[1]*math.Pi/180)), 50/110574.0
+		sq[i] = orb.Polygon{{{p[0] - dx, p[1] - dy}, {p[0] + dx, p[1] - dy}, {p[0] + dx, p[1] + dy}, {p[0] - dx, p[1] + dy}, {p[0] - dx, p[1] - dy}}}
+	}
+	if a := geo.Area(sq[0]); math.Abs(a-10000) > 50 {
+		b.Fatalf("square of %.1f m²", a)
+	}
+	locateAll(b, c, len(sq), func(i int) orb.Geometry { return sq[i] })
+}
+
+func locateAll(b *testing.B, c *zones.Checker, n int, geom func(int) orb.Geometry) {
+	workers := runtime.GOMAXPROCS(0)
+	b.ReportAllocs()
+	for b.Loop() {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < n; i += workers {
+					if _, err := c.Locate(context.Background(), geom(i)); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+	}
+}
+
+// randomPoints returns n deterministic points over Shaanxi (106–110°E, 33–38°N).
+func randomPoints(n int) []orb.Point {
+	pts := make([]orb.Point, n)
 	x := uint64(88172645463325252)
 	for i := range pts {
 		// xorshift: deterministic, no shared state
@@ -190,22 +234,5 @@ func BenchmarkLocatePoints(b *testing.B) {
 		v := float64(x%1_000_000) / 1e6
 		pts[i] = orb.Point{106 + 4*u, 33 + 5*v}
 	}
-	workers := runtime.GOMAXPROCS(0)
-	b.ReportAllocs()
-	for b.Loop() {
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := w; i < len(pts); i += workers {
-					if _, err := c.Locate(context.Background(), pts[i]); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
-	}
+	return pts
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 // cellGrid answers "does this polygonal piece cover the point" mostly by lookup:
@@ -17,6 +18,9 @@ type cellGrid struct {
 	sx, sy float64 // cells per degree
 	cells  []uint8
 	edges  [][2]orb.Point
+	// The edges whose box meets cell i are edgeIdx[cellStart[i]:cellStart[i+1]].
+	cellStart []uint32
+	edgeIdx   []uint16
 }
 
 const (
@@ -45,9 +49,10 @@ func newCellGrid(g orb.Geometry) *cellGrid {
 			}
 		}
 	}
-	// About four cells per edge, at least 4×4, at most 64×64.
+	// About four cells per edge, at least 16×16 (so boxes well inside a simple
+	// shape classify), at most 64×64.
 	n := int(math.Ceil(2 * math.Sqrt(float64(len(cg.edges)))))
-	n = max(4, min(64, n))
+	n = max(16, min(64, n))
 	w, h := cg.bound.Max[0]-cg.bound.Min[0], cg.bound.Max[1]-cg.bound.Min[1]
 	if w <= 0 || h <= 0 {
 		cg.nx, cg.ny = 1, 1
@@ -59,12 +64,36 @@ func newCellGrid(g orb.Geometry) *cellGrid {
 	cg.cells = make([]uint8, n*n)
 	// An edge within rounding of a cell line marks the cells on both sides.
 	ex, ey := 1e-9*w, 1e-9*h
-	for _, e := range cg.edges {
+	counts := make([]uint32, n*n+1)
+	index := len(cg.edges) <= math.MaxUint16
+	span := func(e [2]orb.Point) (int, int, int, int) {
 		x0, y0 := cg.cell(orb.Point{math.Min(e[0][0], e[1][0]) - ex, math.Min(e[0][1], e[1][1]) - ey})
 		x1, y1 := cg.cell(orb.Point{math.Max(e[0][0], e[1][0]) + ex, math.Max(e[0][1], e[1][1]) + ey})
+		return x0, y0, x1, y1
+	}
+	for _, e := range cg.edges {
+		x0, y0, x1, y1 := span(e)
 		for y := y0; y <= y1; y++ {
 			for x := x0; x <= x1; x++ {
 				cg.cells[y*n+x] = cellBoundary
+				counts[y*n+x+1]++
+			}
+		}
+	}
+	if index {
+		for i := 1; i < len(counts); i++ {
+			counts[i] += counts[i-1]
+		}
+		cg.cellStart = counts
+		cg.edgeIdx = make([]uint16, counts[n*n])
+		fill := append([]uint32(nil), counts[:n*n]...)
+		for ei, e := range cg.edges {
+			x0, y0, x1, y1 := span(e)
+			for y := y0; y <= y1; y++ {
+				for x := x0; x <= x1; x++ {
+					cg.edgeIdx[fill[y*n+x]] = uint16(ei)
+					fill[y*n+x]++
+				}
 			}
 		}
 	}
@@ -121,4 +150,102 @@ func (cg *cellGrid) exact(p orb.Point) bool {
 		}
 	}
 	return in
+}
+
+// classify says where the box b lies relative to the piece: cellInside when every
+// cell it meets is inside (so anything in b is covered by the piece), cellOutside
+// when b misses the piece's box or every cell it meets is outside (so nothing in b
+// touches the piece), cellBoundary otherwise.
+func (cg *cellGrid) classify(b orb.Bound) uint8 {
+	if b.Max[0] < cg.bound.Min[0] || b.Min[0] > cg.bound.Max[0] || b.Max[1] < cg.bound.Min[1] || b.Min[1] > cg.bound.Max[1] {
+		return cellOutside
+	}
+	if b.Min[0] < cg.bound.Min[0] || b.Max[0] > cg.bound.Max[0] || b.Min[1] < cg.bound.Min[1] || b.Max[1] > cg.bound.Max[1] {
+		// Partly outside the piece's box: it cannot be wholly inside.
+		if cg.sx == 0 {
+			return cellBoundary
+		}
+		x0, y0 := cg.cell(b.Min)
+		x1, y1 := cg.cell(b.Max)
+		if cg.all(x0, y0, x1, y1, cellOutside) {
+			return cellOutside
+		}
+		return cellBoundary
+	}
+	x0, y0 := cg.cell(b.Min)
+	x1, y1 := cg.cell(b.Max)
+	first := cg.cells[y0*cg.nx+x0]
+	if first != cellBoundary && cg.all(x0, y0, x1, y1, first) {
+		return first
+	}
+	return cellBoundary
+}
+
+func (cg *cellGrid) all(x0, y0, x1, y1 int, want uint8) bool {
+	for y := y0; y <= y1; y++ {
+		for _, c := range cg.cells[y*cg.nx+x0 : y*cg.nx+x1+1] {
+			if c != want {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// relateLimit bounds the footprints relate tests in Go (edges × nearby edges).
+const relateLimit = 64
+
+// relate places a small polygon (its bound b) relative to the piece, exactly:
+// cellInside when it lies in the piece with the boundaries apart, cellOutside when
+// they are apart and it lies outside, cellBoundary when the boundaries meet (cross
+// or touch) or the polygon is too large to test here — then GEOS decides.
+func (cg *cellGrid) relate(fp orb.Polygon, b orb.Bound) uint8 {
+	c := cg.classify(b)
+	if c != cellBoundary || len(fp) == 0 || len(fp[0]) > relateLimit || len(fp) > 4 {
+		return c
+	}
+	near := cg.edgesNear(b)
+	for _, e := range near {
+		if math.Max(e[0][0], e[1][0]) < b.Min[0] || math.Min(e[0][0], e[1][0]) > b.Max[0] ||
+			math.Max(e[0][1], e[1][1]) < b.Min[1] || math.Min(e[0][1], e[1][1]) > b.Max[1] {
+			continue
+		}
+		for _, r := range fp {
+			for i := 0; i+1 < len(r); i++ {
+				if segmentsMeet(e[0], e[1], r[i], r[i+1]) {
+					return cellBoundary
+				}
+			}
+		}
+	}
+	// The boundaries are apart, so each lies wholly inside or outside the other.
+	// A piece vertex inside the polygon means part of the piece (or a hole of it)
+	// is inside it: a partial overlap for GEOS. Every vertex in b starts an edge
+	// listed in b's cells.
+	for _, e := range near {
+		if b.Contains(e[0]) && planar.PolygonContains(fp, e[0]) {
+			return cellBoundary
+		}
+	}
+	if cg.exact(fp[0][0]) {
+		return cellInside
+	}
+	return cellOutside
+}
+
+// edgesNear returns the edges whose box meets a cell that b meets (some more than
+// once), or all edges when the grid keeps no index.
+func (cg *cellGrid) edgesNear(b orb.Bound) [][2]orb.Point {
+	if cg.cellStart == nil {
+		return cg.edges
+	}
+	x0, y0 := cg.cell(b.Min)
+	x1, y1 := cg.cell(b.Max)
+	var out [][2]orb.Point
+	for y := y0; y <= y1; y++ {
+		for _, ei := range cg.edgeIdx[cg.cellStart[y*cg.nx+x0]:cg.cellStart[y*cg.nx+x1+1]] {
+			out = append(out, cg.edges[ei])
+		}
+	}
+	return out
 }

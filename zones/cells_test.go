@@ -7,6 +7,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+
+	"github.com/redline-gis/redline/geo"
 )
 
 // TestCellGridAgreesWithExact: the grid lookup gives the same answer as a full
@@ -76,5 +78,130 @@ func TestCellGridCoversEdges(t *testing.T) {
 		if cg.covers(p) {
 			t.Errorf("%v outside covered", p)
 		}
+	}
+}
+
+func TestCellGridClassify(t *testing.T) {
+	// A 1°×1° square with a 0.2° hole in the middle.
+	poly := orb.Polygon{
+		{{108, 34}, {109, 34}, {109, 35}, {108, 35}, {108, 34}},
+		{{108.4, 34.4}, {108.4, 34.6}, {108.6, 34.6}, {108.6, 34.4}, {108.4, 34.4}},
+	}
+	cg := newCellGrid(poly)
+	box := func(x, y, d float64) orb.Bound {
+		return orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + d, y + d}}
+	}
+	cases := []struct {
+		name string
+		b    orb.Bound
+		want uint8
+	}{
+		{"well inside", box(108.1, 34.1, 0.05), cellInside},
+		{"in the hole", box(108.48, 34.48, 0.04), cellOutside},
+		{"across the hole's edge", box(108.35, 34.45, 0.1), cellBoundary},
+		{"across the shell", box(108.95, 34.5, 0.1), cellBoundary},
+		{"outside the box", box(110, 34, 0.1), cellOutside},
+		{"touching the shell from outside", box(109, 34.5, 0.1), cellBoundary},
+	}
+	for _, tc := range cases {
+		if got := cg.classify(tc.b); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
+	}
+	// Whatever classify says, it agrees with the exact test at the box's corners
+	// and centre: never inside when a point is out, never outside when one is in.
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 5000 {
+		b := box(107.9+1.2*rng.Float64(), 33.9+1.2*rng.Float64(), 0.05*rng.Float64())
+		c := cg.classify(b)
+		for _, p := range []orb.Point{b.Min, b.Max, {b.Min[0], b.Max[1]}, {b.Max[0], b.Min[1]}, b.Center()} {
+			in := planar.PolygonContains(poly, p)
+			if c == cellInside && !in || c == cellOutside && in {
+				t.Fatalf("box %v classified %d but %v is in=%v", b, c, p, in)
+			}
+		}
+	}
+}
+
+// TestPlainValidAgreesWithGEOS: the Go fast path never calls valid what GEOS calls
+// invalid, over random small polygons (many of them self-intersecting).
+func TestPlainValidAgreesWithGEOS(t *testing.T) {
+	gctx := geo.NewContext()
+	rng := rand.New(rand.NewPCG(5, 6))
+	fast := 0
+	for range 3000 {
+		n := 3 + rng.IntN(8)
+		var r orb.Ring
+		for range n {
+			// A coarse grid makes collinear and touching cases common.
+			r = append(r, orb.Point{108 + float64(rng.IntN(5))*0.01, 34 + float64(rng.IntN(5))*0.01})
+		}
+		r = append(r, r[0])
+		clean := orb.Ring{r[0]}
+		for _, p := range r[1:] {
+			if p != clean[len(clean)-1] {
+				clean = append(clean, p)
+			}
+		}
+		if len(clean) < 4 {
+			continue
+		}
+		p := orb.Polygon{clean}
+		if !plainValid(p) {
+			continue
+		}
+		fast++
+		if _, ok, reason, err := gctx.Repair(p, geo.DimArea); err != nil || !ok {
+			t.Fatalf("plainValid says %v is valid, GEOS: %s %v", p, reason, err)
+		}
+	}
+	if fast < 200 {
+		t.Errorf("only %d polygons took the fast path", fast)
+	}
+	star := orb.Polygon{{{108, 34}, {108.02, 34.01}, {108, 34.02}, {108.01, 34}, {108.01, 34.02}, {108, 34}}}
+	if plainValid(star) {
+		t.Error("a self-intersecting star taken as valid")
+	}
+}
+
+// TestCellGridRelateAgreesWithGEOS: wherever relate answers inside or outside, GEOS
+// agrees (covers, or does not intersect), over random small squares and triangles
+// around a jagged polygon with a hole.
+func TestCellGridRelateAgreesWithGEOS(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var shell orb.Ring
+	for i := 0; i < 300; i++ {
+		a := 2 * math.Pi * float64(i) / 300
+		r := 0.1 + 0.04*rng.Float64()
+		shell = append(shell, orb.Point{108 + r*math.Cos(a), 34 + r*math.Sin(a)})
+	}
+	shell = append(shell, shell[0])
+	hole := orb.Ring{{108.01, 34.01}, {108.01, 34.03}, {108.03, 34.03}, {108.03, 34.01}, {108.01, 34.01}}
+	poly := orb.Polygon{shell, hole}
+	cg := newCellGrid(poly)
+	gctx := geo.NewContext()
+	pg, err := gctx.Prepare(poly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[uint8]int{}
+	for range 4000 {
+		x, y, d := 107.84+0.32*rng.Float64(), 33.84+0.32*rng.Float64(), 0.002+0.03*rng.Float64()
+		fp := orb.Polygon{{{x, y}, {x + d, y}, {x + d, y + d*rng.Float64()}, {x, y + d}, {x, y}}}
+		c := cg.relate(fp, fp.Bound())
+		counts[c]++
+		g, err := gctx.FromOrb(fp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		covers, _ := pg.Covers(g)
+		meets, _ := pg.Intersects(g)
+		g.Destroy()
+		if c == cellInside && !covers || c == cellOutside && meets {
+			t.Fatalf("relate %d for %v, GEOS covers %v intersects %v", c, fp, covers, meets)
+		}
+	}
+	if counts[cellInside] < 100 || counts[cellOutside] < 100 {
+		t.Errorf("relate decided too little: %v", counts)
 	}
 }

@@ -238,7 +238,7 @@ func roundShare(x float64) float64 {
 // overlap area or length; no rules, no nearby zones. Points take a fast path.
 func (c *Checker) Locate(ctx context.Context, g orb.Geometry) ([]Hit, error) {
 	if pt, ok := g.(orb.Point); ok {
-		if err := checkCoord(pt, pos()); err != nil {
+		if err := checkCoord(pt, func() map[string]any { return pos() }); err != nil {
 			return nil, err
 		}
 		return c.locatePoint(pt), nil
@@ -289,10 +289,7 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 	zoneOrder := c.zoneOrder()
 	slices.SortFunc(groups, func(a, b *group) int { return cmp.Compare(zoneOrder[a.zone], zoneOrder[b.zone]) })
 
-	fg, err := newFootprintGeoms(gctx, pf)
-	if err != nil {
-		return nil, nil, err
-	}
+	fg := newFootprintGeoms(gctx, pf)
 	defer fg.destroy()
 	for _, g := range groups {
 		if err := ctx.Err(); err != nil {

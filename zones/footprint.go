@@ -52,7 +52,7 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 	walk = func(g orb.Geometry) error {
 		switch g := g.(type) {
 		case orb.Point:
-			if err := checkCoord(g, pos("part", part)); err != nil {
+			if err := checkCoord(g, func() map[string]any { return pos("part", part) }); err != nil {
 				return err
 			}
 			fp.points = append(fp.points, g)
@@ -122,6 +122,10 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 	// strict), then the parts dissolved so that overlapping sites count once.
 	var valid orb.MultiPolygon
 	for i, p := range polys {
+		if plainValid(p) {
+			valid = append(valid, p)
+			continue
+		}
 		out, ok, reason, err := gctx.Repair(p, geo.DimArea)
 		if err != nil {
 			return nil, fmt.Errorf("zones: check footprint polygon %d: %w", i, err)
@@ -233,14 +237,21 @@ func trimBrackets(s string) string {
 	return s
 }
 
-func checkCoord(p orb.Point, where map[string]any) error {
+// checkCoord refuses a coordinate that is not a place in China; where builds the
+// position for the message (only when there is one to give).
+func checkCoord(p orb.Point, where func() map[string]any) error {
+	// NaN compares false with everything, so a box test alone lets it through.
+	if p[0] == p[0] && p[1] == p[1] && chinaBound.Contains(p) {
+		return nil
+	}
+	return coordError(p, where())
+}
+
+func coordError(p orb.Point, where map[string]any) error {
 	lon, lat := p[0], p[1]
 	if math.IsNaN(lon) || math.IsNaN(lat) || math.IsInf(lon, 0) || math.IsInf(lat, 0) {
 		where["coordinate"] = fmt.Sprint(p)
 		return Inputf(CodeInvalidCoordinates, where, "coordinate %v at %s is not a number", p, describePos(where))
-	}
-	if chinaBound.Contains(p) {
-		return nil
 	}
 	where["coordinate"] = []float64{lon, lat}
 	if chinaBound.Contains(orb.Point{lat, lon}) {
@@ -280,7 +291,7 @@ func describePos(where map[string]any) string {
 // refuses rings that are unclosed or too short.
 func cleanRing(r orb.Ring, part, ring int) (orb.Ring, error) {
 	for v, p := range r {
-		if err := checkCoord(p, pos("part", part, "ring", ring, "vertex", v)); err != nil {
+		if err := checkCoord(p, func() map[string]any { return pos("part", part, "ring", ring, "vertex", v) }); err != nil {
 			return nil, err
 		}
 	}
@@ -328,7 +339,7 @@ func cleanLine(l orb.LineString, part int) (orb.LineString, error) {
 	}
 	out := make(orb.LineString, 0, len(l))
 	for v, p := range l {
-		if err := checkCoord(p, pos("part", part, "vertex", v)); err != nil {
+		if err := checkCoord(p, func() map[string]any { return pos("part", part, "vertex", v) }); err != nil {
 			return nil, err
 		}
 		if len(out) == 0 || out[len(out)-1] != p {
@@ -340,4 +351,72 @@ func cleanLine(l orb.LineString, part int) (orb.LineString, error) {
 			"line %d of the footprint has fewer than 2 distinct points", part)
 	}
 	return out, nil
+}
+
+// simpleRingLimit bounds the rings checked for simplicity in Go (O(n²) pairs);
+// longer rings go to GEOS.
+const simpleRingLimit = 64
+
+// plainValid reports whether p is certainly valid without asking GEOS: one ring,
+// at most simpleRingLimit vertices, non-zero area, and no two edges meeting except
+// neighbours at their shared vertex. false means "ask GEOS", not "invalid".
+func plainValid(p orb.Polygon) bool {
+	if len(p) != 1 || len(p[0]) > simpleRingLimit+1 || len(p[0]) < 4 {
+		return false
+	}
+	r := p[0]
+	n := len(r) - 1 // edges; r is closed and has no consecutive repeats
+	area := 0.0
+	for i := 0; i < n; i++ {
+		area += (r[i][0]-r[0][0])*(r[i+1][1]-r[0][1]) - (r[i+1][0]-r[0][0])*(r[i][1]-r[0][1])
+	}
+	if area == 0 {
+		return false
+	}
+	for i := 0; i < n; i++ {
+		a, b := r[i], r[i+1]
+		for j := i + 1; j < n; j++ {
+			c, d := r[j], r[j+1]
+			adjacent := j == i+1 || (i == 0 && j == n-1)
+			if adjacent {
+				// Neighbours share one vertex; they must not fold back on each other.
+				if j == i+1 && orient(a, b, d) == 0 && dot(b, a, d) > 0 { // a-b then b-d
+					return false
+				}
+				if j != i+1 && orient(c, a, b) == 0 && dot(a, c, b) > 0 { // c-a closes onto a-b
+					return false
+				}
+				continue
+			}
+			if segmentsMeet(a, b, c, d) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func orient(a, b, c orb.Point) float64 {
+	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
+}
+
+// dot is (p-v)·(q-v): positive when p and q lie on the same side of v.
+func dot(v, p, q orb.Point) float64 {
+	return (p[0]-v[0])*(q[0]-v[0]) + (p[1]-v[1])*(q[1]-v[1])
+}
+
+// inBox reports whether p lies in the box of segment ab (for collinear p: on it).
+func inBox(a, b, p orb.Point) bool {
+	return math.Min(a[0], b[0]) <= p[0] && p[0] <= math.Max(a[0], b[0]) &&
+		math.Min(a[1], b[1]) <= p[1] && p[1] <= math.Max(a[1], b[1])
+}
+
+// segmentsMeet reports whether segments ab and cd share any point.
+func segmentsMeet(a, b, c, d orb.Point) bool {
+	o1, o2, o3, o4 := orient(a, b, c), orient(a, b, d), orient(c, d, a), orient(c, d, b)
+	if ((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0)) {
+		return true
+	}
+	return (o1 == 0 && inBox(a, b, c)) || (o2 == 0 && inBox(a, b, d)) ||
+		(o3 == 0 && inBox(c, d, a)) || (o4 == 0 && inBox(c, d, b))
 }

@@ -10,10 +10,12 @@ import (
 	"github.com/redline-gis/redline/geo"
 )
 
-// footprintGeoms holds the footprint's GEOS geometries in one worker's context for
-// the duration of one check.
+// footprintGeoms holds the footprint for the overlays of one check, with its GEOS
+// geometries in the worker's context made on first use: a footprint that the
+// pieces' cell grids place wholly inside or outside every zone needs none.
 type footprintGeoms struct {
 	pf        *prepared
+	gctx      *geo.Context
 	area      *geo.Geom
 	line      *geo.Geom
 	points    []*geo.Geom
@@ -25,31 +27,51 @@ type footprintGeoms struct {
 	proj  *geo.Geom
 }
 
-func newFootprintGeoms(gctx *geo.Context, pf *prepared) (*footprintGeoms, error) {
-	fg := &footprintGeoms{pf: pf}
-	var err error
+func newFootprintGeoms(gctx *geo.Context, pf *prepared) *footprintGeoms {
+	fg := &footprintGeoms{pf: pf, gctx: gctx}
 	if pf.area != nil {
-		if fg.area, err = gctx.FromOrb(pf.area); err != nil {
-			return nil, err
-		}
 		fg.areaBound = pf.area.Bound()
 	}
 	if pf.line != nil {
-		if fg.line, err = gctx.FromOrb(pf.line); err != nil {
-			fg.destroy()
-			return nil, err
-		}
 		fg.lineBound = pf.line.Bound()
 	}
-	for _, p := range pf.points {
-		g, err := gctx.FromOrb(p)
+	return fg
+}
+
+func (fg *footprintGeoms) areaGeom() (*geo.Geom, error) {
+	if fg.area == nil {
+		g, err := fg.gctx.FromOrb(fg.pf.area)
 		if err != nil {
-			fg.destroy()
 			return nil, err
 		}
-		fg.points = append(fg.points, g)
+		fg.area = g
 	}
-	return fg, nil
+	return fg.area, nil
+}
+
+func (fg *footprintGeoms) lineGeom() (*geo.Geom, error) {
+	if fg.line == nil {
+		g, err := fg.gctx.FromOrb(fg.pf.line)
+		if err != nil {
+			return nil, err
+		}
+		fg.line = g
+	}
+	return fg.line, nil
+}
+
+func (fg *footprintGeoms) pointGeom(i int) (*geo.Geom, error) {
+	if fg.points == nil {
+		fg.points = make([]*geo.Geom, len(fg.pf.points))
+	}
+	if fg.points[i] == nil {
+		g, err := fg.gctx.FromOrb(fg.pf.points[i])
+		if err != nil {
+			return nil, err
+		}
+		fg.points[i] = g
+	}
+	return fg.points[i], nil
 }
 
 func (fg *footprintGeoms) destroy() {
@@ -61,6 +83,55 @@ func (fg *footprintGeoms) destroy() {
 	fg.proj.Destroy()
 }
 
+// filter sorts the pieces whose box meets b: inside says a piece's cell grid
+// places the part wholly inside it (so the whole part is in the zone); otherwise
+// keep holds the pieces that touch the part, by the grid when it can tell, else by
+// the prepared test on g (made on demand). poly, when not nil, is the part as one
+// small polygon that the grid can place exactly.
+func filter(pieces []*piece, b orb.Bound, poly orb.Polygon, g func() (*geo.Geom, error), tryContains bool) (inside bool, keep []*piece, err error) {
+	for _, p := range pieces {
+		if !p.bound.Intersects(b) {
+			continue
+		}
+		if p.cells != nil {
+			var c uint8
+			if poly != nil {
+				c = p.cells.relate(poly, b)
+			} else {
+				c = p.cells.classify(b)
+			}
+			switch c {
+			case cellOutside:
+				continue
+			case cellInside:
+				return true, nil, nil
+			}
+		}
+		gg, err := g()
+		if err != nil {
+			return false, nil, err
+		}
+		if tryContains && p.bound.Contains(b.Min) && p.bound.Contains(b.Max) {
+			// A piece that contains the whole part decides without overlay.
+			in, err := p.prep.Contains(gg)
+			if err != nil {
+				return false, nil, err
+			}
+			if in {
+				return true, nil, nil
+			}
+		}
+		ok, err := p.prep.Intersects(gg)
+		if err != nil {
+			return false, nil, err
+		}
+		if ok {
+			keep = append(keep, p)
+		}
+	}
+	return false, keep, nil
+}
+
 // overlayZone measures the footprint's overlap with one zone from the zone's pieces
 // near the footprint. The footprint is intersected once with the dissolved pieces
 // it meets: cutting it at piece borders would put vertices on its long edges and,
@@ -70,38 +141,19 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 	lineal := z.Layer != nil && z.Layer.Geom == Lineal
 	var overlaps orb.Collection
 
-	if fg.area != nil {
-		var keep []*piece
-		full := false
-		for _, p := range pieces {
-			if !p.bound.Intersects(fg.areaBound) {
-				continue
-			}
-			if !lineal && p.bound.Contains(fg.areaBound.Min) && p.bound.Contains(fg.areaBound.Max) {
-				// A piece that contains the whole footprint decides without overlay.
-				in, err := p.prep.Contains(fg.area)
-				if err != nil {
-					return nil, err
-				}
-				if in {
-					full = true
-					break
-				}
-			}
-			ok, err := p.prep.Intersects(fg.area)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				keep = append(keep, p)
-			}
+	if fg.pf.area != nil {
+		poly, _ := fg.pf.area.(orb.Polygon)
+		inside, keep, err := filter(pieces, fg.areaBound, poly, fg.areaGeom, !lineal)
+		if err != nil {
+			return nil, err
 		}
 		switch {
-		case full:
+		case inside:
 			h.areaM2 = fg.pf.areaM2
 			overlaps = append(overlaps, fg.pf.area)
 		case len(keep) > 0:
-			inter, err := intersectPieces(gctx, keep, fg.area, fg.areaBound)
+			ag, _ := fg.areaGeom()
+			inter, err := intersectPieces(gctx, keep, ag, fg.areaBound)
 			if err != nil {
 				return nil, err
 			}
@@ -117,22 +169,18 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 		}
 	}
 
-	if fg.line != nil {
-		var keep []*piece
-		for _, p := range pieces {
-			if !p.bound.Intersects(fg.lineBound) {
-				continue
-			}
-			ok, err := p.prep.Intersects(fg.line)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				keep = append(keep, p)
-			}
+	if fg.pf.line != nil {
+		inside, keep, err := filter(pieces, fg.lineBound, nil, fg.lineGeom, false)
+		if err != nil {
+			return nil, err
 		}
-		if len(keep) > 0 {
-			inter, err := intersectPieces(gctx, keep, fg.line, fg.lineBound)
+		switch {
+		case inside:
+			h.lengthM += fg.pf.lengthM
+			overlaps = append(overlaps, fg.pf.line)
+		case len(keep) > 0:
+			lg, _ := fg.lineGeom()
+			inter, err := intersectPieces(gctx, keep, lg, fg.lineBound)
 			if err != nil {
 				return nil, err
 			}
@@ -149,15 +197,22 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 		}
 	}
 
-	for i, pg := range fg.points {
-		pt := fg.pf.points[i]
+	for i, pt := range fg.pf.points {
 		for _, p := range pieces {
 			if !p.bound.Contains(pt) {
 				continue
 			}
-			ok, err := p.prep.Covers(pg)
-			if err != nil {
-				return nil, err
+			var ok bool
+			if p.cells != nil {
+				ok = p.cells.covers(pt)
+			} else {
+				pg, err := fg.pointGeom(i)
+				if err != nil {
+					return nil, err
+				}
+				if ok, err = p.prep.Covers(pg); err != nil {
+					return nil, err
+				}
 			}
 			if ok {
 				h.points++
