@@ -20,7 +20,6 @@ import (
 	"unicode"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 	"github.com/redline-gis/redline/data/vector"
 	"github.com/redline-gis/redline/zones"
 )
@@ -426,91 +425,9 @@ func assemble(parts [][]point) (orb.Geometry, []string, error) {
 	return orb.Collection(geoms), warns, nil
 }
 
-// Polygons nests closed rings by containment into a Polygon or MultiPolygon: a ring
-// inside an odd number of others is a hole of the smallest that holds it.
-// Orientation is not trusted (people list corners either way). The cost is
-// quadratic in the number of rings, cut down by a bounding-box filter.
+// Polygons nests closed rings by containment into a Polygon or MultiPolygon,
+// trusting no orientation (vector.Nest).
 func Polygons(rings []orb.Ring) orb.Geometry {
-	depth := make([]int, len(rings))
-	parent := make([]int, len(rings))
-	area := make([]float64, len(rings))
-	bound := make([]orb.Bound, len(rings))
-	for i, r := range rings {
-		area[i] = math.Abs(planar.Area(r))
-		bound[i] = r.Bound()
-	}
-	for i, r := range rings {
-		parent[i] = -1
-		for j, o := range rings {
-			// The bounding boxes rule out most pairs before the exact test.
-			if i == j || area[j] <= area[i] || !bound[j].Contains(bound[i].Min) || !bound[j].Contains(bound[i].Max) {
-				continue
-			}
-			if insideRing(r, o) {
-				depth[i]++
-				if parent[i] < 0 || area[j] < area[parent[i]] {
-					parent[i] = j
-				}
-			}
-		}
-	}
-	var mp orb.MultiPolygon
-	index := map[int]int{}
-	for i, r := range rings {
-		if depth[i]%2 == 0 {
-			index[i] = len(mp)
-			mp = append(mp, orb.Polygon{r})
-		}
-	}
-	for i, r := range rings {
-		if depth[i]%2 == 1 {
-			if k, ok := index[parent[i]]; ok {
-				mp[k] = append(mp[k], r)
-			} else {
-				// Overlapping rings can nest oddly; never drop one.
-				mp = append(mp, orb.Polygon{r})
-			}
-		}
-	}
-	if len(mp) == 1 {
-		return mp[0]
-	}
-	return mp
-}
-
-// insideRing: r lies in o when its first vertex off o's boundary is inside o
-// (rings of one parcel may touch, so vertices on the boundary say nothing).
-func insideRing(r, o orb.Ring) bool {
-	for _, p := range r {
-		if onRing(o, p) {
-			continue
-		}
-		return planar.RingContains(o, p)
-	}
-	return false
-}
-
-// onRing reports whether p lies on an edge of r, within a relative tolerance.
-func onRing(r orb.Ring, p orb.Point) bool {
-	for i := 1; i < len(r); i++ {
-		a, b := r[i-1], r[i]
-		dx, dy := b[0]-a[0], b[1]-a[1]
-		l2 := dx*dx + dy*dy
-		tol := 1e-12 * (math.Abs(a[0]) + math.Abs(a[1]) + 1)
-		if l2 == 0 {
-			if math.Abs(p[0]-a[0]) <= tol && math.Abs(p[1]-a[1]) <= tol {
-				return true
-			}
-			continue
-		}
-		t := ((p[0]-a[0])*dx + (p[1]-a[1])*dy) / l2
-		if t < 0 || t > 1 {
-			continue
-		}
-		cx, cy := a[0]+t*dx, a[1]+t*dy
-		if math.Abs(p[0]-cx) <= tol && math.Abs(p[1]-cy) <= tol {
-			return true
-		}
-	}
-	return false
+	g, _ := vector.Nest(rings)
+	return g
 }

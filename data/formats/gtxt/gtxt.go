@@ -40,7 +40,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 	"github.com/redline-gis/redline/data/vector"
 	"github.com/redline-gis/redline/zones"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -525,90 +524,19 @@ func (p *parcel) lines(index int) (orb.Geometry, []string, error) {
 	return ml, nil, nil
 }
 
-// nest nests rings by containment: a ring inside an odd number of others is a hole
-// of the smallest that holds it. It warns where this contradicts the 圈号.
+// nest nests a parcel's rings by containment (vector.Nest) and says where the
+// result differs from what the 圈号 numbers claim.
 func nest(rings []orb.Ring, nums []int, index int, id string) (orb.Geometry, []string) {
+	g, roles := vector.Nest(rings)
 	var warns []string
-	n := len(rings)
-	depth := make([]int, n)
-	parent := make([]int, n)
-	area := make([]float64, n)
-	bound := make([]orb.Bound, n)
-	for i, r := range rings {
-		area[i] = math.Abs(planar.Area(r))
-		bound[i] = r.Bound()
-	}
-	for i, r := range rings {
-		parent[i] = -1
-		for j, o := range rings {
-			// The bounding boxes rule out most pairs before the exact test.
-			if i == j || area[j] <= area[i] || !bound[j].Contains(bound[i].Min) || !bound[j].Contains(bound[i].Max) || !inside(r, o) {
-				continue
-			}
-			depth[i]++
-			if parent[i] < 0 || area[j] < area[parent[i]] {
-				parent[i] = j
-			}
+	for i, role := range roles {
+		switch {
+		case role == vector.Shell && nums[i] >= 2:
+			warns = append(warns, fmt.Sprintf("parcel %d (%s): ring 圈号=%d lies in no other ring, so it was taken as a separate area, not a hole", index, id, nums[i]))
+		case role == vector.Stray:
+			warns = append(warns, fmt.Sprintf("parcel %d (%s): ring 圈号=%d overlaps other rings; kept as a separate area", index, id, nums[i]))
 		}
 	}
-	var mp orb.MultiPolygon
-	at := map[int]int{}
-	for i, r := range rings {
-		if depth[i]%2 == 0 {
-			at[i] = len(mp)
-			mp = append(mp, orb.Polygon{r})
-			if nums[i] >= 2 {
-				warns = append(warns, fmt.Sprintf("parcel %d (%s): ring 圈号=%d lies in no other ring, so it was taken as a separate area, not a hole", index, id, nums[i]))
-			}
-		}
-	}
-	for i, r := range rings {
-		if depth[i]%2 == 1 {
-			if k, ok := at[parent[i]]; ok {
-				mp[k] = append(mp[k], r)
-			} else {
-				// Overlapping rings can nest oddly; never drop or misplace one.
-				mp = append(mp, orb.Polygon{r})
-				warns = append(warns, fmt.Sprintf("parcel %d (%s): ring 圈号=%d overlaps other rings; kept as a separate area", index, id, nums[i]))
-			}
-		}
-	}
-	if len(mp) == 1 {
-		return mp[0], warns
-	}
-	return mp, warns
+	return g, warns
 }
 
-// inside: r lies in o when its first vertex off o's boundary is inside o.
-func inside(r, o orb.Ring) bool {
-	for _, p := range r {
-		if onBoundary(o, p) {
-			continue
-		}
-		return planar.RingContains(o, p)
-	}
-	return false
-}
-
-func onBoundary(r orb.Ring, p orb.Point) bool {
-	for i := 1; i < len(r); i++ {
-		a, b := r[i-1], r[i]
-		dx, dy := b[0]-a[0], b[1]-a[1]
-		tol := 1e-12 * (math.Abs(a[0]) + math.Abs(a[1]) + 1)
-		l2 := dx*dx + dy*dy
-		if l2 == 0 {
-			if math.Abs(p[0]-a[0]) <= tol && math.Abs(p[1]-a[1]) <= tol {
-				return true
-			}
-			continue
-		}
-		t := ((p[0]-a[0])*dx + (p[1]-a[1])*dy) / l2
-		if t < 0 || t > 1 {
-			continue
-		}
-		if math.Abs(p[0]-(a[0]+t*dx)) <= tol && math.Abs(p[1]-(a[1]+t*dy)) <= tol {
-			return true
-		}
-	}
-	return false
-}
