@@ -539,4 +539,3 @@ func nest(rings []orb.Ring, nums []int, index int, id string) (orb.Geometry, []s
 	}
 	return g, warns
 }
-
