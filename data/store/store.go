@@ -277,17 +277,34 @@ func (s *Store) Save(ctx context.Context, rec *Record) error {
 	if rec.ID == "" {
 		return errors.New("store: save: record without id")
 	}
+	closed := fmt.Errorf("store: save report %s: the store is closed", rec.ID)
+	select {
+	case <-s.quit:
+		return closed
+	default:
+	}
 	p := &pendingSave{rec: rec, err: make(chan error, 1)}
 	select {
 	case s.saves <- p:
 	case <-s.quit:
-		return fmt.Errorf("store: save report %s: the store is closed", rec.ID)
+		return closed
 	case <-ctx.Done():
 		return fmt.Errorf("store: save report %s: %w", rec.ID, ctx.Err())
 	}
 	// Once queued the row will be written: wait for the commit whatever ctx says,
 	// so that the answer tells the truth.
-	if err := <-p.err; err != nil {
+	var err error
+	select {
+	case err = <-p.err:
+	case <-s.done:
+		// The writer stopped; it may have committed p on its way out.
+		select {
+		case err = <-p.err:
+		default:
+			return closed
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("store: save report %s in %s: %w", rec.ID, s.where, err)
 	}
 	return nil

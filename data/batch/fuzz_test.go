@@ -1,0 +1,55 @@
+package batch
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"testing"
+)
+
+// FuzzParseFeature: no input makes the feature decoder panic, and a feature it
+// accepts has a geometry and no error.
+func FuzzParseFeature(f *testing.F) {
+	for _, s := range []string{
+		`{"type":"Feature","id":"a","properties":{"id":1},"geometry":{"type":"Point","coordinates":[108,34]}}`,
+		`{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[108,34],[108.1,34],[108.1,34.1],[108,34]]]}}`,
+		`{"type":"Point","coordinates":[108,34,5]}`,
+		`{"type":"Feature","geometry":null}`,
+		`{"type":"Feature","id":"\u4e2d\"","geometry":{"coordinates":[1e400,34],"type":"Point"}}`,
+		`{"a":[{"b":"]}"}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ft := parseFeature(b, 0, 1000, false)
+		if ft.Err == nil && ft.Geometry == nil {
+			t.Fatalf("accepted without geometry: %q", b)
+		}
+	})
+}
+
+// FuzzReaders: the streaming readers end on any input, with io.EOF or an error,
+// and never return more features than the input has bytes.
+func FuzzReaders(f *testing.F) {
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[108,34]}}]}`))
+	f.Add([]byte("{\"type\":\"Feature\",\"geometry\":null}\n\x1e{\"type\":\"Point\",\"coordinates\":[1,2]}\n"))
+	f.Add([]byte(`{"features":[1,[],"x",{}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, r := range []Reader{NewCollection(bytes.NewReader(b)), NewNDJSON(bytes.NewReader(b)), Open(bytes.NewReader(b), "application/json", 100)} {
+			n := 0
+			for {
+				_, err := r.Next()
+				if err != nil {
+					if !errors.Is(err, io.EOF) && err.Error() == "" {
+						t.Fatal("error without message")
+					}
+					break
+				}
+				n++
+				if n > len(b)+1 {
+					t.Fatalf("%d features from %d bytes", n, len(b))
+				}
+			}
+		}
+	})
+}
