@@ -937,3 +937,25 @@ func TestLocateStreams(t *testing.T) {
 		t.Errorf("after the last line: %q", rest)
 	}
 }
+
+// TestQueueWait: a check beyond the limit waits for a slot that frees in time.
+func TestQueueWait(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.MaxChecks = 1; c.QueueWait = 5 * time.Second })
+	h.eng.block = make(chan struct{})
+	first := make(chan int, 1)
+	go func() {
+		first <- h.do(t, "POST", "/v1/check", strings.NewReader(envBody("")), "Content-Type", "application/json").Code
+	}()
+	for len(h.srv.checks) < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	second := make(chan int, 1)
+	go func() {
+		second <- h.do(t, "POST", "/v1/check", strings.NewReader(envBody("")), "Content-Type", "application/json").Code
+	}()
+	time.Sleep(50 * time.Millisecond)
+	close(h.eng.block)
+	if a, b := <-first, <-second; a != 200 || b != 200 {
+		t.Errorf("statuses %d and %d, want both 200", a, b)
+	}
+}

@@ -36,7 +36,7 @@ type checkInput struct {
 }
 
 func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
-	release, err := acquire(s.checks, "checks")
+	release, err := acquire(r.Context(), s.checks, s.cfg.QueueWait, "checks")
 	if err != nil {
 		s.writeError(w, r, err)
 		return

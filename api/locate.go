@@ -20,7 +20,7 @@ import (
 // handleLocate answers a batch: one record per input feature, in input order,
 // streamed as the features are located.
 func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
-	release, err := acquire(s.locates, "batches")
+	release, err := acquire(r.Context(), s.locates, 0, "batches")
 	if err != nil {
 		s.writeError(w, r, err)
 		return

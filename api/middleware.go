@@ -179,13 +179,25 @@ func (s *Server) requireAdmin(next http.Handler) http.Handler {
 	})
 }
 
-// acquire takes a slot of sem, or answers 429.
-func acquire(sem chan struct{}, what string) (release func(), err error) {
+// acquire takes a slot of sem, waiting at most wait for one (a burst queues
+// briefly instead of failing), or answers 429.
+func acquire(ctx context.Context, sem chan struct{}, wait time.Duration, what string) (release func(), err error) {
 	select {
 	case sem <- struct{}{}:
 		return func() { <-sem }, nil
 	default:
-		return nil, errorf(http.StatusTooManyRequests, codeTooManyRequests,
-			"the server is busy with %d %s; retry shortly", cap(sem), what)
 	}
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case sem <- struct{}{}:
+			return func() { <-sem }, nil
+		case <-t.C:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return nil, errorf(http.StatusTooManyRequests, codeTooManyRequests,
+		"the server is busy with %d %s; retry shortly", cap(sem), what)
 }

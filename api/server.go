@@ -54,9 +54,11 @@ type Config struct {
 	// CheckTimeout bounds one check (30 s); LocateTimeout one batch (30 min).
 	CheckTimeout  time.Duration
 	LocateTimeout time.Duration
-	// MaxChecks is the number of checks served at once before 429 (4×GOMAXPROCS,
-	// at least 8); MaxLocates the number of batches (2).
+	// MaxChecks is the number of checks served at once (8×GOMAXPROCS, at least
+	// 16); a check beyond waits up to QueueWait (100 ms) for a slot, then gets 429.
+	// MaxLocates is the number of batches at once (2); one more gets 429 at once.
 	MaxChecks  int
+	QueueWait  time.Duration
 	MaxLocates int
 	// LocateWorkers locate the features of one batch in parallel (GOMAXPROCS).
 	LocateWorkers int
@@ -84,7 +86,13 @@ func (c *Config) defaults() {
 		c.LocateTimeout = 30 * time.Minute
 	}
 	if c.MaxChecks <= 0 {
-		c.MaxChecks = max(8, 4*runtime.GOMAXPROCS(0))
+		c.MaxChecks = max(16, 8*runtime.GOMAXPROCS(0))
+	}
+	if c.QueueWait == 0 {
+		c.QueueWait = 100 * time.Millisecond
+	}
+	if c.QueueWait < 0 {
+		c.QueueWait = 0
 	}
 	if c.MaxLocates <= 0 {
 		c.MaxLocates = 2

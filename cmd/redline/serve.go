@@ -42,7 +42,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&c.maxBody, "max-body", "largest check request body (e.g. 20MiB)")
 	fs.Var(&c.maxLocateBody, "max-locate-body", "largest locate request body (e.g. 2GiB)")
 	fs.IntVar(&c.maxVertices, "max-vertices", 1_000_000, "most vertices in a footprint or batch feature")
-	fs.IntVar(&c.maxChecks, "max-checks", 0, "checks served at once before 429 (default 4×cores, at least 8)")
+	fs.IntVar(&c.maxChecks, "max-checks", 0, "checks served at once; more wait up to 100 ms, then get 429 (default 8×cores, at least 16)")
 	fs.IntVar(&c.maxLocates, "max-locates", 2, "batches served at once before 429")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "time limit of one check")
 	fs.DurationVar(&c.locateTimeout, "locate-timeout", 30*time.Minute, "time limit of one batch")
