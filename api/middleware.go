@@ -151,7 +151,7 @@ func (s *Server) cors(w http.ResponseWriter, r *http.Request) bool {
 		h.Set("Access-Control-Allow-Origin", origin)
 		h.Add("Vary", "Origin")
 	}
-	h.Set("Access-Control-Expose-Headers", "X-Request-Id, X-Redline-Dataset-Version, Location")
+	h.Set("Access-Control-Expose-Headers", "X-Request-Id, X-Redline-Dataset-Version, X-Redline-Input-Sha256, Location")
 	if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 		h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
 		h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept, X-Request-Id")
