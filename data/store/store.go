@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -94,7 +95,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if IsPostgres(dsn) {
 		s.dialect = postgres
 		s.where = redact(dsn)
-		s.db, err = sql.Open("pgx", dsn)
+		s.db, err = sql.Open("pgx", withSyncCommit(dsn))
 		if err == nil {
 			s.db.SetMaxOpenConns(16)
 			s.db.SetMaxIdleConns(16)
@@ -451,6 +452,23 @@ func (s *Store) Count(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("store: count reports in %s: %w", s.where, err)
 	}
 	return n, nil
+}
+
+// withSyncCommit asks the server for synchronous commits on our sessions (the
+// server's default, which an operator may have turned off): an acknowledged report
+// must survive a crash. A URL that sets synchronous_commit itself is left alone.
+func withSyncCommit(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // pgx will say what is wrong with it
+	}
+	q := u.Query()
+	if q.Has("synchronous_commit") {
+		return dsn
+	}
+	q.Set("synchronous_commit", "on")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // redact removes a password from a URL-like DSN for messages.

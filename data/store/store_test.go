@@ -70,6 +70,10 @@ func openTestPG(t *testing.T) *Store {
 	if s.Kind() != "postgres" {
 		t.Fatalf("Kind = %q, want postgres", s.Kind())
 	}
+	var sc string
+	if err := s.db.QueryRow(`SHOW synchronous_commit`).Scan(&sc); err != nil || sc != "on" {
+		t.Errorf("synchronous_commit = %q, %v; want on", sc, err)
+	}
 	return s
 }
 
