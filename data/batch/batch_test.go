@@ -509,3 +509,19 @@ func BenchmarkReadPointsStdlib(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRunPoints: the pipeline alone (read, decode, write NDJSON) for 100k
+// points with a locate that does nothing.
+func BenchmarkRunPoints(b *testing.B) {
+	in := points(100000)
+	nop := func(context.Context, orb.Geometry) ([]zones.Hit, error) { return nil, nil }
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		w, _ := NewWriter(io.Discard, "ndjson", nil)
+		st, err := Run(context.Background(), NewCollection(bytes.NewReader(in)), nop, w, Options{})
+		if err != nil || st.Features != 100000 {
+			b.Fatal(st, err)
+		}
+	}
+}

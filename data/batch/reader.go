@@ -39,7 +39,7 @@ type Feature struct {
 
 	// lazy holds the feature's JSON when a reader in lazy mode left the decoding
 	// to Run's workers; see Decode.
-	lazy *lazyFeature
+	lazy lazyFeature
 }
 
 type lazyFeature struct {
@@ -51,7 +51,7 @@ type lazyFeature struct {
 // Decode finishes a feature read in lazy mode (a no-op otherwise).
 func (f *Feature) Decode() {
 	lz := f.lazy
-	if lz == nil {
+	if lz.raw == nil {
 		return
 	}
 	*f = parseFeature(lz.raw, f.Index, lz.maxVertices, true)
@@ -142,7 +142,7 @@ func (n *NDJSON) Next() (Feature, error) {
 			continue
 		}
 		if n.lazy {
-			f := Feature{Index: n.index, lazy: &lazyFeature{raw: n.arena.copy(line), maxVertices: n.MaxVertices, line: n.line}}
+			f := Feature{Index: n.index, lazy: lazyFeature{raw: n.arena.copy(line), maxVertices: n.MaxVertices, line: n.line}}
 			n.index++
 			n.pending = err
 			return f, nil
@@ -309,7 +309,7 @@ func (c *Collection) Next() (Feature, error) {
 			return 0, err
 		}
 		if c.lazy {
-			f = Feature{Index: c.index, lazy: &lazyFeature{raw: c.arena.copy(b[i:end]), maxVertices: c.MaxVertices}}
+			f = Feature{Index: c.index, lazy: lazyFeature{raw: c.arena.copy(b[i:end]), maxVertices: c.MaxVertices}}
 		} else {
 			f = parseFeature(b[i:end], c.index, c.MaxVertices, false)
 		}

@@ -64,6 +64,17 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	if lr, ok := r.(lazyReader); ok {
 		lr.setLazy()
 	}
+	// Written chunks go back to the reader: their item arrays are large, and
+	// zeroing fresh ones costs more than reusing them.
+	free := make(chan []Result, 2*workers+2)
+	newChunk := func() *chunk {
+		select {
+		case items := <-free:
+			return &chunk{items: items[:0], done: make(chan struct{})}
+		default:
+			return &chunk{items: make([]Result, 0, size), done: make(chan struct{})}
+		}
+	}
 	work := make(chan *chunk, workers)
 	order := make(chan *chunk, 2*workers+1)
 	var readErr error // written by the reader before it closes order
@@ -87,7 +98,7 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 			}
 			return true
 		}
-		c := &chunk{items: make([]Result, 0, size), done: make(chan struct{})}
+		c := newChunk()
 		for {
 			f, err := r.Next()
 			if err == nil {
@@ -106,7 +117,7 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 				if !send(c) {
 					return
 				}
-				c = &chunk{items: make([]Result, 0, size), done: make(chan struct{})}
+				c = newChunk()
 			}
 			if ctx.Err() != nil {
 				return
@@ -199,6 +210,10 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 					st.Errors++
 				}
 				c.items[i] = Result{} // drop geometry and hits early
+			}
+			select {
+			case free <- c.items:
+			default:
 			}
 			if opts.Progress != nil {
 				opts.Progress(st.Features)
