@@ -241,6 +241,20 @@ func TestServeEndToEnd(t *testing.T) {
 	if n != len(fc.Features) {
 		t.Errorf("locate answered %d of %d features", n, len(fc.Features))
 	}
+
+	// REDLINE_ADMIN_TOKEN (set by startServer) turned the admin routes on.
+	for token, want := range map[string]int{"e2e-token": 200, "wrong": 401} {
+		req, _ := http.NewRequest("GET", s.base+"/v1/admin/reload", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("admin with token %q: %d, want %d", token, resp.StatusCode, want)
+		}
+	}
 	s.stop(t)
 }
 
@@ -308,6 +322,11 @@ func TestServeFlags(t *testing.T) {
 	errb.Reset()
 	if code := runServe([]string{"--db", filepath.Join(t.TempDir(), "no", "dir", "x.db"), "--addr", "127.0.0.1:0"}, nil, &out, &errb); code != 1 || !strings.Contains(errb.String(), "store") {
 		t.Errorf("unopenable db: %d %s", code, errb.String())
+	}
+	errb.Reset()
+	args := []string{"--data", filepath.Join(t.TempDir(), "no-dataset"), "--db", filepath.Join(t.TempDir(), "x.db"), "--addr", "127.0.0.1:0"}
+	if code := runServe(args, nil, &out, &errb); code != 1 || !strings.Contains(errb.String(), "no-dataset") {
+		t.Errorf("missing dataset: %d %s", code, errb.String())
 	}
 	var bs byteSize
 	for in, want := range map[string]int64{"20MiB": 20 << 20, "512KB": 512000, "1048576": 1 << 20, "1.5GiB": 3 << 29} {
