@@ -11,6 +11,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -250,6 +251,9 @@ func fakeLocate(ctx context.Context, g orb.Geometry) ([]zones.Hit, error) {
 	if p[1] == 33.013 {
 		return nil, errors.New("boom")
 	}
+	if p[1] == 33.017 {
+		panic("locate bug")
+	}
 	if p[0] > 106.05 {
 		return []zones.Hit{{Layer: "l", ZoneID: "east", ZoneClass: "c", OverlapAreaM2: 0}}, nil
 	}
@@ -267,6 +271,7 @@ func TestRunOrderAndErrors(t *testing.T) {
 		in.WriteString(point(i) + "\n")
 	}
 	var internal []int
+	var mu sync.Mutex
 	for _, format := range Formats {
 		t.Run(format, func(t *testing.T) {
 			var out bytes.Buffer
@@ -276,15 +281,15 @@ func TestRunOrderAndErrors(t *testing.T) {
 			}
 			internal = internal[:0]
 			st, err := Run(t.Context(), NewNDJSON(strings.NewReader(in.String())), fakeLocate, w,
-				Options{Workers: 4, Chunk: 16, OnError: func(i int, err error) { internal = append(internal, i) }})
+				Options{Workers: 4, Chunk: 16, OnError: func(i int, err error) { mu.Lock(); internal = append(internal, i); mu.Unlock() }})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if st.Features != n || st.Errors != 2 || st.Hits != n-51 {
-				t.Errorf("stats %+v, want %d features, 2 errors, %d hits", st, n, n-51)
+			if st.Features != n || st.Errors != 3 || st.Hits != n-51 {
+				t.Errorf("stats %+v, want %d features, 3 errors, %d hits", st, n, n-51)
 			}
-			if len(internal) != 1 || internal[0] != 13 {
-				t.Errorf("OnError got %v, want [13]", internal)
+			if len(internal) != 2 || internal[0]+internal[1] != 13+17 {
+				t.Errorf("OnError got %v, want 13 and 17", internal)
 			}
 			switch format {
 			case "ndjson":
@@ -308,7 +313,7 @@ func TestRunOrderAndErrors(t *testing.T) {
 						if rec.Error == nil || rec.Error.Code != "bad_request" || string(rec.ID) != "null" {
 							t.Errorf("line 7: %s", sc.Bytes())
 						}
-					case i == 13:
+					case i == 13 || i == 17:
 						if rec.Error == nil || rec.Error.Code != "internal" {
 							t.Errorf("line 13: %s", sc.Bytes())
 						}

@@ -27,7 +27,8 @@ type Options struct {
 	// the number of features written so far.
 	Progress func(done int)
 	// OnError, if set, is called for each locate error that is not an InputError
-	// (a bug in the checker); the feature gets an "internal" error record.
+	// (a bug in the checker, or a panic); the feature gets an "internal" error
+	// record. It is called from the workers, possibly at the same time.
 	OnError func(index int, err error)
 }
 
@@ -140,7 +141,7 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 					if it.Err != nil || ctx.Err() != nil {
 						continue
 					}
-					hits, err := locate(ctx, it.Geometry)
+					hits, err := safeLocate(ctx, locate, it.Geometry)
 					if err != nil {
 						var ie *zones.InputError
 						switch {
@@ -253,4 +254,16 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 		return st, readErr
 	}
 	return st, w.Close()
+}
+
+// safeLocate turns a panic of the locate function into an error: a worker
+// goroutine has no HTTP server above it to recover, and one bad feature must
+// not bring the process down.
+func safeLocate(ctx context.Context, locate LocateFunc, g orb.Geometry) (hits []zones.Hit, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			hits, err = nil, fmt.Errorf("batch: locate panicked: %v", v)
+		}
+	}()
+	return locate(ctx, g)
 }
