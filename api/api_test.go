@@ -138,6 +138,9 @@ func newHarness(t *testing.T, mod func(*Config)) *harness {
 			if strings.HasPrefix(source, "bad") {
 				return nil, fmt.Errorf("layer %q: no such file", source)
 			}
+			if source == "panic" {
+				panic("index: nil piece")
+			}
 			return &fakeEngine{ds: fakeDataset(source)}, nil
 		},
 		Source:     "v1",
@@ -689,6 +692,9 @@ func TestAdmin(t *testing.T) {
 	if v := decodeReport(t, h.do(t, "POST", "/v1/check", strings.NewReader(envBody("")), "Content-Type", "application/json").Body.Bytes()).Dataset.Version; v != "v2" {
 		t.Errorf("after a failed reload the check names %q", v)
 	}
+	if rec := h.do(t, "POST", "/v1/admin/reload?wait=true&data=panic", nil, auth...); rec.Code != 422 || !strings.Contains(rec.Body.String(), "loader panicked") {
+		t.Errorf("panicking reload: %d %s", rec.Code, rec.Body)
+	}
 	rec = h.do(t, "GET", "/v1/admin/reload", nil, auth...)
 	if !strings.Contains(rec.Body.String(), `"state":"failed"`) || !strings.Contains(rec.Body.String(), "no such file") || !strings.Contains(rec.Body.String(), `"version":"v2"`) {
 		t.Errorf("status after failure: %s", rec.Body)
@@ -706,7 +712,7 @@ func TestAdmin(t *testing.T) {
 	if rec := h.do(t, "POST", "/v1/admin/reload", strings.NewReader(`{"dir":"x"}`), auth...); rec.Code != 400 {
 		t.Errorf("bad reload body: %d", rec.Code)
 	}
-	if !strings.Contains(h.do(t, "GET", "/metrics", nil).Body.String(), `redline_dataset_reloads_total{result="failed"} 1`) {
+	if !strings.Contains(h.do(t, "GET", "/metrics", nil).Body.String(), `redline_dataset_reloads_total{result="failed"} 2`) {
 		t.Error("failed reload not counted")
 	}
 

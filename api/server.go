@@ -275,7 +275,7 @@ func (rl *reloader) run(ctx context.Context, s *Server, source string) (ReloadSt
 		*st = ReloadStatus{State: "loading", Source: source, StartedAt: &start, Dataset: st.Dataset}
 	})
 	s.log.Info("loading dataset", slog.String("source", describeSource(source)))
-	e, err := s.cfg.Load(ctx, source)
+	e, err := safeLoad(ctx, s.cfg.Load, source)
 	if err == nil && (e == nil || e.Dataset() == nil) {
 		err = errors.New("the loader returned no dataset")
 	}
@@ -303,4 +303,16 @@ func describeSource(source string) string {
 		return "(embedded demo)"
 	}
 	return source
+}
+
+// safeLoad runs the loader, turning a panic into an error: reloads run in the
+// background, where nothing else would catch it, and a bad dataset must leave the
+// old one serving.
+func safeLoad(ctx context.Context, load Loader, source string) (e Engine, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			e, err = nil, fmt.Errorf("loader panicked: %v", v)
+		}
+	}()
+	return load(ctx, source)
 }
