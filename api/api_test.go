@@ -696,7 +696,7 @@ func TestAdmin(t *testing.T) {
 		t.Errorf("panicking reload: %d %s", rec.Code, rec.Body)
 	}
 	rec = h.do(t, "GET", "/v1/admin/reload", nil, auth...)
-	if !strings.Contains(rec.Body.String(), `"state":"failed"`) || !strings.Contains(rec.Body.String(), "no such file") || !strings.Contains(rec.Body.String(), `"version":"v2"`) {
+	if !strings.Contains(rec.Body.String(), `"state":"failed"`) || !strings.Contains(rec.Body.String(), "loader panicked") || !strings.Contains(rec.Body.String(), `"version":"v2"`) {
 		t.Errorf("status after failure: %s", rec.Body)
 	}
 	// Without wait: 202, then the status turns ok. An empty source reloads what serves.
