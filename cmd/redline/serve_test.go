@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/redline-gis/redline/internal/oracle"
 	"github.com/redline-gis/redline/zones"
@@ -378,4 +381,62 @@ func TestLocateCommand(t *testing.T) {
 	if code := runLocate([]string{"--data", shared, filepath.Join(t.TempDir(), "missing.geojson")}, nil, &out, &errb); code != 1 {
 		t.Errorf("missing file: exit %d", code)
 	}
+}
+
+// TestServePostgres: the binary archives to PostgreSQL when --db is a postgres://
+// URL (REDLINE_TEST_PG; skipped without it unless CI is set).
+func TestServePostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	dsn := os.Getenv("REDLINE_TEST_PG")
+	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("REDLINE_TEST_PG is not set, and CI is")
+		}
+		t.Skip("REDLINE_TEST_PG not set")
+	}
+	schema := fmt.Sprintf("redline_serve_%d", time.Now().UnixNano())
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	bin := buildBinary(t)
+	s := startServer(t, bin, "--db", dsn+sep+"search_path="+schema)
+	body := `{"footprint":{"type":"Point","coordinates":[108.9,34.2]},"project":{"industry":"C2511"}}`
+	resp, err := http.Post(s.base+"/v1/check", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep zones.Report
+	json.NewDecoder(resp.Body).Decode(&rep)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || rep.ReportID == "" {
+		t.Fatalf("check: %d", resp.StatusCode)
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM `+schema+`.reports WHERE id = $1 AND dataset_version = $2`, rep.ReportID, rep.Dataset.Version).Scan(&n); err != nil || n != 1 {
+		t.Errorf("report %s in PostgreSQL: %d rows, %v", rep.ReportID, n, err)
+	}
+	resp, err = http.Get(s.base + "/v1/reports/" + rep.ReportID + "?format=html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("archived report from PostgreSQL: %d", resp.StatusCode)
+	}
+	if !strings.Contains(s.logs.String(), `"kind":"postgres"`) {
+		t.Errorf("log does not say postgres:\n%s", s.logs)
+	}
+	s.stop(t)
 }
