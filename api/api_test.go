@@ -965,3 +965,24 @@ func TestQueueWait(t *testing.T) {
 		t.Errorf("statuses %d and %d, want both 200", a, b)
 	}
 }
+
+// TestSlowBody: a check whose body trickles in past the time limit gets 504.
+func TestSlowBody(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.CheckTimeout = 200 * time.Millisecond })
+	ts := httptest.NewServer(h.srv.Handler())
+	defer ts.Close()
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go io.WriteString(pw, `{"footprint":`)
+	req, _ := http.NewRequestWithContext(t.Context(), "POST", ts.URL+"/v1/check", pr)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 504 || !strings.Contains(string(b), `"timeout"`) {
+		t.Errorf("%d %s", resp.StatusCode, b)
+	}
+}

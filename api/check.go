@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb/geojson"
 
@@ -52,6 +53,8 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	// A body that trickles in must not hold a check slot past the time limit.
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.CheckTimeout))
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxCheckBody)
 	in, err := s.readCheck(r)
 	if err != nil {

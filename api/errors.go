@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/zones"
@@ -54,6 +55,8 @@ func statusFor(err error) (status int, code, message string, details map[string]
 			fmt.Sprintf("the request body is larger than the limit of %d bytes", mb.Limit), map[string]any{"limit": mb.Limit}
 	case errors.As(err, &ie):
 		return inputStatus(ie.Code), ie.Code, ie.Message, ie.Details
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return http.StatusGatewayTimeout, zones.CodeTimeout, "the request body did not arrive within the server's time limit", nil
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusGatewayTimeout, zones.CodeTimeout, "the request took longer than the server's time limit", nil
 	case errors.Is(err, store.ErrNotFound):

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/redline-gis/redline/data/batch"
 	"github.com/redline-gis/redline/data/formats"
@@ -39,6 +40,7 @@ func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
 	// Answers stream while the body is still arriving: HTTP/1.1 needs leave for that.
 	rc := http.NewResponseController(w)
 	rc.EnableFullDuplex()
+	rc.SetReadDeadline(time.Now().Add(s.cfg.LocateTimeout))
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.LocateTimeout)
 	defer cancel()
 	r.Body = limitBody{http.MaxBytesReader(w, r.Body, s.cfg.MaxLocateBody)}
