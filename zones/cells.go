@@ -129,7 +129,44 @@ func (cg *cellGrid) covers(p orb.Point) bool {
 	case cellOutside:
 		return false
 	}
-	return cg.exact(p)
+	if cg.cellStart == nil {
+		return cg.exact(p)
+	}
+	return cg.exactIndexed(p, x, y)
+}
+
+// exactIndexed is exact for a point in cell (x, y), from the edge index: the point
+// is on an edge only if that edge meets its cell, and the edges crossing the ray
+// to its right meet the cells of its row to its right. Each crossing is counted
+// in the one cell where it falls, so an edge listed in several cells counts once.
+func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
+	px, py := p[0], p[1]
+	row := y * cg.nx
+	for _, ei := range cg.edgeIdx[cg.cellStart[row+x]:cg.cellStart[row+x+1]] {
+		e := cg.edges[ei]
+		ax, ay, bx, by := e[0][0], e[0][1], e[1][0], e[1][1]
+		if (bx-ax)*(py-ay)-(by-ay)*(px-ax) == 0 &&
+			px >= math.Min(ax, bx) && px <= math.Max(ax, bx) && py >= math.Min(ay, by) && py <= math.Max(ay, by) {
+			return true
+		}
+	}
+	in := false
+	for cx := x; cx < cg.nx; cx++ {
+		for _, ei := range cg.edgeIdx[cg.cellStart[row+cx]:cg.cellStart[row+cx+1]] {
+			e := cg.edges[ei]
+			ax, ay, bx, by := e[0][0], e[0][1], e[1][0], e[1][1]
+			if (ay > py) == (by > py) {
+				continue
+			}
+			xc := (bx-ax)*(py-ay)/(by-ay) + ax
+			if px < xc {
+				if c, _ := cg.cell(orb.Point{xc, py}); c == cx {
+					in = !in
+				}
+			}
+		}
+	}
+	return in
 }
 
 // exact is the even-odd crossing test over every ring edge of the piece, with
