@@ -49,9 +49,9 @@ func newCellGrid(g orb.Geometry) *cellGrid {
 			}
 		}
 	}
-	// About four cells per edge, at least 16×16 (so boxes well inside a simple
+	// About sixteen cells per edge, at least 16×16 (so boxes well inside a simple
 	// shape classify), at most 64×64.
-	n := int(math.Ceil(2 * math.Sqrt(float64(len(cg.edges)))))
+	n := int(math.Ceil(4 * math.Sqrt(float64(len(cg.edges)))))
 	n = max(16, min(64, n))
 	w, h := cg.bound.Max[0]-cg.bound.Min[0], cg.bound.Max[1]-cg.bound.Min[1]
 	if w <= 0 || h <= 0 {
