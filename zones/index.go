@@ -105,6 +105,9 @@ func NewIndex(ds *Dataset, opts IndexOptions) (*Index, error) {
 			idx.vertices += geo.NumVertices(p.geom)
 		}
 	}
+	// The summary says how the dataset was indexed; it is written here, before
+	// the dataset is shared with any reader.
+	ds.Summary.Pieces = len(idx.pieces)
 	return idx, nil
 }
 
