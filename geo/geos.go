@@ -3,7 +3,6 @@ package geo
 import (
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -478,18 +477,9 @@ func NumVertices(g orb.Geometry) int {
 	return 0
 }
 
-// Finite reports whether every coordinate of g is a finite number.
-func Finite(g orb.Geometry) bool {
-	ok := true
-	eachPoint(g, func(p orb.Point) {
-		if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
-			ok = false
-		}
-	})
-	return ok
-}
-
-func eachPoint(g orb.Geometry, f func(orb.Point)) {
+// EachPoint calls f for every vertex of g, through multi-geometries and
+// collections, in order.
+func EachPoint(g orb.Geometry, f func(orb.Point)) {
 	switch g := g.(type) {
 	case orb.Point:
 		f(g)
@@ -507,19 +497,19 @@ func eachPoint(g orb.Geometry, f func(orb.Point)) {
 		}
 	case orb.MultiLineString:
 		for _, l := range g {
-			eachPoint(l, f)
+			EachPoint(l, f)
 		}
 	case orb.Polygon:
 		for _, r := range g {
-			eachPoint(r, f)
+			EachPoint(r, f)
 		}
 	case orb.MultiPolygon:
 		for _, p := range g {
-			eachPoint(p, f)
+			EachPoint(p, f)
 		}
 	case orb.Collection:
 		for _, c := range g {
-			eachPoint(c, f)
+			EachPoint(c, f)
 		}
 	}
 }

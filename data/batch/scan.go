@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/redline-gis/redline/geo"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -387,7 +388,6 @@ func parsePosition(v []byte) (orb.Point, bool) {
 func checkGeometry(g orb.Geometry, index, maxVertices int) *zones.InputError {
 	n := 0
 	var bad *zones.InputError
-	var walk func(g orb.Geometry)
 	visit := func(p orb.Point) {
 		n++
 		if bad != nil {
@@ -399,43 +399,7 @@ func checkGeometry(g orb.Geometry, index, maxVertices int) *zones.InputError {
 				"feature %d: vertex %d (%g, %g) is not a longitude/latitude", index, n-1, x, y)
 		}
 	}
-	walk = func(g orb.Geometry) {
-		switch g := g.(type) {
-		case orb.Point:
-			visit(g)
-		case orb.MultiPoint:
-			for _, p := range g {
-				visit(p)
-			}
-		case orb.LineString:
-			for _, p := range g {
-				visit(p)
-			}
-		case orb.MultiLineString:
-			for _, l := range g {
-				walk(l)
-			}
-		case orb.Ring:
-			for _, p := range g {
-				visit(p)
-			}
-		case orb.Polygon:
-			for _, r := range g {
-				walk(r)
-			}
-		case orb.MultiPolygon:
-			for _, p := range g {
-				walk(p)
-			}
-		case orb.Collection:
-			for _, c := range g {
-				walk(c)
-			}
-		case orb.Bound:
-			walk(g.ToPolygon())
-		}
-	}
-	walk(g)
+	geo.EachPoint(g, visit)
 	if bad != nil {
 		return bad
 	}
