@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/redline-gis/redline/geo"
 	"strconv"
 	"strings"
 
@@ -218,7 +219,7 @@ func readme(ls []layer) []byte {
 	for _, l := range ls {
 		n := 0
 		for _, f := range l.features {
-			n += countVertices(f.geom)
+			n += geo.NumVertices(f.geom)
 		}
 		classes := "fixed: " + l.class
 		if l.classField != "" {
@@ -245,32 +246,4 @@ Attributes beyond id, name and class:
 Example footprints and the verdicts they are meant to produce: [examples/README.md](examples/README.md).
 `)
 	return b.Bytes()
-}
-
-func countVertices(g orb.Geometry) int {
-	switch g := g.(type) {
-	case orb.Point:
-		return 1
-	case orb.LineString:
-		return len(g)
-	case orb.MultiLineString:
-		n := 0
-		for _, l := range g {
-			n += len(l)
-		}
-		return n
-	case orb.Polygon:
-		n := 0
-		for _, r := range g {
-			n += len(r)
-		}
-		return n
-	case orb.MultiPolygon:
-		n := 0
-		for _, p := range g {
-			n += countVertices(p)
-		}
-		return n
-	}
-	return 0
 }
