@@ -80,6 +80,7 @@ func BenchmarkOracleFootprintsParallel(b *testing.B) {
 	c, fps := oracleFootprints(b)
 	b.ReportAllocs()
 	var next atomic.Int64
+	b.ResetTimer() // RunParallel, unlike b.Loop, does not leave the set-up out
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			fp := fps[int(next.Add(1))%len(fps)]

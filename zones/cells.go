@@ -2,6 +2,7 @@ package zones
 
 import (
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -97,18 +98,58 @@ func newCellGrid(g orb.Geometry) *cellGrid {
 			}
 		}
 	}
+	cg.classifyRows()
+	return cg
+}
+
+// classifyRows marks the cells that no edge meets as inside or outside, a row at
+// a time: the edges crossing the row's centre line are found from the row's cells,
+// and the crossings to the right of each cell centre counted (the even-odd rule of
+// exact, with the same half-open test). Without an edge index, each centre takes
+// the exact test.
+func (cg *cellGrid) classifyRows() {
+	n := cg.nx
+	if cg.cellStart == nil {
+		for y := 0; y < n; y++ {
+			for x := 0; x < n; x++ {
+				if cg.cells[y*n+x] != cellBoundary {
+					c := orb.Point{cg.bound.Min[0] + (float64(x)+0.5)/cg.sx, cg.bound.Min[1] + (float64(y)+0.5)/cg.sy}
+					if cg.exact(c) {
+						cg.cells[y*n+x] = cellInside
+					}
+				}
+			}
+		}
+		return
+	}
+	seen := make([]int, len(cg.edges)) // row+1 when the edge was taken for the row
+	var xs []float64
 	for y := 0; y < n; y++ {
-		for x := 0; x < n; x++ {
-			if cg.cells[y*n+x] == cellBoundary {
+		yc := cg.bound.Min[1] + (float64(y)+0.5)/cg.sy
+		xs = xs[:0]
+		for _, ei := range cg.edgeIdx[cg.cellStart[y*n]:cg.cellStart[y*n+n]] {
+			if seen[ei] == y+1 {
 				continue
 			}
-			c := orb.Point{cg.bound.Min[0] + (float64(x)+0.5)/cg.sx, cg.bound.Min[1] + (float64(y)+0.5)/cg.sy}
-			if cg.exact(c) {
+			seen[ei] = y + 1
+			e := cg.edges[ei]
+			ax, ay, bx, by := e[0][0], e[0][1], e[1][0], e[1][1]
+			if (ay > yc) != (by > yc) {
+				xs = append(xs, (bx-ax)*(yc-ay)/(by-ay)+ax)
+			}
+		}
+		slices.Sort(xs)
+		k := 0 // crossings left of (or at) the current centre
+		for x := 0; x < n; x++ {
+			xc := cg.bound.Min[0] + (float64(x)+0.5)/cg.sx
+			for k < len(xs) && xs[k] <= xc {
+				k++
+			}
+			if cg.cells[y*n+x] != cellBoundary && (len(xs)-k)%2 == 1 {
 				cg.cells[y*n+x] = cellInside
 			}
 		}
 	}
-	return cg
 }
 
 func (cg *cellGrid) cell(p orb.Point) (int, int) {
@@ -241,6 +282,14 @@ func (cg *cellGrid) relate(fp orb.Polygon, b orb.Bound) uint8 {
 	if c != cellBoundary || len(fp) == 0 || len(fp[0]) > relateLimit || len(fp) > 4 {
 		return c
 	}
+	// Vertices on both sides: the boundaries cross (the common case near an edge),
+	// found without scanning edges.
+	in := cg.covers(fp[0][0])
+	for _, v := range fp[0][1:] {
+		if cg.covers(v) != in {
+			return cellBoundary
+		}
+	}
 	near := cg.edgesNear(b)
 	for _, e := range near {
 		if math.Max(e[0][0], e[1][0]) < b.Min[0] || math.Min(e[0][0], e[1][0]) > b.Max[0] ||
@@ -264,7 +313,7 @@ func (cg *cellGrid) relate(fp orb.Polygon, b orb.Bound) uint8 {
 			return cellBoundary
 		}
 	}
-	if cg.exact(fp[0][0]) {
+	if in {
 		return cellInside
 	}
 	return cellOutside

@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"github.com/redline-gis/redline/geo"
+	"github.com/redline-gis/redline/geo/crs"
 )
 
 // TestCellGridAgreesWithExact: the grid lookup gives the same answer as a full
@@ -203,5 +204,34 @@ func TestCellGridRelateAgreesWithGEOS(t *testing.T) {
 	}
 	if counts[cellInside] < 100 || counts[cellOutside] < 100 {
 		t.Errorf("relate decided too little: %v", counts)
+	}
+}
+
+// TestGKAreaShortcut: for a dense polygon of short edges, the Gauss-Krüger area from
+// the scale factor at the centroid agrees with projecting every vertex.
+func TestGKAreaShortcut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, c := range []orb.Point{{108.0, 34.2}, {109.45, 33.1}, {106.6, 37.9}} { // on, off, far off the CM
+		var r orb.Ring
+		for i := 0; i < 3000; i++ {
+			a := 2 * math.Pi * float64(i) / 3000
+			rad := 0.05 * (1 + 0.2*math.Sin(9*a) + 0.01*rng.Float64())
+			r = append(r, orb.Point{c[0] + rad*math.Cos(a), c[1] + rad*math.Sin(a)})
+		}
+		r = append(r, r[0])
+		p := orb.Polygon{r}
+		zone := gkZone(p)
+		tm := crs.TM{Lon0: float64(3 * zone), K0: 1}
+		exact := projectedRingArea(tm, r)
+		got := gkArea(p, zone)
+		if !shortEdges(p, gkShortEdge) {
+			t.Fatal("test polygon has long edges")
+		}
+		if math.Abs(got-exact) > 1e-6*exact {
+			t.Errorf("at %v: GK area %.2f, projected %.2f (rel %.2g)", c, got, exact, (got-exact)/exact)
+		}
+		if math.Abs(got-geo.Area(p)) < 1e-6*got && zone*3 != int(math.Round(c[0])) {
+			t.Errorf("at %v off the central meridian the GK area must exceed the ellipsoidal one", c)
+		}
 	}
 }

@@ -95,7 +95,9 @@ func filter(pieces []*piece, b orb.Bound, poly orb.Polygon, g func() (*geo.Geom,
 		}
 		if p.cells != nil {
 			var c uint8
-			if poly != nil {
+			if poly != nil && p.bound.Contains(b.Min) && p.bound.Contains(b.Max) {
+				// The exact placement pays only where the part may lie inside
+				// the piece; elsewhere the boxes of cells tell "outside".
 				c = p.cells.relate(poly, b)
 			} else {
 				c = p.cells.classify(b)
