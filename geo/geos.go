@@ -172,6 +172,23 @@ func (c *Context) Union(gs []*Geom) (*Geom, error) {
 	return &Geom{g: out}, nil
 }
 
+// Dissolve returns the union of g's parts with themselves (GEOS UnaryUnion):
+// overlaps merged, lines noded where they cross.
+func (c *Context) Dissolve(g *Geom) (*Geom, error) {
+	var out *geos.Geom
+	err := guard("unary union", func() error {
+		out = g.g.UnaryUnion()
+		if out == nil {
+			return fmt.Errorf("%w: union failed", ErrGEOS)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Geom{g: out}, nil
+}
+
 // ClipByRect returns the part of g inside the rectangle b (GEOS's fast rectangle
 // clipping, not a general overlay). Parts along the rectangle's edges may come
 // back as lower-dimensional pieces.

@@ -223,6 +223,27 @@ func TestCheckRefusesAndRepairs(t *testing.T) {
 	}
 }
 
+// TestOverlappingLinesCountOnce: a route drawn twice, in part, is measured once,
+// with a warning; crossing parts keep their length.
+func TestOverlappingLinesCountOnce(t *testing.T) {
+	c := newChecker(t, 0)
+	a := orb.LineString{{108.01, 34.02}, {108.02, 34.02}}
+	b := orb.LineString{{108.015, 34.02}, {108.025, 34.02}} // overlaps a's second half
+	x := orb.LineString{{108.018, 34.01}, {108.018, 34.03}} // crosses both
+	r, err := c.Check(context.Background(), zones.Footprint{Geometry: orb.MultiLineString{a, b, x}}, zones.Project{}, zones.CheckOptions{BufferM: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := geo.Length(orb.LineString{{108.01, 34.02}, {108.025, 34.02}}) + geo.Length(x)
+	if !near(r.Footprint.LengthM, want, 1e-9) || len(r.Footprint.Warnings) != 1 {
+		t.Errorf("length %.3f m (want %.3f), warnings %v", r.Footprint.LengthM, want, r.Footprint.Warnings)
+	}
+	r, err = c.Check(context.Background(), zones.Footprint{Geometry: orb.MultiLineString{a, x}}, zones.Project{}, zones.CheckOptions{BufferM: -1})
+	if err != nil || !near(r.Footprint.LengthM, geo.Length(a)+geo.Length(x), 1e-9) || len(r.Footprint.Warnings) != 0 {
+		t.Errorf("crossing lines: %v %+v", err, r.Footprint)
+	}
+}
+
 // TestCheckConcurrent runs checks from many goroutines (run it with -race) and
 // requires the same answer as a lone check.
 func TestCheckConcurrent(t *testing.T) {

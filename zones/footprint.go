@@ -174,7 +174,17 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 	case 1:
 		fp.line = lines[0]
 	default:
-		fp.line = orb.MultiLineString(lines)
+		// Line parts that run over each other (a route drawn twice) count once.
+		sum := geo.Length(orb.MultiLineString(lines))
+		d, err := dissolveLines(gctx, lines)
+		if err != nil {
+			return nil, fmt.Errorf("zones: dissolve footprint lines: %w", err)
+		}
+		fp.line = d
+		if after := geo.Length(d); after < sum*(1-1e-9) {
+			fp.warnings = append(fp.warnings, fmt.Sprintf(
+				"footprint lines overlap: %.1f m counted once (%.1f m in all, %.1f m as given)", sum-after, after, sum))
+		}
 	}
 	if fp.line != nil {
 		fp.lengthM = geo.Length(fp.line)
@@ -207,6 +217,26 @@ func dissolve(gctx *geo.Context, mp orb.MultiPolygon) (orb.Geometry, error) {
 		return nil, err
 	}
 	return geo.Extract(o, geo.DimArea), nil
+}
+
+// dissolveLines unions line parts (GEOS nodes them where they cross and keeps a
+// shared stretch once); parts that only cross keep their length.
+func dissolveLines(gctx *geo.Context, lines []orb.LineString) (orb.Geometry, error) {
+	g, err := gctx.FromOrb(orb.MultiLineString(lines))
+	if err != nil {
+		return nil, err
+	}
+	defer g.Destroy()
+	u, err := gctx.Dissolve(g)
+	if err != nil {
+		return nil, err
+	}
+	defer u.Destroy()
+	o, err := u.Orb()
+	if err != nil {
+		return nil, err
+	}
+	return geo.Extract(o, geo.DimLine), nil
 }
 
 // describeDefect turns GEOS's reason ("Self-intersection[108.5 33.1]") into words
