@@ -37,15 +37,10 @@ test: deps
 	GO=$(GO) bash scripts/pg-test.sh -count=1 -race ./api/... ./data/store/... ./data/batch/...
 	@$(MAKE) --no-print-directory fuzz
 
-# fuzz: a short run of every fuzz target (FUZZTIME each).
+# fuzz: a short run of every fuzz target (FUZZTIME each); see scripts/fuzz.sh.
 FUZZTIME ?= 5s
 fuzz: deps
-	@for pkg in $$($(GO) list ./...); do \
-	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
-	    echo "fuzz $$pkg $$f"; \
-	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
-	  done; \
-	done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) bash scripts/fuzz.sh
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
