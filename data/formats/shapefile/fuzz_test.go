@@ -83,10 +83,11 @@ func checkPolygon(t *testing.T, p orb.Polygon) {
 	if len(p) == 0 {
 		t.Fatal("empty polygon")
 	}
+	// Equal as numbers (0 and -0 are), or the same bits (a ring of NaN coordinates
+	// is closed, though NaN != NaN).
+	same := func(a, b float64) bool { return a == b || math.Float64bits(a) == math.Float64bits(b) }
 	for _, r := range p {
-		// Compare bits: a ring of NaN coordinates is closed, though NaN != NaN.
-		if len(r) < 4 || math.Float64bits(r[0][0]) != math.Float64bits(r[len(r)-1][0]) ||
-			math.Float64bits(r[0][1]) != math.Float64bits(r[len(r)-1][1]) {
+		if len(r) < 4 || !same(r[0][0], r[len(r)-1][0]) || !same(r[0][1], r[len(r)-1][1]) {
 			t.Fatalf("ring of %d points not closed: %v", len(r), r)
 		}
 	}
