@@ -210,9 +210,6 @@ func (s *Server) current() (*loaded, error) {
 	return l, nil
 }
 
-// Ready reports whether a dataset is in service.
-func (s *Server) Ready() bool { return s.cur.Load() != nil }
-
 // Swap puts e in service for source; requests in flight finish on the engine they
 // started with.
 func (s *Server) Swap(e Engine, source string, took time.Duration) {

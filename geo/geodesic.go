@@ -175,17 +175,6 @@ func Length(g orb.Geometry) float64 {
 	return l
 }
 
-// Perimeter returns the ellipsoidal length of the rings of the polygonal parts of g.
-func Perimeter(g orb.Geometry) float64 {
-	l := 0.0
-	for _, p := range Polygons(g) {
-		for _, r := range p {
-			l += lineLength(r)
-		}
-	}
-	return l
-}
-
 // Polygons returns the non-empty polygons of g, through multi-geometries and
 // collections.
 func Polygons(g orb.Geometry) []orb.Polygon {

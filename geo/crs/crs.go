@@ -183,19 +183,20 @@ func UTM(zone int) (CRS, error) {
 		TM: TM{Lon0: float64(6*zone - 183), K0: 0.9996, FE: 500000}}, nil
 }
 
-// GKCM returns the unprefixed CGCS2000 Gauss-Krüger CRS with central meridian cm
-// (degrees east): a 3° zone when cm is a multiple of 3, else a 6° zone.
-func GKCM(cm float64) (CRS, error) {
-	if cm == math.Trunc(cm) {
-		m := int(cm)
-		if m%3 == 0 {
-			return GK3(m/3, false)
-		}
-		if (m+3)%6 == 0 {
-			return GK6((m+3)/6, false)
-		}
+// gkByCM returns the unprefixed CGCS2000 Gauss-Krüger CRS of the given zone
+// width (3 or 6) whose central meridian is cm, if there is one.
+func gkByCM(width, cm int) (CRS, bool) {
+	var c CRS
+	var err error
+	switch {
+	case width == 3 && cm%3 == 0:
+		c, err = GK3(cm/3, false)
+	case width == 6 && (cm+3)%6 == 0:
+		c, err = GK6((cm+3)/6, false)
+	default:
+		return CRS{}, false
 	}
-	return CRS{}, unknown(strconv.FormatFloat(cm, 'g', -1, 64), "no CGCS2000 Gauss-Krüger zone has this central meridian")
+	return c, err == nil
 }
 
 // FromEPSG returns the CRS of an EPSG code.
@@ -324,16 +325,7 @@ func parseGKName(s string) (CRS, bool) {
 		return c, err == nil
 	}
 	if cm, ok := num("CM"); ok {
-		var c CRS
-		var err error
-		if width == 3 && cm%3 == 0 {
-			c, err = GK3(cm/3, false)
-		} else if width == 6 && (cm+3)%6 == 0 {
-			c, err = GK6((cm+3)/6, false)
-		} else {
-			return CRS{}, false
-		}
-		return c, err == nil
+		return gkByCM(width, cm)
 	}
 	return CRS{}, false
 }
@@ -378,17 +370,7 @@ func parseChineseGK(s string) (CRS, bool) {
 				j++
 			}
 			if cm, err := strconv.Atoi(rest[:j]); err == nil {
-				var c CRS
-				var err error
-				switch {
-				case width == 3 && cm%3 == 0:
-					c, err = GK3(cm/3, false)
-				case width == 6 && (cm+3)%6 == 0:
-					c, err = GK6((cm+3)/6, false)
-				default:
-					return CRS{}, false
-				}
-				return c, err == nil
+				return gkByCM(width, cm)
 			}
 		}
 	}

@@ -241,29 +241,3 @@ func checkInside(inner, outer orb.MultiPolygon) error {
 	}
 	return nil
 }
-
-// checkDisjoint checks that no ring of a meets a ring of b and neither lies in the other.
-func checkDisjoint(a, b orb.MultiPolygon) error {
-	var rings [][]orb.Point
-	for _, mp := range []orb.MultiPolygon{a, b} {
-		for _, p := range mp {
-			for _, r := range p {
-				rings = append(rings, r)
-			}
-		}
-	}
-	if err := crossings(rings, true, false); err != nil {
-		return err
-	}
-	for _, p := range a {
-		if planar.MultiPolygonContains(b, p[0][0]) {
-			return errors.New("overlap")
-		}
-	}
-	for _, p := range b {
-		if planar.MultiPolygonContains(a, p[0][0]) {
-			return errors.New("overlap")
-		}
-	}
-	return nil
-}

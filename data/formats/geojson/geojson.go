@@ -79,12 +79,6 @@ func Read(b []byte) (*vector.Collection, error) {
 	return c, nil
 }
 
-// ReadFeature parses one GeoJSON Feature (or bare Geometry) as feature number index:
-// the unit of NDJSON batches.
-func ReadFeature(b []byte, index int) (vector.Feature, error) {
-	return readFeature(b, index)
-}
-
 func readFeature(raw json.RawMessage, index int) (vector.Feature, error) {
 	var doc rawDoc
 	if err := json.Unmarshal(raw, &doc); err != nil {

@@ -20,9 +20,8 @@ type tShape struct {
 	parts [][]orb.Point
 }
 
-func le32(b []byte, v uint32)   { binary.LittleEndian.PutUint32(b, v) }
-func be32(b []byte, v uint32)   { binary.BigEndian.PutUint32(b, v) }
-func lef64(b []byte, v float64) { binary.LittleEndian.PutUint64(b, math.Float64bits(v)) }
+func le32(b []byte, v uint32) { binary.LittleEndian.PutUint32(b, v) }
+func be32(b []byte, v uint32) { binary.BigEndian.PutUint32(b, v) }
 
 // shapeContent encodes a record's content (shape type first). Z values are 100+i,
 // M values 200+i, so a reader that mixes them up gives wrong coordinates.
