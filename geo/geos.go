@@ -457,41 +457,9 @@ func (c *Context) Subdivide(g orb.Geometry, maxVertices int) ([]orb.Geometry, er
 
 // NumVertices counts the vertices of g.
 func NumVertices(g orb.Geometry) int {
-	switch g := g.(type) {
-	case orb.Point:
-		return 1
-	case orb.MultiPoint:
-		return len(g)
-	case orb.LineString:
-		return len(g)
-	case orb.Ring:
-		return len(g)
-	case orb.MultiLineString:
-		n := 0
-		for _, l := range g {
-			n += len(l)
-		}
-		return n
-	case orb.Polygon:
-		n := 0
-		for _, r := range g {
-			n += len(r)
-		}
-		return n
-	case orb.MultiPolygon:
-		n := 0
-		for _, p := range g {
-			n += NumVertices(p)
-		}
-		return n
-	case orb.Collection:
-		n := 0
-		for _, c := range g {
-			n += NumVertices(c)
-		}
-		return n
-	}
-	return 0
+	n := 0
+	EachPoint(g, func(orb.Point) { n++ })
+	return n
 }
 
 // EachPoint calls f for every vertex of g, through multi-geometries and

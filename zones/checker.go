@@ -286,8 +286,8 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 		return nil, nil, nil
 	}
 	// Keep the result independent of the R-tree's order: layer order, then zone order.
-	zoneOrder := c.zoneOrder()
-	slices.SortFunc(groups, func(a, b *group) int { return cmp.Compare(zoneOrder[a.zone], zoneOrder[b.zone]) })
+	order := c.idx.order
+	slices.SortFunc(groups, func(a, b *group) int { return cmp.Compare(order[a.zone], order[b.zone]) })
 
 	fg := newFootprintGeoms(gctx, pf)
 	defer fg.destroy()
@@ -317,8 +317,6 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 	}
 	return hits, near, nil
 }
-
-func (c *Checker) zoneOrder() map[*Zone]int { return c.idx.order }
 
 // expandMetres grows a lon/lat bound by m metres on every side (conservatively).
 func expandMetres(b orb.Bound, m float64) orb.Bound {

@@ -58,11 +58,7 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 			fp.points = append(fp.points, g)
 			part++
 		case orb.MultiPoint:
-			for _, p := range g {
-				if err := walk(p); err != nil {
-					return err
-				}
-			}
+			return walkAll(g, walk)
 		case orb.LineString:
 			ls, err := cleanLine(g, part)
 			if err != nil {
@@ -73,11 +69,7 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 			}
 			part++
 		case orb.MultiLineString:
-			for _, l := range g {
-				if err := walk(l); err != nil {
-					return err
-				}
-			}
+			return walkAll(g, walk)
 		case orb.Polygon:
 			p, err := cleanPolygon(g, part)
 			if err != nil {
@@ -88,17 +80,9 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 			}
 			part++
 		case orb.MultiPolygon:
-			for _, p := range g {
-				if err := walk(p); err != nil {
-					return err
-				}
-			}
+			return walkAll(g, walk)
 		case orb.Collection:
-			for _, c := range g {
-				if err := walk(c); err != nil {
-					return err
-				}
-			}
+			return walkAll(g, walk)
 		case orb.Ring:
 			return walk(orb.Polygon{g})
 		default:
@@ -191,6 +175,16 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 	}
 	fp.bound = g.Bound()
 	return fp, nil
+}
+
+// walkAll calls walk on each part in turn, stopping at the first error.
+func walkAll[T orb.Geometry](parts []T, walk func(orb.Geometry) error) error {
+	for _, p := range parts {
+		if err := walk(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func dissolve(gctx *geo.Context, mp orb.MultiPolygon) (orb.Geometry, error) {

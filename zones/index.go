@@ -42,8 +42,7 @@ type Index struct {
 	tree     rtree.RTreeG[*piece]
 	pieces   []*piece
 	contexts []*geo.Context // own the prepared pieces; kept alive with the index
-	vertices int
-	order    map[*Zone]int // position of each zone in the dataset (layer order, then zone order)
+	order    map[*Zone]int  // position of each zone in the dataset (layer order, then zone order)
 }
 
 // NewIndex subdivides and prepares every zone of ds. Zones must be valid (the
@@ -102,7 +101,6 @@ func NewIndex(ds *Dataset, opts IndexOptions) (*Index, error) {
 		for _, p := range ps {
 			idx.pieces = append(idx.pieces, p)
 			idx.tree.Insert(p.bound.Min, p.bound.Max, p)
-			idx.vertices += geo.NumVertices(p.geom)
 		}
 	}
 	// The summary says how the dataset was indexed; it is written here, before
