@@ -237,3 +237,28 @@ func randomPoints(n int) []orb.Point {
 	}
 	return pts
 }
+
+// BenchmarkLoadShaanxi loads, repairs, subdivides and indexes the five Shaanxi
+// layers (one op = the whole dataset), and reports the Go heap the result holds.
+func BenchmarkLoadShaanxi(b *testing.B) {
+	shared := oracle.SharedDir(b)
+	var heap float64
+	for b.Loop() {
+		var m0, m1 runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		ds, err := data.LoadDir(shared)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c, err := zones.NewChecker(ds)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&m1)
+		heap = float64(m1.HeapAlloc-m0.HeapAlloc) / 1e6
+		runtime.KeepAlive(c)
+	}
+	b.ReportMetric(heap, "heap-MB")
+}
