@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // reloadRequest is the optional body of POST /v1/admin/reload.
@@ -32,7 +32,7 @@ func (s *Server) handleReloadStart(w http.ResponseWriter, r *http.Request) {
 		dec := json.NewDecoder(strings.NewReader(string(body)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&req); err != nil {
-			s.writeError(w, r, zones.Inputf(zones.CodeBadRequest, nil, "reload request: %v", err))
+			s.writeError(w, r, errcode.New(errcode.BadRequest, nil, "reload request: %v", err))
 			return
 		}
 	}
@@ -45,7 +45,7 @@ func (s *Server) handleReloadStart(w http.ResponseWriter, r *http.Request) {
 			if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 				return
 			}
-			s.writeError(w, r, errorf(http.StatusUnprocessableEntity, codeInvalidDataset, "%v", err).
+			s.writeError(w, r, errorf(http.StatusUnprocessableEntity, errcode.InvalidDataset, "%v", err).
 				withDetails(map[string]any{"source": describeSource(st.Source), "state": st.State}))
 			return
 		}
@@ -85,7 +85,7 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.cfg.Store != nil {
 		if err := s.cfg.Store.Ping(r.Context()); err != nil {
-			s.writeError(w, r, errorf(http.StatusServiceUnavailable, codeNotReady, "the report archive does not answer: %v", err))
+			s.writeError(w, r, errorf(http.StatusServiceUnavailable, errcode.NotReady, "the report archive does not answer: %v", err))
 			return
 		}
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -89,7 +90,7 @@ func (f *fakeEngine) Check(ctx context.Context, fp zones.Footprint, p zones.Proj
 func (f *fakeEngine) Locate(ctx context.Context, g orb.Geometry) ([]zones.Hit, error) {
 	p, ok := g.(orb.Point)
 	if !ok {
-		return nil, zones.Inputf(zones.CodeInvalidGeometry, nil, "fake: points only")
+		return nil, errcode.New(errcode.InvalidGeometry, nil, "fake: points only")
 	}
 	if p[0] > 108.05 {
 		return []zones.Hit{{Layer: "redline", ZoneID: "R1", ZoneClass: "redline"}}, nil
@@ -173,11 +174,11 @@ func (h *harness) do(t *testing.T, method, target string, body io.Reader, header
 }
 
 // errCode decodes an error answer and checks its shape.
-func errCode(t *testing.T, rec *httptest.ResponseRecorder) string {
+func errCode(t *testing.T, rec *httptest.ResponseRecorder) errcode.Code {
 	t.Helper()
 	var e struct {
 		Error *struct {
-			Code    string         `json:"code"`
+			Code    errcode.Code   `json:"code"`
 			Message string         `json:"message"`
 			Details map[string]any `json:"details"`
 		} `json:"error"`
@@ -363,7 +364,7 @@ func TestCheckErrors(t *testing.T) {
 		name, target, ctype, body string
 		bodyR                     io.Reader
 		status                    int
-		code                      string
+		code                      errcode.Code
 	}{
 		{"empty body", "/v1/check", "application/json", "", nil, 400, "bad_request"},
 		{"malformed envelope", "/v1/check", "application/json", `{"footprint":{"type":"Point","coordinates":[108,34]}, "buffer_m": "x"}`, nil, 400, "bad_request"},
@@ -404,12 +405,12 @@ func TestCheckEngineErrors(t *testing.T) {
 		err    error
 		panic  bool
 		status int
-		code   string
+		code   errcode.Code
 	}{
-		{"input error", zones.Inputf(zones.CodeInvalidGeometry, map[string]any{"ring": 0, "vertex": 3}, "ring 0 crosses itself at vertex 3"), false, 422, "invalid_geometry"},
-		{"wrapped input error", fmt.Errorf("check: %w", zones.Inputf(zones.CodeInvalidCoordinates, nil, "lat 108 out of range")), false, 422, "invalid_coordinates"},
-		{"unknown crs", zones.Inputf(zones.CodeUnknownCRS, nil, "projected numbers without a CRS"), false, 422, "unknown_crs"},
-		{"vertex limit", zones.Inputf(zones.CodePayloadTooLarge, nil, "too many vertices"), false, 413, "payload_too_large"},
+		{"input error", errcode.New(errcode.InvalidGeometry, map[string]any{"ring": 0, "vertex": 3}, "ring 0 crosses itself at vertex 3"), false, 422, "invalid_geometry"},
+		{"wrapped input error", fmt.Errorf("check: %w", errcode.New(errcode.InvalidCoordinates, nil, "lat 108 out of range")), false, 422, "invalid_coordinates"},
+		{"unknown crs", errcode.New(errcode.UnknownCRS, nil, "projected numbers without a CRS"), false, 422, "unknown_crs"},
+		{"vertex limit", errcode.New(errcode.PayloadTooLarge, nil, "too many vertices"), false, 413, "payload_too_large"},
 		{"bug", errors.New("geos: nil pointer at overlay.go:12"), false, 500, "internal"},
 		{"panic", nil, true, 500, "internal"},
 	} {
@@ -631,7 +632,7 @@ func TestLayers(t *testing.T) {
 	for _, c := range []struct {
 		target string
 		status int
-		code   string
+		code   errcode.Code
 	}{
 		{"/v1/layers/nope", 404, "not_found"},
 		{"/v1/layers/nope/zones", 404, "not_found"},
@@ -852,7 +853,7 @@ func TestLocate(t *testing.T) {
 	for _, c := range []struct {
 		name, target, ctype, body string
 		status                    int
-		code                      string
+		code                      errcode.Code
 	}{
 		{"bad format", "/v1/locate?format=xlsx", "application/json", fc, 400, "bad_request"},
 		{"not json", "/v1/locate", "application/json", "[1,2,3]", 400, "bad_request"},

@@ -20,6 +20,7 @@ import (
 
 	"github.com/redline-gis/redline/data/formats"
 	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -62,7 +63,7 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := zones.ValidateProjectFor(in.project, l.engine.Dataset()); err != nil {
-		s.writeError(w, r, asInput(err, zones.CodeInvalidProject))
+		s.writeError(w, r, asInput(err, errcode.InvalidProject))
 		return
 	}
 	in.opts.MaxVertices = s.cfg.MaxVertices
@@ -117,7 +118,7 @@ func (s *Server) readCheck(r *http.Request) (*checkInput, error) {
 		return nil, err
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, errorf(http.StatusBadRequest, zones.CodeBadRequest, "the request body is empty: send a check envelope, a footprint file, or a multipart upload")
+		return nil, errorf(http.StatusBadRequest, errcode.BadRequest, "the request body is empty: send a check envelope, a footprint file, or a multipart upload")
 	}
 	if (mt == "" || mt == "application/json" || mt == "text/json") && isEnvelope(b) {
 		return in, in.parseEnvelope(b)
@@ -157,7 +158,7 @@ func nameForMedia(mt string) string {
 
 func (s *Server) readMultipartCheck(r *http.Request, boundary string, in *checkInput) error {
 	if boundary == "" {
-		return errorf(http.StatusBadRequest, zones.CodeBadRequest, "multipart body without a boundary")
+		return errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body without a boundary")
 	}
 	// Everything in memory: the body is already bounded by MaxCheckBody.
 	if err := r.ParseMultipartForm(s.cfg.MaxCheckBody); err != nil {
@@ -165,15 +166,15 @@ func (s *Server) readMultipartCheck(r *http.Request, boundary string, in *checkI
 		if errors.As(err, &mb) {
 			return err
 		}
-		return errorf(http.StatusBadRequest, zones.CodeBadRequest, "multipart body: %v", err)
+		return errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body: %v", err)
 	}
 	defer r.MultipartForm.RemoveAll()
 	files := r.MultipartForm.File["file"]
 	if len(files) == 0 {
-		return errorf(http.StatusBadRequest, zones.CodeBadRequest, "multipart body without a \"file\" part")
+		return errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body without a \"file\" part")
 	}
 	if len(files) > 1 {
-		return errorf(http.StatusBadRequest, zones.CodeBadRequest, "multipart body with %d \"file\" parts: send one file (a shapefile as one .zip)", len(files))
+		return errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body with %d \"file\" parts: send one file (a shapefile as one .zip)", len(files))
 	}
 	fh := files[0]
 	f, err := fh.Open()
@@ -195,7 +196,7 @@ func (s *Server) readMultipartCheck(r *http.Request, boundary string, in *checkI
 		switch k {
 		case "project", "crs", "buffer_m", "strict", "include_geometry", "industry", "encoding", "lang":
 		default:
-			return errorf(http.StatusBadRequest, zones.CodeBadRequest, "unknown multipart field %q", k).withDetails(map[string]any{"field": k})
+			return errorf(http.StatusBadRequest, errcode.BadRequest, "unknown multipart field %q", k).withDetails(map[string]any{"field": k})
 		}
 	}
 	if v := fields["lang"]; v != "" {
@@ -216,7 +217,7 @@ func (in *checkInput) apply(fields map[string]string, b []byte, name string) err
 	if v, ok := fields["buffer_m"]; ok {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || f < 0 || f > 100000 {
-			return zones.Inputf(zones.CodeBadRequest, map[string]any{"field": "buffer_m"}, "buffer_m must be a number of metres between 0 and 100000, not %q", v)
+			return errcode.New(errcode.BadRequest, map[string]any{"field": "buffer_m"}, "buffer_m must be a number of metres between 0 and 100000, not %q", v)
 		}
 		if f == 0 {
 			f = -1 // explicitly none
@@ -230,7 +231,7 @@ func (in *checkInput) apply(fields map[string]string, b []byte, name string) err
 		}
 		bv, err := strconv.ParseBool(v)
 		if err != nil {
-			return zones.Inputf(zones.CodeBadRequest, map[string]any{"field": k}, "%s must be true or false, not %q", k, v)
+			return errcode.New(errcode.BadRequest, map[string]any{"field": k}, "%s must be true or false, not %q", k, v)
 		}
 		if k == "strict" {
 			in.opts.Strict = bv
@@ -252,7 +253,7 @@ func (in *checkInput) apply(fields map[string]string, b []byte, name string) err
 	if v := fields["industry"]; v != "" {
 		code, err := zones.NormalizeIndustry(v)
 		if err != nil {
-			return asInput(err, zones.CodeInvalidProject)
+			return asInput(err, errcode.InvalidProject)
 		}
 		in.project.Industry = code
 	}
@@ -265,12 +266,12 @@ func (in *checkInput) apply(fields map[string]string, b []byte, name string) err
 }
 
 // asInput gives an untyped validation error the input code it stands for.
-func asInput(err error, code string) error {
-	var ie *zones.InputError
+func asInput(err error, code errcode.Code) error {
+	var ie *errcode.Error
 	if errors.As(err, &ie) {
 		return err
 	}
-	return &zones.InputError{Code: code, Message: err.Error(), Details: map[string]any{"field": "project"}}
+	return &errcode.Error{Code: code, Message: err.Error(), Details: map[string]any{"field": "project"}}
 }
 
 // archive saves the check with everything needed to show it again; it returns
@@ -327,7 +328,7 @@ func reportFormat(r *http.Request) (string, error) {
 		case "json", "html", "geojson":
 			return f, nil
 		}
-		return "", zones.Inputf(zones.CodeBadRequest, map[string]any{"field": "format"}, "format must be json, html or geojson, not %q", f)
+		return "", errcode.New(errcode.BadRequest, map[string]any{"field": "format"}, "format must be json, html or geojson, not %q", f)
 	}
 	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
 		mt, _, _ := mime.ParseMediaType(strings.TrimSpace(part))

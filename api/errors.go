@@ -10,25 +10,13 @@ import (
 	"os"
 
 	"github.com/redline-gis/redline/data/store"
-	"github.com/redline-gis/redline/zones"
-)
-
-// Error codes of the API beyond the input codes of package zones (DESIGN.md "Errors").
-const (
-	codeUnauthorized    = "unauthorized"
-	codeNotFound        = "not_found"
-	codeTooManyRequests = "too_many_requests"
-	codeNotReady        = "not_ready"
-	codeInternal        = "internal"
-	codeMethod          = "method_not_allowed"
-	// codeInvalidDataset: an admin reload whose dataset failed to load.
-	codeInvalidDataset = "invalid_dataset"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // httpError is an error with the status and code it is answered with.
 type httpError struct {
 	status  int
-	code    string
+	code    errcode.Code
 	message string
 	details map[string]any
 	err     error // the cause, for the log
@@ -37,48 +25,48 @@ type httpError struct {
 func (e *httpError) Error() string { return e.message }
 func (e *httpError) Unwrap() error { return e.err }
 
-func errorf(status int, code string, format string, args ...any) *httpError {
+func errorf(status int, code errcode.Code, format string, args ...any) *httpError {
 	return &httpError{status: status, code: code, message: fmt.Sprintf(format, args...)}
 }
 
 // statusFor maps any error a handler meets to its HTTP status, code, message and
 // details: the one place that does (DESIGN.md "Errors").
-func statusFor(err error) (status int, code, message string, details map[string]any) {
+func statusFor(err error) (status int, code errcode.Code, message string, details map[string]any) {
 	var he *httpError
-	var ie *zones.InputError
+	var ie *errcode.Error
 	var mb *http.MaxBytesError
 	switch {
 	case errors.As(err, &he):
 		return he.status, he.code, he.message, he.details
 	case errors.As(err, &mb):
-		return http.StatusRequestEntityTooLarge, zones.CodePayloadTooLarge,
+		return http.StatusRequestEntityTooLarge, errcode.PayloadTooLarge,
 			fmt.Sprintf("the request body is larger than the limit of %d bytes", mb.Limit), map[string]any{"limit": mb.Limit}
 	case errors.As(err, &ie):
 		return inputStatus(ie.Code), ie.Code, ie.Message, ie.Details
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return http.StatusGatewayTimeout, zones.CodeTimeout, "the request body did not arrive within the server's time limit", nil
+		return http.StatusGatewayTimeout, errcode.Timeout, "the request body did not arrive within the server's time limit", nil
 	case errors.Is(err, context.DeadlineExceeded):
-		return http.StatusGatewayTimeout, zones.CodeTimeout, "the request took longer than the server's time limit", nil
+		return http.StatusGatewayTimeout, errcode.Timeout, "the request took longer than the server's time limit", nil
 	case errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound, codeNotFound, err.Error(), nil
+		return http.StatusNotFound, errcode.NotFound, err.Error(), nil
 	}
-	return http.StatusInternalServerError, codeInternal, "internal error", nil
+	return http.StatusInternalServerError, errcode.Internal, "internal error", nil
 }
 
 // inputStatus is the status of each input error code of DESIGN.md.
-func inputStatus(code string) int {
+func inputStatus(code errcode.Code) int {
 	switch code {
-	case zones.CodeBadRequest:
+	case errcode.BadRequest:
 		return http.StatusBadRequest
-	case zones.CodePayloadTooLarge:
+	case errcode.PayloadTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case zones.CodeUnsupportedMedia:
+	case errcode.UnsupportedMedia:
 		return http.StatusUnsupportedMediaType
-	case zones.CodeTimeout:
+	case errcode.Timeout:
 		return http.StatusGatewayTimeout
-	case zones.CodeInvalidGeometry, zones.CodeEmptyGeometry, zones.CodeInvalidCoordinates,
-		zones.CodeUnknownCRS, zones.CodeUnsupportedCRS, zones.CodeInvalidArchive,
-		zones.CodeUndecodableText, zones.CodeInvalidProject:
+	case errcode.InvalidGeometry, errcode.EmptyGeometry, errcode.InvalidCoordinates,
+		errcode.UnknownCRS, errcode.UnsupportedCRS, errcode.InvalidArchive,
+		errcode.UndecodableText, errcode.InvalidProject:
 		return http.StatusUnprocessableEntity
 	}
 	// An input error with a code we do not know is still the client's input.
@@ -91,7 +79,7 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code    string         `json:"code"`
+	Code    errcode.Code   `json:"code"`
 	Message string         `json:"message"`
 	Details map[string]any `json:"details"`
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/simplify"
 
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -83,7 +84,7 @@ func (s *Server) layer(r *http.Request) (*loaded, *zones.Layer, error) {
 	id := chi.URLParam(r, "layer")
 	ly := l.engine.Dataset().Layer(id)
 	if ly == nil {
-		return nil, nil, errorf(http.StatusNotFound, codeNotFound, "no layer %q in dataset %q", id, l.engine.Dataset().Name).
+		return nil, nil, errorf(http.StatusNotFound, errcode.NotFound, "no layer %q in dataset %q", id, l.engine.Dataset().Name).
 			withDetails(map[string]any{"layer": id})
 	}
 	return l, ly, nil
@@ -231,7 +232,7 @@ func (s *Server) handleZone(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
 	i := slices.IndexFunc(ly.Zones, func(z *zones.Zone) bool { return z.ID == id })
 	if i < 0 {
-		s.writeError(w, r, errorf(http.StatusNotFound, codeNotFound, "no zone %q in layer %q", id, ly.ID).
+		s.writeError(w, r, errorf(http.StatusNotFound, errcode.NotFound, "no zone %q in layer %q", id, ly.ID).
 			withDetails(map[string]any{"layer": ly.ID, "zone_id": id}))
 		return
 	}
@@ -255,7 +256,7 @@ func (s *Server) handleZone(w http.ResponseWriter, r *http.Request) {
 
 func parseBBox(v string) (orb.Bound, error) {
 	parts := strings.Split(v, ",")
-	bad := zones.Inputf(zones.CodeBadRequest, map[string]any{"field": "bbox"},
+	bad := errcode.New(errcode.BadRequest, map[string]any{"field": "bbox"},
 		"bbox must be minLon,minLat,maxLon,maxLat in degrees, not %q", v)
 	if len(parts) != 4 {
 		return orb.Bound{}, bad
@@ -281,7 +282,7 @@ func queryInt(q url.Values, name string, def, lo, hi int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < lo || n > hi {
-		return 0, zones.Inputf(zones.CodeBadRequest, map[string]any{"field": name}, "%s must be an integer from %d to %d, not %q", name, lo, hi, v)
+		return 0, errcode.New(errcode.BadRequest, map[string]any{"field": name}, "%s must be an integer from %d to %d, not %q", name, lo, hi, v)
 	}
 	return n, nil
 }
@@ -293,7 +294,7 @@ func queryFloat(q url.Values, name string, def, lo, hi float64) (float64, error)
 	}
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil || f < lo || f > hi {
-		return 0, zones.Inputf(zones.CodeBadRequest, map[string]any{"field": name}, "%s must be a number from %g to %g, not %q", name, lo, hi, v)
+		return 0, errcode.New(errcode.BadRequest, map[string]any{"field": name}, "%s must be a number from %g to %g, not %q", name, lo, hi, v)
 	}
 	return f, nil
 }

@@ -15,7 +15,7 @@ import (
 
 	"github.com/redline-gis/redline/data/batch"
 	"github.com/redline-gis/redline/data/formats"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // handleLocate answers a batch: one record per input feature, in input order,
@@ -76,7 +76,7 @@ func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 	case errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil:
 		// Say so at the end of what was sent: the status line is long gone.
-		bw.Fail(st.Features, &zones.InputError{Code: zones.CodeTimeout,
+		bw.Fail(st.Features, &errcode.Error{Code: errcode.Timeout,
 			Message: fmt.Sprintf("the batch took longer than the limit of %s; %d features were answered", s.cfg.LocateTimeout, st.Features),
 			Details: map[string]any{"feature": st.Features}})
 		bw.Close()
@@ -94,7 +94,7 @@ func (l limitBody) Read(p []byte) (int, error) {
 	n, err := l.ReadCloser.Read(p)
 	var mb *http.MaxBytesError
 	if errors.As(err, &mb) {
-		err = &zones.InputError{Code: zones.CodePayloadTooLarge,
+		err = &errcode.Error{Code: errcode.PayloadTooLarge,
 			Message: fmt.Sprintf("the request body is larger than the limit of %d bytes", mb.Limit),
 			Details: map[string]any{"limit": mb.Limit}}
 	}
@@ -109,7 +109,7 @@ func locateFormat(r *http.Request) (string, error) {
 				return f, nil
 			}
 		}
-		return "", zones.Inputf(zones.CodeBadRequest, map[string]any{"field": "format"}, "format must be ndjson, csv or geojson, not %q", f)
+		return "", errcode.New(errcode.BadRequest, map[string]any{"field": "format"}, "format must be ndjson, csv or geojson, not %q", f)
 	}
 	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
 		mt, _, _ := mime.ParseMediaType(strings.TrimSpace(part))
@@ -148,7 +148,7 @@ func (s *Server) locateReader(r *http.Request) (batch.Reader, error) {
 		return s.formatReader(b, formats.Options{Name: nameForMedia(mt), CRS: crs})
 	}
 	if params["boundary"] == "" {
-		return nil, errorf(http.StatusBadRequest, zones.CodeBadRequest, "multipart body without a boundary")
+		return nil, errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body without a boundary")
 	}
 	mr := multipart.NewReader(r.Body, params["boundary"])
 	opts := formats.Options{CRS: crs}
@@ -156,14 +156,14 @@ func (s *Server) locateReader(r *http.Request) (batch.Reader, error) {
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return nil, errorf(http.StatusBadRequest, zones.CodeBadRequest, "multipart body without a \"file\" part")
+			return nil, errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body without a \"file\" part")
 		}
 		if err != nil {
 			var mb *http.MaxBytesError
 			if errors.As(err, &mb) {
 				return nil, err
 			}
-			return nil, errorf(http.StatusBadRequest, zones.CodeBadRequest, "multipart body: %v", err)
+			return nil, errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body: %v", err)
 		}
 		switch part.FormName() {
 		case "crs", "encoding":
@@ -191,7 +191,7 @@ func (s *Server) locateReader(r *http.Request) (batch.Reader, error) {
 			}
 			return s.formatReader(b, opts)
 		default:
-			return nil, errorf(http.StatusBadRequest, zones.CodeBadRequest, "unknown multipart field %q", part.FormName()).
+			return nil, errorf(http.StatusBadRequest, errcode.BadRequest, "unknown multipart field %q", part.FormName()).
 				withDetails(map[string]any{"field": part.FormName()})
 		}
 	}

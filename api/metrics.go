@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -84,9 +85,9 @@ func (m *metrics) check(v zones.Verdict) {
 	m.mu.Unlock()
 }
 
-func (m *metrics) errorCode(code string) {
+func (m *metrics) errorCode(code errcode.Code) {
 	m.mu.Lock()
-	m.errors[code]++
+	m.errors[string(code)]++
 	m.mu.Unlock()
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/redline-gis/redline/errcode"
 )
 
 type ctxKey int
@@ -167,12 +168,12 @@ func (s *Server) cors(w http.ResponseWriter, r *http.Request) bool {
 func (s *Server) requireAdmin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.cfg.AdminToken == "" {
-			s.writeError(w, r, errorf(http.StatusNotFound, codeNotFound, "admin routes are off: the server has no admin token"))
+			s.writeError(w, r, errorf(http.StatusNotFound, errcode.NotFound, "admin routes are off: the server has no admin token"))
 			return
 		}
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.cfg.AdminToken)) != 1 {
-			s.writeError(w, r, errorf(http.StatusUnauthorized, codeUnauthorized, "admin routes need the admin token as \"Authorization: Bearer <token>\""))
+			s.writeError(w, r, errorf(http.StatusUnauthorized, errcode.Unauthorized, "admin routes need the admin token as \"Authorization: Bearer <token>\""))
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -198,6 +199,6 @@ func acquire(ctx context.Context, sem chan struct{}, wait time.Duration, what st
 			return nil, ctx.Err()
 		}
 	}
-	return nil, errorf(http.StatusTooManyRequests, codeTooManyRequests,
+	return nil, errorf(http.StatusTooManyRequests, errcode.TooManyRequests,
 		"the server is busy with %d %s; retry shortly", cap(sem), what)
 }

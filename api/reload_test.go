@@ -17,6 +17,7 @@ import (
 
 	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -202,7 +203,7 @@ func TestRealEngineErrors(t *testing.T) {
 	for _, c := range []struct {
 		name, ctype, body string
 		status            int
-		code              string
+		code              errcode.Code
 	}{
 		{"swapped lat lon", "application/json", `{"footprint":{"type":"Point","coordinates":[34.05,108.05]}}`, 422, "invalid_coordinates"},
 		{"empty polygon", "application/json", `{"footprint":{"type":"Polygon","coordinates":[]}}`, 422, "empty_geometry"},

@@ -11,12 +11,13 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
 )
 
 func (s *Server) archiveOn() error {
 	if s.cfg.Store == nil {
-		return errorf(http.StatusNotFound, codeNotFound, "this server keeps no report archive")
+		return errorf(http.StatusNotFound, errcode.NotFound, "this server keeps no report archive")
 	}
 	return nil
 }
@@ -116,7 +117,7 @@ func (s *Server) handleReportList(w http.ResponseWriter, r *http.Request) {
 	}
 	hash := r.URL.Query().Get("input_hash")
 	if !sha256Hex.MatchString(hash) {
-		s.writeError(w, r, zones.Inputf(zones.CodeBadRequest, map[string]any{"field": "input_hash"},
+		s.writeError(w, r, errcode.New(errcode.BadRequest, map[string]any{"field": "input_hash"},
 			"input_hash must be the lowercase hex SHA-256 of the footprint as sent, not %q", hash))
 		return
 	}

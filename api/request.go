@@ -5,6 +5,7 @@ import (
 
 	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/data/formats"
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -21,7 +22,7 @@ func (in *checkInput) parseEnvelope(b []byte) error {
 		Footprint json.RawMessage `json:"footprint"`
 	}
 	if err := json.Unmarshal(b, &env); err != nil {
-		return zones.Inputf(zones.CodeBadRequest, nil, "check request: %v", err)
+		return errcode.New(errcode.BadRequest, nil, "check request: %v", err)
 	}
 	in.footprint, in.project = req.Footprint, req.Project
 	in.opts = zones.CheckOptions{BufferM: req.BufferM, Strict: req.Strict, IncludeGeometry: req.IncludeGeometry}
@@ -34,7 +35,7 @@ func (in *checkInput) parseEnvelope(b []byte) error {
 func decodeProject(b []byte) (zones.Project, error) {
 	p, err := data.DecodeProject(b)
 	if err != nil {
-		return p, asInput(err, zones.CodeInvalidProject)
+		return p, asInput(err, errcode.InvalidProject)
 	}
 	return p, nil
 }
@@ -43,7 +44,7 @@ func decodeProject(b []byte) (zones.Project, error) {
 func projectInFile(b []byte) (zones.Project, bool, error) {
 	p, ok, err := data.ProjectFromFile(b)
 	if err != nil {
-		return p, ok, asInput(err, zones.CodeInvalidProject)
+		return p, ok, asInput(err, errcode.InvalidProject)
 	}
 	return p, ok, nil
 }

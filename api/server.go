@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -172,10 +173,10 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, errorf(http.StatusNotFound, codeNotFound, "no route %s %s", r.Method, r.URL.Path))
+		s.writeError(w, r, errorf(http.StatusNotFound, errcode.NotFound, "no route %s %s", r.Method, r.URL.Path))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, errorf(http.StatusMethodNotAllowed, codeMethod, "method %s is not allowed on %s", r.Method, r.URL.Path))
+		s.writeError(w, r, errorf(http.StatusMethodNotAllowed, errcode.MethodNotAllowed, "method %s is not allowed on %s", r.Method, r.URL.Path))
 	})
 	r.Get("/", s.handlePage)
 	r.Get("/healthz", s.handleHealth)
@@ -205,7 +206,7 @@ func (s *Server) routes() chi.Router {
 func (s *Server) current() (*loaded, error) {
 	l := s.cur.Load()
 	if l == nil {
-		return nil, errorf(http.StatusServiceUnavailable, codeNotReady, "no dataset is loaded yet")
+		return nil, errorf(http.StatusServiceUnavailable, errcode.NotReady, "no dataset is loaded yet")
 	}
 	return l, nil
 }

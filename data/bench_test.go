@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/redline-gis/redline/planar"
+
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/data"
@@ -114,11 +116,11 @@ func bigZone(b *testing.B) (orb.Polygon, orb.Point) {
 		case orb.MultiPolygon:
 			p = g[0]
 		}
-		if geo.NumVertices(p) > geo.NumVertices(best) {
+		if planar.NumVertices(p) > planar.NumVertices(best) {
 			best = p
 		}
 	}
-	k := int(math.Ceil(200000/float64(geo.NumVertices(best)))) + 1
+	k := int(math.Ceil(200000/float64(planar.NumVertices(best)))) + 1
 	out := make(orb.Polygon, len(best))
 	for ri, r := range best {
 		var dr orb.Ring
@@ -132,7 +134,7 @@ func bigZone(b *testing.B) (orb.Polygon, orb.Point) {
 		dr = append(dr, r[len(r)-1])
 		out[ri] = dr
 	}
-	if n := geo.NumVertices(out); n < 200000 {
+	if n := planar.NumVertices(out); n < 200000 {
 		b.Fatalf("densified to %d vertices only", n)
 	}
 	return out, best[0][len(best[0])/3] // a boundary vertex to put footprints on
@@ -142,7 +144,7 @@ func bigZone(b *testing.B) (orb.Polygon, orb.Point) {
 // with the zone subdivided (the design) and whole.
 func BenchmarkBigZone(b *testing.B) {
 	poly, at := bigZone(b)
-	b.Logf("zone of %d vertices", geo.NumVertices(poly))
+	b.Logf("zone of %d vertices", planar.NumVertices(poly))
 	l := &zones.Layer{ID: "big", Kind: zones.KindCustom, Geom: zones.Polygonal}
 	l.Zones = []*zones.Zone{{ID: "big", Class: "x", Geometry: poly, Layer: l}}
 	ds := &zones.Dataset{Name: "big", Layers: []*zones.Layer{l}}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redline-gis/redline/planar"
+
 	"github.com/paulmach/orb"
 	yaml "go.yaml.in/yaml/v3"
 
@@ -236,7 +238,7 @@ func loadLayer(gctx *geo.Context, src source, m *Manifest, spec LayerSpec, sum *
 	for _, z := range l.Zones {
 		if merged[z] && l.Geom == zones.Polygonal {
 			// Parts valid on their own may overlap once joined.
-			fixed, valid, reason, err := gctx.Repair(z.Geometry, geo.DimArea)
+			fixed, valid, reason, err := gctx.Repair(z.Geometry, planar.DimArea)
 			if err != nil {
 				return nil, fmt.Errorf("layer %q zone %q: repair merged parts: %w", spec.ID, z.ID, err)
 			}
@@ -246,7 +248,7 @@ func loadLayer(gctx *geo.Context, src source, m *Manifest, spec LayerSpec, sum *
 				z.Geometry = fixed
 			}
 		}
-		sum.Vertices += geo.NumVertices(z.Geometry)
+		sum.Vertices += planar.NumVertices(z.Geometry)
 	}
 	return l, nil
 }
@@ -330,7 +332,7 @@ func makeZone(gctx *geo.Context, l *zones.Layer, spec LayerSpec, f vector.Featur
 		return nil, ferr(id, "", "geometry %s cannot be a zone (points are not zones)", f.Geometry.GeoJSONType())
 	}
 	want := zones.Polygonal
-	if dim == geo.DimLine {
+	if dim == planar.DimLine {
 		want = zones.Lineal
 	}
 	if l.Geom == "" {
@@ -338,15 +340,15 @@ func makeZone(gctx *geo.Context, l *zones.Layer, spec LayerSpec, f vector.Featur
 	} else if l.Geom != want {
 		return nil, ferr(id, "", "%s geometry in a %s layer (a layer holds polygons or lines, not both)", f.Geometry.GeoJSONType(), l.Geom)
 	}
-	g := geo.Extract(f.Geometry, dim)
+	g := planar.Extract(f.Geometry, dim)
 	if g == nil {
 		return nil, ferr(id, "", "empty geometry")
 	}
-	if dim == geo.DimArea {
+	if dim == planar.DimArea {
 		if r, ok := unclosedRing(g); ok {
 			return nil, ferr(id, "", "ring %d is not closed", r)
 		}
-		fixed, valid, reason, err := gctx.Repair(g, geo.DimArea)
+		fixed, valid, reason, err := gctx.Repair(g, planar.DimArea)
 		if err != nil {
 			return nil, ferr(id, "", "repair: %v", err)
 		}
@@ -401,15 +403,15 @@ func clauses(props map[string]any, fields map[string]string) *zones.Clauses {
 
 // dimensionOf says whether g is polygonal or lineal; points and mixtures are not
 // zones.
-func dimensionOf(g orb.Geometry) (geo.Dim, bool) {
-	hasArea := geo.Extract(g, geo.DimArea) != nil
-	hasLine := geo.Extract(g, geo.DimLine) != nil
-	hasPoint := geo.Extract(g, geo.DimPoint) != nil
+func dimensionOf(g orb.Geometry) (planar.Dim, bool) {
+	hasArea := planar.Extract(g, planar.DimArea) != nil
+	hasLine := planar.Extract(g, planar.DimLine) != nil
+	hasPoint := planar.Extract(g, planar.DimPoint) != nil
 	switch {
 	case hasArea && !hasLine && !hasPoint:
-		return geo.DimArea, true
+		return planar.DimArea, true
 	case hasLine && !hasArea && !hasPoint:
-		return geo.DimLine, true
+		return planar.DimLine, true
 	}
 	return 0, false
 }
@@ -436,13 +438,13 @@ func unclosedRing(g orb.Geometry) (int, bool) {
 
 // mergeParts joins the geometries of two records of one zone.
 func mergeParts(a, b orb.Geometry) orb.Geometry {
-	if ga := geo.Extract(orb.Collection{a, b}, geo.DimArea); ga != nil {
+	if ga := planar.Extract(orb.Collection{a, b}, planar.DimArea); ga != nil {
 		if p, ok := ga.(orb.Polygon); ok {
 			return orb.MultiPolygon{p}
 		}
 		return ga
 	}
-	if gl := geo.Extract(orb.Collection{a, b}, geo.DimLine); gl != nil {
+	if gl := planar.Extract(orb.Collection{a, b}, planar.DimLine); gl != nil {
 		return gl
 	}
 	return a

@@ -8,6 +8,7 @@ import (
 
 	"github.com/redline-gis/redline/data/formats"
 	"github.com/redline-gis/redline/data/vector"
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -50,15 +51,15 @@ func ParseCheckRequest(b []byte) (*CheckRequest, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&raw); err != nil {
-		return nil, zones.Inputf(zones.CodeBadRequest, nil, "check request: %v", err)
+		return nil, errcode.New(errcode.BadRequest, nil, "check request: %v", err)
 	}
 	if len(raw.Footprint) == 0 || string(raw.Footprint) == "null" {
-		return nil, zones.Inputf(zones.CodeEmptyGeometry, map[string]any{"field": "footprint"}, "check request: \"footprint\" is missing")
+		return nil, errcode.New(errcode.EmptyGeometry, map[string]any{"field": "footprint"}, "check request: \"footprint\" is missing")
 	}
 	req := &CheckRequest{Strict: raw.Strict, IncludeGeometry: raw.IncludeGeometry}
 	if raw.BufferM != nil {
 		if *raw.BufferM < 0 || *raw.BufferM > 100000 {
-			return nil, zones.Inputf(zones.CodeBadRequest, map[string]any{"field": "buffer_m"}, "buffer_m must be between 0 and 100000 metres, not %g", *raw.BufferM)
+			return nil, errcode.New(errcode.BadRequest, map[string]any{"field": "buffer_m"}, "buffer_m must be between 0 and 100000 metres, not %g", *raw.BufferM)
 		}
 		req.BufferM = *raw.BufferM
 		if req.BufferM == 0 {
@@ -87,7 +88,7 @@ func DecodeProject(b []byte) (zones.Project, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
-		return p, zones.Inputf(zones.CodeInvalidProject, map[string]any{"field": "project"}, "project: %v", err)
+		return p, errcode.New(errcode.InvalidProject, map[string]any{"field": "project"}, "project: %v", err)
 	}
 	return zones.NormalizeProject(p)
 }
@@ -125,7 +126,7 @@ func footprintOf(c *vector.Collection, opts formats.Options) (zones.Footprint, e
 		parts = append(parts, f.Geometry)
 	}
 	if len(parts) == 0 {
-		return zones.Footprint{}, zones.Inputf(zones.CodeEmptyGeometry, nil, "the footprint file has no geometry (%d features)", len(c.Features))
+		return zones.Footprint{}, errcode.New(errcode.EmptyGeometry, nil, "the footprint file has no geometry (%d features)", len(c.Features))
 	}
 	fp := zones.Footprint{CRS: crs, Warnings: append(append([]string{}, c.Warnings...), warnings...)}
 	if len(parts) == 1 {

@@ -111,6 +111,7 @@ import (
 	"unsafe"
 
 	"github.com/paulmach/orb"
+	"github.com/redline-gis/redline/planar"
 )
 
 // GRS80 ellipsoid constants (CGCS2000).
@@ -156,7 +157,7 @@ func Area(g orb.Geometry) float64 {
 // area of g under any ring measure (ellipsoidal here, planar in a projection).
 func PolygonSum(g orb.Geometry, area func(orb.Ring) float64) float64 {
 	a := 0.0
-	for _, p := range Polygons(g) {
+	for _, p := range planar.Polygons(g) {
 		a += area(p[0])
 		for _, h := range p[1:] {
 			a -= area(h)
@@ -169,34 +170,10 @@ func PolygonSum(g orb.Geometry, area func(orb.Ring) float64) float64 {
 // PostGIS's ST_Length(geography) gives. Polygons and points have no length here.
 func Length(g orb.Geometry) float64 {
 	l := 0.0
-	for _, ls := range Lines(g) {
+	for _, ls := range planar.Lines(g) {
 		l += lineLength(ls)
 	}
 	return l
-}
-
-// Polygons returns the non-empty polygons of g, through multi-geometries and
-// collections.
-func Polygons(g orb.Geometry) []orb.Polygon {
-	if a := Extract(g, DimArea); a != nil {
-		if p, ok := a.(orb.Polygon); ok {
-			return []orb.Polygon{p}
-		}
-		return a.(orb.MultiPolygon)
-	}
-	return nil
-}
-
-// Lines returns the non-empty line strings of g, through multi-geometries and
-// collections.
-func Lines(g orb.Geometry) []orb.LineString {
-	if l := Extract(g, DimLine); l != nil {
-		if ls, ok := l.(orb.LineString); ok {
-			return []orb.LineString{ls}
-		}
-		return l.(orb.MultiLineString)
-	}
-	return nil
 }
 
 // Distance returns the ellipsoidal (geodesic) distance in metres between two

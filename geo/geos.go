@@ -6,6 +6,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/redline-gis/redline/planar"
 	geos "github.com/twpayne/go-geos"
 )
 
@@ -273,90 +274,11 @@ func (p *Prepared) Destroy() {
 	}
 }
 
-// Dim selects which parts of a geometry to keep.
-type Dim int
-
-// Dimensions of parts.
-const (
-	DimPoint Dim = 0
-	DimLine  Dim = 1
-	DimArea  Dim = 2
-)
-
-// Extract returns the parts of g of dimension d, flattened into a Multi* (or the
-// single part): orb.MultiPolygon/Polygon, orb.MultiLineString/LineString,
-// orb.MultiPoint/Point; nil when there are none.
-func Extract(g orb.Geometry, d Dim) orb.Geometry {
-	var polys orb.MultiPolygon
-	var lines orb.MultiLineString
-	var points orb.MultiPoint
-	var walk func(g orb.Geometry)
-	walk = func(g orb.Geometry) {
-		switch g := g.(type) {
-		case orb.Polygon:
-			if len(g) > 0 {
-				polys = append(polys, g)
-			}
-		case orb.MultiPolygon:
-			for _, p := range g {
-				walk(p)
-			}
-		case orb.LineString:
-			if len(g) > 0 {
-				lines = append(lines, g)
-			}
-		case orb.MultiLineString:
-			for _, l := range g {
-				walk(l)
-			}
-		case orb.Point:
-			points = append(points, g)
-		case orb.MultiPoint:
-			points = append(points, g...)
-		case orb.Collection:
-			for _, c := range g {
-				walk(c)
-			}
-		case orb.Ring:
-			polys = append(polys, orb.Polygon{g})
-		case orb.Bound:
-			polys = append(polys, g.ToPolygon())
-		}
-	}
-	walk(g)
-	switch d {
-	case DimArea:
-		switch len(polys) {
-		case 0:
-			return nil
-		case 1:
-			return polys[0]
-		}
-		return polys
-	case DimLine:
-		switch len(lines) {
-		case 0:
-			return nil
-		case 1:
-			return lines[0]
-		}
-		return lines
-	default:
-		switch len(points) {
-		case 0:
-			return nil
-		case 1:
-			return points[0]
-		}
-		return points
-	}
-}
-
 // Repair returns a valid version of g keeping the parts of dimension d, using GEOS
 // MakeValid (the "linework" method, as PostGIS's ST_MakeValid) followed by the
 // extraction of those parts (ST_CollectionExtract). valid is true when g was valid
 // already (then g is returned unchanged), and reason says what was wrong otherwise.
-func (c *Context) Repair(g orb.Geometry, d Dim) (out orb.Geometry, valid bool, reason string, err error) {
+func (c *Context) Repair(g orb.Geometry, d planar.Dim) (out orb.Geometry, valid bool, reason string, err error) {
 	gg, err := c.FromOrb(g)
 	if err != nil {
 		return nil, false, "", err
@@ -383,7 +305,7 @@ func (c *Context) Repair(g orb.Geometry, d Dim) (out orb.Geometry, valid bool, r
 	if err != nil {
 		return nil, false, why, err
 	}
-	return Extract(o, d), false, why, nil
+	return planar.Extract(o, d), false, why, nil
 }
 
 // Subdivide cuts g into pieces of at most maxVertices vertices each by recursive
@@ -394,10 +316,10 @@ func (c *Context) Subdivide(g orb.Geometry, maxVertices int) ([]orb.Geometry, er
 	if maxVertices < 8 {
 		maxVertices = 8
 	}
-	d := DimArea
+	d := planar.DimArea
 	switch g.(type) {
 	case orb.LineString, orb.MultiLineString:
-		d = DimLine
+		d = planar.DimLine
 	}
 	root, err := c.FromOrb(g)
 	if err != nil {
@@ -415,7 +337,7 @@ func (c *Context) Subdivide(g orb.Geometry, maxVertices int) ([]orb.Geometry, er
 			if err != nil {
 				return err
 			}
-			if part := Extract(o, d); part != nil {
+			if part := planar.Extract(o, d); part != nil {
 				out = append(out, part)
 			}
 			return nil
@@ -453,48 +375,4 @@ func (c *Context) Subdivide(g orb.Geometry, maxVertices int) ([]orb.Geometry, er
 		return nil, err
 	}
 	return out, nil
-}
-
-// NumVertices counts the vertices of g.
-func NumVertices(g orb.Geometry) int {
-	n := 0
-	EachPoint(g, func(orb.Point) { n++ })
-	return n
-}
-
-// EachPoint calls f for every vertex of g, through multi-geometries and
-// collections, in order.
-func EachPoint(g orb.Geometry, f func(orb.Point)) {
-	switch g := g.(type) {
-	case orb.Point:
-		f(g)
-	case orb.MultiPoint:
-		for _, p := range g {
-			f(p)
-		}
-	case orb.LineString:
-		for _, p := range g {
-			f(p)
-		}
-	case orb.Ring:
-		for _, p := range g {
-			f(p)
-		}
-	case orb.MultiLineString:
-		for _, l := range g {
-			EachPoint(l, f)
-		}
-	case orb.Polygon:
-		for _, r := range g {
-			EachPoint(r, f)
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			EachPoint(p, f)
-		}
-	case orb.Collection:
-		for _, c := range g {
-			EachPoint(c, f)
-		}
-	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/redline-gis/redline/planar"
 	geos "github.com/twpayne/go-geos"
 )
 
@@ -18,7 +19,7 @@ func square(x0, y0, d float64) orb.Ring {
 func TestRepair(t *testing.T) {
 	c := NewContext()
 	bowtie := orb.Polygon{{{108, 34}, {108.1, 34.1}, {108.1, 34}, {108, 34.1}, {108, 34}}}
-	out, valid, reason, err := c.Repair(bowtie, DimArea)
+	out, valid, reason, err := c.Repair(bowtie, planar.DimArea)
 	if err != nil || valid || !strings.HasPrefix(reason, "Self-intersection") {
 		t.Fatalf("bow-tie: valid %v reason %q err %v", valid, reason, err)
 	}
@@ -31,7 +32,7 @@ func TestRepair(t *testing.T) {
 		t.Errorf("repaired area %v, want about %v", a, want)
 	}
 	good := orb.Polygon{square(108, 34, 0.1)}
-	out, valid, _, err = c.Repair(good, DimArea)
+	out, valid, _, err = c.Repair(good, planar.DimArea)
 	if err != nil || !valid || !orb.Equal(out, good) {
 		t.Errorf("a valid polygon must come back unchanged: %v %v", valid, err)
 	}
@@ -57,7 +58,7 @@ func TestSubdivide(t *testing.T) {
 	}
 	sum := 0.0
 	for _, p := range pieces {
-		if n := NumVertices(p); n > 64 {
+		if n := planar.NumVertices(p); n > 64 {
 			t.Errorf("piece of %d vertices", n)
 		}
 		sum += Area(p)
@@ -120,7 +121,7 @@ func TestNoLeak(t *testing.T) {
 		for _, g := range []*Geom{ga, gb, u, i, clip} {
 			g.Destroy()
 		}
-		if _, _, _, err := c.Repair(orb.Polygon{{{108, 34}, {108.1, 34.1}, {108.1, 34}, {108, 34.1}, {108, 34}}}, DimArea); err != nil {
+		if _, _, _, err := c.Repair(orb.Polygon{{{108, 34}, {108.1, 34.1}, {108.1, 34}, {108, 34.1}, {108, 34}}}, planar.DimArea); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := c.Subdivide(a, 8); err != nil {

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	rlplanar "github.com/redline-gis/redline/planar"
+
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
@@ -152,7 +154,7 @@ func TestPlainValidAgreesWithGEOS(t *testing.T) {
 			continue
 		}
 		fast++
-		if _, ok, reason, err := gctx.Repair(p, geo.DimArea); err != nil || !ok {
+		if _, ok, reason, err := gctx.Repair(p, rlplanar.DimArea); err != nil || !ok {
 			t.Fatalf("plainValid says %v is valid, GEOS: %s %v", p, reason, err)
 		}
 	}

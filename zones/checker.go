@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/geo"
 )
 
@@ -293,7 +294,7 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 	defer fg.destroy()
 	for _, g := range groups {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, Inputf(CodeTimeout, nil, "check stopped: %v", err)
+			return nil, nil, errcode.New(errcode.Timeout, nil, "check stopped: %v", err)
 		}
 		h, err := fg.overlayZone(gctx, g.zone, g.pieces)
 		if err != nil {

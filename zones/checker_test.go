@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/geo"
 	"github.com/redline-gis/redline/zones"
 )
@@ -183,31 +184,25 @@ func TestCheckRefusesAndRepairs(t *testing.T) {
 	if h := hitOf(r, "units", "A"); h == nil || !near(h.OverlapAreaM2, r.Footprint.AreaM2, 1e-9) {
 		t.Errorf("repaired bow-tie overlap: %+v", h)
 	}
-	codeOf := func(err error) string {
-		var ie *zones.InputError
-		if errors.As(err, &ie) {
-			return ie.Code
-		}
-		return ""
-	}
+	codeOf := errcode.Of
 	refusals := []struct {
 		name string
 		g    orb.Geometry
 		opts zones.CheckOptions
-		code string
+		code errcode.Code
 	}{
-		{"bow-tie in strict mode", bowtie, zones.CheckOptions{Strict: true}, zones.CodeInvalidGeometry},
-		{"empty polygon", orb.Polygon{}, zones.CheckOptions{}, zones.CodeEmptyGeometry},
-		{"empty multipolygon", orb.MultiPolygon{}, zones.CheckOptions{}, zones.CodeEmptyGeometry},
-		{"nil", nil, zones.CheckOptions{}, zones.CodeEmptyGeometry},
-		{"unclosed ring", orb.Polygon{{{108.01, 34.01}, {108.02, 34.01}, {108.02, 34.02}, {108.01, 34.02}}}, zones.CheckOptions{}, zones.CodeInvalidGeometry},
-		{"too few points", orb.Polygon{{{108.01, 34.01}, {108.02, 34.01}, {108.01, 34.01}}}, zones.CheckOptions{}, zones.CodeInvalidGeometry},
-		{"repeated vertices only", orb.LineString{{108.01, 34.01}, {108.01, 34.01}}, zones.CheckOptions{}, zones.CodeInvalidGeometry},
-		{"NaN", orb.Point{math.NaN(), 34}, zones.CheckOptions{}, zones.CodeInvalidCoordinates},
-		{"lat/lon swapped", orb.Point{34.01, 108.01}, zones.CheckOptions{}, zones.CodeInvalidCoordinates},
-		{"latitude out of range", orb.Point{108, 95}, zones.CheckOptions{}, zones.CodeInvalidCoordinates},
-		{"projected numbers", orb.Point{36500000, 3800000}, zones.CheckOptions{}, zones.CodeInvalidCoordinates},
-		{"too many vertices", orb.Polygon{rect(108.01, 34.01, 108.02, 34.02)}, zones.CheckOptions{MaxVertices: 4}, zones.CodePayloadTooLarge},
+		{"bow-tie in strict mode", bowtie, zones.CheckOptions{Strict: true}, errcode.InvalidGeometry},
+		{"empty polygon", orb.Polygon{}, zones.CheckOptions{}, errcode.EmptyGeometry},
+		{"empty multipolygon", orb.MultiPolygon{}, zones.CheckOptions{}, errcode.EmptyGeometry},
+		{"nil", nil, zones.CheckOptions{}, errcode.EmptyGeometry},
+		{"unclosed ring", orb.Polygon{{{108.01, 34.01}, {108.02, 34.01}, {108.02, 34.02}, {108.01, 34.02}}}, zones.CheckOptions{}, errcode.InvalidGeometry},
+		{"too few points", orb.Polygon{{{108.01, 34.01}, {108.02, 34.01}, {108.01, 34.01}}}, zones.CheckOptions{}, errcode.InvalidGeometry},
+		{"repeated vertices only", orb.LineString{{108.01, 34.01}, {108.01, 34.01}}, zones.CheckOptions{}, errcode.InvalidGeometry},
+		{"NaN", orb.Point{math.NaN(), 34}, zones.CheckOptions{}, errcode.InvalidCoordinates},
+		{"lat/lon swapped", orb.Point{34.01, 108.01}, zones.CheckOptions{}, errcode.InvalidCoordinates},
+		{"latitude out of range", orb.Point{108, 95}, zones.CheckOptions{}, errcode.InvalidCoordinates},
+		{"projected numbers", orb.Point{36500000, 3800000}, zones.CheckOptions{}, errcode.InvalidCoordinates},
+		{"too many vertices", orb.Polygon{rect(108.01, 34.01, 108.02, 34.02)}, zones.CheckOptions{MaxVertices: 4}, errcode.PayloadTooLarge},
 	}
 	for _, tc := range refusals {
 		_, err := c.Check(context.Background(), zones.Footprint{Geometry: tc.g}, zones.Project{}, tc.opts)

@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/redline-gis/redline/planar"
+
 	"github.com/paulmach/orb"
 
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/geo"
 )
 
@@ -27,7 +30,7 @@ type prepared struct {
 	warnings        []string
 }
 
-// pos builds an InputError details map.
+// pos builds an errcode.Error details map.
 func pos(kv ...any) map[string]any {
 	m := map[string]any{}
 	for i := 0; i+1 < len(kv); i += 2 {
@@ -41,7 +44,7 @@ func pos(kv ...any) map[string]any {
 // measures what is left.
 func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*prepared, error) {
 	if g == nil {
-		return nil, Inputf(CodeEmptyGeometry, nil, "the footprint has no geometry")
+		return nil, errcode.New(errcode.EmptyGeometry, nil, "the footprint has no geometry")
 	}
 	fp := &prepared{typ: g.GeoJSONType()}
 	var polys []orb.Polygon
@@ -86,7 +89,7 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 		case orb.Ring:
 			return walk(orb.Polygon{g})
 		default:
-			return Inputf(CodeInvalidGeometry, pos("part", part), "unsupported geometry type %s", g.GeoJSONType())
+			return errcode.New(errcode.InvalidGeometry, pos("part", part), "unsupported geometry type %s", g.GeoJSONType())
 		}
 		return nil
 	}
@@ -94,11 +97,11 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 		return nil, err
 	}
 	if len(polys) == 0 && len(lines) == 0 && len(fp.points) == 0 {
-		return nil, Inputf(CodeEmptyGeometry, nil, "the footprint (%s) is empty", fp.typ)
+		return nil, errcode.New(errcode.EmptyGeometry, nil, "the footprint (%s) is empty", fp.typ)
 	}
-	fp.vertices = geo.NumVertices(g)
+	fp.vertices = planar.NumVertices(g)
 	if opts.MaxVertices > 0 && fp.vertices > opts.MaxVertices {
-		return nil, Inputf(CodePayloadTooLarge, pos("vertices", fp.vertices, "limit", opts.MaxVertices),
+		return nil, errcode.New(errcode.PayloadTooLarge, pos("vertices", fp.vertices, "limit", opts.MaxVertices),
 			"the footprint has %d vertices, more than the limit of %d", fp.vertices, opts.MaxVertices)
 	}
 
@@ -110,13 +113,13 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 			valid = append(valid, p)
 			continue
 		}
-		out, ok, reason, err := gctx.Repair(p, geo.DimArea)
+		out, ok, reason, err := gctx.Repair(p, planar.DimArea)
 		if err != nil {
 			return nil, fmt.Errorf("zones: check footprint polygon %d: %w", i, err)
 		}
 		if !ok {
 			if opts.Strict {
-				return nil, Inputf(CodeInvalidGeometry, pos("part", i, "reason", reason),
+				return nil, errcode.New(errcode.InvalidGeometry, pos("part", i, "reason", reason),
 					"footprint polygon %d is invalid: %s (strict mode refuses repairs)", i, describeDefect(reason))
 			}
 			fp.repaired = true
@@ -124,7 +127,7 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 				"footprint polygon %d was invalid (%s) and was repaired with MakeValid; area after repair %.1f m²",
 				i, describeDefect(reason), geo.Area(out)))
 			if out == nil {
-				return nil, Inputf(CodeInvalidGeometry, pos("part", i, "reason", reason),
+				return nil, errcode.New(errcode.InvalidGeometry, pos("part", i, "reason", reason),
 					"footprint polygon %d is invalid (%s) and nothing of it remains after repair", i, describeDefect(reason))
 			}
 		}
@@ -210,7 +213,7 @@ func dissolve(gctx *geo.Context, mp orb.MultiPolygon) (orb.Geometry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return geo.Extract(o, geo.DimArea), nil
+	return planar.Extract(o, planar.DimArea), nil
 }
 
 // dissolveLines unions line parts (GEOS nodes them where they cross and keeps a
@@ -230,7 +233,7 @@ func dissolveLines(gctx *geo.Context, lines []orb.LineString) (orb.Geometry, err
 	if err != nil {
 		return nil, err
 	}
-	return geo.Extract(o, geo.DimLine), nil
+	return planar.Extract(o, planar.DimLine), nil
 }
 
 // describeDefect turns GEOS's reason ("Self-intersection[108.5 33.1]") into words
@@ -275,24 +278,24 @@ func coordError(p orb.Point, where map[string]any) error {
 	lon, lat := p[0], p[1]
 	if math.IsNaN(lon) || math.IsNaN(lat) || math.IsInf(lon, 0) || math.IsInf(lat, 0) {
 		where["coordinate"] = fmt.Sprint(p)
-		return Inputf(CodeInvalidCoordinates, where, "coordinate %v at %s is not a number", p, describePos(where))
+		return errcode.New(errcode.InvalidCoordinates, where, "coordinate %v at %s is not a number", p, describePos(where))
 	}
 	where["coordinate"] = []float64{lon, lat}
 	if chinaBound.Contains(orb.Point{lat, lon}) {
-		return Inputf(CodeInvalidCoordinates, where,
+		return errcode.New(errcode.InvalidCoordinates, where,
 			"coordinate (%g, %g) at %s is outside China; it looks like latitude and longitude are swapped (expected lon,lat)", lon, lat, describePos(where))
 	}
 	if math.Abs(lon) > 1000 || math.Abs(lat) > 1000 {
-		return Inputf(CodeInvalidCoordinates, where,
+		return errcode.New(errcode.InvalidCoordinates, where,
 			"coordinate (%g, %g) at %s looks projected (metres), not lon/lat degrees: give its CRS (e.g. EPSG:4524)", lon, lat, describePos(where))
 	}
 	if math.Abs(lat) > 90 {
-		return Inputf(CodeInvalidCoordinates, where, "latitude %g at %s is out of range (−90 to 90)", lat, describePos(where))
+		return errcode.New(errcode.InvalidCoordinates, where, "latitude %g at %s is out of range (−90 to 90)", lat, describePos(where))
 	}
 	if math.Abs(lon) > 180 {
-		return Inputf(CodeInvalidCoordinates, where, "longitude %g at %s is out of range (−180 to 180)", lon, describePos(where))
+		return errcode.New(errcode.InvalidCoordinates, where, "longitude %g at %s is out of range (−180 to 180)", lon, describePos(where))
 	}
-	return Inputf(CodeInvalidCoordinates, where, "coordinate (%g, %g) at %s is outside China (lon 73–136, lat 3–54)", lon, lat, describePos(where))
+	return errcode.New(errcode.InvalidCoordinates, where, "coordinate (%g, %g) at %s is outside China (lon 73–136, lat 3–54)", lon, lat, describePos(where))
 }
 
 func describePos(where map[string]any) string {
@@ -320,7 +323,7 @@ func cleanRing(r orb.Ring, part, ring int) (orb.Ring, error) {
 		}
 	}
 	if len(r) > 0 && r[0] != r[len(r)-1] {
-		return nil, Inputf(CodeInvalidGeometry, pos("part", part, "ring", ring),
+		return nil, errcode.New(errcode.InvalidGeometry, pos("part", part, "ring", ring),
 			"ring %d of footprint part %d is not closed: its last vertex %v differs from its first %v", ring, part, r[len(r)-1], r[0])
 	}
 	out := make(orb.Ring, 0, len(r))
@@ -330,7 +333,7 @@ func cleanRing(r orb.Ring, part, ring int) (orb.Ring, error) {
 		}
 	}
 	if len(out) < 4 {
-		return nil, Inputf(CodeInvalidGeometry, pos("part", part, "ring", ring, "points", len(out)),
+		return nil, errcode.New(errcode.InvalidGeometry, pos("part", part, "ring", ring, "points", len(out)),
 			"ring %d of footprint part %d has too few distinct points (%d; a ring needs at least 3 distinct corners and a closing point)", ring, part, len(out))
 	}
 	return out, nil
@@ -371,7 +374,7 @@ func cleanLine(l orb.LineString, part int) (orb.LineString, error) {
 		}
 	}
 	if len(out) < 2 {
-		return nil, Inputf(CodeInvalidGeometry, pos("part", part, "points", len(out)),
+		return nil, errcode.New(errcode.InvalidGeometry, pos("part", part, "points", len(out)),
 			"line %d of the footprint has fewer than 2 distinct points", part)
 	}
 	return out, nil

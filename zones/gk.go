@@ -3,6 +3,8 @@ package zones
 import (
 	"math"
 
+	rlplanar "github.com/redline-gis/redline/planar"
+
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
@@ -34,8 +36,8 @@ func gkZone(g orb.Geometry) int {
 func gkArea(g orb.Geometry, zone int) float64 {
 	tm := crs.TM{Lon0: float64(3 * zone), K0: 1}
 	a := 0.0
-	for _, p := range geo.Polygons(g) {
-		if n := geo.NumVertices(p); n > gkProjectLimit && shortEdges(p, gkShortEdge) {
+	for _, p := range rlplanar.Polygons(g) {
+		if n := rlplanar.NumVertices(p); n > gkProjectLimit && shortEdges(p, gkShortEdge) {
 			c, _ := planar.CentroidArea(p)
 			k := tm.Scale(c[0], c[1])
 			a += geo.Area(p) * k * k

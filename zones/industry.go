@@ -5,18 +5,20 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/redline-gis/redline/errcode"
 )
 
 // NormalizeIndustry returns a GB/T 4754-2017 code in the letter form rules use:
 // "2511" and "C2511" give "C2511", "25" gives "C25", "c" gives "C". The section
 // letter is derived from the 大类 (2-digit division) and, when given, must agree with
 // it. Codes deeper than the division are checked by form only (see ValidateIndustry
-// for a check against a full table). A malformed code is an *InputError with
-// CodeInvalidProject.
+// for a check against a full table). A malformed code is an *errcode.Error with
+// errcode.InvalidProject.
 func NormalizeIndustry(code string) (string, error) {
 	c := strings.ToUpper(strings.TrimSpace(code))
 	bad := func(why string) (string, error) {
-		return "", Inputf(CodeInvalidProject, map[string]any{"field": "industry"},
+		return "", errcode.New(errcode.InvalidProject, map[string]any{"field": "industry"},
 			"industry %q is not a GB/T 4754-2017 code: %s", code, why)
 	}
 	if c == "" {
@@ -118,7 +120,7 @@ func ValidateIndustry(code string, table []Industry) (string, error) {
 			return c, nil
 		}
 	}
-	return "", Inputf(CodeInvalidProject, map[string]any{"field": "industry"},
+	return "", errcode.New(errcode.InvalidProject, map[string]any{"field": "industry"},
 		"industry %q (%s) is not in the dataset's GB/T 4754 table", code, c)
 }
 
@@ -180,8 +182,8 @@ func twoHigh(industry string) (tri, string) {
 }
 
 // ValidateProject checks the project facts: type among ProjectTypes, industry a
-// GB/T 4754-2017 code (NormalizeIndustry). Errors are *InputError with
-// CodeInvalidProject naming the field. Use ValidateProjectFor to check the industry
+// GB/T 4754-2017 code (NormalizeIndustry). Errors are *errcode.Error with
+// errcode.InvalidProject naming the field. Use ValidateProjectFor to check the industry
 // against a dataset's full table as well.
 func ValidateProject(p Project) error {
 	return ValidateProjectFor(p, nil)
@@ -191,7 +193,7 @@ func ValidateProject(p Project) error {
 // 4754 table of ds when ds has one.
 func ValidateProjectFor(p Project, ds *Dataset) error {
 	if p.Type != "" && !slices.Contains(ProjectTypes, p.Type) {
-		return Inputf(CodeInvalidProject, map[string]any{"field": "type"},
+		return errcode.New(errcode.InvalidProject, map[string]any{"field": "type"},
 			"project type %q is not one of %s", p.Type, strings.Join(ProjectTypes, ", "))
 	}
 	if p.Industry != "" {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"slices"
 	"testing"
+
+	"github.com/redline-gis/redline/errcode"
 )
 
 func TestNormalizeIndustry(t *testing.T) {
@@ -43,8 +45,8 @@ func TestNormalizeIndustry(t *testing.T) {
 	for _, tc := range cases {
 		got, err := NormalizeIndustry(tc.in)
 		if tc.bad {
-			var ie *InputError
-			if err == nil || !errors.As(err, &ie) || ie.Code != CodeInvalidProject || ie.Details["field"] != "industry" {
+			var ie *errcode.Error
+			if err == nil || !errors.As(err, &ie) || ie.Code != errcode.InvalidProject || ie.Details["field"] != "industry" {
 				t.Errorf("%q: got %q, %v; want an invalid_project error", tc.in, got, err)
 			}
 			continue
@@ -164,7 +166,7 @@ func TestTwoHigh(t *testing.T) {
 }
 
 func TestValidateProject(t *testing.T) {
-	var ie *InputError
+	var ie *errcode.Error
 	if err := ValidateProject(Project{}); err != nil {
 		t.Errorf("empty project: %v", err)
 	}
@@ -203,9 +205,9 @@ func FuzzNormalizeIndustry(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := NormalizeIndustry(s)
 		if err != nil {
-			var ie *InputError
-			if !errors.As(err, &ie) || ie.Code != CodeInvalidProject {
-				t.Fatalf("%q: error %v is not an invalid_project InputError", s, err)
+			var ie *errcode.Error
+			if !errors.As(err, &ie) || ie.Code != errcode.InvalidProject {
+				t.Fatalf("%q: error %v is not an invalid_project errcode.Error", s, err)
 			}
 			return
 		}

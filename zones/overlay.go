@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/redline-gis/redline/planar"
+
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/geo"
@@ -160,11 +162,11 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 				return nil, err
 			}
 			if lineal {
-				if l := geo.Extract(inter, geo.DimLine); l != nil {
+				if l := planar.Extract(inter, planar.DimLine); l != nil {
 					h.lengthM += geo.Length(l)
 					overlaps = append(overlaps, l)
 				}
-			} else if a := geo.Extract(inter, geo.DimArea); a != nil {
+			} else if a := planar.Extract(inter, planar.DimArea); a != nil {
 				h.areaM2 = geo.Area(a)
 				overlaps = append(overlaps, a)
 			}
@@ -186,12 +188,12 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 			if err != nil {
 				return nil, err
 			}
-			if l := geo.Extract(inter, geo.DimLine); l != nil {
+			if l := planar.Extract(inter, planar.DimLine); l != nil {
 				h.lengthM += geo.Length(l)
 				overlaps = append(overlaps, l)
 			}
 			if lineal {
-				if pts := geo.Extract(inter, geo.DimPoint); pts != nil {
+				if pts := planar.Extract(inter, planar.DimPoint); pts != nil {
 					h.crossings = countDistinct(pts)
 					overlaps = append(overlaps, pts)
 				}

@@ -1,7 +1,6 @@
 package zones
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -174,35 +173,4 @@ type RuleHit struct {
 	// Layer and ZoneID say where the rule fired, on Report.Governing.
 	Layer  string `json:"layer,omitempty"`
 	ZoneID string `json:"zone_id,omitempty"`
-}
-
-// Error codes shared by the CLI, the HTTP API and batch error lines (DESIGN.md).
-const (
-	CodeBadRequest         = "bad_request"
-	CodeInvalidGeometry    = "invalid_geometry"
-	CodeEmptyGeometry      = "empty_geometry"
-	CodeInvalidCoordinates = "invalid_coordinates"
-	CodeUnknownCRS         = "unknown_crs"
-	CodeUnsupportedCRS     = "unsupported_crs"
-	CodeInvalidArchive     = "invalid_archive"
-	CodeUndecodableText    = "undecodable_text"
-	CodeInvalidProject     = "invalid_project"
-	CodeUnsupportedMedia   = "unsupported_media_type"
-	CodePayloadTooLarge    = "payload_too_large"
-	CodeTimeout            = "timeout"
-)
-
-// InputError is a refusal of bad input: a code of DESIGN.md, a message naming what
-// and where, and the position in Details (feature, ring, vertex, line, field).
-type InputError struct {
-	Code    string
-	Message string
-	Details map[string]any
-}
-
-func (e *InputError) Error() string { return e.Message }
-
-// Inputf returns an InputError with the given code and formatted message.
-func Inputf(code string, details map[string]any, format string, args ...any) *InputError {
-	return &InputError{Code: code, Message: fmt.Sprintf(format, args...), Details: details}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/redline-gis/redline/data"
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -71,7 +72,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 // fail prints an error the way every command does: what went wrong, with the
 // code of DESIGN.md when the input was refused, and returns the exit status.
 func fail(stderr io.Writer, cmd string, err error) int {
-	var ie *zones.InputError
+	var ie *errcode.Error
 	if errors.As(err, &ie) {
 		msg := fmt.Sprintf("redline %s: %s [%s]", cmd, ie.Message, ie.Code)
 		if len(ie.Details) > 0 {

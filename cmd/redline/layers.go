@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/redline-gis/redline/geo"
+	"github.com/redline-gis/redline/planar"
 )
 
 type layerInfo struct {
@@ -43,7 +43,7 @@ func runLayers(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			Classes: map[string]int{}, Source: l.Source}
 		for _, z := range l.Zones {
 			li.Classes[z.Class]++
-			li.Vertices += geo.NumVertices(z.Geometry)
+			li.Vertices += planar.NumVertices(z.Geometry)
 		}
 		infos = append(infos, li)
 	}

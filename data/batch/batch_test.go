@@ -18,6 +18,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -27,7 +28,7 @@ func TestParseFeature(t *testing.T) {
 		in     string
 		id     string // raw JSON, "" for nil
 		geom   orb.Geometry
-		code   string
+		code   errcode.Code
 		hasRaw bool
 	}{
 		{"point", `{"type":"Feature","id":"a1","properties":{},"geometry":{"type":"Point","coordinates":[108.5,34.25]}}`, `"a1"`, orb.Point{108.5, 34.25}, "", true},
@@ -39,15 +40,15 @@ func TestParseFeature(t *testing.T) {
 		{"polygon", `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[108,34],[108.01,34],[108.01,34.01],[108,34]]]}}`, ``,
 			orb.Polygon{{{108, 34}, {108.01, 34}, {108.01, 34.01}, {108, 34}}}, "", true},
 		{"bare geometry", `{"type":"Point","coordinates":[108,34]}`, ``, orb.Point{108, 34}, "", true},
-		{"null geometry", `{"type":"Feature","id":"n","geometry":null}`, `"n"`, nil, zones.CodeEmptyGeometry, false},
-		{"missing geometry", `{"type":"Feature","id":"n"}`, `"n"`, nil, zones.CodeEmptyGeometry, false},
-		{"latitude out of range", `{"type":"Feature","geometry":{"type":"Point","coordinates":[34,108]}}`, ``, nil, zones.CodeInvalidCoordinates, true},
-		{"empty polygon", `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[]}}`, ``, nil, zones.CodeEmptyGeometry, true},
-		{"not a feature", `{"type":"FeatureCollection","features":[]}`, ``, nil, zones.CodeBadRequest, false},
-		{"no type", `{"geometry":{"type":"Point","coordinates":[108,34]}}`, ``, nil, zones.CodeBadRequest, false},
-		{"malformed", `{"type":"Feature","geometry":{"type":"Point","coordinates":[108,34]`, ``, nil, zones.CodeBadRequest, false},
-		{"bad coordinates", `{"type":"Feature","geometry":{"type":"Point","coordinates":["a",34]}}`, ``, nil, zones.CodeBadRequest, true},
-		{"not an object", `[1,2]`, ``, nil, zones.CodeBadRequest, false},
+		{"null geometry", `{"type":"Feature","id":"n","geometry":null}`, `"n"`, nil, errcode.EmptyGeometry, false},
+		{"missing geometry", `{"type":"Feature","id":"n"}`, `"n"`, nil, errcode.EmptyGeometry, false},
+		{"latitude out of range", `{"type":"Feature","geometry":{"type":"Point","coordinates":[34,108]}}`, ``, nil, errcode.InvalidCoordinates, true},
+		{"empty polygon", `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[]}}`, ``, nil, errcode.EmptyGeometry, true},
+		{"not a feature", `{"type":"FeatureCollection","features":[]}`, ``, nil, errcode.BadRequest, false},
+		{"no type", `{"geometry":{"type":"Point","coordinates":[108,34]}}`, ``, nil, errcode.BadRequest, false},
+		{"malformed", `{"type":"Feature","geometry":{"type":"Point","coordinates":[108,34]`, ``, nil, errcode.BadRequest, false},
+		{"bad coordinates", `{"type":"Feature","geometry":{"type":"Point","coordinates":["a",34]}}`, ``, nil, errcode.BadRequest, true},
+		{"not an object", `[1,2]`, ``, nil, errcode.BadRequest, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := parseFeature([]byte(c.in), 3, 0, false)
@@ -84,7 +85,7 @@ func TestVertexLimit(t *testing.T) {
 	if f := parseFeature([]byte(in), 0, 3, false); f.Err != nil {
 		t.Fatalf("3 vertices with limit 3: %v", f.Err)
 	}
-	if f := parseFeature([]byte(in), 0, 2, false); f.Err == nil || f.Err.Code != zones.CodePayloadTooLarge {
+	if f := parseFeature([]byte(in), 0, 2, false); f.Err == nil || f.Err.Code != errcode.PayloadTooLarge {
 		t.Fatalf("3 vertices with limit 2: %v", f.Err)
 	}
 }
@@ -128,7 +129,7 @@ func TestNDJSON(t *testing.T) {
 					t.Errorf("feature %d has Index %d", i, f.Index)
 				}
 			}
-			if fs[2].Err == nil || fs[2].Err.Code != zones.CodeBadRequest || fs[2].Err.Details["line"] != 5 {
+			if fs[2].Err == nil || fs[2].Err.Code != errcode.BadRequest || fs[2].Err.Details["line"] != 5 {
 				t.Errorf("bad line: %+v", fs[2].Err)
 			}
 			if string(fs[3].ID) != `"f3"` || fs[3].Err != nil {
@@ -147,8 +148,8 @@ func TestNDJSONLongLine(t *testing.T) {
 	r := NewNDJSON(strings.NewReader(long + "\n"))
 	r.MaxLine = 1 << 20
 	_, err = readAll(t, r)
-	var ie *zones.InputError
-	if !errors.As(err, &ie) || ie.Code != zones.CodePayloadTooLarge {
+	var ie *errcode.Error
+	if !errors.As(err, &ie) || ie.Code != errcode.PayloadTooLarge {
 		t.Fatalf("line over MaxLine: err %v, want payload_too_large", err)
 	}
 }
@@ -171,18 +172,18 @@ func TestCollection(t *testing.T) {
 		name    string
 		in      string
 		n       int
-		errCode string
+		errCode errcode.Code
 	}{
 		{"plain", collection(5, "", ""), 5, ""},
 		{"members around", collection(5, `"name":"x","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"bbox":[1,2,3,4],`, `,"extra":{"a":[1,2]}`), 5, ""},
 		{"empty", collection(0, "", ""), 0, ""},
 		{"spaces", " \n{ \"features\" : [ " + point(0) + " , " + point(1) + " ] }", 2, ""},
-		{"projected crs", collection(2, `"crs":{"type":"name","properties":{"name":"EPSG:4524"}},`, ""), 0, zones.CodeUnsupportedCRS},
-		{"wrong type", `{"type":"Feature","features":[]}`, 0, zones.CodeBadRequest},
-		{"not an object", `[1]`, 0, zones.CodeBadRequest},
-		{"no features", `{"type":"FeatureCollection"}`, 0, zones.CodeBadRequest},
-		{"truncated", collection(3, "", "")[:200], 1, zones.CodeBadRequest},
-		{"garbage between", `{"features":[` + point(0) + ` x ` + point(1) + `]}`, 1, zones.CodeBadRequest},
+		{"projected crs", collection(2, `"crs":{"type":"name","properties":{"name":"EPSG:4524"}},`, ""), 0, errcode.UnsupportedCRS},
+		{"wrong type", `{"type":"Feature","features":[]}`, 0, errcode.BadRequest},
+		{"not an object", `[1]`, 0, errcode.BadRequest},
+		{"no features", `{"type":"FeatureCollection"}`, 0, errcode.BadRequest},
+		{"truncated", collection(3, "", "")[:200], 1, errcode.BadRequest},
+		{"garbage between", `{"features":[` + point(0) + ` x ` + point(1) + `]}`, 1, errcode.BadRequest},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			for name, r := range map[string]io.Reader{
@@ -198,7 +199,7 @@ func TestCollection(t *testing.T) {
 						t.Errorf("%s: feature %d = %+v", name, i, f)
 					}
 				}
-				var ie *zones.InputError
+				var ie *errcode.Error
 				if c.errCode == "" && err != nil {
 					t.Errorf("%s: err %v", name, err)
 				}
@@ -246,7 +247,7 @@ func fakeLocate(ctx context.Context, g orb.Geometry) ([]zones.Hit, error) {
 	time.Sleep(time.Duration(rand.IntN(200)) * time.Microsecond)
 	p, ok := g.(orb.Point)
 	if !ok {
-		return nil, zones.Inputf(zones.CodeInvalidGeometry, nil, "only points here")
+		return nil, errcode.New(errcode.InvalidGeometry, nil, "only points here")
 	}
 	if p[1] == 33.013 {
 		return nil, errors.New("boom")

@@ -20,7 +20,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/redline-gis/redline/data/vector"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // Feature is one input feature of a batch.
@@ -35,7 +35,7 @@ type Feature struct {
 	// RawGeometry is the geometry's JSON as read, when the input was JSON.
 	RawGeometry json.RawMessage
 	// Err says why the feature cannot be located; the batch goes on.
-	Err *zones.InputError
+	Err *errcode.Error
 
 	// lazy holds the feature's JSON when a reader in lazy mode left the decoding
 	// to Run's workers; see Decode.
@@ -178,7 +178,7 @@ func (n *NDJSON) readLine() ([]byte, error) {
 		}
 		n.long = append(n.long, line...)
 		if n.MaxLine > 0 && len(n.long) > n.MaxLine {
-			return nil, &zones.InputError{Code: zones.CodePayloadTooLarge,
+			return nil, &errcode.Error{Code: errcode.PayloadTooLarge,
 				Message: fmt.Sprintf("line %d is longer than %d bytes", n.line+1, n.MaxLine),
 				Details: map[string]any{"line": n.line + 1}}
 		}
@@ -228,7 +228,7 @@ func (c *Collection) fill() error {
 	}
 	if len(c.buf) == cap(c.buf) {
 		if c.MaxLine > 0 && len(c.buf) > c.MaxLine {
-			return &zones.InputError{Code: zones.CodePayloadTooLarge,
+			return &errcode.Error{Code: errcode.PayloadTooLarge,
 				Message: fmt.Sprintf("feature %d is longer than %d bytes", c.index, c.MaxLine),
 				Details: map[string]any{"feature": c.index}}
 		}
@@ -269,7 +269,7 @@ func (c *Collection) scan(f func(b []byte) (int, error)) error {
 }
 
 func (c *Collection) syntax(err error) error {
-	return &zones.InputError{Code: zones.CodeBadRequest,
+	return &errcode.Error{Code: errcode.BadRequest,
 		Message: fmt.Sprintf("FeatureCollection: malformed JSON near feature %d: %v", c.index, err),
 		Details: map[string]any{"feature": c.index}}
 }
@@ -388,7 +388,7 @@ func (c *Collection) header() error {
 			c.state = 1
 		case "type":
 			if s, _ := stringValue(value); s != "FeatureCollection" {
-				return &zones.InputError{Code: zones.CodeBadRequest,
+				return &errcode.Error{Code: errcode.BadRequest,
 					Message: fmt.Sprintf("expected a FeatureCollection, got type %s", value)}
 			}
 		case "crs":
@@ -408,7 +408,7 @@ func lonLatCRS(v []byte) error {
 			return nil
 		}
 	}
-	return &zones.InputError{Code: zones.CodeUnsupportedCRS,
+	return &errcode.Error{Code: errcode.UnsupportedCRS,
 		Message: fmt.Sprintf("the FeatureCollection's crs %s is not lon/lat; batch JSON input must be in EPSG:4490/4326 lon/lat (upload the file as multipart for other coordinate systems)", s),
 		Details: map[string]any{"field": "crs"}}
 }
@@ -436,7 +436,7 @@ func (s *Slice) Next() (Feature, error) {
 		f.ID, _ = json.Marshal(vf.ID)
 	}
 	if vf.Geometry == nil {
-		f.Err = zones.Inputf(zones.CodeEmptyGeometry, map[string]any{"feature": f.Index}, "feature %d has no geometry", f.Index)
+		f.Err = errcode.New(errcode.EmptyGeometry, map[string]any{"feature": f.Index}, "feature %d has no geometry", f.Index)
 		return f, nil
 	}
 	if ierr := checkGeometry(vf.Geometry, f.Index, s.MaxVertices); ierr != nil {

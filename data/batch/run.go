@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -48,7 +49,7 @@ type chunk struct {
 // and writes the results to w in input order. At most about 2×Workers chunks are in
 // memory at once. A bad feature gives an error record and the batch goes on; an error
 // that makes the rest of the input unreadable is written as a last error record
-// (when it is an *zones.InputError) and returned. Run closes w on success.
+// (when it is an *errcode.Error) and returned. Run closes w on success.
 func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Options) (Stats, error) {
 	workers := opts.Workers
 	if workers <= 0 {
@@ -143,7 +144,7 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 					}
 					hits, err := safeLocate(ctx, locate, it.Geometry)
 					if err != nil {
-						var ie *zones.InputError
+						var ie *errcode.Error
 						switch {
 						case errors.As(err, &ie):
 							it.Err = ie
@@ -152,7 +153,7 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 							if opts.OnError != nil {
 								opts.OnError(it.Index, err)
 							}
-							it.Err = &zones.InputError{Code: "internal",
+							it.Err = &errcode.Error{Code: "internal",
 								Message: fmt.Sprintf("feature %d could not be located: internal error", it.Index),
 								Details: map[string]any{"feature": it.Index}}
 						}
@@ -241,7 +242,7 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 		return st, err
 	}
 	if readErr != nil {
-		var ie *zones.InputError
+		var ie *errcode.Error
 		if errors.As(readErr, &ie) {
 			if err := w.Fail(next, ie); err != nil {
 				return st, err

@@ -7,11 +7,12 @@ import (
 	"strconv"
 	"unsafe"
 
+	"github.com/redline-gis/redline/planar"
+
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
-	"github.com/redline-gis/redline/geo"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // errIncomplete: the buffer ends inside the value being scanned.
@@ -240,7 +241,7 @@ func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 		return nil
 	})
 	if err != nil {
-		f.Err = zones.Inputf(zones.CodeBadRequest, map[string]any{"feature": index},
+		f.Err = errcode.New(errcode.BadRequest, map[string]any{"feature": index},
 			"feature %d: malformed JSON: %v", index, err)
 		return f
 	}
@@ -250,11 +251,11 @@ func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 		// A bare geometry stands for a feature without id or properties.
 		geom, hasGeom = b, true
 	case typ == "":
-		f.Err = zones.Inputf(zones.CodeBadRequest, map[string]any{"feature": index},
+		f.Err = errcode.New(errcode.BadRequest, map[string]any{"feature": index},
 			"feature %d: no \"type\" member", index)
 		return f
 	default:
-		f.Err = zones.Inputf(zones.CodeBadRequest, map[string]any{"feature": index},
+		f.Err = errcode.New(errcode.BadRequest, map[string]any{"feature": index},
 			"feature %d: type %q is not a Feature", index, typ)
 		return f
 	}
@@ -271,7 +272,7 @@ func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 		f.ID = keep(propID)
 	}
 	if !hasGeom || isNull(geom) {
-		f.Err = zones.Inputf(zones.CodeEmptyGeometry, map[string]any{"feature": index},
+		f.Err = errcode.New(errcode.EmptyGeometry, map[string]any{"feature": index},
 			"feature %d has no geometry", index)
 		return f
 	}
@@ -311,7 +312,7 @@ func validID(v []byte) bool {
 
 // decodeGeometry reads a GeoJSON geometry; a Point takes a fast path that allocates
 // nothing but the point.
-func decodeGeometry(v []byte, index int) (orb.Geometry, *zones.InputError) {
+func decodeGeometry(v []byte, index int) (orb.Geometry, *errcode.Error) {
 	if p, ok := fastPoint(v); ok {
 		return p, nil
 	}
@@ -321,7 +322,7 @@ func decodeGeometry(v []byte, index int) (orb.Geometry, *zones.InputError) {
 		if err != nil {
 			msg = err.Error()
 		}
-		return nil, zones.Inputf(zones.CodeBadRequest, map[string]any{"feature": index},
+		return nil, errcode.New(errcode.BadRequest, map[string]any{"feature": index},
 			"feature %d: geometry: %s", index, msg)
 	}
 	return g.Coordinates, nil
@@ -385,9 +386,9 @@ func parsePosition(v []byte) (orb.Point, bool) {
 
 // checkGeometry refuses coordinates that cannot be lon/lat, empty geometries, and
 // more than maxVertices vertices (0: no bound).
-func checkGeometry(g orb.Geometry, index, maxVertices int) *zones.InputError {
+func checkGeometry(g orb.Geometry, index, maxVertices int) *errcode.Error {
 	n := 0
-	var bad *zones.InputError
+	var bad *errcode.Error
 	visit := func(p orb.Point) {
 		n++
 		if bad != nil {
@@ -395,20 +396,20 @@ func checkGeometry(g orb.Geometry, index, maxVertices int) *zones.InputError {
 		}
 		x, y := p[0], p[1]
 		if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) || x < -180 || x > 180 || y < -90 || y > 90 {
-			bad = zones.Inputf(zones.CodeInvalidCoordinates, map[string]any{"feature": index, "vertex": n - 1},
+			bad = errcode.New(errcode.InvalidCoordinates, map[string]any{"feature": index, "vertex": n - 1},
 				"feature %d: vertex %d (%g, %g) is not a longitude/latitude", index, n-1, x, y)
 		}
 	}
-	geo.EachPoint(g, visit)
+	planar.EachPoint(g, visit)
 	if bad != nil {
 		return bad
 	}
 	if n == 0 {
-		return zones.Inputf(zones.CodeEmptyGeometry, map[string]any{"feature": index},
+		return errcode.New(errcode.EmptyGeometry, map[string]any{"feature": index},
 			"feature %d: empty geometry", index)
 	}
 	if maxVertices > 0 && n > maxVertices {
-		return zones.Inputf(zones.CodePayloadTooLarge, map[string]any{"feature": index, "vertices": n, "limit": maxVertices},
+		return errcode.New(errcode.PayloadTooLarge, map[string]any{"feature": index, "vertices": n, "limit": maxVertices},
 			"feature %d has %d vertices, more than the limit of %d", index, n, maxVertices)
 	}
 	return nil

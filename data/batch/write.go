@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -24,7 +25,7 @@ type Writer interface {
 	// Write writes one result; results arrive in input order.
 	Write(r *Result) error
 	// Fail records an error that ended the batch before its end, as a last record.
-	Fail(index int, err *zones.InputError) error
+	Fail(index int, err *errcode.Error) error
 	// Close ends the document and flushes.
 	Close() error
 	// Flush sends what is buffered to the underlying writer.
@@ -112,9 +113,9 @@ func appendHits(b []byte, hits []zones.Hit) []byte {
 	return append(b, ']')
 }
 
-func appendError(b []byte, e *zones.InputError) []byte {
+func appendError(b []byte, e *errcode.Error) []byte {
 	b = append(b, `{"code":`...)
-	b = appendString(b, e.Code)
+	b = appendString(b, string(e.Code))
 	b = append(b, `,"message":`...)
 	b = appendString(b, e.Message)
 	if len(e.Details) > 0 {
@@ -212,7 +213,7 @@ func (w *ndjsonWriter) Write(r *Result) error {
 	return err
 }
 
-func (w *ndjsonWriter) Fail(index int, e *zones.InputError) error {
+func (w *ndjsonWriter) Fail(index int, e *errcode.Error) error {
 	return w.Write(&Result{Feature: Feature{Index: index, Err: e}})
 }
 
@@ -230,7 +231,7 @@ func (w *csvWriter) Write(r *Result) error {
 	row[1] = csvID(r.ID)
 	clear(row[2:])
 	if r.Err != nil {
-		row[7] = r.Err.Code + ": " + r.Err.Message
+		row[7] = string(r.Err.Code) + ": " + r.Err.Message
 		return w.cw.Write(row)
 	}
 	if len(r.Hits) == 0 {
@@ -258,7 +259,7 @@ func csvID(id json.RawMessage) string {
 	return string(id)
 }
 
-func (w *csvWriter) Fail(index int, e *zones.InputError) error {
+func (w *csvWriter) Fail(index int, e *errcode.Error) error {
 	return w.Write(&Result{Feature: Feature{Index: index, Err: e}})
 }
 
@@ -319,7 +320,7 @@ func (w *geojsonWriter) Write(r *Result) error {
 	return err
 }
 
-func (w *geojsonWriter) Fail(index int, e *zones.InputError) error {
+func (w *geojsonWriter) Fail(index int, e *errcode.Error) error {
 	return w.Write(&Result{Feature: Feature{Index: index, Err: e}})
 }
 

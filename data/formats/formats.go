@@ -30,8 +30,8 @@ import (
 	"github.com/redline-gis/redline/data/formats/shapefile"
 	"github.com/redline-gis/redline/data/formats/wkt"
 	"github.com/redline-gis/redline/data/vector"
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/geo/crs"
-	"github.com/redline-gis/redline/zones"
 	"golang.org/x/text/encoding/unicode"
 )
 
@@ -78,7 +78,7 @@ func Read(b []byte, opts Options) (*vector.Collection, error) {
 		polygonize(c, opts)
 	}
 	if err != nil && opts.Name != "" {
-		var ie *zones.InputError
+		var ie *errcode.Error
 		if errors.As(err, &ie) {
 			if ie.Details == nil {
 				ie.Details = map[string]any{}
@@ -137,18 +137,18 @@ func read(b []byte, opts Options) (*vector.Collection, error) {
 	kopts := kml.Options{Ovital: ovital, MaxUncompressed: opts.MaxUncompressed}
 	switch {
 	case len(b) == 0:
-		return nil, zones.Inputf(zones.CodeEmptyGeometry, fileDetails(opts.Name), "the file is empty")
+		return nil, errcode.New(errcode.EmptyGeometry, fileDetails(opts.Name), "the file is empty")
 	case bytes.HasPrefix(b, []byte(zipMagic)) || bytes.HasPrefix(b, []byte("PK\x05\x06")):
 		return readZip(b, opts, kopts)
 	case bytes.HasPrefix(b, []byte(sqliteMagic)):
 		return gpkg.Read(b, opts.Layer)
 	case bytes.HasPrefix(b, []byte(shpMagic)) || ext == ".shp" || ext == ".shx" || ext == ".dbf":
-		return nil, zones.Inputf(zones.CodeInvalidArchive, fileDetails(opts.Name),
+		return nil, errcode.New(errcode.InvalidArchive, fileDetails(opts.Name),
 			"a .shp, .shx or .dbf alone cannot be read: send the shapefile as one .zip holding .shp, .shx, .dbf (and .prj, .cpg)")
 	}
 	text := bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\ufeff")), " \t\r\n")
 	if ext == ".dxf" || ext == ".dwg" || bytes.HasPrefix(text, []byte("0\r\nSECTION")) || bytes.HasPrefix(text, []byte("0\nSECTION")) || bytes.HasPrefix(b, []byte("AC10")) {
-		return nil, zones.Inputf(zones.CodeUnsupportedMedia, fileDetails(opts.Name),
+		return nil, errcode.New(errcode.UnsupportedMedia, fileDetails(opts.Name),
 			"CAD drawings (DXF/DWG) are not read: export the boundary as a shapefile, a 国土 TXT 界址点 file or GeoJSON")
 	}
 	switch {
@@ -163,7 +163,7 @@ func read(b []byte, opts Options) (*vector.Collection, error) {
 		if bytes.Contains(head, []byte("<kml")) || bytes.Contains(head, []byte(":kml")) || ext == ".kml" || ovital {
 			return kml.Read(b, kopts)
 		}
-		return nil, zones.Inputf(zones.CodeUnsupportedMedia, fileDetails(opts.Name),
+		return nil, errcode.New(errcode.UnsupportedMedia, fileDetails(opts.Name),
 			"XML that is not KML (GML, GPX and others are not read): convert it to GeoJSON, KML or a shapefile")
 	case looksWKT(text):
 		return wkt.Read(b)
@@ -181,12 +181,12 @@ func read(b []byte, opts Options) (*vector.Collection, error) {
 		return wkt.Read(b)
 	}
 	if !isText(b) {
-		return nil, zones.Inputf(zones.CodeUnsupportedMedia, fileDetails(opts.Name),
+		return nil, errcode.New(errcode.UnsupportedMedia, fileDetails(opts.Name),
 			"not a format redline reads (GeoJSON, shapefile .zip, GeoPackage, KML/KMZ, 国土 TXT, WKT, coordinate list)")
 	}
 	c, err := coords.Read(b)
 	if err != nil && !hasCoordinateLine(text) {
-		return nil, zones.Inputf(zones.CodeUnsupportedMedia, fileDetails(opts.Name),
+		return nil, errcode.New(errcode.UnsupportedMedia, fileDetails(opts.Name),
 			"not a format redline reads (GeoJSON, shapefile .zip, GeoPackage, KML/KMZ, 国土 TXT, WKT, coordinate list): %v", err)
 	}
 	return c, err
@@ -215,7 +215,7 @@ func fileDetails(name string) map[string]any {
 func readZip(b []byte, opts Options, kopts kml.Options) (*vector.Collection, error) {
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
-		return nil, zones.Inputf(zones.CodeInvalidArchive, fileDetails(opts.Name), "not a readable zip archive: %v", err)
+		return nil, errcode.New(errcode.InvalidArchive, fileDetails(opts.Name), "not a readable zip archive: %v", err)
 	}
 	names := make([]string, len(zr.File))
 	for i, f := range zr.File {
@@ -334,11 +334,11 @@ func ParseCRS(s string) (crs.CRS, error) {
 	if err == nil {
 		return c, nil
 	}
-	code := zones.CodeUnknownCRS
+	code := errcode.UnknownCRS
 	if errors.Is(err, crs.ErrUnsupported) {
-		code = zones.CodeUnsupportedCRS
+		code = errcode.UnsupportedCRS
 	}
-	return crs.CRS{}, zones.Inputf(code, map[string]any{"field": "crs"}, "coordinate system: %v", err)
+	return crs.CRS{}, errcode.New(code, map[string]any{"field": "crs"}, "coordinate system: %v", err)
 }
 
 // bounds is the extent of the finite coordinates of c.
@@ -397,7 +397,7 @@ func Resolve(c *vector.Collection, opts Options) (Conversion, error) {
 			if ferr := blame(c); ferr != nil {
 				return cv, ferr
 			}
-			return cv, zones.Inputf(detectCode(err), nil, "%v", err)
+			return cv, errcode.New(detectCode(err), nil, "%v", err)
 		}
 		cv.From, cv.Swap = d.CRS, d.Swap
 		if d.Warning != "" {
@@ -417,19 +417,19 @@ func Resolve(c *vector.Collection, opts Options) (Conversion, error) {
 	switch from.Kind {
 	case crs.Geographic, crs.GCJ02, crs.BD09:
 		if d, err := crs.Detect(b); err == nil && d.CRS.Kind == crs.Projected {
-			return cv, zones.Inputf(zones.CodeInvalidCoordinates, nil,
+			return cv, errcode.New(errcode.InvalidCoordinates, nil,
 				"coordinates %g…%g by %g…%g look like Gauss-Krüger metres (%s) but %s coordinate system %s is longitude/latitude: declare the projected CRS",
 				b.MinX, b.MaxX, b.MinY, b.MaxY, d.CRS.Name, source, from.Name)
 		}
 		if !in(b.MinX, b.MaxX, crs.ChinaMinLon, crs.ChinaMaxLon) && in(b.MinX, b.MaxX, crs.ChinaMinLat, crs.ChinaMaxLat) &&
 			in(b.MinY, b.MaxY, crs.ChinaMinLon, crs.ChinaMaxLon) {
-			return cv, zones.Inputf(zones.CodeInvalidCoordinates, nil,
+			return cv, errcode.New(errcode.InvalidCoordinates, nil,
 				"coordinates look like latitude,longitude (first numbers %g…%g, second %g…%g) but %s coordinate system %s takes longitude first: swap them",
 				b.MinX, b.MaxX, b.MinY, b.MaxY, source, from.Name)
 		}
 	case crs.Projected:
 		if d, err := crs.Detect(b); err == nil && d.CRS.Kind == crs.Geographic {
-			return cv, zones.Inputf(zones.CodeInvalidCoordinates, nil,
+			return cv, errcode.New(errcode.InvalidCoordinates, nil,
 				"coordinates %g…%g by %g…%g look like longitude/latitude but %s coordinate system %s is projected (metres): declare EPSG:4490 or leave the CRS out",
 				b.MinX, b.MaxX, b.MinY, b.MaxY, source, from.Name)
 		}
@@ -440,7 +440,7 @@ func Resolve(c *vector.Collection, opts Options) (Conversion, error) {
 			cv.Swap = true
 			cv.Warnings = append(cv.Warnings, fmt.Sprintf("coordinates taken as northing,easting (X,Y) in %s: the second numbers are the eastings", from.Name))
 		case from.Zone != 0 && from.Prefixed && in(b.MinX, b.MaxX, 0, 1e6):
-			return cv, zones.Inputf(zones.CodeInvalidCoordinates, nil,
+			return cv, errcode.New(errcode.InvalidCoordinates, nil,
 				"eastings %g…%g lack the zone prefix %d of %s: declare the central-meridian variant instead", b.MinX, b.MaxX, from.Zone, from.Name)
 		case from.Zone != 0 && !from.Prefixed && in(b.MinX, b.MaxX, float64(from.Zone)*1e6, float64(from.Zone+1)*1e6):
 			pre, err := prefixed(from)
@@ -453,11 +453,11 @@ func Resolve(c *vector.Collection, opts Options) (Conversion, error) {
 	return cv, nil
 }
 
-func detectCode(err error) string {
+func detectCode(err error) errcode.Code {
 	if errors.Is(err, crs.ErrUnknown) {
-		return zones.CodeUnknownCRS
+		return errcode.UnknownCRS
 	}
-	return zones.CodeInvalidCoordinates
+	return errcode.InvalidCoordinates
 }
 
 // blame explains a failed detection over a whole collection feature by feature: a
@@ -480,14 +480,14 @@ func blame(c *vector.Collection) error {
 		case err == nil && firstOK < 0:
 			firstOK, okCRS = i, d.CRS
 		case err == nil && d.CRS.Code != okCRS.Code:
-			return zones.Inputf(zones.CodeInvalidCoordinates, map[string]any{"feature": c.Features[i].Index},
+			return errcode.New(errcode.InvalidCoordinates, map[string]any{"feature": c.Features[i].Index},
 				"features are in different coordinate systems and none was declared: feature %d looks like %s, feature %d like %s",
 				c.Features[firstOK].Index, okCRS.Name, c.Features[i].Index, d.CRS.Name)
 		}
 	}
 	if firstOK >= 0 && firstBad >= 0 {
 		f := c.Features[firstBad]
-		return zones.Inputf(detectCode(badErr), map[string]any{"feature": f.Index},
+		return errcode.New(detectCode(badErr), map[string]any{"feature": f.Index},
 			"feature %d: %v (feature %d looks like %s)", f.Index, badErr, c.Features[firstOK].Index, okCRS.Name)
 	}
 	return nil
@@ -510,7 +510,7 @@ func (cv Conversion) Feature(f *vector.Feature) error {
 		// The position is spelt out only on failure: this runs for every vertex of
 		// every layer.
 		fail := func(format string, args ...any) error {
-			return zones.Inputf(zones.CodeInvalidCoordinates,
+			return errcode.New(errcode.InvalidCoordinates,
 				map[string]any{"feature": f.Index, "part": part, "ring": ring, "vertex": vertex},
 				"feature %d, part %d, ring %d, vertex %d: %s", f.Index, part, ring, vertex, fmt.Sprintf(format, args...))
 		}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/redline-gis/redline/data/vector"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // The site every fixture in testdata/ holds: a square with a square hole near
@@ -119,12 +119,12 @@ func TestDetectionWarnsAndRefuses(t *testing.T) {
 	// The same without the zone prefix cannot be placed.
 	c = readFixture(t, "site_xy_cm108.csv", Options{})
 	_, _, err = ToLonLat(c, Options{})
-	wantCode(t, err, zones.CodeUnknownCRS)
+	wantCode(t, err, errcode.UnknownCRS)
 }
 
-func wantCode(t *testing.T, err error, code string) *zones.InputError {
+func wantCode(t *testing.T, err error, code errcode.Code) *errcode.Error {
 	t.Helper()
-	var ie *zones.InputError
+	var ie *errcode.Error
 	if !errors.As(err, &ie) || ie.Code != code {
 		t.Fatalf("got %v, want %s", err, code)
 	}
@@ -137,33 +137,33 @@ func TestToLonLatErrors(t *testing.T) {
 		name   string
 		c      vector.Collection
 		opts   Options
-		code   string
+		code   errcode.Code
 		detail map[string]any
 	}{
 		{"lat lon swapped", vector.Collection{Features: []vector.Feature{{Geometry: poly(orb.Point{34.2, 108.9}, orb.Point{34.2, 109}, orb.Point{34.3, 109})}}},
-			Options{}, zones.CodeInvalidCoordinates, nil},
+			Options{}, errcode.InvalidCoordinates, nil},
 		{"lat lon swapped, declared", vector.Collection{CRS: "EPSG:4490", Features: []vector.Feature{{Geometry: orb.Point{34.2, 108.9}}}},
-			Options{}, zones.CodeInvalidCoordinates, nil},
+			Options{}, errcode.InvalidCoordinates, nil},
 		{"NaN names feature and vertex", vector.Collection{Features: []vector.Feature{
 			{Index: 0, Geometry: orb.Point{108.9, 34.2}},
 			{Index: 1, Geometry: orb.MultiPolygon{poly(orb.Point{108.9, 34.2}, orb.Point{109, 34.2}, orb.Point{109, 34.3}), {{{108.9, 34.2}, {109, 34.2}, {math.NaN(), 34.3}, {108.9, 34.2}}}}}}},
-			Options{}, zones.CodeInvalidCoordinates, map[string]any{"feature": 1, "part": 1, "ring": 0, "vertex": 2}},
-		{"Paris", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{2.35, 48.85}}}}, Options{}, zones.CodeInvalidCoordinates, nil},
+			Options{}, errcode.InvalidCoordinates, map[string]any{"feature": 1, "part": 1, "ring": 0, "vertex": 2}},
+		{"Paris", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{2.35, 48.85}}}}, Options{}, errcode.InvalidCoordinates, nil},
 		{"declared but outside China", vector.Collection{CRS: "EPSG:4326", Features: []vector.Feature{{Index: 3, Geometry: orb.LineString{{108.9, 34.2}, {2.35, 48.85}}}}},
-			Options{}, zones.CodeInvalidCoordinates, map[string]any{"feature": 3, "vertex": 1}},
+			Options{}, errcode.InvalidCoordinates, map[string]any{"feature": 3, "vertex": 1}},
 		{"one bad record among good ones", vector.Collection{Features: []vector.Feature{
 			{Index: 0, Geometry: orb.Point{108.9, 34.2}}, {Index: 1, Geometry: orb.Point{109, 34.3}}, {Index: 2, Geometry: orb.Point{0, 0}}}},
-			Options{}, zones.CodeInvalidCoordinates, map[string]any{"feature": 2}},
+			Options{}, errcode.InvalidCoordinates, map[string]any{"feature": 2}},
 		{"two GK zones", vector.Collection{Features: []vector.Feature{
 			{Index: 0, Geometry: orb.Point{36582952, 3786212}}, {Index: 1, Geometry: orb.Point{37400000, 3786212}}}},
-			Options{}, zones.CodeInvalidCoordinates, map[string]any{"feature": 1}},
+			Options{}, errcode.InvalidCoordinates, map[string]any{"feature": 1}},
 		{"GK numbers declared as lon/lat", vector.Collection{CRS: "EPSG:4490", Features: []vector.Feature{{Geometry: orb.Point{36582952, 3786212}}}},
-			Options{}, zones.CodeInvalidCoordinates, nil},
-		{"lon/lat declared as GK", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}}, Options{CRS: "EPSG:4524"}, zones.CodeInvalidCoordinates, nil},
-		{"xian declared", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}}, Options{CRS: "EPSG:2383"}, zones.CodeUnsupportedCRS, nil},
-		{"unknown declared", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}}, Options{CRS: "EPSG:1"}, zones.CodeUnknownCRS, nil},
-		{"prefixed CRS, unprefixed numbers", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{582952, 3786212}}}}, Options{CRS: "EPSG:4524"}, zones.CodeInvalidCoordinates, nil},
-		{"bad PRJ", vector.Collection{CRS: "PRJ:GEOGCS[", Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}}, Options{}, zones.CodeUnknownCRS, nil},
+			Options{}, errcode.InvalidCoordinates, nil},
+		{"lon/lat declared as GK", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}}, Options{CRS: "EPSG:4524"}, errcode.InvalidCoordinates, nil},
+		{"xian declared", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}}, Options{CRS: "EPSG:2383"}, errcode.UnsupportedCRS, nil},
+		{"unknown declared", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}}, Options{CRS: "EPSG:1"}, errcode.UnknownCRS, nil},
+		{"prefixed CRS, unprefixed numbers", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{582952, 3786212}}}}, Options{CRS: "EPSG:4524"}, errcode.InvalidCoordinates, nil},
+		{"bad PRJ", vector.Collection{CRS: "PRJ:GEOGCS[", Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}}, Options{}, errcode.UnknownCRS, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := tc.c
@@ -201,7 +201,8 @@ func TestDeclaredOverrides(t *testing.T) {
 
 func TestReadDispatch(t *testing.T) {
 	for _, tc := range []struct {
-		name, in, filename, format, code string
+		name, in, filename, format string
+		code                       errcode.Code
 	}{
 		{"wkt", "POINT(108.9 34.2)", "", "wkt", ""},
 		{"ewkt", "SRID=4490;POINT(108.9 34.2)", "", "wkt", ""},
@@ -210,13 +211,13 @@ func TestReadDispatch(t *testing.T) {
 		{"kml", `<?xml version="1.0"?><kml><Placemark><Point><coordinates>108.9,34.2</coordinates></Point></Placemark></kml>`, "", "kml", ""},
 		{"ovkml by name", `<kml><Placemark><Point><coordinates>108.9,34.2</coordinates></Point></Placemark></kml>`, "x.ovkml", "ovkml", ""},
 		{"gtxt", "[地块坐标]\n4,0,1,a,面,,,,@\nJ1,1,3786212.499,36582952.203\nJ2,1,3786220.683,36583873.923\nJ3,1,3787329.996,36583864.018\nJ1,1,3786212.499,36582952.203\n", "", "gtxt", ""},
-		{"empty", "", "", "", zones.CodeEmptyGeometry},
-		{"gpx", `<?xml version="1.0"?><gpx></gpx>`, "", "", zones.CodeUnsupportedMedia},
-		{"binary", "\x00\x01\x02\x03garbage", "", "", zones.CodeUnsupportedMedia},
-		{"prose", "这是一段说明文字，不是坐标。\nhello", "", "", zones.CodeUnsupportedMedia},
-		{"dxf", "  0\nSECTION\n  2\nHEADER\n", "", "", zones.CodeUnsupportedMedia},
-		{"lone shp", "\x00\x00\x27\x0a\x00\x00", "a.shp", "", zones.CodeInvalidArchive},
-		{"zip without shapefile or kml", zipWith(t, "readme.txt"), "", "", zones.CodeInvalidArchive},
+		{"empty", "", "", "", errcode.EmptyGeometry},
+		{"gpx", `<?xml version="1.0"?><gpx></gpx>`, "", "", errcode.UnsupportedMedia},
+		{"binary", "\x00\x01\x02\x03garbage", "", "", errcode.UnsupportedMedia},
+		{"prose", "这是一段说明文字，不是坐标。\nhello", "", "", errcode.UnsupportedMedia},
+		{"dxf", "  0\nSECTION\n  2\nHEADER\n", "", "", errcode.UnsupportedMedia},
+		{"lone shp", "\x00\x00\x27\x0a\x00\x00", "a.shp", "", errcode.InvalidArchive},
+		{"zip without shapefile or kml", zipWith(t, "readme.txt"), "", "", errcode.InvalidArchive},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Read([]byte(tc.in), Options{Name: tc.filename})
@@ -246,7 +247,7 @@ func TestUTF16AndFileNames(t *testing.T) {
 		t.Fatalf("UTF-16 list: %v, %v", c, err)
 	}
 	_, err = Read([]byte("POLYGON((0 0, 1 0, 1 1))"), Options{Name: "site.wkt"})
-	ie := wantCode(t, err, zones.CodeInvalidGeometry)
+	ie := wantCode(t, err, errcode.InvalidGeometry)
 	if ie.Details["file"] != "site.wkt" || !strings.HasPrefix(ie.Message, "site.wkt: ") {
 		t.Errorf("details %v message %q", ie.Details, ie.Message)
 	}
@@ -298,14 +299,14 @@ func FuzzRead(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte, name string) {
 		c, err := Read(b, Options{Name: name, MaxUncompressed: 1 << 20})
 		if err != nil {
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if !errors.As(err, &ie) {
 				t.Fatalf("error without a code: %v", err)
 			}
 			return
 		}
 		if _, _, err := ToLonLat(c, Options{}); err != nil {
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if !errors.As(err, &ie) {
 				t.Fatalf("conversion error without a code: %v", err)
 			}
@@ -346,7 +347,7 @@ func zipWith(t *testing.T, names ...string) string {
 func TestXian80WithParameters(t *testing.T) {
 	c := readFixture(t, "site_xian80.txt", Options{})
 	_, _, err := ToLonLat(c, Options{})
-	ie := wantCode(t, err, zones.CodeUnsupportedCRS)
+	ie := wantCode(t, err, errcode.UnsupportedCRS)
 	if !strings.Contains(ie.Message, "+towgs84") {
 		t.Errorf("message does not say how to give parameters: %s", ie.Message)
 	}

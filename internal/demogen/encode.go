@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/redline-gis/redline/geo"
 	"strconv"
 	"strings"
+
+	"github.com/redline-gis/redline/planar"
 
 	"github.com/paulmach/orb"
 )
@@ -219,7 +220,7 @@ func readme(ls []layer) []byte {
 	for _, l := range ls {
 		n := 0
 		for _, f := range l.features {
-			n += geo.NumVertices(f.geom)
+			n += planar.NumVertices(f.geom)
 		}
 		classes := "fixed: " + l.class
 		if l.classField != "" {

@@ -21,7 +21,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/redline-gis/redline/data/vector"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // maxPoints bounds what a pasted list may hold; more is a file, not a paste.
@@ -79,11 +79,11 @@ func Read(b []byte) (*vector.Collection, error) {
 				latFirst = headerLatFirst(s)
 				continue
 			}
-			return nil, zones.Inputf(zones.CodeBadRequest, map[string]any{"line": ln},
+			return nil, errcode.New(errcode.BadRequest, map[string]any{"line": ln},
 				"coordinate list: line %d: expected x,y (optionally a label first and z last), found %q", ln, clipText(s))
 		}
 		if n > 0 && pf != prefix {
-			return nil, zones.Inputf(zones.CodeBadRequest, map[string]any{"line": ln},
+			return nil, errcode.New(errcode.BadRequest, map[string]any{"line": ln},
 				"coordinate list: line %d: the 奥维 g/b frame prefix differs from the lines before", ln)
 		}
 		prefix = pf
@@ -91,7 +91,7 @@ func Read(b []byte) (*vector.Collection, error) {
 		for _, xy := range nums {
 			x, y := xy[0], xy[1]
 			if math.IsNaN(x) || math.IsInf(x, 0) || math.IsNaN(y) || math.IsInf(y, 0) {
-				return nil, zones.Inputf(zones.CodeInvalidCoordinates, map[string]any{"line": ln},
+				return nil, errcode.New(errcode.InvalidCoordinates, map[string]any{"line": ln},
 					"coordinate list: line %d: coordinate is not a finite number", ln)
 			}
 			if latFirst {
@@ -101,13 +101,13 @@ func Read(b []byte) (*vector.Collection, error) {
 			n++
 		}
 		if n > maxPoints {
-			return nil, zones.Inputf(zones.CodePayloadTooLarge, map[string]any{"line": ln},
+			return nil, errcode.New(errcode.PayloadTooLarge, map[string]any{"line": ln},
 				"coordinate list: more than %d points", maxPoints)
 		}
 	}
 	flush()
 	if n == 0 {
-		return nil, zones.Inputf(zones.CodeEmptyGeometry, nil, "coordinate list: no coordinates found")
+		return nil, errcode.New(errcode.EmptyGeometry, nil, "coordinate list: no coordinates found")
 	}
 	c := &vector.Collection{Format: "coords"}
 	switch prefix {
@@ -389,7 +389,7 @@ func assemble(parts [][]point) (orb.Geometry, []string, error) {
 			rings = append(rings, orb.Ring(xy))
 			ringLines = append(ringLines, p[0].line)
 		case len(xy) >= 2 && xy[0] == xy[len(xy)-1]:
-			return nil, nil, zones.Inputf(zones.CodeInvalidGeometry, map[string]any{"line": p[0].line},
+			return nil, nil, errcode.New(errcode.InvalidGeometry, map[string]any{"line": p[0].line},
 				"coordinate list: the ring starting at line %d has only %d distinct points", p[0].line, len(xy)-1)
 		default:
 			if len(xy) >= 3 {
@@ -399,7 +399,7 @@ func assemble(parts [][]point) (orb.Geometry, []string, error) {
 		}
 	}
 	if len(rings) > maxRings {
-		return nil, nil, zones.Inputf(zones.CodePayloadTooLarge, nil, "coordinate list: %d rings, more than the %d a list may hold", len(rings), maxRings)
+		return nil, nil, errcode.New(errcode.PayloadTooLarge, nil, "coordinate list: %d rings, more than the %d a list may hold", len(rings), maxRings)
 	}
 	var geoms []orb.Geometry
 	if len(rings) > 0 {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 func read(t *testing.T, name string) []byte {
@@ -115,19 +115,20 @@ func TestReadCases(t *testing.T) {
 
 func TestReadErrors(t *testing.T) {
 	for _, tc := range []struct {
-		name, in, code string
-		line           int
+		name, in string
+		code     errcode.Code
+		line     int
 	}{
-		{"nothing", "\n\n", zones.CodeEmptyGeometry, 0},
-		{"header only", "lon,lat\n", zones.CodeEmptyGeometry, 0},
-		{"garbage line", "108.9,34.2\nhello world\n", zones.CodeBadRequest, 2},
-		{"degenerate ring", "1 1\n2 2\n1 1", zones.CodeInvalidGeometry, 1},
-		{"mixed prefixes", "g108.9,34.2\nb109,34.3", zones.CodeBadRequest, 2},
-		{"NaN", "NaN 1\n", zones.CodeInvalidCoordinates, 1},
+		{"nothing", "\n\n", errcode.EmptyGeometry, 0},
+		{"header only", "lon,lat\n", errcode.EmptyGeometry, 0},
+		{"garbage line", "108.9,34.2\nhello world\n", errcode.BadRequest, 2},
+		{"degenerate ring", "1 1\n2 2\n1 1", errcode.InvalidGeometry, 1},
+		{"mixed prefixes", "g108.9,34.2\nb109,34.3", errcode.BadRequest, 2},
+		{"NaN", "NaN 1\n", errcode.InvalidCoordinates, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Read([]byte(tc.in))
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if !errors.As(err, &ie) || ie.Code != tc.code {
 				t.Fatalf("got %v, want %s", err, tc.code)
 			}
@@ -148,7 +149,7 @@ func FuzzRead(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := Read(b)
 		if err != nil {
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if !errors.As(err, &ie) {
 				t.Fatalf("error without a code: %v", err)
 			}
@@ -183,8 +184,8 @@ func TestManyRings(t *testing.T) {
 		t.Errorf("5000 rings took %v", d)
 	}
 	_, err = Read(ringsText(maxRings + 1))
-	var ie *zones.InputError
-	if !errors.As(err, &ie) || ie.Code != zones.CodePayloadTooLarge {
+	var ie *errcode.Error
+	if !errors.As(err, &ie) || ie.Code != errcode.PayloadTooLarge {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/data/vector"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 type rawGeometry struct {
@@ -45,7 +45,7 @@ func Read(b []byte) (*vector.Collection, error) {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	var doc rawDoc
 	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, zones.Inputf(zones.CodeBadRequest, syntaxDetails(b, err), "GeoJSON: %s", describeJSONError(b, err))
+		return nil, errcode.New(errcode.BadRequest, syntaxDetails(b, err), "GeoJSON: %s", describeJSONError(b, err))
 	}
 	c := &vector.Collection{Format: "geojson"}
 	if doc.CRS != nil {
@@ -68,7 +68,7 @@ func Read(b []byte) (*vector.Collection, error) {
 		}
 		c.Features = []vector.Feature{f}
 	case "":
-		return nil, zones.Inputf(zones.CodeBadRequest, nil, "GeoJSON: the document has no \"type\" member")
+		return nil, errcode.New(errcode.BadRequest, nil, "GeoJSON: the document has no \"type\" member")
 	default:
 		g, err := decodeGeometry(rawGeometry{Type: doc.Type, Coordinates: doc.Coordinates, Geometries: doc.Geometries}, 0)
 		if err != nil {
@@ -82,12 +82,12 @@ func Read(b []byte) (*vector.Collection, error) {
 func readFeature(raw json.RawMessage, index int) (vector.Feature, error) {
 	var doc rawDoc
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		return vector.Feature{}, zones.Inputf(zones.CodeBadRequest, map[string]any{"feature": index},
+		return vector.Feature{}, errcode.New(errcode.BadRequest, map[string]any{"feature": index},
 			"GeoJSON feature %d: %s", index, describeJSONError(raw, err))
 	}
 	if doc.Type != "Feature" {
 		if doc.Type == "" {
-			return vector.Feature{}, zones.Inputf(zones.CodeBadRequest, map[string]any{"feature": index}, "GeoJSON feature %d has no \"type\" member", index)
+			return vector.Feature{}, errcode.New(errcode.BadRequest, map[string]any{"feature": index}, "GeoJSON feature %d has no \"type\" member", index)
 		}
 		// A bare geometry where a feature was expected: take it.
 		g, err := decodeGeometry(rawGeometry{Type: doc.Type, Coordinates: doc.Coordinates, Geometries: doc.Geometries}, index)
@@ -103,7 +103,7 @@ func readFeatureDoc(doc *rawDoc, index int) (vector.Feature, error) {
 	f := vector.Feature{Index: index, Properties: map[string]any{}}
 	if len(doc.Properties) > 0 && string(doc.Properties) != "null" {
 		if err := json.Unmarshal(doc.Properties, &f.Properties); err != nil {
-			return f, zones.Inputf(zones.CodeBadRequest, map[string]any{"feature": index, "field": "properties"},
+			return f, errcode.New(errcode.BadRequest, map[string]any{"feature": index, "field": "properties"},
 				"GeoJSON feature %d: properties must be an object", index)
 		}
 		if f.Properties == nil {
@@ -121,7 +121,7 @@ func readFeatureDoc(doc *rawDoc, index int) (vector.Feature, error) {
 	}
 	var rg rawGeometry
 	if err := json.Unmarshal(doc.Geometry, &rg); err != nil {
-		return f, zones.Inputf(zones.CodeBadRequest, map[string]any{"feature": index, "field": "geometry"},
+		return f, errcode.New(errcode.BadRequest, map[string]any{"feature": index, "field": "geometry"},
 			"GeoJSON feature %d: geometry: %s", index, describeJSONError(doc.Geometry, err))
 	}
 	g, err := decodeGeometry(rg, index)
@@ -184,7 +184,7 @@ func normaliseCRSName(name string) string {
 
 func decodeGeometry(rg rawGeometry, feature int) (orb.Geometry, error) {
 	fail := func(format string, args ...any) error {
-		return zones.Inputf(zones.CodeInvalidGeometry, map[string]any{"feature": feature},
+		return errcode.New(errcode.InvalidGeometry, map[string]any{"feature": feature},
 			"GeoJSON feature %d: %s", feature, fmt.Sprintf(format, args...))
 	}
 	if rg.Type == "GeometryCollection" {

@@ -6,8 +6,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 func TestReadForms(t *testing.T) {
@@ -53,18 +52,22 @@ func TestReadForms(t *testing.T) {
 }
 
 func TestReadErrors(t *testing.T) {
-	cases := []struct{ name, doc, code, want string }{
-		{"truncated", "{\n\"type\": \"Polygon\",\n\"coordinates\": [[[108,34],", zones.CodeBadRequest, "line 3"},
-		{"no type", `{"coordinates":[1,2]}`, zones.CodeBadRequest, "type"},
-		{"unknown type", `{"type":"Circle","coordinates":[1,2]}`, zones.CodeInvalidGeometry, "Circle"},
-		{"short position", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}},{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[108,34],[108]]}}]}`, zones.CodeInvalidGeometry, "feature 1"},
-		{"strings as coordinates", `{"type":"Point","coordinates":["108","34"]}`, zones.CodeInvalidGeometry, "malformed"},
-		{"properties not an object", `{"type":"Feature","properties":[1],"geometry":null}`, zones.CodeBadRequest, "properties"},
+	cases := []struct {
+		name, doc string
+		code      errcode.Code
+		want      string
+	}{
+		{"truncated", "{\n\"type\": \"Polygon\",\n\"coordinates\": [[[108,34],", errcode.BadRequest, "line 3"},
+		{"no type", `{"coordinates":[1,2]}`, errcode.BadRequest, "type"},
+		{"unknown type", `{"type":"Circle","coordinates":[1,2]}`, errcode.InvalidGeometry, "Circle"},
+		{"short position", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}},{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[108,34],[108]]}}]}`, errcode.InvalidGeometry, "feature 1"},
+		{"strings as coordinates", `{"type":"Point","coordinates":["108","34"]}`, errcode.InvalidGeometry, "malformed"},
+		{"properties not an object", `{"type":"Feature","properties":[1],"geometry":null}`, errcode.BadRequest, "properties"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Read([]byte(tc.doc))
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if !errors.As(err, &ie) || ie.Code != tc.code || !strings.Contains(ie.Message, tc.want) {
 				t.Errorf("error %v, want code %s mentioning %q", err, tc.code, tc.want)
 			}
@@ -84,7 +87,7 @@ func FuzzRead(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := Read(b)
 		if err != nil {
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if !errors.As(err, &ie) {
 				t.Fatalf("error without a code: %v", err)
 			}

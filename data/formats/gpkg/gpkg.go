@@ -26,7 +26,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"github.com/redline-gis/redline/data/vector"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // Format is the vector.Collection.Format of what this package reads.
@@ -78,7 +78,7 @@ func ReadPath(path, table string) (*vector.Collection, error) {
 }
 
 func notGPKG(file, why string) error {
-	return zones.Inputf(zones.CodeBadRequest, map[string]any{"file": file}, "%s is not a GeoPackage: %s", file, why)
+	return errcode.New(errcode.BadRequest, map[string]any{"file": file}, "%s is not a GeoPackage: %s", file, why)
 }
 
 // read opens path read-only (immutable: nothing else writes a temporary copy).
@@ -108,7 +108,7 @@ func (r *reader) bad(d map[string]any, format string, args ...any) error {
 		d = map[string]any{}
 	}
 	d["file"] = r.file
-	return zones.Inputf(zones.CodeBadRequest, d, "%s: %s", r.file, fmt.Sprintf(format, args...))
+	return errcode.New(errcode.BadRequest, d, "%s: %s", r.file, fmt.Sprintf(format, args...))
 }
 
 func (r *reader) read(table string) (*vector.Collection, error) {
@@ -297,7 +297,7 @@ func (r *reader) features(c *vector.Collection, table, geomCol string) error {
 			continue
 		}
 		if !ok {
-			return zones.Inputf(zones.CodeInvalidGeometry, where, "%s, table %s, row %d: geometry column %s holds %T, not a blob", r.file, table, row, geomCol, vals[gi])
+			return errcode.New(errcode.InvalidGeometry, where, "%s, table %s, row %d: geometry column %s holds %T, not a blob", r.file, table, row, geomCol, vals[gi])
 		}
 		g, d, err := DecodeBlob(blob)
 		if errors.Is(err, ErrEmpty) {
@@ -305,7 +305,7 @@ func (r *reader) features(c *vector.Collection, table, geomCol string) error {
 			continue
 		}
 		if err != nil {
-			return zones.Inputf(zones.CodeInvalidGeometry, where, "%s, table %s, row %d: %v", r.file, table, row, err)
+			return errcode.New(errcode.InvalidGeometry, where, "%s, table %s, row %d: %v", r.file, table, row, err)
 		}
 		dims.Z, dims.M = dims.Z || d.Z, dims.M || d.M
 		props := make(map[string]any, len(cols)-1)
@@ -316,7 +316,7 @@ func (r *reader) features(c *vector.Collection, table, geomCol string) error {
 			v, err := value(vals[i], decl[strings.ToLower(col)])
 			if err != nil {
 				where["field"] = col
-				return zones.Inputf(zones.CodeUndecodableText, where, "%s, table %s, row %d, field %s: %v", r.file, table, row, col, err)
+				return errcode.New(errcode.UndecodableText, where, "%s, table %s, row %d, field %s: %v", r.file, table, row, col, err)
 			}
 			props[col] = v
 		}

@@ -2,7 +2,6 @@ package gpkg
 
 import (
 	"database/sql"
-	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,16 +13,10 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/data/vector"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
-func inputCode(err error) string {
-	var ie *zones.InputError
-	if errors.As(err, &ie) {
-		return ie.Code
-	}
-	return ""
-}
+func inputCode(err error) errcode.Code { return errcode.Of(err) }
 
 func hasWarning(c *vector.Collection, sub string) bool {
 	return slices.ContainsFunc(c.Warnings, func(w string) bool { return strings.Contains(w, sub) })

@@ -41,7 +41,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/redline-gis/redline/data/vector"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -172,7 +172,7 @@ func Read(b []byte) (*vector.Collection, error) {
 				continue
 			}
 			if len(parcels) == 0 {
-				return nil, lineErr(zones.CodeBadRequest, ln, -1, "a vertex line before the first parcel record (a record line ends with '@')")
+				return nil, lineErr(errcode.BadRequest, ln, -1, "a vertex line before the first parcel record (a record line ends with '@')")
 			}
 			v, err := parseVertex(s, ln, len(parcels)-1)
 			if err != nil {
@@ -182,13 +182,13 @@ func Read(b []byte) (*vector.Collection, error) {
 			p.vertices = append(p.vertices, v)
 		default:
 			if section == "" {
-				return nil, lineErr(zones.CodeBadRequest, ln, -1, "text before the [属性描述] / [地块坐标] sections")
+				return nil, lineErr(errcode.BadRequest, ln, -1, "text before the [属性描述] / [地块坐标] sections")
 			}
 			// Unknown sections are skipped: later versions of the format add some.
 		}
 	}
 	if len(parcels) == 0 {
-		return nil, zones.Inputf(zones.CodeEmptyGeometry, nil, "gtxt: no parcel in the [地块坐标] section")
+		return nil, errcode.New(errcode.EmptyGeometry, nil, "gtxt: no parcel in the [地块坐标] section")
 	}
 
 	geographic := true
@@ -231,12 +231,12 @@ func Read(b []byte) (*vector.Collection, error) {
 	return c, nil
 }
 
-func lineErr(code string, line, parcel int, format string, args ...any) error {
+func lineErr(code errcode.Code, line, parcel int, format string, args ...any) error {
 	d := map[string]any{"line": line}
 	if parcel >= 0 {
 		d["feature"] = parcel
 	}
-	return zones.Inputf(code, d, "gtxt: line %d: %s", line, fmt.Sprintf(format, args...))
+	return errcode.New(code, d, "gtxt: line %d: %s", line, fmt.Sprintf(format, args...))
 }
 
 // decode returns the text as UTF-8 and the name of the encoding when it was not
@@ -246,7 +246,7 @@ func decode(b []byte) (string, string, error) {
 		b = b[3:]
 	}
 	if bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
-		return "", "", zones.Inputf(zones.CodeUndecodableText, nil, "gtxt: UTF-16 text; save the file as UTF-8 or GBK")
+		return "", "", errcode.New(errcode.UndecodableText, nil, "gtxt: UTF-16 text; save the file as UTF-8 or GBK")
 	}
 	if utf8.Valid(b) {
 		return string(b), "", nil
@@ -257,7 +257,7 @@ func decode(b []byte) (string, string, error) {
 		if i := bytes.IndexRune(out, utf8.RuneError); i >= 0 {
 			line += bytes.Count(out[:i], []byte("\n"))
 		}
-		return "", "", zones.Inputf(zones.CodeUndecodableText, map[string]any{"line": line},
+		return "", "", errcode.New(errcode.UndecodableText, map[string]any{"line": line},
 			"gtxt: line %d: text is neither UTF-8 nor GBK/GB18030", line)
 	}
 	return string(out), "GBK/GB18030", nil
@@ -288,7 +288,7 @@ func parseRecord(s string, ln, index int) (*parcel, error) {
 		case "JZDS":
 			n, err := strconv.Atoi(f)
 			if err != nil && f != "" {
-				return nil, lineErr(zones.CodeBadRequest, ln, index, "field JZDS (界址点数) %q is not a count", f)
+				return nil, lineErr(errcode.BadRequest, ln, index, "field JZDS (界址点数) %q is not a count", f)
 			}
 			p.jzds = n
 			p.props[name] = n
@@ -312,19 +312,19 @@ func parseVertex(s string, ln, parcel int) (vertex, error) {
 	s = strings.NewReplacer("，", ",").Replace(s)
 	f := strings.Split(s, ",")
 	if len(f) < 4 {
-		return vertex{}, lineErr(zones.CodeBadRequest, ln, parcel, "vertex line needs 点号,圈号,X,Y; found %d fields", len(f))
+		return vertex{}, lineErr(errcode.BadRequest, ln, parcel, "vertex line needs 点号,圈号,X,Y; found %d fields", len(f))
 	}
 	ring, err := strconv.Atoi(strings.TrimSpace(f[1]))
 	if err != nil || ring < 0 {
-		return vertex{}, lineErr(zones.CodeBadRequest, ln, parcel, "field 圈号 (ring number) %q is not a number", strings.TrimSpace(f[1]))
+		return vertex{}, lineErr(errcode.BadRequest, ln, parcel, "field 圈号 (ring number) %q is not a number", strings.TrimSpace(f[1]))
 	}
 	x, errX := strconv.ParseFloat(strings.TrimSpace(f[2]), 64)
 	y, errY := strconv.ParseFloat(strings.TrimSpace(f[3]), 64)
 	if errX != nil || errY != nil {
-		return vertex{}, lineErr(zones.CodeBadRequest, ln, parcel, "X,Y %q,%q are not numbers", strings.TrimSpace(f[2]), strings.TrimSpace(f[3]))
+		return vertex{}, lineErr(errcode.BadRequest, ln, parcel, "X,Y %q,%q are not numbers", strings.TrimSpace(f[2]), strings.TrimSpace(f[3]))
 	}
 	if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
-		return vertex{}, lineErr(zones.CodeInvalidCoordinates, ln, parcel, "X,Y are not finite numbers")
+		return vertex{}, lineErr(errcode.InvalidCoordinates, ln, parcel, "X,Y are not finite numbers")
 	}
 	return vertex{label: strings.TrimSpace(f[0]), ring: ring, x: x, y: y, line: ln}, nil
 }
@@ -343,7 +343,7 @@ func (h header) crs(parcels []*parcel, geographic bool) (string, []string, error
 		datum = "beijing"
 	case strings.Contains(d, "2000") || strings.Contains(u, "CGCS") || strings.Contains(u, "WGS"):
 	default:
-		return "", nil, lineErr(zones.CodeUnknownCRS, h.datumLine, -1, "unknown 坐标系 %q (expected 2000国家大地坐标系)", h.datum)
+		return "", nil, lineErr(errcode.UnknownCRS, h.datumLine, -1, "unknown 坐标系 %q (expected 2000国家大地坐标系)", h.datum)
 	}
 	if datum != "cgcs2000" {
 		// Not refused here: the caller may declare the CRS with its datum parameters.
@@ -359,7 +359,7 @@ func (h header) crs(parcels []*parcel, geographic bool) (string, []string, error
 		return code, append(warns, "coordinates are degrees: read as latitude (X), longitude (Y)"), nil
 	}
 	if h.unit != "" && h.unit != "米" && !strings.EqualFold(h.unit, "m") && !strings.EqualFold(h.unit, "metre") && !strings.EqualFold(h.unit, "meter") {
-		return "", nil, lineErr(zones.CodeUnsupportedCRS, h.unitLine, -1, "计量单位 %q: only metres are read", h.unit)
+		return "", nil, lineErr(errcode.UnsupportedCRS, h.unitLine, -1, "计量单位 %q: only metres are read", h.unit)
 	}
 	if d == "" {
 		warns = append(warns, "the header names no 坐标系: CGCS2000 assumed for the Gauss-Krüger numbers")
@@ -379,10 +379,10 @@ func (h header) crs(parcels []*parcel, geographic bool) (string, []string, error
 	if prefixed {
 		pz := int(math.Floor(minY / 1e6))
 		if int(math.Floor(maxY/1e6)) != pz {
-			return "", nil, zones.Inputf(zones.CodeInvalidCoordinates, nil, "gtxt: eastings (Y) span zone prefixes %d to %d", pz, int(math.Floor(maxY/1e6)))
+			return "", nil, errcode.New(errcode.InvalidCoordinates, nil, "gtxt: eastings (Y) span zone prefixes %d to %d", pz, int(math.Floor(maxY/1e6)))
 		}
 		if zone != 0 && zone != pz {
-			return "", nil, lineErr(zones.CodeInvalidCoordinates, h.zoneLine, -1, "带号=%d but the eastings (Y) carry the zone prefix %d", zone, pz)
+			return "", nil, lineErr(errcode.InvalidCoordinates, h.zoneLine, -1, "带号=%d but the eastings (Y) carry the zone prefix %d", zone, pz)
 		}
 		zone = pz
 	}
@@ -405,7 +405,7 @@ func (h header) crs(parcels []*parcel, geographic bool) (string, []string, error
 	}
 	code, ok := gkCode(datum, width, zone, prefixed)
 	if !ok {
-		return "", nil, lineErr(zones.CodeUnknownCRS, h.zoneLine, -1, "带号=%d (几度分带=%d) is not a Gauss-Krüger zone of China", zone, width)
+		return "", nil, lineErr(errcode.UnknownCRS, h.zoneLine, -1, "带号=%d (几度分带=%d) is not a Gauss-Krüger zone of China", zone, width)
 	}
 	return code, warns, nil
 }
@@ -442,7 +442,7 @@ func gkCode(datum string, width, zone int, prefixed bool) (string, bool) {
 func (p *parcel) geometry(index int) (orb.Geometry, []string, error) {
 	var warns []string
 	if len(p.vertices) == 0 {
-		return nil, nil, lineErr(zones.CodeEmptyGeometry, p.line, index, "parcel %q has no vertex lines", p.id)
+		return nil, nil, lineErr(errcode.EmptyGeometry, p.line, index, "parcel %q has no vertex lines", p.id)
 	}
 	if p.jzds != 0 && p.jzds != len(p.vertices) {
 		warns = append(warns, fmt.Sprintf("parcel %d (%s, line %d): 界址点数 says %d points, the file has %d", index, p.id, p.line, p.jzds, len(p.vertices)))
@@ -488,13 +488,13 @@ func (p *parcel) geometry(index int) (orb.Geometry, []string, error) {
 			}
 		}
 		if len(pts) < 4 {
-			return nil, nil, lineErr(zones.CodeInvalidGeometry, r.line, index, "ring %d of parcel %q has %d distinct points; a ring needs at least 3", r.num, p.id, len(pts)-1)
+			return nil, nil, lineErr(errcode.InvalidGeometry, r.line, index, "ring %d of parcel %q has %d distinct points; a ring needs at least 3", r.num, p.id, len(pts)-1)
 		}
 		closed = append(closed, pts)
 		nums = append(nums, r.num)
 	}
 	if len(closed) > maxRings {
-		return nil, nil, lineErr(zones.CodePayloadTooLarge, p.line, index, "parcel %q has %d rings, more than %d", p.id, len(closed), maxRings)
+		return nil, nil, lineErr(errcode.PayloadTooLarge, p.line, index, "parcel %q has %d rings, more than %d", p.id, len(closed), maxRings)
 	}
 	g, w := nest(closed, nums, index, p.id)
 	return g, append(warns, w...), nil
@@ -515,7 +515,7 @@ func (p *parcel) lines(index int) (orb.Geometry, []string, error) {
 	}
 	for i, ls := range ml {
 		if len(ls) < 2 {
-			return nil, nil, lineErr(zones.CodeInvalidGeometry, starts[i], index, "line %d of parcel %q has only one point", i+1, p.id)
+			return nil, nil, lineErr(errcode.InvalidGeometry, starts[i], index, "line %d of parcel %q has only one point", i+1, p.id)
 		}
 	}
 	if len(ml) == 1 {

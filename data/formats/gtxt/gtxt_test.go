@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/geo/crs"
-	"github.com/redline-gis/redline/zones"
 )
 
 func read(t *testing.T, name string) []byte {
@@ -152,24 +152,24 @@ func TestErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		in   string
-		code string
+		code errcode.Code
 		line int
 	}{
-		{"unknown datum", strings.Replace(good, "2000国家大地坐标系", "地方坐标系", 1), zones.CodeUnknownCRS, 5},
-		{"zone disagrees with prefix", strings.Replace(good, "带号=36", "带号=37", 1), zones.CodeInvalidCoordinates, 9},
-		{"bad X", strings.Replace(good, "3786220.683", "37862x0.683", 1), zones.CodeBadRequest, 15},
-		{"bad ring number", strings.Replace(good, "J2,1,", "J2,a,", 1), zones.CodeBadRequest, 15},
-		{"short vertex line", strings.Replace(good, "J2,1,3786220.683,36583873.923", "J2,1,3786220.683", 1), zones.CodeBadRequest, 15},
-		{"no parcels", "[属性描述]\n坐标系=2000国家大地坐标系\n[地块坐标]\n", zones.CodeEmptyGeometry, 0},
-		{"vertex before record", "[地块坐标]\nJ1,1,1,1\n", zones.CodeBadRequest, 2},
-		{"record without vertices", "[地块坐标]\n0,0,001,x,面,,,,@\n", zones.CodeEmptyGeometry, 2},
-		{"two-point ring", "[地块坐标]\n2,0,001,x,面,,,,@\nJ1,1,3786212.499,36582952.203\nJ2,1,3786220.683,36583873.923\n", zones.CodeInvalidGeometry, 3},
-		{"undecodable", "[地块坐标]\n\xff\xff\xff,@\n", zones.CodeUndecodableText, 2},
-		{"text before sections", "hello\n[地块坐标]\n", zones.CodeBadRequest, 1},
+		{"unknown datum", strings.Replace(good, "2000国家大地坐标系", "地方坐标系", 1), errcode.UnknownCRS, 5},
+		{"zone disagrees with prefix", strings.Replace(good, "带号=36", "带号=37", 1), errcode.InvalidCoordinates, 9},
+		{"bad X", strings.Replace(good, "3786220.683", "37862x0.683", 1), errcode.BadRequest, 15},
+		{"bad ring number", strings.Replace(good, "J2,1,", "J2,a,", 1), errcode.BadRequest, 15},
+		{"short vertex line", strings.Replace(good, "J2,1,3786220.683,36583873.923", "J2,1,3786220.683", 1), errcode.BadRequest, 15},
+		{"no parcels", "[属性描述]\n坐标系=2000国家大地坐标系\n[地块坐标]\n", errcode.EmptyGeometry, 0},
+		{"vertex before record", "[地块坐标]\nJ1,1,1,1\n", errcode.BadRequest, 2},
+		{"record without vertices", "[地块坐标]\n0,0,001,x,面,,,,@\n", errcode.EmptyGeometry, 2},
+		{"two-point ring", "[地块坐标]\n2,0,001,x,面,,,,@\nJ1,1,3786212.499,36582952.203\nJ2,1,3786220.683,36583873.923\n", errcode.InvalidGeometry, 3},
+		{"undecodable", "[地块坐标]\n\xff\xff\xff,@\n", errcode.UndecodableText, 2},
+		{"text before sections", "hello\n[地块坐标]\n", errcode.BadRequest, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Read([]byte(tc.in))
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if !errors.As(err, &ie) || ie.Code != tc.code {
 				t.Fatalf("got %v, want %s", err, tc.code)
 			}
@@ -250,7 +250,7 @@ func FuzzRead(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		col, err := Read(b)
 		if err != nil {
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if !errors.As(err, &ie) {
 				t.Fatalf("error without a code: %v", err)
 			}

@@ -23,7 +23,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/redline-gis/redline/data/vector"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
 )
@@ -63,10 +63,10 @@ func Read(b []byte, opts Options) (*vector.Collection, error) {
 		return nil, err
 	}
 	if !r.sawKML {
-		return nil, zones.Inputf(zones.CodeUnsupportedMedia, nil, "kml: the XML is not KML (no <kml> element)")
+		return nil, errcode.New(errcode.UnsupportedMedia, nil, "kml: the XML is not KML (no <kml> element)")
 	}
 	if len(c.Features) == 0 {
-		return nil, zones.Inputf(zones.CodeEmptyGeometry, nil, "kml: no Placemark with a geometry")
+		return nil, errcode.New(errcode.EmptyGeometry, nil, "kml: no Placemark with a geometry")
 	}
 	if r.droppedZ {
 		c.Warnings = append(c.Warnings, "altitudes were dropped: redline works in 2-D")
@@ -84,7 +84,7 @@ func ReadKMZ(b []byte, opts Options) (*vector.Collection, error) {
 	}
 	c, err := Read(data, opts)
 	if err != nil {
-		var ie *zones.InputError
+		var ie *errcode.Error
 		if errors.As(err, &ie) {
 			ie.Message = strings.Replace(ie.Message, "kml:", "kmz "+name+":", 1)
 			if ie.Details == nil {
@@ -109,11 +109,11 @@ func CheckZipNames(zr *zip.Reader) error {
 	for _, f := range zr.File {
 		n := strings.ReplaceAll(f.Name, "\\", "/")
 		if strings.HasPrefix(n, "/") || (len(n) > 1 && n[1] == ':') || strings.Contains(n, "\x00") {
-			return zones.Inputf(zones.CodeInvalidArchive, map[string]any{"file": f.Name}, "archive member %q has an absolute path", f.Name)
+			return errcode.New(errcode.InvalidArchive, map[string]any{"file": f.Name}, "archive member %q has an absolute path", f.Name)
 		}
 		for _, part := range strings.Split(n, "/") {
 			if part == ".." {
-				return zones.Inputf(zones.CodeInvalidArchive, map[string]any{"file": f.Name}, "archive member %q leaves the archive's folder (..)", f.Name)
+				return errcode.New(errcode.InvalidArchive, map[string]any{"file": f.Name}, "archive member %q leaves the archive's folder (..)", f.Name)
 			}
 		}
 	}
@@ -123,7 +123,7 @@ func CheckZipNames(zr *zip.Reader) error {
 func kmlFromZip(b []byte, opts Options) ([]byte, string, error) {
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
-		return nil, "", zones.Inputf(zones.CodeInvalidArchive, nil, "kmz: not a readable zip archive: %v", err)
+		return nil, "", errcode.New(errcode.InvalidArchive, nil, "kmz: not a readable zip archive: %v", err)
 	}
 	if err := CheckZipNames(zr); err != nil {
 		return nil, "", err
@@ -148,7 +148,7 @@ func kmlFromZip(b []byte, opts Options) ([]byte, string, error) {
 		}
 	}
 	if pick == nil {
-		return nil, "", zones.Inputf(zones.CodeInvalidArchive, nil, "kmz: no .kml document in the archive")
+		return nil, "", errcode.New(errcode.InvalidArchive, nil, "kmz: no .kml document in the archive")
 	}
 	max := opts.MaxUncompressed
 	if max <= 0 {
@@ -160,20 +160,20 @@ func kmlFromZip(b []byte, opts Options) ([]byte, string, error) {
 	}
 	rc, err := pick.Open()
 	if err != nil {
-		return nil, "", zones.Inputf(zones.CodeInvalidArchive, map[string]any{"file": pick.Name}, "kmz: cannot open %s: %v", pick.Name, err)
+		return nil, "", errcode.New(errcode.InvalidArchive, map[string]any{"file": pick.Name}, "kmz: cannot open %s: %v", pick.Name, err)
 	}
 	defer rc.Close()
 	// The header sizes can lie: count what really comes out.
 	data, err := io.ReadAll(io.LimitReader(rc, max+1))
 	if err != nil {
-		return nil, "", zones.Inputf(zones.CodeInvalidArchive, map[string]any{"file": pick.Name}, "kmz: cannot inflate %s: %v", pick.Name, err)
+		return nil, "", errcode.New(errcode.InvalidArchive, map[string]any{"file": pick.Name}, "kmz: cannot inflate %s: %v", pick.Name, err)
 	}
 	if int64(len(data)) > max {
-		return nil, "", zones.Inputf(zones.CodePayloadTooLarge, map[string]any{"file": pick.Name, "limit_bytes": max},
+		return nil, "", errcode.New(errcode.PayloadTooLarge, map[string]any{"file": pick.Name, "limit_bytes": max},
 			"kmz: %s inflates to more than %d bytes", pick.Name, max)
 	}
 	if comp := int64(pick.CompressedSize64); len(data) > 1<<20 && (comp == 0 || int64(len(data))/max64(comp, 1) > ratio) {
-		return nil, "", zones.Inputf(zones.CodePayloadTooLarge, map[string]any{"file": pick.Name, "limit_ratio": ratio},
+		return nil, "", errcode.New(errcode.PayloadTooLarge, map[string]any{"file": pick.Name, "limit_ratio": ratio},
 			"kmz: %s inflates %d bytes from %d (ratio above %d): refused as a zip bomb", pick.Name, len(data), comp, ratio)
 	}
 	return data, pick.Name, nil
@@ -233,12 +233,12 @@ func (r *reader) line() int {
 	return l
 }
 
-func (r *reader) errf(code string, format string, args ...any) error {
+func (r *reader) errf(code errcode.Code, format string, args ...any) error {
 	d := map[string]any{"line": r.line()}
 	if r.pm != nil {
 		d["feature"] = r.count - 1
 	}
-	return zones.Inputf(code, d, "kml: line %d: %s", r.line(), fmt.Sprintf(format, args...))
+	return errcode.New(code, d, "kml: line %d: %s", r.line(), fmt.Sprintf(format, args...))
 }
 
 func (r *reader) parent(n int) string {
@@ -253,19 +253,19 @@ func (r *reader) run(c *vector.Collection) error {
 		tok, err := r.dec.Token()
 		if err == io.EOF {
 			if len(r.stack) > 0 {
-				return r.errf(zones.CodeBadRequest, "document ends inside <%s>", r.stack[len(r.stack)-1])
+				return r.errf(errcode.BadRequest, "document ends inside <%s>", r.stack[len(r.stack)-1])
 			}
 			return nil
 		}
 		if err != nil {
-			return zones.Inputf(zones.CodeBadRequest, map[string]any{"line": r.line()}, "kml: line %d: malformed XML: %v", r.line(), err)
+			return errcode.New(errcode.BadRequest, map[string]any{"line": r.line()}, "kml: line %d: malformed XML: %v", r.line(), err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			name := t.Name.Local
 			r.stack = append(r.stack, name)
 			if len(r.stack) > maxDepth {
-				return r.errf(zones.CodeBadRequest, "elements nested deeper than %d", maxDepth)
+				return r.errf(errcode.BadRequest, "elements nested deeper than %d", maxDepth)
 			}
 			r.text.Reset()
 			switch name {
@@ -273,7 +273,7 @@ func (r *reader) run(c *vector.Collection) error {
 				r.sawKML = true
 			case "Placemark":
 				if r.pm != nil {
-					return r.errf(zones.CodeBadRequest, "Placemark inside a Placemark")
+					return r.errf(errcode.BadRequest, "Placemark inside a Placemark")
 				}
 				r.count++
 				r.pm = &placemark{props: map[string]any{}, line: r.line()}
@@ -289,10 +289,10 @@ func (r *reader) run(c *vector.Collection) error {
 				if len(r.geoms) > 0 {
 					top := r.geoms[len(r.geoms)-1]
 					if top.kind != "MultiGeometry" && !(top.kind == "Polygon" && name == "LinearRing") {
-						return r.errf(zones.CodeInvalidGeometry, "<%s> inside <%s>", name, top.kind)
+						return r.errf(errcode.InvalidGeometry, "<%s> inside <%s>", name, top.kind)
 					}
 				} else if r.pm.geom != nil {
-					return r.errf(zones.CodeInvalidGeometry, "Placemark has more than one geometry (use MultiGeometry)")
+					return r.errf(errcode.InvalidGeometry, "Placemark has more than one geometry (use MultiGeometry)")
 				}
 				r.geoms = append(r.geoms, &geomBuilder{kind: name, line: r.line()})
 			case "Data", "SimpleData":
@@ -310,7 +310,7 @@ func (r *reader) run(c *vector.Collection) error {
 		case xml.EndElement:
 			name := t.Name.Local
 			if len(r.stack) == 0 {
-				return r.errf(zones.CodeBadRequest, "unexpected </%s>", name)
+				return r.errf(errcode.BadRequest, "unexpected </%s>", name)
 			}
 			r.stack = r.stack[:len(r.stack)-1]
 			if err := r.end(name, c); err != nil {
@@ -369,12 +369,12 @@ func (r *reader) end(name string, c *vector.Collection) error {
 			ring := g.(orb.Ring)
 			if r.parent(0) == "innerBoundaryIs" {
 				if !parent.hasOuter {
-					return r.errf(zones.CodeInvalidGeometry, "innerBoundaryIs before outerBoundaryIs")
+					return r.errf(errcode.InvalidGeometry, "innerBoundaryIs before outerBoundaryIs")
 				}
 				parent.rings = append(parent.rings, ring)
 			} else {
 				if parent.hasOuter {
-					return r.errf(zones.CodeInvalidGeometry, "Polygon with two outer boundaries")
+					return r.errf(errcode.InvalidGeometry, "Polygon with two outer boundaries")
 				}
 				parent.hasOuter = true
 				parent.rings = append([]orb.Ring{ring}, parent.rings...)
@@ -409,15 +409,15 @@ func (r *reader) coords(s string) ([]orb.Point, error) {
 	for _, tuple := range strings.Fields(s) {
 		f := strings.Split(tuple, ",")
 		if len(f) < 2 || len(f) > 3 {
-			return nil, r.errf(zones.CodeBadRequest, "coordinate %q is not lon,lat[,alt]", clip(tuple))
+			return nil, r.errf(errcode.BadRequest, "coordinate %q is not lon,lat[,alt]", clip(tuple))
 		}
 		lon, err1 := strconv.ParseFloat(f[0], 64)
 		lat, err2 := strconv.ParseFloat(f[1], 64)
 		if err1 != nil || err2 != nil {
-			return nil, r.errf(zones.CodeBadRequest, "coordinate %q is not lon,lat[,alt]", clip(tuple))
+			return nil, r.errf(errcode.BadRequest, "coordinate %q is not lon,lat[,alt]", clip(tuple))
 		}
 		if math.IsNaN(lon) || math.IsNaN(lat) || math.IsInf(lon, 0) || math.IsInf(lat, 0) {
-			return nil, r.errf(zones.CodeInvalidCoordinates, "coordinate %q is not finite", clip(tuple))
+			return nil, r.errf(errcode.InvalidCoordinates, "coordinate %q is not finite", clip(tuple))
 		}
 		if len(f) == 3 {
 			r.droppedZ = true
@@ -438,12 +438,12 @@ func (r *reader) finish(b *geomBuilder) (orb.Geometry, error) {
 	switch b.kind {
 	case "Point":
 		if len(b.pts) != 1 {
-			return nil, r.errf(zones.CodeInvalidGeometry, "Point (line %d) has %d coordinates, want 1", b.line, len(b.pts))
+			return nil, r.errf(errcode.InvalidGeometry, "Point (line %d) has %d coordinates, want 1", b.line, len(b.pts))
 		}
 		return b.pts[0], nil
 	case "LineString":
 		if len(b.pts) < 2 {
-			return nil, r.errf(zones.CodeInvalidGeometry, "LineString (line %d) has %d coordinates, want at least 2", b.line, len(b.pts))
+			return nil, r.errf(errcode.InvalidGeometry, "LineString (line %d) has %d coordinates, want at least 2", b.line, len(b.pts))
 		}
 		return orb.LineString(b.pts), nil
 	case "LinearRing":
@@ -453,7 +453,7 @@ func (r *reader) finish(b *geomBuilder) (orb.Geometry, error) {
 			r.warns = append(r.warns, fmt.Sprintf("Placemark %d: the ring at line %d was not closed; closed it", r.count-1, b.line))
 		}
 		if len(pts) < 4 {
-			return nil, r.errf(zones.CodeInvalidGeometry, "LinearRing (line %d) has %d distinct points, want at least 3", b.line, max(len(pts)-1, 0))
+			return nil, r.errf(errcode.InvalidGeometry, "LinearRing (line %d) has %d distinct points, want at least 3", b.line, max(len(pts)-1, 0))
 		}
 		ring := orb.Ring(pts)
 		if len(r.geoms) == 0 || r.geoms[len(r.geoms)-1].kind != "Polygon" {
@@ -463,7 +463,7 @@ func (r *reader) finish(b *geomBuilder) (orb.Geometry, error) {
 		return ring, nil
 	case "Polygon":
 		if !b.hasOuter {
-			return nil, r.errf(zones.CodeInvalidGeometry, "Polygon (line %d) has no outerBoundaryIs", b.line)
+			return nil, r.errf(errcode.InvalidGeometry, "Polygon (line %d) has no outerBoundaryIs", b.line)
 		}
 		return orb.Polygon(b.rings), nil
 	case "MultiGeometry":

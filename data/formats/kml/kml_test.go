@@ -11,7 +11,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/redline-gis/redline/data/vector"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 func read(t testing.TB, name string) []byte {
@@ -88,22 +88,23 @@ func TestReadErrors(t *testing.T) {
 		return `<kml xmlns="http://www.opengis.net/kml/2.2"><Document>` + s + `</Document></kml>`
 	}
 	for _, tc := range []struct {
-		name, in, code string
+		name, in string
+		code     errcode.Code
 	}{
-		{"not xml", "hello", zones.CodeUnsupportedMedia},
-		{"not kml", `<?xml version="1.0"?><gpx></gpx>`, zones.CodeUnsupportedMedia},
-		{"no placemarks", wrap(""), zones.CodeEmptyGeometry},
-		{"bad coordinate", wrap(`<Placemark><Point><coordinates>abc,1</coordinates></Point></Placemark>`), zones.CodeBadRequest},
-		{"NaN", wrap(`<Placemark><Point><coordinates>NaN,1</coordinates></Point></Placemark>`), zones.CodeInvalidCoordinates},
-		{"short ring", wrap(`<Placemark><Polygon><outerBoundaryIs><LinearRing><coordinates>1,1 2,2 1,1</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>`), zones.CodeInvalidGeometry},
-		{"polygon without outer", wrap(`<Placemark><Polygon></Polygon></Placemark>`), zones.CodeInvalidGeometry},
-		{"two geometries", wrap(`<Placemark><Point><coordinates>1,1</coordinates></Point><Point><coordinates>1,1</coordinates></Point></Placemark>`), zones.CodeInvalidGeometry},
-		{"truncated", wrap(`<Placemark><Point><coordinates>1,1`)[:60], zones.CodeBadRequest},
-		{"unknown charset", `<?xml version="1.0" encoding="EBCDIC"?><kml/>`, zones.CodeBadRequest},
+		{"not xml", "hello", errcode.UnsupportedMedia},
+		{"not kml", `<?xml version="1.0"?><gpx></gpx>`, errcode.UnsupportedMedia},
+		{"no placemarks", wrap(""), errcode.EmptyGeometry},
+		{"bad coordinate", wrap(`<Placemark><Point><coordinates>abc,1</coordinates></Point></Placemark>`), errcode.BadRequest},
+		{"NaN", wrap(`<Placemark><Point><coordinates>NaN,1</coordinates></Point></Placemark>`), errcode.InvalidCoordinates},
+		{"short ring", wrap(`<Placemark><Polygon><outerBoundaryIs><LinearRing><coordinates>1,1 2,2 1,1</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>`), errcode.InvalidGeometry},
+		{"polygon without outer", wrap(`<Placemark><Polygon></Polygon></Placemark>`), errcode.InvalidGeometry},
+		{"two geometries", wrap(`<Placemark><Point><coordinates>1,1</coordinates></Point><Point><coordinates>1,1</coordinates></Point></Placemark>`), errcode.InvalidGeometry},
+		{"truncated", wrap(`<Placemark><Point><coordinates>1,1`)[:60], errcode.BadRequest},
+		{"unknown charset", `<?xml version="1.0" encoding="EBCDIC"?><kml/>`, errcode.BadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Read([]byte(tc.in), Options{})
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if !errors.As(err, &ie) || ie.Code != tc.code {
 				t.Fatalf("got %v, want %s", err, tc.code)
 			}
@@ -152,18 +153,18 @@ func TestKMZLimits(t *testing.T) {
 		name string
 		zip  []byte
 		opts Options
-		code string
+		code errcode.Code
 	}{
-		{"zip slip", zipOf(t, map[string][]byte{"../../etc/doc.kml": doc}), Options{}, zones.CodeInvalidArchive},
-		{"absolute", zipOf(t, map[string][]byte{"/tmp/doc.kml": doc}), Options{}, zones.CodeInvalidArchive},
-		{"no kml", zipOf(t, map[string][]byte{"a.txt": []byte("x")}), Options{}, zones.CodeInvalidArchive},
-		{"not a zip", []byte("PK\x03\x04garbage"), Options{}, zones.CodeInvalidArchive},
-		{"too large", zipOf(t, map[string][]byte{"doc.kml": bomb}), Options{MaxUncompressed: 1 << 20}, zones.CodePayloadTooLarge},
-		{"ratio", zipOf(t, map[string][]byte{"doc.kml": bomb}), Options{}, zones.CodePayloadTooLarge},
+		{"zip slip", zipOf(t, map[string][]byte{"../../etc/doc.kml": doc}), Options{}, errcode.InvalidArchive},
+		{"absolute", zipOf(t, map[string][]byte{"/tmp/doc.kml": doc}), Options{}, errcode.InvalidArchive},
+		{"no kml", zipOf(t, map[string][]byte{"a.txt": []byte("x")}), Options{}, errcode.InvalidArchive},
+		{"not a zip", []byte("PK\x03\x04garbage"), Options{}, errcode.InvalidArchive},
+		{"too large", zipOf(t, map[string][]byte{"doc.kml": bomb}), Options{MaxUncompressed: 1 << 20}, errcode.PayloadTooLarge},
+		{"ratio", zipOf(t, map[string][]byte{"doc.kml": bomb}), Options{}, errcode.PayloadTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ReadKMZ(tc.zip, tc.opts)
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if !errors.As(err, &ie) || ie.Code != tc.code {
 				t.Fatalf("got %v, want %s", err, tc.code)
 			}
@@ -189,7 +190,7 @@ func FuzzRead(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := Read(b, Options{})
 		if err != nil {
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if !errors.As(err, &ie) {
 				t.Fatalf("error without a code: %v", err)
 			}
@@ -207,7 +208,7 @@ func FuzzReadKMZ(f *testing.F) {
 	f.Add(read(f, "sites.kmz"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if _, err := ReadKMZ(b, Options{MaxUncompressed: 1 << 20}); err != nil {
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if !errors.As(err, &ie) {
 				t.Fatalf("error without a code: %v", err)
 			}

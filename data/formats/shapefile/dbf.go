@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // dbfField is one field descriptor.
@@ -38,7 +38,7 @@ type dbfTable struct {
 // the .cpg, else the LDID byte, else the caller's encoding, else detection.
 func readDBF(b []byte, file, cpg, optEncoding string, w *warnings) (*dbfTable, error) {
 	bad := func(format string, args ...any) error {
-		return zones.Inputf(zones.CodeBadRequest, map[string]any{"file": file}, "%s: %s", file, fmt.Sprintf(format, args...))
+		return errcode.New(errcode.BadRequest, map[string]any{"file": file}, "%s: %s", file, fmt.Sprintf(format, args...))
 	}
 	if len(b) < 32 {
 		return nil, bad("%d bytes, shorter than the 32-byte dBASE header: not a .dbf or truncated", len(b))
@@ -82,7 +82,7 @@ func readDBF(b []byte, file, cpg, optEncoding string, w *warnings) (*dbfTable, e
 	}
 	avail := int64(len(b)-hdrLen) / int64(recLen)
 	if n > avail {
-		return nil, zones.Inputf(zones.CodeBadRequest, map[string]any{"file": file, "record": int(avail)},
+		return nil, errcode.New(errcode.BadRequest, map[string]any{"file": file, "record": int(avail)},
 			"%s: header declares %d records but the file ends in record %d: truncated", file, n, avail)
 	}
 	t.n = int(n)
@@ -102,7 +102,7 @@ func readDBF(b []byte, file, cpg, optEncoding string, w *warnings) (*dbfTable, e
 		f := &t.fields[i]
 		s, ok := t.text.decode(f.raw)
 		if !ok {
-			return nil, zones.Inputf(zones.CodeUndecodableText, map[string]any{"file": file, "field": i},
+			return nil, errcode.New(errcode.UndecodableText, map[string]any{"file": file, "field": i},
 				"%s: the name of field %d is not valid %s", file, i, c.name)
 		}
 		if s == "" {
@@ -141,7 +141,7 @@ func (t *dbfTable) chooseCodec(cpg, optEncoding string, ldid byte) (codec, strin
 		if c, ok := lookupCodec(s); ok {
 			return c, "", nil
 		}
-		return codec{}, "", zones.Inputf(zones.CodeBadRequest, map[string]any{"file": t.file, "encoding": s},
+		return codec{}, "", errcode.New(errcode.BadRequest, map[string]any{"file": t.file, "encoding": s},
 			"%s: unknown text encoding %q (try GBK or UTF-8)", t.file, s)
 	}
 	// Detection: valid UTF-8 is UTF-8; otherwise valid GB18030 beats mojibake.
@@ -179,7 +179,7 @@ func (t *dbfTable) chooseCodec(cpg, optEncoding string, ldid byte) (codec, strin
 			d["record"] = failRec
 			where = fmt.Sprintf("record %d", failRec)
 		}
-		return codec{}, "", zones.Inputf(zones.CodeUndecodableText, d,
+		return codec{}, "", errcode.New(errcode.UndecodableText, d,
 			"%s: text is neither UTF-8 nor GBK/GB18030 (%s, field %s) and neither a .cpg nor the LDID byte says what it is: give the encoding",
 			t.file, where, t.fieldLabel(failField))
 	}
@@ -296,7 +296,7 @@ func (t *dbfTable) record(i int) (map[string]any, error) {
 				t.w.cut = append(t.w.cut, fmt.Sprintf("record %d field %s", i, f.name))
 			}
 			if !ok {
-				return nil, zones.Inputf(zones.CodeUndecodableText,
+				return nil, errcode.New(errcode.UndecodableText,
 					map[string]any{"file": t.file, "record": i, "field": f.name},
 					"%s, record %d, field %s: text is not valid %s", t.file, i, f.name, t.text.c.name)
 			}

@@ -1,7 +1,6 @@
 package shapefile
 
 import (
-	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -12,7 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/data/vector"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // realDir is ../shared/data/formats seen from this package.
@@ -32,14 +31,8 @@ func realFile(t testing.TB, name string) string {
 	return p
 }
 
-// inputCode returns the zones.InputError code of err, "" for another error.
-func inputCode(err error) string {
-	var ie *zones.InputError
-	if errors.As(err, &ie) {
-		return ie.Code
-	}
-	return ""
-}
+// inputCode returns the errcode.Error code of err, "" for another error.
+func inputCode(err error) errcode.Code { return errcode.Of(err) }
 
 func countHoles(g orb.Geometry) int {
 	switch g := g.(type) {

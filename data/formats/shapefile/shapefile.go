@@ -26,7 +26,7 @@ import (
 	"strings"
 
 	"github.com/redline-gis/redline/data/vector"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // Options steer reading.
@@ -156,7 +156,7 @@ func readChecked(f files, opts Options) (*vector.Collection, error) {
 		ok  bool
 	}{{".shx", f.hasShx}, {".dbf", f.hasDbf}} {
 		if !p.ok {
-			return nil, zones.Inputf(zones.CodeInvalidArchive, map[string]any{"file": f.fileName(p.ext)},
+			return nil, errcode.New(errcode.InvalidArchive, map[string]any{"file": f.fileName(p.ext)},
 				"shapefile %s has no %s beside it: a shapefile needs its .shp, .shx and .dbf",
 				f.fileName(".shp"), f.fileName(p.ext))
 		}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/redline-gis/redline/data/vector"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // fixture reads testdata/<name>.{shp,shx,dbf} and the optional .prj and .cpg.
@@ -53,7 +54,7 @@ func TestReadFilesEncodings(t *testing.T) {
 		dbf       []byte
 		prj, cpg  string
 		enc       string
-		wantCode  string
+		wantCode  errcode.Code
 		wantGuess string // substring of the guess warning, "" for none
 	}{
 		{name: "GBK with .cpg CP936", shp: shpG, shx: shxG, dbf: dbfG, prj: prjG, cpg: cpgG},
@@ -384,7 +385,7 @@ func TestErrors(t *testing.T) {
 	tests := []struct {
 		name          string
 		shp, shx, dbf []byte
-		code          string
+		code          errcode.Code
 		msg           []string
 	}{
 		{"missing .shx", shp, nil, dbf, "invalid_archive", []string{".shx"}},

@@ -6,8 +6,7 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
-
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // Shape types of the Esri specification (July 1998).
@@ -88,9 +87,9 @@ func shpError(file string, rec int, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
 	if rec >= 0 {
 		d["record"] = rec
-		return zones.Inputf(zones.CodeBadRequest, d, "%s, record %d: %s", file, rec, msg)
+		return errcode.New(errcode.BadRequest, d, "%s, record %d: %s", file, rec, msg)
 	}
-	return zones.Inputf(zones.CodeBadRequest, d, "%s: %s", file, msg)
+	return errcode.New(errcode.BadRequest, d, "%s: %s", file, msg)
 }
 
 // readShapes decodes every record of shp, located through shx. A record that is

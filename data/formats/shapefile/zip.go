@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/redline-gis/redline/data/vector"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // ReadZip reads the shapefile in a .zip archive, possibly in a folder. Member names
@@ -29,7 +29,7 @@ func ReadZip(b []byte, opts Options) (*vector.Collection, error) {
 	}
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
-		return nil, zones.Inputf(zones.CodeInvalidArchive, nil, "not a readable zip archive: %v", err)
+		return nil, errcode.New(errcode.InvalidArchive, nil, "not a readable zip archive: %v", err)
 	}
 	var total uint64
 	groups := map[string]map[string]zipMember{} // lower-case dir/base -> lower-case ext -> member
@@ -38,7 +38,7 @@ func ReadZip(b []byte, opts Options) (*vector.Collection, error) {
 		name := zipName(f)
 		d := map[string]any{"file": name, "member": i}
 		if unsafeName(name) {
-			return nil, zones.Inputf(zones.CodeInvalidArchive, d,
+			return nil, errcode.New(errcode.InvalidArchive, d,
 				"zip member %q has a path that leaves the archive (absolute or with ..): refused", name)
 		}
 		if f.FileInfo().IsDir() {
@@ -46,11 +46,11 @@ func ReadZip(b []byte, opts Options) (*vector.Collection, error) {
 		}
 		total += f.UncompressedSize64
 		if total > uint64(limit) {
-			return nil, zones.Inputf(zones.CodePayloadTooLarge, d,
+			return nil, errcode.New(errcode.PayloadTooLarge, d,
 				"zip archive declares more than %d bytes once decompressed (at member %q): refused", limit, name)
 		}
 		if f.UncompressedSize64 > RatioFloor && f.UncompressedSize64 > MaxRatio*f.CompressedSize64 {
-			return nil, zones.Inputf(zones.CodePayloadTooLarge, d,
+			return nil, errcode.New(errcode.PayloadTooLarge, d,
 				"zip member %q is compressed %d bytes to %d, more than %d:1: refused as a zip bomb",
 				name, f.UncompressedSize64, f.CompressedSize64, MaxRatio)
 		}
@@ -71,7 +71,7 @@ func ReadZip(b []byte, opts Options) (*vector.Collection, error) {
 		}
 	}
 	if len(order) == 0 {
-		return nil, zones.Inputf(zones.CodeInvalidArchive, nil, "zip archive holds no shapefile (.shp)")
+		return nil, errcode.New(errcode.InvalidArchive, nil, "zip archive holds no shapefile (.shp)")
 	}
 	var warn string
 	pick := order[0]
@@ -85,7 +85,7 @@ func ReadZip(b []byte, opts Options) (*vector.Collection, error) {
 			}
 		}
 		if pick == "" {
-			return nil, zones.Inputf(zones.CodeInvalidArchive, map[string]any{"layer": opts.Layer},
+			return nil, errcode.New(errcode.InvalidArchive, map[string]any{"layer": opts.Layer},
 				"zip archive holds no shapefile named %q; it holds %s", opts.Layer, shpNames(groups, order))
 		}
 	} else if len(order) > 1 {
@@ -137,11 +137,11 @@ func ReadZip(b []byte, opts Options) (*vector.Collection, error) {
 func readMember(f *zip.File, name string, budget *int64) ([]byte, error) {
 	d := map[string]any{"file": name}
 	if f.UncompressedSize64 > uint64(*budget) {
-		return nil, zones.Inputf(zones.CodePayloadTooLarge, d, "zip member %q is too large once decompressed", name)
+		return nil, errcode.New(errcode.PayloadTooLarge, d, "zip member %q is too large once decompressed", name)
 	}
 	raw, err := f.OpenRaw()
 	if err != nil {
-		return nil, zones.Inputf(zones.CodeInvalidArchive, d, "zip member %q cannot be read: %v", name, err)
+		return nil, errcode.New(errcode.InvalidArchive, d, "zip member %q cannot be read: %v", name, err)
 	}
 	var r io.Reader
 	switch f.Method {
@@ -152,21 +152,21 @@ func readMember(f *zip.File, name string, budget *int64) ([]byte, error) {
 		defer fr.Close()
 		r = fr
 	default:
-		return nil, zones.Inputf(zones.CodeInvalidArchive, d, "zip member %q uses compression method %d; only stored and deflate are read", name, f.Method)
+		return nil, errcode.New(errcode.InvalidArchive, d, "zip member %q uses compression method %d; only stored and deflate are read", name, f.Method)
 	}
 	limit := int64(f.UncompressedSize64)
 	buf := bytes.NewBuffer(make([]byte, 0, min(limit, 64<<20)))
 	// Read one byte more than declared: a member that gives it lies about its size.
 	n, err := io.Copy(buf, io.LimitReader(r, limit+1))
 	if n > limit {
-		return nil, zones.Inputf(zones.CodePayloadTooLarge, d,
+		return nil, errcode.New(errcode.PayloadTooLarge, d,
 			"zip member %q decompresses to more than the %d bytes it declares: refused as a zip bomb", name, limit)
 	}
 	if err != nil || n < limit {
-		return nil, zones.Inputf(zones.CodeInvalidArchive, d, "zip member %q is corrupt or truncated (%d of %d bytes): %v", name, n, limit, err)
+		return nil, errcode.New(errcode.InvalidArchive, d, "zip member %q is corrupt or truncated (%d of %d bytes): %v", name, n, limit, err)
 	}
 	if crc32.ChecksumIEEE(buf.Bytes()) != f.CRC32 {
-		return nil, zones.Inputf(zones.CodeInvalidArchive, d, "zip member %q fails its checksum", name)
+		return nil, errcode.New(errcode.InvalidArchive, d, "zip member %q fails its checksum", name)
 	}
 	*budget -= n
 	return buf.Bytes(), nil

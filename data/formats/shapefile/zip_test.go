@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // shapefileMembers is a one-point shapefile as zip members under prefix (a folder
@@ -30,7 +31,7 @@ func TestReadZip(t *testing.T) {
 		name     string
 		members  []tMember
 		opts     Options
-		code     string
+		code     errcode.Code
 		msg      string // in the error, or in the warnings on success
 		wantName string
 	}{

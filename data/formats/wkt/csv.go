@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/redline-gis/redline/data/vector"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -49,7 +49,7 @@ func ReadCSV(b []byte) (*vector.Collection, error) {
 	if !utf8.Valid(b) {
 		out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
 		if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
-			return nil, zones.Inputf(zones.CodeUndecodableText, nil, "csv: text is neither UTF-8 nor GBK/GB18030")
+			return nil, errcode.New(errcode.UndecodableText, nil, "csv: text is neither UTF-8 nor GBK/GB18030")
 		}
 		b, warn = out, "text decoded as GBK/GB18030"
 	}
@@ -66,7 +66,7 @@ func ReadCSV(b []byte) (*vector.Collection, error) {
 	r.ReuseRecord = false
 	cols, err := r.Read()
 	if err != nil {
-		return nil, zones.Inputf(zones.CodeBadRequest, map[string]any{"line": 1}, "csv: line 1: %v", err)
+		return nil, errcode.New(errcode.BadRequest, map[string]any{"line": 1}, "csv: line 1: %v", err)
 	}
 	geomCol, idCol := -1, -1
 	for i, c := range cols {
@@ -80,7 +80,7 @@ func ReadCSV(b []byte) (*vector.Collection, error) {
 		}
 	}
 	if geomCol < 0 {
-		return nil, zones.Inputf(zones.CodeBadRequest, map[string]any{"line": 1}, "csv: line 1: no WKT geometry column (WKT, geom, the_geom, geometry)")
+		return nil, errcode.New(errcode.BadRequest, map[string]any{"line": 1}, "csv: line 1: no WKT geometry column (WKT, geom, the_geom, geometry)")
 	}
 	c := &vector.Collection{Format: "wkt"}
 	if warn != "" {
@@ -99,7 +99,7 @@ func ReadCSV(b []byte) (*vector.Collection, error) {
 			if errors.As(err, &pe) {
 				line = pe.Line
 			}
-			return nil, zones.Inputf(zones.CodeBadRequest, map[string]any{"line": line}, "csv: line %d: %v", line, err)
+			return nil, errcode.New(errcode.BadRequest, map[string]any{"line": line}, "csv: line %d: %v", line, err)
 		}
 		// FieldPos panics on a record without fields; csv never returns one without
 		// an error, but the guard costs nothing.
@@ -109,12 +109,12 @@ func ReadCSV(b []byte) (*vector.Collection, error) {
 		}
 		index := len(c.Features)
 		if geomCol >= len(rec) {
-			return nil, zones.Inputf(zones.CodeBadRequest, map[string]any{"line": line, "feature": index, "field": cols[geomCol]},
+			return nil, errcode.New(errcode.BadRequest, map[string]any{"line": line, "feature": index, "field": cols[geomCol]},
 				"csv: line %d: row has %d columns, the geometry is column %d", line, len(rec), geomCol+1)
 		}
 		g, err := Read([]byte(rec[geomCol]))
 		if err != nil {
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if errors.As(err, &ie) {
 				ie.Message = fmt.Sprintf("csv: line %d, field %s: %s", line, cols[geomCol], strings.TrimPrefix(ie.Message, "wkt: "))
 				if ie.Details == nil {
@@ -125,12 +125,12 @@ func ReadCSV(b []byte) (*vector.Collection, error) {
 			return nil, err
 		}
 		if len(g.Features) != 1 {
-			return nil, zones.Inputf(zones.CodeBadRequest, map[string]any{"line": line, "feature": index, "field": cols[geomCol]},
+			return nil, errcode.New(errcode.BadRequest, map[string]any{"line": line, "feature": index, "field": cols[geomCol]},
 				"csv: line %d: field %s holds %d geometries, want 1", line, cols[geomCol], len(g.Features))
 		}
 		if g.CRS != "" {
 			if srid != "" && srid != g.CRS {
-				return nil, zones.Inputf(zones.CodeBadRequest, map[string]any{"line": line, "feature": index},
+				return nil, errcode.New(errcode.BadRequest, map[string]any{"line": line, "feature": index},
 					"csv: line %d: SRID %s differs from the rows before (%s)", line, g.CRS, srid)
 			}
 			srid = g.CRS
@@ -149,7 +149,7 @@ func ReadCSV(b []byte) (*vector.Collection, error) {
 		c.Features = append(c.Features, f)
 	}
 	if len(c.Features) == 0 {
-		return nil, zones.Inputf(zones.CodeEmptyGeometry, nil, "csv: no rows under the header")
+		return nil, errcode.New(errcode.EmptyGeometry, nil, "csv: no rows under the header")
 	}
 	c.CRS = srid
 	if droppedZ {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/redline-gis/redline/data/vector"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 // maxDepth bounds GEOMETRYCOLLECTION nesting so hostile input cannot exhaust the stack.
@@ -38,7 +38,7 @@ func Read(b []byte) (*vector.Collection, error) {
 			return nil, err
 		} else if ok {
 			if srid != "" && srid != code {
-				return nil, p.errAt(start, zones.CodeBadRequest, "geometries with different SRIDs (%s and %s) in one text", srid, code)
+				return nil, p.errAt(start, errcode.BadRequest, "geometries with different SRIDs (%s and %s) in one text", srid, code)
 			}
 			srid = code
 		}
@@ -49,7 +49,7 @@ func Read(b []byte) (*vector.Collection, error) {
 		c.Features = append(c.Features, vector.Feature{Index: len(c.Features), Geometry: g, Properties: map[string]any{}})
 	}
 	if len(c.Features) == 0 {
-		return nil, zones.Inputf(zones.CodeEmptyGeometry, nil, "wkt: no geometry in the text")
+		return nil, errcode.New(errcode.EmptyGeometry, nil, "wkt: no geometry in the text")
 	}
 	if srid != "" {
 		c.CRS = "EPSG:" + srid
@@ -82,14 +82,14 @@ func (p *parser) ws() {
 }
 
 // errAt names the line and column of byte offset i.
-func (p *parser) errAt(i int, code, format string, args ...any) error {
+func (p *parser) errAt(i int, code errcode.Code, format string, args ...any) error {
 	if i > len(p.s) {
 		i = len(p.s)
 	}
 	line := 1 + strings.Count(p.s[:i], "\n")
 	col := i - strings.LastIndexByte(p.s[:i], '\n')
 	msg := fmt.Sprintf(format, args...)
-	return zones.Inputf(code, map[string]any{"line": line, "column": col},
+	return errcode.New(code, map[string]any{"line": line, "column": col},
 		"wkt: line %d, column %d: %s", line, col, msg)
 }
 
@@ -117,7 +117,7 @@ func (p *parser) srid() (string, bool, error) {
 	p.i += 4
 	p.ws()
 	if p.i >= len(p.s) || p.s[p.i] != '=' {
-		return "", false, p.errAt(p.i, zones.CodeBadRequest, "'=' expected after SRID")
+		return "", false, p.errAt(p.i, errcode.BadRequest, "'=' expected after SRID")
 	}
 	p.i++
 	p.ws()
@@ -127,11 +127,11 @@ func (p *parser) srid() (string, bool, error) {
 	}
 	code := p.s[ds:p.i]
 	if code == "" || len(code) > 9 {
-		return "", false, p.errAt(ds, zones.CodeBadRequest, "SRID number expected")
+		return "", false, p.errAt(ds, errcode.BadRequest, "SRID number expected")
 	}
 	p.ws()
 	if p.i >= len(p.s) || p.s[p.i] != ';' {
-		return "", false, p.errAt(start, zones.CodeBadRequest, "';' expected after SRID=%s", code)
+		return "", false, p.errAt(start, errcode.BadRequest, "';' expected after SRID=%s", code)
 	}
 	p.i++
 	return strings.TrimLeft(code, "0"), true, nil
@@ -151,7 +151,7 @@ func (p *parser) expect(c byte) error {
 		if p.i < len(p.s) {
 			got = strconv.QuoteRune([]rune(p.s[p.i:])[0])
 		}
-		return p.errAt(p.i, zones.CodeBadRequest, "%q expected, found %s", c, got)
+		return p.errAt(p.i, errcode.BadRequest, "%q expected, found %s", c, got)
 	}
 	p.i++
 	return nil
@@ -160,12 +160,12 @@ func (p *parser) expect(c byte) error {
 // geometry reads TYPE [Z|M|ZM] (EMPTY | body).
 func (p *parser) geometry(depth int) (orb.Geometry, error) {
 	if depth > maxDepth {
-		return nil, p.errAt(p.i, zones.CodeBadRequest, "geometry collections nested deeper than %d", maxDepth)
+		return nil, p.errAt(p.i, errcode.BadRequest, "geometry collections nested deeper than %d", maxDepth)
 	}
 	start := p.i
 	typ := p.word()
 	if typ == "" {
-		return nil, p.errAt(p.i, zones.CodeBadRequest, "WKT geometry type expected (POINT, LINESTRING, POLYGON, MULTI…, GEOMETRYCOLLECTION)")
+		return nil, p.errAt(p.i, errcode.BadRequest, "WKT geometry type expected (POINT, LINESTRING, POLYGON, MULTI…, GEOMETRYCOLLECTION)")
 	}
 	dims := 2
 	// "POINTZ", "POINT Z", "POINT ZM", "POINTM".
@@ -177,7 +177,7 @@ func (p *parser) geometry(depth int) (orb.Geometry, error) {
 		}
 	}
 	if !knownType(typ) {
-		return nil, p.errAt(start, zones.CodeBadRequest, "unknown WKT geometry type %q", typ)
+		return nil, p.errAt(start, errcode.BadRequest, "unknown WKT geometry type %q", typ)
 	}
 	save := p.i
 	switch w := p.word(); w {
@@ -186,16 +186,16 @@ func (p *parser) geometry(depth int) (orb.Geometry, error) {
 	case "ZM":
 		dims = 4
 	case "EMPTY":
-		return nil, p.errAt(start, zones.CodeEmptyGeometry, "%s EMPTY: the geometry is empty", typ)
+		return nil, p.errAt(start, errcode.EmptyGeometry, "%s EMPTY: the geometry is empty", typ)
 	case "":
 	default:
 		p.i = save
 	}
 	if p.peek() != '(' {
 		if p.word() == "EMPTY" {
-			return nil, p.errAt(start, zones.CodeEmptyGeometry, "%s EMPTY: the geometry is empty", typ)
+			return nil, p.errAt(start, errcode.EmptyGeometry, "%s EMPTY: the geometry is empty", typ)
 		}
-		return nil, p.errAt(p.i, zones.CodeBadRequest, "'(' expected after %s", typ)
+		return nil, p.errAt(p.i, errcode.BadRequest, "'(' expected after %s", typ)
 	}
 	switch typ {
 	case "POINT":
@@ -263,7 +263,7 @@ func (p *parser) geometry(depth int) (orb.Geometry, error) {
 		})
 		return gc, err
 	}
-	return nil, p.errAt(start, zones.CodeBadRequest, "unsupported WKT geometry type %q", typ)
+	return nil, p.errAt(start, errcode.BadRequest, "unsupported WKT geometry type %q", typ)
 }
 
 func knownType(t string) bool {
@@ -305,16 +305,16 @@ func (p *parser) point(dims int) (orb.Point, error) {
 		}
 		f, err := strconv.ParseFloat(p.s[start:p.i], 64)
 		if err != nil {
-			return orb.Point{}, p.errAt(start, zones.CodeBadRequest, "number expected, found %q", clip(p.s[start:p.i]))
+			return orb.Point{}, p.errAt(start, errcode.BadRequest, "number expected, found %q", clip(p.s[start:p.i]))
 		}
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return orb.Point{}, p.errAt(start, zones.CodeInvalidCoordinates, "coordinate %q is not a finite number", p.s[start:p.i])
+			return orb.Point{}, p.errAt(start, errcode.InvalidCoordinates, "coordinate %q is not a finite number", p.s[start:p.i])
 		}
 		v[n] = f
 		n++
 	}
 	if n < 2 {
-		return orb.Point{}, p.errAt(p.i, zones.CodeBadRequest, "a coordinate needs at least x and y")
+		return orb.Point{}, p.errAt(p.i, errcode.BadRequest, "a coordinate needs at least x and y")
 	}
 	if n > 2 || dims > 2 {
 		p.droppedZ = true
@@ -347,7 +347,7 @@ func (p *parser) lineString(dims, start int) (orb.LineString, error) {
 		return nil, err
 	}
 	if len(pts) < 2 {
-		return nil, p.errAt(start, zones.CodeInvalidGeometry, "a line needs at least 2 points, found %d", len(pts))
+		return nil, p.errAt(start, errcode.InvalidGeometry, "a line needs at least 2 points, found %d", len(pts))
 	}
 	return orb.LineString(pts), nil
 }
@@ -362,10 +362,10 @@ func (p *parser) polygon(dims, start int) (orb.Polygon, error) {
 		}
 		ring := len(pg)
 		if len(pts) < 4 {
-			return p.errAt(rs, zones.CodeInvalidGeometry, "ring %d has %d points; a ring needs at least 4 (closed)", ring, len(pts))
+			return p.errAt(rs, errcode.InvalidGeometry, "ring %d has %d points; a ring needs at least 4 (closed)", ring, len(pts))
 		}
 		if pts[0] != pts[len(pts)-1] {
-			return p.errAt(rs, zones.CodeInvalidGeometry, "ring %d is not closed: first point %v, last %v", ring, pts[0], pts[len(pts)-1])
+			return p.errAt(rs, errcode.InvalidGeometry, "ring %d is not closed: first point %v, last %v", ring, pts[0], pts[len(pts)-1])
 		}
 		pg = append(pg, orb.Ring(pts))
 		return nil

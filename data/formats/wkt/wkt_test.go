@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/redline-gis/redline/zones"
+	"github.com/redline-gis/redline/errcode"
 )
 
 func TestReadFixtures(t *testing.T) {
@@ -69,26 +69,27 @@ func TestReadValues(t *testing.T) {
 
 func TestReadErrors(t *testing.T) {
 	for _, tc := range []struct {
-		name, in, code string
-		line           int
+		name, in string
+		code     errcode.Code
+		line     int
 	}{
-		{"empty text", "  \n", zones.CodeEmptyGeometry, 0},
-		{"empty polygon", "POLYGON EMPTY", zones.CodeEmptyGeometry, 1},
-		{"empty Z polygon", "POLYGON Z EMPTY", zones.CodeEmptyGeometry, 1},
-		{"unclosed ring", "POLYGON((0 0, 1 0, 1 1, 0 1))", zones.CodeInvalidGeometry, 1},
-		{"short ring", "POLYGON((0 0, 1 0, 0 0))", zones.CodeInvalidGeometry, 1},
-		{"one-point line", "POINT(1 2)\nLINESTRING(0 0)", zones.CodeInvalidGeometry, 2},
-		{"NaN", "POINT(NaN 1)", zones.CodeInvalidCoordinates, 1},
-		{"unknown type", "CIRCLE(0 0, 1)", zones.CodeBadRequest, 1},
-		{"missing paren", "POLYGON((0 0, 1 0, 1 1, 0 0)", zones.CodeBadRequest, 1},
-		{"garbage number", "POINT(1x 2)", zones.CodeBadRequest, 1},
-		{"one number", "POINT(1)", zones.CodeBadRequest, 1},
-		{"bad srid", "SRID=abc;POINT(1 2)", zones.CodeBadRequest, 1},
-		{"two srids", "SRID=4490;POINT(1 2)\nSRID=4326;POINT(1 2)", zones.CodeBadRequest, 2},
+		{"empty text", "  \n", errcode.EmptyGeometry, 0},
+		{"empty polygon", "POLYGON EMPTY", errcode.EmptyGeometry, 1},
+		{"empty Z polygon", "POLYGON Z EMPTY", errcode.EmptyGeometry, 1},
+		{"unclosed ring", "POLYGON((0 0, 1 0, 1 1, 0 1))", errcode.InvalidGeometry, 1},
+		{"short ring", "POLYGON((0 0, 1 0, 0 0))", errcode.InvalidGeometry, 1},
+		{"one-point line", "POINT(1 2)\nLINESTRING(0 0)", errcode.InvalidGeometry, 2},
+		{"NaN", "POINT(NaN 1)", errcode.InvalidCoordinates, 1},
+		{"unknown type", "CIRCLE(0 0, 1)", errcode.BadRequest, 1},
+		{"missing paren", "POLYGON((0 0, 1 0, 1 1, 0 0)", errcode.BadRequest, 1},
+		{"garbage number", "POINT(1x 2)", errcode.BadRequest, 1},
+		{"one number", "POINT(1)", errcode.BadRequest, 1},
+		{"bad srid", "SRID=abc;POINT(1 2)", errcode.BadRequest, 1},
+		{"two srids", "SRID=4490;POINT(1 2)\nSRID=4326;POINT(1 2)", errcode.BadRequest, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Read([]byte(tc.in))
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if !errors.As(err, &ie) || ie.Code != tc.code {
 				t.Fatalf("got %v, want code %s", err, tc.code)
 			}
@@ -120,7 +121,7 @@ func FuzzRead(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := Read(b)
 		if err != nil {
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if !errors.As(err, &ie) {
 				t.Fatalf("error without a code: %v", err)
 			}
@@ -166,8 +167,8 @@ func TestReadCSV(t *testing.T) {
 		t.Fatalf("got %+v", c.Features)
 	}
 	_, err = ReadCSV([]byte("id,wkt\n1,POINT(1 2)\n2,\"POLYGON((0 0,1 0,1 1,0 1))\"\n"))
-	var ie *zones.InputError
-	if !errors.As(err, &ie) || ie.Code != zones.CodeInvalidGeometry || ie.Details["line"] != 3 || ie.Details["feature"] != 1 {
+	var ie *errcode.Error
+	if !errors.As(err, &ie) || ie.Code != errcode.InvalidGeometry || ie.Details["line"] != 3 || ie.Details["feature"] != 1 {
 		t.Fatalf("got %v %+v", err, ie)
 	}
 	if SniffCSV([]byte("108.9,34.2\n")) {
@@ -184,7 +185,7 @@ func FuzzReadCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := ReadCSV(b)
 		if err != nil {
-			var ie *zones.InputError
+			var ie *errcode.Error
 			if !errors.As(err, &ie) {
 				t.Fatalf("error without a code: %v", err)
 			}
