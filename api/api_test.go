@@ -24,6 +24,7 @@ import (
 
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/render"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -553,13 +554,14 @@ func TestLayers(t *testing.T) {
 	h := newHarness(t, nil)
 	rec := h.do(t, "GET", "/v1/layers", nil)
 	var list struct {
-		Dataset datasetInfo `json:"dataset"`
-		Layers  []layerInfo `json:"layers"`
+		Dataset datasetInfo    `json:"dataset"`
+		Layers  []render.Layer `json:"layers"`
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &list); err != nil || rec.Code != 200 {
 		t.Fatalf("%d %v %s", rec.Code, err, rec.Body)
 	}
-	if list.Dataset.Version != "v1" || len(list.Layers) != 2 || list.Layers[1].Classes["priority"] != 3 || list.Layers[1].Zones != 7 {
+	if list.Dataset.Version != "v1" || len(list.Layers) != 2 || list.Layers[1].Classes["priority"] != 3 || list.Layers[1].Zones != 7 ||
+		list.Layers[1].Vertices == 0 {
 		t.Errorf("layers: %s", rec.Body)
 	}
 	rec = h.do(t, "GET", "/v1/layers/ecu", nil)

@@ -1,5 +1,7 @@
 // Package api is redline's HTTP service: routes, request and response types, the
-// mapping of errors to statuses, the web page, and report rendering.
+// mapping of errors to statuses, the web page, and which rendering of a report a
+// request asks for (?format=, Accept, ?lang=, Accept-Language); the renderings
+// themselves are package render's, shared with the CLI.
 //
 // Routes (openapi.json documents each; a test holds the two together):
 //

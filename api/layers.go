@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb/simplify"
 
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/render"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -36,43 +37,16 @@ func datasetInfoOf(l *loaded) datasetInfo {
 		LoadedAt: l.loadedAt, LoadMS: float64(l.took.Microseconds()) / 1000, Summary: sum}
 }
 
-// layerInfo is a layer as listed.
-type layerInfo struct {
-	ID      string         `json:"id"`
-	Kind    zones.Kind     `json:"kind"`
-	Title   string         `json:"title"`
-	Source  string         `json:"source"`
-	Geom    zones.GeomType `json:"geometry"`
-	Zones   int            `json:"zones"`
-	Classes map[string]int `json:"classes"` // zones per class
-	// Dataset names the dataset the layer belongs to (name and version).
-	Dataset zones.DatasetRef `json:"dataset"`
-}
-
-func layerInfoOf(ds *zones.Dataset, l *zones.Layer) layerInfo {
-	li := layerInfo{ID: l.ID, Kind: l.Kind, Title: l.Title, Source: l.Source, Geom: l.Geom, Zones: len(l.Zones),
-		Classes: map[string]int{}, Dataset: zones.DatasetRef{Name: ds.Name, Version: ds.Version}}
-	for _, z := range l.Zones {
-		li.Classes[z.Class]++
-	}
-	return li
-}
-
 func (s *Server) handleLayers(w http.ResponseWriter, r *http.Request) {
 	l, err := s.current()
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	ds := l.engine.Dataset()
-	out := struct {
-		Dataset datasetInfo `json:"dataset"`
-		Layers  []layerInfo `json:"layers"`
-	}{Dataset: datasetInfoOf(l), Layers: []layerInfo{}}
-	for _, ly := range ds.Layers {
-		out.Layers = append(out.Layers, layerInfoOf(ds, ly))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, struct {
+		Dataset datasetInfo    `json:"dataset"`
+		Layers  []render.Layer `json:"layers"`
+	}{Dataset: datasetInfoOf(l), Layers: render.Layers(l.engine.Dataset())})
 }
 
 // layer finds the {layer} of the path.
@@ -96,7 +70,7 @@ func (s *Server) handleLayer(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, layerInfoOf(l.engine.Dataset(), ly))
+	writeJSON(w, http.StatusOK, render.LayerOf(l.engine.Dataset(), ly))
 }
 
 // Paging of /zones.

@@ -2,17 +2,16 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/redline-gis/redline/api"
 	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/data/demo"
 	"github.com/redline-gis/redline/data/formats"
+	"github.com/redline-gis/redline/render"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -43,10 +42,9 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "redline check: one footprint file at a time (got %d)\n", len(pos))
 		return 2
 	}
-	switch *format {
-	case "json", "html", "geojson":
-	default:
-		fmt.Fprintf(stderr, "redline check: unknown --format %q (json, html, geojson)\n", *format)
+	outFormat, err := render.ParseFormat(*format)
+	if err != nil {
+		fmt.Fprintf(stderr, "redline check: --format: %v\n", err)
 		return 2
 	}
 
@@ -138,18 +136,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	for _, w := range rep.Footprint.Warnings {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
-	switch *format {
-	case "html":
-		err = api.RenderHTML(stdout, rep, *lang)
-	case "geojson":
-		err = api.RenderGeoJSON(stdout, rep)
-	default:
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		err = enc.Encode(rep)
-	}
-	if err != nil {
+	if err := render.Report(stdout, rep, outFormat, render.Options{Lang: render.ParseLang(*lang), Indent: true}); err != nil {
 		return fail(stderr, "check", err)
 	}
 	return 0

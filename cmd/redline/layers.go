@@ -9,19 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/redline-gis/redline/planar"
+	"github.com/redline-gis/redline/render"
 )
-
-type layerInfo struct {
-	ID       string         `json:"id"`
-	Kind     string         `json:"kind"`
-	Title    string         `json:"title"`
-	Geometry string         `json:"geometry"`
-	Zones    int            `json:"zones"`
-	Classes  map[string]int `json:"classes"`
-	Vertices int            `json:"vertices"`
-	Source   string         `json:"source"`
-}
 
 func runLayers(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("layers", stderr)
@@ -37,16 +26,7 @@ func runLayers(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	elapsed := time.Since(start)
 	ds := checker.Dataset()
-	var infos []layerInfo
-	for _, l := range ds.Layers {
-		li := layerInfo{ID: l.ID, Kind: string(l.Kind), Title: l.Title, Geometry: string(l.Geom), Zones: len(l.Zones),
-			Classes: map[string]int{}, Source: l.Source}
-		for _, z := range l.Zones {
-			li.Classes[z.Class]++
-			li.Vertices += planar.NumVertices(z.Geometry)
-		}
-		infos = append(infos, li)
-	}
+	infos := render.Layers(ds)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -1,4 +1,4 @@
-package api
+package render
 
 import (
 	"fmt"
@@ -156,7 +156,7 @@ func buildMap(r *zones.Report, l labels) svgMap {
 			class += " line"
 		}
 		m.Zones = append(m.Zones, svgPath{D: d, Class: class, Zone: in.Layer + "/" + in.ZoneID,
-			Title: fmt.Sprintf("%s %s（%s）%s", in.ZoneID, in.ZoneName, l.class(in.Kind, in.ZoneClass), l.Verdicts[in.Verdict])})
+			Title: fmt.Sprintf("%s %s（%s）%s", in.ZoneID, in.ZoneName, l.class(in.Kind, in.ZoneClass), l.verdict(in.Verdict))})
 		if od, oline := draw(in.Overlap); od != "" {
 			c := "overlap"
 			if oline {
