@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/simplify"
 
+	"github.com/redline-gis/redline/planar"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -250,9 +251,7 @@ func pathData(g orb.Geometry, win orb.Bound, p projector) (string, bool) {
 		return "", false
 	}
 	var sb strings.Builder
-	line := false
-	var walk func(g orb.Geometry)
-	ring := func(pts []orb.Point, closed bool) {
+	path := func(pts []orb.Point, closed bool) {
 		ls := make(orb.LineString, 0, len(pts))
 		for _, pt := range pts {
 			ls = append(ls, p.px(pt))
@@ -277,71 +276,33 @@ func pathData(g orb.Geometry, win orb.Bound, p projector) (string, bool) {
 			sb.WriteString(" ")
 		}
 	}
-	walk = func(g orb.Geometry) {
-		switch t := g.(type) {
-		case orb.Polygon:
-			for _, r := range t {
-				if len(r) >= 4 {
-					ring(r, true)
-				}
-			}
-		case orb.MultiPolygon:
-			for _, pg := range t {
-				walk(pg)
-			}
-		case orb.Ring:
-			walk(orb.Polygon{t})
-		case orb.Bound:
-			walk(t.ToPolygon())
-		case orb.LineString:
-			line = true
-			ring(t, false)
-		case orb.MultiLineString:
-			for _, ls := range t {
-				walk(ls)
-			}
-		case orb.Point:
-			q := p.px(t)
-			fmt.Fprintf(&sb, "M%.1f %.1f m-4 0 a4 4 0 1 0 8 0 a4 4 0 1 0 -8 0 ", q[0], q[1])
-		case orb.MultiPoint:
-			for _, pt := range t {
-				walk(pt)
-			}
-		case orb.Collection:
-			for _, x := range t {
-				walk(x)
+	for _, pg := range planar.Polygons(g) {
+		for _, r := range pg {
+			if len(r) >= 4 {
+				path(r, true)
 			}
 		}
 	}
-	walk(g)
-	return strings.TrimSpace(sb.String()), line
+	lines := planar.Lines(g)
+	for _, ls := range lines {
+		path(ls, false)
+	}
+	planar.EachPoint(planar.Extract(g, planar.DimPoint), func(pt orb.Point) {
+		q := p.px(pt)
+		fmt.Fprintf(&sb, "M%.1f %.1f m-4 0 a4 4 0 1 0 8 0 a4 4 0 1 0 -8 0 ", q[0], q[1])
+	})
+	return strings.TrimSpace(sb.String()), len(lines) > 0
 }
 
-// partBounds returns the bounds of each part of a (multi-part) geometry.
+// partBounds returns the bounds of each areal and lineal part of g; points are
+// drawn as circles already.
 func partBounds(g orb.Geometry) []orb.Bound {
-	switch t := g.(type) {
-	case nil:
-		return nil
-	case orb.MultiPolygon:
-		var out []orb.Bound
-		for _, p := range t {
-			out = append(out, p.Bound())
-		}
-		return out
-	case orb.MultiLineString:
-		var out []orb.Bound
-		for _, l := range t {
-			out = append(out, l.Bound())
-		}
-		return out
-	case orb.Collection:
-		var out []orb.Bound
-		for _, x := range t {
-			out = append(out, partBounds(x)...)
-		}
-		return out
-	case orb.Point, orb.MultiPoint:
-		return nil // points are drawn as circles already
+	var out []orb.Bound
+	for _, pg := range planar.Polygons(g) {
+		out = append(out, pg.Bound())
 	}
-	return []orb.Bound{g.Bound()}
+	for _, ls := range planar.Lines(g) {
+		out = append(out, ls.Bound())
+	}
+	return out
 }
