@@ -299,8 +299,7 @@ func (c *Context) Union(gs []*Geom) (*Geom, error) {
 	if len(gs) == 1 {
 		return c.wrap(OpCopy, func() *geos.Geom { return c.c.Clone(gs[0].g) })
 	}
-	var out *geos.Geom
-	err := c.guard(OpUnion, func() error {
+	return c.wrap(OpUnion, func() *geos.Geom {
 		var coll *geos.Geom
 		clones := make([]*geos.Geom, 0, len(gs))
 		defer func() {
@@ -316,16 +315,8 @@ func (c *Context) Union(gs []*Geom) (*Geom, error) {
 			clones = append(clones, c.c.Clone(g.g))
 		}
 		coll = c.c.NewCollection(geos.TypeIDGeometryCollection, clones)
-		out = coll.UnaryUnion()
-		if out == nil {
-			return failed(OpUnion, "no result")
-		}
-		return nil
+		return coll.UnaryUnion()
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &Geom{ctx: c, g: out}, nil
 }
 
 // Repair returns a valid version of g keeping the parts of dimension d, using GEOS

@@ -18,6 +18,16 @@ func square(x0, y0, d float64) orb.Ring {
 	return orb.Ring{{x0, y0}, {x0 + d, y0}, {x0 + d, y0 + d}, {x0, y0 + d}, {x0, y0}}
 }
 
+// circle is a closed ring of n vertices on a circle of radius r (degrees) round c.
+func circle(c orb.Point, r float64, n int) orb.Ring {
+	ring := make(orb.Ring, 0, n+1)
+	for i := range n {
+		a := 2 * math.Pi * float64(i) / float64(n)
+		ring = append(ring, orb.Point{c[0] + r*math.Cos(a), c[1] + r*math.Sin(a)})
+	}
+	return append(ring, ring[0])
+}
+
 func TestRepair(t *testing.T) {
 	c := NewContext()
 	bowtie := orb.Polygon{{{108, 34}, {108.1, 34.1}, {108.1, 34}, {108, 34.1}, {108, 34}}}
@@ -138,12 +148,7 @@ func TestSubdivideLineAlongCut(t *testing.T) {
 // part of what they were cut from, or that are none at all.
 func TestSubdivideNoticesLoss(t *testing.T) {
 	c := NewContext()
-	var dense orb.Ring
-	for i := 0; i < 200; i++ {
-		a := 2 * math.Pi * float64(i) / 200
-		dense = append(dense, orb.Point{108.5 + 0.1*math.Cos(a), 34.5 + 0.1*math.Sin(a)})
-	}
-	poly := orb.Polygon{append(dense, dense[0])}
+	poly := orb.Polygon{circle(orb.Point{108.5, 34.5}, 0.1, 200)}
 	pieces, err := c.Subdivide(poly, 16)
 	if err != nil || len(pieces) < 4 {
 		t.Fatalf("%d pieces, %v", len(pieces), err)
@@ -264,11 +269,7 @@ func TestFailuresAreErrors(t *testing.T) {
 			return err
 		}},
 		{OpClipByRect, func(t *testing.T, faulty bool, c *Context, _, _ *Geom) error {
-			var ring orb.Ring
-			for i := range 100 {
-				ring = append(ring, orb.Point{108 + 0.1*math.Cos(float64(i)/16), 34 + 0.1*math.Sin(float64(i)/16)})
-			}
-			ps, err := c.Subdivide(orb.Polygon{append(ring, ring[0])}, 8)
+			ps, err := c.Subdivide(orb.Polygon{circle(orb.Point{108, 34}, 0.1, 100)}, 8)
 			if faulty && ps != nil {
 				t.Errorf("Subdivide gave %d pieces", len(ps))
 			}
@@ -412,11 +413,7 @@ func TestNoLeak(t *testing.T) {
 	a := orb.Polygon{square(108, 34, 0.1)}
 	b := orb.Polygon{square(108.05, 34.05, 0.1)}
 	bowtie := orb.Polygon{{{108, 34}, {108.1, 34.1}, {108.1, 34}, {108, 34.1}, {108, 34}}}
-	var ring orb.Ring
-	for i := range 40 {
-		ring = append(ring, orb.Point{108 + 0.1*math.Cos(float64(i)/6.4), 34 + 0.1*math.Sin(float64(i)/6.4)})
-	}
-	dense := orb.Polygon{append(ring, ring[0])}
+	dense := orb.Polygon{circle(orb.Point{108, 34}, 0.1, 40)}
 	must := func(g *Geom, err error) *Geom {
 		t.Helper()
 		if err != nil {
