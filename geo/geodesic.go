@@ -35,14 +35,15 @@ static double rl_authalic_t(double lat) {
 
 // rl_ring_area returns the signed ellipsoidal area (m², counter-clockwise positive)
 // of the ring of n lon/lat pairs at xy, edges taken as geodesics: minus the sum over
-// edges of the area between the edge and the equator. For an edge longer than
-// 500 m that area is GeographicLib's S12 of the geodesic; for a shorter one it is
-// the spherical excess of the trapezoid under the great circle on the authalic
-// sphere, which the equal-area mapping carries to the ellipsoid — the two edge
-// curves differ by ~4e-3 m² of area at 500 m (falling as the cube of the length),
-// and the excess costs a twentieth of a geodesic inverse. Polygons must not cross
-// the 0° or 180° meridian nor hold a pole (true of anything in China).
-static double rl_ring_area(const double *xy, int n) {
+// edges of the area between the edge and the equator. For an edge of short_m metres
+// or longer that area is GeographicLib's S12 of the geodesic (what its polygon area
+// adds up); for a shorter one it is the spherical excess of the trapezoid under the
+// great circle on the authalic sphere, which the equal-area mapping carries to the
+// ellipsoid — the two edge curves differ by ~4e-3 m² of area at 500 m (falling as
+// the cube of the length), and the excess costs a twentieth of a geodesic inverse.
+// Polygons must not cross the 0° or 180° meridian nor hold a pole (true of
+// anything in China).
+static double rl_ring_area(const double *xy, int n, double short_m) {
 	double sum = 0, comp = 0, t1, t2;
 	int i;
 	if (n < 3) return 0;
@@ -55,7 +56,7 @@ static double rl_ring_area(const double *xy, int n) {
 		double dx = (lon2 - lon1) * 111320 * cos(lat1 * M_PI / 180), dy = (lat2 - lat1) * 110574;
 		double term, y, t;
 		t2 = rl_authalic_t(lat2);
-		if (dx * dx + dy * dy < 500.0 * 500.0) {
+		if (dx * dx + dy * dy < short_m * short_m) {
 			double dl = (lon2 - lon1) * M_PI / 180;
 			term = 2 * atan2(tan(dl / 2) * (t1 + t2), 1 + t1 * t2) * rl_rq2;
 		} else {
@@ -71,20 +72,6 @@ static double rl_ring_area(const double *xy, int n) {
 		t1 = t2;
 	}
 	return -sum;
-}
-
-// rl_ring_area_exact is GeographicLib's polygon area, for tests.
-static double rl_ring_area_exact(const double *xy, int n) {
-	struct geod_polygon p;
-	double area = 0, perim = 0;
-	int i;
-	if (n < 3) return 0;
-	if (xy[0] == xy[2 * (n - 1)] && xy[1] == xy[2 * (n - 1) + 1]) n--;
-	if (n < 3) return 0;
-	geod_polygon_init(&p, 0);
-	for (i = 0; i < n; i++) geod_polygon_addpoint(&rl_grs80, &p, xy[2 * i + 1], xy[2 * i]);
-	geod_polygon_compute(&rl_grs80, &p, 0, 1, &area, &perim);
-	return area;
 }
 
 // rl_line_length returns the ellipsoidal length (m) of the polyline of n lon/lat pairs.
@@ -122,21 +109,22 @@ const (
 
 func init() { C.rl_init() }
 
-// ringAreaExact is GeographicLib's polygon area of a ring, unsigned; for tests.
-func ringAreaExact(r orb.Ring) float64 {
-	if len(r) < 3 {
-		return 0
-	}
-	return math.Abs(float64(C.rl_ring_area_exact((*C.double)(unsafe.Pointer(&r[0][0])), C.int(len(r)))))
-}
+// shortEdgeM is the length under which an edge's area term is taken on the
+// authalic sphere rather than from a geodesic inverse (see rl_ring_area).
+const shortEdgeM = 500
 
 // ringArea returns the unsigned ellipsoidal area of a ring in m².
-func ringArea(r orb.Ring) float64 {
+func ringArea(r orb.Ring) float64 { return ringAreaShort(r, shortEdgeM) }
+
+// ringAreaShort is ringArea with edges shorter than shortM metres on the authalic
+// sphere; with 0, every edge is GeographicLib's geodesic (the reference the tests
+// hold the shortcut to).
+func ringAreaShort(r orb.Ring, shortM float64) float64 {
 	if len(r) < 3 {
 		return 0
 	}
 	// orb.Point is [2]float64, so a Ring is n contiguous lon/lat pairs.
-	return math.Abs(float64(C.rl_ring_area((*C.double)(unsafe.Pointer(&r[0][0])), C.int(len(r)))))
+	return math.Abs(float64(C.rl_ring_area((*C.double)(unsafe.Pointer(&r[0][0])), C.int(len(r)), C.double(shortM))))
 }
 
 func lineLength(ls []orb.Point) float64 {

@@ -3,6 +3,7 @@ package geo
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -10,16 +11,75 @@ import (
 	geos "github.com/twpayne/go-geos"
 )
 
-// ErrGEOS wraps every failure inside GEOS: an exception it reported or a panic of
-// go-geos, turned into an error at this boundary.
+// ErrGEOS is matched (errors.Is) by every failure inside GEOS: an exception it
+// reported, a panic of go-geos, or a result it could not give.
 var ErrGEOS = errors.New("geo: GEOS")
+
+// Op names a GEOS operation, in errors and for the fault hook (fault.go).
+type Op string
+
+// The operations of this package that can fail inside GEOS.
+const (
+	OpReadWKB       Op = "read WKB"
+	OpWriteWKB      Op = "write WKB"
+	OpCopy          Op = "copy between contexts"
+	OpIsEmpty       Op = "is empty"
+	OpNumCoords     Op = "count coordinates"
+	OpBound         Op = "bounds"
+	OpValidity      Op = "validity"
+	OpMakeValid     Op = "make valid"
+	OpIntersection  Op = "intersection"
+	OpUnion         Op = "union"
+	OpDissolve      Op = "unary union"
+	OpClipByRect    Op = "clip by rect"
+	OpNearestPoints Op = "nearest points"
+	OpPrepare       Op = "prepare"
+	OpIntersects    Op = "intersects"
+	OpCovers        Op = "covers"
+	OpContains      Op = "contains"
+)
+
+// Error is a failure inside GEOS during Op. It matches ErrGEOS, so a caller can
+// tell a GEOS failure from bad input, and Op says which step could not be done
+// (OpValidity: GEOS could not decide whether the geometry is valid).
+type Error struct {
+	Op  Op
+	Err error
+}
+
+func (e *Error) Error() string   { return fmt.Sprintf("geo: GEOS %s: %v", e.Op, e.Err) }
+func (e *Error) Unwrap() []error { return []error{ErrGEOS, e.Err} }
+
+// FailedOp returns the operation of the GEOS failure in err's chain, or "" when
+// err is not one.
+func FailedOp(err error) Op {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Op
+	}
+	return ""
+}
 
 // Context is a GEOS context. go-geos serialises every call on a context behind one
 // mutex, so a Context is for one goroutine at a time: give each worker its own.
 // Geometries made by a context must be destroyed (Destroy) when done; the C heap is
 // invisible to Go's garbage collector.
+//
+// Every operation runs in its receiver's context (a Geom's, a Prepared's, or the
+// Context's for Union, Repair and Subdivide) and its result belongs there. An
+// operand of another context is first copied into the receiver's context (a WKB
+// round trip that holds the operand's lock, then the receiver's, never both), for
+// go-geos would otherwise read it without its context's lock while another
+// goroutine may be using that context. The one exception is the operand of a
+// prepared predicate, which go-geos locks itself (see Prepared).
 type Context struct {
 	c *geos.Context
+	// fault, when set, is asked before every operation and makes it fail as a GEOS
+	// exception would; only tests set it (fault.go).
+	fault func(Op) error
+	// prepares is set once the context holds a prepared geometry (see Prepared);
+	// atomic, as goroutines that do not own the context read it.
+	prepares atomic.Bool
 }
 
 // NewContext returns a new GEOS context.
@@ -27,17 +87,47 @@ func NewContext() *Context { return &Context{c: geos.NewContext()} }
 
 // Geom is a GEOS geometry owned by a Context.
 type Geom struct {
-	g *geos.Geom
+	ctx *Context
+	g   *geos.Geom
 }
 
-// guard runs f, turning a go-geos panic into an error naming op.
-func guard(op string, f func() error) (err error) {
+// guard runs f in c, turning a go-geos panic into an *Error naming op. The fault
+// hook panics inside it, so an injected failure takes the very path of a real one.
+func (c *Context) guard(op Op, f func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: %s: %v", ErrGEOS, op, r)
+			e, ok := r.(error)
+			if !ok {
+				e = fmt.Errorf("%v", r)
+			}
+			err = &Error{Op: op, Err: e}
 		}
 	}()
+	if c.fault != nil {
+		if ferr := c.fault(op); ferr != nil {
+			panic(ferr)
+		}
+	}
 	return f()
+}
+
+// failed is the error of a GEOS call that returned no result.
+func failed(op Op, why string) error { return &Error{Op: op, Err: errors.New(why)} }
+
+// wrap makes a Geom of c from a result of GEOS, or the error of op when there is none.
+func (c *Context) wrap(op Op, f func() *geos.Geom) (*Geom, error) {
+	var out *geos.Geom
+	err := c.guard(op, func() error {
+		out = f()
+		if out == nil {
+			return failed(op, "no result (invalid input?)")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Geom{ctx: c, g: out}, nil
 }
 
 // FromOrb makes a GEOS geometry of g (through WKB: one cgo call).
@@ -52,10 +142,10 @@ func (c *Context) FromOrb(g orb.Geometry) (*Geom, error) {
 // FromWKB makes a GEOS geometry from WKB (GEOS's reader, safe on untrusted input).
 func (c *Context) FromWKB(b []byte) (*Geom, error) {
 	var out *geos.Geom
-	err := guard("read WKB", func() error {
+	err := c.guard(OpReadWKB, func() error {
 		g, err := c.c.NewGeomFromWKB(b)
 		if err != nil {
-			return fmt.Errorf("%w: read WKB: %v", ErrGEOS, err)
+			return &Error{Op: OpReadWKB, Err: err}
 		}
 		out = g
 		return nil
@@ -63,22 +153,44 @@ func (c *Context) FromWKB(b []byte) (*Geom, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Geom{g: out}, nil
+	return &Geom{ctx: c, g: out}, nil
 }
 
 // WKB encodes g as WKB (2-D, little endian).
 func WKB(g orb.Geometry) ([]byte, error) { return wkb.Marshal(g) }
 
+// own returns other's GEOS geometry usable in g's context: other's own when it is
+// of that context, else a copy made there, which done destroys.
+func (g *Geom) own(other *Geom) (og *geos.Geom, done func(), err error) {
+	if other.ctx == g.ctx {
+		return other.g, func() {}, nil
+	}
+	cp, err := g.ctx.copyOf(other)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cp, cp.Destroy, nil
+}
+
+// copyOf copies g (of any context) into c.
+func (c *Context) copyOf(g *Geom) (*geos.Geom, error) {
+	var out *geos.Geom
+	// go-geos's Context.Clone goes through WKB when the contexts differ, locking
+	// g's context to write and c's to read, one after the other.
+	err := c.guard(OpCopy, func() error { out = c.c.Clone(g.g); return nil })
+	return out, err
+}
+
 // Orb returns g as an orb geometry.
 func (g *Geom) Orb() (orb.Geometry, error) {
 	var b []byte
-	if err := guard("write WKB", func() error { b = g.g.ToWKB(); return nil }); err != nil {
+	if err := g.ctx.guard(OpWriteWKB, func() error { b = g.g.ToWKB(); return nil }); err != nil {
 		return nil, err
 	}
 	o, err := wkb.Unmarshal(b)
 	if err != nil {
 		// orb cannot read some empty geometries GEOS writes (POINT EMPTY as NaN).
-		if g.IsEmpty() {
+		if empty, eerr := g.IsEmpty(); eerr == nil && empty {
 			return orb.Collection{}, nil
 		}
 		return nil, fmt.Errorf("geo: decode GEOS WKB: %w", err)
@@ -94,127 +206,86 @@ func (g *Geom) Destroy() {
 	}
 }
 
-// IsEmpty reports whether g is empty.
-func (g *Geom) IsEmpty() bool {
-	e := true
-	_ = guard("is empty", func() error { e = g.g.IsEmpty(); return nil })
-	return e
+// IsEmpty reports whether g is empty; an error when GEOS cannot tell.
+func (g *Geom) IsEmpty() (bool, error) {
+	var e bool
+	err := g.ctx.guard(OpIsEmpty, func() error { e = g.g.IsEmpty(); return nil })
+	return e, err
 }
 
 // NumCoords returns the number of coordinates of g.
-func (g *Geom) NumCoords() int { return g.g.NumCoordinates() }
+func (g *Geom) NumCoords() (int, error) {
+	var n int
+	err := g.ctx.guard(OpNumCoords, func() error { n = g.g.NumCoordinates(); return nil })
+	return n, err
+}
 
 // Bound returns g's bounding box.
-func (g *Geom) Bound() orb.Bound {
-	b := g.g.Bounds()
-	return orb.Bound{Min: orb.Point{b.MinX, b.MinY}, Max: orb.Point{b.MaxX, b.MaxY}}
+func (g *Geom) Bound() (orb.Bound, error) {
+	var b *geos.Box2D
+	if err := g.ctx.guard(OpBound, func() error { b = g.g.Bounds(); return nil }); err != nil {
+		return orb.Bound{}, err
+	}
+	return orb.Bound{Min: orb.Point{b.MinX, b.MinY}, Max: orb.Point{b.MaxX, b.MaxY}}, nil
 }
 
 // IsValid reports whether g is valid (OGC), and if not why and where, as GEOS says
-// it: "Self-intersection[108.54 33.11]".
-func (g *Geom) IsValid() (bool, string) {
-	ok, reason := true, ""
-	_ = guard("validity", func() error {
-		ok = g.g.IsValid()
-		if !ok {
+// it: "Self-intersection[108.54 33.11]". An error (Op OpValidity) means GEOS could
+// not decide: the answer is then neither valid nor invalid, and the caller must
+// not take the geometry as valid.
+func (g *Geom) IsValid() (valid bool, reason string, err error) {
+	err = g.ctx.guard(OpValidity, func() error {
+		valid = g.g.IsValid()
+		if !valid {
 			reason = g.g.IsValidReason()
 		}
 		return nil
 	})
-	return ok, reason
+	if err != nil {
+		return false, "", err
+	}
+	return valid, reason, nil
 }
 
-// Intersection returns a ∩ b, computed in c. b may belong to another context
-// that no other goroutine is using.
-func (c *Context) Intersection(a, b *Geom) (*Geom, error) {
-	var out *geos.Geom
-	err := guard("intersection", func() error {
-		out = a.g.Intersection(b.g)
-		if out == nil {
-			return fmt.Errorf("%w: intersection failed (invalid input?)", ErrGEOS)
-		}
-		return nil
-	})
+// Intersection returns g ∩ other, computed in g's context; other may belong to
+// another context (then it is copied, see Context).
+func (g *Geom) Intersection(other *Geom) (*Geom, error) {
+	og, done, err := g.own(other)
 	if err != nil {
 		return nil, err
 	}
-	return &Geom{g: out}, nil
-}
-
-// Union dissolves the geometries gs (all of c) into one. gs are left intact.
-func (c *Context) Union(gs []*Geom) (*Geom, error) {
-	if len(gs) == 1 {
-		var out *geos.Geom
-		err := guard("clone", func() error { out = gs[0].g.Clone(); return nil })
-		return &Geom{g: out}, err
-	}
-	var out *geos.Geom
-	err := guard("union", func() error {
-		clones := make([]*geos.Geom, len(gs))
-		for i, g := range gs {
-			clones[i] = g.g.Clone()
-		}
-		coll := c.c.NewCollection(geos.TypeIDGeometryCollection, clones)
-		defer func() {
-			coll.Destroy() // frees the clones' C memory too
-			for _, cl := range clones {
-				cl.Destroy() // clears the wrappers, so no finalizer is left to run
-			}
-		}()
-		out = coll.UnaryUnion()
-		if out == nil {
-			return fmt.Errorf("%w: union failed", ErrGEOS)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &Geom{g: out}, nil
+	defer done()
+	return g.ctx.wrap(OpIntersection, func() *geos.Geom { return g.g.Intersection(og) })
 }
 
 // Dissolve returns the union of g's parts with themselves (GEOS UnaryUnion):
 // overlaps merged, lines noded where they cross.
-func (c *Context) Dissolve(g *Geom) (*Geom, error) {
-	var out *geos.Geom
-	err := guard("unary union", func() error {
-		out = g.g.UnaryUnion()
-		if out == nil {
-			return fmt.Errorf("%w: union failed", ErrGEOS)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &Geom{g: out}, nil
+func (g *Geom) Dissolve() (*Geom, error) {
+	return g.ctx.wrap(OpDissolve, g.g.UnaryUnion)
 }
 
 // ClipByRect returns the part of g inside the rectangle b (GEOS's fast rectangle
 // clipping, not a general overlay). Parts along the rectangle's edges may come
 // back as lower-dimensional pieces.
 func (g *Geom) ClipByRect(b orb.Bound) (*Geom, error) {
-	var out *geos.Geom
-	err := guard("clip by rect", func() error {
-		out = g.g.ClipByRect(b.Min[0], b.Min[1], b.Max[0], b.Max[1])
-		if out == nil {
-			return fmt.Errorf("%w: clip failed", ErrGEOS)
-		}
-		return nil
+	return g.ctx.wrap(OpClipByRect, func() *geos.Geom {
+		return g.g.ClipByRect(b.Min[0], b.Min[1], b.Max[0], b.Max[1])
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &Geom{g: out}, nil
 }
 
-// NearestPoints returns the closest points of a and b (planar, in their coordinates).
-func (c *Context) NearestPoints(a, b *Geom) (orb.Point, orb.Point, error) {
+// NearestPoints returns the closest points of g and other (planar, in their
+// coordinates), computed in g's context; other may belong to another context.
+func (g *Geom) NearestPoints(other *Geom) (orb.Point, orb.Point, error) {
+	og, done, err := g.own(other)
+	if err != nil {
+		return orb.Point{}, orb.Point{}, err
+	}
+	defer done()
 	var pa, pb orb.Point
-	err := guard("nearest points", func() error {
-		pts := a.g.NearestPoints(b.g)
+	err = g.ctx.guard(OpNearestPoints, func() error {
+		pts := g.g.NearestPoints(og)
 		if len(pts) != 2 {
-			return fmt.Errorf("%w: nearest points of empty geometry", ErrGEOS)
+			return failed(OpNearestPoints, "no nearest points (empty geometry?)")
 		}
 		pa, pb = orb.Point{pts[0][0], pts[0][1]}, orb.Point{pts[1][0], pts[1][1]}
 		return nil
@@ -222,157 +293,59 @@ func (c *Context) NearestPoints(a, b *Geom) (orb.Point, orb.Point, error) {
 	return pa, pb, err
 }
 
-// Prepared is a prepared GEOS geometry for repeated predicate tests. Its methods
-// lock its context, so one Prepared may be shared by goroutines; spread many of them
-// over several contexts to keep workers from queueing on one mutex.
-type Prepared struct {
-	g  *geos.Geom
-	pg *geos.PrepGeom
-}
-
-// Prepare makes a prepared geometry of g in c.
-func (c *Context) Prepare(g orb.Geometry) (*Prepared, error) {
-	gg, err := c.FromOrb(g)
-	if err != nil {
-		return nil, err
+// Union dissolves the geometries gs into one, in c; gs may belong to any context
+// and are left intact.
+func (c *Context) Union(gs []*Geom) (*Geom, error) {
+	if len(gs) == 1 {
+		return c.wrap(OpCopy, func() *geos.Geom { return c.c.Clone(gs[0].g) })
 	}
-	var pg *geos.PrepGeom
-	if err := guard("prepare", func() error { pg = gg.g.Prepare(); return nil }); err != nil {
-		gg.Destroy()
-		return nil, err
-	}
-	return &Prepared{g: gg.g, pg: pg}, nil
-}
-
-// Intersects reports whether p and g share any point (touching counts).
-func (p *Prepared) Intersects(g *Geom) (bool, error) {
-	var ok bool
-	err := guard("intersects", func() error { ok = p.pg.Intersects(g.g); return nil })
-	return ok, err
-}
-
-// Covers reports whether no point of g lies outside p (p's boundary included).
-func (p *Prepared) Covers(g *Geom) (bool, error) {
-	var ok bool
-	err := guard("covers", func() error { ok = p.pg.Covers(g.g); return nil })
-	return ok, err
-}
-
-// Contains reports whether g lies in p and touches its interior.
-func (p *Prepared) Contains(g *Geom) (bool, error) {
-	var ok bool
-	err := guard("contains", func() error { ok = p.pg.Contains(g.g); return nil })
-	return ok, err
-}
-
-// Destroy frees p's C memory.
-func (p *Prepared) Destroy() {
-	if p != nil && p.pg != nil {
-		p.pg.Destroy()
-		p.g.Destroy()
-		p.pg, p.g = nil, nil
-	}
+	return c.wrap(OpUnion, func() *geos.Geom {
+		var coll *geos.Geom
+		clones := make([]*geos.Geom, 0, len(gs))
+		defer func() {
+			// The collection owns the clones once made: destroying it frees their C
+			// memory, and destroying them afterwards only clears the wrappers (so no
+			// finalizer is left to run). Before that, a failure frees them here.
+			coll.Destroy()
+			for _, cl := range clones {
+				cl.Destroy()
+			}
+		}()
+		for _, g := range gs {
+			clones = append(clones, c.c.Clone(g.g))
+		}
+		coll = c.c.NewCollection(geos.TypeIDGeometryCollection, clones)
+		return coll.UnaryUnion()
+	})
 }
 
 // Repair returns a valid version of g keeping the parts of dimension d, using GEOS
 // MakeValid (the "linework" method, as PostGIS's ST_MakeValid) followed by the
 // extraction of those parts (ST_CollectionExtract). valid is true when g was valid
 // already (then g is returned unchanged), and reason says what was wrong otherwise.
+// An error with Op OpValidity means GEOS could not decide whether g is valid;
+// OpMakeValid, that g is invalid (reason) and GEOS could not repair it.
 func (c *Context) Repair(g orb.Geometry, d planar.Dim) (out orb.Geometry, valid bool, reason string, err error) {
 	gg, err := c.FromOrb(g)
 	if err != nil {
 		return nil, false, "", err
 	}
 	defer gg.Destroy()
-	ok, why := gg.IsValid()
+	ok, why, err := gg.IsValid()
+	if err != nil {
+		return nil, false, "", err
+	}
 	if ok {
 		return g, true, "", nil
 	}
-	var fixed *geos.Geom
-	err = guard("make valid", func() error {
-		fixed = gg.g.MakeValid()
-		if fixed == nil {
-			return fmt.Errorf("%w: make valid failed", ErrGEOS)
-		}
-		return nil
-	})
+	fg, err := c.wrap(OpMakeValid, gg.g.MakeValid)
 	if err != nil {
 		return nil, false, why, err
 	}
-	fg := &Geom{g: fixed}
 	defer fg.Destroy()
 	o, err := fg.Orb()
 	if err != nil {
 		return nil, false, why, err
 	}
 	return planar.Extract(o, d), false, why, nil
-}
-
-// Subdivide cuts g into pieces of at most maxVertices vertices each by recursive
-// halving of the bounding box along its longer side with ClipByRect (the approach of
-// PostGIS's ST_Subdivide). Pieces of a polygon share their cut edges exactly. Parts
-// of dimension lower than g's that clipping may produce along the cuts are dropped.
-func (c *Context) Subdivide(g orb.Geometry, maxVertices int) ([]orb.Geometry, error) {
-	if maxVertices < 8 {
-		maxVertices = 8
-	}
-	d := planar.DimArea
-	switch g.(type) {
-	case orb.LineString, orb.MultiLineString:
-		d = planar.DimLine
-	}
-	root, err := c.FromOrb(g)
-	if err != nil {
-		return nil, err
-	}
-	var out []orb.Geometry
-	var rec func(gg *Geom, depth int) error
-	rec = func(gg *Geom, depth int) error {
-		defer gg.Destroy()
-		if gg.IsEmpty() {
-			return nil
-		}
-		if gg.NumCoords() <= maxVertices || depth >= 40 {
-			o, err := gg.Orb()
-			if err != nil {
-				return err
-			}
-			if part := planar.Extract(o, d); part != nil {
-				out = append(out, part)
-			}
-			return nil
-		}
-		b := gg.Bound()
-		var halves [2]orb.Bound
-		if b.Max[0]-b.Min[0] >= b.Max[1]-b.Min[1] {
-			mid := (b.Min[0] + b.Max[0]) / 2
-			halves[0] = orb.Bound{Min: b.Min, Max: orb.Point{mid, b.Max[1]}}
-			halves[1] = orb.Bound{Min: orb.Point{mid, b.Min[1]}, Max: b.Max}
-		} else {
-			mid := (b.Min[1] + b.Max[1]) / 2
-			halves[0] = orb.Bound{Min: b.Min, Max: orb.Point{b.Max[0], mid}}
-			halves[1] = orb.Bound{Min: orb.Point{b.Min[0], mid}, Max: b.Max}
-		}
-		for _, h := range halves {
-			var part *geos.Geom
-			err := guard("clip by rect", func() error {
-				part = gg.g.ClipByRect(h.Min[0], h.Min[1], h.Max[0], h.Max[1])
-				if part == nil {
-					return fmt.Errorf("%w: clip failed", ErrGEOS)
-				}
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			if err := rec(&Geom{g: part}, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if err := rec(root, 0); err != nil {
-		return nil, err
-	}
-	return out, nil
 }

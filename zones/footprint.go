@@ -115,7 +115,7 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 		}
 		out, ok, reason, err := gctx.Repair(p, planar.DimArea)
 		if err != nil {
-			return nil, fmt.Errorf("zones: check footprint polygon %d: %w", i, err)
+			return nil, repairFailed(i, reason, err)
 		}
 		if !ok {
 			if opts.Strict {
@@ -224,7 +224,7 @@ func dissolveLines(gctx *geo.Context, lines []orb.LineString) (orb.Geometry, err
 		return nil, err
 	}
 	defer g.Destroy()
-	u, err := gctx.Dissolve(g)
+	u, err := g.Dissolve()
 	if err != nil {
 		return nil, err
 	}
@@ -234,6 +234,23 @@ func dissolveLines(gctx *geo.Context, lines []orb.LineString) (orb.Geometry, err
 		return nil, err
 	}
 	return planar.Extract(o, planar.DimLine), nil
+}
+
+// repairFailed says what a GEOS failure while validating or repairing footprint
+// polygon i means. A polygon whose validity GEOS cannot decide is refused, never
+// taken as valid; one GEOS found invalid (reason) but could not repair is refused
+// too: both are about this input, and the reviewer can redraw it. Any other
+// failure is the service's.
+func repairFailed(i int, reason string, err error) error {
+	switch geo.FailedOp(err) {
+	case geo.OpValidity:
+		return &errcode.Error{Code: errcode.InvalidGeometry, Details: pos("part", i), Err: err,
+			Message: fmt.Sprintf("footprint polygon %d: GEOS could not decide whether it is valid (%v); it is refused rather than taken as valid", i, err)}
+	case geo.OpMakeValid:
+		return &errcode.Error{Code: errcode.InvalidGeometry, Details: pos("part", i, "reason", reason), Err: err,
+			Message: fmt.Sprintf("footprint polygon %d is invalid (%s) and GEOS could not repair it (%v)", i, describeDefect(reason), err)}
+	}
+	return fmt.Errorf("zones: check footprint polygon %d: %w", i, err)
 }
 
 // describeDefect turns GEOS's reason ("Self-intersection[108.5 33.1]") into words

@@ -277,7 +277,12 @@ func intersectPieces(gctx *geo.Context, pieces []*piece, other *geo.Geom, within
 			}
 			g = clipped
 		}
-		if g.IsEmpty() {
+		empty, err := g.IsEmpty()
+		if err != nil {
+			g.Destroy()
+			return nil, err
+		}
+		if empty {
 			g.Destroy()
 			continue
 		}
@@ -297,7 +302,7 @@ func intersectPieces(gctx *geo.Context, pieces []*piece, other *geo.Geom, within
 		defer u.Destroy()
 		zone = u
 	}
-	inter, err := gctx.Intersection(zone, other)
+	inter, err := zone.Intersection(other)
 	if err != nil {
 		return nil, err
 	}
@@ -403,7 +408,7 @@ func (fg *footprintGeoms) distance(gctx *geo.Context, pieces []*piece, limit flo
 		if err != nil {
 			return 0, err
 		}
-		a, b, err := gctx.NearestPoints(fg.proj, pg)
+		a, b, err := fg.proj.NearestPoints(pg)
 		pg.Destroy()
 		if err != nil {
 			return 0, err
