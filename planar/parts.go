@@ -154,3 +154,14 @@ func EachPoint(g orb.Geometry, f func(orb.Point)) {
 		}
 	}
 }
+
+// Points returns the points of g, through multi-geometries and collections.
+func Points(g orb.Geometry) []orb.Point {
+	switch p := Extract(g, DimPoint).(type) {
+	case orb.Point:
+		return []orb.Point{p}
+	case orb.MultiPoint:
+		return p
+	}
+	return nil
+}
