@@ -134,24 +134,8 @@ func (ix *ringIndex) band(y float64) int {
 
 // locate is RingLocate through the index.
 func (ix *ringIndex) locate(p orb.Point) Location {
-	x, y := p[0], p[1]
-	tol := Tolerance(p)
-	if !(y >= ix.minY-tol && y <= ix.maxY+tol) {
+	if tol := Tolerance(p); !(p[1] >= ix.minY-tol && p[1] <= ix.maxY+tol) {
 		return Outside
 	}
-	in := false
-	r := ix.ring
-	for _, i := range ix.bands[ix.band(y)] {
-		ax, ay, bx, by := r[i][0], r[i][1], r[i+1][0], r[i+1][1]
-		if onSegment(x, y, ax, ay, bx, by, tol) {
-			return Boundary
-		}
-		if crosses(x, y, ax, ay, bx, by) {
-			in = !in
-		}
-	}
-	if in {
-		return Inside
-	}
-	return Outside
+	return location(scan(ix.ring, ix.bands[ix.band(p[1])], p))
 }

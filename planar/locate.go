@@ -49,41 +49,81 @@ func OnSegment(p, a, b orb.Point) bool {
 }
 
 func onSegment(x, y, ax, ay, bx, by, tol float64) bool {
-	// The box first: most edges of a ring are far from the point.
-	if x < min(ax, bx)-tol || x > max(ax, bx)+tol || y < min(ay, by)-tol || y > max(ay, by)+tol {
+	// The box first, y before x: most edges of a ring lie wholly above or below
+	// the point. Plain comparisons, as min and max cost more for their NaN rules.
+	if (ay < y-tol && by < y-tol) || (ay > y+tol && by > y+tol) ||
+		(ax < x-tol && bx < x-tol) || (ax > x+tol && bx > x+tol) {
 		return false
 	}
 	dx, dy := bx-ax, by-ay
-	// |cross| / |ab| is the distance to the line; |ab| ≥ max(|dx|, |dy|).
-	return math.Abs(dx*(y-ay)-dy*(x-ax)) <= tol*max(math.Abs(dx), math.Abs(dy))
+	// |cross| / |ab| is the distance to the line, and |ab| ≥ max(|dx|, |dy|).
+	l := math.Abs(dx)
+	if ady := math.Abs(dy); ady > l {
+		l = ady
+	}
+	return math.Abs(dx*(y-ay)-dy*(x-ax)) <= tol*l
 }
 
-// crosses reports whether edge ab crosses the ray from (x, y) towards +x, counting
-// an edge that ends on the ray's line at its upper end only (the half-open rule,
-// so a ray through a vertex counts once).
-func crosses(x, y, ax, ay, bx, by float64) bool {
-	return (ay > y) != (by > y) && x < (bx-ax)*(y-ay)/(by-ay)+ax
+// scan is the even-odd scan for p over the edges r[i]→r[i+1], for every i when
+// band is nil, else for the i listed in band: on when p is on one of them (the
+// scan stops there), else in when the ray from p towards +x crosses them an odd
+// number of times. An edge that ends on the ray's line counts at its upper end
+// only (the half-open rule), so a ray through a vertex crosses once or not at all.
+//
+// The loop is written out, not a call per edge: it is the inner loop of nesting
+// and of the overlap tests.
+func scan(r orb.Ring, band []int32, p orb.Point) (in, on bool) {
+	x, y := p[0], p[1]
+	tol := Tolerance(p)
+	ylo, yhi := y-tol, y+tol
+	n := len(r) - 1
+	if band != nil {
+		n = len(band)
+	}
+	for k := 0; k < n; k++ {
+		i := k
+		if band != nil {
+			i = int(band[k])
+		}
+		ax, ay, bx, by := r[i][0], r[i][1], r[i+1][0], r[i+1][1]
+		// Most edges lie wholly above or below p: neither on it nor crossing.
+		if (ay < ylo && by < ylo) || (ay > yhi && by > yhi) {
+			continue
+		}
+		if onSegment(x, y, ax, ay, bx, by, tol) {
+			return false, true
+		}
+		if (ay > y) != (by > y) && x < (bx-ax)*(y-ay)/(by-ay)+ax {
+			in = !in
+		}
+	}
+	return in, false
 }
 
 // RingLocate says where p lies relative to ring r: Boundary when OnSegment holds
 // for one of its edges, else Inside or Outside by the even-odd rule, so the ring's
-// orientation does not matter. The ring is taken as closed (an edge joins its last
-// vertex to its first); an empty ring has every point outside. A self-intersecting
-// ring is read by the even-odd rule too: a bow-tie's two lobes are inside.
+// orientation does not matter. A ring not closed is read as closed (an edge joins
+// its last vertex to its first); an empty ring has every point outside. A
+// self-intersecting ring is read by the even-odd rule too: a bow-tie's two lobes
+// are inside.
 func RingLocate(r orb.Ring, p orb.Point) Location {
-	x, y := p[0], p[1]
-	tol := Tolerance(p)
-	in := false
-	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
-		ax, ay, bx, by := r[j][0], r[j][1], r[i][0], r[i][1]
-		if onSegment(x, y, ax, ay, bx, by, tol) {
-			return Boundary
-		}
-		if crosses(x, y, ax, ay, bx, by) {
-			in = !in
-		}
+	if len(r) == 0 {
+		return Outside
 	}
-	if in {
+	in, on := scan(r, nil, p)
+	if last := r[len(r)-1]; !on && last != r[0] {
+		closing := [2]orb.Point{last, r[0]}
+		cin, con := scan(closing[:], nil, p)
+		in, on = in != cin, con
+	}
+	return location(in, on)
+}
+
+func location(in, on bool) Location {
+	switch {
+	case on:
+		return Boundary
+	case in:
 		return Inside
 	}
 	return Outside
