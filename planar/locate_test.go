@@ -27,7 +27,7 @@ func TestRingLocate(t *testing.T) {
 	gk := sq(36500000, 3800000, 100)
 	ll := orb.Ring{{108.9, 34.2}, {108.95, 34.2}, {108.95, 34.25}, {108.9, 34.25}, {108.9, 34.2}}
 	diag := orb.Ring{{108.9, 34.2}, {108.95, 34.25}, {108.9, 34.25}, {108.9, 34.2}} // hypotenuse off the axes
-	mid := orb.Point{(108.9 + 108.95) / 2, (34.2 + 34.25) / 2}                      // computed, so not exactly on it
+	mid := orb.Point{(108.9 + 108.95) / 2, (34.2 + 34.25) / 2}                      // computed: on it only to rounding
 	cases := []struct {
 		name string
 		r    orb.Ring
