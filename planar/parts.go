@@ -1,9 +1,17 @@
 // Package planar is redline's pure-Go geometry on plain coordinates: walking the
-// parts and vertices of an orb geometry, point-in-ring and ring nesting, segment
-// predicates. Nothing here knows a CRS or an ellipsoid: the functions compute in the
-// plane of whatever coordinates they are given (lon/lat degrees or projected
-// metres), which is what containment and nesting need. It needs no cgo, so readers
-// and generators use it without linking GEOS; exact overlay lives in package geo.
+// parts and vertices of an orb geometry, point location (RingLocate and its
+// polygon forms), ring nesting (Nest, for every reader that groups rings), and the
+// segment predicates (Orient, SegmentsMeet, SegmentsCross, Backtracks). Nothing
+// here knows a CRS or an ellipsoid: the functions compute in the plane of whatever
+// coordinates they are given (lon/lat degrees or projected metres), which is what
+// containment and nesting need. It needs no cgo, so readers and generators use it
+// without linking GEOS; exact overlay lives in package geo.
+//
+// Boundary rule: a point within Tolerance (1e-14 of the coordinates' magnitude) of
+// an edge is on it, so the location of a vertex computed twice does not depend on
+// rounding; Location says Inside, Boundary or Outside, and each caller decides
+// what the boundary means for it. The validity predicates (SegmentsMeet,
+// Backtracks) are exact on float64, as GEOS's validity check is.
 package planar
 
 import "github.com/paulmach/orb"
@@ -153,4 +161,15 @@ func EachPoint(g orb.Geometry, f func(orb.Point)) {
 			EachPoint(c, f)
 		}
 	}
+}
+
+// Points returns the points of g, through multi-geometries and collections.
+func Points(g orb.Geometry) []orb.Point {
+	switch p := Extract(g, DimPoint).(type) {
+	case orb.Point:
+		return []orb.Point{p}
+	case orb.MultiPoint:
+		return p
+	}
+	return nil
 }

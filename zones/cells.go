@@ -5,7 +5,8 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
+
+	"github.com/redline-gis/redline/planar"
 )
 
 // cellGrid answers "does this polygonal piece cover the point" mostly by lookup:
@@ -14,6 +15,7 @@ import (
 // meets) take the exact test. Boundary points are covered, as zones cover their
 // boundary.
 type cellGrid struct {
+	polys  orb.MultiPolygon
 	bound  orb.Bound
 	nx, ny int
 	sx, sy float64 // cells per degree
@@ -31,16 +33,16 @@ const (
 )
 
 func newCellGrid(g orb.Geometry) *cellGrid {
-	var polys []orb.Polygon
+	var polys orb.MultiPolygon
 	switch g := g.(type) {
 	case orb.Polygon:
-		polys = []orb.Polygon{g}
+		polys = orb.MultiPolygon{g}
 	case orb.MultiPolygon:
 		polys = g
 	default:
 		return nil
 	}
-	cg := &cellGrid{bound: g.Bound()}
+	cg := &cellGrid{polys: polys, bound: g.Bound()}
 	for _, p := range polys {
 		for _, r := range p {
 			for i := 0; i+1 < len(r); i++ {
@@ -184,10 +186,7 @@ func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
 	px, py := p[0], p[1]
 	row := y * cg.nx
 	for _, ei := range cg.edgeIdx[cg.cellStart[row+x]:cg.cellStart[row+x+1]] {
-		e := cg.edges[ei]
-		ax, ay, bx, by := e[0][0], e[0][1], e[1][0], e[1][1]
-		if (bx-ax)*(py-ay)-(by-ay)*(px-ax) == 0 &&
-			px >= math.Min(ax, bx) && px <= math.Max(ax, bx) && py >= math.Min(ay, by) && py <= math.Max(ay, by) {
+		if e := cg.edges[ei]; planar.OnSegment(p, e[0], e[1]) {
 			return true
 		}
 	}
@@ -210,24 +209,10 @@ func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
 	return in
 }
 
-// exact is the even-odd crossing test over every ring edge of the piece, with
-// points on an edge counted in. The pieces are valid, so even-odd over all rings of
-// all their polygons is containment.
+// exact is planar's location in the piece, boundary covered. The pieces are
+// valid, so their polygons meet at points at most.
 func (cg *cellGrid) exact(p orb.Point) bool {
-	in := false
-	px, py := p[0], p[1]
-	for _, e := range cg.edges {
-		ax, ay, bx, by := e[0][0], e[0][1], e[1][0], e[1][1]
-		// On the edge: collinear and within its box.
-		if (bx-ax)*(py-ay)-(by-ay)*(px-ax) == 0 &&
-			px >= math.Min(ax, bx) && px <= math.Max(ax, bx) && py >= math.Min(ay, by) && py <= math.Max(ay, by) {
-			return true
-		}
-		if (ay > py) != (by > py) && px < (bx-ax)*(py-ay)/(by-ay)+ax {
-			in = !in
-		}
-	}
-	return in
+	return planar.MultiPolygonLocate(cg.polys, p) != planar.Outside
 }
 
 // classify says where the box b lies relative to the piece: cellInside when every
@@ -298,7 +283,7 @@ func (cg *cellGrid) relate(fp orb.Polygon, b orb.Bound) uint8 {
 		}
 		for _, r := range fp {
 			for i := 0; i+1 < len(r); i++ {
-				if segmentsMeet(e[0], e[1], r[i], r[i+1]) {
+				if planar.SegmentsMeet(e[0], e[1], r[i], r[i+1]) {
 					return cellBoundary
 				}
 			}
@@ -309,7 +294,7 @@ func (cg *cellGrid) relate(fp orb.Polygon, b orb.Bound) uint8 {
 	// is inside it: a partial overlap for GEOS. Every vertex in b starts an edge
 	// listed in b's cells.
 	for _, e := range near {
-		if b.Contains(e[0]) && planar.PolygonContains(fp, e[0]) {
+		if b.Contains(e[0]) && planar.PolygonLocate(fp, e[0]) != planar.Outside {
 			return cellBoundary
 		}
 	}

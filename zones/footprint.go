@@ -409,14 +409,10 @@ func plainValid(p orb.Polygon) bool {
 		return false
 	}
 	r := p[0]
-	n := len(r) - 1 // edges; r is closed and has no consecutive repeats
-	area := 0.0
-	for i := 0; i < n; i++ {
-		area += (r[i][0]-r[0][0])*(r[i+1][1]-r[0][1]) - (r[i+1][0]-r[0][0])*(r[i][1]-r[0][1])
-	}
-	if area == 0 {
+	if planar.SignedArea(r) == 0 {
 		return false
 	}
+	n := len(r) - 1 // edges; r is closed and has no consecutive repeats
 	for i := 0; i < n; i++ {
 		a, b := r[i], r[i+1]
 		for j := i + 1; j < n; j++ {
@@ -424,43 +420,18 @@ func plainValid(p orb.Polygon) bool {
 			adjacent := j == i+1 || (i == 0 && j == n-1)
 			if adjacent {
 				// Neighbours share one vertex; they must not fold back on each other.
-				if j == i+1 && orient(a, b, d) == 0 && dot(b, a, d) > 0 { // a-b then b-d
+				if j == i+1 && planar.Backtracks(a, b, d) { // a-b then b-d
 					return false
 				}
-				if j != i+1 && orient(c, a, b) == 0 && dot(a, c, b) > 0 { // c-a closes onto a-b
+				if j != i+1 && planar.Backtracks(c, a, b) { // c-a closes onto a-b
 					return false
 				}
 				continue
 			}
-			if segmentsMeet(a, b, c, d) {
+			if planar.SegmentsMeet(a, b, c, d) {
 				return false
 			}
 		}
 	}
 	return true
-}
-
-func orient(a, b, c orb.Point) float64 {
-	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
-}
-
-// dot is (p-v)·(q-v): positive when p and q lie on the same side of v.
-func dot(v, p, q orb.Point) float64 {
-	return (p[0]-v[0])*(q[0]-v[0]) + (p[1]-v[1])*(q[1]-v[1])
-}
-
-// inBox reports whether p lies in the box of segment ab (for collinear p: on it).
-func inBox(a, b, p orb.Point) bool {
-	return math.Min(a[0], b[0]) <= p[0] && p[0] <= math.Max(a[0], b[0]) &&
-		math.Min(a[1], b[1]) <= p[1] && p[1] <= math.Max(a[1], b[1])
-}
-
-// segmentsMeet reports whether segments ab and cd share any point.
-func segmentsMeet(a, b, c, d orb.Point) bool {
-	o1, o2, o3, o4 := orient(a, b, c), orient(a, b, d), orient(c, d, a), orient(c, d, b)
-	if ((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0)) {
-		return true
-	}
-	return (o1 == 0 && inBox(a, b, c)) || (o2 == 0 && inBox(a, b, d)) ||
-		(o3 == 0 && inBox(c, d, a)) || (o4 == 0 && inBox(c, d, b))
 }

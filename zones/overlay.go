@@ -8,6 +8,7 @@ import (
 	"github.com/redline-gis/redline/planar"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
 
 	"github.com/redline-gis/redline/geo"
 )
@@ -335,54 +336,10 @@ func (f *localFrame) inv(p orb.Point) orb.Point {
 	return orb.Point{p[0]/f.kx + f.lon0, p[1]/f.ky + f.lat0}
 }
 
+// project maps g into the frame. project.Geometry maps in place, and g is the
+// footprint's or a loaded piece's, so it works on a copy.
 func (f *localFrame) project(g orb.Geometry) orb.Geometry {
-	return mapPoints(g, f.fwd)
-}
-
-// mapPoints returns a copy of g with every point mapped by fn.
-func mapPoints(g orb.Geometry, fn func(orb.Point) orb.Point) orb.Geometry {
-	ring := func(r []orb.Point) []orb.Point {
-		out := make([]orb.Point, len(r))
-		for i, p := range r {
-			out[i] = fn(p)
-		}
-		return out
-	}
-	switch g := g.(type) {
-	case orb.Point:
-		return fn(g)
-	case orb.MultiPoint:
-		return orb.MultiPoint(ring(g))
-	case orb.LineString:
-		return orb.LineString(ring(g))
-	case orb.Ring:
-		return orb.Ring(ring(g))
-	case orb.MultiLineString:
-		out := make(orb.MultiLineString, len(g))
-		for i, l := range g {
-			out[i] = ring(l)
-		}
-		return out
-	case orb.Polygon:
-		out := make(orb.Polygon, len(g))
-		for i, r := range g {
-			out[i] = ring(r)
-		}
-		return out
-	case orb.MultiPolygon:
-		out := make(orb.MultiPolygon, len(g))
-		for i, p := range g {
-			out[i] = mapPoints(p, fn).(orb.Polygon)
-		}
-		return out
-	case orb.Collection:
-		out := make(orb.Collection, len(g))
-		for i, c := range g {
-			out[i] = mapPoints(c, fn)
-		}
-		return out
-	}
-	return g
+	return project.Geometry(orb.Clone(g), f.fwd)
 }
 
 // distance returns the geodesic distance in metres from the footprint to the

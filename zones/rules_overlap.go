@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/planar"
 )
 
 // overlapsShare reports whether two overlap geometries (parts of one footprint, in
@@ -12,14 +14,14 @@ import (
 // test in lon/lat degrees, which is sound for "do they share anything" at the scale
 // of a footprint. It decides by: edges crossing properly, a vertex or an edge midpoint
 // of one strictly inside the other, or an interior point of one strictly inside the
-// other. Two polygons whose boundaries only touch do not share area. A configuration
-// it can miss: polygons that overlap while every boundary contact is at vertices and
-// every sampled point falls in the unshared parts — rare for overlaps cut from one
+// other. Two polygons whose boundaries only touch do not share area; touching is
+// judged by planar's boundary rule, whose tolerance absorbs the rounding of the
+// vertices GEOS computed for the two overlaps. A configuration it can miss:
+// polygons that overlap while every boundary contact is at vertices and every
+// sampled point falls in the unshared parts — rare for overlaps cut from one
 // footprint, and then the rule that asked does not fire.
 func overlapsShare(a, b orb.Geometry) bool {
-	var ga, gb parts
-	ga.add(a)
-	gb.add(b)
+	ga, gb := partsOf(a), partsOf(b)
 	for _, p := range ga.polys {
 		for _, q := range gb.polys {
 			if polysShareArea(p, q) {
@@ -59,121 +61,43 @@ func overlapsShare(a, b orb.Geometry) bool {
 	return false
 }
 
+// parts are the non-degenerate polygons, lines and points of an overlap.
 type parts struct {
 	polys  []orb.Polygon
 	lines  []orb.LineString
 	points []orb.Point
 }
 
-func (g *parts) add(geom orb.Geometry) {
-	switch t := geom.(type) {
-	case orb.Polygon:
-		if len(t) > 0 && len(t[0]) >= 4 {
-			g.polys = append(g.polys, t)
-		}
-	case orb.MultiPolygon:
-		for _, p := range t {
-			g.add(p)
-		}
-	case orb.Bound:
-		g.add(t.ToPolygon())
-	case orb.Ring:
-		g.add(orb.Polygon{t})
-	case orb.LineString:
-		if len(t) >= 2 {
-			g.lines = append(g.lines, t)
-		}
-	case orb.MultiLineString:
-		for _, l := range t {
-			g.add(l)
-		}
-	case orb.Point:
-		g.points = append(g.points, t)
-	case orb.MultiPoint:
-		g.points = append(g.points, t...)
-	case orb.Collection:
-		for _, x := range t {
-			g.add(x)
+func partsOf(g orb.Geometry) parts {
+	var ps parts
+	for _, p := range planar.Polygons(g) {
+		if len(p[0]) >= 4 {
+			ps.polys = append(ps.polys, p)
 		}
 	}
+	for _, l := range planar.Lines(g) {
+		if len(l) >= 2 {
+			ps.lines = append(ps.lines, l)
+		}
+	}
+	ps.points = planar.Points(g)
+	return ps
 }
 
 func (g *parts) covers(pt orb.Point) bool {
 	for _, p := range g.polys {
-		if pointInPolygon(pt, p) != outside {
+		if planar.PolygonLocate(p, pt) != planar.Outside {
 			return true
 		}
 	}
 	for _, l := range g.lines {
 		for i := 1; i < len(l); i++ {
-			if onSegment(pt, l[i-1], l[i]) {
+			if planar.OnSegment(pt, l[i-1], l[i]) {
 				return true
 			}
 		}
 	}
 	return slices.Contains(g.points, pt)
-}
-
-const shareEps = 1e-12
-
-type location int8
-
-const (
-	outside location = iota
-	boundary
-	inside
-)
-
-func onSegment(p, a, b orb.Point) bool {
-	cross := (b[0]-a[0])*(p[1]-a[1]) - (b[1]-a[1])*(p[0]-a[0])
-	scale := math.Max(math.Abs(b[0]-a[0])+math.Abs(b[1]-a[1]), 1e-300)
-	if math.Abs(cross)/scale > shareEps {
-		return false
-	}
-	return p[0] >= math.Min(a[0], b[0])-shareEps && p[0] <= math.Max(a[0], b[0])+shareEps &&
-		p[1] >= math.Min(a[1], b[1])-shareEps && p[1] <= math.Max(a[1], b[1])+shareEps
-}
-
-func pointInRing(pt orb.Point, r orb.Ring) location {
-	in := false
-	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
-		a, b := r[j], r[i]
-		if onSegment(pt, a, b) {
-			return boundary
-		}
-		if (a[1] > pt[1]) != (b[1] > pt[1]) &&
-			pt[0] < (b[0]-a[0])*(pt[1]-a[1])/(b[1]-a[1])+a[0] {
-			in = !in
-		}
-	}
-	if in {
-		return inside
-	}
-	return outside
-}
-
-func pointInPolygon(pt orb.Point, p orb.Polygon) location {
-	loc := pointInRing(pt, p[0])
-	if loc != inside {
-		return loc
-	}
-	for _, h := range p[1:] {
-		switch pointInRing(pt, h) {
-		case inside:
-			return outside
-		case boundary:
-			return boundary
-		}
-	}
-	return inside
-}
-
-// properCross reports whether segments ab and cd cross at a point interior to both.
-func properCross(a, b, c, d orb.Point) bool {
-	o := func(p, q, r orb.Point) float64 { return (q[0]-p[0])*(r[1]-p[1]) - (q[1]-p[1])*(r[0]-p[0]) }
-	d1, d2, d3, d4 := o(a, b, c), o(a, b, d), o(c, d, a), o(c, d, b)
-	return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) &&
-		!onSegment(c, a, b) && !onSegment(d, a, b) && !onSegment(a, c, d) && !onSegment(b, c, d)
 }
 
 func polysShareArea(p, q orb.Polygon) bool {
@@ -186,7 +110,7 @@ func polysShareArea(p, q orb.Polygon) bool {
 		for i := 1; i < len(rp); i++ {
 			for _, rq := range q {
 				for j := 1; j < len(rq); j++ {
-					if properCross(rp[i-1], rp[i], rq[j-1], rq[j]) {
+					if planar.SegmentsCross(rp[i-1], rp[i], rq[j-1], rq[j]) {
 						return true
 					}
 				}
@@ -197,12 +121,12 @@ func polysShareArea(p, q orb.Polygon) bool {
 		for _, r := range a {
 			for i := 1; i < len(r); i++ {
 				mid := orb.Point{(r[i-1][0] + r[i][0]) / 2, (r[i-1][1] + r[i][1]) / 2}
-				if pointInPolygon(r[i], b) == inside || pointInPolygon(mid, b) == inside {
+				if planar.PolygonLocate(b, r[i]) == planar.Inside || planar.PolygonLocate(b, mid) == planar.Inside {
 					return true
 				}
 			}
 		}
-		if pt, ok := interiorPoint(a); ok && pointInPolygon(pt, b) == inside {
+		if pt, ok := interiorPoint(a); ok && planar.PolygonLocate(b, pt) == planar.Inside {
 			return true
 		}
 		return false
@@ -231,7 +155,7 @@ func interiorPoint(p orb.Polygon) (orb.Point, bool) {
 			best, pt = w, orb.Point{(xs[i] + xs[i+1]) / 2, y}
 		}
 	}
-	return pt, best > 0 && pointInPolygon(pt, p) == inside
+	return pt, best > 0 && planar.PolygonLocate(p, pt) == planar.Inside
 }
 
 func linesShareLength(l, m orb.LineString) bool {
@@ -243,7 +167,7 @@ func linesShareLength(l, m orb.LineString) bool {
 			// other segment, not both the same point.
 			var on []orb.Point
 			for _, x := range []struct{ p, s, e orb.Point }{{c, a, b}, {d, a, b}, {a, c, d}, {b, c, d}} {
-				if onSegment(x.p, x.s, x.e) && !slices.Contains(on, x.p) {
+				if planar.OnSegment(x.p, x.s, x.e) && !slices.Contains(on, x.p) {
 					on = append(on, x.p)
 				}
 			}
@@ -258,12 +182,12 @@ func linesShareLength(l, m orb.LineString) bool {
 func lineInPolygon(l orb.LineString, p orb.Polygon) bool {
 	for i := 1; i < len(l); i++ {
 		mid := orb.Point{(l[i-1][0] + l[i][0]) / 2, (l[i-1][1] + l[i][1]) / 2}
-		if pointInPolygon(mid, p) == inside || pointInPolygon(l[i], p) == inside {
+		if planar.PolygonLocate(p, mid) == planar.Inside || planar.PolygonLocate(p, l[i]) == planar.Inside {
 			return true
 		}
 		for _, r := range p {
 			for j := 1; j < len(r); j++ {
-				if properCross(l[i-1], l[i], r[j-1], r[j]) {
+				if planar.SegmentsCross(l[i-1], l[i], r[j-1], r[j]) {
 					return true
 				}
 			}

@@ -7,51 +7,13 @@ import (
 	"sort"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
+
+	"github.com/redline-gis/redline/planar"
 )
 
 // The generator refuses to write a geometry that breaks these checks, so the committed
 // files are valid by construction and by verification. The checks are planar, in
 // degrees, on the rounded coordinates.
-
-// signedArea is the shoelace area of a closed ring, positive when counter-clockwise.
-func signedArea(r orb.Ring) float64 {
-	s := 0.0
-	for i := 0; i+1 < len(r); i++ {
-		s += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
-	}
-	return s / 2
-}
-
-func orient(a, b, c orb.Point) float64 {
-	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
-}
-
-func sgn(x float64) int {
-	switch {
-	case x > 0:
-		return 1
-	case x < 0:
-		return -1
-	}
-	return 0
-}
-
-func onSegment(a, b, p orb.Point) bool {
-	return math.Min(a[0], b[0]) <= p[0] && p[0] <= math.Max(a[0], b[0]) &&
-		math.Min(a[1], b[1]) <= p[1] && p[1] <= math.Max(a[1], b[1])
-}
-
-// segmentsMeet reports whether the closed segments ab and cd share a point.
-func segmentsMeet(a, b, c, d orb.Point) bool {
-	o1, o2 := sgn(orient(a, b, c)), sgn(orient(a, b, d))
-	o3, o4 := sgn(orient(c, d, a)), sgn(orient(c, d, b))
-	if o1 != o2 && o3 != o4 && o1 != 0 && o2 != 0 && o3 != 0 && o4 != 0 {
-		return true
-	}
-	return (o1 == 0 && onSegment(a, b, c)) || (o2 == 0 && onSegment(a, b, d)) ||
-		(o3 == 0 && onSegment(c, d, a)) || (o4 == 0 && onSegment(c, d, b))
-}
 
 type segment struct {
 	a, b       orb.Point
@@ -118,7 +80,7 @@ func crossings(paths [][]orb.Point, closed, nodesOK bool) error {
 				}
 				continue
 			}
-			if segmentsMeet(s.a, s.b, t.a, t.b) {
+			if planar.SegmentsMeet(s.a, s.b, t.a, t.b) {
 				return fmt.Errorf("segment %d of path %d meets segment %d of path %d near %v", s.i, s.path, t.i, t.path, s.a)
 			}
 		}
@@ -129,9 +91,6 @@ func crossings(paths [][]orb.Point, closed, nodesOK bool) error {
 // overlapAtShared reports whether two segments with a common vertex run over each
 // other: collinear, and leaving the common vertex on the same side.
 func overlapAtShared(s, t segment) bool {
-	if orient(s.a, s.b, t.a) != 0 || orient(s.a, s.b, t.b) != 0 {
-		return false
-	}
 	var c, p, q orb.Point
 	switch {
 	case s.a == t.a:
@@ -143,7 +102,7 @@ func overlapAtShared(s, t segment) bool {
 	default:
 		c, p, q = s.b, s.a, t.a
 	}
-	return (p[0]-c[0])*(q[0]-c[0])+(p[1]-c[1])*(q[1]-c[1]) > 0
+	return planar.Backtracks(p, c, q)
 }
 
 // sharesEnd reports whether s and t have exactly one common vertex, an end of both paths.
@@ -174,7 +133,7 @@ func checkPolygons(mp orb.MultiPolygon) error {
 			if len(r) < 4 || r[0] != r[len(r)-1] {
 				return fmt.Errorf("part %d ring %d: not a closed ring of 4 or more points", pi, ri)
 			}
-			a := signedArea(r)
+			a := planar.SignedArea(r)
 			if (ri == 0) != (a > 0) {
 				return fmt.Errorf("part %d ring %d: %w", pi, ri, errOrientation)
 			}
@@ -187,17 +146,17 @@ func checkPolygons(mp orb.MultiPolygon) error {
 	// No ring meets another, so one vertex tells on which side of a ring another lies.
 	for pi, poly := range mp {
 		for hi, h := range poly[1:] {
-			if !planar.RingContains(poly[0], h[0]) {
+			if planar.RingLocate(poly[0], h[0]) == planar.Outside {
 				return fmt.Errorf("part %d hole %d outside its shell", pi, hi)
 			}
 			for hj, g := range poly[1:] {
-				if hi != hj && planar.RingContains(g, h[0]) {
+				if hi != hj && planar.RingLocate(g, h[0]) != planar.Outside {
 					return fmt.Errorf("part %d hole %d inside hole %d", pi, hi, hj)
 				}
 			}
 		}
 		for pj, other := range mp {
-			if pi != pj && planar.PolygonContains(other, poly[0][0]) {
+			if pi != pj && planar.PolygonLocate(other, poly[0][0]) != planar.Outside {
 				return fmt.Errorf("part %d lies inside part %d", pi, pj)
 			}
 		}
@@ -235,7 +194,7 @@ func checkInside(inner, outer orb.MultiPolygon) error {
 		return err
 	}
 	for i, p := range inner {
-		if !planar.MultiPolygonContains(outer, p[0][0]) {
+		if planar.MultiPolygonLocate(outer, p[0][0]) == planar.Outside {
 			return fmt.Errorf("part %d outside", i)
 		}
 	}

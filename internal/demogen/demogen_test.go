@@ -14,6 +14,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"github.com/redline-gis/redline/planar"
 )
 
 const committed = "../../data/demo"
@@ -293,7 +295,7 @@ func TestECUPartition(t *testing.T) {
 	for _, f := range fc.Features {
 		for _, p := range asMulti(f.Geometry) {
 			for _, r := range p {
-				sum += signedArea(r)
+				sum += planar.SignedArea(r)
 				for k := 0; k+1 < len(r); k++ {
 					count[seg{r[k], r[k+1]}]++
 				}
@@ -338,7 +340,7 @@ func TestECUPartition(t *testing.T) {
 	if len(ring) != len(boundary)+1 {
 		t.Fatalf("boundary ring has %d of %d edges: more than one outline", len(ring)-1, len(boundary))
 	}
-	prov := signedArea(ring)
+	prov := planar.SignedArea(ring)
 	if prov <= 0 {
 		t.Fatal("province boundary is not counter-clockwise")
 	}

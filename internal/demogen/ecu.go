@@ -2,11 +2,10 @@ package demogen
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
+	orbplanar "github.com/paulmach/orb/planar"
 )
 
 // ecuLayer makes the environmental control units: one per grid cell, classed by what
@@ -107,7 +106,7 @@ func (w *world) ecuLayer() (layer, error) {
 		}
 		// Every vertex of the island is within 1.12·r of the centre (amp 0.12), and
 		// r is a third of the distance to the cell's sides: the island is inside.
-		d := ringDistance(w.grid.cell(c.i, c.j), centre)
+		d := orbplanar.DistanceFrom(w.grid.cell(c.i, c.j), centre)
 		r := d / 3
 		isl := blob(fmt.Sprintf("ecu/park/%d", len(islands)), centre, r, r*0.8, 0.3, 8, 0.12)
 		islands = append(islands, isl)
@@ -165,14 +164,6 @@ func cellPoint(g *grid, i, j int, s, t float64) orb.Point {
 func cellCentre(g *grid, i, j int) orb.Point {
 	a, b, c, d := g.nodes[i][j], g.nodes[i+1][j], g.nodes[i+1][j+1], g.nodes[i][j+1]
 	return pt((a[0]+b[0]+c[0]+d[0])/4, (a[1]+b[1]+c[1]+d[1])/4)
-}
-
-func ringDistance(r orb.Ring, p orb.Point) float64 {
-	d := math.Inf(1)
-	for k := 0; k+1 < len(r); k++ {
-		d = math.Min(d, planar.DistanceFromSegment(r[k], r[k+1], p))
-	}
-	return d
 }
 
 func zoneTitle(z zone) string {

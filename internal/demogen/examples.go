@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
+	orbplanar "github.com/paulmach/orb/planar"
+
+	"github.com/redline-gis/redline/planar"
 )
 
 // example is one example footprint with its project facts and the verdict issue 3's
@@ -56,17 +59,11 @@ func segsNear(ps []orb.Point, p orb.Point, m float64) bool {
 			(a[1] < p[1]-m && b[1] < p[1]-m) || (a[1] > p[1]+m && b[1] > p[1]+m) {
 			continue
 		}
-		if distSeg(a, b, p) < m {
+		if orbplanar.DistanceFromSegment(a, b, p) < m {
 			return true
 		}
 	}
 	return false
-}
-
-func distSeg(a, b, p orb.Point) float64 {
-	dx, dy := b[0]-a[0], b[1]-a[1]
-	t := clamp(((p[0]-a[0])*dx+(p[1]-a[1])*dy)/(dx*dx+dy*dy), 0, 1)
-	return math.Hypot(a[0]+t*dx-p[0], a[1]+t*dy-p[1])
 }
 
 // site returns the sorted "layer/class" of the non-ECU zones covering p, and the class
@@ -310,7 +307,7 @@ func (w *world) examples() ([]example, error) {
 func crossesAny(a, b []orb.Point) bool {
 	for i := 0; i+1 < len(a); i++ {
 		for j := 0; j+1 < len(b); j++ {
-			if segmentsMeet(a[i], a[i+1], b[j], b[j+1]) {
+			if planar.SegmentsMeet(a[i], a[i+1], b[j], b[j+1]) {
 				return true
 			}
 		}

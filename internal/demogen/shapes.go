@@ -160,11 +160,10 @@ func ellipse(c orb.Point, ax, ay, rot, scale float64, prof []float64, bend ...fl
 	return ring
 }
 
+// reversed returns a copy of r running the other way.
 func reversed(r orb.Ring) orb.Ring {
-	out := make(orb.Ring, len(r))
-	for i, p := range r {
-		out[len(r)-1-i] = p
-	}
+	out := r.Clone()
+	out.Reverse()
 	return out
 }
 

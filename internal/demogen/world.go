@@ -5,7 +5,9 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
+	orbplanar "github.com/paulmach/orb/planar"
+
+	"github.com/redline-gis/redline/planar"
 )
 
 // The fictional province 示范省 is laid out on a jittered grid of cells, each cell an
@@ -164,33 +166,9 @@ type zone struct {
 	bound            orb.Bound
 }
 
+// contains reports whether z covers p (its boundary included).
 func (z zone) contains(p orb.Point) bool {
-	if !z.bound.Contains(p) {
-		return false
-	}
-	in := false
-	for _, poly := range z.geom {
-		for _, r := range poly {
-			if inRing(r, p) {
-				in = !in
-			}
-		}
-	}
-	return in
-}
-
-// inRing is the even-odd ray test. With parts disjoint and holes inside their shells,
-// the parity over all rings of a multipolygon is containment. Callers keep p off
-// boundaries.
-func inRing(r orb.Ring, p orb.Point) bool {
-	in := false
-	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
-		a, b := r[i], r[j]
-		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < (b[0]-a[0])*(p[1]-a[1])/(b[1]-a[1])+a[0] {
-			in = !in
-		}
-	}
-	return in
+	return z.bound.Contains(p) && planar.MultiPolygonLocate(z.geom, p) != planar.Outside
 }
 
 // distance is the planar distance in degrees from p to the zone's boundary.
@@ -202,7 +180,7 @@ func (z zone) distance(p orb.Point) float64 {
 				if math.Abs(r[k][0]-p[0]) > d+0.5 && math.Abs(r[k+1][0]-p[0]) > d+0.5 {
 					continue
 				}
-				d = math.Min(d, planar.DistanceFromSegment(r[k], r[k+1], p))
+				d = math.Min(d, orbplanar.DistanceFromSegment(r[k], r[k+1], p))
 			}
 		}
 	}

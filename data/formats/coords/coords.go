@@ -22,6 +22,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/redline-gis/redline/data/vector"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/planar"
 )
 
 // maxPoints bounds what a pasted list may hold; more is a file, not a paste.
@@ -426,8 +427,11 @@ func assemble(parts [][]point) (orb.Geometry, []string, error) {
 }
 
 // Polygons nests closed rings by containment into a Polygon or MultiPolygon,
-// trusting no orientation (vector.Nest).
+// trusting no orientation (planar.Nest).
 func Polygons(rings []orb.Ring) orb.Geometry {
-	g, _ := vector.Nest(rings)
-	return g
+	mp, _ := planar.Nest(rings, planar.AnyOrientation)
+	if len(mp) == 1 {
+		return mp[0]
+	}
+	return mp
 }

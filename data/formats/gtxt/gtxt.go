@@ -42,6 +42,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/redline-gis/redline/data/vector"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/planar"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -524,18 +525,22 @@ func (p *parcel) lines(index int) (orb.Geometry, []string, error) {
 	return ml, nil, nil
 }
 
-// nest nests a parcel's rings by containment (vector.Nest) and says where the
-// result differs from what the 圈号 numbers claim.
+// nest nests a parcel's rings by containment, trusting no orientation
+// (planar.Nest), and says where the result differs from what the 圈号 numbers
+// claim.
 func nest(rings []orb.Ring, nums []int, index int, id string) (orb.Geometry, []string) {
-	g, roles := vector.Nest(rings)
+	mp, roles := planar.Nest(rings, planar.AnyOrientation)
 	var warns []string
 	for i, role := range roles {
 		switch {
-		case role == vector.Shell && nums[i] >= 2:
+		case role == planar.Shell && nums[i] >= 2:
 			warns = append(warns, fmt.Sprintf("parcel %d (%s): ring 圈号=%d lies in no other ring, so it was taken as a separate area, not a hole", index, id, nums[i]))
-		case role == vector.Stray:
+		case role == planar.Stray:
 			warns = append(warns, fmt.Sprintf("parcel %d (%s): ring 圈号=%d overlaps other rings; kept as a separate area", index, id, nums[i]))
 		}
 	}
-	return g, warns
+	if len(mp) == 1 {
+		return mp[0], warns
+	}
+	return mp, warns
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/data/vector"
+	"github.com/redline-gis/redline/planar"
 )
 
 // Files are the parts of a shapefile as Write makes them.
@@ -98,7 +99,7 @@ func shapeTypeOf(g orb.Geometry) (uint32, error) {
 func parts(g orb.Geometry) [][]orb.Point {
 	oriented := func(r orb.Ring, cw bool) []orb.Point {
 		p := []orb.Point(r)
-		if (signedArea(r) < 0) != cw {
+		if (planar.SignedArea(r) < 0) != cw {
 			p = slices.Clone(p)
 			slices.Reverse(p)
 		}

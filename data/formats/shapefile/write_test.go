@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/data/vector"
+	"github.com/redline-gis/redline/planar"
 )
 
 // Write then read: the real hyd2_4p comes back ring for ring (orientation as the
@@ -63,7 +64,7 @@ func sameRings(a, b orb.Geometry) bool {
 		return false
 	}
 	for i := range ra {
-		if len(ra[i]) != len(rb[i]) || math.Abs(signedArea(ra[i])) != math.Abs(signedArea(rb[i])) {
+		if len(ra[i]) != len(rb[i]) || math.Abs(planar.SignedArea(ra[i])) != math.Abs(planar.SignedArea(rb[i])) {
 			return false
 		}
 	}
