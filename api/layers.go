@@ -28,9 +28,16 @@ type datasetInfo struct {
 	Summary  zones.LoadSummary `json:"summary"`
 }
 
+// indexed is an Engine that says what indexing made of its dataset
+// (zones.Checker): GET /v1/layers and /metrics print its counts.
+type indexed interface{ Index() *zones.Index }
+
 func datasetInfoOf(l *loaded) datasetInfo {
 	ds := l.engine.Dataset()
 	sum := ds.Summary
+	if e, ok := l.engine.(indexed); ok {
+		sum = e.Index().Summary()
+	}
 	sum.Repairs = nil // long; GET /v1/layers/{layer} is not the place either
 	return datasetInfo{Name: ds.Name, Version: ds.Version, Source: describeSource(l.source),
 		LoadedAt: l.loadedAt, LoadMS: float64(l.took.Microseconds()) / 1000, Summary: sum}

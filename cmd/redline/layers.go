@@ -8,8 +8,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"github.com/redline-gis/redline/planar"
 )
 
 type layerInfo struct {
@@ -37,13 +35,14 @@ func runLayers(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	elapsed := time.Since(start)
 	ds := checker.Dataset()
+	idx := checker.Index()
+	sum := idx.Summary()
 	var infos []layerInfo
 	for _, l := range ds.Layers {
 		li := layerInfo{ID: l.ID, Kind: string(l.Kind), Title: l.Title, Geometry: string(l.Geom), Zones: len(l.Zones),
-			Classes: map[string]int{}, Source: l.Source}
+			Classes: map[string]int{}, Vertices: idx.LayerStats(l.ID).Vertices, Source: l.Source}
 		for _, z := range l.Zones {
 			li.Classes[z.Class]++
-			li.Vertices += planar.NumVertices(z.Geometry)
 		}
 		infos = append(infos, li)
 	}
@@ -53,7 +52,7 @@ func runLayers(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		enc.SetEscapeHTML(false)
 		err := enc.Encode(map[string]any{
 			"dataset": map[string]string{"name": ds.Name, "version": ds.Version},
-			"layers":  infos, "summary": ds.Summary, "pieces": checker.Index().Pieces(),
+			"layers":  infos, "summary": sum, "pieces": sum.Pieces,
 			"load_ms": elapsed.Milliseconds(),
 		})
 		if err != nil {
@@ -62,10 +61,10 @@ func runLayers(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	fmt.Fprintf(stdout, "dataset %s, version %s: %d layers, %d zones, %d vertices; loaded, repaired and indexed (%d pieces) in %s\n",
-		ds.Name, ds.Version, ds.Summary.Layers, ds.Summary.Zones, ds.Summary.Vertices, checker.Index().Pieces(), elapsed.Round(time.Millisecond))
-	if ds.Summary.Repaired > 0 {
-		fmt.Fprintf(stdout, "%d source features were invalid and repaired at load:\n", ds.Summary.Repaired)
-		for _, r := range ds.Summary.Repairs {
+		ds.Name, ds.Version, sum.Layers, sum.Zones, sum.Vertices, sum.Pieces, elapsed.Round(time.Millisecond))
+	if sum.Repaired > 0 {
+		fmt.Fprintf(stdout, "%d source features were invalid and repaired at load:\n", sum.Repaired)
+		for _, r := range sum.Repairs {
 			fmt.Fprintf(stdout, "  %s\n", r)
 		}
 	}
