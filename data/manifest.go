@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/planar"
 
 	"github.com/paulmach/orb"
@@ -230,6 +231,10 @@ func loadLayer(gctx *geo.Context, src source, m *Manifest, spec LayerSpec, sum *
 	opts := formats.Options{Name: spec.File, Encoding: spec.Encoding, Polygonize: spec.Polygonize}
 	coll, err := readLayerFile(src, spec, opts)
 	if err != nil {
+		var ie *errcode.Error
+		if errors.As(err, &ie) && strings.HasPrefix(ie.Message, spec.File+": ") {
+			return nil, fmt.Errorf("layer %q: %w", spec.ID, err) // formats.Read named the file
+		}
 		return nil, fmt.Errorf("layer %q file %s: %w", spec.ID, spec.File, err)
 	}
 	// The layer's or manifest's CRS applies when the file itself says nothing.

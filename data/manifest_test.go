@@ -255,3 +255,14 @@ func TestLoadFSPathLeavesFS(t *testing.T) {
 		t.Errorf("err %v", err)
 	}
 }
+
+// TestLoadLayerErrorNamesFileOnce: a layer file that does not parse is named once,
+// with the reader's reason.
+func TestLoadLayerErrorNamesFileOnce(t *testing.T) {
+	dir := writeDataset(t, "name: t\nlayers: [{id: a, kind: custom, file: x.geojson, class: x}]", map[string]string{"x.geojson": `{"type":"FeatureCollection","features":[
+	 {"type":"Feature","properties":{"id":"1"},"geometry":{"type":"Polygon","coordinates":[[[108,34],[108.1]]]}}]}`})
+	_, err := data.LoadDir(dir)
+	if err == nil || strings.Count(err.Error(), "x.geojson") != 1 || !strings.Contains(err.Error(), `layer "a"`) || !strings.Contains(err.Error(), "vertex 1") {
+		t.Errorf("err %v", err)
+	}
+}
