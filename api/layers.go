@@ -29,9 +29,24 @@ type datasetInfo struct {
 	Summary  zones.LoadSummary `json:"summary"`
 }
 
+// indexed is an Engine that says what indexing made of its dataset
+// (zones.Checker): GET /v1/layers and /metrics print its counts.
+type indexed interface{ Index() *zones.Index }
+
+// indexOf returns the engine's index, nil when it has none.
+func indexOf(l *loaded) *zones.Index {
+	if e, ok := l.engine.(indexed); ok {
+		return e.Index()
+	}
+	return nil
+}
+
 func datasetInfoOf(l *loaded) datasetInfo {
 	ds := l.engine.Dataset()
 	sum := ds.Summary
+	if idx := indexOf(l); idx != nil {
+		sum = idx.Summary()
+	}
 	sum.Repairs = nil // long; GET /v1/layers/{layer} is not the place either
 	return datasetInfo{Name: ds.Name, Version: ds.Version, Source: describeSource(l.source),
 		LoadedAt: l.loadedAt, LoadMS: float64(l.took.Microseconds()) / 1000, Summary: sum}
@@ -46,7 +61,7 @@ func (s *Server) handleLayers(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, struct {
 		Dataset datasetInfo    `json:"dataset"`
 		Layers  []render.Layer `json:"layers"`
-	}{Dataset: datasetInfoOf(l), Layers: render.Layers(l.engine.Dataset())})
+	}{Dataset: datasetInfoOf(l), Layers: render.Layers(l.engine.Dataset(), indexOf(l))})
 }
 
 // layer finds the {layer} of the path.
@@ -70,7 +85,7 @@ func (s *Server) handleLayer(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, render.LayerOf(l.engine.Dataset(), ly))
+	writeJSON(w, http.StatusOK, render.LayerOf(l.engine.Dataset(), indexOf(l), ly))
 }
 
 // Paging of /zones.

@@ -137,8 +137,9 @@ func sortedKeysOf[V any](m map[string]V) []string {
 	return keys
 }
 
-// write writes every metric in the Prometheus text exposition format 0.0.4.
-func (m *metrics) write(w io.Writer) {
+// write writes every metric in the Prometheus text exposition format 0.0.4; ix,
+// the index in service (nil when the engine has none), gives its counts.
+func (m *metrics) write(w io.Writer, ix *zones.Index) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
@@ -201,6 +202,17 @@ func (m *metrics) write(w io.Writer) {
 	for _, l := range sortedKeysOf(m.dsZones) {
 		p("redline_dataset_zones{layer=\"%s\"} %d\n", label(l), m.dsZones[l])
 	}
+	if ix != nil {
+		ds := ix.Dataset()
+		p("# HELP redline_dataset_pieces Index pieces (subdivided, prepared parts of zones) in service, by layer.\n# TYPE redline_dataset_pieces gauge\n")
+		for _, l := range ds.Layers {
+			p("redline_dataset_pieces{layer=\"%s\"} %d\n", label(l.ID), ix.LayerStats(l.ID).Pieces)
+		}
+		p("# HELP redline_dataset_vertices Zone vertices in service, by layer.\n# TYPE redline_dataset_vertices gauge\n")
+		for _, l := range ds.Layers {
+			p("redline_dataset_vertices{layer=\"%s\"} %d\n", label(l.ID), ix.LayerStats(l.ID).Vertices)
+		}
+	}
 	p("# HELP redline_dataset_load_seconds Time the dataset in service took to load and index.\n# TYPE redline_dataset_load_seconds gauge\n")
 	p("redline_dataset_load_seconds %s\n", fmtFloat(m.loadSecs))
 	p("# HELP redline_dataset_loaded_timestamp_seconds When the dataset in service was swapped in.\n# TYPE redline_dataset_loaded_timestamp_seconds gauge\n")
@@ -215,5 +227,11 @@ func (m *metrics) write(w io.Writer) {
 
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	s.metrics.write(w)
+	var ix *zones.Index
+	if l := s.cur.Load(); l != nil {
+		if e, ok := l.engine.(indexed); ok {
+			ix = e.Index()
+		}
+	}
+	s.metrics.write(w, ix)
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/planar"
 
 	"github.com/paulmach/orb"
@@ -107,30 +108,11 @@ func ParseManifest(b []byte) (*Manifest, error) {
 	return &m, nil
 }
 
-// source is where a dataset's files come from: a directory on disk, or an fs.FS
-// (the embedded demo).
-type source struct {
-	dir  string // on disk: the manifest's directory
-	fsys fs.FS  // or: a file system, with base its manifest's directory
-	base string
-}
-
-func (s source) read(name string) ([]byte, error) {
-	if s.fsys != nil {
-		return fs.ReadFile(s.fsys, path.Join(s.base, name))
-	}
-	return os.ReadFile(s.path(name))
-}
-
-func (s source) path(name string) string {
-	if filepath.IsAbs(name) {
-		return name
-	}
-	return filepath.Join(s.dir, name)
-}
-
-// LoadDir loads the dataset whose dataset.yaml is in dir (or is dir, when dir names
-// a file).
+// LoadDir loads the dataset whose dataset.yaml (or dataset.json) is in dir, or
+// whose manifest dir names. It is LoadFS over the machine's file system, rooted at
+// its root rather than at dir, because manifest paths may leave the manifest's
+// folder (DESIGN.md: "../x.geojson"; the manifest is the operator's, not a
+// request's) and may be absolute. Errors name files by their paths on disk.
 func LoadDir(dir string) (*zones.Dataset, error) {
 	manifest := dir
 	if st, err := os.Stat(dir); err != nil {
@@ -143,22 +125,75 @@ func LoadDir(dir string) (*zones.Dataset, error) {
 			}
 		}
 	}
-	b, err := os.ReadFile(manifest)
+	src, err := diskSource(filepath.Dir(manifest))
 	if err != nil {
 		return nil, fmt.Errorf("data: dataset %s: %w", dir, err)
 	}
-	return load(b, source{dir: filepath.Dir(manifest)})
+	return LoadFS(src.fsys, path.Join(src.dir, filepath.Base(manifest)))
+}
+
+// diskSource is the machine's file system from its root (its volume's, on
+// Windows), with dir as the manifest's folder.
+func diskSource(dir string) (source, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return source{}, err
+	}
+	root := filepath.VolumeName(abs) + string(filepath.Separator)
+	rel, err := filepath.Rel(root, abs)
+	if err != nil {
+		return source{}, err
+	}
+	return source{fsys: formats.DirFS(root), dir: filepath.ToSlash(rel)}, nil
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
-// LoadFS loads the dataset whose manifest is at manifestPath in fsys.
+// LoadFS loads the dataset whose manifest is at manifestPath in fsys: the one way
+// datasets load, from disk (LoadDir) or from the binary (LoadDemo). Every file the
+// manifest names — layers in any format (shapefile sidecars included), rule files,
+// the industry table — is read from fsys. Relative paths are relative to the
+// manifest's folder and may leave it, but not fsys; a path starting with "/" is
+// taken from the root of fsys.
 func LoadFS(fsys fs.FS, manifestPath string) (*zones.Dataset, error) {
 	b, err := fs.ReadFile(fsys, manifestPath)
 	if err != nil {
 		return nil, fmt.Errorf("data: dataset %s: %w", manifestPath, err)
 	}
-	return load(b, source{fsys: fsys, base: path.Dir(manifestPath)})
+	return load(b, source{fsys: fsys, dir: path.Dir(manifestPath)})
+}
+
+// source is where a dataset's files are: a file system and the manifest's folder
+// in it.
+type source struct {
+	fsys fs.FS
+	dir  string
+}
+
+// name resolves a path as the manifest writes it to a name in the file system.
+func (s source) name(p string) (string, error) {
+	var n string
+	if strings.HasPrefix(p, "/") {
+		n = strings.TrimPrefix(path.Clean(p), "/")
+		if n == "" {
+			n = "."
+		}
+	} else {
+		n = path.Join(s.dir, p)
+	}
+	if n == ".." || strings.HasPrefix(n, "../") {
+		return "", fmt.Errorf("%s: the path leaves the dataset's file system", p)
+	}
+	return n, nil
+}
+
+// read reads the file the manifest names p.
+func (s source) read(p string) ([]byte, error) {
+	n, err := s.name(p)
+	if err != nil {
+		return nil, err
+	}
+	return fs.ReadFile(s.fsys, n)
 }
 
 func load(manifest []byte, src source) (*zones.Dataset, error) {
@@ -168,15 +203,11 @@ func load(manifest []byte, src source) (*zones.Dataset, error) {
 		return nil, err
 	}
 	ds := &zones.Dataset{Name: m.Name, Version: m.Version, IndustryLists: m.IndustryLists}
-	if src.fsys == nil {
-		if ds.Rules, err = loadRules(src.dir, m.Rules); err != nil {
-			return nil, fmt.Errorf("data: dataset %q rules: %w", m.Name, err)
-		}
-		if ds.Industries, err = loadIndustries(src.dir, m.Industries); err != nil {
-			return nil, fmt.Errorf("data: dataset %q industries: %w", m.Name, err)
-		}
-	} else if ds.Rules, err = loadRules("", nil); err != nil {
+	if ds.Rules, err = loadRules(src, m.Rules); err != nil {
 		return nil, fmt.Errorf("data: dataset %q rules: %w", m.Name, err)
+	}
+	if ds.Industries, err = loadIndustries(src, m.Industries); err != nil {
+		return nil, fmt.Errorf("data: dataset %q industries: %w", m.Name, err)
 	}
 	gctx := geo.NewContext()
 	for _, spec := range m.Layers {
@@ -200,6 +231,10 @@ func loadLayer(gctx *geo.Context, src source, m *Manifest, spec LayerSpec, sum *
 	opts := formats.Options{Name: spec.File, Encoding: spec.Encoding, Polygonize: spec.Polygonize}
 	coll, err := readLayerFile(src, spec, opts)
 	if err != nil {
+		var ie *errcode.Error
+		if errors.As(err, &ie) && strings.HasPrefix(ie.Message, spec.File+": ") {
+			return nil, fmt.Errorf("layer %q: %w", spec.ID, err) // formats.Read named the file
+		}
 		return nil, fmt.Errorf("layer %q file %s: %w", spec.ID, spec.File, err)
 	}
 	// The layer's or manifest's CRS applies when the file itself says nothing.
@@ -248,28 +283,18 @@ func loadLayer(gctx *geo.Context, src source, m *Manifest, spec LayerSpec, sum *
 				z.Geometry = fixed
 			}
 		}
-		sum.Vertices += planar.NumVertices(z.Geometry)
 	}
 	return l, nil
 }
 
+// readLayerFile reads a layer's file in whatever format it is: formats.ReadFS
+// finds a shapefile's sidecars in the same file system.
 func readLayerFile(src source, spec LayerSpec, opts formats.Options) (*vector.Collection, error) {
-	ext := strings.ToLower(path.Ext(spec.File))
-	if ext == ".geojson" || ext == ".json" {
-		b, err := src.read(spec.File)
-		if err != nil {
-			return nil, err
-		}
-		return geojson.Read(b)
+	name, err := src.name(spec.File)
+	if err != nil {
+		return nil, err
 	}
-	if src.fsys != nil {
-		b, err := src.read(spec.File)
-		if err != nil {
-			return nil, err
-		}
-		return formats.Read(b, opts)
-	}
-	return formats.ReadPath(src.path(spec.File), opts) // finds shapefile sidecars
+	return formats.ReadFS(src.fsys, name, opts)
 }
 
 func makeZone(gctx *geo.Context, l *zones.Layer, spec LayerSpec, f vector.Feature, sum *zones.LoadSummary) (*zones.Zone, error) {

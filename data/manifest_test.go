@@ -4,12 +4,16 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/data"
+	"github.com/redline-gis/redline/data/formats/shapefile"
+	"github.com/redline-gis/redline/data/vector"
 	"github.com/redline-gis/redline/internal/oracle"
 	"github.com/redline-gis/redline/zones"
 )
@@ -137,5 +141,128 @@ func TestLoadSharedData(t *testing.T) {
 	}
 	if ds.Layer("rivers").Geom != zones.Lineal || ds.Layer("water").Geom != zones.Polygonal {
 		t.Error("geometry kinds of layers")
+	}
+}
+
+// fsDataset is a dataset as a file system: a shapefile layer (sidecars with an
+// upper-case extension among them), a GeoJSON layer outside the manifest's
+// folder, a rule file and an industry table. The manifest's CRS is projected:
+// only the shapefile's .prj (longitude/latitude) makes its layer load.
+func fsDataset(t *testing.T) fstest.MapFS {
+	t.Helper()
+	sq := func(x, y float64) orb.Polygon {
+		return orb.Polygon{{{x, y}, {x, y + 0.1}, {x + 0.1, y + 0.1}, {x + 0.1, y}, {x, y}}}
+	}
+	shp, err := shapefile.Write([]vector.Feature{
+		{Index: 0, Geometry: sq(108, 34), Properties: map[string]any{"BM": "NR01", "MC": "示范保护区", "GNQ": "核心区"}},
+		{Index: 1, Geometry: sq(108.2, 34), Properties: map[string]any{"BM": "NR02", "MC": "示范保护区", "GNQ": "缓冲区"}},
+	}, `GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := func(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s), Mode: 0o644} }
+	return fstest.MapFS{
+		"sets/demo/dataset.yaml": file(`name: fs-test
+version: "1"
+crs: EPSG:4524
+rules: [rules/local.yaml]
+industries: ../common/industries.csv
+layers:
+  - {id: reserve, kind: nature_reserve, title: 自然保护区, file: layers/reserve.shp, id_field: BM, name_field: MC,
+     class_field: GNQ, class_map: {"核心区": core, "缓冲区": buffer}}
+  - {id: basins, kind: custom, file: ../common/basins.geojson, crs: EPSG:4490, id_field: id, class: basin}
+`),
+		"sets/demo/layers/reserve.shp": {Data: shp.SHP},
+		"sets/demo/layers/reserve.shx": {Data: shp.SHX},
+		"sets/demo/layers/reserve.DBF": {Data: shp.DBF},
+		"sets/demo/layers/reserve.prj": file(shp.PRJ),
+		"sets/demo/layers/reserve.cpg": file(shp.CPG),
+		"sets/demo/rules/local.yaml": file(`rules:
+  - {id: local.basin, kind: custom, layers: [basins], verdict: conditional, text: 流域内须论证（测试）。, source: 测试}
+  - {id: redline.mining, disabled: true}
+`),
+		"sets/common/industries.csv": file("code,level,section,name,parent\nC,1,C,制造业,\n26,2,C,化学原料和化学制品制造业,C\n"),
+		"sets/common/basins.geojson": file(`{"type":"FeatureCollection","features":[
+ {"type":"Feature","properties":{"id":"B1"},"geometry":{"type":"Polygon","coordinates":[[[108,34],[108.5,34],[108.5,34.5],[108,34.5],[108,34]]]}}]}`),
+	}
+}
+
+// TestLoadFS: a dataset in a file system uses every file its manifest names — the
+// shapefile with its sidecars, the rules, the industry table — and loads from
+// disk into the same Dataset.
+func TestLoadFS(t *testing.T) {
+	fsys := fsDataset(t)
+	ds, err := data.LoadFS(fsys, "sets/demo/dataset.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := ds.Layer("reserve")
+	if l == nil || len(l.Zones) != 2 || l.Geom != zones.Polygonal {
+		t.Fatalf("shapefile layer: %+v", l)
+	}
+	if z := l.Zones[1]; z.ID != "NR02" || z.Name != "示范保护区" || z.Class != "buffer" || !orb.Equal(z.Geometry.Bound(), orb.Bound{Min: orb.Point{108.2, 34}, Max: orb.Point{108.3, 34.1}}) {
+		t.Errorf("zone from the .dbf and .shp: %+v %v", z, z.Geometry.Bound())
+	}
+	if b := ds.Layer("basins"); b == nil || len(b.Zones) != 1 || b.Zones[0].ID != "B1" {
+		t.Errorf("layer outside the manifest's folder: %+v", b)
+	}
+	if r, ok := ds.Rules.Rule("local.basin"); !ok || r.Text != "流域内须论证（测试）。" {
+		t.Errorf("the dataset's rule file is not in force: %+v", r)
+	}
+	if _, ok := ds.Rules.Rule("redline.mining"); ok {
+		t.Error("a rule the dataset disables is still in force")
+	}
+	if len(ds.Industries) != 2 || ds.Industries[1].Code != "C26" || ds.Industries[1].Parent != "C" {
+		t.Errorf("industry table: %+v", ds.Industries)
+	}
+
+	// The same files on disk load into the same Dataset.
+	dir := t.TempDir()
+	for name, f := range fsys {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	disk, err := data.LoadDir(filepath.Join(dir, "sets", "demo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds.Summary.Duration, disk.Summary.Duration = 0, 0
+	if !reflect.DeepEqual(ds, disk) {
+		t.Errorf("from disk:\n%+v\nfrom the fs.FS:\n%+v", disk, ds)
+	}
+
+	// Without its .prj the shapefile is taken in the manifest's projected CRS,
+	// which its numbers contradict: the .prj was read.
+	delete(fsys, "sets/demo/layers/reserve.prj")
+	if _, err := data.LoadFS(fsys, "sets/demo/dataset.yaml"); err == nil || !strings.Contains(err.Error(), "reserve") {
+		t.Errorf("without the .prj: %v", err)
+	}
+}
+
+// TestLoadFSPathLeavesFS: a manifest path may leave its folder but not the file
+// system; the error names the path.
+func TestLoadFSPathLeavesFS(t *testing.T) {
+	fsys := fsDataset(t)
+	fsys["sets/demo/dataset.yaml"] = &fstest.MapFile{Data: []byte(
+		"name: t\nlayers: [{id: a, kind: custom, file: ../../../outside.geojson, class: x}]\n")}
+	_, err := data.LoadFS(fsys, "sets/demo/dataset.yaml")
+	if err == nil || !strings.Contains(err.Error(), "../../../outside.geojson") || !strings.Contains(err.Error(), "leaves") {
+		t.Errorf("err %v", err)
+	}
+}
+
+// TestLoadLayerErrorNamesFileOnce: a layer file that does not parse is named once,
+// with the reader's reason.
+func TestLoadLayerErrorNamesFileOnce(t *testing.T) {
+	dir := writeDataset(t, "name: t\nlayers: [{id: a, kind: custom, file: x.geojson, class: x}]", map[string]string{"x.geojson": `{"type":"FeatureCollection","features":[
+	 {"type":"Feature","properties":{"id":"1"},"geometry":{"type":"Polygon","coordinates":[[[108,34],[108.1]]]}}]}`})
+	_, err := data.LoadDir(dir)
+	if err == nil || strings.Count(err.Error(), "x.geojson") != 1 || !strings.Contains(err.Error(), `layer "a"`) || !strings.Contains(err.Error(), "vertex 1") {
+		t.Errorf("err %v", err)
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -50,20 +48,16 @@ func DefaultRules() (*zones.RuleSet, error) {
 	return rs, nil
 }
 
-// loadRules returns the rules in force for a dataset whose manifest is in baseDir
-// and names the rule files files (relative to baseDir): the built-in set with the
-// files merged in, in order, by rule id.
-func loadRules(baseDir string, files []string) (*zones.RuleSet, error) {
+// loadRules returns the rules in force for a dataset whose manifest names the rule
+// files files (read from src): the built-in set with the files merged in, in
+// order, by rule id.
+func loadRules(src source, files []string) (*zones.RuleSet, error) {
 	rs, err := DefaultRules()
 	if err != nil {
 		return nil, err
 	}
 	for _, f := range files {
-		path := f
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(baseDir, f)
-		}
-		b, err := os.ReadFile(path)
+		b, err := src.read(f)
 		if err != nil {
 			return nil, fmt.Errorf("rules %s: %w", f, err)
 		}
@@ -80,21 +74,16 @@ func loadRules(baseDir string, files []string) (*zones.RuleSet, error) {
 
 // loadIndustries reads the dataset's full GB/T 4754 table (CSV with a header naming
 // at least code,level,section,name,parent; other columns ignored; UTF-8, a BOM
-// allowed); nil when file is "". Codes are returned in letter form.
-func loadIndustries(baseDir, file string) ([]zones.Industry, error) {
+// allowed) from src; nil when file is "". Codes are returned in letter form.
+func loadIndustries(src source, file string) ([]zones.Industry, error) {
 	if file == "" {
 		return nil, nil
 	}
-	path := file
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(baseDir, file)
-	}
-	f, err := os.Open(path)
+	b, err := src.read(file)
 	if err != nil {
 		return nil, fmt.Errorf("industries %s: %w", file, err)
 	}
-	defer f.Close()
-	table, err := ReadIndustries(f)
+	table, err := ReadIndustries(bytes.NewReader(b))
 	if err != nil {
 		return nil, fmt.Errorf("industries %s: %w", file, err)
 	}

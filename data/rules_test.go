@@ -485,7 +485,7 @@ rules:
     verified: false
 `)
 	writeFile(t, dir, "more.json", `{"rules": [{"id": "x.one", "kind": "custom", "verdict": "needs_info", "text": "t", "source": "s"}]}`)
-	rs, err := loadRules(dir, []string{"shaanxi.yaml", "more.json"})
+	rs, err := loadRules(onDisk(t, dir), []string{"shaanxi.yaml", "more.json"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -547,7 +547,7 @@ func TestLoadRulesErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			writeFile(t, dir, "r.yaml", tc.text)
-			_, err := loadRules(dir, []string{"r.yaml"})
+			_, err := loadRules(onDisk(t, dir), []string{"r.yaml"})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err %v, want one mentioning %q", err, tc.want)
 			}
@@ -556,7 +556,7 @@ func TestLoadRulesErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := loadRules(t.TempDir(), []string{"absent.yaml"}); !errors.Is(err, os.ErrNotExist) {
+	if _, err := loadRules(onDisk(t, t.TempDir()), []string{"absent.yaml"}); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
 }
@@ -564,7 +564,7 @@ func TestLoadRulesErrors(t *testing.T) {
 func TestLoadIndustries(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "ind.csv", "\ufeffcode,level,section,name,parent,remark\nC,1,C,制造业,,\n25,2,C,石油、煤炭及其他燃料加工业,C,\n251,3,C,精炼石油产品制造,25,x\n2511,4,C,原油加工及石油制品制造,251,\"a, b\"\n")
-	got, err := loadIndustries(dir, "ind.csv")
+	got, err := loadIndustries(onDisk(t, dir), "ind.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -575,15 +575,15 @@ func TestLoadIndustries(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("got %+v", got)
 	}
-	if got, err := loadIndustries(dir, ""); got != nil || err != nil {
+	if got, err := loadIndustries(onDisk(t, dir), ""); got != nil || err != nil {
 		t.Errorf("no file: %v %v", got, err)
 	}
 	writeFile(t, dir, "bad.csv", "code,level,section,name\nC,1,C,制造业\n")
-	if _, err := loadIndustries(dir, "bad.csv"); err == nil || !strings.Contains(err.Error(), "parent") {
+	if _, err := loadIndustries(onDisk(t, dir), "bad.csv"); err == nil || !strings.Contains(err.Error(), "parent") {
 		t.Errorf("missing column: %v", err)
 	}
 	writeFile(t, dir, "bad2.csv", "code,level,section,name,parent\n2511,3,C,x,251\n")
-	if _, err := loadIndustries(dir, "bad2.csv"); err == nil || !strings.Contains(err.Error(), "line 2") {
+	if _, err := loadIndustries(onDisk(t, dir), "bad2.csv"); err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("level mismatch: %v", err)
 	}
 }
@@ -597,7 +597,7 @@ func TestLoadIndustriesShared(t *testing.T) {
 		}
 		t.Skip(err)
 	}
-	table, err := loadIndustries(".", path)
+	table, err := loadIndustries(onDisk(t, "."), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -237,7 +237,7 @@ func TestLayers(t *testing.T) {
 			{ID: "e", Class: "level2", Geometry: rect(108, 34, 108.1, 34.1)},
 		}},
 	}}
-	got := Layers(ds)
+	got := Layers(ds, nil)
 	want := []Layer{
 		{ID: "rl", Kind: zones.KindRedline, Title: "红线", Source: "rl.shp", Geometry: zones.Polygonal, Zones: 2,
 			Classes: map[string]int{"redline": 2}, Vertices: 15, Dataset: zones.DatasetRef{Name: "t", Version: "1"}},
@@ -247,7 +247,15 @@ func TestLayers(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Layers:\n got %+v\nwant %+v", got, want)
 	}
-	b, _ := json.Marshal(Layers(&zones.Dataset{}))
+	// With an index, the counts are the index's (which counted them at load).
+	idx, err := zones.NewIndex(ds, zones.IndexOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if withIdx := Layers(ds, idx); !reflect.DeepEqual(withIdx, want) {
+		t.Errorf("Layers with index:\n got %+v\nwant %+v", withIdx, want)
+	}
+	b, _ := json.Marshal(Layers(&zones.Dataset{}, nil))
 	if string(b) != "[]" {
 		t.Errorf("no layers list as %s", b)
 	}

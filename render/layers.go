@@ -22,23 +22,30 @@ type Layer struct {
 	Dataset zones.DatasetRef `json:"dataset"`
 }
 
-// LayerOf lists layer l of dataset ds.
-func LayerOf(ds *zones.Dataset, l *zones.Layer) Layer {
+// LayerOf lists layer l of dataset ds. The vertex count comes from idx, the
+// index built on ds, when there is one (it counted them once, at load); without
+// one it is counted here.
+func LayerOf(ds *zones.Dataset, idx *zones.Index, l *zones.Layer) Layer {
 	li := Layer{ID: l.ID, Kind: l.Kind, Title: l.Title, Source: l.Source, Geometry: l.Geom, Zones: len(l.Zones),
 		Classes: map[string]int{}, Dataset: zones.DatasetRef{Name: ds.Name, Version: ds.Version}}
 	for _, z := range l.Zones {
 		li.Classes[z.Class]++
-		li.Vertices += planar.NumVertices(z.Geometry)
+		if idx == nil {
+			li.Vertices += planar.NumVertices(z.Geometry)
+		}
+	}
+	if idx != nil {
+		li.Vertices = idx.LayerStats(l.ID).Vertices
 	}
 	return li
 }
 
-// Layers lists every layer of ds, in the dataset's order; never nil, so that an
-// empty dataset lists as [].
-func Layers(ds *zones.Dataset) []Layer {
+// Layers lists every layer of ds, in the dataset's order (idx as for LayerOf);
+// never nil, so that an empty dataset lists as [].
+func Layers(ds *zones.Dataset, idx *zones.Index) []Layer {
 	out := make([]Layer, 0, len(ds.Layers))
 	for _, l := range ds.Layers {
-		out = append(out, LayerOf(ds, l))
+		out = append(out, LayerOf(ds, idx, l))
 	}
 	return out
 }

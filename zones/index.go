@@ -9,6 +9,7 @@ import (
 	"github.com/tidwall/rtree"
 
 	"github.com/redline-gis/redline/geo"
+	"github.com/redline-gis/redline/planar"
 )
 
 // DefaultMaxVertices bounds the size of an index piece (DESIGN.md: ~256).
@@ -43,6 +44,23 @@ type Index struct {
 	pieces   []*piece
 	contexts []*geo.Context // own the prepared pieces; kept alive with the index
 	order    map[*Zone]int  // position of each zone in the dataset (layer order, then zone order)
+	stats    IndexStats
+	byLayer  map[string]IndexStats
+}
+
+// IndexStats counts what NewIndex made of a dataset's zones (or of one layer's).
+type IndexStats struct {
+	Zones    int `json:"zones"`
+	Vertices int `json:"vertices"` // of the zones as loaded (repaired, parts merged), before subdivision
+	Pieces   int `json:"pieces"`   // subdivided, prepared parts in the R-tree
+	Cells    int `json:"cells"`    // point-lookup grid cells over the polygonal pieces
+}
+
+func (s *IndexStats) add(o IndexStats) {
+	s.Zones += o.Zones
+	s.Vertices += o.Vertices
+	s.Pieces += o.Pieces
+	s.Cells += o.Cells
 }
 
 // NewIndex subdivides and prepares every zone of ds. Zones must be valid (the
@@ -97,15 +115,24 @@ func NewIndex(ds *Dataset, opts IndexOptions) (*Index, error) {
 			return nil, &FeatureError{Layer: ds.Layers[j.li].ID, Index: j.zi, ID: j.z.ID, Err: err}
 		}
 	}
-	for _, ps := range results {
+	idx.byLayer = map[string]IndexStats{}
+	for i, ps := range results {
+		st := IndexStats{Zones: 1, Vertices: planar.NumVertices(zonesList[i].z.Geometry), Pieces: len(ps)}
 		for _, p := range ps {
 			idx.pieces = append(idx.pieces, p)
 			idx.tree.Insert(p.bound.Min, p.bound.Max, p)
+			if p.cells != nil {
+				st.Cells += len(p.cells.cells)
+			}
 		}
+		// The counts are the index's own: the dataset, shared with every reader,
+		// is not written to.
+		id := ds.Layers[zonesList[i].li].ID
+		l := idx.byLayer[id]
+		l.add(st)
+		idx.byLayer[id] = l
+		idx.stats.add(st)
 	}
-	// The summary says how the dataset was indexed; it is written here, before
-	// the dataset is shared with any reader.
-	ds.Summary.Pieces = len(idx.pieces)
 	return idx, nil
 }
 
@@ -144,6 +171,21 @@ func (idx *Index) Dataset() *Dataset { return idx.ds }
 
 // Pieces returns the number of pieces in the index.
 func (idx *Index) Pieces() int { return len(idx.pieces) }
+
+// Stats counts the zones of the whole dataset and what indexing made of them.
+func (idx *Index) Stats() IndexStats { return idx.stats }
+
+// LayerStats counts the zones of the layer with the given id and what indexing
+// made of them; zero for a layer the dataset does not have.
+func (idx *Index) LayerStats(id string) IndexStats { return idx.byLayer[id] }
+
+// Summary is the dataset's load summary with the index's counts (vertices,
+// pieces) filled in: what `redline layers` and GET /v1/layers print.
+func (idx *Index) Summary() LoadSummary {
+	s := idx.ds.Summary
+	s.Vertices, s.Pieces = idx.stats.Vertices, idx.stats.Pieces
+	return s
+}
 
 // search calls f for every piece whose bbox meets b.
 func (idx *Index) search(b orb.Bound, f func(p *piece) bool) {

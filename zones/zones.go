@@ -63,7 +63,9 @@ func (k Kind) ValidClass(class string) bool {
 	return slices.Contains(classesByKind[k], class)
 }
 
-// Dataset is a loaded, immutable set of layers with the rules in force for it.
+// Dataset is a loaded, immutable set of layers with the rules in force for it:
+// once the loader returns it, it is shared by every check and nothing writes to
+// it (the index keeps what it computes, and its counts, in itself).
 type Dataset struct {
 	Name    string
 	Version string
@@ -89,7 +91,8 @@ func (d *Dataset) Layer(id string) *Layer {
 	return nil
 }
 
-// LoadSummary is what loading a dataset did.
+// LoadSummary is what loading a dataset did. Vertices and Pieces are the
+// index's counts: the loader leaves them zero, Index.Summary fills them in.
 type LoadSummary struct {
 	Layers   int           `json:"layers"`
 	Zones    int           `json:"zones"`

@@ -26,14 +26,16 @@ func runLayers(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	elapsed := time.Since(start)
 	ds := checker.Dataset()
-	infos := render.Layers(ds)
+	idx := checker.Index()
+	sum := idx.Summary()
+	infos := render.Layers(ds, idx)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		err := enc.Encode(map[string]any{
 			"dataset": map[string]string{"name": ds.Name, "version": ds.Version},
-			"layers":  infos, "summary": ds.Summary, "pieces": checker.Index().Pieces(),
+			"layers":  infos, "summary": sum, "pieces": sum.Pieces,
 			"load_ms": elapsed.Milliseconds(),
 		})
 		if err != nil {
@@ -42,10 +44,10 @@ func runLayers(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	fmt.Fprintf(stdout, "dataset %s, version %s: %d layers, %d zones, %d vertices; loaded, repaired and indexed (%d pieces) in %s\n",
-		ds.Name, ds.Version, ds.Summary.Layers, ds.Summary.Zones, ds.Summary.Vertices, checker.Index().Pieces(), elapsed.Round(time.Millisecond))
-	if ds.Summary.Repaired > 0 {
-		fmt.Fprintf(stdout, "%d source features were invalid and repaired at load:\n", ds.Summary.Repaired)
-		for _, r := range ds.Summary.Repairs {
+		ds.Name, ds.Version, sum.Layers, sum.Zones, sum.Vertices, sum.Pieces, elapsed.Round(time.Millisecond))
+	if sum.Repaired > 0 {
+		fmt.Fprintf(stdout, "%d source features were invalid and repaired at load:\n", sum.Repaired)
+		for _, r := range sum.Repairs {
 			fmt.Fprintf(stdout, "  %s\n", r)
 		}
 	}

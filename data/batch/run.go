@@ -27,9 +27,10 @@ type Options struct {
 	// Progress, if set, is called from the writing goroutine after each chunk with
 	// the number of features written so far.
 	Progress func(done int)
-	// OnError, if set, is called for each locate error that is not an InputError
-	// (a bug in the checker, or a panic); the feature gets an "internal" error
-	// record. It is called from the workers, possibly at the same time.
+	// OnError, if set, is called for each locate error that is not an
+	// *errcode.Error (a bug in the checker, or a panic); the feature gets an
+	// "internal" error record. It is called from the workers, possibly at the same
+	// time.
 	OnError func(index int, err error)
 }
 
@@ -40,16 +41,20 @@ type Stats struct {
 	Hits     int
 }
 
-type chunk struct {
-	items []Result
-	done  chan struct{}
-}
-
 // Run reads every feature from r, locates it with locate on opts.Workers goroutines,
 // and writes the results to w in input order. At most about 2×Workers chunks are in
 // memory at once. A bad feature gives an error record and the batch goes on; an error
 // that makes the rest of the input unreadable is written as a last error record
 // (when it is an *errcode.Error) and returned. Run closes w on success.
+//
+// Three stages, each owning its state, pass chunks of consecutive features over
+// channels: the reader (the only caller of r.Next) sends each chunk to the writer,
+// to fix the order, and to a worker; the workers locate the items of a chunk and
+// mark it done; the writer (this goroutine, the only user of w) writes the chunks
+// as they come done, in order. The reader's end travels in its last chunk.
+// Cancelling ctx, or a failing writer, stops every stage: Run returns once the
+// workers have; a reader blocked in r.Next returns when its source does (the
+// caller closes it: the HTTP server closes request bodies), and sends nothing more.
 func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Options) (Stats, error) {
 	workers := opts.Workers
 	if workers <= 0 {
@@ -66,195 +71,263 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	if lr, ok := r.(lazyReader); ok {
 		lr.setLazy()
 	}
-	// Written chunks go back to the reader: their item arrays are large, and
-	// zeroing fresh ones costs more than reusing them.
-	free := make(chan []Result, 2*workers+2)
-	newChunk := func() *chunk {
-		select {
-		case items := <-free:
-			return &chunk{items: items[:0], done: make(chan struct{})}
-		default:
-			return &chunk{items: make([]Result, 0, size), done: make(chan struct{})}
-		}
+	rd := &readStage{r: r, size: size,
+		order: make(chan *chunk, 2*workers+1),
+		work:  make(chan *chunk, workers),
+		free:  make(chan []Result, 2*workers+2),
+		done:  make(chan struct{}),
 	}
-	work := make(chan *chunk, workers)
-	order := make(chan *chunk, 2*workers+1)
-	var readErr error // written by the reader before it closes order
-	next := 0         // index of the next feature, for a trailing error record
-
-	var readerDone sync.WaitGroup
-	readerDone.Go(func() {
-		defer close(order)
-		defer close(work)
-		buf, _ := r.(buffered)
-		send := func(c *chunk) bool {
-			select {
-			case order <- c:
-			case <-ctx.Done():
-				return false
-			}
-			select {
-			case work <- c:
-			case <-ctx.Done():
-				return false
-			}
-			return true
-		}
-		c := newChunk()
-		for {
-			f, err := r.Next()
-			if err == nil {
-				c.items = append(c.items, Result{Feature: f})
-				next = f.Index + 1
-			} else {
-				if !errors.Is(err, io.EOF) {
-					readErr = err
-				}
-				if len(c.items) > 0 {
-					send(c)
-				}
-				return
-			}
-			if len(c.items) == size || (buf != nil && buf.Buffered() == 0) {
-				if !send(c) {
-					return
-				}
-				c = newChunk()
-			}
-			if ctx.Err() != nil {
-				return
-			}
-		}
-	})
-
-	var fatal error
-	var fatalOnce sync.Once
-	setFatal := func(err error) {
-		fatalOnce.Do(func() { fatal = err; cancel() })
-	}
+	go rd.run(ctx)
 	var wg sync.WaitGroup
 	for range workers {
-		wg.Go(func() {
-			for c := range work {
-				for i := range c.items {
-					it := &c.items[i]
-					it.Decode()
-					if it.Err != nil || ctx.Err() != nil {
-						continue
-					}
-					hits, err := safeLocate(ctx, locate, it.Geometry)
-					if err != nil {
-						var ie *errcode.Error
-						switch {
-						case errors.As(err, &ie):
-							it.Err = ie
-						case ctx.Err() != nil:
-						default:
-							if opts.OnError != nil {
-								opts.OnError(it.Index, err)
-							}
-							it.Err = &errcode.Error{Code: "internal",
-								Message: fmt.Sprintf("feature %d could not be located: internal error", it.Index),
-								Details: map[string]any{"feature": it.Index}}
-						}
-					}
-					it.Hits = hits
-				}
-				close(c.done)
-			}
-		})
+		wg.Go(func() { locateChunks(ctx, rd.work, locate, opts.OnError) })
 	}
+	wr := &writeStage{w: w, progress: opts.Progress, free: rd.free}
+	st, err := wr.run(ctx, rd.order)
+	if err == nil {
+		<-rd.done // it has sent its last chunk: it is returning
+	}
+	cancel()
+	wg.Wait()
+	return st, err
+}
 
-	var st Stats
-	write := func() error {
-		for {
-			var c *chunk
-			var ok bool
-			select {
-			case c, ok = <-order:
-			default:
-				// Nothing queued: send what was written before waiting for input.
-				if err := w.Flush(); err != nil {
-					return err
-				}
-				select {
-				case c, ok = <-order:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
+// chunk is a run of consecutive features: filled by the reader, located by one
+// worker, written by the writer.
+type chunk struct {
+	items []Result
+	done  chan struct{} // closed once the items are located
+	// The reader's last chunk says why reading stopped: err is nil at the end of
+	// the input; next is the index a feature after the last one read would have.
+	last bool
+	err  error
+	next int
+}
+
+// readStage is the reading stage.
+type readStage struct {
+	r     Reader
+	size  int
+	order chan *chunk   // to the writer, in input order; closed when reading stops
+	work  chan *chunk   // to the workers; closed when reading stops
+	free  chan []Result // item arrays the writer is done with, to reuse
+	done  chan struct{} // closed when run returns
+}
+
+// run reads chunks until the input ends, fails, or ctx is cancelled. A chunk is
+// sent on early, before it is full, when the source has nothing more buffered,
+// so that the first results leave while the client is still sending.
+func (rd *readStage) run(ctx context.Context) {
+	defer close(rd.done)
+	defer close(rd.work)
+	defer close(rd.order)
+	buf, _ := rd.r.(buffered)
+	c := rd.newChunk()
+	next := 0
+	for {
+		f, err := rd.r.Next()
+		if err != nil {
+			c.last, c.next = true, next
+			if !errors.Is(err, io.EOF) {
+				c.err = err
 			}
-			if !ok {
-				return nil
+			rd.send(ctx, c)
+			return
+		}
+		c.items = append(c.items, Result{Feature: f})
+		next = f.Index + 1
+		if len(c.items) == rd.size || (buf != nil && buf.Buffered() == 0) {
+			if !rd.send(ctx, c) {
+				return
 			}
-			select {
-			case <-c.done:
-			default:
-				if err := w.Flush(); err != nil {
-					return err
-				}
-				select {
-				case <-c.done:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
+			c = rd.newChunk()
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+// newChunk reuses an item array the writer gave back: they are large, and
+// zeroing fresh ones costs more than reusing them.
+func (rd *readStage) newChunk() *chunk {
+	select {
+	case items := <-rd.free:
+		return &chunk{items: items[:0], done: make(chan struct{})}
+	default:
+		return &chunk{items: make([]Result, 0, rd.size), done: make(chan struct{})}
+	}
+}
+
+// send hands c to the writer, then to a worker; false when ctx ended first.
+func (rd *readStage) send(ctx context.Context, c *chunk) bool {
+	select {
+	case rd.order <- c:
+	case <-ctx.Done():
+		return false
+	}
+	if len(c.items) == 0 {
+		close(c.done)
+		return true
+	}
+	select {
+	case rd.work <- c:
+	case <-ctx.Done():
+		return false
+	}
+	return true
+}
+
+// locateChunks is a worker: it locates the items of the chunks it receives until
+// the reader stops or ctx is cancelled.
+func locateChunks(ctx context.Context, work <-chan *chunk, locate LocateFunc, onError func(int, error)) {
+	for {
+		var c *chunk
+		select {
+		case c = <-work:
+		case <-ctx.Done():
+			return
+		}
+		if c == nil {
+			return // closed: the reader has stopped
+		}
+		for i := range c.items {
+			locateItem(ctx, &c.items[i], locate, onError)
+		}
+		close(c.done)
+	}
+}
+
+// locateItem decodes and locates one feature, recording the error that stops it.
+// Items left alone because ctx ended are never written.
+func locateItem(ctx context.Context, it *Result, locate LocateFunc, onError func(int, error)) {
+	it.Decode()
+	if it.Err != nil || ctx.Err() != nil {
+		return
+	}
+	hits, err := safeLocate(ctx, locate, it.Geometry)
+	if err != nil {
+		var ie *errcode.Error
+		switch {
+		case errors.As(err, &ie):
+			it.Err = ie
+		case ctx.Err() != nil:
+		default:
+			if onError != nil {
+				onError(it.Index, err)
 			}
-			if err := ctx.Err(); err != nil {
+			it.Err = &errcode.Error{Code: "internal",
+				Message: fmt.Sprintf("feature %d could not be located: internal error", it.Index),
+				Details: map[string]any{"feature": it.Index}}
+		}
+	}
+	it.Hits = hits
+}
+
+// writeStage is the writing stage.
+type writeStage struct {
+	w        Writer
+	progress func(done int)
+	free     chan<- []Result
+	st       Stats
+}
+
+// run writes the chunks of order as they come done, in order, until the
+// reader's last chunk, and closes w. It returns at the first error, or when ctx
+// ends.
+func (wr *writeStage) run(ctx context.Context, order <-chan *chunk) (Stats, error) {
+	for {
+		c, err := wr.next(ctx, order)
+		if err != nil {
+			return wr.st, err
+		}
+		if err := wr.write(c); err != nil {
+			return wr.st, err
+		}
+		if c.last {
+			return wr.st, wr.end(c)
+		}
+	}
+}
+
+// next waits for the next chunk in order to be located, sending what was written
+// before while it waits.
+func (wr *writeStage) next(ctx context.Context, order <-chan *chunk) (*chunk, error) {
+	var c *chunk
+	select {
+	case c = <-order:
+	default:
+		if err := wr.w.Flush(); err != nil {
+			return nil, err
+		}
+		select {
+		case c = <-order:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if c == nil {
+		// Closed before the last chunk: the reader stopped because ctx ended.
+		return nil, ctx.Err()
+	}
+	select {
+	case <-c.done:
+	default:
+		if err := wr.w.Flush(); err != nil {
+			return nil, err
+		}
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	// Workers skip the items of a cancelled run: none of them may be written.
+	return c, ctx.Err()
+}
+
+func (wr *writeStage) write(c *chunk) error {
+	if len(c.items) == 0 {
+		return nil
+	}
+	for i := range c.items {
+		it := &c.items[i]
+		if err := wr.w.Write(it); err != nil {
+			return err
+		}
+		wr.st.Features++
+		wr.st.Hits += len(it.Hits)
+		if it.Err != nil {
+			wr.st.Errors++
+		}
+		c.items[i] = Result{} // drop geometry and hits early
+	}
+	select {
+	case wr.free <- c.items:
+	default:
+	}
+	if wr.progress != nil {
+		wr.progress(wr.st.Features)
+	}
+	return nil
+}
+
+// end closes w after the last chunk, first writing the error that ended the
+// input, if any, as a last record, and returns that error.
+func (wr *writeStage) end(last *chunk) error {
+	if last.err != nil {
+		var ie *errcode.Error
+		if errors.As(last.err, &ie) {
+			if err := wr.w.Fail(last.next, ie); err != nil {
 				return err
 			}
-			for i := range c.items {
-				it := &c.items[i]
-				if err := w.Write(it); err != nil {
-					return err
-				}
-				st.Features++
-				st.Hits += len(it.Hits)
-				if it.Err != nil {
-					st.Errors++
-				}
-				c.items[i] = Result{} // drop geometry and hits early
-			}
-			select {
-			case free <- c.items:
-			default:
-			}
-			if opts.Progress != nil {
-				opts.Progress(st.Features)
-			}
+			wr.st.Errors++
 		}
 	}
-	werr := write()
-	if werr != nil {
-		setFatal(werr)
+	if err := wr.w.Close(); err != nil {
+		return err
 	}
-	wg.Wait()
-	if werr == nil {
-		readerDone.Wait()
-	}
-	// If the writer failed, ctx is cancelled: the reader may be blocked reading its
-	// source and returns when that source is closed (the HTTP server closes bodies).
-	if werr != nil {
-		return st, werr
-	}
-	if fatal != nil {
-		return st, fatal
-	}
-	if err := ctx.Err(); err != nil {
-		return st, err
-	}
-	if readErr != nil {
-		var ie *errcode.Error
-		if errors.As(readErr, &ie) {
-			if err := w.Fail(next, ie); err != nil {
-				return st, err
-			}
-			st.Errors++
-		}
-		if err := w.Close(); err != nil {
-			return st, err
-		}
-		return st, readErr
-	}
-	return st, w.Close()
+	return last.err
 }
 
 // safeLocate turns a panic of the locate function into an error: a worker

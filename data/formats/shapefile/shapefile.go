@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -81,45 +82,55 @@ type files struct {
 // fileName names one part in messages: "rivers.shp", or ".shp" without a name.
 func (f *files) fileName(ext string) string { return f.name + ext }
 
-// ReadPath reads the shapefile at path (a .shp, or a .zip holding one), finding
-// its sidecar files beside it whatever the case of their extensions.
-func ReadPath(path string, opts Options) (*vector.Collection, error) {
-	ext := strings.ToLower(filepath.Ext(path))
+// ReadPath reads the shapefile at p on disk, as ReadFS does.
+func ReadPath(p string, opts Options) (*vector.Collection, error) {
+	return ReadFS(os.DirFS(filepath.Dir(p)), filepath.Base(p), opts)
+}
+
+// ReadFS reads the shapefile name of fsys (a .shp, or a .zip holding one),
+// finding its sidecar files beside it whatever the case of their extensions.
+func ReadFS(fsys fs.FS, name string, opts Options) (*vector.Collection, error) {
+	ext := strings.ToLower(path.Ext(name))
 	if ext == ".zip" {
-		b, err := os.ReadFile(path)
+		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, fmt.Errorf("shapefile: %w", err)
 		}
 		return ReadZip(b, opts)
 	}
-	dir := filepath.Dir(path)
-	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	entries, err := os.ReadDir(dir)
+	dir := path.Dir(name)
+	base := strings.TrimSuffix(path.Base(name), path.Ext(name))
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("shapefile: %w", err)
 	}
-	found := map[string]string{} // lower-case extension -> path
+	found := map[string]string{} // lower-case extension -> name
 	for _, e := range entries {
 		n := e.Name()
-		if e.IsDir() || !strings.EqualFold(strings.TrimSuffix(n, filepath.Ext(n)), base) {
+		if e.IsDir() || !strings.EqualFold(strings.TrimSuffix(n, path.Ext(n)), base) {
 			continue
 		}
-		x := strings.ToLower(filepath.Ext(n))
+		x := strings.ToLower(path.Ext(n))
 		// Prefer the exact spelling when two files differ only in case.
-		if _, ok := found[x]; !ok || n == base+filepath.Ext(n) {
-			found[x] = filepath.Join(dir, n)
+		if _, ok := found[x]; !ok || n == base+path.Ext(n) {
+			found[x] = path.Join(dir, n)
 		}
 	}
 	f := files{name: base}
 	if _, ok := found[".shp"]; !ok {
+		// The file system's own error names the file as it knows it (on disk: its
+		// path).
+		if _, err := fs.Stat(fsys, name); err != nil {
+			return nil, fmt.Errorf("shapefile: %w", err)
+		}
 		return nil, fmt.Errorf("shapefile: no %s.shp in %s: %w", base, dir, fs.ErrNotExist)
 	}
 	load := func(x string) ([]byte, bool, error) {
-		p, ok := found[x]
+		n, ok := found[x]
 		if !ok {
 			return nil, false, nil
 		}
-		b, err := os.ReadFile(p)
+		b, err := fs.ReadFile(fsys, n)
 		if err != nil {
 			return nil, false, fmt.Errorf("shapefile: %w", err)
 		}

@@ -1,0 +1,179 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"io"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/zones"
+)
+
+func ndjsonPoints(n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(point(i))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// countingReader counts the features read from its source.
+type countingReader struct {
+	Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Next() (Feature, error) {
+	f, err := c.Reader.Next()
+	if err == nil {
+		c.n.Add(1)
+	}
+	return f, err
+}
+
+// failingWriter fails at its write number after.
+type failingWriter struct {
+	Writer
+	after, n int
+}
+
+var errDiskFull = errors.New("disk full")
+
+func (w *failingWriter) Write(r *Result) error {
+	if w.n++; w.n > w.after {
+		return errDiskFull
+	}
+	return w.Writer.Write(r)
+}
+
+// settle waits for the goroutines started since base to return.
+func settle(t *testing.T, base int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > base {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines left running, %d before the run:\n%s", runtime.NumGoroutine(), base, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestRunCancelMidBatch: cancelled in the middle of a long batch, Run returns
+// the context's error without writing unlocated features, and every goroutine it
+// started returns.
+func TestRunCancelMidBatch(t *testing.T) {
+	base := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var calls atomic.Int64
+	locate := func(ctx context.Context, g orb.Geometry) ([]zones.Hit, error) {
+		if calls.Add(1) == 500 {
+			cancel()
+		}
+		return nil, nil
+	}
+	const n = 100_000
+	in := &countingReader{Reader: NewNDJSON(strings.NewReader(ndjsonPoints(n)))}
+	var out strings.Builder
+	w, _ := NewWriter(&out, "ndjson", nil)
+	st, err := Run(ctx, in, locate, w, Options{Workers: 4, Chunk: 16})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if st.Features >= 500+16*4 || strings.Count(out.String(), "\n") > st.Features {
+		t.Errorf("%d features written after cancelling at the 500th; output %d lines", st.Features, strings.Count(out.String(), "\n"))
+	}
+	settle(t, base)
+	if read := in.n.Load(); read > 5000 {
+		t.Errorf("the reader went on after the cancel: %d of %d features read", read, n)
+	}
+}
+
+// TestRunWriterErrorStopsReader: a writer that fails (the client went away)
+// ends the run with its error; the reader stops reading and every goroutine
+// returns.
+func TestRunWriterErrorStopsReader(t *testing.T) {
+	base := runtime.NumGoroutine()
+	const n = 100_000
+	in := &countingReader{Reader: NewNDJSON(strings.NewReader(ndjsonPoints(n)))}
+	nw, _ := NewWriter(io.Discard, "ndjson", nil)
+	w := &failingWriter{Writer: nw, after: 100}
+	st, err := Run(t.Context(), in, fakeLocate, w, Options{Workers: 2, Chunk: 16})
+	if !errors.Is(err, errDiskFull) || st.Features != 100 {
+		t.Fatalf("err = %v after %d features, want %v after 100", err, st.Features, errDiskFull)
+	}
+	settle(t, base)
+	read := in.n.Load()
+	// What is in flight when the writer fails: the chunks queued for the writer
+	// and the workers, and the one being filled.
+	if read > 100+16*(2*2+1+2+2+1) {
+		t.Errorf("the reader went on after the writer failed: %d of %d features read", read, n)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if again := in.n.Load(); again != read {
+		t.Errorf("still reading after Run returned: %d, then %d", read, again)
+	}
+}
+
+// TestRunCancelWhileReading: a reader blocked on a source that sends nothing
+// does not hold Run up once ctx is cancelled; it returns when its source is
+// closed, without sending anything more.
+func TestRunCancelWhileReading(t *testing.T) {
+	base := runtime.NumGoroutine()
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(t.Context())
+	var out strings.Builder
+	w, _ := NewWriter(&out, "ndjson", nil)
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(ctx, NewNDJSON(pr), fakeLocate, w, Options{Workers: 2})
+		done <- err
+	}()
+	if _, err := io.WriteString(pw, point(0)+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond) // the reader now waits for a second line
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after the cancel: it waits for the blocked reader")
+	}
+	pw.CloseWithError(errors.New("client gone"))
+	settle(t, base)
+}
+
+// TestRunTrailingErrorNotInput: an input that breaks with an error that is not an
+// *errcode.Error (a broken connection) ends the run with it, after the features
+// before it, and without an error record for it.
+func TestRunTrailingErrorNotInput(t *testing.T) {
+	broken := errors.New("connection reset")
+	in := io.MultiReader(strings.NewReader(ndjsonPoints(40)), &errReader{broken})
+	var out strings.Builder
+	w, _ := NewWriter(&out, "ndjson", nil)
+	nop := func(context.Context, orb.Geometry) ([]zones.Hit, error) { return nil, nil }
+	st, err := Run(t.Context(), NewNDJSON(in), nop, w, Options{Workers: 2, Chunk: 8})
+	if !errors.Is(err, broken) || st.Features != 40 || st.Errors != 0 {
+		t.Errorf("err %v, stats %+v; want the read error after 40 features", err, st)
+	}
+	var ie *errcode.Error
+	if errors.As(err, &ie) || strings.Contains(out.String(), `"error"`) {
+		t.Errorf("error record for a read error that is not the input's: %s", out.String())
+	}
+}
+
+type errReader struct{ err error }
+
+func (r *errReader) Read([]byte) (int, error) { return 0, r.err }
