@@ -82,7 +82,7 @@ func (f *fakeEngine) Check(ctx context.Context, fp zones.Footprint, p zones.Proj
 			ZoneClass: z.Class, OverlapAreaM2: 1000, FootprintShare: 1, Verdict: zones.Prohibited, Rules: []zones.RuleHit{},
 			Attributes: map[string]any{}, Overlap: fp.Geometry, Zone: z}},
 		Nearby:   []zones.Nearby{},
-		BufferM:  opts.BufferM,
+		BufferM:  opts.Buffer.Metres(),
 		Geometry: fp.Geometry,
 	}, nil
 }
@@ -324,7 +324,7 @@ func TestCheckForms(t *testing.T) {
 			t.Fatalf("%d %s", rec.Code, rec.Body)
 		}
 		rep := decodeReport(t, rec.Body.Bytes())
-		if rep.BufferM != -1 || rep.Project.Type != "mining" {
+		if rep.BufferM != 0 || rep.Project.Type != "mining" { // buffer_m=0 is none, not the default
 			t.Errorf("buffer %v project %+v", rep.BufferM, rep.Project)
 		}
 	})

@@ -219,10 +219,7 @@ func (in *checkInput) apply(fields map[string]string, b []byte, name string) err
 		if err != nil || f < 0 || f > 100000 {
 			return errcode.New(errcode.BadRequest, map[string]any{"field": "buffer_m"}, "buffer_m must be a number of metres between 0 and 100000, not %q", v)
 		}
-		if f == 0 {
-			f = -1 // explicitly none
-		}
-		in.opts.BufferM = f
+		in.opts.Buffer = zones.BufferOf(f)
 	}
 	for _, k := range []string{"strict", "include_geometry"} {
 		v, ok := fields[k]

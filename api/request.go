@@ -25,7 +25,7 @@ func (in *checkInput) parseEnvelope(b []byte) error {
 		return errcode.New(errcode.BadRequest, nil, "check request: %v", err)
 	}
 	in.footprint, in.project = req.Footprint, req.Project
-	in.opts = zones.CheckOptions{BufferM: req.BufferM, Strict: req.Strict, IncludeGeometry: req.IncludeGeometry}
+	in.opts = zones.CheckOptions{Buffer: req.Buffer, Strict: req.Strict, IncludeGeometry: req.IncludeGeometry}
 	in.raw, in.rawType = env.Footprint, "application/geo+json"
 	return nil
 }

@@ -17,7 +17,7 @@ import (
 type CheckRequest struct {
 	Project         zones.Project
 	Footprint       zones.Footprint
-	BufferM         float64 // 0 when not given
+	Buffer          zones.Buffer // the zero Buffer (the default) when not given
 	Strict          bool
 	IncludeGeometry bool
 }
@@ -61,10 +61,7 @@ func ParseCheckRequest(b []byte) (*CheckRequest, error) {
 		if *raw.BufferM < 0 || *raw.BufferM > 100000 {
 			return nil, errcode.New(errcode.BadRequest, map[string]any{"field": "buffer_m"}, "buffer_m must be between 0 and 100000 metres, not %g", *raw.BufferM)
 		}
-		req.BufferM = *raw.BufferM
-		if req.BufferM == 0 {
-			req.BufferM = -1 // explicitly none
-		}
+		req.Buffer = zones.BufferOf(*raw.BufferM)
 	}
 	if len(raw.Project) > 0 && string(raw.Project) != "null" {
 		p, err := DecodeProject(raw.Project)

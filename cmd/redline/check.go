@@ -73,10 +73,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	var project zones.Project
-	opts := zones.CheckOptions{BufferM: *buffer, Strict: *strict, IncludeGeometry: *includeGeom}
-	if *buffer == 0 {
-		opts.BufferM = -1
-	}
+	opts := zones.CheckOptions{Buffer: zones.BufferOf(*buffer), Strict: *strict, IncludeGeometry: *includeGeom}
 	var fp zones.Footprint
 	fopts := formats.Options{Name: filepath.Base(name), CRS: *crs, Encoding: *encoding}
 	if data.IsCheckRequest(b) {
@@ -87,8 +84,8 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fp, project = req.Footprint, req.Project
 		opts.Strict = opts.Strict || req.Strict
 		opts.IncludeGeometry = opts.IncludeGeometry || req.IncludeGeometry
-		if req.BufferM != 0 && !flagSet(fs, "buffer-m") {
-			opts.BufferM = req.BufferM
+		if req.Buffer != (zones.Buffer{}) && !flagSet(fs, "buffer-m") {
+			opts.Buffer = req.Buffer
 		}
 	} else {
 		if p, ok, err := data.ProjectFromFile(b); err != nil {
