@@ -74,12 +74,7 @@ func OpenBatch(r io.Reader, name, mediaType string, fields Fields, maxVertices i
 	if err != nil {
 		return nil, err
 	}
-	opts := batchOptions(name, fields)
-	c, err := formats.Read(b, opts)
-	if err != nil {
-		return nil, err
-	}
-	return slice(c, opts, maxVertices)
+	return whole(name, fields, maxVertices, func(opts formats.Options) (*vector.Collection, error) { return formats.Read(b, opts) })
 }
 
 // OpenBatchPath reads a batch file on disk whole (a .shp with its sidecars, a
@@ -89,22 +84,19 @@ func OpenBatchPath(p string, fields Fields, maxVertices int) (batch.Reader, erro
 	if err := fields.only(BatchOptions()); err != nil {
 		return nil, err
 	}
-	opts := batchOptions(p, fields)
-	c, err := formats.ReadPath(p, opts)
-	if err != nil {
-		return nil, err
-	}
-	return slice(c, opts, maxVertices)
+	return whole(p, fields, maxVertices, func(opts formats.Options) (*vector.Collection, error) { return formats.ReadPath(p, opts) })
 }
 
-func batchOptions(name string, fields Fields) formats.Options {
+// whole reads a batch named name whole with read, and converts it to lon/lat.
+func whole(name string, fields Fields, maxVertices int, read func(formats.Options) (*vector.Collection, error)) (batch.Reader, error) {
 	if name == "-" {
 		name = ""
 	}
-	return formats.Options{Name: name, CRS: fields["crs"], Encoding: fields["encoding"]}
-}
-
-func slice(c *vector.Collection, opts formats.Options, maxVertices int) (batch.Reader, error) {
+	opts := formats.Options{Name: name, CRS: fields["crs"], Encoding: fields["encoding"]}
+	c, err := read(opts)
+	if err != nil {
+		return nil, err
+	}
 	if _, _, err := formats.ToLonLat(c, opts); err != nil {
 		return nil, err
 	}

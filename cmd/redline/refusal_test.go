@@ -112,46 +112,52 @@ func cliCode(t *testing.T, body string) errcode.Code {
 // checkCode posts body to /v1/check and returns the error code of the answer.
 func checkCode(t *testing.T, base, ctype, body string) errcode.Code {
 	t.Helper()
-	resp, err := http.Post(base+"/v1/check", ctype, strings.NewReader(body))
+	resp := post(t, base+"/v1/check", ctype, body)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	code, ok := refusal(resp.StatusCode, b)
+	if !ok {
+		t.Errorf("POST /v1/check: status %d, %s: want a refusal with a message", resp.StatusCode, b)
+	}
+	return code
+}
+
+func post(t *testing.T, url, ctype, body string) *http.Response {
+	t.Helper()
+	resp, err := http.Post(url, ctype, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	return resp
+}
+
+// refusal reads an error answer: a 4xx status and {"error": {"code", "message"}}.
+func refusal(status int, body []byte) (errcode.Code, bool) {
 	var e struct {
 		Error struct {
 			Code    errcode.Code `json:"code"`
 			Message string       `json:"message"`
 		} `json:"error"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&e); err != nil || resp.StatusCode < 400 || resp.StatusCode >= 500 || e.Error.Message == "" {
-		t.Errorf("POST /v1/check: status %d, %v: want a refusal with a message", resp.StatusCode, err)
-	}
-	return e.Error.Code
+	ok := json.Unmarshal(body, &e) == nil && status >= 400 && status < 500 && e.Error.Message != ""
+	return e.Error.Code, ok
 }
 
 // locateCode posts a batch of one feature to /v1/locate and returns the error
 // code of its record: an NDJSON batch is answered, the feature refused.
 func locateCode(t *testing.T, base, ctype, body string) errcode.Code {
 	t.Helper()
-	resp, err := http.Post(base+"/v1/locate", ctype, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := post(t, base+"/v1/locate", ctype, body)
 	defer resp.Body.Close()
 	if resp.StatusCode != 200 {
-		b, _ := io.ReadAll(resp.Body)
-		var e struct {
-			Error struct {
-				Code errcode.Code `json:"code"`
-			} `json:"error"`
-		}
 		// A file read whole (not NDJSON) that its reader refuses has no features
 		// to answer one by one: the batch itself is refused, with the same code.
-		if ctype == "application/x-ndjson" || resp.StatusCode < 400 || resp.StatusCode >= 500 || json.Unmarshal(b, &e) != nil {
+		b, _ := io.ReadAll(resp.Body)
+		code, ok := refusal(resp.StatusCode, b)
+		if ctype == "application/x-ndjson" || !ok {
 			t.Errorf("POST /v1/locate: status %d: %s", resp.StatusCode, b)
-			return ""
 		}
-		return e.Error.Code
+		return code
 	}
 	type record struct {
 		Index int `json:"index"`

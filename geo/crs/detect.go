@@ -71,6 +71,6 @@ func Detect(b Bounds) (Detection, error) {
 				"give the CRS, e.g. EPSG:4545 for CGCS2000 3° zone with central meridian 108°E", b.MinX, b.MaxX, b.MinY, b.MaxY)}
 	}
 	return Detection{}, &DetectError{Err: ErrCoordinates, Reason: fmt.Sprintf(
-		"coordinates %g…%g by %g…%g are not a place in China as lon/lat (73–136°E, 3–54°N) nor as CGCS2000 Gauss-Krüger metres",
-		b.MinX, b.MaxX, b.MinY, b.MaxY)}
+		"coordinates %g…%g by %g…%g are not a place in China as lon/lat (%g–%g°E, %g–%g°N) nor as CGCS2000 Gauss-Krüger metres",
+		b.MinX, b.MaxX, b.MinY, b.MaxY, ChinaMinLon, ChinaMaxLon, ChinaMinLat, ChinaMaxLat)}
 }
