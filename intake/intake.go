@@ -48,7 +48,7 @@ func (o Option) Flag() string { return strings.ReplaceAll(o.Name, "_", "-") }
 var (
 	optProject  = Option{Name: "project", Usage: "project facts as `JSON` (the CLI also takes @FILE)"}
 	optIndustry = Option{Name: "industry", Usage: "industry `CODE` (GB/T 4754-2017, e.g. C2511); overrides the project's"}
-	optCRS      = Option{Name: "crs", Usage: "`CRS` of the coordinates when the input does not say (EPSG:4490, EPSG:4524, GCJ02, BD09, …); default: from the file, else detected"}
+	optCRS      = Option{Name: "crs", Usage: "`CRS` of the coordinates when the input does not say (EPSG:4490, EPSG:4524, GCJ02, BD09, …); default: what the file says, else detected from the numbers (a streamed JSON batch: lon/lat)"}
 	optBuffer   = Option{Name: "buffer_m", Default: strconv.Itoa(zones.DefaultBufferM), Usage: "report zones within `N` metres as nearby (0: none)"}
 	optStrict   = Option{Name: "strict", Bool: true, Usage: "refuse invalid footprints instead of repairing them"}
 	optGeometry = Option{Name: "include_geometry", Bool: true, Usage: "put overlap geometries into the JSON report"}
