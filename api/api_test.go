@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
@@ -73,6 +74,11 @@ func (f *fakeEngine) Check(ctx context.Context, fp zones.Footprint, p zones.Proj
 		return nil, f.err
 	}
 	z := f.ds.Layers[0].Zones[0]
+	// As the checker does: the overlap goes into the JSON only when asked for.
+	var overlap *geojson.Geometry
+	if opts.IncludeGeometry && fp.Geometry != nil {
+		overlap = geojson.NewGeometry(fp.Geometry)
+	}
 	return &zones.Report{
 		ReportID: "", CreatedAt: time.Now().UTC(),
 		Dataset: zones.DatasetRef{Name: f.ds.Name, Version: f.ds.Version},
@@ -81,9 +87,9 @@ func (f *fakeEngine) Check(ctx context.Context, fp zones.Footprint, p zones.Proj
 			Bounds: [4]float64{108, 34, 108.01, 34.01}},
 		Intersections: []zones.Intersection{{Layer: "redline", Kind: zones.KindRedline, ZoneID: z.ID, ZoneName: z.Name,
 			ZoneClass: z.Class, OverlapAreaM2: 1000, FootprintShare: 1, Verdict: zones.Prohibited, Rules: []zones.RuleHit{},
-			Attributes: map[string]any{}, Overlap: fp.Geometry, Zone: z}},
+			Attributes: map[string]any{}, Geometry: overlap, Overlap: fp.Geometry, Zone: z}},
 		Nearby:   []zones.Nearby{},
-		BufferM:  opts.BufferM,
+		BufferM:  opts.Buffer.Metres(),
 		Geometry: fp.Geometry,
 	}, nil
 }
@@ -325,7 +331,7 @@ func TestCheckForms(t *testing.T) {
 			t.Fatalf("%d %s", rec.Code, rec.Body)
 		}
 		rep := decodeReport(t, rec.Body.Bytes())
-		if rep.BufferM != -1 || rep.Project.Type != "mining" {
+		if rep.BufferM != 0 || rep.Project.Type != "mining" { // buffer_m=0 is none, not the default
 			t.Errorf("buffer %v project %+v", rep.BufferM, rep.Project)
 		}
 	})

@@ -12,30 +12,16 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"strconv"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/paulmach/orb/geojson"
 
-	"github.com/redline-gis/redline/data/formats"
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/intake"
 	"github.com/redline-gis/redline/zones"
 )
-
-// checkInput is a decoded check request.
-type checkInput struct {
-	footprint zones.Footprint
-	project   zones.Project
-	opts      zones.CheckOptions
-	// raw is the footprint as received (the file, or the envelope's member), with
-	// its name and media type, for the archive.
-	raw      []byte
-	rawName  string
-	rawType  string
-	language string
-}
 
 func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 	release, err := acquire(r.Context(), s.checks, s.cfg.QueueWait, "checks")
@@ -57,19 +43,19 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 	// A body that trickles in must not hold a check slot past the time limit.
 	http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.CheckTimeout))
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxCheckBody)
-	in, err := s.readCheck(r)
+	in, lang, err := s.readCheck(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := zones.ValidateProjectFor(in.project, l.engine.Dataset()); err != nil {
-		s.writeError(w, r, asInput(err, errcode.InvalidProject))
+	if err := in.Validate(l.engine.Dataset()); err != nil {
+		s.writeError(w, r, err)
 		return
 	}
-	in.opts.MaxVertices = s.cfg.MaxVertices
+	in.Options.MaxVertices = s.cfg.MaxVertices
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.CheckTimeout)
 	defer cancel()
-	rep, err := l.engine.Check(ctx, in.footprint, in.project, in.opts)
+	rep, err := l.engine.Check(ctx, in.Footprint, in.Project, in.Options)
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
@@ -83,8 +69,8 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 	if rep.ReportID == "" {
 		rep.ReportID = newReportID()
 	}
-	if rep.Project == nil && in.project != (zones.Project{}) {
-		p := in.project
+	if rep.Project == nil && in.Project != (zones.Project{}) {
+		p := in.Project
 		rep.Project = &p
 	}
 	if err := s.archive(ctx, rep, in); err != nil {
@@ -96,49 +82,38 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Store != nil {
 		w.Header().Set("Location", "/v1/reports/"+rep.ReportID)
 	}
-	if !in.opts.IncludeGeometry {
-		for i := range rep.Intersections {
-			rep.Intersections[i].Geometry = nil
-		}
-	}
-	s.writeReport(w, r, rep, format, in.language)
+	s.writeReport(w, r, rep, format, lang)
 }
 
-// readCheck decodes the three forms of a check: the JSON envelope, a bare
-// footprint file in the body (options in the query), or a multipart upload.
-func (s *Server) readCheck(r *http.Request) (*checkInput, error) {
+// readCheck reads the three forms of a check — the JSON envelope or a bare
+// footprint file in the body (options in the query string), or a multipart upload
+// — and hands them to the intake; it returns the check and the report language.
+func (s *Server) readCheck(r *http.Request) (*intake.Check, string, error) {
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	q := r.URL.Query()
-	in := &checkInput{language: language(r)}
+	lang := language(r)
 	if mt == "multipart/form-data" {
-		return in, s.readMultipartCheck(r, params["boundary"], in)
+		return s.readMultipartCheck(r, params["boundary"], lang)
 	}
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, errorf(http.StatusBadRequest, errcode.BadRequest, "the request body is empty: send a check envelope, a footprint file, or a multipart upload")
+		return nil, "", errorf(http.StatusBadRequest, errcode.BadRequest, "the request body is empty: send a check envelope, a footprint file, or a multipart upload")
 	}
-	if (mt == "" || mt == "application/json" || mt == "text/json") && isEnvelope(b) {
-		return in, in.parseEnvelope(b)
-	}
-	// A bare footprint file; options and project in the query string.
+	q := r.URL.Query()
 	name := q.Get("name")
 	if name == "" {
 		name = nameForMedia(mt)
 	}
-	fields := map[string]string{}
-	for _, k := range []string{"project", "crs", "buffer_m", "strict", "include_geometry", "industry", "encoding"} {
-		if v := q.Get(k); v != "" {
-			fields[k] = v
-		}
+	in, err := intake.Read(b, name, intake.FieldsOf(q, intake.CheckOptions()))
+	if err != nil {
+		return nil, "", err
 	}
-	if err := in.apply(fields, b, name); err != nil {
-		return nil, err
+	if in.InputType == "" {
+		in.InputType = mt
 	}
-	in.raw, in.rawName, in.rawType = b, name, mt
-	return in, nil
+	return in, lang, nil
 }
 
 // nameForMedia gives a bare body a file name that helps format detection.
@@ -156,139 +131,74 @@ func nameForMedia(mt string) string {
 	return ""
 }
 
-func (s *Server) readMultipartCheck(r *http.Request, boundary string, in *checkInput) error {
+func (s *Server) readMultipartCheck(r *http.Request, boundary, lang string) (*intake.Check, string, error) {
 	if boundary == "" {
-		return errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body without a boundary")
+		return nil, "", errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body without a boundary")
 	}
 	// Everything in memory: the body is already bounded by MaxCheckBody.
 	if err := r.ParseMultipartForm(s.cfg.MaxCheckBody); err != nil {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {
-			return err
+			return nil, "", err
 		}
-		return errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body: %v", err)
+		return nil, "", errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body: %v", err)
 	}
 	defer r.MultipartForm.RemoveAll()
 	files := r.MultipartForm.File["file"]
 	if len(files) == 0 {
-		return errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body without a \"file\" part")
+		return nil, "", errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body without a \"file\" part")
 	}
 	if len(files) > 1 {
-		return errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body with %d \"file\" parts: send one file (a shapefile as one .zip)", len(files))
+		return nil, "", errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body with %d \"file\" parts: send one file (a shapefile as one .zip)", len(files))
 	}
 	fh := files[0]
 	f, err := fh.Open()
 	if err != nil {
-		return fmt.Errorf("open uploaded file: %w", err)
+		return nil, "", fmt.Errorf("open uploaded file: %w", err)
 	}
 	defer f.Close()
 	b, err := io.ReadAll(f)
 	if err != nil {
-		return fmt.Errorf("read uploaded file: %w", err)
+		return nil, "", fmt.Errorf("read uploaded file: %w", err)
 	}
-	fields := map[string]string{}
-	for k, v := range r.MultipartForm.Value {
-		if len(v) > 0 {
-			fields[k] = v[0]
-		}
+	// lang is the rendering's, not the check's.
+	values := r.MultipartForm.Value
+	if err := intake.Unknown(values, intake.CheckOptions(), "lang"); err != nil {
+		return nil, "", err
 	}
-	for k := range fields {
-		switch k {
-		case "project", "crs", "buffer_m", "strict", "include_geometry", "industry", "encoding", "lang":
-		default:
-			return errorf(http.StatusBadRequest, errcode.BadRequest, "unknown multipart field %q", k).withDetails(map[string]any{"field": k})
-		}
+	if v := values["lang"]; len(v) > 0 && v[0] != "" {
+		lang = v[0]
 	}
-	if v := fields["lang"]; v != "" {
-		in.language = v
+	in, err := intake.Read(b, fh.Filename, intake.FieldsOf(values, intake.CheckOptions()))
+	if err != nil {
+		return nil, "", err
 	}
-	if err := in.apply(fields, b, fh.Filename); err != nil {
-		return err
+	if in.InputType == "" {
+		in.InputType = fh.Header.Get("Content-Type")
 	}
-	in.raw, in.rawName, in.rawType = b, fh.Filename, fh.Header.Get("Content-Type")
-	return nil
+	return in, lang, nil
 }
 
 func (e *httpError) withDetails(d map[string]any) *httpError { e.details = d; return e }
 
-// apply reads the footprint b (named name) and the option fields of a multipart
-// upload or a query string.
-func (in *checkInput) apply(fields map[string]string, b []byte, name string) error {
-	if v, ok := fields["buffer_m"]; ok {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f < 0 || f > 100000 {
-			return errcode.New(errcode.BadRequest, map[string]any{"field": "buffer_m"}, "buffer_m must be a number of metres between 0 and 100000, not %q", v)
-		}
-		if f == 0 {
-			f = -1 // explicitly none
-		}
-		in.opts.BufferM = f
-	}
-	for _, k := range []string{"strict", "include_geometry"} {
-		v, ok := fields[k]
-		if !ok {
-			continue
-		}
-		bv, err := strconv.ParseBool(v)
-		if err != nil {
-			return errcode.New(errcode.BadRequest, map[string]any{"field": k}, "%s must be true or false, not %q", k, v)
-		}
-		if k == "strict" {
-			in.opts.Strict = bv
-		} else {
-			in.opts.IncludeGeometry = bv
-		}
-	}
-	if v, ok := fields["project"]; ok && strings.TrimSpace(v) != "" {
-		p, err := decodeProject([]byte(v))
-		if err != nil {
-			return err
-		}
-		in.project = p
-	} else if p, ok, err := projectInFile(b); err != nil {
-		return err
-	} else if ok {
-		in.project = p
-	}
-	if v := fields["industry"]; v != "" {
-		code, err := zones.NormalizeIndustry(v)
-		if err != nil {
-			return asInput(err, errcode.InvalidProject)
-		}
-		in.project.Industry = code
-	}
-	fp, err := readFootprint(b, formats.Options{Name: name, CRS: fields["crs"], Encoding: fields["encoding"]})
-	if err != nil {
-		return err
-	}
-	in.footprint = fp
-	return nil
-}
-
-// asInput gives an untyped validation error the input code it stands for.
-func asInput(err error, code errcode.Code) error {
-	var ie *errcode.Error
-	if errors.As(err, &ie) {
-		return err
-	}
-	return &errcode.Error{Code: code, Message: err.Error(), Details: map[string]any{"field": "project"}}
-}
-
 // archive saves the check with everything needed to show it again; it returns
-// once the store has committed.
-func (s *Server) archive(ctx context.Context, rep *zones.Report, in *checkInput) error {
+// once the store has committed. rep is not changed.
+func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Check) error {
 	if s.cfg.Store == nil {
 		return nil
 	}
 	// The archived report keeps the overlap geometries so that it renders later
-	// as it did now, whatever the request asked.
-	for i := range rep.Intersections {
-		in := &rep.Intersections[i]
+	// as it did now, whatever the request asked: a copy gets them, the answer
+	// keeps what the check put in it.
+	stored := *rep
+	stored.Intersections = slices.Clone(rep.Intersections)
+	for i := range stored.Intersections {
+		in := &stored.Intersections[i]
 		if in.Geometry == nil && in.Overlap != nil {
 			in.Geometry = geojson.NewGeometry(in.Overlap)
 		}
 	}
-	body, err := json.Marshal(rep)
+	body, err := json.Marshal(&stored)
 	if err != nil {
 		return fmt.Errorf("archive report %s: encode: %w", rep.ReportID, err)
 	}
@@ -302,10 +212,10 @@ func (s *Server) archive(ctx context.Context, rep *zones.Report, in *checkInput)
 	if rep.Project != nil {
 		project, _ = json.Marshal(rep.Project)
 	}
-	sum := sha256.Sum256(in.raw)
+	sum := sha256.Sum256(in.Input)
 	rec := &store.Record{
 		ID: rep.ReportID, CreatedAt: rep.CreatedAt, InputHash: hex.EncodeToString(sum[:]),
-		Input: in.raw, InputName: in.rawName, InputType: in.rawType, Project: project,
+		Input: in.Input, InputName: in.InputName, InputType: in.InputType, Project: project,
 		DatasetName: rep.Dataset.Name, DatasetVersion: rep.Dataset.Version, Verdict: string(rep.Verdict),
 		Report: body, Footprint: fp,
 	}

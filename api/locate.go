@@ -9,13 +9,12 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"path"
 	"strings"
 	"time"
 
 	"github.com/redline-gis/redline/data/batch"
-	"github.com/redline-gis/redline/data/formats"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/intake"
 )
 
 // handleLocate answers a batch: one record per input feature, in input order,
@@ -125,34 +124,19 @@ func locateFormat(r *http.Request) (string, error) {
 	return "ndjson", nil
 }
 
-// jsonBatchTypes are the media types read as a streamed JSON batch.
-var jsonBatchTypes = map[string]bool{
-	"": true, "application/json": true, "application/geo+json": true, "text/json": true,
-	"application/x-ndjson": true, "application/ndjson": true, "application/geo+json-seq": true,
-	"application/jsonl": true, "application/x-jsonlines": true,
-}
-
-// locateReader returns the features of the request body: streamed JSON, or a
-// multipart file (streamed when it is JSON, else read whole by its format reader).
+// locateReader returns the features of the request body: the body itself, or the
+// file part of a multipart upload (its option parts come first: the file is
+// streamed), handed to the intake with the option fields.
 func (s *Server) locateReader(r *http.Request) (batch.Reader, error) {
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	crs := r.URL.Query().Get("crs")
-	if jsonBatchTypes[mt] && crs == "" {
-		return batch.Open(r.Body, mt, s.cfg.MaxVertices), nil
-	}
+	fields := intake.FieldsOf(r.URL.Query(), intake.BatchOptions())
 	if mt != "multipart/form-data" {
-		b, err := io.ReadAll(r.Body)
-		if err != nil {
-			return nil, err
-		}
-		return s.formatReader(b, formats.Options{Name: nameForMedia(mt), CRS: crs})
+		return intake.OpenBatch(r.Body, nameForMedia(mt), mt, fields, s.cfg.MaxVertices)
 	}
 	if params["boundary"] == "" {
 		return nil, errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body without a boundary")
 	}
 	mr := multipart.NewReader(r.Body, params["boundary"])
-	opts := formats.Options{CRS: crs}
-	// Fields must come before the file: the file is streamed.
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -165,48 +149,20 @@ func (s *Server) locateReader(r *http.Request) (batch.Reader, error) {
 			}
 			return nil, errorf(http.StatusBadRequest, errcode.BadRequest, "multipart body: %v", err)
 		}
-		switch part.FormName() {
-		case "crs", "encoding":
-			v, err := io.ReadAll(io.LimitReader(part, 1024))
-			if err != nil {
-				return nil, err
-			}
-			if part.FormName() == "crs" {
-				opts.CRS = strings.TrimSpace(string(v))
-			} else {
-				opts.Encoding = strings.TrimSpace(string(v))
-			}
-		case "file":
-			opts.Name = part.FileName()
-			ext := strings.ToLower(path.Ext(opts.Name))
+		if part.FormName() == "file" {
 			pmt, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
-			streamable := ext == ".ndjson" || ext == ".jsonl" || ext == ".geojsonl" || ext == ".geojsons" ||
-				((ext == ".geojson" || ext == ".json") && opts.CRS == "")
-			if streamable {
-				return batch.Open(part, pmt, s.cfg.MaxVertices), nil
-			}
-			b, err := io.ReadAll(part)
-			if err != nil {
-				return nil, err
-			}
-			return s.formatReader(b, opts)
-		default:
-			return nil, errorf(http.StatusBadRequest, errcode.BadRequest, "unknown multipart field %q", part.FormName()).
-				withDetails(map[string]any{"field": part.FormName()})
+			return intake.OpenBatch(part, part.FileName(), pmt, fields, s.cfg.MaxVertices)
+		}
+		v, err := io.ReadAll(io.LimitReader(part, 1024))
+		if err != nil {
+			return nil, err
+		}
+		field := map[string][]string{part.FormName(): {strings.TrimSpace(string(v))}}
+		if err := intake.Unknown(field, intake.BatchOptions()); err != nil {
+			return nil, err
+		}
+		for k, v := range intake.FieldsOf(field, intake.BatchOptions()) {
+			fields[k] = v
 		}
 	}
-}
-
-// formatReader reads a whole file in any supported format and converts it to lon/lat.
-func (s *Server) formatReader(b []byte, opts formats.Options) (batch.Reader, error) {
-	c, err := formats.Read(b, opts)
-	if err != nil {
-		return nil, err
-	}
-	if _, _, err := formats.ToLonLat(c, opts); err != nil {
-		return nil, err
-	}
-	sl := batch.NewSlice(c)
-	sl.MaxVertices = s.cfg.MaxVertices
-	return sl, nil
 }

@@ -61,13 +61,13 @@ func BenchmarkOracleFootprints(b *testing.B) {
 	c, fps := oracleFootprints(b)
 	for _, bc := range []struct {
 		name   string
-		buffer float64
-	}{{"overlaps", -1}, {"overlaps+nearby5km", 5000}} {
+		buffer zones.Buffer
+	}{{"overlaps", zones.NoBuffer()}, {"overlaps+nearby5km", zones.BufferOf(5000)}} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for _, fp := range fps {
-					if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{BufferM: bc.buffer}); err != nil {
+					if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{Buffer: bc.buffer}); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -86,7 +86,7 @@ func BenchmarkOracleFootprintsParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			fp := fps[int(next.Add(1))%len(fps)]
-			if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{BufferM: -1}); err != nil {
+			if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{Buffer: zones.NoBuffer()}); err != nil {
 				b.Error(err)
 				return
 			}
@@ -160,13 +160,13 @@ func BenchmarkBigZone(b *testing.B) {
 				b.Fatal(err)
 			}
 			c := zones.NewCheckerFor(idx)
-			r, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{BufferM: -1})
+			r, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{Buffer: zones.NoBuffer()})
 			if err != nil || len(r.Intersections) != 1 || r.Intersections[0].FootprintShare <= 0 || r.Intersections[0].FootprintShare >= 1 {
 				b.Fatalf("footprint must straddle the boundary: %v %+v", err, r)
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{BufferM: -1}); err != nil {
+				if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{Buffer: zones.NoBuffer()}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -49,7 +49,7 @@ func TestConformance(t *testing.T) {
 			t.Fatalf("footprint %s of expected.json is not in footprints.geojson", ef.ID)
 		}
 		fp := zones.Footprint{Geometry: fc.Features[fi].Geometry}
-		rep, err := checker.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{BufferM: 5000})
+		rep, err := checker.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{Buffer: zones.BufferOf(5000)})
 		if ef.Expect == "reject" {
 			switch {
 			case err != nil:

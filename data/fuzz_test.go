@@ -18,16 +18,3 @@ func FuzzParseManifest(f *testing.F) {
 		}
 	})
 }
-
-// FuzzParseCheckRequest: a check envelope is an error or a request, never a panic.
-func FuzzParseCheckRequest(f *testing.F) {
-	f.Add([]byte(`{"project":{"industry":"C2511","type":"industrial","has_outfall":true},"footprint":{"type":"Point","coordinates":[108,34]},"buffer_m":500}`))
-	f.Add([]byte(`{"footprint":{"type":"FeatureCollection","features":[]},"crs":"GCJ02"}`))
-	f.Add([]byte(`{"footprint":{"type":"Polygon","coordinates":[[[36500000,3800000],[36500100,3800000],[36500100,3800100],[36500000,3800000]]]}}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		req, err := data.ParseCheckRequest(b)
-		if err == nil && req.Footprint.Geometry == nil {
-			t.Fatal("a request without a footprint geometry")
-		}
-	})
-}

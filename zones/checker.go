@@ -16,6 +16,7 @@ import (
 
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/geo"
+	"github.com/redline-gis/redline/geo/crs"
 )
 
 // Footprint is a project's footprint ready to check: lon/lat (EPSG:4490) geometry,
@@ -102,13 +103,7 @@ func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts Check
 	if err != nil {
 		return nil, err
 	}
-	buffer := opts.BufferM
-	if buffer == 0 {
-		buffer = DefaultBufferM
-	}
-	if buffer < 0 {
-		buffer = 0
-	}
+	buffer := opts.Buffer.Metres()
 	hits, near, err := c.overlay(ctx, gctx, pf, buffer)
 	if err != nil {
 		return nil, err
@@ -239,7 +234,7 @@ func roundShare(x float64) float64 {
 // overlap area or length; no rules, no nearby zones. Points take a fast path.
 func (c *Checker) Locate(ctx context.Context, g orb.Geometry) ([]Hit, error) {
 	if pt, ok := g.(orb.Point); ok {
-		if err := checkCoord(pt, func() map[string]any { return pos() }); err != nil {
+		if err := crs.CheckLonLat(pt[0], pt[1], crs.Where{}); err != nil {
 			return nil, err
 		}
 		return c.locatePoint(pt), nil

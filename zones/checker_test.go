@@ -113,7 +113,7 @@ func TestCheckEdgeCases(t *testing.T) {
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				r, err := c.Check(context.Background(), zones.Footprint{Geometry: tc.g}, zones.Project{}, zones.CheckOptions{BufferM: 2000})
+				r, err := c.Check(context.Background(), zones.Footprint{Geometry: tc.g}, zones.Project{}, zones.CheckOptions{Buffer: zones.BufferOf(2000)})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -201,7 +201,11 @@ func TestCheckRefusesAndRepairs(t *testing.T) {
 		{"NaN", orb.Point{math.NaN(), 34}, zones.CheckOptions{}, errcode.InvalidCoordinates},
 		{"lat/lon swapped", orb.Point{34.01, 108.01}, zones.CheckOptions{}, errcode.InvalidCoordinates},
 		{"latitude out of range", orb.Point{108, 95}, zones.CheckOptions{}, errcode.InvalidCoordinates},
-		{"projected numbers", orb.Point{36500000, 3800000}, zones.CheckOptions{}, errcode.InvalidCoordinates},
+		// Gauss-Krüger metres are not lon/lat and nobody said which CRS they are in
+		// (the readers convert them before a check when they can tell the zone).
+		{"projected numbers", orb.Point{36500000, 3800000}, zones.CheckOptions{}, errcode.UnknownCRS},
+		{"projected numbers without zone prefix", orb.LineString{{500000, 3800000}, {500100, 3800000}}, zones.CheckOptions{}, errcode.UnknownCRS},
+		{"outside China", orb.Polygon{rect(2.30, 48.80, 2.40, 48.90)}, zones.CheckOptions{}, errcode.InvalidCoordinates},
 		{"too many vertices", orb.Polygon{rect(108.01, 34.01, 108.02, 34.02)}, zones.CheckOptions{MaxVertices: 4}, errcode.PayloadTooLarge},
 	}
 	for _, tc := range refusals {
@@ -225,7 +229,7 @@ func TestOverlappingLinesCountOnce(t *testing.T) {
 	a := orb.LineString{{108.01, 34.02}, {108.02, 34.02}}
 	b := orb.LineString{{108.015, 34.02}, {108.025, 34.02}} // overlaps a's second half
 	x := orb.LineString{{108.018, 34.01}, {108.018, 34.03}} // crosses both
-	r, err := c.Check(context.Background(), zones.Footprint{Geometry: orb.MultiLineString{a, b, x}}, zones.Project{}, zones.CheckOptions{BufferM: -1})
+	r, err := c.Check(context.Background(), zones.Footprint{Geometry: orb.MultiLineString{a, b, x}}, zones.Project{}, zones.CheckOptions{Buffer: zones.NoBuffer()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +237,7 @@ func TestOverlappingLinesCountOnce(t *testing.T) {
 	if !near(r.Footprint.LengthM, want, 1e-9) || len(r.Footprint.Warnings) != 1 {
 		t.Errorf("length %.3f m (want %.3f), warnings %v", r.Footprint.LengthM, want, r.Footprint.Warnings)
 	}
-	r, err = c.Check(context.Background(), zones.Footprint{Geometry: orb.MultiLineString{a, x}}, zones.Project{}, zones.CheckOptions{BufferM: -1})
+	r, err = c.Check(context.Background(), zones.Footprint{Geometry: orb.MultiLineString{a, x}}, zones.Project{}, zones.CheckOptions{Buffer: zones.NoBuffer()})
 	if err != nil || !near(r.Footprint.LengthM, geo.Length(a)+geo.Length(x), 1e-9) || len(r.Footprint.Warnings) != 0 {
 		t.Errorf("crossing lines: %v %+v", err, r.Footprint)
 	}
@@ -285,7 +289,7 @@ func TestLocatePointMatchesCheck(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := c.Check(context.Background(), zones.Footprint{Geometry: p}, zones.Project{}, zones.CheckOptions{BufferM: -1})
+		r, err := c.Check(context.Background(), zones.Footprint{Geometry: p}, zones.Project{}, zones.CheckOptions{Buffer: zones.NoBuffer()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,6 @@ package zones
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/redline-gis/redline/planar"
 
@@ -10,10 +9,8 @@ import (
 
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/geo"
+	"github.com/redline-gis/redline/geo/crs"
 )
-
-// China's extent, generously: a footprint outside it cannot be a place we zone.
-var chinaBound = orb.Bound{Min: orb.Point{73, 3}, Max: orb.Point{136, 54}}
 
 // prepared is a footprint split by dimension, validated, repaired where allowed,
 // and measured.
@@ -55,7 +52,7 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 	walk = func(g orb.Geometry) error {
 		switch g := g.(type) {
 		case orb.Point:
-			if err := checkCoord(g, func() map[string]any { return pos("part", part) }); err != nil {
+			if err := crs.CheckLonLat(g[0], g[1], crs.Where{}.Part(part)); err != nil {
 				return err
 			}
 			fp.points = append(fp.points, g)
@@ -281,61 +278,11 @@ func trimBrackets(s string) string {
 	return s
 }
 
-// checkCoord refuses a coordinate that is not a place in China; where builds the
-// position for the message (only when there is one to give).
-func checkCoord(p orb.Point, where func() map[string]any) error {
-	// NaN compares false with everything, so a box test alone lets it through.
-	if p[0] == p[0] && p[1] == p[1] && chinaBound.Contains(p) {
-		return nil
-	}
-	return coordError(p, where())
-}
-
-func coordError(p orb.Point, where map[string]any) error {
-	lon, lat := p[0], p[1]
-	if math.IsNaN(lon) || math.IsNaN(lat) || math.IsInf(lon, 0) || math.IsInf(lat, 0) {
-		where["coordinate"] = fmt.Sprint(p)
-		return errcode.New(errcode.InvalidCoordinates, where, "coordinate %v at %s is not a number", p, describePos(where))
-	}
-	where["coordinate"] = []float64{lon, lat}
-	if chinaBound.Contains(orb.Point{lat, lon}) {
-		return errcode.New(errcode.InvalidCoordinates, where,
-			"coordinate (%g, %g) at %s is outside China; it looks like latitude and longitude are swapped (expected lon,lat)", lon, lat, describePos(where))
-	}
-	if math.Abs(lon) > 1000 || math.Abs(lat) > 1000 {
-		return errcode.New(errcode.InvalidCoordinates, where,
-			"coordinate (%g, %g) at %s looks projected (metres), not lon/lat degrees: give its CRS (e.g. EPSG:4524)", lon, lat, describePos(where))
-	}
-	if math.Abs(lat) > 90 {
-		return errcode.New(errcode.InvalidCoordinates, where, "latitude %g at %s is out of range (−90 to 90)", lat, describePos(where))
-	}
-	if math.Abs(lon) > 180 {
-		return errcode.New(errcode.InvalidCoordinates, where, "longitude %g at %s is out of range (−180 to 180)", lon, describePos(where))
-	}
-	return errcode.New(errcode.InvalidCoordinates, where, "coordinate (%g, %g) at %s is outside China (lon 73–136, lat 3–54)", lon, lat, describePos(where))
-}
-
-func describePos(where map[string]any) string {
-	s := ""
-	for _, k := range []string{"part", "ring", "vertex"} {
-		if v, ok := where[k]; ok {
-			if s != "" {
-				s += " "
-			}
-			s += fmt.Sprintf("%s %v", k, v)
-		}
-	}
-	if s == "" {
-		return "the footprint"
-	}
-	return s
-}
-
 // cleanRing drops consecutive repeated vertices (a normalisation, not a repair) and
 // refuses rings that are unclosed or too short.
 func cleanRing(r orb.Ring, part, ring int) (orb.Ring, error) {
 	for v, p := range r {
-		if err := checkCoord(p, func() map[string]any { return pos("part", part, "ring", ring, "vertex", v) }); err != nil {
+		if err := crs.CheckLonLat(p[0], p[1], crs.Where{}.Part(part).Ring(ring).Vertex(v)); err != nil {
 			return nil, err
 		}
 	}
@@ -383,7 +330,7 @@ func cleanLine(l orb.LineString, part int) (orb.LineString, error) {
 	}
 	out := make(orb.LineString, 0, len(l))
 	for v, p := range l {
-		if err := checkCoord(p, func() map[string]any { return pos("part", part, "vertex", v) }); err != nil {
+		if err := crs.CheckLonLat(p[0], p[1], crs.Where{}.Part(part).Vertex(v)); err != nil {
 			return nil, err
 		}
 		if len(out) == 0 || out[len(out)-1] != p {

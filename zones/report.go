@@ -65,9 +65,9 @@ var ProjectTypes = []string{"industrial", "linear_infrastructure", "mining", "to
 
 // CheckOptions tune one check.
 type CheckOptions struct {
-	// BufferM is the distance in metres within which non-intersected zones are
-	// reported as nearby. Zero means DefaultBufferM; negative means none.
-	BufferM float64
+	// Buffer is how far from the footprint zones it does not touch are reported
+	// as nearby; the zero value is DefaultBufferM.
+	Buffer Buffer
 	// Strict refuses repairable footprints instead of repairing them.
 	Strict bool
 	// IncludeGeometry puts the overlap geometries into the report's JSON.
@@ -78,6 +78,37 @@ type CheckOptions struct {
 
 // DefaultBufferM is the nearby distance when none is given.
 const DefaultBufferM = 1000
+
+// Buffer is the nearby distance of a check. Callers say "0 m" to mean "no nearby
+// zones", while an option left out means "the default": a bare number cannot hold
+// both, so the zero Buffer is the default and BufferOf(0) — NoBuffer() — is none.
+type Buffer struct {
+	metres float64
+	given  bool
+}
+
+// BufferOf is a buffer of m metres; 0 (or less, or NaN) reports no nearby zones.
+func BufferOf(m float64) Buffer {
+	if !(m > 0) {
+		m = 0
+	}
+	return Buffer{metres: m, given: true}
+}
+
+// NoBuffer reports no nearby zones: BufferOf(0).
+func NoBuffer() Buffer { return BufferOf(0) }
+
+// Metres is the distance the buffer stands for: DefaultBufferM for the zero
+// Buffer, 0 for NoBuffer.
+func (b Buffer) Metres() float64 {
+	if !b.given {
+		return DefaultBufferM
+	}
+	return b.metres
+}
+
+// None reports whether no nearby zones are asked for.
+func (b Buffer) None() bool { return b.Metres() == 0 }
 
 // Report is the result of a check (DESIGN.md "the same report").
 type Report struct {

@@ -101,10 +101,3 @@ func sortedKeys(m map[string]any) []string {
 	}
 	return keys
 }
-
-// flagSet reports whether the flag name was given on the command line.
-func flagSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
-}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -17,7 +16,7 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/redline-gis/redline/data/batch"
-	"github.com/redline-gis/redline/data/formats"
+	"github.com/redline-gis/redline/intake"
 )
 
 // runLocate is `redline locate`: every feature of a batch, the zones it lies in,
@@ -26,8 +25,7 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("locate", stderr)
 	dataDir := dataFlag(fs)
 	format := fs.String("format", "ndjson", "output: ndjson, csv or geojson")
-	crs := fs.String("crs", "", "CRS of the input when it does not say (EPSG:4524, GCJ02, …); JSON input with no --crs is lon/lat")
-	encoding := fs.String("encoding", "", "DBF text encoding of a shapefile when it does not say")
+	fields := intake.AddFlags(fs, intake.BatchOptions())
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "features located in parallel")
 	maxVertices := fs.Int("max-vertices", 1_000_000, "most vertices in one feature")
 	progress := fs.String("progress", "auto", "progress on stderr: auto (when it is a terminal), always or never")
@@ -51,7 +49,7 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	ds := checker.Dataset()
 
-	in, size, closeIn, err := openBatch(pos[0], stdin, formats.Options{CRS: *crs, Encoding: *encoding}, *maxVertices)
+	in, size, closeIn, err := openBatch(pos[0], stdin, fields, *maxVertices)
 	if err != nil {
 		return fail(stderr, "locate", err)
 	}
@@ -97,44 +95,34 @@ type batchInput struct {
 	read   *atomic.Int64
 }
 
-// openBatch opens FILE or stdin ("-"): JSON (NDJSON or a FeatureCollection) is
-// streamed; other formats are read whole by their reader and converted to lon/lat.
-func openBatch(name string, stdin io.Reader, opts formats.Options, maxVertices int) (batchInput, int64, func(), error) {
+// openBatch opens FILE or stdin ("-") for the intake: what streams is read
+// through a counter, for the progress bar; the rest is read whole by its format's
+// reader (a .shp with its sidecars).
+func openBatch(name string, stdin io.Reader, fields intake.Fields, maxVertices int) (batchInput, int64, func(), error) {
 	read := &atomic.Int64{}
-	ext := strings.ToLower(filepath.Ext(name))
-	streamJSON := name == "-" || ext == ".ndjson" || ext == ".jsonl" || ext == ".geojsonl" || ext == ".geojsons" ||
-		((ext == ".geojson" || ext == ".json") && opts.CRS == "")
-	if streamJSON {
-		var r io.Reader = stdin
-		var size int64 = -1
-		closer := func() {}
-		if name != "-" {
-			f, err := os.Open(name)
-			if err != nil {
-				return batchInput{}, 0, nil, err
-			}
-			if fi, err := f.Stat(); err == nil {
-				size = fi.Size()
-			}
-			r, closer = f, func() { f.Close() }
-		}
-		mt := ""
-		if ext == ".ndjson" || ext == ".jsonl" || ext == ".geojsonl" || ext == ".geojsons" {
-			mt = "application/x-ndjson"
-		}
-		return batchInput{batch.Open(&countingReader{r: r, n: read}, mt, maxVertices), read}, size, closer, nil
+	if name != "-" && !intake.Streams(name, "", fields) {
+		rd, err := intake.OpenBatchPath(name, fields, maxVertices)
+		return batchInput{rd, read}, -1, func() {}, err
 	}
-	opts.Name = name
-	c, err := formats.ReadPath(name, opts)
+	var r io.Reader = stdin
+	var size int64 = -1
+	closer := func() {}
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return batchInput{}, 0, nil, err
+		}
+		if fi, err := f.Stat(); err == nil {
+			size = fi.Size()
+		}
+		r, closer = f, func() { f.Close() }
+	}
+	rd, err := intake.OpenBatch(&countingReader{r: r, n: read}, name, "", fields, maxVertices)
 	if err != nil {
+		closer()
 		return batchInput{}, 0, nil, err
 	}
-	if _, _, err := formats.ToLonLat(c, opts); err != nil {
-		return batchInput{}, 0, nil, err
-	}
-	s := batch.NewSlice(c)
-	s.MaxVertices = maxVertices
-	return batchInput{s, read}, -1, func() {}, nil
+	return batchInput{rd, read}, size, closer, nil
 }
 
 type countingReader struct {

@@ -44,6 +44,17 @@ func TestParseFeature(t *testing.T) {
 		{"missing geometry", `{"type":"Feature","id":"n"}`, `"n"`, nil, errcode.EmptyGeometry, false},
 		{"latitude out of range", `{"type":"Feature","geometry":{"type":"Point","coordinates":[34,108]}}`, ``, nil, errcode.InvalidCoordinates, true},
 		{"empty polygon", `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[]}}`, ``, nil, errcode.EmptyGeometry, true},
+		// The coordinate policy of geo/crs, as check applies it.
+		{"outside China", `{"type":"Feature","geometry":{"type":"Point","coordinates":[2.35,48.85]}}`, ``, nil, errcode.InvalidCoordinates, true},
+		{"projected metres", `{"type":"Feature","geometry":{"type":"Point","coordinates":[500000,3800000]}}`, ``, nil, errcode.UnknownCRS, true},
+		{"projected metres in a polygon", `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[500000,3800000],[500100,3800000],[500100,3800100],[500000,3800000]]]}}`, ``, nil, errcode.UnknownCRS, true},
+		// JSON has no NaN: the fast point path must not take what ParseFloat takes.
+		{"NaN is not JSON", `{"type":"Feature","geometry":{"type":"Point","coordinates":[NaN,34]}}`, ``, nil, errcode.BadRequest, true},
+		{"Infinity is not JSON", `{"type":"Feature","geometry":{"type":"Point","coordinates":[108,Infinity]}}`, ``, nil, errcode.BadRequest, true},
+		{"hex is not JSON", `{"type":"Feature","geometry":{"type":"Point","coordinates":[0x6c,34]}}`, ``, nil, errcode.BadRequest, true},
+		{"geometry collection", `{"type":"Feature","geometry":{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[108,34]}]}}`, ``,
+			orb.Collection{orb.Point{108, 34}}, "", true},
+		{"empty geometry collection", `{"type":"Feature","geometry":{"type":"GeometryCollection","geometries":[]}}`, ``, nil, errcode.EmptyGeometry, true},
 		{"not a feature", `{"type":"FeatureCollection","features":[]}`, ``, nil, errcode.BadRequest, false},
 		{"no type", `{"geometry":{"type":"Point","coordinates":[108,34]}}`, ``, nil, errcode.BadRequest, false},
 		{"malformed", `{"type":"Feature","geometry":{"type":"Point","coordinates":[108,34]`, ``, nil, errcode.BadRequest, false},
@@ -528,6 +539,21 @@ func BenchmarkRunPoints(b *testing.B) {
 		st, err := Run(context.Background(), NewCollection(bytes.NewReader(in)), nop, w, Options{})
 		if err != nil || st.Features != 100000 {
 			b.Fatal(st, err)
+		}
+	}
+}
+
+func TestIsJSONNumber(t *testing.T) {
+	for _, tc := range []struct {
+		in string
+		ok bool
+	}{
+		{"0", true}, {"-0", true}, {"108.5", true}, {"-1.5e-3", true}, {"1E+9", true}, {"34", true},
+		{"", false}, {"-", false}, {"+1", false}, {"01", false}, {"1.", false}, {".5", false}, {"1e", false},
+		{"NaN", false}, {"Infinity", false}, {"-Inf", false}, {"0x1p3", false}, {"1_000", false},
+	} {
+		if got := isJSONNumber([]byte(tc.in)); got != tc.ok {
+			t.Errorf("isJSONNumber(%q) = %v, want %v", tc.in, got, tc.ok)
 		}
 	}
 }

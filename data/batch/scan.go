@@ -3,7 +3,6 @@ package batch
 import (
 	"encoding/json"
 	"errors"
-	"math"
 	"strconv"
 	"unsafe"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/geo/crs"
 )
 
 // errIncomplete: the buffer ends inside the value being scanned.
@@ -317,7 +317,7 @@ func decodeGeometry(v []byte, index int) (orb.Geometry, *errcode.Error) {
 		return p, nil
 	}
 	g, err := geojson.UnmarshalGeometry(v)
-	if err != nil || g == nil || g.Coordinates == nil {
+	if err != nil || g == nil || (g.Coordinates == nil && g.Type != "GeometryCollection") {
 		msg := "unreadable geometry"
 		if err != nil {
 			msg = err.Error()
@@ -325,7 +325,9 @@ func decodeGeometry(v []byte, index int) (orb.Geometry, *errcode.Error) {
 		return nil, errcode.New(errcode.BadRequest, map[string]any{"feature": index},
 			"feature %d: geometry: %s", index, msg)
 	}
-	return g.Coordinates, nil
+	// A GeometryCollection holds its members apart from Coordinates; an empty one
+	// is an empty geometry, as it is to check.
+	return g.Geometry(), nil
 }
 
 // fastPoint decodes {"type":"Point","coordinates":[x,y(,z)]} in any member order.
@@ -363,6 +365,11 @@ func parsePosition(v []byte) (orb.Point, bool) {
 		if j == i || n == 3 {
 			return orb.Point{}, false
 		}
+		// ParseFloat also takes NaN, Inf, hex and a leading '+', which JSON does not:
+		// such a position is malformed JSON here as in every other reader.
+		if !isJSONNumber(v[i:j]) {
+			return orb.Point{}, false
+		}
 		// ParseFloat keeps no reference to its argument (errors copy it).
 		x, err := strconv.ParseFloat(unsafe.String(&v[i], j-i), 64)
 		if err != nil {
@@ -384,20 +391,57 @@ func parsePosition(v []byte) (orb.Point, bool) {
 	}
 }
 
-// checkGeometry refuses coordinates that cannot be lon/lat, empty geometries, and
-// more than maxVertices vertices (0: no bound).
+// isJSONNumber reports whether b is a number as RFC 8259 spells it.
+func isJSONNumber(b []byte) bool {
+	digits := func(i int) int {
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		return i
+	}
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		i = digits(i)
+	default:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		if j := digits(i + 1); j > i+1 {
+			i = j
+		} else {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if j := digits(i); j > i {
+			i = j
+		} else {
+			return false
+		}
+	}
+	return i == len(b)
+}
+
+// checkGeometry refuses coordinates that are not a place in China (the policy of
+// geo/crs, as check and the readers apply it), empty geometries, and more than
+// maxVertices vertices (0: no bound).
 func checkGeometry(g orb.Geometry, index, maxVertices int) *errcode.Error {
 	n := 0
 	var bad *errcode.Error
 	visit := func(p orb.Point) {
 		n++
-		if bad != nil {
-			return
-		}
-		x, y := p[0], p[1]
-		if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) || x < -180 || x > 180 || y < -90 || y > 90 {
-			bad = errcode.New(errcode.InvalidCoordinates, map[string]any{"feature": index, "vertex": n - 1},
-				"feature %d: vertex %d (%g, %g) is not a longitude/latitude", index, n-1, x, y)
+		if bad == nil {
+			bad = crs.CheckLonLat(p[0], p[1], crs.Where{}.Feature(index).Vertex(n-1))
 		}
 	}
 	planar.EachPoint(g, visit)

@@ -221,23 +221,15 @@ func (cv Conversion) Feature(f *vector.Feature) error {
 		return nil
 	}
 	return walk(&f.Geometry, func(p *orb.Point, part, ring, vertex int) error {
-		// The position is spelt out only on failure: this runs for every vertex of
-		// every layer.
-		fail := func(format string, args ...any) error {
-			return errcode.New(errcode.InvalidCoordinates,
-				map[string]any{"feature": f.Index, "part": part, "ring": ring, "vertex": vertex},
-				"feature %d, part %d, ring %d, vertex %d: %s", f.Index, part, ring, vertex, fmt.Sprintf(format, args...))
-		}
-		if !finite(p[0]) || !finite(p[1]) {
-			return fail("coordinate (%g, %g) is not a finite number", p[0], p[1])
-		}
 		x, y := p[0], p[1]
 		if cv.Swap {
 			x, y = y, x
 		}
 		lon, lat := cv.From.ToLonLat(x, y)
-		if !crs.InChina(lon, lat) || !finite(lon) || !finite(lat) {
-			return fail("(%g, %g) read as %s is %.6f°E %.6f°N, outside China (73–136°E, 3–54°N)", p[0], p[1], cv.From.Name, lon, lat)
+		// The coordinate policy of geo/crs, as check and locate apply it; the
+		// position costs nothing until a coordinate is refused.
+		if err := cv.From.CheckConverted(p[0], p[1], lon, lat, crs.Where{}.Feature(f.Index).Part(part).Ring(ring).Vertex(vertex)); err != nil {
+			return err
 		}
 		p[0], p[1] = lon, lat
 		return nil
