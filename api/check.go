@@ -83,7 +83,7 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 	if rep.ReportID == "" {
 		rep.ReportID = newReportID()
 	}
-	if rep.Project == nil && in.project != (zones.Project{}) {
+	if rep.Project == nil && !in.project.IsZero() {
 		p := in.project
 		rep.Project = &p
 	}

@@ -68,7 +68,7 @@ func TestConditionEval(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f := newFacts(tc.p, &Dataset{IndustryLists: tc.lists})
+			f := newFacts(tc.p, nil, &Dataset{IndustryLists: tc.lists})
 			got := c.eval(evalCtx{f: f, r: rep, idx: 0})
 			if got.v != tc.want || !slices.Equal(got.missing, tc.missing) {
 				t.Errorf("got %d %v, want %d %v", got.v, got.missing, tc.want, tc.missing)

@@ -415,8 +415,10 @@ func TestNesting(t *testing.T) {
 // TestExampleProjects: every example carries a project envelope in its "project"
 // member, equal to its sibling NAME.project.json, with the fields of DESIGN.md only.
 func TestExampleProjects(t *testing.T) {
-	fields := []string{"name", "industry", "type", "discharges_pollutants", "has_outfall", "high_energy", "national_major"}
-	types := []string{"industrial", "linear_infrastructure", "mining", "tourism", "residential", "agriculture", "water_supply", "research_monitoring", "other"}
+	fields := []string{"name", "industry", "type", "construction", "discharges_pollutants", "has_outfall", "high_energy", "national_major",
+		"original_residents", "approval_refs", "in_industrial_park", "park_planning_eia"}
+	types := []string{"industrial", "linear_infrastructure", "mining", "tourism", "residential", "agriculture", "water_supply", "research_monitoring",
+		"ecological_restoration", "forestry", "defense", "disaster_prevention", "archaeology", "other"}
 	examples := 0
 	for _, p := range listFiles(t, committed) {
 		name, ok := strings.CutSuffix(p, ".geojson")
