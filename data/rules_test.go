@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -181,6 +182,58 @@ func runVerdictCases(t *testing.T, cases []verdictCase) {
 // TestDefaultRulesVerdicts: the default rules on hand-built reports. The cases of
 // issue 3 keep their inputs; where issue 11 re-read the law their verdicts follow it.
 func TestDefaultRulesVerdicts(t *testing.T) {
+	cases := defaultVerdictCases()
+	if len(cases) < 150 {
+		t.Fatalf("only %d cases", len(cases))
+	}
+	runVerdictCases(t, cases)
+}
+
+// TestDefaultRulesCoverage: every default rule fires in some case of
+// TestDefaultRulesVerdicts, and every rule with a condition also applies without
+// firing in another — a case on each side.
+func TestDefaultRulesCoverage(t *testing.T) {
+	rs, err := DefaultRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fires, quiet := map[string]int{}, map[string]int{}
+	for _, tc := range defaultVerdictCases() {
+		r := buildReport(tc.zones...)
+		ds := &zones.Dataset{Rules: rs, IndustryLists: tc.lists}
+		if tc.parkLayer {
+			ds.Layers = []*zones.Layer{{ID: "parks", Kind: zones.KindIndustrialPark}}
+		}
+		zones.Evaluate(r, tc.p, nil, ds)
+		hits := map[string]zones.RuleHit{}
+		for _, h := range allHits(r) {
+			hits[h.ID] = h
+		}
+		for _, rule := range rs.Rules() {
+			applies := rule.Kind == zones.KindProject || (rule.Kind == zones.KindAny && len(r.Intersections) > 0)
+			for _, in := range r.Intersections {
+				applies = applies || rule.Applies(in.Layer, in.Kind, in.ZoneClass)
+			}
+			h, hit := hits[rule.ID]
+			switch {
+			case hit && h.Missing == nil:
+				fires[rule.ID]++
+			case !hit && applies:
+				quiet[rule.ID]++
+			}
+		}
+	}
+	for _, rule := range rs.Rules() {
+		if fires[rule.ID] == 0 {
+			t.Errorf("%s: no case where it fires", rule.ID)
+		}
+		if rule.When.String() != "always" && quiet[rule.ID] == 0 {
+			t.Errorf("%s: no case where it applies without firing", rule.ID)
+		}
+	}
+}
+
+func defaultVerdictCases() []verdictCase {
 	quietNo := pb(false) // high_energy:false keeps the project-wide 两高 rule out of the way
 	clauses := &zones.Clauses{SpatialLayout: "禁止新建钢铁、水泥项目。", PollutantEmission: "严格执行特别排放限值。",
 		EnvironmentalRisk: "建立环境风险应急预案。", ResourceEfficiency: "单位产品能耗达到先进水平。"}
@@ -450,6 +503,12 @@ func TestDefaultRulesVerdicts(t *testing.T) {
 		{name: "national park general control restoration", zones: []z{{kind: "national_park", class: "general_control"}},
 			p: zones.Project{Type: "ecological_restoration", HighEnergy: quietNo}, want: zones.Conditional,
 			governing: "national_park.protection_activities", fired: []string{"national_park.protection_activities=conditional"}},
+		{name: "national park general control, residents' existing grazing", zones: []z{{kind: "national_park", class: "general_control"}},
+			p:    zones.Project{Type: "agriculture", Industry: "A0311", OriginalResidents: pb(true), Construction: "existing", HighEnergy: quietNo},
+			want: zones.Conditional, governing: "national_park.residents", fired: []string{"national_park.residents=conditional"}},
+		{name: "national park core, residents' new grazing", zones: []z{{kind: "national_park", class: "core"}},
+			p:    zones.Project{Type: "agriculture", Industry: "A0311", OriginalResidents: pb(true), Construction: "expansion", HighEnergy: quietNo},
+			want: zones.Prohibited, governing: "national_park.core", fired: []string{"national_park.core=prohibited"}},
 		{name: "national park general control type missing", zones: []z{{kind: "national_park", class: "general_control"}},
 			p: zones.Project{HighEnergy: quietNo}, want: zones.NeedsInfo, governing: "national_park.general_control_development",
 			missing: []string{"type", "industry"},
@@ -645,6 +704,9 @@ func TestDefaultRulesVerdicts(t *testing.T) {
 		{name: "ecu priority, factory outside parks is the unit's own matter", zones: []z{{kind: "ecu", class: "priority", clauses: clauses}},
 			p: zones.Project{Type: "industrial", Industry: "C1311", InIndustrialPark: pb(false)}, want: zones.Conditional,
 			governing: "ecu.priority", fired: []string{"ecu.priority=conditional"}},
+		{name: "ecu key without clauses", zones: []z{{kind: "ecu", class: "key"}},
+			p: zones.Project{Type: "other", Industry: "G5920", HighEnergy: quietNo}, want: zones.NeedsInfo,
+			governing: "ecu.no_clauses", fired: []string{"ecu.no_clauses=needs_info"}},
 		{name: "ecu general without clauses", zones: []z{{kind: "ecu", class: "general"}},
 			p: zones.Project{Type: "industrial", Industry: "C1311", InIndustrialPark: pb(true)}, want: zones.NeedsInfo,
 			governing: "ecu.no_clauses", fired: []string{"ecu.no_clauses=needs_info"}},
@@ -807,10 +869,7 @@ func TestDefaultRulesVerdicts(t *testing.T) {
 			fired:  []string{"nature_reserve.core=prohibited", "water_source.level2=needs_info", "water_source.level2_discharging=needs_info"},
 			report: []string{"discharges_pollutants"}},
 	}
-	if len(cases) < 150 {
-		t.Fatalf("only %d cases", len(cases))
-	}
-	runVerdictCases(t, cases)
+	return cases
 }
 
 func TestECUClausesCarriedVerbatim(t *testing.T) {
@@ -1181,5 +1240,130 @@ func TestDemoExamplesVerdicts(t *testing.T) {
 				t.Errorf("verdict %s governed by %q, want %s by %q (missing %v)", r.Verdict, got, w.verdict, w.governing, r.Missing)
 			}
 		})
+	}
+}
+
+// TestIndustrialParkLayer loads a dataset with an industrial_park layer through the
+// manifest contract (park_fields) and checks footprints in, across and outside its
+// parks: the share, the park named in the report, and the verdicts of 45号 and of the
+// control unit's clause on industry outside parks.
+func TestIndustrialParkLayer(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "dataset.yaml", `
+name: parks
+version: "1"
+crs: EPSG:4490
+boundary_tolerance_m: 5
+layers:
+  - id: ecu
+    kind: ecu
+    file: ecu.geojson
+    id_field: BM
+    class: general
+  - id: parks
+    kind: industrial_park
+    title: 工业园区
+    file: parks.geojson
+    id_field: YQBM
+    name_field: YQMC
+    class_field: YQJB
+    class_map: {"国家级": national, "省级": provincial, "其他": other}
+    park_fields: {planning_eia: GHHPWH, industries: ZDCY}
+`)
+	writeFile(t, dir, "ecu.geojson", `{"type":"FeatureCollection","features":[
+ {"type":"Feature","properties":{"BM":"ZH1","KJBJYS":"工业项目原则上进入工业集聚区。"},
+  "geometry":{"type":"Polygon","coordinates":[[[107.9,33.9],[108.2,33.9],[108.2,34.2],[107.9,34.2],[107.9,33.9]]]}}]}`)
+	writeFile(t, dir, "parks.geojson", `{"type":"FeatureCollection","features":[
+ {"type":"Feature","properties":{"YQBM":"P1","YQMC":"示范化工园区","YQJB":"国家级","GHHPWH":"环审〔2019〕1号","ZDCY":"C26、C27"},
+  "geometry":{"type":"Polygon","coordinates":[[[108.0,34.0],[108.02,34.0],[108.02,34.02],[108.0,34.02],[108.0,34.0]]]}},
+ {"type":"Feature","properties":{"YQBM":"P2","YQMC":"示范食品产业园","YQJB":"其他","GHHPWH":"","ZDCY":"C13 C14"},
+  "geometry":{"type":"Polygon","coordinates":[[[108.03,34.0],[108.05,34.0],[108.05,34.02],[108.03,34.02],[108.03,34.0]]]}}]}`)
+	ds, err := LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1 := ds.Layer("parks").Zones[0]
+	if p1.Class != "national" || p1.Park == nil || p1.Park.PlanningEIA != "环审〔2019〕1号" || !slices.Equal(p1.Park.Industries, []string{"C26", "C27"}) {
+		t.Fatalf("park P1 %+v %+v", p1, p1.Park)
+	}
+	if p2 := ds.Layer("parks").Zones[1]; p2.Park.PlanningEIA != "" || !slices.Equal(p2.Park.Industries, []string{"C13", "C14"}) {
+		t.Fatalf("park P2 %+v", p2.Park)
+	}
+	checker, err := zones.NewChecker(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chem := zones.Project{Type: "industrial", Industry: "C2614", HighEnergy: pb(false)}
+	factory := zones.Project{Type: "industrial", Industry: "C1311", HighEnergy: pb(false)}
+	cases := []struct {
+		name      string
+		g         orb.Geometry
+		p         zones.Project
+		want      zones.Verdict
+		governing string
+		inside    bool
+		share     float64
+		park      string
+	}{
+		{"chemical plant inside the chemical park", square(108.005, 34.005, 108.01, 34.01), chem, zones.Conditional, "park.planning_eia_linkage", true, 1, "示范化工园区"},
+		{"chemical plant across the park boundary", square(108.015, 34.005, 108.025, 34.01), chem, zones.Prohibited, "park.outside", false, 0.5, "示范化工园区"},
+		{"chemical plant in a park without planning EIA", square(108.035, 34.005, 108.04, 34.01), chem, zones.Prohibited, "park.no_planning_eia", true, 1, "示范食品产业园"},
+		{"chemical plant outside parks", square(108.1, 34.1, 108.105, 34.105), chem, zones.Prohibited, "park.outside", false, 0, ""},
+		{"factory outside parks", square(108.1, 34.1, 108.105, 34.105), factory, zones.Conditional, "ecu.industry_outside_park", false, 0, ""},
+		{"factory in a park", orb.Point{108.01, 34.01}, factory, zones.Admissible, "", true, 1, "示范化工园区"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := checker.Check(context.Background(), zones.Footprint{Geometry: tc.g}, tc.p, zones.CheckOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			gov := ""
+			if r.Governing != nil {
+				gov = r.Governing.ID
+			}
+			if r.Verdict != tc.want || gov != tc.governing {
+				t.Errorf("verdict %s by %q, want %s by %q (notes %v)", r.Verdict, gov, tc.want, tc.governing, r.Notes)
+			}
+			if r.Park == nil || r.Park.Source != "layer" || r.Park.Inside == nil || *r.Park.Inside != tc.inside ||
+				math.Abs(r.Park.Share-tc.share) > 1e-3 {
+				t.Fatalf("park %+v", r.Park)
+			}
+			if tc.park != "" && (len(r.Park.Parks) == 0 || r.Park.Parks[0].ZoneName != tc.park) {
+				t.Errorf("parks %+v, want %s first", r.Park.Parks, tc.park)
+			}
+		})
+	}
+}
+
+func TestManifestParkFieldsErrors(t *testing.T) {
+	layer := `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ID":"P1","JB":"其他","ZDCY":"化工"},
+  "geometry":{"type":"Polygon","coordinates":[[[108,34],[108.1,34],[108.1,34.1],[108,34.1],[108,34]]]}}]}`
+	cases := []struct{ name, manifest, want string }{
+		{"leading industry not a code", `{"name":"t","layers":[{"id":"p","kind":"industrial_park","file":"p.geojson","id_field":"ID",
+		  "class":"other","park_fields":{"industries":"ZDCY"}}]}`, "ZDCY"},
+		{"park fields on an ECU layer", `{"name":"t","layers":[{"id":"p","kind":"ecu","file":"p.geojson","id_field":"ID",
+		  "class":"general","park_fields":{"industries":"ZDCY"}}]}`, "industrial_park layers only"},
+		{"unknown park field", `{"name":"t","layers":[{"id":"p","kind":"industrial_park","file":"p.geojson","id_field":"ID",
+		  "class":"other","park_fields":{"leader":"X"}}]}`, "leader"},
+		{"bad park class", `{"name":"t","layers":[{"id":"p","kind":"industrial_park","file":"p.geojson","id_field":"ID",
+		  "class":"municipal"}]}`, "municipal"},
+		{"negative boundary tolerance", `{"name":"t","boundary_tolerance_m":-1,"layers":[{"id":"p","kind":"industrial_park","file":"p.geojson",
+		  "id_field":"ID","class":"other"}]}`, "boundary_tolerance_m"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, dir, "dataset.yaml", tc.manifest)
+			writeFile(t, dir, "p.geojson", layer)
+			_, err := LoadDir(dir)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err %v, want one mentioning %q", err, tc.want)
+			}
+		})
+	}
+	m, err := ParseManifest([]byte(`{"name":"t","boundary_tolerance_m":7.5,"layers":[{"id":"p","kind":"industrial_park","file":"p.geojson","class":"other"}]}`))
+	if err != nil || m.BoundaryToleranceM == nil || *m.BoundaryToleranceM != 7.5 {
+		t.Errorf("boundary_tolerance_m: %v %v", m, err)
 	}
 }

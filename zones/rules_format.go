@@ -173,11 +173,12 @@ func labels(vs []string, f func(string) string) string {
 func (c Condition) Describe() string {
 	var parts []string
 	add := func(format string, args ...any) { parts = append(parts, fmt.Sprintf(format, args...)) }
+	quoted := func(t string) string { return "「" + TypeLabel(t) + "」" }
 	if len(c.Type) > 0 {
-		add("项目类型为%s", labels(c.Type, TypeLabel))
+		add("项目类型为%s", labels(c.Type, quoted))
 	}
 	if len(c.TypeNot) > 0 {
-		add("项目类型不是%s", labels(c.TypeNot, TypeLabel))
+		add("项目类型不是%s", labels(c.TypeNot, quoted))
 	}
 	if len(c.Construction) > 0 {
 		add("建设性质为%s（未申报的按新建）", labels(c.Construction, func(s string) string { return constructionLabels[s] }))
