@@ -193,7 +193,7 @@ func (pf *parkFacts) note() string {
 		if len(h.Industries) > 0 {
 			ind = "主导产业 " + strings.Join(h.Industries, "、")
 		}
-		parts = append(parts, fmt.Sprintf("%s（%s，%s；%s；%s；覆盖 %s）", h.ZoneName, h.ZoneID, h.ZoneClass, eia, ind, percent(h.Share)))
+		parts = append(parts, fmt.Sprintf("%s（%s，%s；%s；%s；覆盖 %s）", h.ZoneName, h.ZoneID, ClassLabel(KindIndustrialPark, h.ZoneClass), eia, ind, percent(h.Share)))
 	}
 	where := "位于园区内"
 	if !*st.Inside {

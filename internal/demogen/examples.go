@@ -163,8 +163,8 @@ func (w *world) examples() ([]example, error) {
 	tip := w.redline3[0][0][0]
 	ex = append(ex, example{
 		name: "factory_in_redline", title: "示范塑料制品厂新建项目",
-		intent:  "prohibited: an industrial plant partly inside an ecological protection red line (development and production construction prohibited); outside any industrial park, which the general-control ECU's clause on 工业集聚区 makes conditional there",
-		project: append(project("示范塑料制品厂新建项目", "C2927", "industrial", true, false, false, false), prop{"in_industrial_park", false}),
+		intent:  "prohibited: an industrial plant partly inside an ecological protection red line (development and production construction prohibited)",
+		project: project("示范塑料制品厂新建项目", "C2927", "industrial", true, false, false, false),
 		feats:   []feature{site("厂区", square(tip, 0.0035))},
 	})
 
@@ -226,8 +226,8 @@ func (w *world) examples() ([]example, error) {
 	plant := han.r.f.at(han.r.u0+float64(i)*han.r.du, han.r.c[i]+0.6*han.w[2][i])
 	ex = append(ex, example{
 		name: "plant_han_quasi", title: "示范魔芋精深加工项目",
-		intent:  "conditional: a food plant (C1391) that discharges pollutants, in the quasi zone of the Han (basin 汉江) source — quasi-zone rule (C1391 is not on the list of heavy water polluters), the South-to-North source rule on load increase, and the general-control ECU's clause on industry outside parks (the plant declares in_industrial_park false)",
-		project: append(project("示范魔芋精深加工项目", "C1391", "industrial", true, false, false, false), prop{"in_industrial_park", false}),
+		intent:  "conditional: a food plant (C1391) that discharges pollutants, in the quasi zone of the Han (basin 汉江) source — quasi-zone rule, and the South-to-North source rule on load increase",
+		project: project("示范魔芋精深加工项目", "C1391", "industrial", true, false, false, false),
 		feats:   []feature{site("厂区", square(plant, 0.0012))},
 	})
 
