@@ -15,7 +15,7 @@ func TestRunRulesBuiltin(t *testing.T) {
 	if rc := runRules([]string{"--builtin"}, nil, &out, &errb); rc != 0 {
 		t.Fatalf("rc %d: %s", rc, errb.String())
 	}
-	for _, want := range []string{"53 rules in force (built-in rules)", "redline.reserve_core", "two_high", "park.outside",
+	for _, want := range []string{"55 rules in force (built-in rules)", "redline.reserve_core", "two_high", "park.outside",
 		"also intersects nature_reserve core", "《中华人民共和国水污染防治法》（2017年修正）第六十六条"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
@@ -31,7 +31,7 @@ func TestRunRulesBuiltin(t *testing.T) {
 			Verdict string `json:"verdict"`
 		} `json:"rules"`
 	}
-	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || len(doc.Rules) != 53 || doc.Rules[0].ID != "redline.reserve_core" {
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || len(doc.Rules) != 55 || doc.Rules[0].ID != "redline.reserve_core" {
 		t.Errorf("json: %v, %d rules", err, len(doc.Rules))
 	}
 }
