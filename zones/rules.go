@@ -136,7 +136,16 @@ func (m ZoneMatch) matches(kind Kind, class, layer string) bool {
 // same verdict on a zone, the earlier one is named first.
 type RuleSet struct {
 	rules []Rule
+	byID  map[string]int // index into rules
 	lists map[string][]string
+}
+
+func newRuleSet(rules []Rule, lists map[string][]string) *RuleSet {
+	rs := &RuleSet{rules: rules, byID: make(map[string]int, len(rules)), lists: lists}
+	for i, r := range rules {
+		rs.byID[r.ID] = i
+	}
+	return rs
 }
 
 // NewRuleSet validates rules and returns them as a set. Industry prefixes are
@@ -185,7 +194,7 @@ func (rs *RuleSet) Merge(add []Rule) (*RuleSet, error) {
 	if err := checkExceptionCycles(out); err != nil {
 		return nil, err
 	}
-	return &RuleSet{rules: out, lists: lists}, nil
+	return newRuleSet(out, lists), nil
 }
 
 // checkExceptionCycles refuses rules whose unless_rules lead back to themselves.
@@ -242,9 +251,9 @@ func (c Condition) exceptionRefs() []string {
 // lists (replacing lists of the same name). Codes are normalised to the letter form;
 // one that is not a GB/T 4754 code is an error naming the list.
 func (rs *RuleSet) WithIndustryLists(lists map[string][]string) (*RuleSet, error) {
-	out := &RuleSet{lists: map[string][]string{}}
+	out := newRuleSet(nil, map[string][]string{})
 	if rs != nil {
-		out.rules = rs.rules
+		out = newRuleSet(rs.rules, map[string][]string{})
 		maps.Copy(out.lists, rs.lists)
 	}
 	for _, name := range sortedKeys(lists) {
@@ -291,10 +300,8 @@ func (rs *RuleSet) Len() int {
 // Rule returns the rule with the given id.
 func (rs *RuleSet) Rule(id string) (Rule, bool) {
 	if rs != nil {
-		for _, r := range rs.rules {
-			if r.ID == id {
-				return r, true
-			}
+		if i, ok := rs.byID[id]; ok {
+			return rs.rules[i], true
 		}
 	}
 	return Rule{}, false
