@@ -41,20 +41,8 @@ func (a result) and(b result) result {
 	return result{v: yes, uses: union(a.uses, b.uses)}
 }
 
-// or is the disjunction: a true part decides it alone.
-func (a result) or(b result) result {
-	switch {
-	case a.v == yes && b.v == yes:
-		return result{v: yes, uses: union(a.uses, b.uses)}
-	case a.v == yes:
-		return result{v: yes, uses: a.uses}
-	case b.v == yes:
-		return result{v: yes, uses: b.uses}
-	case a.v == unknown || b.v == unknown:
-		return result{v: unknown, missing: union(a.missing, b.missing), uses: union(a.uses, b.uses)}
-	}
-	return result{v: no, uses: union(a.uses, b.uses)}
-}
+// or is the disjunction: a true part decides it alone (De Morgan on and).
+func (a result) or(b result) result { return not(not(a).and(not(b))) }
 
 func not(r result) result {
 	switch r.v {
