@@ -5,7 +5,7 @@ SHELL := /bin/bash
 GO ?= go
 export CGO_ENABLED := 1
 
-.PHONY: all deps build run test test-short vet fmt bench fuzz clean
+.PHONY: all deps build run test test-short vet fmt bench fuzz docs clean
 
 all: build
 
@@ -41,6 +41,11 @@ test: deps
 FUZZTIME ?= 5s
 fuzz: deps
 	GO=$(GO) FUZZTIME=$(FUZZTIME) bash scripts/fuzz.sh
+
+# docs: the rule documentation, generated from the built-in rule files.
+docs: deps
+	mkdir -p docs
+	$(GO) run ./cmd/redline rules --builtin --format markdown > docs/rules.md
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...

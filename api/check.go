@@ -69,7 +69,7 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 	if rep.ReportID == "" {
 		rep.ReportID = newReportID()
 	}
-	if rep.Project == nil && in.Project != (zones.Project{}) {
+	if rep.Project == nil && !in.Project.IsZero() {
 		p := in.Project
 		rep.Project = &p
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -34,6 +35,9 @@ type Manifest struct {
 	Industries    string              `yaml:"industries"`
 	IndustryLists map[string][]string `yaml:"industry_lists"`
 	Layers        []LayerSpec         `yaml:"layers"`
+	// BoundaryToleranceM is the boundary-review band in metres (DESIGN.md); nil
+	// when the manifest does not set it.
+	BoundaryToleranceM *float64 `yaml:"boundary_tolerance_m"`
 }
 
 // LayerSpec is one layer entry of a manifest.
@@ -52,6 +56,10 @@ type LayerSpec struct {
 	Encoding     string            `yaml:"encoding"`
 	Polygonize   bool              `yaml:"polygonize"`
 	ClauseFields map[string]string `yaml:"clause_fields"`
+	// ParkFields name an industrial_park layer's fields: planning_eia (the park
+	// plan's planning-EIA review document; empty = none) and industries (leading
+	// industries, GB/T 4754 codes or prefixes).
+	ParkFields map[string]string `yaml:"park_fields"`
 }
 
 // The default access-list fields of ECU layers, with the aliases real files use.
@@ -60,6 +68,12 @@ var clauseDefaults = map[string][]string{
 	"pollutant_emission":  {"PWWPFGK", "污染物排放管控"},
 	"environmental_risk":  {"HJFXFK", "环境风险防控"},
 	"resource_efficiency": {"ZYKFXLYQ", "资源利用效率", "资源开发效率要求", "资源利用效率要求"},
+}
+
+// The default fields of industrial_park layers, with the aliases real files use.
+var parkDefaults = map[string][]string{
+	"planning_eia": {"GHHPWH", "规划环评审查意见", "规划环评", "规划环评文号"},
+	"industries":   {"ZDCY", "主导产业"},
 }
 
 var layerIDPattern = regexp.MustCompile(`^[a-z0-9_]+$`)
@@ -81,6 +95,9 @@ func ParseManifest(b []byte) (*Manifest, error) {
 	if len(m.Layers) == 0 {
 		return nil, fmt.Errorf("%w: no layers", ErrManifest)
 	}
+	if t := m.BoundaryToleranceM; t != nil && (math.IsNaN(*t) || math.IsInf(*t, 0) || *t < 0) {
+		return nil, fmt.Errorf("%w: boundary_tolerance_m %v is not a distance in metres (0 or more)", ErrManifest, *t)
+	}
 	seen := map[string]bool{}
 	for i, l := range m.Layers {
 		where := fmt.Sprintf("layer %d (%q)", i, l.ID)
@@ -90,13 +107,21 @@ func ParseManifest(b []byte) (*Manifest, error) {
 		case seen[l.ID]:
 			return nil, fmt.Errorf("%w: %s: duplicate layer id", ErrManifest, where)
 		case !zones.Kind(l.Kind).Valid():
-			return nil, fmt.Errorf("%w: %s: unknown kind %q (redline, ecu, qinling, nature_reserve, national_park, water_source, custom)", ErrManifest, where, l.Kind)
+			return nil, fmt.Errorf("%w: %s: unknown kind %q (%s)", ErrManifest, where, l.Kind, kindNames())
 		case l.File == "":
 			return nil, fmt.Errorf("%w: %s: \"file\" is missing", ErrManifest, where)
 		case l.Class == "" && l.ClassField == "" && zones.Kind(l.Kind) != zones.KindRedline:
 			return nil, fmt.Errorf("%w: %s: give class_field or a fixed class", ErrManifest, where)
 		case l.Class != "" && !zones.Kind(l.Kind).ValidClass(l.Class):
 			return nil, fmt.Errorf("%w: %s: class %q is not a class of kind %s (%s)", ErrManifest, where, l.Class, l.Kind, strings.Join(zones.Kind(l.Kind).Classes(), ", "))
+		}
+		if len(l.ParkFields) > 0 && zones.Kind(l.Kind) != zones.KindIndustrialPark {
+			return nil, fmt.Errorf("%w: %s: park_fields on a %s layer (industrial_park layers only)", ErrManifest, where, l.Kind)
+		}
+		for k := range l.ParkFields {
+			if _, ok := parkDefaults[k]; !ok {
+				return nil, fmt.Errorf("%w: %s: park_fields: unknown field %q (planning_eia, industries)", ErrManifest, where, k)
+			}
 		}
 		for raw, c := range l.ClassMap {
 			if !zones.Kind(l.Kind).ValidClass(c) {
@@ -106,6 +131,14 @@ func ParseManifest(b []byte) (*Manifest, error) {
 		seen[l.ID] = true
 	}
 	return &m, nil
+}
+
+func kindNames() string {
+	names := make([]string, len(zones.Kinds))
+	for i, k := range zones.Kinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
 }
 
 // LoadDir loads the dataset whose dataset.yaml (or dataset.json) is in dir, or
@@ -350,6 +383,13 @@ func makeZone(gctx *geo.Context, l *zones.Layer, spec LayerSpec, f vector.Featur
 	if l.Kind == zones.KindECU {
 		z.Clauses = clauses(f.Properties, spec.ClauseFields)
 	}
+	if l.Kind == zones.KindIndustrialPark {
+		park, field, err := parkOf(f.Properties, spec.ParkFields)
+		if err != nil {
+			return nil, ferr(id, field, "%v", err)
+		}
+		z.Park = park
+	}
 
 	// Geometry: polygons or lines, never both in one layer; invalid polygons repaired.
 	dim, ok := dimensionOf(f.Geometry)
@@ -424,6 +464,33 @@ func clauses(props map[string]any, fields map[string]string) *zones.Clauses {
 		ResourceEfficiency: get("resource_efficiency"),
 	}
 	return c
+}
+
+// parkOf reads an industrial park's planning-EIA document and leading industries
+// (fields, else the default names). A park without a planning-EIA value has none; a
+// leading industry that is not a GB/T 4754 code is an error naming the field.
+func parkOf(props map[string]any, fields map[string]string) (*zones.Park, string, error) {
+	get := func(key string) (string, string) {
+		names := parkDefaults[key]
+		if f, ok := fields[key]; ok && f != "" {
+			names = []string{f}
+		}
+		for _, n := range names {
+			if v, ok := lookup(props, n); ok && v != nil {
+				return strings.TrimSpace(geojson.ValueString(v)), n
+			}
+		}
+		return "", names[0]
+	}
+	p := &zones.Park{}
+	p.PlanningEIA, _ = get("planning_eia")
+	raw, field := get("industries")
+	inds, err := zones.ParseIndustryList(raw)
+	if err != nil {
+		return nil, field, fmt.Errorf("leading industries: %w", err)
+	}
+	p.Industries = inds
+	return p, "", nil
 }
 
 // dimensionOf says whether g is polygonal or lineal; points and mixtures are not

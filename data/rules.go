@@ -14,43 +14,43 @@ import (
 	"github.com/redline-gis/redline/zones"
 )
 
-// ruleFile is the document a rule file holds.
-type ruleFile struct {
-	Rules []zones.Rule `yaml:"rules"`
+// RuleFile is the document a rule file holds: rules, and default industry lists the
+// rules name (a dataset's industry_lists of the same name replace them).
+type RuleFile struct {
+	Rules         []zones.Rule        `yaml:"rules"`
+	IndustryLists map[string][]string `yaml:"industry_lists"`
 }
 
-// ParseRules decodes a rule file (YAML, or JSON, which is YAML). Unknown keys are
+// ParseRuleFile decodes a rule file (YAML, or JSON, which is YAML). Unknown keys are
 // errors, so that a misspelt condition does not silently always hold. name is used
 // in messages.
-func ParseRules(name string, b []byte) ([]zones.Rule, error) {
+func ParseRuleFile(name string, b []byte) (RuleFile, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	var f ruleFile
+	var f RuleFile
 	if err := dec.Decode(&f); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, nil
+			return RuleFile{}, nil
 		}
-		return nil, fmt.Errorf("rules %s: %w", name, err)
+		return RuleFile{}, fmt.Errorf("rules %s: %w", name, err)
 	}
-	return f.Rules, nil
+	return f, nil
 }
 
-// DefaultRules returns the built-in rule set.
+// ParseRules decodes the rules of a rule file (ParseRuleFile).
+func ParseRules(name string, b []byte) ([]zones.Rule, error) {
+	f, err := ParseRuleFile(name, b)
+	return f.Rules, err
+}
+
+// DefaultRules returns the built-in rule set, with its default industry lists.
 func DefaultRules() (*zones.RuleSet, error) {
-	rules, err := ParseRules("built-in", defaultRulesYAML)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := zones.NewRuleSet(rules)
-	if err != nil {
-		return nil, fmt.Errorf("rules built-in: %w", err)
-	}
-	return rs, nil
+	return mergeRuleFile(nil, "built-in", defaultRulesYAML)
 }
 
 // loadRules returns the rules in force for a dataset whose manifest names the rule
 // files files (read from src): the built-in set with the files merged in, in
-// order, by rule id.
+// order, by rule id (and their industry lists by name).
 func loadRules(src source, files []string) (*zones.RuleSet, error) {
 	rs, err := DefaultRules()
 	if err != nil {
@@ -61,13 +61,24 @@ func loadRules(src source, files []string) (*zones.RuleSet, error) {
 		if err != nil {
 			return nil, fmt.Errorf("rules %s: %w", f, err)
 		}
-		rules, err := ParseRules(f, b)
-		if err != nil {
+		if rs, err = mergeRuleFile(rs, f, b); err != nil {
 			return nil, err
 		}
-		if rs, err = rs.Merge(rules); err != nil {
-			return nil, fmt.Errorf("rules %s: %w", f, err)
-		}
+	}
+	return rs, nil
+}
+
+// mergeRuleFile merges the rule file b (named name) into rs.
+func mergeRuleFile(rs *zones.RuleSet, name string, b []byte) (*zones.RuleSet, error) {
+	f, err := ParseRuleFile(name, b)
+	if err != nil {
+		return nil, err
+	}
+	if rs, err = rs.Merge(f.Rules); err != nil {
+		return nil, fmt.Errorf("rules %s: %w", name, err)
+	}
+	if rs, err = rs.WithIndustryLists(f.IndustryLists); err != nil {
+		return nil, fmt.Errorf("rules %s: %w", name, err)
 	}
 	return rs, nil
 }

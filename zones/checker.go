@@ -136,7 +136,7 @@ func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts Check
 	if pf.area != nil {
 		r.Footprint.AreaGKM2 = round3(gkArea(pf.area, r.Footprint.GKZone))
 	}
-	if p != (Project{}) {
+	if !p.IsZero() {
 		pc := p
 		r.Project = &pc
 	}

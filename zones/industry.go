@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/redline-gis/redline/errcode"
 )
@@ -181,10 +182,11 @@ func twoHigh(industry string) (tri, string) {
 	return no, ""
 }
 
-// ValidateProject checks the project facts: type among ProjectTypes, industry a
-// GB/T 4754-2017 code (NormalizeIndustry). Errors are *errcode.Error with
-// errcode.InvalidProject naming the field. Use ValidateProjectFor to check the industry
-// against a dataset's full table as well.
+// ValidateProject checks the project facts: type among ProjectTypes, construction
+// among Constructions, approval references not blank, industry a GB/T 4754-2017
+// code (NormalizeIndustry). Errors are *errcode.Error with errcode.InvalidProject
+// naming the field. Use ValidateProjectFor to check the industry against a dataset's
+// full table as well.
 func ValidateProject(p Project) error {
 	return ValidateProjectFor(p, nil)
 }
@@ -195,6 +197,16 @@ func ValidateProjectFor(p Project, ds *Dataset) error {
 	if p.Type != "" && !slices.Contains(ProjectTypes, p.Type) {
 		return errcode.New(errcode.InvalidProject, map[string]any{"field": "type"},
 			"project type %q is not one of %s", p.Type, strings.Join(ProjectTypes, ", "))
+	}
+	if p.Construction != "" && !slices.Contains(Constructions, p.Construction) {
+		return errcode.New(errcode.InvalidProject, map[string]any{"field": "construction"},
+			"construction %q is not one of %s", p.Construction, strings.Join(Constructions, ", "))
+	}
+	for i, ref := range p.ApprovalRefs {
+		if strings.TrimSpace(ref) == "" {
+			return errcode.New(errcode.InvalidProject, map[string]any{"field": "approval_refs", "index": i},
+				"approval_refs[%d] is empty: name the approving document", i)
+		}
 	}
 	if p.Industry != "" {
 		var table []Industry
@@ -219,11 +231,32 @@ func NormalizeProject(p Project) (Project, error) {
 	return p, nil
 }
 
+// ParseIndustryList reads a list of GB/T 4754 codes or prefixes as parks and
+// catalogues write them, separated by commas (, ，), enumeration commas (、),
+// semicolons (; ；) or white space, and returns them in letter form, in order,
+// without repeats. An empty list is nil; a token that is not a code is an error
+// naming it.
+func ParseIndustryList(s string) ([]string, error) {
+	var out []string
+	for _, tok := range strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",，、;；", r)
+	}) {
+		c, err := NormalizeIndustry(tok)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // HighEnergy returns the project's 两高 status as the rules read it: the
 // high_energy flag when given, else derived from the industry code with our table
 // of the six 两高 industries. known is false when neither decides it (no flag, and
 // no industry or one too coarse); how says, in Chinese, which way it was found.
 func HighEnergy(p Project) (value, known bool, how string) {
-	f := newFacts(p, nil)
+	f := newFacts(p, nil, nil)
 	return f.highEnergy == yes, f.highEnergy != unknown, f.highEnergyHow
 }

@@ -45,23 +45,48 @@ func MoreSevere(a, b Verdict) Verdict {
 }
 
 // Project holds the facts about a project that rules read. Every field is optional:
-// a rule that needs a missing fact yields needs_info naming it.
+// a rule that needs a missing fact yields needs_info naming it (by its JSON name).
 type Project struct {
 	Name string `json:"name,omitempty"`
 	// Industry is a GB/T 4754-2017 code at any level, normalised to the letter form
 	// ("C2511") by NormalizeIndustry.
 	Industry string `json:"industry,omitempty"`
 	// Type is one of ProjectTypes.
-	Type                 string `json:"type,omitempty"`
+	Type string `json:"type,omitempty"`
+	// Construction is one of Constructions; absent means "new" (an EIA is filed for
+	// new work), so only existing activities need to say so.
+	Construction         string `json:"construction,omitempty"`
 	DischargesPollutants *bool  `json:"discharges_pollutants,omitempty"`
 	HasOutfall           *bool  `json:"has_outfall,omitempty"`
 	HighEnergy           *bool  `json:"high_energy,omitempty"`
 	NationalMajor        *bool  `json:"national_major,omitempty"`
+	// OriginalResidents: the activity is 原住居民's existing living and production.
+	OriginalResidents *bool `json:"original_residents,omitempty"`
+	// ApprovalRefs name the documents approving a national major project's
+	// unavoidable siting (不可避让论证意见, State Council or ministry approval).
+	ApprovalRefs []string `json:"approval_refs,omitempty"`
+	// InIndustrialPark and ParkPlanningEIA are declared facts, read only where the
+	// dataset has no industrial_park layer. ParkPlanningEIA names the park plan's
+	// planning-EIA review document; "" declares that the park has none.
+	InIndustrialPark *bool   `json:"in_industrial_park,omitempty"`
+	ParkPlanningEIA  *string `json:"park_planning_eia,omitempty"`
+}
+
+// IsZero reports whether no fact of p is given.
+func (p Project) IsZero() bool {
+	return p.Name == "" && p.Industry == "" && p.Type == "" && p.Construction == "" &&
+		p.DischargesPollutants == nil && p.HasOutfall == nil && p.HighEnergy == nil && p.NationalMajor == nil &&
+		p.OriginalResidents == nil && len(p.ApprovalRefs) == 0 && p.InIndustrialPark == nil && p.ParkPlanningEIA == nil
 }
 
 // ProjectTypes are the values of Project.Type.
 var ProjectTypes = []string{"industrial", "linear_infrastructure", "mining", "tourism", "residential",
-	"agriculture", "water_supply", "research_monitoring", "other"}
+	"agriculture", "water_supply", "research_monitoring", "ecological_restoration", "forestry", "defense",
+	"disaster_prevention", "archaeology", "other"}
+
+// Constructions are the values of Project.Construction: new work, an expansion, a
+// reconstruction in place (改建), or an existing activity carried on as it is.
+var Constructions = []string{"new", "expansion", "reconstruction", "existing"}
 
 // CheckOptions tune one check.
 type CheckOptions struct {
@@ -122,6 +147,16 @@ type Report struct {
 	Intersections []Intersection `json:"intersections"`
 	Nearby        []Nearby       `json:"nearby"`
 	BufferM       float64        `json:"buffer_m"`
+	// ProjectRules are the hits of project-wide rules (kind project): rules on the
+	// project as a whole, such as siting in an industrial park. They count towards
+	// the report's verdict like a zone's rules.
+	ProjectRules []RuleHit `json:"project_rules,omitempty"`
+	// Park says whether the footprint lies in an industrial park and which, from the
+	// dataset's industrial_park layers or, without them, the project's declarations.
+	Park *ParkStatus `json:"park,omitempty"`
+	// Missing lists once every project fact whose absence left a rule undecided
+	// where it matters for a verdict (the union of the rule hits' Missing).
+	Missing []string `json:"missing,omitempty"`
 	// Notes are remarks of the rule engine on the project as a whole (e.g. how the
 	// 两高 status was derived).
 	Notes []string `json:"notes,omitempty"`
@@ -190,7 +225,39 @@ type Nearby struct {
 	Zone *Zone `json:"-"`
 }
 
-// RuleHit is a rule that fired for an intersection.
+// ParkStatus is the footprint's relation to industrial parks (园区).
+type ParkStatus struct {
+	// Source is "layer" (the dataset's industrial_park layers decide) or "declared"
+	// (the dataset has none; the project's in_industrial_park and park_planning_eia
+	// stand in).
+	Source string `json:"source"`
+	// Inside: the footprint lies in a park — parks cover at least ParkCoverShare of it.
+	// Null when unknown (declared source, not declared).
+	Inside *bool `json:"inside"`
+	// Share of the footprint (area, else length, else points) inside parks; layer
+	// source only.
+	Share float64 `json:"share"`
+	// Parks are the parks the footprint touches, largest share first; layer source.
+	Parks []ParkHit `json:"parks,omitempty"`
+	// PlanningEIA is the declared planning-EIA document; declared source only.
+	PlanningEIA *string `json:"planning_eia,omitempty"`
+}
+
+// ParkHit is one park the footprint touches.
+type ParkHit struct {
+	Layer     string `json:"layer"`
+	ZoneID    string `json:"zone_id"`
+	ZoneName  string `json:"zone_name"`
+	ZoneClass string `json:"zone_class"`
+	// PlanningEIA is the park plan's planning-EIA review document; "" means none.
+	PlanningEIA string `json:"planning_eia"`
+	// Industries are the park's leading industries (GB/T 4754 prefixes).
+	Industries []string `json:"industries,omitempty"`
+	Share      float64  `json:"share"`
+}
+
+// RuleHit is a rule that fired for an intersection (or, in Report.ProjectRules, for
+// the project as a whole).
 type RuleHit struct {
 	ID      string  `json:"id"`
 	Verdict Verdict `json:"verdict"`

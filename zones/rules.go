@@ -3,19 +3,29 @@ package zones
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
 )
 
-// KindAny in a rule's kind makes it project-wide: it applies to every intersection,
-// whatever its layer, and to the project itself when the footprint touches no zone.
+// KindAny in a rule's kind makes it apply to every intersection, whatever its layer,
+// and to the project itself when the footprint touches no zone.
 const KindAny Kind = "any"
+
+// KindProject in a rule's kind makes it project-wide: it is evaluated once for the
+// project as a whole (its facts and its relation to industrial parks), not per zone,
+// and its hit goes to Report.ProjectRules. Such a rule reads no zone (zone_attr,
+// clauses, also_intersects).
+const KindProject Kind = "project"
 
 // Flag names that rule conditions may test (Condition.Flags, Condition.UnlessFlags).
 // high_energy is the 两高 status: the project's flag when given, else derived from
 // its industry code (see Evaluate).
-var ruleFlags = []string{"discharges_pollutants", "has_outfall", "high_energy", "national_major"}
+var ruleFlags = []string{"discharges_pollutants", "has_outfall", "high_energy", "national_major", "original_residents"}
+
+// Values of Condition.Park.
+var parkValues = []string{"inside", "outside", "no_planning_eia", "planning_eia", "industry_not_leading", "industry_leading"}
 
 // ErrInvalidRule is wrapped by every error about a malformed rule.
 var ErrInvalidRule = errors.New("zones: invalid rule")
@@ -26,7 +36,7 @@ var ErrInvalidRule = errors.New("zones: invalid rule")
 // documents of these (data/rules/default.yaml documents the format).
 type Rule struct {
 	ID string `yaml:"id" json:"id"`
-	// Kind is the layer kind the rule applies to, or KindAny.
+	// Kind is the layer kind the rule applies to, or KindAny, or KindProject.
 	Kind Kind `yaml:"kind" json:"kind"`
 	// Classes restricts the rule to these zone classes; empty means every class.
 	Classes []string `yaml:"classes,omitempty" json:"classes,omitempty"`
@@ -39,8 +49,12 @@ type Rule struct {
 	Text string `yaml:"text" json:"text"`
 	// Source is the legal source: law or document, article, document number.
 	Source string `yaml:"source" json:"source"`
+	// Quote is the legal text the rule rests on, verbatim, with its article number
+	// as it stands today; QuoteFrom says where it was read (a URL or a publication).
+	Quote     string `yaml:"quote,omitempty" json:"quote,omitempty"`
+	QuoteFrom string `yaml:"quote_from,omitempty" json:"quote_from,omitempty"`
 	// Verified is false when the wording could not be checked against the primary
-	// text. Absent means true.
+	// text. Absent means true. A rule marked verified must quote its text (Quote).
 	Verified *bool `yaml:"verified,omitempty" json:"verified,omitempty"`
 	// Disabled, in a dataset's rule file, removes the built-in rule with this id.
 	Disabled bool `yaml:"disabled,omitempty" json:"disabled,omitempty"`
@@ -83,6 +97,22 @@ type Condition struct {
 	// Clauses: "present" — the zone carries access-list clauses (ECU); "absent" — it
 	// carries none.
 	Clauses string `yaml:"clauses,omitempty" json:"clauses,omitempty"`
+	// Construction: the project's construction (new when not given) is one of these.
+	Construction []string `yaml:"construction,omitempty" json:"construction,omitempty"`
+	// Approval: "present" — the project names approval documents (approval_refs);
+	// unknown when it names none but declares itself a national major project (the
+	// approval is the missing fact), false otherwise. "absent" — it names none.
+	Approval string `yaml:"approval,omitempty" json:"approval,omitempty"`
+	// Park: the footprint's relation to industrial parks — "inside" or "outside" a
+	// park; "no_planning_eia" / "planning_eia": inside a park whose plan has no / has
+	// passed planning EIA; "industry_not_leading" / "industry_leading": inside a park
+	// whose leading industries do not include / include the project's industry. From
+	// the dataset's industrial_park layers, else from the project's declarations.
+	Park string `yaml:"park,omitempty" json:"park,omitempty"`
+	// UnlessRules: none of these rules (by id) holds for this zone — an exception
+	// list. A named rule counts only where it applies (kind, class, layer) and is in
+	// force; one that cannot be decided leaves this condition undecided.
+	UnlessRules []string `yaml:"unless_rules,omitempty" json:"unless_rules,omitempty"`
 	// Any: at least one of these conditions holds.
 	Any []Condition `yaml:"any,omitempty" json:"any,omitempty"`
 }
@@ -100,11 +130,22 @@ func (m ZoneMatch) matches(kind Kind, class, layer string) bool {
 		(len(m.Layers) == 0 || slices.Contains(m.Layers, layer))
 }
 
-// RuleSet is an immutable, validated list of rules in force, in order. Order matters
-// only for listing and for ties: of two rules with the same verdict on a zone, the
-// earlier one is named first.
+// RuleSet is an immutable, validated list of rules in force, in order, with the
+// default industry lists the rules name (a dataset's industry_lists of the same name
+// replace them). Order matters only for listing and for ties: of two rules with the
+// same verdict on a zone, the earlier one is named first.
 type RuleSet struct {
 	rules []Rule
+	byID  map[string]int // index into rules
+	lists map[string][]string
+}
+
+func newRuleSet(rules []Rule, lists map[string][]string) *RuleSet {
+	rs := &RuleSet{rules: rules, byID: make(map[string]int, len(rules)), lists: lists}
+	for i, r := range rules {
+		rs.byID[r.ID] = i
+	}
+	return rs
 }
 
 // NewRuleSet validates rules and returns them as a set. Industry prefixes are
@@ -114,11 +155,15 @@ func NewRuleSet(rules []Rule) (*RuleSet, error) {
 }
 
 // Merge returns a new set: rs with add merged in by id. A rule whose id is in rs
-// replaces it in place; a disabled one removes it; others are appended.
+// replaces it in place; a disabled one removes it; others are appended. A rule's
+// unless_rules may name rules not in force (they are no exception then), but the
+// exceptions must not refer to each other in a cycle.
 func (rs *RuleSet) Merge(add []Rule) (*RuleSet, error) {
 	var out []Rule
+	var lists map[string][]string
 	if rs != nil {
 		out = slices.Clone(rs.rules)
+		lists = rs.lists
 	}
 	seen := map[string]bool{}
 	for i, r := range add {
@@ -146,7 +191,94 @@ func (rs *RuleSet) Merge(add []Rule) (*RuleSet, error) {
 			out = append(out, nr)
 		}
 	}
-	return &RuleSet{rules: out}, nil
+	if err := checkExceptionCycles(out); err != nil {
+		return nil, err
+	}
+	return newRuleSet(out, lists), nil
+}
+
+// checkExceptionCycles refuses rules whose unless_rules lead back to themselves.
+func checkExceptionCycles(rules []Rule) error {
+	byID := map[string]*Rule{}
+	for i := range rules {
+		byID[rules[i].ID] = &rules[i]
+	}
+	const (
+		unseen = iota
+		open
+		done
+	)
+	state := map[string]int{}
+	var visit func(id string, path []string) error
+	visit = func(id string, path []string) error {
+		r := byID[id]
+		if r == nil {
+			return nil
+		}
+		switch state[id] {
+		case open:
+			return fmt.Errorf("%w: unless_rules form a cycle: %s", ErrInvalidRule, strings.Join(append(path, id), " -> "))
+		case done:
+			return nil
+		}
+		state[id] = open
+		for _, ref := range r.When.exceptionRefs() {
+			if err := visit(ref, append(path, id)); err != nil {
+				return err
+			}
+		}
+		state[id] = done
+		return nil
+	}
+	for _, r := range rules {
+		if err := visit(r.ID, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exceptionRefs returns the rule ids c's unless_rules name, its alternatives' too.
+func (c Condition) exceptionRefs() []string {
+	out := slices.Clone(c.UnlessRules)
+	for _, a := range c.Any {
+		out = append(out, a.exceptionRefs()...)
+	}
+	return out
+}
+
+// WithIndustryLists returns a new set with lists added to its default industry
+// lists (replacing lists of the same name). Codes are normalised to the letter form;
+// one that is not a GB/T 4754 code is an error naming the list.
+func (rs *RuleSet) WithIndustryLists(lists map[string][]string) (*RuleSet, error) {
+	out := newRuleSet(nil, map[string][]string{})
+	if rs != nil {
+		out = newRuleSet(rs.rules, map[string][]string{})
+		maps.Copy(out.lists, rs.lists)
+	}
+	for _, name := range sortedKeys(lists) {
+		norm := make([]string, 0, len(lists[name]))
+		for _, c := range lists[name] {
+			n, err := NormalizeIndustry(c)
+			if err != nil {
+				return nil, fmt.Errorf("%w: industry list %s: %v", ErrInvalidRule, name, err)
+			}
+			norm = append(norm, n)
+		}
+		out.lists[name] = norm
+	}
+	return out, nil
+}
+
+// IndustryLists returns the set's default industry lists (letter form), by name.
+func (rs *RuleSet) IndustryLists() map[string][]string {
+	out := map[string][]string{}
+	if rs != nil {
+		for k, v := range rs.lists {
+			out[k] = slices.Clone(v)
+		}
+	}
+	return out
 }
 
 // Rules returns the rules in force, in order.
@@ -168,10 +300,8 @@ func (rs *RuleSet) Len() int {
 // Rule returns the rule with the given id.
 func (rs *RuleSet) Rule(id string) (Rule, bool) {
 	if rs != nil {
-		for _, r := range rs.rules {
-			if r.ID == id {
-				return r, true
-			}
+		if i, ok := rs.byID[id]; ok {
+			return rs.rules[i], true
 		}
 	}
 	return Rule{}, false
@@ -183,12 +313,18 @@ func validateRule(r Rule) (Rule, error) {
 	if !ruleIDPattern.MatchString(r.ID) {
 		return r, fmt.Errorf("id must match %s", ruleIDPattern)
 	}
-	if r.Kind != KindAny && !r.Kind.Valid() {
-		return r, fmt.Errorf("kind %q is not a layer kind or %q", r.Kind, KindAny)
+	if r.Kind != KindAny && r.Kind != KindProject && !r.Kind.Valid() {
+		return r, fmt.Errorf("kind %q is not a layer kind, %q or %q", r.Kind, KindAny, KindProject)
+	}
+	if r.Kind == KindProject && len(r.Layers) > 0 {
+		return r, fmt.Errorf("kind %q takes no layers", KindProject)
+	}
+	if r.Kind == KindProject && r.When.readsZone() {
+		return r, fmt.Errorf("kind %q reads no zone: zone_attr, clauses and also_intersects are not allowed", KindProject)
 	}
 	for _, c := range r.Classes {
-		if r.Kind == KindAny {
-			return r, fmt.Errorf("kind %q takes no classes", KindAny)
+		if r.Kind == KindAny || r.Kind == KindProject {
+			return r, fmt.Errorf("kind %q takes no classes", r.Kind)
 		}
 		if !r.Kind.ValidClass(c) {
 			return r, fmt.Errorf("class %q is not a class of kind %s (%s)", c, r.Kind, strings.Join(r.Kind.Classes(), ", "))
@@ -202,6 +338,9 @@ func validateRule(r Rule) (Rule, error) {
 	}
 	if strings.TrimSpace(r.Source) == "" {
 		return r, errors.New("source is empty")
+	}
+	if r.Verified != nil && *r.Verified && strings.TrimSpace(r.Quote) == "" {
+		return r, errors.New("verified: true without a quote of the text it was checked against")
 	}
 	r.Classes = slices.Clone(r.Classes)
 	r.Layers = slices.Clone(r.Layers)
@@ -249,6 +388,22 @@ func validateCondition(c Condition, path string) (Condition, error) {
 	if c.Clauses != "" && c.Clauses != "present" && c.Clauses != "absent" {
 		return c, fmt.Errorf("%s: clauses %q is not present or absent", path, c.Clauses)
 	}
+	for _, v := range c.Construction {
+		if !slices.Contains(Constructions, v) {
+			return c, fmt.Errorf("%s: construction %q is not one of %s", path, v, strings.Join(Constructions, ", "))
+		}
+	}
+	if c.Approval != "" && c.Approval != "present" && c.Approval != "absent" {
+		return c, fmt.Errorf("%s: approval %q is not present or absent", path, c.Approval)
+	}
+	if c.Park != "" && !slices.Contains(parkValues, c.Park) {
+		return c, fmt.Errorf("%s: park %q is not one of %s", path, c.Park, strings.Join(parkValues, ", "))
+	}
+	for _, id := range c.UnlessRules {
+		if !ruleIDPattern.MatchString(id) {
+			return c, fmt.Errorf("%s: unless_rules: %q is not a rule id", path, id)
+		}
+	}
 	if m := c.AlsoIntersects; m != nil {
 		if m.Kind != "" && m.Kind != KindAny && !m.Kind.Valid() {
 			return c, fmt.Errorf("%s.also_intersects: kind %q is not a layer kind", path, m.Kind)
@@ -273,10 +428,18 @@ func validateCondition(c Condition, path string) (Condition, error) {
 	return c, nil
 }
 
+// readsZone reports whether c reads the zone it is evaluated for.
+func (c Condition) readsZone() bool {
+	if len(c.ZoneAttr) > 0 || c.Clauses != "" || c.AlsoIntersects != nil {
+		return true
+	}
+	return slices.ContainsFunc(c.Any, Condition.readsZone)
+}
+
 // Applies reports whether the rule is considered for a zone of this layer, kind and
-// class.
+// class. Project rules apply to no zone.
 func (r Rule) Applies(layer string, kind Kind, class string) bool {
-	if r.Kind != KindAny && r.Kind != kind {
+	if r.Kind == KindProject || (r.Kind != KindAny && r.Kind != kind) {
 		return false
 	}
 	return (len(r.Classes) == 0 || slices.Contains(r.Classes, class)) &&

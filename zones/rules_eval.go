@@ -16,20 +16,42 @@ const (
 	yes
 )
 
-// result is a condition's value with the facts whose absence made it unknown.
+// result is a condition's value with the facts whose absence made it unknown, and
+// the derived facts (uses) that decided it, for the report's notes: "high_energy"
+// (how the 两高 status was found) and "list:NAME" (an industry list the dataset does
+// not define). A false part of a conjunction decides it alone: the unknowns and uses
+// of the other parts are dropped, so a fact a rule never needs is never asked for.
 type result struct {
 	v       tri
 	missing []string
+	uses    []string
 }
 
 func (a result) and(b result) result {
 	switch {
-	case a.v == no || b.v == no:
-		return result{v: no}
+	case a.v == no && b.v == no:
+		return result{v: no, uses: union(a.uses, b.uses)}
+	case a.v == no:
+		return result{v: no, uses: a.uses}
+	case b.v == no:
+		return result{v: no, uses: b.uses}
 	case a.v == unknown || b.v == unknown:
-		return result{v: unknown, missing: union(a.missing, b.missing)}
+		return result{v: unknown, missing: union(a.missing, b.missing), uses: union(a.uses, b.uses)}
 	}
-	return result{v: yes}
+	return result{v: yes, uses: union(a.uses, b.uses)}
+}
+
+// or is the disjunction: a true part decides it alone (De Morgan on and).
+func (a result) or(b result) result { return not(not(a).and(not(b))) }
+
+func not(r result) result {
+	switch r.v {
+	case yes:
+		r.v = no
+	case no:
+		r.v = yes
+	}
+	return r
 }
 
 func union(a, b []string) []string {
@@ -51,6 +73,14 @@ func boolResult(b bool) result {
 
 func missingFact(name string) result { return result{v: unknown, missing: []string{name}} }
 
+// triResult turns a known-or-not fact into a result; missing names the fact.
+func triResult(t tri, missing string) result {
+	if t == unknown {
+		return missingFact(missing)
+	}
+	return boolResult(t == yes)
+}
+
 // facts are the project facts rules read, prepared once per evaluation.
 type facts struct {
 	p        Project
@@ -58,15 +88,15 @@ type facts struct {
 	// highEnergy is the 两高 status and how it was found.
 	highEnergy    tri
 	highEnergyHow string
-	lists         map[string][]string // normalised industry lists of the dataset
+	lists         map[string][]string // normalised industry lists: the rules' defaults, then the dataset's
+	park          parkFacts
 	// what the evaluation consulted, for the report's notes
-	usedHighEnergy bool
-	usedLists      map[string]bool
-	notes          []string
+	used  map[string]bool
+	notes []string
 }
 
-func newFacts(p Project, ds *Dataset) *facts {
-	f := &facts{p: p, lists: map[string][]string{}, usedLists: map[string]bool{}}
+func newFacts(p Project, rs *RuleSet, ds *Dataset) *facts {
+	f := &facts{p: p, lists: rs.IndustryLists(), used: map[string]bool{}}
 	if p.Industry != "" {
 		if c, err := NormalizeIndustry(p.Industry); err == nil {
 			f.industry = c
@@ -114,7 +144,8 @@ func newFacts(p Project, ds *Dataset) *facts {
 	return f
 }
 
-func (f *facts) flag(name string) (bool, bool) {
+// flag returns a flag's result. high_energy records that the 两高 status was read.
+func (f *facts) flag(name string) result {
 	var p *bool
 	switch name {
 	case "discharges_pollutants":
@@ -123,21 +154,24 @@ func (f *facts) flag(name string) (bool, bool) {
 		p = f.p.HasOutfall
 	case "national_major":
 		p = f.p.NationalMajor
+	case "original_residents":
+		p = f.p.OriginalResidents
 	case "high_energy":
-		f.usedHighEnergy = true
-		if f.highEnergy == unknown {
-			return false, false
-		}
-		return f.highEnergy == yes, true
+		r := triResult(f.highEnergy, "high_energy")
+		r.uses = []string{"high_energy"}
+		return r
 	}
 	if p == nil {
-		return false, false
+		return missingFact(name)
 	}
-	return *p, true
+	return boolResult(*p)
 }
 
 // industryIn says whether the project's industry starts with one of prefixes.
 func (f *facts) industryIn(prefixes []string) result {
+	if len(prefixes) == 0 {
+		return result{v: no} // nothing starts with a prefix of an empty list
+	}
 	if f.industry == "" {
 		return missingFact("industry")
 	}
@@ -156,30 +190,35 @@ func (f *facts) industryIn(prefixes []string) result {
 	return result{v: no}
 }
 
-func (f *facts) list(name string) []string {
-	if _, ok := f.lists[name]; !ok && !f.usedLists[name] {
-		f.notes = append(f.notes, fmt.Sprintf("数据集未提供产业清单 %s，按空清单处理", name))
-	}
-	f.usedLists[name] = true
-	return f.lists[name]
-}
-
-func not(r result) result {
-	switch r.v {
-	case yes:
-		return result{v: no}
-	case no:
-		return result{v: yes}
+// industryInList is industryIn with a named list; a list neither the rules nor the
+// dataset define is empty, which the report notes.
+func (f *facts) industryInList(name string) result {
+	r := f.industryIn(f.lists[name])
+	if _, ok := f.lists[name]; !ok {
+		r.uses = []string{"list:" + name}
 	}
 	return r
 }
 
-// evalCtx is the zone a condition is evaluated for; in is nil for a project-wide
-// evaluation with no intersection.
+// construction is the project's construction, "new" when not given.
+func (f *facts) construction() string {
+	if f.p.Construction == "" {
+		return "new"
+	}
+	return f.p.Construction
+}
+
+// evalCtx is what a condition is evaluated for: one intersection of the report
+// (idx), or the project as a whole (idx -1, kind KindProject — or KindAny for the
+// project-wide evaluation of kind-any rules when the footprint touches no zone).
 type evalCtx struct {
-	f   *facts
-	r   *Report
-	idx int
+	f     *facts
+	r     *Report
+	rs    *RuleSet
+	idx   int
+	layer string
+	kind  Kind
+	class string
 }
 
 func (x evalCtx) in() *Intersection {
@@ -192,19 +231,20 @@ func (x evalCtx) in() *Intersection {
 func (c Condition) eval(x evalCtx) result {
 	res := result{v: yes}
 	p := x.f.p
-	if len(c.Type) > 0 {
+	typeIn := func(list []string, want bool) result {
 		if p.Type == "" {
-			res = res.and(missingFact("type"))
-		} else {
-			res = res.and(boolResult(slices.Contains(c.Type, p.Type)))
+			return missingFact("type")
 		}
+		return boolResult(slices.Contains(list, p.Type) == want)
+	}
+	if len(c.Type) > 0 {
+		res = res.and(typeIn(c.Type, true))
 	}
 	if len(c.TypeNot) > 0 {
-		if p.Type == "" {
-			res = res.and(missingFact("type"))
-		} else {
-			res = res.and(boolResult(!slices.Contains(c.TypeNot, p.Type)))
-		}
+		res = res.and(typeIn(c.TypeNot, false))
+	}
+	if len(c.Construction) > 0 {
+		res = res.and(boolResult(slices.Contains(c.Construction, x.f.construction())))
 	}
 	if len(c.Industry) > 0 {
 		res = res.and(x.f.industryIn(c.Industry))
@@ -213,23 +253,38 @@ func (c Condition) eval(x evalCtx) result {
 		res = res.and(not(x.f.industryIn(c.IndustryNot)))
 	}
 	if c.IndustryList != "" {
-		res = res.and(x.f.industryIn(x.f.list(c.IndustryList)))
+		res = res.and(x.f.industryInList(c.IndustryList))
 	}
 	if c.IndustryNotList != "" {
-		res = res.and(not(x.f.industryIn(x.f.list(c.IndustryNotList))))
+		res = res.and(not(x.f.industryInList(c.IndustryNotList)))
 	}
 	for _, name := range sortedKeys(c.Flags) {
-		v, ok := x.f.flag(name)
-		if !ok {
-			res = res.and(missingFact(name))
-		} else {
-			res = res.and(boolResult(v == c.Flags[name]))
+		fl := x.f.flag(name)
+		if fl.v != unknown && !c.Flags[name] {
+			fl = not(fl)
 		}
+		res = res.and(fl)
 	}
 	for _, name := range c.UnlessFlags {
-		if v, ok := x.f.flag(name); ok && v {
+		if fl := x.f.flag(name); fl.v == yes {
+			res = res.and(result{v: no, uses: fl.uses})
+		}
+	}
+	switch c.Approval {
+	case "present":
+		switch {
+		case len(p.ApprovalRefs) > 0:
+			res = res.and(result{v: yes})
+		case p.NationalMajor != nil && *p.NationalMajor:
+			res = res.and(missingFact("approval_refs"))
+		default:
 			res = res.and(result{v: no})
 		}
+	case "absent":
+		res = res.and(boolResult(len(p.ApprovalRefs) == 0))
+	}
+	if c.Park != "" {
+		res = res.and(x.f.park.eval(c.Park, x.f))
 	}
 	in := x.in()
 	for _, name := range sortedKeys(c.ZoneAttr) {
@@ -242,20 +297,42 @@ func (c Condition) eval(x evalCtx) result {
 	if m := c.AlsoIntersects; m != nil {
 		res = res.and(boolResult(in != nil && x.alsoIntersects(*m)))
 	}
+	if len(c.UnlessRules) > 0 {
+		res = res.and(not(x.anyException(c.UnlessRules)))
+	}
 	if len(c.Any) > 0 {
 		anyRes := result{v: no}
 		for _, sub := range c.Any {
-			s := sub.eval(x)
-			switch {
-			case s.v == yes:
-				anyRes = result{v: yes}
-			case s.v == unknown && anyRes.v != yes:
-				anyRes = result{v: unknown, missing: union(anyRes.missing, s.missing)}
-			}
+			anyRes = anyRes.or(sub.eval(x))
 		}
 		res = res.and(anyRes)
 	}
 	return res
+}
+
+// anyException says whether one of the rules ids holds here: a rule counts only
+// where it applies and is in force.
+func (x evalCtx) anyException(ids []string) result {
+	out := result{v: no}
+	for _, id := range ids {
+		r, ok := x.rs.Rule(id)
+		if !ok || !x.applies(r) {
+			continue
+		}
+		out = out.or(r.When.eval(x))
+	}
+	return out
+}
+
+// applies reports whether rule r is evaluated in this context.
+func (x evalCtx) applies(r Rule) bool {
+	switch x.kind {
+	case KindProject:
+		return r.Kind == KindProject
+	case KindAny:
+		return r.Kind == KindAny
+	}
+	return r.Applies(x.layer, x.kind, x.class)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -310,27 +387,32 @@ func (x evalCtx) alsoIntersects(m ZoneMatch) bool {
 	return false
 }
 
-// Evaluate sets each intersection's verdict and rules, and the report's verdict,
-// governing rule and notes, for the project p under rules rs with dataset ds (which
-// may be nil; it supplies the industry lists). rs nil means ds.Rules.
+// Evaluate sets each intersection's verdict and rules, the project-wide rules, and
+// the report's verdict, governing rule, park status, missing facts and notes, for
+// the project p under rules rs with dataset ds (which may be nil; it supplies the
+// industry lists and says whether industrial parks are a layer). rs nil means
+// ds.Rules.
 //
 // Every rule that applies to an intersection's layer kind, class and layer is
 // evaluated: one whose condition holds fires with its verdict; one whose condition
 // cannot be decided for a missing project fact fires as needs_info naming the facts
 // (unless its verdict is no more severe than what already certainly fired for the
-// zone — admissible rules never yield needs_info). A zone's verdict is the most severe rule that
-// fired; no rule firing makes it admissible — a custom layer without rules is
-// reported for information. Where layers overlap each is evaluated on its own and
-// the strictest governs: the report's verdict is the most severe zone verdict, and
-// its governing rule is the first rule with that verdict on the zone of highest
-// kindRank among the zones with that verdict (special laws before ECU lists). Project-wide rules (kind any) apply to every intersection,
-// and to the project itself when there is none. ECU clauses are copied from the zone
-// when the checker has not done so.
+// zone — admissible rules never yield needs_info). A zone's verdict is the most
+// severe rule that fired; no rule firing makes it admissible — a custom layer
+// without rules is reported for information. Project rules (kind project) are
+// evaluated once the same way, into Report.ProjectRules. Where layers overlap each
+// is evaluated on its own and the strictest governs: the report's verdict is the
+// most severe zone or project verdict, and its governing rule is the first rule with
+// that verdict on the zone of highest kindRank among those with that verdict (special
+// laws before project rules before ECU lists). Kind-any rules apply to every
+// intersection, and to the project itself when there is none. ECU clauses are copied
+// from the zone when the checker has not done so. Report.Missing lists once the
+// facts of every needs_info hit kept.
 func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 	if rs == nil && ds != nil {
 		rs = ds.Rules
 	}
-	f := newFacts(p, ds)
+	f := newFacts(p, rs, ds)
 	if r.Project == nil {
 		pc := p
 		if f.industry != "" {
@@ -340,6 +422,8 @@ func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 	}
 	r.Verdict = Admissible
 	r.Governing = nil
+	r.ProjectRules = nil
+	r.Missing = nil
 	if rs == nil {
 		for i := range r.Intersections {
 			in := &r.Intersections[i]
@@ -349,32 +433,45 @@ func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 			r.Verdict = NeedsInfo
 		}
 		r.Notes = append(r.Notes, "未加载准入规则，各相交区域均需人工判定")
-		sortIntersections(r.Intersections)
+		SortIntersections(r.Intersections)
 		return
 	}
+	f.park = newParkFacts(r, p, ds)
+	r.Park = f.park.status
 	for i := range r.Intersections {
 		in := &r.Intersections[i]
 		if in.Clauses == nil && in.Zone != nil && in.Zone.Clauses != nil {
 			c := *in.Zone.Clauses
 			in.Clauses = &c
 		}
-		in.Rules = fire(rs, evalCtx{f: f, r: r, idx: i}, in.Layer, in.Kind, in.ZoneClass)
+		in.Rules = fire(rs, evalCtx{f: f, r: r, rs: rs, idx: i, layer: in.Layer, kind: in.Kind, class: in.ZoneClass})
 		in.Verdict = Admissible
 		for _, h := range in.Rules {
 			in.Verdict = MoreSevere(in.Verdict, h.Verdict)
 		}
 	}
-	sortIntersections(r.Intersections)
-	gov := -1
+	SortIntersections(r.Intersections)
+	if hits := fire(rs, evalCtx{f: f, r: r, rs: rs, idx: -1, kind: KindProject}); len(hits) > 0 {
+		r.ProjectRules = hits
+	}
+	projectVerdict := Admissible
+	for _, h := range r.ProjectRules {
+		projectVerdict = MoreSevere(projectVerdict, h.Verdict)
+	}
+	r.Verdict = projectVerdict
+	gov, govRank := -1, kindRank(KindProject)
 	for i := range r.Intersections {
 		in := &r.Intersections[i]
-		r.Verdict = MoreSevere(r.Verdict, in.Verdict)
-		if in.Verdict == r.Verdict && len(in.Rules) > 0 &&
-			(gov < 0 || r.Intersections[gov].Verdict != r.Verdict || kindRank(in.Kind) < kindRank(r.Intersections[gov].Kind)) {
-			gov = i
+		switch {
+		case in.Verdict.Severity() > r.Verdict.Severity():
+			r.Verdict, gov, govRank = in.Verdict, i, kindRank(in.Kind)
+		case in.Verdict == r.Verdict && len(in.Rules) > 0 && kindRank(in.Kind) < govRank:
+			gov, govRank = i, kindRank(in.Kind)
 		}
 	}
-	if gov >= 0 && r.Intersections[gov].Verdict == r.Verdict && r.Verdict != Admissible {
+	switch {
+	case r.Verdict == Admissible:
+	case gov >= 0:
 		in := &r.Intersections[gov]
 		for _, h := range in.Rules {
 			if h.Verdict == in.Verdict {
@@ -384,33 +481,59 @@ func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 				break
 			}
 		}
+	default:
+		for _, h := range r.ProjectRules {
+			if h.Verdict == r.Verdict {
+				g := h
+				r.Governing = &g
+				break
+			}
+		}
 	}
 	if len(r.Intersections) == 0 {
-		for _, h := range fire(rs, evalCtx{f: f, r: r, idx: -1}, "", KindAny, "") {
+		for _, h := range fire(rs, evalCtx{f: f, r: r, rs: rs, idx: -1, kind: KindAny}) {
 			r.Notes = append(r.Notes, fmt.Sprintf("全项目规则 %s（%s）：%s", h.ID, h.Verdict, h.Text))
 			if h.Verdict.Severity() > r.Verdict.Severity() {
 				g := h
 				r.Verdict, r.Governing = h.Verdict, &g
 			}
+			r.Missing = union(r.Missing, h.Missing)
 		}
 	}
-	if f.usedHighEnergy {
+	for _, h := range r.ProjectRules {
+		r.Notes = append(r.Notes, fmt.Sprintf("全项目规则 %s（%s）：%s", h.ID, h.Verdict, h.Text))
+	}
+	for _, in := range r.Intersections {
+		for _, h := range in.Rules {
+			r.Missing = union(r.Missing, h.Missing)
+		}
+	}
+	for _, h := range r.ProjectRules {
+		r.Missing = union(r.Missing, h.Missing)
+	}
+	if f.used["high_energy"] {
 		r.Notes = append(r.Notes, f.highEnergyHow)
 	}
+	if r.Park != nil {
+		r.Notes = append(r.Notes, f.park.note())
+	}
+	for _, name := range sortedKeys(f.used) {
+		if list, ok := strings.CutPrefix(name, "list:"); ok {
+			r.Notes = append(r.Notes, fmt.Sprintf("数据集未提供产业清单 %s，按空清单处理", list))
+		}
+	}
 	r.Notes = append(r.Notes, f.notes...)
+	r.Notes = append(r.Notes, f.park.notes...)
 }
 
-// fire evaluates the rules of rs that apply to one zone (or, with KindAny, the
-// project-wide rules only) and returns the hits, most severe first.
-func fire(rs *RuleSet, x evalCtx, layer string, kind Kind, class string) []RuleHit {
+// fire evaluates the rules of rs that apply in x (one zone, the project rules, or
+// the kind-any rules) and returns the hits, most severe first.
+func fire(rs *RuleSet, x evalCtx) []RuleHit {
 	hits := []RuleHit{}
 	certain := Admissible
+	var uses [][]string
 	for _, rule := range rs.rules {
-		if kind == KindAny {
-			if rule.Kind != KindAny {
-				continue
-			}
-		} else if !rule.Applies(layer, kind, class) {
+		if !x.applies(rule) {
 			continue
 		}
 		res := rule.When.eval(x)
@@ -422,29 +545,49 @@ func fire(rs *RuleSet, x evalCtx, layer string, kind Kind, class string) []RuleH
 		case res.v == unknown && rule.Verdict != Admissible:
 			h.Verdict, h.Missing = NeedsInfo, res.missing
 		default:
+			// A rule that did not fire may still have been decided by a derived
+			// fact (a code not among the 两高 industries): the notes say how.
+			for _, u := range res.uses {
+				x.f.used[u] = true
+			}
 			continue
 		}
 		hits = append(hits, h)
+		uses = append(uses, res.uses)
 	}
 	// An undecided rule matters only if, had it fired, it would be more severe than
 	// what is already certain: drop the others (nothing the missing facts could say
 	// would change the zone's verdict through them).
-	hits = slices.DeleteFunc(hits, func(h RuleHit) bool {
-		if h.Missing == nil {
-			return false
+	kept := hits[:0]
+	for i, h := range hits {
+		if h.Missing != nil {
+			if r, _ := rs.Rule(h.ID); r.Verdict.Severity() <= certain.Severity() {
+				continue
+			}
 		}
+		kept = append(kept, h)
+		for _, u := range uses[i] {
+			x.f.used[u] = true
+		}
+	}
+	// Most severe first; among undecided rules, those that would prohibit first, so
+	// that "prohibited unless …" leads the needs_info of a zone.
+	ruleVerdict := func(h RuleHit) int {
 		r, _ := rs.Rule(h.ID)
-		return r.Verdict.Severity() <= certain.Severity()
+		return r.Verdict.Severity()
+	}
+	slices.SortStableFunc(kept, func(a, b RuleHit) int {
+		return cmp.Or(b.Verdict.Severity()-a.Verdict.Severity(), ruleVerdict(b)-ruleVerdict(a))
 	})
-	slices.SortStableFunc(hits, func(a, b RuleHit) int { return b.Verdict.Severity() - a.Verdict.Severity() })
-	return hits
+	return kept
 }
 
 // kindRank orders layer kinds for naming the governing rule among zones with the
 // same (most severe) verdict: the special protection laws first (nature reserves
 // and national parks, drinking-water sources, the red line, the Qinling), then a
-// dataset's custom layers, then the ECU access lists, which restate them. Within a
-// kind the larger overlap wins (intersection order).
+// dataset's custom layers, then the project-wide rules, then the ECU access lists,
+// which restate them, and the industrial parks. Within a kind the larger overlap
+// wins (intersection order).
 func kindRank(k Kind) int {
 	switch k {
 	case KindNationalPark, KindNatureReserve:
@@ -457,24 +600,10 @@ func kindRank(k Kind) int {
 		return 3
 	case KindCustom:
 		return 4
-	case KindECU:
+	case KindProject:
 		return 5
+	case KindECU:
+		return 6
 	}
-	return 6
-}
-
-// sortIntersections orders intersections as reports list them: most severe verdict
-// first, then larger overlap area, then longer overlap, then more crossings and
-// points, then layer and zone id.
-func sortIntersections(ins []Intersection) {
-	slices.SortStableFunc(ins, func(a, b Intersection) int {
-		return cmp.Or(
-			b.Verdict.Severity()-a.Verdict.Severity(),
-			cmp.Compare(b.OverlapAreaM2, a.OverlapAreaM2),
-			cmp.Compare(b.OverlapLengthM, a.OverlapLengthM),
-			cmp.Compare(b.Crossings+b.PointsInside, a.Crossings+a.PointsInside),
-			strings.Compare(a.Layer, b.Layer),
-			strings.Compare(a.ZoneID, b.ZoneID),
-		)
-	})
+	return 7
 }

@@ -3,10 +3,14 @@ package zones
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/errcode"
 )
 
 func bp(b bool) *bool { return &b }
@@ -68,7 +72,7 @@ func TestConditionEval(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f := newFacts(tc.p, &Dataset{IndustryLists: tc.lists})
+			f := newFacts(tc.p, nil, &Dataset{IndustryLists: tc.lists})
 			got := c.eval(evalCtx{f: f, r: rep, idx: 0})
 			if got.v != tc.want || !slices.Equal(got.missing, tc.missing) {
 				t.Errorf("got %d %v, want %d %v", got.v, got.missing, tc.want, tc.missing)
@@ -272,4 +276,304 @@ func ExampleEvaluate() {
 	// Output:
 	// needs_info water_source.level2_discharging [discharges_pollutants]
 	// prohibited water_source.level2_discharging SY-02
+}
+
+func sp(s string) *string { return &s }
+
+// TestConditionEvalFacts covers the keys of issue 11, each on both sides, and the
+// short-circuit: a false key decides a conjunction without asking for the facts the
+// other keys read.
+func TestConditionEvalFacts(t *testing.T) {
+	rs, err := NewRuleSet([]Rule{
+		{ID: "ex.monitor", Kind: KindRedline, When: Condition{Type: []string{"research_monitoring"}}, Verdict: Conditional, Text: "t", Source: "s"},
+		{ID: "ex.residents", Kind: KindRedline, When: Condition{Type: []string{"agriculture"}, Flags: map[string]bool{"original_residents": true}},
+			Verdict: Conditional, Text: "t", Source: "s"},
+		{ID: "ex.other_kind", Kind: KindWaterSource, When: Condition{Type: []string{"industrial"}}, Verdict: Conditional, Text: "t", Source: "s"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parkZone := func(share float64, park *Park) Intersection {
+		return Intersection{Layer: "parks", Kind: KindIndustrialPark, ZoneID: "p", ZoneClass: "national", FootprintShare: share,
+			Zone: &Zone{ID: "p", Park: park}}
+	}
+	redline := Intersection{Layer: "redline", Kind: KindRedline, ZoneClass: "redline"}
+	chem := Project{Type: "industrial", Industry: "C2614"}
+	cases := []struct {
+		name    string
+		c       Condition
+		p       Project
+		parks   []Intersection // intersections of kind industrial_park; a park layer when not nil
+		want    tri
+		missing []string
+	}{
+		{name: "construction absent is new", c: Condition{Construction: []string{"new"}}, want: yes},
+		{name: "construction absent is not existing", c: Condition{Construction: []string{"existing"}}, want: no},
+		{name: "construction existing", c: Condition{Construction: []string{"existing", "reconstruction"}}, p: Project{Construction: "existing"}, want: yes},
+		{name: "construction expansion is not new", c: Condition{Construction: []string{"new"}}, p: Project{Construction: "expansion"}, want: no},
+		{name: "original residents true", c: Condition{Flags: map[string]bool{"original_residents": true}}, p: Project{OriginalResidents: bp(true)}, want: yes},
+		{name: "original residents false", c: Condition{Flags: map[string]bool{"original_residents": true}}, p: Project{OriginalResidents: bp(false)}, want: no},
+		{name: "original residents missing", c: Condition{Flags: map[string]bool{"original_residents": true}}, want: unknown, missing: []string{"original_residents"}},
+		{name: "approval present", c: Condition{Approval: "present"}, p: Project{ApprovalRefs: []string{"国函〔2025〕1号"}}, want: yes},
+		{name: "approval missing for a national major project", c: Condition{Approval: "present"}, p: Project{NationalMajor: bp(true)},
+			want: unknown, missing: []string{"approval_refs"}},
+		{name: "approval not asked of other projects", c: Condition{Approval: "present"}, p: Project{NationalMajor: bp(false)}, want: no},
+		{name: "approval not asked when national major is not said", c: Condition{Approval: "present"}, want: no},
+		{name: "approval absent", c: Condition{Approval: "absent"}, want: yes},
+		{name: "approval absent, refs given", c: Condition{Approval: "absent"}, p: Project{ApprovalRefs: []string{"x"}}, want: no},
+		{name: "national major and approval: nothing asked but national major", c: Condition{Flags: map[string]bool{"national_major": true}, Approval: "present"},
+			want: no},
+
+		// declared park facts (no park layer)
+		{name: "park outside, declared", c: Condition{Park: "outside"}, p: Project{InIndustrialPark: bp(false)}, want: yes},
+		{name: "park outside, declared inside", c: Condition{Park: "outside"}, p: Project{InIndustrialPark: bp(true)}, want: no},
+		{name: "park outside, not declared", c: Condition{Park: "outside"}, want: unknown, missing: []string{"in_industrial_park"}},
+		{name: "park no planning EIA, declared none", c: Condition{Park: "no_planning_eia"}, p: Project{InIndustrialPark: bp(true), ParkPlanningEIA: sp("")}, want: yes},
+		{name: "park no planning EIA, declared one", c: Condition{Park: "no_planning_eia"}, p: Project{InIndustrialPark: bp(true), ParkPlanningEIA: sp("环审〔2019〕1号")}, want: no},
+		{name: "park planning EIA not said", c: Condition{Park: "no_planning_eia"}, p: Project{InIndustrialPark: bp(true)},
+			want: unknown, missing: []string{"park_planning_eia"}},
+		{name: "park planning EIA asked only once inside is known", c: Condition{Park: "no_planning_eia"}, want: unknown, missing: []string{"in_industrial_park"}},
+		{name: "park planning EIA outside a park", c: Condition{Park: "planning_eia"}, p: Project{InIndustrialPark: bp(false)}, want: no},
+		{name: "leading industries cannot be declared", c: Condition{Park: "industry_not_leading"}, p: Project{Industry: "C2614", InIndustrialPark: bp(true)}, want: no},
+
+		// the park layer decides
+		{name: "park layer, none touched", c: Condition{Park: "outside"}, p: Project{InIndustrialPark: bp(true)}, parks: []Intersection{}, want: yes},
+		{name: "park layer, covered", c: Condition{Park: "inside"}, parks: []Intersection{parkZone(1, &Park{})}, want: yes},
+		{name: "park layer, 99.9% covered is inside", c: Condition{Park: "inside"}, parks: []Intersection{parkZone(0.999, &Park{})}, want: yes},
+		{name: "park layer, 99.8% covered is outside", c: Condition{Park: "outside"}, parks: []Intersection{parkZone(0.998, &Park{})}, want: yes},
+		{name: "park layer, no planning EIA", c: Condition{Park: "no_planning_eia"}, parks: []Intersection{parkZone(1, &Park{})}, want: yes},
+		{name: "park layer, planning EIA", c: Condition{Park: "planning_eia"}, parks: []Intersection{parkZone(1, &Park{PlanningEIA: "环审〔2019〕1号"})}, want: yes},
+		{name: "park layer, industry leading", c: Condition{Park: "industry_leading"}, p: chem,
+			parks: []Intersection{parkZone(1, &Park{Industries: []string{"C26"}})}, want: yes},
+		{name: "park layer, industry not leading", c: Condition{Park: "industry_not_leading"}, p: chem,
+			parks: []Intersection{parkZone(1, &Park{Industries: []string{"C13"}})}, want: yes},
+		{name: "park layer, industry not leading, leading", c: Condition{Park: "industry_not_leading"}, p: chem,
+			parks: []Intersection{parkZone(1, &Park{Industries: []string{"C261"}})}, want: no},
+		{name: "park layer, industry missing", c: Condition{Park: "industry_not_leading"},
+			parks: []Intersection{parkZone(1, &Park{Industries: []string{"C13"}})}, want: unknown, missing: []string{"industry"}},
+		{name: "park layer, no leading industries listed", c: Condition{Park: "industry_not_leading"}, p: chem,
+			parks: []Intersection{parkZone(1, &Park{})}, want: no},
+
+		// exception lists
+		{name: "unless rules: an exception holds", c: Condition{UnlessRules: []string{"ex.monitor", "ex.residents"}}, p: Project{Type: "research_monitoring"}, want: no},
+		{name: "unless rules: none holds", c: Condition{UnlessRules: []string{"ex.monitor", "ex.residents"}}, p: Project{Type: "industrial"}, want: yes},
+		{name: "unless rules: undecided", c: Condition{UnlessRules: []string{"ex.monitor", "ex.residents"}}, p: Project{Type: "agriculture"},
+			want: unknown, missing: []string{"original_residents"}},
+		{name: "unless rules: a rule of another kind is no exception here", c: Condition{UnlessRules: []string{"ex.other_kind"}}, p: Project{Type: "industrial"}, want: yes},
+		{name: "unless rules: a rule not in force is no exception", c: Condition{UnlessRules: []string{"ex.gone"}}, p: Project{Type: "industrial"}, want: yes},
+
+		// short-circuit: the false key decides, nothing is asked
+		{name: "false type key hides missing flags", c: Condition{Type: []string{"industrial"}, Flags: map[string]bool{"high_energy": true, "has_outfall": true}},
+			p: Project{Type: "research_monitoring"}, want: no},
+		{name: "false construction key hides a missing industry", c: Condition{Construction: []string{"new"}, Industry: []string{"C26"}},
+			p: Project{Construction: "existing"}, want: no},
+		{name: "true alternative decides any", c: Condition{Any: []Condition{{Flags: map[string]bool{"has_outfall": true}}, {Type: []string{"mining"}}}},
+			p: Project{Type: "mining"}, want: yes},
+		{name: "empty list needs no industry", c: Condition{IndustryList: "nothing"}, want: no},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := validateCondition(tc.c, "when")
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := &Report{Intersections: append([]Intersection{redline}, tc.parks...)}
+			ds := &Dataset{}
+			if tc.parks != nil {
+				ds.Layers = []*Layer{{ID: "parks", Kind: KindIndustrialPark}}
+			}
+			f := newFacts(tc.p, rs, ds)
+			f.park = newParkFacts(rep, tc.p, ds)
+			got := c.eval(evalCtx{f: f, r: rep, rs: rs, idx: 0, layer: "redline", kind: KindRedline, class: "redline"})
+			if got.v != tc.want || !slices.Equal(got.missing, tc.missing) {
+				t.Errorf("got %d %v, want %d %v", got.v, got.missing, tc.want, tc.missing)
+			}
+			if got.v == no && len(got.missing) > 0 {
+				t.Errorf("a false condition asks for %v", got.missing)
+			}
+		})
+	}
+}
+
+func TestCoveredShare(t *testing.T) {
+	a, b, c := sq(0, 0, 2, 2), sq(1, 1, 3, 3), sq(5, 5, 6, 6)
+	in := func(share float64, g orb.Geometry) *Intersection {
+		return &Intersection{FootprintShare: share, Overlap: g}
+	}
+	cases := []struct {
+		name string
+		ins  []*Intersection
+		want float64
+	}{
+		{"none", nil, 0},
+		{"one", []*Intersection{in(0.7, a)}, 0.7},
+		{"disjoint parks add up", []*Intersection{in(0.6, a), in(0.4, c)}, 1},
+		{"overlapping parks: the larger only", []*Intersection{in(0.6, a), in(0.5, b)}, 0.6},
+		{"without geometries: the larger only", []*Intersection{in(0.6, nil), in(0.4, nil)}, 0.6},
+	}
+	for _, tc := range cases {
+		if got := coveredShare(tc.ins); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestParseIndustryList(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+		err  bool
+	}{
+		{"", nil, false},
+		{"C26, 2710，C39、13;14；A01 N78\tC26", []string{"C26", "C2710", "C39", "C13", "C14", "A01", "N78"}, false},
+		{"化工", nil, true},
+		{"C26 Z99", nil, true},
+	}
+	for _, tc := range cases {
+		got, err := ParseIndustryList(tc.in)
+		if (err != nil) != tc.err || !slices.Equal(got, tc.want) {
+			t.Errorf("%q: %v %v, want %v (error %v)", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+}
+
+func TestValidateProjectFacts(t *testing.T) {
+	cases := []struct {
+		p     Project
+		field string
+	}{
+		{Project{Type: "ecological_restoration", Construction: "existing", ApprovalRefs: []string{"国函〔2025〕1号"}}, ""},
+		{Project{Type: "defense"}, ""},
+		{Project{Type: "factory"}, "type"},
+		{Project{Construction: "rebuild"}, "construction"},
+		{Project{ApprovalRefs: []string{"ok", "  "}}, "approval_refs"},
+	}
+	for _, tc := range cases {
+		err := ValidateProject(tc.p)
+		var e *errcode.Error
+		switch {
+		case tc.field == "" && err != nil:
+			t.Errorf("%+v: %v", tc.p, err)
+		case tc.field != "" && (!errors.As(err, &e) || e.Code != errcode.InvalidProject || e.Details["field"] != tc.field):
+			t.Errorf("%+v: %v, want invalid_project on %s", tc.p, err, tc.field)
+		}
+	}
+	if !(Project{}).IsZero() || (Project{ApprovalRefs: []string{"x"}}).IsZero() || (Project{ParkPlanningEIA: sp("")}).IsZero() {
+		t.Errorf("IsZero")
+	}
+}
+
+func TestRuleSetValidatesIssue11Keys(t *testing.T) {
+	ok := func(id string, when Condition) Rule {
+		return Rule{ID: id, Kind: KindRedline, When: when, Verdict: Prohibited, Text: "t", Source: "s"}
+	}
+	bad := []Rule{
+		{ID: "a", Kind: KindProject, Classes: []string{"x"}, Verdict: Prohibited, Text: "t", Source: "s"},
+		{ID: "a", Kind: KindProject, Layers: []string{"x"}, Verdict: Prohibited, Text: "t", Source: "s"},
+		{ID: "a", Kind: KindProject, When: Condition{Any: []Condition{{ZoneAttr: map[string][]string{"a": {"b"}}}}}, Verdict: Prohibited, Text: "t", Source: "s"},
+		{ID: "a", Kind: KindProject, When: Condition{Clauses: "present"}, Verdict: Prohibited, Text: "t", Source: "s"},
+		ok("a", Condition{Construction: []string{"rebuilt"}}),
+		ok("a", Condition{Approval: "maybe"}),
+		ok("a", Condition{Park: "near"}),
+		ok("a", Condition{UnlessRules: []string{"Not An Id"}}),
+		ok("a", Condition{Flags: map[string]bool{"in_industrial_park": true}}),
+		{ID: "a", Kind: KindRedline, Verdict: Prohibited, Text: "t", Source: "s", Verified: bp(true)},
+	}
+	for i, r := range bad {
+		if _, err := NewRuleSet([]Rule{r}); !errors.Is(err, ErrInvalidRule) {
+			t.Errorf("bad rule %d: %v", i, err)
+		}
+	}
+	// Exceptions must not refer to each other in a cycle, also through a merge.
+	if _, err := NewRuleSet([]Rule{ok("a", Condition{UnlessRules: []string{"b"}}), ok("b", Condition{UnlessRules: []string{"a"}})}); !errors.Is(err, ErrInvalidRule) {
+		t.Errorf("cycle: %v", err)
+	}
+	rs, err := NewRuleSet([]Rule{ok("a", Condition{UnlessRules: []string{"b"}}), ok("b", Condition{Type: []string{"mining"}})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rs.Merge([]Rule{ok("b", Condition{UnlessRules: []string{"a"}})}); !errors.Is(err, ErrInvalidRule) {
+		t.Errorf("cycle through a merge: %v", err)
+	}
+	if _, err := rs.Merge([]Rule{{ID: "b", Disabled: true}}); err != nil {
+		t.Errorf("disabling a named exception: %v", err)
+	}
+	good := Rule{ID: "q", Kind: KindProject, When: Condition{Park: "outside", Construction: []string{"new"}}, Verdict: Prohibited,
+		Text: "t", Source: "s", Quote: "第一条 ……", Verified: bp(true)}
+	if _, err := NewRuleSet([]Rule{good}); err != nil {
+		t.Errorf("project rule: %v", err)
+	}
+	if _, err := rs.WithIndustryLists(map[string][]string{"l": {"26", "Z9"}}); !errors.Is(err, ErrInvalidRule) {
+		t.Errorf("bad industry list: %v", err)
+	}
+	withLists, err := rs.WithIndustryLists(map[string][]string{"l": {"26", "B1011"}})
+	if err != nil || !slices.Equal(withLists.IndustryLists()["l"], []string{"C26", "B1011"}) || len(rs.IndustryLists()) != 0 {
+		t.Errorf("lists %v %v", withLists.IndustryLists(), err)
+	}
+}
+
+// TestEvaluateProjectRules: project rules count once for the report, govern when
+// nothing on a zone is as severe, and their missing facts join the report's list.
+func TestEvaluateProjectRules(t *testing.T) {
+	rs, err := NewRuleSet([]Rule{
+		{ID: "park.outside", Kind: KindProject, When: Condition{Industry: []string{"C26"}, Park: "outside"}, Verdict: Prohibited, Text: "入园", Source: "s"},
+		{ID: "w.l2", Kind: KindWaterSource, Classes: []string{"level2"}, When: Condition{Flags: map[string]bool{"discharges_pollutants": true}},
+			Verdict: Prohibited, Text: "二级", Source: "s"},
+		{ID: "w.l2ok", Kind: KindWaterSource, Classes: []string{"level2"}, When: Condition{Flags: map[string]bool{"discharges_pollutants": false}},
+			Verdict: Conditional, Text: "二级", Source: "s"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	water := func() []Intersection {
+		return []Intersection{
+			{Layer: "w", Kind: KindWaterSource, ZoneID: "a", ZoneClass: "level2", OverlapAreaM2: 10},
+			{Layer: "w", Kind: KindWaterSource, ZoneID: "b", ZoneClass: "level2", OverlapAreaM2: 5},
+		}
+	}
+	// Outside the park (declared) with the discharge unknown: the project rule governs.
+	r := &Report{Intersections: water()}
+	Evaluate(r, Project{Industry: "C2614", InIndustrialPark: bp(false)}, rs, nil)
+	if r.Verdict != Prohibited || r.Governing == nil || r.Governing.ID != "park.outside" || r.Governing.Layer != "" ||
+		len(r.ProjectRules) != 1 || !slices.Equal(r.Missing, []string{"discharges_pollutants"}) {
+		t.Errorf("verdict %s governing %+v project %+v missing %v", r.Verdict, r.Governing, r.ProjectRules, r.Missing)
+	}
+	if r.Park == nil || r.Park.Source != "declared" || r.Park.Inside == nil || *r.Park.Inside {
+		t.Errorf("park %+v", r.Park)
+	}
+	if !slices.ContainsFunc(r.Notes, func(n string) bool { return strings.Contains(n, "全项目规则 park.outside") }) {
+		t.Errorf("notes %v", r.Notes)
+	}
+	// Nothing known about the park: one needs_info, the facts listed once.
+	r = &Report{Intersections: water()}
+	Evaluate(r, Project{Industry: "C2614"}, rs, nil)
+	if r.Verdict != NeedsInfo || !slices.Equal(r.Missing, []string{"discharges_pollutants", "in_industrial_park"}) || r.Park != nil {
+		t.Errorf("verdict %s missing %v park %+v", r.Verdict, r.Missing, r.Park)
+	}
+	// A zone that prohibits governs over a project rule that prohibits too.
+	r = &Report{Intersections: water()}
+	Evaluate(r, Project{Industry: "C2614", InIndustrialPark: bp(false), DischargesPollutants: bp(true)}, rs, nil)
+	if r.Verdict != Prohibited || r.Governing.ID != "w.l2" || r.Governing.ZoneID != "a" || len(r.Missing) != 0 {
+		t.Errorf("verdict %s governing %+v missing %v", r.Verdict, r.Governing, r.Missing)
+	}
+	// No zone touched: project rules still apply.
+	r = &Report{}
+	Evaluate(r, Project{Industry: "C2614", InIndustrialPark: bp(false)}, rs, nil)
+	if r.Verdict != Prohibited || r.Governing == nil || r.Governing.ID != "park.outside" {
+		t.Errorf("no zone: verdict %s governing %+v", r.Verdict, r.Governing)
+	}
+	// The park layer: share and names in the report.
+	ds := &Dataset{Rules: rs, Layers: []*Layer{{ID: "parks", Kind: KindIndustrialPark}}}
+	r = &Report{Intersections: []Intersection{{Layer: "parks", Kind: KindIndustrialPark, ZoneID: "P1", ZoneName: "示范化工园", ZoneClass: "provincial",
+		FootprintShare: 0.25, OverlapAreaM2: 250, Zone: &Zone{ID: "P1", Park: &Park{PlanningEIA: "陕环函〔2020〕5号", Industries: []string{"C26"}}}}}}
+	Evaluate(r, Project{Industry: "C2614"}, nil, ds)
+	if r.Verdict != Prohibited || r.Park == nil || r.Park.Source != "layer" || *r.Park.Inside || r.Park.Share != 0.25 ||
+		len(r.Park.Parks) != 1 || r.Park.Parks[0].ZoneName != "示范化工园" || r.Park.Parks[0].PlanningEIA != "陕环函〔2020〕5号" {
+		t.Errorf("layer: verdict %s park %+v", r.Verdict, r.Park)
+	}
+	if !slices.ContainsFunc(r.Notes, func(n string) bool {
+		return strings.Contains(n, "示范化工园") && strings.Contains(n, "覆盖 25%")
+	}) {
+		t.Errorf("notes %v", r.Notes)
+	}
 }

@@ -27,11 +27,15 @@ const (
 	KindNatureReserve Kind = "nature_reserve"
 	KindNationalPark  Kind = "national_park"
 	KindWaterSource   Kind = "water_source"
-	KindCustom        Kind = "custom"
+	// KindIndustrialPark: lawfully established industrial parks (园区). Their zones
+	// carry the park's planning-EIA document and leading industries (Zone.Park).
+	KindIndustrialPark Kind = "industrial_park"
+	KindCustom         Kind = "custom"
 )
 
 // Kinds lists every kind, in the order reports and listings use.
-var Kinds = []Kind{KindRedline, KindECU, KindQinling, KindNatureReserve, KindNationalPark, KindWaterSource, KindCustom}
+var Kinds = []Kind{KindRedline, KindECU, KindQinling, KindNatureReserve, KindNationalPark, KindWaterSource,
+	KindIndustrialPark, KindCustom}
 
 var classesByKind = map[Kind][]string{
 	KindRedline:       {"redline"},
@@ -40,6 +44,8 @@ var classesByKind = map[Kind][]string{
 	KindNatureReserve: {"core", "buffer", "experimental", "general_control"},
 	KindNationalPark:  {"core", "general_control"},
 	KindWaterSource:   {"level1", "level2", "quasi"},
+	// 国家级 / 省级 / 其他 (e.g. city- or county-level parks)
+	KindIndustrialPark: {"national", "provincial", "other"},
 }
 
 // Sentinel errors.
@@ -133,6 +139,8 @@ type Zone struct {
 	Attributes map[string]any
 	// Clauses are the access-list clauses of an ECU; nil for other kinds.
 	Clauses *Clauses
+	// Park is what an industrial park's zone says of the park; nil for other kinds.
+	Park *Park
 	// Geometry is valid: orb.Polygon or orb.MultiPolygon for polygonal layers,
 	// orb.LineString or orb.MultiLineString for lineal ones.
 	Geometry orb.Geometry
@@ -147,6 +155,17 @@ type Clauses struct {
 	PollutantEmission  string `json:"pollutant_emission"`  // 污染物排放管控
 	EnvironmentalRisk  string `json:"environmental_risk"`  // 环境风险防控
 	ResourceEfficiency string `json:"resource_efficiency"` // 资源利用效率
+}
+
+// Park is an industrial park's planning-EIA status and leading industries, as the
+// dataset gives them (manifest park_fields).
+type Park struct {
+	// PlanningEIA names the review document of the park plan's planning EIA
+	// (规划环评审查意见); "" means the park has none.
+	PlanningEIA string `json:"planning_eia"`
+	// Industries are the leading industries (主导产业): GB/T 4754 code prefixes in
+	// letter form; empty when the dataset does not say.
+	Industries []string `json:"industries,omitempty"`
 }
 
 // Industry is one row of a GB/T 4754-2017 table.

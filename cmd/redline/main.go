@@ -15,7 +15,7 @@ usage:
                 [--buffer-m N] [--strict] [--format json|html|geojson] FILE|-
   redline locate [--data DIR] [--format ndjson|csv|geojson] FILE|-
   redline layers [--data DIR]
-  redline rules [--data DIR]
+  redline rules [--data DIR | --builtin] [--format text|json|markdown]
   redline industries QUERY
   redline serve [--data DIR] [--addr :8080] [--db FILE|postgres://…] [--admin-token T]
 

@@ -13,22 +13,31 @@ import (
 )
 
 // runRules lists the admission rules in force: the built-in set merged with the
-// dataset's own rule files, and the dataset's industry lists.
+// dataset's own rule files, and the industry lists they name. --format markdown
+// writes the rule documentation (docs/rules.md is this output for --builtin).
 func runRules(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("rules", stderr)
 	dataDir := dataFlag(fs)
-	asJSON := fs.Bool("json", false, "print the rules as JSON")
+	format := fs.String("format", "text", "output format: text, json or markdown")
+	asJSON := fs.Bool("json", false, "print the rules as JSON (same as --format json)")
 	builtin := fs.Bool("builtin", false, "list the built-in rules only, without loading a dataset")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return 2
 	}
+	if *asJSON {
+		*format = "json"
+	}
+	if !slices.Contains([]string{"text", "json", "markdown"}, *format) {
+		fmt.Fprintf(stderr, "redline rules: --format %q is not text, json or markdown\n", *format)
+		return 2
+	}
 	var (
-		rs    *zones.RuleSet
-		lists map[string][]string
-		from  string
+		rs   *zones.RuleSet
+		from string
+		err  error
 	)
+	lists := map[string][]string{}
 	if *builtin {
-		var err error
 		if rs, err = data.DefaultRules(); err != nil {
 			return fail(stderr, "rules", err)
 		}
@@ -38,62 +47,177 @@ func runRules(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(stderr, "rules", err)
 		}
-		rs, lists = ds.Rules, ds.IndustryLists
-		from = fmt.Sprintf("dataset %s %s", ds.Name, ds.Version)
+		rs, from = ds.Rules, fmt.Sprintf("dataset %s %s", ds.Name, ds.Version)
 		if rs == nil {
 			if rs, err = data.DefaultRules(); err != nil {
 				return fail(stderr, "rules", err)
 			}
 		}
+		for name, list := range ds.IndustryLists {
+			lists[name] = list
+		}
+	}
+	// The rules' default lists, unless the dataset names its own.
+	for name, list := range rs.IndustryLists() {
+		if _, ok := lists[name]; !ok {
+			lists[name] = list
+		}
 	}
 	rules := rs.Rules()
-	if *asJSON {
+	switch *format {
+	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		if lists == nil {
-			lists = map[string][]string{}
-		}
-		if err := enc.Encode(struct {
+		err = enc.Encode(struct {
 			Rules         []zones.Rule        `json:"rules"`
 			IndustryLists map[string][]string `json:"industry_lists"`
-		}{rules, lists}); err != nil {
-			return fail(stderr, "rules", err)
-		}
-		return 0
+		}{rules, lists})
+	case "markdown":
+		err = writeRulesMarkdown(stdout, rules, lists, from)
+	default:
+		err = writeRulesText(stdout, rules, lists, from)
 	}
-	fmt.Fprintf(stdout, "%d rules in force (%s)\n\n", len(rules), from)
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	if err != nil {
+		return fail(stderr, "rules", err)
+	}
+	return 0
+}
+
+func writeRulesText(w io.Writer, rules []zones.Rule, lists map[string][]string, from string) error {
+	fmt.Fprintf(w, "%d rules in force (%s)\n\n", len(rules), from)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tKIND\tCLASSES\tWHEN\tVERDICT\tVERIFIED")
 	for _, r := range rules {
-		classes := strings.Join(r.Classes, ",")
-		if classes == "" {
-			classes = "*"
-		}
-		if len(r.Layers) > 0 {
-			classes += " (layers " + strings.Join(r.Layers, ",") + ")"
-		}
 		verified := "yes"
 		if !r.IsVerified() {
 			verified = "no"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Kind, classes, r.When, r.Verdict, verified)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Kind, classesOf(r), r.When, r.Verdict, verified)
 	}
-	tw.Flush()
-	fmt.Fprintln(stdout)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
 	for _, r := range rules {
-		fmt.Fprintf(stdout, "%s: %s\n    依据: %s\n", r.ID, r.Text, r.Source)
+		fmt.Fprintf(w, "%s: %s\n    依据: %s\n", r.ID, r.Text, r.Source)
 	}
 	if len(lists) > 0 {
-		fmt.Fprintln(stdout, "\nindustry lists:")
-		names := make([]string, 0, len(lists))
-		for n := range lists {
-			names = append(names, n)
-		}
-		slices.Sort(names)
-		for _, n := range names {
-			fmt.Fprintf(stdout, "  %s: %s\n", n, strings.Join(lists[n], ", "))
+		fmt.Fprintln(w, "\nindustry lists:")
+		for _, n := range sortedNames(lists) {
+			fmt.Fprintf(w, "  %s: %s\n", n, strings.Join(lists[n], ", "))
 		}
 	}
-	return 0
+	return nil
+}
+
+func classesOf(r zones.Rule) string {
+	classes := strings.Join(r.Classes, ",")
+	if classes == "" {
+		classes = "*"
+	}
+	if len(r.Layers) > 0 {
+		classes += " (layers " + strings.Join(r.Layers, ",") + ")"
+	}
+	return classes
+}
+
+func sortedNames(m map[string][]string) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+var verdictLabels = map[zones.Verdict]string{
+	zones.Prohibited: "禁止", zones.NeedsInfo: "需补充信息", zones.Conditional: "有条件准入", zones.Admissible: "准入",
+}
+
+// writeRulesMarkdown writes the rule documentation a reviewer audits without reading
+// Go: every rule with where it applies, its condition in words, its verdict, its
+// clause, and the quoted source with its article.
+func writeRulesMarkdown(w io.Writer, rules []zones.Rule, lists map[string][]string, from string) error {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("# 准入规则 — admission rules\n\n")
+	p("<!-- Generated by `redline rules --builtin --format markdown` (make docs) from data/rules/default.yaml; do not edit. -->\n\n")
+	p("%d rules (%s). Each rule applies to zones of a layer kind (and classes), or to the project as a whole; ", len(rules), from)
+	p("it fires when its condition holds. A condition that reads a project fact the project does not give is undecided: ")
+	p("the rule then yields 需补充信息 (needs_info) naming the fact, unless something at least as severe already holds for the zone. ")
+	p("A zone's verdict is its most severe rule; the report's verdict is the most severe zone or project rule ")
+	p("(禁止 > 需补充信息 > 有条件准入 > 准入). `核对` says whether the source and article were checked against the quoted text; ")
+	p("未核对 rules rest on secondary sources and must be confirmed by a reviewer.\n\n")
+
+	p("| id | 适用 | 结论 | 核对 |\n|---|---|---|---|\n")
+	for _, r := range rules {
+		p("| [`%s`](#%s) | %s | %s | %s |\n", r.ID, anchor(r.ID), appliesTo(r), verdictLabels[r.Verdict], checked(r))
+	}
+	p("\n")
+
+	kind := zones.Kind("")
+	for _, r := range rules {
+		if r.Kind != kind {
+			kind = r.Kind
+			p("## %s (`%s`)\n\n", zones.KindLabel(kind), kind)
+		}
+		p("### %s\n\n", r.ID)
+		p("- **适用**：%s\n", appliesTo(r))
+		p("- **条件**：%s", r.When.Describe())
+		if s := r.When.String(); s != "always" {
+			p("（`%s`）", s)
+		}
+		p("\n- **结论**：%s（`%s`）\n", verdictLabels[r.Verdict], r.Verdict)
+		p("- **条文**：%s\n", r.Text)
+		p("- **依据**：%s\n", r.Source)
+		p("- **核对**：%s\n", checked(r))
+		if r.Quote != "" {
+			p("- **原文**：\n\n  > %s\n\n", r.Quote)
+			if r.QuoteFrom != "" {
+				p("  原文出处：%s\n", r.QuoteFrom)
+			}
+		}
+		if r.Note != "" {
+			p("- **说明**：%s\n", r.Note)
+		}
+		p("\n")
+	}
+	if len(lists) > 0 {
+		p("## 产业清单 — industry lists\n\n")
+		p("GB/T 4754-2017 code prefixes the rules name; a dataset's `industry_lists` replace them by name.\n\n")
+		p("| name | codes |\n|---|---|\n")
+		for _, n := range sortedNames(lists) {
+			p("| `%s` | %s |\n", n, strings.Join(lists[n], ", "))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func appliesTo(r zones.Rule) string {
+	s := zones.KindLabel(r.Kind)
+	if len(r.Classes) > 0 {
+		var cs []string
+		for _, c := range r.Classes {
+			cs = append(cs, zones.ClassLabel(r.Kind, c))
+		}
+		s += "：" + strings.Join(cs, "、")
+	}
+	if len(r.Layers) > 0 {
+		s += "（图层 " + strings.Join(r.Layers, "、") + "）"
+	}
+	return s
+}
+
+func checked(r zones.Rule) string {
+	if r.IsVerified() {
+		return "已核对"
+	}
+	return "未核对"
+}
+
+// anchor is the GitHub heading anchor of a rule id.
+func anchor(id string) string {
+	return strings.ReplaceAll(id, ".", "")
 }

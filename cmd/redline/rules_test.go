@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/redline-gis/redline/data"
 )
 
 func TestRunRulesBuiltin(t *testing.T) {
@@ -12,7 +15,7 @@ func TestRunRulesBuiltin(t *testing.T) {
 	if rc := runRules([]string{"--builtin"}, nil, &out, &errb); rc != 0 {
 		t.Fatalf("rc %d: %s", rc, errb.String())
 	}
-	for _, want := range []string{"32 rules in force (built-in rules)", "redline.reserve_core", "two_high",
+	for _, want := range []string{"55 rules in force (built-in rules)", "redline.reserve_core", "two_high", "park.outside",
 		"also intersects nature_reserve core", "《中华人民共和国水污染防治法》（2017年修正）第六十六条"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
@@ -28,8 +31,54 @@ func TestRunRulesBuiltin(t *testing.T) {
 			Verdict string `json:"verdict"`
 		} `json:"rules"`
 	}
-	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || len(doc.Rules) != 32 || doc.Rules[0].ID != "redline.reserve_core" {
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || len(doc.Rules) != 55 || doc.Rules[0].ID != "redline.reserve_core" {
 		t.Errorf("json: %v, %d rules", err, len(doc.Rules))
+	}
+}
+
+// TestRulesDocUpToDate: docs/rules.md is what `redline rules --builtin --format
+// markdown` writes; run `make docs` after changing a rule file.
+func TestRulesDocUpToDate(t *testing.T) {
+	var out, errb bytes.Buffer
+	if rc := runRules([]string{"--builtin", "--format", "markdown"}, nil, &out, &errb); rc != 0 {
+		t.Fatalf("rc %d: %s", rc, errb.String())
+	}
+	committed, err := os.ReadFile("../../docs/rules.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), committed) {
+		t.Errorf("docs/rules.md is stale: run make docs")
+	}
+	// Every rule is documented with its verdict and, when verified, its quote.
+	rs, err := data.DefaultRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := out.String()
+	for _, r := range rs.Rules() {
+		i := strings.Index(doc, "### "+r.ID+"\n")
+		if i < 0 {
+			t.Errorf("%s: no section", r.ID)
+			continue
+		}
+		section := doc[i:]
+		if j := strings.Index(section[4:], "\n### "); j >= 0 {
+			section = section[:j+4]
+		}
+		for _, want := range []string{r.Text, r.Source, "`" + string(r.Verdict) + "`", r.When.Describe()} {
+			if !strings.Contains(section, want) {
+				t.Errorf("%s: section lacks %q", r.ID, want)
+			}
+		}
+		if r.IsVerified() && !strings.Contains(section, r.Quote) {
+			t.Errorf("%s: verified, but its quote is not shown", r.ID)
+		}
+	}
+	for _, bad := range [][]string{{"--builtin", "--format", "xml"}} {
+		if rc := runRules(bad, nil, &out, &errb); rc != 2 {
+			t.Errorf("%v: rc %d, want 2", bad, rc)
+		}
 	}
 }
 

@@ -175,12 +175,13 @@ func vertices(g orb.Geometry) int {
 // lines without self-crossings, thousands of vertices, holes and multipolygons.
 func TestLayers(t *testing.T) {
 	canonical := map[string][]string{
-		"redline":        {"redline"},
-		"ecu":            {"priority", "key", "general"},
-		"qinling":        {"core", "key", "general"},
-		"nature_reserve": {"core", "buffer", "experimental", "general_control"},
-		"national_park":  {"core", "general_control"},
-		"water_source":   {"level1", "level2", "quasi"},
+		"redline":         {"redline"},
+		"ecu":             {"priority", "key", "general"},
+		"qinling":         {"core", "key", "general"},
+		"nature_reserve":  {"core", "buffer", "experimental", "general_control"},
+		"national_park":   {"core", "general_control"},
+		"water_source":    {"level1", "level2", "quasi"},
+		"industrial_park": {"national", "provincial", "other"},
 	}
 	ls := readManifest(t)
 	var kinds []string
@@ -188,7 +189,7 @@ func TestLayers(t *testing.T) {
 		kinds = append(kinds, l.kind)
 	}
 	slices.Sort(kinds)
-	want := []string{"custom", "ecu", "national_park", "nature_reserve", "qinling", "redline", "water_source"}
+	want := []string{"custom", "ecu", "industrial_park", "national_park", "nature_reserve", "qinling", "redline", "water_source"}
 	if !slices.Equal(kinds, want) {
 		t.Fatalf("kinds %v, want %v", kinds, want)
 	}

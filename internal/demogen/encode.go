@@ -201,6 +201,11 @@ func manifest(ls []layer, lists [][2]any) []byte {
 			b.WriteString("      environmental_risk: HJFXFK     # 环境风险防控\n")
 			b.WriteString("      resource_efficiency: ZYKFXLYQ  # 资源利用效率\n")
 		}
+		if l.parkFields {
+			b.WriteString("    park_fields:\n")
+			b.WriteString("      planning_eia: GHHPWH  # 规划环评审查意见文号；空 = 无\n")
+			b.WriteString("      industries: ZDCY      # 主导产业（GB/T 4754 代码）\n")
+		}
 	}
 	return b.Bytes()
 }
@@ -243,6 +248,8 @@ Attributes beyond id, name and class:
   ` + "`basin`" + ` (` + "`汉江`" + ` or ` + "`渭河`" + `) and ` + "`nsbd`" + ` — ` + "`南水北调中线工程水源区`" + ` on the Han source
   (SY610001), empty on the other.
 - river: ` + "`LY`" + ` (basin system), ` + "`basin`" + `, ` + "`DJ`" + ` (order).
+- industrial_park: ` + "`SLPZWH`" + ` (approval of the park), ` + "`GHHPWH`" + ` (planning-EIA review document;
+  empty for the chemical park YQ6102, whose plan has none), ` + "`ZDCY`" + ` (leading industries, GB/T 4754 codes).
 
 Example footprints and the verdicts they are meant to produce: [examples/README.md](examples/README.md).
 `)

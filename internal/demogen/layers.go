@@ -25,6 +25,7 @@ type layer struct {
 	classField, class     string
 	classMap              [][2]string // raw value -> canonical class, in manifest order
 	clauseFields          bool
+	parkFields            bool // industrial parks: planning EIA and leading industries
 	features              []feature
 }
 
@@ -165,6 +166,15 @@ func build() (*world, error) {
 	}
 	w.addZones(&ecu)
 	w.layers = append([]layer{ecu}, ls...)
+	// Parks last, and not among the zones examples are placed by (see parkLayer).
+	parks, err := w.parkLayer()
+	if err != nil {
+		return nil, err
+	}
+	if err := w.checkLayer(&parks); err != nil {
+		return nil, err
+	}
+	w.layers = append(w.layers, parks)
 	return w, nil
 }
 
