@@ -160,6 +160,14 @@ type Report struct {
 	// Notes are remarks of the rule engine on the project as a whole (e.g. how the
 	// 两高 status was derived).
 	Notes []string `json:"notes,omitempty"`
+	// NearBoundary lists every zone whose boundary lies within
+	// BoundaryToleranceM of the footprint, intersected (Inside) or not: zones are
+	// digitised from 1:10,000 maps and uncertain by metres there (边界复核).
+	NearBoundary       []NearBoundary `json:"near_boundary"`
+	BoundaryToleranceM float64        `json:"boundary_tolerance_m"`
+	// BoundaryReview is true when a zone of NearBoundary would change the verdict
+	// were the boundary a few metres elsewhere; a warning says which.
+	BoundaryReview bool `json:"boundary_review"`
 
 	// Geometry is the footprint as checked (lon/lat, repaired if it was). Not in JSON.
 	Geometry orb.Geometry `json:"-"`
@@ -204,6 +212,10 @@ type Intersection struct {
 	Rules           []RuleHit      `json:"rules"`
 	Clauses         *Clauses       `json:"clauses,omitempty"`
 	Attributes      map[string]any `json:"attributes"`
+	// Sites names the parts of a multi-site footprint (a FeatureCollection is one
+	// project of several sites) that touch the zone: a Feature's properties.name,
+	// else its id, else its index. Absent for a footprint of one site.
+	Sites []string `json:"sites,omitempty"`
 	// Geometry is the overlap, present in JSON only when asked for.
 	Geometry *geojson.Geometry `json:"geometry"`
 
@@ -221,6 +233,27 @@ type Nearby struct {
 	ZoneName  string  `json:"zone_name"`
 	ZoneClass string  `json:"zone_class"`
 	DistanceM float64 `json:"distance_m"`
+
+	Zone *Zone `json:"-"`
+}
+
+// NearBoundary is a zone whose boundary lies within the boundary tolerance of
+// the footprint.
+type NearBoundary struct {
+	Layer      string `json:"layer"`
+	LayerTitle string `json:"layer_title,omitempty"`
+	Kind       Kind   `json:"kind"`
+	ZoneID     string `json:"zone_id"`
+	ZoneName   string `json:"zone_name"`
+	ZoneClass  string `json:"zone_class"`
+	// DistanceM is the geodesic distance from the footprint to the zone's
+	// boundary: 0 when the footprint crosses it.
+	DistanceM float64 `json:"distance_m"`
+	// Inside is true when the footprint intersects the zone (DESIGN.md's rules).
+	Inside bool `json:"inside"`
+	// ChangesVerdict is true when the zone's rules would move the report's verdict
+	// if the footprint were on the other side of this boundary.
+	ChangesVerdict bool `json:"changes_verdict"`
 
 	Zone *Zone `json:"-"`
 }
