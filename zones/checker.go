@@ -171,7 +171,7 @@ func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts Check
 	}
 	for _, h := range near {
 		z := h.zone
-		r.Nearby = append(r.Nearby, Nearby{Layer: z.Layer.ID, Kind: z.Layer.Kind, ZoneID: z.ID, ZoneName: z.Name,
+		r.Nearby = append(r.Nearby, Nearby{Layer: z.Layer.ID, LayerTitle: z.Layer.Title, Kind: z.Layer.Kind, ZoneID: z.ID, ZoneName: z.Name,
 			ZoneClass: z.Class, DistanceM: round3(h.distanceM), Zone: z})
 	}
 	layerOrder := map[string]int{}

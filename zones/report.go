@@ -227,12 +227,13 @@ type Intersection struct {
 
 // Nearby is a zone not intersected but within the buffer.
 type Nearby struct {
-	Layer     string  `json:"layer"`
-	Kind      Kind    `json:"kind"`
-	ZoneID    string  `json:"zone_id"`
-	ZoneName  string  `json:"zone_name"`
-	ZoneClass string  `json:"zone_class"`
-	DistanceM float64 `json:"distance_m"`
+	Layer      string  `json:"layer"`
+	LayerTitle string  `json:"layer_title,omitempty"`
+	Kind       Kind    `json:"kind"`
+	ZoneID     string  `json:"zone_id"`
+	ZoneName   string  `json:"zone_name"`
+	ZoneClass  string  `json:"zone_class"`
+	DistanceM  float64 `json:"distance_m"`
 
 	Zone *Zone `json:"-"`
 }
