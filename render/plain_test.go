@@ -289,3 +289,143 @@ func TestHTMLLineCrossings(t *testing.T) {
 		t.Error("English: crossings not shown")
 	}
 }
+
+// fullReport is a hand-built report with everything issue 11 added: a project of
+// two sites, park layers, project-wide rules, and zones near the boundary, one
+// of which would change the verdict.
+func fullReport() *zones.Report {
+	fp := orb.MultiPolygon{rect(108.940, 34.240, 108.950, 34.250), rect(108.960, 34.240, 108.962, 34.242)}
+	rl := &zones.Zone{ID: "HX-1", Name: "秦岭水源涵养红线", Class: "redline", Geometry: rect(108.930, 34.230, 108.945, 34.260)}
+	return &zones.Report{ReportID: "r-full", CreatedAt: time.Date(2026, 4, 1, 2, 0, 0, 0, time.UTC),
+		Dataset: zones.DatasetRef{Name: "t", Version: "2"},
+		Project: &zones.Project{Name: "某化工项目", Industry: "C2614", Type: "industrial", Construction: "new", HighEnergy: bptr(true)},
+		Verdict: zones.Prohibited, Governing: &zones.RuleHit{ID: "redline.development", Verdict: zones.Prohibited,
+			Text: "生态保护红线内严格禁止开发性、生产性建设活动。", Source: "自然资发〔2022〕142号", Layer: "rl", ZoneID: "HX-1"},
+		Footprint: zones.FootprintInfo{Type: "MultiPolygon", AreaM2: 96000, CRS: "EPSG:4490"},
+		Intersections: []zones.Intersection{
+			{Layer: "rl", LayerTitle: "陕西省生态保护红线", Kind: zones.KindRedline, ZoneID: "HX-1", ZoneName: rl.Name, ZoneClass: "redline",
+				OverlapAreaM2: 46000, FootprintShare: 0.479, Verdict: zones.Prohibited, Sites: []string{"厂区"},
+				Rules: []zones.RuleHit{{ID: "redline.development", Verdict: zones.Prohibited, Text: "生态保护红线内严格禁止开发性、生产性建设活动。", Source: "自然资发〔2022〕142号"}},
+				Overlap: rect(108.940, 34.240, 108.945, 34.250), Zone: rl},
+			{Layer: "park", LayerTitle: "工业园区", Kind: zones.KindIndustrialPark, ZoneID: "YQ-1", ZoneName: "渭南高新区", ZoneClass: "provincial",
+				OverlapAreaM2: 40000, FootprintShare: 0.4167, Verdict: zones.Admissible, Sites: []string{"厂区", "取水口"}, Rules: []zones.RuleHit{}},
+		},
+		ProjectRules: []zones.RuleHit{{ID: "park.industry_not_leading", Verdict: zones.Conditional,
+			Text: "园区主导产业不含本项目行业。", Source: "环环评〔2021〕45号"}},
+		Park: &zones.ParkStatus{Source: "layer", Inside: bptr(false), Share: 0.4167, Parks: []zones.ParkHit{
+			{Layer: "park", ZoneID: "YQ-1", ZoneName: "渭南高新区", ZoneClass: "provincial", PlanningEIA: "陕环函〔2020〕12号",
+				Industries: []string{"C39", "C27"}, Share: 0.4167},
+			{Layer: "park", ZoneID: "YQ-2", ZoneName: "临渭工业集中区", ZoneClass: "other", Share: 0.001}}},
+		Nearby: []zones.Nearby{{Layer: "nr", LayerTitle: "自然保护区", Kind: zones.KindNatureReserve, ZoneID: "NR-1",
+			ZoneName: "某自然保护区", ZoneClass: "general_control", DistanceM: 350}},
+		BufferM: 1000,
+		NearBoundary: []zones.NearBoundary{
+			{Layer: "ws", LayerTitle: "饮用水水源保护区", Kind: zones.KindWaterSource, ZoneID: "SY-1", ZoneName: "某水源一级保护区",
+				ZoneClass: "level1", DistanceM: 3, Inside: false, ChangesVerdict: true},
+			{Layer: "rl", LayerTitle: "陕西省生态保护红线", Kind: zones.KindRedline, ZoneID: "HX-1", ZoneName: rl.Name,
+				ZoneClass: "redline", DistanceM: 0, Inside: true, ChangesVerdict: false},
+		},
+		BoundaryToleranceM: 10,
+		BoundaryReview:     true,
+		Geometry:           fp,
+	}
+}
+
+func TestRenderHTMLFull(t *testing.T) {
+	for _, lang := range []Lang{Chinese, English} {
+		t.Run(string(lang), func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := HTML(&buf, fullReport(), lang); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "report_full_"+string(lang)+".html", buf.Bytes())
+			text := pageText(t, buf.Bytes())
+			if lang == Chinese {
+				assertNoRawNames(t, text)
+			}
+			l := labelsFor(lang)
+			want := map[Lang][]string{
+				Chinese: {"涉及地块", "厂区、取水口", "全项目规则", "园区主导产业不含本项目行业。", "工业园区", "渭南高新区", "省级",
+					"陕环函〔2020〕12号", "C39、C27", "41.67 %", "临渭工业集中区", "未列", "边界复核", "须进行边界复核",
+					"距边界（m）", "某水源一级保护区", "3.0", "陕西省生态保护红线", "自然保护区", "数据集工业园区图层"},
+				English: {"Sites", "厂区、取水口", "Project-wide rules", "Industrial park", "provincial", "Boundary review needed",
+					"To boundary (m)", "outside", "inside", "not listed", "the dataset's industrial park layers"},
+			}[lang]
+			for _, w := range want {
+				if !strings.Contains(text, w) {
+					t.Errorf("page lacks %q", w)
+				}
+			}
+			page := buf.String()
+			// The boundary rows: outside and changing the verdict, inside and not.
+			rows := regexp.MustCompile(`<tr( class="changes")?><td>(SY-1|HX-1)</td>.*?</tr>`).FindAllStringSubmatch(page, -1)
+			if len(rows) != 2 {
+				t.Fatalf("boundary rows %v", rows)
+			}
+			for _, r := range rows {
+				side, changes := l.Outside, l.Yes
+				if r[2] == "HX-1" {
+					side, changes = l.Inside, l.No
+				}
+				if (r[1] != "") != (r[2] == "SY-1") || !strings.Contains(r[0], "<td>"+side+"</td><td>"+changes+"</td>") {
+					t.Errorf("boundary row %s", r[0])
+				}
+			}
+			// C2614 is under neither C39 nor C27.
+			if !regexp.MustCompile(`<td>渭南高新区</td><td>YQ-1</td><td>[^<]+</td><td>陕环函〔2020〕12号</td><td>C39、C27</td><td>` + l.No + `</td>`).MatchString(page) {
+				t.Error("park row does not say the leading industries exclude the project's")
+			}
+			if !regexp.MustCompile(`<td>临渭工业集中区</td><td>YQ-2</td><td>[^<]+</td><td>` + l.None + `</td>`).MatchString(page) {
+				t.Error("a park without planning EIA does not read none")
+			}
+		})
+	}
+}
+
+func TestHTMLBoundaryWithoutReview(t *testing.T) {
+	r := fullReport()
+	r.BoundaryReview = false
+	r.NearBoundary[0].ChangesVerdict = false
+	for _, lang := range []Lang{Chinese, English} {
+		var buf bytes.Buffer
+		if err := HTML(&buf, r, lang); err != nil {
+			t.Fatal(err)
+		}
+		l := labelsFor(lang)
+		notice := strings.SplitN(l.BoundaryNotice, "%", 2)[0]
+		if strings.Contains(buf.String(), notice) {
+			t.Errorf("%s: review notice without boundary_review", lang)
+		}
+		if !strings.Contains(buf.String(), "<h2>"+l.Boundary+"</h2>") || !strings.Contains(pageText(t, buf.Bytes()), fmt.Sprintf(l.BoundaryIntro, "10.0")) {
+			t.Errorf("%s: near_boundary section missing", lang)
+		}
+	}
+	r.NearBoundary = nil
+	var buf bytes.Buffer
+	if err := HTML(&buf, r, Chinese); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "边界复核") {
+		t.Error("boundary section without zones near a boundary")
+	}
+}
+
+func TestHTMLParkLeadingIndustry(t *testing.T) {
+	r := fullReport()
+	r.Project.Industry = "C2710" // under the park's C27
+	var buf bytes.Buffer
+	if err := HTML(&buf, r, Chinese); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "<td>C39、C27</td><td>是</td>") {
+		t.Error("the park's leading industries include C2710 but the page does not say so")
+	}
+	r.Project.Industry = ""
+	buf.Reset()
+	if err := HTML(&buf, r, Chinese); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "<td>C39、C27</td><td>未提供</td>") {
+		t.Error("without an industry, whether the park leads it is not given")
+	}
+}
