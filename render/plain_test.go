@@ -305,7 +305,7 @@ func fullReport() *zones.Report {
 		Intersections: []zones.Intersection{
 			{Layer: "rl", LayerTitle: "陕西省生态保护红线", Kind: zones.KindRedline, ZoneID: "HX-1", ZoneName: rl.Name, ZoneClass: "redline",
 				OverlapAreaM2: 46000, FootprintShare: 0.479, Verdict: zones.Prohibited, Sites: []string{"厂区"},
-				Rules: []zones.RuleHit{{ID: "redline.development", Verdict: zones.Prohibited, Text: "生态保护红线内严格禁止开发性、生产性建设活动。", Source: "自然资发〔2022〕142号"}},
+				Rules:   []zones.RuleHit{{ID: "redline.development", Verdict: zones.Prohibited, Text: "生态保护红线内严格禁止开发性、生产性建设活动。", Source: "自然资发〔2022〕142号"}},
 				Overlap: rect(108.940, 34.240, 108.945, 34.250), Zone: rl},
 			{Layer: "park", LayerTitle: "工业园区", Kind: zones.KindIndustrialPark, ZoneID: "YQ-1", ZoneName: "渭南高新区", ZoneClass: "provincial",
 				OverlapAreaM2: 40000, FootprintShare: 0.4167, Verdict: zones.Admissible, Sites: []string{"厂区", "取水口"}, Rules: []zones.RuleHit{}},
