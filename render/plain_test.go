@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"reflect"
 	"regexp"
 	"strings"
@@ -21,19 +20,9 @@ import (
 // the SVG's titles and labels with it.
 func pageText(t *testing.T, page []byte) string {
 	t.Helper()
-	d := xml.NewDecoder(bytes.NewReader(page))
-	d.Strict = true
-	d.Entity = xml.HTMLEntity
 	var sb strings.Builder
 	inStyle := false
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("not well-formed: %v", err)
-		}
+	eachToken(t, page, func(tok xml.Token) {
 		switch el := tok.(type) {
 		case xml.StartElement:
 			inStyle = el.Name.Local == "style"
@@ -45,7 +34,7 @@ func pageText(t *testing.T, page []byte) string {
 				sb.WriteByte('\n')
 			}
 		}
-	}
+	})
 	return sb.String()
 }
 
