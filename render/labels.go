@@ -1,6 +1,7 @@
 package render
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/redline-gis/redline/zones"
@@ -17,46 +18,28 @@ func (t text) in(l Lang) string {
 	return t.zh
 }
 
-// fact is a project fact the report shows: its field (the JSON name in
-// zones.Project, which rules test and needs_info names), its label, and how its
-// value reads.
-type fact struct {
-	field string
-	label text
-	value func(p zones.Project, l labels) string
-}
+// from names a zones label in the report's language.
+func from(z zones.Label) text { return text{z.Zh, z.En} }
 
-// facts are the project facts of the report's project table, in the order shown.
-// A fact added to zones.Project gets one line here, and this is the table to name
-// a rule's missing facts from.
-var facts = []fact{
-	{"name", text{"项目名称", "Name"}, func(p zones.Project, l labels) string { return l.given(p.Name) }},
-	{"type", text{"项目类型", "Type"}, func(p zones.Project, l labels) string { return l.given(l.projectType(p.Type)) }},
-	{"industry", text{"行业（GB/T 4754-2017）", "Industry (GB/T 4754-2017)"}, industryValue},
-	{"discharges_pollutants", text{"排放污染物", "discharges pollutants"}, flagValue(func(p zones.Project) *bool { return p.DischargesPollutants })},
-	{"has_outfall", text{"设置排污口", "has an outfall"}, flagValue(func(p zones.Project) *bool { return p.HasOutfall })},
-	{"high_energy", text{"两高项目", "high energy use / high emission (两高)"}, highEnergyValue},
-	{"national_major", text{"国家重大项目", "national major project"}, flagValue(func(p zones.Project) *bool { return p.NationalMajor })},
-}
-
-// projectTypes name the values of zones.Project.Type (zones.ProjectTypes, and
-// those DESIGN.md adds for issue 11, so that they read in both languages as soon
-// as the domain accepts them).
-var projectTypes = map[string]text{
-	"industrial":             {"工业", "industrial"},
-	"linear_infrastructure":  {"线性基础设施", "linear infrastructure"},
-	"mining":                 {"采矿", "mining"},
-	"tourism":                {"旅游", "tourism"},
-	"residential":            {"居住（房地产）", "residential"},
-	"agriculture":            {"农业", "agriculture"},
-	"water_supply":           {"供水", "water supply"},
-	"research_monitoring":    {"科研监测", "research / monitoring"},
-	"ecological_restoration": {"生态修复", "ecological restoration"},
-	"forestry":               {"林业", "forestry"},
-	"defense":                {"国防（军事、边防）", "defence (military and border)"},
-	"disaster_prevention":    {"防灾减灾", "disaster prevention"},
-	"archaeology":            {"考古", "archaeology"},
-	"other":                  {"其他", "other"},
+// factValues say how each project fact's value reads; the facts themselves, their
+// names and the questions that ask for them are zones.Facts.
+var factValues = map[string]func(p zones.Project, l labels) string{
+	"name":                  func(p zones.Project, l labels) string { return l.given(p.Name) },
+	"type":                  func(p zones.Project, l labels) string { return l.given(l.projectType(p.Type)) },
+	"industry":              industryValue,
+	"construction":          constructionValue,
+	"discharges_pollutants": flagValue(func(p zones.Project) *bool { return p.DischargesPollutants }),
+	"has_outfall":           flagValue(func(p zones.Project) *bool { return p.HasOutfall }),
+	"high_energy":           highEnergyValue,
+	"national_major":        flagValue(func(p zones.Project) *bool { return p.NationalMajor }),
+	"original_residents":    flagValue(func(p zones.Project) *bool { return p.OriginalResidents }),
+	"approval_refs": func(p zones.Project, l labels) string {
+		return l.given(strings.Join(p.ApprovalRefs, l.ListSep))
+	},
+	"in_industrial_park": flagValue(func(p zones.Project) *bool { return p.InIndustrialPark }),
+	"park_planning_eia": func(p zones.Project, l labels) string {
+		return l.document(p.ParkPlanningEIA)
+	},
 }
 
 var verdicts = map[zones.Verdict]text{
@@ -66,43 +49,24 @@ var verdicts = map[zones.Verdict]text{
 	zones.Admissible:  {"可准入", "Admissible"},
 }
 
-// kindIndustrialPark is the layer kind issue 11 adds (DESIGN.md); named here until
-// zones declares it.
-const kindIndustrialPark zones.Kind = "industrial_park"
-
-var kinds = map[zones.Kind]text{
-	zones.KindRedline:       {"生态保护红线", "Ecological protection red line"},
-	zones.KindECU:           {"环境管控单元", "Environmental control unit"},
-	zones.KindQinling:       {"秦岭保护区", "Qinling protection zone"},
-	zones.KindNatureReserve: {"自然保护区", "Nature reserve"},
-	zones.KindNationalPark:  {"国家公园", "National park"},
-	zones.KindWaterSource:   {"饮用水水源保护区", "Drinking-water source protection zone"},
-	kindIndustrialPark:      {"产业园区", "Industrial park"},
-	zones.KindCustom:        {"自定义图层", "Custom layer"},
-}
-
-// classes name the canonical classes of each kind (zones.Kind.Classes); a custom
-// layer's classes are the dataset's own words and show as they are.
-var classes = map[zones.Kind]map[string]text{
-	zones.KindRedline:       {"redline": {"生态保护红线", "red line"}},
-	zones.KindECU:           {"priority": {"优先保护单元", "priority protection"}, "key": {"重点管控单元", "key control"}, "general": {"一般管控单元", "general control"}},
-	zones.KindQinling:       {"core": {"核心保护区", "core protection"}, "key": {"重点保护区", "key protection"}, "general": {"一般保护区", "general protection"}},
-	zones.KindNatureReserve: {"core": {"核心区（核心保护区）", "core"}, "buffer": {"缓冲区", "buffer"}, "experimental": {"实验区", "experimental"}, "general_control": {"一般控制区", "general control"}},
-	zones.KindNationalPark:  {"core": {"核心保护区", "core protection"}, "general_control": {"一般控制区", "general control"}},
-	zones.KindWaterSource:   {"level1": {"一级保护区", "level 1"}, "level2": {"二级保护区", "level 2"}, "quasi": {"准保护区", "quasi-protection"}},
-	kindIndustrialPark:      {"national": {"国家级园区", "national"}, "provincial": {"省级园区", "provincial"}, "other": {"其他园区", "other"}},
-}
-
 // labels are the fixed words of the HTML report in one language, as the template
 // reads them.
 type labels struct {
 	lang Lang
 	Lang, Title, Project, Verdict, Governing, Map, Intersections, ZoneCode, ZoneName, Layer, Class,
-	OverlapM2, OverlapHa, Share, ZoneVerdict, Rules, Source, Unverified, Missing, Clauses, Nearby,
+	Extent, Share, ZoneVerdict, Rules, Source, Unverified, Clauses, Nearby,
 	Distance, Dataset, Version, ReportID, Created, Footprint, Area, Length, CRS, Repaired, Warnings,
 	NoMap, Yes, No, Unknown, FootprintLegend, OverlapLegend, NearbyLegend, Disclaimer, Field, Value,
 	NoIntersections, Derived, AreaFormat string
 	SpatialLayout, PollutantEmission, EnvironmentalRisk, ResourceEfficiency string
+	// formats of the extent of a footprint or an overlap
+	GeomKind, Polygonal, Lineal, Puntal, Mixed, PointsCount, PointsFormat, PointsInside, Crossings string
+	// needs_info: what to supply, once for the report
+	ToSupply, ToSupplyIntro, MissingRef, UnlessApproved, UnlessApprovedNote string
+	ProjectRules, Sites, Notes, ListSep, NewByDefault, None                 string
+	Park, ParkSource, ParkFromLayer, ParkDeclared, ParkInside, ParkShare, ParkName, ParkLevel,
+	ParkEIA, ParkIndustries, ParkLeading, ParkNone, NotListed string
+	Boundary, BoundaryIntro, BoundaryDistance, BoundarySide, Inside, Outside, ChangesVerdict, BoundaryNotice string
 }
 
 func labelsFor(lang Lang) labels {
@@ -123,14 +87,12 @@ func labelsFor(lang Lang) labels {
 		ZoneName:        t("区域名称", "Zone name"),
 		Layer:           t("图层", "Layer"),
 		Class:           t("类别", "Class"),
-		OverlapM2:       t("重叠面积（m²）", "Overlap (m²)"),
-		OverlapHa:       t("重叠面积（公顷）", "Overlap (ha)"),
+		Extent:          t("涉及范围", "Overlap"),
 		Share:           t("占项目比例", "Share of footprint"),
 		ZoneVerdict:     t("结论", "Verdict"),
 		Rules:           t("适用规则及法律依据", "Rules and legal sources"),
 		Source:          t("依据", "Source"),
 		Unverified:      t("条文未经官方文本核对", "wording not checked against the official text"),
-		Missing:         t("缺少信息", "missing facts"),
 		Clauses:         t("生态环境准入清单条款（原文）", "Access-list clauses (verbatim)"),
 		Nearby:          t("周边区域（未相交）", "Zones nearby (not touched)"),
 		Distance:        t("距离（m）", "Distance (m)"),
@@ -162,23 +124,97 @@ func labelsFor(lang Lang) labels {
 		PollutantEmission:  t("污染物排放管控", "Pollutant emission"),
 		EnvironmentalRisk:  t("环境风险防控", "Environmental risk"),
 		ResourceEfficiency: t("资源利用效率", "Resource efficiency"),
+
+		GeomKind:     t("几何类型", "Geometry"),
+		Polygonal:    t("面（用地范围）", "area (polygon)"),
+		Lineal:       t("线（线性工程）", "line"),
+		Puntal:       t("点位", "points"),
+		Mixed:        t("面、线、点混合", "mixed areas, lines and points"),
+		PointsCount:  t("点位数", "Points"),
+		PointsFormat: t("%d 个", "%d"),
+		PointsInside: t("%d 个点位在区内", "%d points inside"),
+		Crossings:    t("穿越 %d 次", "crosses %d times"),
+
+		ToSupply:      t("需补充的信息", "Information to supply"),
+		ToSupplyIntro: t("缺少下列信息，相关规则无法判定。请补充后重新核查：", "Some rules could not be decided without these facts. Supply them and check again:"),
+		MissingRef:    t("待补充信息（见“需补充的信息”第 %s 项）", "needs information (items %s of “Information to supply”)"),
+		UnlessApproved: t("未经批准即禁止",
+			"Prohibited unless approved"),
+		UnlessApprovedNote: t("国家重大项目：除经不可避让论证并依法批准外禁止。须提供不可避让论证意见及国务院或有关部门的批准文件（文号），并核对其范围与本选址一致。",
+			"National major project: prohibited unless its unavoidable siting was assessed and lawfully approved. Give the assessment and the State Council's or ministry's approval (document numbers), and check that they cover this site."),
+		ProjectRules: t("全项目规则", "Project-wide rules"),
+		Sites:        t("涉及地块", "Sites"),
+		Notes:        t("说明", "Notes (in Chinese)"),
+		ListSep:      t("；", "; "),
+		NewByDefault: t("未提供（按新建）", "not given (read as new)"),
+		None:         t("无", "none"),
+
+		Park:           t("工业园区", "Industrial park"),
+		ParkSource:     t("判定依据", "Decided from"),
+		ParkFromLayer:  t("数据集工业园区图层", "the dataset's industrial park layers"),
+		ParkDeclared:   t("项目申报（数据集无工业园区图层）", "the project's declaration (the dataset has no industrial park layer)"),
+		ParkInside:     t("位于园区内", "In a park"),
+		ParkShare:      t("园区覆盖项目比例", "Share of the footprint in parks"),
+		ParkName:       t("园区名称", "Park"),
+		ParkLevel:      t("级别", "Level"),
+		ParkEIA:        t("规划环评审查文号", "Planning-EIA review"),
+		ParkIndustries: t("主导产业", "Leading industries"),
+		ParkLeading:    t("主导产业含本项目行业", "Includes the project's industry"),
+		ParkNone:       t("项目用地不在数据集所列工业园区内。", "The footprint lies in no park of the dataset."),
+		NotListed:      t("未列", "not listed"),
+
+		Boundary:         t("边界复核", "Boundary review"),
+		BoundaryIntro:    t("下列区域的边界距项目范围不足 %s m（管控区边界按 1:10,000 比例尺数字化，位置误差可达数米）：", "These zones' boundaries lie within %s m of the footprint (zones digitised from 1:10,000 maps are uncertain by metres):"),
+		BoundaryDistance: t("距边界（m）", "To boundary (m)"),
+		BoundarySide:     t("项目位于区域", "Footprint"),
+		Inside:           t("内", "inside"),
+		Outside:          t("外", "outside"),
+		ChangesVerdict:   t("影响结论", "Changes the verdict"),
+		BoundaryNotice: t("须进行边界复核：项目范围距下列管控区边界不足 %s m，边界位置的误差可能改变本报告结论。请以实测界址或主管部门核定的边界复核后再作判断。",
+			"Boundary review needed: the footprint lies within %s m of the boundaries below, and an error of a few metres there could change this report's verdict. Check against surveyed or officially confirmed boundaries before relying on it."),
 	}
 }
 
-// lookup names key from table, or shows the key itself when the table lacks it
-// (a dataset's own class, a value newer than this table).
-func lookup[K comparable](table map[K]text, key K, l Lang, raw string) string {
-	if t, ok := table[key]; ok {
-		return t.in(l)
+func (l labels) verdict(v zones.Verdict) string {
+	if t, ok := verdicts[v]; ok {
+		return t.in(l.lang)
 	}
-	return raw
+	return string(v)
 }
 
-func (l labels) verdict(v zones.Verdict) string { return lookup(verdicts, v, l.lang, string(v)) }
-func (l labels) kind(k zones.Kind) string       { return lookup(kinds, k, l.lang, string(k)) }
-func (l labels) projectType(t string) string    { return lookup(projectTypes, t, l.lang, t) }
+// named is the name of a code in the report's language, or the code itself when
+// zones has none (a dataset's own class, a value newer than the table).
+func (l labels) named(z zones.Label, ok bool, raw string) string {
+	if !ok {
+		return raw
+	}
+	return from(z).in(l.lang)
+}
+
+func (l labels) kind(k zones.Kind) string {
+	z, ok := zones.KindName(k)
+	return l.named(z, ok, string(k))
+}
+
+func (l labels) projectType(t string) string {
+	z, ok := zones.TypeName(t)
+	return l.named(z, ok, t)
+}
+
 func (l labels) class(k zones.Kind, class string) string {
-	return lookup(classes[k], class, l.lang, class)
+	z, ok := zones.ClassName(k, class)
+	return l.named(z, ok, class)
+}
+
+// fact is the name of a project fact, and ask the question that asks for it.
+func (l labels) fact(field string) string {
+	f, ok := zones.FactOf(field)
+	return l.named(f.Label, ok, field)
+}
+
+func (l labels) ask(field string) string {
+	f, ok := zones.FactOf(field)
+	return l.named(f.Ask, ok, field)
 }
 
 // given is s, or the word for a fact not given.
@@ -239,4 +275,52 @@ func highEnergyValue(p zones.Project, l labels) string {
 		return l.Unknown + " → " + l.Yes + l.Derived
 	}
 	return l.Unknown + " → " + l.No + l.Derived
+}
+
+// constructionValue names the construction; absent reads as new, as the rules
+// read it.
+func constructionValue(p zones.Project, l labels) string {
+	if p.Construction == "" {
+		return l.NewByDefault
+	}
+	z, ok := zones.ConstructionName(p.Construction)
+	return l.named(z, ok, p.Construction)
+}
+
+// document is a declared document number: not given, none ("" declared), or it.
+func (l labels) document(s *string) string {
+	switch {
+	case s == nil:
+		return l.Unknown
+	case strings.TrimSpace(*s) == "":
+		return l.None
+	}
+	return *s
+}
+
+// plainWords is a token of the report's own vocabulary — a project fact, as
+// `fact` or `fact=true`, or a verdict — standing alone in a note or warning (rule
+// ids like redline.national_major are one token and stay as they are).
+var plainWords = regexp.MustCompile(`[A-Za-z0-9_.]+(=(true|false))?`)
+
+// plain puts the report's own words of a note into the report's language: the
+// rule engine's notes name facts by their fields (high_energy=true) and verdicts by
+// their codes, which no reviewer should have to read.
+func (l labels) plain(s string) string {
+	return plainWords.ReplaceAllStringFunc(s, func(tok string) string {
+		name, val, hasVal := strings.Cut(tok, "=")
+		if _, ok := zones.FactOf(name); ok {
+			// a flag's name asks (是否设置排污口); in a sentence it names
+			fact := strings.TrimPrefix(strings.TrimPrefix(l.fact(name), "是否属于"), "是否")
+			if !hasVal {
+				return fact
+			}
+			b := val == "true"
+			return fact + map[Lang]string{Chinese: "：", English: ": "}[l.lang] + l.flag(&b)
+		}
+		if v := zones.Verdict(tok); v.Valid() {
+			return l.verdict(v)
+		}
+		return tok
+	})
 }

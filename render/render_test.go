@@ -105,22 +105,31 @@ func firstDiff(a, b []byte) string {
 	return "lengths differ"
 }
 
-// parseXML checks the page is well-formed (as XML, which our markup keeps to) and
-// returns the SVG elements with a data-zone attribute.
-func parseXML(t *testing.T, page []byte) (zonePaths []string, svgs int) {
+// eachToken checks the page is well-formed (as XML, which our markup keeps to)
+// and hands each token to f.
+func eachToken(t *testing.T, page []byte, f func(xml.Token)) {
 	t.Helper()
 	d := xml.NewDecoder(bytes.NewReader(page))
 	d.Strict = true
 	d.Entity = xml.HTMLEntity
-	inSVG := 0
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
-			break
+			return
 		}
 		if err != nil {
 			t.Fatalf("not well-formed: %v", err)
 		}
+		f(tok)
+	}
+}
+
+// parseXML checks the page is well-formed and returns the SVG elements with a
+// data-zone attribute.
+func parseXML(t *testing.T, page []byte) (zonePaths []string, svgs int) {
+	t.Helper()
+	inSVG := 0
+	eachToken(t, page, func(tok xml.Token) {
 		switch el := tok.(type) {
 		case xml.StartElement:
 			if el.Name.Local == "svg" {
@@ -137,7 +146,7 @@ func parseXML(t *testing.T, page []byte) (zonePaths []string, svgs int) {
 				inSVG--
 			}
 		}
-	}
+	})
 	return zonePaths, svgs
 }
 

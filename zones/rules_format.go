@@ -65,60 +65,6 @@ func (c Condition) String() string {
 	return strings.Join(parts, " and ")
 }
 
-// factLabels are the Chinese names of the project facts, by JSON field name: how a
-// reviewer asks for them.
-var factLabels = map[string]string{
-	"name":                  "项目名称",
-	"type":                  "项目类型",
-	"industry":              "国民经济行业代码（GB/T 4754-2017）",
-	"construction":          "建设性质（新建、扩建、改建或既有）",
-	"discharges_pollutants": "是否排放污染物",
-	"has_outfall":           "是否设置排污口",
-	"high_energy":           "是否属于高耗能、高排放（两高）项目",
-	"national_major":        "是否属于国家重大项目",
-	"original_residents":    "是否为原住居民既有的生产生活活动",
-	"approval_refs":         "不可避让论证意见及国务院或有关部门的批准文件",
-	"in_industrial_park":    "是否位于依法设立的工业园区内",
-	"park_planning_eia":     "所在园区规划环评审查意见文号（无则说明无）",
-}
-
-// FactLabel returns the Chinese name of a project fact (a JSON field name of
-// Project, as RuleHit.Missing and Report.Missing name them); the name itself when
-// it has none.
-func FactLabel(fact string) string {
-	if s, ok := factLabels[fact]; ok {
-		return s
-	}
-	return fact
-}
-
-var typeLabels = map[string]string{
-	"industrial":             "工业",
-	"linear_infrastructure":  "线性基础设施",
-	"mining":                 "矿产资源勘查开采",
-	"tourism":                "旅游",
-	"residential":            "居住",
-	"agriculture":            "农业（种植、养殖、放牧）",
-	"water_supply":           "供水",
-	"research_monitoring":    "科研、调查监测",
-	"ecological_restoration": "生态保护修复",
-	"forestry":               "林业（抚育采伐、树种更新）",
-	"defense":                "军事国防、边境设施",
-	"disaster_prevention":    "防灾减灾救灾",
-	"archaeology":            "考古、文物保护",
-	"other":                  "其他",
-}
-
-// TypeLabel returns the Chinese name of a project type.
-func TypeLabel(t string) string {
-	if s, ok := typeLabels[t]; ok {
-		return s
-	}
-	return t
-}
-
-var constructionLabels = map[string]string{"new": "新建", "expansion": "扩建", "reconstruction": "改建", "existing": "既有（维持现状）"}
-
 var parkLabels = map[string]string{
 	"inside":               "位于工业园区内",
 	"outside":              "不在工业园区内",
@@ -126,38 +72,6 @@ var parkLabels = map[string]string{
 	"planning_eia":         "位于已通过规划环评的工业园区内",
 	"industry_not_leading": "位于主导产业不包括本项目行业的工业园区内",
 	"industry_leading":     "位于主导产业包括本项目行业的工业园区内",
-}
-
-var kindLabels = map[Kind]string{
-	KindRedline: "生态保护红线", KindECU: "环境管控单元", KindQinling: "秦岭生态环境保护范围",
-	KindNatureReserve: "自然保护区", KindNationalPark: "国家公园", KindWaterSource: "饮用水水源保护区",
-	KindIndustrialPark: "工业园区", KindCustom: "自定义图层", KindAny: "所有相交区域", KindProject: "全项目",
-}
-
-// KindLabel returns the Chinese name of a layer kind (or of any / project).
-func KindLabel(k Kind) string {
-	if s, ok := kindLabels[k]; ok {
-		return s
-	}
-	return string(k)
-}
-
-var classLabels = map[Kind]map[string]string{
-	KindRedline:        {"redline": "生态保护红线"},
-	KindECU:            {"priority": "优先保护单元", "key": "重点管控单元", "general": "一般管控单元"},
-	KindQinling:        {"core": "核心保护区", "key": "重点保护区", "general": "一般保护区"},
-	KindNatureReserve:  {"core": "核心区/核心保护区", "buffer": "缓冲区（旧三区）", "experimental": "实验区（旧三区）", "general_control": "一般控制区"},
-	KindNationalPark:   {"core": "核心保护区", "general_control": "一般控制区"},
-	KindWaterSource:    {"level1": "一级保护区", "level2": "二级保护区", "quasi": "准保护区"},
-	KindIndustrialPark: {"national": "国家级", "provincial": "省级", "other": "其他"},
-}
-
-// ClassLabel returns the Chinese name of a canonical zone class of kind k.
-func ClassLabel(k Kind, class string) string {
-	if s, ok := classLabels[k][class]; ok {
-		return s
-	}
-	return class
 }
 
 func labels(vs []string, f func(string) string) string {
@@ -181,7 +95,7 @@ func (c Condition) Describe() string {
 		add("项目类型不是%s", labels(c.TypeNot, quoted))
 	}
 	if len(c.Construction) > 0 {
-		add("建设性质为%s（未申报的按新建）", labels(c.Construction, func(s string) string { return constructionLabels[s] }))
+		add("建设性质为%s（未申报的按新建）", labels(c.Construction, func(s string) string { return constructionLabels[s].Zh }))
 	}
 	if len(c.Industry) > 0 {
 		add("行业代码属于 %s", strings.Join(c.Industry, "、"))
