@@ -3,14 +3,18 @@ package intake
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/data/formats"
+	"github.com/redline-gis/redline/data/formats/geojson"
 	"github.com/redline-gis/redline/data/vector"
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
@@ -31,6 +35,10 @@ type Check struct {
 
 // MaxBuffer bounds buffer_m: a nearby search wider than a county is a mistake.
 const MaxBuffer = 100000
+
+// MaxBoundaryTolerance bounds boundary_tolerance_m: the band is for the metres a
+// 1:10,000 map is uncertain by, and a wider one reads a whole zone's rings.
+const MaxBoundaryTolerance = 1000
 
 // settings gathers a check's options from the envelope, then the fields.
 type settings struct {
@@ -128,6 +136,7 @@ type envelope struct {
 // The members of a check envelope (DESIGN.md).
 var envelopeMembers = map[string]bool{
 	"project": true, "footprint": true, "crs": true, "buffer_m": true, "strict": true, "include_geometry": true,
+	"boundary_tolerance_m": true,
 }
 
 // decodeEnvelope reads b's top-level members when b is a JSON object, and says
@@ -194,6 +203,17 @@ func (e envelope) apply(s *settings) error {
 		}
 		s.opts.Buffer = b
 	}
+	if v := present(e.members["boundary_tolerance_m"]); v != nil {
+		var m float64
+		if err := json.Unmarshal(v, &m); err != nil {
+			return bad("boundary_tolerance_m", err)
+		}
+		t, err := toleranceOf(m, string(v))
+		if err != nil {
+			return err
+		}
+		s.opts.BoundaryToleranceM = t
+	}
 	for _, f := range []struct {
 		name string
 		to   *bool
@@ -242,6 +262,15 @@ func (f Fields) apply(s *settings) error {
 			return err
 		}
 	}
+	if v := f["boundary_tolerance_m"]; v != "" {
+		m, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil {
+			m = math.NaN() // refused below, with the value as given
+		}
+		if s.opts.BoundaryToleranceM, err = toleranceOf(m, strconv.Quote(v)); err != nil {
+			return err
+		}
+	}
 	for _, b := range []struct {
 		name string
 		to   *bool
@@ -265,6 +294,16 @@ func bufferOf(m float64, given string) (zones.Buffer, error) {
 			"buffer_m must be a number of metres between 0 and %d, not %s", MaxBuffer, given)
 	}
 	return zones.BufferOf(m), nil
+}
+
+// toleranceOf is the boundary-review band of m metres as a caller means it: 0
+// reviews no boundary; given is m as it was written, for the message.
+func toleranceOf(m float64, given string) (*float64, error) {
+	if !(m >= 0 && m <= MaxBoundaryTolerance) {
+		return nil, errcode.New(errcode.BadRequest, map[string]any{"field": "boundary_tolerance_m"},
+			"boundary_tolerance_m must be a number of metres between 0 and %d, not %s", MaxBoundaryTolerance, given)
+	}
+	return &m, nil
 }
 
 // DecodeProject decodes and normalises project facts (the industry code to its
@@ -292,16 +331,19 @@ func asInvalidProject(err error, field string) error {
 }
 
 // footprintOf converts a read collection to lon/lat and joins its features into
-// one geometry (a project of several parts is a collection).
+// one geometry: a project of several sites is a collection, each feature with a
+// geometry a site named by siteName.
 func footprintOf(c *vector.Collection, opts formats.Options) (zones.Footprint, error) {
 	crs, warnings, err := formats.ToLonLat(c, opts)
 	if err != nil {
 		return zones.Footprint{}, err
 	}
 	var parts orb.Collection
+	var sites []zones.Site
 	for _, f := range c.Features {
 		if f.Geometry != nil {
 			parts = append(parts, f.Geometry)
+			sites = append(sites, zones.Site{Name: siteName(f), Geometry: f.Geometry})
 		}
 	}
 	if len(parts) == 0 {
@@ -311,7 +353,32 @@ func footprintOf(c *vector.Collection, opts formats.Options) (zones.Footprint, e
 	if len(parts) == 1 {
 		fp.Geometry = parts[0]
 	} else {
-		fp.Geometry = parts
+		fp.Geometry, fp.Sites = parts, sites
 	}
 	return fp, nil
+}
+
+// siteNameFields are the properties that name a site, by precedence: GeoJSON's
+// and KML's name (a Placemark's <name> is read into it), then the names Chinese
+// files use — 国土 TXT parcels' 地块名称 (DKMC), and shapefile fields so called.
+var siteNameFields = []string{"name", "名称", "地块名称", "DKMC", "项目名称", "XMMC"}
+
+// siteName names a site: its name property (siteNameFields, the field names in any
+// case), else its id, else its 0-based index in the file.
+func siteName(f vector.Feature) string {
+	keys := slices.Sorted(maps.Keys(f.Properties)) // "Name" before "name": one answer
+	for _, field := range siteNameFields {
+		for _, k := range keys {
+			if !strings.EqualFold(k, field) {
+				continue
+			}
+			if s := strings.TrimSpace(geojson.ValueString(f.Properties[k])); s != "" {
+				return s
+			}
+		}
+	}
+	if f.ID != "" {
+		return f.ID
+	}
+	return strconv.Itoa(f.Index)
 }
