@@ -12,11 +12,11 @@ import (
 
 func TestSitesOnIntersections(t *testing.T) {
 	sites := []zones.Site{
-		{Name: "厂区", Geometry: orb.Polygon{rect(108.01, 34.01, 108.02, 34.02)}},            // in RL
-		{Name: "取水口", Geometry: orb.Point{107.8, 34.05}},                                   // in I only
-		{Name: "道路", Geometry: orb.LineString{{107.99, 34.03}, {108.01, 34.03}}},           // crosses into RL
-		{Name: "堆场", Geometry: orb.Polygon{rect(107.99, 34.07, 108, 34.075)}},              // shares RL's edge: no area in it
-		{Name: "厂区", Geometry: orb.Polygon{rect(108.011, 34.011, 108.012, 34.012)}},        // a name given twice
+		{Name: "厂区", Geometry: orb.Polygon{rect(108.01, 34.01, 108.02, 34.02)}},     // in RL
+		{Name: "取水口", Geometry: orb.Point{107.8, 34.05}},                            // in I only
+		{Name: "道路", Geometry: orb.LineString{{107.99, 34.03}, {108.01, 34.03}}},    // crosses into RL
+		{Name: "堆场", Geometry: orb.Polygon{rect(107.99, 34.07, 108, 34.075)}},       // shares RL's edge: no area in it
+		{Name: "厂区", Geometry: orb.Polygon{rect(108.011, 34.011, 108.012, 34.012)}}, // a name given twice
 	}
 	var all orb.Collection
 	for _, s := range sites {
