@@ -19,12 +19,15 @@ func reviewBoundaries(r *Report, p Project, ds *Dataset, edge []*zoneHit, hypoth
 		z := h.zone
 		nb := NearBoundary{Layer: z.Layer.ID, LayerTitle: z.Layer.Title, Kind: z.Layer.Kind, ZoneID: z.ID, ZoneName: z.Name,
 			ZoneClass: z.Class, DistanceM: round3(h.boundaryM), Inside: h.intersects(), Zone: z}
-		if nb.Inside {
+		switch {
+		case nb.Inside && r.Verdict == Admissible, !nb.Inside && r.Verdict == Prohibited:
+			// Nothing is less severe than admissible, nor more than prohibited.
+		case nb.Inside:
 			v := verdictIf(r, p, ds, func(ins []Intersection) []Intersection {
 				return slices.DeleteFunc(ins, func(in Intersection) bool { return in.Zone == z })
 			})
 			nb.ChangesVerdict = v.Severity() < r.Verdict.Severity()
-		} else {
+		default:
 			v := verdictIf(r, p, ds, func(ins []Intersection) []Intersection { return append(ins, hypothetical(h)) })
 			nb.ChangesVerdict = v.Severity() > r.Verdict.Severity()
 		}

@@ -93,6 +93,11 @@ func TestBoundaryReview(t *testing.T) {
 			[]nb{{"RL", geo.Distance(orb.Point{108 - 3*degLon, 34.05}, orb.Point{108, 34.05}), false, true, "仅 3.0 米"}}, 10},
 		{"polygon inside, 3 m from the edge", orb.Polygon{rect(108+3*degLon, 34.05, 108.001, 34.051)}, nil, nil, zones.Prohibited,
 			[]nb{{"RL", geo.Distance(orb.Point{108 + 3*degLon, 34.05}, orb.Point{108, 34.05}), true, true, "内"}}, 10},
+		// Part in, part out, but no part crosses: the distance is the inner part's.
+		{"multipolygon, one part 3 m inside, one far outside", orb.MultiPolygon{{rect(108+3*degLon, 34.05, 108.001, 34.051)}, {rect(108.5, 34.5, 108.501, 34.501)}}, nil, nil, zones.Prohibited,
+			[]nb{{"RL", geo.Distance(orb.Point{108 + 3*degLon, 34.05}, orb.Point{108, 34.05}), true, true, "内"}}, 10},
+		{"line, one part 3 m inside, one far outside", orb.MultiLineString{{{108 + 3*degLon, 34.02}, {108 + 3*degLon, 34.03}}, {{108.5, 34.5}, {108.6, 34.5}}}, nil, nil, zones.Prohibited,
+			[]nb{{"RL", geo.Distance(orb.Point{108 + 3*degLon, 34.025}, orb.Point{108, 34.025}), true, true, "内"}}, 10},
 		{"polygon deep inside", orb.Polygon{rect(108.01, 34.01, 108.02, 34.02)}, nil, nil, zones.Prohibited, nil, 10},
 		{"line 3 m outside, along the edge", orb.LineString{{108 - 3*degLon, 34.02}, {108 - 3*degLon, 34.03}}, nil, nil, zones.Admissible,
 			[]nb{{"RL", geo.Distance(orb.Point{108 - 3*degLon, 34.025}, orb.Point{108, 34.025}), false, true, "仅 3.0 米"}}, 10},

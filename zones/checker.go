@@ -352,7 +352,7 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 		if h.intersects() {
 			hits = append(hits, h)
 			if tol > 0 {
-				d, ok, err := fg.boundaryDistance(gctx, g.zone, g.pieces, tol)
+				d, ok, err := fg.boundaryDistance(gctx, h, tol)
 				if err != nil {
 					return nil, nil, nil, fmt.Errorf("zones: distance to the boundary of layer %q zone %q: %w", g.zone.Layer.ID, g.zone.ID, err)
 				}
@@ -363,12 +363,18 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 			}
 			continue
 		}
-		if reach <= 0 {
+		pieces := g.pieces
+		if buffer <= 0 {
+			// Only the boundary band is asked for: the pieces' cell grids rule out
+			// most pieces without measuring.
+			pieces = fg.within(g.pieces, tol)
+		}
+		if reach <= 0 || len(pieces) == 0 {
 			continue
 		}
 		// The footprint does not meet the zone, so the nearest point of the zone is
 		// on its boundary: one distance serves both lists.
-		d, err := fg.distance(gctx, g.pieces, reach)
+		d, err := fg.distance(gctx, pieces, reach)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("zones: distance to layer %q zone %q: %w", g.zone.Layer.ID, g.zone.ID, err)
 		}

@@ -343,6 +343,23 @@ func (f *localFrame) project(g orb.Geometry) orb.Geometry {
 	return project.Geometry(orb.Clone(g), f.fwd)
 }
 
+// within returns the pieces that may lie within tol metres of the footprint: all
+// but those whose cell grid places the footprint's box grown by tol outside.
+func (fg *footprintGeoms) within(pieces []*piece, tol float64) []*piece {
+	if tol <= 0 {
+		return nil
+	}
+	win := expandMetres(fg.pf.bound, tol)
+	var out []*piece
+	for _, p := range pieces {
+		if !p.bound.Intersects(win) || (p.cells != nil && p.cells.classify(win) == cellOutside) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
 // projected returns the footprint in its local metric frame (made on first use).
 func (fg *footprintGeoms) projected(gctx *geo.Context) (*geo.Geom, error) {
 	if fg.proj == nil {
@@ -388,8 +405,8 @@ func (fg *footprintGeoms) distance(gctx *geo.Context, pieces []*piece, limit flo
 }
 
 // boundaryDistance returns the geodesic distance in metres from the footprint to
-// the boundary of zone z, which it intersects, and whether that boundary lies
-// within tol: 0 where the footprint crosses (or covers) the boundary, the
+// the boundary of the zone of h, which it intersects, and whether that boundary
+// lies within tol: 0 where the footprint crosses (or covers) the boundary, the
 // distance to the nearest boundary where it lies wholly inside. A lineal zone is
 // its own boundary, met by the footprint: 0.
 //
@@ -398,13 +415,25 @@ func (fg *footprintGeoms) distance(gctx *geo.Context, pieces []*piece, limit flo
 // meets the footprint's box grown by tol (conservatively): any boundary point
 // within tol of the footprint lies on one of them, and no cut edge is among them.
 // Scanning a large zone's rings costs a box test per vertex, so it is done only
-// where the pieces' cell grids cannot place that grown box wholly inside the zone.
-func (fg *footprintGeoms) boundaryDistance(gctx *geo.Context, z *Zone, pieces []*piece, tol float64) (float64, bool, error) {
+// where the overlay's measures do not show a crossing and the pieces' cell grids
+// cannot place that grown box wholly inside the zone.
+func (fg *footprintGeoms) boundaryDistance(gctx *geo.Context, h *zoneHit, tol float64) (float64, bool, error) {
+	z := h.zone
 	if z.Layer != nil && z.Layer.Geom == Lineal {
 		return 0, true, nil
 	}
+	// One polygon or one line partly outside the zone crosses its boundary (it
+	// is connected); parts of a multi-part one may lie apart, each on one side.
+	// The margin is far above the rounding of two measures of one area; within it
+	// the scan decides.
+	const margin = 1e-9
+	_, onePoly := fg.pf.area.(orb.Polygon)
+	_, oneLine := fg.pf.line.(orb.LineString)
+	if (onePoly && h.areaM2 < fg.pf.areaM2*(1-margin)) || (oneLine && h.lengthM < fg.pf.lengthM*(1-margin)) {
+		return 0, true, nil
+	}
 	win := expandMetres(fg.pf.bound, tol)
-	for _, p := range pieces {
+	for _, p := range h.pieces {
 		if p.cells != nil && p.cells.classify(win) == cellInside {
 			return 0, false, nil
 		}
