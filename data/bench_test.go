@@ -25,23 +25,7 @@ import (
 // Shaanxi layers.
 func oracleFootprints(b *testing.B) (*zones.Checker, []zones.Footprint) {
 	b.Helper()
-	shared := oracle.SharedDir(b)
-	ds, err := data.LoadDir(shared)
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := zones.NewChecker(ds)
-	if err != nil {
-		b.Fatal(err)
-	}
-	raw, err := os.ReadFile(filepath.Join(shared, "oracle", "footprints.geojson"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	fc, err := geojson.Read(raw)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c, _, fc := oracleData(b)
 	var fps []zones.Footprint
 	for _, f := range fc.Features {
 		if f.Properties["expect"] == "accept" {

@@ -2,14 +2,11 @@ package data_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/data"
-	"github.com/redline-gis/redline/data/formats/geojson"
 	"github.com/redline-gis/redline/geo"
 	"github.com/redline-gis/redline/internal/oracle"
 	"github.com/redline-gis/redline/zones"
@@ -83,27 +80,7 @@ func TestManifestBoundaryTolerance(t *testing.T) {
 // not intersected, at its distances (DESIGN.md's tolerances).
 func TestBoundaryConformance(t *testing.T) {
 	const band = 300.0
-	shared := oracle.SharedDir(t)
-	ds, err := data.LoadDir(shared)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checker, err := zones.NewChecker(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	exp, err := oracle.Load(shared)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(shared, "oracle", "footprints.geojson"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fc, err := geojson.Read(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	checker, exp, fc := oracleData(t)
 	byID := map[string]int{}
 	for i, f := range fc.Features {
 		byID[f.ID] = i

@@ -192,27 +192,16 @@ func (e envelope) apply(s *settings) error {
 			return bad("crs", err)
 		}
 	}
-	if v := present(e.members["buffer_m"]); v != nil {
-		var m float64
-		if err := json.Unmarshal(v, &m); err != nil {
-			return bad("buffer_m", err)
+	for _, f := range s.distances() {
+		if v := present(e.members[f.name]); v != nil {
+			var m float64
+			if err := json.Unmarshal(v, &m); err != nil {
+				return bad(f.name, err)
+			}
+			if err := f.set(m, string(v)); err != nil {
+				return err
+			}
 		}
-		b, err := bufferOf(m, string(v))
-		if err != nil {
-			return err
-		}
-		s.opts.Buffer = b
-	}
-	if v := present(e.members["boundary_tolerance_m"]); v != nil {
-		var m float64
-		if err := json.Unmarshal(v, &m); err != nil {
-			return bad("boundary_tolerance_m", err)
-		}
-		t, err := toleranceOf(m, string(v))
-		if err != nil {
-			return err
-		}
-		s.opts.BoundaryToleranceM = t
 	}
 	for _, f := range []struct {
 		name string
@@ -252,23 +241,15 @@ func (f Fields) apply(s *settings) error {
 	if v := f["encoding"]; v != "" {
 		s.encoding = v
 	}
-	if v := f["buffer_m"]; v != "" {
-		m, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil {
-			return errcode.New(errcode.BadRequest, map[string]any{"field": "buffer_m"},
-				"buffer_m must be a number of metres between 0 and %d, not %q", MaxBuffer, v)
-		}
-		if s.opts.Buffer, err = bufferOf(m, strconv.Quote(v)); err != nil {
-			return err
-		}
-	}
-	if v := f["boundary_tolerance_m"]; v != "" {
-		m, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil {
-			m = math.NaN() // refused below, with the value as given
-		}
-		if s.opts.BoundaryToleranceM, err = toleranceOf(m, strconv.Quote(v)); err != nil {
-			return err
+	for _, d := range s.distances() {
+		if v := f[d.name]; v != "" {
+			m, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				m = math.NaN() // refused by set, with the value as given
+			}
+			if err := d.set(m, strconv.Quote(v)); err != nil {
+				return err
+			}
 		}
 	}
 	for _, b := range []struct {
@@ -286,22 +267,49 @@ func (f Fields) apply(s *settings) error {
 	return nil
 }
 
-// bufferOf is the buffer of m metres as a caller means it: 0 is none; given is m
-// as it was written, for the message.
+// distance is an option given in metres: its name, and how a value sets it (given
+// is the value as written, for the message).
+type distance struct {
+	name string
+	set  func(m float64, given string) error
+}
+
+// distances are the options of s given in metres.
+func (s *settings) distances() []distance {
+	return []distance{
+		{"buffer_m", func(m float64, given string) (err error) {
+			s.opts.Buffer, err = bufferOf(m, given)
+			return err
+		}},
+		{"boundary_tolerance_m", func(m float64, given string) (err error) {
+			s.opts.BoundaryToleranceM, err = toleranceOf(m, given)
+			return err
+		}},
+	}
+}
+
+// metresIn refuses (bad_request) m for field name unless it lies in [0, limit].
+func metresIn(name string, m float64, limit int, given string) error {
+	if !(m >= 0 && m <= float64(limit)) {
+		return errcode.New(errcode.BadRequest, map[string]any{"field": name},
+			"%s must be a number of metres between 0 and %d, not %s", name, limit, given)
+	}
+	return nil
+}
+
+// bufferOf is the buffer of m metres as a caller means it: 0 is none.
 func bufferOf(m float64, given string) (zones.Buffer, error) {
-	if !(m >= 0 && m <= MaxBuffer) {
-		return zones.Buffer{}, errcode.New(errcode.BadRequest, map[string]any{"field": "buffer_m"},
-			"buffer_m must be a number of metres between 0 and %d, not %s", MaxBuffer, given)
+	if err := metresIn("buffer_m", m, MaxBuffer, given); err != nil {
+		return zones.Buffer{}, err
 	}
 	return zones.BufferOf(m), nil
 }
 
 // toleranceOf is the boundary-review band of m metres as a caller means it: 0
-// reviews no boundary; given is m as it was written, for the message.
+// reviews no boundary.
 func toleranceOf(m float64, given string) (*float64, error) {
-	if !(m >= 0 && m <= MaxBoundaryTolerance) {
-		return nil, errcode.New(errcode.BadRequest, map[string]any{"field": "boundary_tolerance_m"},
-			"boundary_tolerance_m must be a number of metres between 0 and %d, not %s", MaxBoundaryTolerance, given)
+	if err := metresIn("boundary_tolerance_m", m, MaxBoundaryTolerance, given); err != nil {
+		return nil, err
 	}
 	return &m, nil
 }
