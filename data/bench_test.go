@@ -25,23 +25,7 @@ import (
 // Shaanxi layers.
 func oracleFootprints(b *testing.B) (*zones.Checker, []zones.Footprint) {
 	b.Helper()
-	shared := oracle.SharedDir(b)
-	ds, err := data.LoadDir(shared)
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := zones.NewChecker(ds)
-	if err != nil {
-		b.Fatal(err)
-	}
-	raw, err := os.ReadFile(filepath.Join(shared, "oracle", "footprints.geojson"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	fc, err := geojson.Read(raw)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c, _, fc := oracleData(b)
 	var fps []zones.Footprint
 	for _, f := range fc.Features {
 		if f.Properties["expect"] == "accept" {
@@ -57,17 +41,61 @@ func oracleFootprints(b *testing.B) (*zones.Checker, []zones.Footprint) {
 // BenchmarkOracleFootprints checks the 206 accepted oracle footprints against the
 // five layers, one op = all 206 on one goroutine. PostGIS needs ~250 ms for their
 // geodesic overlap areas on a 2-core machine.
+//
+// The default checks review boundaries within 10 m; "no-boundary-review" (a band of
+// 0) measures what that costs.
 func BenchmarkOracleFootprints(b *testing.B) {
 	c, fps := oracleFootprints(b)
 	for _, bc := range []struct {
 		name   string
 		buffer zones.Buffer
-	}{{"overlaps", zones.NoBuffer()}, {"overlaps+nearby5km", zones.BufferOf(5000)}} {
+		band   *float64
+	}{
+		{"overlaps", zones.NoBuffer(), nil},
+		{"overlaps+no-boundary-review", zones.NoBuffer(), new(0.0)},
+		{"overlaps+nearby5km", zones.BufferOf(5000), nil},
+	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for _, fp := range fps {
-					if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{Buffer: bc.buffer}); err != nil {
+					if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{Buffer: bc.buffer, BoundaryToleranceM: bc.band}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkOracleSites checks the oracle footprints as multi-site projects of three
+// sites each (one op = all 69 projects): "sites" names the sites on each
+// intersection, "one-geometry" checks the same collections without sites.
+func BenchmarkOracleSites(b *testing.B) {
+	c, fps := oracleFootprints(b)
+	var projects []zones.Footprint
+	for i := 0; i < len(fps); i += 3 {
+		var fp zones.Footprint
+		var all orb.Collection
+		for j, f := range fps[i:min(i+3, len(fps))] {
+			all = append(all, f.Geometry)
+			fp.Sites = append(fp.Sites, zones.Site{Name: string(rune('A' + j)), Geometry: f.Geometry})
+		}
+		fp.Geometry = all
+		projects = append(projects, fp)
+	}
+	for _, bc := range []struct {
+		name  string
+		sites bool
+	}{{"sites", true}, {"one-geometry", false}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, fp := range projects {
+					if !bc.sites {
+						fp.Sites = nil
+					}
+					if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{Buffer: zones.NoBuffer()}); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -141,7 +169,9 @@ func bigZone(b *testing.B) (orb.Polygon, orb.Point) {
 }
 
 // BenchmarkBigZone checks a 1 km² footprint on the boundary of a ≥200k-vertex zone,
-// with the zone subdivided (the design) and whole.
+// with the zone subdivided (the design) and whole. The footprint crosses the
+// boundary, so the boundary review scans the zone's rings: "no-boundary-review"
+// (a band of 0) measures what that costs.
 func BenchmarkBigZone(b *testing.B) {
 	poly, at := bigZone(b)
 	b.Logf("zone of %d vertices", planar.NumVertices(poly))
@@ -153,7 +183,8 @@ func BenchmarkBigZone(b *testing.B) {
 	for _, bc := range []struct {
 		name string
 		maxV int
-	}{{"subdivided", 0}, {"whole", -1}} {
+		band *float64
+	}{{"subdivided", 0, nil}, {"subdivided+no-boundary-review", 0, new(0.0)}, {"whole", -1, nil}} {
 		b.Run(bc.name, func(b *testing.B) {
 			idx, err := zones.NewIndex(ds, zones.IndexOptions{MaxVertices: bc.maxV})
 			if err != nil {
@@ -166,7 +197,7 @@ func BenchmarkBigZone(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{Buffer: zones.NoBuffer()}); err != nil {
+				if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{Buffer: zones.NoBuffer(), BoundaryToleranceM: bc.band}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -8,34 +8,43 @@ import (
 
 	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/data/formats/geojson"
+	"github.com/redline-gis/redline/data/vector"
 	"github.com/redline-gis/redline/internal/oracle"
 	"github.com/redline-gis/redline/zones"
 )
 
-// TestConformance checks every oracle footprint against the five Shaanxi layers and
-// compares with what PostGIS computed (../shared/data/oracle/expected.json).
-func TestConformance(t *testing.T) {
-	shared := oracle.SharedDir(t)
+// oracleData loads the five Shaanxi layers of ../shared/data into a checker, with
+// the oracle's expectations and footprints (skipping without them).
+func oracleData(tb testing.TB) (*zones.Checker, *oracle.Expected, *vector.Collection) {
+	tb.Helper()
+	shared := oracle.SharedDir(tb)
 	ds, err := data.LoadDir(shared)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	checker, err := zones.NewChecker(ds)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	exp, err := oracle.Load(shared)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	b, err := os.ReadFile(filepath.Join(shared, "oracle", "footprints.geojson"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	fc, err := geojson.Read(b)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	return checker, exp, fc
+}
+
+// TestConformance checks every oracle footprint against the five Shaanxi layers and
+// compares with what PostGIS computed (../shared/data/oracle/expected.json).
+func TestConformance(t *testing.T) {
+	checker, exp, fc := oracleData(t)
 	byID := map[string]int{}
 	for i, f := range fc.Features {
 		byID[f.ID] = i

@@ -235,7 +235,7 @@ func load(manifest []byte, src source) (*zones.Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	ds := &zones.Dataset{Name: m.Name, Version: m.Version, IndustryLists: m.IndustryLists}
+	ds := &zones.Dataset{Name: m.Name, Version: m.Version, IndustryLists: m.IndustryLists, BoundaryToleranceM: m.BoundaryToleranceM}
 	if ds.Rules, err = loadRules(src, m.Rules); err != nil {
 		return nil, fmt.Errorf("data: dataset %q rules: %w", m.Name, err)
 	}

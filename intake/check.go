@@ -3,14 +3,18 @@ package intake
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/data/formats"
+	"github.com/redline-gis/redline/data/formats/geojson"
 	"github.com/redline-gis/redline/data/vector"
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
@@ -31,6 +35,10 @@ type Check struct {
 
 // MaxBuffer bounds buffer_m: a nearby search wider than a county is a mistake.
 const MaxBuffer = 100000
+
+// MaxBoundaryTolerance bounds boundary_tolerance_m: the band is for the metres a
+// 1:10,000 map is uncertain by, and a wider one reads a whole zone's rings.
+const MaxBoundaryTolerance = 1000
 
 // settings gathers a check's options from the envelope, then the fields.
 type settings struct {
@@ -128,6 +136,7 @@ type envelope struct {
 // The members of a check envelope (DESIGN.md).
 var envelopeMembers = map[string]bool{
 	"project": true, "footprint": true, "crs": true, "buffer_m": true, "strict": true, "include_geometry": true,
+	"boundary_tolerance_m": true,
 }
 
 // decodeEnvelope reads b's top-level members when b is a JSON object, and says
@@ -183,16 +192,16 @@ func (e envelope) apply(s *settings) error {
 			return bad("crs", err)
 		}
 	}
-	if v := present(e.members["buffer_m"]); v != nil {
-		var m float64
-		if err := json.Unmarshal(v, &m); err != nil {
-			return bad("buffer_m", err)
+	for _, f := range s.distances() {
+		if v := present(e.members[f.name]); v != nil {
+			var m float64
+			if err := json.Unmarshal(v, &m); err != nil {
+				return bad(f.name, err)
+			}
+			if err := f.set(m, string(v)); err != nil {
+				return err
+			}
 		}
-		b, err := bufferOf(m, string(v))
-		if err != nil {
-			return err
-		}
-		s.opts.Buffer = b
 	}
 	for _, f := range []struct {
 		name string
@@ -232,14 +241,15 @@ func (f Fields) apply(s *settings) error {
 	if v := f["encoding"]; v != "" {
 		s.encoding = v
 	}
-	if v := f["buffer_m"]; v != "" {
-		m, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil {
-			return errcode.New(errcode.BadRequest, map[string]any{"field": "buffer_m"},
-				"buffer_m must be a number of metres between 0 and %d, not %q", MaxBuffer, v)
-		}
-		if s.opts.Buffer, err = bufferOf(m, strconv.Quote(v)); err != nil {
-			return err
+	for _, d := range s.distances() {
+		if v := f[d.name]; v != "" {
+			m, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				m = math.NaN() // refused by set, with the value as given
+			}
+			if err := d.set(m, strconv.Quote(v)); err != nil {
+				return err
+			}
 		}
 	}
 	for _, b := range []struct {
@@ -257,14 +267,51 @@ func (f Fields) apply(s *settings) error {
 	return nil
 }
 
-// bufferOf is the buffer of m metres as a caller means it: 0 is none; given is m
-// as it was written, for the message.
+// distance is an option given in metres: its name, and how a value sets it (given
+// is the value as written, for the message).
+type distance struct {
+	name string
+	set  func(m float64, given string) error
+}
+
+// distances are the options of s given in metres.
+func (s *settings) distances() []distance {
+	return []distance{
+		{"buffer_m", func(m float64, given string) (err error) {
+			s.opts.Buffer, err = bufferOf(m, given)
+			return err
+		}},
+		{"boundary_tolerance_m", func(m float64, given string) (err error) {
+			s.opts.BoundaryToleranceM, err = toleranceOf(m, given)
+			return err
+		}},
+	}
+}
+
+// metresIn refuses (bad_request) m for field name unless it lies in [0, limit].
+func metresIn(name string, m float64, limit int, given string) error {
+	if !(m >= 0 && m <= float64(limit)) {
+		return errcode.New(errcode.BadRequest, map[string]any{"field": name},
+			"%s must be a number of metres between 0 and %d, not %s", name, limit, given)
+	}
+	return nil
+}
+
+// bufferOf is the buffer of m metres as a caller means it: 0 is none.
 func bufferOf(m float64, given string) (zones.Buffer, error) {
-	if !(m >= 0 && m <= MaxBuffer) {
-		return zones.Buffer{}, errcode.New(errcode.BadRequest, map[string]any{"field": "buffer_m"},
-			"buffer_m must be a number of metres between 0 and %d, not %s", MaxBuffer, given)
+	if err := metresIn("buffer_m", m, MaxBuffer, given); err != nil {
+		return zones.Buffer{}, err
 	}
 	return zones.BufferOf(m), nil
+}
+
+// toleranceOf is the boundary-review band of m metres as a caller means it: 0
+// reviews no boundary.
+func toleranceOf(m float64, given string) (*float64, error) {
+	if err := metresIn("boundary_tolerance_m", m, MaxBoundaryTolerance, given); err != nil {
+		return nil, err
+	}
+	return &m, nil
 }
 
 // DecodeProject decodes and normalises project facts (the industry code to its
@@ -292,16 +339,19 @@ func asInvalidProject(err error, field string) error {
 }
 
 // footprintOf converts a read collection to lon/lat and joins its features into
-// one geometry (a project of several parts is a collection).
+// one geometry: a project of several sites is a collection, each feature with a
+// geometry a site named by siteName.
 func footprintOf(c *vector.Collection, opts formats.Options) (zones.Footprint, error) {
 	crs, warnings, err := formats.ToLonLat(c, opts)
 	if err != nil {
 		return zones.Footprint{}, err
 	}
 	var parts orb.Collection
+	var sites []zones.Site
 	for _, f := range c.Features {
 		if f.Geometry != nil {
 			parts = append(parts, f.Geometry)
+			sites = append(sites, zones.Site{Name: siteName(f), Geometry: f.Geometry})
 		}
 	}
 	if len(parts) == 0 {
@@ -311,7 +361,32 @@ func footprintOf(c *vector.Collection, opts formats.Options) (zones.Footprint, e
 	if len(parts) == 1 {
 		fp.Geometry = parts[0]
 	} else {
-		fp.Geometry = parts
+		fp.Geometry, fp.Sites = parts, sites
 	}
 	return fp, nil
+}
+
+// siteNameFields are the properties that name a site, by precedence: GeoJSON's
+// and KML's name (a Placemark's <name> is read into it), then the names Chinese
+// files use — 国土 TXT parcels' 地块名称 (DKMC), and shapefile fields so called.
+var siteNameFields = []string{"name", "名称", "地块名称", "DKMC", "项目名称", "XMMC"}
+
+// siteName names a site: its name property (siteNameFields, the field names in any
+// case), else its id, else its 0-based index in the file.
+func siteName(f vector.Feature) string {
+	keys := slices.Sorted(maps.Keys(f.Properties)) // "Name" before "name": one answer
+	for _, field := range siteNameFields {
+		for _, k := range keys {
+			if !strings.EqualFold(k, field) {
+				continue
+			}
+			if s := strings.TrimSpace(geojson.ValueString(f.Properties[k])); s != "" {
+				return s
+			}
+		}
+	}
+	if f.ID != "" {
+		return f.ID
+	}
+	return strconv.Itoa(f.Index)
 }

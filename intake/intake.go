@@ -53,11 +53,12 @@ var (
 	optStrict   = Option{Name: "strict", Bool: true, Usage: "refuse invalid footprints instead of repairing them"}
 	optGeometry = Option{Name: "include_geometry", Bool: true, Usage: "put overlap geometries into the JSON report"}
 	optEncoding = Option{Name: "encoding", Usage: "text `ENCODING` of a shapefile's DBF without .cpg (e.g. gbk)"}
+	optBoundary = Option{Name: "boundary_tolerance_m", Usage: "list zones whose boundary lies within `N` metres of the footprint for boundary review (default: the dataset's, else 10; 0: none)"}
 )
 
 // CheckOptions lists the option fields of a check, in the order help shows them.
 func CheckOptions() []Option {
-	return []Option{optProject, optIndustry, optCRS, optBuffer, optStrict, optGeometry, optEncoding}
+	return []Option{optProject, optIndustry, optCRS, optBuffer, optBoundary, optStrict, optGeometry, optEncoding}
 }
 
 // BatchOptions lists the option fields of a batch (locate).

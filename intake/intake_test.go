@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -120,6 +122,11 @@ func TestReadRefuses(t *testing.T) {
 		{"buffer_m out of range in a field", point, Fields{"buffer_m": "100001"}, errcode.BadRequest, "buffer_m"},
 		{"buffer_m far", point, Fields{"buffer_m": "far"}, errcode.BadRequest, "buffer_m"},
 		{"buffer_m NaN", point, Fields{"buffer_m": "NaN"}, errcode.BadRequest, "buffer_m"},
+		{"boundary_tolerance_m not a number", env(`,"boundary_tolerance_m":"x"`), nil, errcode.BadRequest, "boundary_tolerance_m"},
+		{"boundary_tolerance_m negative in the envelope", env(`,"boundary_tolerance_m":-1`), nil, errcode.BadRequest, "boundary_tolerance_m"},
+		{"boundary_tolerance_m out of range in a field", point, Fields{"boundary_tolerance_m": "1001"}, errcode.BadRequest, "boundary_tolerance_m"},
+		{"boundary_tolerance_m NaN", point, Fields{"boundary_tolerance_m": "NaN"}, errcode.BadRequest, "boundary_tolerance_m"},
+		{"boundary_tolerance_m near", point, Fields{"boundary_tolerance_m": "near"}, errcode.BadRequest, "boundary_tolerance_m"},
 		{"strict not a bool", point, Fields{"strict": "maybe"}, errcode.BadRequest, "strict"},
 		{"strict not a bool in the envelope", env(`,"strict":"yes"`), nil, errcode.BadRequest, "strict"},
 		{"unknown field", point, Fields{"colour": "red"}, errcode.BadRequest, "colour"},
@@ -294,5 +301,132 @@ func TestOpenBatch(t *testing.T) {
 				t.Errorf("after the one feature: %v", err)
 			}
 		})
+	}
+}
+
+func TestReadBoundaryTolerance(t *testing.T) {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	flags := AddFlags(fs, CheckOptions())
+	if err := fs.Parse([]string{"--boundary-tolerance-m", "5"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		body   string
+		fields Fields
+		want   float64 // -1: not given (the dataset's)
+	}{
+		{"not given", env(``), nil, -1},
+		{"envelope member", env(`,"boundary_tolerance_m":25`), nil, 25},
+		{"envelope 0 reviews nothing", env(`,"boundary_tolerance_m":0`), nil, 0},
+		{"envelope null is not given", env(`,"boundary_tolerance_m":null`), nil, -1},
+		{"field", point, Fields{"boundary_tolerance_m": "12.5"}, 12.5},
+		{"field over the envelope", env(`,"boundary_tolerance_m":25`), Fields{"boundary_tolerance_m": "0"}, 0},
+		{"flag over the envelope", env(`,"boundary_tolerance_m":25`), flags, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Read([]byte(tc.body), "f.geojson", tc.fields)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := c.Options.BoundaryToleranceM
+			switch {
+			case tc.want < 0 && got != nil:
+				t.Errorf("tolerance %v, want none given", *got)
+			case tc.want >= 0 && (got == nil || *got != tc.want):
+				t.Errorf("tolerance %v, want %v", got, tc.want)
+			}
+		})
+	}
+	var help bytes.Buffer
+	fs.SetOutput(&help)
+	fs.PrintDefaults()
+	if !strings.Contains(help.String(), "-boundary-tolerance-m N") {
+		t.Errorf("help lacks the boundary tolerance:\n%s", help.String())
+	}
+}
+
+func TestReadSites(t *testing.T) {
+	fc := func(features ...string) string {
+		return `{"type":"FeatureCollection","features":[` + strings.Join(features, ",") + `]}`
+	}
+	pt := func(x float64) string {
+		return `{"type":"Point","coordinates":[` + strconv.FormatFloat(x, 'f', -1, 64) + `,33.7]}`
+	}
+	feat := func(id, props string, x float64) string {
+		f := `{"type":"Feature",`
+		if id != "" {
+			f += `"id":` + id + `,`
+		}
+		return f + `"properties":` + props + `,"geometry":` + pt(x) + `}`
+	}
+	for _, tc := range []struct {
+		name string
+		body string
+		file string
+		want []string // nil: one site, no names
+	}{
+		{"names, ids, indexes", fc(
+			feat(`"f-1"`, `{"name":"厂区"}`, 108.30),
+			feat(`7`, `{"kind":"road"}`, 108.31),
+			feat(``, `{}`, 108.32),
+			feat(``, `{"id":"P-9"}`, 108.33),
+			feat(``, `{"Name":"  "}`, 108.34),
+		), "sites.geojson", []string{"厂区", "7", "2", "P-9", "4"}},
+		{"a feature without geometry is no site", fc(
+			`{"type":"Feature","properties":{"name":"nothing"},"geometry":null}`,
+			feat(``, `{"NAME":"甲"}`, 108.30),
+			feat(``, `{"DKMC":"乙地块"}`, 108.31),
+		), "sites.geojson", []string{"甲", "乙地块"}},
+		{"one feature is one site", fc(feat(`"a"`, `{"name":"厂区"}`, 108.3)), "site.geojson", nil},
+		{"envelope footprint", `{"footprint":` + fc(feat(``, `{"name":"A"}`, 108.3), feat(``, `{"name":"B"}`, 108.31)) + `}`, "", []string{"A", "B"}},
+		{"KML placemarks by name", `<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>` +
+			`<Placemark><name>东厂区</name><Point><coordinates>108.3,33.7</coordinates></Point></Placemark>` +
+			`<Placemark><Point><coordinates>108.31,33.7</coordinates></Point></Placemark>` +
+			`</Document></kml>`, "sites.kml", []string{"东厂区", "1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Read([]byte(tc.body), tc.file, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, s := range c.Footprint.Sites {
+				names = append(names, s.Name)
+				if s.Geometry == nil {
+					t.Errorf("site %q has no geometry", s.Name)
+				}
+			}
+			if !slices.Equal(names, tc.want) {
+				t.Errorf("sites %q, want %q", names, tc.want)
+			}
+			if col, ok := c.Footprint.Geometry.(orb.Collection); tc.want != nil && (!ok || len(col) != len(tc.want)) {
+				t.Errorf("footprint %v, want a collection of the %d sites", c.Footprint.Geometry, len(tc.want))
+			}
+		})
+	}
+}
+
+// 国土 TXT parcels are named by 地块名称, shapefile records by a name field, else
+// their record number.
+func TestReadPathSites(t *testing.T) {
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{"../data/formats/gtxt/testdata/two_parcels_utf8bom_crlf.txt", []string{"厂区一期", "料场"}},
+		{"../data/formats/shapefile/testdata/utf8_poly.shp", []string{"秦岭核心保护区", "渭河", "2"}},
+	} {
+		c, err := ReadPath(tc.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, s := range c.Footprint.Sites {
+			names = append(names, s.Name)
+		}
+		if !slices.Equal(names, tc.want) {
+			t.Errorf("%s: sites %q, want %q", tc.path, names, tc.want)
+		}
 	}
 }

@@ -25,8 +25,19 @@ type Footprint struct {
 	// Geometry: Polygon, MultiPolygon, LineString, MultiLineString, Point, MultiPoint,
 	// or a Collection of them (a project of several parts).
 	Geometry orb.Geometry
+	// Sites are the parts of a project of several sites (a FeatureCollection),
+	// named, in input order; their geometries together make Geometry. Empty, or
+	// one site, for a footprint of one site: intersections then name no sites.
+	Sites    []Site
 	CRS      string
 	Warnings []string
+}
+
+// Site is one named part of a multi-site footprint: a Feature's properties.name,
+// else its id, else its index.
+type Site struct {
+	Name     string
+	Geometry orb.Geometry // lon/lat, as Footprint.Geometry
 }
 
 // Hit is one zone a batch feature lies in (DESIGN.md locate output).
@@ -87,6 +98,12 @@ type zoneHit struct {
 	points    int
 	overlap   orb.Geometry
 	distanceM float64 // for nearby zones
+	// pieces are the zone's pieces near the footprint, for the sites' overlays.
+	pieces []*piece
+	// boundaryM is the distance from the footprint to the zone's boundary when it
+	// lies within the boundary tolerance (nearBoundary).
+	boundaryM    float64
+	nearBoundary bool
 }
 
 func (h *zoneHit) intersects() bool {
@@ -104,7 +121,8 @@ func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts Check
 		return nil, err
 	}
 	buffer := opts.Buffer.Metres()
-	hits, near, err := c.overlay(ctx, gctx, pf, buffer)
+	tol := c.boundaryTolerance(opts)
+	hits, near, edge, err := c.overlay(ctx, gctx, pf, buffer, tol)
 	if err != nil {
 		return nil, err
 	}
@@ -128,10 +146,12 @@ func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts Check
 			Repaired: pf.repaired,
 			Warnings: append(append([]string{}, fp.Warnings...), pf.warnings...),
 		},
-		Intersections: []Intersection{},
-		Nearby:        []Nearby{},
-		BufferM:       buffer,
-		Geometry:      pf.geometry(),
+		Intersections:      []Intersection{},
+		Nearby:             []Nearby{},
+		BufferM:            buffer,
+		NearBoundary:       []NearBoundary{},
+		BoundaryToleranceM: tol,
+		Geometry:           pf.geometry(),
 	}
 	if pf.area != nil {
 		r.Footprint.AreaGKM2 = round3(gkArea(pf.area, r.Footprint.GKZone))
@@ -140,33 +160,15 @@ func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts Check
 		pc := p
 		r.Project = &pc
 	}
+	var sites map[*Zone][]string
+	if len(fp.Sites) > 1 && len(hits) > 0 {
+		if sites, err = siteNames(gctx, fp.Sites, hits); err != nil {
+			return nil, err
+		}
+	}
 	for _, h := range hits {
-		z := h.zone
-		in := Intersection{
-			Layer: z.Layer.ID, LayerTitle: z.Layer.Title, Kind: z.Layer.Kind,
-			ZoneID: z.ID, ZoneName: z.Name, ZoneClass: z.Class,
-			OverlapAreaM2: round3(h.areaM2), OverlapLengthM: round3(h.lengthM),
-			Crossings: h.crossings, PointsInside: h.points,
-			Rules: []RuleHit{}, Clauses: z.Clauses, Attributes: z.Attributes,
-			Overlap: h.overlap, Zone: z,
-		}
-		if h.areaM2 > 0 {
-			in.OverlapAreaGKM2 = round3(gkArea(h.overlap, r.Footprint.GKZone))
-		}
-		if in.Attributes == nil {
-			in.Attributes = map[string]any{}
-		}
-		switch {
-		case pf.areaM2 > 0:
-			in.FootprintShare = roundShare(h.areaM2 / pf.areaM2)
-		case pf.lengthM > 0:
-			in.FootprintShare = roundShare(h.lengthM / pf.lengthM)
-		case len(pf.points) > 0:
-			in.FootprintShare = roundShare(float64(h.points) / float64(len(pf.points)))
-		}
-		if opts.IncludeGeometry && h.overlap != nil {
-			in.Geometry = geojson.NewGeometry(h.overlap)
-		}
+		in := newIntersection(h, pf, r.Footprint.GKZone, opts.IncludeGeometry)
+		in.Sites = sites[h.zone]
 		r.Intersections = append(r.Intersections, in)
 	}
 	for _, h := range near {
@@ -183,7 +185,55 @@ func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts Check
 	})
 	Evaluate(r, p, c.ds.Rules, c.ds)
 	SortIntersections(r.Intersections)
+	reviewBoundaries(r, p, c.ds, edge, func(h *zoneHit) Intersection {
+		return newIntersection(h, pf, r.Footprint.GKZone, false)
+	}, layerOrder)
 	return r, nil
+}
+
+// boundaryTolerance is the check's boundary-review band: the option, else the
+// dataset's; 0 (or anything not a positive number) reviews no boundary.
+func (c *Checker) boundaryTolerance(opts CheckOptions) float64 {
+	tol := c.ds.BoundaryTolerance()
+	if opts.BoundaryToleranceM != nil {
+		tol = *opts.BoundaryToleranceM
+	}
+	if !(tol > 0) || math.IsInf(tol, 1) {
+		return 0
+	}
+	return tol
+}
+
+// newIntersection is the report's entry for a zone hit, measured against the
+// prepared footprint pf (shares) in Gauss-Krüger zone gk.
+func newIntersection(h *zoneHit, pf *prepared, gk int, includeGeometry bool) Intersection {
+	z := h.zone
+	in := Intersection{
+		Layer: z.Layer.ID, LayerTitle: z.Layer.Title, Kind: z.Layer.Kind,
+		ZoneID: z.ID, ZoneName: z.Name, ZoneClass: z.Class,
+		OverlapAreaM2: round3(h.areaM2), OverlapLengthM: round3(h.lengthM),
+		Crossings: h.crossings, PointsInside: h.points,
+		Rules: []RuleHit{}, Clauses: z.Clauses, Attributes: z.Attributes,
+		Overlap: h.overlap, Zone: z,
+	}
+	if h.areaM2 > 0 {
+		in.OverlapAreaGKM2 = round3(gkArea(h.overlap, gk))
+	}
+	if in.Attributes == nil {
+		in.Attributes = map[string]any{}
+	}
+	switch {
+	case pf.areaM2 > 0:
+		in.FootprintShare = roundShare(h.areaM2 / pf.areaM2)
+	case pf.lengthM > 0:
+		in.FootprintShare = roundShare(h.lengthM / pf.lengthM)
+	case len(pf.points) > 0:
+		in.FootprintShare = roundShare(float64(h.points) / float64(len(pf.points)))
+	}
+	if includeGeometry && h.overlap != nil {
+		in.Geometry = geojson.NewGeometry(h.overlap)
+	}
+	return in
 }
 
 // SortIntersections orders intersections as DESIGN.md says: by severity, then overlap
@@ -245,7 +295,7 @@ func (c *Checker) Locate(ctx context.Context, g orb.Geometry) ([]Hit, error) {
 	if err != nil {
 		return nil, err
 	}
-	hits, _, err := c.overlay(ctx, gctx, pf, 0)
+	hits, _, _, err := c.overlay(ctx, gctx, pf, 0, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -257,11 +307,14 @@ func (c *Checker) Locate(ctx context.Context, g orb.Geometry) ([]Hit, error) {
 	return out, nil
 }
 
-// overlay finds, for the prepared footprint, every zone it intersects and every
-// other zone within buffer metres.
-func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, buffer float64) (hits, near []*zoneHit, err error) {
-	// Candidate pieces: bbox within the buffer, grouped by zone in index order.
-	search := expandMetres(pf.bound, buffer)
+// overlay finds, for the prepared footprint, every zone it intersects, every
+// other zone within buffer metres (near), and every zone, intersected or not,
+// whose boundary lies within tol metres of it (edge; DESIGN.md near_boundary).
+func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, buffer, tol float64) (hits, near, edge []*zoneHit, err error) {
+	// Candidate pieces: bbox within the buffer or the tolerance, grouped by zone
+	// in index order.
+	reach := max(buffer, tol)
+	search := expandMetres(pf.bound, reach)
 	type group struct {
 		zone   *Zone
 		pieces []*piece
@@ -279,7 +332,7 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 		return true
 	})
 	if len(groups) == 0 {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	// Keep the result independent of the R-tree's order: layer order, then zone order.
 	order := c.idx.order
@@ -289,29 +342,52 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 	defer fg.destroy()
 	for _, g := range groups {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, errcode.New(errcode.Timeout, nil, "check stopped: %v", err)
+			return nil, nil, nil, errcode.New(errcode.Timeout, nil, "check stopped: %v", err)
 		}
 		h, err := fg.overlayZone(gctx, g.zone, g.pieces)
 		if err != nil {
-			return nil, nil, fmt.Errorf("zones: overlay with layer %q zone %q: %w", g.zone.Layer.ID, g.zone.ID, err)
+			return nil, nil, nil, fmt.Errorf("zones: overlay with layer %q zone %q: %w", g.zone.Layer.ID, g.zone.ID, err)
 		}
+		h.pieces = g.pieces
 		if h.intersects() {
 			hits = append(hits, h)
+			if tol > 0 {
+				d, ok, err := fg.boundaryDistance(gctx, h, tol)
+				if err != nil {
+					return nil, nil, nil, fmt.Errorf("zones: distance to the boundary of layer %q zone %q: %w", g.zone.Layer.ID, g.zone.ID, err)
+				}
+				if ok {
+					h.boundaryM, h.nearBoundary = d, true
+					edge = append(edge, h)
+				}
+			}
 			continue
 		}
+		pieces := g.pieces
 		if buffer <= 0 {
+			// Only the boundary band is asked for: the pieces' cell grids rule out
+			// most pieces without measuring.
+			pieces = fg.within(g.pieces, tol)
+		}
+		if reach <= 0 || len(pieces) == 0 {
 			continue
 		}
-		d, err := fg.distance(gctx, g.pieces, buffer)
+		// The footprint does not meet the zone, so the nearest point of the zone is
+		// on its boundary: one distance serves both lists.
+		d, err := fg.distance(gctx, pieces, reach)
 		if err != nil {
-			return nil, nil, fmt.Errorf("zones: distance to layer %q zone %q: %w", g.zone.Layer.ID, g.zone.ID, err)
+			return nil, nil, nil, fmt.Errorf("zones: distance to layer %q zone %q: %w", g.zone.Layer.ID, g.zone.ID, err)
 		}
 		if d <= buffer {
 			h.distanceM = d
 			near = append(near, h)
 		}
+		if d <= tol {
+			h.boundaryM, h.nearBoundary = d, true
+			edge = append(edge, h)
+		}
 	}
-	return hits, near, nil
+	return hits, near, edge, nil
 }
 
 // expandMetres grows a lon/lat bound by m metres on every side (conservatively).

@@ -2,6 +2,7 @@ package zones
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 
@@ -342,17 +343,43 @@ func (f *localFrame) project(g orb.Geometry) orb.Geometry {
 	return project.Geometry(orb.Clone(g), f.fwd)
 }
 
+// within returns the pieces that may lie within tol metres of the footprint: all
+// but those whose cell grid places the footprint's box grown by tol outside.
+func (fg *footprintGeoms) within(pieces []*piece, tol float64) []*piece {
+	if tol <= 0 {
+		return nil
+	}
+	win := expandMetres(fg.pf.bound, tol)
+	var out []*piece
+	for _, p := range pieces {
+		if !p.bound.Intersects(win) || (p.cells != nil && p.cells.classify(win) == cellOutside) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// projected returns the footprint in its local metric frame (made on first use).
+func (fg *footprintGeoms) projected(gctx *geo.Context) (*geo.Geom, error) {
+	if fg.proj == nil {
+		fg.frame = newLocalFrame(fg.pf.bound.Center())
+		g, err := gctx.FromOrb(fg.frame.project(fg.pf.geometry()))
+		if err != nil {
+			return nil, err
+		}
+		fg.proj = g
+	}
+	return fg.proj, nil
+}
+
 // distance returns the geodesic distance in metres from the footprint to the
 // nearest of the pieces (a zone's pieces near it), or +Inf when all are farther
 // than limit.
 func (fg *footprintGeoms) distance(gctx *geo.Context, pieces []*piece, limit float64) (float64, error) {
-	if fg.frame == nil {
-		fg.frame = newLocalFrame(fg.pf.bound.Center())
-		g, err := gctx.FromOrb(fg.frame.project(fg.pf.geometry()))
-		if err != nil {
-			return 0, err
-		}
-		fg.proj = g
+	proj, err := fg.projected(gctx)
+	if err != nil {
+		return 0, err
 	}
 	fb := fg.frame.projectBound(fg.pf.bound)
 	best := math.Inf(1)
@@ -365,7 +392,7 @@ func (fg *footprintGeoms) distance(gctx *geo.Context, pieces []*piece, limit flo
 		if err != nil {
 			return 0, err
 		}
-		a, b, err := fg.proj.NearestPoints(pg)
+		a, b, err := proj.NearestPoints(pg)
 		pg.Destroy()
 		if err != nil {
 			return 0, err
@@ -375,6 +402,101 @@ func (fg *footprintGeoms) distance(gctx *geo.Context, pieces []*piece, limit flo
 		}
 	}
 	return best, nil
+}
+
+// boundaryDistance returns the geodesic distance in metres from the footprint to
+// the boundary of the zone of h, which it intersects, and whether that boundary
+// lies within tol: 0 where the footprint crosses (or covers) the boundary, the
+// distance to the nearest boundary where it lies wholly inside. A lineal zone is
+// its own boundary, met by the footprint: 0.
+//
+// The index's pieces will not do: their cut edges run through the zone's interior
+// and are no boundary. So the edges are the zone's own rings, those whose box
+// meets the footprint's box grown by tol (conservatively): any boundary point
+// within tol of the footprint lies on one of them, and no cut edge is among them.
+// Scanning a large zone's rings costs a box test per vertex, so it is done only
+// where the overlay's measures do not show a crossing and the pieces' cell grids
+// cannot place that grown box wholly inside the zone.
+func (fg *footprintGeoms) boundaryDistance(gctx *geo.Context, h *zoneHit, tol float64) (float64, bool, error) {
+	z := h.zone
+	if z.Layer != nil && z.Layer.Geom == Lineal {
+		return 0, true, nil
+	}
+	// One polygon or one line partly outside the zone crosses its boundary (it
+	// is connected); parts of a multi-part one may lie apart, each on one side.
+	// The margin is far above the rounding of two measures of one area; within it
+	// the scan decides.
+	const margin = 1e-9
+	_, onePoly := fg.pf.area.(orb.Polygon)
+	_, oneLine := fg.pf.line.(orb.LineString)
+	if (onePoly && h.areaM2 < fg.pf.areaM2*(1-margin)) || (oneLine && h.lengthM < fg.pf.lengthM*(1-margin)) {
+		return 0, true, nil
+	}
+	win := expandMetres(fg.pf.bound, tol)
+	for _, p := range h.pieces {
+		if p.cells != nil && p.cells.classify(win) == cellInside {
+			return 0, false, nil
+		}
+	}
+	proj, err := fg.projected(gctx)
+	if err != nil {
+		return 0, false, err
+	}
+	edges := boundaryNear(z.Geometry, win, fg.frame)
+	if len(edges) == 0 {
+		return 0, false, nil
+	}
+	eg, err := gctx.FromOrb(edges)
+	if err != nil {
+		return 0, false, err
+	}
+	defer eg.Destroy()
+	a, b, err := proj.NearestPoints(eg)
+	if err != nil {
+		return 0, false, err
+	}
+	d := geo.Distance(fg.frame.inv(a), fg.frame.inv(b))
+	return d, d <= tol, nil
+}
+
+// boundaryNear returns the runs of g's ring edges whose box meets win, mapped
+// into frame f.
+func boundaryNear(g orb.Geometry, win orb.Bound, f *localFrame) orb.MultiLineString {
+	var out orb.MultiLineString
+	ring := func(r orb.Ring) {
+		var run orb.LineString
+		for i := 0; i+1 < len(r); i++ {
+			a, b := r[i], r[i+1]
+			if math.Max(a[0], b[0]) < win.Min[0] || math.Min(a[0], b[0]) > win.Max[0] ||
+				math.Max(a[1], b[1]) < win.Min[1] || math.Min(a[1], b[1]) > win.Max[1] {
+				if run != nil {
+					out = append(out, run)
+					run = nil
+				}
+				continue
+			}
+			if run == nil {
+				run = orb.LineString{f.fwd(a)}
+			}
+			run = append(run, f.fwd(b))
+		}
+		if run != nil {
+			out = append(out, run)
+		}
+	}
+	switch g := g.(type) {
+	case orb.Polygon:
+		for _, r := range g {
+			ring(r)
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			for _, r := range p {
+				ring(r)
+			}
+		}
+	}
+	return out
 }
 
 func (f *localFrame) projectBound(b orb.Bound) orb.Bound {
@@ -416,4 +538,53 @@ func (c *Checker) locatePoint(pt orb.Point) []Hit {
 		hits[i] = Hit{Layer: z.Layer.ID, ZoneID: z.ID, ZoneClass: z.Class}
 	}
 	return hits
+}
+
+// siteNames names, for each zone hit, the sites of a multi-site footprint that
+// touch the zone as DESIGN.md counts an intersection, in site order (a name given
+// twice once). Each site is overlaid on the zone's pieces near the footprint as a
+// footprint of its own: the pieces' cell grids settle most sites without GEOS.
+func siteNames(gctx *geo.Context, sites []Site, hits []*zoneHit) (map[*Zone][]string, error) {
+	fgs := make([]*footprintGeoms, 0, len(sites))
+	defer func() {
+		for _, fg := range fgs {
+			fg.destroy()
+		}
+	}()
+	for _, s := range sites {
+		// Each site passed as a part of the whole footprint; a site invalid on
+		// its own is repaired here as it was there.
+		pf, err := prepareFootprint(gctx, s.Geometry, CheckOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("zones: site %q: %w", s.Name, err)
+		}
+		fgs = append(fgs, newFootprintGeoms(gctx, pf))
+	}
+	out := make(map[*Zone][]string, len(hits))
+	for _, h := range hits {
+		names := []string{}
+		for i, fg := range fgs {
+			if slices.Contains(names, sites[i].Name) || !meetsAny(fg.pf.bound, h.pieces) {
+				continue
+			}
+			sh, err := fg.overlayZone(gctx, h.zone, h.pieces)
+			if err != nil {
+				return nil, fmt.Errorf("zones: site %q on layer %q zone %q: %w", sites[i].Name, h.zone.Layer.ID, h.zone.ID, err)
+			}
+			if sh.intersects() {
+				names = append(names, sites[i].Name)
+			}
+		}
+		out[h.zone] = names
+	}
+	return out, nil
+}
+
+func meetsAny(b orb.Bound, pieces []*piece) bool {
+	for _, p := range pieces {
+		if p.bound.Intersects(b) {
+			return true
+		}
+	}
+	return false
 }

@@ -99,6 +99,10 @@ type CheckOptions struct {
 	IncludeGeometry bool
 	// MaxVertices bounds the footprint's size; zero means no bound.
 	MaxVertices int
+	// BoundaryToleranceM is the boundary-review band in metres: zones whose
+	// boundary lies this close to the footprint are listed in Report.NearBoundary.
+	// nil means the dataset's (Dataset.BoundaryTolerance); 0 reviews no boundary.
+	BoundaryToleranceM *float64
 }
 
 // DefaultBufferM is the nearby distance when none is given.

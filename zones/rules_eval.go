@@ -607,3 +607,15 @@ func kindRank(k Kind) int {
 	}
 	return 7
 }
+
+// verdictIf returns the verdict r would have for p under ds's rules were its
+// intersections what edit makes of (a copy of) them: Evaluate on a copy of r,
+// which is left as it is. Boundary review asks it of a zone a few metres away
+// (added) or a few metres in (removed).
+func verdictIf(r *Report, p Project, ds *Dataset, edit func([]Intersection) []Intersection) Verdict {
+	cp := *r
+	cp.Intersections = edit(slices.Clone(r.Intersections))
+	cp.Governing, cp.ProjectRules, cp.Park, cp.Missing, cp.Notes = nil, nil, nil, nil, nil
+	Evaluate(&cp, p, nil, ds)
+	return cp.Verdict
+}

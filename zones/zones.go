@@ -85,6 +85,22 @@ type Dataset struct {
 	Industries []Industry
 	// Summary says what loading did: counts, repairs, time.
 	Summary LoadSummary
+	// BoundaryToleranceM is the boundary-review band in metres (the manifest's
+	// boundary_tolerance_m); nil means DefaultBoundaryToleranceM.
+	BoundaryToleranceM *float64
+}
+
+// DefaultBoundaryToleranceM is the boundary-review band when neither the dataset
+// nor the check sets one: zones digitised from 1:10,000 maps are uncertain by
+// metres (0.5 mm on the map is 5 m).
+const DefaultBoundaryToleranceM = 10
+
+// BoundaryTolerance is the dataset's boundary-review band in metres.
+func (d *Dataset) BoundaryTolerance() float64 {
+	if d == nil || d.BoundaryToleranceM == nil {
+		return DefaultBoundaryToleranceM
+	}
+	return *d.BoundaryToleranceM
 }
 
 // Layer returns the layer with the given id, or nil.
