@@ -37,6 +37,8 @@ const (
 	OpIntersects    Op = "intersects"
 	OpCovers        Op = "covers"
 	OpContains      Op = "contains"
+	OpBuffer        Op = "buffer"
+	OpDifference    Op = "difference"
 )
 
 // Error is a failure inside GEOS during Op. It matches ErrGEOS, so a caller can
@@ -256,6 +258,23 @@ func (g *Geom) Intersection(other *Geom) (*Geom, error) {
 	}
 	defer done()
 	return g.ctx.wrap(OpIntersection, func() *geos.Geom { return g.g.Intersection(og) })
+}
+
+// Difference returns g − other, computed in g's context; other may belong to
+// another context.
+func (g *Geom) Difference(other *Geom) (*Geom, error) {
+	og, done, err := g.own(other)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return g.ctx.wrap(OpDifference, func() *geos.Geom { return g.g.Difference(og) })
+}
+
+// Buffer returns the points within width of g (planar, in g's units; a negative
+// width erodes areas), with 8 segments a quarter circle.
+func (g *Geom) Buffer(width float64) (*Geom, error) {
+	return g.ctx.wrap(OpBuffer, func() *geos.Geom { return g.g.Buffer(width, 8) })
 }
 
 // Dissolve returns the union of g's parts with themselves (GEOS UnaryUnion):

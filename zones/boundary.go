@@ -10,8 +10,9 @@ import (
 // within the tolerance of the footprint (edge, intersected or not), once r is
 // evaluated: each is listed in NearBoundary, and one that would change the
 // verdict — a zone outside whose rules, were the footprint also in it, give a
-// more severe verdict; a zone inside without which the verdict would be less
-// severe — sets BoundaryReview and adds a warning. hypothetical makes the
+// more severe verdict; a zone inside that the footprint enters no deeper than the
+// tolerance and without which the verdict would be less severe — sets
+// BoundaryReview and adds a warning. hypothetical makes the
 // intersection of a zone outside as if the footprint met it (nothing measured).
 // layerOrder orders the list after distance.
 func reviewBoundaries(r *Report, p Project, ds *Dataset, edge []*zoneHit, hypothetical func(*zoneHit) Intersection, layerOrder map[string]int) {
@@ -22,6 +23,9 @@ func reviewBoundaries(r *Report, p Project, ds *Dataset, edge []*zoneHit, hypoth
 		switch {
 		case nb.Inside && r.Verdict == Admissible, !nb.Inside && r.Verdict == Prohibited:
 			// Nothing is less severe than admissible, nor more than prohibited.
+		case nb.Inside && h.deep:
+			// The footprint reaches deeper than the tolerance into the zone: a
+			// boundary drawn a few metres off leaves it in the zone all the same.
 		case nb.Inside:
 			v := verdictIf(r, p, ds, func(ins []Intersection) []Intersection {
 				return slices.DeleteFunc(ins, func(in Intersection) bool { return in.Zone == z })

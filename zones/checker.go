@@ -103,6 +103,10 @@ type zoneHit struct {
 	// boundaryM is the distance from the footprint to the zone's boundary when it
 	// lies within the boundary tolerance (nearBoundary).
 	boundaryM    float64
+	// deep is true when the overlap reaches farther than the tolerance from the
+	// zone's boundary: the boundary drawn a few metres off would still leave the
+	// footprint in the zone (reachesBeyond).
+	deep bool
 	nearBoundary bool
 }
 
@@ -358,6 +362,9 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 				}
 				if ok {
 					h.boundaryM, h.nearBoundary = d, true
+					if h.deep, err = fg.reachesBeyond(gctx, h, tol); err != nil {
+						return nil, nil, nil, fmt.Errorf("zones: depth in layer %q zone %q: %w", g.zone.Layer.ID, g.zone.ID, err)
+					}
 					edge = append(edge, h)
 				}
 			}

@@ -362,8 +362,10 @@ func (fg *footprintGeoms) within(pieces []*piece, tol float64) []*piece {
 
 // projected returns the footprint in its local metric frame (made on first use).
 func (fg *footprintGeoms) projected(gctx *geo.Context) (*geo.Geom, error) {
-	if fg.proj == nil {
+	if fg.frame == nil {
 		fg.frame = newLocalFrame(fg.pf.bound.Center())
+	}
+	if fg.proj == nil {
 		g, err := gctx.FromOrb(fg.frame.project(fg.pf.geometry()))
 		if err != nil {
 			return nil, err
@@ -457,6 +459,70 @@ func (fg *footprintGeoms) boundaryDistance(gctx *geo.Context, h *zoneHit, tol fl
 	}
 	d := geo.Distance(fg.frame.inv(a), fg.frame.inv(b))
 	return d, d <= tol, nil
+}
+
+// reachesBeyond reports whether the footprint's overlap with the zone of h, which
+// it intersects, reaches farther than tol from the zone's boundary, so that the
+// boundary drawn tol off would still leave the footprint in the zone. The test is
+// the overlap minus the band of width tol along the zone's boundary edges near the
+// footprint (every boundary point within tol of the footprint lies on one of
+// them, as for boundaryDistance), in the footprint's local metric frame: what is
+// left lies deeper than tol. Each dimension of the overlap is tested on its own
+// (GEOS overlays no mixed collections). The band is drawn 1% wide of tol, so that
+// its chorded arcs never leave a sliver behind: in doubt, shallow — and reviewed.
+// A lineal zone is its own boundary: never deep.
+func (fg *footprintGeoms) reachesBeyond(gctx *geo.Context, h *zoneHit, tol float64) (bool, error) {
+	z := h.zone
+	if h.overlap == nil || (z.Layer != nil && z.Layer.Geom == Lineal) {
+		return false, nil
+	}
+	if fg.frame == nil {
+		fg.frame = newLocalFrame(fg.pf.bound.Center())
+	}
+	edges := boundaryNear(z.Geometry, expandMetres(fg.pf.bound, tol), fg.frame)
+	if len(edges) == 0 {
+		return true, nil
+	}
+	eg, err := gctx.FromOrb(edges)
+	if err != nil {
+		return false, err
+	}
+	defer eg.Destroy()
+	band, err := eg.Buffer(tol * 1.01)
+	if err != nil {
+		return false, err
+	}
+	defer band.Destroy()
+	var parts []orb.Geometry
+	if ps := planar.Polygons(h.overlap); len(ps) > 0 {
+		parts = append(parts, orb.MultiPolygon(ps))
+	}
+	if ls := planar.Lines(h.overlap); len(ls) > 0 {
+		parts = append(parts, orb.MultiLineString(ls))
+	}
+	if pts := planar.Points(h.overlap); len(pts) > 0 {
+		parts = append(parts, orb.MultiPoint(pts))
+	}
+	for _, part := range parts {
+		og, err := gctx.FromOrb(fg.frame.project(part))
+		if err != nil {
+			return false, err
+		}
+		rest, err := og.Difference(band)
+		og.Destroy()
+		if err != nil {
+			return false, err
+		}
+		empty, err := rest.IsEmpty()
+		rest.Destroy()
+		if err != nil {
+			return false, err
+		}
+		if !empty {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // boundaryNear returns the runs of g's ring edges whose box meets win, mapped
