@@ -233,7 +233,10 @@ func TestFailuresAreErrors(t *testing.T) {
 			_, err := ga.Difference(gb)
 			return err
 		}},
-		{OpBuffer, func(t *testing.T, faulty bool, c *Context, ga, _ *Geom) error { _, err := ga.Buffer(-0.001); return err }},
+		{OpBuffer, func(t *testing.T, faulty bool, c *Context, ga, _ *Geom) error {
+			_, err := ga.Buffer(-0.001)
+			return err
+		}},
 		{OpUnion, func(t *testing.T, faulty bool, c *Context, ga, gb *Geom) error {
 			_, err := c.Union([]*Geom{ga, gb})
 			return err

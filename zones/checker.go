@@ -102,11 +102,11 @@ type zoneHit struct {
 	pieces []*piece
 	// boundaryM is the distance from the footprint to the zone's boundary when it
 	// lies within the boundary tolerance (nearBoundary).
-	boundaryM    float64
+	boundaryM float64
 	// deep is true when the overlap reaches farther than the tolerance from the
 	// zone's boundary: the boundary drawn a few metres off would still leave the
 	// footprint in the zone (reachesBeyond).
-	deep bool
+	deep         bool
 	nearBoundary bool
 }
 
