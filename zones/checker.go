@@ -101,13 +101,12 @@ type zoneHit struct {
 	// pieces are the zone's pieces near the footprint, for the sites' overlays.
 	pieces []*piece
 	// boundaryM is the distance from the footprint to the zone's boundary when it
-	// lies within the boundary tolerance (nearBoundary).
+	// lies within the boundary tolerance (the hit is then among overlay's edge).
 	boundaryM float64
 	// deep is true when the overlap reaches farther than the tolerance from the
 	// zone's boundary: the boundary drawn a few metres off would still leave the
 	// footprint in the zone (reachesBeyond).
-	deep         bool
-	nearBoundary bool
+	deep bool
 }
 
 func (h *zoneHit) intersects() bool {
@@ -361,7 +360,7 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 					return nil, nil, nil, fmt.Errorf("zones: distance to the boundary of layer %q zone %q: %w", g.zone.Layer.ID, g.zone.ID, err)
 				}
 				if ok {
-					h.boundaryM, h.nearBoundary = d, true
+					h.boundaryM = d
 					if h.deep, err = fg.reachesBeyond(gctx, h, tol); err != nil {
 						return nil, nil, nil, fmt.Errorf("zones: depth in layer %q zone %q: %w", g.zone.Layer.ID, g.zone.ID, err)
 					}
@@ -390,7 +389,7 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 			near = append(near, h)
 		}
 		if d <= tol {
-			h.boundaryM, h.nearBoundary = d, true
+			h.boundaryM = d
 			edge = append(edge, h)
 		}
 	}
