@@ -107,6 +107,10 @@ type zoneHit struct {
 	// zone's boundary: the boundary drawn a few metres off would still leave the
 	// footprint in the zone (reachesBeyond).
 	deep bool
+	// edges are the zone's boundary edges near the footprint (boundaryEdges),
+	// once edgesScanned.
+	edges        orb.MultiLineString
+	edgesScanned bool
 }
 
 func (h *zoneHit) intersects() bool {

@@ -360,13 +360,30 @@ func (fg *footprintGeoms) within(pieces []*piece, tol float64) []*piece {
 	return out
 }
 
-// projected returns the footprint in its local metric frame (made on first use).
-func (fg *footprintGeoms) projected(gctx *geo.Context) (*geo.Geom, error) {
+// localFrame returns the footprint's local metric frame, centred on its box (made
+// on first use).
+func (fg *footprintGeoms) localFrame() *localFrame {
 	if fg.frame == nil {
 		fg.frame = newLocalFrame(fg.pf.bound.Center())
 	}
+	return fg.frame
+}
+
+// boundaryEdges returns boundaryNear of h's zone for the footprint's box grown by
+// tol, in the footprint's frame: scanned once per hit, for boundaryDistance and
+// reachesBeyond both ask it.
+func (fg *footprintGeoms) boundaryEdges(h *zoneHit, tol float64) orb.MultiLineString {
+	if !h.edgesScanned {
+		h.edges = boundaryNear(h.zone.Geometry, expandMetres(fg.pf.bound, tol), fg.localFrame())
+		h.edgesScanned = true
+	}
+	return h.edges
+}
+
+// projected returns the footprint in its local metric frame (made on first use).
+func (fg *footprintGeoms) projected(gctx *geo.Context) (*geo.Geom, error) {
 	if fg.proj == nil {
-		g, err := gctx.FromOrb(fg.frame.project(fg.pf.geometry()))
+		g, err := gctx.FromOrb(fg.localFrame().project(fg.pf.geometry()))
 		if err != nil {
 			return nil, err
 		}
@@ -444,7 +461,7 @@ func (fg *footprintGeoms) boundaryDistance(gctx *geo.Context, h *zoneHit, tol fl
 	if err != nil {
 		return 0, false, err
 	}
-	edges := boundaryNear(z.Geometry, win, fg.frame)
+	edges := fg.boundaryEdges(h, tol)
 	if len(edges) == 0 {
 		return 0, false, nil
 	}
@@ -476,10 +493,7 @@ func (fg *footprintGeoms) reachesBeyond(gctx *geo.Context, h *zoneHit, tol float
 	if h.overlap == nil || (z.Layer != nil && z.Layer.Geom == Lineal) {
 		return false, nil
 	}
-	if fg.frame == nil {
-		fg.frame = newLocalFrame(fg.pf.bound.Center())
-	}
-	edges := boundaryNear(z.Geometry, expandMetres(fg.pf.bound, tol), fg.frame)
+	edges := fg.boundaryEdges(h, tol)
 	if len(edges) == 0 {
 		return true, nil
 	}
