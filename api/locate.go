@@ -20,17 +20,12 @@ import (
 // handleLocate answers a batch: one record per input feature, in input order,
 // streamed as the features are located.
 func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
-	release, err := acquire(r.Context(), s.locates, 0, "batches")
+	l, release, err := s.admit(r.Context(), s.locates, 0, "batches")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	defer release()
-	l, err := s.current()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	format, err := locateFormat(r)
 	if err != nil {
 		s.writeError(w, r, err)
