@@ -229,9 +229,7 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	var ix *zones.Index
 	if l := s.cur.Load(); l != nil {
-		if e, ok := l.engine.(indexed); ok {
-			ix = e.Index()
-		}
+		ix = indexOf(l)
 	}
 	s.metrics.write(w, ix)
 }
