@@ -9,6 +9,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -98,10 +99,8 @@ func (l limitBody) Read(p []byte) (int, error) {
 // locateFormat picks ndjson, csv or geojson from ?format= or Accept.
 func locateFormat(r *http.Request) (string, error) {
 	if f := r.URL.Query().Get("format"); f != "" {
-		for _, ok := range batch.Formats {
-			if f == ok {
-				return f, nil
-			}
+		if slices.Contains(batch.Formats, f) {
+			return f, nil
 		}
 		return "", errcode.New(errcode.BadRequest, map[string]any{"field": "format"}, "format must be ndjson, csv or geojson, not %q", f)
 	}

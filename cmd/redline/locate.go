@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -37,9 +38,7 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: redline locate [--data DIR] [--format ndjson|csv|geojson] [--crs CRS] FILE|-")
 		return 2
 	}
-	switch *format {
-	case "ndjson", "csv", "geojson":
-	default:
+	if !slices.Contains(batch.Formats, *format) {
 		fmt.Fprintf(stderr, "redline locate: --format %q: want ndjson, csv or geojson\n", *format)
 		return 2
 	}
