@@ -507,6 +507,10 @@ func TestNotReady(t *testing.T) {
 			t.Errorf("%s %s: %d %s", c.method, c.path, rec.Code, rec.Body)
 		}
 	}
+	// A refused request gives its slot back.
+	if len(srv.checks) != 0 || len(srv.locates) != 0 {
+		t.Errorf("slots held after not_ready answers: %d checks, %d batches", len(srv.checks), len(srv.locates))
+	}
 	rec := httptest.NewRecorder()
 	srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
 	if rec.Code != 200 {

@@ -24,17 +24,12 @@ import (
 )
 
 func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
-	release, err := acquire(r.Context(), s.checks, s.cfg.QueueWait, "checks")
+	l, release, err := s.admit(r.Context(), s.checks, s.cfg.QueueWait, "checks")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	defer release()
-	l, err := s.current()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	format, err := reportFormat(r)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,17 +21,12 @@ import (
 // handleLocate answers a batch: one record per input feature, in input order,
 // streamed as the features are located.
 func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
-	release, err := acquire(r.Context(), s.locates, 0, "batches")
+	l, release, err := s.admit(r.Context(), s.locates, 0, "batches")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	defer release()
-	l, err := s.current()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	format, err := locateFormat(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -103,10 +99,8 @@ func (l limitBody) Read(p []byte) (int, error) {
 // locateFormat picks ndjson, csv or geojson from ?format= or Accept.
 func locateFormat(r *http.Request) (string, error) {
 	if f := r.URL.Query().Get("format"); f != "" {
-		for _, ok := range batch.Formats {
-			if f == ok {
-				return f, nil
-			}
+		if slices.Contains(batch.Formats, f) {
+			return f, nil
 		}
 		return "", errcode.New(errcode.BadRequest, map[string]any{"field": "format"}, "format must be ndjson, csv or geojson, not %q", f)
 	}

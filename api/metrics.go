@@ -121,10 +121,12 @@ func (m *metrics) datasetLoaded(ds *zones.Dataset, took time.Duration, at time.T
 	m.loadedAt = at
 }
 
-// labels escapes label values for the text format.
-func label(v string) string {
-	return strings.NewReplacer(`\`, `\\`, "\n", `\n`, `"`, `\"`).Replace(v)
-}
+// labelEscaper escapes label values for the text format; built once, it is safe
+// for concurrent use.
+var labelEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`, `"`, `\"`)
+
+// label escapes a label value for the text format.
+func label(v string) string { return labelEscaper.Replace(v) }
 
 func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
@@ -229,9 +231,7 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	var ix *zones.Index
 	if l := s.cur.Load(); l != nil {
-		if e, ok := l.engine.(indexed); ok {
-			ix = e.Index()
-		}
+		ix = indexOf(l)
 	}
 	s.metrics.write(w, ix)
 }

@@ -180,6 +180,21 @@ func (s *Server) requireAdmin(next http.Handler) http.Handler {
 	})
 }
 
+// admit is the preamble of the handlers that do the work (check, locate): a slot
+// of sem (acquire), then the dataset in service; the caller releases the slot.
+func (s *Server) admit(ctx context.Context, sem chan struct{}, wait time.Duration, what string) (*loaded, func(), error) {
+	release, err := acquire(ctx, sem, wait, what)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := s.current()
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return l, release, nil
+}
+
 // acquire takes a slot of sem, waiting at most wait for one (a burst queues
 // briefly instead of failing), or answers 429.
 func acquire(ctx context.Context, sem chan struct{}, wait time.Duration, what string) (release func(), err error) {

@@ -62,3 +62,9 @@ func TestIndexCounts(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricsLabelEscapes(t *testing.T) {
+	if got, want := label("a\\b\"c\nd"), `a\\b\"c\nd`; got != want {
+		t.Errorf("label: %s, want %s", got, want)
+	}
+}

@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -77,7 +79,7 @@ func fail(stderr io.Writer, cmd string, err error) int {
 		msg := fmt.Sprintf("redline %s: %s [%s]", cmd, ie.Message, ie.Code)
 		if len(ie.Details) > 0 {
 			var parts []string
-			for _, k := range sortedKeys(ie.Details) {
+			for _, k := range slices.Sorted(maps.Keys(ie.Details)) {
 				parts = append(parts, fmt.Sprintf("%s=%v", k, ie.Details[k]))
 			}
 			msg += " (" + strings.Join(parts, ", ") + ")"
@@ -87,17 +89,4 @@ func fail(stderr io.Writer, cmd string, err error) int {
 	}
 	fmt.Fprintf(stderr, "redline %s: %v\n", cmd, err)
 	return 1
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }

@@ -19,12 +19,10 @@ func runLayers(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return 2
 	}
-	start := time.Now()
-	checker, _, err := loadChecker(*dataDir)
+	checker, elapsed, err := loadChecker(*dataDir)
 	if err != nil {
 		return fail(stderr, "layers", err)
 	}
-	elapsed := time.Since(start)
 	ds := checker.Dataset()
 	idx := checker.Index()
 	sum := idx.Summary()
@@ -62,11 +60,7 @@ func runLayers(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		slices.Sort(classes)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", li.ID, li.Kind, li.Geometry, li.Zones, li.Vertices, strings.Join(classes, " "), li.Title)
 	}
-	return fail0(tw.Flush(), stderr)
-}
-
-func fail0(err error, stderr io.Writer) int {
-	if err != nil {
+	if err := tw.Flush(); err != nil {
 		return fail(stderr, "layers", err)
 	}
 	return 0

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -37,23 +38,22 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: redline locate [--data DIR] [--format ndjson|csv|geojson] [--crs CRS] FILE|-")
 		return 2
 	}
-	switch *format {
-	case "ndjson", "csv", "geojson":
-	default:
+	if !slices.Contains(batch.Formats, *format) {
 		fmt.Fprintf(stderr, "redline locate: --format %q: want ndjson, csv or geojson\n", *format)
 		return 2
 	}
-	checker, took, err := loadChecker(*dataDir)
-	if err != nil {
-		return fail(stderr, "locate", err)
-	}
-	ds := checker.Dataset()
-
+	// The input first, as check does: a file that cannot be opened, or a crs an
+	// NDJSON stream refuses, is reported without loading the dataset.
 	in, size, closeIn, err := openBatch(pos[0], stdin, fields, *maxVertices)
 	if err != nil {
 		return fail(stderr, "locate", err)
 	}
 	defer closeIn()
+	checker, took, err := loadChecker(*dataDir)
+	if err != nil {
+		return fail(stderr, "locate", err)
+	}
+	ds := checker.Dataset()
 
 	out := bufio.NewWriterSize(stdout, 256<<10)
 	w, err := batch.NewWriter(out, *format, func() { out.Flush() })

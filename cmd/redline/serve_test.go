@@ -381,6 +381,12 @@ func TestLocateCommand(t *testing.T) {
 	if code := runLocate([]string{"--data", shared, filepath.Join(t.TempDir(), "missing.geojson")}, nil, &out, &errb); code != 1 {
 		t.Errorf("missing file: exit %d", code)
 	}
+	// The input is opened before the dataset loads: its error is the one reported.
+	errb.Reset()
+	missing := filepath.Join(t.TempDir(), "missing.geojson")
+	if code := runLocate([]string{"--data", filepath.Join(t.TempDir(), "no-dataset"), missing}, nil, &out, &errb); code != 1 || !strings.Contains(errb.String(), missing) {
+		t.Errorf("missing file and dataset: exit %d, stderr %s", code, errb.String())
+	}
 }
 
 // TestServePostgres: the binary archives to PostgreSQL when --db is a postgres://

@@ -128,21 +128,22 @@ func Resolve(c *vector.Collection, opts Options) (Conversion, error) {
 		return cv, nil
 	}
 	in := func(lo, hi, min, max float64) bool { return lo >= min && hi <= max }
+	// What the numbers look like, by the one coordinate policy (crs.Classify).
+	shape := crs.Classify(b)
 	switch from.Kind {
 	case crs.Geographic, crs.GCJ02, crs.BD09:
-		if d, err := crs.Detect(b); err == nil && d.CRS.Kind == crs.Projected {
+		switch shape.Shape {
+		case crs.GaussKruger:
 			return cv, errcode.New(errcode.InvalidCoordinates, nil,
 				"coordinates %g…%g by %g…%g look like Gauss-Krüger metres (%s) but %s coordinate system %s is longitude/latitude: declare the projected CRS",
-				b.MinX, b.MaxX, b.MinY, b.MaxY, d.CRS.Name, source, from.Name)
-		}
-		if !in(b.MinX, b.MaxX, crs.ChinaMinLon, crs.ChinaMaxLon) && in(b.MinX, b.MaxX, crs.ChinaMinLat, crs.ChinaMaxLat) &&
-			in(b.MinY, b.MaxY, crs.ChinaMinLon, crs.ChinaMaxLon) {
+				b.MinX, b.MaxX, b.MinY, b.MaxY, shape.CRS.Name, source, from.Name)
+		case crs.LatLon:
 			return cv, errcode.New(errcode.InvalidCoordinates, nil,
 				"coordinates look like latitude,longitude (first numbers %g…%g, second %g…%g) but %s coordinate system %s takes longitude first: swap them",
 				b.MinX, b.MaxX, b.MinY, b.MaxY, source, from.Name)
 		}
 	case crs.Projected:
-		if d, err := crs.Detect(b); err == nil && d.CRS.Kind == crs.Geographic {
+		if shape.Shape == crs.LonLat {
 			return cv, errcode.New(errcode.InvalidCoordinates, nil,
 				"coordinates %g…%g by %g…%g look like longitude/latitude but %s coordinate system %s is projected (metres): declare EPSG:4490 or leave the CRS out",
 				b.MinX, b.MaxX, b.MinY, b.MaxY, source, from.Name)

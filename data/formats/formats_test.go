@@ -381,3 +381,31 @@ func BenchmarkToLonLatGK(b *testing.B) {
 		}
 	}
 }
+
+// TestResolveContradictsDeclared: numbers that contradict a declared CRS are
+// refused by Resolve itself, whole, before any vertex is converted — not by the
+// per-vertex policy that would otherwise catch some of them.
+func TestResolveContradictsDeclared(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    vector.Collection
+		opts Options
+		want string
+	}{
+		{"lat/lon declared lon/lat", vector.Collection{CRS: "EPSG:4490", Features: []vector.Feature{{Geometry: orb.Point{34.2, 108.9}}}},
+			Options{}, "takes longitude first"},
+		{"GK declared lon/lat", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{36582952, 3786212}}}},
+			Options{CRS: "EPSG:4490"}, "look like Gauss-Krüger metres (CGCS2000 3° Gauss-Krüger zone 36 (EPSG:4524))"},
+		{"lon/lat declared GK", vector.Collection{Features: []vector.Feature{{Geometry: orb.Point{108.9, 34.2}}}},
+			Options{CRS: "EPSG:4524"}, "look like longitude/latitude but declared"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tc.c
+			_, err := Resolve(&c, tc.opts)
+			ie := wantCode(t, err, errcode.InvalidCoordinates)
+			if !strings.Contains(ie.Message, tc.want) {
+				t.Errorf("message %q, want it to say %q", ie.Message, tc.want)
+			}
+		})
+	}
+}
