@@ -119,14 +119,14 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 				return nil, errcode.New(errcode.InvalidGeometry, pos("part", i, "reason", reason),
 					"footprint polygon %d is invalid: %s (strict mode refuses repairs)", i, describeDefect(reason))
 			}
-			fp.repaired = true
-			fp.warnings = append(fp.warnings, fmt.Sprintf(
-				"footprint polygon %d was invalid (%s) and was repaired with MakeValid; area after repair %.1f m²",
-				i, describeDefect(reason), geo.Area(out)))
 			if out == nil {
 				return nil, errcode.New(errcode.InvalidGeometry, pos("part", i, "reason", reason),
 					"footprint polygon %d is invalid (%s) and nothing of it remains after repair", i, describeDefect(reason))
 			}
+			fp.repaired = true
+			fp.warnings = append(fp.warnings, fmt.Sprintf(
+				"footprint polygon %d was invalid (%s) and was repaired with MakeValid; area after repair %.1f m²",
+				i, describeDefect(reason), geo.Area(out)))
 		}
 		switch o := out.(type) {
 		case orb.Polygon:
