@@ -184,7 +184,6 @@ func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts Check
 	}
 	slices.SortStableFunc(r.Nearby, byDistance(layerOrder))
 	Evaluate(r, p, c.ds.Rules, c.ds)
-	SortIntersections(r.Intersections)
 	reviewBoundaries(r, p, c.ds, edge, func(h *zoneHit) Intersection {
 		return newIntersection(h, pf, r.Footprint.GKZone, false)
 	}, layerOrder)
