@@ -98,7 +98,7 @@ type boundaryView struct {
 
 type boundaryRow struct {
 	Code, Name, Layer, Class, Distance, Side, Changes string
-	Inside, ChangesVerdict                            bool
+	ChangesVerdict                                    bool
 }
 
 // HTML writes the printable report page for r in lang: project facts, the overall
@@ -337,7 +337,7 @@ func boundaryViewOf(r *zones.Report, l labels) *boundaryView {
 		}
 		row := boundaryRow{Code: n.ZoneID, Name: n.ZoneName, Layer: layer, Class: l.class(n.Kind, n.ZoneClass),
 			Distance: num(n.DistanceM, 1), Side: l.Outside, Changes: l.flag(&n.ChangesVerdict),
-			Inside: n.Inside, ChangesVerdict: n.ChangesVerdict}
+			ChangesVerdict: n.ChangesVerdict}
 		if n.Inside {
 			row.Side = l.Inside
 		}
