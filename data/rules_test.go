@@ -1151,11 +1151,11 @@ func FuzzParseRules(f *testing.F) {
 	f.Add([]byte("rules:\n  - id: x\n    disabled: true\n"))
 	f.Add([]byte("rules: [1, 2]"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		rules, err := ParseRules("fuzz", b)
-		if err != nil {
+		if _, err := ParseRuleFile("fuzz", b); err != nil {
 			return
 		}
-		rs, err := zones.NewRuleSet(rules)
+		// The path a rule file takes at load: its rules, then its industry lists.
+		rs, err := mergeRuleFile(nil, "fuzz", b)
 		if err != nil {
 			if !errors.Is(err, zones.ErrInvalidRule) {
 				t.Fatalf("error %v does not wrap ErrInvalidRule", err)

@@ -98,7 +98,7 @@ type boundaryView struct {
 
 type boundaryRow struct {
 	Code, Name, Layer, Class, Distance, Side, Changes string
-	Inside, ChangesVerdict                            bool
+	ChangesVerdict                                    bool
 }
 
 // HTML writes the printable report page for r in lang: project facts, the overall
@@ -152,12 +152,9 @@ func HTML(w io.Writer, r *zones.Report, lang Lang) error {
 	v.Footprint, v.HasShare = footprintRows(fp, l), fp.AreaM2 > 0 || fp.LengthM > 0
 	v.Warnings = fp.Warnings
 	for i, in := range r.Intersections {
-		row := rowView{N: i + 1, Code: in.ZoneID, Name: in.ZoneName, Layer: in.Layer, Kind: l.kind(in.Kind),
+		row := rowView{N: i + 1, Code: in.ZoneID, Name: in.ZoneName, Layer: layerName(in.Layer, in.LayerTitle), Kind: l.kind(in.Kind),
 			Class: l.class(in.Kind, in.ZoneClass), Verdict: string(in.Verdict), VerdictTxt: l.verdict(in.Verdict),
 			Extent: extent(in, l), Sites: strings.Join(in.Sites, "、")}
-		if in.LayerTitle != "" {
-			row.Layer = in.LayerTitle
-		}
 		if v.HasShare {
 			row.Share = num(in.FootprintShare*100, 2) + " %"
 		}
@@ -181,11 +178,7 @@ func HTML(w io.Writer, r *zones.Report, lang Lang) error {
 	v.Park = parkViewOf(r.Park, p, l)
 	v.Boundary = boundaryViewOf(r, l)
 	for _, n := range r.Nearby {
-		layer := n.Layer
-		if n.LayerTitle != "" {
-			layer = n.LayerTitle
-		}
-		v.Nearby = append(v.Nearby, nearbyView{Code: n.ZoneID, Name: n.ZoneName, Layer: layer,
+		v.Nearby = append(v.Nearby, nearbyView{Code: n.ZoneID, Name: n.ZoneName, Layer: layerName(n.Layer, n.LayerTitle),
 			Class: l.class(n.Kind, n.ZoneClass), Distance: num(n.DistanceM, 1)})
 	}
 	if err := reportTemplate.Execute(w, v); err != nil {
@@ -331,19 +324,23 @@ func boundaryViewOf(r *zones.Report, l labels) *boundaryView {
 		bv.Notice = fmt.Sprintf(l.BoundaryNotice, tol)
 	}
 	for _, n := range r.NearBoundary {
-		layer := n.Layer
-		if n.LayerTitle != "" {
-			layer = n.LayerTitle
-		}
-		row := boundaryRow{Code: n.ZoneID, Name: n.ZoneName, Layer: layer, Class: l.class(n.Kind, n.ZoneClass),
+		row := boundaryRow{Code: n.ZoneID, Name: n.ZoneName, Layer: layerName(n.Layer, n.LayerTitle), Class: l.class(n.Kind, n.ZoneClass),
 			Distance: num(n.DistanceM, 1), Side: l.Outside, Changes: l.flag(&n.ChangesVerdict),
-			Inside: n.Inside, ChangesVerdict: n.ChangesVerdict}
+			ChangesVerdict: n.ChangesVerdict}
 		if n.Inside {
 			row.Side = l.Inside
 		}
 		bv.Rows = append(bv.Rows, row)
 	}
 	return bv
+}
+
+// layerName is how the page names a layer: its title, else its id.
+func layerName(id, title string) string {
+	if title != "" {
+		return title
+	}
+	return id
 }
 
 // num formats x with at most dec decimals and thousands separators.

@@ -309,9 +309,9 @@ var plainWords = regexp.MustCompile(`[A-Za-z0-9_.]+(=(true|false))?`)
 func (l labels) plain(s string) string {
 	return plainWords.ReplaceAllStringFunc(s, func(tok string) string {
 		name, val, hasVal := strings.Cut(tok, "=")
-		if _, ok := zones.FactOf(name); ok {
+		if f, ok := zones.FactOf(name); ok {
 			// a flag's name asks (是否设置排污口); in a sentence it names
-			fact := strings.TrimPrefix(strings.TrimPrefix(l.fact(name), "是否属于"), "是否")
+			fact := from(f.Noun()).in(l.lang)
 			if !hasVal {
 				return fact
 			}

@@ -1,7 +1,6 @@
 package zones
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 )
@@ -18,8 +17,7 @@ import (
 func reviewBoundaries(r *Report, p Project, ds *Dataset, edge []*zoneHit, hypothetical func(*zoneHit) Intersection, layerOrder map[string]int) {
 	for _, h := range edge {
 		z := h.zone
-		nb := NearBoundary{Layer: z.Layer.ID, LayerTitle: z.Layer.Title, Kind: z.Layer.Kind, ZoneID: z.ID, ZoneName: z.Name,
-			ZoneClass: z.Class, DistanceM: round3(h.boundaryM), Inside: h.intersects(), Zone: z}
+		nb := NearBoundary{Nearby: nearbyOf(z, h.boundaryM), Inside: h.intersects()}
 		switch {
 		case nb.Inside && r.Verdict == Admissible, !nb.Inside && r.Verdict == Prohibited:
 			// Nothing is less severe than admissible, nor more than prohibited.
@@ -37,9 +35,8 @@ func reviewBoundaries(r *Report, p Project, ds *Dataset, edge []*zoneHit, hypoth
 		}
 		r.NearBoundary = append(r.NearBoundary, nb)
 	}
-	slices.SortStableFunc(r.NearBoundary, func(a, b NearBoundary) int {
-		return cmp.Or(cmp.Compare(a.DistanceM, b.DistanceM), cmp.Compare(layerOrder[a.Layer], layerOrder[b.Layer]), cmp.Compare(a.ZoneID, b.ZoneID))
-	})
+	byDist := byDistance(layerOrder)
+	slices.SortStableFunc(r.NearBoundary, func(a, b NearBoundary) int { return byDist(a.Nearby, b.Nearby) })
 	for _, nb := range r.NearBoundary {
 		if nb.ChangesVerdict {
 			r.BoundaryReview = true

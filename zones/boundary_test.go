@@ -2,6 +2,7 @@ package zones_test
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"strings"
 	"testing"
@@ -195,6 +196,29 @@ func TestBoundaryReview(t *testing.T) {
 					t.Errorf("nearby %+v with no buffer", r.Nearby)
 				}
 			})
+		}
+	}
+}
+
+// A zone near the boundary is listed with the fields of a nearby zone, in the
+// same order, then its side and whether it changes the verdict (the JSON contract).
+func TestNearBoundaryJSON(t *testing.T) {
+	n := zones.Nearby{Layer: "ws", LayerTitle: "水源", Kind: zones.KindWaterSource, ZoneID: "SY-1", ZoneName: "某水源",
+		ZoneClass: "level1", DistanceM: 3.5, Zone: &zones.Zone{ID: "SY-1"}}
+	const fields = `"layer":"ws","layer_title":"水源","kind":"water_source","zone_id":"SY-1","zone_name":"某水源","zone_class":"level1","distance_m":3.5`
+	for _, tc := range []struct {
+		v    any
+		want string
+	}{
+		{n, `{` + fields + `}`},
+		{zones.NearBoundary{Nearby: n, Inside: true, ChangesVerdict: true}, `{` + fields + `,"inside":true,"changes_verdict":true}`},
+	} {
+		b, err := json.Marshal(tc.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != tc.want {
+			t.Errorf("%T JSON\n got %s\nwant %s", tc.v, b, tc.want)
 		}
 	}
 }

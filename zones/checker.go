@@ -179,19 +179,14 @@ func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts Check
 		r.Intersections = append(r.Intersections, in)
 	}
 	for _, h := range near {
-		z := h.zone
-		r.Nearby = append(r.Nearby, Nearby{Layer: z.Layer.ID, LayerTitle: z.Layer.Title, Kind: z.Layer.Kind, ZoneID: z.ID, ZoneName: z.Name,
-			ZoneClass: z.Class, DistanceM: round3(h.distanceM), Zone: z})
+		r.Nearby = append(r.Nearby, nearbyOf(h.zone, h.distanceM))
 	}
 	layerOrder := map[string]int{}
 	for i, l := range c.ds.Layers {
 		layerOrder[l.ID] = i
 	}
-	slices.SortStableFunc(r.Nearby, func(a, b Nearby) int {
-		return cmp.Or(cmp.Compare(a.DistanceM, b.DistanceM), cmp.Compare(layerOrder[a.Layer], layerOrder[b.Layer]), cmp.Compare(a.ZoneID, b.ZoneID))
-	})
+	slices.SortStableFunc(r.Nearby, byDistance(layerOrder))
 	Evaluate(r, p, c.ds.Rules, c.ds)
-	SortIntersections(r.Intersections)
 	reviewBoundaries(r, p, c.ds, edge, func(h *zoneHit) Intersection {
 		return newIntersection(h, pf, r.Footprint.GKZone, false)
 	}, layerOrder)

@@ -1,5 +1,7 @@
 package zones
 
+import "strings"
+
 // The one table of names a person reads for the domain's codes: project facts,
 // project types, constructions, layer kinds and canonical classes, in Chinese and
 // English. The rule documentation (Describe, docs/rules.md), the HTML report
@@ -44,6 +46,12 @@ var Facts = []Fact{
 		Label{"请说明项目是否位于依法设立的工业园区（产业集聚区）内。", "Say whether the project lies in a lawfully established industrial park."}},
 	{"park_planning_eia", Label{"所在园区规划环评审查意见文号（无则说明无）", "The park plan's planning-EIA review document"},
 		Label{"请提供所在园区规划环评审查意见的文号；园区未开展规划环评的，请说明“无”。", "Give the number of the park plan's planning-EIA review opinion, or say that there is none."}},
+}
+
+// Noun is the fact's name as a sentence names it: a flag's name asks
+// (是否设置排污口), its noun states (设置排污口). The English names already state.
+func (f Fact) Noun() Label {
+	return Label{strings.TrimPrefix(strings.TrimPrefix(f.Label.Zh, "是否属于"), "是否"), f.Label.En}
 }
 
 // FactOf returns the fact of a Project JSON field name.

@@ -1,6 +1,7 @@
 package zones
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -242,25 +243,31 @@ type Nearby struct {
 	Zone *Zone `json:"-"`
 }
 
+// nearbyOf lists zone z at distance m (rounded to the millimetre).
+func nearbyOf(z *Zone, m float64) Nearby {
+	return Nearby{Layer: z.Layer.ID, LayerTitle: z.Layer.Title, Kind: z.Layer.Kind, ZoneID: z.ID, ZoneName: z.Name,
+		ZoneClass: z.Class, DistanceM: round3(m), Zone: z}
+}
+
+// byDistance orders zones listed by distance: nearest first, then by layer (in
+// the dataset's order, layerOrder) and zone id.
+func byDistance(layerOrder map[string]int) func(a, b Nearby) int {
+	return func(a, b Nearby) int {
+		return cmp.Or(cmp.Compare(a.DistanceM, b.DistanceM), cmp.Compare(layerOrder[a.Layer], layerOrder[b.Layer]), cmp.Compare(a.ZoneID, b.ZoneID))
+	}
+}
+
 // NearBoundary is a zone whose boundary lies within the boundary tolerance of
-// the footprint.
+// the footprint. It says of the zone what Nearby says (the same JSON fields, in
+// the same order), except that DistanceM is the geodesic distance from the
+// footprint to the zone's boundary: 0 when the footprint crosses it.
 type NearBoundary struct {
-	Layer      string `json:"layer"`
-	LayerTitle string `json:"layer_title,omitempty"`
-	Kind       Kind   `json:"kind"`
-	ZoneID     string `json:"zone_id"`
-	ZoneName   string `json:"zone_name"`
-	ZoneClass  string `json:"zone_class"`
-	// DistanceM is the geodesic distance from the footprint to the zone's
-	// boundary: 0 when the footprint crosses it.
-	DistanceM float64 `json:"distance_m"`
+	Nearby
 	// Inside is true when the footprint intersects the zone (DESIGN.md's rules).
 	Inside bool `json:"inside"`
 	// ChangesVerdict is true when the zone's rules would move the report's verdict
 	// if the footprint were on the other side of this boundary.
 	ChangesVerdict bool `json:"changes_verdict"`
-
-	Zone *Zone `json:"-"`
 }
 
 // ParkStatus is the footprint's relation to industrial parks (园区).

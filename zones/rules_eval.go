@@ -407,7 +407,8 @@ func (x evalCtx) alsoIntersects(m ZoneMatch) bool {
 // laws before project rules before ECU lists). Kind-any rules apply to every
 // intersection, and to the project itself when there is none. ECU clauses are copied
 // from the zone when the checker has not done so. Report.Missing lists once the
-// facts of every needs_info hit kept.
+// facts of every needs_info hit kept. It leaves the intersections in report order
+// (SortIntersections).
 func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 	if rs == nil && ds != nil {
 		rs = ds.Rules

@@ -114,7 +114,10 @@ func (c Condition) Describe() string {
 	}
 	if len(c.UnlessFlags) > 0 {
 		add("并非%s（未申报的视为否）", labels(c.UnlessFlags, func(s string) string {
-			return strings.TrimPrefix(strings.TrimPrefix(FactLabel(s), "是否属于"), "是否")
+			if f, ok := FactOf(s); ok {
+				return f.Noun().Zh
+			}
+			return s
 		}))
 	}
 	switch c.Approval {

@@ -255,6 +255,11 @@ func TestConditionString(t *testing.T) {
 	if got := (Condition{}).String(); got != "always" {
 		t.Errorf("empty: %s", got)
 	}
+	// A flag's name asks (是否…); the exception names it as a noun.
+	unless := Condition{UnlessFlags: []string{"national_major", "has_outfall"}}
+	if got, want := unless.Describe(), "并非国家重大项目、设置排污口（未申报的视为否）"; got != want {
+		t.Errorf("Describe: got %s, want %s", got, want)
+	}
 }
 
 func ExampleEvaluate() {
