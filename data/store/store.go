@@ -151,8 +151,9 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 // migrations bring the schema from version i to i+1. The schema is the same on both
 // databases; only the binary type's name differs (BLOB / BYTEA), written as %BLOB%.
-var migrations = []string{
-	`CREATE TABLE reports (
+// A migration's backfill, if any, runs in the same transaction after its DDL.
+var migrations = []migration{
+	{ddl: `CREATE TABLE reports (
 		id              TEXT PRIMARY KEY,
 		created_at_us   BIGINT NOT NULL,
 		input_hash      TEXT NOT NULL,
@@ -167,7 +168,27 @@ var migrations = []string{
 		footprint       TEXT NOT NULL
 	);
 	CREATE INDEX reports_input_hash ON reports (input_hash);
-	CREATE INDEX reports_created ON reports (created_at_us)`,
+	CREATE INDEX reports_created ON reports (created_at_us)`},
+	// 2: the columns List filters on, read out of the stored JSON (see derive).
+	{ddl: `ALTER TABLE reports ADD COLUMN project_name TEXT NOT NULL DEFAULT '';
+	ALTER TABLE reports ADD COLUMN industry TEXT NOT NULL DEFAULT '';
+	ALTER TABLE reports ADD COLUMN governing_rule TEXT NOT NULL DEFAULT '';
+	ALTER TABLE reports ADD COLUMN min_lon DOUBLE PRECISION;
+	ALTER TABLE reports ADD COLUMN min_lat DOUBLE PRECISION;
+	ALTER TABLE reports ADD COLUMN max_lon DOUBLE PRECISION;
+	ALTER TABLE reports ADD COLUMN max_lat DOUBLE PRECISION;
+	CREATE INDEX reports_verdict ON reports (verdict, created_at_us);
+	CREATE INDEX reports_industry ON reports (industry);
+	CREATE INDEX reports_project_name ON reports (project_name);
+	CREATE INDEX reports_dataset_version ON reports (dataset_version);
+	CREATE INDEX reports_bbox ON reports (min_lon, max_lon)`, backfill: backfillDerived},
+}
+
+// migration is one schema step: DDL statements separated by ";", then an
+// optional backfill of what the DDL added.
+type migration struct {
+	ddl      string
+	backfill func(ctx context.Context, s *Store, tx *sql.Tx) error
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -217,13 +238,19 @@ func (s *Store) migrateOn(ctx context.Context, conn *sql.Conn) error {
 		if err != nil {
 			return err
 		}
-		for stmt := range strings.SplitSeq(strings.ReplaceAll(migrations[v], "%BLOB%", blob), ";") {
+		for stmt := range strings.SplitSeq(strings.ReplaceAll(migrations[v].ddl, "%BLOB%", blob), ";") {
 			if strings.TrimSpace(stmt) == "" {
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				tx.Rollback()
 				return fmt.Errorf("migration %d: %w", v+1, err)
+			}
+		}
+		if f := migrations[v].backfill; f != nil {
+			if err := f(ctx, s, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %d: backfill: %w", v+1, err)
 			}
 		}
 		if _, err := tx.ExecContext(ctx, s.rebind(`UPDATE redline_schema SET version = ?`), v+1); err != nil {
@@ -257,8 +284,9 @@ func (s *Store) rebind(q string) string {
 
 const insertReport = `INSERT INTO reports
 	(id, created_at_us, input_hash, input, input_name, input_type, project,
-	 dataset_name, dataset_version, verdict, report, footprint)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	 dataset_name, dataset_version, verdict, report, footprint,
+	 project_name, industry, governing_rule, min_lon, min_lat, max_lon, max_lat)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 func insertArgs(rec *Record) []any {
 	project := string(rec.Project)
@@ -269,8 +297,9 @@ func insertArgs(rec *Record) []any {
 	if input == nil {
 		input = []byte{}
 	}
-	return []any{rec.ID, rec.CreatedAt.UnixMicro(), rec.InputHash, input, rec.InputName, rec.InputType, project,
-		rec.DatasetName, rec.DatasetVersion, rec.Verdict, string(rec.Report), string(rec.Footprint)}
+	d := derive(rec.Project, rec.Report, rec.Footprint)
+	return append([]any{rec.ID, rec.CreatedAt.UnixMicro(), rec.InputHash, input, rec.InputName, rec.InputType, project,
+		rec.DatasetName, rec.DatasetVersion, rec.Verdict, string(rec.Report), string(rec.Footprint)}, d.args()...)
 }
 
 // Save archives rec; it returns once the row is durably committed.
@@ -410,39 +439,14 @@ func (s *Store) Get(ctx context.Context, id string) (*Record, error) {
 	return rec, nil
 }
 
-// Summary is a listing entry: a record without its input, report and footprint.
-type Summary struct {
-	ID             string    `json:"id"`
-	CreatedAt      time.Time `json:"created_at"`
-	InputHash      string    `json:"input_hash"`
-	DatasetName    string    `json:"dataset_name"`
-	DatasetVersion string    `json:"dataset_version"`
-	Verdict        string    `json:"verdict"`
-}
-
 // ByInputHash lists the reports made from the input with the given hash, newest
 // first, at most limit of them.
 func (s *Store) ByInputHash(ctx context.Context, hash string, limit int) ([]Summary, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT id, created_at_us, input_hash, dataset_name, dataset_version, verdict
-		FROM reports WHERE input_hash = ? ORDER BY created_at_us DESC, id LIMIT ?`), hash, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: list reports by hash in %s: %w", s.where, err)
-	}
-	defer rows.Close()
-	var out []Summary
-	for rows.Next() {
-		var m Summary
-		var us int64
-		if err := rows.Scan(&m.ID, &us, &m.InputHash, &m.DatasetName, &m.DatasetVersion, &m.Verdict); err != nil {
-			return nil, fmt.Errorf("store: list reports in %s: %w", s.where, err)
-		}
-		m.CreatedAt = time.UnixMicro(us).UTC()
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	page, err := s.List(ctx, Filter{InputHash: hash, Limit: limit})
+	return page.Reports, err
 }
 
 // Count returns the number of archived reports.

@@ -1,0 +1,224 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// Summary is a listing entry: a record without its input and report, with the
+// facts List filters on. Footprint is filled only when Filter.Footprints asks.
+type Summary struct {
+	ID             string    `json:"id"`
+	CreatedAt      time.Time `json:"created_at"`
+	InputHash      string    `json:"input_hash"`
+	DatasetName    string    `json:"dataset_name"`
+	DatasetVersion string    `json:"dataset_version"`
+	Verdict        string    `json:"verdict"`
+	ProjectName    string    `json:"project_name"`
+	Industry       string    `json:"industry"`
+	GoverningRule  string    `json:"governing_rule"`
+	// Footprint is the checked footprint as a GeoJSON geometry (lon/lat); empty
+	// when the record has none or the filter did not ask for it.
+	Footprint json.RawMessage `json:"-"`
+}
+
+// Filter selects archived reports; its zero value selects all of them, newest
+// first. Every set field must hold.
+type Filter struct {
+	// From and To bound created_at, both inclusive; zero leaves that end open.
+	From, To time.Time
+	// Verdict is one of the four verdicts.
+	Verdict string
+	// IndustryPrefix matches the project's industry code (letter form, "C25"
+	// matches "C2511") by prefix.
+	IndustryPrefix string
+	DatasetVersion string
+	// ProjectName matches the project's name exactly.
+	ProjectName string
+	InputHash   string
+	// Bbox keeps the reports whose footprint's bounding box meets it (lon/lat).
+	Bbox *orb.Bound
+	// Limit is the page size (100 when ≤ 0); Offset the reports skipped before it.
+	Limit, Offset int
+	// Footprints fills Summary.Footprint.
+	Footprints bool
+}
+
+// Page is one page of a listing and the number of reports the filter matches
+// in all.
+type Page struct {
+	Reports []Summary
+	Total   int64
+}
+
+// where builds the filter's SQL condition and its arguments (? placeholders).
+func (f Filter) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, a ...any) { conds = append(conds, cond); args = append(args, a...) }
+	if !f.From.IsZero() {
+		add("created_at_us >= ?", f.From.UnixMicro())
+	}
+	if !f.To.IsZero() {
+		add("created_at_us <= ?", f.To.UnixMicro())
+	}
+	if f.Verdict != "" {
+		add("verdict = ?", f.Verdict)
+	}
+	if f.IndustryPrefix != "" {
+		add(`industry LIKE ? ESCAPE '!'`, likePrefix(f.IndustryPrefix))
+	}
+	if f.DatasetVersion != "" {
+		add("dataset_version = ?", f.DatasetVersion)
+	}
+	if f.ProjectName != "" {
+		add("project_name = ?", f.ProjectName)
+	}
+	if f.InputHash != "" {
+		add("input_hash = ?", f.InputHash)
+	}
+	if b := f.Bbox; b != nil {
+		add("min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?", b.Max[0], b.Min[0], b.Max[1], b.Min[1])
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// likePrefix is a LIKE pattern matching s as a prefix, its wildcards escaped
+// with "!" (a backslash means different things to SQLite and PostgreSQL).
+func likePrefix(s string) string {
+	r := strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`)
+	return r.Replace(s) + "%"
+}
+
+// List returns one page of the reports f selects, newest first (then by id), and
+// how many it selects in all.
+func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	where, args := f.where()
+	var page Page
+	if err := s.db.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM reports`+where), args...).Scan(&page.Total); err != nil {
+		return Page{}, fmt.Errorf("store: count reports in %s: %w", s.where, err)
+	}
+	cols := `id, created_at_us, input_hash, dataset_name, dataset_version, verdict, project_name, industry, governing_rule`
+	if f.Footprints {
+		cols += `, footprint`
+	}
+	q := `SELECT ` + cols + ` FROM reports` + where + ` ORDER BY created_at_us DESC, id LIMIT ? OFFSET ?`
+	rows, err := s.db.QueryContext(ctx, s.rebind(q), append(args, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return Page{}, fmt.Errorf("store: list reports in %s: %w", s.where, err)
+	}
+	defer rows.Close()
+	page.Reports = []Summary{}
+	for rows.Next() {
+		var m Summary
+		var us int64
+		dest := []any{&m.ID, &us, &m.InputHash, &m.DatasetName, &m.DatasetVersion, &m.Verdict, &m.ProjectName, &m.Industry, &m.GoverningRule}
+		var fp string
+		if f.Footprints {
+			dest = append(dest, &fp)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return Page{}, fmt.Errorf("store: list reports in %s: %w", s.where, err)
+		}
+		m.CreatedAt = time.UnixMicro(us).UTC()
+		if fp != "" {
+			m.Footprint = json.RawMessage(fp)
+		}
+		page.Reports = append(page.Reports, m)
+	}
+	if err := rows.Err(); err != nil {
+		return Page{}, fmt.Errorf("store: list reports in %s: %w", s.where, err)
+	}
+	return page, nil
+}
+
+// derived are the columns read out of a record's JSON so that List can filter
+// on them with an index.
+type derived struct {
+	projectName, industry, governingRule string
+	bbox                                 *orb.Bound
+}
+
+func (d derived) args() []any {
+	a := []any{d.projectName, d.industry, d.governingRule, nil, nil, nil, nil}
+	if d.bbox != nil {
+		a[3], a[4], a[5], a[6] = d.bbox.Min[0], d.bbox.Min[1], d.bbox.Max[0], d.bbox.Max[1]
+	}
+	return a
+}
+
+// derive reads the project's name and industry, the governing rule's id and the
+// footprint's bounding box. What does not decode is left empty: the record is
+// kept whole in its own columns, and a listing must not fail on an old row.
+func derive(project, report, footprint json.RawMessage) derived {
+	var d derived
+	var p struct {
+		Name     string `json:"name"`
+		Industry string `json:"industry"`
+	}
+	if json.Unmarshal(project, &p) == nil {
+		d.projectName, d.industry = p.Name, p.Industry
+	}
+	var r struct {
+		Governing *struct {
+			ID string `json:"id"`
+		} `json:"governing_rule"`
+	}
+	if json.Unmarshal(report, &r) == nil && r.Governing != nil {
+		d.governingRule = r.Governing.ID
+	}
+	if len(footprint) > 0 {
+		if g, err := geojson.UnmarshalGeometry(footprint); err == nil && g.Geometry() != nil {
+			b := g.Geometry().Bound()
+			d.bbox = &b
+		}
+	}
+	return d
+}
+
+// backfillDerived fills migration 2's columns of the rows archived before it.
+func backfillDerived(ctx context.Context, s *Store, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, project, report, footprint FROM reports`)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		id string
+		d  derived
+	}
+	var all []row
+	for rows.Next() {
+		var id, project, report, footprint string
+		if err := rows.Scan(&id, &project, &report, &footprint); err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, row{id, derive(json.RawMessage(project), json.RawMessage(report), json.RawMessage(footprint))})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	upd := s.rebind(`UPDATE reports SET project_name = ?, industry = ?, governing_rule = ?,
+		min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ? WHERE id = ?`)
+	for _, r := range all {
+		if _, err := tx.ExecContext(ctx, upd, append(r.d.args(), r.id)...); err != nil {
+			return fmt.Errorf("report %s: %w", r.id, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// listRecord is a record with the facts List filters on.
+func listRecord(id, verdict, name, industry, version string, at time.Time, lon, lat float64) *Record {
+	r := record(id, id, verdict, at)
+	r.Project = json.RawMessage(fmt.Sprintf(`{"name":%q,"industry":%q}`, name, industry))
+	r.DatasetVersion = version
+	r.Report = json.RawMessage(`{"report_id":"` + id + `","verdict":"` + verdict + `","governing_rule":{"id":"rule-` + id + `"}}`)
+	r.Footprint = json.RawMessage(fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]}`,
+		lon, lat, lon+0.01, lat, lon+0.01, lat+0.01, lon, lat))
+	return r
+}
+
+func TestList(t *testing.T) {
+	at := time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC)
+	recs := []*Record{
+		listRecord("a", "prohibited", "化工厂", "C2611", "2024.1", at, 108.9, 34.2),
+		listRecord("b", "admissible", "光伏电站", "D4416", "2024.1", at.Add(24*time.Hour), 109.5, 34.5),
+		listRecord("c", "prohibited", "水泥厂", "C3011", "2024.2", at.Add(48*time.Hour), 107.1, 33.1),
+		listRecord("d", "needs_info", "化工厂", "C2614", "2024.2", at.Add(72*time.Hour), 108.95, 34.25),
+		listRecord("e_%", "conditional", "", "", "2024.2", at.Add(96*time.Hour), 110, 35),
+	}
+	box := orb.Bound{Min: orb.Point{108.8, 34.1}, Max: orb.Point{109, 34.3}}
+	cases := []struct {
+		name string
+		f    Filter
+		want []string // newest first
+	}{
+		{"all", Filter{}, []string{"e_%", "d", "c", "b", "a"}},
+		{"verdict", Filter{Verdict: "prohibited"}, []string{"c", "a"}},
+		{"industry prefix", Filter{IndustryPrefix: "C26"}, []string{"d", "a"}},
+		{"industry section", Filter{IndustryPrefix: "C"}, []string{"d", "c", "a"}},
+		{"industry wildcard is literal", Filter{IndustryPrefix: "%"}, nil},
+		{"from", Filter{From: at.Add(48 * time.Hour)}, []string{"e_%", "d", "c"}},
+		{"to inclusive", Filter{To: at.Add(24 * time.Hour)}, []string{"b", "a"}},
+		{"interval", Filter{From: at.Add(time.Hour), To: at.Add(72 * time.Hour)}, []string{"d", "c", "b"}},
+		{"dataset version", Filter{DatasetVersion: "2024.1"}, []string{"b", "a"}},
+		{"project name", Filter{ProjectName: "化工厂"}, []string{"d", "a"}},
+		{"bbox", Filter{Bbox: &box}, []string{"d", "a"}},
+		{"combined", Filter{Verdict: "prohibited", DatasetVersion: "2024.2", IndustryPrefix: "C30"}, []string{"c"}},
+		{"page", Filter{Limit: 2, Offset: 1}, []string{"d", "c"}},
+		{"past the end", Filter{Offset: 10}, nil},
+	}
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			for _, r := range recs {
+				if err := s.Save(t.Context(), r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, c := range cases {
+				page, err := s.List(t.Context(), c.f)
+				if err != nil {
+					t.Fatalf("%s: %v", c.name, err)
+				}
+				var got []string
+				for _, m := range page.Reports {
+					got = append(got, m.ID)
+				}
+				if !slices.Equal(got, c.want) {
+					t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+				}
+				total := len(c.want)
+				if c.f.Limit > 0 || c.f.Offset > 0 {
+					c.f.Limit, c.f.Offset = 0, 0
+					all, _ := s.List(t.Context(), c.f)
+					total = len(all.Reports)
+				}
+				if page.Total != int64(total) {
+					t.Errorf("%s: Total = %d, want %d", c.name, page.Total, total)
+				}
+			}
+			page, err := s.List(t.Context(), Filter{ProjectName: "水泥厂", Footprints: true})
+			if err != nil || len(page.Reports) != 1 {
+				t.Fatalf("List(水泥厂) = %+v, %v", page, err)
+			}
+			m := page.Reports[0]
+			if m.Industry != "C3011" || m.GoverningRule != "rule-c" || m.DatasetVersion != "2024.2" ||
+				!strings.Contains(string(m.Footprint), "107.1") {
+				t.Errorf("summary = %+v footprint %s", m, m.Footprint)
+			}
+		})
+	}
+}
+
+// TestMigrationBackfill: a database made by schema version 1 gets the filter
+// columns filled from the JSON it already holds.
+func TestMigrationBackfill(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts := []string{`CREATE TABLE redline_schema (version INTEGER NOT NULL)`, `INSERT INTO redline_schema VALUES (1)`}
+	for stmt := range strings.SplitSeq(strings.ReplaceAll(migrations[0].ddl, "%BLOB%", "BLOB"), ";") {
+		stmts = append(stmts, stmt)
+	}
+	old := listRecord("old", "prohibited", "老厂", "C2511", "2023.1", time.Now(), 108, 34)
+	broken := listRecord("broken", "admissible", "", "", "2023.1", time.Now(), 108, 34)
+	broken.Project, broken.Report, broken.Footprint = json.RawMessage(`not json`), json.RawMessage(`[]`), nil
+	for _, stmt := range stmts {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range []*Record{old, broken} {
+		if _, err := db.Exec(`INSERT INTO reports (id, created_at_us, input_hash, input, input_name, input_type, project,
+			dataset_name, dataset_version, verdict, report, footprint) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+			r.ID, r.CreatedAt.UnixMicro(), r.InputHash, r.Input, r.InputName, r.InputType, string(r.Project),
+			r.DatasetName, r.DatasetVersion, r.Verdict, string(r.Report), string(r.Footprint)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	box := orb.Bound{Min: orb.Point{107.9, 33.9}, Max: orb.Point{108.1, 34.1}}
+	page, err := s.List(t.Context(), Filter{IndustryPrefix: "C25", Bbox: &box})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Reports) != 1 || page.Reports[0].ProjectName != "老厂" || page.Reports[0].GoverningRule != "rule-old" {
+		t.Errorf("after backfill: %+v", page.Reports)
+	}
+	if page, err := s.List(t.Context(), Filter{}); err != nil || page.Total != 2 {
+		t.Errorf("List all = %d, %v; want both rows", page.Total, err)
+	}
+}
