@@ -58,6 +58,10 @@ func inputStatus(code errcode.Code) int {
 	switch code {
 	case errcode.BadRequest:
 		return http.StatusBadRequest
+	case errcode.NotFound:
+		return http.StatusNotFound
+	case errcode.NotReady:
+		return http.StatusServiceUnavailable
 	case errcode.PayloadTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case errcode.UnsupportedMedia:

@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/redline-gis/redline/api/ogc"
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
@@ -109,30 +112,82 @@ func (s *Server) handleReportInput(w http.ResponseWriter, r *http.Request) {
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-// handleReportList lists the reports made from one input: ?input_hash=.
+// handleReportList lists archived reports, newest first, with the filters that
+// /ogc/collections/reports/items takes (ogc.ParseReportFilter: datetime, verdict,
+// industry, dataset_version, project) and from=/to= (RFC 3339 or a date, both
+// inclusive), input_hash=, limit= and offset=; "next" links the following page.
 func (s *Server) handleReportList(w http.ResponseWriter, r *http.Request) {
 	if err := s.archiveOn(); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	hash := r.URL.Query().Get("input_hash")
-	if !sha256Hex.MatchString(hash) {
-		s.writeError(w, r, errcode.New(errcode.BadRequest, map[string]any{"field": "input_hash"},
-			"input_hash must be the lowercase hex SHA-256 of the footprint as sent, not %q", hash))
-		return
-	}
-	limit, err := queryInt(r.URL.Query(), "limit", 100, 1, 1000)
+	q := r.URL.Query()
+	f, err := ogc.ParseReportFilter(q)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	list, err := s.cfg.Store.ByInputHash(r.Context(), hash, limit)
+	if hash := q.Get("input_hash"); hash != "" || q.Has("input_hash") {
+		if !sha256Hex.MatchString(hash) {
+			s.writeError(w, r, errcode.New(errcode.BadRequest, map[string]any{"field": "input_hash"},
+				"input_hash must be the lowercase hex SHA-256 of the footprint as sent, not %q", hash))
+			return
+		}
+		f.InputHash = hash
+	}
+	for _, end := range []struct {
+		name string
+		t    *time.Time
+		to   bool
+	}{{"from", &f.From, false}, {"to", &f.To, true}} {
+		v := q.Get(end.name)
+		if v == "" {
+			continue
+		}
+		if q.Get("datetime") != "" {
+			s.writeError(w, r, errcode.New(errcode.BadRequest, map[string]any{"field": end.name},
+				"give either datetime or from/to, not both"))
+			return
+		}
+		iv, err := ogc.ParseDatetime(v)
+		if err != nil || iv.From.IsZero() {
+			s.writeError(w, r, errcode.New(errcode.BadRequest, map[string]any{"field": end.name},
+				"%s must be an RFC 3339 date-time (2026-11-01T08:00:00Z) or a date (2026-11-01), not %q", end.name, v))
+			return
+		}
+		*end.t = iv.From
+		if end.to {
+			*end.t = iv.To
+		}
+	}
+	if f.Limit, err = queryInt(q, "limit", 100, 1, 1000); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if f.Offset, err = queryInt(q, "offset", 0, 0, 1<<31); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	page, err := s.cfg.Store.List(r.Context(), f)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if list == nil {
-		list = []store.Summary{}
+	var next *string
+	if int64(f.Offset+len(page.Reports)) < page.Total {
+		nq := url.Values{}
+		for k, v := range q {
+			nq[k] = v
+		}
+		nq.Set("offset", strconv.Itoa(f.Offset+len(page.Reports)))
+		nq.Set("limit", strconv.Itoa(f.Limit))
+		n := r.URL.Path + "?" + nq.Encode()
+		next = &n
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"reports": list})
+	writeJSON(w, http.StatusOK, struct {
+		Reports []store.Summary `json:"reports"`
+		Total   int64           `json:"total"`
+		Offset  int             `json:"offset"`
+		Next    *string         `json:"next"`
+	}{page.Reports, page.Total, f.Offset, next})
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb"
 
+	"github.com/redline-gis/redline/api/ogc"
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
@@ -141,6 +142,7 @@ type Server struct {
 	locates chan struct{} // semaphore: batches in progress
 	router  chi.Router
 	handler http.Handler
+	ogc     *ogc.Service
 	bg      sync.WaitGroup // background reloads
 }
 
@@ -161,6 +163,7 @@ func New(cfg Config) (*Server, error) {
 		locates: make(chan struct{}, cfg.MaxLocates),
 	}
 	s.reload.status.State = "idle"
+	s.ogc = ogc.New(ogc.Config{Current: s.currentDataset, Store: cfg.Store, WriteError: s.writeError, Prefix: "/ogc"})
 	s.router = s.routes()
 	s.handler = s.middleware(s.router)
 	return s, nil
@@ -183,6 +186,9 @@ func (s *Server) routes() chi.Router {
 	r.Get("/readyz", s.handleReady)
 	r.Get("/metrics", s.handleMetrics)
 	r.Get("/openapi.json", s.handleOpenAPI)
+	// OGC API – Features, inside this router so that middleware on the read
+	// routes covers it as well.
+	r.Route("/ogc", s.ogc.Routes)
 	r.Route("/v1", func(r chi.Router) {
 		r.Post("/check", s.handleCheck)
 		r.Post("/locate", s.handleLocate)
@@ -209,6 +215,15 @@ func (s *Server) current() (*loaded, error) {
 		return nil, errorf(http.StatusServiceUnavailable, errcode.NotReady, "no dataset is loaded yet")
 	}
 	return l, nil
+}
+
+// currentDataset is the dataset in service and its index, for package ogc.
+func (s *Server) currentDataset() (*zones.Dataset, *zones.Index, error) {
+	l, err := s.current()
+	if err != nil {
+		return nil, nil, err
+	}
+	return l.engine.Dataset(), indexOf(l), nil
 }
 
 // Swap puts e in service for source; requests in flight finish on the engine they

@@ -3,6 +3,7 @@ package zones
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -190,4 +191,23 @@ func (idx *Index) Summary() LoadSummary {
 // search calls f for every piece whose bbox meets b.
 func (idx *Index) search(b orb.Bound, f func(p *piece) bool) {
 	idx.tree.Search(b.Min, b.Max, func(_, _ [2]float64, p *piece) bool { return f(p) })
+}
+
+// Intersecting returns the zones of the layer whose geometry meets the closed
+// rectangle b (lon/lat; boundary included), in the layer's order: the R-tree
+// picks the pieces near b, each piece is tested exactly.
+func (idx *Index) Intersecting(layer string, b orb.Bound) []*Zone {
+	found := map[*Zone]bool{}
+	idx.search(b, func(p *piece) bool {
+		if p.zone.Layer != nil && p.zone.Layer.ID == layer && !found[p.zone] && planar.MeetsBound(p.geom, b) {
+			found[p.zone] = true
+		}
+		return true
+	})
+	out := make([]*Zone, 0, len(found))
+	for z := range found {
+		out = append(out, z)
+	}
+	slices.SortFunc(out, func(a, b *Zone) int { return idx.order[a] - idx.order[b] })
+	return out
 }

@@ -43,6 +43,8 @@ type Filter struct {
 	// ProjectName matches the project's name exactly.
 	ProjectName string
 	InputHash   string
+	// ID selects one report.
+	ID string
 	// Bbox keeps the reports whose footprint's bounding box meets it (lon/lat).
 	Bbox *orb.Bound
 	// Limit is the page size (100 when ≤ 0); Offset the reports skipped before it.
@@ -83,6 +85,9 @@ func (f Filter) where() (string, []any) {
 	}
 	if f.InputHash != "" {
 		add("input_hash = ?", f.InputHash)
+	}
+	if f.ID != "" {
+		add("id = ?", f.ID)
 	}
 	if b := f.Bbox; b != nil {
 		add("min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?", b.Max[0], b.Min[0], b.Max[1], b.Min[1])
@@ -221,4 +226,32 @@ func backfillDerived(ctx context.Context, s *Store, tx *sql.Tx) error {
 		}
 	}
 	return nil
+}
+
+// Extent is what the archive covers: the first and last created_at, and the
+// bounding box of every footprint (nil when none has one).
+type Extent struct {
+	First, Last time.Time
+	Bbox        *orb.Bound
+	Count       int64
+}
+
+// Extent returns the archive's temporal and spatial extent.
+func (s *Store) Extent(ctx context.Context) (Extent, error) {
+	var e Extent
+	var first, last sql.NullInt64
+	var x0, y0, x1, y1 sql.NullFloat64
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), MIN(created_at_us), MAX(created_at_us),
+		MIN(min_lon), MIN(min_lat), MAX(max_lon), MAX(max_lat) FROM reports`).
+		Scan(&e.Count, &first, &last, &x0, &y0, &x1, &y1)
+	if err != nil {
+		return Extent{}, fmt.Errorf("store: extent of the reports in %s: %w", s.where, err)
+	}
+	if first.Valid {
+		e.First, e.Last = time.UnixMicro(first.Int64).UTC(), time.UnixMicro(last.Int64).UTC()
+	}
+	if x0.Valid && y0.Valid && x1.Valid && y1.Valid {
+		e.Bbox = &orb.Bound{Min: orb.Point{x0.Float64, y0.Float64}, Max: orb.Point{x1.Float64, y1.Float64}}
+	}
+	return e, nil
 }
