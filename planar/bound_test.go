@@ -9,7 +9,9 @@ import (
 func TestMeetsBound(t *testing.T) {
 	square := orb.Polygon{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}}
 	holed := orb.Polygon{square[0], {{3, 3}, {3, 7}, {7, 7}, {7, 3}, {3, 3}}}
-	box := func(x0, y0, x1, y1 float64) orb.Bound { return orb.Bound{Min: orb.Point{x0, y0}, Max: orb.Point{x1, y1}} }
+	box := func(x0, y0, x1, y1 float64) orb.Bound {
+		return orb.Bound{Min: orb.Point{x0, y0}, Max: orb.Point{x1, y1}}
+	}
 	cases := []struct {
 		name string
 		g    orb.Geometry
