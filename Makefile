@@ -5,7 +5,7 @@ SHELL := /bin/bash
 GO ?= go
 export CGO_ENABLED := 1
 
-.PHONY: all deps build run test test-short vet fmt bench fuzz docs clean
+.PHONY: all deps build run test test-tools test-short vet fmt bench fuzz docs clean
 
 all: build
 
@@ -28,7 +28,23 @@ run: build
 	./bin/redline layers
 	./bin/redline check data/demo/examples/factory_in_redline.geojson
 
-test: deps
+# test-tools: what the tests drive besides Go — GDAL's command-line tools (the
+# OGC API is read with its OAPIF driver) and node with swagger-parser (the
+# OpenAPI documents are validated): installed with apt-get and npm ci only when
+# missing.
+test-tools:
+	@if ! command -v ogrinfo >/dev/null || ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  pkgs=""; command -v ogrinfo >/dev/null || pkgs="$$pkgs gdal-bin"; \
+	  command -v node >/dev/null || pkgs="$$pkgs nodejs"; command -v npm >/dev/null || pkgs="$$pkgs npm"; \
+	  echo "installing$$pkgs with apt-get"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $$pkgs; \
+	fi
+	@if [ ! -d scripts/openapi-validate/node_modules/@apidevtools/swagger-parser ]; then \
+	  cd scripts/openapi-validate && npm ci --no-audit --no-fund; \
+	fi
+
+test: deps test-tools
 	$(GO) vet ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
