@@ -14,7 +14,8 @@
 //	GET  /v1/layers[/{layer}]            layers, classes, counts, dataset version
 //	GET  /v1/layers/{layer}/zones        zones as GeoJSON for maps: bbox, simplify, paging
 //	GET  /v1/layers/{layer}/zones/{id}   one zone with attributes and access-list clauses
-//	GET  /v1/reports?input_hash=         archived reports made from one input
+//	GET  /v1/reports                     archived reports: datetime, from/to, verdict, industry, dataset_version, project, input_hash; paged
+//	GET  /ogc/...                        OGC API – Features over the layers and the archive (package api/ogc)
 //	GET  /v1/reports/{id}[/input]        an archived report (json, html, geojson), its input as sent
 //	GET|POST /v1/admin/reload            reload status; load a dataset and swap it in (bearer token)
 //

@@ -21,12 +21,8 @@ type landing struct {
 }
 
 func (s *Service) handleLanding(w http.ResponseWriter, r *http.Request) {
-	html, err := wantHTML(r)
-	if err == nil {
-		err = onlyParams(r, "f")
-	}
-	if err != nil {
-		s.cfg.WriteError(w, r, err)
+	html, ok := s.plain(w, r)
+	if !ok {
 		return
 	}
 	ds, _, _, err := s.dataset()
@@ -55,12 +51,8 @@ func (s *Service) handleLanding(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) handleConformance(w http.ResponseWriter, r *http.Request) {
-	html, err := wantHTML(r)
-	if err == nil {
-		err = onlyParams(r, "f")
-	}
-	if err != nil {
-		s.cfg.WriteError(w, r, err)
+	html, ok := s.plain(w, r)
+	if !ok {
 		return
 	}
 	v := struct {
@@ -164,12 +156,8 @@ func (s *Service) reportsCollection(r *http.Request, b string, m *datasetMeta) (
 }
 
 func (s *Service) handleCollections(w http.ResponseWriter, r *http.Request) {
-	html, err := wantHTML(r)
-	if err == nil {
-		err = onlyParams(r, "f")
-	}
-	if err != nil {
-		s.cfg.WriteError(w, r, err)
+	html, ok := s.plain(w, r)
+	if !ok {
 		return
 	}
 	ds, _, m, err := s.dataset()
@@ -225,19 +213,14 @@ func (s *Service) target(r *http.Request) (target, error) {
 	}
 	ly := ds.Layer(id)
 	if ly == nil {
-		return target{}, notFound(map[string]any{"collection": id}, "no collection %q: the collections are the layers of dataset %q%s", id, ds.Name,
-			map[bool]string{true: " and \"reports\"", false: ""}[s.cfg.Store != nil])
+		return target{}, notFound(map[string]any{"collection": id}, "no collection %q: the collections are the layers of dataset %q, and reports when the server keeps an archive", id, ds.Name)
 	}
 	return target{ds: ds, idx: idx, meta: m, layer: ly}, nil
 }
 
 func (s *Service) handleCollection(w http.ResponseWriter, r *http.Request) {
-	html, err := wantHTML(r)
-	if err == nil {
-		err = onlyParams(r, "f")
-	}
-	if err != nil {
-		s.cfg.WriteError(w, r, err)
+	html, ok := s.plain(w, r)
+	if !ok {
 		return
 	}
 	t, err := s.target(r)

@@ -175,6 +175,20 @@ func wantHTML(r *http.Request) (bool, error) {
 	return best == mediaHTML, nil
 }
 
+// plain reads the parameters of a resource that takes only f; false when it
+// has answered a bad one.
+func (s *Service) plain(w http.ResponseWriter, r *http.Request) (html, ok bool) {
+	html, err := wantHTML(r)
+	if err == nil {
+		err = onlyParams(r, "f")
+	}
+	if err != nil {
+		s.cfg.WriteError(w, r, err)
+		return false, false
+	}
+	return html, true
+}
+
 // link is an OGC API link object.
 type link struct {
 	Href  string `json:"href"`

@@ -124,12 +124,8 @@ type apiPage struct {
 }
 
 func (s *Service) handleAPI(w http.ResponseWriter, r *http.Request) {
-	html, err := wantHTML(r)
-	if err == nil {
-		err = onlyParams(r, "f")
-	}
-	if err != nil {
-		s.cfg.WriteError(w, r, err)
+	html, ok := s.plain(w, r)
+	if !ok {
 		return
 	}
 	doc, err := s.Document(r)

@@ -84,6 +84,14 @@ func TestList(t *testing.T) {
 					t.Errorf("%s: Total = %d, want %d", c.name, page.Total, total)
 				}
 			}
+			e, err := s.Extent(t.Context())
+			if err != nil || e.Count != 5 || !e.First.Equal(at) || !e.Last.Equal(at.Add(96*time.Hour)) ||
+				e.Bbox == nil || e.Bbox.Min != (orb.Point{107.1, 33.1}) || e.Bbox.Max != (orb.Point{110.01, 35.01}) {
+				t.Errorf("Extent = %+v %v, %v", e, e.Bbox, err)
+			}
+			if one, err := s.List(t.Context(), Filter{ID: "c"}); err != nil || len(one.Reports) != 1 || one.Reports[0].ID != "c" {
+				t.Errorf("List(ID c) = %+v, %v", one, err)
+			}
 			page, err := s.List(t.Context(), Filter{ProjectName: "水泥厂", Footprints: true})
 			if err != nil || len(page.Reports) != 1 {
 				t.Fatalf("List(水泥厂) = %+v, %v", page, err)
