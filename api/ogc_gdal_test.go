@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,8 +18,10 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/data/formats/gpkg"
 	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/internal/oracle"
 	"github.com/redline-gis/redline/planar"
 	"github.com/redline-gis/redline/zones"
 )
@@ -180,6 +184,58 @@ func TestOGCWithGDAL(t *testing.T) {
 	if !slices.Equal(gotIDs, wantIDs) || len(wantIDs) == 0 {
 		t.Errorf("reports verdict=%s: GDAL %v, /v1/reports %v", verdict, gotIDs, wantIDs)
 	}
+}
+
+// TestOGCWithGDALRealData: the Shaanxi conformance layers (../shared/data) go
+// through the OAPIF driver whole — every layer's count, and every zone's
+// geometry copied by ogr2ogr into a GeoPackage, equal to the source.
+func TestOGCWithGDALRealData(t *testing.T) {
+	needGDAL(t, "ogr2ogr")
+	if testing.Short() {
+		t.Skip("copies every real layer through GDAL")
+	}
+	ds, err := data.LoadDir(oracle.SharedDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := zones.NewChecker(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Load: func(context.Context, string) (Engine, error) { return c, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Swap(c, "shared", 0)
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	src := "OAPIF:" + ts.URL + "/ogc"
+	vertices := 0
+	for _, ly := range ds.Layers {
+		out := filepath.Join(t.TempDir(), ly.ID+".gpkg")
+		gdal(t, "ogr2ogr", "-f", "GPKG", out, src, ly.ID)
+		got, err := gpkg.ReadPath(out, ly.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Features) != len(ly.Zones) {
+			t.Errorf("%s: %d features through GDAL, want %d", ly.ID, len(got.Features), len(ly.Zones))
+			continue
+		}
+		for _, f := range got.Features {
+			code := fmt.Sprint(f.Properties["code"])
+			i := slices.IndexFunc(ly.Zones, func(z *zones.Zone) bool { return z.ID == code })
+			if i < 0 {
+				t.Errorf("%s: feature with code %q is no zone", ly.ID, code)
+				continue
+			}
+			if d := maxVertexDiff(f.Geometry, ly.Zones[i].Geometry); d > 1e-9 {
+				t.Errorf("%s/%s: geometry differs from the source by %g°", ly.ID, code, d)
+			}
+			vertices += planar.NumVertices(f.Geometry)
+		}
+	}
+	t.Logf("%d layers, %d vertices through GDAL's OAPIF driver", len(ds.Layers), vertices)
 }
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
