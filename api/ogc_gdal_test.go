@@ -1,11 +1,9 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"math"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,10 +16,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
-	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/data/formats/gpkg"
 	"github.com/redline-gis/redline/data/store"
-	"github.com/redline-gis/redline/internal/oracle"
 	"github.com/redline-gis/redline/planar"
 	"github.com/redline-gis/redline/zones"
 )
@@ -194,21 +190,8 @@ func TestOGCWithGDALRealData(t *testing.T) {
 	if testing.Short() {
 		t.Skip("copies every real layer through GDAL")
 	}
-	ds, err := data.LoadDir(oracle.SharedDir(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := zones.NewChecker(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(Config{Load: func(context.Context, string) (Engine, error) { return c, nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Swap(c, "shared", 0)
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	c, ts := sharedServer(t)
+	ds := c.Dataset()
 	src := "OAPIF:" + ts.URL + "/ogc"
 	vertices := 0
 	for _, ly := range ds.Layers {
