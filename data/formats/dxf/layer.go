@@ -1,0 +1,343 @@
+package dxf
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/redline-gis/redline/data/vector"
+	"github.com/redline-gis/redline/errcode"
+)
+
+// This file chooses the layer, joins the open pieces of the chosen layer into
+// rings, and writes the collection with what was assumed.
+
+// snap is how close, in metres, two end points must be to join: CAD object snaps
+// put them within nanometres, hand-drawn ones within a millimetre.
+const snap = 0.001
+
+// maxRings bounds the closed shapes of the chosen layer (data/formats nests them
+// by containment).
+const maxRings = 10_000
+
+// chained is what joining a layer's open pieces gave.
+type chained struct {
+	rings []orb.Ring
+	left  int // pieces that close no ring
+}
+
+// chain joins g's open pieces end to end into rings (once).
+func (g *layerGeom) chained() *chained {
+	if g.chain == nil {
+		g.chain = chain(g.open)
+	}
+	return g.chain
+}
+
+// rings counts the closed shapes of an accepted layer, joined pieces included.
+func (p *pass) rings(layer string) int {
+	g := p.geom[layer]
+	if g == nil {
+		return 0
+	}
+	return len(g.rings) + len(g.chained().rings)
+}
+
+// choose picks the layer: the one named, else the best-named layer holding closed
+// shapes, else the only layer holding closed shapes. why says which rule chose it.
+func (p *pass) choose(want string) (string, string, error) {
+	if want != "" {
+		found := ""
+		for _, l := range p.order {
+			if l == want {
+				return l, "named by dxf_layer", nil
+			}
+			if sameLayer(l, want) && found == "" {
+				found = l
+			}
+		}
+		if found != "" {
+			return found, "named by dxf_layer", nil
+		}
+		return "", "", errcode.New(errcode.BadRequest, map[string]any{"field": "dxf_layer", "layer": want},
+			"dxf: the drawing has no layer %q (dxf_layer); its layers hold: %s", want, p.inventory())
+	}
+	best := -1
+	var cands []string
+	for _, l := range p.order {
+		r := nameRank(l)
+		if r < 0 || p.rings(l) == 0 {
+			continue
+		}
+		switch {
+		case best < 0 || r < best:
+			best, cands = r, []string{l}
+		case r == best:
+			cands = append(cands, l)
+		}
+	}
+	switch len(cands) {
+	case 1:
+		return cands[0], fmt.Sprintf("its name says %s", layerWords[best]), nil
+	case 0:
+	default:
+		return "", "", errcode.New(errcode.BadRequest, map[string]any{"field": "dxf_layer", "layers": cands},
+			"dxf: layers %s could each be the red line: name one with dxf_layer (--dxf-layer); the drawing's layers hold: %s",
+			quoteAll(cands), p.inventory())
+	}
+	var closed []string
+	for _, l := range p.order {
+		if p.stats[l].nRings > 0 {
+			closed = append(closed, l)
+		}
+	}
+	switch len(closed) {
+	case 1:
+		return closed[0], "the only layer holding closed shapes", nil
+	case 0:
+		return "", "", errcode.New(errcode.EmptyGeometry, nil,
+			"dxf: no closed shape (closed polyline, circle, hatch, or lines and arcs closing a ring on a layer named like 用地红线) in the drawing; it holds: %s", p.inventory())
+	}
+	return "", "", errcode.New(errcode.BadRequest, map[string]any{"field": "dxf_layer", "layers": closed},
+		"dxf: no layer is named like a red line (用地红线, 红线, 界址, 用地, boundary) and %d layers hold closed shapes: name the boundary's layer with dxf_layer (--dxf-layer); the drawing's layers hold: %s",
+		len(closed), p.inventory())
+}
+
+func quoteAll(s []string) string {
+	q := make([]string, len(s))
+	for i, v := range s {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	return strings.Join(q, ", ")
+}
+
+// collection writes the chosen layer as one feature, with the warnings.
+func (p *pass) collection(layer, why string, named bool) (*vector.Collection, error) {
+	g := p.geom[layer]
+	if g == nil {
+		g = &layerGeom{}
+	}
+	st := p.stats[layer]
+	ch := g.chained()
+	rings := append(append([]orb.Ring{}, g.rings...), ch.rings...)
+	tooMany := func() error {
+		return errcode.New(errcode.PayloadTooLarge, map[string]any{"layer": layer},
+			"dxf: layer %q holds %d closed shapes, more than %d", layer, len(rings), maxRings)
+	}
+	if len(rings) > 2*maxRings { // before the quadratic search for repeats
+		return nil, tooMany()
+	}
+	rings, dups := dedupe(rings, p.tol)
+	c := &vector.Collection{Format: Format}
+	warn := func(format string, args ...any) {
+		c.Warnings = append(c.Warnings, "DXF: "+fmt.Sprintf(format, args...))
+	}
+	if len(rings) > maxRings {
+		return nil, tooMany()
+	}
+	var geom orb.Geometry
+	switch {
+	case len(rings) > 0:
+		ml := make(orb.MultiLineString, len(rings))
+		for i, r := range rings {
+			ml[i] = orb.LineString(r)
+		}
+		geom = ml
+	case named && len(g.open) > 0:
+		ml := orb.MultiLineString(g.open)
+		geom = ml
+		if len(ml) == 1 {
+			geom = ml[0]
+		}
+		warn("layer %q holds no closed shape: its %d lines are read as lines", layer, len(ml))
+	case named && len(g.points) > 0:
+		geom = orb.MultiPoint(g.points)
+		if len(g.points) == 1 {
+			geom = g.points[0]
+		}
+		warn("layer %q holds no closed shape or line: its %d points are read as points", layer, len(g.points))
+	default:
+		return nil, errcode.New(errcode.EmptyGeometry, map[string]any{"layer": layer},
+			"dxf: layer %q (%s) holds no closed shape; the drawing's layers hold: %s", layer, why, p.inventory())
+	}
+	desc := "nothing"
+	if st != nil {
+		desc = st.describe()
+	}
+	warn("the boundary was read from layer %q (%s), which holds %s", layer, why, desc)
+	if len(ch.rings) > 0 {
+		warn("%d rings on layer %q were joined from lines, arcs and open polylines meeting end to end", len(ch.rings), layer)
+	}
+	var others []string
+	for _, l := range p.order {
+		if l != layer && p.stats[l].nRings > 0 {
+			others = append(others, fmt.Sprintf("%q (%d)", l, p.stats[l].nRings))
+		}
+	}
+	if len(others) > 0 {
+		warn("other layers holding closed shapes were not read: %s", strings.Join(others, ", "))
+	}
+	c.Warnings = append(c.Warnings, "DXF: "+p.units)
+	if p.arcs || p.capped {
+		s := fmt.Sprintf("arcs were replaced by chords within %g m of them", p.tol)
+		if p.capped {
+			s += fmt.Sprintf("; some arcs or ellipses needed more than %d chords and are coarser", maxArcSegments)
+		}
+		warn("%s", s)
+	}
+	if st != nil && st.counts["SPLINE"] > 0 {
+		warn("splines on layer %q were sampled at %d points per control point, not to the chord tolerance", layer, splineSamples)
+	}
+	if p.text.used != "" {
+		warn("names were decoded as %s", p.text.used)
+	}
+	if len(rings) > 0 && ch.left > 0 {
+		warn("%d lines or arcs on layer %q close no ring and were not read", ch.left, layer)
+	}
+	if dups > 0 {
+		warn("%d closed shapes on layer %q repeat another one (a hatch over its boundary line?) and were counted once", dups, layer)
+	}
+	if len(rings) > 0 && len(g.points) > 0 {
+		warn("%d points on layer %q were not read", len(g.points), layer)
+	}
+	for name, n := range p.missing {
+		warn("%d references to the undefined block %q were skipped", n, name)
+	}
+	if p.paper > 0 {
+		warn("%d entities in paper space were not read", p.paper)
+	}
+	c.Features = []vector.Feature{{Index: 0, ID: layer, Geometry: geom, Properties: map[string]any{"layer": layer}}}
+	return c, nil
+}
+
+// chain joins open pieces whose end points meet (within snap) into closed rings;
+// a piece may be walked either way. At a junction of more than two pieces the
+// first unused one is taken.
+func chain(pieces []orb.LineString) *chained {
+	out := &chained{}
+	if len(pieces) == 0 {
+		return out
+	}
+	type key struct{ x, y int64 }
+	cell := func(p orb.Point) key {
+		return key{int64(math.Floor(p[0] / snap)), int64(math.Floor(p[1] / snap))}
+	}
+	type end struct {
+		piece int
+		last  bool
+	}
+	grid := map[key][]end{}
+	for i, pc := range pieces {
+		for _, e := range []end{{i, false}, {i, true}} {
+			p := pc[0]
+			if e.last {
+				p = pc[len(pc)-1]
+			}
+			k := cell(p)
+			grid[k] = append(grid[k], e)
+		}
+	}
+	used := make([]bool, len(pieces))
+	near := func(p orb.Point) (end, bool) {
+		k := cell(p)
+		for dx := int64(-1); dx <= 1; dx++ {
+			for dy := int64(-1); dy <= 1; dy++ {
+				for _, e := range grid[key{k.x + dx, k.y + dy}] {
+					if used[e.piece] {
+						continue
+					}
+					pc := pieces[e.piece]
+					q := pc[0]
+					if e.last {
+						q = pc[len(pc)-1]
+					}
+					if math.Hypot(q[0]-p[0], q[1]-p[1]) <= snap {
+						return e, true
+					}
+				}
+			}
+		}
+		return end{}, false
+	}
+	for i := range pieces {
+		if used[i] {
+			continue
+		}
+		used[i] = true
+		ring := append(orb.Ring{}, pieces[i]...)
+		n := 1
+		closed := false
+		for {
+			head, tail := ring[0], ring[len(ring)-1]
+			if len(ring) >= 4 && math.Hypot(tail[0]-head[0], tail[1]-head[1]) <= snap {
+				ring[len(ring)-1] = head
+				closed = true
+				break
+			}
+			e, ok := near(tail)
+			if !ok {
+				break
+			}
+			used[e.piece] = true
+			n++
+			pc := pieces[e.piece]
+			if e.last {
+				for j := len(pc) - 2; j >= 0; j-- {
+					ring = append(ring, pc[j])
+				}
+			} else {
+				ring = append(ring, pc[1:]...)
+			}
+		}
+		if closed {
+			out.rings = append(out.rings, ring)
+		} else {
+			out.left += n
+		}
+	}
+	return out
+}
+
+// dedupe drops rings that repeat an earlier one — the same box within tol and the
+// same area within what densifying their arcs differently could change — and
+// says how many it dropped. A hatch is usually drawn over its boundary polyline.
+func dedupe(rings []orb.Ring, tol float64) ([]orb.Ring, int) {
+	type sum struct {
+		b           orb.Bound
+		area, perim float64
+	}
+	sums := make([]sum, len(rings))
+	for i, r := range rings {
+		var a, l float64
+		for j := 0; j+1 < len(r); j++ {
+			a += r[j][0]*r[j+1][1] - r[j+1][0]*r[j][1]
+			l += math.Hypot(r[j+1][0]-r[j][0], r[j+1][1]-r[j][1])
+		}
+		sums[i] = sum{b: r.Bound(), area: math.Abs(a) / 2, perim: l}
+	}
+	eps := math.Max(2*tol, snap)
+	var kept []int
+	dups := 0
+next:
+	for i := range rings {
+		for _, k := range kept {
+			a, b := sums[i], sums[k]
+			if math.Abs(a.b.Min[0]-b.b.Min[0]) <= eps && math.Abs(a.b.Min[1]-b.b.Min[1]) <= eps &&
+				math.Abs(a.b.Max[0]-b.b.Max[0]) <= eps && math.Abs(a.b.Max[1]-b.b.Max[1]) <= eps &&
+				math.Abs(a.area-b.area) <= tol*math.Max(a.perim, b.perim)+eps*eps {
+				dups++
+				continue next
+			}
+		}
+		kept = append(kept, i)
+	}
+	if dups == 0 {
+		return rings, 0
+	}
+	out := make([]orb.Ring, len(kept))
+	for i, k := range kept {
+		out[i] = rings[k]
+	}
+	return out, dups
+}
