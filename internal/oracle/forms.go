@@ -1,6 +1,8 @@
 package oracle
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"math"
 	"os"
@@ -62,8 +64,9 @@ func FirstParcel(t testing.TB, path string) string {
 // WriteForms writes the oracle footprint id (a polygon) into dir in the forms
 // surveyors send — GK GeoJSON with a crs member, EWKT in the central-meridian
 // variant, a zipped shapefile with an Esri .prj, a GBK 国土 TXT file, a GCJ-02
-// coordinate list — with our own writers (coordinates to the millimetre), and
-// returns what PostGIS computed for the original with the forms.
+// coordinate list, a DXF drawing (plain, in millimetres, zipped) — with our own
+// writers (coordinates to the millimetre), and returns what PostGIS computed for
+// the original with the forms.
 func WriteForms(t testing.TB, shared, id, dir string) (*Footprint, []Form) {
 	t.Helper()
 	exp, err := Load(shared)
@@ -212,6 +215,26 @@ func WriteForms(t testing.TB, shared, id, dir string) (*Footprint, []Form) {
 		}
 	}
 	add("GCJ-02 list", "GCJ02", write("site_gcj.txt", []byte(list.String())))
+
+	// A CAD red-line drawing: zone-prefixed eastings in metres, the boundary on
+	// layer 用地红线 among decoys; the same in millimetres without the zone prefix
+	// (the CRS declared), and zipped.
+	dxfMetres := DXF(gk(true), 6, 1)
+	add("DXF", "", write("site.dxf", dxfMetres))
+	add("DXF in millimetres, plain eastings", fmt.Sprintf("EPSG:%d", 4534+zone-25), write("site_mm.dxf", DXF(gk(false), 4, 1000)))
+	var zb2 bytes.Buffer
+	zw := zip.NewWriter(&zb2)
+	w, err := zw.Create("红线图/site.dxf")
+	if err == nil {
+		_, err = w.Write(dxfMetres)
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("zipped DXF", "", write("site_dxf.zip", zb2.Bytes()))
 
 	return want, forms
 }
