@@ -237,10 +237,10 @@ func (p *pass) run(b []byte) error {
 		case "HEADER":
 			err = p.header(s)
 		case "BLOCKS":
-			er.tol = p.tol / p.scale
+			er.tol, er.reuse = p.tol/p.scale, false
 			err = p.blockSection(er)
 		case "ENTITIES":
-			er.tol = p.tol / p.scale
+			er.tol, er.reuse = p.tol/p.scale, true
 			_, err = p.entities(er, func(it item) error { return p.emit(it, affine{a: p.scale, e: p.scale}, "", 0) })
 		default:
 			err = skipSection(s)
@@ -295,7 +295,7 @@ func (p *pass) header(s *scanner) error {
 		case variable == "$DWGCODEPAGE" && s.code == 3:
 			codepage = string(bytes.TrimSpace(s.val))
 		case variable == "$INSUNITS" && s.code == 70:
-			u, err := s.int("")
+			u, err := s.int(nil)
 			if err != nil {
 				return err
 			}
@@ -360,9 +360,9 @@ func (p *pass) blockHeader(er *entityReader) (string, *block, error) {
 		case 2:
 			name = p.text.decode(s.val)
 		case 10:
-			blk.base[0], err = s.float("")
+			blk.base[0], err = s.float(nil)
 		case 20:
-			blk.base[1], err = s.float("")
+			blk.base[1], err = s.float(nil)
 		}
 		if err != nil {
 			return "", nil, err
@@ -414,7 +414,7 @@ func (p *pass) entities(er *entityReader, sink func(item) error) (string, error)
 		if kind == "VERTEX" {
 			if poly != nil && !it.skip {
 				if len(poly.paths[0].v) >= p.opts.MaxVertices {
-					return "", lineError(errcode.PayloadTooLarge, poly.line, poly.handle, "POLYLINE: more than %d vertices", p.opts.MaxVertices)
+					return "", lineError(errcode.PayloadTooLarge, poly.line, poly.h(), "POLYLINE: more than %d vertices", p.opts.MaxVertices)
 				}
 				poly.paths[0].v = append(poly.paths[0].v, it.paths[0].v[0])
 			}
@@ -470,7 +470,7 @@ func (p *pass) emit(it item, t affine, inherited string, depth int) error {
 	}
 	p.expanded++
 	if p.expanded > maxExpanded {
-		return lineError(errcode.PayloadTooLarge, it.line, it.handle, "block references expand to more than %d entities", maxExpanded)
+		return lineError(errcode.PayloadTooLarge, it.line, it.h(), "block references expand to more than %d entities", maxExpanded)
 	}
 	st.counts[it.kind]++
 	if it.ins != nil {
@@ -492,7 +492,7 @@ func (p *pass) emit(it item, t affine, inherited string, depth int) error {
 	}
 	tt := it.ocs.then(t)
 	if !finiteAffine(tt) {
-		return lineError(errcode.InvalidCoordinates, it.line, it.handle, "%s: its transform is not finite", it.kind)
+		return lineError(errcode.InvalidCoordinates, it.line, it.h(), "%s: its transform is not finite", it.kind)
 	}
 	p.capped = p.capped || it.capped
 	if it.point != nil {
@@ -513,7 +513,7 @@ func (p *pass) emit(it item, t affine, inherited string, depth int) error {
 		p.capped = p.capped || capped
 		p.vertices += len(pts)
 		if p.vertices > p.opts.MaxVertices {
-			return lineError(errcode.PayloadTooLarge, it.line, it.handle, "layer %q holds more than %d vertices once arcs are densified", layer, p.opts.MaxVertices)
+			return lineError(errcode.PayloadTooLarge, it.line, it.h(), "layer %q holds more than %d vertices once arcs are densified", layer, p.opts.MaxVertices)
 		}
 		if isClosed(pa) {
 			if pa.closed || pts[0] != pts[len(pts)-1] {
@@ -546,7 +546,7 @@ func (p *pass) expand(it item, t affine, layer string, depth int) error {
 		return nil
 	}
 	if depth >= maxDepth {
-		return lineError(errcode.InvalidGeometry, it.line, it.handle,
+		return lineError(errcode.InvalidGeometry, it.line, it.h(),
 			"INSERT: blocks nest more than %d deep at block %q (a block that inserts itself?)", maxDepth, it.ins.block)
 	}
 	o := it.ocs

@@ -1,8 +1,8 @@
 package dxf
 
 import (
+	"bytes"
 	"math"
-	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/redline-gis/redline/errcode"
@@ -15,10 +15,10 @@ import (
 // item is one entity as read, in the coordinates of its container (model space
 // or a block).
 type item struct {
-	kind   string // the entity type: LWPOLYLINE, HATCH, …
-	layer  string
-	handle string
-	line   int
+	kind  string // the entity type: LWPOLYLINE, HATCH, …
+	layer string
+	hnd   []byte // the handle (group 5), in the input's bytes until an error needs it
+	line  int
 
 	ocs   affine // the entity's object coordinate system to its container's x, y
 	paths []path
@@ -29,6 +29,9 @@ type item struct {
 	capped bool // an ellipse or spline needed more points than allowed
 	skip   bool // parsed but not drawable (a mesh)
 }
+
+// h is the entity's handle, for messages.
+func (it *item) h() string { return string(it.hnd) }
 
 // insert is a block reference (INSERT, or MINSERT with rows and columns).
 type insert struct {
@@ -53,6 +56,10 @@ type entityReader struct {
 	s    *scanner
 	text *text
 	tol  float64
+	// reuse: the items read are used and dropped before the next is read (model
+	// space, not blocks), so polyline vertices go into one scratch slice.
+	reuse   bool
+	scratch []vtx
 }
 
 // common reads the groups every entity may carry; false when code is not one.
@@ -60,17 +67,17 @@ func (r *entityReader) common(it *item, n *[3]float64) (bool, error) {
 	s := r.s
 	switch s.code {
 	case 5:
-		it.handle = strings.TrimSpace(string(s.val))
+		it.hnd = bytes.TrimSpace(s.val)
 	case 8:
 		it.layer = r.text.decode(s.val)
 	case 67:
-		v, err := s.int(it.handle)
+		v, err := s.int(it.hnd)
 		if err != nil {
 			return true, err
 		}
 		it.paper = v == 1
 	case 210, 220, 230:
-		v, err := s.float(it.handle)
+		v, err := s.float(it.hnd)
 		if err != nil {
 			return true, err
 		}
@@ -154,7 +161,7 @@ func (r *entityReader) rest(it *item, n *[3]float64) error {
 
 // num reads the current value as a number into *to.
 func (r *entityReader) num(it *item, to *float64) (bool, error) {
-	v, err := r.s.float(it.handle)
+	v, err := r.s.float(it.hnd)
 	if err != nil {
 		return true, err
 	}
@@ -163,7 +170,7 @@ func (r *entityReader) num(it *item, to *float64) (bool, error) {
 }
 
 func (r *entityReader) integer(it *item, to *int) (bool, error) {
-	v, err := r.s.int(it.handle)
+	v, err := r.s.int(it.hnd)
 	if err != nil {
 		return true, err
 	}
@@ -173,11 +180,15 @@ func (r *entityReader) integer(it *item, to *int) (bool, error) {
 
 // errorf is an error at the current pair naming the entity.
 func (r *entityReader) errorf(it *item, code errcode.Code, format string, args ...any) error {
-	return r.s.errorf(code, it.handle, it.kind+": "+format, args...)
+	return r.s.errorf(code, it.h(), it.kind+": "+format, args...)
 }
 
 func (r *entityReader) lwpolyline(it *item, n *[3]float64) error {
 	var p path
+	if r.reuse {
+		p.v = r.scratch[:0]
+		defer func() { r.scratch = p.v[:0] }()
+	}
 	var flags int
 	var elev float64
 	haveY := true
@@ -215,7 +226,7 @@ func (r *entityReader) lwpolyline(it *item, n *[3]float64) error {
 		return err
 	}
 	if !haveY {
-		return lineError(errcode.InvalidGeometry, it.line, it.handle, "LWPOLYLINE: the last vertex has no y (group 20)")
+		return lineError(errcode.InvalidGeometry, it.line, it.h(), "LWPOLYLINE: the last vertex has no y (group 20)")
 	}
 	p.closed = flags&1 != 0
 	it.paths = []path{p}
@@ -335,7 +346,7 @@ func (r *entityReader) arc(it *item, n *[3]float64) error {
 		return err
 	}
 	if !(rad > 0) {
-		return lineError(errcode.InvalidGeometry, it.line, it.handle, "%s: radius %g is not positive", it.kind, rad)
+		return lineError(errcode.InvalidGeometry, it.line, it.h(), "%s: radius %g is not positive", it.kind, rad)
 	}
 	it.ocs = ocs(*n, z)
 	if it.kind == "CIRCLE" {
@@ -375,7 +386,7 @@ func (r *entityReader) ellipse(it *item, n *[3]float64) error {
 		return err
 	}
 	if m == (orb.Point{}) || !(ratio > 0 && ratio <= 1) {
-		return lineError(errcode.InvalidGeometry, it.line, it.handle, "ELLIPSE: major axis (%g, %g) or ratio %g is not an ellipse", m[0], m[1], ratio)
+		return lineError(errcode.InvalidGeometry, it.line, it.h(), "ELLIPSE: major axis (%g, %g) or ratio %g is not an ellipse", m[0], m[1], ratio)
 	}
 	// The minor axis is the extrusion direction crossed with the major axis.
 	nv := unit(*n)
@@ -452,7 +463,7 @@ func (r *entityReader) spline(it *item, n *[3]float64) error {
 	}
 	pts, err := sp.points(fit)
 	if err != nil {
-		return lineError(errcode.InvalidGeometry, it.line, it.handle, "SPLINE: %v", err)
+		return lineError(errcode.InvalidGeometry, it.line, it.h(), "SPLINE: %v", err)
 	}
 	closed := flags&1 != 0 || len(pts) >= 4 && pts[0] == pts[len(pts)-1]
 	it.paths = []path{flat(pts, closed)} // control and fit points are world coordinates
@@ -494,7 +505,7 @@ func (r *entityReader) insert(it *item, n *[3]float64) error {
 	}
 	ins.cols, ins.rows = max(ins.cols, 1), max(ins.rows, 1)
 	if ins.cols*ins.rows > maxInsertCells || ins.cols > maxInsertCells || ins.rows > maxInsertCells {
-		return lineError(errcode.PayloadTooLarge, it.line, it.handle, "INSERT: %d×%d copies of block %q, more than %d", ins.rows, ins.cols, ins.block, maxInsertCells)
+		return lineError(errcode.PayloadTooLarge, it.line, it.h(), "INSERT: %d×%d copies of block %q, more than %d", ins.rows, ins.cols, ins.block, maxInsertCells)
 	}
 	it.ins = ins
 	it.ocs = ocs(*n, z)

@@ -79,7 +79,7 @@ func (r *entityReader) want(it *item, i int, code int) error {
 		if s.err != nil {
 			return s.err
 		}
-		return lineError(errcode.InvalidGeometry, s.line, it.handle, "HATCH: boundary path %d: the file ends inside it", i)
+		return lineError(errcode.InvalidGeometry, s.line, it.h(), "HATCH: boundary path %d: the file ends inside it", i)
 	}
 	if s.code != code {
 		return r.errorf(it, errcode.InvalidGeometry, "boundary path %d: group %d where group %d belongs", i, s.code, code)
@@ -147,7 +147,7 @@ func (r *entityReader) hatchPath(it *item, i int) (path, error) {
 		}
 		for j, v := range p.v {
 			if math.IsNaN(v.p[1]) {
-				return p, lineError(errcode.InvalidGeometry, s.codeLine, it.handle, "HATCH: boundary path %d: vertex %d has no y (group 20)", i, j)
+				return p, lineError(errcode.InvalidGeometry, s.codeLine, it.h(), "HATCH: boundary path %d: vertex %d has no y (group 20)", i, j)
 			}
 		}
 		return p, r.sources(it)

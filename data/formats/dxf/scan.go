@@ -128,25 +128,109 @@ func (s *scanner) is(word string) bool {
 }
 
 // float is the current value as a finite number.
-func (s *scanner) float(handle string) (float64, error) {
+func (s *scanner) float(handle []byte) (float64, error) {
 	t := bytes.TrimSpace(s.val)
-	v, err := strconv.ParseFloat(string(t), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, s.errorf(errcode.InvalidCoordinates, handle, "group %d: %q is not a finite number", s.code, clip(string(t), 40))
+	v, ok := parseFloat(t)
+	if !ok {
+		var err error
+		v, err = strconv.ParseFloat(string(t), 64)
+		ok = err == nil
+	}
+	if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, s.errorf(errcode.InvalidCoordinates, string(handle), "group %d: %q is not a finite number", s.code, clip(string(t), 40))
 	}
 	return v, nil
 }
 
+// pow10 are the powers of ten a float64 holds exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// parseFloat reads a plain decimal ("-123.456", "1.5E+3") without allocating,
+// when the result is exact by Clinger's fast path (a mantissa below 2⁵³ times or
+// over an exact power of ten); false sends the caller to strconv.
+func parseFloat(b []byte) (float64, bool) {
+	i, neg := 0, false
+	if i < len(b) && (b[i] == '-' || b[i] == '+') {
+		neg = b[i] == '-'
+		i++
+	}
+	var mant uint64
+	digits, frac := 0, 0
+	seenDot := false
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if digits >= 19 {
+				return 0, false
+			}
+			if mant != 0 || c != '0' {
+				digits++
+			}
+			mant = mant*10 + uint64(c-'0')
+			if seenDot {
+				frac++
+			}
+			continue
+		case c == '.' && !seenDot:
+			seenDot = true
+			continue
+		}
+		break
+	}
+	exp := 0
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		eneg := false
+		if i < len(b) && (b[i] == '-' || b[i] == '+') {
+			eneg = b[i] == '-'
+			i++
+		}
+		start := i
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			if exp > 1000 {
+				return 0, false
+			}
+			exp = exp*10 + int(b[i]-'0')
+		}
+		if i == start {
+			return 0, false
+		}
+		if eneg {
+			exp = -exp
+		}
+	}
+	if i != len(b) || i == 0 || mant >= 1<<53 {
+		return 0, false
+	}
+	e := exp - frac
+	v := float64(mant)
+	switch {
+	case e == 0:
+	case e > 0 && e < len(pow10):
+		v *= pow10[e]
+	case e < 0 && -e < len(pow10):
+		v /= pow10[-e]
+	default:
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
 // int is the current value as an integer (flags, counts); some writers give
 // them as "1.0".
-func (s *scanner) int(handle string) (int, error) {
+func (s *scanner) int(handle []byte) (int, error) {
 	t := bytes.TrimSpace(s.val)
-	if n, err := strconv.Atoi(string(t)); err == nil {
+	if n, ok := atoi(t); ok {
 		return n, nil
 	}
 	v, err := strconv.ParseFloat(string(t), 64)
 	if err != nil || v != math.Trunc(v) || math.Abs(v) > 1<<31 {
-		return 0, s.errorf(errcode.BadRequest, handle, "group %d: %q is not an integer", s.code, clip(string(t), 40))
+		return 0, s.errorf(errcode.BadRequest, string(handle), "group %d: %q is not an integer", s.code, clip(string(t), 40))
 	}
 	return int(v), nil
 }
