@@ -3,7 +3,6 @@ package data_test
 import (
 	"context"
 	"fmt"
-	"math"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -39,20 +38,7 @@ func TestDXFConformance(t *testing.T) {
 		zone := crs.GKZone3(poly.Bound().Center()[0])
 		prefixed := n%2 == 0
 		n++
-		fe := 500000.0
-		if prefixed {
-			fe += float64(zone) * 1e6
-		}
-		tm := crs.TM{Lon0: float64(3 * zone), K0: 1, FE: fe}
-		var rings [][][2]float64
-		for _, r := range poly {
-			var ring [][2]float64
-			for _, p := range r {
-				e, n := tm.Forward(p[0], p[1])
-				ring = append(ring, [2]float64{math.Round(e*1000) / 1000, math.Round(n*1000) / 1000})
-			}
-			rings = append(rings, ring)
-		}
+		rings := oracle.GK(poly, zone, prefixed)
 		fields := intake.Fields{"buffer_m": "5000"}
 		var b []byte
 		if prefixed {

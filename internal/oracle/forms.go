@@ -42,6 +42,26 @@ var SiteFixtures = []Form{
 	{Name: "site_xy_cm108.csv", CRS: "EPSG:4545"}, // northing,easting, CM 108°E declared
 }
 
+// GK is poly's rings of [easting, northing] in CGCS2000 3° Gauss-Krüger zone
+// zone, to the millimetre, eastings with the zone prefix or not.
+func GK(poly orb.Polygon, zone int, prefixed bool) [][][2]float64 {
+	fe := 500000.0
+	if prefixed {
+		fe = float64(zone)*1e6 + 500000
+	}
+	tm := crs.TM{Lon0: float64(3 * zone), K0: 1, FE: fe}
+	var out [][][2]float64
+	for _, r := range poly {
+		var ring [][2]float64
+		for _, p := range r {
+			e, n := tm.Forward(p[0], p[1])
+			ring = append(ring, [2]float64{math.Round(e*1000) / 1000, math.Round(n*1000) / 1000})
+		}
+		out = append(out, ring)
+	}
+	return out
+}
+
 // FirstParcel writes the 国土 TXT file at path without its second parcel, bytes
 // otherwise untouched (GBK, CRLF), and returns the new path.
 func FirstParcel(t testing.TB, path string) string {
@@ -101,23 +121,7 @@ func WriteForms(t testing.TB, shared, id, dir string) (*Footprint, []Form) {
 	add := func(name, crsName string, path string) {
 		forms = append(forms, Form{Name: name, Path: path, CRS: crsName})
 	}
-	gk := func(prefixed bool) [][][2]float64 { // rings of [easting, northing], mm
-		fe := 500000.0
-		if prefixed {
-			fe = float64(zone)*1e6 + 500000
-		}
-		tm := crs.TM{Lon0: float64(3 * zone), K0: 1, FE: fe}
-		var out [][][2]float64
-		for _, r := range poly {
-			var ring [][2]float64
-			for _, p := range r {
-				e, n := tm.Forward(p[0], p[1])
-				ring = append(ring, [2]float64{math.Round(e*1000) / 1000, math.Round(n*1000) / 1000})
-			}
-			out = append(out, ring)
-		}
-		return out
-	}
+	gk := func(prefixed bool) [][][2]float64 { return GK(poly, zone, prefixed) }
 	write := func(name string, b []byte) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, b, 0o644); err != nil {

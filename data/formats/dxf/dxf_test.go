@@ -2,6 +2,8 @@ package dxf
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -446,6 +448,61 @@ func TestErrorsNameWhere(t *testing.T) {
 			_, err := Read([]byte(tc.in), Options{})
 			if errcode.Of(err) != tc.code {
 				t.Fatalf("error %v, want %s", err, tc.code)
+			}
+		})
+	}
+}
+
+// TestHandWritten reads odd files written by hand, not by our writer: an R12
+// drawing without header (POLYLINE, VERTEX, SEQEND, CRLF, a bulge) on a layer
+// whose name says nothing, a mirrored ARC closed by a LINE, loose spacing with
+// flags written as reals, and a hatch whose boundary has a spline edge.
+func TestHandWritten(t *testing.T) {
+	// The spline edge is the cubic Bézier (90,0) (90,60) (0,60) (0,0): its area
+	// with the line back along the x axis, by Green's theorem on the Bernstein
+	// form, sampled finely.
+	bez := func(u float64) orb.Point {
+		a, b, c := (1-u)*(1-u)*(1-u), 3*u*(1-u)*(1-u), 3*u*u*(1-u) // the last point, (0,0), adds nothing
+		return orb.Point{90*a + 90*b, 60*b + 60*c}
+	}
+	spline := 0.0
+	for i := 0; i < 100000; i++ {
+		p, q := bez(float64(i)/100000), bez(float64(i+1)/100000)
+		spline += (p[0]*q[1] - q[0]*p[1]) / 2
+	}
+	for _, tc := range []struct {
+		file, layer string
+		want, bound float64
+	}{
+		{"r12_polyline_bulge.dxf", "JZD", 20000 + math.Pi*2500/2, tol * math.Pi * 50},
+		{"mirrored_arc_and_lines.dxf", "boundary", math.Pi * 2500 / 2, tol * math.Pi * 50},
+		{"odd_spacing.dxf", "界址线", 100, 1e-9},
+		{"hatch_spline_edge.dxf", "红线", math.Abs(spline), 0.005 * math.Abs(spline)},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("testdata", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := Read(b, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Features[0].ID != tc.layer {
+				t.Errorf("layer %q, want %q", c.Features[0].ID, tc.layer)
+			}
+			ml := c.Features[0].Geometry.(orb.MultiLineString)
+			if len(ml) != 1 {
+				t.Fatalf("%d rings", len(ml))
+			}
+			r := orb.Ring(ml[0])
+			if got := area(r); math.Abs(got-tc.want) > tc.bound {
+				t.Errorf("area %.6f, want %.6f within %.3g", got, tc.want, tc.bound)
+			}
+			if tc.file == "mirrored_arc_and_lines.dxf" {
+				if b := r.Bound(); b.Min[0] < -1e-9 || b.Max[0] > 100+1e-9 || b.Max[1] < 49.9 {
+					t.Errorf("mirrored arc bound %v, want x 0…100, y up to 50", b)
+				}
 			}
 		})
 	}

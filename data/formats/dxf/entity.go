@@ -169,6 +169,12 @@ func (r *entityReader) num(it *item, to *float64) (bool, error) {
 	return true, nil
 }
 
+// coord reads the current group — the x (base, e.g. 10) or the y (base + 10) of a
+// point — into p.
+func (r *entityReader) coord(it *item, p *orb.Point, base int) (bool, error) {
+	return r.num(it, &p[(r.s.code-base)/10])
+}
+
 func (r *entityReader) integer(it *item, to *int) (bool, error) {
 	v, err := r.s.int(it.hnd)
 	if err != nil {
@@ -269,10 +275,8 @@ func (r *entityReader) vertex(it *item, n *[3]float64) error {
 	var flags int
 	err := r.fields(it, n, func(code int) (bool, error) {
 		switch code {
-		case 10:
-			return r.num(it, &v.p[0])
-		case 20:
-			return r.num(it, &v.p[1])
+		case 10, 20:
+			return r.coord(it, &v.p, 10)
 		case 42:
 			return r.num(it, &v.bulge)
 		case 70:
@@ -289,14 +293,10 @@ func (r *entityReader) line(it *item, n *[3]float64) error {
 	var a, b orb.Point
 	err := r.fields(it, n, func(code int) (bool, error) {
 		switch code {
-		case 10:
-			return r.num(it, &a[0])
-		case 20:
-			return r.num(it, &a[1])
-		case 11:
-			return r.num(it, &b[0])
-		case 21:
-			return r.num(it, &b[1])
+		case 10, 20:
+			return r.coord(it, &a, 10)
+		case 11, 21:
+			return r.coord(it, &b, 11)
 		}
 		return true, nil
 	})
@@ -308,10 +308,8 @@ func (r *entityReader) pointEntity(it *item, n *[3]float64) error {
 	var p orb.Point
 	err := r.fields(it, n, func(code int) (bool, error) {
 		switch code {
-		case 10:
-			return r.num(it, &p[0])
-		case 20:
-			return r.num(it, &p[1])
+		case 10, 20:
+			return r.coord(it, &p, 10)
 		}
 		return true, nil
 	})
@@ -327,10 +325,8 @@ func (r *entityReader) arc(it *item, n *[3]float64) error {
 	a1 = 360
 	err := r.fields(it, n, func(code int) (bool, error) {
 		switch code {
-		case 10:
-			return r.num(it, &c[0])
-		case 20:
-			return r.num(it, &c[1])
+		case 10, 20:
+			return r.coord(it, &c, 10)
 		case 30:
 			return r.num(it, &z)
 		case 40:
@@ -365,14 +361,10 @@ func (r *entityReader) ellipse(it *item, n *[3]float64) error {
 	ratio, t0, t1 := 1.0, 0.0, 2*math.Pi
 	err := r.fields(it, n, func(code int) (bool, error) {
 		switch code {
-		case 10:
-			return r.num(it, &c[0])
-		case 20:
-			return r.num(it, &c[1])
-		case 11:
-			return r.num(it, &m[0])
-		case 21:
-			return r.num(it, &m[1])
+		case 10, 20:
+			return r.coord(it, &c, 10)
+		case 11, 21:
+			return r.coord(it, &m, 11)
 		case 40:
 			return r.num(it, &ratio)
 		case 41:
@@ -477,10 +469,8 @@ func (r *entityReader) insert(it *item, n *[3]float64) error {
 		switch code {
 		case 2:
 			ins.block = r.text.decode(r.s.val)
-		case 10:
-			return r.num(it, &ins.at[0])
-		case 20:
-			return r.num(it, &ins.at[1])
+		case 10, 20:
+			return r.coord(it, &ins.at, 10)
 		case 30:
 			return r.num(it, &z)
 		case 41:

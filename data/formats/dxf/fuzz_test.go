@@ -49,7 +49,7 @@ func FuzzReadDXF(f *testing.F) {
 		switch g := c.Features[0].Geometry.(type) {
 		case orb.MultiLineString:
 			for _, ls := range g {
-				if len(ls) < 3 || ls[0] != ls[len(ls)-1] {
+				if len(ls) < 4 || ls[0] != ls[len(ls)-1] {
 					t.Fatalf("ring of %d points, closed %v", len(ls), ls[0] == ls[len(ls)-1])
 				}
 				for _, p := range ls {

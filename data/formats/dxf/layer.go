@@ -129,6 +129,18 @@ func (p *pass) collection(layer, why string, named bool) (*vector.Collection, er
 		return nil, tooMany()
 	}
 	rings, dups := dedupe(rings, p.tol)
+	// A circle smaller than the tolerance, or a polyline of two vertices closed
+	// on itself, bounds nothing: data/formats would leave such a ring a line.
+	tiny := 0
+	kept := rings[:0]
+	for _, r := range rings {
+		if len(r) < 4 {
+			tiny++
+			continue
+		}
+		kept = append(kept, r)
+	}
+	rings = kept
 	c := &vector.Collection{Format: Format}
 	warn := func(format string, args ...any) {
 		c.Warnings = append(c.Warnings, "DXF: "+fmt.Sprintf(format, args...))
@@ -194,6 +206,9 @@ func (p *pass) collection(layer, why string, named bool) (*vector.Collection, er
 	}
 	if len(rings) > 0 && ch.left > 0 {
 		warn("%d lines or arcs on layer %q close no ring and were not read", ch.left, layer)
+	}
+	if tiny > 0 {
+		warn("%d closed shapes on layer %q have fewer than three distinct vertices once densified and were not read", tiny, layer)
 	}
 	if dups > 0 {
 		warn("%d closed shapes on layer %q repeat another one (a hatch over its boundary line?) and were counted once", dups, layer)
