@@ -279,14 +279,16 @@ var insUnits = map[int]struct {
 func (p *pass) header(s *scanner) error {
 	variable := ""
 	codepage := ""
+	defer func() {
+		if p.acad >= "AC1021" {
+			p.text.setUTF8()
+		} else if codepage != "" && !p.text.setCodePage(codepage) {
+			p.text.name = codepage // unknown: names are guessed (UTF-8, else GBK)
+		}
+	}()
 	for s.next() {
 		switch {
 		case s.code == 0 && s.is("ENDSEC"):
-			if p.acad >= "AC1021" {
-				p.text.setUTF8()
-			} else if codepage != "" && !p.text.setCodePage(codepage, false) {
-				p.text.name = codepage // unknown: names are guessed (UTF-8, else GBK)
-			}
 			return nil
 		case s.code == 9:
 			variable = string(bytes.TrimSpace(s.val))

@@ -47,14 +47,10 @@ var codePages = map[string]encoding.Encoding{
 
 func newText() *text { return &text{guess: true, cache: map[string]string{}} }
 
-// setCodePage applies $DWGCODEPAGE; drawings of AC1021 and later are UTF-8
-// whatever it says. It returns false for a code page not read.
-func (t *text) setCodePage(cp string, utf8Version bool) bool {
+// setCodePage applies $DWGCODEPAGE (drawings before AC1021); it returns false
+// for a code page not read, leaving names to be guessed.
+func (t *text) setCodePage(cp string) bool {
 	t.name = cp
-	if utf8Version {
-		t.enc, t.guess = nil, false
-		return true
-	}
 	e, ok := codePages[strings.ToUpper(strings.TrimSpace(cp))]
 	if !ok {
 		return strings.EqualFold(cp, "UTF-8") || strings.EqualFold(cp, "UTF8")
