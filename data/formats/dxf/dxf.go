@@ -393,7 +393,7 @@ func (p *pass) entities(er *entityReader, sink func(item) error) (string, error)
 		if s.code != 0 {
 			continue // stray groups between entities: read past
 		}
-		kind := string(bytes.TrimSpace(s.val))
+		kind := kindOf(bytes.TrimSpace(s.val))
 		switch kind {
 		case "ENDSEC", "ENDBLK":
 			if err := flush(); err != nil {
@@ -429,7 +429,8 @@ func (p *pass) entities(er *entityReader, sink func(item) error) (string, error)
 			return "", err
 		}
 		if kind == "POLYLINE" {
-			poly = &it
+			pl := it // a copy, so that it does not escape for every entity
+			poly = &pl
 			continue
 		}
 		if err := sink(it); err != nil {
@@ -440,6 +441,26 @@ func (p *pass) entities(er *entityReader, sink func(item) error) (string, error)
 		return "", err
 	}
 	return "", s.err
+}
+
+// entityKinds are the entity types of a drawing, so that their names are not
+// allocated once per entity.
+var entityKinds = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"LWPOLYLINE", "POLYLINE", "VERTEX", "SEQEND", "LINE", "POINT", "ARC", "CIRCLE",
+		"ELLIPSE", "SPLINE", "HATCH", "INSERT", "ATTRIB", "ATTDEF", "TEXT", "MTEXT", "DIMENSION", "LEADER",
+		"MLEADER", "SOLID", "TRACE", "3DFACE", "3DSOLID", "REGION", "MLINE", "XLINE", "RAY", "VIEWPORT",
+		"IMAGE", "WIPEOUT", "ENDSEC", "ENDBLK", "BLOCK", "ACAD_PROXY_ENTITY", "TABLE", "OLE2FRAME"} {
+		m[k] = k
+	}
+	return m
+}()
+
+func kindOf(b []byte) string {
+	if k, ok := entityKinds[string(b)]; ok {
+		return k
+	}
+	return string(b)
 }
 
 // skipEntity reads past the groups of the current entity.

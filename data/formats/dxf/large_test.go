@@ -42,10 +42,11 @@ func largeDrawing(tb testing.TB, size int) []byte {
 }
 
 // TestLargeDrawingMemory reads a 50 MB drawing of decoys and requires the reading
-// to allocate, all told, less than the drawing's own size (short-lived garbage
-// included; a token list or per-number strings cost several times it): pairs are
-// read in place, model-space polylines share one vertex buffer, and only the
-// candidate layer's geometry and every layer's counts are kept.
+// to allocate, all told, less than a quarter of the drawing's own size
+// (short-lived garbage included; a token list or a string per number costs
+// several times the drawing): pairs are read in place, model-space polylines share
+// one vertex buffer, and only the candidate layer's geometry and every layer's
+// counts are kept.
 func TestLargeDrawingMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("50 MB drawing")
@@ -64,8 +65,8 @@ func TestLargeDrawingMemory(t *testing.T) {
 	}
 	alloc := after.TotalAlloc - before.TotalAlloc
 	t.Logf("%d MB drawing: %.2f MB allocated in %d allocations", len(b)>>20, float64(alloc)/(1<<20), after.Mallocs-before.Mallocs)
-	if alloc > uint64(len(b)) {
-		t.Errorf("reading a %d-byte drawing allocated %d bytes, more than its size", len(b), alloc)
+	if alloc > uint64(len(b))/4 {
+		t.Errorf("reading a %d-byte drawing allocated %d bytes, more than a quarter of its size", len(b), alloc)
 	}
 }
 
