@@ -507,3 +507,21 @@ func TestHandWritten(t *testing.T) {
 		})
 	}
 }
+
+// TestCrowdedEnds: twenty thousand lines drawn over each other on the red line's
+// layer beside a closed boundary neither hang the joining of pieces nor make an
+// area: only the boundary is read, and the warnings say what was dropped.
+func TestCrowdedEnds(t *testing.T) {
+	d := newDrawing()
+	d.lwpolyline("红线", square(100, 100, 50), nil, true)
+	for range 20000 {
+		d.line("红线", orb.Point{0, 0}, orb.Point{1, 0})
+	}
+	rings, warns := ringsOf(t, d.bytes(t), Options{})
+	if len(rings) != 1 || area(rings[0]) != 2500 {
+		t.Fatalf("%d rings, area %v", len(rings), totalArea(rings))
+	}
+	if w := strings.Join(warns, "\n"); !strings.Contains(w, "bound no area") && !strings.Contains(w, "close no ring") {
+		t.Errorf("warnings %q", warns)
+	}
+}

@@ -129,12 +129,13 @@ func (p *pass) collection(layer, why string, named bool) (*vector.Collection, er
 		return nil, tooMany()
 	}
 	rings, dups := dedupe(rings, p.tol)
-	// A circle smaller than the tolerance, or a polyline of two vertices closed
-	// on itself, bounds nothing: data/formats would leave such a ring a line.
+	// A circle smaller than the tolerance, a polyline of two vertices closed on
+	// itself, lines drawn back and forth over each other bound nothing (and
+	// data/formats would leave a ring of three points a line).
 	tiny := 0
 	kept := rings[:0]
 	for _, r := range rings {
-		if len(r) < 4 {
+		if len(r) < 4 || ringArea(r) < snap*snap {
 			tiny++
 			continue
 		}
@@ -208,7 +209,7 @@ func (p *pass) collection(layer, why string, named bool) (*vector.Collection, er
 		warn("%d lines or arcs on layer %q close no ring and were not read", ch.left, layer)
 	}
 	if tiny > 0 {
-		warn("%d closed shapes on layer %q have fewer than three distinct vertices once densified and were not read", tiny, layer)
+		warn("%d closed shapes on layer %q bound no area (under 1 mm², or fewer than three distinct vertices once densified) and were not read", tiny, layer)
 	}
 	if dups > 0 {
 		warn("%d closed shapes on layer %q repeat another one (a hatch over its boundary line?) and were counted once", dups, layer)
@@ -254,13 +255,28 @@ func chain(pieces []orb.LineString) *chained {
 		}
 	}
 	used := make([]bool, len(pieces))
+	// near finds an unused piece with an end within snap of p. Used ends are
+	// dropped from the grid as they are met, and a crowd of ends around one point
+	// is searched no further than maxScan: a drawing cannot make this quadratic.
+	const maxScan = 64
 	near := func(p orb.Point) (end, bool) {
 		k := cell(p)
+		scanned := 0
 		for dx := int64(-1); dx <= 1; dx++ {
 			for dy := int64(-1); dy <= 1; dy++ {
-				for _, e := range grid[key{k.x + dx, k.y + dy}] {
+				kk := key{k.x + dx, k.y + dy}
+				ends := grid[kk]
+				for j := 0; j < len(ends); {
+					e := ends[j]
 					if used[e.piece] {
+						ends[j] = ends[len(ends)-1]
+						ends = ends[:len(ends)-1]
+						grid[kk] = ends
 						continue
+					}
+					j++
+					if scanned++; scanned > maxScan {
+						return end{}, false
 					}
 					pc := pieces[e.piece]
 					q := pc[0]
@@ -317,42 +333,51 @@ func chain(pieces []orb.LineString) *chained {
 // dedupe drops rings that repeat an earlier one — the same box within tol and the
 // same area within what densifying their arcs differently could change — and
 // says how many it dropped. A hatch is usually drawn over its boundary polyline.
+// Kept rings are found again by the corner of their box on a grid of that
+// tolerance, so many rings cost no more than a few.
 func dedupe(rings []orb.Ring, tol float64) ([]orb.Ring, int) {
 	type sum struct {
 		b           orb.Bound
 		area, perim float64
 	}
-	sums := make([]sum, len(rings))
-	for i, r := range rings {
-		var a, l float64
-		for j := 0; j+1 < len(r); j++ {
-			a += r[j][0]*r[j+1][1] - r[j+1][0]*r[j][1]
-			l += math.Hypot(r[j+1][0]-r[j][0], r[j+1][1]-r[j][1])
-		}
-		sums[i] = sum{b: r.Bound(), area: math.Abs(a) / 2, perim: l}
-	}
 	eps := math.Max(2*tol, snap)
-	var kept []int
+	type key struct{ x, y int64 }
+	cell := func(p orb.Point) key { return key{int64(math.Floor(p[0] / eps)), int64(math.Floor(p[1] / eps))} }
+	kept := map[key][]sum{}
+	out := rings[:0:0]
 	dups := 0
 next:
-	for i := range rings {
-		for _, k := range kept {
-			a, b := sums[i], sums[k]
-			if math.Abs(a.b.Min[0]-b.b.Min[0]) <= eps && math.Abs(a.b.Min[1]-b.b.Min[1]) <= eps &&
-				math.Abs(a.b.Max[0]-b.b.Max[0]) <= eps && math.Abs(a.b.Max[1]-b.b.Max[1]) <= eps &&
-				math.Abs(a.area-b.area) <= tol*math.Max(a.perim, b.perim)+eps*eps {
-				dups++
-				continue next
+	for _, r := range rings {
+		l := 0.0
+		for j := 0; j+1 < len(r); j++ {
+			l += math.Hypot(r[j+1][0]-r[j][0], r[j+1][1]-r[j][1])
+		}
+		x := sum{b: r.Bound(), area: ringArea(r), perim: l}
+		k := cell(x.b.Min)
+		for dx := int64(-1); dx <= 1; dx++ {
+			for dy := int64(-1); dy <= 1; dy++ {
+				for _, y := range kept[key{k.x + dx, k.y + dy}] {
+					if math.Abs(x.b.Min[0]-y.b.Min[0]) <= eps && math.Abs(x.b.Min[1]-y.b.Min[1]) <= eps &&
+						math.Abs(x.b.Max[0]-y.b.Max[0]) <= eps && math.Abs(x.b.Max[1]-y.b.Max[1]) <= eps &&
+						math.Abs(x.area-y.area) <= tol*math.Max(x.perim, y.perim)+eps*eps {
+						dups++
+						continue next
+					}
+				}
 			}
 		}
-		kept = append(kept, i)
-	}
-	if dups == 0 {
-		return rings, 0
-	}
-	out := make([]orb.Ring, len(kept))
-	for i, k := range kept {
-		out[i] = rings[k]
+		kept[k] = append(kept[k], x)
+		out = append(out, r)
 	}
 	return out, dups
+}
+
+// ringArea is the unsigned planar area of r, computed about its first vertex for
+// precision with Gauss-Krüger eastings of eight digits.
+func ringArea(r orb.Ring) float64 {
+	a := 0.0
+	for j := 0; j+1 < len(r); j++ {
+		a += (r[j][0]-r[0][0])*(r[j+1][1]-r[0][1]) - (r[j+1][0]-r[0][0])*(r[j][1]-r[0][1])
+	}
+	return math.Abs(a) / 2
 }
