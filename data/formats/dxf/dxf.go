@@ -117,7 +117,7 @@ func Read(b []byte, opts Options) (*vector.Collection, error) {
 	if len(p1.order) == 0 {
 		return nil, errcode.New(errcode.EmptyGeometry, nil, "dxf: the drawing has no entity in model space")
 	}
-	chosen, why, err := p1.choose(want)
+	chosen, why, lines, err := p1.choose(want)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func Read(b []byte, opts Options) (*vector.Collection, error) {
 			return nil, err
 		}
 	}
-	return p.collection(chosen, why, want != "")
+	return p.collection(chosen, why, lines)
 }
 
 // sameLayer: layer names as a user types them match regardless of case and

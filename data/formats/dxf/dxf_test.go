@@ -377,7 +377,7 @@ func TestLayerChoice(t *testing.T) {
 	d = newDrawing()
 	d.line("道路", orb.Point{0, 0}, orb.Point{1, 1})
 	d.text("标注", "x", orb.Point{0, 0})
-	d.point("界址点", orb.Point{0, 0})
+	d.point("测量点", orb.Point{0, 0})
 	_, err = Read(d.bytes(t), Options{})
 	e, ok := errcode.As(err)
 	if !ok || e.Code != errcode.EmptyGeometry || !strings.Contains(e.Message, `"道路": 1 LINE`) || !strings.Contains(e.Message, "1 POINT") {
@@ -392,12 +392,24 @@ func TestLayerChoice(t *testing.T) {
 	if _, ok := c.Features[0].Geometry.(orb.LineString); !ok {
 		t.Errorf("named line layer: %T", c.Features[0].Geometry)
 	}
-	c, err = Read(d.bytes(t), Options{Layer: "界址点"})
+	c, err = Read(d.bytes(t), Options{Layer: "测量点"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := c.Features[0].Geometry.(orb.Point); !ok {
 		t.Errorf("named point layer: %T", c.Features[0].Geometry)
+	}
+
+	// A route drawn on 用地红线 beside a closed frame is the site, not the frame.
+	d = newDrawing()
+	d.lwpolyline("图框", square(-100, -100, 1000), nil, true)
+	d.lwpolyline("用地红线", []orb.Point{{0, 0}, {50, 10}, {100, 0}}, []float64{0, 0.3, 0}, false)
+	c, err = Read(d.bytes(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Features[0].Geometry.(orb.LineString); !ok || c.Features[0].ID != "用地红线" {
+		t.Errorf("a route on 用地红线: layer %q, %T", c.Features[0].ID, c.Features[0].Geometry)
 	}
 }
 

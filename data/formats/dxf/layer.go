@@ -45,46 +45,60 @@ func (p *pass) rings(layer string) int {
 }
 
 // choose picks the layer: the one named, else the best-named layer holding closed
-// shapes, else the only layer holding closed shapes. why says which rule chose it.
-func (p *pass) choose(want string) (string, string, error) {
+// shapes, else the only layer holding closed shapes — unless a layer named like a
+// red line holds lines or points and no closed shape, which is then read as it is
+// (a route drawn on 用地红线 is the site, not the frame around it). why says which
+// rule chose the layer; lines says its lines or points may stand for the site.
+func (p *pass) choose(want string) (layer, why string, lines bool, err error) {
 	if want != "" {
 		found := ""
 		for _, l := range p.order {
 			if l == want {
-				return l, "named by dxf_layer", nil
+				return l, "named by dxf_layer", true, nil
 			}
 			if sameLayer(l, want) && found == "" {
 				found = l
 			}
 		}
 		if found != "" {
-			return found, "named by dxf_layer", nil
+			return found, "named by dxf_layer", true, nil
 		}
-		return "", "", errcode.New(errcode.BadRequest, map[string]any{"field": "dxf_layer", "layer": want},
+		return "", "", false, errcode.New(errcode.BadRequest, map[string]any{"field": "dxf_layer", "layer": want},
 			"dxf: the drawing has no layer %q (dxf_layer); its layers hold: %s", want, p.inventory())
 	}
-	best := -1
-	var cands []string
-	for _, l := range p.order {
-		r := nameRank(l)
-		if r < 0 || p.rings(l) == 0 {
-			continue
+	// best is the best-named layer for which has says yes: ok false when there is
+	// none, an error when two are equally good.
+	best := func(has func(l string) bool) (string, int, bool, error) {
+		rank := -1
+		var cands []string
+		for _, l := range p.order {
+			r := nameRank(l)
+			if r < 0 || !has(l) {
+				continue
+			}
+			switch {
+			case rank < 0 || r < rank:
+				rank, cands = r, []string{l}
+			case r == rank:
+				cands = append(cands, l)
+			}
 		}
-		switch {
-		case best < 0 || r < best:
-			best, cands = r, []string{l}
-		case r == best:
-			cands = append(cands, l)
+		switch len(cands) {
+		case 0:
+			return "", 0, false, nil
+		case 1:
+			return cands[0], rank, true, nil
 		}
-	}
-	switch len(cands) {
-	case 1:
-		return cands[0], fmt.Sprintf("its name says %s", layerWords[best]), nil
-	case 0:
-	default:
-		return "", "", errcode.New(errcode.BadRequest, map[string]any{"field": "dxf_layer", "layers": cands},
+		return "", 0, false, errcode.New(errcode.BadRequest, map[string]any{"field": "dxf_layer", "layers": cands},
 			"dxf: layers %s could each be the red line: name one with dxf_layer (--dxf-layer); the drawing's layers hold: %s",
 			quoteAll(cands), p.inventory())
+	}
+	if l, rank, ok, err := best(func(l string) bool { return p.rings(l) > 0 }); err != nil || ok {
+		return l, fmt.Sprintf("its name says %s", layerWords[rank]), false, err
+	}
+	drawn := func(l string) bool { g := p.geom[l]; return g != nil && (len(g.open) > 0 || len(g.points) > 0) }
+	if l, rank, ok, err := best(drawn); err != nil || ok {
+		return l, fmt.Sprintf("its name says %s", layerWords[rank]), true, err
 	}
 	var closed []string
 	for _, l := range p.order {
@@ -94,12 +108,12 @@ func (p *pass) choose(want string) (string, string, error) {
 	}
 	switch len(closed) {
 	case 1:
-		return closed[0], "the only layer holding closed shapes", nil
+		return closed[0], "the only layer holding closed shapes", false, nil
 	case 0:
-		return "", "", errcode.New(errcode.EmptyGeometry, nil,
+		return "", "", false, errcode.New(errcode.EmptyGeometry, nil,
 			"dxf: no closed shape (closed polyline, circle, hatch, or lines and arcs closing a ring on a layer named like 用地红线) in the drawing; it holds: %s", p.inventory())
 	}
-	return "", "", errcode.New(errcode.BadRequest, map[string]any{"field": "dxf_layer", "layers": closed},
+	return "", "", false, errcode.New(errcode.BadRequest, map[string]any{"field": "dxf_layer", "layers": closed},
 		"dxf: no layer is named like a red line (用地红线, 红线, 界址, 用地, boundary) and %d layers hold closed shapes: name the boundary's layer with dxf_layer (--dxf-layer); the drawing's layers hold: %s",
 		len(closed), p.inventory())
 }
@@ -112,8 +126,9 @@ func quoteAll(s []string) string {
 	return strings.Join(q, ", ")
 }
 
-// collection writes the chosen layer as one feature, with the warnings.
-func (p *pass) collection(layer, why string, named bool) (*vector.Collection, error) {
+// collection writes the chosen layer as one feature, with the warnings; lines
+// says that, without closed shapes, its lines or points stand for the site.
+func (p *pass) collection(layer, why string, lines bool) (*vector.Collection, error) {
 	g := p.geom[layer]
 	if g == nil {
 		g = &layerGeom{}
@@ -157,14 +172,14 @@ func (p *pass) collection(layer, why string, named bool) (*vector.Collection, er
 			ml[i] = orb.LineString(r)
 		}
 		geom = ml
-	case named && len(g.open) > 0:
+	case lines && len(g.open) > 0:
 		ml := orb.MultiLineString(g.open)
 		geom = ml
 		if len(ml) == 1 {
 			geom = ml[0]
 		}
 		warn("layer %q holds no closed shape: its %d lines are read as lines", layer, len(ml))
-	case named && len(g.points) > 0:
+	case lines && len(g.points) > 0:
 		geom = orb.MultiPoint(g.points)
 		if len(g.points) == 1 {
 			geom = g.points[0]
