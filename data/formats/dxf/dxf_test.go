@@ -136,6 +136,11 @@ func TestEntityAreas(t *testing.T) {
 			if math.Abs(got-tc.want) > bound {
 				t.Errorf("area %.6f, want %.6f within %.4g (off by %.4g)", got, tc.want, bound, got-tc.want)
 			}
+			// The hatch arcs bulge upwards, whichever way they are drawn.
+			if b := rings[0].Bound(); strings.Contains(tc.name, "arc") && strings.HasPrefix(tc.name, "HATCH edges") &&
+				(math.Abs(b.Max[1]-50) > tol || b.Min[1] < -1e-9) {
+				t.Errorf("the arc runs from y %.3f to %.3f, want 0 to 50 (the wrong way round?)", b.Min[1], b.Max[1])
+			}
 			if !strings.Contains(strings.Join(warns, "\n"), `layer "用地红线"`) || !strings.Contains(strings.Join(warns, "\n"), `"图框" (1)`) {
 				t.Errorf("warnings do not say which layer was read and which others held closed shapes: %q", warns)
 			}
