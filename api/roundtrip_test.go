@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/redline-gis/redline/data"
@@ -119,5 +120,16 @@ func TestRoundTripFormatsUpload(t *testing.T) {
 				t.Errorf("only %d areas compared", counts.Areas)
 			}
 		})
+	}
+	// The dxf_layer field picks another layer of the drawing: the frame around
+	// the site, which the report names.
+	for _, f := range forms {
+		if f.Name != "DXF" {
+			continue
+		}
+		r := upload(t, ts.URL, f.Path, map[string]string{"buffer_m": "0", "dxf_layer": "图框"})
+		if w := strings.Join(r.Footprint.Warnings, "\n"); !strings.Contains(w, `layer "图框" (named by dxf_layer)`) || r.Footprint.AreaM2 <= want.Result.Measure.AreaGeodesicM2 {
+			t.Errorf("dxf_layer 图框: area %.0f m² (the site %.0f m²), warnings %s", r.Footprint.AreaM2, want.Result.Measure.AreaGeodesicM2, w)
+		}
 	}
 }

@@ -53,8 +53,8 @@ func Streams(name, mediaType string, fields Fields) bool {
 
 // OpenBatch returns the features of a batch read from r, named name ("" or "-"
 // when it has none) with media type mediaType, with the option fields (crs,
-// encoding) beside it: streamed when Streams says so, else read whole in any
-// supported format and converted to lon/lat. maxVertices bounds each feature (0:
+// encoding, dxf_layer) beside it: streamed when Streams says so, else read whole
+// in any supported format and converted to lon/lat. maxVertices bounds each feature (0:
 // no bound); a feature beyond it, or with bad coordinates, gets an error record and
 // the batch goes on.
 func OpenBatch(r io.Reader, name, mediaType string, fields Fields, maxVertices int) (batch.Reader, error) {
@@ -92,7 +92,7 @@ func whole(name string, fields Fields, maxVertices int, read func(formats.Option
 	if name == "-" {
 		name = ""
 	}
-	opts := formats.Options{Name: name, CRS: fields["crs"], Encoding: fields["encoding"]}
+	opts := formats.Options{Name: name, CRS: fields["crs"], Encoding: fields["encoding"], DXFLayer: fields["dxf_layer"]}
 	c, err := read(opts)
 	if err != nil {
 		return nil, err

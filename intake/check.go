@@ -46,7 +46,13 @@ type settings struct {
 	industry string
 	crs      string
 	encoding string
+	dxfLayer string
 	opts     zones.CheckOptions
+}
+
+// formats is how the settings steer reading a file named name.
+func (s *settings) formats(name string) formats.Options {
+	return formats.Options{Name: name, CRS: s.crs, Encoding: s.encoding, DXFLayer: s.dxfLayer}
 }
 
 // Read decodes a check from b: a check envelope (a JSON object with a "footprint"
@@ -75,7 +81,7 @@ func Read(b []byte, name string, fields Fields) (*Check, error) {
 		return nil, err
 	}
 	c := &Check{Project: s.project, Options: s.opts}
-	fopts := formats.Options{Name: name, CRS: s.crs, Encoding: s.encoding}
+	fopts := s.formats(name)
 	if isEnvelope {
 		// The file name helps nothing but messages: the member is GeoJSON.
 		fopts.Name = "footprint.geojson"
@@ -108,7 +114,7 @@ func ReadPath(path string, fields Fields) (*Check, error) {
 	if err := fields.apply(&s); err != nil {
 		return nil, err
 	}
-	fopts := formats.Options{Name: filepath.Base(path), CRS: s.crs, Encoding: s.encoding}
+	fopts := s.formats(filepath.Base(path))
 	col, err := formats.ReadPath(path, fopts)
 	if err != nil {
 		return nil, err
@@ -240,6 +246,9 @@ func (f Fields) apply(s *settings) error {
 	}
 	if v := f["encoding"]; v != "" {
 		s.encoding = v
+	}
+	if v := f["dxf_layer"]; v != "" {
+		s.dxfLayer = v
 	}
 	for _, d := range s.distances() {
 		if v := f[d.name]; v != "" {

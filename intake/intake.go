@@ -44,7 +44,8 @@ type Option struct {
 // Flag is the option's CLI flag name.
 func (o Option) Flag() string { return strings.ReplaceAll(o.Name, "_", "-") }
 
-// The option fields. crs and encoding steer reading, so a batch takes them too.
+// The option fields. crs, encoding and dxf_layer steer reading, so a batch takes
+// them too.
 var (
 	optProject  = Option{Name: "project", Usage: "project facts as `JSON` (the CLI also takes @FILE)"}
 	optIndustry = Option{Name: "industry", Usage: "industry `CODE` (GB/T 4754-2017, e.g. C2511); overrides the project's"}
@@ -53,16 +54,17 @@ var (
 	optStrict   = Option{Name: "strict", Bool: true, Usage: "refuse invalid footprints instead of repairing them"}
 	optGeometry = Option{Name: "include_geometry", Bool: true, Usage: "put overlap geometries into the JSON report"}
 	optEncoding = Option{Name: "encoding", Usage: "text `ENCODING` of a shapefile's DBF without .cpg (e.g. gbk)"}
+	optDXFLayer = Option{Name: "dxf_layer", Usage: "`LAYER` of a DXF drawing that holds the boundary (default: the layer named like 用地红线/红线/界址/用地/boundary holding closed shapes, else the only layer holding closed shapes)"}
 	optBoundary = Option{Name: "boundary_tolerance_m", Usage: "list zones whose boundary lies within `N` metres of the footprint for boundary review (default: the dataset's, else 10; 0: none)"}
 )
 
 // CheckOptions lists the option fields of a check, in the order help shows them.
 func CheckOptions() []Option {
-	return []Option{optProject, optIndustry, optCRS, optBuffer, optBoundary, optStrict, optGeometry, optEncoding}
+	return []Option{optProject, optIndustry, optCRS, optBuffer, optBoundary, optStrict, optGeometry, optEncoding, optDXFLayer}
 }
 
 // BatchOptions lists the option fields of a batch (locate).
-func BatchOptions() []Option { return []Option{optCRS, optEncoding} }
+func BatchOptions() []Option { return []Option{optCRS, optEncoding, optDXFLayer} }
 
 // FieldsOf takes the fields named in opts from values (a query string, or a
 // multipart form's values), the first value of each; other names are left (a query

@@ -16,6 +16,7 @@ import (
 
 	"github.com/redline-gis/redline/data/batch"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/internal/oracle"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -211,7 +212,7 @@ func TestFlags(t *testing.T) {
 		t.Error("--strict=perhaps accepted")
 	}
 	fs.PrintDefaults()
-	for _, s := range []string{"-buffer-m N", "(default 1000)", "-strict\n", "-project JSON", "-crs CRS", "-encoding ENCODING"} {
+	for _, s := range []string{"-buffer-m N", "(default 1000)", "-strict\n", "-project JSON", "-crs CRS", "-encoding ENCODING", "-dxf-layer LAYER"} {
 		if !strings.Contains(help.String(), s) {
 			t.Errorf("help lacks %q:\n%s", s, help.String())
 		}
@@ -428,5 +429,40 @@ func TestReadPathSites(t *testing.T) {
 		if !slices.Equal(names, tc.want) {
 			t.Errorf("%s: sites %q, want %q", tc.path, names, tc.want)
 		}
+	}
+}
+
+// TestDXFOptions: dxf_layer steers a check and a batch read from a DXF drawing,
+// and the footprint's warnings say which layer was read.
+func TestDXFOptions(t *testing.T) {
+	site := [][][2]float64{{{36500000, 3720000}, {36500300, 3720000}, {36500300, 3720200}, {36500000, 3720200}, {36500000, 3720000}}}
+	b := oracle.DXF(site, 6, 1)
+	for _, tc := range []struct {
+		layer, want string
+	}{{"", "用地红线"}, {"图框", "图框"}} {
+		c, err := Read(b, "site.dxf", Fields{"dxf_layer": tc.layer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := strings.Join(c.Footprint.Warnings, "\n"); !strings.Contains(w, `layer "`+tc.want+`"`) {
+			t.Errorf("dxf_layer %q: warnings %s", tc.layer, w)
+		}
+		if _, ok := c.Footprint.Geometry.(orb.Polygon); !ok {
+			t.Errorf("dxf_layer %q: %T", tc.layer, c.Footprint.Geometry)
+		}
+	}
+	r, err := OpenBatch(bytes.NewReader(b), "site.dxf", "application/dxf", Fields{"dxf_layer": "用地红线"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := r.Next()
+	if err != nil || f.Err != nil {
+		t.Fatalf("first feature: %v %v", err, f.Err)
+	}
+	if p, ok := f.Geometry.(orb.Polygon); !ok || p.Bound().Center()[0] < 107.9 || p.Bound().Center()[0] > 108.1 {
+		t.Errorf("batch feature %v, want the site near 108°E", f.Geometry)
+	}
+	if _, err := Read(b, "site.dxf", Fields{"dxf_layer": "水系"}); errcode.Of(err) != errcode.BadRequest {
+		t.Errorf("a layer the drawing lacks: %v", err)
 	}
 }

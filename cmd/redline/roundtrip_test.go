@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/redline-gis/redline/internal/oracle"
@@ -98,5 +99,20 @@ func TestRoundTripOracleFootprintCLI(t *testing.T) {
 				t.Errorf("only %d areas compared", c.Areas)
 			}
 		})
+	}
+	// --dxf-layer picks another layer of the drawing, and the report says so; a
+	// layer the drawing lacks is refused with the list of its layers.
+	for _, f := range forms {
+		if f.Name != "DXF" {
+			continue
+		}
+		r := checkReport(t, "check", "--data", shared, "--buffer-m", "0", "--dxf-layer", "图框", f.Path)
+		if w := strings.Join(r.Footprint.Warnings, "\n"); !strings.Contains(w, `layer "图框" (named by dxf_layer)`) || r.Footprint.AreaM2 <= want.Result.Measure.AreaGeodesicM2 {
+			t.Errorf("--dxf-layer 图框: area %.0f m², warnings %s", r.Footprint.AreaM2, w)
+		}
+		code, _, errs := runCLI(t, "", "check", "--data", shared, "--dxf-layer", "水系", f.Path)
+		if code == 0 || !strings.Contains(errs, `no layer "水系"`) || !strings.Contains(errs, `"用地红线"`) {
+			t.Errorf("--dxf-layer 水系: exit %d, %s", code, errs)
+		}
 	}
 }

@@ -215,7 +215,10 @@ func TestReadDispatch(t *testing.T) {
 		{"gpx", `<?xml version="1.0"?><gpx></gpx>`, "", "", errcode.UnsupportedMedia},
 		{"binary", "\x00\x01\x02\x03garbage", "", "", errcode.UnsupportedMedia},
 		{"prose", "这是一段说明文字，不是坐标。\nhello", "", "", errcode.UnsupportedMedia},
-		{"dxf", "  0\nSECTION\n  2\nHEADER\n", "", "", errcode.UnsupportedMedia},
+		{"dxf without entities", "  0\nSECTION\n  2\nHEADER\n", "", "", errcode.EmptyGeometry},
+		{"dxf", "0\r\nSECTION\r\n2\r\nENTITIES\r\n0\r\nCIRCLE\r\n8\r\n红线\r\n10\r\n108.9\r\n20\r\n34.2\r\n40\r\n1\r\n0\r\nENDSEC\r\n0\r\nEOF\r\n", "", "dxf", ""},
+		{"binary dxf", "AutoCAD Binary DXF\r\n\x1a\x00\x00\x00SECTION", "a.dxf", "", errcode.UnsupportedMedia},
+		{"dwg", "AC1032\x00\x00\x00", "a.dwg", "", errcode.UnsupportedMedia},
 		{"lone shp", "\x00\x00\x27\x0a\x00\x00", "a.shp", "", errcode.InvalidArchive},
 		{"zip without shapefile or kml", zipWith(t, "readme.txt"), "", "", errcode.InvalidArchive},
 	} {

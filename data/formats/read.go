@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/data/formats/coords"
+	"github.com/redline-gis/redline/data/formats/dxf"
 	"github.com/redline-gis/redline/data/formats/geojson"
 	"github.com/redline-gis/redline/data/formats/gpkg"
 	"github.com/redline-gis/redline/data/formats/gtxt"
@@ -51,7 +52,12 @@ type Options struct {
 	// MaxUncompressed bounds what a zip (shapefile zip, KMZ) may inflate to; zero
 	// means the readers' defaults (256 MiB shapefile, 200 MiB KMZ).
 	MaxUncompressed int64
+	// DXFLayer names the layer of a DXF drawing that holds the boundary; ""
+	// chooses one (see data/formats/dxf).
+	DXFLayer string
 }
+
+func (opts Options) dxf() dxf.Options { return dxf.Options{Layer: opts.DXFLayer} }
 
 func (opts Options) shapefile() shapefile.Options {
 	return shapefile.Options{Encoding: opts.Encoding, Polygonize: opts.Polygonize,
@@ -91,9 +97,14 @@ func Read(b []byte, opts Options) (*vector.Collection, error) {
 }
 
 // Read's post-processing: closed lines taken as areas when asked (the shapefile
-// reader does this itself, with the same options).
+// reader does this itself, with the same options), and always for a DXF drawing,
+// whose reader gives the closed shapes of the boundary's layer as closed lines.
 func polygonize(c *vector.Collection, opts Options) {
-	if !(opts.Polygonize || opts.ClosedLineAsPolygon) || c == nil || c.Format == shapefile.Format {
+	if c == nil || c.Format == shapefile.Format {
+		return
+	}
+	isDXF := c.Format == dxf.Format
+	if !(opts.Polygonize || opts.ClosedLineAsPolygon || isDXF) {
 		return
 	}
 	closed := func(ls orb.LineString) bool { return len(ls) >= 4 && ls[0] == ls[len(ls)-1] }
@@ -118,7 +129,7 @@ func polygonize(c *vector.Collection, opts Options) {
 			continue
 		}
 		f.Geometry = coords.Polygons(rings)
-		if opts.ClosedLineAsPolygon {
+		if opts.ClosedLineAsPolygon && !isDXF {
 			c.Warnings = append(c.Warnings, fmt.Sprintf("feature %d: a closed line was taken as the area it bounds", f.Index))
 		}
 	}
@@ -147,11 +158,13 @@ func read(b []byte, opts Options) (*vector.Collection, error) {
 		return wkt.Read(b)
 	case kindWKTCSV:
 		return wkt.ReadCSV(b)
+	case kindDXF:
+		return dxf.Read(b, opts.dxf())
 	}
 	c, err := coords.Read(b)
 	if err != nil && !hasCoordinateLine(trimText(b)) {
 		return nil, errcode.New(errcode.UnsupportedMedia, fileDetails(opts.Name),
-			"not a format redline reads (GeoJSON, shapefile .zip, GeoPackage, KML/KMZ, 国土 TXT, WKT, coordinate list): %v", err)
+			"not a format redline reads (GeoJSON, shapefile .zip, GeoPackage, KML/KMZ, 国土 TXT, DXF, WKT, coordinate list): %v", err)
 	}
 	return c, err
 }
@@ -176,7 +189,60 @@ func readZip(b []byte, opts Options) (*vector.Collection, error) {
 	if kml.IsKMZ(names) {
 		return kml.ReadKMZ(b, opts.kml())
 	}
+	if f := zippedDXF(zr.File); f != nil {
+		return readZippedDXF(f, opts)
+	}
 	return shapefile.ReadZip(b, opts.shapefile())
+}
+
+// zippedDXF is the one .dxf member of an archive that holds no shapefile and no
+// other drawing; nil otherwise.
+func zippedDXF(files []*zip.File) *zip.File {
+	var found *zip.File
+	for _, f := range files {
+		base := path.Base(f.Name)
+		if strings.HasPrefix(f.Name, "__MACOSX/") || strings.HasPrefix(base, "._") {
+			continue
+		}
+		switch strings.ToLower(path.Ext(base)) {
+		case ".shp":
+			return nil
+		case ".dxf":
+			if found != nil {
+				return nil // several drawings: the shapefile reader's error lists the archive
+			}
+			found = f
+		}
+	}
+	return found
+}
+
+// readZippedDXF inflates a zipped drawing within the archive limits (the
+// shapefile zip's size and ratio bounds) and reads it.
+func readZippedDXF(f *zip.File, opts Options) (*vector.Collection, error) {
+	limit := opts.MaxUncompressed
+	if limit <= 0 {
+		limit = shapefile.DefaultMaxUncompressed
+	}
+	d := map[string]any{"member": f.Name}
+	if f.UncompressedSize64 > uint64(limit) ||
+		f.UncompressedSize64 > shapefile.RatioFloor && f.UncompressedSize64 > shapefile.MaxRatio*f.CompressedSize64 {
+		return nil, errcode.New(errcode.PayloadTooLarge, d, "zip member %q declares %d bytes once decompressed (%d compressed): refused", f.Name, f.UncompressedSize64, f.CompressedSize64)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, errcode.New(errcode.InvalidArchive, d, "zip member %q: %v", f.Name, err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, int64(f.UncompressedSize64)+1))
+	if err != nil {
+		return nil, errcode.New(errcode.InvalidArchive, d, "zip member %q: %v", f.Name, err)
+	}
+	if uint64(len(b)) > f.UncompressedSize64 {
+		return nil, errcode.New(errcode.InvalidArchive, d, "zip member %q inflates past its declared size: refused", f.Name)
+	}
+	opts.Name = path.Base(f.Name)
+	return read(b, opts)
 }
 
 // ReadFS reads the file name (slash-separated, as fs.FS names files) of fsys: a

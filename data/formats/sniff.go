@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/text/encoding/unicode"
 
+	"github.com/redline-gis/redline/data/formats/dxf"
 	"github.com/redline-gis/redline/data/formats/gtxt"
 	"github.com/redline-gis/redline/data/formats/wkt"
 	"github.com/redline-gis/redline/errcode"
@@ -28,6 +29,7 @@ const (
 	kindWKT
 	kindWKTCSV // a CSV table with a WKT column
 	kindCoords // a pasted coordinate list: what text is when it is nothing else
+	kindDXF    // an ASCII DXF drawing
 )
 
 // Magic numbers of binary formats.
@@ -40,8 +42,9 @@ const (
 
 // sniff tells the format of b (UTF-8 or GBK text, or binary; UTF-16 text is
 // converted before) named name ("" when unknown): by content first (zip, SQLite,
-// JSON, XML, the 国土 TXT section markers, WKT keywords, a CSV header naming a WKT
-// column), then by the name's extension, else text is a coordinate list. What
+// a DXF's first SECTION, JSON, XML, the 国土 TXT section markers, WKT keywords, a
+// CSV header naming a WKT column), then by the name's extension, else text is a
+// coordinate list. Binary DXF and DWG are refused. What
 // redline cannot read is an *errcode.Error saying what to send instead.
 func sniff(b []byte, name string) (kind, error) {
 	ext := extOf(name)
@@ -57,9 +60,15 @@ func sniff(b []byte, name string) (kind, error) {
 			"a .shp, .shx or .dbf alone cannot be read: send the shapefile as one .zip holding .shp, .shx, .dbf (and .prj, .cpg)")
 	}
 	text := trimText(b)
-	if ext == ".dxf" || ext == ".dwg" || bytes.HasPrefix(text, []byte("0\r\nSECTION")) || bytes.HasPrefix(text, []byte("0\nSECTION")) || bytes.HasPrefix(b, []byte("AC10")) {
+	switch {
+	case bytes.HasPrefix(b, []byte(dxf.BinarySentinel)):
 		return 0, errcode.New(errcode.UnsupportedMedia, fileDetails(name),
-			"CAD drawings (DXF/DWG) are not read: export the boundary as a shapefile, a 国土 TXT 界址点 file or GeoJSON")
+			"a binary DXF is not read: save the drawing as ASCII DXF (AutoCAD: SAVEAS, DXF, without the binary option)")
+	case ext == ".dwg" || bytes.HasPrefix(b, []byte("AC10")):
+		return 0, errcode.New(errcode.UnsupportedMedia, fileDetails(name),
+			"DWG drawings are not read: save the drawing as ASCII DXF (or export the boundary as a shapefile, a 国土 TXT 界址点 file or GeoJSON)")
+	case dxf.Sniff(text) || ext == ".dxf" && isText(b):
+		return kindDXF, nil
 	}
 	switch {
 	case len(text) > 0 && text[0] == '{':
@@ -92,7 +101,7 @@ func sniff(b []byte, name string) (kind, error) {
 	}
 	if !isText(b) {
 		return 0, errcode.New(errcode.UnsupportedMedia, fileDetails(name),
-			"not a format redline reads (GeoJSON, shapefile .zip, GeoPackage, KML/KMZ, 国土 TXT, WKT, coordinate list)")
+			"not a format redline reads (GeoJSON, shapefile .zip, GeoPackage, KML/KMZ, 国土 TXT, DXF, WKT, coordinate list)")
 	}
 	return kindCoords, nil
 }

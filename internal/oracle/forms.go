@@ -1,6 +1,8 @@
 package oracle
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"math"
 	"os"
@@ -40,6 +42,26 @@ var SiteFixtures = []Form{
 	{Name: "site_xy_cm108.csv", CRS: "EPSG:4545"}, // northing,easting, CM 108°E declared
 }
 
+// GK is poly's rings of [easting, northing] in CGCS2000 3° Gauss-Krüger zone
+// zone, to the millimetre, eastings with the zone prefix or not.
+func GK(poly orb.Polygon, zone int, prefixed bool) [][][2]float64 {
+	fe := 500000.0
+	if prefixed {
+		fe = float64(zone)*1e6 + 500000
+	}
+	tm := crs.TM{Lon0: float64(3 * zone), K0: 1, FE: fe}
+	var out [][][2]float64
+	for _, r := range poly {
+		var ring [][2]float64
+		for _, p := range r {
+			e, n := tm.Forward(p[0], p[1])
+			ring = append(ring, [2]float64{math.Round(e*1000) / 1000, math.Round(n*1000) / 1000})
+		}
+		out = append(out, ring)
+	}
+	return out
+}
+
 // FirstParcel writes the 国土 TXT file at path without its second parcel, bytes
 // otherwise untouched (GBK, CRLF), and returns the new path.
 func FirstParcel(t testing.TB, path string) string {
@@ -62,8 +84,9 @@ func FirstParcel(t testing.TB, path string) string {
 // WriteForms writes the oracle footprint id (a polygon) into dir in the forms
 // surveyors send — GK GeoJSON with a crs member, EWKT in the central-meridian
 // variant, a zipped shapefile with an Esri .prj, a GBK 国土 TXT file, a GCJ-02
-// coordinate list — with our own writers (coordinates to the millimetre), and
-// returns what PostGIS computed for the original with the forms.
+// coordinate list, a DXF drawing (plain, in millimetres, zipped) — with our own
+// writers (coordinates to the millimetre), and returns what PostGIS computed for
+// the original with the forms.
 func WriteForms(t testing.TB, shared, id, dir string) (*Footprint, []Form) {
 	t.Helper()
 	exp, err := Load(shared)
@@ -98,23 +121,7 @@ func WriteForms(t testing.TB, shared, id, dir string) (*Footprint, []Form) {
 	add := func(name, crsName string, path string) {
 		forms = append(forms, Form{Name: name, Path: path, CRS: crsName})
 	}
-	gk := func(prefixed bool) [][][2]float64 { // rings of [easting, northing], mm
-		fe := 500000.0
-		if prefixed {
-			fe = float64(zone)*1e6 + 500000
-		}
-		tm := crs.TM{Lon0: float64(3 * zone), K0: 1, FE: fe}
-		var out [][][2]float64
-		for _, r := range poly {
-			var ring [][2]float64
-			for _, p := range r {
-				e, n := tm.Forward(p[0], p[1])
-				ring = append(ring, [2]float64{math.Round(e*1000) / 1000, math.Round(n*1000) / 1000})
-			}
-			out = append(out, ring)
-		}
-		return out
-	}
+	gk := func(prefixed bool) [][][2]float64 { return GK(poly, zone, prefixed) }
 	write := func(name string, b []byte) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, b, 0o644); err != nil {
@@ -212,6 +219,26 @@ func WriteForms(t testing.TB, shared, id, dir string) (*Footprint, []Form) {
 		}
 	}
 	add("GCJ-02 list", "GCJ02", write("site_gcj.txt", []byte(list.String())))
+
+	// A CAD red-line drawing: zone-prefixed eastings in metres, the boundary on
+	// layer 用地红线 among decoys; the same in millimetres without the zone prefix
+	// (the CRS declared), and zipped.
+	dxfMetres := DXF(gk(true), 6, 1)
+	add("DXF", "", write("site.dxf", dxfMetres))
+	add("DXF in millimetres, plain eastings", fmt.Sprintf("EPSG:%d", 4534+zone-25), write("site_mm.dxf", DXF(gk(false), 4, 1000)))
+	var zb2 bytes.Buffer
+	zw := zip.NewWriter(&zb2)
+	w, err := zw.Create("红线图/site.dxf")
+	if err == nil {
+		_, err = w.Write(dxfMetres)
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("zipped DXF", "", write("site_dxf.zip", zb2.Bytes()))
 
 	return want, forms
 }
