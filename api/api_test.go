@@ -539,8 +539,9 @@ func TestHealthReadyMetrics(t *testing.T) {
 	rec = h.do(t, "GET", "/metrics", nil)
 	body := rec.Body.String()
 	for _, want := range []string{
-		`redline_http_requests_total{route="/v1/check",method="POST",code="200"} 1`,
-		`redline_http_requests_total{route="/v1/layers/{layer}",method="GET",code="404"} 1`,
+		// client_golang writes label names in sorted order.
+		`redline_http_requests_total{code="200",method="POST",route="/v1/check"} 1`,
+		`redline_http_requests_total{code="404",method="GET",route="/v1/layers/{layer}"} 1`,
 		`redline_http_request_duration_seconds_count{route="/v1/check"} 2`,
 		`redline_http_request_duration_seconds_bucket{route="/v1/check",le="+Inf"} 2`,
 		`redline_checks_total{verdict="prohibited"} 1`,

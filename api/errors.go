@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"os"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
 )
@@ -95,16 +97,20 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusInternalServerError {
 		details["request_id"] = rid
 		msg = fmt.Sprintf("internal error (request %s)", rid)
-		s.log.LogAttrs(r.Context(), slog.LevelError, "internal error",
-			slog.String("request_id", rid), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+		s.logger(r.Context()).LogAttrs(r.Context(), slog.LevelError, "internal error",
+			slog.String("path", r.URL.Path), slog.String("error", s.loggable(r.Context(), err)))
 	}
 	if status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", "1")
 	}
 	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="redline admin"`)
+		w.Header().Set("WWW-Authenticate", `Bearer realm="redline"`)
 	}
-	s.metrics.errorCode(code)
+	route := "unmatched"
+	if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
+		route = rc.RoutePattern()
+	}
+	s.metrics.errorCode(code, route)
 	writeJSON(w, status, errorBody{errorDetail{Code: code, Message: msg, Details: details}})
 }
 

@@ -63,8 +63,23 @@ func TestIndexCounts(t *testing.T) {
 	}
 }
 
+// TestMetricsLabelEscapes: a dataset name with a backslash, a quote and a newline
+// comes out of /metrics escaped as the text format wants.
 func TestMetricsLabelEscapes(t *testing.T) {
-	if got, want := label("a\\b\"c\nd"), `a\\b\"c\nd`; got != want {
-		t.Errorf("label: %s, want %s", got, want)
+	ds := fakeDataset("v\\1")
+	ds.Name = "a\\b\"c\nd"
+	c, err := zones.NewChecker(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Load: func(context.Context, string) (Engine, error) { return c, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Swap(c, "test", 0)
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if want := `redline_dataset_info{name="a\\b\"c\nd",version="v\\1"} 1`; !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("metrics lack %s:\n%s", want, rec.Body.String())
 	}
 }
