@@ -68,7 +68,7 @@ func TestReloadUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	srv, err := New(Config{Load: realLoader, Source: dirs[1], Store: st, AdminToken: "tok", MaxChecks: 64})
+	srv, err := New(Config{Load: realLoader, Source: dirs[1], DataRoot: root, Store: st, AdminToken: "tok", MaxChecks: 64})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,9 @@ type Config struct {
 	Load Loader
 	// Source is the dataset the server serves, and reloads when no other is named.
 	Source string
+	// DataRoot is the directory under which a reload may name another dataset
+	// (symbolic links resolved); "" lets a reload load only Source.
+	DataRoot string
 	// AdminToken enables the admin routes, for clients presenting it as a bearer
 	// token; "" turns them off (404).
 	AdminToken string

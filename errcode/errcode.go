@@ -29,6 +29,7 @@ const (
 	Timeout            Code = "timeout"
 
 	Unauthorized     Code = "unauthorized"
+	Forbidden        Code = "forbidden"
 	NotFound         Code = "not_found"
 	MethodNotAllowed Code = "method_not_allowed"
 	TooManyRequests  Code = "too_many_requests"
