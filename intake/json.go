@@ -41,16 +41,33 @@ func checkJSONText(b []byte) error {
 // its byte offset. It scans the text once without building values; a document
 // that is not well-formed may end the scan early (ok false).
 func duplicateKey(b []byte) (key string, off int, ok bool) {
-	// A stack of the open containers: an object's set of names, nil for an array.
-	var stack []map[string]bool
+	// The open containers; an object keeps its member names (slices of b, or
+	// decoded when escaped), an array none. Objects have few members: a linear
+	// search beats a map, and the slices are reused as containers close.
+	type container struct {
+		object bool
+		names  [][]byte
+		set    map[string]bool // past manyNames members: no quadratic search
+	}
+	const manyNames = 32
+	var stack []container
+	push := func(object bool) {
+		if len(stack) < cap(stack) {
+			stack = stack[:len(stack)+1]
+			top := &stack[len(stack)-1]
+			top.object, top.names, top.set = object, top.names[:0], nil
+			return
+		}
+		stack = append(stack, container{object: object})
+	}
 	expectKey := false // inside an object, before a member name
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; c {
 		case '{':
-			stack = append(stack, map[string]bool{})
+			push(true)
 			expectKey = true
 		case '[':
-			stack = append(stack, nil)
+			push(false)
 			expectKey = false
 		case '}', ']':
 			if len(stack) == 0 {
@@ -59,7 +76,7 @@ func duplicateKey(b []byte) (key string, off int, ok bool) {
 			stack = stack[:len(stack)-1]
 			expectKey = false
 		case ',':
-			expectKey = len(stack) > 0 && stack[len(stack)-1] != nil
+			expectKey = len(stack) > 0 && stack[len(stack)-1].object
 		case '"':
 			start := i
 			i++
@@ -77,20 +94,35 @@ func duplicateKey(b []byte) (key string, off int, ok bool) {
 				continue
 			}
 			expectKey = false
-			name := string(b[start+1 : i])
+			name := b[start+1 : i]
 			if escaped {
 				// "\u0074ype" is "type": compare names as decoded.
 				u, err := strconv.Unquote(strings.ReplaceAll(string(b[start:i+1]), `\/`, "/"))
 				if err != nil {
 					return "", 0, false
 				}
-				name = u
+				name = []byte(u)
 			}
-			seen := stack[len(stack)-1]
-			if seen[name] {
-				return name, start, true
+			top := &stack[len(stack)-1]
+			if top.set != nil {
+				if top.set[string(name)] {
+					return string(name), start, true
+				}
+				top.set[string(name)] = true
+				continue
 			}
-			seen[name] = true
+			for _, n := range top.names {
+				if bytes.Equal(n, name) {
+					return string(name), start, true
+				}
+			}
+			top.names = append(top.names, name)
+			if len(top.names) > manyNames {
+				top.set = make(map[string]bool, 2*manyNames)
+				for _, n := range top.names {
+					top.set[string(n)] = true
+				}
+			}
 		}
 	}
 	return "", 0, false

@@ -1,6 +1,8 @@
 package intake
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/redline-gis/redline/errcode"
@@ -20,6 +22,8 @@ func TestCheckJSONText(t *testing.T) {
 		{"duplicate by escape", `{"type":1,"\u0074ype":2}`, errcode.BadRequest, "type"},
 		{"escaped quote in a name", `{"a\"b":1,"a\"b":2}`, errcode.BadRequest, `a"b`},
 		{"escaped slash in a name", `{"a\/b":1,"a/b":2}`, errcode.BadRequest, "a/b"},
+		{"many members, one twice", manyMembers(5000, "m17"), errcode.BadRequest, "m17"},
+		{"many members, none twice", manyMembers(5000, ""), "", ""},
 		{"not UTF-8", "{\"name\":\"\xb9\xa4\"}", errcode.UndecodableText, ""},
 		{"malformed is left to the reader", `{"a":1,"b`, "", ""},
 	} {
@@ -50,4 +54,18 @@ func BenchmarkDuplicateKey(b *testing.B) {
 	for b.Loop() {
 		duplicateKey(doc)
 	}
+}
+
+// manyMembers is an object of n members m0…, then dup again when not "".
+func manyMembers(n int, dup string) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		fmt.Fprintf(&b, `"m%d":%d,`, i, i)
+	}
+	if dup != "" {
+		fmt.Fprintf(&b, `%q:0,`, dup)
+	}
+	b.WriteString(`"end":0}`)
+	return b.String()
 }
