@@ -34,8 +34,12 @@ const (
 	MethodNotAllowed Code = "method_not_allowed"
 	TooManyRequests  Code = "too_many_requests"
 	NotReady         Code = "not_ready"
-	InvalidDataset   Code = "invalid_dataset"
-	Internal         Code = "internal"
+	// ArchiveUnavailable: the report archive cannot be reached (503, retry);
+	// ArchiveFull: its disk is full (503; the operator must make room).
+	ArchiveUnavailable Code = "archive_unavailable"
+	ArchiveFull        Code = "archive_full"
+	InvalidDataset     Code = "invalid_dataset"
+	Internal           Code = "internal"
 )
 
 // Error is a refusal with a code, a message naming what and where, and the
