@@ -111,9 +111,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "1")
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "5")
-		// The cause is the operator's to see, not the client's.
-		s.logger(r.Context()).LogAttrs(r.Context(), slog.LevelWarn, "unavailable",
-			slog.String("code", string(code)), slog.String("error", s.loggable(r.Context(), err)))
+		if code == errcode.ArchiveFull || code == errcode.ArchiveUnavailable {
+			// The cause is the operator's to see, not the client's.
+			s.logger(r.Context()).LogAttrs(r.Context(), slog.LevelError, "report archive failed",
+				slog.String("code", string(code)), slog.String("error", s.loggable(r.Context(), err)))
+		}
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="redline"`)
