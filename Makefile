@@ -5,7 +5,7 @@ SHELL := /bin/bash
 GO ?= go
 export CGO_ENABLED := 1
 
-.PHONY: all deps build run test test-short vet fmt bench fuzz docs clean
+.PHONY: all deps build run test test-short vet fmt bench fuzz docs clean soak vuln
 
 all: build
 
@@ -36,6 +36,21 @@ test: deps
 	$(GO) test -count=1 -race ./geo/... ./zones/...
 	GO=$(GO) bash scripts/pg-test.sh -count=1 -race ./api/... ./data/store/... ./data/batch/...
 	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory vuln
+
+# soak: the load test for SOAK (10 minutes) and the fault tests (kill -9 during a
+# burst with SQLite and PostgreSQL, the archive going away, disk full, a failing
+# reload, the hostile-input catalogue), with their numbers (-v). `make test` runs
+# the same with a 20-second load test.
+SOAK ?= 10m
+soak: deps
+	REDLINE_SOAK=$(SOAK) GO=$(GO) bash scripts/pg-test.sh -count=1 -v -timeout 60m \
+	  -run 'TestLoadSoak|TestKillDuringBurst|TestArchive|TestReloadFails|TestHostile' ./cmd/redline ./api
+
+# vuln: govulncheck over the module; skips (saying so) when its database is out
+# of reach.
+vuln: deps
+	GO=$(GO) bash scripts/vuln.sh
 
 # fuzz: a short run of every fuzz target (FUZZTIME each); see scripts/fuzz.sh.
 FUZZTIME ?= 5s
