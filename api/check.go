@@ -38,6 +38,7 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 	// A body that trickles in must not hold a check slot past the time limit.
 	s.bodyDeadline(w, r, s.cfg.CheckTimeout)
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxCheckBody)
+	r.Body = readCloser{intake.LimitPositions(r.Body, s.cfg.MaxVertices), r.Body}
 	in, lang, err := s.readCheck(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -227,3 +228,9 @@ func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Chec
 }
 
 func newReportID() string { return newRequestID() + newRequestID()[:8] }
+
+// readCloser reads through one reader and closes another (the body it wraps).
+type readCloser struct {
+	io.Reader
+	io.Closer
+}

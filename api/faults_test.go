@@ -1,9 +1,11 @@
 package api
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -15,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -317,5 +320,56 @@ func TestReloadFailsHalfway(t *testing.T) {
 	}
 	if err := srv.Load(t.Context(), bad); err == nil || srv.cur.Load().engine.Dataset().Version != "1" {
 		t.Errorf("the failed load: %v, version in service %s", err, srv.cur.Load().engine.Dataset().Version)
+	}
+}
+
+// TestHugePolygonRefusedAsItStreams: with a body limit far above it, a
+// 10⁷-vertex polygon is refused by the vertex limit while it arrives: 413
+// payload_too_large naming the limit, long before the client has sent it all.
+func TestHugePolygonRefusedAsItStreams(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.MaxCheckBody = 1 << 30; c.MaxVertices = 100_000 })
+	ts := httptest.NewServer(h.srv.Handler())
+	defer ts.Close()
+	pr, pw := io.Pipe()
+	var sent atomic.Int64
+	go func() {
+		bw := bufio.NewWriterSize(pw, 32<<10)
+		bw.WriteString(`{"type":"Polygon","coordinates":[[`)
+		for i := range 10_000_000 {
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			n, err := fmt.Fprintf(bw, "[108.%07d,34.5]", i)
+			if sent.Add(int64(n)); err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+		}
+		bw.WriteString(`]]}`)
+		pw.CloseWithError(bw.Flush())
+	}()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "POST", ts.URL+"/v1/check", pr)
+	req.Header.Set("Content-Type", "application/geo+json")
+	resp, err := http.DefaultClient.Do(req)
+	pr.CloseWithError(errors.New("done"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var e struct {
+		Error struct {
+			Code    errcode.Code   `json:"code"`
+			Details map[string]any `json:"details"`
+		} `json:"error"`
+	}
+	json.Unmarshal(b, &e)
+	if resp.StatusCode != 413 || e.Error.Code != errcode.PayloadTooLarge || e.Error.Details["limit"] != float64(100_000) {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	if total := int64(10_000_000 * 17); sent.Load() > total/10 {
+		t.Errorf("the client sent %d of ~%d bytes before the refusal", sent.Load(), total)
 	}
 }

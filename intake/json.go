@@ -2,6 +2,7 @@ package intake
 
 import (
 	"bytes"
+	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -126,4 +127,80 @@ func duplicateKey(b []byte) (key string, off int, ok bool) {
 		}
 	}
 	return "", 0, false
+}
+
+// PositionSlack is how many positions beyond the vertex limit LimitPositions
+// lets through: a bbox or a numeric array among properties also looks like a
+// position, and the exact count is the checker's.
+const PositionSlack = 1024
+
+// LimitPositions passes r through, counting the JSON positions ("[" then a
+// number) as they arrive, and fails with payload_too_large once there are more
+// than max+PositionSlack: a footprint of millions of vertices is refused as
+// it streams in, before anything is parsed or held for it. Input that does not
+// start as JSON ({ or [) is passed through uncounted.
+func LimitPositions(r io.Reader, max int) io.Reader {
+	if max <= 0 {
+		return r
+	}
+	return &positionLimit{r: r, max: max + PositionSlack, state: posStart}
+}
+
+type positionLimit struct {
+	r     io.Reader
+	max   int
+	n     int
+	state int
+}
+
+const (
+	posStart   = iota // before the first non-space byte
+	posOff            // not JSON: count nothing
+	posJSON           // in JSON, not after a bracket
+	posBracket        // after "[", and maybe spaces
+)
+
+func (p *positionLimit) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if p.state == posOff {
+		return n, err
+	}
+	for _, c := range b[:n] {
+		switch p.state {
+		case posStart:
+			switch c {
+			case ' ', '\t', '\r', '\n', 0xef, 0xbb, 0xbf: // spaces, a UTF-8 BOM
+				continue
+			case '{', '[':
+				p.state = posJSON
+			default:
+				p.state = posOff
+				return n, err
+			}
+			if c == '[' {
+				p.state = posBracket
+			}
+		case posJSON:
+			if c == '[' {
+				p.state = posBracket
+			}
+		case posBracket:
+			switch {
+			case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+				continue
+			case c == '-' || c == '+' || c == '.' || c >= '0' && c <= '9':
+				p.n++
+				if p.n > p.max {
+					return 0, errcode.New(errcode.PayloadTooLarge, map[string]any{"limit": p.max - PositionSlack},
+						"the footprint has more than %d positions, above the vertex limit of %d: refused as it arrived",
+						p.max, p.max-PositionSlack)
+				}
+				p.state = posJSON
+			case c == '[':
+			default:
+				p.state = posJSON
+			}
+		}
+	}
+	return n, err
 }

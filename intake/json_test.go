@@ -2,8 +2,10 @@ package intake
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/redline-gis/redline/errcode"
 )
@@ -68,4 +70,40 @@ func manyMembers(n int, dup string) string {
 	}
 	b.WriteString(`"end":0}`)
 	return b.String()
+}
+
+func TestLimitPositions(t *testing.T) {
+	ring := func(n int) string {
+		var b strings.Builder
+		b.WriteString(`{"type":"Polygon","bbox":[1,2,3,4],"coordinates":[[`)
+		for i := range n {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "[ %d.5,-33.5]", i)
+		}
+		b.WriteString("]]}")
+		return b.String()
+	}
+	for _, tc := range []struct {
+		name string
+		in   string
+		max  int
+		want errcode.Code
+	}{
+		{"under the limit", ring(100), 100, ""},
+		{"within the slack", ring(100 + PositionSlack - 1), 100, ""},
+		{"over the limit", ring(101 + PositionSlack), 100, errcode.PayloadTooLarge},
+		{"not JSON is not counted", "POINT(1 2)\n" + strings.Repeat("[1,2]", 5000), 10, ""},
+		{"a BOM, then JSON", "\xef\xbb\xbf" + ring(2000), 10, errcode.PayloadTooLarge},
+		{"no limit", ring(5000), 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// One byte a read: the count must carry across reads.
+			_, err := io.ReadAll(LimitPositions(iotest.OneByteReader(strings.NewReader(tc.in)), tc.max))
+			if got := errcode.Of(err); got != tc.want {
+				t.Errorf("code %q, want %q (%v)", got, tc.want, err)
+			}
+		})
+	}
 }
