@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
 )
 
 // TestReadToken: with a read token, every /v1 route answers 401 unauthorized

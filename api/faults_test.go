@@ -294,15 +294,7 @@ func TestReloadFailsHalfway(t *testing.T) {
 	os.WriteFile(filepath.Join(bad, "dataset.yaml"), []byte(manifest), 0o644)
 	os.WriteFile(filepath.Join(bad, "more.geojson"), []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"M1"},"geometry":{"type":"Polygon","coordinates":[[[108,34],[108.1`), 0o644)
 
-	srv, err := New(Config{Load: realLoader, Source: good, DataRoot: root, AdminToken: "tok"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Load(t.Context(), ""); err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	srv, ts := serveLoaded(t, Config{Load: realLoader, Source: good, DataRoot: root, AdminToken: "tok"})
 	req, _ := http.NewRequest("POST", ts.URL+"/v1/admin/reload?wait=true&data=bad", nil)
 	req.Header.Set("Authorization", "Bearer tok")
 	resp, err := http.DefaultClient.Do(req)

@@ -2,13 +2,11 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"math"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -63,17 +61,7 @@ func TestRoundTripFormatsUpload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := zones.NewChecker(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(Config{Load: func(context.Context, string) (Engine, error) { return c, nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Swap(c, "shared", 0)
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	_, ts := serveDataset(t, ds)
 
 	dir := filepath.Join("..", "data", "formats", "testdata")
 	base := upload(t, ts.URL, filepath.Join(dir, "site_4490.geojson"), map[string]string{"buffer_m": "0"})

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -15,17 +14,7 @@ import (
 // TestIndexCounts: GET /v1/layers and /metrics give what the index in service
 // counted, not what the dataset says (the dataset carries no index counts).
 func TestIndexCounts(t *testing.T) {
-	c, err := zones.NewChecker(fakeDataset("v1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(Config{Load: func(context.Context, string) (Engine, error) { return c, nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Swap(c, "test", 0)
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	_, ts := serveDataset(t, fakeDataset("v1"))
 	get := func(path string) []byte {
 		t.Helper()
 		resp, err := http.Get(ts.URL + path)
@@ -68,15 +57,7 @@ func TestIndexCounts(t *testing.T) {
 func TestMetricsLabelEscapes(t *testing.T) {
 	ds := fakeDataset("v\\1")
 	ds.Name = "a\\b\"c\nd"
-	c, err := zones.NewChecker(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(Config{Load: func(context.Context, string) (Engine, error) { return c, nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Swap(c, "test", 0)
+	srv, _ := serveDataset(t, ds)
 	rec := httptest.NewRecorder()
 	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	if want := `redline_dataset_info{name="a\\b\"c\nd",version="v\\1"} 1`; !strings.Contains(rec.Body.String(), want) {

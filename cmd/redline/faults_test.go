@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -140,12 +139,5 @@ func TestKillDuringBurstPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	dsn := os.Getenv("REDLINE_TEST_PG")
-	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("REDLINE_TEST_PG is not set, and CI is")
-		}
-		t.Skip("SKIP: REDLINE_TEST_PG not set (run through scripts/pg-test.sh)")
-	}
-	killDuringBurst(t, buildBinary(t), dsn)
+	killDuringBurst(t, buildBinary(t), testPG(t))
 }
