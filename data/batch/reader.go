@@ -568,15 +568,17 @@ type limited struct {
 }
 
 func (l *limited) Next() (Feature, error) {
+	f, err := l.r.Next()
+	if err != nil {
+		return f, err
+	}
+	// A batch of exactly max features ends with EOF above; one more is refused.
 	if l.n >= l.max {
 		return Feature{}, errcode.New(errcode.PayloadTooLarge, map[string]any{"feature": l.n, "limit": l.max},
 			"the batch has more than the limit of %d features; feature %d and after were not read", l.max, l.n)
 	}
-	f, err := l.r.Next()
-	if err == nil {
-		l.n++
-	}
-	return f, err
+	l.n++
+	return f, nil
 }
 
 // setLazy and Buffered pass the wrapped reader's abilities on to Run.
