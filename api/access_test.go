@@ -295,3 +295,30 @@ func slogAt(w io.Writer, level string) *slog.Logger {
 	l.UnmarshalText([]byte(level))
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
 }
+
+// TestInputServedSafely: an archived input comes back with the type it was
+// sent with only when that is a footprint format; an upload sent as a page or a
+// script comes back as bytes, sandboxed.
+func TestInputServedSafely(t *testing.T) {
+	h := newHarness(t, nil)
+	for _, tc := range []struct{ sent, want string }{
+		{"application/geo+json", "application/geo+json"},
+		{"text/html", "application/octet-stream"},
+		{"text/javascript", "application/octet-stream"},
+		{"image/svg+xml", "application/octet-stream"},
+	} {
+		t.Run(tc.sent, func(t *testing.T) {
+			rec := h.do(t, "POST", "/v1/check", strings.NewReader(square), "Content-Type", tc.sent)
+			if rec.Code != 200 {
+				t.Fatalf("check: %d %s", rec.Code, rec.Body)
+			}
+			rec = h.do(t, "GET", rec.Header().Get("Location")+"/input", nil)
+			if got := rec.Header().Get("Content-Type"); rec.Code != 200 || got != tc.want || rec.Body.String() != square {
+				t.Errorf("%d %q %q", rec.Code, got, rec.Body)
+			}
+			if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") {
+				t.Errorf("CSP %q", csp)
+			}
+		})
+	}
+}
