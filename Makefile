@@ -1,22 +1,19 @@
 # redline — the two commands of the README (`make run`, `make test`) do all set-up
-# on a fresh Debian 12 machine: they install GEOS and PROJ with apt-get when missing
-# and fetch Go modules; when everything is there they do nothing extra.
+# on a fresh Debian 12 machine: they install what is missing with apt-get (GEOS and
+# PROJ; for the tests also PostgreSQL, GDAL, node — scripts/sysdeps.sh) and fetch Go
+# modules; when everything is there they do nothing extra.
 SHELL := /bin/bash
 GO ?= go
 export CGO_ENABLED := 1
 
-.PHONY: all deps build run test test-tools test-short vet fmt bench fuzz docs clean
+.PHONY: all deps build run test test-tools test-short vet fmt bench fuzz docs clean soak vuln
 
 all: build
 
 # deps: system libraries (GEOS, PROJ) and Go modules.
 deps: .deps-stamp
 .deps-stamp: go.mod go.sum
-	@if ! pkg-config --exists geos proj 2>/dev/null || [ ! -f /usr/include/geodesic.h ]; then \
-	  echo "installing libgeos-dev libproj-dev with apt-get"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y libgeos-dev libproj-dev pkg-config; \
-	fi
+	bash scripts/sysdeps.sh build
 	$(GO) mod download
 	@touch $@
 
@@ -28,30 +25,38 @@ run: build
 	./bin/redline layers
 	./bin/redline check data/demo/examples/factory_in_redline.geojson
 
-# test-tools: what the tests drive besides Go — GDAL's command-line tools (the
-# OGC API is read with its OAPIF driver) and node with swagger-parser (the
-# OpenAPI documents are validated): installed with apt-get and npm ci only when
-# missing.
+# test-tools: what the tests drive besides Go (scripts/sysdeps.sh test: PostgreSQL,
+# GDAL's command-line tools, node and npm, one apt-get update for all, only when
+# missing) and swagger-parser for the OpenAPI documents (npm ci, only when missing).
 test-tools:
-	@if ! command -v ogrinfo >/dev/null || ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
-	  pkgs=""; command -v ogrinfo >/dev/null || pkgs="$$pkgs gdal-bin"; \
-	  command -v node >/dev/null || pkgs="$$pkgs nodejs"; command -v npm >/dev/null || pkgs="$$pkgs npm"; \
-	  echo "installing$$pkgs with apt-get"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $$pkgs; \
-	fi
+	@bash scripts/sysdeps.sh test
 	@if [ ! -d scripts/openapi-validate/node_modules/@apidevtools/swagger-parser ]; then \
 	  cd scripts/openapi-validate && npm ci --no-audit --no-fund; \
 	fi
 
-test: deps test-tools
+test: test-tools deps
 	$(GO) vet ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	GO=$(GO) bash scripts/pg-test.sh -count=1 ./...
-	$(GO) test -count=1 -race ./geo/... ./zones/...
+	$(GO) test -count=1 -race ./geo/... ./zones/... ./intake/...
 	GO=$(GO) bash scripts/pg-test.sh -count=1 -race ./api/... ./data/store/... ./data/batch/...
 	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory vuln
+
+# soak: the load test for SOAK (10 minutes) and the fault tests (kill -9 during a
+# burst with SQLite and PostgreSQL, the archive going away, disk full, a failing
+# reload, the hostile-input catalogue), with their numbers (-v). `make test` runs
+# the same with a 20-second load test.
+SOAK ?= 10m
+soak: deps
+	REDLINE_SOAK=$(SOAK) GO=$(GO) bash scripts/pg-test.sh -count=1 -v -timeout 60m \
+	  -run 'TestLoadSoak|TestKillDuringBurst|TestArchive|TestReloadFails|TestHostile' ./cmd/redline ./api
+
+# vuln: govulncheck over the module; skips (saying so) when its database is out
+# of reach.
+vuln: deps
+	GO=$(GO) bash scripts/vuln.sh
 
 # fuzz: a short run of every fuzz target (FUZZTIME each); see scripts/fuzz.sh.
 FUZZTIME ?= 5s

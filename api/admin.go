@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strings"
 
 	"github.com/redline-gis/redline/errcode"
@@ -39,6 +41,14 @@ func (s *Server) handleReloadStart(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("data"); v != "" {
 		req.Data = v
 	}
+	if req.Data != "" {
+		dir, err := confine(s.cfg.DataRoot, req.Data)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		req.Data = dir
+	}
 	if r.URL.Query().Get("wait") == "true" {
 		st, err := s.reload.run(r.Context(), s, req.Data)
 		if err != nil {
@@ -59,6 +69,40 @@ func (s *Server) handleReloadStart(w http.ResponseWriter, r *http.Request) {
 		Accepted bool `json:"accepted"`
 		ReloadStatus
 	}{true, st})
+}
+
+// confine resolves dir (relative to root when not absolute, symbolic links
+// followed) and refuses it unless it lies under root: the admin token lets a
+// client pick a dataset, not read the server's file system. Without a root, no
+// other directory may be named.
+func confine(root, dir string) (string, error) {
+	refuse := func(format string, args ...any) error {
+		return errorf(http.StatusForbidden, errcode.Forbidden, format, args...).withDetails(map[string]any{"field": "data"})
+	}
+	if root == "" {
+		return "", refuse("this server reloads only its own dataset: start it with --data-root to allow others")
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return "", fmt.Errorf("data root %s: %w", root, err)
+	}
+	if realRoot, err = filepath.Abs(realRoot); err != nil {
+		return "", fmt.Errorf("data root %s: %w", root, err)
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(realRoot, dir)
+	}
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		// Not there (or not readable): said the same way inside and outside the
+		// root, so that the answer reveals nothing of what exists elsewhere.
+		return "", refuse("data %q is not a dataset directory under the data root", dir)
+	}
+	rel, err := filepath.Rel(realRoot, real)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return "", refuse("data %q is not a dataset directory under the data root", dir)
+	}
+	return real, nil
 }
 
 // handleReloadStatus tells how the last load went, and what is in service.

@@ -14,6 +14,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -110,6 +111,9 @@ type harness struct {
 	eng  *fakeEngine
 	st   *store.Store
 	logs *syncBuffer
+	// root is the data root (symbolic links resolved): reloads may name its
+	// folders v2, bad-dir and panic, which the fake loader knows by name.
+	root string
 }
 
 type syncBuffer struct {
@@ -139,10 +143,20 @@ func newHarness(t *testing.T, mod func(*Config)) *harness {
 	}
 	t.Cleanup(func() { st.Close() })
 	h := &harness{eng: &fakeEngine{ds: fakeDataset("v1")}, st: st, logs: &syncBuffer{}}
+	if h.root, err = filepath.EvalSymlinks(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"v2", "bad-dir", "panic"} {
+		if err := os.Mkdir(filepath.Join(h.root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cfg := Config{
-		Logger: slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Store:  st,
+		Logger:   slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Store:    st,
+		DataRoot: h.root,
 		Load: func(ctx context.Context, source string) (Engine, error) {
+			source = filepath.Base(source)
 			if strings.HasPrefix(source, "bad") {
 				return nil, fmt.Errorf("layer %q: no such file", source)
 			}
@@ -539,8 +553,9 @@ func TestHealthReadyMetrics(t *testing.T) {
 	rec = h.do(t, "GET", "/metrics", nil)
 	body := rec.Body.String()
 	for _, want := range []string{
-		`redline_http_requests_total{route="/v1/check",method="POST",code="200"} 1`,
-		`redline_http_requests_total{route="/v1/layers/{layer}",method="GET",code="404"} 1`,
+		// client_golang writes label names in sorted order.
+		`redline_http_requests_total{code="200",method="POST",route="/v1/check"} 1`,
+		`redline_http_requests_total{code="404",method="GET",route="/v1/layers/{layer}"} 1`,
 		`redline_http_request_duration_seconds_count{route="/v1/check"} 2`,
 		`redline_http_request_duration_seconds_bucket{route="/v1/check",le="+Inf"} 2`,
 		`redline_checks_total{verdict="prohibited"} 1`,
@@ -719,7 +734,7 @@ func TestAdmin(t *testing.T) {
 	}
 	h.srv.Wait()
 	rec = h.do(t, "GET", "/v1/admin/reload", nil, auth...)
-	if !strings.Contains(rec.Body.String(), `"state":"ok"`) || !strings.Contains(rec.Body.String(), `"source":"v2"`) {
+	if !strings.Contains(rec.Body.String(), `"state":"ok"`) || !strings.Contains(rec.Body.String(), `"source":"`+filepath.Join(h.root, "v2")+`"`) {
 		t.Errorf("status after background reload: %s", rec.Body)
 	}
 	if rec := h.do(t, "POST", "/v1/admin/reload", strings.NewReader(`{"dir":"x"}`), auth...); rec.Code != 400 {

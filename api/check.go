@@ -36,8 +36,9 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A body that trickles in must not hold a check slot past the time limit.
-	http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.CheckTimeout))
+	s.bodyDeadline(w, r, s.cfg.CheckTimeout)
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxCheckBody)
+	r.Body = readCloser{intake.LimitPositions(r.Body, s.cfg.MaxVertices), r.Body}
 	in, lang, err := s.readCheck(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -216,12 +217,20 @@ func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Chec
 	}
 	// The archive write must not be cut short by the check's deadline: the work is
 	// done, and an acknowledged report has to be on record.
-	if err := s.cfg.Store.Save(context.WithoutCancel(ctx), rec); err != nil {
+	start := time.Now()
+	err = s.cfg.Store.Save(context.WithoutCancel(ctx), rec)
+	s.metrics.archiveWrite(time.Since(start), err)
+	if err != nil {
 		return err
 	}
-	s.metrics.saved()
-	s.log.Debug("report archived", slog.String("report_id", rep.ReportID), slog.String("input_hash", rec.InputHash))
+	s.logger(ctx).Debug("report archived", slog.String("report_id", rep.ReportID), slog.String("input_hash", rec.InputHash))
 	return nil
 }
 
 func newReportID() string { return newRequestID() + newRequestID()[:8] }
+
+// readCloser reads through one reader and closes another (the body it wraps).
+type readCloser struct {
+	io.Reader
+	io.Closer
+}

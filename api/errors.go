@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"os"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
 )
@@ -47,6 +49,12 @@ func statusFor(err error) (status int, code errcode.Code, message string, detail
 		return http.StatusGatewayTimeout, errcode.Timeout, "the request body did not arrive within the server's time limit", nil
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusGatewayTimeout, errcode.Timeout, "the request took longer than the server's time limit", nil
+	case errors.Is(err, store.ErrFull):
+		return http.StatusServiceUnavailable, errcode.ArchiveFull,
+			"the report archive is full: nothing was archived, and the check is not acknowledged; retry once the operator has made room", nil
+	case errors.Is(err, store.ErrUnavailable):
+		return http.StatusServiceUnavailable, errcode.ArchiveUnavailable,
+			"the report archive does not answer: nothing was archived, and the check is not acknowledged; retry shortly", nil
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, errcode.NotFound, err.Error(), nil
 	}
@@ -99,16 +107,28 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusInternalServerError {
 		details["request_id"] = rid
 		msg = fmt.Sprintf("internal error (request %s)", rid)
-		s.log.LogAttrs(r.Context(), slog.LevelError, "internal error",
-			slog.String("request_id", rid), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+		s.logger(r.Context()).LogAttrs(r.Context(), slog.LevelError, "internal error",
+			slog.String("path", r.URL.Path), slog.String("error", s.loggable(r.Context(), err)))
 	}
-	if status == http.StatusTooManyRequests {
+	switch status {
+	case http.StatusTooManyRequests:
 		w.Header().Set("Retry-After", "1")
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", "5")
+		if code == errcode.ArchiveFull || code == errcode.ArchiveUnavailable {
+			// The cause is the operator's to see, not the client's.
+			s.logger(r.Context()).LogAttrs(r.Context(), slog.LevelError, "report archive failed",
+				slog.String("code", string(code)), slog.String("error", s.loggable(r.Context(), err)))
+		}
 	}
 	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="redline admin"`)
+		w.Header().Set("WWW-Authenticate", `Bearer realm="redline"`)
 	}
-	s.metrics.errorCode(code)
+	route := "unmatched"
+	if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
+		route = rc.RoutePattern()
+	}
+	s.metrics.errorCode(code, route)
 	writeJSON(w, status, errorBody{errorDetail{Code: code, Message: msg, Details: details}})
 }
 

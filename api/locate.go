@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/redline-gis/redline/data/batch"
 	"github.com/redline-gis/redline/errcode"
@@ -35,7 +34,7 @@ func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
 	// Answers stream while the body is still arriving: HTTP/1.1 needs leave for that.
 	rc := http.NewResponseController(w)
 	rc.EnableFullDuplex()
-	rc.SetReadDeadline(time.Now().Add(s.cfg.LocateTimeout))
+	s.bodyDeadline(w, r, s.cfg.LocateTimeout)
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.LocateTimeout)
 	defer cancel()
 	r.Body = limitBody{http.MaxBytesReader(w, r.Body, s.cfg.MaxLocateBody)}
@@ -46,6 +45,7 @@ func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
 	}
 	// Read the first feature before answering, so that a body that is not a batch
 	// at all gets an error status rather than a 200 with one error record.
+	rd = batch.Limit(rd, s.cfg.MaxFeatures)
 	if rd, err = batch.Peek(rd); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -59,11 +59,11 @@ func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	rid := requestID(r.Context())
+	log := s.logger(r.Context())
 	st, err := batch.Run(ctx, rd, l.engine.Locate, bw, batch.Options{
 		Workers: s.cfg.LocateWorkers,
 		OnError: func(index int, err error) {
-			s.log.Error("locate failed", slog.String("request_id", rid), slog.Int("feature", index), slog.String("error", err.Error()))
+			log.Error("locate failed", slog.Int("feature", index), slog.String("error", s.loggable(ctx, err)))
 		},
 	})
 	s.metrics.located(st.Features)
@@ -75,9 +75,9 @@ func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
 			Message: fmt.Sprintf("the batch took longer than the limit of %s; %d features were answered", s.cfg.LocateTimeout, st.Features),
 			Details: map[string]any{"feature": st.Features}})
 		bw.Close()
-		s.log.Warn("locate timed out", slog.String("request_id", rid), slog.Int("features", st.Features))
+		log.Warn("locate timed out", slog.Int("features", st.Features))
 	default:
-		s.log.Warn("locate ended early", slog.String("request_id", rid), slog.Int("features", st.Features), slog.String("error", err.Error()))
+		log.Warn("locate ended early", slog.Int("features", st.Features), slog.String("error", s.loggable(ctx, err)))
 	}
 }
 

@@ -1,237 +1,157 @@
 package api
 
 import (
-	"fmt"
-	"io"
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
 )
 
-// metrics are counted by hand and written in the Prometheus text format.
+// metrics are registered on a registry of the server's own, not the global one:
+// two servers in one process (tests) must not share or clash over counters.
 type metrics struct {
-	inFlight atomic.Int64
+	reg *prometheus.Registry
 
-	mu        sync.Mutex
-	requests  map[requestKey]uint64
-	latency   map[string]*histogram // by route
-	checks    map[string]uint64     // by verdict
-	errors    map[string]uint64     // answers by error code
-	reloads   map[string]uint64     // by result
-	features  uint64                // batch features located
-	archived  uint64                // reports saved
-	dsName    string
-	dsVersion string
-	dsZones   map[string]int // by layer
-	loadSecs  float64
-	loadedAt  time.Time
+	inFlight        prometheus.Gauge
+	requests        *prometheus.CounterVec   // route, method, code
+	latency         *prometheus.HistogramVec // route
+	errors          *prometheus.CounterVec   // error code
+	rejected        *prometheus.CounterVec   // route: 429s
+	checks          *prometheus.CounterVec   // verdict
+	archived        prometheus.Counter
+	archiveFailures prometheus.Counter
+	archiveLatency  prometheus.Histogram
+	features        prometheus.Counter
+	dsInfo          *prometheus.GaugeVec // name, version
+	dsZones         *prometheus.GaugeVec // layer
+	loadSecs        prometheus.Gauge
+	loadedAt        prometheus.Gauge
+	reloads         *prometheus.CounterVec // result
 }
 
-type requestKey struct {
-	route, method string
-	code          int
-}
-
-// Latency buckets in seconds.
+// Latency buckets in seconds: sub-millisecond point checks up to minute-long batches.
 var buckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60}
 
-type histogram struct {
-	counts []uint64 // per bucket, not cumulative
-	sum    float64
-	n      uint64
-}
-
-func newMetrics() *metrics {
-	return &metrics{
-		requests: map[requestKey]uint64{},
-		latency:  map[string]*histogram{},
-		checks:   map[string]uint64{},
-		errors:   map[string]uint64{},
-		reloads:  map[string]uint64{},
-		dsZones:  map[string]int{},
+// newMetrics registers every metric; ix gives the index in service at scrape
+// time (nil when none is loaded), for the per-layer piece and vertex counts.
+func newMetrics(ix func() *zones.Index) *metrics {
+	reg := prometheus.NewRegistry()
+	f := func(c prometheus.Collector) { reg.MustRegister(c) }
+	m := &metrics{reg: reg}
+	m.inFlight = prometheus.NewGauge(prometheus.GaugeOpts{Name: "redline_http_in_flight", Help: "HTTP requests being answered."})
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "redline_http_requests_total",
+		Help: "HTTP requests answered, by route pattern, method and status code."}, []string{"route", "method", "code"})
+	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "redline_http_request_duration_seconds",
+		Help: "Time to answer HTTP requests, by route pattern.", Buckets: buckets}, []string{"route"})
+	m.errors = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "redline_http_errors_total",
+		Help: "Error answers, by error code."}, []string{"code"})
+	m.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "redline_http_rejected_total",
+		Help: "Requests refused with 429 because the server was at its concurrency limit, by route pattern."}, []string{"route"})
+	m.checks = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "redline_checks_total",
+		Help: "Checks answered, by overall verdict."}, []string{"verdict"})
+	m.archived = prometheus.NewCounter(prometheus.CounterOpts{Name: "redline_reports_archived_total", Help: "Reports saved to the archive."})
+	m.archiveFailures = prometheus.NewCounter(prometheus.CounterOpts{Name: "redline_archive_failures_total",
+		Help: "Reports the archive failed to save (the check was answered with an error)."})
+	m.archiveLatency = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "redline_archive_write_duration_seconds",
+		Help: "Time to save one report to the archive (committed), successful or not.", Buckets: buckets})
+	m.features = prometheus.NewCounter(prometheus.CounterOpts{Name: "redline_locate_features_total",
+		Help: "Batch features answered; its rate is the locate throughput in features/s."})
+	m.dsInfo = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "redline_dataset_info", Help: "The dataset in service."}, []string{"name", "version"})
+	m.dsZones = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "redline_dataset_zones", Help: "Zones in service, by layer."}, []string{"layer"})
+	m.loadSecs = prometheus.NewGauge(prometheus.GaugeOpts{Name: "redline_dataset_load_seconds",
+		Help: "Time the dataset in service took to load and index."})
+	m.loadedAt = prometheus.NewGauge(prometheus.GaugeOpts{Name: "redline_dataset_loaded_timestamp_seconds",
+		Help: "When the dataset in service was swapped in."})
+	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "redline_dataset_reloads_total",
+		Help: "Dataset loads, by result (ok, failed)."}, []string{"result"})
+	for _, c := range []prometheus.Collector{m.inFlight, m.requests, m.latency, m.errors, m.rejected, m.checks,
+		m.archived, m.archiveFailures, m.archiveLatency, m.features, m.dsInfo, m.dsZones, m.loadSecs, m.loadedAt, m.reloads} {
+		f(c)
 	}
+	// Both result series exist from the start, so that an alert on failures has a
+	// series to watch before the first failure.
+	m.reloads.WithLabelValues("ok")
+	m.reloads.WithLabelValues("failed")
+	f(collectors.NewGoCollector())
+	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	f(&indexCollector{index: ix})
+	return m
 }
 
 func (m *metrics) request(route, method string, code int, took time.Duration) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.requests[requestKey{route, method, code}]++
-	h := m.latency[route]
-	if h == nil {
-		h = &histogram{counts: make([]uint64, len(buckets))}
-		m.latency[route] = h
+	m.requests.WithLabelValues(route, method, strconv.Itoa(code)).Inc()
+	m.latency.WithLabelValues(route).Observe(took.Seconds())
+}
+
+func (m *metrics) check(v zones.Verdict) { m.checks.WithLabelValues(string(v)).Inc() }
+
+func (m *metrics) errorCode(code errcode.Code, route string) {
+	m.errors.WithLabelValues(string(code)).Inc()
+	if code == errcode.TooManyRequests {
+		m.rejected.WithLabelValues(route).Inc()
 	}
-	secs := took.Seconds()
-	for i, b := range buckets {
-		if secs <= b {
-			h.counts[i]++
-			break
-		}
+}
+
+func (m *metrics) reload(result string) { m.reloads.WithLabelValues(result).Inc() }
+
+func (m *metrics) located(n int) { m.features.Add(float64(n)) }
+
+// archiveWrite records one archive write and how it went.
+func (m *metrics) archiveWrite(took time.Duration, err error) {
+	m.archiveLatency.Observe(took.Seconds())
+	if err != nil {
+		m.archiveFailures.Inc()
+		return
 	}
-	h.sum += secs
-	h.n++
-}
-
-func (m *metrics) check(v zones.Verdict) {
-	m.mu.Lock()
-	m.checks[string(v)]++
-	m.mu.Unlock()
-}
-
-func (m *metrics) errorCode(code errcode.Code) {
-	m.mu.Lock()
-	m.errors[string(code)]++
-	m.mu.Unlock()
-}
-
-func (m *metrics) reload(result string) {
-	m.mu.Lock()
-	m.reloads[result]++
-	m.mu.Unlock()
-}
-
-func (m *metrics) located(n int) {
-	m.mu.Lock()
-	m.features += uint64(n)
-	m.mu.Unlock()
-}
-
-func (m *metrics) saved() {
-	m.mu.Lock()
-	m.archived++
-	m.mu.Unlock()
+	m.archived.Inc()
 }
 
 func (m *metrics) datasetLoaded(ds *zones.Dataset, took time.Duration, at time.Time) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.dsName, m.dsVersion = ds.Name, ds.Version
-	m.dsZones = map[string]int{}
+	m.dsInfo.Reset()
+	m.dsInfo.WithLabelValues(ds.Name, ds.Version).Set(1)
+	m.dsZones.Reset()
 	for _, l := range ds.Layers {
-		m.dsZones[l.ID] = len(l.Zones)
+		m.dsZones.WithLabelValues(l.ID).Set(float64(len(l.Zones)))
 	}
-	m.loadSecs = took.Seconds()
-	m.loadedAt = at
+	m.loadSecs.Set(took.Seconds())
+	m.loadedAt.Set(float64(at.Unix()))
 }
 
-// labelEscaper escapes label values for the text format; built once, it is safe
-// for concurrent use.
-var labelEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`, `"`, `\"`)
+// indexCollector reports the index in service at scrape time: a reload swaps the
+// index, and the counts must follow it without the loader knowing of metrics.
+type indexCollector struct{ index func() *zones.Index }
 
-// label escapes a label value for the text format.
-func label(v string) string { return labelEscaper.Replace(v) }
+var (
+	piecesDesc = prometheus.NewDesc("redline_dataset_pieces",
+		"Index pieces (subdivided, prepared parts of zones) in service, by layer.", []string{"layer"}, nil)
+	verticesDesc = prometheus.NewDesc("redline_dataset_vertices", "Zone vertices in service, by layer.", []string{"layer"}, nil)
+)
 
-func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+func (c *indexCollector) Describe(ch chan<- *prometheus.Desc) { ch <- piecesDesc; ch <- verticesDesc }
 
-func sortedKeysOf[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+func (c *indexCollector) Collect(ch chan<- prometheus.Metric) {
+	ix := c.index()
+	if ix == nil {
+		return
 	}
-	slices.Sort(keys)
-	return keys
+	for _, l := range ix.Dataset().Layers {
+		st := ix.LayerStats(l.ID)
+		ch <- prometheus.MustNewConstMetric(piecesDesc, prometheus.GaugeValue, float64(st.Pieces), l.ID)
+		ch <- prometheus.MustNewConstMetric(verticesDesc, prometheus.GaugeValue, float64(st.Vertices), l.ID)
+	}
 }
 
-// write writes every metric in the Prometheus text exposition format 0.0.4; ix,
-// the index in service (nil when the engine has none), gives its counts.
-func (m *metrics) write(w io.Writer, ix *zones.Index) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
-
-	p("# HELP redline_http_requests_total HTTP requests answered, by route pattern, method and status.\n")
-	p("# TYPE redline_http_requests_total counter\n")
-	keys := make([]requestKey, 0, len(m.requests))
-	for k := range m.requests {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b requestKey) int {
-		if c := strings.Compare(a.route, b.route); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.method, b.method); c != 0 {
-			return c
-		}
-		return a.code - b.code
-	})
-	for _, k := range keys {
-		p("redline_http_requests_total{route=\"%s\",method=\"%s\",code=\"%d\"} %d\n", label(k.route), k.method, k.code, m.requests[k])
-	}
-
-	p("# HELP redline_http_request_duration_seconds Time to answer HTTP requests, by route pattern.\n")
-	p("# TYPE redline_http_request_duration_seconds histogram\n")
-	for _, route := range sortedKeysOf(m.latency) {
-		h := m.latency[route]
-		var cum uint64
-		for i, b := range buckets {
-			cum += h.counts[i]
-			p("redline_http_request_duration_seconds_bucket{route=\"%s\",le=\"%s\"} %d\n", label(route), fmtFloat(b), cum)
-		}
-		p("redline_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %d\n", label(route), h.n)
-		p("redline_http_request_duration_seconds_sum{route=\"%s\"} %s\n", label(route), fmtFloat(h.sum))
-		p("redline_http_request_duration_seconds_count{route=\"%s\"} %d\n", label(route), h.n)
-	}
-
-	p("# HELP redline_http_in_flight HTTP requests being answered.\n# TYPE redline_http_in_flight gauge\n")
-	p("redline_http_in_flight %d\n", m.inFlight.Load())
-
-	p("# HELP redline_http_errors_total Error answers, by error code.\n# TYPE redline_http_errors_total counter\n")
-	for _, c := range sortedKeysOf(m.errors) {
-		p("redline_http_errors_total{code=\"%s\"} %d\n", label(c), m.errors[c])
-	}
-
-	p("# HELP redline_checks_total Checks answered, by overall verdict.\n# TYPE redline_checks_total counter\n")
-	for _, v := range sortedKeysOf(m.checks) {
-		p("redline_checks_total{verdict=\"%s\"} %d\n", label(v), m.checks[v])
-	}
-	p("# HELP redline_reports_archived_total Reports saved to the archive.\n# TYPE redline_reports_archived_total counter\n")
-	p("redline_reports_archived_total %d\n", m.archived)
-	p("# HELP redline_locate_features_total Batch features answered.\n# TYPE redline_locate_features_total counter\n")
-	p("redline_locate_features_total %d\n", m.features)
-
-	p("# HELP redline_dataset_info The dataset in service.\n# TYPE redline_dataset_info gauge\n")
-	if m.dsName != "" || m.dsVersion != "" {
-		p("redline_dataset_info{name=\"%s\",version=\"%s\"} 1\n", label(m.dsName), label(m.dsVersion))
-	}
-	p("# HELP redline_dataset_zones Zones in service, by layer.\n# TYPE redline_dataset_zones gauge\n")
-	for _, l := range sortedKeysOf(m.dsZones) {
-		p("redline_dataset_zones{layer=\"%s\"} %d\n", label(l), m.dsZones[l])
-	}
-	if ix != nil {
-		ds := ix.Dataset()
-		p("# HELP redline_dataset_pieces Index pieces (subdivided, prepared parts of zones) in service, by layer.\n# TYPE redline_dataset_pieces gauge\n")
-		for _, l := range ds.Layers {
-			p("redline_dataset_pieces{layer=\"%s\"} %d\n", label(l.ID), ix.LayerStats(l.ID).Pieces)
-		}
-		p("# HELP redline_dataset_vertices Zone vertices in service, by layer.\n# TYPE redline_dataset_vertices gauge\n")
-		for _, l := range ds.Layers {
-			p("redline_dataset_vertices{layer=\"%s\"} %d\n", label(l.ID), ix.LayerStats(l.ID).Vertices)
-		}
-	}
-	p("# HELP redline_dataset_load_seconds Time the dataset in service took to load and index.\n# TYPE redline_dataset_load_seconds gauge\n")
-	p("redline_dataset_load_seconds %s\n", fmtFloat(m.loadSecs))
-	p("# HELP redline_dataset_loaded_timestamp_seconds When the dataset in service was swapped in.\n# TYPE redline_dataset_loaded_timestamp_seconds gauge\n")
-	if !m.loadedAt.IsZero() {
-		p("redline_dataset_loaded_timestamp_seconds %d\n", m.loadedAt.Unix())
-	}
-	p("# HELP redline_dataset_reloads_total Dataset loads, by result.\n# TYPE redline_dataset_reloads_total counter\n")
-	for _, r := range sortedKeysOf(m.reloads) {
-		p("redline_dataset_reloads_total{result=\"%s\"} %d\n", label(r), m.reloads[r])
-	}
+// handler serves the registry in the Prometheus text (or OpenMetrics) format.
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	var ix *zones.Index
-	if l := s.cur.Load(); l != nil {
-		ix = indexOf(l)
-	}
-	s.metrics.write(w, ix)
+	s.metricsHandler.ServeHTTP(w, r)
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -19,12 +20,39 @@ import (
 
 type ctxKey int
 
-const requestIDKey ctxKey = 0
+const (
+	requestIDKey ctxKey = iota
+	loggerKey
+)
 
 // requestID returns the request's id ("" outside a request).
 func requestID(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey).(string)
 	return id
+}
+
+// logger returns the request's logger, which carries its request_id on every
+// line; outside a request, the server's.
+func (s *Server) logger(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok {
+		return l
+	}
+	return s.log
+}
+
+// coordLike matches decimal numbers: in messages of input and GEOS errors they
+// are coordinates (TopologyException names the point), which stay out of logs
+// below debug level; integers (feature, ring, vertex indexes) are kept.
+var coordLike = regexp.MustCompile(`[-+]?\d+\.\d+(?:[eE][-+]?\d+)?`)
+
+// loggable is err's message as it may be logged: with coordinates masked unless
+// the log is at debug level.
+func (s *Server) loggable(ctx context.Context, err error) string {
+	msg := err.Error()
+	if s.log.Enabled(ctx, slog.LevelDebug) {
+		return msg
+	}
+	return coordLike.ReplaceAllString(msg, "#")
 }
 
 func newRequestID() string {
@@ -88,11 +116,15 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if !validRequestID(id) {
 			id = newRequestID()
 		}
-		w.Header().Set("X-Request-Id", id)
+		h := w.Header()
+		h.Set("X-Request-Id", id)
+		securityHeaders(h)
 		// The route context is made here, not by the router, so that the route
 		// pattern is known to this middleware after routing.
 		rctx := chi.NewRouteContext()
+		log := s.log.With(slog.String("request_id", id))
 		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey, id), chi.RouteCtxKey, rctx)
+		ctx = context.WithValue(ctx, loggerKey, log)
 		r = r.WithContext(ctx)
 		rec := &recorder{ResponseWriter: w}
 		s.metrics.inFlight.Add(1)
@@ -102,8 +134,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.LogAttrs(r.Context(), slog.LevelError, "panic", slog.String("request_id", id),
-					slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
+				log.LogAttrs(r.Context(), slog.LevelError, "panic",
+					slog.String("panic", coordLike.ReplaceAllString(fmt.Sprint(v), "#")), slog.String("stack", string(debug.Stack())))
 				if rec.status == 0 {
 					s.writeError(rec, r, fmt.Errorf("panic: %v", v))
 				}
@@ -121,14 +153,20 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			if rec.status >= 500 {
 				level = slog.LevelWarn
 			}
-			s.log.LogAttrs(r.Context(), level, "request",
-				slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			// The path, not the URL: a query string may carry coordinates (bbox)
+			// or, from a misconfigured client, a token.
+			log.LogAttrs(r.Context(), level, "request",
+				slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.String("route", route), slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
 				slog.Int64("body_bytes", r.ContentLength), slog.Float64("ms", float64(took.Microseconds())/1000),
 				slog.String("remote", r.RemoteAddr))
 		}()
 		if s.cors(rec, r) {
 			return
+		}
+		// A default bound on the body's arrival; check and locate set their own.
+		if r.ContentLength != 0 {
+			http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.ReadTimeout))
 		}
 		next.ServeHTTP(rec, r)
 	})
@@ -163,6 +201,54 @@ func (s *Server) cors(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
+// securityHeaders are set on every answer: nothing is sniffed, framed or sent
+// with a referrer, and a page may run only the scripts and styles the server
+// itself serves (the page's are files under /static/, none inline). The HTML
+// report rendering replaces the policy with its own (see writeReport).
+func securityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
+}
+
+const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+// bearer returns the token of an "Authorization: Bearer" header. Tokens are
+// taken from the header only, never from the query string, where they would
+// end up in proxy logs and browser history.
+func bearer(r *http.Request) (string, bool) {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return strings.TrimSpace(got), ok
+}
+
+// tokenIs compares in constant time, so that the answer's timing tells nothing
+// of how much of a guess was right.
+func tokenIs(got, want string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// requireRead lets through requests with the read token (or the admin token)
+// when the server has a read token; without one, every read route is open. It
+// guards whole router groups (/v1, and any API mounted beside it), never
+// single handlers.
+func (s *Server) requireRead(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.ReadToken == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		got, ok := bearer(r)
+		if !ok || !(tokenIs(got, s.cfg.ReadToken) || tokenIs(got, s.cfg.AdminToken)) {
+			s.writeError(w, r, errorf(http.StatusUnauthorized, errcode.Unauthorized,
+				"this server needs a token: send \"Authorization: Bearer <token>\""))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // requireAdmin lets through requests with the admin bearer token; without a token
 // configured, the admin routes do not exist.
 func (s *Server) requireAdmin(next http.Handler) http.Handler {
@@ -171,8 +257,8 @@ func (s *Server) requireAdmin(next http.Handler) http.Handler {
 			s.writeError(w, r, errorf(http.StatusNotFound, errcode.NotFound, "admin routes are off: the server has no admin token"))
 			return
 		}
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.cfg.AdminToken)) != 1 {
+		got, ok := bearer(r)
+		if !ok || !tokenIs(got, s.cfg.AdminToken) {
 			s.writeError(w, r, errorf(http.StatusUnauthorized, errcode.Unauthorized, "admin routes need the admin token as \"Authorization: Bearer <token>\""))
 			return
 		}

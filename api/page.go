@@ -2,11 +2,16 @@ package api
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"html/template"
+	"mime"
 	"net/http"
+	"path"
 	"reflect"
 
+	"github.com/go-chi/chi/v5"
+
+	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -17,6 +22,12 @@ import (
 //
 //go:embed page.html
 var pageTemplate string
+
+// static holds the page's script and style sheet: served as files, not inline,
+// so that the page runs under a Content-Security-Policy without 'unsafe-inline'.
+//
+//go:embed static
+var static embed.FS
 
 var page = mustPage()
 
@@ -72,8 +83,26 @@ func mustPage() []byte {
 	return buf.Bytes()
 }
 
+// handlePage serves the page; the middleware's security headers (a CSP with no
+// inline script or style) apply to it as to every answer.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data:")
 	w.Write(page)
+}
+
+// handleStatic serves a file of the page (/static/page.js, /static/page.css).
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
+	name := chi.URLParam(r, "file")
+	b, err := static.ReadFile("static/" + path.Base(name))
+	if err != nil || name != path.Base(name) {
+		s.writeError(w, r, errorf(http.StatusNotFound, errcode.NotFound, "no static file %q", name))
+		return
+	}
+	ct := mime.TypeByExtension(path.Ext(name))
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Write(b)
 }

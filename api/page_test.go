@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/go-chi/chi/v5"
 
 	"github.com/redline-gis/redline/zones"
 )
@@ -21,6 +24,16 @@ func TestPageForm(t *testing.T) {
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
 		t.Fatalf("%d %s", rec.Code, rec.Header().Get("Content-Type"))
 	}
+	// The script is a file of its own (see TestPageCSP); its text is checked with the page's.
+	js := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/static/page.js", nil)
+	rctx := chi.NewRouteContext()
+	rctx.URLParams.Add("file", "page.js")
+	(&Server{}).handleStatic(js, req.WithContext(context.WithValue(req.Context(), chi.RouteCtxKey, rctx)))
+	if js.Code != http.StatusOK {
+		t.Fatalf("page.js: %d", js.Code)
+	}
+	body += js.Body.String()
 	for _, f := range zones.Facts {
 		if !strings.Contains(body, `data-fact="`+f.Field+`"`) {
 			t.Errorf("no control for %s", f.Field)

@@ -68,15 +68,7 @@ func TestReloadUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	srv, err := New(Config{Load: realLoader, Source: dirs[1], Store: st, AdminToken: "tok", MaxChecks: 64})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Load(t.Context(), ""); err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	srv, ts := serveLoaded(t, Config{Load: realLoader, Source: dirs[1], DataRoot: root, Store: st, AdminToken: "tok", MaxChecks: 64})
 
 	body := `{"footprint":{"type":"Polygon","coordinates":[[[108.04,34.04],[108.06,34.04],[108.06,34.06],[108.04,34.06],[108.04,34.04]]]}}`
 	stop := make(chan struct{})

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -95,12 +96,16 @@ func (s *Server) handleReportInput(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	ct := rec.InputType
-	if ct == "" {
-		ct = "application/octet-stream"
+	// The type is the client's, as sent: served back only when it is a footprint
+	// format, so that no upload comes back from our origin as a page or a script
+	// (nosniff then keeps browsers from running it either way).
+	ct := "application/octet-stream"
+	if mt, _, err := mime.ParseMediaType(rec.InputType); err == nil && inputTypes[mt] {
+		ct = rec.InputType
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	w.Header().Set("X-Redline-Input-Sha256", rec.InputHash)
 	name := rec.InputName
 	if name == "" {
@@ -108,6 +113,14 @@ func (s *Server) handleReportInput(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Disposition", "attachment; filename="+strconv.Quote(name))
 	w.Write(rec.Input)
+}
+
+// inputTypes are the media types an archived input is served back with.
+var inputTypes = map[string]bool{
+	"application/json": true, "application/geo+json": true, "application/x-ndjson": true,
+	"application/zip": true, "application/x-zip-compressed": true,
+	"application/vnd.google-earth.kml+xml": true, "application/vnd.google-earth.kmz": true,
+	"application/geopackage+sqlite3": true, "text/plain": true, "text/csv": true, "application/octet-stream": true,
 }
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)

@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"math"
@@ -63,18 +62,8 @@ func sharedServer(t *testing.T) (*zones.Checker, *httptest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := zones.NewChecker(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(Config{Load: func(context.Context, string) (Engine, error) { return c, nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Swap(c, "shared", 0)
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return c, ts
+	srv, ts := serveDataset(t, ds)
+	return srv.cur.Load().engine.(*zones.Checker), ts
 }
 
 // TestRoundTripFormatsUpload: the same files as the CLI round trips, uploaded as

@@ -42,9 +42,18 @@ type Config struct {
 	Load Loader
 	// Source is the dataset the server serves, and reloads when no other is named.
 	Source string
+	// DataRoot is the directory under which a reload may name another dataset
+	// (symbolic links resolved); "" lets a reload load only Source.
+	DataRoot string
 	// AdminToken enables the admin routes, for clients presenting it as a bearer
 	// token; "" turns them off (404).
 	AdminToken string
+	// ReadToken, when set, is needed (as a bearer token; the admin token also
+	// does) by every route under /v1; /, /static, /healthz, /readyz, /metrics and
+	// /openapi.json stay open. "": the read routes are open.
+	ReadToken string
+	// MetricsToken, when set, is needed as a bearer token by /metrics.
+	MetricsToken string
 	// CORSOrigins are the origins browsers may call from; "*" allows any. Empty: no CORS.
 	CORSOrigins []string
 	// MaxCheckBody bounds a check's request body (20 MiB).
@@ -53,6 +62,9 @@ type Config struct {
 	MaxLocateBody int64
 	// MaxVertices bounds a footprint, and each batch feature (1,000,000).
 	MaxVertices int
+	// MaxFeatures bounds the features of one batch (1,000,000); the batch ends
+	// with a payload_too_large record after that many.
+	MaxFeatures int
 	// CheckTimeout bounds one check (30 s); LocateTimeout one batch (30 min).
 	CheckTimeout  time.Duration
 	LocateTimeout time.Duration
@@ -64,6 +76,18 @@ type Config struct {
 	MaxLocates int
 	// LocateWorkers locate the features of one batch in parallel (GOMAXPROCS).
 	LocateWorkers int
+	// ReadHeaderTimeout bounds the time a request's headers may take (10 s) and
+	// MaxHeaderBytes their size (64 KiB); IdleTimeout a keep-alive connection's
+	// wait for its next request (2 min). They apply to HTTPServer.
+	ReadHeaderTimeout time.Duration
+	MaxHeaderBytes    int
+	IdleTimeout       time.Duration
+	// ReadTimeout bounds the time the body of a request other than a check or a
+	// batch may take (1 min); checks take CheckTimeout, batches LocateTimeout.
+	// BodyIdleTimeout bounds the wait for the next bytes of a check's or batch's
+	// body (10 s): a trickling upload is cut off well before its total time.
+	ReadTimeout     time.Duration
+	BodyIdleTimeout time.Duration
 	// Version is the program's version, shown by /healthz.
 	Version string
 }
@@ -80,6 +104,24 @@ func (c *Config) defaults() {
 	}
 	if c.MaxVertices <= 0 {
 		c.MaxVertices = 1_000_000
+	}
+	if c.MaxFeatures <= 0 {
+		c.MaxFeatures = 1_000_000
+	}
+	if c.ReadHeaderTimeout <= 0 {
+		c.ReadHeaderTimeout = 10 * time.Second
+	}
+	if c.MaxHeaderBytes <= 0 {
+		c.MaxHeaderBytes = 64 << 10
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 2 * time.Minute
+	}
+	if c.ReadTimeout <= 0 {
+		c.ReadTimeout = time.Minute
+	}
+	if c.BodyIdleTimeout <= 0 {
+		c.BodyIdleTimeout = 10 * time.Second
 	}
 	if c.CheckTimeout <= 0 {
 		c.CheckTimeout = 30 * time.Second
@@ -138,12 +180,14 @@ type Server struct {
 	cur     atomic.Pointer[loaded]
 	reload  reloader
 	metrics *metrics
-	checks  chan struct{} // semaphore: checks in progress
-	locates chan struct{} // semaphore: batches in progress
-	router  chi.Router
-	handler http.Handler
-	ogc     *ogc.Service
-	bg      sync.WaitGroup // background reloads
+	// metricsHandler serves metrics' registry.
+	metricsHandler http.Handler
+	checks         chan struct{} // semaphore: checks in progress
+	locates        chan struct{} // semaphore: batches in progress
+	router         chi.Router
+	handler        http.Handler
+	ogc            *ogc.Service
+	bg             sync.WaitGroup // background reloads
 }
 
 // Wait waits for background reloads to finish (at shutdown).
@@ -158,10 +202,16 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:     cfg,
 		log:     cfg.Logger,
-		metrics: newMetrics(),
 		checks:  make(chan struct{}, cfg.MaxChecks),
 		locates: make(chan struct{}, cfg.MaxLocates),
 	}
+	s.metrics = newMetrics(func() *zones.Index {
+		if l := s.cur.Load(); l != nil {
+			return indexOf(l)
+		}
+		return nil
+	})
+	s.metricsHandler = s.metrics.handler()
 	s.reload.status.State = "idle"
 	s.ogc = ogc.New(ogc.Config{Current: s.currentDataset, Store: cfg.Store, WriteError: s.writeError, Prefix: "/ogc"})
 	s.router = s.routes()
@@ -184,28 +234,37 @@ func (s *Server) routes() chi.Router {
 	r.Get("/", s.handlePage)
 	r.Get("/healthz", s.handleHealth)
 	r.Get("/readyz", s.handleReady)
-	r.Get("/metrics", s.handleMetrics)
+	r.Get("/static/{file}", s.handleStatic)
+	r.With(s.requireMetrics).Get("/metrics", s.handleMetrics)
 	r.Get("/openapi.json", s.handleOpenAPI)
-	// OGC API – Features, inside this router so that middleware on the read
-	// routes covers it as well.
-	r.Route("/ogc", s.ogc.Routes)
-	r.Route("/v1", func(r chi.Router) {
-		r.Post("/check", s.handleCheck)
-		r.Post("/locate", s.handleLocate)
-		r.Get("/layers", s.handleLayers)
-		r.Get("/layers/{layer}", s.handleLayer)
-		r.Get("/layers/{layer}/zones", s.handleZones)
-		r.Get("/layers/{layer}/zones/{id}", s.handleZone)
-		r.Get("/reports", s.handleReportList)
-		r.Get("/reports/{id}", s.handleReport)
-		r.Get("/reports/{id}/input", s.handleReportInput)
-		r.Route("/admin", func(r chi.Router) {
-			r.Use(s.requireAdmin)
-			r.Post("/reload", s.handleReloadStart)
-			r.Get("/reload", s.handleReloadStatus)
-		})
+	// Every API answering data sits in this group, behind the read token when one
+	// is set.
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRead)
+		r.Route("/v1", s.v1Routes)
+		// OGC API – Features.
+		r.Route("/ogc", s.ogc.Routes)
 	})
 	return r
+}
+
+// v1Routes are the routes of /v1.
+func (s *Server) v1Routes(r chi.Router) {
+	r.Get("/limits", s.handleLimits)
+	r.Post("/check", s.handleCheck)
+	r.Post("/locate", s.handleLocate)
+	r.Get("/layers", s.handleLayers)
+	r.Get("/layers/{layer}", s.handleLayer)
+	r.Get("/layers/{layer}/zones", s.handleZones)
+	r.Get("/layers/{layer}/zones/{id}", s.handleZone)
+	r.Get("/reports", s.handleReportList)
+	r.Get("/reports/{id}", s.handleReport)
+	r.Get("/reports/{id}/input", s.handleReportInput)
+	r.Route("/admin", func(r chi.Router) {
+		r.Use(s.requireAdmin)
+		r.Post("/reload", s.handleReloadStart)
+		r.Get("/reload", s.handleReloadStatus)
+	})
 }
 
 // current returns the dataset in service, or a 503 not_ready error.
@@ -287,7 +346,8 @@ func (rl *reloader) run(ctx context.Context, s *Server, source string) (ReloadSt
 	rl.set(func(st *ReloadStatus) {
 		*st = ReloadStatus{State: "loading", Source: source, StartedAt: &start, Dataset: st.Dataset}
 	})
-	s.log.Info("loading dataset", slog.String("source", describeSource(source)))
+	log := s.logger(ctx)
+	log.Info("loading dataset", slog.String("source", describeSource(source)))
 	e, err := safeLoad(ctx, s.cfg.Load, source)
 	if err == nil && (e == nil || e.Dataset() == nil) {
 		err = errors.New("the loader returned no dataset")
@@ -296,7 +356,7 @@ func (rl *reloader) run(ctx context.Context, s *Server, source string) (ReloadSt
 	end := time.Now().UTC()
 	if err != nil {
 		s.metrics.reload("failed")
-		s.log.Error("dataset load failed; the dataset in service stays", slog.String("source", describeSource(source)),
+		log.Error("dataset load failed; the dataset in service stays", slog.String("source", describeSource(source)),
 			slog.String("error", err.Error()), slog.Duration("took", took))
 		rl.set(func(st *ReloadStatus) { st.State, st.FinishedAt, st.Error = "failed", &end, err.Error() })
 		return rl.get(), fmt.Errorf("load dataset %s: %w", describeSource(source), err)
@@ -304,7 +364,7 @@ func (rl *reloader) run(ctx context.Context, s *Server, source string) (ReloadSt
 	s.Swap(e, source, took)
 	ds := e.Dataset()
 	s.metrics.reload("ok")
-	s.log.Info("dataset in service", slog.String("source", describeSource(source)), slog.String("name", ds.Name),
+	log.Info("dataset in service", slog.String("source", describeSource(source)), slog.String("name", ds.Name),
 		slog.String("version", ds.Version), slog.Int("zones", ds.Summary.Zones), slog.Duration("took", took))
 	info := datasetInfoOf(s.cur.Load())
 	rl.set(func(st *ReloadStatus) { st.State, st.FinishedAt, st.Dataset = "ok", &end, &info })

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -15,17 +14,7 @@ import (
 // TestIndexCounts: GET /v1/layers and /metrics give what the index in service
 // counted, not what the dataset says (the dataset carries no index counts).
 func TestIndexCounts(t *testing.T) {
-	c, err := zones.NewChecker(fakeDataset("v1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(Config{Load: func(context.Context, string) (Engine, error) { return c, nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Swap(c, "test", 0)
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	_, ts := serveDataset(t, fakeDataset("v1"))
 	get := func(path string) []byte {
 		t.Helper()
 		resp, err := http.Get(ts.URL + path)
@@ -63,8 +52,15 @@ func TestIndexCounts(t *testing.T) {
 	}
 }
 
+// TestMetricsLabelEscapes: a dataset name with a backslash, a quote and a newline
+// comes out of /metrics escaped as the text format wants.
 func TestMetricsLabelEscapes(t *testing.T) {
-	if got, want := label("a\\b\"c\nd"), `a\\b\"c\nd`; got != want {
-		t.Errorf("label: %s, want %s", got, want)
+	ds := fakeDataset("v\\1")
+	ds.Name = "a\\b\"c\nd"
+	srv, _ := serveDataset(t, ds)
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if want := `redline_dataset_info{name="a\\b\"c\nd",version="v\\1"} 1`; !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("metrics lack %s:\n%s", want, rec.Body.String())
 	}
 }

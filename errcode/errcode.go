@@ -29,12 +29,17 @@ const (
 	Timeout            Code = "timeout"
 
 	Unauthorized     Code = "unauthorized"
+	Forbidden        Code = "forbidden"
 	NotFound         Code = "not_found"
 	MethodNotAllowed Code = "method_not_allowed"
 	TooManyRequests  Code = "too_many_requests"
 	NotReady         Code = "not_ready"
-	InvalidDataset   Code = "invalid_dataset"
-	Internal         Code = "internal"
+	// ArchiveUnavailable: the report archive cannot be reached (503, retry);
+	// ArchiveFull: its disk is full (503; the operator must make room).
+	ArchiveUnavailable Code = "archive_unavailable"
+	ArchiveFull        Code = "archive_full"
+	InvalidDataset     Code = "invalid_dataset"
+	Internal           Code = "internal"
 )
 
 // Error is a refusal with a code, a message naming what and where, and the

@@ -153,6 +153,9 @@ func decodeEnvelope(b []byte) (envelope, bool, error) {
 	if len(t) == 0 || t[0] != '{' {
 		return envelope{}, false, nil
 	}
+	if err := checkJSONText(t); err != nil {
+		return envelope{}, false, err
+	}
 	var m map[string]json.RawMessage
 	if json.Unmarshal(t, &m) != nil {
 		return envelope{}, false, nil // malformed: its reader says where

@@ -8,9 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -23,29 +23,42 @@ import (
 
 // serveConfig is what `redline serve` is told by flags and REDLINE_* variables.
 type serveConfig struct {
-	data, addr, db, adminToken, cors, logLevel string
-	maxBody, maxLocateBody                     byteSize
-	maxVertices, maxChecks, maxLocates         int
-	timeout, locateTimeout, shutdownTimeout    time.Duration
+	data, dataRoot, addr, db, cors, logLevel, logFormat string
+	adminToken, readToken, metricsToken                 string
+	maxBody, maxLocateBody, maxHeaderBytes              byteSize
+	maxVertices, maxFeatures, maxChecks, maxLocates     int
+	timeout, locateTimeout, shutdownTimeout             time.Duration
+	readHeaderTimeout, readTimeout, bodyIdleTimeout     time.Duration
+	idleTimeout                                         time.Duration
 }
 
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("serve", stderr)
 	var c serveConfig
-	c.maxBody, c.maxLocateBody = 20<<20, 2<<30
+	c.maxBody, c.maxLocateBody, c.maxHeaderBytes = 20<<20, 2<<30, 64<<10
 	fs.StringVar(&c.data, "data", os.Getenv("REDLINE_DATA"), "dataset `DIR` (its dataset.yaml); default: the embedded demo dataset")
+	fs.StringVar(&c.dataRoot, "data-root", os.Getenv("REDLINE_DATA_ROOT"), "`DIR` under which an admin reload may name another dataset (default: --data's parent; none for the demo)")
 	fs.StringVar(&c.addr, "addr", envOr("REDLINE_ADDR", ":8080"), "listen `address`")
 	fs.StringVar(&c.db, "db", envOr("REDLINE_DB", "redline.db"), "report archive: a SQLite `file` or a postgres:// URL")
 	fs.StringVar(&c.adminToken, "admin-token", os.Getenv("REDLINE_ADMIN_TOKEN"), "bearer `token` for the admin routes; empty turns them off")
+	fs.StringVar(&c.readToken, "read-token", os.Getenv("REDLINE_READ_TOKEN"), "bearer `token` every /v1 route needs (the admin token also does); empty: /v1 is open")
+	fs.StringVar(&c.metricsToken, "metrics-token", os.Getenv("REDLINE_METRICS_TOKEN"), "bearer `token` /metrics needs; empty: /metrics is open")
 	fs.StringVar(&c.cors, "cors-origins", os.Getenv("REDLINE_CORS_ORIGINS"), "comma-separated `origins` browsers may call from (* for any)")
-	fs.StringVar(&c.logLevel, "log-level", envOr("REDLINE_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.StringVar(&c.logLevel, "log-level", envOr("REDLINE_LOG_LEVEL", "info"), "debug, info, warn or error (footprint coordinates are logged only at debug)")
+	fs.StringVar(&c.logFormat, "log-format", envOr("REDLINE_LOG_FORMAT", "json"), "json or text")
 	fs.Var(&c.maxBody, "max-body", "largest check request body (e.g. 20MiB)")
 	fs.Var(&c.maxLocateBody, "max-locate-body", "largest locate request body (e.g. 2GiB)")
+	fs.Var(&c.maxHeaderBytes, "max-header-bytes", "largest request header (e.g. 64KiB)")
 	fs.IntVar(&c.maxVertices, "max-vertices", 1_000_000, "most vertices in a footprint or batch feature")
+	fs.IntVar(&c.maxFeatures, "max-features", 1_000_000, "most features in one batch; the batch ends with a payload_too_large record")
 	fs.IntVar(&c.maxChecks, "max-checks", 0, "checks served at once; more wait up to 100 ms, then get 429 (default 8×cores, at least 16)")
 	fs.IntVar(&c.maxLocates, "max-locates", 2, "batches served at once before 429")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "time limit of one check")
 	fs.DurationVar(&c.locateTimeout, "locate-timeout", 30*time.Minute, "time limit of one batch")
+	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", 10*time.Second, "time limit of a request's headers (slow-loris)")
+	fs.DurationVar(&c.readTimeout, "read-timeout", time.Minute, "time limit of the body of requests other than checks and batches")
+	fs.DurationVar(&c.bodyIdleTimeout, "body-idle-timeout", 10*time.Second, "longest pause in a check's or batch's body before it is cut off")
+	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "how long a keep-alive connection waits for its next request")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 60*time.Second, "how long SIGTERM waits for requests in flight")
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return 2
@@ -58,7 +71,20 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "redline serve: --log-level %q: want debug, info, warn or error\n", c.logLevel)
 		return 2
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	var handler slog.Handler
+	switch c.logFormat {
+	case "json":
+		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})
+	case "text":
+		handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})
+	default:
+		fmt.Fprintf(stderr, "redline serve: --log-format %q: want json or text\n", c.logFormat)
+		return 2
+	}
+	if c.dataRoot == "" && c.data != "" {
+		c.dataRoot = filepath.Dir(filepath.Clean(c.data))
+	}
+	log := slog.New(handler)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	if err := serve(ctx, c, log); err != nil {
@@ -97,17 +123,26 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 			}
 			return checker, nil
 		},
-		Source:        c.data,
-		AdminToken:    c.adminToken,
-		CORSOrigins:   origins,
-		MaxCheckBody:  int64(c.maxBody),
-		MaxLocateBody: int64(c.maxLocateBody),
-		MaxVertices:   c.maxVertices,
-		CheckTimeout:  c.timeout,
-		LocateTimeout: c.locateTimeout,
-		MaxChecks:     c.maxChecks,
-		MaxLocates:    c.maxLocates,
-		Version:       version(),
+		Source:            c.data,
+		DataRoot:          c.dataRoot,
+		AdminToken:        c.adminToken,
+		ReadToken:         c.readToken,
+		MetricsToken:      c.metricsToken,
+		CORSOrigins:       origins,
+		MaxCheckBody:      int64(c.maxBody),
+		MaxLocateBody:     int64(c.maxLocateBody),
+		MaxVertices:       c.maxVertices,
+		MaxFeatures:       c.maxFeatures,
+		CheckTimeout:      c.timeout,
+		LocateTimeout:     c.locateTimeout,
+		MaxChecks:         c.maxChecks,
+		MaxLocates:        c.maxLocates,
+		ReadHeaderTimeout: c.readHeaderTimeout,
+		ReadTimeout:       c.readTimeout,
+		BodyIdleTimeout:   c.bodyIdleTimeout,
+		IdleTimeout:       c.idleTimeout,
+		MaxHeaderBytes:    int(c.maxHeaderBytes),
+		Version:           version(),
 	})
 	if err != nil {
 		return err
@@ -116,15 +151,12 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.addr, err)
 	}
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 15 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	hs := srv.HTTPServer()
+	hs.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
+	// The tokens themselves are never logged: only whether they are set.
 	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("version", version()),
-		slog.Bool("admin", c.adminToken != ""))
+		slog.Bool("admin", c.adminToken != ""), slog.Bool("read_token", c.readToken != ""),
+		slog.Bool("metrics_token", c.metricsToken != ""), slog.Any("limits", srv.Limits()))
 
 	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()

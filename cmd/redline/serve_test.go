@@ -395,13 +395,7 @@ func TestServePostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	dsn := os.Getenv("REDLINE_TEST_PG")
-	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("REDLINE_TEST_PG is not set, and CI is")
-		}
-		t.Skip("REDLINE_TEST_PG not set")
-	}
+	dsn := testPG(t)
 	schema := fmt.Sprintf("redline_serve_%d", time.Now().UnixNano())
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -445,4 +439,18 @@ func TestServePostgres(t *testing.T) {
 		t.Errorf("log does not say postgres:\n%s", s.logs)
 	}
 	s.stop(t)
+}
+
+// testPG returns the PostgreSQL URL of scripts/pg-test.sh; without it the test
+// is skipped, or fails under CI.
+func testPG(t *testing.T) string {
+	t.Helper()
+	dsn := os.Getenv("REDLINE_TEST_PG")
+	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("REDLINE_TEST_PG is not set, and CI is")
+		}
+		t.Skip("REDLINE_TEST_PG not set (run through scripts/pg-test.sh)")
+	}
+	return dsn
 }

@@ -557,3 +557,43 @@ func TestIsJSONNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestLimit: a batch over the feature limit answers the features up to it, then
+// ends with a payload_too_large record naming the limit; at or under it, all.
+func TestLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		features     int
+		limit        int
+		wantFeatures int
+		wantErr      bool
+	}{
+		{"under", 5, 10, 5, false},
+		{"at", 10, 10, 10, false},
+		{"over", 11, 10, 10, true},
+		{"no limit", 50, 0, 50, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var in strings.Builder
+			for i := range tc.features {
+				fmt.Fprintf(&in, `{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[108.1,34.1]}}`+"\n", i)
+			}
+			var out bytes.Buffer
+			w, _ := NewWriter(&out, "ndjson", nil)
+			st, err := Run(t.Context(), Limit(NewNDJSON(strings.NewReader(in.String())), tc.limit), fakeLocate, w, Options{Workers: 2, Chunk: 3})
+			if (err != nil) != tc.wantErr || errcode.Of(err) != map[bool]errcode.Code{true: errcode.PayloadTooLarge}[tc.wantErr] {
+				t.Fatalf("err %v", err)
+			}
+			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			if tc.wantErr {
+				if last := lines[len(lines)-1]; !strings.Contains(last, `"code":"payload_too_large"`) || !strings.Contains(last, fmt.Sprintf(`"index":%d`, tc.limit)) {
+					t.Errorf("last record %s", last)
+				}
+				lines = lines[:len(lines)-1]
+			}
+			if len(lines) != tc.wantFeatures || st.Features != len(lines) {
+				t.Errorf("%d records, stats %+v", len(lines), st)
+			}
+		})
+	}
+}

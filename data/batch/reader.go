@@ -551,3 +551,46 @@ func (p *peeked) setLazy() {
 		l.setLazy()
 	}
 }
+
+// Limit ends the batch r after max features with a payload_too_large error (the
+// batch's last record): an operator's bound on the work one request may ask for.
+// max <= 0 means no bound.
+func Limit(r Reader, max int) Reader {
+	if max <= 0 {
+		return r
+	}
+	return &limited{r: r, max: max}
+}
+
+type limited struct {
+	r      Reader
+	max, n int
+}
+
+func (l *limited) Next() (Feature, error) {
+	f, err := l.r.Next()
+	if err != nil {
+		return f, err
+	}
+	// A batch of exactly max features ends with EOF above; one more is refused.
+	if l.n >= l.max {
+		return Feature{}, errcode.New(errcode.PayloadTooLarge, map[string]any{"feature": l.n, "limit": l.max},
+			"the batch has more than the limit of %d features; feature %d and after were not read", l.max, l.n)
+	}
+	l.n++
+	return f, nil
+}
+
+// setLazy and Buffered pass the wrapped reader's abilities on to Run.
+func (l *limited) setLazy() {
+	if lr, ok := l.r.(lazyReader); ok {
+		lr.setLazy()
+	}
+}
+
+func (l *limited) Buffered() int {
+	if b, ok := l.r.(buffered); ok {
+		return b.Buffered()
+	}
+	return 1 // unknown: Run fills chunks, as it does for such a reader
+}

@@ -99,6 +99,12 @@ func sniff(b []byte, name string) (kind, error) {
 	case ".wkt":
 		return kindWKT, nil
 	}
+	if bytes.HasPrefix(b, []byte("%PDF-")) {
+		// Text enough to pass for a coordinate list, which would then complain of
+		// its second line: say what it is instead.
+		return 0, errcode.New(errcode.UnsupportedMedia, fileDetails(name),
+			"a PDF document is not read: export the boundary as GeoJSON, a shapefile .zip, KML or a 国土 TXT 界址点 file")
+	}
 	if !isText(b) {
 		return 0, errcode.New(errcode.UnsupportedMedia, fileDetails(name),
 			"not a format redline reads (GeoJSON, shapefile .zip, GeoPackage, KML/KMZ, 国土 TXT, DXF, WKT, coordinate list)")

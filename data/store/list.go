@@ -115,7 +115,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	where, args := f.where()
 	var page Page
 	if err := s.db.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM reports`+where), args...).Scan(&page.Total); err != nil {
-		return Page{}, fmt.Errorf("store: count reports in %s: %w", s.where, err)
+		return Page{}, fmt.Errorf("store: count reports in %s: %w", s.where, classify(err))
 	}
 	cols := `id, created_at_us, input_hash, dataset_name, dataset_version, verdict, project_name, industry, governing_rule`
 	if f.Footprints {
@@ -124,7 +124,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	q := `SELECT ` + cols + ` FROM reports` + where + ` ORDER BY created_at_us DESC, id LIMIT ? OFFSET ?`
 	rows, err := s.db.QueryContext(ctx, s.rebind(q), append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
-		return Page{}, fmt.Errorf("store: list reports in %s: %w", s.where, err)
+		return Page{}, fmt.Errorf("store: list reports in %s: %w", s.where, classify(err))
 	}
 	defer rows.Close()
 	page.Reports = []Summary{}
@@ -245,7 +245,7 @@ func (s *Store) Extent(ctx context.Context) (Extent, error) {
 		MIN(min_lon), MIN(min_lat), MAX(max_lon), MAX(max_lat) FROM reports`).
 		Scan(&e.Count, &first, &last, &x0, &y0, &x1, &y1)
 	if err != nil {
-		return Extent{}, fmt.Errorf("store: extent of the reports in %s: %w", s.where, err)
+		return Extent{}, fmt.Errorf("store: extent of the reports in %s: %w", s.where, classify(err))
 	}
 	if first.Valid {
 		e.First, e.Last = time.UnixMicro(first.Int64).UTC(), time.UnixMicro(last.Int64).UTC()

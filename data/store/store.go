@@ -147,7 +147,7 @@ func (s *Store) Close() error {
 }
 
 // Ping checks the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+func (s *Store) Ping(ctx context.Context) error { return classify(s.db.PingContext(ctx)) }
 
 // migrations bring the schema from version i to i+1. The schema is the same on both
 // databases; only the binary type's name differs (BLOB / BYTEA), written as %BLOB%.
@@ -335,7 +335,7 @@ func (s *Store) Save(ctx context.Context, rec *Record) error {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("store: save report %s in %s: %w", rec.ID, s.where, err)
+		return fmt.Errorf("store: save report %s in %s: %w", rec.ID, s.where, classify(err))
 	}
 	return nil
 }
@@ -428,7 +428,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Record, error) {
 		return nil, fmt.Errorf("%w: %q", ErrNotFound, id)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: get report %s from %s: %w", id, s.where, err)
+		return nil, fmt.Errorf("store: get report %s from %s: %w", id, s.where, classify(err))
 	}
 	rec.CreatedAt = time.UnixMicro(us).UTC()
 	rec.Project = json.RawMessage(project)

@@ -1,0 +1,206 @@
+package intake
+
+import (
+	"bytes"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/redline-gis/redline/errcode"
+)
+
+// checkJSONText refuses a JSON document that readers would take in silently but
+// differently: text that is not UTF-8 (RFC 8259; encoding/json would turn it into
+// U+FFFD, and a project name or site name into replacement characters), and
+// objects with a member given twice (encoding/json keeps the last, other parsers
+// the first: two readers of one archived input would see two footprints). A
+// document that is not well-formed is left to its reader, which says where.
+func checkJSONText(b []byte) error {
+	if !utf8.Valid(b) {
+		off := 0
+		for off < len(b) {
+			r, n := utf8.DecodeRune(b[off:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			off += n
+		}
+		line := 1 + bytes.Count(b[:off], []byte("\n"))
+		return errcode.New(errcode.UndecodableText, map[string]any{"line": line, "offset": off},
+			"JSON text is not UTF-8 (line %d, byte %d): save the file as UTF-8", line, off)
+	}
+	if key, off, ok := duplicateKey(b); ok {
+		line := 1 + bytes.Count(b[:off], []byte("\n"))
+		return errcode.New(errcode.BadRequest, map[string]any{"line": line, "offset": off, "field": key},
+			"JSON object has the member %q twice (line %d, byte %d): give each member once", key, line, off)
+	}
+	return nil
+}
+
+// duplicateKey finds the first member name given twice in one object of b, and
+// its byte offset. It scans the text once without building values; a document
+// that is not well-formed may end the scan early (ok false).
+func duplicateKey(b []byte) (key string, off int, ok bool) {
+	// The open containers; an object keeps its member names (slices of b, or
+	// decoded when escaped), an array none. Objects have few members: a linear
+	// search beats a map, and the slices are reused as containers close.
+	type container struct {
+		object bool
+		names  [][]byte
+		set    map[string]bool // past manyNames members: no quadratic search
+	}
+	const manyNames = 32
+	var stack []container
+	push := func(object bool) {
+		if len(stack) < cap(stack) {
+			stack = stack[:len(stack)+1]
+			top := &stack[len(stack)-1]
+			top.object, top.names, top.set = object, top.names[:0], nil
+			return
+		}
+		stack = append(stack, container{object: object})
+	}
+	expectKey := false // inside an object, before a member name
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; c {
+		case '{':
+			push(true)
+			expectKey = true
+		case '[':
+			push(false)
+			expectKey = false
+		case '}', ']':
+			if len(stack) == 0 {
+				return "", 0, false
+			}
+			stack = stack[:len(stack)-1]
+			expectKey = false
+		case ',':
+			expectKey = len(stack) > 0 && stack[len(stack)-1].object
+		case '"':
+			start := i
+			i++
+			escaped := false
+			for ; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					escaped = true
+					i++
+				}
+			}
+			if i >= len(b) {
+				return "", 0, false
+			}
+			if !expectKey {
+				continue
+			}
+			expectKey = false
+			name := b[start+1 : i]
+			if escaped {
+				// "\u0074ype" is "type": compare names as decoded.
+				u, err := strconv.Unquote(strings.ReplaceAll(string(b[start:i+1]), `\/`, "/"))
+				if err != nil {
+					return "", 0, false
+				}
+				name = []byte(u)
+			}
+			top := &stack[len(stack)-1]
+			if top.set != nil {
+				if top.set[string(name)] {
+					return string(name), start, true
+				}
+				top.set[string(name)] = true
+				continue
+			}
+			for _, n := range top.names {
+				if bytes.Equal(n, name) {
+					return string(name), start, true
+				}
+			}
+			top.names = append(top.names, name)
+			if len(top.names) > manyNames {
+				top.set = make(map[string]bool, 2*manyNames)
+				for _, n := range top.names {
+					top.set[string(n)] = true
+				}
+			}
+		}
+	}
+	return "", 0, false
+}
+
+// PositionSlack is how many positions beyond the vertex limit LimitPositions
+// lets through: a bbox or a numeric array among properties also looks like a
+// position, and the exact count is the checker's.
+const PositionSlack = 1024
+
+// LimitPositions passes r through, counting the JSON positions ("[" then a
+// number) as they arrive, and fails with payload_too_large once there are more
+// than max+PositionSlack: a footprint of millions of vertices is refused as
+// it streams in, before anything is parsed or held for it. Input that does not
+// start as JSON ({ or [) is passed through uncounted.
+func LimitPositions(r io.Reader, max int) io.Reader {
+	if max <= 0 {
+		return r
+	}
+	return &positionLimit{r: r, max: max + PositionSlack, state: posStart}
+}
+
+type positionLimit struct {
+	r     io.Reader
+	max   int
+	n     int
+	state int
+}
+
+const (
+	posStart   = iota // before the first non-space byte
+	posOff            // not JSON: count nothing
+	posJSON           // in JSON, not after a bracket
+	posBracket        // after "[", and maybe spaces
+)
+
+func (p *positionLimit) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if p.state == posOff {
+		return n, err
+	}
+	for _, c := range b[:n] {
+		switch p.state {
+		case posStart:
+			switch c {
+			case ' ', '\t', '\r', '\n', 0xef, 0xbb, 0xbf: // spaces, a UTF-8 BOM
+				continue
+			case '{', '[':
+				p.state = posJSON
+			default:
+				p.state = posOff
+				return n, err
+			}
+			if c == '[' {
+				p.state = posBracket
+			}
+		case posJSON:
+			if c == '[' {
+				p.state = posBracket
+			}
+		case posBracket:
+			switch {
+			case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+				continue
+			case c == '-' || c == '+' || c == '.' || c >= '0' && c <= '9':
+				p.n++
+				if p.n > p.max {
+					return 0, errcode.New(errcode.PayloadTooLarge, map[string]any{"limit": p.max - PositionSlack},
+						"the footprint has more than %d positions, above the vertex limit of %d: refused as it arrived",
+						p.max, p.max-PositionSlack)
+				}
+				p.state = posJSON
+			case c == '[':
+			default:
+				p.state = posJSON
+			}
+		}
+	}
+	return n, err
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# sysdeps.sh — installs the Debian packages redline needs, only those missing, with
+# a single `apt-get update` for all of them; does nothing when everything is there.
+#
+#   scripts/sysdeps.sh build   GEOS and PROJ (cgo headers and libraries)
+#   scripts/sysdeps.sh test    those, and what the tests drive: PostgreSQL (the
+#                              archive tests), GDAL's ogrinfo/ogr2ogr (the OGC API
+#                              is read with its OAPIF driver), node and npm
+#                              (swagger-parser validates the OpenAPI documents)
+set -euo pipefail
+want=${1:-build}
+pkgs=()
+if ! pkg-config --exists geos proj 2>/dev/null || [ ! -f /usr/include/geodesic.h ]; then
+  pkgs+=(libgeos-dev libproj-dev pkg-config)
+fi
+if [ "$want" = test ]; then
+  command -v ogrinfo >/dev/null || pkgs+=(gdal-bin)
+  command -v node >/dev/null || pkgs+=(nodejs)
+  command -v npm >/dev/null || pkgs+=(npm)
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || pkgs+=(postgresql)
+fi
+if [ ${#pkgs[@]} -eq 0 ]; then exit 0; fi
+echo "sysdeps: installing ${pkgs[*]} with apt-get"
+SUDO=$( [ "$(id -u)" = 0 ] || echo sudo )
+$SUDO apt-get update
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${pkgs[@]}"
