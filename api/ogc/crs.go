@@ -108,52 +108,6 @@ func findCRS(list []refCRS, param, name string) (refCRS, error) {
 	return refCRS{}, badParam(param, name, fmt.Sprintf("%s must be one of the collection's CRSs (its \"crs\" list: CRS84, EPSG 4490, 4326 and the Gauss-Krüger zones the data covers), not %q", param, name))
 }
 
-// project returns g with every vertex converted by f; g itself is not changed.
-func project(g orb.Geometry, f func(orb.Point) orb.Point) orb.Geometry {
-	points := func(ps []orb.Point) []orb.Point {
-		out := make([]orb.Point, len(ps))
-		for i, p := range ps {
-			out[i] = f(p)
-		}
-		return out
-	}
-	switch g := g.(type) {
-	case orb.Point:
-		return f(g)
-	case orb.MultiPoint:
-		return orb.MultiPoint(points(g))
-	case orb.LineString:
-		return orb.LineString(points(g))
-	case orb.MultiLineString:
-		out := make(orb.MultiLineString, len(g))
-		for i, l := range g {
-			out[i] = points(l)
-		}
-		return out
-	case orb.Ring:
-		return orb.Ring(points(g))
-	case orb.Polygon:
-		out := make(orb.Polygon, len(g))
-		for i, r := range g {
-			out[i] = points(r)
-		}
-		return out
-	case orb.MultiPolygon:
-		out := make(orb.MultiPolygon, len(g))
-		for i, p := range g {
-			out[i] = project(p, f).(orb.Polygon)
-		}
-		return out
-	case orb.Collection:
-		out := make(orb.Collection, len(g))
-		for i, c := range g {
-			out[i] = project(c, f)
-		}
-		return out
-	}
-	return g
-}
-
 // boundIn converts a bbox given in c's axis order (lower corner, upper corner)
 // to the lon/lat bound that covers it: for a projected CRS the box's edges are
 // sampled, since they are curves in lon/lat.

@@ -13,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/project"
 
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/planar"
@@ -407,7 +408,8 @@ func geometryOut(g orb.Geometry, out refCRS) *geojson.Geometry {
 		return nil
 	}
 	if !out.identity() {
-		g = project(g, out.out)
+		// project.Geometry maps in place; g is the dataset's own geometry.
+		g = project.Geometry(orb.Clone(g), out.out)
 	}
 	return geojson.NewGeometry(g)
 }
