@@ -287,3 +287,42 @@ func queryFloat(q url.Values, name string, def, lo, hi float64) (float64, error)
 	}
 	return f, nil
 }
+
+// maxIndustries bounds the rows GET /v1/industries returns: a picker shows a
+// screenful, and one letter would otherwise list the whole table.
+const maxIndustries = 50
+
+// handleIndustries serves GET /v1/industries?q=: GB/T 4754-2017 codes whose code
+// starts with q (either form: "25", "C25") or whose Chinese name contains it, from
+// the built-in sections and divisions and the loaded dataset's full table, as
+// `redline industries --data` finds them; at most ?limit= rows (50).
+func (s *Server) handleIndustries(w http.ResponseWriter, r *http.Request) {
+	l, err := s.current()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	limit, err := queryInt(q, "limit", maxIndustries, 1, 1000)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	query := strings.TrimSpace(q.Get("q"))
+	if query == "" {
+		s.writeError(w, r, errcode.New(errcode.BadRequest, map[string]any{"field": "q"},
+			"q must name a code prefix (25, C25) or part of a Chinese industry name"))
+		return
+	}
+	found := zones.SearchIndustriesOf(query, l.engine.Dataset())
+	total := len(found)
+	found = found[:min(limit, total)]
+	if found == nil {
+		found = []zones.Industry{}
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Query      string           `json:"query"`
+		Total      int              `json:"total"`
+		Industries []zones.Industry `json:"industries"`
+	}{query, total, found})
+}

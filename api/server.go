@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/redline-gis/redline/api/ogc"
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/render/tiles"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -152,6 +154,10 @@ type loaded struct {
 	source   string
 	loadedAt time.Time
 	took     time.Duration
+	// gen names this load: the dataset's version and a count of loads, so that
+	// caches keyed by it (the vector tiles) never serve another load's zones,
+	// even when a reload keeps the version.
+	gen string
 
 	boundsOnce sync.Once
 	bounds     map[*zones.Zone]orb.Bound
@@ -187,6 +193,8 @@ type Server struct {
 	router         chi.Router
 	handler        http.Handler
 	ogc            *ogc.Service
+	tiler          *tiles.Tiler
+	loads          atomic.Int64   // datasets swapped in so far, for loaded.gen
 	bg             sync.WaitGroup // background reloads
 }
 
@@ -204,6 +212,7 @@ func New(cfg Config) (*Server, error) {
 		log:     cfg.Logger,
 		checks:  make(chan struct{}, cfg.MaxChecks),
 		locates: make(chan struct{}, cfg.MaxLocates),
+		tiler:   tiles.New(tileCacheBytes),
 	}
 	s.metrics = newMetrics(func() *zones.Index {
 		if l := s.cur.Load(); l != nil {
@@ -257,6 +266,8 @@ func (s *Server) v1Routes(r chi.Router) {
 	r.Get("/layers/{layer}", s.handleLayer)
 	r.Get("/layers/{layer}/zones", s.handleZones)
 	r.Get("/layers/{layer}/zones/{id}", s.handleZone)
+	r.Get("/tiles/{layer}/{z}/{x}/{y}.mvt", s.handleTile)
+	r.Get("/industries", s.handleIndustries)
 	r.Get("/reports", s.handleReportList)
 	r.Get("/reports/{id}", s.handleReport)
 	r.Get("/reports/{id}/input", s.handleReportInput)
@@ -288,8 +299,11 @@ func (s *Server) currentDataset() (*zones.Dataset, *zones.Index, error) {
 // Swap puts e in service for source; requests in flight finish on the engine they
 // started with.
 func (s *Server) Swap(e Engine, source string, took time.Duration) {
-	l := &loaded{engine: e, source: source, loadedAt: time.Now().UTC(), took: took}
+	gen := e.Dataset().Version + "." + strconv.FormatInt(s.loads.Add(1), 10)
+	l := &loaded{engine: e, source: source, loadedAt: time.Now().UTC(), took: took, gen: gen}
 	s.cur.Store(l)
+	// The old load's tiles can no longer be asked for: free them now.
+	s.tiler.Purge()
 	s.metrics.datasetLoaded(e.Dataset(), took, l.loadedAt)
 }
 

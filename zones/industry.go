@@ -164,6 +164,27 @@ func SearchIndustries(query string, table []Industry) []Industry {
 	return out
 }
 
+// SearchIndustriesOf searches our built-in sections and divisions and then the
+// full GB/T 4754 table of ds (its industries: file; ds may be nil), each code
+// once, built-in rows first.
+func SearchIndustriesOf(query string, ds *Dataset) []Industry {
+	found := SearchIndustries(query, nil)
+	if ds == nil || len(ds.Industries) == 0 {
+		return found
+	}
+	seen := map[string]bool{}
+	for _, in := range found {
+		seen[in.Code] = true
+	}
+	for _, in := range SearchIndustries(query, ds.Industries) {
+		if !seen[in.Code] {
+			found = append(found, in)
+			seen[in.Code] = true
+		}
+	}
+	return found
+}
+
 // twoHigh says whether industry (letter form) is in our table of the six 两高
 // industries: yes, no, or unknown when the code is too coarse to tell (a code whose
 // descendants are partly in the table, like "C30"). It returns the matching entry's

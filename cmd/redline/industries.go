@@ -41,26 +41,16 @@ func runIndustries(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		return 2
 	}
 	q := pos[0]
-	found := zones.SearchIndustries(q, nil)
+	var ds *zones.Dataset
 	if *dataDir != "" {
-		ds, err := loadDataset(*dataDir)
-		if err != nil {
+		if ds, err = loadDataset(*dataDir); err != nil {
 			return fail(stderr, "industries", err)
 		}
 		if len(ds.Industries) == 0 {
 			fmt.Fprintf(stderr, "redline industries: dataset %s names no industries table; searching the built-in sections and divisions only\n", ds.Name)
 		}
-		seen := map[string]bool{}
-		for _, in := range found {
-			seen[in.Code] = true
-		}
-		for _, in := range zones.SearchIndustries(q, ds.Industries) {
-			if !seen[in.Code] {
-				found = append(found, in)
-				seen[in.Code] = true
-			}
-		}
 	}
+	found := zones.SearchIndustriesOf(q, ds)
 	if *asJSON {
 		if found == nil {
 			found = []zones.Industry{}
