@@ -3,11 +3,14 @@ package api
 import (
 	"bytes"
 	"embed"
+	"fmt"
 	"html/template"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"reflect"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -34,6 +37,8 @@ var page = mustPage()
 // pageFact is one control of the project form.
 type pageFact struct {
 	Field, Zh, En string
+	// AskZh and AskEn are how a reviewer asks for the fact when a rule needs it.
+	AskZh, AskEn string
 	// Control is "text", "flag" (not given / yes / no), "list" (several document
 	// numbers), "doc" (a document number, or none), "type" or "construction".
 	Control string
@@ -49,7 +54,7 @@ func mustPage() []byte {
 	boolType := reflect.TypeOf((*bool)(nil))
 	pt := reflect.TypeOf(zones.Project{})
 	for _, f := range zones.Facts {
-		pf := pageFact{Field: f.Field, Zh: f.Label.Zh, En: f.Label.En, Control: "text"}
+		pf := pageFact{Field: f.Field, Zh: f.Label.Zh, En: f.Label.En, AskZh: f.Ask.Zh, AskEn: f.Ask.En, Control: "text"}
 		for i := range pt.NumField() {
 			if tag := pt.Field(i).Tag.Get("json"); tag == f.Field+",omitempty" && pt.Field(i).Type == boolType {
 				pf.Control = "flag"
@@ -83,11 +88,49 @@ func mustPage() []byte {
 	return buf.Bytes()
 }
 
+// servedPage is the page as one server serves it: with its base map, and the
+// CSP that lets the browser fetch that base map's tiles and nothing else outside.
+type servedPage struct {
+	html []byte
+	csp  string
+}
+
+// basemapMeta is where the page carries the base map URL for the script.
+const basemapMeta = `<meta name="redline-basemap" content="">`
+
+// newPage checks the base map URL (http or https, with {z}, {x} and {y}) and
+// makes the page and its CSP for it.
+func newPage(basemap string) (servedPage, error) {
+	if basemap == "" {
+		return servedPage{html: page, csp: pageCSP}, nil
+	}
+	u, err := url.Parse(strings.NewReplacer("{z}", "0", "{x}", "0", "{y}", "0").Replace(basemap))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return servedPage{}, fmt.Errorf("api: base map URL %q: want an http or https URL", basemap)
+	}
+	for _, p := range []string{"{z}", "{x}", "{y}"} {
+		if !strings.Contains(basemap, p) {
+			return servedPage{}, fmt.Errorf("api: base map URL %q lacks %s", basemap, p)
+		}
+	}
+	origin := u.Scheme + "://" + u.Host
+	html := bytes.Replace(page, []byte(basemapMeta),
+		[]byte(`<meta name="redline-basemap" content="`+template.HTMLEscapeString(basemap)+`">`), 1)
+	csp := strings.Replace(pageCSP, "img-src 'self' data:;", "img-src 'self' data: "+origin+"; connect-src 'self' "+origin+";", 1)
+	return servedPage{html: html, csp: csp}, nil
+}
+
 // handlePage serves the page; the middleware's security headers (a CSP with no
-// inline script or style) apply to it as to every answer.
+// inline script or style) apply to it as to every answer, widened only by the
+// base map's origin when one is configured.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
+	p := s.page
+	if p.html == nil { // a Server not made by New (tests of the handler alone)
+		p = servedPage{html: page, csp: pageCSP}
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(page)
+	w.Header().Set("Content-Security-Policy", p.csp)
+	w.Write(p.html)
 }
 
 // handleStatic serves a file of the page (/static/page.js, /static/page.css).

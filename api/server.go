@@ -90,6 +90,11 @@ type Config struct {
 	// body (10 s): a trickling upload is cut off well before its total time.
 	ReadTimeout     time.Duration
 	BodyIdleTimeout time.Duration
+	// BasemapURL is a raster tile URL with {z}, {x} and {y} the web page draws
+	// under the zoning (e.g. 天地图 with the operator's key); "" draws the zoning
+	// on a plain background. Its origin is added to the page's CSP (img-src and
+	// connect-src) and to nothing else.
+	BasemapURL string
 	// Version is the program's version, shown by /healthz.
 	Version string
 }
@@ -194,6 +199,7 @@ type Server struct {
 	handler        http.Handler
 	ogc            *ogc.Service
 	tiler          *tiles.Tiler
+	page           servedPage
 	loads          atomic.Int64   // datasets swapped in so far, for loaded.gen
 	bg             sync.WaitGroup // background reloads
 }
@@ -207,12 +213,17 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Load == nil {
 		return nil, errors.New("api: Config.Load is required")
 	}
+	pg, err := newPage(cfg.BasemapURL)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		cfg:     cfg,
 		log:     cfg.Logger,
 		checks:  make(chan struct{}, cfg.MaxChecks),
 		locates: make(chan struct{}, cfg.MaxLocates),
 		tiler:   tiles.New(tileCacheBytes),
+		page:    pg,
 	}
 	s.metrics = newMetrics(func() *zones.Index {
 		if l := s.cur.Load(); l != nil {

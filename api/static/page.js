@@ -1,105 +1,645 @@
-"use strict";
-const $ = id => document.getElementById(id);
-const VERDICT = {prohibited: "禁止 prohibited", needs_info: "需补充信息 needs info", conditional: "有条件准入 conditional", admissible: "可准入 admissible"};
-const esc = s => String(s ?? "").replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
-const num = (x, d) => (x ?? 0).toLocaleString("zh-CN", {maximumFractionDigits: d});
-
-fetch("v1/layers").then(r => r.json()).then(j => {
-  if (j.dataset) $("ds").textContent = j.dataset.name + " " + j.dataset.version + " · " + j.layers.map(l => l.title || l.id).join("、");
-}).catch(() => {});
-
-// project gathers the facts given; a blank control is a fact not given.
+// src/page.js
+import { maplibregl, TerraDraw, TerraDrawPolygonMode, TerraDrawLineStringMode, TerraDrawPointMode, TerraDrawMapLibreGLAdapter } from "./map.js";
+var $ = (id) => document.getElementById(id);
+var esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+var lang = localStorage.getItem("redline-lang") === "en" ? "en" : "zh";
+var tr = (zh, en) => lang === "en" ? en : zh;
+var num = (x, d) => (x ?? 0).toLocaleString(lang === "en" ? "en-GB" : "zh-CN", { maximumFractionDigits: d });
+var VERDICT = {
+  prohibited: ["\u7981\u6B62", "Prohibited"],
+  needs_info: ["\u9700\u8865\u5145\u4FE1\u606F", "Needs information"],
+  conditional: ["\u6709\u6761\u4EF6\u51C6\u5165", "Conditional"],
+  admissible: ["\u53EF\u51C6\u5165", "Admissible"]
+};
+var verdictName = (v) => VERDICT[v] ? tr(...VERDICT[v]) : v;
+var VERDICT_COLOR = { prohibited: "#c62828", needs_info: "#f9a825", conditional: "#fdd835", admissible: "#2e7d32" };
+function setLang(l) {
+  lang = l;
+  localStorage.setItem("redline-lang", l);
+  document.documentElement.lang = l === "en" ? "en" : "zh-CN";
+  $("lang").textContent = l === "en" ? "\u4E2D\u6587" : "English";
+  document.title = tr("redline \xB7 \u751F\u6001\u73AF\u5883\u5206\u533A\u7BA1\u63A7\u6838\u67E5", "redline \xB7 ecological zoning check");
+  renderLegend();
+  if (lastReport) show(lastReport);
+  if (selectedZone) openZone(selectedZone.layer, selectedZone.id);
+  renderSite();
+}
+$("lang").addEventListener("click", () => setLang(lang === "en" ? "zh" : "en"));
+for (const b of document.querySelectorAll("[data-tab]")) {
+  b.addEventListener("click", () => {
+    for (const o of document.querySelectorAll("[data-tab]")) {
+      const on = o === b;
+      o.setAttribute("aria-selected", String(on));
+      $("panel-" + o.dataset.tab).hidden = !on;
+    }
+  });
+}
+var CLASS_COLOR = {
+  redline: { redline: "#d32f2f" },
+  ecu: { priority: "#e53935", key: "#fb8c00", general: "#7cb342" },
+  qinling: { core: "#8e0000", key: "#ef6c00", general: "#9ccc65" },
+  nature_reserve: { core: "#6a1b9a", buffer: "#9c27b0", experimental: "#ce93d8", general_control: "#ab47bc" },
+  national_park: { core: "#1b5e20", general_control: "#66bb6a" },
+  water_source: { level1: "#0d47a1", level2: "#1e88e5", quasi: "#90caf9" },
+  industrial_park: { national: "#5d4037", provincial: "#8d6e63", other: "#bcaaa4" }
+};
+var classColor = (kind, cls) => (CLASS_COLOR[kind] || {})[cls] || "#607d8b";
+var CLASS_ZH = {
+  redline: "\u751F\u6001\u4FDD\u62A4\u7EA2\u7EBF",
+  priority: "\u4F18\u5148\u4FDD\u62A4",
+  key: "\u91CD\u70B9\u7BA1\u63A7",
+  general: "\u4E00\u822C\u7BA1\u63A7",
+  core: "\u6838\u5FC3\u4FDD\u62A4\u533A",
+  buffer: "\u7F13\u51B2\u533A",
+  experimental: "\u5B9E\u9A8C\u533A",
+  general_control: "\u4E00\u822C\u63A7\u5236\u533A",
+  level1: "\u4E00\u7EA7\u4FDD\u62A4\u533A",
+  level2: "\u4E8C\u7EA7\u4FDD\u62A4\u533A",
+  quasi: "\u51C6\u4FDD\u62A4\u533A",
+  national: "\u56FD\u5BB6\u7EA7",
+  provincial: "\u7701\u7EA7",
+  other: "\u5176\u4ED6"
+};
+var basemap = document.querySelector('meta[name="redline-basemap"]')?.content || "";
+var style = { version: 8, sources: {}, layers: [{ id: "background", type: "background", paint: { "background-color": "#eef1ec" } }] };
+if (basemap) {
+  style.sources.basemap = { type: "raster", tiles: [basemap], tileSize: 256 };
+  style.layers.push({ id: "basemap", type: "raster", source: "basemap" });
+}
+maplibregl.setWorkerUrl(new URL("/static/maplibre-gl-worker.mjs", location.origin).href);
+var map = new maplibregl.Map({
+  container: "map",
+  style,
+  center: [108.9, 34.2],
+  zoom: 6,
+  attributionControl: false,
+  // Keyboard users pan with the arrows and zoom with +/- once the map has focus.
+  keyboard: true,
+  maxZoom: 18
+});
+map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
+window.redlineMap = map;
+var layers = [];
+var hidden = /* @__PURE__ */ new Set();
+var fillIds = [];
+var mapReady = new Promise((res) => map.on("load", res));
+var layersReady = fetch("/v1/layers").then((r) => r.json()).then(async (j) => {
+  layers = j.layers || [];
+  if (j.dataset) $("ds").textContent = j.dataset.name + " " + j.dataset.version;
+  await mapReady;
+  for (const l of layers) {
+    const match = ["match", ["get", "class"]];
+    for (const c of Object.keys(l.classes || {})) match.push(c, classColor(l.kind, c));
+    match.push("#607d8b");
+    map.addSource("z-" + l.id, {
+      type: "vector",
+      tiles: [location.origin + "/v1/tiles/" + encodeURIComponent(l.id) + "/{z}/{x}/{y}.mvt"],
+      minzoom: 0,
+      maxzoom: 14
+    });
+    if (l.geometry === "line") {
+      map.addLayer({
+        id: "z-" + l.id + "-line",
+        type: "line",
+        source: "z-" + l.id,
+        "source-layer": l.id,
+        paint: { "line-color": match, "line-width": 2 }
+      });
+      fillIds.push("z-" + l.id + "-line");
+    } else {
+      map.addLayer({
+        id: "z-" + l.id + "-fill",
+        type: "fill",
+        source: "z-" + l.id,
+        "source-layer": l.id,
+        paint: { "fill-color": match, "fill-opacity": 0.28 }
+      });
+      map.addLayer({
+        id: "z-" + l.id + "-line",
+        type: "line",
+        source: "z-" + l.id,
+        "source-layer": l.id,
+        paint: { "line-color": match, "line-width": 1 }
+      });
+      fillIds.push("z-" + l.id + "-fill");
+    }
+  }
+  addResultLayers();
+  renderLegend();
+  fitDataset();
+}).catch((e) => {
+  $("ds").textContent = tr("\u65E0\u6CD5\u8BFB\u53D6\u56FE\u5C42\uFF1A", "cannot read the layers: ") + e.message;
+});
+async function fitDataset() {
+  if (!layers.length || lastReport) return;
+  try {
+    const r = await fetch("/v1/layers/" + encodeURIComponent(layers[0].id) + "/zones?limit=200&simplify=1000");
+    const fc = await r.json();
+    const b = bboxOf(fc);
+    if (b && !lastReport) map.fitBounds(b, { padding: 20, duration: 0 });
+  } catch {
+  }
+}
+function renderLegend() {
+  const el = $("legend");
+  let h = "<h2>" + esc(tr("\u56FE\u5C42", "Layers")) + "</h2>";
+  for (const l of layers) {
+    h += '<div class="lg-layer"><label><input type="checkbox" data-layer-toggle="' + esc(l.id) + '"' + (hidden.has(l.id) ? "" : " checked") + "> " + esc(l.title || l.id) + "</label><ul>";
+    for (const c of Object.keys(l.classes || {})) {
+      h += '<li><i class="sw" data-color="' + esc(classColor(l.kind, c)) + '"></i>' + esc(lang === "en" ? c : CLASS_ZH[c] || c) + ' <span class="muted">' + num(l.classes[c], 0) + "</span></li>";
+    }
+    h += "</ul></div>";
+  }
+  el.innerHTML = h;
+  for (const sw of el.querySelectorAll("[data-color]")) sw.style.backgroundColor = sw.dataset.color;
+  for (const cb of el.querySelectorAll("[data-layer-toggle]")) {
+    cb.addEventListener("change", () => {
+      const id = cb.dataset.layerToggle;
+      if (cb.checked) hidden.delete(id);
+      else hidden.add(id);
+      for (const suffix of ["-fill", "-line"]) {
+        if (map.getLayer("z-" + id + suffix)) map.setLayoutProperty("z-" + id + suffix, "visibility", cb.checked ? "visible" : "none");
+      }
+    });
+  }
+}
+var selectedZone = null;
+var CLAUSE = {
+  spatial_layout: ["\u7A7A\u95F4\u5E03\u5C40\u7EA6\u675F", "Spatial layout"],
+  pollutant_emission: ["\u6C61\u67D3\u7269\u6392\u653E\u7BA1\u63A7", "Pollutant emission"],
+  environmental_risk: ["\u73AF\u5883\u98CE\u9669\u9632\u63A7", "Environmental risk"],
+  resource_efficiency: ["\u8D44\u6E90\u5229\u7528\u6548\u7387", "Resource efficiency"]
+};
+map.on("click", (e) => {
+  if (drawing) return;
+  const fs = map.queryRenderedFeatures(e.point, { layers: fillIds.filter((id) => map.getLayer(id)) });
+  if (fs.length) openZone(fs[0].properties.layer, fs[0].properties.zone_id);
+});
+map.on("mousemove", (e) => {
+  if (drawing || !fillIds.length) return;
+  const n = map.queryRenderedFeatures(e.point, { layers: fillIds.filter((id) => map.getLayer(id)) }).length;
+  map.getCanvas().classList.toggle("pointer", n > 0);
+});
+async function openZone(layer, id, intersection) {
+  selectedZone = { layer, id };
+  const el = $("zone");
+  el.hidden = false;
+  el.innerHTML = '<p class="muted">' + esc(tr("\u8BFB\u53D6\u4E2D\u2026", "Loading\u2026")) + "</p>";
+  try {
+    const r = await fetch("/v1/layers/" + encodeURIComponent(layer) + "/zones/" + encodeURIComponent(id) + "?geometry=false");
+    const f = await r.json();
+    if (!r.ok) throw new Error(f.error ? f.error.message : r.statusText);
+    const p = f.properties || {};
+    const l = layers.find((x) => x.id === layer) || {};
+    let h = '<button type="button" class="close" data-testid="zone-close" aria-label="' + esc(tr("\u5173\u95ED", "Close")) + '">\xD7</button>';
+    h += "<h2>" + esc(p.name || id) + "</h2><p class=muted>" + esc(l.title || layer) + " \xB7 " + esc(id) + " \xB7 " + esc(lang === "en" ? p.class || "" : CLASS_ZH[p.class] || p.class || "") + "</p>";
+    if (intersection) {
+      h += "<p><b>" + esc(verdictName(intersection.verdict)) + "</b></p>";
+      for (const rule of intersection.rules || []) {
+        h += '<div class="rule"><p>' + esc(rule.text) + '</p><p class="muted">' + esc(tr("\u4F9D\u636E\uFF1A", "Source: ") + rule.source) + "</p></div>";
+      }
+    }
+    const clauses = p.clauses || intersection && intersection.clauses;
+    if (clauses) {
+      h += "<h3>" + esc(tr("\u51C6\u5165\u6E05\u5355", "Access list")) + "</h3><dl>";
+      for (const k of Object.keys(CLAUSE)) if (clauses[k]) h += "<dt>" + esc(tr(...CLAUSE[k])) + "</dt><dd>" + esc(clauses[k]) + "</dd>";
+      h += "</dl>";
+    }
+    const attrs = p.attributes || {};
+    if (Object.keys(attrs).length) {
+      h += "<details><summary>" + esc(tr("\u5C5E\u6027", "Attributes")) + "</summary><table>";
+      for (const [k, v] of Object.entries(attrs)) h += "<tr><th>" + esc(k) + "</th><td>" + esc(typeof v === "object" ? JSON.stringify(v) : v) + "</td></tr>";
+      h += "</table></details>";
+    }
+    el.innerHTML = h;
+    el.querySelector(".close").addEventListener("click", () => {
+      el.hidden = true;
+      selectedZone = null;
+    });
+  } catch (e) {
+    el.innerHTML = '<p class="err">' + esc(e.message) + "</p>";
+  }
+}
+var site = null;
+function setSite(s) {
+  site = s;
+  renderSite();
+  if (s && s.geojson) showFootprint(s.geojson);
+}
+function renderSite() {
+  $("site").textContent = !site ? tr("\u5C1A\u672A\u9009\u62E9\u573A\u5730\u3002", "No site yet.") : site.kind === "file" ? tr("\u573A\u5730\uFF1A\u6587\u4EF6 ", "Site: file ") + site.name : site.kind === "text" ? tr("\u573A\u5730\uFF1A\u7C98\u8D34\u7684\u5750\u6807", "Site: pasted coordinates") : tr("\u573A\u5730\uFF1A\u5730\u56FE\u4E0A\u7ED8\u5236\u7684", "Site: drawn on the map ") + site.name;
+}
+renderSite();
+$("file").addEventListener("change", () => {
+  const f = $("file").files[0];
+  if (f) setSite({ kind: "file", name: f.name, blob: f });
+});
+$("geojson").addEventListener("input", () => {
+  const v = $("geojson").value.trim();
+  if (!v) {
+    if (site && site.kind === "text") setSite(null);
+    return;
+  }
+  const body = pastedToFile(v);
+  setSite({ kind: "text", name: body.name, blob: body.blob, geojson: body.geojson });
+});
+function pastedToFile(v) {
+  const lines = v.split(/\n+/).map((s) => s.trim()).filter(Boolean);
+  const pts = lines.map((s) => s.split(/[\s,，;；]+/).map(Number));
+  if (pts.length && pts.every((p) => p.length === 2 && p.every(Number.isFinite))) {
+    let g;
+    if (pts.length === 1) g = { type: "Point", coordinates: pts[0] };
+    else if (pts.length >= 3) {
+      const ring = pts.slice();
+      const [a, b] = [ring[0], ring[ring.length - 1]];
+      if (a[0] !== b[0] || a[1] !== b[1]) ring.push(a);
+      g = ring.length >= 4 ? { type: "Polygon", coordinates: [ring] } : { type: "LineString", coordinates: pts };
+    } else g = { type: "LineString", coordinates: pts };
+    const text = JSON.stringify({ type: "Feature", properties: {}, geometry: g });
+    return { name: "footprint.geojson", blob: new Blob([text], { type: "application/geo+json" }), geojson: g };
+  }
+  let geojson = null;
+  try {
+    const j = JSON.parse(v);
+    geojson = j.type ? j : null;
+  } catch {
+  }
+  const name = geojson ? "footprint.geojson" : /^\s*(POLYGON|MULTIPOLYGON|LINESTRING|MULTILINESTRING|POINT|MULTIPOINT)/i.test(v) ? "footprint.wkt" : "footprint.txt";
+  return { name, blob: new Blob([v], { type: "text/plain" }), geojson };
+}
+var mapEl = $("map");
+mapEl.addEventListener("dragover", (e) => {
+  e.preventDefault();
+  mapEl.classList.add("drop");
+});
+mapEl.addEventListener("dragleave", () => mapEl.classList.remove("drop"));
+mapEl.addEventListener("drop", (e) => {
+  e.preventDefault();
+  mapEl.classList.remove("drop");
+  const f = e.dataTransfer.files[0];
+  if (!f) return;
+  const dt = new DataTransfer();
+  dt.items.add(f);
+  $("file").files = dt.files;
+  setSite({ kind: "file", name: f.name, blob: f });
+});
+var draw = null;
+var drawing = false;
+mapReady.then(() => {
+  draw = new TerraDraw({
+    adapter: new TerraDrawMapLibreGLAdapter({ map }),
+    modes: [new TerraDrawPolygonMode(), new TerraDrawLineStringMode(), new TerraDrawPointMode()]
+  });
+  draw.start();
+  window.redlineDraw = draw;
+  draw.on("finish", (id) => {
+    const f = draw.getSnapshotFeature(id);
+    if (!f) return;
+    for (const o of draw.getSnapshot()) if (o.id !== id) draw.removeFeatures([o.id]);
+    const text = JSON.stringify({ type: "Feature", properties: {}, geometry: f.geometry });
+    setSite({ kind: "draw", name: f.geometry.type, blob: new Blob([text], { type: "application/geo+json" }), geojson: f.geometry });
+    stopDrawing();
+  });
+});
+function stopDrawing() {
+  drawing = false;
+  if (draw) draw.setMode("static");
+  mapEl.dataset.drawMode = "";
+  for (const b of document.querySelectorAll("[data-draw]")) b.setAttribute("aria-pressed", "false");
+}
+for (const b of document.querySelectorAll("[data-draw]")) {
+  b.setAttribute("aria-pressed", "false");
+  b.addEventListener("click", () => {
+    if (!draw) return;
+    if (b.dataset.draw === "clear") {
+      draw.clear();
+      stopDrawing();
+      if (site && site.kind === "draw") setSite(null);
+      return;
+    }
+    drawing = true;
+    draw.setMode(b.dataset.draw);
+    mapEl.dataset.drawMode = b.dataset.draw;
+    for (const o of document.querySelectorAll("[data-draw]")) o.setAttribute("aria-pressed", String(o === b));
+  });
+}
 function project() {
   const p = {};
   for (const el of document.querySelectorAll("[data-fact]")) {
     const v = el.value.trim();
     if (!v) continue;
     switch (el.dataset.control) {
-    case "flag": p[el.dataset.fact] = v === "true"; break;
-    case "list": p[el.dataset.fact] = v.split(/[;；,，\n]+/).map(s => s.trim()).filter(Boolean); break;
-    case "doc": p[el.dataset.fact] = /^(无|none)$/i.test(v) ? "" : v; break;
-    default: p[el.dataset.fact] = v;
+      case "flag":
+        p[el.dataset.fact] = v === "true";
+        break;
+      case "list":
+        p[el.dataset.fact] = v.split(/[;；,，\n]+/).map((s) => s.trim()).filter(Boolean);
+        break;
+      case "doc":
+        p[el.dataset.fact] = /^(无|none)$/i.test(v) ? "" : v;
+        break;
+      case "text":
+        p[el.dataset.fact] = el.dataset.fact === "industry" ? v.split(/\s+/)[0] : v;
+        break;
+      default:
+        p[el.dataset.fact] = v;
     }
   }
   return p;
 }
-
-$("f").addEventListener("submit", async ev => {
+var industry = $("f-industry");
+var industryTimer = 0;
+if (industry) {
+  industry.addEventListener("input", () => {
+    clearTimeout(industryTimer);
+    const q = industry.value.trim();
+    if (!q || /\s/.test(q)) return;
+    industryTimer = setTimeout(async () => {
+      try {
+        const r = await fetch("/v1/industries?limit=30&q=" + encodeURIComponent(q));
+        const j = await r.json();
+        $("industry-list").innerHTML = (j.industries || []).map((i) => '<option value="' + esc(i.code + " " + i.name) + '"></option>').join("");
+      } catch {
+      }
+    }, 150);
+  });
+}
+var lastReport = null;
+$("f").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   $("go").disabled = true;
-  $("out").innerHTML = '<p class="muted">核查中… checking…</p>';
+  $("out").innerHTML = '<p class="muted">' + esc(tr("\u6838\u67E5\u4E2D\u2026", "Checking\u2026")) + "</p>";
   try {
+    if (!site) throw new Error(tr("\u8BF7\u9009\u62E9\u6587\u4EF6\u3001\u7C98\u8D34\u5750\u6807\u6216\u5728\u5730\u56FE\u4E0A\u7ED8\u5236\u573A\u5730\u3002", "Choose a file, paste coordinates or draw the site on the map."));
     const fd = new FormData();
-    const file = $("file").files[0];
-    if (file) fd.append("file", file);
-    else if ($("geojson").value.trim()) fd.append("file", new Blob([$("geojson").value], {type: "application/geo+json"}), "footprint.geojson");
-    else throw new Error("请选择文件或粘贴 GeoJSON。Choose a file or paste GeoJSON.");
+    fd.append("file", site.blob, site.name);
     fd.append("project", JSON.stringify(project()));
     if ($("crs").value) fd.append("crs", $("crs").value);
     if ($("dxflayer").value.trim()) fd.append("dxf_layer", $("dxflayer").value.trim());
     fd.append("buffer_m", $("buffer").value || "1000");
     fd.append("include_geometry", "true");
-    const res = await fetch("v1/check", {method: "POST", body: fd, headers: {Accept: "application/json"}});
+    const res = await fetch("/v1/check", { method: "POST", body: fd, headers: { Accept: "application/json" } });
     const j = await res.json();
-    if (!res.ok) throw new Error((j.error && (j.error.message + " [" + j.error.code + "]")) || res.statusText);
+    if (!res.ok) throw new Error(j.error && j.error.message + " [" + j.error.code + "]" || res.statusText);
+    lastReport = j;
     show(j);
+    drawReport(j);
   } catch (e) {
-    $("out").innerHTML = '<p class="err">' + esc(e.message) + "</p>";
+    $("out").innerHTML = '<p class="err" role="alert">' + esc(e.message) + "</p>";
   } finally {
     $("go").disabled = false;
   }
 });
-
+var factLabel = (f) => {
+  const el = document.querySelector('[data-fact="' + f + '"]');
+  const lab = el && document.querySelector('label[for="' + el.id + '"] [lang="' + (lang === "en" ? "en" : "zh-CN") + '"]');
+  return lab ? lab.textContent : f;
+};
+var factAsk = (f) => {
+  const el = document.querySelector('[data-fact="' + f + '"]');
+  return el ? lang === "en" ? el.dataset.askEn : el.dataset.askZh : "";
+};
 function show(r) {
-  let h = '<div class="verdict ' + esc(r.verdict) + '">' + esc(VERDICT[r.verdict] || r.verdict) + "</div>";
-  h += '<p class="muted">报告编号 report ' + esc(r.report_id) + " · " + esc(r.dataset.name) + " " + esc(r.dataset.version) +
-       ' · <a href="v1/reports/' + encodeURIComponent(r.report_id) + '?format=html" target="_blank">打印版报告 printable report</a></p>';
   const fp = r.footprint;
-  h += "<p>用地面积 area " + num(fp.area_m2, 1) + " m²（" + num(fp.area_m2 / 10000, 4) + " 公顷 ha）" +
-       (fp.length_m ? "，长度 length " + num(fp.length_m, 1) + " m" : "") + "，坐标系 CRS " + esc(fp.crs) + "</p>";
-  for (const w of fp.warnings || []) h += '<p class="err">⚠ ' + esc(w) + "</p>";
-  if (r.governing_rule) h += "<p><b>依据 governing rule:</b> " + esc(r.governing_rule.text) + " <span class=muted>" + esc(r.governing_rule.source) + "</span></p>";
-  h += "<table><tr><th>图层 layer</th><th>管控单元 zone</th><th>类别 class</th><th class=num>重叠面积 m²</th><th class=num>占比</th><th>结论 verdict</th></tr>";
-  for (const i of r.intersections) {
-    h += "<tr><td>" + esc(i.layer_title || i.layer) + "</td><td>" + esc(i.zone_name) + " <span class=muted>" + esc(i.zone_id) + "</span></td><td>" +
-         esc(i.zone_class) + '</td><td class="num">' + num(i.overlap_area_m2 || i.overlap_length_m, 1) + '</td><td class="num">' +
-         num(100 * i.footprint_share, 2) + "%</td><td>" + esc(VERDICT[i.verdict] || i.verdict) + "</td></tr>";
-    for (const rule of i.rules || []) h += '<tr><td></td><td colspan=5 class="muted">' + esc(rule.text) + " — " + esc(rule.source) + "</td></tr>";
+  let h = '<div class="verdict v-' + esc(r.verdict) + '" data-testid="verdict" data-verdict="' + esc(r.verdict) + '">' + esc(verdictName(r.verdict)) + "</div>";
+  if (r.governing_rule) h += '<p class="governing">' + esc(r.governing_rule.text) + ' <span class="muted">' + esc(r.governing_rule.source) + "</span></p>";
+  const rid = encodeURIComponent(r.report_id || "");
+  if (r.report_id) {
+    h += '<p class="links">' + esc(tr("\u62A5\u544A\u7F16\u53F7 ", "Report ")) + "<code>" + esc(r.report_id) + '</code> \xB7 <a data-testid="report-link" href="/v1/reports/' + rid + "?format=html&amp;lang=" + (lang === "en" ? "en" : "zh") + '" target="_blank" rel="noopener">' + esc(tr("\u6253\u5370\u7248\u62A5\u544A", "Printable report")) + '</a> \xB7 <a data-testid="report-geojson" href="/v1/reports/' + rid + '?format=geojson" download>GeoJSON</a> \xB7 <a data-testid="report-json" href="/v1/reports/' + rid + '?format=json" download>JSON</a></p>';
   }
-  if (!r.intersections.length) h += '<tr><td colspan=6 class="muted">未涉及任何管控区 no zone touched</td></tr>';
-  h += "</table>";
+  h += "<p>" + (fp.area_m2 ? esc(tr("\u7528\u5730\u9762\u79EF ", "Area ")) + num(fp.area_m2, 1) + " m\xB2\uFF08" + num(fp.area_m2 / 1e4, 4) + " " + esc(tr("\u516C\u9877", "ha")) + "\uFF09" : "") + (fp.length_m ? esc(tr(" \u957F\u5EA6 ", " length ")) + num(fp.length_m, 1) + " m" : "") + "</p>";
+  $("crs-detected").textContent = tr("\u8BC6\u522B\u7684\u5750\u6807\u7CFB\uFF1A", "Detected CRS: ") + (fp.crs || "?") + tr("\uFF08\u5982\u4E0D\u6B63\u786E\uFF0C\u8BF7\u5728\u4E0A\u65B9\u9009\u62E9\uFF09", " (choose another above if wrong)");
+  if ((fp.warnings || []).length || (r.notes || []).length) {
+    h += '<ul class="warnings" data-testid="warnings">';
+    for (const w of fp.warnings || []) h += "<li>\u26A0 " + esc(w) + "</li>";
+    for (const n of r.notes || []) h += "<li>" + esc(n) + "</li>";
+    h += "</ul>";
+  }
+  if ((r.missing || []).length) {
+    h += '<div class="needs" data-testid="needs-info"><p><b>' + esc(tr("\u8BF7\u8865\u5145\u4EE5\u4E0B\u4FE1\u606F\u540E\u91CD\u65B0\u6838\u67E5\uFF1A", "Add these facts and check again:")) + "</b></p><ul>";
+    for (const f of r.missing) {
+      h += '<li><button type="button" class="linkish" data-goto-fact="' + esc(f) + '">' + esc(factLabel(f)) + '</button> <span class="muted">' + esc(factAsk(f)) + "</span></li>";
+    }
+    h += "</ul></div>";
+  }
+  h += '<table class="hits" data-testid="intersections"><caption>' + esc(tr("\u6D89\u53CA\u7684\u7BA1\u63A7\u533A", "Zones the site touches")) + "</caption><thead><tr><th>" + esc(tr("\u56FE\u5C42", "Layer")) + "</th><th>" + esc(tr("\u7F16\u7801\u4E0E\u540D\u79F0", "Zone")) + "</th><th>" + esc(tr("\u7C7B\u522B", "Class")) + '</th><th class="num">' + esc(tr("\u91CD\u53E0\u9762\u79EF", "Overlap")) + '</th><th class="num">' + esc(tr("\u5360\u6BD4", "Share")) + "</th><th>" + esc(tr("\u7ED3\u8BBA", "Verdict")) + "</th><th>" + esc(tr("\u5730\u5757", "Sites")) + "</th></tr></thead><tbody>";
+  r.intersections.forEach((i, n) => {
+    const overlap = i.overlap_area_m2 ? num(i.overlap_area_m2, 1) + " m\xB2<br><span class=muted>" + num(i.overlap_area_m2 / 1e4, 4) + " " + esc(tr("\u516C\u9877", "ha")) + "</span>" : i.overlap_length_m ? num(i.overlap_length_m, 1) + " m" : i.points_inside ? num(i.points_inside, 0) + tr(" \u4E2A\u70B9", " points") : "\u2014";
+    h += '<tr data-testid="intersection-row" data-row="' + n + '" data-zone-id="' + esc(i.zone_id) + '" data-layer="' + esc(i.layer) + '" tabindex="0" aria-selected="false"><td>' + esc(i.layer_title || i.layer) + "</td><td><code>" + esc(i.zone_id) + "</code> " + esc(i.zone_name) + "</td><td>" + esc(lang === "en" ? i.zone_class : CLASS_ZH[i.zone_class] || i.zone_class) + '</td><td class="num">' + overlap + '</td><td class="num">' + num(100 * i.footprint_share, 2) + '%</td><td><span class="chip v-' + esc(i.verdict) + '">' + esc(verdictName(i.verdict)) + "</span></td><td>" + esc((i.sites || []).join("\u3001")) + "</td></tr>";
+  });
+  if (!r.intersections.length) h += '<tr><td colspan="7" class="muted">' + esc(tr("\u672A\u6D89\u53CA\u4EFB\u4F55\u7BA1\u63A7\u533A", "No zone touched")) + "</td></tr>";
+  h += "</tbody></table>";
   if (r.nearby.length) {
-    h += "<p><b>周边 " + num(r.buffer_m, 0) + " 米内 nearby</b></p><table><tr><th>图层</th><th>区域</th><th>类别</th><th class=num>距离 m</th></tr>";
-    for (const n of r.nearby) h += "<tr><td>" + esc(n.layer) + "</td><td>" + esc(n.zone_name) + "</td><td>" + esc(n.zone_class) + '</td><td class="num">' + num(n.distance_m, 1) + "</td></tr>";
-    h += "</table>";
+    h += '<table class="near"><caption>' + esc(tr("\u5468\u8FB9 " + num(r.buffer_m, 0) + " \u7C73\u5185", "Within " + num(r.buffer_m, 0) + " m")) + "</caption><tbody>";
+    for (const n of r.nearby) h += "<tr><td>" + esc(n.layer_title || n.layer) + "</td><td>" + esc(n.zone_name) + '</td><td class="num">' + num(n.distance_m, 1) + " m</td></tr>";
+    h += "</tbody></table>";
+  }
+  if ((r.near_boundary || []).length) {
+    h += '<p class="muted">' + esc(tr("\u9760\u8FD1\u8FB9\u754C\uFF08\u5728\u5BB9\u5DEE " + num(r.boundary_tolerance_m, 1) + " \u7C73\u5185\uFF09\uFF1A", "Near a boundary (within " + num(r.boundary_tolerance_m, 1) + " m): ")) + r.near_boundary.map((n) => esc(n.zone_name + (n.changes_verdict ? tr("\uFF08\u53EF\u80FD\u6539\u53D8\u7ED3\u8BBA\uFF09", " (may change the verdict)") : ""))).join("\u3001") + "</p>";
   }
   $("out").innerHTML = h;
-  draw(r);
-}
-
-// A plain SVG sketch: the bbox of the footprint, overlaps in red.
-function draw(r) {
-  const svg = $("map");
-  const b = r.footprint.bbox; // [minLon, minLat, maxLon, maxLat]
-  if (!b) { svg.innerHTML = ""; return; }
-  const k = Math.cos((b[1] + b[3]) / 2 * Math.PI / 180);
-  const w = Math.max((b[2] - b[0]) * k, 1e-9), hgt = Math.max(b[3] - b[1], 1e-9), m = Math.max(w, hgt) * 0.1;
-  const pt = c => ((c[0] - b[0]) * k + m).toFixed(9) + "," + (b[3] - c[1] + m).toFixed(9);
-  svg.setAttribute("viewBox", "0 0 " + (w + 2 * m) + " " + (hgt + 2 * m));
-  const sw = Math.max(w, hgt) / 300;
-  const paths = [];
-  const rings = g => !g ? [] : g.type === "Polygon" ? g.coordinates : g.type === "MultiPolygon" ? g.coordinates.flat() :
-    g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates :
-    g.type === "GeometryCollection" ? g.geometries.flatMap(rings) : [];
-  // Overlaps coloured by verdict, the most severe drawn last (on top).
-  const COLOR = {prohibited: "198,40,40", needs_info: "249,168,37", conditional: "253,216,53", admissible: "67,160,71"};
-  const SEV = {admissible: 1, conditional: 2, needs_info: 3, prohibited: 4};
-  const ins = [...r.intersections].sort((a, b) => (SEV[a.verdict] || 0) - (SEV[b.verdict] || 0));
-  for (const i of ins) for (const ring of rings(i.geometry)) {
-    const c = COLOR[i.verdict] || "120,120,120";
-    paths.push('<polyline fill="rgba(' + c + ',.35)" stroke="rgb(' + c + ')" stroke-width="' + sw + '" points="' + ring.map(pt).join(" ") + '"><title>' +
-      esc(i.layer_title || i.layer) + " " + esc(i.zone_name) + '</title></polyline>');
+  for (const b of $("out").querySelectorAll("[data-goto-fact]")) {
+    b.addEventListener("click", () => {
+      const el = document.querySelector('[data-fact="' + b.dataset.gotoFact + '"]');
+      if (el) {
+        el.classList.add("wanted");
+        el.focus();
+      }
+    });
   }
-  paths.unshift('<rect x="' + m + '" y="' + m + '" width="' + w + '" height="' + hgt + '" fill="none" stroke="#555" stroke-dasharray="' + 4 * sw + '" stroke-width="' + sw + '"/>');
-  svg.innerHTML = paths.join("");
+  for (const row of $("out").querySelectorAll("[data-testid=intersection-row]")) {
+    const pick = () => selectRow(row, r.intersections[Number(row.dataset.row)]);
+    row.addEventListener("click", pick);
+    row.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" || e.key === " ") {
+        e.preventDefault();
+        pick();
+      }
+    });
+  }
+  for (const f of r.missing || []) {
+    const el = document.querySelector('[data-fact="' + f + '"]');
+    if (el) el.classList.add("wanted");
+  }
 }
+function selectRow(row, i) {
+  for (const o of $("out").querySelectorAll("[data-testid=intersection-row]")) o.setAttribute("aria-selected", String(o === row));
+  mapEl.dataset.selectedZone = i.layer + "/" + i.zone_id;
+  if (map.getSource("selected")) map.getSource("selected").setData(i.geometry ? { type: "Feature", properties: {}, geometry: i.geometry } : empty());
+  const b = i.geometry && bboxOf(i.geometry);
+  if (b) map.fitBounds(b, { padding: 40, maxZoom: 16, duration: 300 });
+  openZone(i.layer, i.zone_id, i);
+}
+var empty = () => ({ type: "FeatureCollection", features: [] });
+function addResultLayers() {
+  map.addSource("result", { type: "geojson", data: empty() });
+  map.addSource("footprint", { type: "geojson", data: empty() });
+  map.addSource("selected", { type: "geojson", data: empty() });
+  map.addSource("near", { type: "geojson", data: empty() });
+  const color = ["match", ["get", "verdict"], ...Object.entries(VERDICT_COLOR).flat(), "#757575"];
+  map.addLayer({ id: "result-fill", type: "fill", source: "result", filter: ["==", ["geometry-type"], "Polygon"], paint: { "fill-color": color, "fill-opacity": 0.55 } });
+  map.addLayer({ id: "result-line", type: "line", source: "result", paint: { "line-color": color, "line-width": 2.5 } });
+  map.addLayer({ id: "result-point", type: "circle", source: "result", filter: ["==", ["geometry-type"], "Point"], paint: { "circle-color": color, "circle-radius": 6 } });
+  map.addLayer({ id: "near-line", type: "line", source: "near", paint: { "line-color": "#455a64", "line-width": 1.5, "line-dasharray": [2, 2] } });
+  map.addLayer({ id: "footprint-line", type: "line", source: "footprint", paint: { "line-color": "#111", "line-width": 2, "line-dasharray": [3, 1] } });
+  map.addLayer({
+    id: "footprint-point",
+    type: "circle",
+    source: "footprint",
+    filter: ["==", ["geometry-type"], "Point"],
+    paint: { "circle-color": "#fff", "circle-stroke-color": "#111", "circle-stroke-width": 2, "circle-radius": 5 }
+  });
+  map.addLayer({ id: "selected-line", type: "line", source: "selected", paint: { "line-color": "#0057b8", "line-width": 4 } });
+}
+function showFootprint(g) {
+  layersReady.then(() => {
+    if (!map.getSource("footprint")) return;
+    map.getSource("footprint").setData({ type: "Feature", properties: {}, geometry: g });
+    const b = bboxOf(g);
+    if (b) map.fitBounds(b, { padding: 60, maxZoom: 16, duration: 0 });
+  });
+}
+async function drawReport(r) {
+  await layersReady;
+  const feats = r.intersections.filter((i) => i.geometry).map((i) => ({ type: "Feature", properties: { verdict: i.verdict, zone_id: i.zone_id }, geometry: i.geometry }));
+  map.getSource("result").setData({ type: "FeatureCollection", features: feats });
+  map.getSource("selected").setData(empty());
+  mapEl.dataset.selectedZone = "";
+  const want = [...r.nearby, ...r.near_boundary || []].slice(0, 40);
+  const seen = /* @__PURE__ */ new Set();
+  const near = [];
+  await Promise.all(want.map(async (n) => {
+    const k = n.layer + "/" + n.zone_id;
+    if (seen.has(k)) return;
+    seen.add(k);
+    try {
+      const res = await fetch("/v1/layers/" + encodeURIComponent(n.layer) + "/zones/" + encodeURIComponent(n.zone_id));
+      if (res.ok) near.push(await res.json());
+    } catch {
+    }
+  }));
+  map.getSource("near").setData({ type: "FeatureCollection", features: near });
+  let g = site && site.geojson;
+  if (!g) {
+    const res = await fetch("/v1/reports/" + encodeURIComponent(r.report_id) + "?format=geojson").catch(() => null);
+    const fc = res && res.ok ? await res.json() : null;
+    const f = fc && (fc.features || []).find((x) => x.properties && x.properties.role === "footprint");
+    if (f) g = f.geometry;
+  }
+  if (!g && r.footprint.bbox) {
+    const [a, b, c, d] = r.footprint.bbox;
+    g = { type: "Polygon", coordinates: [[[a, b], [c, b], [c, d], [a, d], [a, b]]] };
+  }
+  if (g) map.getSource("footprint").setData({ type: "Feature", properties: {}, geometry: g });
+  const bb = r.footprint.bbox;
+  if (bb) map.fitBounds([[bb[0], bb[1]], [bb[2], bb[3]]], { padding: 60, maxZoom: 16, duration: 0 });
+}
+function bboxOf(g) {
+  let b = null;
+  const walk = (c) => {
+    if (typeof c[0] === "number") {
+      if (!b) b = [c[0], c[1], c[0], c[1]];
+      b = [Math.min(b[0], c[0]), Math.min(b[1], c[1]), Math.max(b[2], c[0]), Math.max(b[3], c[1])];
+    } else for (const x of c) walk(x);
+  };
+  const geom = (x) => {
+    if (!x) return;
+    if (x.type === "FeatureCollection") x.features.forEach((f) => geom(f.geometry));
+    else if (x.type === "Feature") geom(x.geometry);
+    else if (x.type === "GeometryCollection") x.geometries.forEach(geom);
+    else if (x.coordinates) walk(x.coordinates);
+  };
+  geom(g);
+  return b && [[b[0], b[1]], [b[2], b[3]]];
+}
+$("batch-go").addEventListener("click", async () => {
+  const f = $("batch-file").files[0];
+  const prog = $("batch-progress");
+  const setProgress = (done, total) => {
+    prog.dataset.done = String(done);
+    prog.dataset.total = String(total);
+    $("batch-bar").max = Math.max(total, 1);
+    $("batch-bar").value = done;
+    $("batch-count").textContent = total ? done + " / " + total : String(done);
+  };
+  for (const a of [$("batch-csv"), $("batch-geojson")]) {
+    if (a.href) URL.revokeObjectURL(a.href);
+    a.hidden = true;
+    a.removeAttribute("href");
+  }
+  if (!f) {
+    $("batch-out").innerHTML = '<p class="err" role="alert">' + esc(tr("\u8BF7\u9009\u62E9\u56FE\u6591\u6587\u4EF6\u3002", "Choose a patch file.")) + "</p>";
+    return;
+  }
+  $("batch-go").disabled = true;
+  $("batch-out").innerHTML = "";
+  try {
+    let total = await countFeatures(f);
+    setProgress(0, total);
+    const fd = () => {
+      const d = new FormData();
+      d.append("file", f, f.name);
+      return d;
+    };
+    const res = await fetch("/v1/locate?format=ndjson", { method: "POST", body: fd() });
+    if (!res.ok) {
+      const j = await res.json().catch(() => ({}));
+      throw new Error(j.error && j.error.message || res.statusText);
+    }
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    const seen = /* @__PURE__ */ new Set();
+    const records = [];
+    let buf = "";
+    for (; ; ) {
+      const { value, done } = await reader.read();
+      if (value) buf += value;
+      let nl;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!line) continue;
+        const rec = JSON.parse(line);
+        records.push(rec);
+        if (typeof rec.index === "number") seen.add(rec.index);
+        setProgress(seen.size, Math.max(total, seen.size));
+      }
+      if (done) break;
+    }
+    if (!total || seen.size > total) total = seen.size;
+    setProgress(seen.size, total);
+    const errors = records.filter((r) => r.error);
+    const inZones = records.filter((r) => (r.hits || []).length).length;
+    $("batch-out").innerHTML = "<p>" + esc(tr(
+      `\u5171 ${seen.size} \u4E2A\u56FE\u6591\uFF0C${inZones} \u4E2A\u843D\u5728\u7BA1\u63A7\u533A\u5185\uFF0C${errors.length} \u4E2A\u6709\u9519\u8BEF\u3002`,
+      `${seen.size} patches: ${inZones} in a zone, ${errors.length} with errors.`
+    )) + "</p>" + (errors.length ? '<ul class="warnings">' + errors.slice(0, 20).map((r) => "<li>#" + esc(r.index) + " " + esc(r.error.message) + "</li>").join("") + "</ul>" : "");
+    const [csv, gj] = await Promise.all(["csv", "geojson"].map(async (fmt) => {
+      const r = await fetch("/v1/locate?format=" + fmt, { method: "POST", body: fd() });
+      if (!r.ok) throw new Error(tr("\u4E0B\u8F7D ", "download ") + fmt + ": " + r.statusText);
+      return r.blob();
+    }));
+    $("batch-csv").href = URL.createObjectURL(csv);
+    $("batch-geojson").href = URL.createObjectURL(gj);
+    $("batch-csv").hidden = false;
+    $("batch-geojson").hidden = false;
+  } catch (e) {
+    $("batch-out").innerHTML = '<p class="err" role="alert">' + esc(e.message) + "</p>";
+  } finally {
+    $("batch-go").disabled = false;
+  }
+});
+async function countFeatures(f) {
+  if (f.size > 256 << 20) return 0;
+  const name = f.name.toLowerCase();
+  if (!/\.(geojson|json|ndjson|geojsonl|jsonl)$/.test(name)) return 0;
+  const text = await f.text();
+  if (/\.(ndjson|geojsonl|jsonl)$/.test(name)) return text.split("\n").filter((s) => s.trim()).length;
+  try {
+    const j = JSON.parse(text);
+    return j.type === "FeatureCollection" ? j.features.length : 1;
+  } catch {
+    return 0;
+  }
+}
+setLang(lang);

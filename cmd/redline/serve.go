@@ -24,7 +24,7 @@ import (
 // serveConfig is what `redline serve` is told by flags and REDLINE_* variables.
 type serveConfig struct {
 	data, dataRoot, addr, db, cors, logLevel, logFormat string
-	adminToken, readToken, metricsToken                 string
+	adminToken, readToken, metricsToken, basemapURL     string
 	maxBody, maxLocateBody, maxHeaderBytes              byteSize
 	maxVertices, maxFeatures, maxChecks, maxLocates     int
 	timeout, locateTimeout, shutdownTimeout             time.Duration
@@ -44,6 +44,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.readToken, "read-token", os.Getenv("REDLINE_READ_TOKEN"), "bearer `token` every /v1 route needs (the admin token also does); empty: /v1 is open")
 	fs.StringVar(&c.metricsToken, "metrics-token", os.Getenv("REDLINE_METRICS_TOKEN"), "bearer `token` /metrics needs; empty: /metrics is open")
 	fs.StringVar(&c.cors, "cors-origins", os.Getenv("REDLINE_CORS_ORIGINS"), "comma-separated `origins` browsers may call from (* for any)")
+	fs.StringVar(&c.basemapURL, "basemap-url", os.Getenv("REDLINE_BASEMAP_URL"), "raster base map tile `URL` for the web page, with {z}, {x} and {y} (e.g. 天地图 with your key); empty: the zoning layers are the base")
 	fs.StringVar(&c.logLevel, "log-level", envOr("REDLINE_LOG_LEVEL", "info"), "debug, info, warn or error (footprint coordinates are logged only at debug)")
 	fs.StringVar(&c.logFormat, "log-format", envOr("REDLINE_LOG_FORMAT", "json"), "json or text")
 	fs.Var(&c.maxBody, "max-body", "largest check request body (e.g. 20MiB)")
@@ -129,6 +130,7 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		ReadToken:         c.readToken,
 		MetricsToken:      c.metricsToken,
 		CORSOrigins:       origins,
+		BasemapURL:        c.basemapURL,
 		MaxCheckBody:      int64(c.maxBody),
 		MaxLocateBody:     int64(c.maxLocateBody),
 		MaxVertices:       c.maxVertices,
