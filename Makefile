@@ -6,7 +6,7 @@ SHELL := /bin/bash
 GO ?= go
 export CGO_ENABLED := 1
 
-.PHONY: all deps build run test test-tools test-short vet fmt bench fuzz docs clean soak vuln
+.PHONY: all deps build run test test-tools test-short vet fmt bench fuzz docs clean soak vuln web
 
 all: build
 
@@ -26,13 +26,25 @@ run: build
 	./bin/redline check data/demo/examples/factory_in_redline.geojson
 
 # test-tools: what the tests drive besides Go (scripts/sysdeps.sh test: PostgreSQL,
-# GDAL's command-line tools, node and npm, one apt-get update for all, only when
-# missing) and swagger-parser for the OpenAPI documents (npm ci, only when missing).
+# GDAL's command-line tools, node and npm, chromium and CJK fonts, one apt-get
+# update for all, only when missing), swagger-parser for the OpenAPI documents and
+# the page's build tools (npm ci, only when missing: a test rebuilds the page into
+# a temporary directory and compares it with the committed api/static).
 test-tools:
 	@bash scripts/sysdeps.sh test
 	@if [ ! -d scripts/openapi-validate/node_modules/@apidevtools/swagger-parser ]; then \
 	  cd scripts/openapi-validate && npm ci --no-audit --no-fund; \
 	fi
+	@if [ ! -x web/node_modules/.bin/esbuild ]; then \
+	  cd web && npm ci --no-audit --no-fund; \
+	fi
+
+# web: rebuilds the page's assets in api/static from web/src (esbuild bundles
+# MapLibre GL JS and terra-draw from web/package-lock.json). Commit the result:
+# the binary embeds api/static, and `make test` checks it is up to date.
+web:
+	@if [ ! -x web/node_modules/.bin/esbuild ]; then cd web && npm ci --no-audit --no-fund; fi
+	cd web && node build.mjs
 
 test: test-tools deps
 	$(GO) vet ./...

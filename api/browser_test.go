@@ -395,7 +395,9 @@ func TestBrowserPage(t *testing.T) {
 		t.Errorf("at 768 px the map is %g px high", h)
 	}
 	if out := os.Getenv("REDLINE_SCREENSHOT"); out != "" {
-		b.do("screenshot", chromedp.EmulateViewport(1280, 800), chromedp.Click(chromedp.CSS(`#tab-check`)), chromedp.Sleep(800*time.Millisecond))
+		b.do("screenshot", chromedp.EmulateViewport(1280, 800), chromedp.Click(chromedp.CSS(`#tab-check`)), chromedp.Click(chromedp.CSS(`[data-testid=lang-switch]`)))
+		evalJS[bool](b, "frame", `document.getElementById("out").scrollIntoView(), window.redlineMap.jumpTo({zoom: window.redlineMap.getZoom() - 5}), true`)
+		b.wait("tiles", `window.redlineMap.loaded() && window.redlineMap.areTilesLoaded()`)
 		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if err == nil {
 			err = os.WriteFile(out, png, 0o644)
@@ -408,6 +410,12 @@ func TestBrowserPage(t *testing.T) {
 	// Every request stayed on the server's origin (or the page's own blobs);
 	// the page's resource timing says the same of what the network log missed.
 	seen := evalJS[[]string](b, "resources", `performance.getEntriesByType("resource").map(e => e.name)`)
+	// The printable report the link leads to carries its map and an A4 print style.
+	b.do("report page", chromedp.Navigate(reportHref), chromedp.WaitVisible(chromedp.CSS(`svg`)))
+	if !evalJS[bool](b, "report print", `[...document.styleSheets].some(s => [...s.cssRules].some(r => /size:\s*a4/i.test(r.cssText)))`) {
+		t.Error("the printable report has no A4 page style")
+	}
+
 	mu.Lock()
 	defer mu.Unlock()
 	if len(requests) < 10 {

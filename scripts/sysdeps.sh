@@ -6,7 +6,10 @@
 #   scripts/sysdeps.sh test    those, and what the tests drive: PostgreSQL (the
 #                              archive tests), GDAL's ogrinfo/ogr2ogr (the OGC API
 #                              is read with its OAPIF driver), node and npm
-#                              (swagger-parser validates the OpenAPI documents)
+#                              (swagger-parser validates the OpenAPI documents;
+#                              esbuild checks the page's committed bundle), and
+#                              chromium with fonts-noto-cjk (the browser tests
+#                              drive the web page in headless Chromium)
 set -euo pipefail
 want=${1:-build}
 pkgs=()
@@ -18,6 +21,8 @@ if [ "$want" = test ]; then
   command -v node >/dev/null || pkgs+=(nodejs)
   command -v npm >/dev/null || pkgs+=(npm)
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || pkgs+=(postgresql)
+  command -v chromium >/dev/null || pkgs+=(chromium)
+  [ -d /usr/share/fonts/opentype/noto ] && compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK*' >/dev/null || pkgs+=(fonts-noto-cjk)
 fi
 if [ ${#pkgs[@]} -eq 0 ]; then exit 0; fi
 echo "sysdeps: installing ${pkgs[*]} with apt-get"

@@ -6,8 +6,9 @@ import * as esbuild from "esbuild";
 import {copyFileSync} from "node:fs";
 
 const src = new URL("./src/", import.meta.url).pathname;
-const out = new URL("../api/static/", import.meta.url).pathname;
-const common = {bundle: true, format: "esm", target: ["es2022"], outdir: out, legalComments: "eof", logLevel: "info", sourcemap: false};
+// REDLINE_WEB_OUT builds elsewhere (the Go test that checks api/static is current).
+const out = process.env.REDLINE_WEB_OUT ? process.env.REDLINE_WEB_OUT.replace(/\/?$/, "/") : new URL("../api/static/", import.meta.url).pathname;
+const common = {bundle: true, format: "esm", target: ["es2022"], outdir: out, legalComments: "eof", logLevel: "warning", sourcemap: false};
 await esbuild.build({...common, entryPoints: {map: src + "map.js"}, minify: true});
 await esbuild.build({...common, entryPoints: {page: src + "page.js"}, external: ["./map.js"]});
 copyFileSync(src + "page.css", out + "page.css");

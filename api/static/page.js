@@ -43,7 +43,8 @@ var CLASS_COLOR = {
   water_source: { level1: "#0d47a1", level2: "#1e88e5", quasi: "#90caf9" },
   industrial_park: { national: "#5d4037", provincial: "#8d6e63", other: "#bcaaa4" }
 };
-var classColor = (kind, cls) => (CLASS_COLOR[kind] || {})[cls] || "#607d8b";
+var PALETTE = ["#00838f", "#6d4c41", "#3949ab", "#c0ca33", "#d81b60", "#546e7a", "#8e24aa", "#00897b"];
+var classColor = (kind, cls, i = 0) => (CLASS_COLOR[kind] || {})[cls] || PALETTE[i % PALETTE.length];
 var CLASS_ZH = {
   redline: "\u751F\u6001\u4FDD\u62A4\u7EA2\u7EBF",
   priority: "\u4F18\u5148\u4FDD\u62A4",
@@ -88,10 +89,13 @@ var layersReady = fetch("/v1/layers").then((r) => r.json()).then(async (j) => {
   layers = j.layers || [];
   if (j.dataset) $("ds").textContent = j.dataset.name + " " + j.dataset.version;
   await mapReady;
+  layers.forEach((l, i) => {
+    l.index = i;
+  });
   for (const l of layers) {
     const match = ["match", ["get", "class"]];
-    for (const c of Object.keys(l.classes || {})) match.push(c, classColor(l.kind, c));
-    match.push("#607d8b");
+    for (const c of Object.keys(l.classes || {})) match.push(c, classColor(l.kind, c, l.index));
+    match.push(classColor(l.kind, "", l.index));
     map.addSource("z-" + l.id, {
       type: "vector",
       tiles: [location.origin + "/v1/tiles/" + encodeURIComponent(l.id) + "/{z}/{x}/{y}.mvt"],
@@ -147,7 +151,7 @@ function renderLegend() {
   for (const l of layers) {
     h += '<div class="lg-layer"><label><input type="checkbox" data-layer-toggle="' + esc(l.id) + '"' + (hidden.has(l.id) ? "" : " checked") + "> " + esc(l.title || l.id) + "</label><ul>";
     for (const c of Object.keys(l.classes || {})) {
-      h += '<li><i class="sw" data-color="' + esc(classColor(l.kind, c)) + '"></i>' + esc(lang === "en" ? c : CLASS_ZH[c] || c) + ' <span class="muted">' + num(l.classes[c], 0) + "</span></li>";
+      h += '<li><i class="sw" data-color="' + esc(classColor(l.kind, c, l.index)) + '"></i>' + esc(lang === "en" ? c : CLASS_ZH[c] || c) + ' <span class="muted">' + num(l.classes[c], 0) + "</span></li>";
     }
     h += "</ul></div>";
   }
@@ -299,7 +303,7 @@ mapReady.then(() => {
     for (const o of draw.getSnapshot()) if (o.id !== id) draw.removeFeatures([o.id]);
     const text = JSON.stringify({ type: "Feature", properties: {}, geometry: f.geometry });
     setSite({ kind: "draw", name: f.geometry.type, blob: new Blob([text], { type: "application/geo+json" }), geojson: f.geometry });
-    stopDrawing();
+    setTimeout(stopDrawing, 0);
   });
 });
 function stopDrawing() {
@@ -384,6 +388,7 @@ $("f").addEventListener("submit", async (ev) => {
     if (!res.ok) throw new Error(j.error && j.error.message + " [" + j.error.code + "]" || res.statusText);
     lastReport = j;
     show(j);
+    $("out").scrollIntoView({ block: "start" });
     drawReport(j);
   } catch (e) {
     $("out").innerHTML = '<p class="err" role="alert">' + esc(e.message) + "</p>";

@@ -57,7 +57,10 @@ const CLASS_COLOR = {
   water_source: {level1: "#0d47a1", level2: "#1e88e5", quasi: "#90caf9"},
   industrial_park: {national: "#5d4037", provincial: "#8d6e63", other: "#bcaaa4"},
 };
-const classColor = (kind, cls) => (CLASS_COLOR[kind] || {})[cls] || "#607d8b";
+// Layers of kind custom (or classes outside the table) take a colour of their own
+// layer from this palette, so that layers stay apart on the map and in the legend.
+const PALETTE = ["#00838f", "#6d4c41", "#3949ab", "#c0ca33", "#d81b60", "#546e7a", "#8e24aa", "#00897b"];
+const classColor = (kind, cls, i = 0) => (CLASS_COLOR[kind] || {})[cls] || PALETTE[i % PALETTE.length];
 const CLASS_ZH = {
   redline: "生态保护红线", priority: "优先保护", key: "重点管控", general: "一般管控", core: "核心保护区", buffer: "缓冲区",
   experimental: "实验区", general_control: "一般控制区", level1: "一级保护区", level2: "二级保护区", quasi: "准保护区",
@@ -90,10 +93,11 @@ const layersReady = fetch("/v1/layers").then(r => r.json()).then(async j => {
   layers = j.layers || [];
   if (j.dataset) $("ds").textContent = j.dataset.name + " " + j.dataset.version;
   await mapReady;
+  layers.forEach((l, i) => { l.index = i; });
   for (const l of layers) {
     const match = ["match", ["get", "class"]];
-    for (const c of Object.keys(l.classes || {})) match.push(c, classColor(l.kind, c));
-    match.push("#607d8b");
+    for (const c of Object.keys(l.classes || {})) match.push(c, classColor(l.kind, c, l.index));
+    match.push(classColor(l.kind, "", l.index));
     map.addSource("z-" + l.id, {
       type: "vector", tiles: [location.origin + "/v1/tiles/" + encodeURIComponent(l.id) + "/{z}/{x}/{y}.mvt"],
       minzoom: 0, maxzoom: 14,
@@ -134,7 +138,7 @@ function renderLegend() {
     h += '<div class="lg-layer"><label><input type="checkbox" data-layer-toggle="' + esc(l.id) + '"' + (hidden.has(l.id) ? "" : " checked") +
       "> " + esc(l.title || l.id) + "</label><ul>";
     for (const c of Object.keys(l.classes || {})) {
-      h += '<li><i class="sw" data-color="' + esc(classColor(l.kind, c)) + '"></i>' + esc(lang === "en" ? c : (CLASS_ZH[c] || c)) +
+      h += '<li><i class="sw" data-color="' + esc(classColor(l.kind, c, l.index)) + '"></i>' + esc(lang === "en" ? c : (CLASS_ZH[c] || c)) +
         ' <span class="muted">' + num(l.classes[c], 0) + "</span></li>";
     }
     h += "</ul></div>";
@@ -290,7 +294,9 @@ mapReady.then(() => {
     for (const o of draw.getSnapshot()) if (o.id !== id) draw.removeFeatures([o.id]);
     const text = JSON.stringify({type: "Feature", properties: {}, geometry: f.geometry});
     setSite({kind: "draw", name: f.geometry.type, blob: new Blob([text], {type: "application/geo+json"}), geojson: f.geometry});
-    stopDrawing();
+    // After the map's click handler has seen this click as part of the drawing,
+    // not as a click on a zone.
+    setTimeout(stopDrawing, 0);
   });
 });
 function stopDrawing() {
@@ -375,6 +381,7 @@ $("f").addEventListener("submit", async ev => {
     if (!res.ok) throw new Error((j.error && (j.error.message + " [" + j.error.code + "]")) || res.statusText);
     lastReport = j;
     show(j);
+    $("out").scrollIntoView({block: "start"});
     drawReport(j);
   } catch (e) {
     $("out").innerHTML = '<p class="err" role="alert">' + esc(e.message) + "</p>";
