@@ -26,9 +26,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/redline-gis/redline/data"
-	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/internal/oracle"
-	"github.com/redline-gis/redline/zones"
 )
 
 // chromium finds Debian's chromium; without it the browser tests skip loudly,
@@ -68,22 +66,7 @@ func browserServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := zones.NewChecker(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "redline.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	srv, err := New(Config{Store: st, Load: func(context.Context, string) (Engine, error) { return c, nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Swap(c, ds.Name, 0)
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	_, _, ts := serveArchived(t, ds)
 	return ts
 }
 

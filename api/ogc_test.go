@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -40,22 +39,7 @@ func newOGCFixture(t *testing.T) *ogcFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := zones.NewChecker(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "redline.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	srv, err := New(Config{Load: func(context.Context, string) (Engine, error) { return c, nil }, Store: st})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Swap(c, "", 0)
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	c, st, ts := serveArchived(t, ds)
 	fx := &ogcFixture{ts: ts, checker: c, store: st}
 	examples, _ := filepath.Glob(filepath.Join("..", "data", "demo", "examples", "*.project.json"))
 	for _, pj := range examples {

@@ -174,16 +174,7 @@ func TestIndustriesRoute(t *testing.T) {
 		{"", 400, ""},
 		{"没有这种行业", 200, ""},
 	} {
-		res, err := http.Get(ts.URL + "/v1/industries?q=" + urlQuery(tc.q))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got struct {
-			Total      int
-			Industries []zones.Industry
-		}
-		json.NewDecoder(res.Body).Decode(&got)
-		res.Body.Close()
+		res, got := getIndustries(t, ts.URL+"/v1/industries?q="+urlQuery(tc.q))
 		if res.StatusCode != tc.status {
 			t.Errorf("q=%q: %d, want %d", tc.q, res.StatusCode, tc.status)
 			continue
@@ -202,19 +193,27 @@ func TestIndustriesRoute(t *testing.T) {
 			t.Errorf("q=%q: want nothing, got %v", tc.q, got.Industries)
 		}
 	}
-	res, err := http.Get(ts.URL + "/v1/industries?q=C&limit=3")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got struct {
-		Total      int
-		Industries []zones.Industry
-	}
-	json.NewDecoder(res.Body).Decode(&got)
-	res.Body.Close()
+	_, got := getIndustries(t, ts.URL+"/v1/industries?q=C&limit=3")
 	if len(got.Industries) != 3 || got.Total <= 3 {
 		t.Errorf("q=C&limit=3: %d rows of %d", len(got.Industries), got.Total)
 	}
+}
+
+type industriesAnswer struct {
+	Total      int
+	Industries []zones.Industry
+}
+
+func getIndustries(t *testing.T, url string) (*http.Response, industriesAnswer) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var got industriesAnswer
+	json.NewDecoder(res.Body).Decode(&got)
+	return res, got
 }
 
 func urlQuery(s string) string {

@@ -16,6 +16,7 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/project"
 	"github.com/paulmach/orb/simplify"
 
 	"github.com/redline-gis/redline/geo"
@@ -121,7 +122,7 @@ func (tl *Tiler) layer(idx *zones.Index, ly *zones.Layer, t maptile.Tile) (*mvt.
 		if g == nil {
 			continue
 		}
-		g = project(g, proj)
+		g = project.Geometry(g, proj)
 		g = clip.Geometry(box, g)
 		if g == nil {
 			continue
@@ -149,7 +150,7 @@ func (tl *Tiler) layer(idx *zones.Index, ly *zones.Layer, t maptile.Tile) (*mvt.
 }
 
 // toTile maps lon/lat to the tile's units (Web Mercator, y down), unrounded.
-func toTile(t maptile.Tile) func(orb.Point) orb.Point {
+func toTile(t maptile.Tile) orb.Projection {
 	n := math.Exp2(float64(t.Z)) * Extent
 	x0, y0 := float64(t.X)*Extent, float64(t.Y)*Extent
 	return func(p orb.Point) orb.Point {
@@ -159,43 +160,6 @@ func toTile(t maptile.Tile) func(orb.Point) orb.Point {
 		y := (0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)) * n
 		return orb.Point{x - x0, y - y0}
 	}
-}
-
-// project maps every point of g (in place) with f.
-func project(g orb.Geometry, f func(orb.Point) orb.Point) orb.Geometry {
-	switch g := g.(type) {
-	case orb.Point:
-		return f(g)
-	case orb.MultiPoint:
-		for i := range g {
-			g[i] = f(g[i])
-		}
-	case orb.LineString:
-		for i := range g {
-			g[i] = f(g[i])
-		}
-	case orb.Ring:
-		for i := range g {
-			g[i] = f(g[i])
-		}
-	case orb.MultiLineString:
-		for _, ls := range g {
-			project(ls, f)
-		}
-	case orb.Polygon:
-		for _, r := range g {
-			project(r, f)
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			project(p, f)
-		}
-	case orb.Collection:
-		for i := range g {
-			g[i] = project(g[i], f)
-		}
-	}
-	return g
 }
 
 // clean simplifies g (tile units) to about a pixel and snaps it to the integer

@@ -21,6 +21,12 @@ import (
 func demoIndex(tb testing.TB) *zones.Index {
 	tb.Helper()
 	ds, err := data.LoadDemo()
+	return index(tb, ds, err)
+}
+
+// index indexes the dataset just loaded (err: how loading went).
+func index(tb testing.TB, ds *zones.Dataset, err error) *zones.Index {
+	tb.Helper()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -185,11 +191,7 @@ func TestCacheGenerations(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds.Layers[0].Zones[0].Name = "改名后的单元"
-	cb, err := zones.NewChecker(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := cb.Index()
+	b := index(t, ds, nil)
 
 	tl := tiles.New(1 << 20)
 	nameIn := func(gen string, idx *zones.Index) string {
@@ -302,14 +304,7 @@ func sharedIndex(tb testing.TB) *zones.Index {
 		tb.Skip("SKIPPING: ../shared/data not found beside the repository")
 	}
 	ds, err := data.LoadDir(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	c, err := zones.NewChecker(ds)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c.Index()
+	return index(tb, ds, err)
 }
 
 // TestSharedTilesStayValid: the real zoning (detailed county and basin
