@@ -20,6 +20,7 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -207,7 +208,7 @@ func TestBrowserPage(t *testing.T) {
 
 	// Every request the page makes, and every console message and error.
 	var mu sync.Mutex
-	var requests, console []string
+	var requests, console, errorsLogged []string
 	if err := chromedp.Listen(ctx, func(ev any) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -220,7 +221,12 @@ func TestBrowserPage(t *testing.T) {
 				parts = append(parts, string(a.Value))
 			}
 			console = append(console, string(e.Type)+": "+strings.Join(parts, " "))
+		case *cdplog.EventEntryAdded:
+			if e.Entry.Level == "error" {
+				errorsLogged = append(errorsLogged, string(e.Entry.Source)+": "+e.Entry.Text+" "+e.Entry.URL)
+			}
 		case *cdpruntime.EventExceptionThrown:
+			errorsLogged = append(errorsLogged, "exception: "+e.ExceptionDetails.Text)
 			console = append(console, "exception: "+e.ExceptionDetails.Text+" "+fmt.Sprint(e.ExceptionDetails.Exception))
 		}
 	}); err != nil {
@@ -228,7 +234,10 @@ func TestBrowserPage(t *testing.T) {
 	}
 	b.logs = func() string { mu.Lock(); defer mu.Unlock(); return strings.Join(console, "\n") }
 	b.do("network", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{})
+		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, tg, cdplog.Enable, cdp.Empty{})
 		return err
 	}))
 
@@ -408,6 +417,10 @@ func TestBrowserPage(t *testing.T) {
 		if !strings.HasPrefix(u, ts.URL+"/") && !strings.HasPrefix(u, "blob:"+ts.URL+"/") && !strings.HasPrefix(u, "data:") {
 			t.Errorf("request outside the server: %.120s", u)
 		}
+	}
+	// Nothing was refused by the CSP, failed to load or threw.
+	for _, e := range errorsLogged {
+		t.Errorf("browser error: %.300s", e)
 	}
 	if t.Failed() {
 		b.shot("end")

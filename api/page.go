@@ -133,6 +133,19 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	w.Write(p.html)
 }
 
+// handleFavicon answers the browser's own /favicon.ico with the page's icon (an
+// SVG, which browsers take from that name too), rather than a 404 in its console.
+func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) {
+	b, err := static.ReadFile("static/favicon.svg")
+	if err != nil {
+		s.writeError(w, r, errorf(http.StatusNotFound, errcode.NotFound, "no favicon"))
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "max-age=86400")
+	w.Write(b)
+}
+
 // handleStatic serves a file of the page (/static/page.js, /static/page.css).
 func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	name := chi.URLParam(r, "file")

@@ -255,6 +255,7 @@ func (s *Server) routes() chi.Router {
 	r.Get("/healthz", s.handleHealth)
 	r.Get("/readyz", s.handleReady)
 	r.Get("/static/{file}", s.handleStatic)
+	r.Get("/favicon.ico", s.handleFavicon)
 	r.With(s.requireMetrics).Get("/metrics", s.handleMetrics)
 	r.Get("/openapi.json", s.handleOpenAPI)
 	// Every API answering data sits in this group, behind the read token when one

@@ -12,4 +12,5 @@ const common = {bundle: true, format: "esm", target: ["es2022"], outdir: out, le
 await esbuild.build({...common, entryPoints: {map: src + "map.js"}, minify: true});
 await esbuild.build({...common, entryPoints: {page: src + "page.js"}, external: ["./map.js"]});
 copyFileSync(src + "page.css", out + "page.css");
+copyFileSync(src + "favicon.svg", out + "favicon.svg");
 copyFileSync(new URL("node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs", import.meta.url), out + "maplibre-gl-worker.mjs");
