@@ -607,7 +607,7 @@ $("batch-go").addEventListener("click", async () => {
         const rec = JSON.parse(line);
         records.push(rec);
         if (typeof rec.index === "number") seen.add(rec.index);
-        setProgress(seen.size, Math.max(total, seen.size));
+        setProgress(seen.size, total ? Math.max(total, seen.size) : 0);
       }
       if (done) break;
     }

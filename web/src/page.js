@@ -608,7 +608,9 @@ $("batch-go").addEventListener("click", async () => {
         const rec = JSON.parse(line);
         records.push(rec);
         if (typeof rec.index === "number") seen.add(rec.index);
-        setProgress(seen.size, Math.max(total, seen.size));
+        // An uncounted format keeps its total at 0 (unknown) until the end, so
+        // done never equals total before the last record.
+        setProgress(seen.size, total ? Math.max(total, seen.size) : 0);
       }
       if (done) break;
     }
