@@ -331,6 +331,24 @@ func TestBrowserPage(t *testing.T) {
 		t.Errorf("after drawing: site %q, verdict %q", siteText, v)
 	}
 
+	// Pasted coordinates, one "lon,lat" a line: the API's verdict for the same
+	// polygon as GeoJSON.
+	pasted := "107.3835128,33.6001314\n107.3656037,33.6132939\n107.3464579,33.5962097\n107.3721788,33.5838603"
+	square := filepath.Join(dir, "pasted.geojson")
+	os.WriteFile(square, []byte(`{"type":"Polygon","coordinates":[[[107.3835128,33.6001314],[107.3656037,33.6132939],[107.3464579,33.5962097],[107.3721788,33.5838603],[107.3835128,33.6001314]]]}`), 0o644)
+	var pastedAPI struct{ Verdict string }
+	json.Unmarshal(postFile(t, ts.URL+"/v1/check", square), &pastedAPI)
+	before = evalJS[string](b, "report link", `document.querySelector("[data-testid=report-link]").href`)
+	b.do("paste", chromedp.Click(chromedp.CSS(`[data-testid=draw-clear]`)), chromedp.SendKeys(chromedp.CSS(`[data-testid=coords-input]`), pasted),
+		chromedp.Click(chromedp.CSS(`[data-testid=submit]`)))
+	b.wait("pasted checked", `(document.querySelector("[data-testid=report-link]") || {}).href && document.querySelector("[data-testid=report-link]").href !== `+jsString(before))
+	if v := evalJS[string](b, "verdict", `document.querySelector("[data-testid=verdict]").dataset.verdict`); v != pastedAPI.Verdict || pastedAPI.Verdict == "" {
+		t.Errorf("pasted coordinates: data-verdict %q, the API says %q", v, pastedAPI.Verdict)
+	}
+	if rows := evalJS[[]string](b, "rows", `[...document.querySelectorAll("[data-testid=intersection-row]")].map(r => r.dataset.layer + "/" + r.dataset.zoneId)`); !slices.Contains(rows, "basins/CJ-10") {
+		t.Errorf("pasted coordinates: rows %v lack basins/CJ-10", rows)
+	}
+
 	// English, and back.
 	b.do("english", chromedp.Click(chromedp.CSS(`[data-testid=lang-switch]`)))
 	en := evalJS[string](b, "lang", `document.documentElement.lang`)
