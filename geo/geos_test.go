@@ -50,6 +50,51 @@ func TestRepair(t *testing.T) {
 	}
 }
 
+// TestSnapValid: on a grid of 1, a bow-tie comes back as valid areas on whole
+// coordinates, a sliver thinner than the grid is dropped, and a valid square
+// keeps its corners.
+func TestSnapValid(t *testing.T) {
+	c := NewContext()
+	for _, tc := range []struct {
+		name  string
+		in    orb.Geometry
+		empty bool
+	}{
+		{"bow-tie", orb.Polygon{{{0, 0}, {10.4, 10.3}, {10.2, 0.1}, {0.2, 9.7}, {0, 0}}}, false},
+		{"touching itself after rounding", orb.Polygon{{{0, 0}, {20, 0}, {20, 20}, {10.4, 0.3}, {0, 20}, {0, 0}}}, false},
+		{"sliver", orb.Polygon{{{0, 0}, {30, 0.2}, {0, 0.3}, {0, 0}}}, true},
+		{"square", orb.Polygon{square(0, 0, 16)}, false},
+	} {
+		out, err := c.SnapValid(tc.in, 1)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		polys := planar.Polygons(out)
+		if tc.empty != (len(polys) == 0) {
+			t.Errorf("%s: %d polygons out, want empty %v", tc.name, len(polys), tc.empty)
+		}
+		for _, p := range polys {
+			g, err := c.FromOrb(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ok, why, err := g.IsValid()
+			g.Destroy()
+			if err != nil || !ok {
+				t.Errorf("%s: invalid %v: %s %v", tc.name, p, why, err)
+			}
+			planar.EachPoint(p, func(q orb.Point) {
+				if q[0] != math.Round(q[0]) || q[1] != math.Round(q[1]) {
+					t.Errorf("%s: vertex %v off the grid", tc.name, q)
+				}
+			})
+		}
+		if tc.name == "square" && math.Abs(Area(out)-Area(tc.in)) > 1e-9*Area(tc.in) {
+			t.Errorf("square: area %v, want %v", Area(out), Area(tc.in))
+		}
+	}
+}
+
 func TestSubdivide(t *testing.T) {
 	c := NewContext()
 	// A jagged polygon with a hole and 2,000 vertices.
