@@ -544,7 +544,8 @@ func (p *pass) emit(it item, t affine, inherited string, depth int) error {
 			}
 			g.rings = append(g.rings, orb.Ring(pts))
 			g.kinds = append(g.kinds, it.kind)
-		} else if len(pts) >= 2 {
+		} else if len(pts) >= 2 && slices.ContainsFunc(pts[1:], func(q orb.Point) bool { return q != pts[0] }) {
+			// A line of no length (its ends on one point) draws nothing.
 			g.open = append(g.open, orb.LineString(pts))
 		}
 	}
