@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/redline-gis/redline/data/batch"
 	"github.com/redline-gis/redline/intake"
+	"github.com/redline-gis/redline/ledger"
 )
 
 // runLocate is `redline locate`: every feature of a batch, the zones it lies in,
@@ -25,7 +27,8 @@ import (
 func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("locate", stderr)
 	dataDir := dataFlag(fs)
-	format := fs.String("format", "ndjson", "output: ndjson, csv or geojson")
+	format := fs.String("format", "ndjson", "output: ndjson, csv, geojson, or the ledger (台账) as xlsx or shp (zipped)")
+	asLedger := fs.Bool("ledger", false, "csv and geojson as the ledger (台账): the patches' attributes, zone names, classes, areas in m², 亩, 公顷")
 	fields := intake.AddFlags(fs, intake.BatchOptions())
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "features located in parallel")
 	maxVertices := fs.Int("max-vertices", 1_000_000, "most vertices in one feature")
@@ -35,12 +38,24 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "usage: redline locate [--data DIR] [--format ndjson|csv|geojson] [--crs CRS] FILE|-")
+		fmt.Fprintln(stderr, "usage: redline locate [--data DIR] [--format ndjson|csv|geojson|xlsx|shp] [--ledger] [--crs CRS] FILE|-")
 		return 2
 	}
-	if !slices.Contains(batch.Formats, *format) {
-		fmt.Fprintf(stderr, "redline locate: --format %q: want ndjson, csv or geojson\n", *format)
+	ledgerOut := *format == "xlsx" || *format == "shp" || (*asLedger && (*format == "csv" || *format == "geojson"))
+	if !slices.Contains(batch.Formats, *format) && !ledgerOut {
+		fmt.Fprintf(stderr, "redline locate: --format %q: want ndjson, csv, geojson, xlsx or shp\n", *format)
 		return 2
+	}
+	var attrs []string
+	if ledgerOut {
+		// The ledger's header names the patches' attributes: a first pass reads them.
+		if pos[0] == "-" {
+			fmt.Fprintln(stderr, "redline locate: a ledger reads its input twice: give a file, not stdin")
+			return 2
+		}
+		if attrs, err = ledgerAttributes(pos[0], fields, *maxVertices); err != nil {
+			return fail(stderr, "locate", err)
+		}
 	}
 	// The input first, as check does: a file that cannot be opened, or a crs an
 	// NDJSON stream refuses, is reported without loading the dataset.
@@ -56,7 +71,13 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ds := checker.Dataset()
 
 	out := bufio.NewWriterSize(stdout, 256<<10)
-	w, err := batch.NewWriter(out, *format, func() { out.Flush() })
+	var w batch.Writer
+	if ledgerOut {
+		lw, lerr := ledger.NewWriter(out, *format, attrs)
+		w, err = &ledger.BatchWriter{W: lw, Names: ledger.NewNames(ds)}, lerr
+	} else {
+		w, err = batch.NewWriter(out, *format, func() { out.Flush() })
+	}
 	if err != nil {
 		return fail(stderr, "locate", err)
 	}
@@ -87,6 +108,28 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			st.Features, el.Round(time.Millisecond), float64(st.Features)/max(el.Seconds(), 1e-9), st.Hits, st.Errors)
 	}
 	return 0
+}
+
+// ledgerAttributes reads a batch once for the names of its features' attributes,
+// in the order they first appear.
+func ledgerAttributes(name string, fields intake.Fields, maxVertices int) ([]string, error) {
+	in, _, closeIn, err := openBatch(name, nil, fields, maxVertices)
+	if err != nil {
+		return nil, err
+	}
+	defer closeIn()
+	var a ledger.Attributes
+	for {
+		f, err := in.reader.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return a.Names, nil
+			}
+			return nil, fmt.Errorf("reading attributes: %w", err)
+		}
+		f.Decode()
+		a.Add(f.Properties)
+	}
 }
 
 // batchInput is an opened batch and the count of its bytes read so far.
