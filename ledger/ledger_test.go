@@ -163,4 +163,3 @@ func TestShapefileReadsBack(t *testing.T) {
 		t.Error("no geometry read back")
 	}
 }
-
