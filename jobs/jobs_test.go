@@ -1,0 +1,263 @@
+package jobs
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/redline-gis/redline/data"
+	"github.com/redline-gis/redline/ledger"
+	"github.com/redline-gis/redline/zones"
+)
+
+var demoChecker *zones.Checker
+
+func checker(t testing.TB) *zones.Checker {
+	t.Helper()
+	if demoChecker == nil {
+		ds, err := data.LoadDemo()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if demoChecker, err = zones.NewChecker(ds); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return demoChecker
+}
+
+// Squares is n patches of ~50 m × 50 m on a grid over the demo province, as NDJSON
+// with 图斑编号 and 变化类型 attributes.
+func Squares(n int) []byte {
+	var b bytes.Buffer
+	side := int(math.Ceil(math.Sqrt(float64(n))))
+	for i := range n {
+		x, y := 106.8+float64(i%side)*2.4/float64(side), 33.0+float64(i/side)*1.6/float64(side)
+		fmt.Fprintf(&b, `{"type":"Feature","properties":{"图斑编号":"TB%06d","变化类型":"新增建设用地","HYDM":"C2927"},"geometry":{"type":"Polygon","coordinates":[[[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f]]]}}`+"\n",
+			i, x, y, x+0.0005, y, x+0.0005, y+0.0005, x, y+0.0005, x, y)
+	}
+	return b.Bytes()
+}
+
+// databases are the DSNs a test runs on: SQLite in a temp dir, and PostgreSQL
+// (a fresh schema of REDLINE_TEST_PG) when set; without it, a skip, or a failure under CI.
+func databases(t *testing.T) map[string]func(t *testing.T) string {
+	return map[string]func(t *testing.T) string{
+		"sqlite": func(t *testing.T) string { return filepath.Join(t.TempDir(), "redline.db") },
+		"postgres": func(t *testing.T) string {
+			dsn := os.Getenv("REDLINE_TEST_PG")
+			if dsn == "" {
+				if os.Getenv("CI") != "" {
+					t.Fatal("REDLINE_TEST_PG is not set, and CI is: the PostgreSQL job tests must run in CI")
+				}
+				t.Skip("REDLINE_TEST_PG not set")
+			}
+			schema := fmt.Sprintf("redline_jobs_test_%d", time.Now().UnixNano())
+			admin, err := sql.Open("pgx", dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer admin.Close()
+			if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				if db, err := sql.Open("pgx", dsn); err == nil {
+					db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+					db.Close()
+				}
+			})
+			sep := "?"
+			if strings.Contains(dsn, "?") {
+				sep = "&"
+			}
+			return dsn + sep + "search_path=" + schema
+		},
+	}
+}
+
+func open(t *testing.T, dsn string, chunk int) *Manager {
+	t.Helper()
+	c := checker(t)
+	m, err := Open(t.Context(), Config{DSN: dsn, Checker: func() *zones.Checker { return c }, Chunk: chunk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// watch polls job id until it is final or until stop says so, failing if its
+// state or its count ever goes backwards.
+func watch(t *testing.T, m *Manager, id string, stop func(j *Job) bool) *Job {
+	t.Helper()
+	rank := map[string]int{StateQueued: 0, StateRunning: 1, StateDone: 2, StateFailed: 2, StateCanceled: 2}
+	var last *Job
+	deadline := time.Now().Add(5 * time.Minute)
+	for time.Now().Before(deadline) {
+		j, err := m.Get(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last != nil && (rank[j.State] < rank[last.State] || j.Done < last.Done || (Terminal(last.State) && j.State != last.State)) {
+			t.Fatalf("job went backwards: %s %d/%d after %s %d/%d", j.State, j.Done, j.Total, last.State, last.Done, last.Total)
+		}
+		last = j
+		if Terminal(j.State) || (stop != nil && stop(j)) {
+			return j
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("job %s not done in time: %+v", id, last)
+	return nil
+}
+
+func TestJobLedgerAndResume(t *testing.T) {
+	for name, dsn := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			dsn := dsn(t)
+			const n = 3000
+			m := open(t, dsn, 250)
+			j, err := m.Submit(t.Context(), Spec{Kind: KindLocate}, Squares(n), "patches.ndjson", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if j.Total != n || !slices.Equal(j.Spec.Attributes, []string{"图斑编号", "变化类型", "HYDM"}) {
+				t.Fatalf("submitted %+v", j)
+			}
+			// Stop the manager in the middle, as a shutdown would, then start another.
+			watch(t, m, j.ID, func(j *Job) bool { return j.Done >= 500 })
+			if err := m.Stop(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			m = open(t, dsn, 250)
+			defer m.Stop(t.Context())
+			j = watch(t, m, j.ID, nil)
+			if j.State != StateDone || j.Done != n {
+				t.Fatalf("after restart: %+v", j)
+			}
+			rows, distinct, err := m.Count(t.Context(), j.ID)
+			if err != nil || rows != n || distinct != n {
+				t.Fatalf("%d results, %d distinct indexes (%v); want %d each", rows, distinct, err, n)
+			}
+			var x, c bytes.Buffer
+			if err := m.WriteResult(t.Context(), j, "xlsx", &x, nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.WriteResult(t.Context(), j, "csv", &c, nil); err != nil {
+				t.Fatal(err)
+			}
+			records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(c.Bytes(), []byte("\uFEFF")))).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := excelize.OpenReader(&x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			got, err := f.GetRows(ledger.SheetLedger, excelize.Options{RawCellValue: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(records) || len(records) < n+1 {
+				t.Fatalf("XLSX %d rows, CSV %d, want at least %d", len(got), len(records), n+1)
+			}
+			inZone := 0
+			for i := range got {
+				want := records[i]
+				for len(want) > 0 && want[len(want)-1] == "" {
+					want = want[:len(want)-1]
+				}
+				if !slices.Equal(got[i], want) {
+					t.Fatalf("row %d: XLSX %q, CSV %q", i, got[i], want)
+				}
+				if i > 0 && records[i][5] != "" {
+					inZone++
+				}
+			}
+			if inZone == 0 {
+				t.Error("no patch lies in a zone: the squares miss the demo province")
+			}
+		})
+	}
+}
+
+func TestJobCancel(t *testing.T) {
+	for name, dsn := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			m := open(t, dsn(t), 100)
+			defer m.Stop(t.Context())
+			j, err := m.Submit(t.Context(), Spec{Kind: KindLocate}, Squares(30000), "patches.ndjson", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			watch(t, m, j.ID, func(j *Job) bool { return j.Done > 0 })
+			if j, err = m.Cancel(t.Context(), j.ID); err != nil || j.State != StateCanceled {
+				t.Fatalf("cancel: %+v, %v", j, err)
+			}
+			time.Sleep(500 * time.Millisecond)
+			later, err := m.Get(t.Context(), j.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if later.State != StateCanceled || later.Done != j.Done || later.Done >= later.Total {
+				t.Fatalf("after cancel: %s %d/%d, at cancel %d", later.State, later.Done, later.Total, j.Done)
+			}
+			rows, _, _ := m.Count(t.Context(), j.ID)
+			if rows != later.Done {
+				t.Errorf("%d results for %d done", rows, later.Done)
+			}
+		})
+	}
+}
+
+func TestPlanCheck(t *testing.T) {
+	m := open(t, filepath.Join(t.TempDir(), "redline.db"), 100)
+	defer m.Stop(t.Context())
+	spec := Spec{Kind: KindCheck, Facts: map[string]string{"industry": "HYDM"}, Project: []byte(`{"type":"industrial","discharges_pollutants":true,"has_outfall":false}`)}
+	j, err := m.Submit(t.Context(), spec, Squares(300), "plan.ndjson", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j = watch(t, m, j.ID, nil)
+	if j.State != StateDone {
+		t.Fatalf("%+v", j)
+	}
+	verdicts := map[string]int{}
+	err = m.Patches(t.Context(), j.ID, func(p *ledger.Patch) error {
+		if p.Verdict == "" && p.Error == "" {
+			t.Errorf("parcel %d has no verdict", p.Index)
+		}
+		if p.Verdict != "admissible" && p.Verdict != "" && p.Rule == "" {
+			t.Errorf("parcel %d: %s without a governing rule", p.Index, p.Verdict)
+		}
+		verdicts[p.Verdict]++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(verdicts) < 2 {
+		t.Errorf("verdicts %v: the plan should cross zones of different verdicts", verdicts)
+	}
+	if _, err := (&Spec{Kind: KindCheck, Facts: map[string]string{"high_energy": "X"}}).project([]byte(`{"X":"也许"}`)); err == nil {
+		t.Error("a yes/no fact of 也许 was taken")
+	}
+	p, err := (&Spec{Kind: KindCheck, Facts: map[string]string{"high_energy": "X", "industry": "Y"}}).project([]byte(`{"X":"是","Y":"2511"}`))
+	if err != nil || p.HighEnergy == nil || !*p.HighEnergy || p.Industry != "C2511" {
+		t.Errorf("facts from properties: %+v, %v", p, err)
+	}
+}
