@@ -17,6 +17,7 @@ import (
 	"github.com/redline-gis/redline/api/ogc"
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/jobs"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -38,6 +39,8 @@ type Config struct {
 	// Store archives every check; nil leaves checks unarchived and
 	// GET /v1/reports/{id} answering 404.
 	Store *store.Store
+	// Jobs runs durable jobs (/v1/jobs); nil turns the routes off (404).
+	Jobs *jobs.Manager
 	// Load loads a dataset, at start and on reload.
 	Load Loader
 	// Source is the dataset the server serves, and reloads when no other is named.
@@ -257,6 +260,11 @@ func (s *Server) v1Routes(r chi.Router) {
 	r.Get("/layers/{layer}", s.handleLayer)
 	r.Get("/layers/{layer}/zones", s.handleZones)
 	r.Get("/layers/{layer}/zones/{id}", s.handleZone)
+	r.Post("/jobs", s.handleJobSubmit)
+	r.Get("/jobs", s.handleJobList)
+	r.Get("/jobs/{id}", s.handleJob)
+	r.Delete("/jobs/{id}", s.handleJobCancel)
+	r.Get("/jobs/{id}/result", s.handleJobResult)
 	r.Get("/reports", s.handleReportList)
 	r.Get("/reports/{id}", s.handleReport)
 	r.Get("/reports/{id}/input", s.handleReportInput)

@@ -55,7 +55,7 @@ type Config struct {
 	// DSN is the archive's database: a postgres:// URL or a SQLite file path.
 	DSN string
 	// Checker returns the checker in service (the dataset may be reloaded).
-	Checker func() *zones.Checker
+	Checker func() (Engine, error)
 	// Retention is how long a finished job, its input and results are kept.
 	Retention time.Duration
 	// Chunk is the features per checkpoint (default 1000); Workers the features
@@ -77,6 +77,7 @@ type Manager struct {
 	riverDB *sql.DB       // SQLite: River's own single connection
 	queue   queue
 	log     *slog.Logger
+	started bool
 }
 
 // Job is what GET /v1/jobs/{id} says of a job.
@@ -175,9 +176,11 @@ func where(dsn string) string {
 // Start runs River's workers and re-enqueues the jobs a killed process left
 // running: they resume at their checkpoint.
 func (m *Manager) Start(ctx context.Context) error {
-	if err := m.queue.start(ctx); err != nil {
+	// River's client runs until Stop, not until the caller's context ends.
+	if err := m.queue.start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
+	m.started = true
 	rows, err := m.db.QueryContext(ctx, m.q(`SELECT id FROM redline_jobs WHERE state = 'running'`))
 	if err != nil {
 		return fmt.Errorf("jobs: find interrupted jobs: %w", err)
@@ -201,10 +204,13 @@ func (m *Manager) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop stops River, letting the jobs in hand stop at their next chunk (the
-// checkpoint keeps what was done), and closes the database.
+// Stop stops River, cancelling the jobs in hand (what their chunks committed is
+// kept; the next Start resumes them), and closes the database.
 func (m *Manager) Stop(ctx context.Context) error {
-	err := m.queue.stop(ctx)
+	var err error
+	if m.started {
+		err = m.queue.stop(ctx)
+	}
 	m.close()
 	return err
 }
@@ -310,7 +316,11 @@ func (m *Manager) Submit(ctx context.Context, spec Spec, input []byte, name, med
 	}
 	spec.Attributes = attrs.Names
 	specJSON, _ := json.Marshal(spec)
-	ds := m.cfg.Checker().Dataset()
+	eng, err := m.cfg.Checker()
+	if err != nil {
+		return nil, err
+	}
+	ds := eng.Dataset()
 	id := newID()
 	now := time.Now().UTC()
 	_, err = m.db.ExecContext(ctx, m.q(`INSERT INTO redline_jobs (id, kind, state, total, spec, input, input_name, input_type,
@@ -464,14 +474,20 @@ func (m *Manager) work(ctx context.Context, id string, runner int64) error {
 	if err != nil {
 		return m.finish(ctx, id, StateFailed, err.Error())
 	}
-	err = Process(ctx, m.cfg.Checker(), &spec, rd, int(done), m.cfg.Chunk, m.cfg.Workers, func(ps []*ledger.Patch) error {
+	eng, err := m.cfg.Checker()
+	if err != nil {
+		return err // no dataset yet: River retries
+	}
+	err = Process(ctx, eng, &spec, rd, int(done), m.cfg.Chunk, m.cfg.Workers, func(ps []*ledger.Patch) error {
 		return m.commit(ctx, id, runner, &done, ps)
 	})
 	switch {
 	case errors.Is(err, errStopped):
 		return nil
 	case err != nil && ctx.Err() != nil:
-		return ctx.Err() // shutting down: River retries the attempt; the checkpoint holds
+		// Shutting down: the job stays running at its checkpoint, and the next
+		// Start queues it again. Returning nil keeps River from also retrying it.
+		return nil
 	case err != nil:
 		m.log.Error("job failed", slog.String("job", id), slog.String("error", err.Error()))
 		return m.finish(ctx, id, StateFailed, err.Error())

@@ -89,7 +89,7 @@ func databases(t *testing.T) map[string]func(t *testing.T) string {
 func open(t *testing.T, dsn string, chunk int) *Manager {
 	t.Helper()
 	c := checker(t)
-	m, err := Open(t.Context(), Config{DSN: dsn, Checker: func() *zones.Checker { return c }, Chunk: chunk})
+	m, err := Open(t.Context(), Config{DSN: dsn, Checker: func() (Engine, error) { return c, nil }, Chunk: chunk})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/paulmach/orb"
+
 	"github.com/redline-gis/redline/data/batch"
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/intake"
@@ -22,6 +24,13 @@ const (
 	KindLocate = "locate" // which zones each patch lies in: the inspection ledger
 	KindCheck  = "check"  // each feature a parcel of a plan, checked with its facts
 )
+
+// Engine locates and checks on one loaded dataset: *zones.Checker.
+type Engine interface {
+	Check(ctx context.Context, fp zones.Footprint, p zones.Project, opts zones.CheckOptions) (*zones.Report, error)
+	Locate(ctx context.Context, g orb.Geometry) ([]zones.Hit, error)
+	Dataset() *zones.Dataset
+}
 
 // Spec says what a job does with its input.
 type Spec struct {
@@ -133,7 +142,7 @@ func yesNo(v string) (bool, error) {
 // features located or checked on workers goroutines, and hands each chunk's
 // patches, in input order, to commit. A commit error stops it. The same code
 // runs a job's chunks and `redline check --per-feature`.
-func Process(ctx context.Context, c *zones.Checker, spec *Spec, rd batch.Reader, from, size, workers int, commit func([]*ledger.Patch) error) error {
+func Process(ctx context.Context, c Engine, spec *Spec, rd batch.Reader, from, size, workers int, commit func([]*ledger.Patch) error) error {
 	names := ledger.NewNames(c.Dataset())
 	size, workers = max(size, 1), max(workers, 1)
 	feats := make([]batch.Feature, 0, size)
@@ -184,7 +193,7 @@ func Process(ctx context.Context, c *zones.Checker, spec *Spec, rd batch.Reader,
 }
 
 // work locates or checks one feature.
-func work(ctx context.Context, c *zones.Checker, spec *Spec, names *ledger.Names, f *batch.Feature) (p *ledger.Patch) {
+func work(ctx context.Context, c Engine, spec *Spec, names *ledger.Names, f *batch.Feature) (p *ledger.Patch) {
 	f.Decode()
 	defer func() {
 		if r := recover(); r != nil {

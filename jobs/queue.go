@@ -100,7 +100,7 @@ func newRiverQueue[TTx any](ctx context.Context, m *Manager, drv riverdriver.Dri
 
 func (q *riverQueue[TTx]) start(ctx context.Context) error { return q.client.Start(ctx) }
 
-func (q *riverQueue[TTx]) stop(ctx context.Context) error { return q.client.Stop(ctx) }
+func (q *riverQueue[TTx]) stop(ctx context.Context) error { return q.client.StopAndCancel(ctx) }
 
 func (q *riverQueue[TTx]) insert(ctx context.Context, id string) (int64, error) {
 	res, err := q.client.Insert(ctx, workArgs{JobID: id}, &river.InsertOpts{MaxAttempts: 10})

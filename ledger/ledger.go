@@ -133,13 +133,11 @@ func Rows(p *Patch, attrs []string) []Row {
 		if p.AreaM2 > 0 {
 			share = round(h.OverlapM2/p.AreaM2, 6)
 		}
-		verdict := p.Verdict
 		r = append(r, h.LayerTitle, h.ZoneID, h.ZoneName, h.ClassZh, h.ECU,
 			round(h.OverlapM2, 3), round(h.OverlapM2*MuPerM2, 4), round(h.OverlapM2/1e4, 4), share)
-		if h.Verdict != "" {
-			verdict = h.Verdict
-		}
-		r = append(r, verdict, p.Rule, p.Error, float64(p.Index), "")
+		// The parcel's verdict and governing rule on each of its rows: a ledger is
+		// filtered by column, and a row must say how its parcel fared.
+		r = append(r, p.Verdict, p.Rule, p.Error, float64(p.Index), "")
 		rows = append(rows, r)
 	}
 	return rows

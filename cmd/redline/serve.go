@@ -19,17 +19,18 @@ import (
 
 	"github.com/redline-gis/redline/api"
 	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/jobs"
 )
 
 // serveConfig is what `redline serve` is told by flags and REDLINE_* variables.
 type serveConfig struct {
-	data, dataRoot, addr, db, cors, logLevel, logFormat string
-	adminToken, readToken, metricsToken                 string
-	maxBody, maxLocateBody, maxHeaderBytes              byteSize
-	maxVertices, maxFeatures, maxChecks, maxLocates     int
-	timeout, locateTimeout, shutdownTimeout             time.Duration
-	readHeaderTimeout, readTimeout, bodyIdleTimeout     time.Duration
-	idleTimeout                                         time.Duration
+	data, dataRoot, addr, db, cors, logLevel, logFormat   string
+	adminToken, readToken, metricsToken                   string
+	maxBody, maxLocateBody, maxHeaderBytes                byteSize
+	maxVertices, maxFeatures, maxChecks, maxLocates       int
+	timeout, locateTimeout, shutdownTimeout, jobRetention time.Duration
+	readHeaderTimeout, readTimeout, bodyIdleTimeout       time.Duration
+	idleTimeout                                           time.Duration
 }
 
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -59,6 +60,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.DurationVar(&c.readTimeout, "read-timeout", time.Minute, "time limit of the body of requests other than checks and batches")
 	fs.DurationVar(&c.bodyIdleTimeout, "body-idle-timeout", 10*time.Second, "longest pause in a check's or batch's body before it is cut off")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "how long a keep-alive connection waits for its next request")
+	fs.DurationVar(&c.jobRetention, "job-retention", jobs.DefaultRetention, "how long finished jobs are kept, with their input and results")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 60*time.Second, "how long SIGTERM waits for requests in flight")
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return 2
@@ -113,9 +115,16 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 			origins = append(origins, o)
 		}
 	}
-	srv, err := api.New(api.Config{
+	var srv *api.Server
+	jm, err := jobs.Open(ctx, jobs.Config{DSN: c.db, Retention: c.jobRetention, Logger: log,
+		Checker: func() (jobs.Engine, error) { return srv.JobsEngine() }})
+	if err != nil {
+		return err
+	}
+	srv, err = api.New(api.Config{
 		Logger: log,
 		Store:  st,
+		Jobs:   jm,
 		Load: func(ctx context.Context, source string) (api.Engine, error) {
 			checker, _, err := loadChecker(source)
 			if err != nil {
@@ -173,6 +182,8 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 	case err := <-loadErr:
 		if err != nil {
 			runErr = err // nothing to serve
+		} else if err := jm.Start(ctx); err != nil {
+			runErr = err
 		} else {
 			select {
 			case <-ctx.Done():
@@ -188,6 +199,10 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		runErr = fmt.Errorf("shutdown: %w", err)
 	}
 	srv.Wait()
+	// Jobs in hand stop at their next chunk; what they committed is kept.
+	if err := jm.Stop(sctx); err != nil && runErr == nil {
+		runErr = fmt.Errorf("stop jobs: %w", err)
+	}
 	if runErr == nil {
 		log.Info("stopped cleanly")
 	}
