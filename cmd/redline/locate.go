@@ -10,12 +10,12 @@ import (
 	"os/signal"
 	"runtime"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"github.com/schollz/progressbar/v3"
 
 	"github.com/redline-gis/redline/data/batch"
 	"github.com/redline-gis/redline/intake"
@@ -53,7 +53,7 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "redline locate: a ledger reads its input twice: give a file, not stdin")
 			return 2
 		}
-		if attrs, err = ledgerAttributes(pos[0], fields, *maxVertices); err != nil {
+		if attrs, _, err = ledgerAttributes(pos[0], fields, *maxVertices); err != nil {
 			return fail(stderr, "locate", err)
 		}
 	}
@@ -85,7 +85,15 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var bar *progressBar
 	opts := batch.Options{Workers: *workers}
 	if show {
-		bar = &progressBar{w: stderr, size: size, start: time.Now(), read: in.read}
+		bar = &progressBar{w: stderr, size: size, read: in.read}
+		// The input's bytes are the measure when its size is known (a stream of
+		// features has no count until its end); the count of features rides along.
+		if size > 0 {
+			bar.bar = progressbar.NewOptions64(size, progressbar.OptionSetWriter(stderr), progressbar.OptionShowBytes(true),
+				progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionSetWidth(30))
+		} else {
+			bar.bar = newBar(-1, "features", stderr)
+		}
 		fmt.Fprintf(stderr, "dataset %s %s loaded in %s\n", ds.Name, ds.Version, took.Round(time.Millisecond))
 		opts.Progress = bar.update
 	}
@@ -111,24 +119,26 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // ledgerAttributes reads a batch once for the names of its features' attributes,
-// in the order they first appear.
-func ledgerAttributes(name string, fields intake.Fields, maxVertices int) ([]string, error) {
+// in the order they first appear, and the count of its features.
+func ledgerAttributes(name string, fields intake.Fields, maxVertices int) ([]string, int, error) {
 	in, _, closeIn, err := openBatch(name, nil, fields, maxVertices)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer closeIn()
 	var a ledger.Attributes
+	n := 0
 	for {
 		f, err := in.reader.Next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				return a.Names, nil
+				return a.Names, n, nil
 			}
-			return nil, fmt.Errorf("reading attributes: %w", err)
+			return nil, 0, fmt.Errorf("reading attributes: %w", err)
 		}
 		f.Decode()
 		a.Add(f.Properties)
+		n++
 	}
 }
 
@@ -184,37 +194,26 @@ func isTerminal(w io.Writer) bool {
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
-// progressBar draws one line on a terminal, at most ten times a second.
+// progressBar follows a batch on a terminal (github.com/schollz/progressbar:
+// rate and time left): by input bytes when the size is known, else by features.
 type progressBar struct {
-	w     io.Writer
-	size  int64 // input bytes, -1 when unknown
-	read  *atomic.Int64
-	start time.Time
-	last  time.Time
+	w    io.Writer
+	bar  *progressbar.ProgressBar
+	size int64 // input bytes, -1 when unknown
+	read *atomic.Int64
 }
 
 func (p *progressBar) update(done int) {
-	now := time.Now()
-	if now.Sub(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = now
-	p.draw(done)
-}
-
-func (p *progressBar) draw(done int) {
-	rate := float64(done) / max(time.Since(p.start).Seconds(), 1e-9)
 	if p.size > 0 {
-		frac := min(float64(p.read.Load())/float64(p.size), 1)
-		const width = 30
-		n := int(frac * width)
-		fmt.Fprintf(p.w, "\r[%s%s] %5.1f%%  %d features  %.0f/s ", strings.Repeat("=", n), strings.Repeat(" ", width-n), 100*frac, done, rate)
+		p.bar.Describe(fmt.Sprintf("%d features", done))
+		p.bar.Set64(min(p.read.Load(), p.size))
 		return
 	}
-	fmt.Fprintf(p.w, "\r%d features  %.0f/s ", done, rate)
+	p.bar.Set(done)
 }
 
 func (p *progressBar) finish(done int) {
-	p.draw(done)
+	p.update(done)
+	p.bar.Finish()
 	fmt.Fprintln(p.w)
 }
