@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/redline-gis/redline/data"
+	"github.com/redline-gis/redline/internal/patchgen"
 	"github.com/redline-gis/redline/ledger"
 	"github.com/redline-gis/redline/zones"
 )
@@ -34,19 +34,6 @@ func checker(t testing.TB) *zones.Checker {
 		}
 	}
 	return demoChecker
-}
-
-// Squares is n patches of ~50 m × 50 m on a grid over the demo province, as NDJSON
-// with 图斑编号 and 变化类型 attributes.
-func Squares(n int) []byte {
-	var b bytes.Buffer
-	side := int(math.Ceil(math.Sqrt(float64(n))))
-	for i := range n {
-		x, y := 106.8+float64(i%side)*2.4/float64(side), 33.0+float64(i/side)*1.6/float64(side)
-		fmt.Fprintf(&b, `{"type":"Feature","properties":{"图斑编号":"TB%06d","变化类型":"新增建设用地","HYDM":"C2927"},"geometry":{"type":"Polygon","coordinates":[[[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f]]]}}`+"\n",
-			i, x, y, x+0.0005, y, x+0.0005, y+0.0005, x, y+0.0005, x, y)
-	}
-	return b.Bytes()
 }
 
 // databases are the DSNs a test runs on: SQLite in a temp dir, and PostgreSQL
@@ -130,7 +117,7 @@ func TestJobLedgerAndResume(t *testing.T) {
 			dsn := dsn(t)
 			const n = 3000
 			m := open(t, dsn, 250)
-			j, err := m.Submit(t.Context(), Spec{Kind: KindLocate}, Squares(n), "patches.ndjson", "")
+			j, err := m.Submit(t.Context(), Spec{Kind: KindLocate}, patchgen.Squares(n), "patches.ndjson", "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -200,7 +187,7 @@ func TestJobCancel(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			m := open(t, dsn(t), 100)
 			defer m.Stop(t.Context())
-			j, err := m.Submit(t.Context(), Spec{Kind: KindLocate}, Squares(30000), "patches.ndjson", "")
+			j, err := m.Submit(t.Context(), Spec{Kind: KindLocate}, patchgen.Squares(30000), "patches.ndjson", "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -228,7 +215,7 @@ func TestPlanCheck(t *testing.T) {
 	m := open(t, filepath.Join(t.TempDir(), "redline.db"), 100)
 	defer m.Stop(t.Context())
 	spec := Spec{Kind: KindCheck, Facts: map[string]string{"industry": "HYDM"}, Project: []byte(`{"type":"industrial","discharges_pollutants":true,"has_outfall":false}`)}
-	j, err := m.Submit(t.Context(), spec, Squares(300), "plan.ndjson", "")
+	j, err := m.Submit(t.Context(), spec, patchgen.Squares(300), "plan.ndjson", "")
 	if err != nil {
 		t.Fatal(err)
 	}
