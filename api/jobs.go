@@ -257,7 +257,10 @@ func (s *Server) handleJobResult(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("X-Redline-Job-State", j.State)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if format != "html" {
+	if format == "html" {
+		// Standalone like a report page: inline style, no script.
+		w.Header().Set("Content-Security-Policy", reportCSP)
+	} else {
 		w.Header().Set("Content-Disposition", `attachment; filename="job-`+j.ID+`.`+ext+`"`)
 	}
 	err = s.cfg.Jobs.WriteResult(r.Context(), j, format, w, planHTML)
