@@ -32,6 +32,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 
+	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/intake"
 	"github.com/redline-gis/redline/ledger"
@@ -232,17 +233,7 @@ func (m *Manager) q(s string) string {
 	if !m.pg {
 		return s
 	}
-	var b strings.Builder
-	n := 0
-	for _, c := range s {
-		if c == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return store.Numbered(s)
 }
 
 func (m *Manager) migrate(ctx context.Context) error {

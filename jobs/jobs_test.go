@@ -2,20 +2,15 @@ package jobs
 
 import (
 	"bytes"
-	"database/sql"
-	"encoding/csv"
-	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/redline-gis/redline/data"
+	"github.com/redline-gis/redline/internal/ledgertest"
 	"github.com/redline-gis/redline/internal/patchgen"
+	"github.com/redline-gis/redline/internal/pgtest"
 	"github.com/redline-gis/redline/ledger"
 	"github.com/redline-gis/redline/zones"
 )
@@ -40,36 +35,8 @@ func checker(t testing.TB) *zones.Checker {
 // (a fresh schema of REDLINE_TEST_PG) when set; without it, a skip, or a failure under CI.
 func databases(t *testing.T) map[string]func(t *testing.T) string {
 	return map[string]func(t *testing.T) string{
-		"sqlite": func(t *testing.T) string { return filepath.Join(t.TempDir(), "redline.db") },
-		"postgres": func(t *testing.T) string {
-			dsn := os.Getenv("REDLINE_TEST_PG")
-			if dsn == "" {
-				if os.Getenv("CI") != "" {
-					t.Fatal("REDLINE_TEST_PG is not set, and CI is: the PostgreSQL job tests must run in CI")
-				}
-				t.Skip("REDLINE_TEST_PG not set")
-			}
-			schema := fmt.Sprintf("redline_jobs_test_%d", time.Now().UnixNano())
-			admin, err := sql.Open("pgx", dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer admin.Close()
-			if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() {
-				if db, err := sql.Open("pgx", dsn); err == nil {
-					db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-					db.Close()
-				}
-			})
-			sep := "?"
-			if strings.Contains(dsn, "?") {
-				sep = "&"
-			}
-			return dsn + sep + "search_path=" + schema
-		},
+		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "redline.db") },
+		"postgres": func(t *testing.T) string { return pgtest.Schema(t, "redline_jobs_test") },
 	}
 }
 
@@ -146,32 +113,14 @@ func TestJobLedgerAndResume(t *testing.T) {
 			if err := m.WriteResult(t.Context(), j, "csv", &c, nil); err != nil {
 				t.Fatal(err)
 			}
-			records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(c.Bytes(), []byte("\uFEFF")))).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, err := excelize.OpenReader(&x)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			got, err := f.GetRows(ledger.SheetLedger, excelize.Options{RawCellValue: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) != len(records) || len(records) < n+1 {
-				t.Fatalf("XLSX %d rows, CSV %d, want at least %d", len(got), len(records), n+1)
+			records := ledgertest.CSV(t, c.Bytes())
+			ledgertest.SameRows(t, x.Bytes(), records)
+			if len(records) < n+1 {
+				t.Fatalf("CSV %d rows, want at least %d", len(records), n+1)
 			}
 			inZone := 0
-			for i := range got {
-				want := records[i]
-				for len(want) > 0 && want[len(want)-1] == "" {
-					want = want[:len(want)-1]
-				}
-				if !slices.Equal(got[i], want) {
-					t.Fatalf("row %d: XLSX %q, CSV %q", i, got[i], want)
-				}
-				if i > 0 && records[i][5] != "" {
+			for _, r := range records[1:] {
+				if r[5] != "" {
 					inZone++
 				}
 			}

@@ -1,4 +1,4 @@
-package ledger
+package ledger_test
 
 import (
 	"bufio"
@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redline-gis/redline/ledger"
 )
 
 // rss returns the process's resident set in bytes (Linux).
@@ -32,7 +34,7 @@ func rss() int64 {
 
 // peakGrowth writes n patches as an XLSX to io.Discard and returns the highest
 // RSS above the RSS at the start, sampled every millisecond.
-func peakGrowth(tb testing.TB, ps []*Patch, n int) int64 {
+func peakGrowth(tb testing.TB, ps []*ledger.Patch, n int) int64 {
 	runtime.GC()
 	base := rss()
 	var peak atomic.Int64
@@ -51,7 +53,7 @@ func peakGrowth(tb testing.TB, ps []*Patch, n int) int64 {
 			}
 		}
 	}()
-	w, err := NewWriter(io.Discard, "xlsx", []string{"图斑编号", "变化类型", "面积"})
+	w, err := ledger.NewWriter(io.Discard, "xlsx", []string{"图斑编号", "变化类型", "面积"})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,8 +1,7 @@
-package ledger
+package ledger_test
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -12,27 +11,29 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/redline-gis/redline/data/formats/shapefile"
+	"github.com/redline-gis/redline/internal/ledgertest"
+	"github.com/redline-gis/redline/ledger"
 )
 
 // patches makes n patches: squares with Chinese attributes, every third in two
 // zones, every fifth in none, every seventh an error.
-func patches(n int) []*Patch {
-	out := make([]*Patch, n)
+func patches(n int) []*ledger.Patch {
+	out := make([]*ledger.Patch, n)
 	for i := range n {
 		x, y := 108+float64(i%300)*0.001, 34+float64(i/300)*0.001
 		geom := fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]}`,
 			x, y, x+0.0005, y, x+0.0005, y+0.0005, x, y+0.0005, x, y)
-		p := &Patch{Index: i, Properties: json.RawMessage(fmt.Sprintf(`{"图斑编号":"TB%05d","变化类型":"新增建设用地","面积":%d}`, i, i)),
+		p := &ledger.Patch{Index: i, Properties: json.RawMessage(fmt.Sprintf(`{"图斑编号":"TB%05d","变化类型":"新增建设用地","面积":%d}`, i, i)),
 			Geometry: json.RawMessage(geom), AreaM2: 2500}
 		switch {
 		case i%7 == 0:
 			p.Error = fmt.Sprintf("feature %d: 坐标无效", i)
 		case i%5 == 0:
 		default:
-			p.Hits = append(p.Hits, Hit{Layer: "nr", LayerTitle: "自然保护区", ZoneID: fmt.Sprintf("NR%02d", i%4), ZoneName: fmt.Sprintf("秦岭第%d保护区", i%4),
+			p.Hits = append(p.Hits, ledger.Hit{Layer: "nr", LayerTitle: "自然保护区", ZoneID: fmt.Sprintf("NR%02d", i%4), ZoneName: fmt.Sprintf("秦岭第%d保护区", i%4),
 				Class: "core", ClassZh: "核心区", OverlapM2: 1000 + float64(i%10)})
 			if i%3 == 0 {
-				p.Hits = append(p.Hits, Hit{Layer: "ecu", LayerTitle: "环境管控单元", ZoneID: "ZH01", ZoneName: "一般管控单元", Class: "general", ClassZh: "一般管控单元", ECU: "一般管控单元", OverlapM2: 2500})
+				p.Hits = append(p.Hits, ledger.Hit{Layer: "ecu", LayerTitle: "环境管控单元", ZoneID: "ZH01", ZoneName: "一般管控单元", Class: "general", ClassZh: "一般管控单元", ECU: "一般管控单元", OverlapM2: 2500})
 			}
 		}
 		out[i] = p
@@ -40,9 +41,9 @@ func patches(n int) []*Patch {
 	return out
 }
 
-func write(t testing.TB, format string, ps []*Patch, attrs []string) []byte {
+func write(t testing.TB, format string, ps []*ledger.Patch, attrs []string) []byte {
 	var buf bytes.Buffer
-	w, err := NewWriter(&buf, format, attrs)
+	w, err := ledger.NewWriter(&buf, format, attrs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,21 +60,14 @@ func write(t testing.TB, format string, ps []*Patch, attrs []string) []byte {
 
 func TestXLSXRowsEqualCSV(t *testing.T) {
 	ps := patches(500)
-	var a Attributes
+	var a ledger.Attributes
 	for _, p := range ps {
 		a.Add(p.Properties)
 	}
 	if want := []string{"图斑编号", "变化类型", "面积"}; !slices.Equal(a.Names, want) {
 		t.Fatalf("attributes %v, want %v", a.Names, want)
 	}
-	c := write(t, "csv", ps, a.Names)
-	if !bytes.HasPrefix(c, []byte("\uFEFF")) {
-		t.Fatal("the CSV has no BOM")
-	}
-	records, err := csv.NewReader(bytes.NewReader(c[3:])).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	records := ledgertest.CSV(t, write(t, "csv", ps, a.Names))
 	wantRows := 0
 	for _, p := range ps {
 		wantRows += max(len(p.Hits), 1)
@@ -81,44 +75,26 @@ func TestXLSXRowsEqualCSV(t *testing.T) {
 	if len(records) != wantRows+1 {
 		t.Fatalf("CSV has %d rows, want %d and the header", len(records), wantRows)
 	}
-	x := write(t, "xlsx", ps, a.Names)
-	f, err := excelize.OpenReader(bytes.NewReader(x))
+	f := ledgertest.SameRows(t, write(t, "xlsx", ps, a.Names), records)
+	rows, err := f.GetRows(ledger.SheetLedger, excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	rows, err := f.GetRows(SheetLedger, excelize.Options{RawCellValue: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != len(records) {
-		t.Fatalf("XLSX has %d rows, CSV %d", len(rows), len(records))
-	}
-	for i := range rows {
-		// GetRows drops trailing empty cells.
-		want := records[i]
-		for len(want) > 0 && want[len(want)-1] == "" {
-			want = want[:len(want)-1]
-		}
-		if !slices.Equal(rows[i], want) {
-			t.Fatalf("row %d: XLSX %q, CSV %q", i, rows[i], want)
-		}
-	}
-	// Patch 1 lies in zone NR01: 1001 m² = 1.5015 亩, 0.1001 公顷, share 0.4004.
+	// ledger.Patch 1 lies in zone NR01: 1001 m² = 1.5015 亩, 0.1001 公顷, share 0.4004.
 	r := rows[2]
 	if r[0] != "TB00001" || r[4] != "NR01" || r[5] != "秦岭第1保护区" || r[6] != "核心区" || r[8] != "1001" || r[9] != "1.5015" || r[10] != "0.1001" || r[11] != "0.4004" {
 		t.Errorf("row of patch 1: %q", r)
 	}
-	dvs, err := f.GetDataValidations(SheetLedger)
+	dvs, err := f.GetDataValidations(ledger.SheetLedger)
 	if err != nil || len(dvs) != 1 || !strings.Contains(dvs[0].Formula1, "待核查") || !strings.HasPrefix(dvs[0].Sqref, "Q2:") {
 		t.Errorf("status drop-down: %+v (%v)", dvs, err)
 	}
-	sum, err := f.GetRows(SheetSummary)
+	sum, err := f.GetRows(ledger.SheetSummary)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The zone with the most patches comes first in the by-zone table.
-	var s Summary
+	var s ledger.Summary
 	for _, p := range ps {
 		s.Add(p)
 	}

@@ -12,7 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
-	"time"
+
+	"github.com/redline-gis/redline/jobs"
 )
 
 const jobsUsage = `usage:
@@ -56,7 +57,7 @@ func runJobs(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	switch verb {
 	case "list":
 		var out struct {
-			Jobs  []jobStatus `json:"jobs"`
+			Jobs  []*jobs.Job `json:"jobs"`
 			Total int         `json:"total"`
 		}
 		if err := c.getJSON(fmt.Sprintf("/v1/jobs?limit=%d", *limit), &out); err != nil {
@@ -125,7 +126,7 @@ func runJobs(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return fail(stderr, "jobs", err)
 		}
 		defer body.Close()
-		var j jobStatus
+		var j jobs.Job
 		if err := json.NewDecoder(body).Decode(&j); err != nil {
 			return fail(stderr, "jobs", err)
 		}
@@ -169,18 +170,6 @@ func runJobs(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "redline jobs: unknown verb %q\n%s", verb, jobsUsage)
 	return 2
-}
-
-// jobStatus is what the CLI reads of a job.
-type jobStatus struct {
-	ID         string    `json:"id"`
-	Kind       string    `json:"kind"`
-	State      string    `json:"state"`
-	Done       int       `json:"done"`
-	Total      int       `json:"total"`
-	ErrorCount int       `json:"error_count"`
-	InputName  string    `json:"input_name"`
-	CreatedAt  time.Time `json:"created_at"`
 }
 
 type jobsClient struct {

@@ -5,16 +5,15 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/redline-gis/redline/internal/patchgen"
+	"github.com/redline-gis/redline/internal/pgtest"
 )
 
 type jobState struct {
@@ -200,26 +199,7 @@ func TestJobRestartPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	dsn := testPG(t)
 	// A schema of its own: River's tables are not shared with other tests' servers.
-	schema := fmt.Sprintf("redline_jobs_e2e_%d", time.Now().UnixNano())
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if db, err := sql.Open("pgx", dsn); err == nil {
-			db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-			db.Close()
-		}
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	jobRestart(t, dsn+sep+"search_path="+schema, "pgx", dsn+sep+"search_path="+schema)
+	dsn := pgtest.Schema(t, "redline_jobs_e2e")
+	jobRestart(t, dsn, "pgx", dsn)
 }

@@ -273,6 +273,13 @@ func (s *Store) rebind(q string) string {
 	if s.dialect != postgres {
 		return q
 	}
+	return Numbered(q)
+}
+
+// Numbered turns the ? placeholders of q into PostgreSQL's $1, $2, …: the
+// queries of this package and of the jobs tables are written once for both
+// databases.
+func Numbered(q string) string {
 	var b strings.Builder
 	n := 0
 	for _, r := range q {

@@ -79,22 +79,10 @@ func NewStream(dir string, fields []Field, prj string) (*Stream, error) {
 
 // gbkFieldName is name in GBK cut to 10 bytes, unique among used.
 func gbkFieldName(name string, used map[string]bool) ([]byte, error) {
-	enc := simplifiedchinese.GBK.NewEncoder()
-	var b []byte
-	for _, r := range name {
-		c, err := enc.String(string(r))
-		if err != nil {
-			c = "_"
-		}
-		if len(b)+len(c) > 10 {
-			break
-		}
-		b = append(b, c...)
+	base := cutGBK(string(gbkLossy(name, '_')), 10)
+	if base == "" {
+		base = "FIELD"
 	}
-	if len(b) == 0 {
-		b = []byte("FIELD")
-	}
-	base := string(b)
 	n := base
 	for i := 1; used[n]; i++ {
 		suffix := "_" + strconv.Itoa(i)
@@ -152,7 +140,6 @@ func (s *Stream) Write(g orb.Geometry, values []any) error {
 	s.bufs[1].Write(idx[:])
 	s.offset += 8 + len(content)
 
-	enc := simplifiedchinese.GBK.NewEncoder()
 	row := append(s.rec[:0], ' ')
 	for i, f := range s.fields {
 		if f.Numeric {
@@ -176,13 +163,9 @@ func (s *Stream) Write(g orb.Geometry, values []any) error {
 			continue
 		}
 		txt, _ := values[i].(string)
-		b, err := enc.Bytes([]byte(txt))
-		if err != nil {
-			// A character GBK lacks: write it as GB18030 would not be read as GBK,
-			// so replace it rather than corrupt the field.
-			b = gbkLossy(txt)
-		}
-		b = []byte(cutGBK(string(b), streamTextLen))
+		// A character GBK lacks becomes '?': written as GB18030 it would not read
+		// back as GBK.
+		b := []byte(cutGBK(string(gbkLossy(txt, '?')), streamTextLen))
 		row = append(row, b...)
 		for range streamTextLen - len(b) {
 			row = append(row, ' ')
@@ -194,14 +177,15 @@ func (s *Stream) Write(g orb.Geometry, values []any) error {
 	return nil
 }
 
-// gbkLossy encodes s as GBK with '?' for the characters GBK lacks.
-func gbkLossy(s string) []byte {
+// gbkLossy encodes s as GBK with repl for the characters GBK lacks.
+func gbkLossy(s string, repl byte) []byte {
 	enc := simplifiedchinese.GBK.NewEncoder()
-	var out []byte
+	out := make([]byte, 0, len(s))
 	for _, r := range s {
 		c, err := enc.String(string(r))
 		if err != nil {
-			c = "?"
+			out = append(out, repl)
+			continue
 		}
 		out = append(out, c...)
 	}
