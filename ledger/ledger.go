@@ -15,10 +15,10 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 
 	"github.com/paulmach/orb"
 
+	"github.com/redline-gis/redline/data/formats/geojson"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -149,17 +149,7 @@ func round(v float64, digits int) float64 {
 }
 
 // Text is how a cell reads in CSV and as the XLSX's raw value.
-func Text(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return v
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	return fmt.Sprint(v)
-}
+func Text(v any) string { return geojson.ValueString(v) }
 
 // AttributeNames returns the member names of a properties object in order.
 func AttributeNames(props json.RawMessage) []string {

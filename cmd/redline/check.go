@@ -39,17 +39,19 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "redline check: one footprint file at a time (got %d)\n", len(pos))
 		return 2
 	}
+	// --project @FILE: reading a file the caller names is the command line's
+	// privilege, never the intake's (an HTTP request must not name server files).
+	if v, ok := strings.CutPrefix(fields["project"], "@"); ok {
+		b, err := os.ReadFile(v)
+		if err != nil {
+			return fail(stderr, "check", err)
+		}
+		fields["project"] = string(b)
+	}
 	if *perFeature {
 		if len(pos) != 1 {
 			fmt.Fprintln(stderr, "usage: redline check --per-feature [--fact FACT=PROPERTY]… [--format csv|xlsx|geojson|shp|html|ndjson] FILE")
 			return 2
-		}
-		if v, ok := strings.CutPrefix(fields["project"], "@"); ok {
-			b, err := os.ReadFile(v)
-			if err != nil {
-				return fail(stderr, "check", err)
-			}
-			fields["project"] = string(b)
 		}
 		show := *progress == "always" || (*progress == "auto" && isTerminal(stderr))
 		return runCheckPerFeature(pos[0], fields, facts, cmp.Or(*format, "csv"), *dataDir, show, stdout, stderr)
@@ -62,15 +64,6 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "redline check: --format: %v\n", err)
 		return 2
-	}
-	// --project @FILE: reading a file the caller names is the command line's
-	// privilege, never the intake's (an HTTP request must not name server files).
-	if v, ok := strings.CutPrefix(fields["project"], "@"); ok {
-		b, err := os.ReadFile(v)
-		if err != nil {
-			return fail(stderr, "check", err)
-		}
-		fields["project"] = string(b)
 	}
 
 	// The footprint: a file, stdin, or with the demo dataset its example.
