@@ -612,8 +612,7 @@ func (m *Manager) WriteResult(ctx context.Context, j *Job, format string, w io.W
 		err := m.Patches(ctx, j.ID, func(p *ledger.Patch) error {
 			s.Add(p)
 			q := *p
-			q.Geometry, q.Properties = nil, nil
-			q.Properties = p.Properties
+			q.Geometry = nil // the summary draws no map: keep the parcels small
 			parcels = append(parcels, &q)
 			return nil
 		})

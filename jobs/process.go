@@ -237,6 +237,7 @@ func work(ctx context.Context, c Engine, spec *Spec, names *ledger.Names, f *bat
 		h.Verdict = string(in.Verdict)
 		p.Hits = append(p.Hits, h)
 	}
+	p.Measure()
 	return p
 }
 

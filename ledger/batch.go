@@ -23,6 +23,7 @@ func FromResult(r *batch.Result, names *Names) *Patch {
 	for i, h := range r.Hits {
 		p.Hits[i] = names.Hit(h)
 	}
+	p.Measure()
 	return p
 }
 

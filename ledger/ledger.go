@@ -52,7 +52,27 @@ type Hit struct {
 	ClassZh    string  `json:"class_zh"`
 	ECU        string  `json:"ecu_category,omitempty"`
 	OverlapM2  float64 `json:"overlap_m2"`
-	Verdict    string  `json:"verdict,omitempty"`
+	// OverlapMu (亩), OverlapHa (公顷) and Share (of the patch, 0..1) are the
+	// ledger's columns, in the JSON records too; see Patch.Measure.
+	OverlapMu float64 `json:"overlap_mu"`
+	OverlapHa float64 `json:"overlap_ha"`
+	Share     float64 `json:"share"`
+	Verdict   string  `json:"verdict,omitempty"`
+}
+
+// Measure fills each hit's 亩, 公顷 and share from its m² and the patch's area,
+// rounded as the ledger's columns are.
+func (p *Patch) Measure() {
+	for i := range p.Hits {
+		h := &p.Hits[i]
+		h.OverlapM2 = round(h.OverlapM2, 3)
+		h.OverlapMu = round(h.OverlapM2*MuPerM2, 4)
+		h.OverlapHa = round(h.OverlapM2/1e4, 4)
+		h.Share = 0
+		if p.AreaM2 > 0 {
+			h.Share = round(h.OverlapM2/p.AreaM2, 6)
+		}
+	}
 }
 
 // Names turns the checker's hits into ledger hits with the names of the zones.
