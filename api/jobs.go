@@ -63,13 +63,13 @@ func (s *Server) handleJobSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.bodyDeadline(w, r, s.cfg.LocateTimeout)
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxLocateBody)
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxJobBody)
 	spec, input, name, mediaType, err := readJobUpload(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	spec.MaxVertices = s.cfg.MaxVertices
+	spec.MaxVertices, spec.MaxFeatures = s.cfg.MaxVertices, s.cfg.MaxFeatures
 	j, err := s.cfg.Jobs.Submit(r.Context(), spec, input, name, mediaType)
 	if err != nil {
 		s.writeError(w, r, err)

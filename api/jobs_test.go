@@ -14,7 +14,7 @@ import (
 )
 
 // jobsHarness is the harness with a jobs manager on its own SQLite file.
-func jobsHarness(t *testing.T) *harness {
+func jobsHarness(t *testing.T, mods ...func(*Config)) *harness {
 	t.Helper()
 	var h *harness
 	m, err := jobs.Open(t.Context(), jobs.Config{DSN: filepath.Join(t.TempDir(), "jobs.db"), Chunk: 2,
@@ -22,7 +22,12 @@ func jobsHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h = newHarness(t, func(c *Config) { c.Jobs = m })
+	h = newHarness(t, func(c *Config) {
+		c.Jobs = m
+		for _, mod := range mods {
+			mod(c)
+		}
+	})
 	if err := m.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -88,6 +93,18 @@ func TestJobsRefusals(t *testing.T) {
 	}
 	if rec := h.do(t, "GET", "/v1/jobs?limit=0", nil); rec.Code != 400 {
 		t.Errorf("limit=0: %d", rec.Code)
+	}
+}
+
+func TestJobsLimits(t *testing.T) {
+	h := jobsHarness(t, func(c *Config) { c.MaxFeatures, c.MaxJobBody = 2, 4096 })
+	body, ct := jobUpload([]byte(jobPatches))
+	if rec := h.do(t, "POST", "/v1/jobs", body, "Content-Type", ct); rec.Code != 413 || errCode(t, rec) != errcode.PayloadTooLarge {
+		t.Errorf("3 features over a limit of 2: %d %s", rec.Code, rec.Body)
+	}
+	body, ct = jobUpload(bytes.Repeat([]byte(jobPatches), 20))
+	if rec := h.do(t, "POST", "/v1/jobs", body, "Content-Type", ct); rec.Code != 413 || errCode(t, rec) != errcode.PayloadTooLarge {
+		t.Errorf("a body over --max-job-body: %d %s", rec.Code, rec.Body)
 	}
 }
 

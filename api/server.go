@@ -63,6 +63,9 @@ type Config struct {
 	MaxCheckBody int64
 	// MaxLocateBody bounds a locate's request body (2 GiB).
 	MaxLocateBody int64
+	// MaxJobBody bounds a job's upload (256 MiB): it is held in memory while it is
+	// read and stored with the job.
+	MaxJobBody int64
 	// MaxVertices bounds a footprint, and each batch feature (1,000,000).
 	MaxVertices int
 	// MaxFeatures bounds the features of one batch (1,000,000); the batch ends
@@ -104,6 +107,9 @@ func (c *Config) defaults() {
 	}
 	if c.MaxLocateBody <= 0 {
 		c.MaxLocateBody = 2 << 30
+	}
+	if c.MaxJobBody <= 0 {
+		c.MaxJobBody = 256 << 20
 	}
 	if c.MaxVertices <= 0 {
 		c.MaxVertices = 1_000_000

@@ -301,6 +301,10 @@ func (m *Manager) Submit(ctx context.Context, spec Spec, input []byte, name, med
 		f.Decode()
 		attrs.Add(f.Properties)
 		total++
+		if spec.MaxFeatures > 0 && total > spec.MaxFeatures {
+			return nil, errcode.New(errcode.PayloadTooLarge, map[string]any{"limit": spec.MaxFeatures},
+				"the batch has more than the limit of %d features", spec.MaxFeatures)
+		}
 	}
 	if total == 0 {
 		return nil, errcode.New(errcode.EmptyGeometry, nil, "the batch holds no feature")

@@ -48,6 +48,8 @@ type Spec struct {
 	Attributes []string `json:"attributes,omitempty"`
 	// MaxVertices bounds each feature (0: no bound).
 	MaxVertices int `json:"max_vertices,omitempty"`
+	// MaxFeatures bounds the features of the input at submission (0: no bound).
+	MaxFeatures int `json:"-"`
 }
 
 // ParseFact parses "industry=HYDM" into the fact and the property naming it.

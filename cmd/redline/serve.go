@@ -26,7 +26,7 @@ import (
 type serveConfig struct {
 	data, dataRoot, addr, db, cors, logLevel, logFormat   string
 	adminToken, readToken, metricsToken                   string
-	maxBody, maxLocateBody, maxHeaderBytes                byteSize
+	maxBody, maxLocateBody, maxJobBody, maxHeaderBytes    byteSize
 	maxVertices, maxFeatures, maxChecks, maxLocates       int
 	timeout, locateTimeout, shutdownTimeout, jobRetention time.Duration
 	readHeaderTimeout, readTimeout, bodyIdleTimeout       time.Duration
@@ -36,7 +36,7 @@ type serveConfig struct {
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("serve", stderr)
 	var c serveConfig
-	c.maxBody, c.maxLocateBody, c.maxHeaderBytes = 20<<20, 2<<30, 64<<10
+	c.maxBody, c.maxLocateBody, c.maxJobBody, c.maxHeaderBytes = 20<<20, 2<<30, 256<<20, 64<<10
 	fs.StringVar(&c.data, "data", os.Getenv("REDLINE_DATA"), "dataset `DIR` (its dataset.yaml); default: the embedded demo dataset")
 	fs.StringVar(&c.dataRoot, "data-root", os.Getenv("REDLINE_DATA_ROOT"), "`DIR` under which an admin reload may name another dataset (default: --data's parent; none for the demo)")
 	fs.StringVar(&c.addr, "addr", envOr("REDLINE_ADDR", ":8080"), "listen `address`")
@@ -49,6 +49,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.logFormat, "log-format", envOr("REDLINE_LOG_FORMAT", "json"), "json or text")
 	fs.Var(&c.maxBody, "max-body", "largest check request body (e.g. 20MiB)")
 	fs.Var(&c.maxLocateBody, "max-locate-body", "largest locate request body (e.g. 2GiB)")
+	fs.Var(&c.maxJobBody, "max-job-body", "largest job upload (held in memory while read, stored with the job; e.g. 256MiB)")
 	fs.Var(&c.maxHeaderBytes, "max-header-bytes", "largest request header (e.g. 64KiB)")
 	fs.IntVar(&c.maxVertices, "max-vertices", 1_000_000, "most vertices in a footprint or batch feature")
 	fs.IntVar(&c.maxFeatures, "max-features", 1_000_000, "most features in one batch; the batch ends with a payload_too_large record")
@@ -140,6 +141,7 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		CORSOrigins:       origins,
 		MaxCheckBody:      int64(c.maxBody),
 		MaxLocateBody:     int64(c.maxLocateBody),
+		MaxJobBody:        int64(c.maxJobBody),
 		MaxVertices:       c.maxVertices,
 		MaxFeatures:       c.maxFeatures,
 		CheckTimeout:      c.timeout,
