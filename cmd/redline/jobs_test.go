@@ -3,15 +3,17 @@ package main
 import (
 	"bytes"
 	"database/sql"
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/redline-gis/redline/internal/ledgertest"
 	"github.com/redline-gis/redline/internal/patchgen"
 	"github.com/redline-gis/redline/internal/pgtest"
 )
@@ -136,10 +138,7 @@ func jobRestart(t *testing.T, db, driver, driverDSN string) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\uFEFF")))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := ledgertest.CSV(t, body)
 	col := -1
 	for i, h := range recs[0] {
 		if h == "要素序号" {
@@ -152,6 +151,28 @@ func jobRestart(t *testing.T, db, driver, driverDSN string) {
 	}
 	if len(seen) != n {
 		t.Errorf("the ledger names %d patches, want %d", len(seen), n)
+	}
+
+	// `redline jobs` against the server: list, show, fetch.
+	var o, e bytes.Buffer
+	if code := runJobs([]string{"list", "--server", s2.base}, nil, &o, &e); code != 0 || !strings.Contains(o.String(), id) || !strings.Contains(o.String(), "100000/100000") {
+		t.Errorf("jobs list: exit %d\n%s%s", code, o.String(), e.String())
+	}
+	o.Reset()
+	if code := runJobs([]string{"show", "--server", s2.base, id}, nil, &o, &e); code != 0 || !strings.Contains(o.String(), `"state": "done"`) {
+		t.Errorf("jobs show: exit %d\n%s%s", code, o.String(), e.String())
+	}
+	xlsx := filepath.Join(t.TempDir(), "台账.xlsx")
+	if code := runJobs([]string{"fetch", "--server", s2.base, "--format", "xlsx", "-o", xlsx, id}, nil, &o, &e); code != 0 {
+		t.Errorf("jobs fetch: exit %d\n%s", code, e.String())
+	}
+	if x, err := os.ReadFile(xlsx); err != nil {
+		t.Error(err)
+	} else {
+		ledgertest.SameRows(t, x, recs)
+	}
+	if code := runJobs([]string{"show", "--server", s2.base, "nope"}, nil, &o, &e); code == 0 || !strings.Contains(e.String(), "not_found") {
+		t.Errorf("jobs show nope: exit %d, %s", code, e.String())
 	}
 
 	// Cancel stops a job: its state stays canceled and its count stops.
