@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"bytes"
+	"errors"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -195,5 +196,37 @@ func TestPlanCheck(t *testing.T) {
 	p, err := (&Spec{Kind: KindCheck, Facts: map[string]string{"high_energy": "X", "industry": "Y"}}).project([]byte(`{"X":"是","Y":"2511"}`))
 	if err != nil || p.HighEnergy == nil || !*p.HighEnergy || p.Industry != "C2511" {
 		t.Errorf("facts from properties: %+v, %v", p, err)
+	}
+}
+
+func TestRetention(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "redline.db")
+	m := open(t, dsn, 100)
+	done, err := m.Submit(t.Context(), Spec{Kind: KindLocate}, patchgen.Squares(10), "a.ndjson", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	watch(t, m, done.ID, nil)
+	if err := m.Stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	// Another manager on the same database with a short retention, not started:
+	// its River periodic job would call the same Cleanup.
+	c := checker(t)
+	m, err = Open(t.Context(), Config{DSN: dsn, Retention: time.Millisecond, Checker: func() (Engine, error) { return c, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Stop(t.Context())
+	time.Sleep(10 * time.Millisecond)
+	n, err := m.Cleanup(t.Context())
+	if err != nil || n != 1 {
+		t.Fatalf("Cleanup removed %d jobs (%v), want the finished one", n, err)
+	}
+	if _, err := m.Get(t.Context(), done.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a job past retention: %v", err)
+	}
+	if rows, _, err := m.Count(t.Context(), done.ID); err != nil || rows != 0 {
+		t.Errorf("%d results left (%v)", rows, err)
 	}
 }
