@@ -177,8 +177,11 @@ func where(dsn string) string {
 // Start runs River's workers and re-enqueues the jobs a killed process left
 // running: they resume at their checkpoint.
 func (m *Manager) Start(ctx context.Context) error {
-	// River's client runs until Stop, not until the caller's context ends.
-	if err := m.queue.start(context.WithoutCancel(ctx)); err != nil {
+	// River's client runs until Stop, not until the caller's context ends; and a
+	// shutdown signalled while starting must not fail the start half-way (Stop
+	// follows).
+	ctx = context.WithoutCancel(ctx)
+	if err := m.queue.start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
 	m.started = true
