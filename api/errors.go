@@ -13,6 +13,7 @@ import (
 
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/jobs"
 )
 
 // httpError is an error with the status and code it is answered with.
@@ -55,6 +56,8 @@ func statusFor(err error) (status int, code errcode.Code, message string, detail
 	case errors.Is(err, store.ErrUnavailable):
 		return http.StatusServiceUnavailable, errcode.ArchiveUnavailable,
 			"the report archive does not answer: nothing was archived, and the check is not acknowledged; retry shortly", nil
+	case errors.Is(err, jobs.ErrNotFound):
+		return http.StatusNotFound, errcode.NotFound, err.Error(), nil
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, errcode.NotFound, err.Error(), nil
 	}
@@ -76,6 +79,8 @@ func inputStatus(code errcode.Code) int {
 		return http.StatusUnsupportedMediaType
 	case errcode.Timeout:
 		return http.StatusGatewayTimeout
+	case errcode.JobNotDone:
+		return http.StatusConflict
 	case errcode.InvalidGeometry, errcode.EmptyGeometry, errcode.InvalidCoordinates,
 		errcode.UnknownCRS, errcode.UnsupportedCRS, errcode.InvalidArchive,
 		errcode.UndecodableText, errcode.InvalidProject:

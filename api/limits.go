@@ -14,6 +14,7 @@ import (
 type Limits struct {
 	MaxCheckBodyBytes    int64   `json:"max_check_body_bytes"`
 	MaxLocateBodyBytes   int64   `json:"max_locate_body_bytes"`
+	MaxJobBodyBytes      int64   `json:"max_job_body_bytes"`
 	MaxVertices          int     `json:"max_vertices"`
 	MaxFeatures          int     `json:"max_features"`
 	MaxConcurrentChecks  int     `json:"max_concurrent_checks"`
@@ -33,7 +34,7 @@ type Limits struct {
 func (s *Server) Limits() Limits {
 	c := s.cfg
 	return Limits{
-		MaxCheckBodyBytes: c.MaxCheckBody, MaxLocateBodyBytes: c.MaxLocateBody,
+		MaxCheckBodyBytes: c.MaxCheckBody, MaxLocateBodyBytes: c.MaxLocateBody, MaxJobBodyBytes: c.MaxJobBody,
 		MaxVertices: c.MaxVertices, MaxFeatures: c.MaxFeatures,
 		MaxConcurrentChecks: c.MaxChecks, QueueWaitSeconds: c.QueueWait.Seconds(), MaxConcurrentLocates: c.MaxLocates,
 		CheckTimeoutSeconds: c.CheckTimeout.Seconds(), LocateTimeoutSeconds: c.LocateTimeout.Seconds(),

@@ -18,6 +18,7 @@ import (
 	"github.com/redline-gis/redline/api/ogc"
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/jobs"
 	"github.com/redline-gis/redline/render/tiles"
 	"github.com/redline-gis/redline/zones"
 )
@@ -40,6 +41,8 @@ type Config struct {
 	// Store archives every check; nil leaves checks unarchived and
 	// GET /v1/reports/{id} answering 404.
 	Store *store.Store
+	// Jobs runs durable jobs (/v1/jobs); nil turns the routes off (404).
+	Jobs *jobs.Manager
 	// Load loads a dataset, at start and on reload.
 	Load Loader
 	// Source is the dataset the server serves, and reloads when no other is named.
@@ -62,6 +65,9 @@ type Config struct {
 	MaxCheckBody int64
 	// MaxLocateBody bounds a locate's request body (2 GiB).
 	MaxLocateBody int64
+	// MaxJobBody bounds a job's upload (256 MiB): it is held in memory while it is
+	// read and stored with the job.
+	MaxJobBody int64
 	// MaxVertices bounds a footprint, and each batch feature (1,000,000).
 	MaxVertices int
 	// MaxFeatures bounds the features of one batch (1,000,000); the batch ends
@@ -108,6 +114,9 @@ func (c *Config) defaults() {
 	}
 	if c.MaxLocateBody <= 0 {
 		c.MaxLocateBody = 2 << 30
+	}
+	if c.MaxJobBody <= 0 {
+		c.MaxJobBody = 256 << 20
 	}
 	if c.MaxVertices <= 0 {
 		c.MaxVertices = 1_000_000
@@ -280,6 +289,11 @@ func (s *Server) v1Routes(r chi.Router) {
 	r.Get("/layers/{layer}/zones/{id}", s.handleZone)
 	r.Get("/tiles/{layer}/{z}/{x}/{y}.mvt", s.handleTile)
 	r.Get("/industries", s.handleIndustries)
+	r.Post("/jobs", s.handleJobSubmit)
+	r.Get("/jobs", s.handleJobList)
+	r.Get("/jobs/{id}", s.handleJob)
+	r.Delete("/jobs/{id}", s.handleJobCancel)
+	r.Get("/jobs/{id}/result", s.handleJobResult)
 	r.Get("/reports", s.handleReportList)
 	r.Get("/reports/{id}", s.handleReport)
 	r.Get("/reports/{id}/input", s.handleReportInput)

@@ -40,6 +40,8 @@ const (
 	ArchiveFull        Code = "archive_full"
 	InvalidDataset     Code = "invalid_dataset"
 	Internal           Code = "internal"
+	// JobNotDone: a job's result was asked for before the job was done.
+	JobNotDone Code = "job_not_done"
 )
 
 // Error is a refusal with a code, a message naming what and where, and the

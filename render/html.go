@@ -14,7 +14,7 @@ import (
 	"github.com/redline-gis/redline/zones"
 )
 
-//go:embed templates/report.html.tmpl
+//go:embed templates/report.html.tmpl templates/plan.html.tmpl
 var templateFS embed.FS
 
 // reportTemplate is parsed once; templates are constant, so a parse error is a

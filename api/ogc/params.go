@@ -186,11 +186,24 @@ func ParseReportFilter(q url.Values) (store.Filter, error) {
 		f.Verdict = v
 	}
 	if v := q.Get("industry"); v != "" {
-		code, err := zones.NormalizeIndustry(v)
-		if err != nil {
-			return f, badParam("industry", v, fmt.Sprintf("industry must be a GB/T 4754-2017 code or its prefix (C, C25, 2511): %v", err))
+		// Several codes, comma-separated, match any of them.
+		for c := range strings.SplitSeq(v, ",") {
+			code, err := zones.NormalizeIndustry(strings.TrimSpace(c))
+			if err != nil {
+				return f, badParam("industry", v, fmt.Sprintf("industry must be a GB/T 4754-2017 code or its prefix (C, C25, 2511), or several separated by commas: %v", err))
+			}
+			f.Industries = append(f.Industries, code)
 		}
-		f.IndustryPrefix = code
+		if len(f.Industries) == 1 {
+			f.IndustryPrefix, f.Industries = f.Industries[0], nil
+		}
+	}
+	if v := q.Get("high_energy"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return f, badParam("high_energy", v, fmt.Sprintf("high_energy must be true or false, not %q", v))
+		}
+		f.HighEnergy = &b
 	}
 	f.DatasetVersion = q.Get("dataset_version")
 	f.ProjectName = q.Get("project")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -20,7 +21,11 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("check", stderr)
 	dataDir := dataFlag(fs)
 	fields := intake.AddFlags(fs, intake.CheckOptions())
-	format := fs.String("format", "json", "output `FORMAT`: json, html or geojson")
+	format := fs.String("format", "", "output `FORMAT`: json, html or geojson (default json); with --per-feature csv (default), xlsx, geojson, shp, html or ndjson")
+	perFeature := fs.Bool("per-feature", false, "each feature of FILE is a parcel of a plan, checked on its own (facts from --project and --fact); the ledger and statistics by zone class")
+	facts := factFlags{}
+	fs.Var(facts, "fact", "with --per-feature: a project `FACT=PROPERTY` taken from each parcel's attribute, e.g. industry=HYDM (repeatable)")
+	progress := fs.String("progress", "auto", "with --per-feature, progress on stderr: auto (when it is a terminal), always or never")
 	lang := fs.String("lang", "zh", "language of the html report: zh or en")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: redline check [flags] FILE|-")
@@ -34,11 +39,6 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "redline check: one footprint file at a time (got %d)\n", len(pos))
 		return 2
 	}
-	outFormat, err := render.ParseFormat(*format)
-	if err != nil {
-		fmt.Fprintf(stderr, "redline check: --format: %v\n", err)
-		return 2
-	}
 	// --project @FILE: reading a file the caller names is the command line's
 	// privilege, never the intake's (an HTTP request must not name server files).
 	if v, ok := strings.CutPrefix(fields["project"], "@"); ok {
@@ -47,6 +47,23 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return fail(stderr, "check", err)
 		}
 		fields["project"] = string(b)
+	}
+	if *perFeature {
+		if len(pos) != 1 {
+			fmt.Fprintln(stderr, "usage: redline check --per-feature [--fact FACT=PROPERTY]… [--format csv|xlsx|geojson|shp|html|ndjson] FILE")
+			return 2
+		}
+		show := *progress == "always" || (*progress == "auto" && isTerminal(stderr))
+		return runCheckPerFeature(pos[0], fields, facts, cmp.Or(*format, "csv"), *dataDir, show, stdout, stderr)
+	}
+	if len(facts) > 0 {
+		fmt.Fprintln(stderr, "redline check: --fact is for --per-feature")
+		return 2
+	}
+	outFormat, err := render.ParseFormat(cmp.Or(*format, "json"))
+	if err != nil {
+		fmt.Fprintf(stderr, "redline check: --format: %v\n", err)
+		return 2
 	}
 
 	// The footprint: a file, stdin, or with the demo dataset its example.

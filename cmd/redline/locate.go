@@ -3,21 +3,23 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"github.com/schollz/progressbar/v3"
 
 	"github.com/redline-gis/redline/data/batch"
 	"github.com/redline-gis/redline/intake"
+	"github.com/redline-gis/redline/ledger"
 )
 
 // runLocate is `redline locate`: every feature of a batch, the zones it lies in,
@@ -25,7 +27,8 @@ import (
 func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("locate", stderr)
 	dataDir := dataFlag(fs)
-	format := fs.String("format", "ndjson", "output: ndjson, csv or geojson")
+	format := fs.String("format", "ndjson", "output: ndjson, csv, geojson, or the ledger (台账) as xlsx or shp (zipped)")
+	asLedger := fs.Bool("ledger", false, "csv and geojson as the ledger (台账): the patches' attributes, zone names, classes, areas in m², 亩, 公顷")
 	fields := intake.AddFlags(fs, intake.BatchOptions())
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "features located in parallel")
 	maxVertices := fs.Int("max-vertices", 1_000_000, "most vertices in one feature")
@@ -35,12 +38,24 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "usage: redline locate [--data DIR] [--format ndjson|csv|geojson] [--crs CRS] FILE|-")
+		fmt.Fprintln(stderr, "usage: redline locate [--data DIR] [--format ndjson|csv|geojson|xlsx|shp] [--ledger] [--crs CRS] FILE|-")
 		return 2
 	}
-	if !slices.Contains(batch.Formats, *format) {
-		fmt.Fprintf(stderr, "redline locate: --format %q: want ndjson, csv or geojson\n", *format)
+	ledgerOut := *format == "xlsx" || *format == "shp" || (*asLedger && (*format == "csv" || *format == "geojson"))
+	if !slices.Contains(batch.Formats, *format) && !ledgerOut {
+		fmt.Fprintf(stderr, "redline locate: --format %q: want ndjson, csv, geojson, xlsx or shp\n", *format)
 		return 2
+	}
+	var attrs []string
+	if ledgerOut {
+		// The ledger's header names the patches' attributes: a first pass reads them.
+		if pos[0] == "-" {
+			fmt.Fprintln(stderr, "redline locate: a ledger reads its input twice: give a file, not stdin")
+			return 2
+		}
+		if attrs, _, err = ledgerAttributes(pos[0], fields, *maxVertices); err != nil {
+			return fail(stderr, "locate", err)
+		}
 	}
 	// The input first, as check does: a file that cannot be opened, or a crs an
 	// NDJSON stream refuses, is reported without loading the dataset.
@@ -56,7 +71,13 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ds := checker.Dataset()
 
 	out := bufio.NewWriterSize(stdout, 256<<10)
-	w, err := batch.NewWriter(out, *format, func() { out.Flush() })
+	var w batch.Writer
+	if ledgerOut {
+		lw, lerr := ledger.NewWriter(out, *format, attrs)
+		w, err = &ledger.BatchWriter{W: lw, Names: ledger.NewNames(ds)}, lerr
+	} else {
+		w, err = batch.NewWriter(out, *format, func() { out.Flush() })
+	}
 	if err != nil {
 		return fail(stderr, "locate", err)
 	}
@@ -64,7 +85,15 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var bar *progressBar
 	opts := batch.Options{Workers: *workers}
 	if show {
-		bar = &progressBar{w: stderr, size: size, start: time.Now(), read: in.read}
+		bar = &progressBar{w: stderr, size: size, read: in.read}
+		// The input's bytes are the measure when its size is known (a stream of
+		// features has no count until its end); the count of features rides along.
+		if size > 0 {
+			bar.bar = progressbar.NewOptions64(size, progressbar.OptionSetWriter(stderr), progressbar.OptionShowBytes(true),
+				progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionSetWidth(30))
+		} else {
+			bar.bar = newBar(-1, "features", stderr)
+		}
 		fmt.Fprintf(stderr, "dataset %s %s loaded in %s\n", ds.Name, ds.Version, took.Round(time.Millisecond))
 		opts.Progress = bar.update
 	}
@@ -87,6 +116,30 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			st.Features, el.Round(time.Millisecond), float64(st.Features)/max(el.Seconds(), 1e-9), st.Hits, st.Errors)
 	}
 	return 0
+}
+
+// ledgerAttributes reads a batch once for the names of its features' attributes,
+// in the order they first appear, and the count of its features.
+func ledgerAttributes(name string, fields intake.Fields, maxVertices int) ([]string, int, error) {
+	in, _, closeIn, err := openBatch(name, nil, fields, maxVertices)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer closeIn()
+	var a ledger.Attributes
+	n := 0
+	for {
+		f, err := in.reader.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return a.Names, n, nil
+			}
+			return nil, 0, fmt.Errorf("reading attributes: %w", err)
+		}
+		f.Decode()
+		a.Add(f.Properties)
+		n++
+	}
 }
 
 // batchInput is an opened batch and the count of its bytes read so far.
@@ -141,37 +194,26 @@ func isTerminal(w io.Writer) bool {
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
-// progressBar draws one line on a terminal, at most ten times a second.
+// progressBar follows a batch on a terminal (github.com/schollz/progressbar:
+// rate and time left): by input bytes when the size is known, else by features.
 type progressBar struct {
-	w     io.Writer
-	size  int64 // input bytes, -1 when unknown
-	read  *atomic.Int64
-	start time.Time
-	last  time.Time
+	w    io.Writer
+	bar  *progressbar.ProgressBar
+	size int64 // input bytes, -1 when unknown
+	read *atomic.Int64
 }
 
 func (p *progressBar) update(done int) {
-	now := time.Now()
-	if now.Sub(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = now
-	p.draw(done)
-}
-
-func (p *progressBar) draw(done int) {
-	rate := float64(done) / max(time.Since(p.start).Seconds(), 1e-9)
 	if p.size > 0 {
-		frac := min(float64(p.read.Load())/float64(p.size), 1)
-		const width = 30
-		n := int(frac * width)
-		fmt.Fprintf(p.w, "\r[%s%s] %5.1f%%  %d features  %.0f/s ", strings.Repeat("=", n), strings.Repeat(" ", width-n), 100*frac, done, rate)
+		p.bar.Describe(fmt.Sprintf("%d features", done))
+		p.bar.Set64(min(p.read.Load(), p.size))
 		return
 	}
-	fmt.Fprintf(p.w, "\r%d features  %.0f/s ", done, rate)
+	p.bar.Set(done)
 }
 
 func (p *progressBar) finish(done int) {
-	p.draw(done)
+	p.update(done)
+	p.bar.Finish()
 	fmt.Fprintln(p.w)
 }

@@ -13,11 +13,13 @@ const usage = `redline — checks a project footprint against ecological zoning
 usage:
   redline check [--data DIR] [--project JSON|@FILE] [--industry CODE] [--crs CRS]
                 [--buffer-m N] [--strict] [--format json|html|geojson] FILE|-
-  redline locate [--data DIR] [--format ndjson|csv|geojson] FILE|-
+  redline check --per-feature [--fact FACT=PROPERTY]… [--format csv|xlsx|geojson|shp|html|ndjson] FILE
+  redline locate [--data DIR] [--format ndjson|csv|geojson|xlsx|shp] [--ledger] FILE|-
+  redline jobs list|show ID|submit FILE|fetch ID [--format xlsx] [-o FILE]|cancel ID [--server URL] [--token T]
   redline layers [--data DIR]
   redline rules [--data DIR | --builtin] [--format text|json|markdown]
   redline industries QUERY
-  redline serve [--data DIR] [--addr :8080] [--db FILE|postgres://…] [--admin-token T]
+  redline serve [--data DIR] [--addr :8080] [--db FILE|postgres://…] [--admin-token T] [--job-retention 720h]
 
 Without --data the embedded demo dataset is used. Environment: REDLINE_DATA,
 REDLINE_ADDR, REDLINE_DB, REDLINE_ADMIN_TOKEN stand for the flags.
@@ -33,6 +35,7 @@ var commands = map[string]command{
 	"rules":      runRules,
 	"industries": runIndustries,
 	"serve":      runServe,
+	"jobs":       runJobs,
 }
 
 func main() {

@@ -19,23 +19,24 @@ import (
 
 	"github.com/redline-gis/redline/api"
 	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/jobs"
 )
 
 // serveConfig is what `redline serve` is told by flags and REDLINE_* variables.
 type serveConfig struct {
-	data, dataRoot, addr, db, cors, logLevel, logFormat string
-	adminToken, readToken, metricsToken, basemapURL     string
-	maxBody, maxLocateBody, maxHeaderBytes              byteSize
-	maxVertices, maxFeatures, maxChecks, maxLocates     int
-	timeout, locateTimeout, shutdownTimeout             time.Duration
-	readHeaderTimeout, readTimeout, bodyIdleTimeout     time.Duration
-	idleTimeout                                         time.Duration
+	data, dataRoot, addr, db, cors, logLevel, logFormat   string
+	adminToken, readToken, metricsToken, basemapURL       string
+	maxBody, maxLocateBody, maxJobBody, maxHeaderBytes    byteSize
+	maxVertices, maxFeatures, maxChecks, maxLocates       int
+	timeout, locateTimeout, shutdownTimeout, jobRetention time.Duration
+	readHeaderTimeout, readTimeout, bodyIdleTimeout       time.Duration
+	idleTimeout                                           time.Duration
 }
 
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("serve", stderr)
 	var c serveConfig
-	c.maxBody, c.maxLocateBody, c.maxHeaderBytes = 20<<20, 2<<30, 64<<10
+	c.maxBody, c.maxLocateBody, c.maxJobBody, c.maxHeaderBytes = 20<<20, 2<<30, 256<<20, 64<<10
 	fs.StringVar(&c.data, "data", os.Getenv("REDLINE_DATA"), "dataset `DIR` (its dataset.yaml); default: the embedded demo dataset")
 	fs.StringVar(&c.dataRoot, "data-root", os.Getenv("REDLINE_DATA_ROOT"), "`DIR` under which an admin reload may name another dataset (default: --data's parent; none for the demo)")
 	fs.StringVar(&c.addr, "addr", envOr("REDLINE_ADDR", ":8080"), "listen `address`")
@@ -49,6 +50,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.logFormat, "log-format", envOr("REDLINE_LOG_FORMAT", "json"), "json or text")
 	fs.Var(&c.maxBody, "max-body", "largest check request body (e.g. 20MiB)")
 	fs.Var(&c.maxLocateBody, "max-locate-body", "largest locate request body (e.g. 2GiB)")
+	fs.Var(&c.maxJobBody, "max-job-body", "largest job upload (held in memory while read, stored with the job; e.g. 256MiB)")
 	fs.Var(&c.maxHeaderBytes, "max-header-bytes", "largest request header (e.g. 64KiB)")
 	fs.IntVar(&c.maxVertices, "max-vertices", 1_000_000, "most vertices in a footprint or batch feature")
 	fs.IntVar(&c.maxFeatures, "max-features", 1_000_000, "most features in one batch; the batch ends with a payload_too_large record")
@@ -60,6 +62,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.DurationVar(&c.readTimeout, "read-timeout", time.Minute, "time limit of the body of requests other than checks and batches")
 	fs.DurationVar(&c.bodyIdleTimeout, "body-idle-timeout", 10*time.Second, "longest pause in a check's or batch's body before it is cut off")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "how long a keep-alive connection waits for its next request")
+	fs.DurationVar(&c.jobRetention, "job-retention", jobs.DefaultRetention, "how long finished jobs are kept, with their input and results")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 60*time.Second, "how long SIGTERM waits for requests in flight")
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return 2
@@ -114,9 +117,16 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 			origins = append(origins, o)
 		}
 	}
-	srv, err := api.New(api.Config{
+	var srv *api.Server
+	jm, err := jobs.Open(ctx, jobs.Config{DSN: c.db, Retention: c.jobRetention, Logger: log,
+		Checker: func() (jobs.Engine, error) { return srv.JobsEngine() }})
+	if err != nil {
+		return err
+	}
+	srv, err = api.New(api.Config{
 		Logger: log,
 		Store:  st,
+		Jobs:   jm,
 		Load: func(ctx context.Context, source string) (api.Engine, error) {
 			checker, _, err := loadChecker(source)
 			if err != nil {
@@ -133,6 +143,7 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		BasemapURL:        c.basemapURL,
 		MaxCheckBody:      int64(c.maxBody),
 		MaxLocateBody:     int64(c.maxLocateBody),
+		MaxJobBody:        int64(c.maxJobBody),
 		MaxVertices:       c.maxVertices,
 		MaxFeatures:       c.maxFeatures,
 		CheckTimeout:      c.timeout,
@@ -175,6 +186,8 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 	case err := <-loadErr:
 		if err != nil {
 			runErr = err // nothing to serve
+		} else if err := jm.Start(ctx); err != nil {
+			runErr = err
 		} else {
 			select {
 			case <-ctx.Done():
@@ -190,6 +203,10 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		runErr = fmt.Errorf("shutdown: %w", err)
 	}
 	srv.Wait()
+	// Jobs in hand stop at their next chunk; what they committed is kept.
+	if err := jm.Stop(sctx); err != nil && runErr == nil {
+		runErr = fmt.Errorf("stop jobs: %w", err)
+	}
 	if runErr == nil {
 		log.Info("stopped cleanly")
 	}

@@ -34,6 +34,9 @@ type Feature struct {
 	Geometry orb.Geometry
 	// RawGeometry is the geometry's JSON as read, when the input was JSON.
 	RawGeometry json.RawMessage
+	// Properties is the feature's properties as a JSON object, members in the
+	// order the source gives them (a ledger passes them through); nil when none.
+	Properties json.RawMessage
 	// Err says why the feature cannot be located; the batch goes on.
 	Err *errcode.Error
 
@@ -434,6 +437,9 @@ func (s *Slice) Next() (Feature, error) {
 	s.i++
 	if vf.ID != "" {
 		f.ID, _ = json.Marshal(vf.ID)
+	}
+	if len(vf.Properties) > 0 {
+		f.Properties, _ = json.Marshal(vf.Properties)
 	}
 	if vf.Geometry == nil {
 		f.Err = errcode.New(errcode.EmptyGeometry, map[string]any{"feature": f.Index}, "feature %d has no geometry", f.Index)

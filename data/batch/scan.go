@@ -215,7 +215,7 @@ var geometryTypes = map[string]bool{
 func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 	f := Feature{Index: index}
 	var typ string
-	var id, propID, geom []byte
+	var id, propID, props, geom []byte
 	hasGeom := false
 	_, err := members(b, 0, func(name, v []byte) error {
 		switch string(name) {
@@ -225,6 +225,7 @@ func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 			id = v
 		case "properties":
 			if len(v) > 0 && v[0] == '{' {
+				props = v
 				_, err := members(v, 0, func(name, pv []byte) error {
 					if string(name) == "id" {
 						propID = pv
@@ -270,6 +271,9 @@ func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 		f.ID = keep(id)
 	case propID != nil && validID(propID):
 		f.ID = keep(propID)
+	}
+	if props != nil {
+		f.Properties = keep(props)
 	}
 	if !hasGeom || isNull(geom) {
 		f.Err = errcode.New(errcode.EmptyGeometry, map[string]any{"feature": index},

@@ -39,6 +39,11 @@ type Filter struct {
 	// IndustryPrefix matches the project's industry code (letter form, "C25"
 	// matches "C2511") by prefix.
 	IndustryPrefix string
+	// Industries match any of several prefixes (the 两高 industries: C25, C26, …).
+	Industries []string
+	// HighEnergy, when set, keeps the reports whose project is (or is not) 两高 as
+	// the report states it; reports that do not say are left out either way.
+	HighEnergy     *bool
 	DatasetVersion string
 	// ProjectName matches the project's name exactly.
 	ProjectName string
@@ -76,6 +81,22 @@ func (f Filter) where() (string, []any) {
 	}
 	if f.IndustryPrefix != "" {
 		add(`industry LIKE ? ESCAPE '!'`, likePrefix(f.IndustryPrefix))
+	}
+	if len(f.Industries) > 0 {
+		ors := make([]string, len(f.Industries))
+		var a []any
+		for i, code := range f.Industries {
+			ors[i] = `industry LIKE ? ESCAPE '!'`
+			a = append(a, likePrefix(code))
+		}
+		add("("+strings.Join(ors, " OR ")+")", a...)
+	}
+	if f.HighEnergy != nil {
+		v := 0
+		if *f.HighEnergy {
+			v = 1
+		}
+		add("high_energy = ?", v)
 	}
 	if f.DatasetVersion != "" {
 		add("dataset_version = ?", f.DatasetVersion)
@@ -193,6 +214,59 @@ func derive(project, report, footprint json.RawMessage) derived {
 		}
 	}
 	return d
+}
+
+// highEnergy reads the 两高 status the report states in its notes ("两高：是…",
+// "两高：否…", declared or derived from the industry): 1, 0, or nil when the
+// report does not say (a project that is not industrial is not asked).
+func highEnergy(report json.RawMessage) any {
+	var r struct {
+		Notes []string `json:"notes"`
+	}
+	if json.Unmarshal(report, &r) != nil {
+		return nil
+	}
+	for _, n := range r.Notes {
+		switch {
+		case strings.HasPrefix(n, "两高：是"):
+			return 1
+		case strings.HasPrefix(n, "两高：否"):
+			return 0
+		}
+	}
+	return nil
+}
+
+// backfillHighEnergy fills migration 3's column of the rows archived before it.
+func backfillHighEnergy(ctx context.Context, s *Store, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, report FROM reports`)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		id string
+		v  any
+	}
+	var all []row
+	for rows.Next() {
+		var id, report string
+		if err := rows.Scan(&id, &report); err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, row{id, highEnergy(json.RawMessage(report))})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	upd := s.rebind(`UPDATE reports SET high_energy = ? WHERE id = ?`)
+	for _, r := range all {
+		if _, err := tx.ExecContext(ctx, upd, r.v, r.id); err != nil {
+			return fmt.Errorf("report %s: %w", r.id, err)
+		}
+	}
+	return nil
 }
 
 // backfillDerived fills migration 2's columns of the rows archived before it.

@@ -18,7 +18,16 @@ func listRecord(id, verdict, name, industry, version string, at time.Time, lon, 
 	r := record(id, id, verdict, at)
 	r.Project = json.RawMessage(fmt.Sprintf(`{"name":%q,"industry":%q}`, name, industry))
 	r.DatasetVersion = version
-	r.Report = json.RawMessage(`{"report_id":"` + id + `","verdict":"` + verdict + `","governing_rule":{"id":"rule-` + id + `"}}`)
+	// The 两高 status as a report states it: 化工 and 建材 are, a solar plant is not,
+	// a project without industry is not asked.
+	notes := `[]`
+	switch {
+	case strings.HasPrefix(industry, "C26"), strings.HasPrefix(industry, "C30"):
+		notes = `["两高：是（未申报 high_energy，按行业代码 ` + industry + ` 推定）"]`
+	case industry != "":
+		notes = `["两高：否（未申报 high_energy，按行业代码 ` + industry + ` 推定）"]`
+	}
+	r.Report = json.RawMessage(`{"report_id":"` + id + `","verdict":"` + verdict + `","governing_rule":{"id":"rule-` + id + `"},"notes":` + notes + `}`)
 	r.Footprint = json.RawMessage(fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]}`,
 		lon, lat, lon+0.01, lat, lon+0.01, lat+0.01, lon, lat))
 	return r
@@ -34,6 +43,7 @@ func TestList(t *testing.T) {
 		listRecord("e_%", "conditional", "", "", "2024.2", at.Add(96*time.Hour), 110, 35),
 	}
 	box := orb.Bound{Min: orb.Point{108.8, 34.1}, Max: orb.Point{109, 34.3}}
+	yes, no := true, false
 	cases := []struct {
 		name string
 		f    Filter
@@ -52,6 +62,10 @@ func TestList(t *testing.T) {
 		{"bbox", Filter{Bbox: &box}, []string{"d", "a"}},
 		{"combined", Filter{Verdict: "prohibited", DatasetVersion: "2024.2", IndustryPrefix: "C30"}, []string{"c"}},
 		{"page", Filter{Limit: 2, Offset: 1}, []string{"d", "c"}},
+		{"两高", Filter{HighEnergy: &yes}, []string{"d", "c", "a"}},
+		{"not 两高", Filter{HighEnergy: &no}, []string{"b"}},
+		{"两高 ledger of a month, a page", Filter{HighEnergy: &yes, From: at, To: at.Add(72 * time.Hour), Limit: 2}, []string{"d", "c"}},
+		{"industries", Filter{Industries: []string{"C30", "D44"}}, []string{"c", "b"}},
 		{"past the end", Filter{Offset: 10}, nil},
 	}
 	for name, open := range backends(t) {

@@ -182,6 +182,10 @@ var migrations = []migration{
 	CREATE INDEX reports_project_name ON reports (project_name);
 	CREATE INDEX reports_dataset_version ON reports (dataset_version);
 	CREATE INDEX reports_bbox ON reports (min_lon, max_lon)`, backfill: backfillDerived},
+	// 3: the 两高 status the report states (1, 0, NULL when not asked), for the
+	// 两高 ledger: high_energy=true.
+	{ddl: `ALTER TABLE reports ADD COLUMN high_energy INTEGER;
+	CREATE INDEX reports_high_energy ON reports (high_energy, created_at_us)`, backfill: backfillHighEnergy},
 }
 
 // migration is one schema step: DDL statements separated by ";", then an
@@ -269,6 +273,13 @@ func (s *Store) rebind(q string) string {
 	if s.dialect != postgres {
 		return q
 	}
+	return Numbered(q)
+}
+
+// Numbered turns the ? placeholders of q into PostgreSQL's $1, $2, …: the
+// queries of this package and of the jobs tables are written once for both
+// databases.
+func Numbered(q string) string {
 	var b strings.Builder
 	n := 0
 	for _, r := range q {
@@ -285,8 +296,8 @@ func (s *Store) rebind(q string) string {
 const insertReport = `INSERT INTO reports
 	(id, created_at_us, input_hash, input, input_name, input_type, project,
 	 dataset_name, dataset_version, verdict, report, footprint,
-	 project_name, industry, governing_rule, min_lon, min_lat, max_lon, max_lat)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	 project_name, industry, governing_rule, min_lon, min_lat, max_lon, max_lat, high_energy)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 func insertArgs(rec *Record) []any {
 	project := string(rec.Project)
@@ -299,7 +310,7 @@ func insertArgs(rec *Record) []any {
 	}
 	d := derive(rec.Project, rec.Report, rec.Footprint)
 	return append([]any{rec.ID, rec.CreatedAt.UnixMicro(), rec.InputHash, input, rec.InputName, rec.InputType, project,
-		rec.DatasetName, rec.DatasetVersion, rec.Verdict, string(rec.Report), string(rec.Footprint)}, d.args()...)
+		rec.DatasetName, rec.DatasetVersion, rec.Verdict, string(rec.Report), string(rec.Footprint)}, append(d.args(), highEnergy(rec.Report))...)
 }
 
 // Save archives rec; it returns once the row is durably committed.

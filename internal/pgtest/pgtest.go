@@ -1,0 +1,48 @@
+// Package pgtest gives tests a PostgreSQL database of their own: a fresh schema
+// of the server scripts/pg-test.sh starts (REDLINE_TEST_PG), dropped afterwards.
+package pgtest
+
+import (
+	"database/sql"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+)
+
+// Schema returns REDLINE_TEST_PG with search_path set to a new schema named
+// after prefix. Without REDLINE_TEST_PG the test is skipped, or fails when CI
+// is set: the PostgreSQL cases must run in CI.
+func Schema(t testing.TB, prefix string) string {
+	t.Helper()
+	dsn := os.Getenv("REDLINE_TEST_PG")
+	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("REDLINE_TEST_PG is not set, and CI is: the PostgreSQL tests must run in CI (scripts/pg-test.sh)")
+		}
+		t.Skip("REDLINE_TEST_PG not set (run through scripts/pg-test.sh)")
+	}
+	schema := fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano())
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		t.Fatalf("create schema %s: %v", schema, err)
+	}
+	t.Cleanup(func() {
+		if db, err := sql.Open("pgx", dsn); err == nil {
+			db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+			db.Close()
+		}
+	})
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + "search_path=" + schema
+}
