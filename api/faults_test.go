@@ -23,17 +23,8 @@ import (
 
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/internal/testenv"
 )
-
-// needTool fails under CI (where the Makefile provides everything) and skips
-// loudly elsewhere.
-func needTool(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI: %s", why)
-	}
-	t.Skipf("SKIP (not under CI): %s", why)
-}
 
 // faultServer serves the fake engine with st as its archive, over a real socket.
 func faultServer(t *testing.T, st *store.Store) *httptest.Server {
@@ -79,7 +70,7 @@ func call(t *testing.T, method, url, body string) answer {
 func TestArchiveDiskFull(t *testing.T) {
 	dir := t.TempDir()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", dir).CombinedOutput(); err != nil {
-		needTool(t, fmt.Sprintf("mounting a tmpfs (needs root): %v %s", err, out))
+		testenv.Missing(t, fmt.Sprintf("mounting a tmpfs (needs root): %v %s", err, out))
 	}
 	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
 	dbPath := filepath.Join(dir, "archive.db")
@@ -220,10 +211,7 @@ func (p *proxy) restore(t *testing.T) {
 // Retry-After) and /readyz 503; when it is back, they succeed again and what was
 // acknowledged before is there.
 func TestArchivePostgresGoesAway(t *testing.T) {
-	dsn := os.Getenv("REDLINE_TEST_PG")
-	if dsn == "" {
-		needTool(t, "REDLINE_TEST_PG is not set (run through scripts/pg-test.sh)")
-	}
+	dsn := testenv.PostgresURL(t)
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)

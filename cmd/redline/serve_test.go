@@ -22,6 +22,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/redline-gis/redline/internal/oracle"
+	"github.com/redline-gis/redline/internal/testenv"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -445,12 +446,5 @@ func TestServePostgres(t *testing.T) {
 // is skipped, or fails under CI.
 func testPG(t *testing.T) string {
 	t.Helper()
-	dsn := os.Getenv("REDLINE_TEST_PG")
-	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("REDLINE_TEST_PG is not set, and CI is")
-		}
-		t.Skip("REDLINE_TEST_PG not set (run through scripts/pg-test.sh)")
-	}
-	return dsn
+	return testenv.PostgresURL(t)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/redline-gis/redline/internal/testenv"
 )
 
 // realDir is ../shared/data/formats seen from this package: real third-party
@@ -17,10 +18,7 @@ func realFile(t *testing.T, name string) string {
 	t.Helper()
 	p := filepath.Join(realDir, name)
 	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("real fixture %s missing under CI: %v", p, err)
-		}
-		t.Skipf("real fixture %s absent: %v", p, err)
+		testenv.Missing(t, "the real fixture is absent: "+err.Error())
 	}
 	return p
 }

@@ -3,16 +3,16 @@ package store
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/redline-gis/redline/internal/pgtest"
 )
 
 // backends returns the stores every test runs on: SQLite in a temp dir, and the
@@ -35,34 +35,7 @@ func backends(t *testing.T) map[string]func(t *testing.T) *Store {
 // openTestPG opens REDLINE_TEST_PG in a schema of its own, dropped afterwards.
 func openTestPG(t *testing.T) *Store {
 	t.Helper()
-	dsn := os.Getenv("REDLINE_TEST_PG")
-	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("REDLINE_TEST_PG is not set, and CI is: the PostgreSQL store tests must run in CI")
-		}
-		t.Skip("REDLINE_TEST_PG not set")
-	}
-	schema := fmt.Sprintf("redline_test_%d", time.Now().UnixNano())
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("create schema on %s: %v", redact(dsn), err)
-	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", dsn)
-		if err == nil {
-			db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-			db.Close()
-		}
-	})
-	sep := "?"
-	if containsQuery(dsn) {
-		sep = "&"
-	}
-	s, err := Open(t.Context(), dsn+sep+"search_path="+schema)
+	s, err := Open(t.Context(), pgtest.Schema(t, "redline_test"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,15 +48,6 @@ func openTestPG(t *testing.T) *Store {
 		t.Errorf("synchronous_commit = %q, %v; want on", sc, err)
 	}
 	return s
-}
-
-func containsQuery(s string) bool {
-	for _, r := range s {
-		if r == '?' {
-			return true
-		}
-	}
-	return false
 }
 
 func record(id string, input string, verdict string, at time.Time) *Record {

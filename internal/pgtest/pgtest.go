@@ -5,12 +5,12 @@ package pgtest
 import (
 	"database/sql"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	"github.com/redline-gis/redline/internal/testenv"
 )
 
 // Schema returns REDLINE_TEST_PG with search_path set to a new schema named
@@ -18,13 +18,7 @@ import (
 // is set: the PostgreSQL cases must run in CI.
 func Schema(t testing.TB, prefix string) string {
 	t.Helper()
-	dsn := os.Getenv("REDLINE_TEST_PG")
-	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("REDLINE_TEST_PG is not set, and CI is: the PostgreSQL tests must run in CI (scripts/pg-test.sh)")
-		}
-		t.Skip("REDLINE_TEST_PG not set (run through scripts/pg-test.sh)")
-	}
+	dsn := testenv.PostgresURL(t)
 	schema := fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano())
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {

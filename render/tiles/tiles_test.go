@@ -13,6 +13,7 @@ import (
 
 	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/geo"
+	"github.com/redline-gis/redline/internal/testenv"
 	"github.com/redline-gis/redline/planar"
 	"github.com/redline-gis/redline/render/tiles"
 	"github.com/redline-gis/redline/zones"
@@ -298,10 +299,7 @@ func sharedIndex(tb testing.TB) *zones.Index {
 	tb.Helper()
 	dir := filepath.Join("..", "..", "..", "shared", "data")
 	if _, err := os.Stat(filepath.Join(dir, "dataset.yaml")); err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("../shared/data is missing, and CI is set: %v", err)
-		}
-		tb.Skip("SKIPPING: ../shared/data not found beside the repository")
+		testenv.Missing(tb, "../shared/data is not beside the repository: "+err.Error())
 	}
 	ds, err := data.LoadDir(dir)
 	return index(tb, ds, err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/redline-gis/redline/data/formats/shapefile"
+	"github.com/redline-gis/redline/internal/testenv"
 )
 
 const realHyd2 = "../../../../shared/data/formats/hyd2_4p.shp"
@@ -16,10 +17,7 @@ const realHyd2 = "../../../../shared/data/formats/hyd2_4p.shp"
 func hyd2GPKG(t testing.TB) (string, []string) {
 	t.Helper()
 	if _, err := os.Stat(realHyd2); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("real fixture missing under CI: %v", err)
-		}
-		t.Skipf("real fixture absent: %v", err)
+		testenv.Missing(t, "the real fixture is absent: "+err.Error())
 	}
 	c, err := shapefile.ReadPath(realHyd2, shapefile.Options{})
 	if err != nil {

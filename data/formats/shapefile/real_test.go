@@ -12,6 +12,7 @@ import (
 
 	"github.com/redline-gis/redline/data/vector"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/internal/testenv"
 )
 
 // realDir is ../shared/data/formats seen from this package.
@@ -23,10 +24,7 @@ func realFile(t testing.TB, name string) string {
 	t.Helper()
 	p := filepath.Join(realDir, name)
 	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("real fixture %s missing under CI: %v", p, err)
-		}
-		t.Skipf("real fixture %s absent: %v", p, err)
+		testenv.Missing(t, "the real fixture is absent: "+err.Error())
 	}
 	return p
 }
