@@ -2,7 +2,6 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -166,17 +165,12 @@ func (s *Server) handleJobList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	limit, err := queryInt(q, "limit", 100, 1, 1000)
+	win, err := queryWindow(q, 100, 1000)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	offset, err := queryInt(q, "offset", 0, 0, 1<<31)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	list, total, err := s.cfg.Jobs.List(r.Context(), limit, offset)
+	list, total, err := s.cfg.Jobs.List(r.Context(), win.limit, win.offset)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -186,8 +180,8 @@ func (s *Server) handleJobList(w http.ResponseWriter, r *http.Request) {
 		views[i] = viewOf(j)
 	}
 	out := map[string]any{"jobs": views, "total": total}
-	if offset+len(list) < total {
-		out["next"] = fmt.Sprintf("/v1/jobs?limit=%d&offset=%d", limit, offset+len(list))
+	if next := win.next(r, len(list), int64(total)); next != nil {
+		out["next"] = *next
 	}
 	writeJSON(w, http.StatusOK, out)
 }

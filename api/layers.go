@@ -117,12 +117,7 @@ func (s *Server) handleZones(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	limit, err := queryInt(q, "limit", defaultZoneLimit, 1, maxZoneLimit)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	offset, err := queryInt(q, "offset", 0, 0, 1<<31)
+	win, err := queryWindow(q, defaultZoneLimit, maxZoneLimit)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -137,9 +132,9 @@ func (s *Server) handleZones(w http.ResponseWriter, r *http.Request) {
 		match = append(match, z)
 	}
 	fc := geojson.NewFeatureCollection()
-	offset = min(offset, len(match))
-	end := min(offset+limit, len(match))
-	for i := offset; i < end; i++ {
+	win.offset = min(win.offset, len(match))
+	end := min(win.offset+win.limit, len(match))
+	for i := win.offset; i < end; i++ {
 		z := match[i]
 		g := z.Geometry
 		if simplifyM > 0 && g != nil {
@@ -152,18 +147,8 @@ func (s *Server) handleZones(w http.ResponseWriter, r *http.Request) {
 		f.Properties = zoneProperties(ly, z, withAttrs)
 		fc.Features = append(fc.Features, f)
 	}
-	var next *string
-	if end < len(match) {
-		nq := url.Values{}
-		for k, v := range q {
-			nq[k] = v
-		}
-		nq.Set("offset", strconv.Itoa(end))
-		nq.Set("limit", strconv.Itoa(limit))
-		n := r.URL.Path + "?" + nq.Encode()
-		next = &n
-	}
-	b, err := marshalCollection(fc, ly.ID, len(match), offset, len(fc.Features), next)
+	next := win.next(r, len(fc.Features), int64(len(match)))
+	b, err := marshalCollection(fc, ly.ID, len(match), win.offset, len(fc.Features), next)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"time"
@@ -173,30 +172,18 @@ func (s *Server) handleReportList(w http.ResponseWriter, r *http.Request) {
 			*end.t = iv.To
 		}
 	}
-	if f.Limit, err = queryInt(q, "limit", 100, 1, 1000); err != nil {
+	win, err := queryWindow(q, 100, 1000)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if f.Offset, err = queryInt(q, "offset", 0, 0, 1<<31); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+	f.Limit, f.Offset = win.limit, win.offset
 	page, err := s.cfg.Store.List(r.Context(), f)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	var next *string
-	if int64(f.Offset+len(page.Reports)) < page.Total {
-		nq := url.Values{}
-		for k, v := range q {
-			nq[k] = v
-		}
-		nq.Set("offset", strconv.Itoa(f.Offset+len(page.Reports)))
-		nq.Set("limit", strconv.Itoa(f.Limit))
-		n := r.URL.Path + "?" + nq.Encode()
-		next = &n
-	}
+	next := win.next(r, len(page.Reports), page.Total)
 	writeJSON(w, http.StatusOK, struct {
 		Reports []store.Summary `json:"reports"`
 		Total   int64           `json:"total"`
