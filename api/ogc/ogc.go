@@ -109,18 +109,19 @@ func (s *Service) dataset() (*zones.Dataset, *zones.Index, *datasetMeta, error) 
 	first := true
 	for _, ly := range ds.Layers {
 		var b orb.Bound
-		for i, z := range ly.Zones {
+		has := false // a zone without geometry must not pull the extent to (0, 0)
+		for _, z := range ly.Zones {
 			if z.Geometry == nil {
 				continue
 			}
-			if i == 0 {
-				b = z.Geometry.Bound()
+			if zb := z.Geometry.Bound(); has {
+				b = b.Union(zb)
 			} else {
-				b = b.Union(z.Geometry.Bound())
+				b, has = zb, true
 			}
 		}
 		m.extents[ly.ID] = b
-		if len(ly.Zones) > 0 {
+		if has {
 			if first {
 				m.all, first = b, false
 			} else {
