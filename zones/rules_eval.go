@@ -88,7 +88,8 @@ type facts struct {
 	// highEnergy is the 两高 status and how it was found.
 	highEnergy    tri
 	highEnergyHow string
-	lists         map[string][]string // normalised industry lists: the rules' defaults, then the dataset's
+	rules         *RuleSet            // for its industry lists
+	dsLists       map[string][]string // the dataset's lists, normalised; they replace the rules' of the same name
 	park          parkFacts
 	// what the evaluation consulted, for the report's notes
 	used  map[string]bool
@@ -96,7 +97,7 @@ type facts struct {
 }
 
 func newFacts(p Project, rs *RuleSet, ds *Dataset) *facts {
-	f := &facts{p: p, lists: rs.IndustryLists(), used: map[string]bool{}}
+	f := &facts{p: p, rules: rs, used: map[string]bool{}}
 	if p.Industry != "" {
 		if c, err := NormalizeIndustry(p.Industry); err == nil {
 			f.industry = c
@@ -128,20 +129,23 @@ func newFacts(p Project, rs *RuleSet, ds *Dataset) *facts {
 		}
 	}
 	if ds != nil {
-		for _, name := range sortedKeys(ds.IndustryLists) {
-			list := ds.IndustryLists[name]
-			var norm []string
-			for _, c := range list {
-				if n, err := NormalizeIndustry(c); err == nil {
-					norm = append(norm, n)
-				} else {
-					f.notes = append(f.notes, fmt.Sprintf("产业清单 %s 中的代码 %q 无效，已忽略", name, c))
-				}
-			}
-			f.lists[name] = norm
-		}
+		var notes []string
+		f.dsLists, notes = ds.industryLists()
+		f.notes = append(f.notes, notes...)
 	}
 	return f
+}
+
+// list returns the named industry list: the dataset's, else the rules'.
+func (f *facts) list(name string) ([]string, bool) {
+	if l, ok := f.dsLists[name]; ok {
+		return l, true
+	}
+	if f.rules == nil {
+		return nil, false
+	}
+	l, ok := f.rules.lists[name]
+	return l, ok
 }
 
 // flag returns a flag's result. high_energy records that the 两高 status was read.
@@ -193,8 +197,9 @@ func (f *facts) industryIn(prefixes []string) result {
 // industryInList is industryIn with a named list; a list neither the rules nor the
 // dataset define is empty, which the report notes.
 func (f *facts) industryInList(name string) result {
-	r := f.industryIn(f.lists[name])
-	if _, ok := f.lists[name]; !ok {
+	list, ok := f.list(name)
+	r := f.industryIn(list)
+	if !ok {
 		r.uses = []string{"list:" + name}
 	}
 	return r

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -88,6 +89,33 @@ type Dataset struct {
 	// BoundaryToleranceM is the boundary-review band in metres (the manifest's
 	// boundary_tolerance_m); nil means DefaultBoundaryToleranceM.
 	BoundaryToleranceM *float64
+
+	// IndustryLists normalised, with a note per code dropped: computed once, at
+	// the first check, by industryLists.
+	listsOnce sync.Once
+	lists     map[string][]string
+	listNotes []string
+}
+
+// industryLists returns IndustryLists with every code in the letter form and a
+// note for each code that is not a GB/T 4754 code (dropped), the same for every
+// check of the dataset.
+func (d *Dataset) industryLists() (map[string][]string, []string) {
+	d.listsOnce.Do(func() {
+		d.lists = make(map[string][]string, len(d.IndustryLists))
+		for _, name := range sortedKeys(d.IndustryLists) {
+			var norm []string
+			for _, c := range d.IndustryLists[name] {
+				if n, err := NormalizeIndustry(c); err == nil {
+					norm = append(norm, n)
+				} else {
+					d.listNotes = append(d.listNotes, fmt.Sprintf("产业清单 %s 中的代码 %q 无效，已忽略", name, c))
+				}
+			}
+			d.lists[name] = norm
+		}
+	})
+	return d.lists, d.listNotes
 }
 
 // DefaultBoundaryToleranceM is the boundary-review band when neither the dataset
