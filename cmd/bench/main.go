@@ -1,0 +1,113 @@
+// Command bench runs redline's two outside benchmarks, each one command:
+//
+//	bench scale   — `make bench-scale`: the shared dataset at 1× and 32× (internal/scalegen),
+//	                time to ready, resident memory per vertex, the same three jobs on both
+//	bench postgis — `make bench-postgis`: the three jobs in PostGIS (query time only)
+//	                against redline over HTTP, with the answers compared
+//
+// Both print a markdown table and write it to a file (-out). They need the built
+// redline (-redline) and ../shared/data (-shared); postgis needs a PostgreSQL with
+// PostGIS at REDLINE_TEST_PG (scripts/pg-test.sh --run starts a throwaway one).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/redline-gis/redline/internal/bench"
+)
+
+func main() {
+	if len(os.Args) < 2 || (os.Args[1] != "scale" && os.Args[1] != "postgis") {
+		fmt.Fprintln(os.Stderr, "usage: bench scale|postgis [flags]   (bench scale -h for the flags)")
+		os.Exit(2)
+	}
+	mode := os.Args[1]
+	fs := flag.NewFlagSet(mode, flag.ExitOnError)
+	redline := fs.String("redline", "bin/redline", "the built redline `binary`")
+	shared := fs.String("shared", "../shared/data", "the shared data `DIR` (dataset.yaml, oracle/)")
+	work := fs.String("work", "", "`DIR` for generated datasets and archives (default: a temporary directory, removed)")
+	out := fs.String("out", "bin/bench-"+mode+".md", "markdown `file` the table is written to")
+	runs := fs.Int("runs", 5, "timed runs of each job (after one warm-up run)")
+	count := fs.Int("count", 100_000, "points and squares per job")
+	n := fs.Int("n", 32, "scale: the large dataset's multiple")
+	fs.Parse(os.Args[2:])
+
+	if err := run(mode, *redline, *shared, *work, *out, *runs, *count, *n); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(mode, redline, shared, work, out string, runs, count, n int) error {
+	if _, err := os.Stat(filepath.Join(shared, "dataset.yaml")); err != nil {
+		return fmt.Errorf("the shared data is absent (%v): the benchmarks run on ../shared/data's five Shaanxi layers and its oracle footprints; give -shared DIR", err)
+	}
+	if _, err := os.Stat(redline); err != nil {
+		return fmt.Errorf("no redline binary (%v): `make build` first, or give -redline", err)
+	}
+	if redline, _ = filepath.Abs(redline); work == "" {
+		tmp, err := os.MkdirTemp("", "redline-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		work = tmp
+	}
+	jobs, err := bench.Jobs(shared, count)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	var table *bench.Table
+	switch mode {
+	case "scale":
+		res, err := bench.Scale(ctx, bench.ScaleConfig{Redline: redline, Shared: shared, Work: work, N: n, Runs: runs, Count: count, Log: os.Stderr}, jobs)
+		if err != nil {
+			return err
+		}
+		table = bench.ScaleTable(res, jobs)
+	case "postgis":
+		dsn := os.Getenv("REDLINE_TEST_PG")
+		if dsn == "" {
+			return fmt.Errorf("REDLINE_TEST_PG is not set: run through `scripts/pg-test.sh --run` (make bench-postgis does)")
+		}
+		table, err = bench.SideBySide(ctx, bench.SideConfig{Redline: redline, Shared: shared, Work: work, DSN: dsn, Runs: runs, Log: os.Stderr}, jobs)
+		if err != nil {
+			return err
+		}
+	}
+	text := machine(runs) + "\n" + table.String()
+	fmt.Print(text)
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(out, []byte(text), 0o644)
+}
+
+// machine says where and when the numbers were taken.
+func machine(runs int) string {
+	cpu := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+				cpu = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	load := ""
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		load = strings.Join(strings.Fields(string(b))[:3], " ")
+	}
+	commit, _ := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	return fmt.Sprintf("%s, %d cores (%s), load average %s at the end; commit %s; %d timed runs per job, medians\n",
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), cpu, load, strings.TrimSpace(string(commit)), runs)
+}

@@ -1,0 +1,270 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"github.com/redline-gis/redline/data"
+	"github.com/redline-gis/redline/data/formats"
+	"github.com/redline-gis/redline/data/formats/geojson"
+)
+
+// SideConfig is a side-by-side run against PostGIS.
+type SideConfig struct {
+	Redline string // the built redline binary
+	Shared  string // ../shared/data
+	Work    string // archives
+	DSN     string // a PostgreSQL whose database may get the postgis extension
+	Runs    int
+	Log     io.Writer
+}
+
+// The PostGIS side as the issue set it up: every layer in one table, invalid
+// polygons repaired as the oracle did (ST_CollectionExtract(ST_MakeValid(g), 3)),
+// zones cut into pieces of at most 256 vertices (ST_Subdivide) under a GiST
+// index, JIT off. A job's geometries are a table of their own; its query is what
+// is timed.
+const (
+	pgSetup = `
+DROP TABLE IF EXISTS bench_zone_wkb, bench_zones, bench_pieces;
+CREATE TABLE bench_zone_wkb (layer text, zid text, wkb bytea);`
+	pgPieces = `
+CREATE TABLE bench_zones AS
+  SELECT layer, zid, ST_Dimension(g) = 2 AS poly,
+         CASE WHEN ST_Dimension(g) = 2 AND NOT ST_IsValid(g) THEN ST_CollectionExtract(ST_MakeValid(g), 3) ELSE g END AS geom
+  FROM (SELECT layer, zid, ST_SetSRID(ST_GeomFromWKB(wkb), 4326) AS g FROM bench_zone_wkb) s;
+CREATE TABLE bench_pieces AS SELECT layer, zid, poly, ST_Subdivide(geom, 256) AS geom FROM bench_zones;
+CREATE INDEX ON bench_pieces USING gist (geom);
+ANALYZE bench_pieces;`
+	// pgLocate: which zones cover each point.
+	pgLocate = `SELECT DISTINCT q.id, z.layer, z.zid FROM %s q JOIN bench_pieces z ON ST_Intersects(q.geom, z.geom)`
+	// pgOverlaps: each feature's overlap with each zone, geodesic area and
+	// length, summed over the zone's pieces.
+	pgOverlaps = `SELECT q.id, z.layer, z.zid,
+  sum(ST_Area(ST_CollectionExtract(i.g, 3)::geography)), sum(ST_Length(ST_CollectionExtract(i.g, 2)::geography))
+FROM %s q JOIN bench_pieces z ON ST_Intersects(q.geom, z.geom)
+CROSS JOIN LATERAL (SELECT ST_Intersection(q.geom, z.geom) AS g) i
+GROUP BY 1, 2, 3`
+)
+
+// PostGIS is a connection set up for the benchmark.
+type PostGIS struct {
+	conn    *pgx.Conn
+	Version string
+	Pieces  int
+}
+
+// OpenPostGIS connects, creates the postgis extension when missing and turns JIT
+// off for the session.
+func OpenPostGIS(ctx context.Context, dsn string) (*PostGIS, error) {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("bench: PostgreSQL: %w", err)
+	}
+	p := &PostGIS{conn: conn}
+	if _, err := conn.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS postgis"); err != nil {
+		conn.Close(ctx)
+		return nil, fmt.Errorf("bench: CREATE EXTENSION postgis (is postgresql-NN-postgis-3 installed? scripts/sysdeps.sh postgis): %w", err)
+	}
+	if _, err := conn.Exec(ctx, "SET jit = off"); err != nil {
+		conn.Close(ctx)
+		return nil, fmt.Errorf("bench: SET jit: %w", err)
+	}
+	if err := conn.QueryRow(ctx, "SELECT split_part(version(), ' ', 2) || ' + PostGIS ' || postgis_lib_version() || ' + GEOS ' || split_part(postgis_geos_version(), '-', 1)").Scan(&p.Version); err != nil {
+		conn.Close(ctx)
+		return nil, fmt.Errorf("bench: versions: %w", err)
+	}
+	return p, nil
+}
+
+func (p *PostGIS) Close(ctx context.Context) { p.conn.Close(ctx) }
+
+// LoadDataset loads the layers of the dataset in dir (read as redline reads
+// them, in lon/lat) into bench_pieces.
+func (p *PostGIS) LoadDataset(ctx context.Context, dir string) error {
+	b, err := os.ReadFile(filepath.Join(dir, "dataset.yaml"))
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	m, err := data.ParseManifest(b)
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	if _, err := p.conn.Exec(ctx, pgSetup); err != nil {
+		return fmt.Errorf("bench: PostGIS tables: %w", err)
+	}
+	for _, spec := range m.Layers {
+		path := spec.File
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, path)
+		}
+		opts := formats.Options{Name: spec.File, Encoding: spec.Encoding, Polygonize: spec.Polygonize, Layer: spec.Table, CRS: spec.CRS}
+		coll, err := formats.ReadPath(path, opts)
+		if err != nil {
+			return fmt.Errorf("bench: layer %s: %w", spec.ID, err)
+		}
+		if opts.CRS == "" && coll.CRS == "" {
+			opts.CRS = m.CRS
+		}
+		if _, _, err := formats.ToLonLat(coll, opts); err != nil {
+			return fmt.Errorf("bench: layer %s: %w", spec.ID, err)
+		}
+		rows := make([][]any, 0, len(coll.Features))
+		for _, f := range coll.Features {
+			id := f.ID
+			if v, ok := f.Properties[spec.IDField]; ok && spec.IDField != "" {
+				id = geojson.ValueString(v)
+			}
+			w, err := wkb.Marshal(f.Geometry)
+			if err != nil {
+				return fmt.Errorf("bench: layer %s feature %d: %w", spec.ID, f.Index, err)
+			}
+			rows = append(rows, []any{spec.ID, id, w})
+		}
+		if _, err := p.conn.CopyFrom(ctx, pgx.Identifier{"bench_zone_wkb"}, []string{"layer", "zid", "wkb"}, pgx.CopyFromRows(rows)); err != nil {
+			return fmt.Errorf("bench: layer %s into PostGIS: %w", spec.ID, err)
+		}
+	}
+	if _, err := p.conn.Exec(ctx, pgPieces); err != nil {
+		return fmt.Errorf("bench: PostGIS pieces: %w", err)
+	}
+	return p.conn.QueryRow(ctx, "SELECT count(*) FROM bench_pieces").Scan(&p.Pieces)
+}
+
+// LoadJob puts a job's geometries into table name (id = the feature's index)
+// under a GiST index.
+func (p *PostGIS) LoadJob(ctx context.Context, name string, geoms []orb.Geometry) error {
+	if _, err := p.conn.Exec(ctx, fmt.Sprintf("DROP TABLE IF EXISTS %[1]s, %[1]s_wkb; CREATE TABLE %[1]s_wkb (id int, wkb bytea)", name)); err != nil {
+		return fmt.Errorf("bench: %s: %w", name, err)
+	}
+	rows := make([][]any, len(geoms))
+	for i, g := range geoms {
+		w, err := wkb.Marshal(g)
+		if err != nil {
+			return fmt.Errorf("bench: %s feature %d: %w", name, i, err)
+		}
+		rows[i] = []any{i, w}
+	}
+	if _, err := p.conn.CopyFrom(ctx, pgx.Identifier{name + "_wkb"}, []string{"id", "wkb"}, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("bench: %s: %w", name, err)
+	}
+	_, err := p.conn.Exec(ctx, fmt.Sprintf(`CREATE TABLE %[1]s AS SELECT id, ST_SetSRID(ST_GeomFromWKB(wkb), 4326) AS geom FROM %[1]s_wkb;
+CREATE INDEX ON %[1]s USING gist (geom); ANALYZE %[1]s`, name))
+	if err != nil {
+		return fmt.Errorf("bench: %s: %w", name, err)
+	}
+	return nil
+}
+
+// Query runs a job's query on table name and returns its time (the query and
+// the reading of its rows) and its answer as locate records of n features.
+func (p *PostGIS) Query(ctx context.Context, name string, n int, points bool) (time.Duration, []Record, error) {
+	q := fmt.Sprintf(pgOverlaps, name)
+	if points {
+		q = fmt.Sprintf(pgLocate, name)
+	}
+	recs := make([]Record, n)
+	for i := range recs {
+		recs[i].Index = i
+	}
+	start := time.Now()
+	rows, err := p.conn.Query(ctx, q)
+	if err != nil {
+		return 0, nil, fmt.Errorf("bench: PostGIS %s: %w", name, err)
+	}
+	for rows.Next() {
+		var id int
+		var h Hit
+		dest := []any{&id, &h.Layer, &h.ZoneID}
+		if !points {
+			dest = append(dest, &h.AreaM2, &h.LengthM)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return 0, nil, fmt.Errorf("bench: PostGIS %s: %w", name, err)
+		}
+		if id < 0 || id >= n {
+			rows.Close()
+			return 0, nil, fmt.Errorf("bench: PostGIS %s: feature %d of %d", name, id, n)
+		}
+		recs[id].Hits = append(recs[id].Hits, h)
+	}
+	rows.Close()
+	d := time.Since(start)
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("bench: PostGIS %s: %w", name, err)
+	}
+	return d, recs, nil
+}
+
+// SideBySide times the jobs on redline (over HTTP, the whole request, on the
+// shared dataset) and in PostGIS (query time only), compares their answers and
+// returns the table.
+func SideBySide(ctx context.Context, cfg SideConfig, jobs []Job) (*Table, error) {
+	pg, err := OpenPostGIS(ctx, cfg.DSN)
+	if err != nil {
+		return nil, err
+	}
+	defer pg.Close(ctx)
+	start := time.Now()
+	if err := pg.LoadDataset(ctx, cfg.Shared); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(cfg.Log, "bench: %s: the shared layers loaded as %d pieces in %s\n", pg.Version, pg.Pieces, time.Since(start).Round(time.Millisecond))
+
+	srv, err := Start(ctx, cfg.Redline, cfg.Shared, cfg.Work, 5*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Stop()
+	ours, answers, err := RunJobs(srv.URL, jobs, cfg.Runs, cfg.Log)
+	if err != nil {
+		return nil, err
+	}
+	if err := srv.Stop(); err != nil {
+		return nil, err
+	}
+
+	t := &Table{Head: []string{"job", "PostGIS (query only), median (range)", "redline over HTTP, median (range)", "PostGIS / redline", "answers"}}
+	for i, j := range jobs {
+		name := fmt.Sprintf("bench_job%d", i)
+		if err := pg.LoadJob(ctx, name, j.Geoms); err != nil {
+			return nil, err
+		}
+		var pgRuns Runs
+		var pgRecs []Record
+		for r := range cfg.Runs + 1 {
+			d, recs, err := pg.Query(ctx, name, len(j.Geoms), j.Points)
+			if err != nil {
+				return nil, err
+			}
+			if r == 0 {
+				pgRecs = recs // the warm-up run's answer
+				continue
+			}
+			pgRuns = append(pgRuns, d)
+		}
+		fmt.Fprintf(cfg.Log, "bench:   PostGIS %s: median %s (%s)\n", j.Name, Dur(pgRuns.Median()), pgRuns.Range())
+		ourRecs, err := Records(answers[i], len(j.Geoms))
+		if err != nil {
+			return nil, err
+		}
+		agree := Compare(ourRecs, pgRecs, j.Points)
+		t.Add(j.Name, fmt.Sprintf("%s (%s)", Dur(pgRuns.Median()), pgRuns.Range()),
+			fmt.Sprintf("%s (%s)", Dur(ours[i].Median()), ours[i].Range()),
+			fmt.Sprintf("%.1f×", pgRuns.Median().Seconds()/ours[i].Median().Seconds()), agree.String())
+		if !agree.OK() {
+			fmt.Fprintf(cfg.Log, "bench:   %s: PostGIS and redline disagree: %s\n", j.Name, agree.Detail())
+		}
+	}
+	t.Add("", pg.Version+", "+fmt.Sprintf("%d pieces", pg.Pieces), "", "", "")
+	return t, nil
+}

@@ -1,0 +1,171 @@
+// Package bench measures redline from outside, as an operator would: it starts
+// the built `redline serve` as a process on a loopback port, times it until
+// /readyz answers 200, reads its resident memory from /proc, and sends it the
+// issue's three jobs over HTTP (206 oracle footprints, 100k points, 100k 0.01 km²
+// squares to /v1/locate), and the same jobs to PostGIS. It serves `make
+// bench-scale` and `make bench-postgis` (cmd/bench); nothing here runs in `make
+// test` beyond its unit tests.
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Server is a running `redline serve`.
+type Server struct {
+	URL string
+	// Ready is how long the process took from its start to its first 200 from
+	// /readyz.
+	Ready time.Duration
+	cmd    *exec.Cmd
+	exited chan error
+	log    *bytes.Buffer
+
+	stopOnce sync.Once
+	stopErr  error
+}
+
+// Start runs bin serve --data dir on a free loopback port, archiving to a SQLite
+// file in tmp, and waits (up to limit) until /readyz answers 200.
+func Start(ctx context.Context, bin, dir, tmp string, limit time.Duration, extra ...string) (*Server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	url := fmt.Sprintf("http://127.0.0.1:%d", port)
+	args := append([]string{"serve", "--data", dir, "--addr", fmt.Sprintf("127.0.0.1:%d", port),
+		"--db", filepath.Join(tmp, fmt.Sprintf("bench-%d.db", port)), "--log-level", "warn"}, extra...)
+	s := &Server{URL: url, log: &bytes.Buffer{}}
+	s.cmd = exec.Command(bin, args...)
+	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
+	start := time.Now()
+	if err := s.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("bench: start %s: %w", bin, err)
+	}
+	exited := make(chan error, 1)
+	s.exited = exited
+	go func() { exited <- s.cmd.Wait() }()
+	client := &http.Client{Timeout: time.Second}
+	for {
+		resp, err := client.Get(url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				s.Ready = time.Since(start)
+				return s, nil
+			}
+		}
+		select {
+		case err := <-exited:
+			return nil, fmt.Errorf("bench: %s serve --data %s exited before it was ready (%v):\n%s", bin, dir, err, s.log.String())
+		case <-ctx.Done():
+			s.kill()
+			return nil, ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+		if time.Since(start) > limit {
+			s.kill()
+			return nil, fmt.Errorf("bench: %s serve --data %s not ready after %s:\n%s", bin, dir, limit, s.log.String())
+		}
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("bench: a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// RSS is the process's resident set (VmRSS of /proc/PID/status) in bytes.
+func (s *Server) RSS() (int64, error) {
+	return RSS(s.cmd.Process.Pid)
+}
+
+// RSS reads VmRSS of /proc/pid/status, in bytes.
+func RSS(pid int) (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, fmt.Errorf("bench: resident memory: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			fields := strings.Fields(rest)
+			if len(fields) != 2 || fields[1] != "kB" {
+				return 0, fmt.Errorf("bench: /proc/%d/status: VmRSS %q", pid, rest)
+			}
+			kb, err := strconv.ParseInt(fields[0], 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("bench: /proc/%d/status: VmRSS %q: %w", pid, rest, err)
+			}
+			return kb << 10, nil
+		}
+	}
+	return 0, fmt.Errorf("bench: /proc/%d/status has no VmRSS", pid)
+}
+
+// Size is the number of zones and of vertices of the dataset in service, the
+// sums over the layers of GET /v1/layers.
+func (s *Server) Size() (zones, vertices int, err error) {
+	resp, err := http.Get(s.URL + "/v1/layers")
+	if err != nil {
+		return 0, 0, fmt.Errorf("bench: /v1/layers: %w", err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Layers []struct {
+			Vertices int `json:"vertices"`
+			Zones    int `json:"zones"`
+		} `json:"layers"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		return 0, 0, fmt.Errorf("bench: /v1/layers: %w", err)
+	}
+	for _, l := range body.Layers {
+		zones += l.Zones
+		vertices += l.Vertices
+	}
+	return zones, vertices, nil
+}
+
+// Stop ends the server with SIGTERM and waits for it (killing it after 30 s);
+// calls after the first return its result.
+func (s *Server) Stop() error {
+	s.stopOnce.Do(func() { s.stopErr = s.stop() })
+	return s.stopErr
+}
+
+func (s *Server) stop() error {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.exited:
+		return nil
+	case <-time.After(30 * time.Second):
+		s.kill()
+		return errors.New("bench: the server did not stop within 30 s of SIGTERM; killed")
+	}
+}
+
+func (s *Server) kill() {
+	s.cmd.Process.Kill()
+	<-s.exited
+}

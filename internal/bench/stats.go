@@ -1,0 +1,71 @@
+package bench
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Runs are the times of several runs of one thing.
+type Runs []time.Duration
+
+// Median is the middle run (the mean of the two middle ones for an even count).
+func (r Runs) Median() time.Duration {
+	if len(r) == 0 {
+		return 0
+	}
+	s := slices.Clone(r)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// Range is "min–max".
+func (r Runs) Range() string {
+	if len(r) == 0 {
+		return "—"
+	}
+	return Dur(slices.Min(r)) + "–" + Dur(slices.Max(r))
+}
+
+// Dur prints a duration the way the README's tables do: ms below 10 s, else s.
+func Dur(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "—"
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.2f ms", float64(d)/1e6)
+	case d < time.Second:
+		return fmt.Sprintf("%.0f ms", float64(d)/1e6)
+	default:
+		return fmt.Sprintf("%.2f s", d.Seconds())
+	}
+}
+
+// Table is a markdown table.
+type Table struct {
+	Head []string
+	Rows [][]string
+}
+
+func (t *Table) Add(cells ...string) { t.Rows = append(t.Rows, cells) }
+
+func (t *Table) String() string {
+	var b strings.Builder
+	line := func(cells []string) {
+		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+	}
+	line(t.Head)
+	sep := make([]string, len(t.Head))
+	for i := range sep {
+		sep[i] = "---"
+	}
+	line(sep)
+	for _, r := range t.Rows {
+		line(r)
+	}
+	return b.String()
+}
