@@ -6,7 +6,7 @@ SHELL := /bin/bash
 GO ?= go
 export CGO_ENABLED := 1
 
-.PHONY: all deps build run test test-tools test-short vet fmt bench fuzz docs clean soak vuln web
+.PHONY: all deps build run test test-tools test-short vet fmt bench bench-scale bench-postgis fuzz docs clean soak vuln web
 
 all: build
 
@@ -82,6 +82,24 @@ docs: deps
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# bench-scale: ../shared/data at 1× and 32× (go run ./cmd/scalegen), each served by
+# bin/redline: time to ready (cold, then the second start), RSS per vertex, the
+# three jobs of issue 12 (five runs each, medians, 32×/1×); the markdown table is
+# printed and written to bin/bench-scale.md. A few minutes; not part of `make test`.
+BENCH_RUNS ?= 5
+bench-scale: build
+	$(GO) build -o bin/bench ./cmd/bench
+	./bin/bench scale -redline bin/redline -shared ../shared/data -runs $(BENCH_RUNS) -out bin/bench-scale.md
+
+# bench-postgis: the same three jobs in PostGIS (query time only; layers
+# subdivided, GiST, JIT off) in a throwaway PostgreSQL (scripts/pg-test.sh --run;
+# PostGIS installed when missing: scripts/sysdeps.sh postgis) against bin/redline
+# over HTTP, answers compared; the table goes to bin/bench-postgis.md.
+bench-postgis: build
+	@bash scripts/sysdeps.sh postgis
+	$(GO) build -o bin/bench ./cmd/bench
+	GO=$(GO) bash scripts/pg-test.sh --run ./bin/bench postgis -redline bin/redline -shared ../shared/data -runs $(BENCH_RUNS) -out bin/bench-postgis.md
 
 clean:
 	rm -rf bin .deps-stamp

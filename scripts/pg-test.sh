@@ -7,6 +7,8 @@
 # with REDLINE_TEST_PG pointing at it, then stops it and removes the directory.
 #
 # usage: scripts/pg-test.sh [go test args...]   (default: -count=1 -race ./data/store/...)
+#        scripts/pg-test.sh --run COMMAND [args...]   runs COMMAND instead of go test
+#        (make bench-postgis: the PostGIS side-by-side benchmark)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
@@ -53,5 +55,6 @@ if [ -z "$port" ]; then echo "pg-test: could not start PostgreSQL"; cat "$dir/se
 echo "pg-test: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 
 export REDLINE_TEST_PG="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+if [ "${1:-}" = --run ]; then shift; "$@"; exit; fi
 if [ $# -eq 0 ]; then set -- -count=1 -race ./data/store/...; fi
 $GO test "$@"

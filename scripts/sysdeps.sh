@@ -10,6 +10,9 @@
 #                              esbuild checks the page's committed bundle), and
 #                              chromium with fonts-noto-cjk (the browser tests
 #                              drive the web page in headless Chromium)
+#   scripts/sysdeps.sh postgis GEOS and PROJ, PostgreSQL and its PostGIS 3 for the
+#                              server's major version (postgresql-15-postgis-3 on
+#                              Debian 12): `make bench-postgis` only, never `make test`
 set -euo pipefail
 want=${1:-build}
 pkgs=()
@@ -23,6 +26,14 @@ if [ "$want" = test ]; then
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || pkgs+=(postgresql)
   command -v chromium >/dev/null || pkgs+=(chromium)
   [ -d /usr/share/fonts/opentype/noto ] && compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK*' >/dev/null || pkgs+=(fonts-noto-cjk)
+fi
+if [ "$want" = postgis ]; then
+  major=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -1)
+  if [ -z "$major" ]; then
+    pkgs+=(postgresql)
+    major=$(apt-cache depends postgresql 2>/dev/null | sed -n 's/.*Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -1)
+  fi
+  [ -f "/usr/share/postgresql/${major:-15}/extension/postgis.control" ] || pkgs+=("postgresql-${major:-15}-postgis-3")
 fi
 if [ ${#pkgs[@]} -eq 0 ]; then exit 0; fi
 echo "sysdeps: installing ${pkgs[*]} with apt-get"

@@ -30,8 +30,8 @@ type SideConfig struct {
 // The PostGIS side as the issue set it up: every layer in one table, invalid
 // polygons repaired as the oracle did (ST_CollectionExtract(ST_MakeValid(g), 3)),
 // zones cut into pieces of at most 256 vertices (ST_Subdivide) under a GiST
-// index, JIT off. A job's geometries are a table of their own; its query is what
-// is timed.
+// index (and the whole zones under one too, for Job.WholeZones), JIT off. A job's
+// geometries are a table of their own; its query is what is timed.
 const (
 	pgSetup = `
 DROP TABLE IF EXISTS bench_zone_wkb, bench_zones, bench_pieces;
@@ -43,14 +43,16 @@ CREATE TABLE bench_zones AS
   FROM (SELECT layer, zid, ST_SetSRID(ST_GeomFromWKB(wkb), 4326) AS g FROM bench_zone_wkb) s;
 CREATE TABLE bench_pieces AS SELECT layer, zid, poly, ST_Subdivide(geom, 256) AS geom FROM bench_zones;
 CREATE INDEX ON bench_pieces USING gist (geom);
-ANALYZE bench_pieces;`
+CREATE INDEX ON bench_zones USING gist (geom);
+ANALYZE bench_pieces; ANALYZE bench_zones;`
 	// pgLocate: which zones cover each point.
 	pgLocate = `SELECT DISTINCT q.id, z.layer, z.zid FROM %s q JOIN bench_pieces z ON ST_Intersects(q.geom, z.geom)`
 	// pgOverlaps: each feature's overlap with each zone, geodesic area and
-	// length, summed over the zone's pieces.
+	// length, summed over the zone's pieces (bench_pieces) or of the whole zone
+	// (bench_zones, for Job.WholeZones).
 	pgOverlaps = `SELECT q.id, z.layer, z.zid,
   sum(ST_Area(ST_CollectionExtract(i.g, 3)::geography)), sum(ST_Length(ST_CollectionExtract(i.g, 2)::geography))
-FROM %s q JOIN bench_pieces z ON ST_Intersects(q.geom, z.geom)
+FROM %s q JOIN %s z ON ST_Intersects(q.geom, z.geom)
 CROSS JOIN LATERAL (SELECT ST_Intersection(q.geom, z.geom) AS g) i
 GROUP BY 1, 2, 3`
 )
@@ -166,8 +168,12 @@ CREATE INDEX ON %[1]s USING gist (geom); ANALYZE %[1]s`, name))
 
 // Query runs a job's query on table name and returns its time (the query and
 // the reading of its rows) and its answer as locate records of n features.
-func (p *PostGIS) Query(ctx context.Context, name string, n int, points bool) (time.Duration, []Record, error) {
-	q := fmt.Sprintf(pgOverlaps, name)
+func (p *PostGIS) Query(ctx context.Context, name string, n int, points, whole bool) (time.Duration, []Record, error) {
+	zones := "bench_pieces"
+	if whole {
+		zones = "bench_zones"
+	}
+	q := fmt.Sprintf(pgOverlaps, name, zones)
 	if points {
 		q = fmt.Sprintf(pgLocate, name)
 	}
@@ -242,7 +248,7 @@ func SideBySide(ctx context.Context, cfg SideConfig, jobs []Job) (*Table, error)
 		var pgRuns Runs
 		var pgRecs []Record
 		for r := range cfg.Runs + 1 {
-			d, recs, err := pg.Query(ctx, name, len(j.Geoms), j.Points)
+			d, recs, err := pg.Query(ctx, name, len(j.Geoms), j.Points, j.WholeZones)
 			if err != nil {
 				return nil, err
 			}

@@ -1,0 +1,112 @@
+package bench
+
+import (
+	"math"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redline-gis/redline/geo"
+)
+
+func TestRunsMedian(t *testing.T) {
+	for _, tc := range []struct {
+		runs Runs
+		want time.Duration
+	}{
+		{nil, 0},
+		{Runs{3}, 3},
+		{Runs{5, 1, 3}, 3},
+		{Runs{4, 1, 3, 2}, 2}, // (2+3)/2 in integer nanoseconds
+		{Runs{10, 10, 1, 10}, 10},
+	} {
+		if got := tc.runs.Median(); got != tc.want {
+			t.Errorf("median of %v = %v, want %v", tc.runs, got, tc.want)
+		}
+	}
+}
+
+func TestCompare(t *testing.T) {
+	rec := func(i int, hits ...Hit) Record { return Record{Index: i, Hits: hits} }
+	for _, tc := range []struct {
+		name         string
+		ours, theirs []Record
+		points       bool
+		differ       int
+	}{
+		{"same areas", []Record{rec(0, Hit{"a", "1", 1e6, 0})}, []Record{rec(0, Hit{"a", "1", 1e6 + 50, 0})}, false, 0},
+		{"area beyond 1e-4", []Record{rec(0, Hit{"a", "1", 1e6, 0})}, []Record{rec(0, Hit{"a", "1", 1e6 + 500, 0})}, false, 1},
+		{"a touch PostGIS lists", []Record{rec(0)}, []Record{rec(0, Hit{"a", "1", 0, 0})}, false, 0},
+		{"a sliver within 1 m²", []Record{rec(0)}, []Record{rec(0, Hit{"a", "1", 0.4, 0})}, false, 0},
+		{"a zone we miss", []Record{rec(0)}, []Record{rec(0, Hit{"a", "1", 20, 0})}, false, 1},
+		{"pieces summed", []Record{rec(0, Hit{"a", "1", 30, 0})}, []Record{rec(0, Hit{"a", "1", 10, 0}, Hit{"a", "1", 20, 0})}, false, 0},
+		{"lengths", []Record{rec(0, Hit{"r", "1", 0, 100})}, []Record{rec(0, Hit{"r", "1", 0, 100.5})}, false, 1},
+		{"points the same", []Record{rec(0, Hit{"a", "1", 0, 0}), rec(1)}, []Record{rec(0, Hit{"a", "1", 0, 0}), rec(1)}, true, 0},
+		{"a point in another zone", []Record{rec(0, Hit{"a", "1", 0, 0})}, []Record{rec(0, Hit{"a", "2", 0, 0})}, true, 2},
+		{"the same zone at another feature", []Record{rec(0, Hit{"a", "1", 5, 0}), rec(1)}, []Record{rec(0), rec(1, Hit{"a", "1", 5, 0})}, false, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := Compare(tc.ours, tc.theirs, tc.points)
+			if a.Count != tc.differ || a.OK() != (tc.differ == 0) {
+				t.Errorf("%d differ (%s), want %d", a.Count, a.Detail(), tc.differ)
+			}
+		})
+	}
+}
+
+func TestRecords(t *testing.T) {
+	good := `{"index":0,"id":0,"hits":[{"layer":"a","zone_id":"1","zone_class":"x","overlap_area_m2":2.5,"overlap_length_m":0}]}
+{"index":1,"id":1,"hits":[]}
+`
+	recs, err := Records([]byte(good), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 2 || len(recs[0].Hits) != 1 || recs[0].Hits[0].AreaM2 != 2.5 || recs[0].Hits[0].ZoneID != "1" {
+		t.Errorf("records %+v", recs)
+	}
+	for name, tc := range map[string]struct {
+		text string
+		n    int
+		want string
+	}{
+		"short":        {good, 3, "answered 2 features of 3"},
+		"out of order": {`{"index":1,"hits":[]}` + "\n", 1, "line 1 is feature 1"},
+		"error record": {`{"index":0,"error":{"code":"invalid_geometry","message":"bad"}}` + "\n", 1, "invalid_geometry: bad"},
+		"not JSON":     {"{\n", 1, "line 1"},
+	} {
+		if _, err := Records([]byte(tc.text), tc.n); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", name, err, tc.want)
+		}
+	}
+}
+
+func TestSquare(t *testing.T) {
+	for _, y := range []float64{33, 35.5, 38} {
+		sq := Square(108, y, 100)
+		if a := geo.Area(sq); math.Abs(a-1e4) > 2 {
+			t.Errorf("square at %v°N: %.1f m², want 0.01 km²", y, a)
+		}
+	}
+}
+
+func TestRSS(t *testing.T) {
+	rss, err := RSS(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rss < 1<<20 || rss > 1<<40 {
+		t.Errorf("this test's RSS is %d bytes", rss)
+	}
+}
+
+func TestTable(t *testing.T) {
+	tb := &Table{Head: []string{"", "1×"}}
+	tb.Add("ready", Dur(1500*time.Millisecond))
+	tb.Add("query", Dur(12*time.Second))
+	want := "|  | 1× |\n| --- | --- |\n| ready | 1.50 s |\n| query | 12.00 s |\n"
+	if got := tb.String(); got != want {
+		t.Errorf("table\n%s\nwant\n%s", got, want)
+	}
+}
