@@ -31,7 +31,7 @@ type Server struct {
 	URL string
 	// Ready is how long the process took from its start to its first 200 from
 	// /readyz.
-	Ready time.Duration
+	Ready  time.Duration
 	cmd    *exec.Cmd
 	exited chan error
 	log    *bytes.Buffer

@@ -53,11 +53,11 @@ func onLand(p orb.Point) bool {
 // Copy is where copy Index of the dataset goes: its centre moves by (DX, DY)
 // degrees and its longitudes stretch by ScaleX about the centre.
 type Copy struct {
-	Index  int       `json:"index"`
-	DX     float64   `json:"dx"`
-	DY     float64   `json:"dy"`
-	ScaleX float64   `json:"scale_x"`
-	Bound  orb.Bound `json:"-"`
+	Index  int        `json:"index"`
+	DX     float64    `json:"dx"`
+	DY     float64    `json:"dy"`
+	ScaleX float64    `json:"scale_x"`
+	Bound  orb.Bound  `json:"-"`
 	BBox   [4]float64 `json:"bbox"`
 }
 
