@@ -101,6 +101,14 @@ func TestRSS(t *testing.T) {
 	}
 }
 
+func TestCount(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 164456: "164,456", 5262592: "5,262,592", -1234: "-1,234"} {
+		if got := Count(n); got != want {
+			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
 func TestTable(t *testing.T) {
 	tb := &Table{Head: []string{"", "1×"}}
 	tb.Add("ready", Dur(1500*time.Millisecond))

@@ -28,9 +28,9 @@ func (a Agreement) OK() bool { return a.Count == 0 }
 
 func (a Agreement) String() string {
 	if a.OK() {
-		return fmt.Sprintf("same: %d hits, worst area %.1g", a.Ours, a.WorstArea)
+		return fmt.Sprintf("same: %s hits, worst area %.1g", Count(a.Ours), a.WorstArea)
 	}
-	return fmt.Sprintf("**%d differ** (%d hits here, %d in PostGIS)", a.Count, a.Ours, a.Theirs)
+	return fmt.Sprintf("**%d differ** (%s hits here, %s in PostGIS)", a.Count, Count(a.Ours), Count(a.Theirs))
 }
 
 // Detail names the zones that differ.

@@ -76,10 +76,21 @@ func snapshotDir(dir string) string { return filepath.Join(dir, ".redline") }
 
 func measureDataset(ctx context.Context, cfg ScaleConfig, label, dir string, jobs []Job) (*DatasetRun, error) {
 	r := &DatasetRun{Label: label}
-	if err := os.RemoveAll(snapshotDir(dir)); err != nil {
-		return nil, fmt.Errorf("bench: %w", err)
+	// With the snapshot (the binary knows `prepare`), every start names its
+	// snapshot file, so that the cold start finds none wherever the default would
+	// be (DIR/.redline, or the user's cache when DIR is read-only).
+	var snap []string
+	snapPath := filepath.Join(cfg.Work, "snapshot-"+strings.TrimSuffix(label, "×")+".bin")
+	prepare := HasPrepare(cfg.Redline)
+	if prepare {
+		snap = []string{"--snapshot", snapPath}
 	}
-	srv, err := Start(ctx, cfg.Redline, dir, cfg.Work, 10*time.Minute)
+	for _, p := range []string{snapshotDir(dir), snapPath} {
+		if err := os.RemoveAll(p); err != nil {
+			return nil, fmt.Errorf("bench: %w", err)
+		}
+	}
+	srv, err := Start(ctx, cfg.Redline, dir, cfg.Work, 10*time.Minute, snap...)
 	if err != nil {
 		return nil, err
 	}
@@ -102,17 +113,17 @@ func measureDataset(ctx context.Context, cfg ScaleConfig, label, dir string, job
 		return nil, err
 	}
 
-	if HasPrepare(cfg.Redline) {
-		if err := os.RemoveAll(snapshotDir(dir)); err != nil {
+	if prepare {
+		if err := os.RemoveAll(snapPath); err != nil {
 			return nil, fmt.Errorf("bench: %w", err)
 		}
 		start := time.Now()
-		if out, err := exec.CommandContext(ctx, cfg.Redline, "prepare", "--data", dir).CombinedOutput(); err != nil {
+		if out, err := exec.CommandContext(ctx, cfg.Redline, append([]string{"prepare", "--data", dir}, snap...)...).CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("bench: redline prepare --data %s: %v\n%s", dir, err, out)
 		}
 		r.Prepare = time.Since(start)
 	}
-	warm, err := Start(ctx, cfg.Redline, dir, cfg.Work, 10*time.Minute)
+	warm, err := Start(ctx, cfg.Redline, dir, cfg.Work, 10*time.Minute, snap...)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +184,7 @@ func ScaleTable(runs []*DatasetRun, jobs []Job) *Table {
 		}
 		return fmt.Sprintf("%.2f", b/a)
 	}
-	t.Add("zones / vertices (`/v1/layers`)", fmt.Sprintf("%d / %d", one.Zones, one.Vertices), fmt.Sprintf("%d / %d", big.Zones, big.Vertices),
+	t.Add("zones / vertices (`/v1/layers`)", Count(one.Zones)+" / "+Count(one.Vertices), Count(big.Zones)+" / "+Count(big.Vertices),
 		ratio(float64(one.Vertices), float64(big.Vertices)))
 	t.Add("ready, cold start (no snapshot)", Dur(one.Cold), Dur(big.Cold), ratio(one.Cold.Seconds(), big.Cold.Seconds()))
 	t.Add("`redline prepare`", Dur(one.Prepare), Dur(big.Prepare), ratio(one.Prepare.Seconds(), big.Prepare.Seconds()))

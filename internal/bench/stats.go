@@ -45,6 +45,15 @@ func Dur(d time.Duration) string {
 	}
 }
 
+// Count prints n with thousands separators: 5,262,592.
+func Count(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 // Table is a markdown table.
 type Table struct {
 	Head []string
