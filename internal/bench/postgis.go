@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -47,11 +48,12 @@ CREATE INDEX ON bench_zones USING gist (geom);
 ANALYZE bench_pieces; ANALYZE bench_zones;`
 	// pgLocate: which zones cover each point.
 	pgLocate = `SELECT DISTINCT q.id, z.layer, z.zid FROM %s q JOIN bench_pieces z ON ST_Intersects(q.geom, z.geom)`
-	// pgOverlaps: each feature's overlap with each zone, geodesic area and
-	// length, summed over the zone's pieces (bench_pieces) or of the whole zone
-	// (bench_zones, for Job.WholeZones).
+	// pgOverlaps: each feature's overlap with each zone, geodesic area (or
+	// length, where the overlap is lineal), summed over the zone's pieces
+	// (bench_pieces) or of the whole zone (bench_zones, for Job.WholeZones).
 	pgOverlaps = `SELECT q.id, z.layer, z.zid,
-  sum(ST_Area(ST_CollectionExtract(i.g, 3)::geography)), sum(ST_Length(ST_CollectionExtract(i.g, 2)::geography))
+  sum(CASE WHEN ST_Dimension(i.g) = 2 THEN ST_Area(i.g::geography) ELSE 0 END),
+  sum(CASE WHEN ST_Dimension(i.g) = 1 THEN ST_Length(i.g::geography) ELSE 0 END)
 FROM %s q JOIN %s z ON ST_Intersects(q.geom, z.geom)
 CROSS JOIN LATERAL (SELECT ST_Intersection(q.geom, z.geom) AS g) i
 GROUP BY 1, 2, 3`
@@ -212,8 +214,9 @@ func (p *PostGIS) Query(ctx context.Context, name string, n int, points, whole b
 }
 
 // SideBySide times the jobs on redline (over HTTP, the whole request, on the
-// shared dataset) and in PostGIS (query time only), compares their answers and
-// returns the table.
+// shared dataset) and in PostGIS (query time only), a run of one after a run of
+// the other so that both meet the same load on a shared machine, compares their
+// answers and returns the table.
 func SideBySide(ctx context.Context, cfg SideConfig, jobs []Job) (*Table, error) {
 	pg, err := OpenPostGIS(ctx, cfg.DSN)
 	if err != nil {
@@ -224,53 +227,53 @@ func SideBySide(ctx context.Context, cfg SideConfig, jobs []Job) (*Table, error)
 	if err := pg.LoadDataset(ctx, cfg.Shared); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(cfg.Log, "bench: %s: the shared layers loaded as %d pieces in %s\n", pg.Version, pg.Pieces, time.Since(start).Round(time.Millisecond))
+	for i, j := range jobs {
+		if err := pg.LoadJob(ctx, fmt.Sprintf("bench_job%d", i), j.Geoms); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Fprintf(cfg.Log, "bench: %s: the shared layers (%d pieces) and the jobs loaded in %s\n", pg.Version, pg.Pieces, time.Since(start).Round(time.Millisecond))
 
 	srv, err := Start(ctx, cfg.Redline, cfg.Shared, cfg.Work, 5*time.Minute)
 	if err != nil {
 		return nil, err
 	}
 	defer srv.Stop()
-	ours, answers, err := RunJobs(srv.URL, jobs, cfg.Runs, cfg.Log)
-	if err != nil {
-		return nil, err
-	}
-	if err := srv.Stop(); err != nil {
-		return nil, err
-	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	defer client.CloseIdleConnections()
 
 	t := &Table{Head: []string{"job", "PostGIS (query only), median (range)", "redline over HTTP, median (range)", "PostGIS / redline", "answers"}}
 	for i, j := range jobs {
 		name := fmt.Sprintf("bench_job%d", i)
-		if err := pg.LoadJob(ctx, name, j.Geoms); err != nil {
-			return nil, err
-		}
-		var pgRuns Runs
-		var pgRecs []Record
-		for r := range cfg.Runs + 1 {
-			d, recs, err := pg.Query(ctx, name, len(j.Geoms), j.Points, j.WholeZones)
+		var ours, theirs Runs
+		var ourRecs, pgRecs []Record
+		for r := range cfg.Runs + 1 { // run 0 warms up; its answers are compared
+			d, ans, err := Locate(client, srv.URL, j.Body)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", j.Name, err)
+			}
+			pd, recs, err := pg.Query(ctx, name, len(j.Geoms), j.Points, j.WholeZones)
 			if err != nil {
 				return nil, err
 			}
 			if r == 0 {
-				pgRecs = recs // the warm-up run's answer
+				if ourRecs, err = Records(ans, len(j.Geoms)); err != nil {
+					return nil, fmt.Errorf("%s: %w", j.Name, err)
+				}
+				pgRecs = recs
 				continue
 			}
-			pgRuns = append(pgRuns, d)
+			ours, theirs = append(ours, d), append(theirs, pd)
 		}
-		fmt.Fprintf(cfg.Log, "bench:   PostGIS %s: median %s (%s)\n", j.Name, Dur(pgRuns.Median()), pgRuns.Range())
-		ourRecs, err := Records(answers[i], len(j.Geoms))
-		if err != nil {
-			return nil, err
-		}
+		fmt.Fprintf(cfg.Log, "bench:   %s: PostGIS %s (%s), redline %s (%s)\n", j.Name, Dur(theirs.Median()), theirs.Range(), Dur(ours.Median()), ours.Range())
 		agree := Compare(ourRecs, pgRecs, j.Points)
-		t.Add(j.Name, fmt.Sprintf("%s (%s)", Dur(pgRuns.Median()), pgRuns.Range()),
-			fmt.Sprintf("%s (%s)", Dur(ours[i].Median()), ours[i].Range()),
-			fmt.Sprintf("%.1f×", pgRuns.Median().Seconds()/ours[i].Median().Seconds()), agree.String())
+		t.Add(j.Name, fmt.Sprintf("%s (%s)", Dur(theirs.Median()), theirs.Range()),
+			fmt.Sprintf("%s (%s)", Dur(ours.Median()), ours.Range()),
+			fmt.Sprintf("%.1f×", theirs.Median().Seconds()/ours.Median().Seconds()), agree.String())
 		if !agree.OK() {
 			fmt.Fprintf(cfg.Log, "bench:   %s: PostGIS and redline disagree: %s\n", j.Name, agree.Detail())
 		}
 	}
 	t.Add("", pg.Version+", "+fmt.Sprintf("%d pieces", pg.Pieces), "", "", "")
-	return t, nil
+	return t, srv.Stop()
 }

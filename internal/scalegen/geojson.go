@@ -52,27 +52,11 @@ func appendGeometry(b []byte, g orb.Geometry, move func(orb.Point) orb.Point) ([
 	case orb.LineString:
 		b = appendPositions(typed("LineString"), g, move)
 	case orb.MultiLineString:
-		b = typed("MultiLineString")
-		b = append(b, '[')
-		for i, l := range g {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendPositions(b, l, move)
-		}
-		b = append(b, ']')
+		b = appendList(typed("MultiLineString"), g, func(b []byte, l orb.LineString) []byte { return appendPositions(b, l, move) })
 	case orb.Polygon:
 		b = appendRings(typed("Polygon"), g, move)
 	case orb.MultiPolygon:
-		b = typed("MultiPolygon")
-		b = append(b, '[')
-		for i, p := range g {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendRings(b, p, move)
-		}
-		b = append(b, ']')
+		b = appendList(typed("MultiPolygon"), g, func(b []byte, p orb.Polygon) []byte { return appendRings(b, p, move) })
 	case orb.Collection:
 		b = append(b, `{"type":"GeometryCollection","geometries":[`...)
 		for i, m := range g {
@@ -92,23 +76,21 @@ func appendGeometry(b []byte, g orb.Geometry, move func(orb.Point) orb.Point) ([
 }
 
 func appendRings(b []byte, p orb.Polygon, move func(orb.Point) orb.Point) []byte {
-	b = append(b, '[')
-	for i, r := range p {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendPositions(b, r, move)
-	}
-	return append(b, ']')
+	return appendList(b, p, func(b []byte, r orb.Ring) []byte { return appendPositions(b, r, move) })
 }
 
 func appendPositions[P ~[]orb.Point](b []byte, ps P, move func(orb.Point) orb.Point) []byte {
+	return appendList(b, ps, func(b []byte, p orb.Point) []byte { return appendPosition(b, move(p)) })
+}
+
+// appendList appends a JSON array of items, each written by each.
+func appendList[T any, S ~[]T](b []byte, items S, each func([]byte, T) []byte) []byte {
 	b = append(b, '[')
-	for i, p := range ps {
+	for i, it := range items {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendPosition(b, move(p))
+		b = each(b, it)
 	}
 	return append(b, ']')
 }
