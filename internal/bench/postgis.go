@@ -51,11 +51,13 @@ ANALYZE bench_pieces; ANALYZE bench_zones;`
 	// pgOverlaps: each feature's overlap with each zone, geodesic area (or
 	// length, where the overlap is lineal), summed over the zone's pieces
 	// (bench_pieces) or of the whole zone (bench_zones, for Job.WholeZones).
-	pgOverlaps = `SELECT q.id, z.layer, z.zid,
-  sum(CASE WHEN ST_Dimension(i.g) = 2 THEN ST_Area(i.g::geography) ELSE 0 END),
-  sum(CASE WHEN ST_Dimension(i.g) = 1 THEN ST_Length(i.g::geography) ELSE 0 END)
-FROM %s q JOIN %s z ON ST_Intersects(q.geom, z.geom)
-CROSS JOIN LATERAL (SELECT ST_Intersection(q.geom, z.geom) AS g) i
+	// OFFSET 0 keeps the subquery whole: flattened, each mention of g would
+	// compute the intersection again (three times slower).
+	pgOverlaps = `SELECT id, layer, zid,
+  sum(CASE WHEN ST_Dimension(g) = 2 THEN ST_Area(g::geography) ELSE 0 END),
+  sum(CASE WHEN ST_Dimension(g) = 1 THEN ST_Length(g::geography) ELSE 0 END)
+FROM (SELECT q.id, z.layer, z.zid, ST_Intersection(q.geom, z.geom) AS g
+      FROM %s q JOIN %s z ON ST_Intersects(q.geom, z.geom) OFFSET 0) s
 GROUP BY 1, 2, 3`
 )
 
