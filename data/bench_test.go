@@ -6,6 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -25,7 +28,17 @@ import (
 // Shaanxi layers.
 func oracleFootprints(b *testing.B) (*zones.Checker, []zones.Footprint) {
 	b.Helper()
-	c, _, fc := oracleData(b)
+	_, _, fc := oracleData(b)
+	// At scale, the same footprints against the layers replicated elsewhere in
+	// China (REDLINE_BENCH_SCALE): the query region's zones are unchanged.
+	ds, err := data.LoadDir(sharedData(b, benchScale(b)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := zones.NewChecker(ds)
+	if err != nil {
+		b.Fatal(err)
+	}
 	var fps []zones.Footprint
 	for _, f := range fc.Features {
 		if f.Properties["expect"] == "accept" {
@@ -272,16 +285,20 @@ func randomPoints(n int) []orb.Point {
 }
 
 // BenchmarkLoadShaanxi loads, repairs, subdivides and indexes the five Shaanxi
-// layers (one op = the whole dataset), and reports the Go heap the result holds, in all and per source vertex.
+// layers (one op = the whole dataset; replicated REDLINE_BENCH_SCALE times), and
+// reports the Go heap and the process RSS (VmRSS, GEOS's C memory included) the
+// result holds, in all and per source vertex.
 func BenchmarkLoadShaanxi(b *testing.B) {
-	shared := oracle.SharedDir(b)
-	var heap float64
+	dir := sharedData(b, benchScale(b))
+	var heap, rss float64
 	vertices := 0
 	for b.Loop() {
 		var m0, m1 runtime.MemStats
 		runtime.GC()
+		debug.FreeOSMemory()
 		runtime.ReadMemStats(&m0)
-		ds, err := data.LoadDir(shared)
+		rss0 := vmRSS(b)
+		ds, err := data.LoadDir(dir)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -291,16 +308,34 @@ func BenchmarkLoadShaanxi(b *testing.B) {
 		}
 		runtime.GC()
 		runtime.ReadMemStats(&m1)
+		rss = float64(vmRSS(b) - rss0)
 		heap = float64(m1.HeapAlloc - m0.HeapAlloc)
-		vertices = 0
-		for _, ly := range ds.Layers {
-			for _, z := range ly.Zones {
-				vertices += planar.NumVertices(z.Geometry)
-			}
-		}
+		vertices = c.Index().Stats().Vertices
 		runtime.KeepAlive(c)
 	}
 	b.ReportMetric(heap/1e6, "heap-MB")
 	// The README's bytes of Go heap per vertex (GEOS's copies are C memory, not in it).
 	b.ReportMetric(heap/float64(vertices), "heap-B/vertex")
+	// What the process holds for it: Go heap with its GC headroom, and C memory.
+	b.ReportMetric(rss/float64(vertices), "rss-B/vertex")
+	b.ReportMetric(float64(vertices), "vertices")
+}
+
+// vmRSS is the process's resident set in bytes (/proc/self/status VmRSS).
+func vmRSS(tb testing.TB) int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		tb.Skipf("no /proc/self/status: %v", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				tb.Fatalf("VmRSS line %q: %v", line, err)
+			}
+			return kb * 1024
+		}
+	}
+	tb.Fatal("no VmRSS in /proc/self/status")
+	return 0
 }
