@@ -339,3 +339,31 @@ func vmRSS(tb testing.TB) int64 {
 	tb.Fatal("no VmRSS in /proc/self/status")
 	return 0
 }
+
+// BenchmarkOpenSnapshot is the time to ready from a snapshot (one op = Open of
+// the Shaanxi layers, replicated REDLINE_BENCH_SCALE times, from the snapshot a
+// first Open wrote), with the process RSS it holds per vertex.
+func BenchmarkOpenSnapshot(b *testing.B) {
+	dir := sharedData(b, benchScale(b))
+	snap := filepath.Join(b.TempDir(), "bench.snap")
+	if _, info, err := data.Prepare(dir, snap); err != nil {
+		b.Fatalf("prepare: %+v %v", info, err)
+	}
+	var rss float64
+	vertices := 0
+	for b.Loop() {
+		runtime.GC()
+		debug.FreeOSMemory()
+		rss0 := vmRSS(b)
+		idx, info, err := data.Open(dir, snap, zones.IndexOptions{})
+		if err != nil || !info.FromSnapshot {
+			b.Fatalf("open: %+v %v", info, err)
+		}
+		runtime.GC()
+		rss = float64(vmRSS(b) - rss0)
+		vertices = idx.Stats().Vertices
+		runtime.KeepAlive(idx)
+	}
+	b.ReportMetric(rss/float64(vertices), "rss-B/vertex")
+	b.ReportMetric(float64(vertices), "vertices")
+}

@@ -162,7 +162,11 @@ func (idx *Index) adopt(ps []piece) {
 	var o offsets
 	for i := range ps {
 		p := &ps[i]
-		o.window(&st, p, len(p.shape.xy), len(p.shape.rings), p.cells)
+		var nw, ns, ne int
+		if cg := p.cells; cg != nil {
+			nw, ns, ne = len(cg.words), len(cg.start), len(cg.edges)
+		}
+		o.window(&st, p, len(p.shape.xy), len(p.shape.rings), nw, ns, ne)
 	}
 	idx.pieces, idx.store = ps, st
 	for i := range idx.pieces {
@@ -175,21 +179,23 @@ func (idx *Index) adopt(ps []piece) {
 // the other.
 type offsets struct{ xy, rings, words, start, edges int }
 
-// window points p's shape (and grid) at the next stretch of the shared arrays:
-// nxy coordinates, nrings rings, and cg's sizes.
-func (o *offsets) window(st *store, p *piece, nxy, nrings int, cg *cellGrid) {
+// window points p's shape (and grid, if it has one) at the next stretch of the
+// shared arrays: nxy coordinates, nrings rings, nw words of cells (and as many
+// ranks), ns edge-list starts (none: the grid keeps no index) and ne edges.
+func (o *offsets) window(st *store, p *piece, nxy, nrings, nw, ns, ne int) {
 	p.shape.xy = st.xy[o.xy : o.xy+nxy : o.xy+nxy]
 	p.shape.rings = st.rings[o.rings : o.rings+nrings : o.rings+nrings]
 	o.xy += nxy
 	o.rings += nrings
+	cg := p.cells
 	if cg == nil {
 		return
 	}
 	cg.s = &p.shape
-	nw, ns, ne := len(cg.words), len(cg.start), len(cg.edges)
 	cg.words = st.words[o.words : o.words+nw : o.words+nw]
 	cg.rank = st.rank[o.words : o.words+nw : o.words+nw]
-	if cg.start != nil {
+	cg.start, cg.edges = nil, nil
+	if ns > 0 {
 		cg.start = st.start[o.start : o.start+ns : o.start+ns]
 		cg.edges = st.edges[o.edges : o.edges+ne : o.edges+ne]
 	}

@@ -101,18 +101,26 @@ func (s *shape) edge(i int) (ax, ay, bx, by float64) {
 // geom materialises the shape as the orb geometry it was made from (a new
 // copy the caller may change).
 func (s *shape) geom() orb.Geometry {
-	pts := func(k int) []orb.Point {
-		a, b, _ := s.ringSpan(k)
-		out := make([]orb.Point, b-a)
+	return s.build(func(a, e int) []orb.Point {
+		out := make([]orb.Point, e-a)
 		for i := range out {
 			out[i] = s.pt(a + i)
 		}
 		return out
+	})
+}
+
+// build makes the orb geometry of the shape with the points pts gives for the
+// vertices [a, e) of each ring.
+func (s *shape) build(pts func(a, e int) []orb.Point) orb.Geometry {
+	ring := func(k int) []orb.Point {
+		a, e, _ := s.ringSpan(k)
+		return pts(a, e)
 	}
 	if s.lineal {
 		var ml orb.MultiLineString
 		for k := range s.rings {
-			ml = append(ml, orb.LineString(pts(k)))
+			ml = append(ml, orb.LineString(ring(k)))
 		}
 		if !s.multi && len(ml) == 1 {
 			return ml[0]
@@ -125,7 +133,7 @@ func (s *shape) geom() orb.Geometry {
 		if shell || len(mp) == 0 {
 			mp = append(mp, orb.Polygon{})
 		}
-		mp[len(mp)-1] = append(mp[len(mp)-1], orb.Ring(pts(k)))
+		mp[len(mp)-1] = append(mp[len(mp)-1], orb.Ring(ring(k)))
 	}
 	if !s.multi && len(mp) == 1 {
 		return mp[0]
