@@ -399,32 +399,3 @@ func (c *Context) SnapValid(g orb.Geometry, grid float64) (orb.Geometry, error) 
 	}
 	return planar.Extract(o, planar.DimArea), nil
 }
-
-// predicate runs the binary predicate f of g and other in g's context; other
-// may belong to another context (then it is copied, see Context).
-func (g *Geom) predicate(op Op, other *Geom, f func(a, b *geos.Geom) bool) (bool, error) {
-	og, done, err := g.own(other)
-	if err != nil {
-		return false, err
-	}
-	defer done()
-	var ok bool
-	err = g.ctx.guard(op, func() error { ok = f(g.g, og); return nil })
-	return ok, err
-}
-
-// Intersects reports whether g and other share any point (touching counts).
-// Unlike Prepared's, it builds no index: for a geometry tested once or twice.
-func (g *Geom) Intersects(other *Geom) (bool, error) {
-	return g.predicate(OpIntersects, other, (*geos.Geom).Intersects)
-}
-
-// Covers reports whether no point of other lies outside g (g's boundary included).
-func (g *Geom) Covers(other *Geom) (bool, error) {
-	return g.predicate(OpCovers, other, (*geos.Geom).Covers)
-}
-
-// Contains reports whether other lies in g and touches its interior.
-func (g *Geom) Contains(other *Geom) (bool, error) {
-	return g.predicate(OpContains, other, (*geos.Geom).Contains)
-}

@@ -30,9 +30,12 @@ type footprintGeoms struct {
 	frame *localFrame
 	proj  *geo.Geom
 
-	// The zone pieces made in gctx for this footprint (the index keeps no GEOS
-	// geometry), each once, and the buffer their WKB is written to.
-	pieceGeoms map[*piece]*geo.Geom
+	// The zone pieces made and prepared in gctx for this footprint (the index
+	// keeps no GEOS geometry), each once, and the buffer their WKB is written to.
+	// Prepared, a piece tests a footprint of many vertices (or holes) in time
+	// proportional to the footprint's edges near it, as the prepared pieces of
+	// the index once did.
+	pieceGeoms map[*piece]*geo.Prepared
 	wkb        []byte
 }
 
@@ -83,19 +86,19 @@ func (fg *footprintGeoms) pointGeom(i int) (*geo.Geom, error) {
 	return fg.points[i], nil
 }
 
-// pieceGeom returns piece p as a GEOS geometry of the footprint's context, made
-// from its shape on first use.
-func (fg *footprintGeoms) pieceGeom(p *piece) (*geo.Geom, error) {
+// pieceGeom returns piece p prepared in the footprint's context, made from its
+// shape on first use.
+func (fg *footprintGeoms) pieceGeom(p *piece) (*geo.Prepared, error) {
 	if g := fg.pieceGeoms[p]; g != nil {
 		return g, nil
 	}
 	fg.wkb = p.shape.appendWKB(fg.wkb[:0])
-	g, err := fg.gctx.FromWKB(fg.wkb)
+	g, err := fg.gctx.PrepareWKB(fg.wkb)
 	if err != nil {
 		return nil, err
 	}
 	if fg.pieceGeoms == nil {
-		fg.pieceGeoms = map[*piece]*geo.Geom{}
+		fg.pieceGeoms = map[*piece]*geo.Prepared{}
 	}
 	fg.pieceGeoms[p] = g
 	return g, nil
@@ -302,10 +305,11 @@ func (fg *footprintGeoms) intersectPieces(gctx *geo.Context, pieces []*piece, ot
 	pad := 1e-6 * math.Max(1, math.Max(within.Max[0]-within.Min[0], within.Max[1]-within.Min[1]))
 	window := within.Pad(pad)
 	for _, p := range pieces {
-		g, err := fg.pieceGeom(p)
+		pg, err := fg.pieceGeom(p)
 		if err != nil {
 			return nil, err
 		}
+		g := pg.Geom()
 		if !window.Contains(p.bound.Min) || !window.Contains(p.bound.Max) {
 			if g, err = g.ClipByRect(window); err != nil {
 				return nil, err
