@@ -232,16 +232,21 @@ func BenchmarkLocatePoints(b *testing.B) {
 // ~9.9 s for the query alone.
 func BenchmarkLocateSquares(b *testing.B) {
 	c, _ := oracleFootprints(b)
-	pts := randomPoints(100000)
+	sq := squares(randomPoints(100000))
+	if a := geo.Area(sq[0]); math.Abs(a-10000) > 50 {
+		b.Fatalf("square of %.1f m²", a)
+	}
+	locateAll(b, c, len(sq), func(i int) orb.Geometry { return sq[i] })
+}
+
+// squares are the squares of 0.01 km² (100 m a side) centred on pts.
+func squares(pts []orb.Point) []orb.Polygon {
 	sq := make([]orb.Polygon, len(pts))
 	for i, p := range pts {
 		dx, dy := 50/(111320*math.Cos(p[1]*math.Pi/180)), 50/110574.0
 		sq[i] = orb.Polygon{{{p[0] - dx, p[1] - dy}, {p[0] + dx, p[1] - dy}, {p[0] + dx, p[1] + dy}, {p[0] - dx, p[1] + dy}, {p[0] - dx, p[1] - dy}}}
 	}
-	if a := geo.Area(sq[0]); math.Abs(a-10000) > 50 {
-		b.Fatalf("square of %.1f m²", a)
-	}
-	locateAll(b, c, len(sq), func(i int) orb.Geometry { return sq[i] })
+	return sq
 }
 
 func locateAll(b *testing.B, c *zones.Checker, n int, geom func(int) orb.Geometry) {
@@ -366,4 +371,53 @@ func BenchmarkOpenSnapshot(b *testing.B) {
 	}
 	b.ReportMetric(rss/float64(vertices), "rss-B/vertex")
 	b.ReportMetric(float64(vertices), "vertices")
+}
+
+// BenchmarkRSSAfterQueries opens the layers (replicated REDLINE_BENCH_SCALE
+// times) from their snapshot with `redline serve`'s memory limit (live heap plus
+// a quarter, at least 64 MiB), then answers, each op, the 100k points, the 100k
+// squares with areas and the 206 oracle footprints; it reports the process RSS
+// per vertex after opening and after the last op: flat means no growth with
+// queries.
+func BenchmarkRSSAfterQueries(b *testing.B) {
+	_, _, fc := oracleData(b)
+	dir := sharedData(b, benchScale(b))
+	snap := filepath.Join(b.TempDir(), "bench.snap")
+	if _, info, err := data.Prepare(dir, snap); err != nil {
+		b.Fatalf("prepare: %+v %v", info, err)
+	}
+	runtime.GC()
+	debug.FreeOSMemory()
+	rss0 := vmRSS(b)
+	idx, info, err := data.Open(dir, snap, zones.IndexOptions{})
+	if err != nil || !info.FromSnapshot {
+		b.Fatalf("open: %+v %v", info, err)
+	}
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	live := int64(ms.HeapAlloc)
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(int64(ms.Sys-ms.HeapSys) + live + max(live/4, 64<<20)))
+	vertices := float64(idx.Stats().Vertices)
+	b.ReportMetric(float64(vmRSS(b)-rss0)/vertices, "open-rss-B/vertex")
+	c := zones.NewCheckerFor(idx)
+	pts := randomPoints(100000)
+	sq := squares(pts)
+	var fps []orb.Geometry
+	for _, f := range fc.Features {
+		if f.Properties["expect"] == "accept" {
+			fps = append(fps, f.Geometry)
+		}
+	}
+	for b.Loop() {
+		locateAll(b, c, len(pts), func(i int) orb.Geometry { return pts[i] })
+		locateAll(b, c, len(sq), func(i int) orb.Geometry { return sq[i] })
+		for _, g := range fps {
+			if _, err := c.Check(context.Background(), zones.Footprint{Geometry: g}, zones.Project{}, zones.CheckOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(vmRSS(b)-rss0)/vertices, "rss-B/vertex")
+	runtime.KeepAlive(idx)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/redline-gis/redline/planar"
 
@@ -36,8 +37,12 @@ type footprintGeoms struct {
 	// proportional to the footprint's edges near it, as the prepared pieces of
 	// the index once did.
 	pieceGeoms map[*piece]*geo.Prepared
-	wkb        []byte
+	wkb        *[]byte // from wkbBuffers
 }
+
+// wkbBuffers hold the WKB of pieces on their way into GEOS, reused from check to
+// check (a piece's is ~4 KB).
+var wkbBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 func newFootprintGeoms(gctx *geo.Context, pf *prepared) *footprintGeoms {
 	fg := &footprintGeoms{pf: pf, gctx: gctx}
@@ -92,8 +97,11 @@ func (fg *footprintGeoms) pieceGeom(p *piece) (*geo.Prepared, error) {
 	if g := fg.pieceGeoms[p]; g != nil {
 		return g, nil
 	}
-	fg.wkb = p.shape.appendWKB(fg.wkb[:0])
-	g, err := fg.gctx.PrepareWKB(fg.wkb)
+	if fg.wkb == nil {
+		fg.wkb = wkbBuffers.Get().(*[]byte)
+	}
+	*fg.wkb = p.shape.appendWKB((*fg.wkb)[:0])
+	g, err := fg.gctx.PrepareWKB(*fg.wkb)
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +115,10 @@ func (fg *footprintGeoms) pieceGeom(p *piece) (*geo.Prepared, error) {
 func (fg *footprintGeoms) destroy() {
 	for _, g := range fg.pieceGeoms {
 		g.Destroy()
+	}
+	if fg.wkb != nil {
+		wkbBuffers.Put(fg.wkb)
+		fg.wkb = nil
 	}
 	fg.area.Destroy()
 	fg.line.Destroy()
