@@ -11,7 +11,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/redline-gis/redline/planar"
 
@@ -70,6 +72,7 @@ func BenchmarkOracleFootprints(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
+			defer cpuPerOp(b)()
 			for b.Loop() {
 				for _, fp := range fps {
 					if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{Buffer: bc.buffer, BoundaryToleranceM: bc.band}); err != nil {
@@ -252,6 +255,7 @@ func squares(pts []orb.Point) []orb.Polygon {
 func locateAll(b *testing.B, c *zones.Checker, n int, geom func(int) orb.Geometry) {
 	workers := runtime.GOMAXPROCS(0)
 	b.ReportAllocs()
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		var wg sync.WaitGroup
 		for w := range workers {
@@ -326,6 +330,23 @@ func BenchmarkLoadShaanxi(b *testing.B) {
 	b.ReportMetric(float64(vertices), "vertices")
 }
 
+// cpuPerOp reports, when the returned function is called at the end of the
+// benchmark, the process's CPU time (user and system, every goroutine and the
+// garbage collector included) per op: on a machine shared with other work it
+// varies far less than the wall time.
+func cpuPerOp(b *testing.B) func() {
+	t0 := cpuTime()
+	return func() { b.ReportMetric(float64(cpuTime()-t0)/float64(b.N), "cpu-ns/op") }
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // vmRSS is the process's resident set in bytes (/proc/self/status VmRSS).
 func vmRSS(tb testing.TB) int64 {
 	b, err := os.ReadFile("/proc/self/status")
@@ -349,21 +370,11 @@ func vmRSS(tb testing.TB) int64 {
 // the Shaanxi layers, replicated REDLINE_BENCH_SCALE times, from the snapshot a
 // first Open wrote), with the process RSS it holds per vertex.
 func BenchmarkOpenSnapshot(b *testing.B) {
-	dir := sharedData(b, benchScale(b))
-	snap := filepath.Join(b.TempDir(), "bench.snap")
-	if _, info, err := data.Prepare(dir, snap); err != nil {
-		b.Fatalf("prepare: %+v %v", info, err)
-	}
+	dir, snap := preparedSnapshot(b)
 	var rss float64
 	vertices := 0
 	for b.Loop() {
-		runtime.GC()
-		debug.FreeOSMemory()
-		rss0 := vmRSS(b)
-		idx, info, err := data.Open(dir, snap, zones.IndexOptions{})
-		if err != nil || !info.FromSnapshot {
-			b.Fatalf("open: %+v %v", info, err)
-		}
+		idx, rss0 := openSnapshot(b, dir, snap)
 		runtime.GC()
 		rss = float64(vmRSS(b) - rss0)
 		vertices = idx.Stats().Vertices
@@ -381,18 +392,8 @@ func BenchmarkOpenSnapshot(b *testing.B) {
 // queries.
 func BenchmarkRSSAfterQueries(b *testing.B) {
 	_, _, fc := oracleData(b)
-	dir := sharedData(b, benchScale(b))
-	snap := filepath.Join(b.TempDir(), "bench.snap")
-	if _, info, err := data.Prepare(dir, snap); err != nil {
-		b.Fatalf("prepare: %+v %v", info, err)
-	}
-	runtime.GC()
-	debug.FreeOSMemory()
-	rss0 := vmRSS(b)
-	idx, info, err := data.Open(dir, snap, zones.IndexOptions{})
-	if err != nil || !info.FromSnapshot {
-		b.Fatalf("open: %+v %v", info, err)
-	}
+	dir, snap := preparedSnapshot(b)
+	idx, rss0 := openSnapshot(b, dir, snap)
 	var ms runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
@@ -420,4 +421,28 @@ func BenchmarkRSSAfterQueries(b *testing.B) {
 	}
 	b.ReportMetric(float64(vmRSS(b)-rss0)/vertices, "rss-B/vertex")
 	runtime.KeepAlive(idx)
+}
+
+// preparedSnapshot returns the Shaanxi layers replicated REDLINE_BENCH_SCALE
+// times and the snapshot prepared for them.
+func preparedSnapshot(b *testing.B) (dir, snap string) {
+	dir = sharedData(b, benchScale(b))
+	snap = filepath.Join(b.TempDir(), "bench.snap")
+	if _, info, err := data.Prepare(dir, snap); err != nil {
+		b.Fatalf("prepare: %+v %v", info, err)
+	}
+	return dir, snap
+}
+
+// openSnapshot opens dir from snap, and returns the process RSS before (after
+// a collection that handed back what it could).
+func openSnapshot(b *testing.B, dir, snap string) (*zones.Index, int64) {
+	runtime.GC()
+	debug.FreeOSMemory()
+	rss0 := vmRSS(b)
+	idx, info, err := data.Open(dir, snap, zones.IndexOptions{})
+	if err != nil || !info.FromSnapshot {
+		b.Fatalf("open: %+v %v", info, err)
+	}
+	return idx, rss0
 }

@@ -280,7 +280,9 @@ func (idx *Index) Intersecting(layer string, b orb.Bound) []*Zone {
 	var found []*piece
 	seen := map[*Zone]bool{}
 	idx.search(b, func(p *piece) bool {
-		if p.zone.Layer != nil && p.zone.Layer.ID == layer && !seen[p.zone] && planar.MeetsBound(p.geom(), b) {
+		// A piece whose box lies in b meets it; only others are materialised to test.
+		if p.zone.Layer != nil && p.zone.Layer.ID == layer && !seen[p.zone] &&
+			((b.Contains(p.bound.Min) && b.Contains(p.bound.Max)) || planar.MeetsBound(p.geom(), b)) {
 			seen[p.zone] = true
 			found = append(found, p)
 		}
