@@ -142,6 +142,7 @@ func open(dir, snapshot string, opts zones.IndexOptions) (*zones.Index, Loaded, 
 		}
 		if idx != nil {
 			info.Snapshot, info.FromSnapshot = p, true
+			releaseMemory() // what decoding the header left
 			idx.Dataset().Summary.Duration = time.Since(start)
 			info.Duration = time.Since(start)
 			return idx, info, nil
@@ -361,6 +362,9 @@ func writeSnapshot(p string, key [32]byte, idx *zones.Index) (err error) {
 	var sum [4]byte
 	binary.LittleEndian.PutUint32(sum[:], crc.Sum32())
 	if _, err := f.Write(sum[:]); err != nil {
+		return err
+	}
+	if err := f.Chmod(0o644); err != nil { // CreateTemp makes it 0600; others may serve it
 		return err
 	}
 	if err := f.Sync(); err != nil {
