@@ -6,9 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/redline-gis/redline/planar"
 
@@ -25,7 +30,17 @@ import (
 // Shaanxi layers.
 func oracleFootprints(b *testing.B) (*zones.Checker, []zones.Footprint) {
 	b.Helper()
-	c, _, fc := oracleData(b)
+	_, _, fc := oracleData(b)
+	// At scale, the same footprints against the layers replicated elsewhere in
+	// China (REDLINE_BENCH_SCALE): the query region's zones are unchanged.
+	ds, err := data.LoadDir(sharedData(b, benchScale(b)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := zones.NewChecker(ds)
+	if err != nil {
+		b.Fatal(err)
+	}
 	var fps []zones.Footprint
 	for _, f := range fc.Features {
 		if f.Properties["expect"] == "accept" {
@@ -57,6 +72,7 @@ func BenchmarkOracleFootprints(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
+			defer cpuPerOp(b)()
 			for b.Loop() {
 				for _, fp := range fps {
 					if _, err := c.Check(context.Background(), fp, zones.Project{}, zones.CheckOptions{Buffer: bc.buffer, BoundaryToleranceM: bc.band}); err != nil {
@@ -219,37 +235,48 @@ func BenchmarkLocatePoints(b *testing.B) {
 // ~9.9 s for the query alone.
 func BenchmarkLocateSquares(b *testing.B) {
 	c, _ := oracleFootprints(b)
-	pts := randomPoints(100000)
-	sq := make([]orb.Polygon, len(pts))
-	for i, p := range pts {
-		dx, dy := 50/(111320*math.Cos(p[1]*math.Pi/180)), 50/110574.0
-		sq[i] = orb.Polygon{{{p[0] - dx, p[1] - dy}, {p[0] + dx, p[1] - dy}, {p[0] + dx, p[1] + dy}, {p[0] - dx, p[1] + dy}, {p[0] - dx, p[1] - dy}}}
-	}
+	sq := squares(randomPoints(100000))
 	if a := geo.Area(sq[0]); math.Abs(a-10000) > 50 {
 		b.Fatalf("square of %.1f m²", a)
 	}
 	locateAll(b, c, len(sq), func(i int) orb.Geometry { return sq[i] })
 }
 
-func locateAll(b *testing.B, c *zones.Checker, n int, geom func(int) orb.Geometry) {
-	workers := runtime.GOMAXPROCS(0)
-	b.ReportAllocs()
-	for b.Loop() {
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := w; i < n; i += workers {
-					if _, err := c.Locate(context.Background(), geom(i)); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
+// squares are the squares of 0.01 km² (100 m a side) centred on pts.
+func squares(pts []orb.Point) []orb.Polygon {
+	sq := make([]orb.Polygon, len(pts))
+	for i, p := range pts {
+		dx, dy := 50/(111320*math.Cos(p[1]*math.Pi/180)), 50/110574.0
+		sq[i] = orb.Polygon{{{p[0] - dx, p[1] - dy}, {p[0] + dx, p[1] - dy}, {p[0] + dx, p[1] + dy}, {p[0] - dx, p[1] + dy}, {p[0] - dx, p[1] - dy}}}
 	}
+	return sq
+}
+
+func locateAll(b *testing.B, c *zones.Checker, n int, geom func(int) orb.Geometry) {
+	b.ReportAllocs()
+	defer cpuPerOp(b)()
+	for b.Loop() {
+		locateOnce(b, c, n, geom)
+	}
+}
+
+// locateOnce locates geom(0) … geom(n-1), spread over GOMAXPROCS goroutines.
+func locateOnce(b *testing.B, c *zones.Checker, n int, geom func(int) orb.Geometry) {
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				if _, err := c.Locate(context.Background(), geom(i)); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // randomPoints returns n deterministic points over Shaanxi (106–110°E, 33–38°N).
@@ -272,16 +299,20 @@ func randomPoints(n int) []orb.Point {
 }
 
 // BenchmarkLoadShaanxi loads, repairs, subdivides and indexes the five Shaanxi
-// layers (one op = the whole dataset), and reports the Go heap the result holds, in all and per source vertex.
+// layers (one op = the whole dataset; replicated REDLINE_BENCH_SCALE times), and
+// reports the Go heap and the process RSS (VmRSS, GEOS's C memory included) the
+// result holds, in all and per source vertex.
 func BenchmarkLoadShaanxi(b *testing.B) {
-	shared := oracle.SharedDir(b)
-	var heap float64
+	dir := sharedData(b, benchScale(b))
+	var heap, rss float64
 	vertices := 0
 	for b.Loop() {
 		var m0, m1 runtime.MemStats
 		runtime.GC()
+		debug.FreeOSMemory()
 		runtime.ReadMemStats(&m0)
-		ds, err := data.LoadDir(shared)
+		rss0 := vmRSS(b)
+		ds, err := data.LoadDir(dir)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -291,16 +322,134 @@ func BenchmarkLoadShaanxi(b *testing.B) {
 		}
 		runtime.GC()
 		runtime.ReadMemStats(&m1)
+		rss = float64(vmRSS(b) - rss0)
 		heap = float64(m1.HeapAlloc - m0.HeapAlloc)
-		vertices = 0
-		for _, ly := range ds.Layers {
-			for _, z := range ly.Zones {
-				vertices += planar.NumVertices(z.Geometry)
-			}
-		}
+		vertices = c.Index().Stats().Vertices
 		runtime.KeepAlive(c)
 	}
 	b.ReportMetric(heap/1e6, "heap-MB")
 	// The README's bytes of Go heap per vertex (GEOS's copies are C memory, not in it).
 	b.ReportMetric(heap/float64(vertices), "heap-B/vertex")
+	// What the process holds for it: Go heap with its GC headroom, and C memory.
+	b.ReportMetric(rss/float64(vertices), "rss-B/vertex")
+	b.ReportMetric(float64(vertices), "vertices")
+}
+
+// cpuPerOp reports, when the returned function is called at the end of the
+// benchmark, the process's CPU time (user and system, every goroutine and the
+// garbage collector included) per op: on a machine shared with other work it
+// varies far less than the wall time.
+func cpuPerOp(b *testing.B) func() {
+	t0 := cpuTime()
+	return func() { b.ReportMetric(float64(cpuTime()-t0)/float64(b.N), "cpu-ns/op") }
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// vmRSS is the process's resident set in bytes (/proc/self/status VmRSS).
+func vmRSS(tb testing.TB) int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		tb.Skipf("no /proc/self/status: %v", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				tb.Fatalf("VmRSS line %q: %v", line, err)
+			}
+			return kb * 1024
+		}
+	}
+	tb.Fatal("no VmRSS in /proc/self/status")
+	return 0
+}
+
+// BenchmarkOpenSnapshot is the time to ready from a snapshot (one op = Open of
+// the Shaanxi layers, replicated REDLINE_BENCH_SCALE times, from the snapshot a
+// first Open wrote), with the process RSS it holds per vertex.
+func BenchmarkOpenSnapshot(b *testing.B) {
+	dir, snap := preparedSnapshot(b)
+	var rss float64
+	vertices := 0
+	for b.Loop() {
+		idx, rss0 := openSnapshot(b, dir, snap)
+		runtime.GC()
+		rss = float64(vmRSS(b) - rss0)
+		vertices = idx.Stats().Vertices
+		runtime.KeepAlive(idx)
+	}
+	b.ReportMetric(rss/float64(vertices), "rss-B/vertex")
+	b.ReportMetric(float64(vertices), "vertices")
+}
+
+// BenchmarkRSSAfterQueries opens the layers (replicated REDLINE_BENCH_SCALE
+// times) from their snapshot with `redline serve`'s memory limit (live heap plus
+// a quarter, at least 64 MiB), then answers, each op, the 100k points, the 100k
+// squares with areas and the 206 oracle footprints; it reports the process RSS
+// per vertex after opening and after the last op: flat means no growth with
+// queries.
+func BenchmarkRSSAfterQueries(b *testing.B) {
+	_, _, fc := oracleData(b)
+	dir, snap := preparedSnapshot(b)
+	idx, rss0 := openSnapshot(b, dir, snap)
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	live := int64(ms.HeapAlloc)
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(int64(ms.Sys-ms.HeapSys) + live + max(live/4, 64<<20)))
+	vertices := float64(idx.Stats().Vertices)
+	// Reported after the loop: b.Loop's first call clears metrics reported before.
+	openRSS := float64(vmRSS(b)-rss0) / vertices
+	c := zones.NewCheckerFor(idx)
+	pts := randomPoints(100000)
+	sq := squares(pts)
+	var fps []orb.Geometry
+	for _, f := range fc.Features {
+		if f.Properties["expect"] == "accept" {
+			fps = append(fps, f.Geometry)
+		}
+	}
+	for b.Loop() {
+		locateOnce(b, c, len(pts), func(i int) orb.Geometry { return pts[i] })
+		locateOnce(b, c, len(sq), func(i int) orb.Geometry { return sq[i] })
+		for _, g := range fps {
+			if _, err := c.Check(context.Background(), zones.Footprint{Geometry: g}, zones.Project{}, zones.CheckOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(openRSS, "open-rss-B/vertex")
+	b.ReportMetric(float64(vmRSS(b)-rss0)/vertices, "rss-B/vertex")
+	runtime.KeepAlive(idx)
+}
+
+// preparedSnapshot returns the Shaanxi layers replicated REDLINE_BENCH_SCALE
+// times and the snapshot prepared for them.
+func preparedSnapshot(b *testing.B) (dir, snap string) {
+	dir = sharedData(b, benchScale(b))
+	snap = filepath.Join(b.TempDir(), "bench.snap")
+	if _, info, err := data.Prepare(dir, snap); err != nil {
+		b.Fatalf("prepare: %+v %v", info, err)
+	}
+	return dir, snap
+}
+
+// openSnapshot opens dir from snap, and returns the process RSS before (after
+// a collection that handed back what it could).
+func openSnapshot(b *testing.B, dir, snap string) (*zones.Index, int64) {
+	runtime.GC()
+	debug.FreeOSMemory()
+	rss0 := vmRSS(b)
+	idx, info, err := data.Open(dir, snap, zones.IndexOptions{})
+	if err != nil || !info.FromSnapshot {
+		b.Fatalf("open: %+v %v", info, err)
+	}
+	return idx, rss0
 }

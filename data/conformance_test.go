@@ -1,6 +1,7 @@
 package data_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -84,5 +85,34 @@ func TestConformance(t *testing.T) {
 	t.Logf("conformance: %s; %d mismatches; defective footprints: %d refused, %d repaired with a warning", counts, mismatches, rejected, repaired)
 	if counts.Footprints < 200 {
 		t.Errorf("only %d accepted footprints compared", counts.Footprints)
+	}
+}
+
+// TestConformanceFromSnapshot: the oracle footprints get byte-identical reports
+// (and locate answers) from the Shaanxi layers loaded from their sources and
+// from the snapshot written by that load.
+func TestConformanceFromSnapshot(t *testing.T) {
+	_, _, fc := oracleData(t)
+	shared := oracle.SharedDir(t)
+	snap := filepath.Join(t.TempDir(), "shaanxi.snap")
+	fresh, info, err := data.Open(shared, snap, zones.IndexOptions{})
+	if err != nil || !info.Written {
+		t.Fatalf("fresh load: %+v %v", info, err)
+	}
+	again, info, err := data.Open(shared, snap, zones.IndexOptions{})
+	if err != nil || !info.FromSnapshot {
+		t.Fatalf("from the snapshot: %+v %v", info, err)
+	}
+	var fps []zones.Footprint
+	for _, f := range fc.Features {
+		if f.Properties["expect"] == "accept" {
+			fps = append(fps, zones.Footprint{Geometry: f.Geometry})
+		}
+	}
+	if len(fps) < 200 {
+		t.Fatalf("%d accepted footprints", len(fps))
+	}
+	if a, b := reports(t, fresh, fps), reports(t, again, fps); !bytes.Equal(a, b) {
+		t.Fatalf("reports differ from the snapshot:\n%s", firstDiff(a, b))
 	}
 }

@@ -147,9 +147,20 @@ func kindNames() string {
 // folder (DESIGN.md: "../x.geojson"; the manifest is the operator's, not a
 // request's) and may be absolute. Errors name files by their paths on disk.
 func LoadDir(dir string) (*zones.Dataset, error) {
+	src, name, _, err := diskManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	return LoadFS(src.fsys, name)
+}
+
+// diskManifest finds the manifest of dir (a dataset directory or a manifest
+// file): the machine's file system as a source, the manifest's name in it, and
+// the manifest's folder on disk.
+func diskManifest(dir string) (src source, name, folder string, err error) {
 	manifest := dir
 	if st, err := os.Stat(dir); err != nil {
-		return nil, fmt.Errorf("data: dataset %s: %w", dir, err)
+		return source{}, "", "", fmt.Errorf("data: dataset %s: %w", dir, err)
 	} else if st.IsDir() {
 		manifest = filepath.Join(dir, "dataset.yaml")
 		if _, err := os.Stat(manifest); err != nil {
@@ -158,11 +169,11 @@ func LoadDir(dir string) (*zones.Dataset, error) {
 			}
 		}
 	}
-	src, err := diskSource(filepath.Dir(manifest))
-	if err != nil {
-		return nil, fmt.Errorf("data: dataset %s: %w", dir, err)
+	if src, err = diskSource(filepath.Dir(manifest)); err != nil {
+		return source{}, "", "", fmt.Errorf("data: dataset %s: %w", dir, err)
 	}
-	return LoadFS(src.fsys, path.Join(src.dir, filepath.Base(manifest)))
+	folder, err = filepath.Abs(filepath.Dir(manifest))
+	return src, path.Join(src.dir, filepath.Base(manifest)), folder, err
 }
 
 // diskSource is the machine's file system from its root (its volume's, on
@@ -235,12 +246,9 @@ func load(manifest []byte, src source) (*zones.Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	ds := &zones.Dataset{Name: m.Name, Version: m.Version, IndustryLists: m.IndustryLists, BoundaryToleranceM: m.BoundaryToleranceM}
-	if ds.Rules, err = loadRules(src, m.Rules); err != nil {
-		return nil, fmt.Errorf("data: dataset %q rules: %w", m.Name, err)
-	}
-	if ds.Industries, err = loadIndustries(src, m.Industries); err != nil {
-		return nil, fmt.Errorf("data: dataset %q industries: %w", m.Name, err)
+	ds, err := baseDataset(m, src)
+	if err != nil {
+		return nil, err
 	}
 	gctx := geo.NewContext()
 	for _, spec := range m.Layers {
@@ -253,6 +261,20 @@ func load(manifest []byte, src source) (*zones.Dataset, error) {
 	}
 	ds.Summary.Layers = len(ds.Layers)
 	ds.Summary.Duration = time.Since(start)
+	return ds, nil
+}
+
+// baseDataset is the dataset of manifest m without its layers: name, settings,
+// rules and industries.
+func baseDataset(m *Manifest, src source) (*zones.Dataset, error) {
+	ds := &zones.Dataset{Name: m.Name, Version: m.Version, IndustryLists: m.IndustryLists, BoundaryToleranceM: m.BoundaryToleranceM}
+	var err error
+	if ds.Rules, err = loadRules(src, m.Rules); err != nil {
+		return nil, fmt.Errorf("data: dataset %q rules: %w", m.Name, err)
+	}
+	if ds.Industries, err = loadIndustries(src, m.Industries); err != nil {
+		return nil, fmt.Errorf("data: dataset %q industries: %w", m.Name, err)
+	}
 	return ds, nil
 }
 

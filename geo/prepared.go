@@ -28,6 +28,20 @@ func (c *Context) Prepare(g orb.Geometry) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.prepare(gg)
+}
+
+// PrepareWKB makes a prepared geometry in c from WKB.
+func (c *Context) PrepareWKB(b []byte) (*Prepared, error) {
+	gg, err := c.FromWKB(b)
+	if err != nil {
+		return nil, err
+	}
+	return c.prepare(gg)
+}
+
+// prepare prepares gg, which the result then owns.
+func (c *Context) prepare(gg *Geom) (*Prepared, error) {
 	var pg *geos.PrepGeom
 	if err := c.guard(OpPrepare, func() error { pg = gg.g.Prepare(); return nil }); err != nil {
 		gg.Destroy()
@@ -36,6 +50,10 @@ func (c *Context) Prepare(g orb.Geometry) (*Prepared, error) {
 	c.prepares.Store(true)
 	return &Prepared{ctx: c, g: gg.g, pg: pg}, nil
 }
+
+// Geom returns the geometry p was prepared from, for other operations in p's
+// context. It belongs to p: Destroy p, not it.
+func (p *Prepared) Geom() *Geom { return &Geom{ctx: p.ctx, g: p.g} }
 
 // test runs the predicate f of p on g under op, following the operand rule above.
 func (p *Prepared) test(op Op, g *Geom, f func(*geos.PrepGeom, *geos.Geom) bool) (bool, error) {

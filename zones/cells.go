@@ -2,6 +2,7 @@ package zones
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/paulmach/orb"
@@ -14,16 +15,25 @@ import (
 // boundary at load time. Only points in boundary cells (those some edge's bbox
 // meets) take the exact test. Boundary points are covered, as zones cover their
 // boundary.
+//
+// The grid is compact (about 20 bytes a piece vertex, against 120 as plain
+// arrays): two bits a cell, 32 cells a word; the edges of the boundary cells
+// only, listed by the index of their first vertex in the piece's shape (never
+// copied), and found through the rank of the boundary cell among the boundary
+// cells (a count per word plus a popcount). Its slices are windows on the
+// index's shared arrays, like the shape's.
 type cellGrid struct {
-	polys  orb.MultiPolygon
+	s      *shape // the piece's, shared
 	bound  orb.Bound
 	nx, ny int
 	sx, sy float64 // cells per degree
-	cells  []uint8
-	edges  [][2]orb.Point
-	// The edges whose box meets cell i are edgeIdx[cellStart[i]:cellStart[i+1]].
-	cellStart []uint32
-	edgeIdx   []uint16
+	words  []uint64
+	// rank[w] counts the boundary cells in words before w.
+	rank []uint16
+	// The edges meeting the k-th boundary cell are edges[start[k]:start[k+1]]; nil
+	// when the piece is too large for 16-bit offsets (then every edge is scanned).
+	start []uint16
+	edges []uint16
 }
 
 const (
@@ -32,76 +42,133 @@ const (
 	cellBoundary
 )
 
+// lowBits has the low bit of every 2-bit cell set.
+const lowBits = 0x5555555555555555
+
+// newCellGrid makes the grid of a polygon or multipolygon (nil for other
+// geometries) on a shape of its own.
 func newCellGrid(g orb.Geometry) *cellGrid {
-	var polys orb.MultiPolygon
-	switch g := g.(type) {
-	case orb.Polygon:
-		polys = orb.MultiPolygon{g}
-	case orb.MultiPolygon:
-		polys = g
+	switch g.(type) {
+	case orb.Polygon, orb.MultiPolygon:
 	default:
 		return nil
 	}
-	cg := &cellGrid{polys: polys, bound: g.Bound()}
-	for _, p := range polys {
-		for _, r := range p {
-			for i := 0; i+1 < len(r); i++ {
-				if r[i] != r[i+1] {
-					cg.edges = append(cg.edges, [2]orb.Point{r[i], r[i+1]})
-				}
-			}
-		}
-	}
+	s := shapeOf(g)
+	return buildGrid(&s, g.Bound())
+}
+
+// buildGrid makes the grid of the polygonal shape s, whose bound is b.
+func buildGrid(s *shape, b orb.Bound) *cellGrid {
+	cg := &cellGrid{s: s, bound: b}
+	var edges []int
+	s.forEdges(func(i int) bool { edges = append(edges, i); return true })
 	// About sixteen cells per edge, at least 16×16 (so boxes well inside a simple
 	// shape classify), at most 64×64.
-	n := int(math.Ceil(4 * math.Sqrt(float64(len(cg.edges)))))
+	n := int(math.Ceil(4 * math.Sqrt(float64(len(edges)))))
 	n = max(16, min(64, n))
-	w, h := cg.bound.Max[0]-cg.bound.Min[0], cg.bound.Max[1]-cg.bound.Min[1]
+	w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
 	if w <= 0 || h <= 0 {
 		cg.nx, cg.ny = 1, 1
-		cg.cells = []uint8{cellBoundary}
+		cg.pack([]uint8{cellBoundary}, nil, nil)
 		return cg
 	}
 	cg.nx, cg.ny = n, n
 	cg.sx, cg.sy = float64(n)/w, float64(n)/h
-	cg.cells = make([]uint8, n*n)
+	cells := make([]uint8, n*n)
 	// An edge within rounding of a cell line marks the cells on both sides.
 	ex, ey := 1e-9*w, 1e-9*h
 	counts := make([]uint32, n*n+1)
-	index := len(cg.edges) <= math.MaxUint16
-	span := func(e [2]orb.Point) (int, int, int, int) {
-		x0, y0 := cg.cell(orb.Point{math.Min(e[0][0], e[1][0]) - ex, math.Min(e[0][1], e[1][1]) - ey})
-		x1, y1 := cg.cell(orb.Point{math.Max(e[0][0], e[1][0]) + ex, math.Max(e[0][1], e[1][1]) + ey})
+	index := s.numVertices() <= math.MaxUint16
+	span := func(i int) (int, int, int, int) {
+		ax, ay, bx, by := s.edge(i)
+		x0, y0 := cg.cell(orb.Point{math.Min(ax, bx) - ex, math.Min(ay, by) - ey})
+		x1, y1 := cg.cell(orb.Point{math.Max(ax, bx) + ex, math.Max(ay, by) + ey})
 		return x0, y0, x1, y1
 	}
-	for _, e := range cg.edges {
+	for _, e := range edges {
 		x0, y0, x1, y1 := span(e)
 		for y := y0; y <= y1; y++ {
 			for x := x0; x <= x1; x++ {
-				cg.cells[y*n+x] = cellBoundary
+				cells[y*n+x] = cellBoundary
 				counts[y*n+x+1]++
 			}
 		}
 	}
+	var cellStart []uint32
+	var edgeIdx []uint16
 	if index {
 		for i := 1; i < len(counts); i++ {
 			counts[i] += counts[i-1]
 		}
-		cg.cellStart = counts
-		cg.edgeIdx = make([]uint16, counts[n*n])
+		index = counts[n*n] <= math.MaxUint16
+	}
+	if index {
+		cellStart = counts
+		edgeIdx = make([]uint16, counts[n*n])
 		fill := append([]uint32(nil), counts[:n*n]...)
-		for ei, e := range cg.edges {
+		for _, e := range edges {
 			x0, y0, x1, y1 := span(e)
 			for y := y0; y <= y1; y++ {
 				for x := x0; x <= x1; x++ {
-					cg.edgeIdx[fill[y*n+x]] = uint16(ei)
+					edgeIdx[fill[y*n+x]] = uint16(e)
 					fill[y*n+x]++
 				}
 			}
 		}
 	}
-	cg.classifyRows()
+	cg.classifyRows(cells, cellStart, edgeIdx)
+	cg.pack(cells, cellStart, edgeIdx)
 	return cg
+}
+
+// pack stores the classified cells two bits each with their ranks, and the edge
+// lists of the boundary cells only.
+func (cg *cellGrid) pack(cells []uint8, cellStart []uint32, edgeIdx []uint16) {
+	cg.words = make([]uint64, (len(cells)+31)/32)
+	cg.rank = make([]uint16, len(cg.words))
+	nb := 0
+	for i, c := range cells {
+		if i%32 == 0 {
+			cg.rank[i/32] = uint16(nb)
+		}
+		cg.words[i/32] |= uint64(c) << (2 * (i % 32))
+		if c == cellBoundary {
+			nb++
+		}
+	}
+	if cellStart == nil {
+		return
+	}
+	cg.start = make([]uint16, 0, nb+1)
+	for i, c := range cells {
+		if c == cellBoundary {
+			cg.start = append(cg.start, uint16(len(cg.edges)))
+			cg.edges = append(cg.edges, edgeIdx[cellStart[i]:cellStart[i+1]]...)
+		}
+	}
+	cg.start = append(cg.start, uint16(len(cg.edges)))
+}
+
+// at is cell i's mark.
+func (cg *cellGrid) at(i int) uint8 { return uint8(cg.words[i>>5]>>(2*(i&31))) & 3 }
+
+// numCells is the number of cells of the grid.
+func (cg *cellGrid) numCells() int { return cg.nx * cg.ny }
+
+// rankOf counts the boundary cells before cell i (i may be the number of cells).
+func (cg *cellGrid) rankOf(i int) int {
+	w := i >> 5
+	if w == len(cg.words) {
+		return len(cg.start) - 1
+	}
+	v := cg.words[w]
+	boundary := (v >> 1) &^ v & lowBits // the low bit of each cell marked 10
+	return int(cg.rank[w]) + bits.OnesCount64(boundary&(1<<(2*(i&31))-1))
+}
+
+// cellEdges returns the edges listed for the boundary cells among cells [i, j).
+func (cg *cellGrid) cellEdges(i, j int) []uint16 {
+	return cg.edges[cg.start[cg.rankOf(i)]:cg.start[cg.rankOf(j)]]
 }
 
 // classifyRows marks the cells that no edge meets as inside or outside, a row at
@@ -109,33 +176,32 @@ func newCellGrid(g orb.Geometry) *cellGrid {
 // and the crossings to the right of each cell centre counted (the even-odd rule of
 // exact, with the same half-open test). Without an edge index, each centre takes
 // the exact test.
-func (cg *cellGrid) classifyRows() {
+func (cg *cellGrid) classifyRows(cells []uint8, cellStart []uint32, edgeIdx []uint16) {
 	n := cg.nx
-	if cg.cellStart == nil {
+	if cellStart == nil {
 		for y := 0; y < n; y++ {
 			for x := 0; x < n; x++ {
-				if cg.cells[y*n+x] != cellBoundary {
+				if cells[y*n+x] != cellBoundary {
 					c := orb.Point{cg.bound.Min[0] + (float64(x)+0.5)/cg.sx, cg.bound.Min[1] + (float64(y)+0.5)/cg.sy}
 					if cg.exact(c) {
-						cg.cells[y*n+x] = cellInside
+						cells[y*n+x] = cellInside
 					}
 				}
 			}
 		}
 		return
 	}
-	seen := make([]int, len(cg.edges)) // row+1 when the edge was taken for the row
+	seen := make([]int, cg.s.numVertices()) // row+1 when the edge was taken for the row
 	var xs []float64
 	for y := 0; y < n; y++ {
 		yc := cg.bound.Min[1] + (float64(y)+0.5)/cg.sy
 		xs = xs[:0]
-		for _, ei := range cg.edgeIdx[cg.cellStart[y*n]:cg.cellStart[y*n+n]] {
+		for _, ei := range edgeIdx[cellStart[y*n]:cellStart[y*n+n]] {
 			if seen[ei] == y+1 {
 				continue
 			}
 			seen[ei] = y + 1
-			e := cg.edges[ei]
-			ax, ay, bx, by := e[0][0], e[0][1], e[1][0], e[1][1]
+			ax, ay, bx, by := cg.s.edge(int(ei))
 			if (ay > yc) != (by > yc) {
 				xs = append(xs, (bx-ax)*(yc-ay)/(by-ay)+ax)
 			}
@@ -147,8 +213,8 @@ func (cg *cellGrid) classifyRows() {
 			for k < len(xs) && xs[k] <= xc {
 				k++
 			}
-			if cg.cells[y*n+x] != cellBoundary && (len(xs)-k)%2 == 1 {
-				cg.cells[y*n+x] = cellInside
+			if cells[y*n+x] != cellBoundary && (len(xs)-k)%2 == 1 {
+				cells[y*n+x] = cellInside
 			}
 		}
 	}
@@ -166,13 +232,13 @@ func (cg *cellGrid) covers(p orb.Point) bool {
 		return false
 	}
 	x, y := cg.cell(p)
-	switch cg.cells[y*cg.nx+x] {
+	switch cg.at(y*cg.nx + x) {
 	case cellInside:
 		return true
 	case cellOutside:
 		return false
 	}
-	if cg.cellStart == nil {
+	if cg.start == nil {
 		return cg.exact(p)
 	}
 	return cg.exactIndexed(p, x, y)
@@ -185,16 +251,20 @@ func (cg *cellGrid) covers(p orb.Point) bool {
 func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
 	px, py := p[0], p[1]
 	row := y * cg.nx
-	for _, ei := range cg.edgeIdx[cg.cellStart[row+x]:cg.cellStart[row+x+1]] {
-		if e := cg.edges[ei]; planar.OnSegment(p, e[0], e[1]) {
+	for _, ei := range cg.cellEdges(row+x, row+x+1) {
+		ax, ay, bx, by := cg.s.edge(int(ei))
+		if planar.OnSegment(p, orb.Point{ax, ay}, orb.Point{bx, by}) {
 			return true
 		}
 	}
 	in := false
+	k := cg.rankOf(row + x)
 	for cx := x; cx < cg.nx; cx++ {
-		for _, ei := range cg.edgeIdx[cg.cellStart[row+cx]:cg.cellStart[row+cx+1]] {
-			e := cg.edges[ei]
-			ax, ay, bx, by := e[0][0], e[0][1], e[1][0], e[1][1]
+		if cg.at(row+cx) != cellBoundary {
+			continue
+		}
+		for _, ei := range cg.edges[cg.start[k]:cg.start[k+1]] {
+			ax, ay, bx, by := cg.s.edge(int(ei))
 			if (ay > py) == (by > py) {
 				continue
 			}
@@ -205,14 +275,29 @@ func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
 				}
 			}
 		}
+		k++
 	}
 	return in
 }
 
-// exact is planar's location in the piece, boundary covered. The pieces are
-// valid, so their polygons meet at points at most.
+// exact is the location of p in the piece, boundary covered, over every edge:
+// on an edge, or an odd number of crossings of the ray to its right (the pieces
+// are valid, so the even-odd rule over all rings is their union's).
 func (cg *cellGrid) exact(p orb.Point) bool {
-	return planar.MultiPolygonLocate(cg.polys, p) != planar.Outside
+	px, py := p[0], p[1]
+	in, on := false, false
+	cg.s.forEdges(func(i int) bool {
+		ax, ay, bx, by := cg.s.edge(i)
+		if planar.OnSegment(p, orb.Point{ax, ay}, orb.Point{bx, by}) {
+			on = true
+			return false
+		}
+		if (ay > py) != (by > py) && px < (bx-ax)*(py-ay)/(by-ay)+ax {
+			in = !in
+		}
+		return true
+	})
+	return on || in
 }
 
 // classify says where the box b lies relative to the piece: cellInside when every
@@ -237,7 +322,7 @@ func (cg *cellGrid) classify(b orb.Bound) uint8 {
 	}
 	x0, y0 := cg.cell(b.Min)
 	x1, y1 := cg.cell(b.Max)
-	first := cg.cells[y0*cg.nx+x0]
+	first := cg.at(y0*cg.nx + x0)
 	if first != cellBoundary && cg.all(x0, y0, x1, y1, first) {
 		return first
 	}
@@ -246,8 +331,8 @@ func (cg *cellGrid) classify(b orb.Bound) uint8 {
 
 func (cg *cellGrid) all(x0, y0, x1, y1 int, want uint8) bool {
 	for y := y0; y <= y1; y++ {
-		for _, c := range cg.cells[y*cg.nx+x0 : y*cg.nx+x1+1] {
-			if c != want {
+		for i := y*cg.nx + x0; i <= y*cg.nx+x1; i++ {
+			if cg.at(i) != want {
 				return false
 			}
 		}
@@ -275,28 +360,41 @@ func (cg *cellGrid) relate(fp orb.Polygon, b orb.Bound) uint8 {
 			return cellBoundary
 		}
 	}
-	near := cg.edgesNear(b)
-	for _, e := range near {
-		if math.Max(e[0][0], e[1][0]) < b.Min[0] || math.Min(e[0][0], e[1][0]) > b.Max[0] ||
-			math.Max(e[0][1], e[1][1]) < b.Min[1] || math.Min(e[0][1], e[1][1]) > b.Max[1] {
-			continue
+	meets := false
+	cg.edgesNear(b, func(i int) bool {
+		ax, ay, bx, by := cg.s.edge(i)
+		if math.Max(ax, bx) < b.Min[0] || math.Min(ax, bx) > b.Max[0] ||
+			math.Max(ay, by) < b.Min[1] || math.Min(ay, by) > b.Max[1] {
+			return true
 		}
+		e0, e1 := orb.Point{ax, ay}, orb.Point{bx, by}
 		for _, r := range fp {
 			for i := 0; i+1 < len(r); i++ {
-				if planar.SegmentsMeet(e[0], e[1], r[i], r[i+1]) {
-					return cellBoundary
+				if planar.SegmentsMeet(e0, e1, r[i], r[i+1]) {
+					meets = true
+					return false
 				}
 			}
 		}
+		return true
+	})
+	if meets {
+		return cellBoundary
 	}
 	// The boundaries are apart, so each lies wholly inside or outside the other.
 	// A piece vertex inside the polygon means part of the piece (or a hole of it)
 	// is inside it: a partial overlap for GEOS. Every vertex in b starts an edge
 	// listed in b's cells.
-	for _, e := range near {
-		if b.Contains(e[0]) && planar.PolygonLocate(fp, e[0]) != planar.Outside {
-			return cellBoundary
+	cg.edgesNear(b, func(i int) bool {
+		v := cg.s.pt(i)
+		if b.Contains(v) && planar.PolygonLocate(fp, v) != planar.Outside {
+			meets = true
+			return false
 		}
+		return true
+	})
+	if meets {
+		return cellBoundary
 	}
 	if in {
 		return cellInside
@@ -304,19 +402,21 @@ func (cg *cellGrid) relate(fp orb.Polygon, b orb.Bound) uint8 {
 	return cellOutside
 }
 
-// edgesNear returns the edges whose box meets a cell that b meets (some more than
-// once), or all edges when the grid keeps no index.
-func (cg *cellGrid) edgesNear(b orb.Bound) [][2]orb.Point {
-	if cg.cellStart == nil {
-		return cg.edges
+// edgesNear calls f with the edges whose box meets a cell that b meets (some
+// more than once), or every edge when the grid keeps no index, until f returns
+// false.
+func (cg *cellGrid) edgesNear(b orb.Bound, f func(i int) bool) {
+	if cg.start == nil {
+		cg.s.forEdges(f)
+		return
 	}
 	x0, y0 := cg.cell(b.Min)
 	x1, y1 := cg.cell(b.Max)
-	var out [][2]orb.Point
 	for y := y0; y <= y1; y++ {
-		for _, ei := range cg.edgeIdx[cg.cellStart[y*cg.nx+x0]:cg.cellStart[y*cg.nx+x1+1]] {
-			out = append(out, cg.edges[ei])
+		for _, ei := range cg.cellEdges(y*cg.nx+x0, y*cg.nx+x1+1) {
+			if !f(int(ei)) {
+				return
+			}
 		}
 	}
-	return out
 }

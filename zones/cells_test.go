@@ -59,12 +59,12 @@ func TestCellGridAgreesWithExact(t *testing.T) {
 		t.Fatalf("test too weak: %d inside, %d boundary points", inside, boundary)
 	}
 	lookups := 0
-	for _, c := range cg.cells {
-		if c != cellBoundary {
+	for i := range cg.numCells() {
+		if cg.at(i) != cellBoundary {
 			lookups++
 		}
 	}
-	if frac := float64(lookups) / float64(len(cg.cells)); frac < 0.5 {
+	if frac := float64(lookups) / float64(cg.numCells()); frac < 0.5 {
 		t.Errorf("only %.0f%% of cells answer by lookup", 100*frac)
 	}
 }

@@ -50,8 +50,8 @@ type Hit struct {
 }
 
 // Checker answers checks and locates against one indexed dataset. It is safe for
-// concurrent use: each call takes a GEOS context of its own from a pool, and the
-// index's prepared pieces are spread over several contexts.
+// concurrent use: each call takes a GEOS context of its own from a pool and makes
+// there the GEOS geometries of the pieces it needs (the index holds none).
 type Checker struct {
 	idx     *Index
 	ds      *Dataset
@@ -337,8 +337,7 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 		return nil, nil, nil, nil
 	}
 	// Keep the result independent of the R-tree's order: layer order, then zone order.
-	order := c.idx.order
-	slices.SortFunc(groups, func(a, b *group) int { return cmp.Compare(order[a.zone], order[b.zone]) })
+	slices.SortFunc(groups, func(a, b *group) int { return cmp.Compare(a.pieces[0].ord, b.pieces[0].ord) })
 
 	fg := newFootprintGeoms(gctx, pf)
 	defer fg.destroy()

@@ -130,7 +130,7 @@ func TestPieceFailureIsAnError(t *testing.T) {
 	if ps, err := makePieces(geo.NewContext(), z, 16); err != nil || len(ps) < 8 {
 		t.Fatalf("without the fault: %d pieces, %v", len(ps), err)
 	}
-	for _, op := range []geo.Op{geo.OpClipByRect, geo.OpIsEmpty, geo.OpNumCoords, geo.OpBound, geo.OpPrepare} {
+	for _, op := range []geo.Op{geo.OpClipByRect, geo.OpIsEmpty, geo.OpNumCoords, geo.OpBound} {
 		ps, err := makePieces(geo.NewFailingContext(op), z, 16)
 		if err == nil || geo.FailedOp(err) != op {
 			t.Errorf("%s failing: %d pieces, error %v", op, len(ps), err)

@@ -21,39 +21,55 @@ type IndexOptions struct {
 	// MaxVertices per piece; 0 means DefaultMaxVertices, negative means do not
 	// subdivide (for benchmarks that compare the two).
 	MaxVertices int
-	// Contexts is the number of GEOS contexts the prepared pieces are spread over;
-	// 0 means GOMAXPROCS.
+	// Contexts is the number of GEOS contexts (and goroutines) that cut the zones
+	// at load; 0 means GOMAXPROCS. No GEOS geometry outlives NewIndex: a check
+	// makes those it needs in its own context, from the pieces' shapes.
 	Contexts int
 }
 
 // piece is a part of one zone, small enough that a footprint near it costs little.
 type piece struct {
 	zone  *Zone
-	geom  orb.Geometry // polygonal or lineal, lon/lat
+	ord   int32 // the zone's position in the dataset (layer order, then zone order)
+	area  bool  // polygonal
 	bound orb.Bound
-	wkb   []byte // geom as WKB, to rebuild it cheaply in a worker's context
-	prep  *geo.Prepared
-	area  bool      // polygonal
+	shape shape
 	cells *cellGrid // point lookups; polygonal pieces only
 }
 
-// Index holds every zone of a dataset cut into prepared pieces in an R-tree.
-// It is immutable after NewIndex and safe for concurrent use.
+// geom materialises the piece as an orb geometry (a new copy).
+func (p *piece) geom() orb.Geometry { return p.shape.geom() }
+
+// Index holds every zone of a dataset cut into pieces in an R-tree. It is
+// immutable after NewIndex and safe for concurrent use.
+//
+// It holds no GEOS memory and few pointers: the pieces' vertices and cell grids
+// live in a handful of flat arrays (store) that the pieces window into, so the
+// garbage collector has little to mark however large the dataset.
 type Index struct {
-	ds       *Dataset
-	tree     rtree.RTreeG[*piece]
-	pieces   []*piece
-	contexts []*geo.Context // own the prepared pieces; kept alive with the index
-	order    map[*Zone]int  // position of each zone in the dataset (layer order, then zone order)
-	stats    IndexStats
-	byLayer  map[string]IndexStats
+	ds      *Dataset
+	tree    rtree.RTreeG[*piece]
+	pieces  []piece
+	store   store
+	stats   IndexStats
+	byLayer map[string]IndexStats
+}
+
+// store is the index's shared, pointer-free arrays.
+type store struct {
+	xy    []float64
+	rings []uint32
+	words []uint64
+	rank  []uint16
+	start []uint16
+	edges []uint16
 }
 
 // IndexStats counts what NewIndex made of a dataset's zones (or of one layer's).
 type IndexStats struct {
 	Zones    int `json:"zones"`
 	Vertices int `json:"vertices"` // of the zones as loaded (repaired, parts merged), before subdivision
-	Pieces   int `json:"pieces"`   // subdivided, prepared parts in the R-tree
+	Pieces   int `json:"pieces"`   // subdivided parts in the R-tree
 	Cells    int `json:"cells"`    // point-lookup grid cells over the polygonal pieces
 }
 
@@ -64,8 +80,8 @@ func (s *IndexStats) add(o IndexStats) {
 	s.Cells += o.Cells
 }
 
-// NewIndex subdivides and prepares every zone of ds. Zones must be valid (the
-// loader repairs them).
+// NewIndex subdivides every zone of ds and builds the pieces' cell grids. Zones
+// must be valid (the loader repairs them).
 func NewIndex(ds *Dataset, opts IndexOptions) (*Index, error) {
 	maxV := opts.MaxVertices
 	if maxV == 0 {
@@ -75,10 +91,6 @@ func NewIndex(ds *Dataset, opts IndexOptions) (*Index, error) {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	idx := &Index{ds: ds, contexts: make([]*geo.Context, n), order: map[*Zone]int{}}
-	for i := range idx.contexts {
-		idx.contexts[i] = geo.NewContext()
-	}
 	type job struct {
 		li, zi int
 		z      *Zone
@@ -86,24 +98,22 @@ func NewIndex(ds *Dataset, opts IndexOptions) (*Index, error) {
 	var zonesList []job
 	for li, l := range ds.Layers {
 		for zi, z := range l.Zones {
-			idx.order[z] = len(zonesList)
 			zonesList = append(zonesList, job{li, zi, z})
 		}
 	}
-	// Each worker subdivides and prepares with its own context, so the pieces end
-	// up spread over the contexts.
-	results := make([][]*piece, len(zonesList))
+	results := make([][]piece, len(zonesList))
 	errs := make([]error, len(zonesList))
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for w := 0; w < n; w++ {
+	for range n {
 		wg.Add(1)
-		go func(ctx *geo.Context) {
+		go func() {
 			defer wg.Done()
+			ctx := geo.NewContext()
 			for i := range next {
 				results[i], errs[i] = makePieces(ctx, zonesList[i].z, maxV)
 			}
-		}(idx.contexts[w])
+		}()
 	}
 	for i := range zonesList {
 		next <- i
@@ -116,28 +126,106 @@ func NewIndex(ds *Dataset, opts IndexOptions) (*Index, error) {
 			return nil, &FeatureError{Layer: ds.Layers[j.li].ID, Index: j.zi, ID: j.z.ID, Err: err}
 		}
 	}
-	idx.byLayer = map[string]IndexStats{}
+	idx := &Index{ds: ds}
+	var all []piece
+	var layers []string
+	var stats []IndexStats
 	for i, ps := range results {
-		st := IndexStats{Zones: 1, Vertices: planar.NumVertices(zonesList[i].z.Geometry), Pieces: len(ps)}
-		for _, p := range ps {
-			idx.pieces = append(idx.pieces, p)
-			idx.tree.Insert(p.bound.Min, p.bound.Max, p)
-			if p.cells != nil {
-				st.Cells += len(p.cells.cells)
-			}
+		for k := range ps {
+			ps[k].ord = int32(i)
 		}
-		// The counts are the index's own: the dataset, shared with every reader,
-		// is not written to.
-		id := ds.Layers[zonesList[i].li].ID
-		l := idx.byLayer[id]
-		l.add(st)
-		idx.byLayer[id] = l
-		idx.stats.add(st)
+		all = append(all, ps...)
+		results[i] = nil
+		layers = append(layers, ds.Layers[zonesList[i].li].ID)
+		stats = append(stats, IndexStats{Zones: 1, Vertices: planar.NumVertices(zonesList[i].z.Geometry)})
 	}
+	idx.adopt(all)
+	idx.count(layers, stats)
 	return idx, nil
 }
 
-func makePieces(ctx *geo.Context, z *Zone, maxV int) ([]*piece, error) {
+// adopt moves the pieces' shapes and grids into the index's shared arrays and
+// builds the R-tree.
+func (idx *Index) adopt(ps []piece) {
+	var st store
+	for i := range ps {
+		p := &ps[i]
+		st.xy = append(st.xy, p.shape.xy...)
+		st.rings = append(st.rings, p.shape.rings...)
+		if cg := p.cells; cg != nil {
+			st.words = append(st.words, cg.words...)
+			st.rank = append(st.rank, cg.rank...)
+			st.start = append(st.start, cg.start...)
+			st.edges = append(st.edges, cg.edges...)
+		}
+	}
+	var o offsets
+	for i := range ps {
+		p := &ps[i]
+		var nw, ns, ne int
+		if cg := p.cells; cg != nil {
+			nw, ns, ne = len(cg.words), len(cg.start), len(cg.edges)
+		}
+		o.window(&st, p, len(p.shape.xy), len(p.shape.rings), nw, ns, ne)
+	}
+	idx.pieces, idx.store = ps, st
+	for i := range idx.pieces {
+		p := &idx.pieces[i]
+		idx.tree.Insert(p.bound.Min, p.bound.Max, p)
+	}
+}
+
+// offsets walks the shared arrays while pieces are laid out in them one after
+// the other.
+type offsets struct{ xy, rings, words, start, edges int }
+
+// window points p's shape (and grid, if it has one) at the next stretch of the
+// shared arrays: nxy coordinates, nrings rings, nw words of cells (and as many
+// ranks), ns edge-list starts (none: the grid keeps no index) and ne edges.
+func (o *offsets) window(st *store, p *piece, nxy, nrings, nw, ns, ne int) {
+	p.shape.xy = st.xy[o.xy : o.xy+nxy : o.xy+nxy]
+	p.shape.rings = st.rings[o.rings : o.rings+nrings : o.rings+nrings]
+	o.xy += nxy
+	o.rings += nrings
+	cg := p.cells
+	if cg == nil {
+		return
+	}
+	cg.s = &p.shape
+	cg.words = st.words[o.words : o.words+nw : o.words+nw]
+	cg.rank = st.rank[o.words : o.words+nw : o.words+nw]
+	cg.start, cg.edges = nil, nil
+	if ns > 0 {
+		cg.start = st.start[o.start : o.start+ns : o.start+ns]
+		cg.edges = st.edges[o.edges : o.edges+ne : o.edges+ne]
+	}
+	o.words += nw
+	o.start += ns
+	o.edges += ne
+}
+
+// count sums the pieces by zone and layer; layers[i] and zones[i] are the layer
+// and the counts of the zone at position i (pieces are filled in from the index).
+func (idx *Index) count(layers []string, zones []IndexStats) {
+	for _, p := range idx.pieces {
+		zones[p.ord].Pieces++
+		if p.cells != nil {
+			zones[p.ord].Cells += p.cells.numCells()
+		}
+	}
+	// The counts are the index's own: the dataset, shared with every reader, is
+	// not written to.
+	idx.byLayer = map[string]IndexStats{}
+	idx.stats = IndexStats{}
+	for i, st := range zones {
+		l := idx.byLayer[layers[i]]
+		l.add(st)
+		idx.byLayer[layers[i]] = l
+		idx.stats.add(st)
+	}
+}
+
+func makePieces(ctx *geo.Context, z *Zone, maxV int) ([]piece, error) {
 	var parts []orb.Geometry
 	if maxV < 0 {
 		parts = []orb.Geometry{z.Geometry}
@@ -148,19 +236,11 @@ func makePieces(ctx *geo.Context, z *Zone, maxV int) ([]*piece, error) {
 		}
 	}
 	area := z.Layer == nil || z.Layer.Geom != Lineal
-	out := make([]*piece, 0, len(parts))
+	out := make([]piece, 0, len(parts))
 	for _, g := range parts {
-		b, err := geo.WKB(g)
-		if err != nil {
-			return nil, err
-		}
-		prep, err := ctx.Prepare(g)
-		if err != nil {
-			return nil, fmt.Errorf("prepare: %w", err)
-		}
-		p := &piece{zone: z, geom: g, bound: g.Bound(), wkb: b, prep: prep, area: area}
-		if area {
-			p.cells = newCellGrid(g)
+		p := piece{zone: z, bound: g.Bound(), shape: shapeOf(g), area: area}
+		if area && !p.shape.lineal {
+			p.cells = buildGrid(&p.shape, p.bound)
 		}
 		out = append(out, p)
 	}
@@ -197,17 +277,21 @@ func (idx *Index) search(b orb.Bound, f func(p *piece) bool) {
 // rectangle b (lon/lat; boundary included), in the layer's order: the R-tree
 // picks the pieces near b, each piece is tested exactly.
 func (idx *Index) Intersecting(layer string, b orb.Bound) []*Zone {
-	found := map[*Zone]bool{}
+	var found []*piece
+	seen := map[*Zone]bool{}
 	idx.search(b, func(p *piece) bool {
-		if p.zone.Layer != nil && p.zone.Layer.ID == layer && !found[p.zone] && planar.MeetsBound(p.geom, b) {
-			found[p.zone] = true
+		// A piece whose box lies in b meets it; only others are materialised to test.
+		if p.zone.Layer != nil && p.zone.Layer.ID == layer && !seen[p.zone] &&
+			((b.Contains(p.bound.Min) && b.Contains(p.bound.Max)) || planar.MeetsBound(p.geom(), b)) {
+			seen[p.zone] = true
+			found = append(found, p)
 		}
 		return true
 	})
-	out := make([]*Zone, 0, len(found))
-	for z := range found {
-		out = append(out, z)
+	slices.SortFunc(found, func(a, b *piece) int { return int(a.ord) - int(b.ord) })
+	out := make([]*Zone, len(found))
+	for i, p := range found {
+		out[i] = p.zone
 	}
-	slices.SortFunc(out, func(a, b *Zone) int { return idx.order[a] - idx.order[b] })
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/redline-gis/redline/planar"
 
@@ -29,7 +30,19 @@ type footprintGeoms struct {
 	// For distances: the footprint in a local metric frame, made on first use.
 	frame *localFrame
 	proj  *geo.Geom
+
+	// The zone pieces made and prepared in gctx for this footprint (the index
+	// keeps no GEOS geometry), each once, and the buffer their WKB is written to.
+	// Prepared, a piece tests a footprint of many vertices (or holes) in time
+	// proportional to the footprint's edges near it, as the prepared pieces of
+	// the index once did.
+	pieceGeoms map[*piece]*geo.Prepared
+	wkb        *[]byte // from wkbBuffers
 }
+
+// wkbBuffers hold the WKB of pieces on their way into GEOS, reused from check to
+// check (a piece's is ~4 KB).
+var wkbBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 func newFootprintGeoms(gctx *geo.Context, pf *prepared) *footprintGeoms {
 	fg := &footprintGeoms{pf: pf, gctx: gctx}
@@ -78,7 +91,35 @@ func (fg *footprintGeoms) pointGeom(i int) (*geo.Geom, error) {
 	return fg.points[i], nil
 }
 
+// pieceGeom returns piece p prepared in the footprint's context, made from its
+// shape on first use.
+func (fg *footprintGeoms) pieceGeom(p *piece) (*geo.Prepared, error) {
+	if g := fg.pieceGeoms[p]; g != nil {
+		return g, nil
+	}
+	if fg.wkb == nil {
+		fg.wkb = wkbBuffers.Get().(*[]byte)
+	}
+	*fg.wkb = p.shape.appendWKB((*fg.wkb)[:0])
+	g, err := fg.gctx.PrepareWKB(*fg.wkb)
+	if err != nil {
+		return nil, err
+	}
+	if fg.pieceGeoms == nil {
+		fg.pieceGeoms = map[*piece]*geo.Prepared{}
+	}
+	fg.pieceGeoms[p] = g
+	return g, nil
+}
+
 func (fg *footprintGeoms) destroy() {
+	for _, g := range fg.pieceGeoms {
+		g.Destroy()
+	}
+	if fg.wkb != nil {
+		wkbBuffers.Put(fg.wkb)
+		fg.wkb = nil
+	}
 	fg.area.Destroy()
 	fg.line.Destroy()
 	for _, p := range fg.points {
@@ -92,7 +133,7 @@ func (fg *footprintGeoms) destroy() {
 // keep holds the pieces that touch the part, by the grid when it can tell, else by
 // the prepared test on g (made on demand). poly, when not nil, is the part as one
 // small polygon that the grid can place exactly.
-func filter(pieces []*piece, b orb.Bound, poly orb.Polygon, g func() (*geo.Geom, error), tryContains bool) (inside bool, keep []*piece, err error) {
+func (fg *footprintGeoms) filter(pieces []*piece, b orb.Bound, poly orb.Polygon, g func() (*geo.Geom, error), tryContains bool) (inside bool, keep []*piece, err error) {
 	for _, p := range pieces {
 		if !p.bound.Intersects(b) {
 			continue
@@ -117,9 +158,13 @@ func filter(pieces []*piece, b orb.Bound, poly orb.Polygon, g func() (*geo.Geom,
 		if err != nil {
 			return false, nil, err
 		}
+		pg, err := fg.pieceGeom(p)
+		if err != nil {
+			return false, nil, err
+		}
 		if tryContains && p.bound.Contains(b.Min) && p.bound.Contains(b.Max) {
 			// A piece that contains the whole part decides without overlay.
-			in, err := p.prep.Contains(gg)
+			in, err := pg.Contains(gg)
 			if err != nil {
 				return false, nil, err
 			}
@@ -127,7 +172,7 @@ func filter(pieces []*piece, b orb.Bound, poly orb.Polygon, g func() (*geo.Geom,
 				return true, nil, nil
 			}
 		}
-		ok, err := p.prep.Intersects(gg)
+		ok, err := pg.Intersects(gg)
 		if err != nil {
 			return false, nil, err
 		}
@@ -149,7 +194,7 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 
 	if fg.pf.area != nil {
 		poly, _ := fg.pf.area.(orb.Polygon)
-		inside, keep, err := filter(pieces, fg.areaBound, poly, fg.areaGeom, !lineal)
+		inside, keep, err := fg.filter(pieces, fg.areaBound, poly, fg.areaGeom, !lineal)
 		if err != nil {
 			return nil, err
 		}
@@ -159,7 +204,7 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 			overlaps = append(overlaps, fg.pf.area)
 		case len(keep) > 0:
 			ag, _ := fg.areaGeom()
-			inter, err := intersectPieces(gctx, keep, ag, fg.areaBound)
+			inter, err := fg.intersectPieces(gctx, keep, ag, fg.areaBound)
 			if err != nil {
 				return nil, err
 			}
@@ -176,7 +221,7 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 	}
 
 	if fg.pf.line != nil {
-		inside, keep, err := filter(pieces, fg.lineBound, nil, fg.lineGeom, false)
+		inside, keep, err := fg.filter(pieces, fg.lineBound, nil, fg.lineGeom, false)
 		if err != nil {
 			return nil, err
 		}
@@ -186,7 +231,7 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 			overlaps = append(overlaps, fg.pf.line)
 		case len(keep) > 0:
 			lg, _ := fg.lineGeom()
-			inter, err := intersectPieces(gctx, keep, lg, fg.lineBound)
+			inter, err := fg.intersectPieces(gctx, keep, lg, fg.lineBound)
 			if err != nil {
 				return nil, err
 			}
@@ -216,7 +261,11 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 				if err != nil {
 					return nil, err
 				}
-				if ok, err = p.prep.Covers(pg); err != nil {
+				zg, err := fg.pieceGeom(p)
+				if err != nil {
+					return nil, err
+				}
+				if ok, err = zg.Covers(pg); err != nil {
 					return nil, err
 				}
 			}
@@ -252,40 +301,38 @@ func countDistinct(g orb.Geometry) int {
 	return 0
 }
 
-// intersectPieces rebuilds the pieces in the worker's context, clips them to a
-// window around the footprint part (whose bound is within), dissolves them, and
-// intersects the result with other. The window is a little larger than the
-// footprint, so clipping never touches the footprint and the overlay is the same
-// as with whole pieces, only on fewer vertices.
-func intersectPieces(gctx *geo.Context, pieces []*piece, other *geo.Geom, within orb.Bound) (orb.Geometry, error) {
+// intersectPieces takes the pieces in the worker's context (as filter made
+// them), clips them to a window around the footprint part (whose bound is
+// within), dissolves them, and intersects the result with other. The window is a
+// little larger than the footprint, so clipping never touches the footprint and
+// the overlay is the same as with whole pieces, only on fewer vertices.
+func (fg *footprintGeoms) intersectPieces(gctx *geo.Context, pieces []*piece, other *geo.Geom, within orb.Bound) (orb.Geometry, error) {
 	gs := make([]*geo.Geom, 0, len(pieces))
+	var clips []*geo.Geom // made here; the pieces themselves are fg's
 	defer func() {
-		for _, g := range gs {
+		for _, g := range clips {
 			g.Destroy()
 		}
 	}()
 	pad := 1e-6 * math.Max(1, math.Max(within.Max[0]-within.Min[0], within.Max[1]-within.Min[1]))
 	window := within.Pad(pad)
 	for _, p := range pieces {
-		g, err := gctx.FromWKB(p.wkb)
+		pg, err := fg.pieceGeom(p)
 		if err != nil {
 			return nil, err
 		}
+		g := pg.Geom()
 		if !window.Contains(p.bound.Min) || !window.Contains(p.bound.Max) {
-			clipped, err := g.ClipByRect(window)
-			g.Destroy()
-			if err != nil {
+			if g, err = g.ClipByRect(window); err != nil {
 				return nil, err
 			}
-			g = clipped
+			clips = append(clips, g)
 		}
 		empty, err := g.IsEmpty()
 		if err != nil {
-			g.Destroy()
 			return nil, err
 		}
 		if empty {
-			g.Destroy()
 			continue
 		}
 		gs = append(gs, g)
@@ -407,7 +454,7 @@ func (fg *footprintGeoms) distance(gctx *geo.Context, pieces []*piece, limit flo
 		if boxDistance(fb, fg.frame.projectBound(p.bound))*0.99 > math.Min(best, limit) {
 			continue
 		}
-		pg, err := gctx.FromOrb(fg.frame.project(p.geom))
+		pg, err := gctx.FromOrb(project.Geometry(p.geom(), fg.frame.fwd))
 		if err != nil {
 			return 0, err
 		}
@@ -592,29 +639,29 @@ func boxDistance(a, b orb.Bound) float64 {
 // locatePoint answers a point from the pieces' cell grids (boundary included, as
 // a zone covers its boundary); no GEOS call.
 func (c *Checker) locatePoint(pt orb.Point) []Hit {
-	var found [8]*Zone
-	zs := found[:0]
+	var found [8]*piece
+	ps := found[:0]
 	c.idx.search(orb.Bound{Min: pt, Max: pt}, func(p *piece) bool {
 		if p.cells == nil {
 			return true
 		}
-		for _, z := range zs {
-			if z == p.zone {
+		for _, q := range ps {
+			if q.zone == p.zone {
 				return true
 			}
 		}
 		if p.cells.covers(pt) {
-			zs = append(zs, p.zone)
+			ps = append(ps, p)
 		}
 		return true
 	})
-	if len(zs) == 0 {
+	if len(ps) == 0 {
 		return nil
 	}
-	order := c.idx.order
-	slices.SortFunc(zs, func(a, b *Zone) int { return cmp.Compare(order[a], order[b]) })
-	hits := make([]Hit, len(zs))
-	for i, z := range zs {
+	slices.SortFunc(ps, func(a, b *piece) int { return cmp.Compare(a.ord, b.ord) })
+	hits := make([]Hit, len(ps))
+	for i, p := range ps {
+		z := p.zone
 		hits[i] = Hit{Layer: z.Layer.ID, ZoneID: z.ID, ZoneClass: z.Class}
 	}
 	return hits

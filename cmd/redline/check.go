@@ -20,6 +20,7 @@ const demoExample = "examples/factory_in_redline.geojson"
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("check", stderr)
 	dataDir := dataFlag(fs)
+	snapshot := snapshotFlag(fs)
 	fields := intake.AddFlags(fs, intake.CheckOptions())
 	format := fs.String("format", "", "output `FORMAT`: json, html or geojson (default json); with --per-feature csv (default), xlsx, geojson, shp, html or ndjson")
 	perFeature := fs.Bool("per-feature", false, "each feature of FILE is a parcel of a plan, checked on its own (facts from --project and --fact); the ledger and statistics by zone class")
@@ -54,7 +55,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		show := *progress == "always" || (*progress == "auto" && isTerminal(stderr))
-		return runCheckPerFeature(pos[0], fields, facts, cmp.Or(*format, "csv"), *dataDir, show, stdout, stderr)
+		return runCheckPerFeature(pos[0], fields, facts, cmp.Or(*format, "csv"), *dataDir, *snapshot, show, stdout, stderr)
 	}
 	if len(facts) > 0 {
 		fmt.Fprintln(stderr, "redline check: --fact is for --per-feature")
@@ -90,7 +91,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(stderr, "check", err)
 	}
 
-	checker, _, err := loadChecker(*dataDir)
+	checker, _, err := loadChecker(*dataDir, *snapshot, stderr)
 	if err != nil {
 		return fail(stderr, "check", err)
 	}

@@ -129,7 +129,7 @@ func multipartOf(t *testing.T, parts ...[2]string) (string, func() []byte) {
 // through http.Server as `redline serve` configures it.
 func hostileServer(t *testing.T) (*httptest.Server, *api.Server) {
 	t.Helper()
-	checker, _, err := loadChecker("")
+	checker, _, err := loadChecker("", "", io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,11 +15,12 @@ import (
 func runLayers(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("layers", stderr)
 	dataDir := dataFlag(fs)
+	snapshot := snapshotFlag(fs)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return 2
 	}
-	checker, elapsed, err := loadChecker(*dataDir)
+	checker, elapsed, err := loadChecker(*dataDir, *snapshot, stderr)
 	if err != nil {
 		return fail(stderr, "layers", err)
 	}

@@ -27,6 +27,7 @@ import (
 func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("locate", stderr)
 	dataDir := dataFlag(fs)
+	snapshot := snapshotFlag(fs)
 	format := fs.String("format", "ndjson", "output: ndjson, csv, geojson, or the ledger (台账) as xlsx or shp (zipped)")
 	asLedger := fs.Bool("ledger", false, "csv and geojson as the ledger (台账): the patches' attributes, zone names, classes, areas in m², 亩, 公顷")
 	fields := intake.AddFlags(fs, intake.BatchOptions())
@@ -64,7 +65,7 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(stderr, "locate", err)
 	}
 	defer closeIn()
-	checker, took, err := loadChecker(*dataDir)
+	checker, took, err := loadChecker(*dataDir, *snapshot, stderr)
 	if err != nil {
 		return fail(stderr, "locate", err)
 	}

@@ -17,12 +17,15 @@ usage:
   redline locate [--data DIR] [--format ndjson|csv|geojson|xlsx|shp] [--ledger] FILE|-
   redline jobs list|show ID|submit FILE|fetch ID [--format xlsx] [-o FILE]|cancel ID [--server URL] [--token T]
   redline layers [--data DIR]
+  redline prepare --data DIR [--snapshot PATH]
   redline rules [--data DIR | --builtin] [--format text|json|markdown]
   redline industries QUERY
   redline serve [--data DIR] [--addr :8080] [--db FILE|postgres://…] [--admin-token T] [--job-retention 720h]
 
-Without --data the embedded demo dataset is used. Environment: REDLINE_DATA,
-REDLINE_ADDR, REDLINE_DB, REDLINE_ADMIN_TOKEN stand for the flags.
+Without --data the embedded demo dataset is used. check, locate, layers and serve
+read the dataset's snapshot when it is valid and write it when not (--snapshot
+PATH, or off); prepare writes it ahead of time. Environment: REDLINE_DATA,
+REDLINE_SNAPSHOT, REDLINE_ADDR, REDLINE_DB, REDLINE_ADMIN_TOKEN stand for the flags.
 `
 
 // command runs one subcommand with its arguments; it returns the exit status.
@@ -31,6 +34,7 @@ type command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 var commands = map[string]command{
 	"check":      runCheck,
 	"layers":     runLayers,
+	"prepare":    runPrepare,
 	"locate":     runLocate,
 	"rules":      runRules,
 	"industries": runIndustries,

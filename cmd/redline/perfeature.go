@@ -43,7 +43,7 @@ var perFeatureFormats = []string{"csv", "xlsx", "geojson", "shp", "html", "ndjso
 // runCheckPerFeature is `redline check --per-feature FILE`: each feature a parcel
 // of a plan, checked with the plan's facts and its own mapped properties — the
 // code of a check job (jobs.Process), in process, written as the job's result is.
-func runCheckPerFeature(name string, fields intake.Fields, facts factFlags, format, dataDir string, show bool, stdout, stderr io.Writer) int {
+func runCheckPerFeature(name string, fields intake.Fields, facts factFlags, format, dataDir, snapshot string, show bool, stdout, stderr io.Writer) int {
 	if !slices.Contains(perFeatureFormats, format) {
 		fmt.Fprintf(stderr, "redline check --per-feature: --format %q: want %s\n", format, strings.Join(perFeatureFormats, ", "))
 		return 2
@@ -78,7 +78,7 @@ func runCheckPerFeature(name string, fields intake.Fields, facts factFlags, form
 		return fail(stderr, "check", err)
 	}
 	spec.Attributes = attrs
-	checker, took, err := loadChecker(dataDir)
+	checker, took, err := loadChecker(dataDir, snapshot, stderr)
 	if err != nil {
 		return fail(stderr, "check", err)
 	}

@@ -20,7 +20,7 @@ import (
 // (as a bare GeoJSON body and inside the envelope), and from a POST /v1/locate
 // NDJSON line — one coordinate policy (geo/crs) and one intake for all of them.
 func TestSameRefusalEverywhere(t *testing.T) {
-	checker, _, err := loadChecker("")
+	checker, _, err := loadChecker("", "", io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ import (
 // serveConfig is what `redline serve` is told by flags and REDLINE_* variables.
 type serveConfig struct {
 	data, dataRoot, addr, db, cors, logLevel, logFormat   string
+	snapshot                                              string
 	adminToken, readToken, metricsToken, basemapURL       string
 	maxBody, maxLocateBody, maxJobBody, maxHeaderBytes    byteSize
 	maxVertices, maxFeatures, maxChecks, maxLocates       int
@@ -38,6 +39,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var c serveConfig
 	c.maxBody, c.maxLocateBody, c.maxJobBody, c.maxHeaderBytes = 20<<20, 2<<30, 256<<20, 64<<10
 	fs.StringVar(&c.data, "data", os.Getenv("REDLINE_DATA"), "dataset `DIR` (its dataset.yaml); default: the embedded demo dataset")
+	fs.StringVar(&c.snapshot, "snapshot", os.Getenv("REDLINE_SNAPSHOT"), "the dataset's snapshot `PATH` (default DIR/.redline/snapshot.bin, or the user cache directory when DIR is read-only); off: none")
 	fs.StringVar(&c.dataRoot, "data-root", os.Getenv("REDLINE_DATA_ROOT"), "`DIR` under which an admin reload may name another dataset (default: --data's parent; none for the demo)")
 	fs.StringVar(&c.addr, "addr", envOr("REDLINE_ADDR", ":8080"), "listen `address`")
 	fs.StringVar(&c.db, "db", envOr("REDLINE_DB", "redline.db"), "report archive: a SQLite `file` or a postgres:// URL")
@@ -128,11 +130,7 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		Store:  st,
 		Jobs:   jm,
 		Load: func(ctx context.Context, source string) (api.Engine, error) {
-			checker, _, err := loadChecker(source)
-			if err != nil {
-				return nil, err
-			}
-			return checker, nil
+			return serveLoad(source, c, log)
 		},
 		Source:            c.data,
 		DataRoot:          c.dataRoot,

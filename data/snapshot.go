@@ -1,0 +1,388 @@
+package data
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/redline-gis/redline/geo"
+	"github.com/redline-gis/redline/zones"
+)
+
+// A snapshot is the prepared dataset of a directory (zones, attributes, the
+// index's pieces and cell grids) in one file, so that a start reads it in one
+// pass instead of parsing, repairing, cutting and gridding the layers again.
+//
+// File layout (integers little-endian):
+//
+//	magic "RLSNAP\r\n" | u32 file version | u32 byte-order mark | key [32]
+//	payload (zones.EncodeSnapshot) | u64 payload length | u32 CRC-32C of all before
+//
+// The key is the SHA-256 of the snapshot versions, the manifest and every file
+// it names (layers with their shapefile sidecars, rule files, the industry
+// table): a snapshot is used only for exactly the sources it was made from. A
+// snapshot that is stale, truncated, of another version or damaged is never
+// served: Open says why and loads the sources instead.
+
+const (
+	snapMagic       = "RLSNAP\r\n"
+	snapFileVersion = 1
+	snapHeaderLen   = 8 + 4 + 4 + 32
+	snapTrailerLen  = 8 + 4
+	snapByteOrder   = 0x01020304
+)
+
+// SnapshotOff as the snapshot path turns snapshots off.
+const SnapshotOff = "off"
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// Loaded says how Open got the dataset.
+type Loaded struct {
+	// Snapshot is the snapshot file used or written; "" when snapshots are off
+	// (or for the embedded demo dataset).
+	Snapshot string
+	// FromSnapshot: the dataset was read from Snapshot.
+	FromSnapshot bool
+	// Rejected says why a snapshot found at Snapshot was not used (stale,
+	// damaged, another version); "" when none was found or it was used.
+	Rejected string
+	// Written: a snapshot was written after loading the sources; WriteErr says
+	// why not, when writing was tried and failed.
+	Written  bool
+	WriteErr error
+	// Duration is the whole time Open took.
+	Duration time.Duration
+}
+
+// Open loads and indexes the dataset of dir (a directory or its manifest),
+// through its snapshot when one is valid. snapshot is the snapshot's path: ""
+// for the default (DefaultSnapshotPath), SnapshotOff for none. After loading the
+// sources, Open writes the snapshot when it can (atomically: a temporary file
+// renamed); failing to is not an error (Loaded.WriteErr). dir "" is the
+// embedded demo dataset, which has no snapshot.
+func Open(dir, snapshot string, opts zones.IndexOptions) (*zones.Index, Loaded, error) {
+	return open(dir, snapshot, opts)
+}
+
+// Prepare makes sure the snapshot of dir is written and valid: it loads the
+// sources (or finds the snapshot up to date) and writes it, failing when it
+// cannot. snapshot is as for Open; SnapshotOff is an error.
+func Prepare(dir, snapshot string) (*zones.Index, Loaded, error) {
+	if snapshot == SnapshotOff || dir == "" {
+		return nil, Loaded{}, errors.New("data: prepare needs a dataset directory and a snapshot path")
+	}
+	idx, info, err := open(dir, snapshot, zones.IndexOptions{})
+	if err == nil && !info.FromSnapshot && !info.Written {
+		err = fmt.Errorf("data: write snapshot %s: %w", info.Snapshot, info.WriteErr)
+	}
+	return idx, info, err
+}
+
+func open(dir, snapshot string, opts zones.IndexOptions) (*zones.Index, Loaded, error) {
+	start := time.Now()
+	var info Loaded
+	if dir == "" {
+		ds, err := LoadDemo()
+		if err != nil {
+			return nil, info, err
+		}
+		idx, err := zones.NewIndex(ds, opts)
+		info.Duration = time.Since(start)
+		return idx, info, err
+	}
+	src, name, manifestDir, err := diskManifest(dir)
+	if err != nil {
+		return nil, info, err
+	}
+	manifest, err := fs.ReadFile(src.fsys, name)
+	if err != nil {
+		return nil, info, fmt.Errorf("data: dataset %s: %w", name, err)
+	}
+	m, err := ParseManifest(manifest)
+	if err != nil {
+		return nil, info, err
+	}
+	if snapshot == SnapshotOff || opts != (zones.IndexOptions{}) {
+		// Snapshots hold the default cut only.
+		ds, err := load(manifest, src)
+		if err != nil {
+			return nil, info, err
+		}
+		idx, err := zones.NewIndex(ds, opts)
+		info.Duration = time.Since(start)
+		return idx, info, err
+	}
+	key, err := snapshotKey(manifest, m, src)
+	if err != nil {
+		return nil, info, err
+	}
+	paths := []string{snapshot}
+	if snapshot == "" {
+		paths = snapshotPaths(manifestDir, key)
+	}
+	for _, p := range paths {
+		idx, why, err := readSnapshot(p, key, m, src)
+		if err != nil {
+			return nil, info, err // the manifest's rules or industries do not load
+		}
+		if idx != nil {
+			info.Snapshot, info.FromSnapshot = p, true
+			releaseMemory() // what decoding the header left
+			idx.Dataset().Summary.Duration = time.Since(start)
+			info.Duration = time.Since(start)
+			return idx, info, nil
+		}
+		if why != "" && info.Rejected == "" {
+			info.Snapshot, info.Rejected = p, why
+		}
+	}
+	ds, err := load(manifest, src)
+	if err != nil {
+		return nil, info, err
+	}
+	idx, err := zones.NewIndex(ds, opts)
+	if err != nil {
+		return nil, info, fmt.Errorf("data: index dataset %q: %w", ds.Name, err)
+	}
+	for _, p := range paths {
+		if info.WriteErr = writeSnapshot(p, key, idx); info.WriteErr == nil {
+			info.Snapshot, info.Written = p, true
+			break
+		}
+		if info.Snapshot == "" {
+			info.Snapshot = p
+		}
+	}
+	if info.Written {
+		// Served from the snapshot just written, a fresh load holds what every
+		// later start will (compact, in one buffer), and is known to read back.
+		back, why, err := readSnapshot(info.Snapshot, key, m, src)
+		if err != nil {
+			return nil, info, err
+		}
+		if back == nil {
+			return nil, info, fmt.Errorf("data: snapshot %s does not read back: %s", info.Snapshot, why)
+		}
+		back.Dataset().Summary.Duration = ds.Summary.Duration
+		idx = back
+	}
+	releaseMemory()
+	info.Duration = time.Since(start)
+	return idx, info, nil
+}
+
+// releaseMemory returns what loading the sources left free, Go's and GEOS's,
+// to the operating system, so that the process's RSS is what the dataset holds.
+func releaseMemory() {
+	runtime.GC()
+	debug.FreeOSMemory()
+	geo.ReleaseCMemory()
+}
+
+// DefaultSnapshotPath is where the snapshot of the dataset whose manifest is in
+// dir goes: dir/.redline/snapshot.bin.
+func DefaultSnapshotPath(dir string) string { return filepath.Join(dir, ".redline", "snapshot.bin") }
+
+// snapshotPaths are the default places of a snapshot, in order: beside the
+// manifest, then (for a directory the server cannot write) the user's cache
+// directory under the key.
+func snapshotPaths(dir string, key [32]byte) []string {
+	out := []string{DefaultSnapshotPath(dir)}
+	if c, err := os.UserCacheDir(); err == nil {
+		out = append(out, filepath.Join(c, "redline", hex.EncodeToString(key[:])+".bin"))
+	}
+	return out
+}
+
+// snapshotKey hashes what a snapshot is made from: the versions of its layout,
+// the manifest, and every file the manifest names, by name and content.
+func snapshotKey(manifest []byte, m *Manifest, src source) ([32]byte, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "redline snapshot %d/%d\n", snapFileVersion, zones.SnapshotVersion)
+	put := func(label string, b []byte) {
+		fmt.Fprintf(h, "%s %d\n", label, len(b))
+		h.Write(b)
+	}
+	put("manifest", manifest)
+	var files []string
+	for _, l := range m.Layers {
+		files = append(files, l.File)
+	}
+	files = append(files, m.Rules...)
+	if m.Industries != "" {
+		files = append(files, m.Industries)
+	}
+	for _, f := range files {
+		name, err := src.name(f)
+		if err != nil {
+			return [32]byte{}, fmt.Errorf("data: dataset %q: %w", m.Name, err)
+		}
+		names, err := withSidecars(src.fsys, name)
+		if err != nil {
+			return [32]byte{}, fmt.Errorf("data: dataset %q file %s: %w", m.Name, f, err)
+		}
+		for _, n := range names {
+			b, err := fs.ReadFile(src.fsys, n)
+			if err != nil {
+				return [32]byte{}, fmt.Errorf("data: dataset %q file %s: %w", m.Name, f, err)
+			}
+			put("file "+n, b)
+		}
+	}
+	var key [32]byte
+	h.Sum(key[:0])
+	return key, nil
+}
+
+// withSidecars returns name and the files beside it that share its stem (a
+// shapefile's .dbf, .shx, .prj, .cpg), sorted.
+func withSidecars(fsys fs.FS, name string) ([]string, error) {
+	if _, err := fs.Stat(fsys, name); err != nil {
+		return nil, err
+	}
+	dir, base := path.Split(name)
+	stem := strings.TrimSuffix(base, path.Ext(base)) + "."
+	entries, err := fs.ReadDir(fsys, path.Clean(dir))
+	if err != nil {
+		return []string{name}, nil
+	}
+	var out []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && (e.Name() == base || strings.HasPrefix(e.Name(), stem)) {
+			out = append(out, path.Join(dir, e.Name()))
+		}
+	}
+	return out, nil
+}
+
+// readSnapshot reads the snapshot at p if it is valid for key. It returns the
+// index, or nil and why not ("" when there is no file); an error only when the
+// manifest's own files (rules, industries) do not load.
+func readSnapshot(p string, key [32]byte, m *Manifest, src source) (*zones.Index, string, error) {
+	b, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, fmt.Sprintf("unreadable: %v", err), nil
+	}
+	payload, why := checkSnapshot(b, key)
+	if why != "" {
+		return nil, why, nil
+	}
+	ds, err := baseDataset(m, src)
+	if err != nil {
+		return nil, "", err
+	}
+	idx, err := zones.DecodeSnapshot(payload, ds)
+	if err != nil {
+		return nil, err.Error(), nil
+	}
+	return idx, "", nil
+}
+
+// checkSnapshot verifies a snapshot file's framing, version, key and checksum,
+// and returns its payload, or why it cannot be used.
+func checkSnapshot(b []byte, key [32]byte) ([]byte, string) {
+	if len(b) < snapHeaderLen+snapTrailerLen || string(b[:8]) != snapMagic {
+		return nil, fmt.Sprintf("not a redline snapshot (or truncated: %d bytes)", len(b))
+	}
+	if v := binary.LittleEndian.Uint32(b[8:]); v != snapFileVersion {
+		return nil, fmt.Sprintf("snapshot file version %d, this build reads %d", v, snapFileVersion)
+	}
+	if bo := binary.NativeEndian.Uint32(b[12:]); bo != snapByteOrder {
+		return nil, "written on a machine of another byte order"
+	}
+	if !bytes.Equal(b[16:48], key[:]) {
+		return nil, "stale: the manifest, a source file or the snapshot format changed since it was written"
+	}
+	n := len(b) - snapTrailerLen
+	if pl := binary.LittleEndian.Uint64(b[n:]); pl != uint64(n-snapHeaderLen) {
+		return nil, fmt.Sprintf("truncated or damaged: payload of %d bytes, %d expected", n-snapHeaderLen, pl)
+	}
+	if sum := binary.LittleEndian.Uint32(b[n+8:]); sum != crc32.Checksum(b[:n+8], castagnoli) {
+		return nil, "damaged: checksum mismatch"
+	}
+	return b[snapHeaderLen:n], ""
+}
+
+// writeSnapshot writes idx's snapshot to p atomically: into a temporary file
+// beside it, synced, then renamed over p.
+func writeSnapshot(p string, key [32]byte, idx *zones.Index) (err error) {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(p), ".snapshot-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	crc := crc32.New(castagnoli)
+	bw := bufio.NewWriterSize(io.MultiWriter(f, crc), 1<<20)
+	var head [snapHeaderLen]byte
+	copy(head[:], snapMagic)
+	binary.LittleEndian.PutUint32(head[8:], snapFileVersion)
+	binary.NativeEndian.PutUint32(head[12:], snapByteOrder)
+	copy(head[16:], key[:])
+	if _, err := bw.Write(head[:]); err != nil {
+		return err
+	}
+	cw := &countWriter{w: bw}
+	if err := zones.EncodeSnapshot(cw, idx); err != nil {
+		return err
+	}
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], uint64(cw.n))
+	if _, err := bw.Write(n[:]); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	var sum [4]byte
+	binary.LittleEndian.PutUint32(sum[:], crc.Sum32())
+	if _, err := f.Write(sum[:]); err != nil {
+		return err
+	}
+	if err := f.Chmod(0o644); err != nil { // CreateTemp makes it 0600; others may serve it
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), p)
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
+}
