@@ -194,7 +194,8 @@ func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Chec
 			in.Geometry = geojson.NewGeometry(in.Overlap)
 		}
 	}
-	body, err := json.Marshal(&stored)
+	// HTML escaped, as json.Marshal wrote the archive before.
+	body, err := stored.AppendJSON(make([]byte, 0, 16<<10), true)
 	if err != nil {
 		return fmt.Errorf("archive report %s: encode: %w", rep.ReportID, err)
 	}

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/render"
@@ -44,6 +46,10 @@ func language(r *http.Request) string {
 
 // writeReport answers rep in the asked format, compact, in the language tagged lang.
 func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, rep *zones.Report, format render.Format, lang string) {
+	if format == render.FormatJSON {
+		s.writeReportJSON(w, r, rep)
+		return
+	}
 	// Rendered whole before the status goes out, so that a failure is still an error answer.
 	var buf bytes.Buffer
 	if err := render.Report(&buf, rep, format, render.Options{Lang: render.ParseLang(lang)}); err != nil {
@@ -62,3 +68,36 @@ func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, rep *zones.
 
 const reportCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; " +
 	"frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+// writeReportJSON answers rep as JSON, the answer to nearly every check: encoded
+// into a pooled buffer, whole before the status goes out, and sent with its
+// length (one write, no chunked framing).
+func (s *Server) writeReportJSON(w http.ResponseWriter, r *http.Request, rep *zones.Report) {
+	bp := jsonBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledJSON {
+			jsonBuffers.Put(bp)
+		}
+	}()
+	b, err := render.AppendJSON((*bp)[:0], rep, false)
+	if err != nil {
+		s.writeError(w, r, fmt.Errorf("render report %s as json: %w", rep.ReportID, err))
+		return
+	}
+	*bp = b
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
+}
+
+// jsonBuffers hold the encoded reports of answers being written; a buffer grown
+// past maxPooledJSON by a huge report is left to the collector.
+var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+const maxPooledJSON = 1 << 20
+
+// jsonContentType is shared by every JSON answer's header: net/http only reads
+// it, and a handler replacing the header replaces the slice, never its element.
+var jsonContentType = []string{render.FormatJSON.ContentType()}
