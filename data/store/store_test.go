@@ -271,3 +271,41 @@ func TestRedact(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveFacts: a record that brings its Facts is listed as one whose facts are
+// read out of its JSON.
+func TestSaveFacts(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			at := time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
+			read := record("read", "x", "prohibited", at)
+			read.Report = json.RawMessage(`{"governing_rule":{"id":"redline.development"},"notes":["两高：是（申报）"]}`)
+			given := record("given", "x", "prohibited", at)
+			given.Report = read.Report
+			f := FactsOf(given.Project, given.Report, given.Footprint)
+			given.Facts = &f
+			if f.GoverningRule != "redline.development" || f.HighEnergy == nil || !*f.HighEnergy || f.Bound == nil || f.Industry != "C2511" {
+				t.Fatalf("FactsOf = %+v", f)
+			}
+			for _, rec := range []*Record{read, given} {
+				if err := s.Save(t.Context(), rec); err != nil {
+					t.Fatal(err)
+				}
+			}
+			yes := true
+			page, err := s.List(t.Context(), Filter{HighEnergy: &yes, Industries: []string{"C25"}, Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Reports) != 2 {
+				t.Fatalf("%d reports listed, want both", len(page.Reports))
+			}
+			a, b := page.Reports[0], page.Reports[1]
+			a.ID, b.ID = "", ""
+			if fmt.Sprint(a) != fmt.Sprint(b) {
+				t.Errorf("listed differently:\n%+v\n%+v", a, b)
+			}
+		})
+	}
+}
