@@ -309,3 +309,36 @@ func TestSaveFacts(t *testing.T) {
 		})
 	}
 }
+
+// TestSQLiteWriterSync: the SQLite writer commits on its own connection without
+// fsyncing (synchronous=NORMAL) and leaves the fsync of the WAL to the syncer
+// before a save returns; every other connection keeps synchronous=FULL.
+func TestSQLiteWriterSync(t *testing.T) {
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "redline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Save(t.Context(), record("w1", "x", "admissible", time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if s.conn == nil {
+		t.Fatal("the writer has no connection of its own: every commit fsyncs under the write lock")
+	}
+	var writer, pool int
+	if err := s.conn.QueryRowContext(t.Context(), `PRAGMA synchronous`).Scan(&writer); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.QueryRowContext(t.Context(), `PRAGMA synchronous`).Scan(&pool); err != nil {
+		t.Fatal(err)
+	}
+	if writer != 1 || pool != 2 {
+		t.Errorf("synchronous: writer %d, pool %d; want 1 (NORMAL, the syncer fsyncs) and 2 (FULL)", writer, pool)
+	}
+	if err := syncFile(s.wal); err != nil {
+		t.Errorf("the syncer cannot fsync %s: %v", s.wal, err)
+	}
+	if err := syncFile(s.wal + ".missing"); err == nil {
+		t.Error("fsync of a missing WAL succeeds: a save would be acknowledged without it")
+	}
+}
