@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -237,11 +238,19 @@ func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Chec
 	if err != nil {
 		return err
 	}
-	s.logger(ctx).Debug("report archived", slog.String("report_id", rep.ReportID), slog.String("input_hash", rec.InputHash))
+	if s.log.Enabled(ctx, slog.LevelDebug) {
+		s.logger(ctx).Debug("report archived", slog.String("report_id", rep.ReportID), slog.String("input_hash", rec.InputHash))
+	}
 	return nil
 }
 
-func newReportID() string { return newRequestID() + newRequestID()[:8] }
+// newReportID names a report the engine left unnamed: 24 hex digits from
+// crypto/rand, since a report id is all it takes to read an archived report.
+func newReportID() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
 
 // readCloser reads through one reader and closes another (the body it wraps).
 type readCloser struct {

@@ -19,7 +19,7 @@ import (
 
 // reportFormat picks json, html or geojson from ?format= or the Accept header.
 func reportFormat(r *http.Request) (render.Format, error) {
-	if f := r.URL.Query().Get("format"); f != "" {
+	if f := query(r, "format"); f != "" {
 		format, err := render.ParseFormat(f)
 		if err != nil {
 			return "", errcode.New(errcode.BadRequest, map[string]any{"field": "format"}, "%v", err)
@@ -35,10 +35,19 @@ func reportFormat(r *http.Request) (render.Format, error) {
 	return render.FormatJSON, nil
 }
 
+// query is the query parameter name of r, without parsing an empty query
+// string into a map (most checks have none).
+func query(r *http.Request, name string) string {
+	if r.URL.RawQuery == "" {
+		return ""
+	}
+	return r.URL.Query().Get(name)
+}
+
 // language is the language tag of the report asked for: ?lang=, else the first of
 // Accept-Language; render.ParseLang reads it (Chinese unless it says English).
 func language(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l != "" {
+	if l := query(r, "lang"); l != "" {
 		return l
 	}
 	return r.Header.Get("Accept-Language")
