@@ -38,7 +38,6 @@ type metrics struct {
 	series sync.Map // seriesKey → *series
 }
 
-
 // Latency buckets in seconds: sub-millisecond point checks up to minute-long batches.
 var buckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60}
 
