@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -60,6 +61,8 @@ func BenchmarkSave(b *testing.B) {
 				facts := FactsOf(nil, report, nil)
 				b.SetParallelism(8) // 8×GOMAXPROCS writers: 16 on 2 cores
 				b.ReportAllocs()
+				var ru0 syscall.Rusage
+				syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
 				b.ResetTimer()
 				b.RunParallel(func(pb *testing.PB) {
 					for pb.Next() {
@@ -73,6 +76,11 @@ func BenchmarkSave(b *testing.B) {
 					}
 				})
 				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inserts/s")
+				b.ReportMetric(float64(s.rows.Load())/float64(max(1, s.commits.Load())), "rows/commit")
+				var ru syscall.Rusage
+				syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+				cpu := ru.Utime.Nano() + ru.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano()
+				b.ReportMetric(float64(cpu)/1e3/float64(b.N), "cpu-µs/insert")
 			})
 		}
 	}
