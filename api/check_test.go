@@ -43,18 +43,9 @@ func TestArchivedAsEncoded(t *testing.T) {
 	}
 	_, st, ts := serveArchived(t, ds)
 	var bodies []string
-	examples, _ := filepath.Glob(filepath.Join("..", "data", "demo", "examples", "*.project.json"))
-	for _, pj := range examples {
-		project, err := os.ReadFile(pj)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fp, err := os.ReadFile(strings.TrimSuffix(pj, ".project.json") + ".geojson")
-		if err != nil {
-			t.Fatal(err)
-		}
-		bodies = append(bodies, fmt.Sprintf(`{"project":%s,"footprint":%s}`, project, fp),
-			fmt.Sprintf(`{"project":%s,"footprint":%s,"include_geometry":true,"buffer_m":3000}`, project, fp))
+	for _, ex := range demoExamples(t) {
+		bodies = append(bodies, fmt.Sprintf(`{"project":%s,"footprint":%s}`, ex.project, ex.footprint),
+			fmt.Sprintf(`{"project":%s,"footprint":%s,"include_geometry":true,"buffer_m":3000}`, ex.project, ex.footprint))
 	}
 	var bound = ds.Layers[0].Zones[0].Geometry.Bound()
 	for _, l := range ds.Layers {
@@ -115,4 +106,26 @@ func TestArchivedAsEncoded(t *testing.T) {
 			t.Fatalf("check %d: the archive's columns are not the facts of its JSON %+v: %+v", i, facts, page.Reports)
 		}
 	}
+}
+
+// demoExample is one of data/demo/examples: a footprint and its project facts.
+type demoExample struct{ name, project, footprint string }
+
+// demoExamples reads the demo examples that come with project facts.
+func demoExamples(t *testing.T) []demoExample {
+	t.Helper()
+	var out []demoExample
+	examples, _ := filepath.Glob(filepath.Join("..", "data", "demo", "examples", "*.project.json"))
+	for _, pj := range examples {
+		project, err := os.ReadFile(pj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fp, err := os.ReadFile(strings.TrimSuffix(pj, ".project.json") + ".geojson")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, demoExample{filepath.Base(pj), string(project), string(fp)})
+	}
+	return out
 }
