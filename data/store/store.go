@@ -86,6 +86,9 @@ type Store struct {
 	// writer when it is done.
 	syncing  atomic.Bool
 	syncIdle chan struct{}
+	// uncheckpointed counts the rows the writer committed since its last
+	// checkpoint (see checkpoint).
+	uncheckpointed int
 
 	// commits and rows count the transactions and the rows in them (BenchmarkSave
 	// reports rows per commit).
@@ -465,6 +468,7 @@ func (s *Store) writer() {
 		// While the syncer is fsyncing, the saves it will acknowledge next are
 		// those committed after: gather them until it is done, then commit them
 		// in one transaction (the fsync's wait is the group's window).
+		s.checkpoint()
 	gather:
 		for len(group) < maxGroup && s.syncing.Load() {
 			select {
@@ -550,6 +554,7 @@ func (s *Store) commit(group []*pendingSave) {
 		}
 		p.err <- p.result
 	}
+	s.uncheckpointed += len(committed)
 	if len(committed) > 0 {
 		s.syncing.Store(true)
 		s.synced <- committed
@@ -589,7 +594,9 @@ func (s *Store) sqliteWriter(ctx context.Context) (exec func(context.Context, ..
 			conn.Close()
 			return nil, nil, false
 		}
-		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous=NORMAL`); err != nil {
+		// No checkpoint inside the commits either: the writer runs them while it
+		// waits for the syncer (see checkpoint).
+		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0`); err != nil {
 			conn.Close()
 			return nil, nil, false
 		}
@@ -639,6 +646,30 @@ func (s *Store) syncer() {
 			}
 		}
 	}
+}
+
+// Checkpoints copy the WAL's committed frames into the database file and let
+// the next transaction start the WAL over. SQLite runs them inside a commit once
+// the WAL holds 1,000 frames; the writer's own connection has that off and runs
+// them instead while it would wait for the syncer anyway: after
+// checkpointEarly rows when the syncer is busy, after checkpointLate in any
+// case, so that the WAL stays a few megabytes. PASSIVE, on the writer's
+// connection between its transactions: nothing writes meanwhile, so the
+// checkpoint completes (unless a reader holds old frames) and the WAL restarts.
+const (
+	checkpointEarly = 256
+	checkpointLate  = 1024
+)
+
+func (s *Store) checkpoint() {
+	if s.conn == nil || s.uncheckpointed < checkpointEarly || (s.uncheckpointed < checkpointLate && !s.syncing.Load()) {
+		return
+	}
+	s.uncheckpointed = 0
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	// An error leaves the frames in the WAL, durable; the next round tries again.
+	s.conn.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
 }
 
 // syncFile fsyncs the file at path, opened afresh: SQLite may have made a new

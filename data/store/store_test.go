@@ -335,6 +335,15 @@ func TestSQLiteWriterSync(t *testing.T) {
 	if writer != 1 || pool != 2 {
 		t.Errorf("synchronous: writer %d, pool %d; want 1 (NORMAL, the syncer fsyncs) and 2 (FULL)", writer, pool)
 	}
+	if err := s.conn.QueryRowContext(t.Context(), `PRAGMA wal_autocheckpoint`).Scan(&writer); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.QueryRowContext(t.Context(), `PRAGMA wal_autocheckpoint`).Scan(&pool); err != nil {
+		t.Fatal(err)
+	}
+	if writer != 0 || pool == 0 {
+		t.Errorf("wal_autocheckpoint: writer %d, pool %d; want 0 (the checkpointer's) and SQLite's default", writer, pool)
+	}
 	if err := syncFile(s.wal); err != nil {
 		t.Errorf("the syncer cannot fsync %s: %v", s.wal, err)
 	}
