@@ -2,11 +2,10 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
+	mrand "math/rand/v2"
 	"net/http"
 	"regexp"
 	"runtime/debug"
@@ -20,22 +19,30 @@ import (
 
 type ctxKey int
 
-const (
-	requestIDKey ctxKey = iota
-	loggerKey
-)
+const requestKey ctxKey = iota
+
+// request is what the middleware keeps of one request, in its context: one
+// allocation for the id, the route context and the recorder.
+type request struct {
+	id   string
+	rctx chi.Context
+	rec  recorder
+}
 
 // requestID returns the request's id ("" outside a request).
 func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+	if rq, ok := ctx.Value(requestKey).(*request); ok {
+		return rq.id
+	}
+	return ""
 }
 
 // logger returns the request's logger, which carries its request_id on every
-// line; outside a request, the server's.
+// line; outside a request, the server's. It is made when asked for: most
+// requests log one line, the access log, which names the id itself.
 func (s *Server) logger(ctx context.Context) *slog.Logger {
-	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok {
-		return l
+	if id := requestID(ctx); id != "" {
+		return s.log.With(slog.String("request_id", id))
 	}
 	return s.log
 }
@@ -55,11 +62,20 @@ func (s *Server) loggable(ctx context.Context, err error) string {
 	return coordLike.ReplaceAllString(msg, "#")
 }
 
+// newRequestID is 16 hex digits from the runtime's ChaCha8 generator: ids
+// only tell requests apart in logs (report ids, which name archived reports,
+// come from crypto/rand).
 func newRequestID() string {
-	var b [8]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	var b [16]byte
+	v := mrand.Uint64()
+	for i := range b {
+		b[i] = hexDigit[v>>60]
+		v <<= 4
+	}
+	return string(b[:])
 }
+
+const hexDigit = "0123456789abcdef"
 
 // validRequestID accepts a client's X-Request-Id when it is short and plain.
 func validRequestID(id string) bool {
@@ -112,21 +128,20 @@ func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := r.Header.Get("X-Request-Id")
-		if !validRequestID(id) {
-			id = newRequestID()
+		rq := &request{id: r.Header.Get("X-Request-Id")}
+		if !validRequestID(rq.id) {
+			rq.id = newRequestID()
 		}
 		h := w.Header()
-		h.Set("X-Request-Id", id)
+		h["X-Request-Id"] = []string{rq.id}
 		securityHeaders(h)
 		// The route context is made here, not by the router, so that the route
 		// pattern is known to this middleware after routing.
-		rctx := chi.NewRouteContext()
-		log := s.log.With(slog.String("request_id", id))
-		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey, id), chi.RouteCtxKey, rctx)
-		ctx = context.WithValue(ctx, loggerKey, log)
+		rctx := &rq.rctx
+		ctx := context.WithValue(context.WithValue(r.Context(), requestKey, rq), chi.RouteCtxKey, rctx)
 		r = r.WithContext(ctx)
-		rec := &recorder{ResponseWriter: w}
+		rec := &rq.rec
+		rec.ResponseWriter = w
 		s.metrics.inFlight.Add(1)
 		defer func() {
 			s.metrics.inFlight.Add(-1)
@@ -134,7 +149,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.LogAttrs(r.Context(), slog.LevelError, "panic",
+				s.logger(ctx).LogAttrs(ctx, slog.LevelError, "panic",
 					slog.String("panic", coordLike.ReplaceAllString(fmt.Sprint(v), "#")), slog.String("stack", string(debug.Stack())))
 				if rec.status == 0 {
 					s.writeError(rec, r, fmt.Errorf("panic: %v", v))
@@ -153,9 +168,13 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			if rec.status >= 500 {
 				level = slog.LevelWarn
 			}
+			if !s.log.Enabled(ctx, level) {
+				return
+			}
 			// The path, not the URL: a query string may carry coordinates (bbox)
-			// or, from a misconfigured client, a token.
-			log.LogAttrs(r.Context(), level, "request",
+			// or, from a misconfigured client, a token. The request id comes first,
+			// where the request's logger puts it on its other lines.
+			s.log.LogAttrs(ctx, level, "request", slog.String("request_id", rq.id),
 				slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.String("route", route), slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
 				slog.Int64("body_bytes", r.ContentLength), slog.Float64("ms", float64(took.Microseconds())/1000),
@@ -205,12 +224,23 @@ func (s *Server) cors(w http.ResponseWriter, r *http.Request) bool {
 // with a referrer, and a page may run only the scripts and styles the server
 // itself serves (the page's are files under /static/, none inline). The HTML
 // report rendering replaces the policy with its own (see writeReport).
+//
+// The values are shared slices, set without canonicalising the keys again:
+// net/http only reads them, and a handler that changes one (Set, Add) puts a
+// slice of its own in its place.
 func securityHeaders(h http.Header) {
-	h.Set("Content-Security-Policy", pageCSP)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "no-referrer")
+	h["Content-Security-Policy"] = pageCSPValue
+	h["X-Content-Type-Options"] = nosniffValue
+	h["X-Frame-Options"] = denyValue
+	h["Referrer-Policy"] = noReferrerValue
 }
+
+var (
+	pageCSPValue    = []string{pageCSP}
+	nosniffValue    = []string{"nosniff"}
+	denyValue       = []string{"DENY"}
+	noReferrerValue = []string{"no-referrer"}
+)
 
 const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -41,17 +39,8 @@ func newOGCFixture(t *testing.T) *ogcFixture {
 	}
 	c, st, ts := serveArchived(t, ds)
 	fx := &ogcFixture{ts: ts, checker: c, store: st}
-	examples, _ := filepath.Glob(filepath.Join("..", "data", "demo", "examples", "*.project.json"))
-	for _, pj := range examples {
-		project, err := os.ReadFile(pj)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fp, err := os.ReadFile(strings.TrimSuffix(pj, ".project.json") + ".geojson")
-		if err != nil {
-			t.Fatal(err)
-		}
-		body := fmt.Sprintf(`{"project":%s,"footprint":%s}`, project, fp)
+	for _, ex := range demoExamples(t) {
+		body := fmt.Sprintf(`{"project":%s,"footprint":%s}`, ex.project, ex.footprint)
 		resp, err := http.Post(ts.URL+"/v1/check", "application/json", strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
@@ -59,7 +48,7 @@ func newOGCFixture(t *testing.T) *ogcFixture {
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("check %s: %d %s", filepath.Base(pj), resp.StatusCode, b)
+			t.Fatalf("check %s: %d %s", ex.name, resp.StatusCode, b)
 		}
 		fx.reports++
 	}

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/render"
@@ -17,7 +19,7 @@ import (
 
 // reportFormat picks json, html or geojson from ?format= or the Accept header.
 func reportFormat(r *http.Request) (render.Format, error) {
-	if f := r.URL.Query().Get("format"); f != "" {
+	if f := query(r, "format"); f != "" {
 		format, err := render.ParseFormat(f)
 		if err != nil {
 			return "", errcode.New(errcode.BadRequest, map[string]any{"field": "format"}, "%v", err)
@@ -33,10 +35,19 @@ func reportFormat(r *http.Request) (render.Format, error) {
 	return render.FormatJSON, nil
 }
 
+// query is the query parameter name of r, without parsing an empty query
+// string into a map (most checks have none).
+func query(r *http.Request, name string) string {
+	if r.URL.RawQuery == "" {
+		return ""
+	}
+	return r.URL.Query().Get(name)
+}
+
 // language is the language tag of the report asked for: ?lang=, else the first of
 // Accept-Language; render.ParseLang reads it (Chinese unless it says English).
 func language(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l != "" {
+	if l := query(r, "lang"); l != "" {
 		return l
 	}
 	return r.Header.Get("Accept-Language")
@@ -44,6 +55,10 @@ func language(r *http.Request) string {
 
 // writeReport answers rep in the asked format, compact, in the language tagged lang.
 func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, rep *zones.Report, format render.Format, lang string) {
+	if format == render.FormatJSON {
+		s.writeReportJSON(w, r, rep)
+		return
+	}
 	// Rendered whole before the status goes out, so that a failure is still an error answer.
 	var buf bytes.Buffer
 	if err := render.Report(&buf, rep, format, render.Options{Lang: render.ParseLang(lang)}); err != nil {
@@ -62,3 +77,36 @@ func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, rep *zones.
 
 const reportCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; " +
 	"frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+// writeReportJSON answers rep as JSON, the answer to nearly every check: encoded
+// into a pooled buffer, whole before the status goes out, and sent with its
+// length (one write, no chunked framing).
+func (s *Server) writeReportJSON(w http.ResponseWriter, r *http.Request, rep *zones.Report) {
+	bp := jsonBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledJSON {
+			jsonBuffers.Put(bp)
+		}
+	}()
+	b, err := render.AppendJSON((*bp)[:0], rep, false)
+	if err != nil {
+		s.writeError(w, r, fmt.Errorf("render report %s as json: %w", rep.ReportID, err))
+		return
+	}
+	*bp = b
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
+}
+
+// jsonBuffers hold the encoded reports of answers being written; a buffer grown
+// past maxPooledJSON by a huge report is left to the collector.
+var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+const maxPooledJSON = 1 << 20
+
+// jsonContentType is shared by every JSON answer's header: net/http only reads
+// it, and a handler replacing the header replaces the slice, never its element.
+var jsonContentType = []string{render.FormatJSON.ContentType()}

@@ -264,3 +264,30 @@ func ExampleParseFormat() {
 	// html text/html; charset=utf-8 <nil>
 	// format must be json, html or geojson, not "pdf"
 }
+
+// TestJSONAsEncodingJSON: JSON writes what encoding/json's Encoder (HTML kept,
+// compact or indented by two spaces) wrote before the report had a writer of
+// its own, on every hand-built report of these tests.
+func TestJSONAsEncodingJSON(t *testing.T) {
+	reports := map[string]*zones.Report{"sample": sampleReport(), "full": fullReport(), "needs_info": needsInfoReport(t)}
+	for name, r := range reports {
+		for _, indent := range []bool{false, true} {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			if indent {
+				enc.SetIndent("", "  ")
+			}
+			if err := enc.Encode(r); err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := JSON(&got, r, indent); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("%s indent=%v: differs from encoding/json at %s", name, indent, firstDiff(got.Bytes(), want.Bytes()))
+			}
+		}
+	}
+}

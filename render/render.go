@@ -11,6 +11,7 @@
 package render
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -118,10 +119,34 @@ func Report(w io.Writer, r *zones.Report, f Format, o Options) error {
 // keep <, > and & as they are: rule texts and clauses quote the law, and the
 // report is served as JSON, never spliced into a page.
 func JSON(w io.Writer, r *zones.Report, indent bool) error {
-	if r == nil {
-		return fmt.Errorf("render: json: no report")
+	b, err := AppendJSON(nil, r, indent)
+	if err != nil {
+		return err
 	}
-	return encodeJSON(w, r, indent, "json")
+	_, err = w.Write(b)
+	return err
+}
+
+// AppendJSON appends what JSON writes to dst: the bytes encoding/json's Encoder
+// would write, newline included, by the report's own writer (zones.Report.AppendJSON).
+func AppendJSON(dst []byte, r *zones.Report, indent bool) ([]byte, error) {
+	if r == nil {
+		return dst, fmt.Errorf("render: json: no report")
+	}
+	n := len(dst)
+	b, err := r.AppendJSON(dst, false)
+	if err != nil {
+		return dst, fmt.Errorf("render: json: %w", err)
+	}
+	b = append(b, '\n')
+	if !indent {
+		return b, nil
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, b[n:], "", "  "); err != nil {
+		return dst, fmt.Errorf("render: json: %w", err)
+	}
+	return append(b[:n], out.Bytes()...), nil
 }
 
 // encodeJSON is the one JSON encoding of everything this package writes.

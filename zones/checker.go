@@ -59,6 +59,9 @@ type Checker struct {
 	// Now and NewID are the clock and report-id source (tests replace them).
 	Now   func() time.Time
 	NewID func() string
+	// layerOrder is each layer's place in the dataset, which orders what a
+	// report lists; made once, not at every check.
+	layerOrder map[string]int
 }
 
 // NewChecker indexes ds with the default options and returns a checker for it.
@@ -72,7 +75,11 @@ func NewChecker(ds *Dataset) (*Checker, error) {
 
 // NewCheckerFor returns a checker on an existing index.
 func NewCheckerFor(idx *Index) *Checker {
-	c := &Checker{idx: idx, ds: idx.ds, Now: func() time.Time { return time.Now().UTC() }, NewID: newReportID}
+	c := &Checker{idx: idx, ds: idx.ds, Now: func() time.Time { return time.Now().UTC() }, NewID: newReportID,
+		layerOrder: map[string]int{}}
+	for i, l := range idx.ds.Layers {
+		c.layerOrder[l.ID] = i
+	}
 	c.workers.New = func() any { return geo.NewContext() }
 	return c
 }
@@ -181,10 +188,7 @@ func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts Check
 	for _, h := range near {
 		r.Nearby = append(r.Nearby, nearbyOf(h.zone, h.distanceM))
 	}
-	layerOrder := map[string]int{}
-	for i, l := range c.ds.Layers {
-		layerOrder[l.ID] = i
-	}
+	layerOrder := c.layerOrder
 	slices.SortStableFunc(r.Nearby, byDistance(layerOrder))
 	Evaluate(r, p, c.ds.Rules, c.ds)
 	reviewBoundaries(r, p, c.ds, edge, func(h *zoneHit) Intersection {

@@ -55,6 +55,11 @@ func not(r result) result {
 }
 
 func union(a, b []string) []string {
+	if len(b) == 0 {
+		// Nothing to add: a as it is (nil stays nil). Nothing changes a result's
+		// lists in place, so sharing them is safe, and saves a copy per condition.
+		return a
+	}
 	out := slices.Clone(a)
 	for _, s := range b {
 		if !slices.Contains(out, s) {

@@ -172,66 +172,85 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	return page, nil
 }
 
-// derived are the columns read out of a record's JSON so that List can filter
-// on them with an index.
-type derived struct {
-	projectName, industry, governingRule string
-	bbox                                 *orb.Bound
+// Facts are the columns List filters on (with an index), which are also in the
+// record's JSON: the project's name and industry, the governing rule's id, the
+// footprint's bounding box and the 两高 status. Save reads them out of the JSON
+// (FactsOf) unless the record brings them (Record.Facts): the check handler has
+// the report at hand, and parsing its JSON again cost more than the insert.
+type Facts struct {
+	ProjectName, Industry, GoverningRule string
+	// Bound is the footprint's bounding box; nil without a footprint.
+	Bound *orb.Bound
+	// HighEnergy is the 两高 status the report's notes state (HighEnergyOf); nil
+	// when they do not say.
+	HighEnergy *bool
 }
 
-func (d derived) args() []any {
-	a := []any{d.projectName, d.industry, d.governingRule, nil, nil, nil, nil}
-	if d.bbox != nil {
-		a[3], a[4], a[5], a[6] = d.bbox.Min[0], d.bbox.Min[1], d.bbox.Max[0], d.bbox.Max[1]
+// args are the values of the columns project_name … max_lat.
+func (f Facts) args() []any {
+	a := []any{f.ProjectName, f.Industry, f.GoverningRule, nil, nil, nil, nil}
+	if f.Bound != nil {
+		a[3], a[4], a[5], a[6] = f.Bound.Min[0], f.Bound.Min[1], f.Bound.Max[0], f.Bound.Max[1]
 	}
 	return a
 }
 
-// derive reads the project's name and industry, the governing rule's id and the
-// footprint's bounding box. What does not decode is left empty: the record is
-// kept whole in its own columns, and a listing must not fail on an old row.
-func derive(project, report, footprint json.RawMessage) derived {
-	var d derived
+// highEnergyArg is the high_energy column: 1, 0 or NULL.
+func (f Facts) highEnergyArg() any {
+	switch {
+	case f.HighEnergy == nil:
+		return nil
+	case *f.HighEnergy:
+		return 1
+	}
+	return 0
+}
+
+// FactsOf reads the facts out of a record's project, report and footprint JSON.
+// What does not decode is left empty: the record is kept whole in its own
+// columns, and a listing must not fail on an old row.
+func FactsOf(project, report, footprint json.RawMessage) Facts {
+	var f Facts
 	var p struct {
 		Name     string `json:"name"`
 		Industry string `json:"industry"`
 	}
 	if json.Unmarshal(project, &p) == nil {
-		d.projectName, d.industry = p.Name, p.Industry
+		f.ProjectName, f.Industry = p.Name, p.Industry
 	}
 	var r struct {
 		Governing *struct {
 			ID string `json:"id"`
 		} `json:"governing_rule"`
+		Notes []string `json:"notes"`
 	}
-	if json.Unmarshal(report, &r) == nil && r.Governing != nil {
-		d.governingRule = r.Governing.ID
+	if json.Unmarshal(report, &r) == nil {
+		if r.Governing != nil {
+			f.GoverningRule = r.Governing.ID
+		}
+		f.HighEnergy = HighEnergyOf(r.Notes)
 	}
 	if len(footprint) > 0 {
 		if g, err := geojson.UnmarshalGeometry(footprint); err == nil && g.Geometry() != nil {
 			b := g.Geometry().Bound()
-			d.bbox = &b
+			f.Bound = &b
 		}
 	}
-	return d
+	return f
 }
 
-// highEnergy reads the 两高 status the report states in its notes ("两高：是…",
-// "两高：否…", declared or derived from the industry): 1, 0, or nil when the
-// report does not say (a project that is not industrial is not asked).
-func highEnergy(report json.RawMessage) any {
-	var r struct {
-		Notes []string `json:"notes"`
-	}
-	if json.Unmarshal(report, &r) != nil {
-		return nil
-	}
-	for _, n := range r.Notes {
+// HighEnergyOf reads the 两高 status a report states in its notes ("两高：是…",
+// "两高：否…", declared or derived from the industry): nil when the report does
+// not say (a project that is not industrial is not asked).
+func HighEnergyOf(notes []string) *bool {
+	for _, n := range notes {
 		switch {
 		case strings.HasPrefix(n, "两高：是"):
-			return 1
+			v := true
+			return &v
 		case strings.HasPrefix(n, "两高：否"):
-			return 0
+			v := false
+			return &v
 		}
 	}
 	return nil
@@ -254,7 +273,7 @@ func backfillHighEnergy(ctx context.Context, s *Store, tx *sql.Tx) error {
 			rows.Close()
 			return err
 		}
-		all = append(all, row{id, highEnergy(json.RawMessage(report))})
+		all = append(all, row{id, FactsOf(nil, json.RawMessage(report), nil).highEnergyArg()})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -277,7 +296,7 @@ func backfillDerived(ctx context.Context, s *Store, tx *sql.Tx) error {
 	}
 	type row struct {
 		id string
-		d  derived
+		f  Facts
 	}
 	var all []row
 	for rows.Next() {
@@ -286,7 +305,7 @@ func backfillDerived(ctx context.Context, s *Store, tx *sql.Tx) error {
 			rows.Close()
 			return err
 		}
-		all = append(all, row{id, derive(json.RawMessage(project), json.RawMessage(report), json.RawMessage(footprint))})
+		all = append(all, row{id, FactsOf(json.RawMessage(project), json.RawMessage(report), json.RawMessage(footprint))})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -295,7 +314,7 @@ func backfillDerived(ctx context.Context, s *Store, tx *sql.Tx) error {
 	upd := s.rebind(`UPDATE reports SET project_name = ?, industry = ?, governing_rule = ?,
 		min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ? WHERE id = ?`)
 	for _, r := range all {
-		if _, err := tx.ExecContext(ctx, upd, append(r.d.args(), r.id)...); err != nil {
+		if _, err := tx.ExecContext(ctx, upd, append(r.f.args(), r.id)...); err != nil {
 			return fmt.Errorf("report %s: %w", r.id, err)
 		}
 	}

@@ -271,3 +271,83 @@ func TestRedact(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveFacts: a record that brings its Facts is listed as one whose facts are
+// read out of its JSON.
+func TestSaveFacts(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			at := time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
+			read := record("read", "x", "prohibited", at)
+			read.Report = json.RawMessage(`{"governing_rule":{"id":"redline.development"},"notes":["两高：是（申报）"]}`)
+			given := record("given", "x", "prohibited", at)
+			given.Report = read.Report
+			f := FactsOf(given.Project, given.Report, given.Footprint)
+			given.Facts = &f
+			if f.GoverningRule != "redline.development" || f.HighEnergy == nil || !*f.HighEnergy || f.Bound == nil || f.Industry != "C2511" {
+				t.Fatalf("FactsOf = %+v", f)
+			}
+			for _, rec := range []*Record{read, given} {
+				if err := s.Save(t.Context(), rec); err != nil {
+					t.Fatal(err)
+				}
+			}
+			yes := true
+			page, err := s.List(t.Context(), Filter{HighEnergy: &yes, Industries: []string{"C25"}, Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Reports) != 2 {
+				t.Fatalf("%d reports listed, want both", len(page.Reports))
+			}
+			a, b := page.Reports[0], page.Reports[1]
+			a.ID, b.ID = "", ""
+			if fmt.Sprint(a) != fmt.Sprint(b) {
+				t.Errorf("listed differently:\n%+v\n%+v", a, b)
+			}
+		})
+	}
+}
+
+// TestSQLiteWriterSync: the SQLite writer commits on its own connection without
+// fsyncing (synchronous=NORMAL) and leaves the fsync of the WAL to the syncer
+// before a save returns; every other connection keeps synchronous=FULL.
+func TestSQLiteWriterSync(t *testing.T) {
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "redline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Save(t.Context(), record("w1", "x", "admissible", time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if s.conn == nil {
+		t.Fatal("the writer has no connection of its own: every commit fsyncs under the write lock")
+	}
+	var writer, pool int
+	if err := s.conn.QueryRowContext(t.Context(), `PRAGMA synchronous`).Scan(&writer); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.QueryRowContext(t.Context(), `PRAGMA synchronous`).Scan(&pool); err != nil {
+		t.Fatal(err)
+	}
+	if writer != 1 || pool != 2 {
+		t.Errorf("synchronous: writer %d, pool %d; want 1 (NORMAL, the syncer fsyncs) and 2 (FULL)", writer, pool)
+	}
+	if err := s.conn.QueryRowContext(t.Context(), `PRAGMA wal_autocheckpoint`).Scan(&writer); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.QueryRowContext(t.Context(), `PRAGMA wal_autocheckpoint`).Scan(&pool); err != nil {
+		t.Fatal(err)
+	}
+	if writer != 0 || pool == 0 {
+		t.Errorf("wal_autocheckpoint: writer %d, pool %d; want 0 (the checkpointer's) and SQLite's default", writer, pool)
+	}
+	if err := syncFile(s.wal); err != nil {
+		t.Errorf("the syncer cannot fsync %s: %v", s.wal, err)
+	}
+	if err := syncFile(s.wal + ".missing"); err == nil {
+		t.Error("fsync of a missing WAL succeeds: a save would be acknowledged without it")
+	}
+}

@@ -1,0 +1,131 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/redline-gis/redline/data"
+	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/zones"
+)
+
+// encodingJSON is what encoding/json writes for v: the bytes the check's answer
+// and the archive were made of before the report had a writer of its own.
+func encodingJSON(t *testing.T, v any, escapeHTML bool) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(escapeHTML)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestArchivedAsEncoded checks real reports of the demo dataset (its examples,
+// then random squares, points and lines across it, with and without geometry):
+// the answer is the bytes encoding/json writes for the report it decodes to
+// (HTML kept), the archived report those of json.Marshal (HTML escaped), and
+// the listing columns the check handler gives the archive are those the
+// archive reads out of the record's JSON.
+func TestArchivedAsEncoded(t *testing.T) {
+	ds, err := data.LoadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, st, ts := serveArchived(t, ds)
+	var bodies []string
+	for _, ex := range demoExamples(t) {
+		bodies = append(bodies, fmt.Sprintf(`{"project":%s,"footprint":%s}`, ex.project, ex.footprint),
+			fmt.Sprintf(`{"project":%s,"footprint":%s,"include_geometry":true,"buffer_m":3000}`, ex.project, ex.footprint))
+	}
+	var bound = ds.Layers[0].Zones[0].Geometry.Bound()
+	for _, l := range ds.Layers {
+		for _, z := range l.Zones {
+			if z.Geometry != nil {
+				bound = bound.Union(z.Geometry.Bound())
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 9))
+	projects := []string{`{}`, `{"industry":"C2511","name":"<化工> & 厂"}`, `{"type":"tourism","high_energy":false}`, `{"industry":"4610","type":"water_supply","discharges_pollutants":true}`}
+	for i := range 120 {
+		x := bound.Min[0] + rng.Float64()*(bound.Max[0]-bound.Min[0])
+		y := bound.Min[1] + rng.Float64()*(bound.Max[1]-bound.Min[1])
+		d := 0.001 + rng.Float64()*0.05
+		fp := [...]string{
+			fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]}`, x, y, x+d, y, x+d, y+d, x, y+d, x, y),
+			fmt.Sprintf(`{"type":"Point","coordinates":[%g,%g]}`, x, y),
+			fmt.Sprintf(`{"type":"LineString","coordinates":[[%g,%g],[%g,%g]]}`, x, y, x+d, y+d/2),
+		}[i%3]
+		bodies = append(bodies, fmt.Sprintf(`{"project":%s,"footprint":%s,"include_geometry":%v}`, projects[i%len(projects)], fp, i%2 == 0))
+	}
+	for i, body := range bodies {
+		resp, err := http.Post(ts.URL+"/v1/check", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("check %d: %d %s", i, resp.StatusCode, got)
+		}
+		var rep zones.Report
+		if err := json.Unmarshal(got, &rep); err != nil {
+			t.Fatal(err)
+		}
+		if want := encodingJSON(t, &rep, false); !bytes.Equal(got, want) {
+			t.Fatalf("check %d: the answer is not what encoding/json writes:\n got %s\nwant %s", i, got, want)
+		}
+		rec, err := st.Get(t.Context(), rep.ReportID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored zones.Report
+		if err := json.Unmarshal(rec.Report, &stored); err != nil {
+			t.Fatal(err)
+		}
+		if want, _ := json.Marshal(&stored); !bytes.Equal(rec.Report, want) {
+			t.Fatalf("check %d: the archived report is not what json.Marshal writes:\n got %s\nwant %s", i, rec.Report, want)
+		}
+		facts := store.FactsOf(rec.Project, rec.Report, rec.Footprint)
+		page, err := st.List(t.Context(), store.Filter{ID: rep.ReportID, HighEnergy: facts.HighEnergy, Bbox: facts.Bound,
+			ProjectName: facts.ProjectName, IndustryPrefix: facts.Industry})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Reports) != 1 || page.Reports[0].GoverningRule != facts.GoverningRule {
+			t.Fatalf("check %d: the archive's columns are not the facts of its JSON %+v: %+v", i, facts, page.Reports)
+		}
+	}
+}
+
+// demoExample is one of data/demo/examples: a footprint and its project facts.
+type demoExample struct{ name, project, footprint string }
+
+// demoExamples reads the demo examples that come with project facts.
+func demoExamples(t *testing.T) []demoExample {
+	t.Helper()
+	var out []demoExample
+	examples, _ := filepath.Glob(filepath.Join("..", "data", "demo", "examples", "*.project.json"))
+	for _, pj := range examples {
+		project, err := os.ReadFile(pj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fp, err := os.ReadFile(strings.TrimSuffix(pj, ".project.json") + ".geojson")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, demoExample{filepath.Base(pj), string(project), string(fp)})
+	}
+	return out
+}

@@ -1,0 +1,228 @@
+package zones
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// reference is what encoding/json writes for r: the bytes AppendJSON must match.
+func reference(t *testing.T, r *Report, html bool) ([]byte, error) {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(html)
+	if err := enc.Encode(r); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
+}
+
+// TestAppendJSON fills every field of thousands of reports at random (nil, empty
+// and full slices, maps and pointers; strings with escapes, HTML, invalid UTF-8,
+// U+2028; floats at encoding/json's exponent cut-offs) and compares AppendJSON
+// with encoding/json, with and without HTML escaping.
+func TestAppendJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 5))
+	f := filler{rng: rng}
+	for i := range 4000 {
+		var r Report
+		f.fill(reflect.ValueOf(&r).Elem(), 0)
+		for _, html := range []bool{false, true} {
+			want, err := reference(t, &r, html)
+			if err != nil {
+				t.Fatalf("report %d: encoding/json: %v", i, err)
+			}
+			got, err := r.AppendJSON([]byte("prefix"), html)
+			if err != nil {
+				t.Fatalf("report %d html=%v: %v", i, html, err)
+			}
+			if !bytes.HasPrefix(got, []byte("prefix")) {
+				t.Fatalf("report %d: AppendJSON lost what it was appending to", i)
+			}
+			if got = got[len("prefix"):]; !bytes.Equal(got, want) {
+				t.Fatalf("report %d html=%v differs from encoding/json at byte %d:\n got %s\nwant %s",
+					i, html, firstDiff(got, want), got, want)
+			}
+		}
+	}
+}
+
+// TestAppendJSONFails: what encoding/json refuses, AppendJSON refuses too.
+func TestAppendJSONFails(t *testing.T) {
+	cases := map[string]func(r *Report){
+		"NaN buffer":        func(r *Report) { r.BufferM = math.NaN() },
+		"infinite area":     func(r *Report) { r.Footprint.AreaM2 = math.Inf(1) },
+		"NaN attribute":     func(r *Report) { r.Intersections[0].Attributes["x"] = math.NaN() },
+		"year 10000":        func(r *Report) { r.CreatedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) },
+		"negative year":     func(r *Report) { r.CreatedAt = time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC) },
+		"zone offset 24h":   func(r *Report) { r.CreatedAt = time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("x", 24*3600)) },
+		"unencodable value": func(r *Report) { r.Intersections[0].Attributes["x"] = make(chan int) },
+	}
+	for name, spoil := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := &Report{CreatedAt: time.Now(), Intersections: []Intersection{{Attributes: map[string]any{}}}}
+			spoil(r)
+			if _, err := reference(t, r, false); err == nil {
+				t.Fatal("encoding/json accepts it: the case tests nothing")
+			}
+			if b, err := r.AppendJSON(nil, false); err == nil {
+				t.Fatalf("AppendJSON wrote %s without an error", b)
+			}
+		})
+	}
+}
+
+func firstDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// filler sets values at random, with the edge cases of JSON encoding weighted in.
+type filler struct{ rng *rand.Rand }
+
+var (
+	timeType     = reflect.TypeFor[time.Time]()
+	geometryType = reflect.TypeFor[*geojson.Geometry]()
+	anyMapType   = reflect.TypeFor[map[string]any]()
+)
+
+var tricky = []string{
+	"", "a", "HH-7", "生态保护红线", "<script>&amp;</script>", "a\u2028b\u2029c", "\x00\x01\x1f", "\t\n\r\b\f",
+	`"quoted" \back\slash/`, "\x7f", "é", "😀 emoji", "\xff\xfe", "bad \xe4\xb8 cut", "\xed\xa0\x80 surrogate",
+	"\xe0\x80\x80 overlong", "\xef\xbf\xbd replacement", "\xe2\x80\xa7 just below", "\xc3", "（两高）须符合；不符合要求的依法不予审批。",
+	"\xf0\x9f\x98", "\xe2\x82\xac€", "mixed 中<文>&\u2028", "\u00a0nbsp",
+}
+
+var trickyFloats = []float64{0, math.Copysign(0, -1), 1, -1, 1e-7, 1e-6, 9.99999e-7, 1e21, 9.99999e20, 1e20,
+	123.456, 0.1, 605801.724, 5e-324, math.MaxFloat64, -2.5e-8, 1e-9, 0.428323369, 1e100, -1e21}
+
+func (f *filler) str() string {
+	if f.rng.IntN(4) == 0 {
+		b := make([]byte, f.rng.IntN(12))
+		for i := range b {
+			b[i] = byte(f.rng.IntN(256))
+		}
+		return string(b)
+	}
+	return tricky[f.rng.IntN(len(tricky))]
+}
+
+func (f *filler) float() float64 {
+	if f.rng.IntN(2) == 0 {
+		return trickyFloats[f.rng.IntN(len(trickyFloats))]
+	}
+	return (f.rng.Float64() - 0.5) * math.Pow(10, float64(f.rng.IntN(40)-20))
+}
+
+func (f *filler) value(depth int) any {
+	switch f.rng.IntN(10) {
+	case 0:
+		return nil
+	case 1:
+		return f.rng.IntN(2) == 0
+	case 2:
+		return f.rng.IntN(2000) - 1000
+	case 3:
+		return int64(f.rng.Uint64())
+	case 4, 5:
+		return f.float()
+	case 6:
+		if depth < 2 {
+			return []any{f.value(depth + 1), f.str()}
+		}
+	case 7:
+		if depth < 2 {
+			return map[string]any{f.str(): f.value(depth + 1), "k": f.str()}
+		}
+	case 8:
+		return json.Number("12.50")
+	}
+	return f.str()
+}
+
+func (f *filler) fill(v reflect.Value, depth int) {
+	switch {
+	case v.Type() == timeType:
+		zones := []*time.Location{time.UTC, time.FixedZone("CST", 8*3600), time.FixedZone("odd", -(5*3600 + 30*60 + 17))}
+		v.Set(reflect.ValueOf(time.Unix(f.rng.Int64N(1<<34)-1<<33, f.rng.Int64N(1e9)).In(zones[f.rng.IntN(len(zones))])))
+		return
+	case v.Type() == geometryType:
+		if f.rng.IntN(2) == 0 {
+			g := orb.Polygon{{{108.1, 34.2}, {108.2, 34.2}, {108.2, 34.3 + f.rng.Float64()}, {108.1, 34.2}}}
+			v.Set(reflect.ValueOf(geojson.NewGeometry(g)))
+		}
+		return
+	case v.Type() == anyMapType:
+		switch f.rng.IntN(4) {
+		case 0: // nil
+		case 1:
+			v.Set(reflect.ValueOf(map[string]any{}))
+		default:
+			m := map[string]any{}
+			for range f.rng.IntN(20) {
+				m[f.str()] = f.value(0)
+			}
+			v.Set(reflect.ValueOf(m))
+		}
+		return
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(f.str())
+	case reflect.Float64:
+		v.SetFloat(f.float())
+	case reflect.Int:
+		if f.rng.IntN(3) > 0 {
+			v.SetInt(int64(f.rng.IntN(100000) - 50000))
+		}
+	case reflect.Bool:
+		v.SetBool(f.rng.IntN(2) == 0)
+	case reflect.Pointer:
+		if depth < 4 && f.rng.IntN(3) > 0 {
+			p := reflect.New(v.Type().Elem())
+			f.fill(p.Elem(), depth+1)
+			v.Set(p)
+		}
+	case reflect.Slice:
+		switch n := f.rng.IntN(5); {
+		case n == 0: // nil
+		case depth >= 4 || n == 1:
+			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+		default:
+			s := reflect.MakeSlice(v.Type(), n-1, n-1)
+			for i := range n - 1 {
+				f.fill(s.Index(i), depth+1)
+			}
+			v.Set(s)
+		}
+	case reflect.Array:
+		for i := range v.Len() {
+			f.fill(v.Index(i), depth+1)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			sf := v.Type().Field(i)
+			if !sf.IsExported() || strings.HasPrefix(sf.Tag.Get("json"), "-") {
+				continue
+			}
+			f.fill(v.Field(i), depth+1)
+		}
+	case reflect.Interface:
+		// orb.Geometry and *Zone fields are not in JSON (skipped above).
+	default:
+		panic("filler: no case for " + v.Type().String())
+	}
+}
