@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,13 +27,25 @@ func loadDataset(dir string) (*zones.Dataset, error) {
 	if dir == "" {
 		return data.LoadDemo()
 	}
-	return data.LoadDir(dir)
+	return data.LoadDirWith(context.Background(), dir, data.LoadOptions{ZoningDB: os.Getenv("REDLINE_ZONING_DB")})
 }
 
 // loadChecker loads and indexes a dataset, returning the time it took.
 func loadChecker(dir string) (*zones.Checker, time.Duration, error) {
+	return loadCheckerFrom(context.Background(), dir, os.Getenv("REDLINE_ZONING_DB"))
+}
+
+// loadCheckerFrom is loadChecker with the zoning database of postgis layers
+// named ("" for the manifest's zoning_db).
+func loadCheckerFrom(ctx context.Context, dir, zoningDB string) (*zones.Checker, time.Duration, error) {
 	start := time.Now()
-	ds, err := loadDataset(dir)
+	var ds *zones.Dataset
+	var err error
+	if dir == "" {
+		ds, err = data.LoadDemo()
+	} else {
+		ds, err = data.LoadDirWith(ctx, dir, data.LoadOptions{ZoningDB: zoningDB})
+	}
 	if err != nil {
 		return nil, 0, err
 	}
