@@ -121,9 +121,14 @@ func quoted(cols []string) string {
 func TestPostGISLayers(t *testing.T) {
 	dsn, schema, db := postgisSchema(t)
 	loadGeoJSON(t, db, "redline.geojson", "redline", 4490, []string{"HXBM", "HXMC", "HXLX", "JB", "PZWH"})
-	loadGeoJSON(t, db, "qinling.geojson", "qinling_gk", 4524, []string{"QLBM", "QLMC", "GKFQ"})
-	if _, err := db.Exec(`CREATE VIEW qinling AS SELECT "QLBM", "QLMC", "GKFQ", geom AS shape FROM qinling_gk`); err != nil {
+	loadGeoJSON(t, db, "qinling.geojson", "qinling_gk", 4524, []string{"QLBM", "QLMC", "GKFQ", "HBFW"})
+	if _, err := db.Exec(`CREATE VIEW qinling AS SELECT "QLBM", "QLMC", "GKFQ", "HBFW", geom AS shape FROM qinling_gk`); err != nil {
 		t.Fatal(err)
+	}
+	var srid int
+	var x float64
+	if err := db.QueryRow(`SELECT ST_SRID(shape), ST_XMin(shape) FROM qinling LIMIT 1`).Scan(&srid, &x); err != nil || srid != 4524 || x < 36e6 {
+		t.Fatalf("the qinling view is not in zone-prefixed Gauss-Krüger: SRID %d, x %.0f, %v", srid, x, err)
 	}
 	if _, err := db.Exec(`CREATE TABLE dataset_version (version text NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now());
 		INSERT INTO dataset_version VALUES ('2026.8', now() - interval '1 day'), ('2026.9', now())`); err != nil {
