@@ -3,7 +3,6 @@ package data
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"math"
 	"os"
@@ -15,41 +14,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/internal/pgtest"
-	"github.com/redline-gis/redline/internal/testenv"
 	"github.com/redline-gis/redline/zones"
 )
-
-// postgisSchema returns a database URL whose search_path is a fresh schema
-// (then public, where PostGIS lives), the schema's name, and a connection.
-func postgisSchema(t *testing.T) (string, string, *sql.DB) {
-	t.Helper()
-	dsn := pgtest.Schema(t, "redline_zoning")
-	schema := dsn[strings.LastIndex(dsn, "search_path=")+len("search_path="):]
-	dsn += ",public"
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	var have bool
-	if err := db.QueryRow(`SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'postgis')`).Scan(&have); err != nil {
-		t.Fatal(err)
-	}
-	if !have {
-		testenv.Missing(t, "PostGIS is not installed for the test server (postgresql-15-postgis-3): the postgis layers cannot be tested")
-	}
-	// Tests in parallel packages may create it at once: the loser retries.
-	for try := 0; ; try++ {
-		_, err := db.Exec(`CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public`)
-		if err == nil {
-			break
-		}
-		if try == 3 {
-			t.Fatalf("create extension postgis: %v", err)
-		}
-	}
-	return dsn, schema, db
-}
 
 // copyDemo writes the demo dataset into a directory, with manifest edited by edit.
 func copyDemo(t *testing.T, edit func(string) string) string {
@@ -77,51 +43,15 @@ func copyDemo(t *testing.T, edit func(string) string) string {
 	return dir
 }
 
-// loadGeoJSON puts a demo layer's features into table (geometry in srid,
-// transformed by PostGIS from 4490), its properties as text columns.
-func loadGeoJSON(t *testing.T, db *sql.DB, file, table string, srid int, cols []string) {
-	t.Helper()
-	var defs []string
-	for _, c := range cols {
-		defs = append(defs, fmt.Sprintf("%q text", c))
-	}
-	if _, err := db.Exec(fmt.Sprintf(`CREATE TABLE %s (gid serial PRIMARY KEY, %s, geom geometry(MultiPolygon, %d))`,
-		table, strings.Join(defs, ", "), srid)); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join("demo", file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sel []string
-	for _, c := range cols {
-		sel = append(sel, fmt.Sprintf("f->'properties'->>'%s'", c))
-	}
-	q := fmt.Sprintf(`INSERT INTO %s (%s, geom)
-		SELECT %s, ST_Transform(ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(f->>'geometry'), 4490)), %d)
-		FROM jsonb_array_elements($1::jsonb->'features') f`, table, quoted(cols), strings.Join(sel, ", "), srid)
-	if _, err := db.Exec(q, string(b)); err != nil {
-		t.Fatalf("load %s into %s: %v", file, table, err)
-	}
-}
-
-func quoted(cols []string) string {
-	q := make([]string, len(cols))
-	for i, c := range cols {
-		q[i] = fmt.Sprintf("%q", c)
-	}
-	return strings.Join(q, ", ")
-}
-
 // TestPostGISLayers loads two demo layers from PostGIS — the red lines as
 // stored (EPSG:4490), the Qinling zones transformed by PostGIS to Gauss-Krüger
 // zone 36 (EPSG:4524) behind a view — and checks that the dataset answers as the
 // one read from the files: the same zones, the same hits and overlap areas on a
 // grid of squares, the version from the version table.
 func TestPostGISLayers(t *testing.T) {
-	dsn, schema, db := postgisSchema(t)
-	loadGeoJSON(t, db, "redline.geojson", "redline", 4490, []string{"HXBM", "HXMC", "HXLX", "JB", "PZWH"})
-	loadGeoJSON(t, db, "qinling.geojson", "qinling_gk", 4524, []string{"QLBM", "QLMC", "GKFQ", "HBFW"})
+	dsn, schema, db := pgtest.PostGIS(t, "redline_zoning")
+	pgtest.LoadGeoJSON(t, db, filepath.Join("demo", "redline.geojson"), "redline", 4490, []string{"HXBM", "HXMC", "HXLX", "JB", "PZWH"})
+	pgtest.LoadGeoJSON(t, db, filepath.Join("demo", "qinling.geojson"), "qinling_gk", 4524, []string{"QLBM", "QLMC", "GKFQ", "HBFW"})
 	if _, err := db.Exec(`CREATE VIEW qinling AS SELECT "QLBM", "QLMC", "GKFQ", "HBFW", geom AS shape FROM qinling_gk`); err != nil {
 		t.Fatal(err)
 	}
@@ -231,12 +161,14 @@ func TestPostGISLayers(t *testing.T) {
 }
 
 func sortHits(h []zones.Hit) {
-	slices.SortFunc(h, func(a, b zones.Hit) int { return cmp.Or(cmp.Compare(a.Layer, b.Layer), cmp.Compare(a.ZoneID, b.ZoneID)) })
+	slices.SortFunc(h, func(a, b zones.Hit) int {
+		return cmp.Or(cmp.Compare(a.Layer, b.Layer), cmp.Compare(a.ZoneID, b.ZoneID))
+	})
 }
 
 // TestPostGISErrors: what goes wrong names the table, the row and the column.
 func TestPostGISErrors(t *testing.T) {
-	dsn, schema, db := postgisSchema(t)
+	dsn, schema, db := pgtest.PostGIS(t, "redline_zoning")
 	if _, err := db.Exec(`CREATE TABLE two_geoms (id text, cls text, a geometry(Polygon, 4490), b geometry(Polygon, 4490));
 		CREATE TABLE bad (id text, cls text, geom geometry(Polygon, 4490));
 		INSERT INTO bad VALUES ('R1', 'redline', 'SRID=4490;POLYGON((108 34, 108.1 34, 108.1 34.1, 108 34))'),

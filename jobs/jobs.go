@@ -75,6 +75,8 @@ type Config struct {
 	// of life (DefaultLease); the replica renews it every Lease/4. A killed
 	// replica's job resumes elsewhere within Lease + Lease/3 (the sweep).
 	Lease time.Duration
+	// Name names this replica in the jobs it runs (Job.Worker): host:port.
+	Name string
 	// Logger for job failures; nil for none.
 	Logger *slog.Logger
 }
@@ -111,6 +113,8 @@ type Job struct {
 	Errors     []FeatureError   `json:"errors"`
 	Message    string           `json:"message,omitempty"`
 	InputName  string           `json:"input_name,omitempty"`
+	// Worker names the replica that runs (or last ran) the job.
+	Worker string `json:"worker,omitempty"`
 	Dataset    zones.DatasetRef `json:"dataset"`
 	CreatedAt  time.Time        `json:"created_at"`
 	StartedAt  *time.Time       `json:"started_at,omitempty"`
@@ -368,19 +372,28 @@ func (m *Manager) migrate(ctx context.Context) error {
 			return err
 		}
 	}
-	// The lease (this column came after the table).
-	if m.pg {
-		_, err = conn.ExecContext(ctx, `ALTER TABLE redline_jobs ADD COLUMN IF NOT EXISTS lease_until_us BIGINT`)
-		return err
+	// The lease and the replica holding it (these columns came after the table).
+	for _, col := range []struct{ name, def string }{
+		{"lease_until_us", "BIGINT"},
+		{"worker", "TEXT NOT NULL DEFAULT ''"},
+	} {
+		if m.pg {
+			if _, err := conn.ExecContext(ctx, `ALTER TABLE redline_jobs ADD COLUMN IF NOT EXISTS `+col.name+` `+col.def); err != nil {
+				return err
+			}
+			continue
+		}
+		var has int
+		if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('redline_jobs') WHERE name = ?`, col.name).Scan(&has); err != nil {
+			return err
+		}
+		if has == 0 {
+			if _, err := conn.ExecContext(ctx, `ALTER TABLE redline_jobs ADD COLUMN `+col.name+` `+col.def); err != nil {
+				return err
+			}
+		}
 	}
-	var has int
-	if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('redline_jobs') WHERE name = 'lease_until_us'`).Scan(&has); err != nil {
-		return err
-	}
-	if has == 0 {
-		_, err = conn.ExecContext(ctx, `ALTER TABLE redline_jobs ADD COLUMN lease_until_us BIGINT`)
-	}
-	return err
+	return nil
 }
 
 // Submit records a job with its input and queues it. The input is read once
@@ -447,7 +460,7 @@ func (m *Manager) enqueue(ctx context.Context, id string) (int64, error) {
 	return m.queue.insert(ctx, id)
 }
 
-const jobColumns = `id, kind, state, total, done, errors, spec, input_name, dataset_name, dataset_version, message, created_at_us, started_at_us, finished_at_us`
+const jobColumns = `id, kind, state, total, done, errors, spec, input_name, dataset_name, dataset_version, message, created_at_us, started_at_us, finished_at_us, worker`
 
 func scanJob(sc interface{ Scan(...any) error }) (*Job, error) {
 	var j Job
@@ -455,7 +468,7 @@ func scanJob(sc interface{ Scan(...any) error }) (*Job, error) {
 	var created int64
 	var started, finished sql.NullInt64
 	if err := sc.Scan(&j.ID, &j.Kind, &j.State, &j.Total, &j.Done, &j.ErrorCount, &spec, &j.InputName,
-		&j.Dataset.Name, &j.Dataset.Version, &j.Message, &created, &started, &finished); err != nil {
+		&j.Dataset.Name, &j.Dataset.Version, &j.Message, &created, &started, &finished, &j.Worker); err != nil {
 		return nil, err
 	}
 	json.Unmarshal([]byte(spec), &j.Spec)
@@ -549,11 +562,11 @@ func (m *Manager) finish(ctx context.Context, id, state, message string) error {
 // another live worker holds is left to it.
 func (m *Manager) work(ctx context.Context, id string) error {
 	runner := newRunner()
-	res, err := m.db.ExecContext(ctx, m.q(`UPDATE redline_jobs SET state = 'running', runner = ?,
+	res, err := m.db.ExecContext(ctx, m.q(`UPDATE redline_jobs SET state = 'running', runner = ?, worker = ?,
 		lease_until_us = `+m.now()+` + ?, started_at_us = COALESCE(started_at_us, ?)
 		WHERE id = ? AND (state = 'queued' OR (state = 'running' AND
 			(runner = 0 OR lease_until_us IS NULL OR lease_until_us < `+m.now()+`)))`),
-		runner, m.cfg.Lease.Microseconds(), time.Now().UnixMicro(), id)
+		runner, m.cfg.Name, m.cfg.Lease.Microseconds(), time.Now().UnixMicro(), id)
 	if err != nil {
 		return fmt.Errorf("jobs: start job %s: %w", id, err)
 	}

@@ -211,12 +211,13 @@ func (s *Sync) listen(ctx context.Context) {
 }
 
 func (s *Sync) listenOnce(ctx context.Context) error {
-	conn, err := s.pool.Acquire(ctx)
+	pc, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
 	// A connection that LISTENed is not given back to the pool.
-	defer conn.Hijack().Close(context.WithoutCancel(ctx))
+	conn := pc.Hijack()
+	defer conn.Close(context.WithoutCancel(ctx))
 	if _, err := conn.Exec(ctx, `LISTEN `+pgx.Identifier{Channel}.Sanitize()); err != nil {
 		return err
 	}
@@ -224,7 +225,7 @@ func (s *Sync) listenOnce(ctx context.Context) error {
 	// What was announced while we were not listening.
 	s.poke()
 	for {
-		if _, err := conn.Conn().WaitForNotification(ctx); err != nil {
+		if _, err := conn.WaitForNotification(ctx); err != nil {
 			return err
 		}
 		s.poke()

@@ -123,7 +123,7 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		}
 	}
 	var srv *api.Server
-	jm, err := jobs.Open(ctx, jobs.Config{DSN: c.db, Retention: c.jobRetention, Lease: c.jobLease, Logger: log,
+	jm, err := jobs.Open(ctx, jobs.Config{DSN: c.db, Retention: c.jobRetention, Lease: c.jobLease, Name: replicaName(c.addr), Logger: log,
 		Checker: func() (jobs.Engine, error) { return srv.JobsEngine() }})
 	if err != nil {
 		return err
@@ -131,7 +131,7 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 	// Replicas sharing a PostgreSQL archive keep to one dataset version through it.
 	var rep *replica.Sync
 	if store.IsPostgres(c.db) {
-		rep, err = replica.Open(ctx, replica.Config{DSN: c.db, Origin: c.addr, Poll: c.replicaPoll, Logger: log,
+		rep, err = replica.Open(ctx, replica.Config{DSN: c.db, Origin: replicaName(c.addr), Poll: c.replicaPoll, Logger: log,
 			Load: func(ctx context.Context, source string) (string, error) {
 				if err := srv.Load(ctx, source); err != nil {
 					return "", err
@@ -239,6 +239,16 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		log.Info("stopped cleanly")
 	}
 	return runErr
+}
+
+// replicaName names this process among the replicas: host name and listen
+// address (a container's host name is its id).
+func replicaName(addr string) string {
+	host, _ := os.Hostname()
+	if strings.HasPrefix(addr, ":") {
+		return host + addr
+	}
+	return host + "/" + addr
 }
 
 func envOr(name, def string) string {
