@@ -404,3 +404,49 @@ func grepLines(b []byte, s string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// BenchmarkReplicas drives one and then two `redline serve` replicas, sharing
+// one PostgreSQL archive, through one client (16 requests in flight, round
+// robin over the replicas): archived checks of a small footprint, as
+// checks/s. On one machine the replicas, PostgreSQL and the client share its
+// cores, so the ratio is bounded by them, not by redline (README, "Beyond one
+// machine").
+//
+//	GO=go bash scripts/pg-test.sh -run '^$' -bench Replicas -benchtime 20000x ./cmd/redline
+func BenchmarkReplicas(b *testing.B) {
+	dsn := pgtest.Schema(b, "redline_replicas_bench")
+	bin := buildBinary(b)
+	var bases []string
+	for range 2 {
+		s := startServer(b, bin, "--db", dsn, "--log-level", "warn", "--max-checks", "64")
+		bases = append(bases, s.base)
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	for n := 1; n <= 2; n++ {
+		b.Run(fmt.Sprintf("replicas=%d", n), func(b *testing.B) {
+			var next, failed atomic.Int64
+			b.SetParallelism(8) // ×GOMAXPROCS requests in flight
+			b.ResetTimer()
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					base := bases[int(next.Add(1))%n]
+					resp, err := client.Post(base+"/v1/check", "application/json", strings.NewReader(checkBody))
+					if err != nil {
+						failed.Add(1)
+						continue
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						failed.Add(1)
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "checks/s")
+			if f := failed.Load(); f > 0 {
+				b.Errorf("%d of %d checks failed", f, b.N)
+			}
+		})
+	}
+}
