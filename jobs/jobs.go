@@ -104,17 +104,17 @@ type Manager struct {
 
 // Job is what GET /v1/jobs/{id} says of a job.
 type Job struct {
-	ID         string           `json:"id"`
-	Kind       string           `json:"kind"`
-	State      string           `json:"state"`
-	Done       int              `json:"done"`
-	Total      int              `json:"total"`
-	ErrorCount int              `json:"error_count"`
-	Errors     []FeatureError   `json:"errors"`
-	Message    string           `json:"message,omitempty"`
-	InputName  string           `json:"input_name,omitempty"`
+	ID         string         `json:"id"`
+	Kind       string         `json:"kind"`
+	State      string         `json:"state"`
+	Done       int            `json:"done"`
+	Total      int            `json:"total"`
+	ErrorCount int            `json:"error_count"`
+	Errors     []FeatureError `json:"errors"`
+	Message    string         `json:"message,omitempty"`
+	InputName  string         `json:"input_name,omitempty"`
 	// Worker names the replica that runs (or last ran) the job.
-	Worker string `json:"worker,omitempty"`
+	Worker     string           `json:"worker,omitempty"`
 	Dataset    zones.DatasetRef `json:"dataset"`
 	CreatedAt  time.Time        `json:"created_at"`
 	StartedAt  *time.Time       `json:"started_at,omitempty"`
