@@ -324,16 +324,12 @@ func ident(name string) (pgx.Identifier, error) {
 	return pgx.Identifier(parts), nil
 }
 
-// redact hides the password of a postgres:// URL.
+// redact names the database of dsn as user@host:port/database, without the
+// password or the other parameters.
 func redact(dsn string) string {
-	at := strings.LastIndex(dsn, "@")
-	scheme := strings.Index(dsn, "://")
-	if at < 0 || scheme < 0 || at < scheme {
-		return dsn
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return "(an unreadable database URL)"
 	}
-	user := dsn[scheme+3 : at]
-	if i := strings.Index(user, ":"); i >= 0 {
-		user = user[:i] + ":***"
-	}
-	return dsn[:scheme+3] + user + dsn[at:]
+	return fmt.Sprintf("%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
 }
