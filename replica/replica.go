@@ -66,8 +66,11 @@ type Status struct {
 	BehindSince *time.Time `json:"behind_since,omitempty"`
 	// Failures counts announced loads that failed here.
 	Failures int64 `json:"failures"`
-	// Listening is true while the LISTEN connection is up.
-	Listening bool `json:"listening"`
+	// Listening is true while the LISTEN connection is up; CheckedAt is when
+	// the announcement was last read (a replica cut off from the database
+	// cannot know it is behind: this says since when it has not looked).
+	Listening bool       `json:"listening"`
+	CheckedAt *time.Time `json:"checked_at,omitempty"`
 	// PollS is the fallback interval in seconds.
 	PollS float64 `json:"poll_s"`
 }
@@ -252,11 +255,15 @@ func (s *Sync) Follow(ctx context.Context) error {
 	var gen int64
 	var source, version string
 	err := s.pool.QueryRow(ctx, `SELECT generation, source, version FROM redline_dataset_state WHERE id = 1`).Scan(&gen, &source, &version)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	now := time.Now().UTC()
+	s.mu.Lock()
+	s.st.CheckedAt = &now
+	s.mu.Unlock()
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil // nothing announced yet
-	}
-	if err != nil {
-		return err
 	}
 	s.apply.Lock()
 	defer s.apply.Unlock()
@@ -281,7 +288,7 @@ func (s *Sync) Follow(ctx context.Context) error {
 			slog.String("announced", version), slog.String("loaded", got))
 	}
 	if err != nil {
-		now := time.Now().UTC()
+		now = time.Now().UTC()
 		s.mu.Lock()
 		if !s.st.Behind {
 			s.st.BehindSince = &now

@@ -80,7 +80,7 @@ func TestAnnounceAndFollow(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := until(t, sb, "B follows two", func(st Status) bool { return st.Applied == 1 })
-	if _, v, _ := b.current(); v != "v-two" || st.Behind || st.Version != "v-two" {
+	if _, v, _ := b.current(); v != "v-two" || st.Behind || st.Version != "v-two" || st.CheckedAt == nil {
 		t.Fatalf("B after the announcement: %s, %+v", v, st)
 	}
 
