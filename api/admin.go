@@ -50,7 +50,7 @@ func (s *Server) handleReloadStart(w http.ResponseWriter, r *http.Request) {
 		req.Data = dir
 	}
 	if r.URL.Query().Get("wait") == "true" {
-		st, err := s.reload.run(r.Context(), s, req.Data)
+		st, err := s.reloadAnnounced(r.Context(), req.Data)
 		if err != nil {
 			if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 				return
@@ -63,7 +63,7 @@ func (s *Server) handleReloadStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The load outlives the request; it is bounded by the loader itself.
-	s.bg.Go(func() { s.reload.run(context.WithoutCancel(r.Context()), s, req.Data) })
+	s.bg.Go(func() { s.reloadAnnounced(context.WithoutCancel(r.Context()), req.Data) })
 	st := s.reload.get()
 	writeJSON(w, http.StatusAccepted, struct {
 		Accepted bool `json:"accepted"`
@@ -133,5 +133,16 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "dataset": datasetInfoOf(l)})
+	body := map[string]any{"status": "ready", "dataset": datasetInfoOf(l)}
+	if s.cfg.Replica != nil {
+		// Behind the other replicas is still ready: the old dataset serves, and
+		// taking the replica out would only move its load onto the others. The
+		// body and /metrics (redline_dataset_behind) say it.
+		rs := s.cfg.Replica.Status()
+		body["replica"] = rs
+		if rs.Behind {
+			body["status"] = "ready, behind"
+		}
+	}
+	writeJSON(w, http.StatusOK, body)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/replica"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -43,7 +44,7 @@ var buckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 
 // newMetrics registers every metric; ix gives the index in service at scrape
 // time (nil when none is loaded), for the per-layer piece and vertex counts.
-func newMetrics(ix func() *zones.Index) *metrics {
+func newMetrics(ix func() *zones.Index, rep Replica) *metrics {
 	reg := prometheus.NewRegistry()
 	f := func(c prometheus.Collector) { reg.MustRegister(c) }
 	m := &metrics{reg: reg}
@@ -84,6 +85,27 @@ func newMetrics(ix func() *zones.Index) *metrics {
 	f(collectors.NewGoCollector())
 	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	f(&indexCollector{index: ix})
+	// How this replica stands among the others: 0 and 0 for a server alone.
+	status := func() replica.Status {
+		if rep == nil {
+			return replica.Status{}
+		}
+		return rep.Status()
+	}
+	f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "redline_dataset_behind",
+		Help: "1 while this replica serves an older dataset than the newest another replica announced, because it could not load it."},
+		func() float64 {
+			if status().Behind {
+				return 1
+			}
+			return 0
+		}))
+	f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "redline_dataset_generation",
+		Help: "The announcement (generation) of the dataset in service; replicas agreeing serve the same."},
+		func() float64 { return float64(status().Applied) }))
+	f(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "redline_dataset_sync_failures_total",
+		Help: "Loads of a dataset another replica announced that failed here."},
+		func() float64 { return float64(status().Failures) }))
 	return m
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/jobs"
 	"github.com/redline-gis/redline/render/tiles"
+	"github.com/redline-gis/redline/replica"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -103,6 +104,16 @@ type Config struct {
 	BasemapURL string
 	// Version is the program's version, shown by /healthz.
 	Version string
+	// Replica, when the server is one of several replicas sharing PostgreSQL,
+	// announces an admin reload to the others and says (/readyz, /metrics)
+	// whether this one is behind them; nil for a server that stands alone.
+	Replica Replica
+}
+
+// Replica is a server's link to the other replicas (*replica.Sync).
+type Replica interface {
+	Announce(ctx context.Context, source, version string) error
+	Status() replica.Status
 }
 
 func (c *Config) defaults() {
@@ -239,7 +250,7 @@ func New(cfg Config) (*Server, error) {
 			return indexOf(l)
 		}
 		return nil
-	})
+	}, cfg.Replica)
 	s.metricsHandler = s.metrics.handler()
 	s.reload.status.State = "idle"
 	s.ogc = ogc.New(ogc.Config{Current: s.currentDataset, Store: cfg.Store, WriteError: s.writeError, Prefix: "/ogc"})
@@ -270,7 +281,7 @@ func (s *Server) routes() chi.Router {
 	// Every API answering data sits in this group, behind the read token when one
 	// is set.
 	r.Group(func(r chi.Router) {
-		r.Use(s.requireRead)
+		r.Use(s.requireRead, s.datasetVersion)
 		r.Route("/v1", s.v1Routes)
 		// OGC API – Features.
 		r.Route("/ogc", s.ogc.Routes)
@@ -340,6 +351,46 @@ func (s *Server) Load(ctx context.Context, source string) error {
 	return err
 }
 
+// Serving returns the source and version in service; ok is false before the
+// first load.
+func (s *Server) Serving() (source, version string, ok bool) {
+	l := s.cur.Load()
+	if l == nil {
+		return "", "", false
+	}
+	return l.source, l.engine.Dataset().Version, true
+}
+
+// reloadAnnounced is an admin reload: the load, then its announcement to the
+// other replicas, which load it too. A load that fails is not announced; an
+// announcement that fails leaves this replica serving the new dataset and the
+// others the old one until the next reload, and says so.
+func (s *Server) reloadAnnounced(ctx context.Context, source string) (ReloadStatus, error) {
+	st, err := s.reload.run(ctx, s, source)
+	if err != nil || s.cfg.Replica == nil || st.Dataset == nil {
+		return st, err
+	}
+	if aerr := s.cfg.Replica.Announce(ctx, st.Source, st.Dataset.Version); aerr != nil {
+		s.logger(ctx).Error("reload not announced to the other replicas", slog.String("error", aerr.Error()))
+		s.reload.set(func(rs *ReloadStatus) { rs.AnnounceError = aerr.Error() })
+	} else {
+		gen := s.cfg.Replica.Status().Generation
+		s.reload.set(func(rs *ReloadStatus) { rs.Generation = gen })
+	}
+	return s.reload.get(), nil
+}
+
+// datasetVersion puts the version in service on every answer of the group it
+// wraps; a handler that used another (a reload swapped it meanwhile) sets its own.
+func (s *Server) datasetVersion(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if l := s.cur.Load(); l != nil {
+			w.Header().Set("X-Redline-Dataset-Version", l.engine.Dataset().Version)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // reloader serialises loads and remembers how the last one went.
 type reloader struct {
 	mu      sync.Mutex // held while loading
@@ -356,6 +407,10 @@ type ReloadStatus struct {
 	FinishedAt *time.Time   `json:"finished_at,omitempty"`
 	Error      string       `json:"error,omitempty"`
 	Dataset    *datasetInfo `json:"dataset,omitempty"` // the dataset in service
+	// Generation is the announcement of this load to the other replicas (with
+	// Config.Replica); AnnounceError says why it could not be announced.
+	Generation    int64  `json:"generation,omitempty"`
+	AnnounceError string `json:"announce_error,omitempty"`
 }
 
 func (rl *reloader) get() ReloadStatus {

@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/redline-gis/redline/data/formats"
 	"github.com/redline-gis/redline/data/formats/geojson"
+	"github.com/redline-gis/redline/data/pgsource"
 	"github.com/redline-gis/redline/data/vector"
 	"github.com/redline-gis/redline/geo"
 	"github.com/redline-gis/redline/zones"
@@ -38,24 +40,35 @@ type Manifest struct {
 	// BoundaryToleranceM is the boundary-review band in metres (DESIGN.md); nil
 	// when the manifest does not set it.
 	BoundaryToleranceM *float64 `yaml:"boundary_tolerance_m"`
+	// ZoningDB is the PostgreSQL URL of the postgis layers (LoadOptions.ZoningDB,
+	// from --zoning-db or REDLINE_ZONING_DB, overrides it).
+	ZoningDB string `yaml:"zoning_db"`
+	// VersionTable is where a dataset with postgis layers takes its version
+	// from (pgsource.DefaultVersionTable when ""): the newest row's.
+	VersionTable string `yaml:"version_table"`
 }
 
 // LayerSpec is one layer entry of a manifest.
 type LayerSpec struct {
-	ID           string            `yaml:"id"`
-	Kind         string            `yaml:"kind"`
-	Title        string            `yaml:"title"`
-	File         string            `yaml:"file"`
-	Table        string            `yaml:"table"`
-	CRS          string            `yaml:"crs"`
-	IDField      string            `yaml:"id_field"`
-	NameField    string            `yaml:"name_field"`
-	ClassField   string            `yaml:"class_field"`
-	Class        string            `yaml:"class"`
-	ClassMap     map[string]string `yaml:"class_map"`
-	Encoding     string            `yaml:"encoding"`
-	Polygonize   bool              `yaml:"polygonize"`
-	ClauseFields map[string]string `yaml:"clause_fields"`
+	ID    string `yaml:"id"`
+	Kind  string `yaml:"kind"`
+	Title string `yaml:"title"`
+	// Source is "file" (the default) or "postgis": Table then names a table or
+	// view of the zoning database, GeometryColumn its geometry column ("" for
+	// the only one).
+	Source         string            `yaml:"source"`
+	GeometryColumn string            `yaml:"geometry_column"`
+	File           string            `yaml:"file"`
+	Table          string            `yaml:"table"`
+	CRS            string            `yaml:"crs"`
+	IDField        string            `yaml:"id_field"`
+	NameField      string            `yaml:"name_field"`
+	ClassField     string            `yaml:"class_field"`
+	Class          string            `yaml:"class"`
+	ClassMap       map[string]string `yaml:"class_map"`
+	Encoding       string            `yaml:"encoding"`
+	Polygonize     bool              `yaml:"polygonize"`
+	ClauseFields   map[string]string `yaml:"clause_fields"`
 	// ParkFields name an industrial_park layer's fields: planning_eia (the park
 	// plan's planning-EIA review document; empty = none) and industries (leading
 	// industries, GB/T 4754 codes or prefixes).
@@ -108,7 +121,15 @@ func ParseManifest(b []byte) (*Manifest, error) {
 			return nil, fmt.Errorf("%w: %s: duplicate layer id", ErrManifest, where)
 		case !zones.Kind(l.Kind).Valid():
 			return nil, fmt.Errorf("%w: %s: unknown kind %q (%s)", ErrManifest, where, l.Kind, kindNames())
-		case l.File == "":
+		case l.Source != "" && l.Source != "file" && l.Source != "postgis":
+			return nil, fmt.Errorf("%w: %s: source %q: want file or postgis", ErrManifest, where, l.Source)
+		case l.Source == "postgis" && l.Table == "":
+			return nil, fmt.Errorf("%w: %s: a postgis layer needs \"table\" (schema.table or a view)", ErrManifest, where)
+		case l.Source == "postgis" && l.File != "":
+			return nil, fmt.Errorf("%w: %s: a postgis layer reads \"table\", not \"file\"", ErrManifest, where)
+		case l.Source != "postgis" && l.GeometryColumn != "":
+			return nil, fmt.Errorf("%w: %s: geometry_column is for postgis layers", ErrManifest, where)
+		case l.File == "" && l.Source != "postgis":
 			return nil, fmt.Errorf("%w: %s: \"file\" is missing", ErrManifest, where)
 		case l.Class == "" && l.ClassField == "" && zones.Kind(l.Kind) != zones.KindRedline:
 			return nil, fmt.Errorf("%w: %s: give class_field or a fixed class", ErrManifest, where)
@@ -147,11 +168,27 @@ func kindNames() string {
 // folder (DESIGN.md: "../x.geojson"; the manifest is the operator's, not a
 // request's) and may be absolute. Errors name files by their paths on disk.
 func LoadDir(dir string) (*zones.Dataset, error) {
+	return LoadDirWith(context.Background(), dir, LoadOptions{})
+}
+
+// LoadOptions steer a load beyond what the manifest says.
+type LoadOptions struct {
+	// ZoningDB overrides the manifest's zoning_db.
+	ZoningDB string
+}
+
+// LoadDirWith is LoadDir with options, bounded by ctx while it reads the
+// zoning database.
+func LoadDirWith(ctx context.Context, dir string, opts LoadOptions) (*zones.Dataset, error) {
 	src, name, _, err := diskManifest(dir)
 	if err != nil {
 		return nil, err
 	}
-	return LoadFS(src.fsys, name)
+	b, err := fs.ReadFile(src.fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("data: dataset %s: %w", name, err)
+	}
+	return load(ctx, b, src, opts)
 }
 
 // diskManifest finds the manifest of dir (a dataset directory or a manifest
@@ -204,7 +241,7 @@ func LoadFS(fsys fs.FS, manifestPath string) (*zones.Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("data: dataset %s: %w", manifestPath, err)
 	}
-	return load(b, source{fsys: fsys, dir: path.Dir(manifestPath)})
+	return load(context.Background(), b, source{fsys: fsys, dir: path.Dir(manifestPath)}, LoadOptions{})
 }
 
 // source is where a dataset's files are: a file system and the manifest's folder
@@ -240,7 +277,7 @@ func (s source) read(p string) ([]byte, error) {
 	return fs.ReadFile(s.fsys, n)
 }
 
-func load(manifest []byte, src source) (*zones.Dataset, error) {
+func load(ctx context.Context, manifest []byte, src source, opts LoadOptions) (*zones.Dataset, error) {
 	start := time.Now()
 	m, err := ParseManifest(manifest)
 	if err != nil {
@@ -250,9 +287,29 @@ func load(manifest []byte, src source) (*zones.Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The postgis layers and the version are read in one snapshot.
+	var pg *pgsource.Session
+	for _, l := range m.Layers {
+		if l.Source == "postgis" && pg == nil {
+			dsn := opts.ZoningDB
+			if dsn == "" {
+				dsn = m.ZoningDB
+			}
+			if dsn == "" {
+				return nil, fmt.Errorf("data: dataset %q layer %q: a postgis layer needs the zoning database: zoning_db in the manifest, or --zoning-db / REDLINE_ZONING_DB", m.Name, l.ID)
+			}
+			if pg, err = pgsource.Open(ctx, dsn); err != nil {
+				return nil, fmt.Errorf("data: dataset %q: %w", m.Name, err)
+			}
+			defer pg.Close(context.WithoutCancel(ctx))
+			if ds.Version, err = pg.Version(ctx, m.VersionTable); err != nil {
+				return nil, fmt.Errorf("data: dataset %q: %w", m.Name, err)
+			}
+		}
+	}
 	gctx := geo.NewContext()
 	for _, spec := range m.Layers {
-		l, err := loadLayer(gctx, src, m, spec, &ds.Summary)
+		l, err := loadLayer(ctx, gctx, src, pg, m, spec, &ds.Summary)
 		if err != nil {
 			return nil, fmt.Errorf("data: dataset %q: %w", m.Name, err)
 		}
@@ -262,6 +319,16 @@ func load(manifest []byte, src source) (*zones.Dataset, error) {
 	ds.Summary.Layers = len(ds.Layers)
 	ds.Summary.Duration = time.Since(start)
 	return ds, nil
+}
+
+// fromDatabase says whether a layer of m is read from the zoning database.
+func (m *Manifest) fromDatabase() bool {
+	for _, l := range m.Layers {
+		if l.Source == "postgis" {
+			return true
+		}
+	}
+	return false
 }
 
 // baseDataset is the dataset of manifest m without its layers: name, settings,
@@ -278,13 +345,28 @@ func baseDataset(m *Manifest, src source) (*zones.Dataset, error) {
 	return ds, nil
 }
 
-func loadLayer(gctx *geo.Context, src source, m *Manifest, spec LayerSpec, sum *zones.LoadSummary) (*zones.Layer, error) {
+func loadLayer(ctx context.Context, gctx *geo.Context, src source, pg *pgsource.Session, m *Manifest, spec LayerSpec, sum *zones.LoadSummary) (*zones.Layer, error) {
 	crs := spec.CRS
 	if crs == "" {
 		crs = m.CRS
 	}
 	opts := formats.Options{Name: spec.File, Encoding: spec.Encoding, Polygonize: spec.Polygonize}
-	coll, err := readLayerFile(src, spec, opts)
+	var coll *vector.Collection
+	var err error
+	if spec.Source == "postgis" {
+		coll, err = pg.Read(ctx, pgsource.Layer{Table: spec.Table, GeometryColumn: spec.GeometryColumn, OrderBy: spec.IDField})
+		if err != nil {
+			return nil, fmt.Errorf("layer %q: %w", spec.ID, err)
+		}
+		if coll.CRS == "" {
+			opts.CRS = crs
+		}
+		if _, _, err := formats.ToLonLat(coll, opts); err != nil {
+			return nil, fmt.Errorf("layer %q table %s: %w", spec.ID, spec.Table, err)
+		}
+		return buildLayer(gctx, spec, coll, sum, "postgis:"+spec.Table)
+	}
+	coll, err = readLayerFile(src, spec, opts)
 	if err != nil {
 		var ie *errcode.Error
 		if errors.As(err, &ie) && strings.HasPrefix(ie.Message, spec.File+": ") {
@@ -299,8 +381,13 @@ func loadLayer(gctx *geo.Context, src source, m *Manifest, spec LayerSpec, sum *
 	if _, _, err := formats.ToLonLat(coll, opts); err != nil {
 		return nil, fmt.Errorf("layer %q file %s: %w", spec.ID, spec.File, err)
 	}
+	return buildLayer(gctx, spec, coll, sum, spec.File)
+}
+
+// buildLayer makes the zones of a layer read in lon/lat, from a file or a table.
+func buildLayer(gctx *geo.Context, spec LayerSpec, coll *vector.Collection, sum *zones.LoadSummary, from string) (*zones.Layer, error) {
 	kind := zones.Kind(spec.Kind)
-	l := &zones.Layer{ID: spec.ID, Kind: kind, Title: spec.Title, Source: spec.File}
+	l := &zones.Layer{ID: spec.ID, Kind: kind, Title: spec.Title, Source: from}
 	byID := map[string]*zones.Zone{}
 	merged := map[*zones.Zone]bool{}
 	for _, f := range coll.Features {

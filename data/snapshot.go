@@ -3,6 +3,7 @@ package data
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -76,7 +77,15 @@ type Loaded struct {
 // renamed); failing to is not an error (Loaded.WriteErr). dir "" is the
 // embedded demo dataset, which has no snapshot.
 func Open(dir, snapshot string, opts zones.IndexOptions) (*zones.Index, Loaded, error) {
-	return open(dir, snapshot, opts)
+	return open(context.Background(), dir, snapshot, opts, LoadOptions{})
+}
+
+// OpenWith is Open with load options, bounded by ctx while it reads a zoning
+// database. A dataset with layers in PostGIS has no snapshot: its tables can
+// change without any file changing, so it is read from the database (in one
+// consistent snapshot of it, with the version of its version table) every time.
+func OpenWith(ctx context.Context, dir, snapshot string, opts zones.IndexOptions, lopts LoadOptions) (*zones.Index, Loaded, error) {
+	return open(ctx, dir, snapshot, opts, lopts)
 }
 
 // Prepare makes sure the snapshot of dir is written and valid: it loads the
@@ -86,14 +95,16 @@ func Prepare(dir, snapshot string) (*zones.Index, Loaded, error) {
 	if snapshot == SnapshotOff || dir == "" {
 		return nil, Loaded{}, errors.New("data: prepare needs a dataset directory and a snapshot path")
 	}
-	idx, info, err := open(dir, snapshot, zones.IndexOptions{})
-	if err == nil && !info.FromSnapshot && !info.Written {
+	idx, info, err := open(context.Background(), dir, snapshot, zones.IndexOptions{}, LoadOptions{})
+	if err == nil && !info.FromSnapshot && !info.Written && info.WriteErr == nil {
+		err = errors.New("data: prepare: the dataset has layers in PostGIS, read from the database at every start: it has no snapshot")
+	} else if err == nil && !info.FromSnapshot && !info.Written {
 		err = fmt.Errorf("data: write snapshot %s: %w", info.Snapshot, info.WriteErr)
 	}
 	return idx, info, err
 }
 
-func open(dir, snapshot string, opts zones.IndexOptions) (*zones.Index, Loaded, error) {
+func open(ctx context.Context, dir, snapshot string, opts zones.IndexOptions, lopts LoadOptions) (*zones.Index, Loaded, error) {
 	start := time.Now()
 	var info Loaded
 	if dir == "" {
@@ -117,9 +128,9 @@ func open(dir, snapshot string, opts zones.IndexOptions) (*zones.Index, Loaded, 
 	if err != nil {
 		return nil, info, err
 	}
-	if snapshot == SnapshotOff || opts != (zones.IndexOptions{}) {
-		// Snapshots hold the default cut only.
-		ds, err := load(manifest, src)
+	if snapshot == SnapshotOff || opts != (zones.IndexOptions{}) || m.fromDatabase() {
+		// Snapshots hold the default cut only, of files only.
+		ds, err := load(ctx, manifest, src, lopts)
 		if err != nil {
 			return nil, info, err
 		}
@@ -151,7 +162,7 @@ func open(dir, snapshot string, opts zones.IndexOptions) (*zones.Index, Loaded, 
 			info.Snapshot, info.Rejected = p, why
 		}
 	}
-	ds, err := load(manifest, src)
+	ds, err := load(ctx, manifest, src, lopts)
 	if err != nil {
 		return nil, info, err
 	}

@@ -10,6 +10,14 @@
 // next chunk and no feature is recorded twice or lost (the results' key is job id
 // + feature index). A job's state only moves forward: queued → running → done,
 // failed or canceled.
+//
+// Replicas sharing one PostgreSQL database share the jobs: any of them reports
+// any job, and the one running a job holds a lease on it (lease_until_us, in the
+// database's clock), renewed while it works. A job whose lease ran out — its
+// replica was killed, or lost the database — is handed to River again by the
+// next sweep of any replica, and resumes at its checkpoint there. River's own
+// rescue of stuck jobs cannot tell a dead worker from a long job (it has no
+// heartbeat), so the lease, not River, decides.
 package jobs
 
 import (
@@ -17,6 +25,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -62,9 +71,18 @@ type Config struct {
 	// Chunk is the features per checkpoint (default 1000); Workers the features
 	// worked at once (default GOMAXPROCS); Concurrent the jobs run at once (default 1).
 	Chunk, Workers, Concurrent int
+	// Lease is how long a job stays with the replica running it without a sign
+	// of life (DefaultLease); the replica renews it every Lease/4. A killed
+	// replica's job resumes elsewhere within Lease + Lease/3 (the sweep).
+	Lease time.Duration
+	// Name names this replica in the jobs it runs (Job.Worker): host:port.
+	Name string
 	// Logger for job failures; nil for none.
 	Logger *slog.Logger
 }
+
+// DefaultLease is Config.Lease when the operator does not say.
+const DefaultLease = 15 * time.Second
 
 // DefaultRetention is how long jobs are kept when the operator does not say.
 const DefaultRetention = 30 * 24 * time.Hour
@@ -79,19 +97,24 @@ type Manager struct {
 	queue   queue
 	log     *slog.Logger
 	started bool
+	// sweep stops the lease sweeper; swept is closed when it has stopped.
+	sweep chan struct{}
+	swept chan struct{}
 }
 
 // Job is what GET /v1/jobs/{id} says of a job.
 type Job struct {
-	ID         string           `json:"id"`
-	Kind       string           `json:"kind"`
-	State      string           `json:"state"`
-	Done       int              `json:"done"`
-	Total      int              `json:"total"`
-	ErrorCount int              `json:"error_count"`
-	Errors     []FeatureError   `json:"errors"`
-	Message    string           `json:"message,omitempty"`
-	InputName  string           `json:"input_name,omitempty"`
+	ID         string         `json:"id"`
+	Kind       string         `json:"kind"`
+	State      string         `json:"state"`
+	Done       int            `json:"done"`
+	Total      int            `json:"total"`
+	ErrorCount int            `json:"error_count"`
+	Errors     []FeatureError `json:"errors"`
+	Message    string         `json:"message,omitempty"`
+	InputName  string         `json:"input_name,omitempty"`
+	// Worker names the replica that runs (or last ran) the job.
+	Worker     string           `json:"worker,omitempty"`
 	Dataset    zones.DatasetRef `json:"dataset"`
 	CreatedAt  time.Time        `json:"created_at"`
 	StartedAt  *time.Time       `json:"started_at,omitempty"`
@@ -127,6 +150,9 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	}
 	if cfg.Retention <= 0 {
 		cfg.Retention = DefaultRetention
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = DefaultLease
 	}
 	m := &Manager{cfg: cfg, log: cfg.Logger}
 	if m.log == nil {
@@ -174,8 +200,9 @@ func where(dsn string) string {
 	return dsn
 }
 
-// Start runs River's workers and re-enqueues the jobs a killed process left
-// running: they resume at their checkpoint.
+// Start runs River's workers and the lease sweeper, which hands the jobs whose
+// lease ran out (a killed process's, here or on another replica) to River
+// again: they resume at their checkpoint.
 func (m *Manager) Start(ctx context.Context) error {
 	// River's client runs until Stop, not until the caller's context ends; and a
 	// shutdown signalled while starting must not fail the start half-way (Stop
@@ -185,9 +212,41 @@ func (m *Manager) Start(ctx context.Context) error {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
 	m.started = true
-	rows, err := m.db.QueryContext(ctx, m.q(`SELECT id FROM redline_jobs WHERE state = 'running'`))
+	if err := m.Sweep(ctx); err != nil {
+		return err
+	}
+	m.sweep, m.swept = make(chan struct{}), make(chan struct{})
+	go m.sweeper(ctx)
+	return nil
+}
+
+// sweepEvery is how often the sweeper looks for jobs whose lease ran out.
+func (m *Manager) sweepEvery() time.Duration { return m.cfg.Lease / 3 }
+
+func (m *Manager) sweeper(ctx context.Context) {
+	defer close(m.swept)
+	t := time.NewTicker(m.sweepEvery())
+	defer t.Stop()
+	for {
+		select {
+		case <-m.sweep:
+			return
+		case <-t.C:
+			if err := m.Sweep(ctx); err != nil {
+				m.log.Warn("jobs: lease sweep failed", slog.String("error", err.Error()))
+			}
+		}
+	}
+}
+
+// Sweep hands every running job whose lease ran out to River again. Each is
+// claimed first (runner 0, a fresh lease), so that two replicas sweeping at
+// once queue it once; a worker then takes it over at its checkpoint.
+func (m *Manager) Sweep(ctx context.Context) error {
+	rows, err := m.db.QueryContext(ctx, m.q(`SELECT id FROM redline_jobs WHERE state = 'running'
+		AND (lease_until_us IS NULL OR lease_until_us < `+m.now()+`)`))
 	if err != nil {
-		return fmt.Errorf("jobs: find interrupted jobs: %w", err)
+		return fmt.Errorf("jobs: find jobs whose lease ran out: %w", err)
 	}
 	var ids []string
 	for rows.Next() {
@@ -199,19 +258,45 @@ func (m *Manager) Start(ctx context.Context) error {
 		ids = append(ids, id)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("jobs: find jobs whose lease ran out: %w", err)
+	}
 	for _, id := range ids {
+		res, err := m.db.ExecContext(ctx, m.q(`UPDATE redline_jobs SET runner = 0, lease_until_us = `+m.now()+` + ?
+			WHERE id = ? AND state = 'running' AND (lease_until_us IS NULL OR lease_until_us < `+m.now()+`)`),
+			m.cfg.Lease.Microseconds(), id)
+		if err != nil {
+			return fmt.Errorf("jobs: claim job %s: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			continue // another replica swept it first
+		}
 		if _, err := m.enqueue(ctx, id); err != nil {
 			return fmt.Errorf("jobs: resume %s: %w", id, err)
 		}
-		m.log.Info("job resumed", slog.String("job", id))
+		m.log.Info("job resumed: its lease ran out", slog.String("job", id))
 	}
 	return nil
+}
+
+// now is the database's clock in microseconds since 1970, as SQL: replicas'
+// clocks may disagree, the database's is one.
+func (m *Manager) now() string {
+	if m.pg {
+		return `(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::BIGINT`
+	}
+	return `CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)`
 }
 
 // Stop stops River, cancelling the jobs in hand (what their chunks committed is
 // kept; the next Start resumes them), and closes the database.
 func (m *Manager) Stop(ctx context.Context) error {
 	var err error
+	if m.sweep != nil {
+		close(m.sweep)
+		<-m.swept
+		m.sweep = nil
+	}
 	if m.started {
 		err = m.queue.stop(ctx)
 	}
@@ -240,9 +325,19 @@ func (m *Manager) q(s string) string {
 }
 
 func (m *Manager) migrate(ctx context.Context) error {
+	conn, err := m.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
 	blob := "BLOB"
 	if m.pg {
 		blob = "BYTEA"
+		// Replicas starting together must not both create the tables.
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7235412)`); err != nil {
+			return fmt.Errorf("advisory lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7235412)`)
 	}
 	for _, ddl := range []string{
 		`CREATE TABLE IF NOT EXISTS redline_jobs (
@@ -273,8 +368,29 @@ func (m *Manager) migrate(ctx context.Context) error {
 			PRIMARY KEY (job_id, idx)
 		)`,
 	} {
-		if _, err := m.db.ExecContext(ctx, ddl); err != nil {
+		if _, err := conn.ExecContext(ctx, ddl); err != nil {
 			return err
+		}
+	}
+	// The lease and the replica holding it (these columns came after the table).
+	for _, col := range []struct{ name, def string }{
+		{"lease_until_us", "BIGINT"},
+		{"worker", "TEXT NOT NULL DEFAULT ''"},
+	} {
+		if m.pg {
+			if _, err := conn.ExecContext(ctx, `ALTER TABLE redline_jobs ADD COLUMN IF NOT EXISTS `+col.name+` `+col.def); err != nil {
+				return err
+			}
+			continue
+		}
+		var has int
+		if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('redline_jobs') WHERE name = ?`, col.name).Scan(&has); err != nil {
+			return err
+		}
+		if has == 0 {
+			if _, err := conn.ExecContext(ctx, `ALTER TABLE redline_jobs ADD COLUMN `+col.name+` `+col.def); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -344,7 +460,7 @@ func (m *Manager) enqueue(ctx context.Context, id string) (int64, error) {
 	return m.queue.insert(ctx, id)
 }
 
-const jobColumns = `id, kind, state, total, done, errors, spec, input_name, dataset_name, dataset_version, message, created_at_us, started_at_us, finished_at_us`
+const jobColumns = `id, kind, state, total, done, errors, spec, input_name, dataset_name, dataset_version, message, created_at_us, started_at_us, finished_at_us, worker`
 
 func scanJob(sc interface{ Scan(...any) error }) (*Job, error) {
 	var j Job
@@ -352,7 +468,7 @@ func scanJob(sc interface{ Scan(...any) error }) (*Job, error) {
 	var created int64
 	var started, finished sql.NullInt64
 	if err := sc.Scan(&j.ID, &j.Kind, &j.State, &j.Total, &j.Done, &j.ErrorCount, &spec, &j.InputName,
-		&j.Dataset.Name, &j.Dataset.Version, &j.Message, &created, &started, &finished); err != nil {
+		&j.Dataset.Name, &j.Dataset.Version, &j.Message, &created, &started, &finished, &j.Worker); err != nil {
 		return nil, err
 	}
 	json.Unmarshal([]byte(spec), &j.Spec)
@@ -440,29 +556,34 @@ func (m *Manager) finish(ctx context.Context, id, state, message string) error {
 	return err
 }
 
-// work runs job id as River's attempt runner: it takes the job over (a later
-// attempt wins over an earlier one still running somewhere), resumes at the
-// checkpoint and commits chunk by chunk.
-func (m *Manager) work(ctx context.Context, id string, runner int64) error {
-	var state string
-	var done int64
-	var specJSON, name, mediaType string
-	var input []byte
-	err := m.db.QueryRowContext(ctx, m.q(`SELECT state, done, spec, input, input_name, input_type FROM redline_jobs WHERE id = ?`), id).
-		Scan(&state, &done, &specJSON, &input, &name, &mediaType)
-	if errors.Is(err, sql.ErrNoRows) || Terminal(state) {
-		return nil // removed by retention, or finished: nothing to do
-	}
-	if err != nil {
-		return fmt.Errorf("jobs: load job %s: %w", id, err)
-	}
-	res, err := m.db.ExecContext(ctx, m.q(`UPDATE redline_jobs SET state = 'running', runner = ?,
-		started_at_us = COALESCE(started_at_us, ?) WHERE id = ? AND state IN ('queued', 'running')`), runner, time.Now().UnixMicro(), id)
+// work runs job id as one of River's attempts: it takes the job when it is
+// queued or its lease ran out (or was handed over by a sweep), holds the lease
+// while it works, resumes at the checkpoint and commits chunk by chunk. A job
+// another live worker holds is left to it.
+func (m *Manager) work(ctx context.Context, id string) error {
+	runner := newRunner()
+	res, err := m.db.ExecContext(ctx, m.q(`UPDATE redline_jobs SET state = 'running', runner = ?, worker = ?,
+		lease_until_us = `+m.now()+` + ?, started_at_us = COALESCE(started_at_us, ?)
+		WHERE id = ? AND (state = 'queued' OR (state = 'running' AND
+			(runner = 0 OR lease_until_us IS NULL OR lease_until_us < `+m.now()+`)))`),
+		runner, m.cfg.Name, m.cfg.Lease.Microseconds(), time.Now().UnixMicro(), id)
 	if err != nil {
 		return fmt.Errorf("jobs: start job %s: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return nil // canceled meanwhile
+		return nil // finished, canceled, removed by retention, or in another worker's hands
+	}
+	var done int64
+	var specJSON, name, mediaType string
+	var input []byte
+	err = m.db.QueryRowContext(ctx, m.q(`SELECT done, spec, input, input_name, input_type FROM redline_jobs WHERE id = ?`), id).
+		Scan(&done, &specJSON, &input, &name, &mediaType)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		m.release(id, runner)
+		return fmt.Errorf("jobs: load job %s: %w", id, err)
 	}
 	var spec Spec
 	if err := json.Unmarshal([]byte(specJSON), &spec); err != nil {
@@ -474,17 +595,24 @@ func (m *Manager) work(ctx context.Context, id string, runner int64) error {
 	}
 	eng, err := m.cfg.Checker()
 	if err != nil {
+		m.release(id, runner)
 		return err // no dataset yet: River retries
 	}
-	err = Process(ctx, eng, &spec, rd, int(done), m.cfg.Chunk, m.cfg.Workers, func(ps []*ledger.Patch) error {
-		return m.commit(ctx, id, runner, &done, ps)
+	wctx, lost := m.hold(ctx, id, runner)
+	err = Process(wctx, eng, &spec, rd, int(done), m.cfg.Chunk, m.cfg.Workers, func(ps []*ledger.Patch) error {
+		return m.commit(wctx, id, runner, &done, ps)
 	})
+	lost()
 	switch {
 	case errors.Is(err, errStopped):
 		return nil
+	case err != nil && wctx.Err() != nil && ctx.Err() == nil:
+		return nil // the lease was lost: another worker has the job
 	case err != nil && ctx.Err() != nil:
-		// Shutting down: the job stays running at its checkpoint, and the next
-		// Start queues it again. Returning nil keeps River from also retrying it.
+		// Shutting down: the job stays running at its checkpoint; letting the
+		// lease go hands it to the next sweep, here or on another replica.
+		// Returning nil keeps River from also retrying it.
+		m.release(id, runner)
 		return nil
 	case err != nil:
 		m.log.Error("job failed", slog.String("job", id), slog.String("error", err.Error()))
@@ -493,6 +621,55 @@ func (m *Manager) work(ctx context.Context, id string, runner int64) error {
 	_, err = m.db.ExecContext(ctx, m.q(`UPDATE redline_jobs SET state = 'done', finished_at_us = ?
 		WHERE id = ? AND state = 'running' AND runner = ?`), time.Now().UnixMicro(), id, runner)
 	return err
+}
+
+// newRunner names one attempt at a job: random, never 0 (a job handed over).
+func newRunner() int64 {
+	var b [8]byte
+	rand.Read(b[:])
+	return int64(binary.BigEndian.Uint64(b[:])>>1) | 1
+}
+
+// hold renews runner's lease on job id every Lease/4 until the returned stop is
+// called; the context it returns ends when the lease is lost (the job was
+// canceled, or taken over after this worker went quiet for a whole lease).
+func (m *Manager) hold(ctx context.Context, id string, runner int64) (context.Context, func()) {
+	wctx, cancel := context.WithCancel(ctx)
+	stop := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(m.cfg.Lease / 4)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-wctx.Done():
+				return
+			case <-t.C:
+			}
+			res, err := m.db.ExecContext(wctx, m.q(`UPDATE redline_jobs SET lease_until_us = `+m.now()+` + ?
+				WHERE id = ? AND state = 'running' AND runner = ?`), m.cfg.Lease.Microseconds(), id, runner)
+			if err != nil {
+				m.log.Warn("jobs: lease not renewed", slog.String("job", id), slog.String("error", err.Error()))
+				continue
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				cancel()
+				return
+			}
+		}
+	}()
+	return wctx, func() { close(stop); <-stopped; cancel() }
+}
+
+// release lets runner's lease on job id go, so that the next sweep (of any
+// replica) hands the job on at once instead of after the lease.
+func (m *Manager) release(id string, runner int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	m.db.ExecContext(ctx, m.q(`UPDATE redline_jobs SET lease_until_us = NULL WHERE id = ? AND state = 'running' AND runner = ?`), id, runner)
 }
 
 // errStopped says a job was canceled, or taken over by a later attempt.
@@ -513,8 +690,9 @@ func (m *Manager) commit(ctx context.Context, id string, runner int64, done *int
 			errs++
 		}
 	}
-	res, err := tx.ExecContext(ctx, m.q(`UPDATE redline_jobs SET done = done + ?, errors = errors + ?
-		WHERE id = ? AND state = 'running' AND runner = ? AND done = ?`), len(ps), errs, id, runner, *done)
+	res, err := tx.ExecContext(ctx, m.q(`UPDATE redline_jobs SET done = done + ?, errors = errors + ?,
+		lease_until_us = `+m.now()+` + ? WHERE id = ? AND state = 'running' AND runner = ? AND done = ?`),
+		len(ps), errs, m.cfg.Lease.Microseconds(), id, runner, *done)
 	if err != nil {
 		return fmt.Errorf("jobs: checkpoint job %s at %d: %w", id, *done, err)
 	}

@@ -230,3 +230,75 @@ func TestRetention(t *testing.T) {
 		t.Errorf("%d results left (%v)", rows, err)
 	}
 }
+
+// TestLeaseTakeover: a job left running by a worker that went quiet — its lease
+// ran out — is taken over by another manager and finished from its
+// checkpoint with one result per feature; the quiet worker's late commit is
+// refused (it no longer holds the job), so nothing is written twice.
+func TestLeaseTakeover(t *testing.T) {
+	for name, dsn := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			dsn := dsn(t)
+			const n = 2000
+			c := checker(t)
+			// A manager that records and queues the job but whose River never runs it.
+			a, err := Open(t.Context(), Config{DSN: dsn, Checker: func() (Engine, error) { return c, nil }, Chunk: 100, Lease: time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Stop(t.Context())
+			j, err := a.Submit(t.Context(), Spec{Kind: KindLocate}, patchgen.Squares(n), "patches.ndjson", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Play the quiet worker: it took the job, committed 300 features, then
+			// stopped renewing its lease.
+			const quiet = int64(4242)
+			if _, err := a.db.ExecContext(t.Context(), a.q(`UPDATE redline_jobs SET state = 'running', runner = ?, worker = 'quiet',
+				lease_until_us = `+a.now()+` + ? WHERE id = ?`), quiet, time.Second.Microseconds(), j.ID); err != nil {
+				t.Fatal(err)
+			}
+			var done int64
+			ps := make([]*ledger.Patch, 0, 300)
+			for i := range 300 {
+				ps = append(ps, &ledger.Patch{Index: i})
+			}
+			if err := a.commit(t.Context(), j.ID, quiet, &done, ps); err != nil || done != 300 {
+				t.Fatalf("the quiet worker's first chunk: %v, done %d", err, done)
+			}
+			// A sweep while the lease holds takes nothing.
+			if err := a.Sweep(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := a.Get(t.Context(), j.ID); got.Worker != "quiet" || got.Done != 300 {
+				t.Fatalf("swept before the lease ran out: %+v", got)
+			}
+			// Another replica, with the same lease, once the quiet one's has run out.
+			time.Sleep(1100 * time.Millisecond)
+			b, err := Open(t.Context(), Config{DSN: dsn, Checker: func() (Engine, error) { return c, nil }, Chunk: 100, Lease: time.Second, Name: "b"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := b.Start(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			defer b.Stop(t.Context())
+			got := watch(t, b, j.ID, nil)
+			if got.State != StateDone || got.Done != n || got.Worker != "b" {
+				t.Fatalf("after the takeover: %+v", got)
+			}
+			rows, distinct, err := b.Count(t.Context(), j.ID)
+			if err != nil || rows != n || distinct != n {
+				t.Fatalf("%d results, %d distinct indexes (%v); want %d each", rows, distinct, err, n)
+			}
+			// The quiet worker wakes up and commits its next chunk: refused.
+			late := []*ledger.Patch{{Index: 300}}
+			if err := a.commit(t.Context(), j.ID, quiet, &done, late); !errors.Is(err, errStopped) {
+				t.Errorf("a late commit of the worker that lost its lease: %v, want errStopped", err)
+			}
+			if rows, _, _ := b.Count(t.Context(), j.ID); rows != n {
+				t.Errorf("%d results after the late commit, want %d", rows, n)
+			}
+		})
+	}
+}

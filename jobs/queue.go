@@ -40,7 +40,7 @@ type jobWorker struct {
 func (w *jobWorker) Timeout(*river.Job[workArgs]) time.Duration { return -1 }
 
 func (w *jobWorker) Work(ctx context.Context, job *river.Job[workArgs]) error {
-	return w.m.work(ctx, job.Args.JobID, job.ID)
+	return w.m.work(ctx, job.Args.JobID)
 }
 
 type cleanupWorker struct {

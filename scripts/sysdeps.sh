@@ -4,7 +4,8 @@
 #
 #   scripts/sysdeps.sh build   GEOS and PROJ (cgo headers and libraries)
 #   scripts/sysdeps.sh test    those, and what the tests drive: PostgreSQL (the
-#                              archive tests), GDAL's ogrinfo/ogr2ogr (the OGC API
+#                              archive tests) with PostGIS (the zoning read from
+#                              PostGIS tables), GDAL's ogrinfo/ogr2ogr (the OGC API
 #                              is read with its OAPIF driver), node and npm
 #                              (swagger-parser validates the OpenAPI documents;
 #                              esbuild checks the page's committed bundle), and
@@ -24,6 +25,9 @@ if [ "$want" = test ]; then
   command -v node >/dev/null || pkgs+=(nodejs)
   command -v npm >/dev/null || pkgs+=(npm)
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || pkgs+=(postgresql)
+  # PostGIS for the server pg-test.sh starts (the newest installed; Debian 12's is 15).
+  pgmajor=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -1)
+  [ -f "/usr/share/postgresql/${pgmajor:-15}/extension/postgis.control" ] || pkgs+=("postgresql-${pgmajor:-15}-postgis-3")
   command -v chromium >/dev/null || pkgs+=(chromium)
   [ -d /usr/share/fonts/opentype/noto ] && compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK*' >/dev/null || pkgs+=(fonts-noto-cjk)
 fi

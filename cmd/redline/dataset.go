@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,7 +27,7 @@ func loadDataset(dir string) (*zones.Dataset, error) {
 	if dir == "" {
 		return data.LoadDemo()
 	}
-	return data.LoadDir(dir)
+	return data.LoadDirWith(context.Background(), dir, data.LoadOptions{ZoningDB: os.Getenv("REDLINE_ZONING_DB")})
 }
 
 // snapshotFlag registers --snapshot on fs with $REDLINE_SNAPSHOT as its default.
@@ -39,7 +40,8 @@ func snapshotFlag(fs *flag.FlagSet) *string {
 // writing it when not), returning the time it took. A snapshot not used, or not
 // written, is said on stderr: the answers are the same, only the start slower.
 func loadChecker(dir, snapshot string, stderr io.Writer) (*zones.Checker, time.Duration, error) {
-	idx, info, err := data.Open(dir, snapshot, zones.IndexOptions{})
+	idx, info, err := data.OpenWith(context.Background(), dir, snapshot, zones.IndexOptions{},
+		data.LoadOptions{ZoningDB: os.Getenv("REDLINE_ZONING_DB")})
 	if err != nil {
 		return nil, 0, err
 	}

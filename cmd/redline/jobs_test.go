@@ -99,7 +99,9 @@ func jobRestart(t *testing.T, db, driver, driverDSN string) {
 	const n = 100_000
 	bin := buildBinary(t)
 	input := patchgen.Squares(n)
-	s := startServer(t, bin, "--db", db)
+	// A short lease: the restarted server takes the killed one's job over once
+	// its lease has run out.
+	s := startServer(t, bin, "--db", db, "--job-lease", testLease.String())
 	id := submitJob(t, s.base, input)
 	w := &jobWatcher{t: t, id: id}
 	at := w.until(s.base, func(j jobState) bool { return j.Done >= n/5 })
@@ -112,7 +114,7 @@ func jobRestart(t *testing.T, db, driver, driverDSN string) {
 	<-s.done
 	t.Logf("SIGKILL at %d of %d", at.Done, n)
 
-	s2 := startServer(t, bin, "--db", db)
+	s2 := startServer(t, bin, "--db", db, "--job-lease", testLease.String())
 	defer s2.stop(t)
 	j := w.until(s2.base, func(jobState) bool { return false })
 	if j.State != "done" || j.Done != n || j.Total != n {

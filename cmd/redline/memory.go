@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"math"
 	"os"
@@ -14,7 +15,7 @@ import (
 // serveLoad loads a dataset for the server: through its snapshot (--snapshot
 // for the dataset of --data; the default place for another one a reload names),
 // then sets the memory limit for it (gcForDataset).
-func serveLoad(source string, c serveConfig, log *slog.Logger) (*zones.Checker, error) {
+func serveLoad(ctx context.Context, source string, c serveConfig, log *slog.Logger) (*zones.Checker, error) {
 	snapshot := c.snapshot
 	if source != c.data && snapshot != data.SnapshotOff {
 		snapshot = "" // an explicit path is the --data dataset's
@@ -24,7 +25,7 @@ func serveLoad(source string, c serveConfig, log *slog.Logger) (*zones.Checker, 
 		// While loading, the dataset in service and the new one are both live.
 		debug.SetMemoryLimit(math.MaxInt64)
 	}
-	idx, info, err := data.Open(source, snapshot, zones.IndexOptions{})
+	idx, info, err := data.OpenWith(ctx, source, snapshot, zones.IndexOptions{}, data.LoadOptions{ZoningDB: c.zoningDB})
 	if limited {
 		defer gcForDataset(log)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/redline-gis/redline/api"
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/jobs"
+	"github.com/redline-gis/redline/replica"
 )
 
 // serveConfig is what `redline serve` is told by flags and REDLINE_* variables.
@@ -31,7 +32,8 @@ type serveConfig struct {
 	maxVertices, maxFeatures, maxChecks, maxLocates       int
 	timeout, locateTimeout, shutdownTimeout, jobRetention time.Duration
 	readHeaderTimeout, readTimeout, bodyIdleTimeout       time.Duration
-	idleTimeout                                           time.Duration
+	idleTimeout, jobLease, replicaPoll                    time.Duration
+	zoningDB                                              string
 }
 
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -65,6 +67,9 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.DurationVar(&c.bodyIdleTimeout, "body-idle-timeout", 10*time.Second, "longest pause in a check's or batch's body before it is cut off")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "how long a keep-alive connection waits for its next request")
 	fs.DurationVar(&c.jobRetention, "job-retention", jobs.DefaultRetention, "how long finished jobs are kept, with their input and results")
+	fs.DurationVar(&c.jobLease, "job-lease", jobs.DefaultLease, "how long a job stays with a replica that shows no sign of life before another takes it over (renewed every quarter of it)")
+	fs.DurationVar(&c.replicaPoll, "replica-poll", replica.DefaultPoll, "with a postgres:// --db: how often the dataset announcement of the replicas is read besides LISTEN/NOTIFY")
+	fs.StringVar(&c.zoningDB, "zoning-db", os.Getenv("REDLINE_ZONING_DB"), "PostgreSQL `URL` of the zoning for the manifest's postgis layers (default: the manifest's zoning_db)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 60*time.Second, "how long SIGTERM waits for requests in flight")
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return 2
@@ -120,17 +125,34 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		}
 	}
 	var srv *api.Server
-	jm, err := jobs.Open(ctx, jobs.Config{DSN: c.db, Retention: c.jobRetention, Logger: log,
+	jm, err := jobs.Open(ctx, jobs.Config{DSN: c.db, Retention: c.jobRetention, Lease: c.jobLease, Name: replicaName(c.addr), Logger: log,
 		Checker: func() (jobs.Engine, error) { return srv.JobsEngine() }})
 	if err != nil {
 		return err
 	}
-	srv, err = api.New(api.Config{
+	// Replicas sharing a PostgreSQL archive keep to one dataset version through it.
+	var rep *replica.Sync
+	if store.IsPostgres(c.db) {
+		rep, err = replica.Open(ctx, replica.Config{DSN: c.db, Origin: replicaName(c.addr), Poll: c.replicaPoll, Logger: log,
+			Load: func(ctx context.Context, source string) (string, error) {
+				if err := srv.Load(ctx, source); err != nil {
+					return "", err
+				}
+				_, v, _ := srv.Serving()
+				return v, nil
+			},
+			Current: func() (string, string, bool) { return srv.Serving() }})
+		if err != nil {
+			return err
+		}
+		defer rep.Close()
+	}
+	cfg := api.Config{
 		Logger: log,
 		Store:  st,
 		Jobs:   jm,
 		Load: func(ctx context.Context, source string) (api.Engine, error) {
-			return serveLoad(source, c, log)
+			return serveLoad(ctx, source, c, log)
 		},
 		Source:            c.data,
 		DataRoot:          c.dataRoot,
@@ -154,8 +176,11 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		IdleTimeout:       c.idleTimeout,
 		MaxHeaderBytes:    int(c.maxHeaderBytes),
 		Version:           version(),
-	})
-	if err != nil {
+	}
+	if rep != nil {
+		cfg.Replica = rep
+	}
+	if srv, err = api.New(cfg); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", c.addr)
@@ -187,6 +212,9 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		} else if err := jm.Start(ctx); err != nil {
 			runErr = err
 		} else {
+			if rep != nil {
+				go rep.Run(ctx)
+			}
 			select {
 			case <-ctx.Done():
 				log.Info("shutting down: finishing requests in flight", slog.Duration("limit", c.shutdownTimeout))
@@ -209,6 +237,16 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		log.Info("stopped cleanly")
 	}
 	return runErr
+}
+
+// replicaName names this process among the replicas: host name and listen
+// address (a container's host name is its id).
+func replicaName(addr string) string {
+	host, _ := os.Hostname()
+	if strings.HasPrefix(addr, ":") {
+		return host + addr
+	}
+	return host + "/" + addr
 }
 
 func envOr(name, def string) string {

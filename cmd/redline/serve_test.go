@@ -27,7 +27,7 @@ import (
 )
 
 // buildBinary builds redline into a temp dir once per test binary run.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "redline")
 	cmd := exec.Command("go", "build", "-o", bin, ".")
@@ -38,7 +38,7 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -73,7 +73,7 @@ func (l *lockedBuffer) String() string {
 }
 
 // startServer runs `redline serve` on a free loopback port and waits until /readyz.
-func startServer(t *testing.T, bin string, args ...string) *server {
+func startServer(t testing.TB, bin string, args ...string) *server {
 	t.Helper()
 	addr := freePort(t)
 	s := &server{base: "http://" + addr, logs: &lockedBuffer{}, done: make(chan error, 1)}

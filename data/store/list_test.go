@@ -165,3 +165,42 @@ func TestMigrationBackfill(t *testing.T) {
 		t.Errorf("List all = %d, %v; want both rows", page.Total, err)
 	}
 }
+
+// TestListIndexesPostgres: every filter of the list endpoint can be answered
+// from an index on PostgreSQL (replicas share one archive: its lists must not
+// scan it), as the planner says with sequential scans priced out.
+func TestListIndexesPostgres(t *testing.T) {
+	s := openTestPG(t)
+	for _, tc := range []struct{ name, where string }{
+		{"datetime", "created_at_us >= 1 AND created_at_us < 2"},
+		{"verdict", "verdict = 'prohibited'"},
+		{"industry prefix", "industry LIKE 'C25%'"},
+		{"high_energy", "high_energy = 1"},
+		{"dataset_version", "dataset_version = '2026.1'"},
+		{"project", "project_name = 'x'"},
+		{"input_hash", "input_hash = 'ab'"},
+	} {
+		conn, err := s.db.Conn(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.ExecContext(t.Context(), `SET enable_seqscan = off`)
+		rows, err := conn.QueryContext(t.Context(), `EXPLAIN SELECT id FROM reports WHERE `+tc.where+` ORDER BY created_at_us DESC LIMIT 100`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var l string
+			rows.Scan(&l)
+			plan = append(plan, l)
+		}
+		rows.Close()
+		conn.ExecContext(t.Context(), `RESET enable_seqscan`)
+		conn.Close()
+		p := strings.Join(plan, "\n")
+		if strings.Contains(p, "Seq Scan") || !strings.Contains(p, "Index") {
+			t.Errorf("%s: no index answers it:\n%s", tc.name, p)
+		}
+	}
+}

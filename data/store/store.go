@@ -255,6 +255,16 @@ var migrations = []migration{
 	// 两高 ledger: high_energy=true.
 	{ddl: `ALTER TABLE reports ADD COLUMN high_energy INTEGER;
 	CREATE INDEX reports_high_energy ON reports (high_energy, created_at_us)`, backfill: backfillHighEnergy},
+	// 4: PostgreSQL answers industry=C25 (LIKE 'C25%') from an index only with
+	// text_pattern_ops under a collation other than C; SQLite's LIKE is not
+	// indexed either way (it is case-insensitive).
+	{backfill: func(ctx context.Context, s *Store, tx *sql.Tx) error {
+		if s.dialect != postgres {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `CREATE INDEX reports_industry_prefix ON reports (industry text_pattern_ops, created_at_us)`)
+		return err
+	}},
 }
 
 // migration is one schema step: DDL statements separated by ";", then an
