@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/planar"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -22,8 +24,14 @@ type Options struct {
 	// Workers locating in parallel; 0 means GOMAXPROCS.
 	Workers int
 	// Chunk is the most features handed to a worker at once; 0 means 256. A chunk is
-	// sent on early when the reader has nothing more buffered.
+	// sent on early when the reader has nothing more buffered, or when the work
+	// its features are estimated to take reaches Work.
 	Chunk int
+	// Work bounds the estimated work of a chunk, in units of one point located
+	// (see workOf); 0 means DefaultWork. It is what spreads a small batch of
+	// polygons over the workers: 206 footprints are 206 points' worth of features
+	// but hundreds of times their work.
+	Work int
 	// Progress, if set, is called from the writing goroutine after each chunk with
 	// the number of features written so far.
 	Progress func(done int)
@@ -64,6 +72,10 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	if size <= 0 {
 		size = 256
 	}
+	work := opts.Work
+	if work <= 0 {
+		work = DefaultWork
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -71,7 +83,7 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	if lr, ok := r.(lazyReader); ok {
 		lr.setLazy()
 	}
-	rd := &readStage{r: r, size: size,
+	rd := &readStage{r: r, size: size, budget: work,
 		order: make(chan *chunk, 2*workers+1),
 		work:  make(chan *chunk, workers),
 		free:  make(chan []Result, 2*workers+2),
@@ -92,6 +104,59 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	return st, err
 }
 
+// DefaultWork is the estimated work of a chunk when Options.Work is 0: about 256
+// points, or a few polygons (a fraction of a millisecond on one core).
+const DefaultWork = 256
+
+// polygonWork is the estimated work of locating a footprint that is not a point,
+// beside one unit per vertex: preparing it and overlaying it with GEOS cost tens
+// of point lookups even for a small square.
+const polygonWork = 16
+
+// work estimates the cost of locating f, in points located: a point is 1; any
+// other geometry polygonWork plus its vertices. A feature still in its JSON text
+// (lazy) is estimated from the text, counting its positions ("[" before a
+// number) without parsing them: the reader stage must stay cheap.
+func (f *Feature) work() int {
+	n := 0
+	switch {
+	case f.lazy.raw != nil:
+		n = countPositions(f.lazy.raw)
+	case f.Geometry != nil:
+		if _, ok := f.Geometry.(orb.Point); ok {
+			return 1
+		}
+		n = planar.NumVertices(f.Geometry)
+	default:
+		return 1 // an error record
+	}
+	if n <= 1 {
+		return 1
+	}
+	return polygonWork + n
+}
+
+// countPositions counts the JSON positions in b: "[" followed (after spaces)
+// by a number. A numeric array among the properties counts too; it is an
+// estimate.
+func countPositions(b []byte) int {
+	n := 0
+	for {
+		i := bytes.IndexByte(b, '[')
+		if i < 0 {
+			return n
+		}
+		b = b[i+1:]
+		j := 0
+		for j < len(b) && isSpace(b[j]) {
+			j++
+		}
+		if j < len(b) && (b[j] == '-' || b[j] >= '0' && b[j] <= '9') {
+			n++
+		}
+	}
+}
+
 // chunk is a run of consecutive features: filled by the reader, located by one
 // worker, written by the writer.
 type chunk struct {
@@ -106,12 +171,13 @@ type chunk struct {
 
 // readStage is the reading stage.
 type readStage struct {
-	r     Reader
-	size  int
-	order chan *chunk   // to the writer, in input order; closed when reading stops
-	work  chan *chunk   // to the workers; closed when reading stops
-	free  chan []Result // item arrays the writer is done with, to reuse
-	done  chan struct{} // closed when run returns
+	r      Reader
+	size   int
+	budget int           // estimated work that closes a chunk
+	order  chan *chunk   // to the writer, in input order; closed when reading stops
+	work   chan *chunk   // to the workers; closed when reading stops
+	free   chan []Result // item arrays the writer is done with, to reuse
+	done   chan struct{} // closed when run returns
 }
 
 // run reads chunks until the input ends, fails, or ctx is cancelled. A chunk is
@@ -124,6 +190,7 @@ func (rd *readStage) run(ctx context.Context) {
 	buf, _ := rd.r.(buffered)
 	c := rd.newChunk()
 	next := 0
+	load := 0 // estimated work of c
 	for {
 		f, err := rd.r.Next()
 		if err != nil {
@@ -134,13 +201,15 @@ func (rd *readStage) run(ctx context.Context) {
 			rd.send(ctx, c)
 			return
 		}
+		load += f.work()
 		c.items = append(c.items, Result{Feature: f})
 		next = f.Index + 1
-		if len(c.items) == rd.size || (buf != nil && buf.Buffered() == 0) {
+		if len(c.items) == rd.size || load >= rd.budget || (buf != nil && buf.Buffered() == 0) {
 			if !rd.send(ctx, c) {
 				return
 			}
 			c = rd.newChunk()
+			load = 0
 		}
 		if ctx.Err() != nil {
 			return
