@@ -2,12 +2,13 @@ package batch
 
 import (
 	"bufio"
-	"encoding/csv"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/redline-gis/redline/errcode"
@@ -55,11 +56,8 @@ func NewWriter(w io.Writer, format string, flush func()) (Writer, error) {
 	case "", "ndjson":
 		return &ndjsonWriter{bufWriter: base}, nil
 	case "csv":
-		cw := &csvWriter{bufWriter: base, cw: csv.NewWriter(bw)}
-		if err := cw.cw.Write([]string{"index", "id", "layer", "zone_id", "zone_class", "overlap_area_m2", "overlap_length_m", "error"}); err != nil {
-			return nil, err
-		}
-		return cw, nil
+		_, err := bw.WriteString(csvHeader)
+		return &csvWriter{bufWriter: base}, err
 	case "geojson":
 		gw := &geojsonWriter{bufWriter: base}
 		_, err := bw.WriteString(`{"type":"FeatureCollection","features":[` + "\n")
@@ -219,56 +217,105 @@ func (w *ndjsonWriter) Fail(index int, e *errcode.Error) error {
 
 func (w *ndjsonWriter) Close() error { return w.Flush() }
 
+// csvHeader is the CSV output's first row.
+const csvHeader = "index,id,layer,zone_id,zone_class,overlap_area_m2,overlap_length_m,error\n"
+
+// csvWriter writes rows as encoding/csv's Writer (comma, LF) would, appending
+// into one reused buffer: no []string or strings per row.
 type csvWriter struct {
 	bufWriter
-	cw  *csv.Writer
-	row [8]string
 }
 
 func (w *csvWriter) Write(r *Result) error {
-	row := w.row[:]
-	row[0] = strconv.Itoa(r.Index)
-	row[1] = csvID(r.ID)
-	clear(row[2:])
-	if r.Err != nil {
-		row[7] = string(r.Err.Code) + ": " + r.Err.Message
-		return w.cw.Write(row)
-	}
-	if len(r.Hits) == 0 {
-		return w.cw.Write(row)
-	}
-	for _, h := range r.Hits {
-		row[2], row[3], row[4] = h.Layer, h.ZoneID, h.ZoneClass
-		row[5] = string(appendFloat(nil, h.OverlapAreaM2))
-		row[6] = string(appendFloat(nil, h.OverlapLengthM))
-		if err := w.cw.Write(row); err != nil {
-			return err
+	b := w.buf[:0]
+	// index,id, — the start of every row of the feature.
+	b = strconv.AppendInt(b, int64(r.Index), 10)
+	b = append(b, ',')
+	b = appendCSVID(b, r.ID)
+	b = append(b, ',')
+	head := len(b)
+	switch {
+	case r.Err != nil:
+		b = append(b, ",,,,,"...)
+		msg := make([]byte, 0, len(r.Err.Code)+2+len(r.Err.Message))
+		msg = append(append(append(msg, r.Err.Code...), ": "...), r.Err.Message...)
+		b = appendCSVField(b, msg)
+		b = append(b, '\n')
+	case len(r.Hits) == 0:
+		b = append(b, ",,,,,\n"...)
+	default:
+		for i, h := range r.Hits {
+			if i > 0 {
+				b = append(b, b[:head]...)
+			}
+			b = appendCSVField(b, h.Layer)
+			b = append(b, ',')
+			b = appendCSVField(b, h.ZoneID)
+			b = append(b, ',')
+			b = appendCSVField(b, h.ZoneClass)
+			b = append(b, ',')
+			b = appendFloat(b, h.OverlapAreaM2)
+			b = append(b, ',')
+			b = appendFloat(b, h.OverlapLengthM)
+			b = append(b, ",\n"...)
 		}
 	}
-	return nil
+	w.buf = b
+	_, err := w.bw.Write(b)
+	return err
 }
 
-// csvID writes a string id without its quotes, a number as is, null as "".
-func csvID(id json.RawMessage) string {
-	if id == nil {
-		return ""
+// appendCSVID writes a string id without its quotes, a number as is, null as "".
+func appendCSVID(b []byte, id json.RawMessage) []byte {
+	switch {
+	case id == nil:
+		return b
+	case id[0] != '"':
+		return appendCSVField(b, []byte(id))
 	}
-	if s, ok := stringValue(id); ok {
-		return s
+	if raw := id[1 : len(id)-1]; bytes.IndexByte(raw, '\\') < 0 {
+		return appendCSVField(b, []byte(raw))
 	}
-	return string(id)
+	s, _ := stringValue(id)
+	return appendCSVField(b, s)
+}
+
+// appendCSVField writes one field as encoding/csv's Writer does: quoted when it
+// holds a comma, a quote, CR or LF, is \., or starts with a space (Unicode's);
+// quotes doubled inside.
+func appendCSVField[S string | []byte](b []byte, f S) []byte {
+	if !csvNeedsQuotes(f) {
+		return append(b, f...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(f); i++ {
+		if f[i] == '"' {
+			b = append(b, '"', '"')
+		} else {
+			b = append(b, f[i])
+		}
+	}
+	return append(b, '"')
+}
+
+func csvNeedsQuotes[S string | []byte](f S) bool {
+	if len(f) == 0 {
+		return false
+	}
+	if string(f) == `\.` {
+		return true
+	}
+	for i := 0; i < len(f); i++ {
+		if c := f[i]; c == '\n' || c == '\r' || c == '"' || c == ',' {
+			return true
+		}
+	}
+	r, _ := utf8.DecodeRuneInString(string(f[:min(len(f), utf8.UTFMax)]))
+	return unicode.IsSpace(r)
 }
 
 func (w *csvWriter) Fail(index int, e *errcode.Error) error {
 	return w.Write(&Result{Feature: Feature{Index: index, Err: e}})
-}
-
-func (w *csvWriter) Flush() error {
-	w.cw.Flush()
-	if err := w.cw.Error(); err != nil {
-		return err
-	}
-	return w.bufWriter.Flush()
 }
 
 func (w *csvWriter) Close() error { return w.Flush() }
