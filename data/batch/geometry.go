@@ -65,9 +65,26 @@ func scanGeometry(b []byte, i int) (g orb.Geometry, end int, ok bool) {
 	typ := ""
 	depth := -1
 	coords := -1 // offset of the coordinates value when it came before the type
-	s := scratchPool.Get().(*coordScratch)
-	defer scratchPool.Put(s)
-	s.reset()
+	// A point needs no scratch: most batches are points.
+	var pt orb.Point
+	var s *coordScratch
+	defer func() {
+		if s != nil {
+			scratchPool.Put(s)
+		}
+	}()
+	read := func(v int) (int, bool) {
+		if depth == 0 {
+			p, end, ok := scanPosition(b, v)
+			pt = p
+			return end, ok
+		}
+		if s == nil {
+			s = scratchPool.Get().(*coordScratch)
+			s.reset()
+		}
+		return s.nested(b, v, depth)
+	}
 	parsed := false
 	if i < len(b) && b[i] == '}' {
 		return nil, 0, false
@@ -105,7 +122,7 @@ func scanGeometry(b []byte, i int) (g orb.Geometry, end int, ok bool) {
 			}
 			typ, depth, vend = t, d, e
 			if coords >= 0 {
-				if _, ok := s.nested(b, coords, depth); !ok {
+				if _, ok := read(coords); !ok {
 					return nil, 0, false
 				}
 				parsed = true
@@ -115,7 +132,7 @@ func scanGeometry(b []byte, i int) (g orb.Geometry, end int, ok bool) {
 				return nil, 0, false
 			}
 			if depth >= 0 {
-				e, ok := s.nested(b, v, depth)
+				e, ok := read(v)
 				if !ok {
 					return nil, 0, false
 				}
@@ -155,6 +172,9 @@ func scanGeometry(b []byte, i int) (g orb.Geometry, end int, ok bool) {
 	}
 	if !parsed {
 		return nil, 0, false
+	}
+	if depth == 0 {
+		return pt, i, true
 	}
 	return s.build(typ), i, true
 }
@@ -274,9 +294,6 @@ func isNumberByte(c byte) bool {
 // for all points, each ring or line a full slice of it (appending to one never
 // writes into the next).
 func (s *coordScratch) build(typ string) orb.Geometry {
-	if typ == "Point" {
-		return s.pts[0]
-	}
 	all := make([]orb.Point, len(s.pts))
 	copy(all, s.pts)
 	switch typ {

@@ -86,15 +86,18 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	rd := &readStage{r: r, size: size, budget: work,
 		order: make(chan *chunk, 2*workers+1),
 		work:  make(chan *chunk, workers),
-		free:  make(chan []Result, 2*workers+2),
+		free:  make(chan spare, 2*workers+2),
 		done:  make(chan struct{}),
 	}
 	go rd.run(ctx)
+	// Records are rendered by the workers when the writer allows it: the
+	// writing stage, one goroutine, then only copies bytes.
+	rend, _ := w.(renderer)
 	var wg sync.WaitGroup
 	for range workers {
-		wg.Go(func() { locateChunks(ctx, rd.work, locate, opts.OnError) })
+		wg.Go(func() { locateChunks(ctx, rd.work, locate, rend, opts.OnError) })
 	}
-	wr := &writeStage{w: w, progress: opts.Progress, free: rd.free}
+	wr := &writeStage{w: w, rend: rend, progress: opts.Progress, free: rd.free}
 	st, err := wr.run(ctx, rd.order)
 	if err == nil {
 		<-rd.done // it has sent its last chunk: it is returning
@@ -162,6 +165,11 @@ func countPositions(b []byte) int {
 type chunk struct {
 	items []Result
 	done  chan struct{} // closed once the items are located
+	// out holds the records of the first rendered items, when the writer is a
+	// renderer; renderErr is why rendering stopped before the end.
+	out       []byte
+	rendered  int
+	renderErr error
 	// The reader's last chunk says why reading stopped: err is nil at the end of
 	// the input; next is the index a feature after the last one read would have.
 	last bool
@@ -176,7 +184,7 @@ type readStage struct {
 	budget int           // estimated work that closes a chunk
 	order  chan *chunk   // to the writer, in input order; closed when reading stops
 	work   chan *chunk   // to the workers; closed when reading stops
-	free   chan []Result // item arrays the writer is done with, to reuse
+	free   chan spare    // arrays the writer is done with, to reuse
 	done   chan struct{} // closed when run returns
 }
 
@@ -217,12 +225,18 @@ func (rd *readStage) run(ctx context.Context) {
 	}
 }
 
+// spare is what a written chunk leaves to reuse.
+type spare struct {
+	items []Result
+	out   []byte
+}
+
 // newChunk reuses an item array the writer gave back: they are large, and
 // zeroing fresh ones costs more than reusing them.
 func (rd *readStage) newChunk() *chunk {
 	select {
-	case items := <-rd.free:
-		return &chunk{items: items[:0], done: make(chan struct{})}
+	case sp := <-rd.free:
+		return &chunk{items: sp.items[:0], out: sp.out[:0], done: make(chan struct{})}
 	default:
 		return &chunk{items: make([]Result, 0, rd.size), done: make(chan struct{})}
 	}
@@ -249,7 +263,7 @@ func (rd *readStage) send(ctx context.Context, c *chunk) bool {
 
 // locateChunks is a worker: it locates the items of the chunks it receives until
 // the reader stops or ctx is cancelled.
-func locateChunks(ctx context.Context, work <-chan *chunk, locate LocateFunc, onError func(int, error)) {
+func locateChunks(ctx context.Context, work <-chan *chunk, locate LocateFunc, rend renderer, onError func(int, error)) {
 	for {
 		var c *chunk
 		select {
@@ -263,7 +277,25 @@ func locateChunks(ctx context.Context, work <-chan *chunk, locate LocateFunc, on
 		for i := range c.items {
 			locateItem(ctx, &c.items[i], locate, onError)
 		}
+		if rend != nil && ctx.Err() == nil {
+			c.render(rend)
+		}
 		close(c.done)
+	}
+}
+
+// render appends the records of c's items to c.out, up to the first that
+// cannot be rendered.
+func (c *chunk) render(rend renderer) {
+	c.rendered = 0
+	for i := range c.items {
+		out, err := rend.appendRecord(c.out, &c.items[i])
+		c.out = out
+		if err != nil {
+			c.renderErr = err
+			return
+		}
+		c.rendered++
 	}
 }
 
@@ -296,8 +328,9 @@ func locateItem(ctx context.Context, it *Result, locate LocateFunc, onError func
 // writeStage is the writing stage.
 type writeStage struct {
 	w        Writer
+	rend     renderer // w, when the workers render its records
 	progress func(done int)
-	free     chan<- []Result
+	free     chan<- spare
 	st       Stats
 }
 
@@ -359,20 +392,32 @@ func (wr *writeStage) write(c *chunk) error {
 	if len(c.items) == 0 {
 		return nil
 	}
-	for i := range c.items {
-		it := &c.items[i]
-		if err := wr.w.Write(it); err != nil {
+	n := len(c.items)
+	if wr.rend != nil {
+		if err := wr.rend.writeRendered(c.out, c.rendered); err != nil {
 			return err
+		}
+		n = c.rendered
+	}
+	for i := range n {
+		it := &c.items[i]
+		if wr.rend == nil {
+			if err := wr.w.Write(it); err != nil {
+				return err
+			}
 		}
 		wr.st.Features++
 		wr.st.Hits += len(it.Hits)
 		if it.Err != nil {
 			wr.st.Errors++
 		}
-		c.items[i] = Result{} // drop geometry and hits early
 	}
+	if wr.rend != nil && c.renderErr != nil {
+		return c.renderErr
+	}
+	clear(c.items) // drop geometry and hits early
 	select {
-	case wr.free <- c.items:
+	case wr.free <- spare{c.items, c.out}:
 	default:
 	}
 	if wr.progress != nil {

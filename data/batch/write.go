@@ -191,10 +191,37 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// renderer is implemented by writers whose records do not depend on what was
+// written before them: Run's workers append a chunk's records into one buffer,
+// in parallel, and the writing stage only sends the buffers out in order.
+type renderer interface {
+	// appendRecord appends r's record to b.
+	appendRecord(b []byte, r *Result) ([]byte, error)
+	// writeRendered writes n records appended by appendRecord.
+	writeRendered(b []byte, n int) error
+}
+
+// write renders r's record into the writer's buffer and writes it.
+func (b *bufWriter) write(rd renderer, r *Result) error {
+	out, err := rd.appendRecord(b.buf[:0], r)
+	b.buf = out
+	if err != nil {
+		return err
+	}
+	return rd.writeRendered(out, 1)
+}
+
+func (b *bufWriter) writeRendered(out []byte, _ int) error {
+	_, err := b.bw.Write(out)
+	return err
+}
+
 type ndjsonWriter struct{ bufWriter }
 
-func (w *ndjsonWriter) Write(r *Result) error {
-	b := append(w.buf[:0], `{"index":`...)
+func (w *ndjsonWriter) Write(r *Result) error { return w.write(w, r) }
+
+func (w *ndjsonWriter) appendRecord(b []byte, r *Result) ([]byte, error) {
+	b = append(b, `{"index":`...)
 	b = strconv.AppendInt(b, int64(r.Index), 10)
 	b = append(b, `,"id":`...)
 	b = appendID(b, r.ID)
@@ -205,10 +232,7 @@ func (w *ndjsonWriter) Write(r *Result) error {
 		b = append(b, `,"hits":`...)
 		b = appendHits(b, r.Hits)
 	}
-	b = append(b, '}', '\n')
-	w.buf = b
-	_, err := w.bw.Write(b)
-	return err
+	return append(b, '}', '\n'), nil
 }
 
 func (w *ndjsonWriter) Fail(index int, e *errcode.Error) error {
@@ -226,14 +250,16 @@ type csvWriter struct {
 	bufWriter
 }
 
-func (w *csvWriter) Write(r *Result) error {
-	b := w.buf[:0]
+func (w *csvWriter) Write(r *Result) error { return w.write(w, r) }
+
+func (w *csvWriter) appendRecord(b []byte, r *Result) ([]byte, error) {
+	start := len(b)
 	// index,id, — the start of every row of the feature.
 	b = strconv.AppendInt(b, int64(r.Index), 10)
 	b = append(b, ',')
 	b = appendCSVID(b, r.ID)
 	b = append(b, ',')
-	head := len(b)
+	head := b[start:len(b):len(b)]
 	switch {
 	case r.Err != nil:
 		b = append(b, ",,,,,"...)
@@ -246,7 +272,7 @@ func (w *csvWriter) Write(r *Result) error {
 	default:
 		for i, h := range r.Hits {
 			if i > 0 {
-				b = append(b, b[:head]...)
+				b = append(b, head...)
 			}
 			b = appendCSVField(b, h.Layer)
 			b = append(b, ',')
@@ -260,9 +286,7 @@ func (w *csvWriter) Write(r *Result) error {
 			b = append(b, ",\n"...)
 		}
 	}
-	w.buf = b
-	_, err := w.bw.Write(b)
-	return err
+	return b, nil
 }
 
 // appendCSVID writes a string id without its quotes, a number as is, null as "".
@@ -325,12 +349,13 @@ type geojsonWriter struct {
 	n int
 }
 
-func (w *geojsonWriter) Write(r *Result) error {
-	b := w.buf[:0]
-	if w.n > 0 {
-		b = append(b, ",\n"...)
-	}
-	w.n++
+func (w *geojsonWriter) Write(r *Result) error { return w.write(w, r) }
+
+// appendRecord appends r's Feature after the ",\n" that separates it from the
+// one before; writeRendered leaves out the first feature's.
+func (w *geojsonWriter) appendRecord(b []byte, r *Result) ([]byte, error) {
+	start := len(b)
+	b = append(b, ",\n"...)
 	b = append(b, `{"type":"Feature",`...)
 	if r.ID != nil {
 		b = append(b, `"id":`...)
@@ -344,7 +369,7 @@ func (w *geojsonWriter) Write(r *Result) error {
 	case r.Geometry != nil:
 		g, err := marshalGeometry(r.Geometry)
 		if err != nil {
-			return fmt.Errorf("batch: feature %d: write geometry: %w", r.Index, err)
+			return b[:start], fmt.Errorf("batch: feature %d: write geometry: %w", r.Index, err)
 		}
 		b = append(b, g...)
 	default:
@@ -361,8 +386,14 @@ func (w *geojsonWriter) Write(r *Result) error {
 		b = append(b, `,"hits":`...)
 		b = appendHits(b, r.Hits)
 	}
-	b = append(b, "}}"...)
-	w.buf = b
+	return append(b, "}}"...), nil
+}
+
+func (w *geojsonWriter) writeRendered(b []byte, n int) error {
+	if w.n == 0 && len(b) >= 2 {
+		b = b[2:]
+	}
+	w.n += n
 	_, err := w.bw.Write(b)
 	return err
 }
