@@ -5,7 +5,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/redline-gis/redline/errcode"
 )
@@ -16,27 +15,8 @@ import (
 // objects with a member given twice (encoding/json keeps the last, other parsers
 // the first: two readers of one archived input would see two footprints). A
 // document that is not well-formed is left to its reader, which says where.
-func checkJSONText(b []byte) error {
-	if !utf8.Valid(b) {
-		off := 0
-		for off < len(b) {
-			r, n := utf8.DecodeRune(b[off:])
-			if r == utf8.RuneError && n <= 1 {
-				break
-			}
-			off += n
-		}
-		line := 1 + bytes.Count(b[:off], []byte("\n"))
-		return errcode.New(errcode.UndecodableText, map[string]any{"line": line, "offset": off},
-			"JSON text is not UTF-8 (line %d, byte %d): save the file as UTF-8", line, off)
-	}
-	if key, off, ok := duplicateKey(b); ok {
-		line := 1 + bytes.Count(b[:off], []byte("\n"))
-		return errcode.New(errcode.BadRequest, map[string]any{"line": line, "offset": off, "field": key},
-			"JSON object has the member %q twice (line %d, byte %d): give each member once", key, line, off)
-	}
-	return nil
-}
+// decodeEnvelope learns the same in its one pass (jsonText.textError).
+func checkJSONText(b []byte) error { return scanJSON(b).textError() }
 
 // duplicateKey finds the first member name given twice in one object of b, and
 // its byte offset. It scans the text once without building values; a document
