@@ -540,14 +540,30 @@ func Open(r io.Reader, mediaType string, maxVertices int) Reader {
 		_, err = br.Peek(len(head) + 1)
 	}
 	head, _ = br.Peek(br.Buffered())
+	// Past what the sniffing buffered, read the source straight into the
+	// reader's blocks, not through the sniffing buffer (a copy of every byte).
+	rest := sniffed{br, r}
 	if Sniff(head) == "ndjson" {
-		n := NewNDJSON(br)
+		n := NewNDJSON(rest)
 		n.MaxVertices = maxVertices
 		return n
 	}
-	c := NewCollection(br)
+	c := NewCollection(rest)
 	c.MaxVertices = maxVertices
 	return c
+}
+
+// sniffed reads what br buffered, then r, which br was reading.
+type sniffed struct {
+	br *bufio.Reader
+	r  io.Reader
+}
+
+func (s sniffed) Read(p []byte) (int, error) {
+	if s.br.Buffered() > 0 {
+		return s.br.Read(p)
+	}
+	return s.r.Read(p)
 }
 
 // marshalGeometry writes g as GeoJSON (for features that came without JSON).

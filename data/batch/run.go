@@ -8,6 +8,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -328,6 +329,9 @@ func locateItem(ctx context.Context, it *Result, locate LocateFunc, onError func
 // writeStage is the writing stage.
 type writeStage struct {
 	w        Writer
+	dirty    bool      // written since the last flush
+	flushed  time.Time // the last flush
+	timer    *time.Timer
 	rend     renderer // w, when the workers render its records
 	progress func(done int)
 	free     chan<- spare
@@ -359,13 +363,18 @@ func (wr *writeStage) next(ctx context.Context, order <-chan *chunk) (*chunk, er
 	select {
 	case c = <-order:
 	default:
-		if err := wr.w.Flush(); err != nil {
-			return nil, err
-		}
-		select {
-		case c = <-order:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		for received := false; !received; {
+			tick, err := wr.idle()
+			if err != nil {
+				return nil, err
+			}
+			select {
+			case c = <-order:
+				received = true
+			case <-tick:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
 		}
 	}
 	if c == nil {
@@ -375,17 +384,48 @@ func (wr *writeStage) next(ctx context.Context, order <-chan *chunk) (*chunk, er
 	select {
 	case <-c.done:
 	default:
-		if err := wr.w.Flush(); err != nil {
-			return nil, err
-		}
-		select {
-		case <-c.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		for done := false; !done; {
+			tick, err := wr.idle()
+			if err != nil {
+				return nil, err
+			}
+			select {
+			case <-c.done:
+				done = true
+			case <-tick:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
 		}
 	}
 	// Workers skip the items of a cancelled run: none of them may be written.
 	return c, ctx.Err()
+}
+
+// flushEvery bounds how often the writer sends what it has while it waits:
+// sending after every chunk of a few polygons would be a system call each.
+const flushEvery = 5 * time.Millisecond
+
+// idle is called when the writer is about to wait: what was written goes out
+// now if nothing went out for flushEvery, else when the returned channel fires
+// (nil when nothing is waiting to go out).
+func (wr *writeStage) idle() (<-chan time.Time, error) {
+	if !wr.dirty {
+		return nil, nil
+	}
+	if since := time.Since(wr.flushed); since < flushEvery {
+		if wr.timer == nil {
+			wr.timer = time.NewTimer(flushEvery - since)
+		} else {
+			wr.timer.Reset(flushEvery - since)
+		}
+		return wr.timer.C, nil
+	}
+	if err := wr.w.Flush(); err != nil {
+		return nil, err
+	}
+	wr.dirty, wr.flushed = false, time.Now()
+	return nil, nil
 }
 
 func (wr *writeStage) write(c *chunk) error {
@@ -415,6 +455,7 @@ func (wr *writeStage) write(c *chunk) error {
 	if wr.rend != nil && c.renderErr != nil {
 		return c.renderErr
 	}
+	wr.dirty = true
 	clear(c.items) // drop geometry and hits early
 	select {
 	case wr.free <- spare{c.items, c.out}:
