@@ -123,12 +123,18 @@ func LimitPositions(r io.Reader, max int) io.Reader {
 	if max <= 0 {
 		return r
 	}
-	return &positionLimit{r: r, max: max + PositionSlack, state: posStart}
+	return &positionLimit{r: r, positionCounter: positionCounter{max: max + PositionSlack}}
 }
 
 type positionLimit struct {
-	r     io.Reader
-	max   int
+	r io.Reader
+	positionCounter
+}
+
+// positionCounter counts JSON positions a byte at a time: LimitPositions and
+// the one pass of ReadJSONBody count alike.
+type positionCounter struct {
+	max   int // 0: no bound
 	n     int
 	state int
 }
@@ -140,46 +146,50 @@ const (
 	posBracket        // after "[", and maybe spaces
 )
 
+// step counts c; the error is the bound's.
+func (p *positionCounter) step(c byte) error {
+	switch p.state {
+	case posStart:
+		switch c {
+		case ' ', '\t', '\r', '\n', 0xef, 0xbb, 0xbf: // spaces, a UTF-8 BOM
+		case '{':
+			p.state = posJSON
+		case '[':
+			p.state = posBracket
+		default:
+			p.state = posOff
+		}
+	case posJSON:
+		if c == '[' {
+			p.state = posBracket
+		}
+	case posBracket:
+		switch {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+		case c == '-' || c == '+' || c == '.' || c >= '0' && c <= '9':
+			p.n++
+			if p.max > 0 && p.n > p.max {
+				return errcode.New(errcode.PayloadTooLarge, map[string]any{"limit": p.max - PositionSlack},
+					"the footprint has more than %d positions, above the vertex limit of %d: refused as it arrived",
+					p.max, p.max-PositionSlack)
+			}
+			p.state = posJSON
+		case c == '[':
+		default:
+			p.state = posJSON
+		}
+	}
+	return nil
+}
+
 func (p *positionLimit) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
-	if p.state == posOff {
-		return n, err
-	}
 	for _, c := range b[:n] {
-		switch p.state {
-		case posStart:
-			switch c {
-			case ' ', '\t', '\r', '\n', 0xef, 0xbb, 0xbf: // spaces, a UTF-8 BOM
-				continue
-			case '{', '[':
-				p.state = posJSON
-			default:
-				p.state = posOff
-				return n, err
-			}
-			if c == '[' {
-				p.state = posBracket
-			}
-		case posJSON:
-			if c == '[' {
-				p.state = posBracket
-			}
-		case posBracket:
-			switch {
-			case c == ' ' || c == '\t' || c == '\r' || c == '\n':
-				continue
-			case c == '-' || c == '+' || c == '.' || c >= '0' && c <= '9':
-				p.n++
-				if p.n > p.max {
-					return 0, errcode.New(errcode.PayloadTooLarge, map[string]any{"limit": p.max - PositionSlack},
-						"the footprint has more than %d positions, above the vertex limit of %d: refused as it arrived",
-						p.max, p.max-PositionSlack)
-				}
-				p.state = posJSON
-			case c == '[':
-			default:
-				p.state = posJSON
-			}
+		if p.state == posOff {
+			break
+		}
+		if cerr := p.step(c); cerr != nil {
+			return 0, cerr
 		}
 	}
 	return n, err

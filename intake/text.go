@@ -25,9 +25,7 @@ type jsonText struct {
 	started bool
 
 	// positions, as LimitPositions counts them
-	maxPos   int // 0: no bound
-	pos      int
-	posState int
+	pc positionCounter
 
 	// UTF-8
 	need    int  // continuation bytes still due
@@ -102,7 +100,7 @@ const (
 func newJSONText(maxPositions int) *jsonText {
 	t := &jsonText{badUTF8: -1, pending: -1}
 	if maxPositions > 0 {
-		t.maxPos = maxPositions + PositionSlack
+		t.pc.max = maxPositions + PositionSlack
 	}
 	return t
 }
@@ -122,7 +120,7 @@ func (t *jsonText) scan(from int) error {
 		c := buf[o]
 		// Most bytes are ASCII inside a string or a number, where only a "["
 		// (a position to count) or the end of the run changes anything.
-		if c < 0x80 && c != '[' && t.need == 0 && t.posState != posBracket {
+		if c < 0x80 && c != '[' && t.need == 0 && t.pc.state != posBracket {
 			switch t.state {
 			case stString:
 				if c >= 0x20 && c != '"' && c != '\\' {
@@ -137,8 +135,8 @@ func (t *jsonText) scan(from int) error {
 		if t.badUTF8 < 0 && (c >= 0x80 || t.need > 0) {
 			t.utf8(c, o)
 		}
-		if t.posState != posOff && (t.posState != posJSON || c == '[') {
-			if err := t.position(c); err != nil {
+		if t.pc.state != posOff && (t.pc.state != posJSON || c == '[') {
+			if err := t.pc.step(c); err != nil {
 				return err
 			}
 		}
@@ -206,47 +204,6 @@ func (t *jsonText) utf8(c byte, o int) {
 	default:
 		t.badUTF8 = o
 	}
-}
-
-// position counts positions exactly as positionLimit.Read does.
-func (t *jsonText) position(c byte) error {
-	switch t.posState {
-	case posStart:
-		switch c {
-		case ' ', '\t', '\r', '\n', 0xef, 0xbb, 0xbf:
-			return nil
-		case '{':
-			t.posState = posJSON
-		case '[':
-			t.posState = posBracket
-		default:
-			t.posState = posOff
-		}
-	case posJSON:
-		if c == '[' {
-			t.posState = posBracket
-		}
-	case posBracket:
-		switch {
-		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
-		case c == '-' || c == '+' || c == '.' || c >= '0' && c <= '9':
-			t.pos++
-			if t.maxPos > 0 && t.pos > t.maxPos {
-				return tooManyPositions(t.maxPos)
-			}
-			t.posState = posJSON
-		case c == '[':
-		default:
-			t.posState = posJSON
-		}
-	}
-	return nil
-}
-
-func tooManyPositions(max int) error {
-	return errcode.New(errcode.PayloadTooLarge, map[string]any{"limit": max - PositionSlack},
-		"the footprint has more than %d positions, above the vertex limit of %d: refused as it arrived",
-		max, max-PositionSlack)
 }
 
 func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

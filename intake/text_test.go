@@ -42,7 +42,7 @@ func referenceCheck(b []byte) error {
 
 // positionsOf counts b's positions with LimitPositions' reader.
 func positionsOf(b []byte) int {
-	p := &positionLimit{r: bytes.NewReader(b), max: 1 << 62, state: posStart}
+	p := &positionLimit{r: bytes.NewReader(b)}
 	io.Copy(io.Discard, p)
 	return p.n
 }
@@ -61,7 +61,7 @@ func sameAsBefore(t *testing.T, b []byte) {
 	if got, want := fmt.Sprint(sc.textError()), fmt.Sprint(referenceCheck(b[sc.base:])); got != want && sc.base == 0 {
 		t.Fatalf("%q: text error %s, want %s", b, got, want)
 	}
-	if got, want := sc.pos, positionsOf(b); got != want {
+	if got, want := sc.pc.n, positionsOf(b); got != want {
 		t.Fatalf("%q: %d positions, LimitPositions counts %d", b, got, want)
 	}
 	// Members are only used of a UTF-8 text without a member given twice.
@@ -84,7 +84,7 @@ func sameAsBefore(t *testing.T, b []byte) {
 		t.Fatal(err)
 	}
 	st := s.text
-	if st.invalid != sc.invalid || st.badUTF8 != sc.badUTF8 || st.pos != sc.pos || st.dupFound != sc.dupFound ||
+	if st.invalid != sc.invalid || st.badUTF8 != sc.badUTF8 || st.pc.n != sc.pc.n || st.dupFound != sc.dupFound ||
 		st.dupKey != sc.dupKey || st.dupOff != sc.dupOff || st.base != sc.base || !reflect.DeepEqual(st.members, sc.members) {
 		t.Fatalf("%q: a byte at a time %+v, whole %+v", b, st, sc)
 	}
@@ -137,8 +137,8 @@ func TestJSONTextSharedData(t *testing.T) {
 			t.Fatal(err)
 		}
 		sc := scanJSON(b)
-		if sc.invalid || sc.textError() != nil || referenceCheck(b) != nil || sc.pos != positionsOf(b) {
-			t.Errorf("%s: invalid %v, %v / %v, %d positions against %d", p, sc.invalid, sc.textError(), referenceCheck(b), sc.pos, positionsOf(b))
+		if sc.invalid || sc.textError() != nil || referenceCheck(b) != nil || sc.pc.n != positionsOf(b) {
+			t.Errorf("%s: invalid %v, %v / %v, %d positions against %d", p, sc.invalid, sc.textError(), referenceCheck(b), sc.pc.n, positionsOf(b))
 		}
 		m, ok := sc.object()
 		var want map[string]json.RawMessage

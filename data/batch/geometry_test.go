@@ -7,10 +7,10 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/redline-gis/redline/internal/testenv"
+	"github.com/redline-gis/redline/planar"
 )
 
 // sameAsOrb fails t when the scanner reads b (ok) but orb's decoder, which sits on
@@ -85,20 +85,9 @@ func TestScanGeometrySeeds(t *testing.T) {
 // TestScanGeometrySharedData: every geometry of the real layers and the oracle
 // footprints in ../shared/data is read by the scanner, as encoding/json reads it.
 func TestScanGeometrySharedData(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "data")
-	files, _ := filepath.Glob(filepath.Join(dir, "*.geojson"))
-	more, _ := filepath.Glob(filepath.Join(dir, "oracle", "*.geojson"))
-	files = append(files, more...)
-	if len(files) == 0 {
-		testenv.Missing(t, "../shared/data has no GeoJSON layers: the scanner cannot be held to encoding/json on real data")
-		return
-	}
+	files := sharedGeoJSON(t, "the scanner cannot be held to encoding/json on real data")
 	n, vertices := 0, 0
-	for _, p := range files {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for p, raw := range files {
 		var fc struct {
 			Features []struct {
 				Geometry json.RawMessage `json:"geometry"`
@@ -116,34 +105,33 @@ func TestScanGeometrySharedData(t *testing.T) {
 				continue
 			}
 			g, _, _ := scanGeometry(f.Geometry, 0)
-			vertices += countPoints(g)
+			vertices += planar.NumVertices(g)
 			n++
 		}
 	}
 	t.Logf("%d geometries, %d vertices from %d files read alike", n, vertices, len(files))
 }
 
-func countPoints(g orb.Geometry) int {
-	n := 0
-	switch g := g.(type) {
-	case orb.Point:
-		n = 1
-	case orb.MultiPoint:
-		n = len(g)
-	case orb.LineString:
-		n = len(g)
-	case orb.MultiLineString:
-		for _, l := range g {
-			n += len(l)
-		}
-	case orb.Polygon:
-		for _, r := range g {
-			n += len(r)
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			n += countPoints(p)
-		}
+// sharedGeoJSON reads the GeoJSON files of ../shared/data (the layers and the
+// oracle footprints), by path; without them the test fails under CI, else skips
+// saying why.
+func sharedGeoJSON(t *testing.T, why string) map[string][]byte {
+	t.Helper()
+	dir := filepath.Join("..", "..", "..", "shared", "data")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.geojson"))
+	more, _ := filepath.Glob(filepath.Join(dir, "oracle", "*.geojson"))
+	files = append(files, more...)
+	if len(files) == 0 {
+		testenv.Missing(t, "../shared/data has no GeoJSON files: "+why)
+		return nil
 	}
-	return n
+	out := make(map[string][]byte, len(files))
+	for _, p := range files {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[p] = raw
+	}
+	return out
 }

@@ -5,13 +5,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/redline-gis/redline/errcode"
-	"github.com/redline-gis/redline/internal/testenv"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -88,17 +86,12 @@ func TestCSVWriterAsEncodingCSV(t *testing.T) {
 		t.Errorf("awkward text:\n got %q\nwant %q", got, want)
 	}
 
-	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "data", "*.geojson"))
-	if len(files) == 0 {
-		testenv.Missing(t, "../shared/data has no GeoJSON layers: the CSV writer cannot be compared on real names")
+	files := sharedGeoJSON(t, "the CSV writer cannot be compared on real names")
+	if files == nil {
 		return
 	}
 	results = results[:0]
-	for _, p := range files {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for p, raw := range files {
 		var fc struct {
 			Features []struct {
 				ID         json.RawMessage `json:"id"`
