@@ -49,6 +49,7 @@ type lazyFeature struct {
 	raw         []byte // a slice of the reader's block, which nothing writes to again
 	maxVertices int
 	line        int // NDJSON line number, 0 when not NDJSON
+	positions   int // 1 + the positions counted in raw while finding its end; 0: not counted
 }
 
 // Decode finishes a feature read in lazy mode (a no-op otherwise).
@@ -345,13 +346,13 @@ func (c *Collection) Next() (Feature, error) {
 				return 0, &errSyntax{i, "expected ',' or ']'"}
 			}
 		}
-		end, err := skipValue(b, i)
+		end, positions, err := skipCounting(b, i)
 		if err != nil {
 			return 0, err
 		}
 		if c.lazy {
 			// No copy: fill never writes over what was handed out.
-			f = Feature{Index: c.index, lazy: lazyFeature{raw: b[i:end:end], maxVertices: c.MaxVertices}}
+			f = Feature{Index: c.index, lazy: lazyFeature{raw: b[i:end:end], maxVertices: c.MaxVertices, positions: positions + 1}}
 		} else {
 			f = parseFeature(b[i:end], c.index, c.MaxVertices, false)
 		}

@@ -124,6 +124,8 @@ const polygonWork = 16
 func (f *Feature) work() int {
 	n := 0
 	switch {
+	case f.lazy.positions > 0:
+		n = f.lazy.positions - 1
 	case f.lazy.raw != nil:
 		n = countPositions(f.lazy.raw)
 	case f.Geometry != nil:

@@ -53,13 +53,20 @@ func scanString(b []byte, i int) (end int, escaped bool, err error) {
 // brackets and strings without validating what lies between them: decoding the parts
 // that matter validates those.
 func skipValue(b []byte, i int) (int, error) {
+	end, _, err := skipCounting(b, i)
+	return end, err
+}
+
+// skipCounting is skipValue that also counts the positions it passes ("[" then
+// a number), for the reader stage's estimate of a feature's work.
+func skipCounting(b []byte, i int) (end, positions int, err error) {
 	if i >= len(b) {
-		return 0, errIncomplete
+		return 0, 0, errIncomplete
 	}
 	switch c := b[i]; c {
 	case '"':
 		end, _, err := scanString(b, i)
-		return end, err
+		return end, 0, err
 	case '{', '[':
 		depth := 0
 		for j := i; j < len(b); j++ {
@@ -67,19 +74,24 @@ func skipValue(b []byte, i int) (int, error) {
 			case '"':
 				end, _, err := scanString(b, j)
 				if err != nil {
-					return 0, err
+					return 0, 0, err
 				}
 				j = end - 1
-			case '{', '[':
+			case '[':
+				if k := skipSpace(b, j+1); k < len(b) && (b[k] == '-' || b[k] >= '0' && b[k] <= '9') {
+					positions++
+				}
+				depth++
+			case '{':
 				depth++
 			case '}', ']':
 				depth--
 				if depth == 0 {
-					return j + 1, nil
+					return j + 1, positions, nil
 				}
 			}
 		}
-		return 0, errIncomplete
+		return 0, 0, errIncomplete
 	default:
 		j := i
 		for j < len(b) {
@@ -90,13 +102,13 @@ func skipValue(b []byte, i int) (int, error) {
 			j++
 		}
 		if j == i {
-			return 0, &errSyntax{i, "unexpected " + strconv.QuoteRune(rune(c))}
+			return 0, 0, &errSyntax{i, "unexpected " + strconv.QuoteRune(rune(c))}
 		}
 		if j == len(b) {
 			// A bare literal at the very end may be complete (NDJSON line) or cut.
-			return j, errIncomplete
+			return j, 0, errIncomplete
 		}
-		return j, nil
+		return j, 0, nil
 	}
 }
 
