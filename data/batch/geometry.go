@@ -253,15 +253,11 @@ func scanPosition(b []byte, i int) (orb.Point, int, bool) {
 	i++
 	for {
 		i = skipSpace(b, i)
-		j := i
-		for j < len(b) && isNumberByte(b[j]) {
-			j++
-		}
-		if j == i || n == 3 || !isJSONNumber(b[i:j]) {
+		if n == 3 {
 			return orb.Point{}, 0, false
 		}
-		x, err := strconv.ParseFloat(unsafe.String(&b[i], j-i), 64)
-		if err != nil {
+		x, j, ok := scanNumber(b, i)
+		if !ok {
 			return orb.Point{}, 0, false
 		}
 		if n < 2 {
@@ -286,9 +282,98 @@ func scanPosition(b []byte, i int) (orb.Point, int, bool) {
 	}
 }
 
-func isNumberByte(c byte) bool {
-	return c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
+// scanNumber reads the JSON number at b[i] (RFC 8259's grammar, nothing else:
+// no NaN, no '+', no hex) and returns it with the index past it. A number of at
+// most 19 digits whose value is below 2^53 times a power of ten up to 22 is
+// computed directly, which rounds correctly (both factors are exact: one
+// rounding, as strconv's own exact path does it); any other goes to
+// strconv.ParseFloat. ok is false for what is not a number or overflows.
+func scanNumber(b []byte, i int) (float64, int, bool) {
+	n, ok := lexNumber(b, i)
+	if !ok {
+		return 0, 0, false
+	}
+	if e10 := n.exp - n.frac; n.digits <= 19 && n.mant < 1<<53 && e10 >= -22 && e10 <= 22 {
+		x := float64(n.mant)
+		if e10 < 0 {
+			x /= pow10[-e10]
+		} else {
+			x *= pow10[e10]
+		}
+		if n.neg {
+			x = -x
+		}
+		return x, n.end, true
+	}
+	x, err := strconv.ParseFloat(unsafe.String(&b[i], n.end-i), 64)
+	return x, n.end, err == nil
 }
+
+// number is a JSON number as lexNumber reads it: its digits (the first 19 in
+// mant), how many of them follow the point, and its exponent.
+type number struct {
+	mant              uint64
+	digits, frac, exp int
+	neg               bool
+	end               int
+}
+
+// lexNumber reads the JSON number at b[i] by RFC 8259's grammar; ok is false
+// when none starts there.
+func lexNumber(b []byte, i int) (n number, ok bool) {
+	n.neg = i < len(b) && b[i] == '-'
+	if n.neg {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			n.mant = n.mant*10 + uint64(b[i]-'0')
+			n.digits++
+		}
+	default:
+		return n, false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		d := i
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			n.mant = n.mant*10 + uint64(b[i]-'0')
+			n.digits++
+			n.frac++
+		}
+		if i == d {
+			return n, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		eneg := i < len(b) && b[i] == '-'
+		if i < len(b) && (b[i] == '-' || b[i] == '+') {
+			i++
+		}
+		d := i
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			if n.exp < 10000 {
+				n.exp = n.exp*10 + int(b[i]-'0')
+			}
+		}
+		if i == d {
+			return n, false
+		}
+		if eneg {
+			n.exp = -n.exp
+		}
+	}
+	n.end = i
+	return n, true
+}
+
+// pow10 holds the powers of ten a float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 // build makes the geometry of type typ from the scanned positions: one array
 // for all points, each ring or line a full slice of it (appending to one never

@@ -2,9 +2,11 @@ package batch
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"testing"
 
 	"github.com/paulmach/orb/geojson"
@@ -134,4 +136,23 @@ func sharedGeoJSON(t *testing.T, why string) map[string][]byte {
 		out[p] = raw
 	}
 	return out
+}
+
+// TestScanNumber: the direct path and strconv's agree, at the edges of the
+// direct path too.
+func TestScanNumber(t *testing.T) {
+	for _, s := range []string{"0", "-0", "108.1234567", "-33.5", "9007199254740991", "9007199254740993", "1e22", "1e23",
+		"1.5e-22", "123456789012345678", "1234567890123456789", "12345678901234567890", "0.1", "0.30000000000000004",
+		"4.35e-7", "1E+2", "2.2250738585072014e-308", "1e-400", "1.7976931348623157e308"} {
+		x, end, ok := scanNumber([]byte(s), 0)
+		want, err := strconv.ParseFloat(s, 64)
+		if !ok || err != nil || end != len(s) || x != want || math.Signbit(x) != math.Signbit(want) {
+			t.Errorf("scanNumber(%s) = %v, %d, %v; strconv %v, %v", s, x, end, ok, want, err)
+		}
+	}
+	for _, s := range []string{"", "-", "+1", ".5", "1.", "1e", "1e+", "NaN", "1e400"} {
+		if _, end, ok := scanNumber([]byte(s), 0); ok && end == len(s) {
+			t.Errorf("scanNumber(%q) accepted", s)
+		}
+	}
 }

@@ -377,43 +377,8 @@ func decodeGeometry(v []byte, index int) (orb.Geometry, *errcode.Error) {
 
 // isJSONNumber reports whether b is a number as RFC 8259 spells it.
 func isJSONNumber(b []byte) bool {
-	digits := func(i int) int {
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		return i
-	}
-	i := 0
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		i = digits(i)
-	default:
-		return false
-	}
-	if i < len(b) && b[i] == '.' {
-		if j := digits(i + 1); j > i+1 {
-			i = j
-		} else {
-			return false
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if j := digits(i); j > i {
-			i = j
-		} else {
-			return false
-		}
-	}
-	return i == len(b)
+	n, ok := lexNumber(b, 0)
+	return ok && n.end == len(b)
 }
 
 // checkGeometry refuses coordinates that are not a place in China (the policy of
