@@ -3,12 +3,14 @@ package api
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -162,8 +164,13 @@ func locateBody(n int, side float64) []byte {
 }
 
 func benchLocate(b *testing.B, n int, side float64) {
+	benchLocateBody(b, locateBody(n, side), n)
+}
+
+// benchLocateBody POSTs body, a FeatureCollection of n features, to /v1/locate
+// over loopback once per op and reads the n NDJSON records back.
+func benchLocateBody(b *testing.B, body []byte, n int) {
 	e := loadShared(b)
-	body := locateBody(n, side)
 	ts := benchServer(b, e, false)
 	b.SetBytes(int64(len(body)))
 	b.ResetTimer()
@@ -187,6 +194,55 @@ func benchLocate(b *testing.B, n int, side float64) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "features/s")
+}
+
+// oracleBody is the accepted oracle footprints (206 polygons, lines and points)
+// as one FeatureCollection, each feature as the oracle file spells it.
+func oracleBody(b *testing.B) ([]byte, int) {
+	b.Helper()
+	raw, err := os.ReadFile(filepath.Join(oracle.SharedDir(b), "oracle", "footprints.geojson"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var fc struct {
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.Unmarshal(raw, &fc); err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(`{"type":"FeatureCollection","features":[`)
+	n := 0
+	for _, f := range fc.Features {
+		var head struct {
+			Properties struct {
+				Expect string `json:"expect"`
+			} `json:"properties"`
+		}
+		if err := json.Unmarshal(f, &head); err != nil {
+			b.Fatal(err)
+		}
+		if head.Properties.Expect != "accept" {
+			continue
+		}
+		if n > 0 {
+			buf.WriteString(",\n")
+		}
+		buf.Write(f)
+		n++
+	}
+	buf.WriteString("]}")
+	if n != 206 {
+		b.Fatalf("%d accepted oracle footprints, want 206", n)
+	}
+	return buf.Bytes(), n
+}
+
+// BenchmarkLocateFootprints206: /v1/locate end to end for the 206 accepted oracle
+// footprints with geodesic overlap areas (the issue's first job; PostGIS ~215 ms).
+func BenchmarkLocateFootprints206(b *testing.B) {
+	body, n := oracleBody(b)
+	benchLocateBody(b, body, n)
 }
 
 // BenchmarkLocatePoints100k: /v1/locate end to end for 100k points in Shaanxi.

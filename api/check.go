@@ -39,7 +39,6 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 	// A body that trickles in must not hold a check slot past the time limit.
 	s.bodyDeadline(w, r, s.cfg.CheckTimeout)
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxCheckBody)
-	r.Body = readCloser{intake.LimitPositions(r.Body, s.cfg.MaxVertices), r.Body}
 	in, lang, err := s.readCheck(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -89,13 +88,16 @@ func (s *Server) readCheck(r *http.Request) (*intake.Check, string, error) {
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	lang := language(r)
 	if mt == "multipart/form-data" {
+		r.Body = readCloser{intake.LimitPositions(r.Body, s.cfg.MaxVertices), r.Body}
 		return s.readMultipartCheck(r, params["boundary"], lang)
 	}
-	b, err := io.ReadAll(r.Body)
+	// One pass reads the body, counts its positions as they arrive, checks its
+	// text and finds its members; intake.ReadScanned does not scan it again.
+	body, err := intake.ReadJSONBody(r.Body, s.cfg.MaxVertices)
 	if err != nil {
 		return nil, "", err
 	}
-	if len(bytes.TrimSpace(b)) == 0 {
+	if b := body.Bytes(); len(bytes.TrimSpace(b)) == 0 {
 		return nil, "", errorf(http.StatusBadRequest, errcode.BadRequest, "the request body is empty: send a check envelope, a footprint file, or a multipart upload")
 	}
 	q := r.URL.Query()
@@ -103,7 +105,7 @@ func (s *Server) readCheck(r *http.Request) (*intake.Check, string, error) {
 	if name == "" {
 		name = nameForMedia(mt)
 	}
-	in, err := intake.Read(b, name, intake.FieldsOf(q, intake.CheckOptions()))
+	in, err := intake.ReadScanned(body, name, intake.FieldsOf(q, intake.CheckOptions()))
 	if err != nil {
 		return nil, "", err
 	}

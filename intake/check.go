@@ -63,7 +63,17 @@ func (s *settings) formats(name string) formats.Options {
 // envelope's "project" (or, for a file, its own top-level "project" member, as
 // the demo examples carry).
 func Read(b []byte, name string, fields Fields) (*Check, error) {
-	env, isEnvelope, err := decodeEnvelope(b)
+	return read(b, nil, name, fields)
+}
+
+// ReadScanned is Read for a body read by ReadJSONBody: the pass that read it
+// also checked and split it, and it is not scanned again.
+func ReadScanned(s *Scanned, name string, fields Fields) (*Check, error) {
+	return read(s.text.buf, s.text, name, fields)
+}
+
+func read(b []byte, scan *jsonText, name string, fields Fields) (*Check, error) {
+	env, isEnvelope, err := decodeEnvelope(b, scan)
 	if err != nil {
 		return nil, err
 	}
@@ -148,16 +158,19 @@ var envelopeMembers = map[string]bool{
 // decodeEnvelope reads b's top-level members when b is a JSON object, and says
 // whether it is a check envelope: a "footprint" member and no "type" (a GeoJSON
 // object always has one). Anything else is a footprint file, left to its reader.
-func decodeEnvelope(b []byte) (envelope, bool, error) {
-	t := bytes.TrimSpace(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")))
+// scan, if not nil, is the pass that read b (ReadJSONBody); else b is scanned
+// here, once: UTF-8, members given twice, syntax and the members together.
+func decodeEnvelope(b []byte, scan *jsonText) (envelope, bool, error) {
+	t := trimmed(b)
 	if len(t) == 0 || t[0] != '{' {
 		return envelope{}, false, nil
 	}
-	if err := checkJSONText(t); err != nil {
+	sc := scan.of(t)
+	if err := sc.textError(); err != nil {
 		return envelope{}, false, err
 	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(t, &m) != nil {
+	m, ok := sc.object()
+	if !ok {
 		return envelope{}, false, nil // malformed: its reader says where
 	}
 	env := envelope{project: present(m["project"]), footprint: m["footprint"], members: m}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/redline-gis/redline/errcode"
 )
@@ -16,27 +15,8 @@ import (
 // objects with a member given twice (encoding/json keeps the last, other parsers
 // the first: two readers of one archived input would see two footprints). A
 // document that is not well-formed is left to its reader, which says where.
-func checkJSONText(b []byte) error {
-	if !utf8.Valid(b) {
-		off := 0
-		for off < len(b) {
-			r, n := utf8.DecodeRune(b[off:])
-			if r == utf8.RuneError && n <= 1 {
-				break
-			}
-			off += n
-		}
-		line := 1 + bytes.Count(b[:off], []byte("\n"))
-		return errcode.New(errcode.UndecodableText, map[string]any{"line": line, "offset": off},
-			"JSON text is not UTF-8 (line %d, byte %d): save the file as UTF-8", line, off)
-	}
-	if key, off, ok := duplicateKey(b); ok {
-		line := 1 + bytes.Count(b[:off], []byte("\n"))
-		return errcode.New(errcode.BadRequest, map[string]any{"line": line, "offset": off, "field": key},
-			"JSON object has the member %q twice (line %d, byte %d): give each member once", key, line, off)
-	}
-	return nil
-}
+// decodeEnvelope learns the same in its one pass (jsonText.textError).
+func checkJSONText(b []byte) error { return scanJSON(b).textError() }
 
 // duplicateKey finds the first member name given twice in one object of b, and
 // its byte offset. It scans the text once without building values; a document
@@ -143,12 +123,18 @@ func LimitPositions(r io.Reader, max int) io.Reader {
 	if max <= 0 {
 		return r
 	}
-	return &positionLimit{r: r, max: max + PositionSlack, state: posStart}
+	return &positionLimit{r: r, positionCounter: positionCounter{max: max + PositionSlack}}
 }
 
 type positionLimit struct {
-	r     io.Reader
-	max   int
+	r io.Reader
+	positionCounter
+}
+
+// positionCounter counts JSON positions a byte at a time: LimitPositions and
+// the one pass of ReadJSONBody count alike.
+type positionCounter struct {
+	max   int // 0: no bound
 	n     int
 	state int
 }
@@ -160,46 +146,50 @@ const (
 	posBracket        // after "[", and maybe spaces
 )
 
+// step counts c; the error is the bound's.
+func (p *positionCounter) step(c byte) error {
+	switch p.state {
+	case posStart:
+		switch c {
+		case ' ', '\t', '\r', '\n', 0xef, 0xbb, 0xbf: // spaces, a UTF-8 BOM
+		case '{':
+			p.state = posJSON
+		case '[':
+			p.state = posBracket
+		default:
+			p.state = posOff
+		}
+	case posJSON:
+		if c == '[' {
+			p.state = posBracket
+		}
+	case posBracket:
+		switch {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+		case c == '-' || c == '+' || c == '.' || c >= '0' && c <= '9':
+			p.n++
+			if p.max > 0 && p.n > p.max {
+				return errcode.New(errcode.PayloadTooLarge, map[string]any{"limit": p.max - PositionSlack},
+					"the footprint has more than %d positions, above the vertex limit of %d: refused as it arrived",
+					p.max, p.max-PositionSlack)
+			}
+			p.state = posJSON
+		case c == '[':
+		default:
+			p.state = posJSON
+		}
+	}
+	return nil
+}
+
 func (p *positionLimit) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
-	if p.state == posOff {
-		return n, err
-	}
 	for _, c := range b[:n] {
-		switch p.state {
-		case posStart:
-			switch c {
-			case ' ', '\t', '\r', '\n', 0xef, 0xbb, 0xbf: // spaces, a UTF-8 BOM
-				continue
-			case '{', '[':
-				p.state = posJSON
-			default:
-				p.state = posOff
-				return n, err
-			}
-			if c == '[' {
-				p.state = posBracket
-			}
-		case posJSON:
-			if c == '[' {
-				p.state = posBracket
-			}
-		case posBracket:
-			switch {
-			case c == ' ' || c == '\t' || c == '\r' || c == '\n':
-				continue
-			case c == '-' || c == '+' || c == '.' || c >= '0' && c <= '9':
-				p.n++
-				if p.n > p.max {
-					return 0, errcode.New(errcode.PayloadTooLarge, map[string]any{"limit": p.max - PositionSlack},
-						"the footprint has more than %d positions, above the vertex limit of %d: refused as it arrived",
-						p.max, p.max-PositionSlack)
-				}
-				p.state = posJSON
-			case c == '[':
-			default:
-				p.state = posJSON
-			}
+		if p.state == posOff {
+			break
+		}
+		if cerr := p.step(c); cerr != nil {
+			return 0, cerr
 		}
 	}
 	return n, err

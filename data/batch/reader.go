@@ -46,9 +46,10 @@ type Feature struct {
 }
 
 type lazyFeature struct {
-	raw         []byte // a copy that nothing else writes to
+	raw         []byte // a slice of the reader's block, which nothing writes to again
 	maxVertices int
 	line        int // NDJSON line number, 0 when not NDJSON
+	positions   int // 1 + the positions counted in raw while finding its end; 0: not counted
 }
 
 // Decode finishes a feature read in lazy mode (a no-op otherwise).
@@ -64,22 +65,6 @@ func (f *Feature) Decode() {
 		}
 		f.Err.Details["line"] = lz.line
 	}
-}
-
-// arena hands out copies of features' text from large blocks, one allocation for
-// many features. Blocks are never reused: copies stay valid.
-type arena struct{ block []byte }
-
-func (a *arena) copy(b []byte) []byte {
-	if len(b) > 16<<10 {
-		return append([]byte(nil), b...)
-	}
-	if cap(a.block)-len(a.block) < len(b) {
-		a.block = make([]byte, 0, 256<<10)
-	}
-	start := len(a.block)
-	a.block = append(a.block, b...)
-	return a.block[start:len(a.block):len(a.block)]
 }
 
 // lazyReader is implemented by readers that can leave decoding to Run's workers.
@@ -106,24 +91,26 @@ const DefaultMaxLine = 64 << 20
 // NDJSON reads one GeoJSON Feature per line (RFC 8142 record separators and blank
 // lines are allowed). A line that is not a feature yields a Feature with Err.
 type NDJSON struct {
-	br          *bufio.Reader
+	r           io.Reader
+	buf         []byte
+	pos         int
+	seen        int   // bytes after pos already searched for a newline
+	rerr        error // the read error that ended the input (io.EOF at its end)
 	index       int
 	line        int
-	long        []byte
 	pending     error // a read error met after the last line, returned next
 	lazy        bool
-	arena       arena
 	MaxVertices int
 	MaxLine     int
 }
 
 // NewNDJSON returns a reader of NDJSON features from r.
 func NewNDJSON(r io.Reader) *NDJSON {
-	return &NDJSON{br: bufio.NewReaderSize(r, 1<<20), MaxLine: DefaultMaxLine}
+	return &NDJSON{r: r, buf: make([]byte, 0, blockSize), MaxLine: DefaultMaxLine}
 }
 
 // Buffered returns the number of bytes read from the source but not yet consumed.
-func (n *NDJSON) Buffered() int { return n.br.Buffered() }
+func (n *NDJSON) Buffered() int { return len(n.buf) - n.pos }
 
 func (n *NDJSON) setLazy() { n.lazy = true }
 
@@ -145,7 +132,8 @@ func (n *NDJSON) Next() (Feature, error) {
 			continue
 		}
 		if n.lazy {
-			f := Feature{Index: n.index, lazy: lazyFeature{raw: n.arena.copy(line), maxVertices: n.MaxVertices, line: n.line}}
+			// No copy: fill never writes over what was handed out.
+			f := Feature{Index: n.index, lazy: lazyFeature{raw: line[:len(line):len(line)], maxVertices: n.MaxVertices, line: n.line}}
 			n.index++
 			n.pending = err
 			return f, nil
@@ -163,34 +151,62 @@ func (n *NDJSON) Next() (Feature, error) {
 	}
 }
 
-// readLine returns the next line without its newline; the slice is valid until the
-// next call.
+// readLine returns the next line with its newline, if it has one, and io.EOF
+// with the last line; in lazy mode the slice stays valid, else until the next
+// call. A line cut by a read error is not returned.
 func (n *NDJSON) readLine() ([]byte, error) {
-	line, err := n.br.ReadSlice('\n')
-	if broken(err) {
-		return nil, err // a line cut by a read error is not a feature
-	}
-	if !errors.Is(err, bufio.ErrBufferFull) {
-		return line, err
-	}
-	n.long = append(n.long[:0], line...)
-	for errors.Is(err, bufio.ErrBufferFull) {
-		line, err = n.br.ReadSlice('\n')
-		if broken(err) {
+	for {
+		if i := bytes.IndexByte(n.buf[n.pos+n.seen:], '\n'); i >= 0 {
+			end := n.pos + n.seen + i + 1
+			line := n.buf[n.pos:end]
+			n.pos, n.seen = end, 0
+			return line, nil
+		}
+		n.seen = len(n.buf) - n.pos
+		if n.rerr != nil {
+			if !errors.Is(n.rerr, io.EOF) {
+				return nil, n.rerr
+			}
+			line := n.buf[n.pos:]
+			n.pos, n.seen = len(n.buf), 0
+			return line, io.EOF
+		}
+		if err := n.fill(); err != nil {
 			return nil, err
 		}
-		n.long = append(n.long, line...)
-		if n.MaxLine > 0 && len(n.long) > n.MaxLine {
-			return nil, &errcode.Error{Code: errcode.PayloadTooLarge,
+	}
+}
+
+// fill reads more input after buf[pos:], the start of a line. In lazy mode the
+// lines handed out are slices of buf: a full block's unread tail moves to a new
+// block instead of down over them.
+func (n *NDJSON) fill() error {
+	if len(n.buf) == cap(n.buf) {
+		partial := len(n.buf) - n.pos
+		if n.MaxLine > 0 && partial > n.MaxLine {
+			return &errcode.Error{Code: errcode.PayloadTooLarge,
 				Message: fmt.Sprintf("line %d is longer than %d bytes", n.line+1, n.MaxLine),
 				Details: map[string]any{"line": n.line + 1}}
 		}
+		size := cap(n.buf)
+		if n.lazy || partial > size/2 {
+			size = max(blockSize, 2*partial)
+		}
+		if n.lazy || size != cap(n.buf) {
+			nb := make([]byte, partial, size)
+			copy(nb, n.buf[n.pos:])
+			n.buf = nb
+		} else {
+			n.buf = n.buf[:copy(n.buf, n.buf[n.pos:])]
+		}
+		n.pos = 0
 	}
-	return n.long, err
-}
-
-func broken(err error) bool {
-	return err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull)
+	k, err := n.r.Read(n.buf[len(n.buf):cap(n.buf)])
+	n.buf = n.buf[:len(n.buf)+k]
+	if err != nil {
+		n.rerr = err
+	}
+	return nil
 }
 
 // Collection streams the features of one GeoJSON FeatureCollection, holding one
@@ -204,7 +220,6 @@ type Collection struct {
 	state       int // 0 before the features array, 1 in it, 2 done
 	index       int
 	lazy        bool
-	arena       arena
 	MaxVertices int
 	MaxLine     int
 }
@@ -224,20 +239,31 @@ func (c *Collection) fill() error {
 	if c.eof {
 		return io.ErrUnexpectedEOF
 	}
-	if c.pos > 0 {
-		n := copy(c.buf, c.buf[c.pos:])
-		c.buf = c.buf[:n]
-		c.pos = 0
-	}
-	if len(c.buf) == cap(c.buf) {
-		if c.MaxLine > 0 && len(c.buf) > c.MaxLine {
-			return &errcode.Error{Code: errcode.PayloadTooLarge,
-				Message: fmt.Sprintf("feature %d is longer than %d bytes", c.index, c.MaxLine),
-				Details: map[string]any{"feature": c.index}}
+	if c.lazy {
+		// Features handed to the workers are slices of buf: never write over
+		// them. Once the block is full, the unread tail moves to a new one.
+		if len(c.buf) == cap(c.buf) {
+			if err := c.tooLong(len(c.buf) - c.pos); err != nil {
+				return err
+			}
+			nb := make([]byte, len(c.buf)-c.pos, max(blockSize, 2*(len(c.buf)-c.pos)))
+			copy(nb, c.buf[c.pos:])
+			c.buf, c.pos = nb, 0
 		}
-		nb := make([]byte, len(c.buf), 2*cap(c.buf))
-		copy(nb, c.buf)
-		c.buf = nb
+	} else {
+		if c.pos > 0 {
+			n := copy(c.buf, c.buf[c.pos:])
+			c.buf = c.buf[:n]
+			c.pos = 0
+		}
+		if len(c.buf) == cap(c.buf) {
+			if err := c.tooLong(len(c.buf)); err != nil {
+				return err
+			}
+			nb := make([]byte, len(c.buf), 2*cap(c.buf))
+			copy(nb, c.buf)
+			c.buf = nb
+		}
 	}
 	n, err := c.r.Read(c.buf[len(c.buf):cap(c.buf)])
 	c.buf = c.buf[:len(c.buf)+n]
@@ -250,6 +276,19 @@ func (c *Collection) fill() error {
 	}
 	return err
 }
+
+// tooLong refuses a feature of n bytes so far when it is over MaxLine.
+func (c *Collection) tooLong(n int) error {
+	if c.MaxLine > 0 && n > c.MaxLine {
+		return &errcode.Error{Code: errcode.PayloadTooLarge,
+			Message: fmt.Sprintf("feature %d is longer than %d bytes", c.index, c.MaxLine),
+			Details: map[string]any{"feature": c.index}}
+	}
+	return nil
+}
+
+// blockSize is the size of the blocks a lazy Collection reads into.
+const blockSize = 1 << 20
 
 // scan runs f on buf[pos:], reading more while f reports errIncomplete.
 func (c *Collection) scan(f func(b []byte) (int, error)) error {
@@ -307,12 +346,13 @@ func (c *Collection) Next() (Feature, error) {
 				return 0, &errSyntax{i, "expected ',' or ']'"}
 			}
 		}
-		end, err := skipValue(b, i)
+		end, positions, err := skipCounting(b, i)
 		if err != nil {
 			return 0, err
 		}
 		if c.lazy {
-			f = Feature{Index: c.index, lazy: lazyFeature{raw: c.arena.copy(b[i:end]), maxVertices: c.MaxVertices}}
+			// No copy: fill never writes over what was handed out.
+			f = Feature{Index: c.index, lazy: lazyFeature{raw: b[i:end:end], maxVertices: c.MaxVertices, positions: positions + 1}}
 		} else {
 			f = parseFeature(b[i:end], c.index, c.MaxVertices, false)
 		}
@@ -501,14 +541,30 @@ func Open(r io.Reader, mediaType string, maxVertices int) Reader {
 		_, err = br.Peek(len(head) + 1)
 	}
 	head, _ = br.Peek(br.Buffered())
+	// Past what the sniffing buffered, read the source straight into the
+	// reader's blocks, not through the sniffing buffer (a copy of every byte).
+	rest := sniffed{br, r}
 	if Sniff(head) == "ndjson" {
-		n := NewNDJSON(br)
+		n := NewNDJSON(rest)
 		n.MaxVertices = maxVertices
 		return n
 	}
-	c := NewCollection(br)
+	c := NewCollection(rest)
 	c.MaxVertices = maxVertices
 	return c
+}
+
+// sniffed reads what br buffered, then r, which br was reading.
+type sniffed struct {
+	br *bufio.Reader
+	r  io.Reader
+}
+
+func (s sniffed) Read(p []byte) (int, error) {
+	if s.br.Buffered() > 0 {
+		return s.br.Read(p)
+	}
+	return s.r.Read(p)
 }
 
 // marshalGeometry writes g as GeoJSON (for features that came without JSON).

@@ -1,16 +1,19 @@
 package batch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/planar"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -22,8 +25,14 @@ type Options struct {
 	// Workers locating in parallel; 0 means GOMAXPROCS.
 	Workers int
 	// Chunk is the most features handed to a worker at once; 0 means 256. A chunk is
-	// sent on early when the reader has nothing more buffered.
+	// sent on early when the reader has nothing more buffered, or when the work
+	// its features are estimated to take reaches Work.
 	Chunk int
+	// Work bounds the estimated work of a chunk, in units of one point located
+	// (see workOf); 0 means DefaultWork. It is what spreads a small batch of
+	// polygons over the workers: 206 footprints are 206 points' worth of features
+	// but hundreds of times their work.
+	Work int
 	// Progress, if set, is called from the writing goroutine after each chunk with
 	// the number of features written so far.
 	Progress func(done int)
@@ -64,6 +73,10 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	if size <= 0 {
 		size = 256
 	}
+	work := opts.Work
+	if work <= 0 {
+		work = DefaultWork
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -71,18 +84,21 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	if lr, ok := r.(lazyReader); ok {
 		lr.setLazy()
 	}
-	rd := &readStage{r: r, size: size,
+	rd := &readStage{r: r, size: size, budget: work,
 		order: make(chan *chunk, 2*workers+1),
 		work:  make(chan *chunk, workers),
-		free:  make(chan []Result, 2*workers+2),
+		free:  make(chan spare, 2*workers+2),
 		done:  make(chan struct{}),
 	}
 	go rd.run(ctx)
+	// Records are rendered by the workers when the writer allows it: the
+	// writing stage, one goroutine, then only copies bytes.
+	rend, _ := w.(renderer)
 	var wg sync.WaitGroup
 	for range workers {
-		wg.Go(func() { locateChunks(ctx, rd.work, locate, opts.OnError) })
+		wg.Go(func() { locateChunks(ctx, rd.work, locate, rend, opts.OnError) })
 	}
-	wr := &writeStage{w: w, progress: opts.Progress, free: rd.free}
+	wr := &writeStage{w: w, rend: rend, progress: opts.Progress, free: rd.free}
 	st, err := wr.run(ctx, rd.order)
 	if err == nil {
 		<-rd.done // it has sent its last chunk: it is returning
@@ -92,11 +108,71 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	return st, err
 }
 
+// DefaultWork is the estimated work of a chunk when Options.Work is 0: about 256
+// points, or a few polygons (a fraction of a millisecond on one core).
+const DefaultWork = 256
+
+// polygonWork is the estimated work of locating a footprint that is not a point,
+// beside one unit per vertex: preparing it and overlaying it with GEOS cost tens
+// of point lookups even for a small square.
+const polygonWork = 16
+
+// work estimates the cost of locating f, in points located: a point is 1; any
+// other geometry polygonWork plus its vertices. A feature still in its JSON text
+// (lazy) is estimated from the text, counting its positions ("[" before a
+// number) without parsing them: the reader stage must stay cheap.
+func (f *Feature) work() int {
+	n := 0
+	switch {
+	case f.lazy.positions > 0:
+		n = f.lazy.positions - 1
+	case f.lazy.raw != nil:
+		n = countPositions(f.lazy.raw)
+	case f.Geometry != nil:
+		if _, ok := f.Geometry.(orb.Point); ok {
+			return 1
+		}
+		n = planar.NumVertices(f.Geometry)
+	default:
+		return 1 // an error record
+	}
+	if n <= 1 {
+		return 1
+	}
+	return polygonWork + n
+}
+
+// countPositions counts the JSON positions in b: "[" followed (after spaces)
+// by a number. A numeric array among the properties counts too; it is an
+// estimate.
+func countPositions(b []byte) int {
+	n := 0
+	for {
+		i := bytes.IndexByte(b, '[')
+		if i < 0 {
+			return n
+		}
+		b = b[i+1:]
+		j := 0
+		for j < len(b) && isSpace(b[j]) {
+			j++
+		}
+		if j < len(b) && (b[j] == '-' || b[j] >= '0' && b[j] <= '9') {
+			n++
+		}
+	}
+}
+
 // chunk is a run of consecutive features: filled by the reader, located by one
 // worker, written by the writer.
 type chunk struct {
 	items []Result
 	done  chan struct{} // closed once the items are located
+	// out holds the records of the first rendered items, when the writer is a
+	// renderer; renderErr is why rendering stopped before the end.
+	out       []byte
+	rendered  int
+	renderErr error
 	// The reader's last chunk says why reading stopped: err is nil at the end of
 	// the input; next is the index a feature after the last one read would have.
 	last bool
@@ -106,12 +182,13 @@ type chunk struct {
 
 // readStage is the reading stage.
 type readStage struct {
-	r     Reader
-	size  int
-	order chan *chunk   // to the writer, in input order; closed when reading stops
-	work  chan *chunk   // to the workers; closed when reading stops
-	free  chan []Result // item arrays the writer is done with, to reuse
-	done  chan struct{} // closed when run returns
+	r      Reader
+	size   int
+	budget int           // estimated work that closes a chunk
+	order  chan *chunk   // to the writer, in input order; closed when reading stops
+	work   chan *chunk   // to the workers; closed when reading stops
+	free   chan spare    // arrays the writer is done with, to reuse
+	done   chan struct{} // closed when run returns
 }
 
 // run reads chunks until the input ends, fails, or ctx is cancelled. A chunk is
@@ -124,6 +201,7 @@ func (rd *readStage) run(ctx context.Context) {
 	buf, _ := rd.r.(buffered)
 	c := rd.newChunk()
 	next := 0
+	load := 0 // estimated work of c
 	for {
 		f, err := rd.r.Next()
 		if err != nil {
@@ -134,13 +212,15 @@ func (rd *readStage) run(ctx context.Context) {
 			rd.send(ctx, c)
 			return
 		}
+		load += f.work()
 		c.items = append(c.items, Result{Feature: f})
 		next = f.Index + 1
-		if len(c.items) == rd.size || (buf != nil && buf.Buffered() == 0) {
+		if len(c.items) == rd.size || load >= rd.budget || (buf != nil && buf.Buffered() == 0) {
 			if !rd.send(ctx, c) {
 				return
 			}
 			c = rd.newChunk()
+			load = 0
 		}
 		if ctx.Err() != nil {
 			return
@@ -148,12 +228,18 @@ func (rd *readStage) run(ctx context.Context) {
 	}
 }
 
+// spare is what a written chunk leaves to reuse.
+type spare struct {
+	items []Result
+	out   []byte
+}
+
 // newChunk reuses an item array the writer gave back: they are large, and
 // zeroing fresh ones costs more than reusing them.
 func (rd *readStage) newChunk() *chunk {
 	select {
-	case items := <-rd.free:
-		return &chunk{items: items[:0], done: make(chan struct{})}
+	case sp := <-rd.free:
+		return &chunk{items: sp.items[:0], out: sp.out[:0], done: make(chan struct{})}
 	default:
 		return &chunk{items: make([]Result, 0, rd.size), done: make(chan struct{})}
 	}
@@ -180,7 +266,7 @@ func (rd *readStage) send(ctx context.Context, c *chunk) bool {
 
 // locateChunks is a worker: it locates the items of the chunks it receives until
 // the reader stops or ctx is cancelled.
-func locateChunks(ctx context.Context, work <-chan *chunk, locate LocateFunc, onError func(int, error)) {
+func locateChunks(ctx context.Context, work <-chan *chunk, locate LocateFunc, rend renderer, onError func(int, error)) {
 	for {
 		var c *chunk
 		select {
@@ -194,7 +280,25 @@ func locateChunks(ctx context.Context, work <-chan *chunk, locate LocateFunc, on
 		for i := range c.items {
 			locateItem(ctx, &c.items[i], locate, onError)
 		}
+		if rend != nil && ctx.Err() == nil {
+			c.render(rend)
+		}
 		close(c.done)
+	}
+}
+
+// render appends the records of c's items to c.out, up to the first that
+// cannot be rendered.
+func (c *chunk) render(rend renderer) {
+	c.rendered = 0
+	for i := range c.items {
+		out, err := rend.appendRecord(c.out, &c.items[i])
+		c.out = out
+		if err != nil {
+			c.renderErr = err
+			return
+		}
+		c.rendered++
 	}
 }
 
@@ -227,8 +331,12 @@ func locateItem(ctx context.Context, it *Result, locate LocateFunc, onError func
 // writeStage is the writing stage.
 type writeStage struct {
 	w        Writer
+	dirty    bool      // written since the last flush
+	flushed  time.Time // the last flush
+	timer    *time.Timer
+	rend     renderer // w, when the workers render its records
 	progress func(done int)
-	free     chan<- []Result
+	free     chan<- spare
 	st       Stats
 }
 
@@ -257,13 +365,18 @@ func (wr *writeStage) next(ctx context.Context, order <-chan *chunk) (*chunk, er
 	select {
 	case c = <-order:
 	default:
-		if err := wr.w.Flush(); err != nil {
-			return nil, err
-		}
-		select {
-		case c = <-order:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		for received := false; !received; {
+			tick, err := wr.idle()
+			if err != nil {
+				return nil, err
+			}
+			select {
+			case c = <-order:
+				received = true
+			case <-tick:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
 		}
 	}
 	if c == nil {
@@ -273,37 +386,81 @@ func (wr *writeStage) next(ctx context.Context, order <-chan *chunk) (*chunk, er
 	select {
 	case <-c.done:
 	default:
-		if err := wr.w.Flush(); err != nil {
-			return nil, err
-		}
-		select {
-		case <-c.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		for done := false; !done; {
+			tick, err := wr.idle()
+			if err != nil {
+				return nil, err
+			}
+			select {
+			case <-c.done:
+				done = true
+			case <-tick:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
 		}
 	}
 	// Workers skip the items of a cancelled run: none of them may be written.
 	return c, ctx.Err()
 }
 
+// flushEvery bounds how often the writer sends what it has while it waits:
+// sending after every chunk of a few polygons would be a system call each.
+const flushEvery = 5 * time.Millisecond
+
+// idle is called when the writer is about to wait: what was written goes out
+// now if nothing went out for flushEvery, else when the returned channel fires
+// (nil when nothing is waiting to go out).
+func (wr *writeStage) idle() (<-chan time.Time, error) {
+	if !wr.dirty {
+		return nil, nil
+	}
+	if since := time.Since(wr.flushed); since < flushEvery {
+		if wr.timer == nil {
+			wr.timer = time.NewTimer(flushEvery - since)
+		} else {
+			wr.timer.Reset(flushEvery - since)
+		}
+		return wr.timer.C, nil
+	}
+	if err := wr.w.Flush(); err != nil {
+		return nil, err
+	}
+	wr.dirty, wr.flushed = false, time.Now()
+	return nil, nil
+}
+
 func (wr *writeStage) write(c *chunk) error {
 	if len(c.items) == 0 {
 		return nil
 	}
-	for i := range c.items {
-		it := &c.items[i]
-		if err := wr.w.Write(it); err != nil {
+	n := len(c.items)
+	if wr.rend != nil {
+		if err := wr.rend.writeRendered(c.out, c.rendered); err != nil {
 			return err
+		}
+		n = c.rendered
+	}
+	for i := range n {
+		it := &c.items[i]
+		if wr.rend == nil {
+			if err := wr.w.Write(it); err != nil {
+				return err
+			}
 		}
 		wr.st.Features++
 		wr.st.Hits += len(it.Hits)
 		if it.Err != nil {
 			wr.st.Errors++
 		}
-		c.items[i] = Result{} // drop geometry and hits early
 	}
+	if wr.rend != nil && c.renderErr != nil {
+		return c.renderErr
+	}
+	wr.dirty = true
+	clear(c.items) // drop geometry and hits early
 	select {
-	case wr.free <- c.items:
+	case wr.free <- spare{c.items, c.out}:
 	default:
 	}
 	if wr.progress != nil {

@@ -1,8 +1,10 @@
 package batch
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"strings"
@@ -177,3 +179,69 @@ func TestRunTrailingErrorNotInput(t *testing.T) {
 type errReader struct{ err error }
 
 func (r *errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// TestRunChunksByWork: a chunk closes on the estimated work of its features, not
+// only on their count, so that a small batch of polygons reaches every worker;
+// points still go 256 to a chunk. Output order is the input's either way.
+func TestRunChunksByWork(t *testing.T) {
+	square := func(i int) string {
+		x := 108 + float64(i)/1000
+		return fmt.Sprintf(`{"type":"Feature","id":%d,"geometry":{"type":"Polygon","coordinates":[[[%g,34],[%g,34],[%g,34.001],[%g,34.001],[%g,34]]]}}`, i, x, x+0.001, x+0.001, x, x)
+	}
+	for _, tc := range []struct {
+		name       string
+		feature    func(int) string
+		n, work    int
+		wantChunks int
+	}{
+		// 16 + 5 vertices: 12 squares fill 256.
+		{"squares", square, 60, 0, 5},
+		{"squares, work 1", square, 7, 1, 7},
+		{"points", point, 600, 0, 3}, // 256 + 256 + 88
+		{"points, work 100", point, 600, 100, 6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var in strings.Builder
+			in.WriteString(`{"type":"FeatureCollection","features":[`)
+			for i := range tc.n {
+				if i > 0 {
+					in.WriteByte(',')
+				}
+				in.WriteString(tc.feature(i))
+			}
+			in.WriteString("]}")
+			var out bytes.Buffer
+			w, _ := NewWriter(&out, "ndjson", nil)
+			chunks := 0
+			st, err := Run(t.Context(), NewCollection(strings.NewReader(in.String())), fakeLocate, w,
+				Options{Workers: 2, Work: tc.work, Progress: func(int) { chunks++ }})
+			if err != nil || st.Features != tc.n {
+				t.Fatalf("%+v %v", st, err)
+			}
+			if chunks != tc.wantChunks {
+				t.Errorf("%d chunks, want %d", chunks, tc.wantChunks)
+			}
+			for i, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+				if !strings.HasPrefix(line, fmt.Sprintf(`{"index":%d,`, i)) {
+					t.Fatalf("record %d: %s", i, line)
+				}
+			}
+		})
+	}
+}
+
+func TestCountPositions(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{
+		{`{"type":"Point","coordinates":[108,34]}`, 1},
+		{`{"coordinates":[[ [1,2], [ -3,4],[5 ,6]]]}`, 3},
+		{`{"properties":{"tags":["a","b"],"bbox":[1,2,3,4]},"coordinates":[]}`, 1},
+		{`{}`, 0},
+	} {
+		if got := countPositions([]byte(tc.in)); got != tc.want {
+			t.Errorf("countPositions(%s) = %d, want %d", tc.in, got, tc.want)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
-	"unsafe"
 
 	"github.com/redline-gis/redline/planar"
 
@@ -54,13 +53,20 @@ func scanString(b []byte, i int) (end int, escaped bool, err error) {
 // brackets and strings without validating what lies between them: decoding the parts
 // that matter validates those.
 func skipValue(b []byte, i int) (int, error) {
+	end, _, err := skipCounting(b, i)
+	return end, err
+}
+
+// skipCounting is skipValue that also counts the positions it passes ("[" then
+// a number), for the reader stage's estimate of a feature's work.
+func skipCounting(b []byte, i int) (end, positions int, err error) {
 	if i >= len(b) {
-		return 0, errIncomplete
+		return 0, 0, errIncomplete
 	}
 	switch c := b[i]; c {
 	case '"':
 		end, _, err := scanString(b, i)
-		return end, err
+		return end, 0, err
 	case '{', '[':
 		depth := 0
 		for j := i; j < len(b); j++ {
@@ -68,19 +74,24 @@ func skipValue(b []byte, i int) (int, error) {
 			case '"':
 				end, _, err := scanString(b, j)
 				if err != nil {
-					return 0, err
+					return 0, 0, err
 				}
 				j = end - 1
-			case '{', '[':
+			case '[':
+				if k := skipSpace(b, j+1); k < len(b) && (b[k] == '-' || b[k] >= '0' && b[k] <= '9') {
+					positions++
+				}
+				depth++
+			case '{':
 				depth++
 			case '}', ']':
 				depth--
 				if depth == 0 {
-					return j + 1, nil
+					return j + 1, positions, nil
 				}
 			}
 		}
-		return 0, errIncomplete
+		return 0, 0, errIncomplete
 	default:
 		j := i
 		for j < len(b) {
@@ -91,13 +102,13 @@ func skipValue(b []byte, i int) (int, error) {
 			j++
 		}
 		if j == i {
-			return 0, &errSyntax{i, "unexpected " + strconv.QuoteRune(rune(c))}
+			return 0, 0, &errSyntax{i, "unexpected " + strconv.QuoteRune(rune(c))}
 		}
 		if j == len(b) {
 			// A bare literal at the very end may be complete (NDJSON line) or cut.
-			return j, errIncomplete
+			return j, 0, errIncomplete
 		}
-		return j, nil
+		return j, 0, nil
 	}
 }
 
@@ -135,6 +146,13 @@ func key(b []byte, i int) ([]byte, int, error) {
 // members calls fn for each member of the object at b[i] with the value's span; it
 // returns the index just past the object.
 func members(b []byte, i int, fn func(name, v []byte) error) (int, error) {
+	return membersScan(b, i, nil, fn)
+}
+
+// membersScan is members with a reader of values: scan, if set, may read the
+// value of a member at b[v] itself and return the index past it (ok), which saves
+// a second pass over it; it must return the same end as skipValue would.
+func membersScan(b []byte, i int, scan func(name []byte, v int) (end int, ok bool), fn func(name, v []byte) error) (int, error) {
 	i = skipSpace(b, i)
 	if i >= len(b) {
 		return 0, errIncomplete
@@ -151,9 +169,15 @@ func members(b []byte, i int, fn func(name, v []byte) error) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		end, err := skipValue(b, v)
-		if err != nil && !(errors.Is(err, errIncomplete) && end > 0) {
-			return 0, err
+		end, scanned := 0, false
+		if scan != nil {
+			end, scanned = scan(name, v)
+		}
+		if !scanned {
+			end, err = skipValue(b, v)
+			if err != nil && !(errors.Is(err, errIncomplete) && end > 0) {
+				return 0, err
+			}
 		}
 		if err := fn(name, b[v:end]); err != nil {
 			return 0, err
@@ -217,7 +241,21 @@ func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 	var typ string
 	var id, propID, props, geom []byte
 	hasGeom := false
-	_, err := members(b, 0, func(name, v []byte) error {
+	// The geometry is read where it stands, in the same pass that finds its end.
+	var scanned orb.Geometry
+	scanGeom := func(name []byte, v int) (int, bool) {
+		if string(name) != "geometry" {
+			return 0, false
+		}
+		g, end, ok := scanGeometry(b, v)
+		if !ok {
+			scanned = nil
+			return 0, false
+		}
+		scanned = g
+		return end, true
+	}
+	_, err := membersScan(b, 0, scanGeom, func(name, v []byte) error {
 		switch string(name) {
 		case "type":
 			typ = typeName(v)
@@ -250,7 +288,7 @@ func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 	case typ == "Feature":
 	case geometryTypes[typ]:
 		// A bare geometry stands for a feature without id or properties.
-		geom, hasGeom = b, true
+		geom, hasGeom, scanned = b, true, nil
 	case typ == "":
 		f.Err = errcode.New(errcode.BadRequest, map[string]any{"feature": index},
 			"feature %d: no \"type\" member", index)
@@ -281,10 +319,13 @@ func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 		return f
 	}
 	f.RawGeometry = keep(trimSpace(geom))
-	g, ierr := decodeGeometry(f.RawGeometry, index)
-	if ierr != nil {
-		f.Err = ierr
-		return f
+	g := scanned
+	if g == nil {
+		var ierr *errcode.Error
+		if g, ierr = decodeGeometry(f.RawGeometry, index); ierr != nil {
+			f.Err = ierr
+			return f
+		}
 	}
 	if ierr := checkGeometry(g, index, maxVertices); ierr != nil {
 		f.Err = ierr
@@ -314,11 +355,11 @@ func validID(v []byte) bool {
 	return c == '"' || c == '-' || (c >= '0' && c <= '9')
 }
 
-// decodeGeometry reads a GeoJSON geometry; a Point takes a fast path that allocates
-// nothing but the point.
+// decodeGeometry reads a GeoJSON geometry: with the scanner (geometry.go) when it
+// can, else with orb's decoder, whose errors are the messages.
 func decodeGeometry(v []byte, index int) (orb.Geometry, *errcode.Error) {
-	if p, ok := fastPoint(v); ok {
-		return p, nil
+	if g, end, ok := scanGeometry(v, 0); ok && skipSpace(v, end) == len(v) {
+		return g, nil
 	}
 	g, err := geojson.UnmarshalGeometry(v)
 	if err != nil || g == nil || (g.Coordinates == nil && g.Type != "GeometryCollection") {
@@ -334,106 +375,10 @@ func decodeGeometry(v []byte, index int) (orb.Geometry, *errcode.Error) {
 	return g.Geometry(), nil
 }
 
-// fastPoint decodes {"type":"Point","coordinates":[x,y(,z)]} in any member order.
-func fastPoint(v []byte) (orb.Point, bool) {
-	var p orb.Point
-	isPoint, haveCoords := false, false
-	_, err := members(v, 0, func(name, mv []byte) error {
-		switch string(name) {
-		case "type":
-			isPoint = string(mv) == `"Point"`
-		case "coordinates":
-			var ok bool
-			p, ok = parsePosition(mv)
-			haveCoords = ok
-		}
-		return nil
-	})
-	return p, err == nil && isPoint && haveCoords
-}
-
-// parsePosition reads [x, y] or [x, y, z] (z dropped).
-func parsePosition(v []byte) (orb.Point, bool) {
-	if len(v) < 5 || v[0] != '[' || v[len(v)-1] != ']' {
-		return orb.Point{}, false
-	}
-	var out [3]float64
-	n := 0
-	i := 1
-	for {
-		i = skipSpace(v, i)
-		j := i
-		for j < len(v) && v[j] != ',' && v[j] != ']' && !isSpace(v[j]) {
-			j++
-		}
-		if j == i || n == 3 {
-			return orb.Point{}, false
-		}
-		// ParseFloat also takes NaN, Inf, hex and a leading '+', which JSON does not:
-		// such a position is malformed JSON here as in every other reader.
-		if !isJSONNumber(v[i:j]) {
-			return orb.Point{}, false
-		}
-		// ParseFloat keeps no reference to its argument (errors copy it).
-		x, err := strconv.ParseFloat(unsafe.String(&v[i], j-i), 64)
-		if err != nil {
-			return orb.Point{}, false
-		}
-		out[n] = x
-		n++
-		j = skipSpace(v, j)
-		if j >= len(v) {
-			return orb.Point{}, false
-		}
-		if v[j] == ']' {
-			if j != len(v)-1 || n < 2 {
-				return orb.Point{}, false
-			}
-			return orb.Point{out[0], out[1]}, true
-		}
-		i = j + 1
-	}
-}
-
 // isJSONNumber reports whether b is a number as RFC 8259 spells it.
 func isJSONNumber(b []byte) bool {
-	digits := func(i int) int {
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		return i
-	}
-	i := 0
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		i = digits(i)
-	default:
-		return false
-	}
-	if i < len(b) && b[i] == '.' {
-		if j := digits(i + 1); j > i+1 {
-			i = j
-		} else {
-			return false
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if j := digits(i); j > i {
-			i = j
-		} else {
-			return false
-		}
-	}
-	return i == len(b)
+	n, ok := lexNumber(b, 0)
+	return ok && n.end == len(b)
 }
 
 // checkGeometry refuses coordinates that are not a place in China (the policy of

@@ -2,12 +2,13 @@ package batch
 
 import (
 	"bufio"
-	"encoding/csv"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/redline-gis/redline/errcode"
@@ -55,11 +56,8 @@ func NewWriter(w io.Writer, format string, flush func()) (Writer, error) {
 	case "", "ndjson":
 		return &ndjsonWriter{bufWriter: base}, nil
 	case "csv":
-		cw := &csvWriter{bufWriter: base, cw: csv.NewWriter(bw)}
-		if err := cw.cw.Write([]string{"index", "id", "layer", "zone_id", "zone_class", "overlap_area_m2", "overlap_length_m", "error"}); err != nil {
-			return nil, err
-		}
-		return cw, nil
+		_, err := bw.WriteString(csvHeader)
+		return &csvWriter{bufWriter: base}, err
 	case "geojson":
 		gw := &geojsonWriter{bufWriter: base}
 		_, err := bw.WriteString(`{"type":"FeatureCollection","features":[` + "\n")
@@ -193,10 +191,37 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// renderer is implemented by writers whose records do not depend on what was
+// written before them: Run's workers append a chunk's records into one buffer,
+// in parallel, and the writing stage only sends the buffers out in order.
+type renderer interface {
+	// appendRecord appends r's record to b.
+	appendRecord(b []byte, r *Result) ([]byte, error)
+	// writeRendered writes n records appended by appendRecord.
+	writeRendered(b []byte, n int) error
+}
+
+// write renders r's record into the writer's buffer and writes it.
+func (b *bufWriter) write(rd renderer, r *Result) error {
+	out, err := rd.appendRecord(b.buf[:0], r)
+	b.buf = out
+	if err != nil {
+		return err
+	}
+	return rd.writeRendered(out, 1)
+}
+
+func (b *bufWriter) writeRendered(out []byte, _ int) error {
+	_, err := b.bw.Write(out)
+	return err
+}
+
 type ndjsonWriter struct{ bufWriter }
 
-func (w *ndjsonWriter) Write(r *Result) error {
-	b := append(w.buf[:0], `{"index":`...)
+func (w *ndjsonWriter) Write(r *Result) error { return w.write(w, r) }
+
+func (w *ndjsonWriter) appendRecord(b []byte, r *Result) ([]byte, error) {
+	b = append(b, `{"index":`...)
 	b = strconv.AppendInt(b, int64(r.Index), 10)
 	b = append(b, `,"id":`...)
 	b = appendID(b, r.ID)
@@ -207,10 +232,7 @@ func (w *ndjsonWriter) Write(r *Result) error {
 		b = append(b, `,"hits":`...)
 		b = appendHits(b, r.Hits)
 	}
-	b = append(b, '}', '\n')
-	w.buf = b
-	_, err := w.bw.Write(b)
-	return err
+	return append(b, '}', '\n'), nil
 }
 
 func (w *ndjsonWriter) Fail(index int, e *errcode.Error) error {
@@ -219,56 +241,105 @@ func (w *ndjsonWriter) Fail(index int, e *errcode.Error) error {
 
 func (w *ndjsonWriter) Close() error { return w.Flush() }
 
+// csvHeader is the CSV output's first row.
+const csvHeader = "index,id,layer,zone_id,zone_class,overlap_area_m2,overlap_length_m,error\n"
+
+// csvWriter writes rows as encoding/csv's Writer (comma, LF) would, appending
+// into one reused buffer: no []string or strings per row.
 type csvWriter struct {
 	bufWriter
-	cw  *csv.Writer
-	row [8]string
 }
 
-func (w *csvWriter) Write(r *Result) error {
-	row := w.row[:]
-	row[0] = strconv.Itoa(r.Index)
-	row[1] = csvID(r.ID)
-	clear(row[2:])
-	if r.Err != nil {
-		row[7] = string(r.Err.Code) + ": " + r.Err.Message
-		return w.cw.Write(row)
-	}
-	if len(r.Hits) == 0 {
-		return w.cw.Write(row)
-	}
-	for _, h := range r.Hits {
-		row[2], row[3], row[4] = h.Layer, h.ZoneID, h.ZoneClass
-		row[5] = string(appendFloat(nil, h.OverlapAreaM2))
-		row[6] = string(appendFloat(nil, h.OverlapLengthM))
-		if err := w.cw.Write(row); err != nil {
-			return err
+func (w *csvWriter) Write(r *Result) error { return w.write(w, r) }
+
+func (w *csvWriter) appendRecord(b []byte, r *Result) ([]byte, error) {
+	start := len(b)
+	// index,id, — the start of every row of the feature.
+	b = strconv.AppendInt(b, int64(r.Index), 10)
+	b = append(b, ',')
+	b = appendCSVID(b, r.ID)
+	b = append(b, ',')
+	head := b[start:len(b):len(b)]
+	switch {
+	case r.Err != nil:
+		b = append(b, ",,,,,"...)
+		msg := make([]byte, 0, len(r.Err.Code)+2+len(r.Err.Message))
+		msg = append(append(append(msg, r.Err.Code...), ": "...), r.Err.Message...)
+		b = appendCSVField(b, msg)
+		b = append(b, '\n')
+	case len(r.Hits) == 0:
+		b = append(b, ",,,,,\n"...)
+	default:
+		for i, h := range r.Hits {
+			if i > 0 {
+				b = append(b, head...)
+			}
+			b = appendCSVField(b, h.Layer)
+			b = append(b, ',')
+			b = appendCSVField(b, h.ZoneID)
+			b = append(b, ',')
+			b = appendCSVField(b, h.ZoneClass)
+			b = append(b, ',')
+			b = appendFloat(b, h.OverlapAreaM2)
+			b = append(b, ',')
+			b = appendFloat(b, h.OverlapLengthM)
+			b = append(b, ",\n"...)
 		}
 	}
-	return nil
+	return b, nil
 }
 
-// csvID writes a string id without its quotes, a number as is, null as "".
-func csvID(id json.RawMessage) string {
-	if id == nil {
-		return ""
+// appendCSVID writes a string id without its quotes, a number as is, null as "".
+func appendCSVID(b []byte, id json.RawMessage) []byte {
+	switch {
+	case id == nil:
+		return b
+	case id[0] != '"':
+		return appendCSVField(b, []byte(id))
 	}
-	if s, ok := stringValue(id); ok {
-		return s
+	if raw := id[1 : len(id)-1]; bytes.IndexByte(raw, '\\') < 0 {
+		return appendCSVField(b, []byte(raw))
 	}
-	return string(id)
+	s, _ := stringValue(id)
+	return appendCSVField(b, s)
+}
+
+// appendCSVField writes one field as encoding/csv's Writer does: quoted when it
+// holds a comma, a quote, CR or LF, is \., or starts with a space (Unicode's);
+// quotes doubled inside.
+func appendCSVField[S string | []byte](b []byte, f S) []byte {
+	if !csvNeedsQuotes(f) {
+		return append(b, f...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(f); i++ {
+		if f[i] == '"' {
+			b = append(b, '"', '"')
+		} else {
+			b = append(b, f[i])
+		}
+	}
+	return append(b, '"')
+}
+
+func csvNeedsQuotes[S string | []byte](f S) bool {
+	if len(f) == 0 {
+		return false
+	}
+	if string(f) == `\.` {
+		return true
+	}
+	for i := 0; i < len(f); i++ {
+		if c := f[i]; c == '\n' || c == '\r' || c == '"' || c == ',' {
+			return true
+		}
+	}
+	r, _ := utf8.DecodeRuneInString(string(f[:min(len(f), utf8.UTFMax)]))
+	return unicode.IsSpace(r)
 }
 
 func (w *csvWriter) Fail(index int, e *errcode.Error) error {
 	return w.Write(&Result{Feature: Feature{Index: index, Err: e}})
-}
-
-func (w *csvWriter) Flush() error {
-	w.cw.Flush()
-	if err := w.cw.Error(); err != nil {
-		return err
-	}
-	return w.bufWriter.Flush()
 }
 
 func (w *csvWriter) Close() error { return w.Flush() }
@@ -278,12 +349,13 @@ type geojsonWriter struct {
 	n int
 }
 
-func (w *geojsonWriter) Write(r *Result) error {
-	b := w.buf[:0]
-	if w.n > 0 {
-		b = append(b, ",\n"...)
-	}
-	w.n++
+func (w *geojsonWriter) Write(r *Result) error { return w.write(w, r) }
+
+// appendRecord appends r's Feature after the ",\n" that separates it from the
+// one before; writeRendered leaves out the first feature's.
+func (w *geojsonWriter) appendRecord(b []byte, r *Result) ([]byte, error) {
+	start := len(b)
+	b = append(b, ",\n"...)
 	b = append(b, `{"type":"Feature",`...)
 	if r.ID != nil {
 		b = append(b, `"id":`...)
@@ -297,7 +369,7 @@ func (w *geojsonWriter) Write(r *Result) error {
 	case r.Geometry != nil:
 		g, err := marshalGeometry(r.Geometry)
 		if err != nil {
-			return fmt.Errorf("batch: feature %d: write geometry: %w", r.Index, err)
+			return b[:start], fmt.Errorf("batch: feature %d: write geometry: %w", r.Index, err)
 		}
 		b = append(b, g...)
 	default:
@@ -314,8 +386,14 @@ func (w *geojsonWriter) Write(r *Result) error {
 		b = append(b, `,"hits":`...)
 		b = appendHits(b, r.Hits)
 	}
-	b = append(b, "}}"...)
-	w.buf = b
+	return append(b, "}}"...), nil
+}
+
+func (w *geojsonWriter) writeRendered(b []byte, n int) error {
+	if w.n == 0 && len(b) >= 2 {
+		b = b[2:]
+	}
+	w.n += n
 	_, err := w.bw.Write(b)
 	return err
 }

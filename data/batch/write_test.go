@@ -1,0 +1,121 @@
+package batch
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/zones"
+)
+
+// csvReference is the CSV writer as it was, on encoding/csv: the new one must
+// write the same bytes.
+func csvReference(results []*Result) []byte {
+	var out bytes.Buffer
+	cw := csv.NewWriter(&out)
+	cw.Write([]string{"index", "id", "layer", "zone_id", "zone_class", "overlap_area_m2", "overlap_length_m", "error"})
+	for _, r := range results {
+		row := make([]string, 8)
+		row[0] = strconv.Itoa(r.Index)
+		if r.ID != nil {
+			if s, ok := stringValue(r.ID); ok {
+				row[1] = s
+			} else {
+				row[1] = string(r.ID)
+			}
+		}
+		switch {
+		case r.Err != nil:
+			row[7] = string(r.Err.Code) + ": " + r.Err.Message
+			cw.Write(row)
+		case len(r.Hits) == 0:
+			cw.Write(row)
+		default:
+			for _, h := range r.Hits {
+				row[2], row[3], row[4] = h.Layer, h.ZoneID, h.ZoneClass
+				row[5] = string(appendFloat(nil, h.OverlapAreaM2))
+				row[6] = string(appendFloat(nil, h.OverlapLengthM))
+				cw.Write(row)
+			}
+		}
+	}
+	cw.Flush()
+	return out.Bytes()
+}
+
+func writeCSV(t *testing.T, results []*Result) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	w, err := NewWriter(&out, "csv", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// TestCSVWriterAsEncodingCSV: the CSV writer writes what encoding/csv wrote, for
+// awkward text (quotes, commas, line ends, leading spaces of any script, \., bad
+// UTF-8) and for the names and codes of the real layers in ../shared/data.
+func TestCSVWriterAsEncodingCSV(t *testing.T) {
+	awkward := []string{"", "plain", `a"b`, "a,b", "a\nb", "a\r\nb", "\rx", " lead", "\tlead", "\u3000全角", "trail ", `\.`, `\.x`,
+		"\xff\xfe", "生态保护红线", `"`, ",", "x\u2028y", "\u00a0nbsp", "\u0085nel"}
+	var results []*Result
+	for i, s := range awkward {
+		id, _ := json.Marshal(s)
+		results = append(results,
+			&Result{Feature: Feature{Index: i, ID: id}, Hits: []zones.Hit{{Layer: s, ZoneID: s + "1", ZoneClass: s, OverlapAreaM2: 1.5e-7 * float64(i), OverlapLengthM: float64(i) * 1e21}}},
+			&Result{Feature: Feature{Index: i, ID: json.RawMessage(strconv.Itoa(-i))}},
+			&Result{Feature: Feature{Index: i, Err: &errcode.Error{Code: errcode.InvalidCoordinates, Message: s + " at feature " + strconv.Itoa(i)}}},
+			&Result{Feature: Feature{Index: i, ID: json.RawMessage(`"esc\"aped\u4e2d"`)}, Hits: []zones.Hit{{Layer: "a", ZoneID: s}, {Layer: s, ZoneID: "b", OverlapAreaM2: 123456.789}}},
+		)
+	}
+	if got, want := writeCSV(t, results), csvReference(results); !bytes.Equal(got, want) {
+		t.Errorf("awkward text:\n got %q\nwant %q", got, want)
+	}
+
+	files := sharedGeoJSON(t, "the CSV writer cannot be compared on real names")
+	if files == nil {
+		return
+	}
+	results = results[:0]
+	for p, raw := range files {
+		var fc struct {
+			Features []struct {
+				ID         json.RawMessage `json:"id"`
+				Properties map[string]any  `json:"properties"`
+			} `json:"features"`
+		}
+		if err := json.Unmarshal(raw, &fc); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		for i, f := range fc.Features {
+			r := &Result{Feature: Feature{Index: i, ID: f.ID}}
+			for k, v := range f.Properties {
+				r.Hits = append(r.Hits, zones.Hit{Layer: filepath.Base(p), ZoneID: k, ZoneClass: fmt.Sprint(v), OverlapAreaM2: float64(len(k)) / 3})
+			}
+			results = append(results, r)
+		}
+	}
+	got, want := writeCSV(t, results), csvReference(results)
+	if !bytes.Equal(got, want) {
+		i := 0
+		for i < min(len(got), len(want)) && got[i] == want[i] {
+			i++
+		}
+		t.Fatalf("real names: outputs part at byte %d:\n got %q\nwant %q", i, got[max(0, i-80):min(len(got), i+80)], want[max(0, i-80):min(len(want), i+80)])
+	}
+	t.Logf("%d rows of real names written alike (%d bytes)", bytes.Count(got, []byte{'\n'}), len(got))
+}
