@@ -382,7 +382,7 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 		}
 		// The footprint does not meet the zone, so the nearest point of the zone is
 		// on its boundary: one distance serves both lists.
-		d, err := fg.distance(gctx, pieces, reach)
+		d := fg.distance(pieces, reach)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("zones: distance to layer %q zone %q: %w", g.zone.Layer.ID, g.zone.ID, err)
 		}

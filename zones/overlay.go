@@ -28,8 +28,8 @@ type footprintGeoms struct {
 	lineBound orb.Bound
 
 	// For distances: the footprint in a local metric frame, made on first use.
-	frame *localFrame
-	proj  *geo.Geom
+	frame      *localFrame
+	frameParts *frameParts
 
 	// The zone pieces made and prepared in gctx for this footprint (the index
 	// keeps no GEOS geometry), each once, and the buffer their WKB is written to.
@@ -125,7 +125,6 @@ func (fg *footprintGeoms) destroy() {
 	for _, p := range fg.points {
 		p.Destroy()
 	}
-	fg.proj.Destroy()
 }
 
 // filter sorts the pieces whose box meets b: inside says a piece's cell grid
@@ -427,26 +426,21 @@ func (fg *footprintGeoms) boundaryEdges(h *zoneHit, tol float64) orb.MultiLineSt
 	return h.edges
 }
 
-// projected returns the footprint in its local metric frame (made on first use).
-func (fg *footprintGeoms) projected(gctx *geo.Context) (*geo.Geom, error) {
-	if fg.proj == nil {
-		g, err := gctx.FromOrb(fg.localFrame().project(fg.pf.geometry()))
-		if err != nil {
-			return nil, err
-		}
-		fg.proj = g
+// parts returns the footprint in its local metric frame as segments and points
+// (made on first use).
+func (fg *footprintGeoms) parts() *frameParts {
+	if fg.frameParts == nil {
+		fg.frameParts = newFrameParts(fg.pf.geometry(), fg.pf.area, fg.localFrame())
 	}
-	return fg.proj, nil
+	return fg.frameParts
 }
 
 // distance returns the geodesic distance in metres from the footprint to the
 // nearest of the pieces (a zone's pieces near it), or +Inf when all are farther
-// than limit.
-func (fg *footprintGeoms) distance(gctx *geo.Context, pieces []*piece, limit float64) (float64, error) {
-	proj, err := fg.projected(gctx)
-	if err != nil {
-		return 0, err
-	}
+// than limit. The nearest pair of points is found in the local frame (as GEOS's
+// NearestPoints would), then measured geodesically.
+func (fg *footprintGeoms) distance(pieces []*piece, limit float64) float64 {
+	fp := fg.parts()
 	fb := fg.frame.projectBound(fg.pf.bound)
 	best := math.Inf(1)
 	for _, p := range pieces {
@@ -454,20 +448,16 @@ func (fg *footprintGeoms) distance(gctx *geo.Context, pieces []*piece, limit flo
 		if boxDistance(fb, fg.frame.projectBound(p.bound))*0.99 > math.Min(best, limit) {
 			continue
 		}
-		pg, err := gctx.FromOrb(project.Geometry(p.geom(), fg.frame.fwd))
-		if err != nil {
-			return 0, err
+		n := newNearestPair()
+		n.shape(fp, &p.shape, fg.frame)
+		if math.IsInf(n.d, 1) {
+			continue
 		}
-		a, b, err := proj.NearestPoints(pg)
-		pg.Destroy()
-		if err != nil {
-			return 0, err
-		}
-		if d := geo.Distance(fg.frame.inv(a), fg.frame.inv(b)); d < best {
+		if d := geo.Distance(fg.frame.inv(n.a), fg.frame.inv(n.b)); d < best {
 			best = d
 		}
 	}
-	return best, nil
+	return best
 }
 
 // boundaryDistance returns the geodesic distance in metres from the footprint to
@@ -504,23 +494,13 @@ func (fg *footprintGeoms) boundaryDistance(gctx *geo.Context, h *zoneHit, tol fl
 			return 0, false, nil
 		}
 	}
-	proj, err := fg.projected(gctx)
-	if err != nil {
-		return 0, false, err
-	}
 	edges := fg.boundaryEdges(h, tol)
 	if len(edges) == 0 {
 		return 0, false, nil
 	}
-	eg, err := gctx.FromOrb(edges)
-	if err != nil {
-		return 0, false, err
-	}
-	defer eg.Destroy()
-	a, b, err := proj.NearestPoints(eg)
-	if err != nil {
-		return 0, false, err
-	}
+	n := newNearestPair()
+	n.lines(fg.parts(), edges)
+	a, b := n.a, n.b
 	d := geo.Distance(fg.frame.inv(a), fg.frame.inv(b))
 	return d, d <= tol, nil
 }
