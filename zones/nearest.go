@@ -103,28 +103,48 @@ func (fp *frameParts) covers(p orb.Point) bool {
 	return false
 }
 
-// nearestPair holds the best pair so far: a on the footprint, b on the zone.
+// nearestPair holds the best pair so far: a on the footprint, b on the zone; ok
+// once there is one.
 type nearestPair struct {
 	d    float64
 	a, b orb.Point
+	ok   bool
 }
 
 func newNearestPair() nearestPair { return nearestPair{d: math.Inf(1)} }
 
+// nearestWithin starts a search that looks only at pairs nearer than d: edges
+// farther from the footprint are passed over by their boxes.
+func nearestWithin(d float64) nearestPair { return nearestPair{d: d} }
+
+// farther reports whether boxes a and b lie more than d apart (GEOS's envelope
+// test, without a square root for the boxes far apart on one axis).
+func farther(a, b orb.Bound, d float64) bool {
+	dx := math.Max(0, math.Max(a.Min[0]-b.Max[0], b.Min[0]-a.Max[0]))
+	if dx > d {
+		return true
+	}
+	dy := math.Max(0, math.Max(a.Min[1]-b.Max[1], b.Min[1]-a.Max[1]))
+	if dy > d {
+		return true
+	}
+	return math.Sqrt(dx*dx+dy*dy) > d
+}
+
 // edge offers the zone's edge c–d (in the frame) against the footprint.
 func (n *nearestPair) edge(fp *frameParts, c, d orb.Point) {
 	box := orb.Bound{Min: c, Max: c}.Extend(d)
-	if boxDistance(box, fp.bound) > n.d {
+	if farther(box, fp.bound, n.d) {
 		return
 	}
 	for i := range fp.segs {
 		s := &fp.segs[i]
-		if boxDistance(box, s.box) > n.d {
+		if farther(box, s.box, n.d) {
 			continue
 		}
 		dist := segmentToSegment(s.a, s.b, c, d)
 		if dist < n.d {
-			n.d = dist
+			n.d, n.ok = dist, true
 			if dist == 0 {
 				// They meet: any common point, the distance is 0.
 				n.a, n.b = s.a, s.a
@@ -136,7 +156,7 @@ func (n *nearestPair) edge(fp *frameParts, c, d orb.Point) {
 	for _, p := range fp.pts {
 		dist := pointToSegment(p, c, d)
 		if dist < n.d {
-			n.d = dist
+			n.d, n.ok = dist, true
 			n.a, n.b = p, closestPoint(c, d, p)
 		}
 	}
@@ -153,7 +173,7 @@ func (n *nearestPair) shape(fp *frameParts, s *shape, f *localFrame) {
 		}
 		prev := f.fwd(s.pt(a))
 		if fp.covers(prev) {
-			n.d, n.a, n.b = 0, prev, prev
+			n.d, n.a, n.b, n.ok = 0, prev, prev, true
 			return
 		}
 		for i := a + 1; i < e; i++ {
@@ -168,7 +188,7 @@ func (n *nearestPair) shape(fp *frameParts, s *shape, f *localFrame) {
 func (n *nearestPair) lines(fp *frameParts, ml orb.MultiLineString) {
 	for _, l := range ml {
 		if len(l) > 0 && fp.covers(l[0]) {
-			n.d, n.a, n.b = 0, l[0], l[0]
+			n.d, n.a, n.b, n.ok = 0, l[0], l[0], true
 			return
 		}
 		for i := 0; i+1 < len(l); i++ {

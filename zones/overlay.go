@@ -448,9 +448,12 @@ func (fg *footprintGeoms) distance(pieces []*piece, limit float64) float64 {
 		if boxDistance(fb, fg.frame.projectBound(p.bound))*0.99 > math.Min(best, limit) {
 			continue
 		}
-		n := newNearestPair()
+		// Only pairs that may come within limit, or beat the best, in the plane
+		// are sought (the same margin as the boxes'): a piece farther away has
+		// no say in the answer.
+		n := nearestWithin(math.Min(best, limit) / 0.99)
 		n.shape(fp, &p.shape, fg.frame)
-		if math.IsInf(n.d, 1) {
+		if !n.ok {
 			continue
 		}
 		if d := geo.Distance(fg.frame.inv(n.a), fg.frame.inv(n.b)); d < best {
@@ -500,6 +503,9 @@ func (fg *footprintGeoms) boundaryDistance(gctx *geo.Context, h *zoneHit, tol fl
 	}
 	n := newNearestPair()
 	n.lines(fg.parts(), edges)
+	if !n.ok {
+		return 0, false, nil
+	}
 	a, b := n.a, n.b
 	d := geo.Distance(fg.frame.inv(a), fg.frame.inv(b))
 	return d, d <= tol, nil
