@@ -184,6 +184,41 @@ func (n *nearestPair) shape(fp *frameParts, s *shape, f *localFrame) {
 	}
 }
 
+// piece offers the edges of piece p that may come within n.d of the footprint,
+// found through the piece's cell grid (each edge whose box may meet the
+// footprint's box grown by n.d, some more than once; every edge of a piece
+// without a grid). fb is the footprint's box in lon/lat.
+func (n *nearestPair) piece(fp *frameParts, p *piece, fb orb.Bound, f *localFrame) {
+	s := &p.shape
+	if p.cells == nil || math.IsInf(n.d, 1) {
+		n.shape(fp, s, f)
+		return
+	}
+	if fp.area != nil {
+		// GEOS's containment test first: a ring starting inside the footprint.
+		for k := range s.rings {
+			a, _, _ := s.ringSpan(k)
+			if q := s.pt(a); fb.Contains(q) && fp.covers(f.fwd(q)) {
+				q = f.fwd(q)
+				n.d, n.a, n.b, n.ok = 0, q, q, true
+				return
+			}
+		}
+	}
+	// The window in lon/lat: the frame is linear in lon and lat, with a hair of
+	// slack for rounding.
+	dx, dy := n.d/f.kx*(1+1e-9), n.d/f.ky*(1+1e-9)
+	win := orb.Bound{Min: orb.Point{fb.Min[0] - dx, fb.Min[1] - dy}, Max: orb.Point{fb.Max[0] + dx, fb.Max[1] + dy}}
+	if !win.Intersects(p.bound) {
+		return
+	}
+	p.cells.edgesNear(win, func(i int) bool {
+		ax, ay, bx, by := s.edge(i)
+		n.edge(fp, f.fwd(orb.Point{ax, ay}), f.fwd(orb.Point{bx, by}))
+		return n.d > 0
+	})
+}
+
 // lines offers the edges of lines already in the frame.
 func (n *nearestPair) lines(fp *frameParts, ml orb.MultiLineString) {
 	for _, l := range ml {

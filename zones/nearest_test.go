@@ -244,7 +244,7 @@ func TestNearestPairRealPieces(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(12, 6))
 	gctx := geo.NewContext()
-	var st nearestStats
+	var st, grid nearestStats
 	for k := range 4000 {
 		p := &idx.pieces[rng.IntN(len(idx.pieces))]
 		c := orb.Point{p.bound.Min[0] + (p.bound.Max[0]-p.bound.Min[0])*(rng.Float64()*1.2-0.1), p.bound.Min[1] + (p.bound.Max[1]-p.bound.Min[1])*(rng.Float64()*1.2-0.1)}
@@ -257,7 +257,25 @@ func TestNearestPairRealPieces(t *testing.T) {
 		n := newNearestPair()
 		n.shape(newFrameParts(tc.fp, tc.area, f), &p.shape, f)
 		ga, gb := geosNearest(t, gctx, f, tc.fp, f.project(pg))
-		st.compare(t, fmt.Sprintf("case %d (piece of zone %s)", k, p.zone.ID), f, n, ga, gb)
+		what := fmt.Sprintf("case %d (piece of zone %s)", k, p.zone.ID)
+		st.compare(t, what, f, n, ga, gb)
+		// Through the cell grid's edge lists, within a limit as distance asks.
+		const limit = 1000
+		w := nearestWithin(limit)
+		w.piece(newFrameParts(tc.fp, tc.area, f), p, tc.fp.Bound(), f)
+		switch gd := dist2D(ga, gb); {
+		case gd < limit:
+			if !w.ok {
+				t.Fatalf("%s: nothing found within %g m, GEOS's pair is %g m apart", what, float64(limit), gd)
+			}
+			grid.compare(t, what+" by the grid", f, w, ga, gb)
+		case w.ok:
+			t.Fatalf("%s: a pair %g m apart found within %g m, GEOS's is %g m apart", what, w.d, float64(limit), gd)
+		}
+	}
+	t.Logf("by the grid: %d cases: %d the same pair, %d ties", grid.cases, grid.same, grid.ties)
+	if grid.cases < 500 || grid.same < grid.cases*99/100 {
+		t.Fatalf("by the grid: %d cases, only %d the same pair", grid.cases, grid.same)
 	}
 	t.Logf("%d cases: %d the same pair, %d ties", st.cases, st.same, st.ties)
 	if st.cases < 1000 || st.same < st.cases*99/100 {

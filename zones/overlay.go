@@ -452,7 +452,7 @@ func (fg *footprintGeoms) distance(pieces []*piece, limit float64) float64 {
 		// are sought (the same margin as the boxes'): a piece farther away has
 		// no say in the answer.
 		n := nearestWithin(math.Min(best, limit) / 0.99)
-		n.shape(fp, &p.shape, fg.frame)
+		n.piece(fp, p, fg.pf.bound, fg.frame)
 		if !n.ok {
 			continue
 		}
