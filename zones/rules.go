@@ -307,6 +307,17 @@ func (rs *RuleSet) Rule(id string) (Rule, bool) {
 	return Rule{}, false
 }
 
+// rule returns the rule with this id in place, or nil: Rule without the copy,
+// for the evaluation's inner loops.
+func (rs *RuleSet) rule(id string) *Rule {
+	if rs != nil {
+		if i, ok := rs.byID[id]; ok {
+			return &rs.rules[i]
+		}
+	}
+	return nil
+}
+
 var ruleIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
 
 func validateRule(r Rule) (Rule, error) {

@@ -325,8 +325,8 @@ func (c Condition) eval(x evalCtx) result {
 func (x evalCtx) anyException(ids []string) result {
 	out := result{v: no}
 	for _, id := range ids {
-		r, ok := x.rs.Rule(id)
-		if !ok || !x.applies(r) {
+		r := x.rs.rule(id)
+		if r == nil || !x.applies(r) {
 			continue
 		}
 		out = out.or(r.When.eval(x))
@@ -335,7 +335,7 @@ func (x evalCtx) anyException(ids []string) result {
 }
 
 // applies reports whether rule r is evaluated in this context.
-func (x evalCtx) applies(r Rule) bool {
+func (x evalCtx) applies(r *Rule) bool {
 	switch x.kind {
 	case KindProject:
 		return r.Kind == KindProject
@@ -543,7 +543,8 @@ func fire(rs *RuleSet, x evalCtx) []RuleHit {
 	hits := []RuleHit{}
 	certain := Admissible
 	var uses [][]string
-	for _, rule := range rs.rules {
+	for i := range rs.rules {
+		rule := &rs.rules[i] // rules are large: no copy for each zone and rule
 		if !x.applies(rule) {
 			continue
 		}
@@ -572,7 +573,7 @@ func fire(rs *RuleSet, x evalCtx) []RuleHit {
 	kept := hits[:0]
 	for i, h := range hits {
 		if h.Missing != nil {
-			if r, _ := rs.Rule(h.ID); r.Verdict.Severity() <= certain.Severity() {
+			if rs.rule(h.ID).Verdict.Severity() <= certain.Severity() {
 				continue
 			}
 		}
@@ -583,10 +584,7 @@ func fire(rs *RuleSet, x evalCtx) []RuleHit {
 	}
 	// Most severe first; among undecided rules, those that would prohibit first, so
 	// that "prohibited unless …" leads the needs_info of a zone.
-	ruleVerdict := func(h RuleHit) int {
-		r, _ := rs.Rule(h.ID)
-		return r.Verdict.Severity()
-	}
+	ruleVerdict := func(h RuleHit) int { return rs.rule(h.ID).Verdict.Severity() }
 	slices.SortStableFunc(kept, func(a, b RuleHit) int {
 		return cmp.Or(b.Verdict.Severity()-a.Verdict.Severity(), ruleVerdict(b)-ruleVerdict(a))
 	})
