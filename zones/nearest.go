@@ -51,40 +51,19 @@ func newFrameParts(g, area orb.Geometry, f *localFrame) *frameParts {
 			fp.bound = fp.bound.Extend(a)
 		}
 	}
-	var walk func(g orb.Geometry)
-	walk = func(g orb.Geometry) {
-		switch g := g.(type) {
-		case orb.Point:
-			p := f.fwd(g)
-			fp.pts = append(fp.pts, p)
-			fp.bound = fp.bound.Extend(p)
-		case orb.MultiPoint:
-			for _, p := range g {
-				walk(p)
-			}
-		case orb.LineString:
-			line(g)
-		case orb.MultiLineString:
-			for _, l := range g {
-				line(l)
-			}
-		case orb.Ring:
-			line(g)
-		case orb.Polygon:
-			for _, r := range g {
-				line(r)
-			}
-		case orb.MultiPolygon:
-			for _, p := range g {
-				walk(p)
-			}
-		case orb.Collection:
-			for _, c := range g {
-				walk(c)
-			}
+	for _, p := range planar.Polygons(g) {
+		for _, r := range p {
+			line(r)
 		}
 	}
-	walk(g)
+	for _, l := range planar.Lines(g) {
+		line(l)
+	}
+	for _, p := range planar.Points(g) {
+		p = f.fwd(p)
+		fp.pts = append(fp.pts, p)
+		fp.bound = fp.bound.Extend(p)
+	}
 	if area != nil {
 		fp.area = f.project(area)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/redline-gis/redline/geo"
 	"github.com/redline-gis/redline/internal/testenv"
+	"github.com/redline-gis/redline/planar"
 )
 
 // nearestCase is one footprint against one zone geometry, both in lon/lat.
@@ -171,23 +172,10 @@ func TestNearestPairMatchesGEOS(t *testing.T) {
 
 // linesOf returns g's rings and lines as lines (points dropped).
 func linesOf(g orb.Geometry) []orb.LineString {
-	var out []orb.LineString
-	switch g := g.(type) {
-	case orb.Polygon:
-		for _, r := range g {
+	out := planar.Lines(g)
+	for _, p := range planar.Polygons(g) {
+		for _, r := range p {
 			out = append(out, orb.LineString(r))
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			out = append(out, linesOf(p)...)
-		}
-	case orb.LineString:
-		out = append(out, g)
-	case orb.MultiLineString:
-		out = append(out, g...)
-	case orb.Collection:
-		for _, c := range g {
-			out = append(out, linesOf(c)...)
 		}
 	}
 	return out
