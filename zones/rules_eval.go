@@ -268,12 +268,22 @@ func (c Condition) eval(x evalCtx) result {
 	if c.IndustryNotList != "" {
 		res = res.and(not(x.f.industryInList(c.IndustryNotList)))
 	}
-	for _, name := range sortedKeys(c.Flags) {
+	flag := func(name string, want bool) {
 		fl := x.f.flag(name)
-		if fl.v != unknown && !c.Flags[name] {
+		if fl.v != unknown && !want {
 			fl = not(fl)
 		}
 		res = res.and(fl)
+	}
+	if len(c.Flags) == 1 {
+		// One flag, one order: no sorted copy of the keys for each zone and rule.
+		for name, want := range c.Flags {
+			flag(name, want)
+		}
+	} else {
+		for _, name := range sortedKeys(c.Flags) {
+			flag(name, c.Flags[name])
+		}
 	}
 	for _, name := range c.UnlessFlags {
 		if fl := x.f.flag(name); fl.v == yes {
