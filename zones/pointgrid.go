@@ -148,7 +148,8 @@ func (c *Checker) locatePoint(pt orb.Point) []Hit {
 	for _, i := range c.idx.points.candidates(pt) {
 		p := &c.idx.pieces[i]
 		// Candidates come in zone order: a zone already found is the last one.
-		if len(zs) > 0 && zs[len(zs)-1] == p.zone {
+		// The piece's own box first (as the R-tree had it): no trip to its grid.
+		if len(zs) > 0 && zs[len(zs)-1] == p.zone || !p.bound.Contains(pt) {
 			continue
 		}
 		if p.cells.covers(pt) {
