@@ -259,23 +259,31 @@ func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
 	}
 	in := false
 	k := cg.rankOf(row + x)
-	for cx := x; cx < cg.nx; cx++ {
-		if cg.at(row+cx) != cellBoundary {
-			continue
+	// The boundary cells of the row from x on, a word of cells at a time.
+	end := row + cg.nx
+	for i := row + x; i < end; i = (i | 31) + 1 {
+		w := i >> 5
+		v := cg.words[w]
+		b := (v >> 1) &^ v & lowBits &^ (1<<(2*(i&31)) - 1)
+		if end>>5 == w {
+			b &= 1<<(2*(end&31)) - 1
 		}
-		for _, ei := range cg.edges[cg.start[k]:cg.start[k+1]] {
-			ax, ay, bx, by := cg.s.edge(int(ei))
-			if (ay > py) == (by > py) {
-				continue
-			}
-			xc := (bx-ax)*(py-ay)/(by-ay) + ax
-			if px < xc {
-				if c, _ := cg.cell(orb.Point{xc, py}); c == cx {
-					in = !in
+		for ; b != 0; b &= b - 1 {
+			cx := w<<5 + bits.TrailingZeros64(b)/2 - row
+			for _, ei := range cg.edges[cg.start[k]:cg.start[k+1]] {
+				ax, ay, bx, by := cg.s.edge(int(ei))
+				if (ay > py) == (by > py) {
+					continue
+				}
+				xc := (bx-ax)*(py-ay)/(by-ay) + ax
+				if px < xc {
+					if c, _ := cg.cell(orb.Point{xc, py}); c == cx {
+						in = !in
+					}
 				}
 			}
+			k++
 		}
-		k++
 	}
 	return in
 }

@@ -49,6 +49,7 @@ func (p *piece) geom() orb.Geometry { return p.shape.geom() }
 type Index struct {
 	ds      *Dataset
 	tree    rtree.RTreeG[*piece]
+	points  pointGrid // the polygonal pieces, for point lookups
 	pieces  []piece
 	store   store
 	stats   IndexStats
@@ -173,6 +174,7 @@ func (idx *Index) adopt(ps []piece) {
 		p := &idx.pieces[i]
 		idx.tree.Insert(p.bound.Min, p.bound.Max, p)
 	}
+	idx.points = newPointGrid(idx.pieces)
 }
 
 // offsets walks the shared arrays while pieces are laid out in them one after

@@ -1,7 +1,6 @@
 package zones
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -620,37 +619,6 @@ func boxDistance(a, b orb.Bound) float64 {
 	dx := math.Max(0, math.Max(a.Min[0]-b.Max[0], b.Min[0]-a.Max[0]))
 	dy := math.Max(0, math.Max(a.Min[1]-b.Max[1], b.Min[1]-a.Max[1]))
 	return math.Hypot(dx, dy)
-}
-
-// locatePoint answers a point from the pieces' cell grids (boundary included, as
-// a zone covers its boundary); no GEOS call.
-func (c *Checker) locatePoint(pt orb.Point) []Hit {
-	var found [8]*piece
-	ps := found[:0]
-	c.idx.search(orb.Bound{Min: pt, Max: pt}, func(p *piece) bool {
-		if p.cells == nil {
-			return true
-		}
-		for _, q := range ps {
-			if q.zone == p.zone {
-				return true
-			}
-		}
-		if p.cells.covers(pt) {
-			ps = append(ps, p)
-		}
-		return true
-	})
-	if len(ps) == 0 {
-		return nil
-	}
-	slices.SortFunc(ps, func(a, b *piece) int { return cmp.Compare(a.ord, b.ord) })
-	hits := make([]Hit, len(ps))
-	for i, p := range ps {
-		z := p.zone
-		hits[i] = Hit{Layer: z.Layer.ID, ZoneID: z.ID, ZoneClass: z.Class}
-	}
-	return hits
 }
 
 // siteNames names, for each zone hit, the sites of a multi-site footprint that

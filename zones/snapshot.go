@@ -306,6 +306,7 @@ func DecodeSnapshot(b []byte, ds *Dataset) (idx *Index, err error) {
 		p := &idx.pieces[i]
 		idx.tree.Insert(p.bound.Min, p.bound.Max, p)
 	}
+	idx.points = newPointGrid(idx.pieces)
 	idx.byLayer = map[string]IndexStats{}
 	for i, st := range counts {
 		l := idx.byLayer[layerOf[i]]

@@ -1,0 +1,81 @@
+package zones_test
+
+import (
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/data"
+	"github.com/redline-gis/redline/internal/oracle"
+	"github.com/redline-gis/redline/zones"
+)
+
+// TestLocatePointAgreesWithExact: on the real layers, the point lookup (point
+// grid, then the pieces' cell grids) gives the same zones in the same order as
+// the exact test over every piece, for random points over the dataset and over
+// Shaanxi, for the pieces' vertices (on the zones' edges and the subdivision's
+// cut lines) and for points along their edges; and so does an index read back
+// from a snapshot.
+func TestLocatePointAgreesWithExact(t *testing.T) {
+	ds, err := data.LoadDir(oracle.SharedDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := zones.NewIndex(ds, zones.IndexOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap bytes.Buffer
+	if err := zones.EncodeSnapshot(&snap, idx); err != nil {
+		t.Fatal(err)
+	}
+	reread, err := zones.DecodeSnapshot(snap.Bytes(), &zones.Dataset{Name: ds.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, cr := zones.NewCheckerFor(idx), zones.NewCheckerFor(reread)
+
+	rng := rand.New(rand.NewPCG(12, 1))
+	var pts []orb.Point
+	for range 20000 {
+		pts = append(pts, orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()})
+	}
+	for range 2000 {
+		pts = append(pts, orb.Point{73 + 63*rng.Float64(), 18 + 36*rng.Float64()})
+	}
+	verts := idx.PieceVertices()
+	for range 20000 {
+		k := rng.IntN(len(verts) - 1)
+		a, b := verts[k], verts[k+1]
+		f := rng.Float64()
+		pts = append(pts, a, orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])})
+	}
+	var hits, multi int
+	for _, p := range pts {
+		want := c.LocatePointExact(p)
+		for _, c := range []*zones.Checker{c, cr} {
+			got, err := c.Locate(context.Background(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("point %v: lookup %v, exact %v", p, got, want)
+			}
+		}
+		if len(want) > 0 {
+			hits++
+		}
+		if len(want) > 1 {
+			multi++
+		}
+	}
+	t.Logf("%d of %d points in a zone, %d in several", hits, len(pts), multi)
+	// Every vertex lies on its zone's boundary: at least 20,000 points hit.
+	if hits < 20000 || multi < 100 {
+		t.Fatalf("test too weak: %d of %d points in a zone, %d in several", hits, len(pts), multi)
+	}
+}
