@@ -184,6 +184,7 @@ func carveHits(n int) []Hit {
 	}
 	k := len(s.buf)
 	s.buf = s.buf[:k+n]
-	hitSlabs.Put(s)
-	return s.buf[k : k+n : k+n]
+	hits := s.buf[k : k+n : k+n]
+	hitSlabs.Put(s) // from here another goroutine may take s: read nothing of it after
+	return hits
 }
