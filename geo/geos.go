@@ -159,9 +159,6 @@ func (c *Context) FromWKB(b []byte) (*Geom, error) {
 	return &Geom{ctx: c, g: out}, nil
 }
 
-// WKB encodes g as WKB (2-D, little endian).
-func WKB(g orb.Geometry) ([]byte, error) { return wkb.Marshal(g) }
-
 // own returns other's GEOS geometry usable in g's context: other's own when it is
 // of that context, else a copy made there, which done destroys.
 func (g *Geom) own(other *Geom) (og *geos.Geom, done func(), err error) {
