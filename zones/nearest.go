@@ -99,15 +99,8 @@ func nearestWithin(d float64) nearestPair { return nearestPair{d: d} }
 // farther reports whether boxes a and b lie more than d apart (GEOS's envelope
 // test, without a square root for the boxes far apart on one axis).
 func farther(a, b orb.Bound, d float64) bool {
-	dx := math.Max(0, math.Max(a.Min[0]-b.Max[0], b.Min[0]-a.Max[0]))
-	if dx > d {
-		return true
-	}
-	dy := math.Max(0, math.Max(a.Min[1]-b.Max[1], b.Min[1]-a.Max[1]))
-	if dy > d {
-		return true
-	}
-	return math.Sqrt(dx*dx+dy*dy) > d
+	dx, dy := boxGaps(a, b)
+	return dx > d || dy > d || math.Sqrt(dx*dx+dy*dy) > d
 }
 
 // edge offers the zone's edge c–d (in the frame) against the footprint.

@@ -615,10 +615,13 @@ func (f *localFrame) projectBound(b orb.Bound) orb.Bound {
 	return orb.Bound{Min: f.fwd(b.Min), Max: f.fwd(b.Max)}
 }
 
-func boxDistance(a, b orb.Bound) float64 {
-	dx := math.Max(0, math.Max(a.Min[0]-b.Max[0], b.Min[0]-a.Max[0]))
-	dy := math.Max(0, math.Max(a.Min[1]-b.Max[1], b.Min[1]-a.Max[1]))
-	return math.Hypot(dx, dy)
+func boxDistance(a, b orb.Bound) float64 { return math.Hypot(boxGaps(a, b)) }
+
+// boxGaps are the gaps between boxes a and b along x and y (0 where they overlap).
+func boxGaps(a, b orb.Bound) (dx, dy float64) {
+	dx = math.Max(0, math.Max(a.Min[0]-b.Max[0], b.Min[0]-a.Max[0]))
+	dy = math.Max(0, math.Max(a.Min[1]-b.Max[1], b.Min[1]-a.Max[1]))
+	return dx, dy
 }
 
 // siteNames names, for each zone hit, the sites of a multi-site footprint that
