@@ -375,12 +375,6 @@ func decodeGeometry(v []byte, index int) (orb.Geometry, *errcode.Error) {
 	return g.Geometry(), nil
 }
 
-// isJSONNumber reports whether b is a number as RFC 8259 spells it.
-func isJSONNumber(b []byte) bool {
-	n, ok := lexNumber(b, 0)
-	return ok && n.end == len(b)
-}
-
 // checkGeometry refuses coordinates that are not a place in China (the policy of
 // geo/crs, as check and the readers apply it), empty geometries, and more than
 // maxVertices vertices (0: no bound).

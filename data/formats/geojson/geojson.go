@@ -43,6 +43,17 @@ type rawDoc struct {
 // Read parses a GeoJSON Geometry, Feature or FeatureCollection.
 func Read(b []byte) (*vector.Collection, error) {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	// A bare geometry, the usual footprint of a check, is read in one pass by the
+	// scanner; anything it does not read exactly as below is read below.
+	if g, end, ok := scanGeometry(b, 0, docMember); ok && skipSpace(b, end) == len(b) {
+		return &vector.Collection{Format: "geojson",
+			Features: []vector.Feature{{Index: 0, Geometry: g, Properties: map[string]any{}}}}, nil
+	}
+	return decode(b)
+}
+
+// decode is Read with encoding/json: every form, and every error message.
+func decode(b []byte) (*vector.Collection, error) {
 	var doc rawDoc
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, errcode.New(errcode.BadRequest, syntaxDetails(b, err), "GeoJSON: %s", describeJSONError(b, err))
@@ -77,6 +88,13 @@ func Read(b []byte) (*vector.Collection, error) {
 		c.Features = []vector.Feature{{Index: 0, Geometry: g, Properties: map[string]any{}}}
 	}
 	return c, nil
+}
+
+// docMember says whether a member of a bare geometry document is one that Read
+// decodes with a type of its own (rawDoc), which the scanner leaves to it: only
+// encoding/json says what a "crs" or "features" of the wrong shape is.
+func docMember(name string) bool {
+	return strings.EqualFold(name, "crs") || strings.EqualFold(name, "features")
 }
 
 func readFeature(raw json.RawMessage, index int) (vector.Feature, error) {
@@ -118,6 +136,10 @@ func readFeatureDoc(doc *rawDoc, index int) (vector.Feature, error) {
 	}
 	if len(doc.Geometry) == 0 || string(doc.Geometry) == "null" {
 		return f, nil // a feature without geometry; callers decide
+	}
+	if g, end, ok := ScanGeometry(doc.Geometry, 0); ok && skipSpace(doc.Geometry, end) == len(doc.Geometry) {
+		f.Geometry = g
+		return f, nil
 	}
 	var rg rawGeometry
 	if err := json.Unmarshal(doc.Geometry, &rg); err != nil {

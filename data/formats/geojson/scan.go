@@ -1,0 +1,500 @@
+package geojson
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/paulmach/orb"
+)
+
+// The geometry scanner reads a GeoJSON geometry object straight into orb types in
+// one pass over its text: no generic map, no []any, no intermediate [][]float64.
+// It takes only what it can read exactly as encoding/json would read it — through
+// orb's geojson.UnmarshalGeometry (the batch reader, data/batch) or through this
+// package's Read — and says ok=false for anything else: escaped or case-folded
+// member names, members given twice, positions of other than 2 or 3 numbers, null
+// where an array belongs, numbers out of range, a GeometryCollection. The caller
+// then falls back to its encoding/json decoder, which gives the answer and the
+// error message (naming the feature, ring and vertex) it always gave. One scanner
+// serves both readers; FuzzScanGeometry (data/batch) and FuzzReadScanned hold it
+// to the decoders' geometries.
+
+// geometryKind returns the type the scanner reads named name (as a constant, not
+// a copy of the input) and the nesting of arrays above its positions.
+func geometryKind(name string) (typ string, depth int, ok bool) {
+	switch name {
+	case "Point":
+		return "Point", 0, true
+	case "MultiPoint":
+		return "MultiPoint", 1, true
+	case "LineString":
+		return "LineString", 1, true
+	case "MultiLineString":
+		return "MultiLineString", 2, true
+	case "Polygon":
+		return "Polygon", 2, true
+	case "MultiPolygon":
+		return "MultiPolygon", 3, true
+	}
+	return "", 0, false
+}
+
+// coordScratch holds the positions and array boundaries of one geometry while
+// it is scanned; the geometry is then built with one allocation for all its
+// points. Reused through a pool: workers scan many geometries.
+type coordScratch struct {
+	pts   []orb.Point
+	ends1 []int // len(pts) at the end of each innermost array of positions
+	ends2 []int // len(ends1) at the end of each array of those
+	ends3 []int // len(ends2) at the end of each array of those (MultiPolygon)
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(coordScratch) }}
+
+// ScanGeometry reads the geometry object starting at b[i] (after spaces) and
+// returns it with the index just past the object. ok is false when the object is
+// not one the scanner reads exactly as orb would (see above); end is then
+// meaningless.
+func ScanGeometry(b []byte, i int) (g orb.Geometry, end int, ok bool) {
+	return scanGeometry(b, i, nil)
+}
+
+// scanGeometry is ScanGeometry that also turns away (ok false) a member whose
+// name reject says a caller's own decoder reads differently.
+func scanGeometry(b []byte, i int, reject func(name string) bool) (g orb.Geometry, end int, ok bool) {
+	i = skipSpace(b, i)
+	if i >= len(b) || b[i] != '{' {
+		return nil, 0, false
+	}
+	i = skipSpace(b, i+1)
+	typ := ""
+	depth := -1
+	coords := -1 // offset of the coordinates value when it came before the type
+	// A point needs no scratch: most batches are points.
+	var pt orb.Point
+	var s *coordScratch
+	defer func() {
+		if s != nil {
+			scratchPool.Put(s)
+		}
+	}()
+	read := func(v int) (int, bool) {
+		if depth == 0 {
+			p, end, ok := scanPosition(b, v)
+			pt = p
+			return end, ok
+		}
+		if s == nil {
+			s = scratchPool.Get().(*coordScratch)
+			s.reset()
+		}
+		return s.nested(b, v, depth)
+	}
+	parsed := false
+	if i < len(b) && b[i] == '}' {
+		return nil, 0, false
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return nil, 0, false
+		}
+		nend, escaped, err := scanString(b, i)
+		if err != nil || escaped {
+			return nil, 0, false
+		}
+		name := unsafe.String(unsafe.SliceData(b[i+1:]), nend-i-2)
+		if !plainName(name) {
+			return nil, 0, false
+		}
+		v := skipSpace(b, nend)
+		if v >= len(b) || b[v] != ':' {
+			return nil, 0, false
+		}
+		v = skipSpace(b, v+1)
+		var vend int
+		switch name {
+		case "type":
+			if typ != "" {
+				return nil, 0, false
+			}
+			e, esc, err := scanString(b, v)
+			if v >= len(b) || b[v] != '"' || err != nil || esc {
+				return nil, 0, false
+			}
+			t, d, known := geometryKind(unsafe.String(unsafe.SliceData(b[v+1:]), e-v-2))
+			if !known {
+				return nil, 0, false
+			}
+			typ, depth, vend = t, d, e
+			if coords >= 0 {
+				if _, ok := read(coords); !ok {
+					return nil, 0, false
+				}
+				parsed = true
+			}
+		case "coordinates":
+			if coords >= 0 || parsed {
+				return nil, 0, false
+			}
+			if depth >= 0 {
+				e, ok := read(v)
+				if !ok {
+					return nil, 0, false
+				}
+				parsed, vend = true, e
+			} else {
+				// Type not yet known: find the end now, read the positions then.
+				e, err := skipValue(b, v)
+				if err != nil {
+					return nil, 0, false
+				}
+				coords, vend = v, e
+			}
+		default:
+			// encoding/json matches member names without regard to case, and
+			// validates every member.
+			if strings.EqualFold(name, "type") || strings.EqualFold(name, "coordinates") || strings.EqualFold(name, "geometries") ||
+				reject != nil && reject(name) {
+				return nil, 0, false
+			}
+			e, err := skipValue(b, v)
+			if err != nil || !json.Valid(b[v:e]) {
+				return nil, 0, false
+			}
+			vend = e
+		}
+		i = skipSpace(b, vend)
+		if i >= len(b) {
+			return nil, 0, false
+		}
+		if b[i] == '}' {
+			i++
+			break
+		}
+		if b[i] != ',' {
+			return nil, 0, false
+		}
+		i = skipSpace(b, i+1)
+	}
+	if !parsed {
+		return nil, 0, false
+	}
+	if depth == 0 {
+		return pt, i, true
+	}
+	return s.build(typ), i, true
+}
+
+// plainName: a member name without control characters (which JSON refuses in a
+// string; escapes were turned away before).
+func plainName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *coordScratch) reset() {
+	s.pts, s.ends1, s.ends2, s.ends3 = s.pts[:0], s.ends1[:0], s.ends2[:0], s.ends3[:0]
+}
+
+// nested reads an array nested depth deep above its positions (0: a position)
+// at b[i], recording positions and boundaries; it returns the index past it.
+func (s *coordScratch) nested(b []byte, i, depth int) (int, bool) {
+	if depth == 0 {
+		p, end, ok := scanPosition(b, i)
+		if !ok {
+			return 0, false
+		}
+		s.pts = append(s.pts, p)
+		return end, true
+	}
+	if i >= len(b) || b[i] != '[' {
+		return 0, false
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		i++
+	} else {
+		for {
+			end, ok := s.nested(b, i, depth-1)
+			if !ok {
+				return 0, false
+			}
+			i = skipSpace(b, end)
+			if i >= len(b) {
+				return 0, false
+			}
+			if b[i] == ']' {
+				i++
+				break
+			}
+			if b[i] != ',' {
+				return 0, false
+			}
+			i = skipSpace(b, i+1)
+		}
+	}
+	switch depth {
+	case 1:
+		s.ends1 = append(s.ends1, len(s.pts))
+	case 2:
+		s.ends2 = append(s.ends2, len(s.ends1))
+	case 3:
+		s.ends3 = append(s.ends3, len(s.ends2))
+	}
+	return i, true
+}
+
+// scanPosition reads [x, y] or [x, y, z] at b[i] (z dropped, as orb.Point's
+// array decoding drops it).
+func scanPosition(b []byte, i int) (orb.Point, int, bool) {
+	if i >= len(b) || b[i] != '[' {
+		return orb.Point{}, 0, false
+	}
+	var p orb.Point
+	n := 0
+	i++
+	for {
+		i = skipSpace(b, i)
+		if n == 3 {
+			return orb.Point{}, 0, false
+		}
+		x, j, ok := ScanNumber(b, i)
+		if !ok {
+			return orb.Point{}, 0, false
+		}
+		if n < 2 {
+			p[n] = x
+		}
+		n++
+		j = skipSpace(b, j)
+		if j >= len(b) {
+			return orb.Point{}, 0, false
+		}
+		switch b[j] {
+		case ']':
+			if n < 2 {
+				return orb.Point{}, 0, false
+			}
+			return p, j + 1, true
+		case ',':
+			i = j + 1
+		default:
+			return orb.Point{}, 0, false
+		}
+	}
+}
+
+// ScanNumber reads the JSON number at b[i] (RFC 8259's grammar, nothing else:
+// no NaN, no '+', no hex) and returns it with the index past it. A number of at
+// most 19 digits whose value is below 2^53 times a power of ten up to 22 is
+// computed directly, which rounds correctly (both factors are exact: one
+// rounding, as strconv's own exact path does it); any other goes to
+// strconv.ParseFloat. ok is false for what is not a number or overflows.
+func ScanNumber(b []byte, i int) (float64, int, bool) {
+	n, ok := lexNumber(b, i)
+	if !ok {
+		return 0, 0, false
+	}
+	if e10 := n.exp - n.frac; n.digits <= 19 && n.mant < 1<<53 && e10 >= -22 && e10 <= 22 {
+		x := float64(n.mant)
+		if e10 < 0 {
+			x /= pow10[-e10]
+		} else {
+			x *= pow10[e10]
+		}
+		if n.neg {
+			x = -x
+		}
+		return x, n.end, true
+	}
+	x, err := strconv.ParseFloat(unsafe.String(&b[i], n.end-i), 64)
+	return x, n.end, err == nil
+}
+
+// number is a JSON number as lexNumber reads it: its digits (the first 19 in
+// mant), how many of them follow the point, and its exponent.
+type number struct {
+	mant              uint64
+	digits, frac, exp int
+	neg               bool
+	end               int
+}
+
+// lexNumber reads the JSON number at b[i] by RFC 8259's grammar; ok is false
+// when none starts there.
+func lexNumber(b []byte, i int) (n number, ok bool) {
+	n.neg = i < len(b) && b[i] == '-'
+	if n.neg {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			n.mant = n.mant*10 + uint64(b[i]-'0')
+			n.digits++
+		}
+	default:
+		return n, false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		d := i
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			n.mant = n.mant*10 + uint64(b[i]-'0')
+			n.digits++
+			n.frac++
+		}
+		if i == d {
+			return n, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		eneg := i < len(b) && b[i] == '-'
+		if i < len(b) && (b[i] == '-' || b[i] == '+') {
+			i++
+		}
+		d := i
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			if n.exp < 10000 {
+				n.exp = n.exp*10 + int(b[i]-'0')
+			}
+		}
+		if i == d {
+			return n, false
+		}
+		if eneg {
+			n.exp = -n.exp
+		}
+	}
+	n.end = i
+	return n, true
+}
+
+// pow10 holds the powers of ten a float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// build makes the geometry of type typ from the scanned positions: one array
+// for all points, each ring or line a full slice of it (appending to one never
+// writes into the next).
+func (s *coordScratch) build(typ string) orb.Geometry {
+	all := make([]orb.Point, len(s.pts))
+	copy(all, s.pts)
+	switch typ {
+	case "MultiPoint":
+		return orb.MultiPoint(all)
+	case "LineString":
+		return orb.LineString(all)
+	case "MultiLineString":
+		return orb.MultiLineString(split[orb.LineString](all, s.ends1))
+	case "Polygon":
+		return orb.Polygon(split[orb.Ring](all, s.ends1))
+	}
+	// MultiPolygon: ends2 splits the rings into polygons.
+	rings := split[orb.Ring](all, s.ends1)
+	out := make(orb.MultiPolygon, len(s.ends2))
+	start := 0
+	for k, end := range s.ends2 {
+		out[k] = orb.Polygon(rings[start:end:end])
+		start = end
+	}
+	return out
+}
+
+// split cuts all at ends into full slices.
+func split[T ~[]orb.Point](all []orb.Point, ends []int) []T {
+	out := make([]T, len(ends))
+	start := 0
+	for k, end := range ends {
+		out[k] = T(all[start:end:end])
+		start = end
+	}
+	return out
+}
+
+// IsNumber reports whether b is a number as RFC 8259 spells it.
+func IsNumber(b []byte) bool {
+	n, ok := lexNumber(b, 0)
+	return ok && n.end == len(b)
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
+}
+
+// errIncomplete: the text ends inside the value being scanned.
+var errIncomplete = errors.New("geojson: unexpected end of input")
+
+// scanString returns the index just past the string starting at b[i] == '"', and
+// whether it holds escapes.
+func scanString(b []byte, i int) (end int, escaped bool, err error) {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '"':
+			return j + 1, escaped, nil
+		case '\\':
+			escaped = true
+			j++
+		}
+	}
+	return 0, false, errIncomplete
+}
+
+// skipValue returns the index just past the JSON value starting at b[i]. It matches
+// brackets and strings without validating what lies between them (the scanner
+// validates what it skips with json.Valid).
+func skipValue(b []byte, i int) (int, error) {
+	if i >= len(b) {
+		return 0, errIncomplete
+	}
+	switch c := b[i]; c {
+	case '"':
+		end, _, err := scanString(b, i)
+		return end, err
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end, _, err := scanString(b, j)
+				if err != nil {
+					return 0, err
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, nil
+				}
+			}
+		}
+		return 0, errIncomplete
+	default:
+		j := i
+		for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && !isSpace(b[j]) {
+			j++
+		}
+		if j == i {
+			return 0, errors.New("geojson: unexpected " + strconv.QuoteRune(rune(c)))
+		}
+		return j, nil
+	}
+}
