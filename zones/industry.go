@@ -279,5 +279,5 @@ func ParseIndustryList(s string) ([]string, error) {
 // no industry or one too coarse); how says, in Chinese, which way it was found.
 func HighEnergy(p Project) (value, known bool, how string) {
 	f := newFacts(p, nil, nil)
-	return f.highEnergy == yes, f.highEnergy != unknown, f.highEnergyHow
+	return f.highEnergy == yes, f.highEnergy != unknown, f.highEnergyHow()
 }

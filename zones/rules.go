@@ -138,14 +138,57 @@ type RuleSet struct {
 	rules []Rule
 	byID  map[string]int // index into rules
 	lists map[string][]string
+	// What a check asks of the rules, worked out once for the set (newRuleSet)
+	// rather than for each zone of each check: the rules each evaluation context
+	// considers, in order — a layer kind's own and the kind-any rules (byKind;
+	// anyKind for a kind no rule names), the project rules, the kind-any rules —
+	// and each rule's verified flag, which every hit of the rule points to.
+	byKind   map[Kind][]int
+	anyKind  []int
+	project  []int
+	verified []bool
 }
 
 func newRuleSet(rules []Rule, lists map[string][]string) *RuleSet {
-	rs := &RuleSet{rules: rules, byID: make(map[string]int, len(rules)), lists: lists}
+	rs := &RuleSet{rules: rules, byID: make(map[string]int, len(rules)), lists: lists,
+		byKind: map[Kind][]int{}, verified: make([]bool, len(rules))}
 	for i, r := range rules {
 		rs.byID[r.ID] = i
+		rs.verified[i] = r.IsVerified()
+		switch r.Kind {
+		case KindProject:
+			rs.project = append(rs.project, i)
+		case KindAny:
+			rs.anyKind = append(rs.anyKind, i)
+		default:
+			rs.byKind[r.Kind] = nil
+		}
+	}
+	for k := range rs.byKind {
+		var l []int
+		for i, r := range rules {
+			if r.Kind == k || r.Kind == KindAny {
+				l = append(l, i)
+			}
+		}
+		rs.byKind[k] = l
 	}
 	return rs
+}
+
+// candidates returns the indexes, in order, of the rules that may apply in a
+// context of kind k (a layer kind, KindProject or KindAny); x.applies decides.
+func (rs *RuleSet) candidates(k Kind) []int {
+	switch k {
+	case KindProject:
+		return rs.project
+	case KindAny:
+		return rs.anyKind
+	}
+	if l, ok := rs.byKind[k]; ok {
+		return l
+	}
+	return rs.anyKind
 }
 
 // NewRuleSet validates rules and returns them as a set. Industry prefixes are

@@ -60,6 +60,9 @@ func union(a, b []string) []string {
 		// lists in place, so sharing them is safe, and saves a copy per condition.
 		return a
 	}
+	if len(a) > 0 && !slices.ContainsFunc(b, func(s string) bool { return !slices.Contains(a, s) }) {
+		return a // b adds nothing (the same fact missing twice): no copy
+	}
 	out := slices.Clone(a)
 	for _, s := range b {
 		if !slices.Contains(out, s) {
@@ -76,7 +79,24 @@ func boolResult(b bool) result {
 	return result{v: no}
 }
 
-func missingFact(name string) result { return result{v: unknown, missing: []string{name}} }
+// missingFact is the result of a condition on a fact the project does not give.
+// The list of a fact that rules read is shared (results never change their
+// lists in place, see union): a check asks for the same few facts per zone.
+func missingFact(name string) result {
+	if l, ok := factLists[name]; ok {
+		return result{v: unknown, missing: l}
+	}
+	return result{v: unknown, missing: []string{name}}
+}
+
+// factLists holds a one-name list for each fact a condition may find missing.
+var factLists = func() map[string][]string {
+	m := map[string][]string{}
+	for _, name := range append([]string{"type", "industry", "approval_refs", "high_energy"}, ruleFlags...) {
+		m[name] = []string{name}
+	}
+	return m
+}()
 
 // triResult turns a known-or-not fact into a result; missing names the fact.
 func triResult(t tri, missing string) result {
@@ -90,9 +110,10 @@ func triResult(t tri, missing string) result {
 type facts struct {
 	p        Project
 	industry string // letter form, "" when absent or invalid
-	// highEnergy is the 两高 status and how it was found.
-	highEnergy    tri
-	highEnergyHow string
+	// highEnergy is the 两高 status; highEnergyHow says how it was found (worded
+	// only when a rule read it), from twoHighWhat when the industry code decided.
+	highEnergy  tri
+	twoHighWhat string
 	rules         *RuleSet            // for its industry lists
 	dsLists       map[string][]string // the dataset's lists, normalised; they replace the rules' of the same name
 	park          parkFacts
@@ -113,25 +134,10 @@ func newFacts(p Project, rs *RuleSet, ds *Dataset) *facts {
 	switch {
 	case p.HighEnergy != nil:
 		f.highEnergy = boolResult(*p.HighEnergy).v
-		if *p.HighEnergy {
-			f.highEnergyHow = "两高：是（项目申报 high_energy=true）"
-		} else {
-			f.highEnergyHow = "两高：否（项目申报 high_energy=false）"
-		}
 	case f.industry == "":
 		f.highEnergy = unknown
-		f.highEnergyHow = "两高：未知（未申报 high_energy，也无行业代码可推定）"
 	default:
-		v, what := twoHigh(f.industry)
-		f.highEnergy = v
-		switch v {
-		case yes:
-			f.highEnergyHow = fmt.Sprintf("两高：是（未申报 high_energy，按行业代码 %s 推定：%s，环环评〔2021〕45号所列行业）", f.industry, what)
-		case no:
-			f.highEnergyHow = fmt.Sprintf("两高：否（未申报 high_energy，按行业代码 %s 推定：不属于两高行业代码表）", f.industry)
-		default:
-			f.highEnergyHow = fmt.Sprintf("两高：未知（未申报 high_energy，行业代码 %s 过粗，其下部分小类属两高行业）", f.industry)
-		}
+		f.highEnergy, f.twoHighWhat = twoHigh(f.industry)
 	}
 	if ds != nil {
 		var notes []string
@@ -139,6 +145,26 @@ func newFacts(p Project, rs *RuleSet, ds *Dataset) *facts {
 		f.notes = append(f.notes, notes...)
 	}
 	return f
+}
+
+// highEnergyHow says, in Chinese, how the 两高 status was found.
+func (f *facts) highEnergyHow() string {
+	switch {
+	case f.p.HighEnergy != nil:
+		if *f.p.HighEnergy {
+			return "两高：是（项目申报 high_energy=true）"
+		}
+		return "两高：否（项目申报 high_energy=false）"
+	case f.industry == "":
+		return "两高：未知（未申报 high_energy，也无行业代码可推定）"
+	}
+	switch f.highEnergy {
+	case yes:
+		return fmt.Sprintf("两高：是（未申报 high_energy，按行业代码 %s 推定：%s，环环评〔2021〕45号所列行业）", f.industry, f.twoHighWhat)
+	case no:
+		return fmt.Sprintf("两高：否（未申报 high_energy，按行业代码 %s 推定：不属于两高行业代码表）", f.industry)
+	}
+	return fmt.Sprintf("两高：未知（未申报 high_energy，行业代码 %s 过粗，其下部分小类属两高行业）", f.industry)
 }
 
 // list returns the named industry list: the dataset's, else the rules'.
@@ -167,7 +193,7 @@ func (f *facts) flag(name string) result {
 		p = f.p.OriginalResidents
 	case "high_energy":
 		r := triResult(f.highEnergy, "high_energy")
-		r.uses = []string{"high_energy"}
+		r.uses = factLists["high_energy"]
 		return r
 	}
 	if p == nil {
@@ -280,8 +306,9 @@ func (c Condition) eval(x evalCtx) result {
 		for name, want := range c.Flags {
 			flag(name, want)
 		}
-	} else {
-		for _, name := range sortedKeys(c.Flags) {
+	} else if len(c.Flags) > 1 {
+		var buf [8]string
+		for _, name := range appendSortedKeys(buf[:0], c.Flags) {
 			flag(name, c.Flags[name])
 		}
 	}
@@ -307,8 +334,11 @@ func (c Condition) eval(x evalCtx) result {
 		res = res.and(x.f.park.eval(c.Park, x.f))
 	}
 	in := x.in()
-	for _, name := range sortedKeys(c.ZoneAttr) {
-		res = res.and(boolResult(in != nil && attrMatches(in, name, c.ZoneAttr[name])))
+	if len(c.ZoneAttr) > 0 {
+		var buf [8]string
+		for _, name := range appendSortedKeys(buf[:0], c.ZoneAttr) {
+			res = res.and(boolResult(in != nil && attrMatches(in, name, c.ZoneAttr[name])))
+		}
 	}
 	if c.Clauses != "" {
 		has := in != nil && hasClauses(in.Clauses)
@@ -356,7 +386,12 @@ func (x evalCtx) applies(r *Rule) bool {
 }
 
 func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
+	return appendSortedKeys(make([]string, 0, len(m)), m)
+}
+
+// appendSortedKeys is sortedKeys into keys (a condition's few keys go into an
+// array on the evaluator's stack).
+func appendSortedKeys[V any](keys []string, m map[string]V) []string {
 	for k := range m {
 		keys = append(keys, k)
 	}
@@ -377,7 +412,12 @@ func attrMatches(in *Intersection, name string, values []string) bool {
 	if !ok || v == nil {
 		return false
 	}
-	s := strings.TrimSpace(fmt.Sprint(v))
+	var s string
+	if str, ok := v.(string); ok {
+		s = strings.TrimSpace(str) // most attributes: no formatting
+	} else {
+		s = strings.TrimSpace(fmt.Sprint(v))
+	}
 	for _, want := range values {
 		if strings.EqualFold(s, strings.TrimSpace(want)) {
 			return true
@@ -533,7 +573,7 @@ func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 		r.Missing = union(r.Missing, h.Missing)
 	}
 	if f.used["high_energy"] {
-		r.Notes = append(r.Notes, f.highEnergyHow)
+		r.Notes = append(r.Notes, f.highEnergyHow())
 	}
 	if r.Park != nil {
 		r.Notes = append(r.Notes, f.park.note())
@@ -553,14 +593,14 @@ func fire(rs *RuleSet, x evalCtx) []RuleHit {
 	hits := []RuleHit{}
 	certain := Admissible
 	var uses [][]string
-	for i := range rs.rules {
+	for _, i := range rs.candidates(x.kind) {
 		rule := &rs.rules[i] // rules are large: no copy for each zone and rule
 		if !x.applies(rule) {
 			continue
 		}
 		res := rule.When.eval(x)
-		verified := rule.IsVerified()
-		h := RuleHit{ID: rule.ID, Verdict: rule.Verdict, Text: rule.Text, Source: rule.Source, Verified: &verified}
+		// The set's flag, shared by every hit of the rule: nothing writes through it.
+		h := RuleHit{ID: rule.ID, Verdict: rule.Verdict, Text: rule.Text, Source: rule.Source, Verified: &rs.verified[i]}
 		switch {
 		case res.v == yes:
 			certain = MoreSevere(certain, rule.Verdict)
