@@ -147,14 +147,21 @@ type RuleSet struct {
 	anyKind  []int
 	project  []int
 	verified []bool
+	// notes[i] words the report's note on a hit of project rule i with its own
+	// verdict (0) or as needs_info (1): the same text for every check.
+	notes [][2]string
 }
 
 func newRuleSet(rules []Rule, lists map[string][]string) *RuleSet {
 	rs := &RuleSet{rules: rules, byID: make(map[string]int, len(rules)), lists: lists,
-		byKind: map[Kind][]int{}, verified: make([]bool, len(rules))}
+		byKind: map[Kind][]int{}, verified: make([]bool, len(rules)), notes: make([][2]string, len(rules))}
 	for i, r := range rules {
 		rs.byID[r.ID] = i
 		rs.verified[i] = r.IsVerified()
+		if r.Kind == KindProject {
+			rs.notes[i] = [2]string{projectNote(RuleHit{ID: r.ID, Verdict: r.Verdict, Text: r.Text}),
+				projectNote(RuleHit{ID: r.ID, Verdict: NeedsInfo, Text: r.Text})}
+		}
 		switch r.Kind {
 		case KindProject:
 			rs.project = append(rs.project, i)
@@ -174,6 +181,25 @@ func newRuleSet(rules []Rule, lists map[string][]string) *RuleSet {
 		rs.byKind[k] = l
 	}
 	return rs
+}
+
+// projectNote is the report's note on a hit of a project-wide rule.
+func projectNote(h RuleHit) string {
+	return fmt.Sprintf("全项目规则 %s（%s）：%s", h.ID, h.Verdict, h.Text)
+}
+
+// projectNote is the note on h, a hit of one of the set's project rules, as
+// worded once for the set when it can be.
+func (rs *RuleSet) projectNote(h RuleHit) string {
+	if i, ok := rs.byID[h.ID]; ok && rs.rules[i].Kind == KindProject && h.Text == rs.rules[i].Text {
+		switch h.Verdict {
+		case rs.rules[i].Verdict:
+			return rs.notes[i][0]
+		case NeedsInfo:
+			return rs.notes[i][1]
+		}
+	}
+	return projectNote(h)
 }
 
 // candidates returns the indexes, in order, of the rules that may apply in a

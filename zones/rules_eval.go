@@ -72,6 +72,16 @@ func union(a, b []string) []string {
 	return out
 }
 
+// appendNew appends to dst, a list of the report's own, the names of b it lacks.
+func appendNew(dst, b []string) []string {
+	for _, s := range b {
+		if !slices.Contains(dst, s) {
+			dst = append(dst, s)
+		}
+	}
+	return dst
+}
+
 func boolResult(b bool) result {
 	if b {
 		return result{v: yes}
@@ -92,7 +102,7 @@ func missingFact(name string) result {
 // factLists holds a one-name list for each fact a condition may find missing.
 var factLists = func() map[string][]string {
 	m := map[string][]string{}
-	for _, name := range append([]string{"type", "industry", "approval_refs", "high_energy"}, ruleFlags...) {
+	for _, name := range append([]string{"type", "industry", "approval_refs", "high_energy", "in_industrial_park", "park_planning_eia"}, ruleFlags...) {
 		m[name] = []string{name}
 	}
 	return m
@@ -553,20 +563,20 @@ func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 	}
 	if len(r.Intersections) == 0 {
 		for _, h := range fire(rs, evalCtx{f: f, r: r, rs: rs, idx: -1, kind: KindAny}) {
-			r.Notes = append(r.Notes, fmt.Sprintf("全项目规则 %s（%s）：%s", h.ID, h.Verdict, h.Text))
+			r.Notes = append(r.Notes, projectNote(h))
 			if h.Verdict.Severity() > r.Verdict.Severity() {
 				g := h
 				r.Verdict, r.Governing = h.Verdict, &g
 			}
-			r.Missing = union(r.Missing, h.Missing)
+			r.Missing = appendNew(r.Missing, h.Missing)
 		}
 	}
 	for _, h := range r.ProjectRules {
-		r.Notes = append(r.Notes, fmt.Sprintf("全项目规则 %s（%s）：%s", h.ID, h.Verdict, h.Text))
+		r.Notes = append(r.Notes, rs.projectNote(h))
 	}
 	for _, in := range r.Intersections {
 		for _, h := range in.Rules {
-			r.Missing = union(r.Missing, h.Missing)
+			r.Missing = appendNew(r.Missing, h.Missing)
 		}
 	}
 	for _, h := range r.ProjectRules {
@@ -592,7 +602,8 @@ func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 func fire(rs *RuleSet, x evalCtx) []RuleHit {
 	hits := []RuleHit{}
 	certain := Admissible
-	var uses [][]string
+	var usesBuf [8][]string // a zone's few hits: on the stack
+	uses := usesBuf[:0]
 	for _, i := range rs.candidates(x.kind) {
 		rule := &rs.rules[i] // rules are large: no copy for each zone and rule
 		if !x.applies(rule) {
