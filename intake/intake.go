@@ -16,6 +16,7 @@ package intake
 
 import (
 	"flag"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -83,28 +84,28 @@ func FieldsOf(values map[string][]string, opts []Option) Fields {
 // opts nor one of also: a misspelt multipart part is a mistake to report, not to
 // ignore.
 func Unknown(values map[string][]string, opts []Option, also ...string) error {
-	known := map[string]bool{}
-	for _, o := range opts {
-		known[o.Name] = true
-	}
-	for _, a := range also {
-		known[a] = true
-	}
 	for k := range values {
-		if !known[k] {
+		if !known(k, opts, also) {
 			return errcode.New(errcode.BadRequest, map[string]any{"field": k}, "unknown field %q", k)
 		}
 	}
 	return nil
 }
 
+// known says whether k names one of opts or is one of also (a few dozen at
+// most: a search, not a map made for each request).
+func known(k string, opts []Option, also []string) bool {
+	return slices.ContainsFunc(opts, func(o Option) bool { return o.Name == k }) || slices.Contains(also, k)
+}
+
 // only refuses (bad_request) a field that is not one of opts.
 func (f Fields) only(opts []Option) error {
-	values := make(map[string][]string, len(f))
-	for k, v := range f {
-		values[k] = []string{v}
+	for k := range f {
+		if !known(k, opts, nil) {
+			return errcode.New(errcode.BadRequest, map[string]any{"field": k}, "unknown field %q", k)
+		}
 	}
-	return Unknown(values, opts)
+	return nil
 }
 
 // AddFlags defines opts on fs as flags and returns the Fields they fill when
