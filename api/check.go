@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
 
@@ -93,14 +94,17 @@ func (s *Server) readCheck(r *http.Request) (*intake.Check, string, error) {
 	}
 	// One pass reads the body, counts its positions as they arrive, checks its
 	// text and finds its members; intake.ReadScanned does not scan it again.
-	body, err := intake.ReadJSONBody(r.Body, s.cfg.MaxVertices)
+	body, err := intake.ReadJSONBody(r.Body, s.cfg.MaxVertices, r.ContentLength)
 	if err != nil {
 		return nil, "", err
 	}
 	if b := body.Bytes(); len(bytes.TrimSpace(b)) == 0 {
 		return nil, "", errorf(http.StatusBadRequest, errcode.BadRequest, "the request body is empty: send a check envelope, a footprint file, or a multipart upload")
 	}
-	q := r.URL.Query()
+	var q url.Values // most checks have no query string: no map for it
+	if r.URL.RawQuery != "" {
+		q = r.URL.Query()
+	}
 	name := q.Get("name")
 	if name == "" {
 		name = nameForMedia(mt)

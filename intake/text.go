@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -561,16 +562,27 @@ func (t *jsonText) object() (map[string]json.RawMessage, bool) {
 
 // ReadJSONBody reads r whole, learning in the same pass what the check needs
 // of a JSON text (scanJSON); a text with more than maxPositions positions
-// (beyond PositionSlack; 0: no bound) is refused as it arrives. Hand the
-// result to ReadScanned.
-func ReadJSONBody(r io.Reader, maxPositions int) (*Scanned, error) {
+// (beyond PositionSlack; 0: no bound) is refused as it arrives. size is the
+// body's length when known (Content-Length), else -1: the text is read into
+// one buffer of that size, grown only past it. Hand the result to ReadScanned.
+func ReadJSONBody(r io.Reader, maxPositions int, size int64) (*Scanned, error) {
 	t := newJSONText(maxPositions)
-	var chunk [32 << 10]byte
+	if size >= 0 {
+		// One more byte, so that the read that sees the end needs no room; a
+		// length claimed but not sent reserves at most maxSizedBody.
+		t.buf = make([]byte, 0, min(size+1, maxSizedBody))
+	}
 	for {
-		n, err := r.Read(chunk[:])
+		if len(t.buf) == cap(t.buf) {
+			t.buf = slices.Grow(t.buf, 512)
+		}
+		// Read in place: the text is kept whole anyway (the archive keeps it).
+		from := len(t.buf)
+		n, err := r.Read(t.buf[from:cap(t.buf)])
 		if n > 0 {
-			if ferr := t.feed(chunk[:n]); ferr != nil {
-				return nil, ferr
+			t.buf = t.buf[:from+n]
+			if serr := t.scan(from); serr != nil {
+				return nil, serr
 			}
 		}
 		if err == io.EOF {
@@ -583,6 +595,9 @@ func ReadJSONBody(r io.Reader, maxPositions int) (*Scanned, error) {
 	t.end()
 	return &Scanned{text: t}, nil
 }
+
+// maxSizedBody bounds the buffer made up front for a body of announced length.
+const maxSizedBody = 1 << 20
 
 // Scanned is a request body read by ReadJSONBody.
 type Scanned struct{ text *jsonText }

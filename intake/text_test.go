@@ -79,14 +79,26 @@ func sameAsBefore(t *testing.T, b []byte) {
 			}
 		}
 	}
-	s, err := ReadJSONBody(iotest.OneByteReader(bytes.NewReader(b)), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := s.text
-	if st.invalid != sc.invalid || st.badUTF8 != sc.badUTF8 || st.pc.n != sc.pc.n || st.dupFound != sc.dupFound ||
-		st.dupKey != sc.dupKey || st.dupOff != sc.dupOff || st.base != sc.base || !reflect.DeepEqual(st.members, sc.members) {
-		t.Fatalf("%q: a byte at a time %+v, whole %+v", b, st, sc)
+	// A byte at a time, and in reads of one size with the length unknown, told
+	// right, or told wrong either way (the buffer is grown, or left part empty).
+	for _, read := range []struct {
+		r    io.Reader
+		size int64
+	}{
+		{iotest.OneByteReader(bytes.NewReader(b)), -1},
+		{iotest.HalfReader(bytes.NewReader(b)), int64(len(b))},
+		{bytes.NewReader(b), int64(len(b) / 2)},
+		{bytes.NewReader(b), int64(2*len(b) + 3)},
+	} {
+		s, err := ReadJSONBody(read.r, 0, read.size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := s.text
+		if !bytes.Equal(s.Bytes(), b) || st.invalid != sc.invalid || st.badUTF8 != sc.badUTF8 || st.pc.n != sc.pc.n || st.dupFound != sc.dupFound ||
+			st.dupKey != sc.dupKey || st.dupOff != sc.dupOff || st.base != sc.base || !reflect.DeepEqual(st.members, sc.members) {
+			t.Fatalf("%q: read in parts (size %d) %+v, whole %+v", b, read.size, st, sc)
+		}
 	}
 }
 
@@ -182,7 +194,7 @@ func BenchmarkEnvelopeText(b *testing.B) {
 	b.Run("one", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			s, err := ReadJSONBody(bytes.NewReader(doc), 1e6)
+			s, err := ReadJSONBody(bytes.NewReader(doc), 1e6, int64(len(doc)))
 			if err != nil {
 				b.Fatal(err)
 			}
