@@ -67,7 +67,7 @@ func sniff(b []byte, name string) (kind, error) {
 	case ext == ".dwg" || bytes.HasPrefix(b, []byte("AC10")):
 		return 0, errcode.New(errcode.UnsupportedMedia, fileDetails(name),
 			"DWG drawings are not read: save the drawing as ASCII DXF (or export the boundary as a shapefile, a 国土 TXT 界址点 file or GeoJSON)")
-	case dxf.Sniff(text) || ext == ".dxf" && isText(b):
+	case !jsonStart(text) && dxf.Sniff(text) || ext == ".dxf" && isText(b):
 		return kindDXF, nil
 	}
 	switch {
@@ -121,6 +121,10 @@ func extOf(name string) string {
 func isOvital(ext string) bool { return ext == ".ovkml" || ext == ".ovkmz" }
 
 // trimText is b without a UTF-8 byte-order mark and leading white space.
+// jsonStart: text opens a JSON object or array, which no DXF group-code line
+// does (dxf.Sniff would only build the error that says so, for every check).
+func jsonStart(text []byte) bool { return len(text) > 0 && (text[0] == '{' || text[0] == '[') }
+
 func trimText(b []byte) []byte {
 	return bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\ufeff")), " \t\r\n")
 }
