@@ -23,7 +23,7 @@ const (
 // of the other parts are dropped, so a fact a rule never needs is never asked for.
 type result struct {
 	v       tri
-	missing []string
+	missing factSet
 	uses    []string
 }
 
@@ -36,9 +36,72 @@ func (a result) and(b result) result {
 	case b.v == no:
 		return result{v: no, uses: b.uses}
 	case a.v == unknown || b.v == unknown:
-		return result{v: unknown, missing: union(a.missing, b.missing), uses: union(a.uses, b.uses)}
+		return result{v: unknown, missing: a.missing.union(b.missing), uses: union(a.uses, b.uses)}
 	}
 	return result{v: yes, uses: union(a.uses, b.uses)}
+}
+
+// factSet is a list of missing facts, in the order they were found, each once:
+// a value, so that combining the results of a condition's parts (for each
+// zone and rule of every check) allocates nothing. Facts are named by their
+// index in factNames.
+type factSet struct {
+	n   uint8
+	ids [maxFacts]uint8
+	// other holds names outside factNames, after the others: none unless a
+	// condition that was never validated names a flag of its own.
+	other []string
+}
+
+const maxFacts = 16
+
+// factNames are the facts a condition may find missing: the project's type,
+// industry and approval references, the park facts, and the rule flags.
+var factNames = func() []string {
+	names := []string{"type", "industry", "approval_refs", "in_industrial_park", "park_planning_eia"}
+	for _, f := range ruleFlags {
+		if !slices.Contains(names, f) {
+			names = append(names, f)
+		}
+	}
+	if len(names) > maxFacts {
+		panic("zones: more facts than a factSet holds") // a wiring mistake, met at start-up
+	}
+	return names
+}()
+
+// factOf returns the one-fact set of name: one of factNames (the rules' flags
+// are validated against ruleFlags; the other names are the evaluator's own).
+func factOf(name string) factSet {
+	i := slices.Index(factNames, name)
+	if i < 0 {
+		return factSet{other: []string{name}}
+	}
+	return factSet{n: 1, ids: [maxFacts]uint8{uint8(i)}}
+}
+
+// union is a with the facts of b it lacks appended, in b's order.
+func (a factSet) union(b factSet) factSet {
+	for _, id := range b.ids[:b.n] {
+		if !slices.Contains(a.ids[:a.n], id) {
+			a.ids[a.n] = id
+			a.n++
+		}
+	}
+	a.other = union(a.other, b.other)
+	return a
+}
+
+// names returns the facts' names, nil for none.
+func (a factSet) names() []string {
+	if a.n == 0 && len(a.other) == 0 {
+		return nil
+	}
+	out := make([]string, a.n, int(a.n)+len(a.other))
+	for i, id := range a.ids[:a.n] {
+		out[i] = factNames[id]
+	}
+	return append(out, a.other...)
 }
 
 // or is the disjunction: a true part decides it alone (De Morgan on and).
@@ -90,23 +153,11 @@ func boolResult(b bool) result {
 }
 
 // missingFact is the result of a condition on a fact the project does not give.
-// The list of a fact that rules read is shared (results never change their
-// lists in place, see union): a check asks for the same few facts per zone.
-func missingFact(name string) result {
-	if l, ok := factLists[name]; ok {
-		return result{v: unknown, missing: l}
-	}
-	return result{v: unknown, missing: []string{name}}
-}
+func missingFact(name string) result { return result{v: unknown, missing: factOf(name)} }
 
-// factLists holds a one-name list for each fact a condition may find missing.
-var factLists = func() map[string][]string {
-	m := map[string][]string{}
-	for _, name := range append([]string{"type", "industry", "approval_refs", "high_energy", "in_industrial_park", "park_planning_eia"}, ruleFlags...) {
-		m[name] = []string{name}
-	}
-	return m
-}()
+// highEnergyUses is the uses of a result that read the 两高 status, shared
+// (results never change their lists in place, see union).
+var highEnergyUses = []string{"high_energy"}
 
 // triResult turns a known-or-not fact into a result; missing names the fact.
 func triResult(t tri, missing string) result {
@@ -203,7 +254,7 @@ func (f *facts) flag(name string) result {
 		p = f.p.OriginalResidents
 	case "high_energy":
 		r := triResult(f.highEnergy, "high_energy")
-		r.uses = factLists["high_energy"]
+		r.uses = highEnergyUses
 		return r
 	}
 	if p == nil {
@@ -616,7 +667,7 @@ func fire(rs *RuleSet, x evalCtx) []RuleHit {
 		case res.v == yes:
 			certain = MoreSevere(certain, rule.Verdict)
 		case res.v == unknown && rule.Verdict != Admissible:
-			h.Verdict, h.Missing = NeedsInfo, res.missing
+			h.Verdict, h.Missing = NeedsInfo, res.missing.names()
 		default:
 			// A rule that did not fire may still have been decided by a derived
 			// fact (a code not among the 两高 industries): the notes say how.

@@ -74,8 +74,8 @@ func TestConditionEval(t *testing.T) {
 			}
 			f := newFacts(tc.p, nil, &Dataset{IndustryLists: tc.lists})
 			got := c.eval(evalCtx{f: f, r: rep, idx: 0})
-			if got.v != tc.want || !slices.Equal(got.missing, tc.missing) {
-				t.Errorf("got %d %v, want %d %v", got.v, got.missing, tc.want, tc.missing)
+			if got.v != tc.want || !slices.Equal(got.missing.names(), tc.missing) {
+				t.Errorf("got %d %v, want %d %v", got.v, got.missing.names(), tc.want, tc.missing)
 			}
 		})
 	}
@@ -390,11 +390,11 @@ func TestConditionEvalFacts(t *testing.T) {
 			f := newFacts(tc.p, rs, ds)
 			f.park = newParkFacts(rep, tc.p, ds)
 			got := c.eval(evalCtx{f: f, r: rep, rs: rs, idx: 0, layer: "redline", kind: KindRedline, class: "redline"})
-			if got.v != tc.want || !slices.Equal(got.missing, tc.missing) {
-				t.Errorf("got %d %v, want %d %v", got.v, got.missing, tc.want, tc.missing)
+			if got.v != tc.want || !slices.Equal(got.missing.names(), tc.missing) {
+				t.Errorf("got %d %v, want %d %v", got.v, got.missing.names(), tc.want, tc.missing)
 			}
-			if got.v == no && len(got.missing) > 0 {
-				t.Errorf("a false condition asks for %v", got.missing)
+			if got.v == no && len(got.missing.names()) > 0 {
+				t.Errorf("a false condition asks for %v", got.missing.names())
 			}
 		})
 	}

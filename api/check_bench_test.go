@@ -1,0 +1,43 @@
+package api
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// BenchmarkCheckHandler is BenchmarkCheckLoopback's check without the network:
+// the same bodies through the server's handler (middleware, intake, checker,
+// rules, the answer's JSON) one at a time, so that ns/op is the server's CPU
+// for a check, which the loopback bench mixes with its clients' and the
+// sockets'.
+func BenchmarkCheckHandler(b *testing.B) {
+	e := loadShared(b)
+	rng := rand.New(rand.NewPCG(4, 2))
+	bodies := make([]string, 1024)
+	for i := range bodies {
+		x, y := shaanxi(rng)
+		bodies[i] = `{"footprint":{"type":"Polygon","coordinates":[` + squareRing(x, y, 100) + `]},"project":{"industry":"C2511"}}`
+	}
+	srv, err := New(Config{Load: func(context.Context, string) (Engine, error) { return e, nil }, MaxChecks: 256})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv.Swap(e, "shared", 0)
+	h := srv.Handler()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, "/v1/check", strings.NewReader(bodies[i%len(bodies)]))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		i++
+	}
+}
