@@ -54,6 +54,11 @@ type jsonText struct {
 	// the top-level object's members
 	members []member
 	pending int // index in members of the one whose value is being read, or -1
+
+	// The first containers and members, in the text's own allocation: a check
+	// envelope nests a few deep and has a few members.
+	stackBuf   [8]frame
+	membersBuf [4]member
 }
 
 type member struct {
@@ -100,6 +105,7 @@ const (
 
 func newJSONText(maxPositions int) *jsonText {
 	t := &jsonText{badUTF8: -1, pending: -1}
+	t.stack, t.members = t.stackBuf[:0], t.membersBuf[:0]
 	if maxPositions > 0 {
 		t.pc.max = maxPositions + PositionSlack
 	}
@@ -496,6 +502,11 @@ func (t *jsonText) endString(o int) {
 			t.dupKey, t.dupOff, t.dupFound = string(name), t.strAt, true
 			return
 		}
+	}
+	if top.names == nil {
+		// Room for an object's usual members at once; the frame keeps it for
+		// the objects that open at its depth later.
+		top.names = make([]nameRef, 0, 8)
 	}
 	top.names = append(top.names, ref)
 	if len(top.names) > manyNames {

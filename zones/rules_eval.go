@@ -178,13 +178,44 @@ type facts struct {
 	rules         *RuleSet            // for its industry lists
 	dsLists       map[string][]string // the dataset's lists, normalised; they replace the rules' of the same name
 	park          parkFacts
-	// what the evaluation consulted, for the report's notes
-	used  map[string]bool
+	// what the evaluation consulted, for the report's notes (a few names)
+	used  []string
 	notes []string
+	// named lists the names of the sets of missing facts met so far: the hits
+	// of one report that miss the same facts share one list.
+	named []namedSet
+}
+
+type namedSet struct {
+	set   factSet
+	names []string
+}
+
+// use notes that the evaluation consulted u.
+func (f *facts) use(u string) {
+	if !slices.Contains(f.used, u) {
+		f.used = append(f.used, u)
+	}
+}
+
+// namesOf returns the names of s, the same list for the same facts within an
+// evaluation (nothing changes a hit's list in place).
+func (f *facts) namesOf(s factSet) []string {
+	if len(s.other) > 0 {
+		return s.names()
+	}
+	for _, nm := range f.named {
+		if nm.set.n == s.n && nm.set.ids == s.ids {
+			return nm.names
+		}
+	}
+	names := s.names()
+	f.named = append(f.named, namedSet{set: s, names: names})
+	return names
 }
 
 func newFacts(p Project, rs *RuleSet, ds *Dataset) *facts {
-	f := &facts{p: p, rules: rs, used: map[string]bool{}}
+	f := &facts{p: p, rules: rs}
 	if p.Industry != "" {
 		if c, err := NormalizeIndustry(p.Industry); err == nil {
 			f.industry = c
@@ -622,6 +653,14 @@ func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 			r.Missing = appendNew(r.Missing, h.Missing)
 		}
 	}
+	// Room for the notes to come at once (a project rule's each, the 两高 and
+	// park notes, the facts' own), and none made when none come.
+	if extra := len(r.ProjectRules) + len(f.used) + len(f.notes) + len(f.park.notes); extra > 0 {
+		if r.Park != nil {
+			extra++
+		}
+		r.Notes = slices.Grow(r.Notes, extra)
+	}
 	for _, h := range r.ProjectRules {
 		r.Notes = append(r.Notes, rs.projectNote(h))
 	}
@@ -633,13 +672,13 @@ func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 	for _, h := range r.ProjectRules {
 		r.Missing = union(r.Missing, h.Missing)
 	}
-	if f.used["high_energy"] {
+	if slices.Contains(f.used, "high_energy") {
 		r.Notes = append(r.Notes, f.highEnergyHow())
 	}
 	if r.Park != nil {
 		r.Notes = append(r.Notes, f.park.note())
 	}
-	for _, name := range sortedKeys(f.used) {
+	for _, name := range slices.Sorted(slices.Values(f.used)) {
 		if list, ok := strings.CutPrefix(name, "list:"); ok {
 			r.Notes = append(r.Notes, fmt.Sprintf("数据集未提供产业清单 %s，按空清单处理", list))
 		}
@@ -651,10 +690,17 @@ func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 // fire evaluates the rules of rs that apply in x (one zone, the project rules, or
 // the kind-any rules) and returns the hits, most severe first.
 func fire(rs *RuleSet, x evalCtx) []RuleHit {
-	hits := []RuleHit{}
 	certain := Admissible
-	var usesBuf [8][]string // a zone's few hits: on the stack
-	uses := usesBuf[:0]
+	// A zone meets a few rules: their hits wait on the stack until the kept ones
+	// are copied out, with the facts they miss as a set until then.
+	type candidate struct {
+		h         RuleHit
+		undecided bool
+		missing   factSet
+		uses      []string
+	}
+	var buf [8]candidate
+	cands := buf[:0]
 	for _, i := range rs.candidates(x.kind) {
 		rule := &rs.rules[i] // rules are large: no copy for each zone and rule
 		if !x.applies(rule) {
@@ -662,36 +708,50 @@ func fire(rs *RuleSet, x evalCtx) []RuleHit {
 		}
 		res := rule.When.eval(x)
 		// The set's flag, shared by every hit of the rule: nothing writes through it.
-		h := RuleHit{ID: rule.ID, Verdict: rule.Verdict, Text: rule.Text, Source: rule.Source, Verified: &rs.verified[i]}
+		c := candidate{h: RuleHit{ID: rule.ID, Verdict: rule.Verdict, Text: rule.Text, Source: rule.Source, Verified: &rs.verified[i]},
+			uses: res.uses}
 		switch {
 		case res.v == yes:
 			certain = MoreSevere(certain, rule.Verdict)
 		case res.v == unknown && rule.Verdict != Admissible:
-			h.Verdict, h.Missing = NeedsInfo, res.missing.names()
+			c.h.Verdict, c.undecided, c.missing = NeedsInfo, true, res.missing
 		default:
 			// A rule that did not fire may still have been decided by a derived
 			// fact (a code not among the 两高 industries): the notes say how.
 			for _, u := range res.uses {
-				x.f.used[u] = true
+				x.f.use(u)
 			}
 			continue
 		}
-		hits = append(hits, h)
-		uses = append(uses, res.uses)
+		cands = append(cands, c)
 	}
 	// An undecided rule matters only if, had it fired, it would be more severe than
 	// what is already certain: drop the others (nothing the missing facts could say
 	// would change the zone's verdict through them).
-	kept := hits[:0]
-	for i, h := range hits {
-		if h.Missing != nil {
-			if rs.rule(h.ID).Verdict.Severity() <= certain.Severity() {
-				continue
-			}
+	dropped := func(c *candidate) bool {
+		return c.undecided && rs.rule(c.h.ID).Verdict.Severity() <= certain.Severity()
+	}
+	n := 0
+	for i := range cands {
+		if !dropped(&cands[i]) {
+			n++
 		}
-		kept = append(kept, h)
-		for _, u := range uses[i] {
-			x.f.used[u] = true
+	}
+	if n == 0 {
+		return []RuleHit{}
+	}
+	kept := make([]RuleHit, 0, n)
+	for i := range cands {
+		c := &cands[i]
+		if dropped(c) {
+			continue
+		}
+		if c.undecided {
+			c.h.Missing = x.f.namesOf(c.missing)
+		}
+		kept = append(kept, c.h)
+		for _, u := range c.uses {
+			x.f.use(u)
 		}
 	}
 	// Most severe first; among undecided rules, those that would prohibit first, so
