@@ -75,7 +75,11 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.metrics.check(rep.Verdict)
-	w.Header().Set("X-Redline-Dataset-Version", rep.Dataset.Version)
+	if v := l.versionHeader; len(v) == 1 && v[0] == rep.Dataset.Version {
+		w.Header()["X-Redline-Dataset-Version"] = v // as datasetVersion set it: no new slice
+	} else {
+		w.Header().Set("X-Redline-Dataset-Version", rep.Dataset.Version)
+	}
 	if s.cfg.Store != nil {
 		w.Header().Set("Location", "/v1/reports/"+rep.ReportID)
 	}

@@ -186,6 +186,10 @@ type loaded struct {
 
 	boundsOnce sync.Once
 	bounds     map[*zones.Zone]orb.Bound
+
+	// versionHeader is the X-Redline-Dataset-Version value of every answer,
+	// made once (net/http only reads it; see securityHeaders).
+	versionHeader []string
 }
 
 // zoneBound returns z's bounding box, computed once per dataset.
@@ -337,7 +341,8 @@ func (s *Server) currentDataset() (*zones.Dataset, *zones.Index, error) {
 // started with.
 func (s *Server) Swap(e Engine, source string, took time.Duration) {
 	gen := e.Dataset().Version + "." + strconv.FormatInt(s.loads.Add(1), 10)
-	l := &loaded{engine: e, source: source, loadedAt: time.Now().UTC(), took: took, gen: gen}
+	l := &loaded{engine: e, source: source, loadedAt: time.Now().UTC(), took: took, gen: gen,
+		versionHeader: []string{e.Dataset().Version}}
 	s.cur.Store(l)
 	// The old load's tiles can no longer be asked for: free them now.
 	s.tiler.Purge()
@@ -385,7 +390,7 @@ func (s *Server) reloadAnnounced(ctx context.Context, source string) (ReloadStat
 func (s *Server) datasetVersion(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if l := s.cur.Load(); l != nil {
-			w.Header().Set("X-Redline-Dataset-Version", l.engine.Dataset().Version)
+			w.Header()["X-Redline-Dataset-Version"] = l.versionHeader
 		}
 		next.ServeHTTP(w, r)
 	})

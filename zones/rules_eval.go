@@ -670,7 +670,7 @@ func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 		}
 	}
 	for _, h := range r.ProjectRules {
-		r.Missing = union(r.Missing, h.Missing)
+		r.Missing = appendNew(r.Missing, h.Missing)
 	}
 	if slices.Contains(f.used, "high_energy") {
 		r.Notes = append(r.Notes, f.highEnergyHow())
@@ -678,10 +678,15 @@ func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 	if r.Park != nil {
 		r.Notes = append(r.Notes, f.park.note())
 	}
-	for _, name := range slices.Sorted(slices.Values(f.used)) {
+	var lists []string // the lists the dataset lacks, in name order
+	for _, name := range f.used {
 		if list, ok := strings.CutPrefix(name, "list:"); ok {
-			r.Notes = append(r.Notes, fmt.Sprintf("数据集未提供产业清单 %s，按空清单处理", list))
+			lists = append(lists, list)
 		}
+	}
+	slices.Sort(lists)
+	for _, list := range lists {
+		r.Notes = append(r.Notes, fmt.Sprintf("数据集未提供产业清单 %s，按空清单处理", list))
 	}
 	r.Notes = append(r.Notes, f.notes...)
 	r.Notes = append(r.Notes, f.park.notes...)
