@@ -356,9 +356,11 @@ func (x evalCtx) in() *Intersection {
 	return &x.r.Intersections[x.idx]
 }
 
-func (c Condition) eval(x evalCtx) result {
+// eval reads c in place (a condition is some 300 bytes: no copy for each zone
+// and rule).
+func (c *Condition) eval(x evalCtx) result {
 	res := result{v: yes}
-	p := x.f.p
+	p := &x.f.p // the project in place
 	typeIn := func(list []string, want bool) result {
 		if p.Type == "" {
 			return missingFact("type")
@@ -444,8 +446,8 @@ func (c Condition) eval(x evalCtx) result {
 	}
 	if len(c.Any) > 0 {
 		anyRes := result{v: no}
-		for _, sub := range c.Any {
-			anyRes = anyRes.or(sub.eval(x))
+		for i := range c.Any {
+			anyRes = anyRes.or(c.Any[i].eval(x))
 		}
 		res = res.and(anyRes)
 	}
