@@ -68,14 +68,17 @@ func (s *Server) HTTPServer() *http.Server {
 // either gets os.ErrDeadlineExceeded, answered 504 timeout.
 func (s *Server) bodyDeadline(w http.ResponseWriter, r *http.Request, total time.Duration) {
 	rc := http.NewResponseController(w)
-	end := time.Now().Add(total)
-	if err := rc.SetReadDeadline(end); err != nil {
-		return // not a real connection (a test recorder): nothing to bound
-	}
+	now := time.Now()
+	end := now.Add(total)
 	if s.cfg.BodyIdleTimeout <= 0 || r.Body == nil || r.Body == http.NoBody {
+		rc.SetReadDeadline(end)
 		return
 	}
-	r.Body = &idleBody{ReadCloser: r.Body, rc: rc, idle: s.cfg.BodyIdleTimeout, end: end}
+	b := &idleBody{ReadCloser: r.Body, rc: rc, idle: s.cfg.BodyIdleTimeout, end: end}
+	if err := b.move(now); err != nil {
+		return // not a real connection (a test recorder): nothing to bound
+	}
+	r.Body = b
 }
 
 // idleBody moves the read deadline forward before each read, never past end.
@@ -84,15 +87,28 @@ type idleBody struct {
 	rc   *http.ResponseController
 	idle time.Duration
 	end  time.Time
+	set  time.Time // the deadline last set
 }
 
 func (b *idleBody) Read(p []byte) (int, error) {
-	d := time.Now().Add(b.idle)
+	b.move(time.Now())
+	return b.ReadCloser.Read(p)
+}
+
+// move sets the deadline to idle after now (at most end) unless the one set
+// is within idle/16 of it: a small body arrives in a read or two, and each
+// new deadline costs a timer update. Each read still has at least 15/16 of
+// idle to bring data.
+func (b *idleBody) move(now time.Time) error {
+	d := now.Add(b.idle)
 	if d.After(b.end) {
 		d = b.end
 	}
-	b.rc.SetReadDeadline(d)
-	return b.ReadCloser.Read(p)
+	if !b.set.IsZero() && d.Sub(b.set) < b.idle/16 {
+		return nil
+	}
+	b.set = d
+	return b.rc.SetReadDeadline(d)
 }
 
 // requireMetrics guards /metrics with its own token when one is set.
