@@ -90,12 +90,7 @@ func squareRing(x, y, side float64) string {
 // (100 m squares across Shaanxi), 16 clients at once.
 func BenchmarkCheckLoopback(b *testing.B) {
 	e := loadShared(b)
-	rng := rand.New(rand.NewPCG(4, 2))
-	bodies := make([]string, 1024)
-	for i := range bodies {
-		x, y := shaanxi(rng)
-		bodies[i] = `{"footprint":{"type":"Polygon","coordinates":[` + squareRing(x, y, 100) + `]},"project":{"industry":"C2511"}}`
-	}
+	bodies := checkBodies()
 	for _, archive := range []bool{false, true} {
 		b.Run(fmt.Sprintf("archive=%v", archive), func(b *testing.B) {
 			ts := benchServer(b, e, archive)

@@ -2,11 +2,9 @@ package batch
 
 import (
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"reflect"
-	"strconv"
 	"testing"
 
 	"github.com/paulmach/orb/geojson"
@@ -14,6 +12,9 @@ import (
 	"github.com/redline-gis/redline/internal/testenv"
 	"github.com/redline-gis/redline/planar"
 )
+
+// The scanner's seeds, fuzz target and number tests live beside it, in
+// data/formats/geojson; here it is held to orb on the real data.
 
 // sameAsOrb fails t when the scanner reads b (ok) but orb's decoder, which sits on
 // encoding/json, reads it differently or not at all.
@@ -34,54 +35,6 @@ func sameAsOrb(t *testing.T, b []byte) (scanned bool) {
 		t.Fatalf("scanned %q as %#v, encoding/json reads %#v", b[:end], g, og.Geometry())
 	}
 	return true
-}
-
-var geometrySeeds = []string{
-	`{"type":"Point","coordinates":[108,34]}`,
-	`{"coordinates":[108.5,34.25,12],"type":"Point"}`,
-	`{"type":"MultiPoint","coordinates":[[108,34],[109,35]]}`,
-	`{"type":"LineString","coordinates":[[108,34],[109,35],[110,36]]}`,
-	`{"type":"MultiLineString","coordinates":[[[108,34],[109,35]],[],[[1,2],[3,4]]]}`,
-	`{"type":"Polygon","coordinates":[[[108,34],[108.1,34],[108.1,34.1],[108,34]],[[108.01,34.01],[108.02,34.01],[108.02,34.02],[108.01,34.01]]]}`,
-	`{"type":"MultiPolygon","coordinates":[[[[108,34],[108.1,34],[108.1,34.1],[108,34]]],[],[[]]]}`,
-	` { "type" : "Polygon" , "bbox" : [1, 2, 3, 4] , "coordinates" : [ [ [ 1e1 , -2.5E-3 ] ] ] } `,
-	`{"type":"Polygon","coordinates":[]}`,
-	`{"type":"Polygon","coordinates":null}`,
-	`{"type":"Polygon","Coordinates":[[[1,2]]],"coordinates":[[[3,4]]]}`,
-	`{"type":"Point","coordinates":[1,2,3,4]}`,
-	`{"type":"Point","coordinates":[1]}`,
-	`{"type":"Point","coordinates":[1e400,2]}`,
-	`{"type":"Point","coordinates":[01,2]}`,
-	`{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,2]}]}`,
-	`{"type":"Point","coordinates":[1,2],"x":{"y":[1,,2]}}`,
-	`{"type":"Point","coordinates":[1,2],"type":"Point"}`,
-	`{"t\u0079pe":"Point","coordinates":[1,2]}`,
-}
-
-// FuzzScanGeometry: what the geometry scanner reads, encoding/json (through orb)
-// reads the same; the scanner never panics.
-func FuzzScanGeometry(f *testing.F) {
-	for _, s := range geometrySeeds {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		sameAsOrb(t, b)
-	})
-}
-
-// TestScanGeometrySeeds: the scanner reads the plain forms and turns away what
-// only orb's decoder can answer (and say what is wrong with).
-func TestScanGeometrySeeds(t *testing.T) {
-	want := map[string]bool{
-		geometrySeeds[0]: true, geometrySeeds[1]: true, geometrySeeds[2]: true, geometrySeeds[3]: true,
-		geometrySeeds[4]: true, geometrySeeds[5]: true, geometrySeeds[6]: true, geometrySeeds[7]: true,
-		geometrySeeds[8]: true,
-	}
-	for _, s := range geometrySeeds {
-		if got := sameAsOrb(t, []byte(s)); got != want[s] {
-			t.Errorf("scanned %v, want %v: %s", got, want[s], s)
-		}
-	}
 }
 
 // TestScanGeometrySharedData: every geometry of the real layers and the oracle
@@ -136,23 +89,4 @@ func sharedGeoJSON(t *testing.T, why string) map[string][]byte {
 		out[p] = raw
 	}
 	return out
-}
-
-// TestScanNumber: the direct path and strconv's agree, at the edges of the
-// direct path too.
-func TestScanNumber(t *testing.T) {
-	for _, s := range []string{"0", "-0", "108.1234567", "-33.5", "9007199254740991", "9007199254740993", "1e22", "1e23",
-		"1.5e-22", "123456789012345678", "1234567890123456789", "12345678901234567890", "0.1", "0.30000000000000004",
-		"4.35e-7", "1E+2", "2.2250738585072014e-308", "1e-400", "1.7976931348623157e308"} {
-		x, end, ok := scanNumber([]byte(s), 0)
-		want, err := strconv.ParseFloat(s, 64)
-		if !ok || err != nil || end != len(s) || x != want || math.Signbit(x) != math.Signbit(want) {
-			t.Errorf("scanNumber(%s) = %v, %d, %v; strconv %v, %v", s, x, end, ok, want, err)
-		}
-	}
-	for _, s := range []string{"", "-", "+1", ".5", "1.", "1e", "1e+", "NaN", "1e400"} {
-		if _, end, ok := scanNumber([]byte(s), 0); ok && end == len(s) {
-			t.Errorf("scanNumber(%q) accepted", s)
-		}
-	}
 }

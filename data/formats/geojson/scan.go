@@ -20,8 +20,8 @@ import (
 // where an array belongs, numbers out of range, a GeometryCollection. The caller
 // then falls back to its encoding/json decoder, which gives the answer and the
 // error message (naming the feature, ring and vertex) it always gave. One scanner
-// serves both readers; FuzzScanGeometry (data/batch) and FuzzReadScanned hold it
-// to the decoders' geometries.
+// serves both readers; FuzzReadScanned holds it to both decoders' geometries,
+// and data/batch's TestScanGeometrySharedData to orb's on the real layers.
 
 // geometryKind returns the type the scanner reads named name (as a constant, not
 // a copy of the input) and the nesting of arrays above its positions.

@@ -2,41 +2,54 @@ package geojson
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
+	"strconv"
 	"testing"
+
+	orbgeojson "github.com/paulmach/orb/geojson"
 )
 
-// scanSeeds are documents and geometries the scanner reads, and ones it must
-// leave to encoding/json (escapes, folded or repeated names, a "crs" or
-// "features" member, short or long positions, null, overflow, collections).
-var scanSeeds = []string{
-	`{"type":"Point","coordinates":[108.1,34.2]}`,
-	`{"coordinates":[108.5,34.25,12],"type":"Point"}`,
-	`{"type":"MultiPoint","coordinates":[[108,34],[109,35]]}`,
-	`{"type":"LineString","coordinates":[[108,34],[109,35],[110,36]]}`,
-	`{"type":"MultiLineString","coordinates":[[[108,34],[109,35]],[],[[1,2],[3,4]]]}`,
-	`{"type":"Polygon","coordinates":[[[108,34],[108.1,34],[108.1,34.1],[108,34]],[[108.01,34.01],[108.02,34.01],[108.02,34.02],[108.01,34.01]]]}`,
-	`{"type":"MultiPolygon","coordinates":[[[[108,34],[108.1,34],[108.1,34.1],[108,34]]],[],[[]]]}`,
-	` { "type" : "Polygon" , "bbox" : [1, 2, 3, 4] , "coordinates" : [ [ [ 1e1 , -2.5E-3 ] ] ] } `,
-	`{"type":"Polygon","coordinates":[]}`,
-	`{"type":"Polygon","coordinates":null}`,
-	`{"type":"Polygon","Coordinates":[[[1,2]]],"coordinates":[[[3,4]]]}`,
-	`{"type":"Point","coordinates":[1,2,3,4]}`,
-	`{"type":"Point","coordinates":[1]}`,
-	`{"type":"Point","coordinates":[1e400,2]}`,
-	`{"type":"Point","coordinates":[1,2],"crs":{"type":"name","properties":{"name":"EPSG:4490"}}}`,
-	`{"type":"Point","coordinates":[1,2],"CRS":5}`,
-	`{"type":"Point","coordinates":[1,2],"features":5}`,
-	`{"type":"Point","coordinates":[1,2],"properties":{"a":[1,2]},"id":7,"geometry":null}`,
-	`{"type":"Point","coordinates":[1,2]} x`,
-	`{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,2]}]}`,
-	`{"type":"Point","coordinates":[1,2],"type":"Point"}`,
-	`{"t\u0079pe":"Point","coordinates":[1,2]}`,
+// scanSeeds are documents and geometries with what the scanner makes of them:
+// read as a whole document by Read (doc), read as a geometry (geom: a
+// feature's, or the batch reader's), or left to encoding/json (escapes, folded
+// or repeated names, a "crs" or "features" member where Read decodes one,
+// short or long positions, null, a leading zero, overflow, bad JSON in another
+// member, collections).
+var scanSeeds = []struct {
+	text      string
+	doc, geom bool
+}{
+	{`{"type":"Point","coordinates":[108.1,34.2]}`, true, true},
+	{`{"coordinates":[108.5,34.25,12],"type":"Point"}`, true, true},
+	{`{"type":"MultiPoint","coordinates":[[108,34],[109,35]]}`, true, true},
+	{`{"type":"LineString","coordinates":[[108,34],[109,35],[110,36]]}`, true, true},
+	{`{"type":"MultiLineString","coordinates":[[[108,34],[109,35]],[],[[1,2],[3,4]]]}`, true, true},
+	{`{"type":"Polygon","coordinates":[[[108,34],[108.1,34],[108.1,34.1],[108,34]],[[108.01,34.01],[108.02,34.01],[108.02,34.02],[108.01,34.01]]]}`, true, true},
+	{`{"type":"MultiPolygon","coordinates":[[[[108,34],[108.1,34],[108.1,34.1],[108,34]]],[],[[]]]}`, true, true},
+	{` { "type" : "Polygon" , "bbox" : [1, 2, 3, 4] , "coordinates" : [ [ [ 1e1 , -2.5E-3 ] ] ] } `, true, true},
+	{`{"type":"Polygon","coordinates":[]}`, true, true},
+	{`{"type":"Point","coordinates":[1,2],"properties":{"a":[1,2]},"id":7,"geometry":null}`, true, true},
+	{`{"type":"Point","coordinates":[1,2],"crs":{"type":"name","properties":{"name":"EPSG:4490"}}}`, false, true},
+	{`{"type":"Point","coordinates":[1,2],"CRS":5}`, false, true},
+	{`{"type":"Point","coordinates":[1,2],"features":5}`, false, true},
+	{`{"type":"Polygon","coordinates":null}`, false, false},
+	{`{"type":"Polygon","Coordinates":[[[1,2]]],"coordinates":[[[3,4]]]}`, false, false},
+	{`{"type":"Point","coordinates":[1,2,3,4]}`, false, false},
+	{`{"type":"Point","coordinates":[1]}`, false, false},
+	{`{"type":"Point","coordinates":[1e400,2]}`, false, false},
+	{`{"type":"Point","coordinates":[01,2]}`, false, false},
+	{`{"type":"Point","coordinates":[1,2],"x":{"y":[1,,2]}}`, false, false},
+	{`{"type":"Point","coordinates":[1,2]} x`, false, false},
+	{`{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,2]}]}`, false, false},
+	{`{"type":"Point","coordinates":[1,2],"type":"Point"}`, false, false},
+	{`{"t\u0079pe":"Point","coordinates":[1,2]}`, false, false},
 }
 
 // sameAsDecode fails t when the scanner reads b, as a whole document (Read's
-// fast path) or as a feature's geometry, but encoding/json's path (decode,
-// decodeGeometry) reads it differently or not at all.
+// fast path) or as a geometry, but encoding/json reads it differently or not at
+// all: Read's own path (decode, decodeGeometry) and orb's decoder, which the
+// batch reader falls back to.
 func sameAsDecode(t *testing.T, b []byte) (doc, geom bool) {
 	t.Helper()
 	if g, end, ok := scanGeometry(b, 0, docMember); ok && skipSpace(b, end) == len(b) {
@@ -49,7 +62,21 @@ func sameAsDecode(t *testing.T, b []byte) (doc, geom bool) {
 			t.Fatalf("scanned the document %q as %#v, decode reads %#v (CRS %q)", b, g, c.Features, c.CRS)
 		}
 	}
-	if g, end, ok := ScanGeometry(b, 0); ok && skipSpace(b, end) == len(b) {
+	g, end, ok := ScanGeometry(b, 0)
+	if !ok {
+		return doc, false
+	}
+	if end > len(b) || end <= 0 {
+		t.Fatalf("end %d outside %d bytes: %q", end, len(b), b)
+	}
+	og, err := orbgeojson.UnmarshalGeometry(b[:end])
+	if err != nil {
+		t.Fatalf("scanned %q, which orb's decoder refuses: %v", b[:end], err)
+	}
+	if !reflect.DeepEqual(g, og.Geometry()) {
+		t.Fatalf("scanned %q as %#v, orb's decoder reads %#v", b[:end], g, og.Geometry())
+	}
+	if skipSpace(b, end) == len(b) {
 		geom = true
 		var rg rawGeometry
 		if err := json.Unmarshal(b, &rg); err != nil {
@@ -67,23 +94,40 @@ func sameAsDecode(t *testing.T, b []byte) (doc, geom bool) {
 }
 
 // TestScanSeeds: the scanner reads the plain forms as encoding/json does, and
-// leaves the others to it (where Read's document members need it).
+// leaves the others to it.
 func TestScanSeeds(t *testing.T) {
-	for i, s := range scanSeeds {
-		doc, geom := sameAsDecode(t, []byte(s))
-		wantDoc := i <= 8 || i == 17
-		wantGeom := wantDoc || i == 14 || i == 15 || i == 16
-		if doc != wantDoc || geom != wantGeom {
-			t.Errorf("%s: scanned as document %v, as geometry %v; want %v, %v", s, doc, geom, wantDoc, wantGeom)
+	for _, sd := range scanSeeds {
+		doc, geom := sameAsDecode(t, []byte(sd.text))
+		if doc != sd.doc || geom != sd.geom {
+			t.Errorf("%s: scanned as document %v, as geometry %v; want %v, %v", sd.text, doc, geom, sd.doc, sd.geom)
 		}
 	}
 }
 
-// FuzzReadScanned: what the scanner reads, encoding/json reads the same; the
-// scanner never panics.
+// TestScanNumber: the direct path and strconv's agree, at the edges of the
+// direct path too.
+func TestScanNumber(t *testing.T) {
+	for _, s := range []string{"0", "-0", "108.1234567", "-33.5", "9007199254740991", "9007199254740993", "1e22", "1e23",
+		"1.5e-22", "123456789012345678", "1234567890123456789", "12345678901234567890", "0.1", "0.30000000000000004",
+		"4.35e-7", "1E+2", "2.2250738585072014e-308", "1e-400", "1.7976931348623157e308"} {
+		x, end, ok := ScanNumber([]byte(s), 0)
+		want, err := strconv.ParseFloat(s, 64)
+		if !ok || err != nil || end != len(s) || x != want || math.Signbit(x) != math.Signbit(want) || !IsNumber([]byte(s)) {
+			t.Errorf("ScanNumber(%s) = %v, %d, %v; strconv %v, %v", s, x, end, ok, want, err)
+		}
+	}
+	for _, s := range []string{"", "-", "+1", ".5", "1.", "1e", "1e+", "NaN", "1e400"} {
+		if _, end, ok := ScanNumber([]byte(s), 0); ok && end == len(s) {
+			t.Errorf("ScanNumber(%q) accepted", s)
+		}
+	}
+}
+
+// FuzzReadScanned: what the scanner reads, as a document or as a geometry,
+// encoding/json (Read's path and orb's) reads the same; the scanner never panics.
 func FuzzReadScanned(f *testing.F) {
-	for _, s := range scanSeeds {
-		f.Add([]byte(s))
+	for _, sd := range scanSeeds {
+		f.Add([]byte(sd.text))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sameAsDecode(t, b)
