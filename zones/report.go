@@ -316,4 +316,25 @@ type RuleHit struct {
 	// Layer and ZoneID say where the rule fired, on Report.Governing.
 	Layer  string `json:"layer,omitempty"`
 	ZoneID string `json:"zone_id,omitempty"`
+
+	// quoted is the rule's text and source as JSON strings, quoted once for its
+	// rule set (a rule's text is most of a report's bytes); AppendJSON uses it
+	// while Text and Source are still the rule's.
+	quoted *quotedRule
+}
+
+// quotedRule holds a rule's text and source and their JSON quoting, plain and
+// with HTML escaped (index 1).
+type quotedRule struct {
+	text, source   string
+	qtext, qsource [2]string
+}
+
+func newQuotedRule(text, source string) quotedRule {
+	q := quotedRule{text: text, source: source}
+	for i, html := range []bool{false, true} {
+		q.qtext[i] = string(appendJSONString(nil, text, html))
+		q.qsource[i] = string(appendJSONString(nil, source, html))
+	}
+	return q
 }

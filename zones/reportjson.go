@@ -357,9 +357,21 @@ func (e *jsonWriter) ruleHit(h *RuleHit) {
 	e.raw(`,"verdict":`)
 	e.str(string(h.Verdict))
 	e.raw(`,"text":`)
-	e.str(h.Text)
+	html := 0
+	if e.html {
+		html = 1
+	}
+	if q := h.quoted; q != nil && q.text == h.Text {
+		e.raw(q.qtext[html])
+	} else {
+		e.str(h.Text)
+	}
 	e.raw(`,"source":`)
-	e.str(h.Source)
+	if q := h.quoted; q != nil && q.source == h.Source {
+		e.raw(q.qsource[html])
+	} else {
+		e.str(h.Source)
+	}
 	if len(h.Missing) > 0 {
 		e.raw(`,"missing":`)
 		e.strings(h.Missing)

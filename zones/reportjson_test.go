@@ -3,6 +3,7 @@ package zones
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -225,4 +226,49 @@ func (f *filler) fill(v reflect.Value, depth int) {
 	default:
 		panic("filler: no case for " + v.Type().String())
 	}
+}
+
+// TestAppendJSONQuotedRules: a hit's text and source, quoted once for the rule
+// set, are written as encoding/json writes them, with and without HTML escaped;
+// a hit whose text or source was changed after it fired is quoted afresh.
+func TestAppendJSONQuotedRules(t *testing.T) {
+	var rules []Rule
+	for i, s := range tricky {
+		src := tricky[(i+5)%len(tricky)]
+		if strings.TrimSpace(s) == "" || strings.TrimSpace(src) == "" {
+			continue
+		}
+		rules = append(rules, Rule{ID: fmt.Sprintf("q.%d", i), Kind: KindProject, Verdict: Prohibited, Text: s, Source: src})
+	}
+	rs, err := NewRuleSet(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r Report
+	Evaluate(&r, Project{}, rs, nil)
+	if len(r.ProjectRules) != len(rules) || r.Governing == nil {
+		t.Fatalf("%d project hits of %d rules, governing %v", len(r.ProjectRules), len(rules), r.Governing)
+	}
+	check := func(what string) {
+		t.Helper()
+		for _, html := range []bool{false, true} {
+			want, err := reference(t, &r, html)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := r.AppendJSON(nil, html)
+			if err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("%s, html=%v: differs from encoding/json at byte %d (%v):\n got %s\nwant %s", what, html, firstDiff(got, want), err, got, want)
+			}
+		}
+	}
+	check("as fired")
+	for i := range r.ProjectRules {
+		if r.ProjectRules[i].quoted == nil {
+			t.Fatalf("hit %s has no quoted text", r.ProjectRules[i].ID)
+		}
+		r.ProjectRules[i].Text += " <changed>"
+		r.ProjectRules[i].Source = "\u2028" + r.ProjectRules[i].Source
+	}
+	check("changed after firing")
 }

@@ -150,14 +150,19 @@ type RuleSet struct {
 	// notes[i] words the report's note on a hit of project rule i with its own
 	// verdict (0) or as needs_info (1): the same text for every check.
 	notes [][2]string
+	// quoted[i] is rule i's text and source quoted for JSON, which its hits
+	// point to.
+	quoted []quotedRule
 }
 
 func newRuleSet(rules []Rule, lists map[string][]string) *RuleSet {
 	rs := &RuleSet{rules: rules, byID: make(map[string]int, len(rules)), lists: lists,
-		byKind: map[Kind][]int{}, verified: make([]bool, len(rules)), notes: make([][2]string, len(rules))}
+		byKind: map[Kind][]int{}, verified: make([]bool, len(rules)), notes: make([][2]string, len(rules)),
+		quoted: make([]quotedRule, len(rules))}
 	for i, r := range rules {
 		rs.byID[r.ID] = i
 		rs.verified[i] = r.IsVerified()
+		rs.quoted[i] = newQuotedRule(r.Text, r.Source)
 		if r.Kind == KindProject {
 			rs.notes[i] = [2]string{projectNote(RuleHit{ID: r.ID, Verdict: r.Verdict, Text: r.Text}),
 				projectNote(RuleHit{ID: r.ID, Verdict: NeedsInfo, Text: r.Text})}

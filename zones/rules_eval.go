@@ -715,8 +715,8 @@ func fire(rs *RuleSet, x evalCtx) []RuleHit {
 		}
 		res := rule.When.eval(x)
 		// The set's flag, shared by every hit of the rule: nothing writes through it.
-		c := candidate{h: RuleHit{ID: rule.ID, Verdict: rule.Verdict, Text: rule.Text, Source: rule.Source, Verified: &rs.verified[i]},
-			uses: res.uses}
+		c := candidate{h: RuleHit{ID: rule.ID, Verdict: rule.Verdict, Text: rule.Text, Source: rule.Source, Verified: &rs.verified[i],
+			quoted: &rs.quoted[i]}, uses: res.uses}
 		switch {
 		case res.v == yes:
 			certain = MoreSevere(certain, rule.Verdict)
