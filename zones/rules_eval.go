@@ -175,9 +175,9 @@ type facts struct {
 	// only when a rule read it), from twoHighWhat when the industry code decided.
 	highEnergy  tri
 	twoHighWhat string
-	rules         *RuleSet            // for its industry lists
-	dsLists       map[string][]string // the dataset's lists, normalised; they replace the rules' of the same name
-	park          parkFacts
+	rules       *RuleSet            // for its industry lists
+	dsLists     map[string][]string // the dataset's lists, normalised; they replace the rules' of the same name
+	park        parkFacts
 	// what the evaluation consulted, for the report's notes (a few names)
 	used  []string
 	notes []string
