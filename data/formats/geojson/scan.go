@@ -3,6 +3,7 @@ package geojson
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -297,13 +298,16 @@ func scanPosition(b []byte, i int) (orb.Point, int, bool) {
 // most 19 digits whose value is below 2^53 times a power of ten up to 22 is
 // computed directly, which rounds correctly (both factors are exact: one
 // rounding, as strconv's own exact path does it); any other goes to
-// strconv.ParseFloat. ok is false for what is not a number or overflows.
+// strconv.ParseFloat, except a fraction of more digits (as the shortest
+// spelling of most coordinates has: 17) that divDigits can round with
+// certainty. ok is false for what is not a number or overflows.
 func ScanNumber(b []byte, i int) (float64, int, bool) {
 	n, ok := lexNumber(b, i)
 	if !ok {
 		return 0, 0, false
 	}
-	if e10 := n.exp - n.frac; n.digits <= 19 && n.mant < 1<<53 && e10 >= -22 && e10 <= 22 {
+	e10 := n.exp - n.frac
+	if n.digits <= 19 && n.mant < 1<<53 && e10 >= -22 && e10 <= 22 {
 		x := float64(n.mant)
 		if e10 < 0 {
 			x /= pow10[-e10]
@@ -315,8 +319,43 @@ func ScanNumber(b []byte, i int) (float64, int, bool) {
 		}
 		return x, n.end, true
 	}
+	if n.digits <= 19 && n.mant < 1<<62 && e10 < 0 && e10 >= -22 {
+		if x, sure := divDigits(n.mant, -e10); sure {
+			if n.neg {
+				x = -x
+			}
+			return x, n.end, true
+		}
+	}
 	x, err := strconv.ParseFloat(unsafe.String(&b[i], n.end-i), 64)
 	return x, n.end, err == nil
+}
+
+// divDigits returns mant / 10^k rounded to the nearest float64, for 2^53 ≤ mant
+// < 2^62 and 1 ≤ k ≤ 22, when it can tell the nearest for certain (sure);
+// otherwise the caller asks strconv. mant is mh + ml (mh the nearest float64,
+// ml the small exact rest), so the quotient is q + (r + ml)/10^k, where q is
+// mh/10^k rounded and r = mh − q·10^k, which FMA gives exactly (the remainder
+// of a rounded quotient is a float64). Their sum y, rounded, with its exact
+// rounding error (two-sum), is the nearest float64 when the error plus a bound
+// on the correction's own (three roundings) is below half the gap to y's
+// neighbours: then no other float64 can be nearer.
+func divDigits(mant uint64, k int) (float64, bool) {
+	p := pow10[k]
+	mh := float64(mant)
+	ml := float64(int64(mant) - int64(mh))
+	q := mh / p
+	r := math.FMA(-q, p, mh)
+	c := (r + ml) * invPow10[k] // the reciprocal's rounding is within the bound below
+	y := q + c
+	bv := y - q
+	err := (q - (y - bv)) + (c - bv)
+	yb := math.Float64bits(y) // y > 0, finite: its neighbours are one bit pattern away
+	half := min(y-math.Float64frombits(yb-1), math.Float64frombits(yb+1)-y) / 2
+	if math.Abs(err)+math.Abs(c)*0x1p-50 >= half {
+		return 0, false
+	}
+	return y, true
 }
 
 // number is a JSON number as lexNumber reads it: its digits (the first 19 in
@@ -349,6 +388,17 @@ func lexNumber(b []byte, i int) (n number, ok bool) {
 	if i < len(b) && b[i] == '.' {
 		i++
 		d := i
+		// Eight digits at a time while there are (the mantissa wraps past 19
+		// digits as it does a digit at a time: such a number goes to strconv).
+		for ; i+8 <= len(b); i += 8 {
+			v, ok := eightDigits(b[i : i+8])
+			if !ok {
+				break
+			}
+			n.mant = n.mant*100000000 + v
+			n.digits += 8
+			n.frac += 8
+		}
 		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
 			n.mant = n.mant*10 + uint64(b[i]-'0')
 			n.digits++
@@ -379,6 +429,29 @@ func lexNumber(b []byte, i int) (n number, ok bool) {
 	}
 	n.end = i
 	return n, true
+}
+
+// invPow10 holds the reciprocals of pow10, rounded.
+var invPow10 = func() (inv [len(pow10)]float64) {
+	for k, p := range pow10 {
+		inv[k] = 1 / p
+	}
+	return inv
+}()
+
+// eightDigits reads eight ASCII digits as a number, all at once (SWAR); ok is
+// false unless all eight are digits.
+func eightDigits(b []byte) (uint64, bool) {
+	w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+	// Every byte 0x30–0x39: its high nibble 3, and adding 6 keeps it 3.
+	if w&0xF0F0F0F0F0F0F0F0 != 0x3030303030303030 || (w+0x0606060606060606)&0xF0F0F0F0F0F0F0F0 != 0x3030303030303030 {
+		return 0, false
+	}
+	w -= 0x3030303030303030
+	w = w*10 + w>>8 // pairs of digits, first digit most significant (little endian)
+	w = ((w&0x000000FF000000FF)*(100+(1000000<<32)) + (w>>16&0x000000FF000000FF)*(1+(10000<<32))) >> 32
+	return w, true
 }
 
 // pow10 holds the powers of ten a float64 represents exactly.
