@@ -79,3 +79,27 @@ func TestLocatePointAgreesWithExact(t *testing.T) {
 		t.Fatalf("test too weak: %d of %d points in a zone, %d in several", hits, len(pts), multi)
 	}
 }
+
+// TestCoversAgreesWithExact: on the real layers, each piece's grid lookup
+// answers as the exact test over all its edges, at random points of its box
+// (most in boundary cells: the pieces are subdivided), at its vertices and
+// along its edges, with the ray of the exact test from the edge index going
+// left as well as right (whichever lists fewer edges).
+func TestCoversAgreesWithExact(t *testing.T) {
+	ds, err := data.LoadDir(oracle.SharedDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := zones.NewIndex(ds, zones.IndexOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, tried, left, right := idx.CoversAgreesWithExact(rand.New(rand.NewPCG(5, 8)), 200)
+	if bad != nil {
+		t.Fatalf("point %v: the grid lookup and the exact test disagree", *bad)
+	}
+	t.Logf("%d points, %d took the edge index's ray to the left, %d to the right", tried, left, right)
+	if left < 1000 || right < 1000 {
+		t.Fatalf("test too weak: %d points took the ray to the left, %d to the right", left, right)
+	}
+}
