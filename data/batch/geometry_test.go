@@ -3,8 +3,8 @@ package batch
 import (
 	"encoding/json"
 	"errors"
-	"math/rand/v2"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
