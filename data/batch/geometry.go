@@ -2,6 +2,7 @@ package batch
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -287,13 +288,16 @@ func scanPosition(b []byte, i int) (orb.Point, int, bool) {
 // most 19 digits whose value is below 2^53 times a power of ten up to 22 is
 // computed directly, which rounds correctly (both factors are exact: one
 // rounding, as strconv's own exact path does it); any other goes to
-// strconv.ParseFloat. ok is false for what is not a number or overflows.
+// strconv.ParseFloat, except a fraction of more digits (as the shortest
+// spelling of most coordinates has: 17) that divDigits can round with
+// certainty. ok is false for what is not a number or overflows.
 func scanNumber(b []byte, i int) (float64, int, bool) {
 	n, ok := lexNumber(b, i)
 	if !ok {
 		return 0, 0, false
 	}
-	if e10 := n.exp - n.frac; n.digits <= 19 && n.mant < 1<<53 && e10 >= -22 && e10 <= 22 {
+	e10 := n.exp - n.frac
+	if n.digits <= 19 && n.mant < 1<<53 && e10 >= -22 && e10 <= 22 {
 		x := float64(n.mant)
 		if e10 < 0 {
 			x /= pow10[-e10]
@@ -305,8 +309,42 @@ func scanNumber(b []byte, i int) (float64, int, bool) {
 		}
 		return x, n.end, true
 	}
+	if n.digits <= 19 && n.mant < 1<<62 && e10 < 0 && e10 >= -22 {
+		if x, sure := divDigits(n.mant, -e10); sure {
+			if n.neg {
+				x = -x
+			}
+			return x, n.end, true
+		}
+	}
 	x, err := strconv.ParseFloat(unsafe.String(&b[i], n.end-i), 64)
 	return x, n.end, err == nil
+}
+
+// divDigits returns mant / 10^k rounded to the nearest float64, for 2^53 ≤ mant
+// < 2^62 and 1 ≤ k ≤ 22, when it can tell the nearest for certain (sure);
+// otherwise the caller asks strconv. mant is mh + ml (mh the nearest float64,
+// ml the small exact rest), so the quotient is q + (r + ml)/10^k, where q is
+// mh/10^k rounded and r = mh − q·10^k, which FMA gives exactly (the remainder
+// of a rounded quotient is a float64). Their sum y, rounded, with its exact
+// rounding error (two-sum), is the nearest float64 when the error plus a bound
+// on the correction's own (two roundings) is below half the gap to y's
+// neighbours: then no other float64 can be nearer.
+func divDigits(mant uint64, k int) (float64, bool) {
+	p := pow10[k]
+	mh := float64(mant)
+	ml := float64(int64(mant) - int64(mh))
+	q := mh / p
+	r := math.FMA(-q, p, mh)
+	c := (r + ml) / p
+	y := q + c
+	bv := y - q
+	err := (q - (y - bv)) + (c - bv)
+	half := min(y-math.Nextafter(y, 0), math.Nextafter(y, math.Inf(1))-y) / 2
+	if math.Abs(err)+math.Abs(c)*0x1p-50 >= half {
+		return 0, false
+	}
+	return y, true
 }
 
 // number is a JSON number as lexNumber reads it: its digits (the first 19 in

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -212,5 +213,64 @@ func TestScanString(t *testing.T) {
 	}
 	if found < 1000 || escapes < 1000 || cut < 1000 {
 		t.Fatalf("test too weak: %d plain strings, %d with escapes, %d cut", found, escapes, cut)
+	}
+}
+
+// TestScanNumberMatchesStrconv: numbers of 17 to 19 digits with a fraction (the
+// shortest spelling of most float64 coordinates), which scanNumber rounds itself
+// when it can be sure, read as the same float64 as strconv.ParseFloat gives, bit
+// for bit: random coordinates spelled shortest, random digit strings, and
+// decimals within a few units of the last digit of the midpoint between two
+// neighbouring float64s, and the midpoints themselves where a decimal spells them
+// (the hardest to round).
+func TestScanNumberMatchesStrconv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 4))
+	var inputs []string
+	for range 300000 {
+		x := rng.Float64() * math.Pow(10, float64(rng.IntN(12)-4))
+		inputs = append(inputs, strconv.FormatFloat(x, 'g', -1, 64), "-"+strconv.FormatFloat(x, 'f', -1, 64))
+		digits := make([]byte, 17+rng.IntN(3))
+		for k := range digits {
+			digits[k] = byte('0' + rng.IntN(10))
+		}
+		digits[0] = byte('1' + rng.IntN(9))
+		dot := 1 + rng.IntN(len(digits)-1)
+		inputs = append(inputs, string(digits[:dot])+"."+string(digits[dot:]))
+		// A midpoint between x and the next float64, to 19 significant
+		// digits, nudged by a few units of its last.
+		y := 1 + rng.Float64()*999
+		mid := new(big.Float).SetPrec(200).Add(new(big.Float).SetFloat64(y), new(big.Float).SetFloat64(math.Nextafter(y, 2000)))
+		mid.Quo(mid, big.NewFloat(2))
+		s := mid.Text('f', 19-len(strconv.Itoa(int(y))))
+		last := s[len(s)-1] - '0'
+		if d := int(last) + rng.IntN(5) - 2; d >= 0 && d <= 9 {
+			s = s[:len(s)-1] + string(byte('0'+d))
+		}
+		inputs = append(inputs, s)
+		// Exact ties: halfway between two float64s one apart (2^52 to 2^53)
+		// and two apart (2^53 to 2^54), which round to the even one.
+		k := uint64(1)<<52 + rng.Uint64N(1<<52)
+		inputs = append(inputs, strconv.FormatUint(k, 10)+".5", strconv.FormatUint(2*k+1, 10)+".0")
+	}
+	own := 0
+	for _, in := range inputs {
+		want, err := strconv.ParseFloat(in, 64)
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		got, end, ok := scanNumber([]byte(in), 0)
+		if !ok || end != len(in) || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%s: %v (end %d, ok %v), strconv %v", in, got, end, ok, want)
+		}
+		n, _ := lexNumber([]byte(in), 0)
+		if n.digits <= 19 && n.mant >= 1<<53 && n.mant < 1<<62 && n.exp-n.frac < 0 && n.exp-n.frac >= -22 {
+			if _, sure := divDigits(n.mant, n.frac-n.exp); sure {
+				own++
+			}
+		}
+	}
+	t.Logf("%d numbers, %d rounded by divDigits", len(inputs), own)
+	if own < len(inputs)/4 {
+		t.Fatalf("test too weak: divDigits rounded %d of %d", own, len(inputs))
 	}
 }
