@@ -88,6 +88,29 @@ func (b *bufWriter) Flush() error {
 	return nil
 }
 
+// plainString reports whether s is ASCII that JSON takes as it is (no control
+// character, quote or backslash), eight bytes at a time: the layer, zone and
+// class names of every hit written are.
+func plainString(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		q, bs := w^('"'*ones), w^('\\'*ones)
+		// A byte of 0x80 or more, one under 0x20, a quote or a backslash.
+		if w&highs != 0 || ((w-0x20*ones)|(q-ones)|(bs-ones))&highs != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
 // appendID writes the raw id, or null.
 func appendID(b []byte, id json.RawMessage) []byte {
 	if id == nil {
@@ -158,6 +181,10 @@ const hexDigits = "0123456789abcdef"
 // appendString writes s as a JSON string (invalid UTF-8 becomes U+FFFD).
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
+	if plainString(s) {
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
