@@ -340,7 +340,8 @@ func divDigits(mant uint64, k int) (float64, bool) {
 	y := q + c
 	bv := y - q
 	err := (q - (y - bv)) + (c - bv)
-	half := min(y-math.Nextafter(y, 0), math.Nextafter(y, math.Inf(1))-y) / 2
+	yb := math.Float64bits(y) // y > 0, finite: its neighbours are one bit pattern away
+	half := min(y-math.Float64frombits(yb-1), math.Float64frombits(yb+1)-y) / 2
 	if math.Abs(err)+math.Abs(c)*0x1p-50 >= half {
 		return 0, false
 	}
