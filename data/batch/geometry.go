@@ -378,6 +378,17 @@ func lexNumber(b []byte, i int) (n number, ok bool) {
 	if i < len(b) && b[i] == '.' {
 		i++
 		d := i
+		// Eight digits at a time while there are (the mantissa wraps past 19
+		// digits as it does a digit at a time: such a number goes to strconv).
+		for ; i+8 <= len(b); i += 8 {
+			v, ok := eightDigits(b[i : i+8])
+			if !ok {
+				break
+			}
+			n.mant = n.mant*100000000 + v
+			n.digits += 8
+			n.frac += 8
+		}
 		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
 			n.mant = n.mant*10 + uint64(b[i]-'0')
 			n.digits++
@@ -408,6 +419,21 @@ func lexNumber(b []byte, i int) (n number, ok bool) {
 	}
 	n.end = i
 	return n, true
+}
+
+// eightDigits reads eight ASCII digits as a number, all at once (SWAR); ok is
+// false unless all eight are digits.
+func eightDigits(b []byte) (uint64, bool) {
+	w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+	// Every byte 0x30–0x39: its high nibble 3, and adding 6 keeps it 3.
+	if w&0xF0F0F0F0F0F0F0F0 != 0x3030303030303030 || (w+0x0606060606060606)&0xF0F0F0F0F0F0F0F0 != 0x3030303030303030 {
+		return 0, false
+	}
+	w -= 0x3030303030303030
+	w = w*10 + w>>8 // pairs of digits, first digit most significant (little endian)
+	w = ((w&0x000000FF000000FF)*(100+(1000000<<32)) + (w>>16&0x000000FF000000FF)*(1+(10000<<32))) >> 32
+	return w, true
 }
 
 // pow10 holds the powers of ten a float64 represents exactly.

@@ -3,6 +3,7 @@ package batch
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -272,5 +273,29 @@ func TestScanNumberMatchesStrconv(t *testing.T) {
 	t.Logf("%d numbers, %d rounded by divDigits", len(inputs), own)
 	if own < len(inputs)/4 {
 		t.Fatalf("test too weak: divDigits rounded %d of %d", own, len(inputs))
+	}
+}
+
+// TestEightDigits: eight bytes read at once give the number a digit at a time
+// does, and anything but eight digits is refused.
+func TestEightDigits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for range 200000 {
+		b := []byte(fmt.Sprintf("%08d", rng.IntN(100000000)))
+		if rng.IntN(4) == 0 {
+			b[rng.IntN(8)] = byte(rng.IntN(256))
+		}
+		want, ok := uint64(0), true
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				ok = false
+				break
+			}
+			want = want*10 + uint64(c-'0')
+		}
+		got, gok := eightDigits(b)
+		if gok != ok || ok && got != want {
+			t.Fatalf("eightDigits(%q) = %d %v, want %d %v", b, got, gok, want, ok)
+		}
 	}
 }
