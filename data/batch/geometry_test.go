@@ -161,10 +161,9 @@ func TestScanNumber(t *testing.T) {
 	}
 }
 
-// TestScanString: the eight-bytes-at-a-time string scanner ends every string
-// where the plain byte loop does, and says the same about escapes and strings
-// cut short, for random strings of quotes, backslashes, ASCII and UTF-8 bytes
-// at every offset from an eight-byte boundary.
+// TestScanString: the string scanner ends every string where a plain byte loop
+// does, and says the same about escapes and strings cut short, for random
+// strings of quotes, backslashes, ASCII and UTF-8 bytes.
 func TestScanString(t *testing.T) {
 	plain := func(b []byte, i int) (int, bool, bool) {
 		escaped := false

@@ -1,10 +1,8 @@
 package batch
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"math/bits"
 	"strconv"
 
 	"github.com/redline-gis/redline/planar"
@@ -37,29 +35,10 @@ func skipSpace(b []byte, i int) int {
 }
 
 // scanString returns the index just past the string starting at b[i] == '"', and
-// whether it holds escapes. It looks at eight bytes at a time for a quote or a
-// backslash: the scanner passes over every member name twice.
+// whether it holds escapes. A byte at a time: member names are a few bytes, and
+// for those a loop beats looking at eight at once (measured).
 func scanString(b []byte, i int) (end int, escaped bool, err error) {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	j := i + 1
-	for j+8 <= len(b) {
-		w := binary.LittleEndian.Uint64(b[j:])
-		q, s := w^('"'*ones), w^('\\'*ones)
-		// The lowest byte flagged is the first quote or backslash (a flag
-		// above a zero byte may be false, never one below it).
-		m := (q-ones)&^q&highs | (s-ones)&^s&highs
-		if m == 0 {
-			j += 8
-			continue
-		}
-		k := j + bits.TrailingZeros64(m)/8
-		if b[k] == '"' {
-			return k + 1, escaped, nil
-		}
-		escaped = true
-		j = k + 2
-	}
-	for ; j < len(b); j++ {
+	for j := i + 1; j < len(b); j++ {
 		switch b[j] {
 		case '"':
 			return j + 1, escaped, nil
@@ -92,12 +71,6 @@ func skipCounting(b []byte, i int) (end, positions int, err error) {
 	case '{', '[':
 		depth := 0
 		for j := i; j < len(b); j++ {
-			for j < len(b) && !structural[b[j]] {
-				j++
-			}
-			if j == len(b) {
-				break
-			}
 			switch b[j] {
 			case '"':
 				end, _, err := scanString(b, j)
@@ -139,9 +112,6 @@ func skipCounting(b []byte, i int) (end, positions int, err error) {
 		return j, 0, nil
 	}
 }
-
-// structural marks the bytes skipCounting stops at inside an object or array.
-var structural = [256]bool{'"': true, '[': true, ']': true, '{': true, '}': true}
 
 // key reads an object member name at b[i] (a string) and the colon after it; it
 // returns the name (a slice of b unless it had escapes) and the index of the value.
