@@ -156,6 +156,10 @@ func appendError(b []byte, e *errcode.Error) []byte {
 
 // appendFloat writes f as encoding/json would.
 func appendFloat(b []byte, f float64) []byte {
+	if math.Float64bits(f) == 0 {
+		// +0, every point hit's area and length: not worth strconv's time.
+		return append(b, '0')
+	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return append(b, "null"...)
 	}
