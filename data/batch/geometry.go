@@ -328,7 +328,7 @@ func scanNumber(b []byte, i int) (float64, int, bool) {
 // mh/10^k rounded and r = mh − q·10^k, which FMA gives exactly (the remainder
 // of a rounded quotient is a float64). Their sum y, rounded, with its exact
 // rounding error (two-sum), is the nearest float64 when the error plus a bound
-// on the correction's own (two roundings) is below half the gap to y's
+// on the correction's own (three roundings) is below half the gap to y's
 // neighbours: then no other float64 can be nearer.
 func divDigits(mant uint64, k int) (float64, bool) {
 	p := pow10[k]
@@ -336,7 +336,7 @@ func divDigits(mant uint64, k int) (float64, bool) {
 	ml := float64(int64(mant) - int64(mh))
 	q := mh / p
 	r := math.FMA(-q, p, mh)
-	c := (r + ml) / p
+	c := (r + ml) * invPow10[k] // the reciprocal's rounding is within the bound below
 	y := q + c
 	bv := y - q
 	err := (q - (y - bv)) + (c - bv)
@@ -420,6 +420,14 @@ func lexNumber(b []byte, i int) (n number, ok bool) {
 	n.end = i
 	return n, true
 }
+
+// invPow10 holds the reciprocals of pow10, rounded.
+var invPow10 = func() (inv [len(pow10)]float64) {
+	for k, p := range pow10 {
+		inv[k] = 1 / p
+	}
+	return inv
+}()
 
 // eightDigits reads eight ASCII digits as a number, all at once (SWAR); ok is
 // false unless all eight are digits.
