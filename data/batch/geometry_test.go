@@ -2,7 +2,6 @@ package batch
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -158,61 +157,6 @@ func TestScanNumber(t *testing.T) {
 		if _, end, ok := scanNumber([]byte(s), 0); ok && end == len(s) {
 			t.Errorf("scanNumber(%q) accepted", s)
 		}
-	}
-}
-
-// TestScanString: the string scanner ends every string where a plain byte loop
-// does, and says the same about escapes and strings cut short, for random
-// strings of quotes, backslashes, ASCII and UTF-8 bytes.
-func TestScanString(t *testing.T) {
-	plain := func(b []byte, i int) (int, bool, bool) {
-		escaped := false
-		for j := i + 1; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				return j + 1, escaped, true
-			case '\\':
-				escaped = true
-				j++
-			}
-		}
-		return 0, false, false
-	}
-	rng := rand.New(rand.NewPCG(3, 9))
-	alphabet := []byte("ab\"\\\xe4\xb8\xad \x01")
-	found, escapes, cut := 0, 0, 0
-	for range 200000 {
-		b := make([]byte, rng.IntN(40))
-		for k := range b {
-			b[k] = 'x'
-			if rng.IntN(6) == 0 {
-				b[k] = alphabet[rng.IntN(len(alphabet))]
-			}
-		}
-		i := rng.IntN(len(b) + 1)
-		if i == len(b) {
-			continue
-		}
-		b[i] = '"'
-		end, esc, err := scanString(b, i)
-		wend, wesc, ok := plain(b, i)
-		if ok != (err == nil) || end != wend || esc != wesc {
-			t.Fatalf("%q from %d: %d %v %v, want %d %v ok=%v", b, i, end, esc, err, wend, wesc, ok)
-		}
-		if err != nil && !errors.Is(err, errIncomplete) {
-			t.Fatalf("%q from %d: %v", b, i, err)
-		}
-		switch {
-		case !ok:
-			cut++
-		case esc:
-			escapes++
-		default:
-			found++
-		}
-	}
-	if found < 1000 || escapes < 1000 || cut < 1000 {
-		t.Fatalf("test too weak: %d plain strings, %d with escapes, %d cut", found, escapes, cut)
 	}
 }
 
