@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -246,6 +247,25 @@ func BenchmarkLocateFootprints206(b *testing.B) {
 
 // BenchmarkLocatePoints100k: /v1/locate end to end for 100k points in Shaanxi.
 func BenchmarkLocatePoints100k(b *testing.B) { benchLocate(b, 100_000, 0) }
+
+// BenchmarkLocatePoints100kShortest: the same points spelled as `make
+// bench-postgis` sends them (the shortest decimals that read back as the same
+// float64: 16 or 17 digits, 12.8 MB, against 7 decimals here above).
+func BenchmarkLocatePoints100kShortest(b *testing.B) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	var buf bytes.Buffer
+	buf.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i := range 100_000 {
+		if i > 0 {
+			buf.WriteString(",\n")
+		}
+		x, y := shaanxi(rng)
+		fmt.Fprintf(&buf, `{"type":"Feature","id":%d,"properties":{},"geometry":{"type":"Point","coordinates":[%s,%s]}}`,
+			i, strconv.FormatFloat(x, 'f', -1, 64), strconv.FormatFloat(y, 'f', -1, 64))
+	}
+	buf.WriteString("]}")
+	benchLocateBody(b, buf.Bytes(), 100_000)
+}
 
 // BenchmarkLocateSquares100k: /v1/locate end to end for 100k 0.01 km² squares,
 // with overlap areas.

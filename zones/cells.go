@@ -34,6 +34,8 @@ type cellGrid struct {
 	// when the piece is too large for 16-bit offsets (then every edge is scanned).
 	start []uint16
 	edges []uint16
+	// closed: every ring of the shape ends where it starts (see exactIndexed).
+	closed bool
 }
 
 const (
@@ -59,7 +61,7 @@ func newCellGrid(g orb.Geometry) *cellGrid {
 
 // buildGrid makes the grid of the polygonal shape s, whose bound is b.
 func buildGrid(s *shape, b orb.Bound) *cellGrid {
-	cg := &cellGrid{s: s, bound: b}
+	cg := &cellGrid{s: s, bound: b, closed: s.closed()}
 	var edges []int
 	s.forEdges(func(i int) bool { edges = append(edges, i); return true })
 	// About sixteen cells per edge, at least 16×16 (so boxes well inside a simple
@@ -248,6 +250,12 @@ func (cg *cellGrid) covers(p orb.Point) bool {
 // is on an edge only if that edge meets its cell, and the edges crossing the ray
 // to its right meet the cells of its row to its right. Each crossing is counted
 // in the one cell where it falls, so an edge listed in several cells counts once.
+//
+// When the rings are closed, the ray goes to whichever side lists fewer edges:
+// every ring crosses the point's row line an even number of times (the
+// half-open rule counts sign changes of y - py around the ring), so the
+// crossings at or left of the point have the parity of those right of it, and
+// the answer is the same bit for bit.
 func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
 	px, py := p[0], p[1]
 	row := y * cg.nx
@@ -257,16 +265,23 @@ func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
 			return true
 		}
 	}
+	// The ray's cells are [lo, hi) of the row, the point's own included.
+	lo, hi, right := row+x, row+cg.nx, true
+	k := cg.rankOf(lo)
+	if cg.closed {
+		first, past := cg.rankOf(row), cg.rankOf(row+x+1)
+		if cg.start[past]-cg.start[first] < cg.start[cg.rankOf(hi)]-cg.start[k] {
+			lo, hi, right, k = row, row+x+1, false, first
+		}
+	}
 	in := false
-	k := cg.rankOf(row + x)
-	// The boundary cells of the row from x on, a word of cells at a time.
-	end := row + cg.nx
-	for i := row + x; i < end; i = (i | 31) + 1 {
+	// The boundary cells of the ray, a word of cells at a time.
+	for i := lo; i < hi; i = (i | 31) + 1 {
 		w := i >> 5
 		v := cg.words[w]
 		b := (v >> 1) &^ v & lowBits &^ (1<<(2*(i&31)) - 1)
-		if end>>5 == w {
-			b &= 1<<(2*(end&31)) - 1
+		if hi>>5 == w {
+			b &= 1<<(2*(hi&31)) - 1
 		}
 		for ; b != 0; b &= b - 1 {
 			cx := w<<5 + bits.TrailingZeros64(b)/2 - row
@@ -276,7 +291,7 @@ func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
 					continue
 				}
 				xc := (bx-ax)*(py-ay)/(by-ay) + ax
-				if px < xc {
+				if (px < xc) == right {
 					if c, _ := cg.cell(orb.Point{xc, py}); c == cx {
 						in = !in
 					}

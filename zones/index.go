@@ -194,6 +194,7 @@ func (o *offsets) window(st *store, p *piece, nxy, nrings, nw, ns, ne int) {
 		return
 	}
 	cg.s = &p.shape
+	cg.closed = p.shape.closed()
 	cg.words = st.words[o.words : o.words+nw : o.words+nw]
 	cg.rank = st.rank[o.words : o.words+nw : o.words+nw]
 	cg.start, cg.edges = nil, nil

@@ -21,14 +21,7 @@ import (
 // cut lines) and for points along their edges; and so does an index read back
 // from a snapshot.
 func TestLocatePointAgreesWithExact(t *testing.T) {
-	ds, err := data.LoadDir(oracle.SharedDir(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := zones.NewIndex(ds, zones.IndexOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ds, idx := sharedIndex(t)
 	var snap bytes.Buffer
 	if err := zones.EncodeSnapshot(&snap, idx); err != nil {
 		t.Fatal(err)
@@ -78,4 +71,35 @@ func TestLocatePointAgreesWithExact(t *testing.T) {
 	if hits < 20000 || multi < 100 {
 		t.Fatalf("test too weak: %d of %d points in a zone, %d in several", hits, len(pts), multi)
 	}
+}
+
+// TestCoversAgreesWithExact: on the real layers, each piece's grid lookup
+// answers as the exact test over all its edges, at random points of its box
+// (most in boundary cells: the pieces are subdivided), at its vertices and
+// along its edges, with the ray of the exact test from the edge index going
+// left as well as right (whichever lists fewer edges).
+func TestCoversAgreesWithExact(t *testing.T) {
+	_, idx := sharedIndex(t)
+	bad, tried, left, right := idx.CoversAgreesWithExact(rand.New(rand.NewPCG(5, 8)), 200)
+	if bad != nil {
+		t.Fatalf("point %v: the grid lookup and the exact test disagree", *bad)
+	}
+	t.Logf("%d points, %d took the edge index's ray to the left, %d to the right", tried, left, right)
+	if left < 1000 || right < 1000 {
+		t.Fatalf("test too weak: %d points took the ray to the left, %d to the right", left, right)
+	}
+}
+
+// sharedIndex loads the real layers of ../shared/data and indexes them.
+func sharedIndex(t *testing.T) (*zones.Dataset, *zones.Index) {
+	t.Helper()
+	ds, err := data.LoadDir(oracle.SharedDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := zones.NewIndex(ds, zones.IndexOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds, idx
 }

@@ -76,6 +76,17 @@ func (s *shape) ringSpan(k int) (start, end int, shell bool) {
 	return start, int(s.rings[k] &^ shellBit), s.rings[k]&shellBit != 0
 }
 
+// closed reports whether every ring ends at its first vertex.
+func (s *shape) closed() bool {
+	for k := range s.rings {
+		a, b, _ := s.ringSpan(k)
+		if b-a < 2 || s.xy[2*a] != s.xy[2*b-2] || s.xy[2*a+1] != s.xy[2*b-1] {
+			return false
+		}
+	}
+	return true
+}
+
 // forEdges calls f with the index of the first vertex of every edge (edge i
 // runs from vertex i to vertex i+1), skipping edges of no length; f returns
 // false to stop.

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -461,7 +462,7 @@ func TestAppendString(t *testing.T) {
 			t.Errorf("appendString(%q) round trip = %q", s, back)
 		}
 	}
-	for _, f := range []float64{0, 1, 1.5, 1234567.891, 1e-7, 1e22, -3} {
+	for _, f := range []float64{0, math.Copysign(0, -1), 1, 1.5, 1234567.891, 1e-7, 1e22, -3} {
 		got := appendFloat(nil, f)
 		want, _ := json.Marshal(f)
 		if string(got) != string(want) {

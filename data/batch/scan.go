@@ -35,7 +35,8 @@ func skipSpace(b []byte, i int) int {
 }
 
 // scanString returns the index just past the string starting at b[i] == '"', and
-// whether it holds escapes.
+// whether it holds escapes. A byte at a time: member names are a few bytes, and
+// for those a loop beats looking at eight at once (measured).
 func scanString(b []byte, i int) (end int, escaped bool, err error) {
 	for j := i + 1; j < len(b); j++ {
 		switch b[j] {

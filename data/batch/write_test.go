@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -118,4 +119,42 @@ func TestCSVWriterAsEncodingCSV(t *testing.T) {
 		t.Fatalf("real names: outputs part at byte %d:\n got %q\nwant %q", i, got[max(0, i-80):min(len(got), i+80)], want[max(0, i-80):min(len(want), i+80)])
 	}
 	t.Logf("%d rows of real names written alike (%d bytes)", bytes.Count(got, []byte{'\n'}), len(got))
+}
+
+// TestPlainString: the eight-bytes-at-a-time test for strings JSON takes as they
+// are agrees with a byte loop, for random strings of plain ASCII with now and
+// then a quote, backslash, control, DEL or UTF-8 byte, at every length to 40.
+func TestPlainString(t *testing.T) {
+	loop := func(s string) bool {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+				return false
+			}
+		}
+		return true
+	}
+	rng := rand.New(rand.NewPCG(2, 11))
+	odd := []byte{'"', '\\', 0, 0x1f, 0x20, 0x7f, 0x80, 0xe4, 0xff, '!', '#', '[', ']'}
+	plain, not := 0, 0
+	for range 300000 {
+		b := make([]byte, rng.IntN(41))
+		for k := range b {
+			b[k] = byte(0x21 + rng.IntN(0x5e))
+			if rng.IntN(30) == 0 {
+				b[k] = odd[rng.IntN(len(odd))]
+			}
+		}
+		s := string(b)
+		if got, want := plainString(s), loop(s); got != want {
+			t.Fatalf("plainString(%q) = %v, want %v", s, got, want)
+		}
+		if loop(s) {
+			plain++
+		} else {
+			not++
+		}
+	}
+	if plain < 1000 || not < 1000 {
+		t.Fatalf("test too weak: %d plain, %d not", plain, not)
+	}
 }
