@@ -127,6 +127,17 @@ func ringAreaShort(r orb.Ring, shortM float64) float64 {
 	return math.Abs(float64(C.rl_ring_area((*C.double)(unsafe.Pointer(&r[0][0])), C.int(len(r)), C.double(shortM))))
 }
 
+// FlatRingArea returns the signed ellipsoidal area in m² (counter-clockwise
+// positive) of the ring of lon/lat pairs in xy, first vertex repeated at the end
+// or not: ringArea's measure without the orb.Ring, for rings kept flat (a piece's
+// shape, or a ring assembled in a scratch buffer). Its magnitude is ringArea's.
+func FlatRingArea(xy []float64) float64 {
+	if len(xy) < 6 {
+		return 0
+	}
+	return float64(C.rl_ring_area((*C.double)(unsafe.Pointer(&xy[0])), C.int(len(xy)/2), C.double(shortEdgeM)))
+}
+
 func lineLength(ls []orb.Point) float64 {
 	if len(ls) < 2 {
 		return 0

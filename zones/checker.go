@@ -301,6 +301,7 @@ func (c *Checker) Locate(ctx context.Context, g orb.Geometry) ([]Hit, error) {
 	if err != nil {
 		return nil, err
 	}
+	pf.measureOnly = true
 	hits, _, _, err := c.overlay(ctx, gctx, pf, 0, 0)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/geo"
 )
 
 // LocatePointExact answers a point as locatePoint must, without the point grid
@@ -43,4 +45,59 @@ func (idx *Index) PieceVertices() []orb.Point {
 		}
 	}
 	return out
+}
+
+// AreaBothWays is the overlap of a footprint with one zone measured both ways:
+// by the GEOS path, and by measurePieces or measureLines (GoOK false where they
+// cannot say); an area in m², or for a lineal zone (Lineal) a length in m.
+type AreaBothWays struct {
+	Zone     string
+	Lineal   bool
+	GEOS, Go float64
+	GoOK     bool
+}
+
+// MeasureBothWays overlays the polygon g on every zone whose pieces'
+// boxes meet its box, both by GEOS (as Check does) and by measurePieces (as
+// Locate does where it can).
+func (c *Checker) MeasureBothWays(g orb.Polygon) ([]AreaBothWays, error) {
+	gctx := c.workers.Get().(*geo.Context)
+	defer c.workers.Put(gctx)
+	pf, err := prepareFootprint(gctx, g, CheckOptions{})
+	if err != nil {
+		return nil, err
+	}
+	poly, ok := pf.area.(orb.Polygon)
+	if !ok || len(poly) != 1 {
+		return nil, nil
+	}
+	byZone := map[*Zone][]*piece{}
+	var order []*Zone
+	c.idx.search(pf.bound, func(p *piece) bool {
+		if byZone[p.zone] == nil {
+			order = append(order, p.zone)
+		}
+		byZone[p.zone] = append(byZone[p.zone], p)
+		return true
+	})
+	fg := newFootprintGeoms(gctx, pf)
+	defer fg.destroy()
+	var out []AreaBothWays
+	for _, z := range order {
+		h, err := fg.overlayZone(gctx, z, byZone[z])
+		if err != nil {
+			return nil, err
+		}
+		if z.Layer != nil && z.Layer.Geom == Lineal {
+			l, ok := fg.measureLines(byZone[z], poly[0])
+			out = append(out, AreaBothWays{Zone: z.Layer.ID + "/" + z.ID, Lineal: true, GEOS: h.lengthM, Go: l, GoOK: ok})
+			continue
+		}
+		inside, area, ok := fg.measurePieces(byZone[z], poly[0])
+		if inside {
+			area = pf.areaM2
+		}
+		out = append(out, AreaBothWays{Zone: z.Layer.ID + "/" + z.ID, GEOS: h.areaM2, Go: area, GoOK: ok})
+	}
+	return out, nil
 }

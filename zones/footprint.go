@@ -25,6 +25,10 @@ type prepared struct {
 	typ             string
 	repaired        bool
 	warnings        []string
+
+	// measureOnly: only the measures of the overlaps are asked for, not their
+	// shapes (Locate), so overlayZone may measure an area without GEOS.
+	measureOnly bool
 }
 
 // pos builds an errcode.Error details map.

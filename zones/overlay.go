@@ -181,6 +181,72 @@ func (fg *footprintGeoms) filter(pieces []*piece, b orb.Bound, poly orb.Polygon,
 	return false, keep, nil
 }
 
+// measurePieces measures the footprint's overlap area (its polygon of one ring)
+// with a zone's pieces without GEOS, by the cell grids and clipArea: inside when
+// a piece holds it whole. ok is false when GEOS must decide: a piece clipArea
+// cannot clip, or more than one piece partly overlapped (GEOS dissolves those
+// first, and the area of the dissolved overlap is not the sum of the parts':
+// their cut edges would put vertices on the footprint's edges).
+func (fg *footprintGeoms) measurePieces(pieces []*piece, ring orb.Ring) (inside bool, area float64, ok bool) {
+	b := fg.areaBound
+	partial := 0
+	for _, p := range pieces {
+		if !p.bound.Intersects(b) {
+			continue
+		}
+		if p.cells == nil {
+			return false, 0, false
+		}
+		switch p.cells.classify(b) {
+		case cellOutside:
+			continue
+		case cellInside:
+			return true, 0, true
+		}
+		a, whole, ok := clipArea(p, ring, b, fg.pf.areaM2)
+		switch {
+		case !ok:
+			return false, 0, false
+		case whole:
+			return true, 0, true
+		case a > 0:
+			partial++
+			area = a
+		}
+	}
+	if partial > 1 {
+		return false, 0, false
+	}
+	return false, area, true
+}
+
+// measureLines measures the length of a lineal zone's pieces inside the
+// footprint (its polygon of one ring) without GEOS, by clipLength; ok is false
+// when GEOS must decide: a piece clipLength cannot clip, or more than one piece
+// partly inside (GEOS dissolves those first, and a stretch two pieces share
+// counts once there).
+func (fg *footprintGeoms) measureLines(pieces []*piece, ring orb.Ring) (length float64, ok bool) {
+	b := fg.areaBound
+	partial := 0
+	for _, p := range pieces {
+		if !p.bound.Intersects(b) {
+			continue
+		}
+		l, ok := clipLength(p, ring, b)
+		if !ok {
+			return 0, false
+		}
+		if l > 0 {
+			partial++
+			length = l
+		}
+	}
+	if partial > 1 {
+		return 0, false
+	}
+	return length, true
+}
+
 // overlayZone measures the footprint's overlap with one zone from the zone's pieces
 // near the footprint. The footprint is intersected once with the dissolved pieces
 // it meets: cutting it at piece borders would put vertices on its long edges and,
@@ -190,7 +256,19 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 	lineal := z.Layer != nil && z.Layer.Geom == Lineal
 	var overlaps orb.Collection
 
-	if fg.pf.area != nil {
+	measured := false
+	if poly, _ := fg.pf.area.(orb.Polygon); fg.pf.measureOnly && len(poly) == 1 {
+		// Only the measures are asked for: taken in Go where they can be.
+		if lineal {
+			h.lengthM, measured = fg.measureLines(pieces, poly[0])
+		} else {
+			var inside bool
+			if inside, h.areaM2, measured = fg.measurePieces(pieces, poly[0]); inside {
+				h.areaM2 = fg.pf.areaM2
+			}
+		}
+	}
+	if fg.pf.area != nil && !measured {
 		poly, _ := fg.pf.area.(orb.Polygon)
 		inside, keep, err := fg.filter(pieces, fg.areaBound, poly, fg.areaGeom, !lineal)
 		if err != nil {

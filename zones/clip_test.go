@@ -1,0 +1,211 @@
+package zones
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/geo"
+	"github.com/redline-gis/redline/planar"
+)
+
+// clipTolerance is how far clipArea may stray from GEOS's intersection area,
+// relative to it: the two compute the same crossing points (GEOS's formula) but
+// GEOS clips the piece to a window first and starts its rings elsewhere, which
+// moves the last bits.
+const clipTolerance = 1e-9
+
+// areaRounding is the rounding of geo.Area itself for a ring within box b
+// started at another vertex or run the other way: each edge adds the area
+// between it and the equator (up to the box's width times its distance from the
+// equator, ~1e9 m² for 500 m in Shaanxi), and the sum keeps ~1e-16 of it, so
+// 1e-15 of that product covers it — as the footprints held whole show (clipArea
+// gives their own area, GEOS the area of the same ring as it writes it).
+// Answers are rounded to 1e-3 m².
+func areaRounding(b orb.Bound) float64 {
+	lat := math.Max(math.Abs(b.Min[1]), math.Abs(b.Max[1]))
+	w := (b.Max[0] - b.Min[0]) * 111320 * math.Cos(math.Min(math.Abs(b.Min[1]), math.Abs(b.Max[1]))*math.Pi/180)
+	return 1e-15 * w * lat * 110574
+}
+
+// geosOverlapArea is the overlap area of fp with poly by GEOS, as the GEOS path
+// measures it.
+func geosOverlapArea(t *testing.T, gctx *geo.Context, pg *geo.Geom, fp orb.Polygon) float64 {
+	t.Helper()
+	g, err := gctx.FromOrb(fp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Destroy()
+	inter, err := pg.Intersection(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inter.Destroy()
+	o, err := inter.Orb()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := planar.Extract(o, planar.DimArea); a != nil {
+		return geo.Area(a)
+	}
+	return 0
+}
+
+// TestClipAreaAgreesWithGEOS: on a jagged multipolygon with holes and an island
+// in a hole, clipArea gives GEOS's intersection area within clipTolerance for
+// random squares, rotated squares, triangles and star-shaped (concave) polygons
+// of many sizes, wherever it answers; and it answers most of them, partial
+// overlaps, footprints holding a hole or an island, and footprints wholly
+// inside among them.
+func TestClipAreaAgreesWithGEOS(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 5))
+	jagged := func(cx, cy, r0, dr float64, n int, ccw bool) orb.Ring {
+		var r orb.Ring
+		for i := range n {
+			a := 2 * math.Pi * float64(i) / float64(n)
+			if !ccw {
+				a = -a
+			}
+			rr := r0 + dr*rng.Float64()
+			r = append(r, orb.Point{cx + rr*math.Cos(a), cy + rr*math.Sin(a)})
+		}
+		return append(r, r[0])
+	}
+	mp := orb.MultiPolygon{
+		{jagged(108, 34, 0.1, 0.04, 300, true), jagged(108, 34, 0.02, 0.01, 40, false), jagged(108.06, 34.02, 0.01, 0.004, 25, true)},
+		{jagged(108, 34, 0.008, 0.003, 20, true)},        // an island in the hole
+		{jagged(108.3, 34, 0.05, 0.02, 120, false)},      // clockwise shell
+		{jagged(108.3, 34, 0.01, 0.003, 30, true)[:0:0]}, // empty, dropped below
+	}
+	mp = mp[:3]
+	s := shapeOf(mp)
+	p := &piece{area: true, bound: mp.Bound(), shape: s, cells: buildGrid(&s, mp.Bound())}
+	gctx := geo.NewContext()
+	pg, err := gctx.FromOrb(mp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Destroy()
+
+	var answered, partial, whole, holding, refused int
+	worst := 0.0
+	for i := range 6000 {
+		// Centred near the shape's rings (their vertices) or anywhere over it.
+		var cx, cy float64
+		if i%2 == 0 {
+			poly := mp[rng.IntN(len(mp))]
+			r := poly[rng.IntN(len(poly))]
+			v := r[rng.IntN(len(r))]
+			cx, cy = v[0]+0.002*rng.NormFloat64(), v[1]+0.002*rng.NormFloat64()
+		} else {
+			cx, cy = 107.85+0.55*rng.Float64(), 33.85+0.3*rng.Float64()
+		}
+		d := 0.0005 * math.Pow(100, rng.Float64()) // 50 m to 5 km
+		if i%10 == 9 {
+			// Around the hole (with its island) or the small shell inside it.
+			c := []orb.Point{{108, 34}, {108.06, 34.02}}[rng.IntN(2)]
+			d = 0.03 + 0.05*rng.Float64()
+			cx, cy = c[0]-d/2+0.01*rng.NormFloat64(), c[1]-d/2+0.01*rng.NormFloat64()
+		}
+		var fp orb.Ring
+		switch i % 4 {
+		case 0: // axis-aligned square, as GeoJSON writes it
+			fp = orb.Ring{{cx, cy}, {cx + d, cy}, {cx + d, cy + d}, {cx, cy + d}, {cx, cy}}
+		case 1: // rotated square, clockwise
+			a := rng.Float64() * math.Pi
+			for k := range 4 {
+				b := a - float64(k)*math.Pi/2
+				fp = append(fp, orb.Point{cx + d*math.Cos(b), cy + d*math.Sin(b)})
+			}
+			fp = append(fp, fp[0])
+		case 2: // triangle
+			for range 3 {
+				fp = append(fp, orb.Point{cx + d*rng.Float64(), cy + d*rng.Float64()})
+			}
+			fp = append(fp, fp[0])
+		default: // star: concave, up to 40 vertices
+			n := 3 + rng.IntN(18)
+			for k := range 2 * n {
+				rr := d
+				if k%2 == 1 {
+					rr = d * (0.2 + 0.5*rng.Float64())
+				}
+				a := math.Pi * float64(k) / float64(n)
+				fp = append(fp, orb.Point{cx + rr*math.Cos(a), cy + rr*math.Sin(a)})
+			}
+			fp = append(fp, fp[0])
+		}
+		if planar.SignedArea(fp) == 0 {
+			continue
+		}
+		poly := orb.Polygon{fp}
+		b := fp.Bound()
+		fpArea := geo.Area(poly)
+		got, isWhole, ok := clipArea(p, fp, b, fpArea)
+		if !ok {
+			refused++
+			continue
+		}
+		want := geosOverlapArea(t, gctx, pg, poly)
+		if diff := math.Abs(got - want); diff > math.Max(clipTolerance*want, areaRounding(b)) {
+			t.Fatalf("footprint %v: clipArea %.12g m², GEOS %.12g m² (relative %.3g)", fp, got, want, diff/want)
+		}
+		if want > 0 && math.Abs(got-want)/want > worst {
+			worst = math.Abs(got-want) / want
+			t.Logf("worst so far: %.3g relative, %.3g m² of %.6g m² (footprint %.6g m², %d vertices)", worst, math.Abs(got-want), want, fpArea, len(fp))
+		}
+		answered++
+		switch {
+		case isWhole:
+			whole++
+		case want > 0 && want < fpArea*(1-1e-6):
+			partial++
+		}
+		// A footprint holding the hole, the island or the small shell whole.
+		for _, r := range []orb.Ring{mp[0][1], mp[0][2], mp[1][0]} {
+			if planar.RingLocate(fp, r[0]) == planar.Inside && planar.RingLocate(fp, r[len(r)/2]) == planar.Inside {
+				holding++
+				break
+			}
+		}
+	}
+	t.Logf("%d answered (%d partial, %d whole, %d holding a ring), %d left to GEOS; worst relative difference %.3g", answered, partial, whole, holding, refused, worst)
+	if answered < 5000 || partial < 1000 || whole < 200 || holding < 20 {
+		t.Fatalf("test too weak: %d answered (%d partial, %d whole, %d holding a ring), %d left to GEOS", answered, partial, whole, holding, refused)
+	}
+}
+
+// TestGEOSIntersectionFormula: geosIntersection gives a point on both segments
+// (within rounding) for crossing segments, is symmetric in the order of the
+// segments and of their ends (as GEOS's formula is), and refuses parallel ones.
+func TestGEOSIntersectionFormula(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	for range 10000 {
+		pt := func() orb.Point { return orb.Point{108 + 0.01*rng.Float64(), 34 + 0.01*rng.Float64()} }
+		p1, p2, q1, q2 := pt(), pt(), pt(), pt()
+		if !planar.SegmentsCross(p1, p2, q1, q2) {
+			continue
+		}
+		x, ok := geosIntersection(p1, p2, q1, q2)
+		if !ok {
+			t.Fatalf("%v %v × %v %v: no point", p1, p2, q1, q2)
+		}
+		for _, other := range [][4]orb.Point{{q1, q2, p1, p2}, {p2, p1, q1, q2}, {q2, q1, p2, p1}} {
+			if y, _ := geosIntersection(other[0], other[1], other[2], other[3]); y != x {
+				t.Fatalf("%v %v × %v %v: %v, but %v in another order", p1, p2, q1, q2, x, y)
+			}
+		}
+		for _, s := range [][2]orb.Point{{p1, p2}, {q1, q2}} {
+			d := math.Abs(planar.Orient(s[0], s[1], x)) / math.Hypot(s[1][0]-s[0][0], s[1][1]-s[0][1])
+			if d > 1e-12 {
+				t.Fatalf("%v %v × %v %v: %v is %.3g off %v", p1, p2, q1, q2, x, d, s)
+			}
+		}
+	}
+	if _, ok := geosIntersection(orb.Point{0, 0}, orb.Point{1, 1}, orb.Point{0, 1}, orb.Point{1, 2}); ok {
+		t.Error("parallel segments gave a point")
+	}
+}
