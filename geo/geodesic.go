@@ -155,12 +155,30 @@ func Area(g orb.Geometry) float64 {
 // PolygonSum adds up, over the polygons of g, area(shell) minus area(holes): the
 // area of g under any ring measure (ellipsoidal here, planar in a projection).
 func PolygonSum(g orb.Geometry, area func(orb.Ring) float64) float64 {
-	a := 0.0
-	for _, p := range planar.Polygons(g) {
+	poly := func(a float64, p orb.Polygon) float64 {
+		if len(p) == 0 {
+			return a
+		}
 		a += area(p[0])
 		for _, h := range p[1:] {
 			a -= area(h)
 		}
+		return a
+	}
+	// A polygon or multipolygon, the common cases, without collecting its
+	// polygons first (the sum in the same order).
+	a := 0.0
+	switch g := g.(type) {
+	case orb.Polygon:
+		return poly(a, g)
+	case orb.MultiPolygon:
+		for _, p := range g {
+			a = poly(a, p)
+		}
+		return a
+	}
+	for _, p := range planar.Polygons(g) {
+		a = poly(a, p)
 	}
 	return a
 }
