@@ -35,50 +35,72 @@ const clipDegenerate = 1e-10
 const clipLimit = relateLimit
 
 type clipCrossing struct {
-	ai, bi int       // the footprint's edge (vertex ai to ai+1) and the piece's (shape vertex bi to bi+1)
+	ai     int       // the footprint's edge (vertex ai to ai+1)
+	c      int       // the piece edge crossed, an index in clipScratch.edges
 	ta, tb float64   // where along each edge, for ordering
 	p      orb.Point // the crossing point, as GEOS computes it
-	aIn    bool      // the footprint enters the piece here
-	ring   int       // the piece's ring, as an index in clipScratch.rings
-	dir    int8      // the piece ring's direction (+1 forward, -1 backward) with the piece on its left
+	aIn    bool      // the footprint enters the zone here
 	done   bool
 }
 
+// clipEdge is an edge of a piece near the footprint.
+type clipEdge struct {
+	p, e    int  // the piece (an index in clipScratch.pieces) and the edge (vertex e to e+1 of its shape)
+	ring    int  // an index in clipScratch.rings
+	cut     bool // on a cut line of the subdivision, with the zone on both sides
+	visited bool // walked as part of the result's boundary
+	xs      int  // crossings on it
+}
+
 type clipRing struct {
-	ring    int  // the piece's ring
-	sample  int  // a vertex of it near the footprint
-	crossed bool // some crossing lies on it
-	dir     int8 // its direction with the piece on the left, once a crossing tells
+	p, ring    int
+	start, end int  // its vertices in the piece's shape
+	dir        int8 // the direction (+1 forward, -1 backward) with the zone on the left
 }
 
 // clipScratch is the working memory of one clip, pooled: a square on a zone's
 // edge allocates nothing.
 type clipScratch struct {
-	a     []orb.Point // the footprint ring, counter-clockwise, closed
-	edges []int
-	xs    []clipCrossing
-	rings []clipRing
-	out   []float64 // the result ring being assembled, as lon/lat pairs
+	pieces []*piece
+	a      []orb.Point // the footprint ring, counter-clockwise, closed
+	edges  []clipEdge  // sorted by piece, then edge
+	xs     []clipCrossing
+	rings  []clipRing
+	ivs    [][2]float64
+	out    []float64 // the result ring being assembled, as lon/lat pairs
 }
 
 var clipScratches = sync.Pool{New: func() any { return new(clipScratch) }}
 
 // clipArea returns the area in m² of the intersection of the footprint ring fp
-// (closed, simple, its box b, its area fpArea) with the polygonal piece p, and
-// ok false when it cannot say (then GEOS decides); whole when the footprint lies
-// in the piece with nothing of the piece's boundary inside it (area is fpArea).
-func clipArea(p *piece, fp orb.Ring, b orb.Bound, fpArea float64) (area float64, whole, ok bool) {
-	cg := p.cells
-	if cg == nil || p.shape.lineal || len(fp) < 4 || len(fp) > clipLimit+1 {
+// (closed, simple, its box b, its area fpArea) with the union of the polygonal
+// pieces of one zone, and ok false when it cannot say (then GEOS decides);
+// whole when the footprint lies in the zone with nothing of the zone's boundary
+// inside it (area is fpArea).
+//
+// GEOS dissolves the pieces first, so the cut lines of the subdivision are no
+// edges of its result: here the pieces' edges along a cut line (axis-parallel,
+// with an edge of another piece running the other way over all of them) are
+// left out, and a walk along the zone's boundary that reaches a cut goes on in
+// the piece beyond it, from the very same vertex.
+func clipArea(pieces []*piece, fp orb.Ring, b orb.Bound, fpArea float64) (area float64, whole, ok bool) {
+	if len(fp) < 4 || len(fp) > clipLimit+1 {
 		return 0, false, false
+	}
+	for _, p := range pieces {
+		if p.cells == nil || p.shape.lineal {
+			return 0, false, false
+		}
 	}
 	cs := clipScratches.Get().(*clipScratch)
 	defer clipScratches.Put(cs)
-	return cs.clip(cg, fp, b, fpArea)
+	cs.pieces = append(cs.pieces[:0], pieces...)
+	area, whole, ok = cs.clip(fp, b, fpArea)
+	clear(cs.pieces)
+	return area, whole, ok
 }
 
-func (cs *clipScratch) clip(cg *cellGrid, fp orb.Ring, b orb.Bound, fpArea float64) (area float64, whole, ok bool) {
-	s := cg.s
+func (cs *clipScratch) clip(fp orb.Ring, b orb.Bound, fpArea float64) (area float64, whole, ok bool) {
 	// The footprint counter-clockwise, so that its interior is on the left of
 	// each edge.
 	cs.a = append(cs.a[:0], fp...)
@@ -88,30 +110,49 @@ func (cs *clipScratch) clip(cg *cellGrid, fp orb.Ring, b orb.Bound, fpArea float
 	a := cs.a
 	n := len(a) - 1
 
-	// The piece's edges whose box meets the footprint's (widened by the
-	// margin), each once.
+	// The pieces' edges whose box meets the footprint's (widened by the
+	// margin), each once, with their rings.
 	win := b.Pad(clipDegenerate)
 	cs.edges = cs.edges[:0]
-	cg.edgesNear(win, func(i int) bool {
-		ax, ay, bx, by := s.edge(i)
-		if math.Max(ax, bx) < win.Min[0] || math.Min(ax, bx) > win.Max[0] ||
-			math.Max(ay, by) < win.Min[1] || math.Min(ay, by) > win.Max[1] {
-			return true
-		}
-		cs.edges = append(cs.edges, i)
-		return true
-	})
-	slices.Sort(cs.edges)
-	cs.edges = slices.Compact(cs.edges)
-
-	// Crossings, all proper, or give up.
-	cs.xs = cs.xs[:0]
 	cs.rings = cs.rings[:0]
-	for _, e := range cs.edges {
-		bx0, by0, bx1, by1 := s.edge(e)
+	for pi, p := range cs.pieces {
+		s := &p.shape
+		first := len(cs.edges)
+		p.cells.edgesNear(win, func(i int) bool {
+			ax, ay, bx, by := s.edge(i)
+			if math.Max(ax, bx) < win.Min[0] || math.Min(ax, bx) > win.Max[0] ||
+				math.Max(ay, by) < win.Min[1] || math.Min(ay, by) > win.Max[1] {
+				return true
+			}
+			cs.edges = append(cs.edges, clipEdge{p: pi, e: i})
+			return true
+		})
+		own := cs.edges[first:]
+		slices.SortFunc(own, func(x, y clipEdge) int { return x.e - y.e })
+		own = slices.CompactFunc(own, func(x, y clipEdge) bool { return x.e == y.e })
+		cs.edges = cs.edges[:first+len(own)]
+		for i := first; i < len(cs.edges); i++ {
+			ri, ok := cs.ringOf(pi, cs.edges[i].e)
+			if !ok {
+				return 0, false, false
+			}
+			cs.edges[i].ring = ri
+		}
+	}
+	if !cs.markCuts(win) {
+		return 0, false, false
+	}
+
+	// Crossings with the zone's boundary, all proper, or give up.
+	cs.xs = cs.xs[:0]
+	for ci := range cs.edges {
+		ce := &cs.edges[ci]
+		if ce.cut {
+			continue
+		}
+		bx0, by0, bx1, by1 := cs.pieces[ce.p].shape.edge(ce.e)
 		b0, b1 := orb.Point{bx0, by0}, orb.Point{bx1, by1}
 		lb := math.Hypot(bx1-bx0, by1-by0)
-		k := cs.ringOf(s, e)
 		for i := 0; i < n; i++ {
 			a0, a1 := a[i], a[i+1]
 			if math.Max(a0[0], a1[0]) < math.Min(bx0, bx1)-clipDegenerate || math.Min(a0[0], a1[0]) > math.Max(bx0, bx1)+clipDegenerate ||
@@ -132,82 +173,41 @@ func (cs *clipScratch) clip(cg *cellGrid, fp orb.Ring, b orb.Bound, fpArea float
 			if !ok {
 				return 0, false, false
 			}
-			cs.xs = append(cs.xs, clipCrossing{ai: i, bi: e, ta: o3 / (o3 - o4), tb: o1 / (o1 - o2), p: pt, ring: k})
-			cs.rings[k].crossed = true
+			// Where the footprint crosses into the zone, the zone's edge runs
+			// (with the zone on its left) from the footprint's right to its left.
+			dir := cs.rings[ce.ring].dir
+			cs.xs = append(cs.xs, clipCrossing{ai: i, c: ci, ta: o3 / (o3 - o4), tb: o1 / (o1 - o2), p: pt,
+				aIn: (o2 < 0) == (dir > 0)})
+			ce.xs++
 		}
 	}
 
-	// Piece rings that no crossing touches lie wholly inside or outside the
-	// footprint; those inside are rings of the result, shells adding and
-	// holes taking away.
-	for _, r := range cs.rings {
-		if r.crossed {
-			continue
-		}
-		switch planar.RingLocate(a, s.pt(r.sample)) {
-		case planar.Boundary:
-			return 0, false, false
-		case planar.Inside:
-			start, end, shell := s.ringSpan(r.ring)
-			ra := math.Abs(geo.FlatRingArea(s.xy[2*start : 2*end]))
-			if shell {
-				area += ra
-			} else {
-				area -= ra
+	startIn := cs.covered(a[0])
+	if len(cs.xs) > 0 {
+		// Along the footprint the crossings alternate between entering and
+		// leaving the zone, starting from where its first vertex lies: what
+		// the directions of the rings say must agree.
+		slices.SortFunc(cs.xs, func(x, y clipCrossing) int {
+			if x.ai != y.ai {
+				return x.ai - y.ai
+			}
+			return cmpFloat(x.ta, y.ta)
+		})
+		in := startIn
+		for _, x := range cs.xs {
+			in = !in
+			if x.aIn != in {
+				return 0, false, false
 			}
 		}
-	}
-	if len(cs.xs) == 0 {
-		// The footprint's boundary lies wholly inside or outside the piece.
-		if cg.covers(a[0]) {
-			if area == 0 {
-				return fpArea, true, true
-			}
-			area += fpArea
-		}
-		return area, false, true
-	}
-
-	// Along the footprint the crossings alternate between entering and leaving
-	// the piece, starting from where its first vertex lies.
-	slices.SortFunc(cs.xs, func(x, y clipCrossing) int {
-		if x.ai != y.ai {
-			return x.ai - y.ai
-		}
-		return cmpFloat(x.ta, y.ta)
-	})
-	in := cg.covers(a[0])
-	for i := range cs.xs {
-		in = !in
-		cs.xs[i].aIn = in
-	}
-	if in != cg.covers(a[0]) {
-		return 0, false, false // an odd number of crossings: not a clean configuration
-	}
-	// The direction that keeps the piece on the left, per ring: where the
-	// footprint enters the piece, it crosses the piece's edge from its outside
-	// to its inside.
-	for i := range cs.xs {
-		x := &cs.xs[i]
-		_, _, bx1, by1 := s.edge(x.bi)
-		rightOfA := planar.Orient(a[x.ai], a[x.ai+1], orb.Point{bx1, by1}) < 0
-		x.dir = -1
-		if rightOfA == x.aIn {
-			x.dir = 1
-		}
-		// Every crossing of a ring must tell the same.
-		switch r := &cs.rings[x.ring]; r.dir {
-		case 0:
-			r.dir = x.dir
-		case x.dir:
-		default:
+		if in != startIn {
 			return 0, false, false
 		}
 	}
 
-	// Each result ring: from a crossing where the footprint enters the piece,
-	// along the footprint to where it leaves, then along the piece (in its
-	// direction) to where the footprint enters again, and so on back to the
+	// Each result ring through crossings: from one where the footprint enters
+	// the zone, along the footprint to where it leaves, then along the zone's
+	// boundary to where the footprint enters again, and so on back to the
 	// start.
 	for start := range cs.xs {
 		if !cs.xs[start].aIn || cs.xs[start].done {
@@ -228,7 +228,7 @@ func (cs *clipScratch) clip(cg *cellGrid, fp orb.Ring, b orb.Bound, fpArea float
 			if cs.xs[exit].aIn {
 				return 0, false, false
 			}
-			next, ok := cs.walkB(s, exit)
+			next, ok := cs.walkB(exit)
 			if !ok {
 				return 0, false, false
 			}
@@ -237,8 +237,7 @@ func (cs *clipScratch) clip(cg *cellGrid, fp orb.Ring, b orb.Bound, fpArea float
 			}
 			cur = next
 		}
-		cs.out = append(cs.out, cs.out[0], cs.out[1])
-		ra := geo.FlatRingArea(cs.out)
+		ra := cs.closedArea()
 		if ra <= 0 {
 			return 0, false, false
 		}
@@ -249,23 +248,193 @@ func (cs *clipScratch) clip(cg *cellGrid, fp orb.Ring, b orb.Bound, fpArea float
 			return 0, false, false
 		}
 	}
+
+	// Loops of the zone's boundary that no crossing touches lie wholly inside
+	// or outside the footprint; those inside are rings of the result, holes
+	// taking away (they run clockwise with the zone on their left).
+	loops := false
+	for ci := range cs.edges {
+		ce := cs.edges[ci]
+		if ce.cut || ce.visited {
+			continue
+		}
+		r := cs.rings[ce.ring]
+		s := &cs.pieces[ce.p].shape
+		v := s.pt(ce.e)
+		if r.dir < 0 {
+			v = s.pt(ce.e + 1)
+		}
+		switch planar.RingLocate(a, v) {
+		case planar.Boundary:
+			return 0, false, false
+		case planar.Outside:
+			continue
+		}
+		cs.out = append(cs.out[:0], v[0], v[1])
+		if !cs.walkLoop(ci) {
+			return 0, false, false
+		}
+		area += cs.closedArea()
+		loops = true
+	}
+	if len(cs.xs) == 0 {
+		// The footprint's boundary lies wholly inside or outside the zone.
+		if startIn {
+			if !loops {
+				return fpArea, true, true
+			}
+			area += fpArea
+		}
+		if area < 0 {
+			return 0, false, false
+		}
+		return area, false, true
+	}
 	if area <= 0 {
 		return 0, false, false
 	}
 	return area, false, true
 }
 
-// ringOf returns the index in cs.rings of the piece ring holding edge e, adding
-// it (with e's first vertex as its sample) when new.
-func (cs *clipScratch) ringOf(s *shape, e int) int {
-	k := sort.Search(len(s.rings), func(k int) bool { return int(s.rings[k]&^shellBit) > e })
-	for i, r := range cs.rings {
-		if r.ring == k {
-			return i
+// closedArea closes the ring in cs.out and returns its signed area.
+func (cs *clipScratch) closedArea() float64 {
+	cs.out = append(cs.out, cs.out[0], cs.out[1])
+	return geo.FlatRingArea(cs.out)
+}
+
+// covered reports whether some piece covers p.
+func (cs *clipScratch) covered(p orb.Point) bool {
+	for _, pc := range cs.pieces {
+		if pc.cells.covers(p) {
+			return true
 		}
 	}
-	cs.rings = append(cs.rings, clipRing{ring: k, sample: e})
-	return len(cs.rings) - 1
+	return false
+}
+
+// ringOf returns the index in cs.rings of the ring of piece pi holding edge e,
+// adding it (with its direction) when new.
+func (cs *clipScratch) ringOf(pi, e int) (int, bool) {
+	s := &cs.pieces[pi].shape
+	k := sort.Search(len(s.rings), func(k int) bool { return int(s.rings[k]&^shellBit) > e })
+	for i, r := range cs.rings {
+		if r.p == pi && r.ring == k {
+			return i, true
+		}
+	}
+	start, end, shell := s.ringSpan(k)
+	sa := flatSignedArea(s.xy[2*start : 2*end])
+	if sa == 0 || end-start < 4 {
+		return 0, false
+	}
+	dir := int8(-1)
+	if (sa > 0) == shell {
+		dir = 1
+	}
+	cs.rings = append(cs.rings, clipRing{p: pi, ring: k, start: start, end: end, dir: dir})
+	return len(cs.rings) - 1, true
+}
+
+// flatSignedArea is the planar signed area of the closed ring in xy (lon/lat
+// pairs), counter-clockwise positive.
+func flatSignedArea(xy []float64) float64 {
+	x0, y0 := xy[0], xy[1]
+	var sum float64
+	for i := 2; i+3 < len(xy); i += 2 {
+		sum += (xy[i]-x0)*(xy[i+3]-y0) - (xy[i+2]-x0)*(xy[i+1]-y0)
+	}
+	return sum / 2
+}
+
+// markCuts marks the edges along the subdivision's cut lines: parallel to an
+// axis, and covered end to end within the window win by edges of other pieces
+// running the other way on the same line. An edge covered only in part is not
+// a configuration taken here (false).
+func (cs *clipScratch) markCuts(win orb.Bound) bool {
+	for i := range cs.edges {
+		ei := &cs.edges[i]
+		x0, y0, x1, y1 := cs.pieces[ei.p].shape.edge(ei.e)
+		axis := -1
+		switch {
+		case x0 == x1:
+			axis = 1 // runs along y
+		case y0 == y1:
+			axis = 0
+		default:
+			continue
+		}
+		lo, hi, fwd := x0, x1, x1 > x0
+		if axis == 1 {
+			lo, hi, fwd = y0, y1, y1 > y0
+		}
+		if lo > hi {
+			lo, hi = hi, lo
+		}
+		// Only the stretch within the window counts: the edges covering the
+		// rest need not be near enough to be listed.
+		lo, hi = max(lo, win.Min[axis]), min(hi, win.Max[axis])
+		if lo >= hi {
+			continue
+		}
+		cs.ivs = cs.ivs[:0]
+		for j := range cs.edges {
+			ej := cs.edges[j]
+			if ej.p == ei.p {
+				continue
+			}
+			u0, v0, u1, v1 := cs.pieces[ej.p].shape.edge(ej.e)
+			var l, h float64
+			var f bool
+			if axis == 1 {
+				if u0 != x0 || u1 != x0 {
+					continue
+				}
+				l, h, f = v0, v1, v1 > v0
+			} else {
+				if v0 != y0 || v1 != y0 {
+					continue
+				}
+				l, h, f = u0, u1, u1 > u0
+			}
+			if l > h {
+				l, h = h, l
+			}
+			if f == fwd || h <= lo || l >= hi {
+				continue
+			}
+			cs.ivs = append(cs.ivs, [2]float64{max(l, lo), min(h, hi)})
+		}
+		if len(cs.ivs) == 0 {
+			continue
+		}
+		slices.SortFunc(cs.ivs, func(x, y [2]float64) int { return cmpFloat(x[0], y[0]) })
+		reach := lo
+		for _, iv := range cs.ivs {
+			if iv[0] > reach {
+				return false
+			}
+			reach = max(reach, iv[1])
+		}
+		if reach < hi {
+			return false
+		}
+		ei.cut = true
+	}
+	return true
+}
+
+// edgeAt returns the index in cs.edges of edge e of piece pi, or -1.
+func (cs *clipScratch) edgeAt(pi, e int) int {
+	i, found := slices.BinarySearchFunc(cs.edges, [2]int{pi, e}, func(x clipEdge, k [2]int) int {
+		if x.p != k[0] {
+			return x.p - k[0]
+		}
+		return x.e - k[1]
+	})
+	if !found {
+		return -1
+	}
+	return i
 }
 
 // walkA appends crossing x's point and the footprint's vertices after it up to
@@ -291,51 +460,120 @@ func (cs *clipScratch) walkA(x int) int {
 	}
 }
 
-// walkB appends crossing x's point and the piece's vertices after it (in its
-// ring's direction) up to the next crossing on that ring, and returns that
-// crossing.
-func (cs *clipScratch) walkB(s *shape, x int) (int, bool) {
+// step moves from edge ci along its ring (in the ring's direction) to the next
+// edge of the zone's boundary, appending the vertex between them: the next
+// edge of the ring, or where that one lies on a cut line, the edge of another
+// piece that goes on from the same vertex. It returns -1 where it cannot tell.
+func (cs *clipScratch) step(ci int) int {
+	ce := cs.edges[ci]
+	r := cs.rings[ce.ring]
+	s := &cs.pieces[ce.p].shape
+	e, v := ce.e, 0
+	for range r.end - r.start {
+		if r.dir > 0 {
+			e++
+			if e == r.end-1 {
+				e = r.start
+			}
+			v = e
+		} else {
+			v = e
+			e--
+			if e < r.start {
+				e = r.end - 2
+			}
+		}
+		if s.xy[2*e] != s.xy[2*e+2] || s.xy[2*e+1] != s.xy[2*e+3] {
+			break // not an edge of no length
+		}
+	}
+	x, y := s.xy[2*v], s.xy[2*v+1]
+	cs.out = append(cs.out, x, y)
+	next := cs.edgeAt(ce.p, e)
+	if next < 0 || !cs.edges[next].cut {
+		return next
+	}
+	// Across the cut: the one edge of another piece that starts here.
+	found := -1
+	for j := range cs.edges {
+		ej := cs.edges[j]
+		if ej.cut || ej.p == ce.p {
+			continue
+		}
+		rj := cs.rings[ej.ring]
+		sj := &cs.pieces[ej.p].shape
+		w := ej.e
+		if rj.dir < 0 {
+			w++
+		}
+		if sj.xy[2*w] == x && sj.xy[2*w+1] == y {
+			if found >= 0 {
+				return -1
+			}
+			found = j
+		}
+	}
+	return found
+}
+
+// walkB appends crossing x's point and the zone's boundary after it (with the
+// zone on the left) up to the next crossing, and returns that crossing.
+func (cs *clipScratch) walkB(x int) (int, bool) {
 	c := cs.xs[x]
 	cs.out = append(cs.out, c.p[0], c.p[1])
-	k := sort.Search(len(s.rings), func(k int) bool { return int(s.rings[k]&^shellBit) > c.bi })
-	start, end, _ := s.ringSpan(k)
-	edges := end - start - 1 // the ring is closed
-	if edges < 1 {
-		return 0, false
-	}
-	e, t := c.bi, c.tb
-	for steps := 0; steps <= edges; steps++ {
-		// The nearest crossing on edge e beyond t in the walking direction.
+	ci, t := c.c, c.tb
+	for range len(cs.edges) + 1 {
+		cs.edges[ci].visited = true
+		dir := cs.rings[cs.edges[ci].ring].dir
+		// The nearest crossing on this edge beyond t in the walking direction.
 		best := -1
-		for j, y := range cs.xs {
-			if y.bi != e || j == x && steps == 0 {
-				continue
-			}
-			if c.dir > 0 && y.tb > t && (best < 0 || y.tb < cs.xs[best].tb) ||
-				c.dir < 0 && y.tb < t && (best < 0 || y.tb > cs.xs[best].tb) {
-				best = j
+		if cs.edges[ci].xs > 0 {
+			for j, y := range cs.xs {
+				if y.c != ci || j == x {
+					continue
+				}
+				if dir > 0 && y.tb > t && (best < 0 || y.tb < cs.xs[best].tb) ||
+					dir < 0 && y.tb < t && (best < 0 || y.tb > cs.xs[best].tb) {
+					best = j
+				}
 			}
 		}
 		if best >= 0 {
 			return best, true
 		}
-		if c.dir > 0 {
-			e++
-			if e == end-1 {
-				e = start
-			}
-			cs.out = append(cs.out, s.xy[2*e], s.xy[2*e+1])
-			t = math.Inf(-1)
-		} else {
-			cs.out = append(cs.out, s.xy[2*e], s.xy[2*e+1])
-			e--
-			if e < start {
-				e = end - 2
-			}
+		if ci = cs.step(ci); ci < 0 {
+			return 0, false
+		}
+		t = math.Inf(-1)
+		if cs.rings[cs.edges[ci].ring].dir < 0 {
 			t = math.Inf(1)
 		}
 	}
 	return 0, false
+}
+
+// walkLoop appends the vertices of the loop of the zone's boundary through edge
+// ci after the first (already in cs.out), back to it; false where the loop
+// meets a crossing or does not close.
+func (cs *clipScratch) walkLoop(ci int) bool {
+	cur := ci
+	for range len(cs.edges) + 1 {
+		ce := &cs.edges[cur]
+		if ce.xs > 0 || ce.cut {
+			return false
+		}
+		ce.visited = true
+		next := cs.step(cur)
+		if next < 0 {
+			return false
+		}
+		if next == ci {
+			cs.out = cs.out[:len(cs.out)-2] // the first vertex again
+			return true
+		}
+		cur = next
+	}
+	return false
 }
 
 func cmpFloat(x, y float64) int {
@@ -440,7 +678,7 @@ func clipLength(p *piece, fp orb.Ring, b orb.Bound) (length float64, ok bool) {
 				ok = false
 				return false
 			}
-			cs.xs = append(cs.xs, clipCrossing{ai: i, bi: e, tb: o1 / (o1 - o2), p: pt})
+			cs.xs = append(cs.xs, clipCrossing{ai: i, c: e, tb: o1 / (o1 - o2), p: pt})
 		}
 		var in bool
 		switch planar.RingLocate(a, b0) {

@@ -3,6 +3,7 @@ package zones
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -144,7 +145,7 @@ func TestClipAreaAgreesWithGEOS(t *testing.T) {
 		poly := orb.Polygon{fp}
 		b := fp.Bound()
 		fpArea := geo.Area(poly)
-		got, isWhole, ok := clipArea(p, fp, b, fpArea)
+		got, isWhole, ok := clipArea([]*piece{p}, fp, b, fpArea)
 		if !ok {
 			refused++
 			continue
@@ -207,5 +208,102 @@ func TestGEOSIntersectionFormula(t *testing.T) {
 	}
 	if _, ok := geosIntersection(orb.Point{0, 0}, orb.Point{1, 1}, orb.Point{0, 1}, orb.Point{1, 2}); ok {
 		t.Error("parallel segments gave a point")
+	}
+}
+
+// TestClipAreaAcrossCutsAgreesWithGEOS: a jagged polygon with a hole and an
+// island, subdivided as the index subdivides zones (cut lines both ways, with
+// T-junctions), gives through clipArea over the pieces near each footprint the
+// area GEOS gives for the union of those pieces intersected with it, as the
+// GEOS path computes it; and footprints across several pieces are answered.
+func TestClipAreaAcrossCutsAgreesWithGEOS(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 13))
+	jagged := func(cx, cy, r0, dr float64, n int) orb.Ring {
+		var r orb.Ring
+		for i := range n {
+			a := 2 * math.Pi * float64(i) / float64(n)
+			rr := r0 + dr*rng.Float64()
+			r = append(r, orb.Point{cx + rr*math.Cos(a), cy + rr*math.Sin(a)})
+		}
+		return append(r, r[0])
+	}
+	hole := jagged(108, 34, 0.02, 0.01, 40)
+	slices.Reverse(hole)
+	zone := orb.MultiPolygon{{jagged(108, 34, 0.1, 0.04, 400), hole}, {jagged(108, 34, 0.008, 0.003, 20)}}
+	gctx := geo.NewContext()
+	parts, err := gctx.Subdivide(zone, 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pieces []*piece
+	for _, g := range parts {
+		s := shapeOf(g)
+		pieces = append(pieces, &piece{area: true, bound: g.Bound(), shape: s, cells: buildGrid(&s, g.Bound())})
+	}
+	var answered, multi, refused int
+	for i := range 4000 {
+		var cx, cy float64
+		if i%2 == 0 {
+			p := pieces[rng.IntN(len(pieces))]
+			v := p.shape.pt(rng.IntN(p.shape.numVertices()))
+			cx, cy = v[0]+0.001*rng.NormFloat64(), v[1]+0.001*rng.NormFloat64()
+		} else {
+			cx, cy = 107.86+0.28*rng.Float64(), 33.86+0.28*rng.Float64()
+		}
+		d := 0.0005 * math.Pow(40, rng.Float64())
+		fp := orb.Ring{{cx, cy}, {cx + d, cy}, {cx + d, cy + d}, {cx, cy + d}, {cx, cy}}
+		if i%3 == 1 { // a rotated square
+			a := rng.Float64() * math.Pi
+			fp = nil
+			for k := range 4 {
+				fp = append(fp, orb.Point{cx + d*math.Cos(a+float64(k)*math.Pi/2), cy + d*math.Sin(a+float64(k)*math.Pi/2)})
+			}
+			fp = append(fp, fp[0])
+		}
+		b := fp.Bound()
+		var near []*piece
+		var gs []*geo.Geom
+		for _, p := range pieces {
+			if p.bound.Intersects(b) {
+				near = append(near, p)
+				g, err := gctx.FromOrb(p.shape.geom())
+				if err != nil {
+					t.Fatal(err)
+				}
+				gs = append(gs, g)
+			}
+		}
+		if len(near) == 0 {
+			continue
+		}
+		fpArea := geo.Area(orb.Polygon{fp})
+		got, _, ok := clipArea(near, fp, b, fpArea)
+		if !ok {
+			refused++
+			for _, g := range gs {
+				g.Destroy()
+			}
+			continue
+		}
+		u, err := gctx.Union(gs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range gs {
+			g.Destroy()
+		}
+		want := geosOverlapArea(t, gctx, u, orb.Polygon{fp})
+		u.Destroy()
+		if diff := math.Abs(got - want); diff > math.Max(clipTolerance*want, areaRounding(b)) {
+			t.Fatalf("footprint %v over %d pieces: clipArea %.12g m², GEOS %.12g m²", fp, len(near), got, want)
+		}
+		answered++
+		if len(near) > 1 && want > 0 && want < fpArea*(1-1e-6) {
+			multi++
+		}
+	}
+	t.Logf("%d answered (%d partial across several pieces), %d left to GEOS", answered, multi, refused)
+	if answered < 3000 || multi < 500 {
+		t.Fatalf("test too weak: %d answered (%d partial across several pieces), %d left to GEOS", answered, multi, refused)
 	}
 }

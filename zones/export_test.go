@@ -55,6 +55,7 @@ type AreaBothWays struct {
 	Lineal   bool
 	GEOS, Go float64
 	GoOK     bool
+	Pieces   int // the zone's pieces whose box meets the footprint's
 }
 
 // MeasureBothWays overlays the polygon g on every zone whose pieces'
@@ -97,7 +98,7 @@ func (c *Checker) MeasureBothWays(g orb.Polygon) ([]AreaBothWays, error) {
 		if inside {
 			area = pf.areaM2
 		}
-		out = append(out, AreaBothWays{Zone: z.Layer.ID + "/" + z.ID, GEOS: h.areaM2, Go: area, GoOK: ok})
+		out = append(out, AreaBothWays{Zone: z.Layer.ID + "/" + z.ID, GEOS: h.areaM2, Go: area, GoOK: ok, Pieces: len(byZone[z])})
 	}
 	return out, nil
 }

@@ -183,13 +183,11 @@ func (fg *footprintGeoms) filter(pieces []*piece, b orb.Bound, poly orb.Polygon,
 
 // measurePieces measures the footprint's overlap area (its polygon of one ring)
 // with a zone's pieces without GEOS, by the cell grids and clipArea: inside when
-// a piece holds it whole. ok is false when GEOS must decide: a piece clipArea
-// cannot clip, or more than one piece partly overlapped (GEOS dissolves those
-// first, and the area of the dissolved overlap is not the sum of the parts':
-// their cut edges would put vertices on the footprint's edges).
+// a piece holds it whole. ok is false when GEOS must decide.
 func (fg *footprintGeoms) measurePieces(pieces []*piece, ring orb.Ring) (inside bool, area float64, ok bool) {
 	b := fg.areaBound
-	partial := 0
+	var near [8]*piece
+	meet := near[:0]
 	for _, p := range pieces {
 		if !p.bound.Intersects(b) {
 			continue
@@ -203,21 +201,16 @@ func (fg *footprintGeoms) measurePieces(pieces []*piece, ring orb.Ring) (inside 
 		case cellInside:
 			return true, 0, true
 		}
-		a, whole, ok := clipArea(p, ring, b, fg.pf.areaM2)
-		switch {
-		case !ok:
-			return false, 0, false
-		case whole:
-			return true, 0, true
-		case a > 0:
-			partial++
-			area = a
-		}
+		meet = append(meet, p)
 	}
-	if partial > 1 {
+	if len(meet) == 0 {
+		return false, 0, true
+	}
+	a, whole, ok := clipArea(meet, ring, b, fg.pf.areaM2)
+	if !ok {
 		return false, 0, false
 	}
-	return false, area, true
+	return whole, a, true
 }
 
 // measureLines measures the length of a lineal zone's pieces inside the
