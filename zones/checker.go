@@ -324,7 +324,7 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 	// (no map, no group to allocate: a small footprint meets few pieces).
 	reach := max(buffer, tol)
 	search := expandMetres(pf.bound, reach)
-	var found []*piece
+	found := make([]*piece, 0, 16)
 	c.idx.search(search, func(p *piece) bool {
 		found = append(found, p)
 		return true
