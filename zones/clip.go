@@ -39,8 +39,41 @@ type clipCrossing struct {
 	c      int       // the piece edge crossed, an index in clipScratch.edges
 	ta, tb float64   // where along each edge, for ordering
 	p      orb.Point // the crossing point, as GEOS computes it
+	bRight bool      // the piece edge ends on the right of the footprint's
 	aIn    bool      // the footprint enters the zone here
 	done   bool
+}
+
+const (
+	crossNone    = iota // the segments do not meet
+	crossProper         // they cross at one point inside both
+	crossUnclean        // they touch, overlap, or come too close to tell
+)
+
+// crossing says how the footprint's edge a0a1 and a piece's edge b0b1 meet,
+// with the crossing (p, ta, tb, bRight) where they cross properly: within
+// clipDegenerate of an end of either is unclean, and so is a crossing point
+// GEOS would not take from its formula.
+func crossing(a0, a1, b0, b1 orb.Point) (clipCrossing, int) {
+	d := clipDegenerate
+	if math.Max(a0[0], a1[0]) < math.Min(b0[0], b1[0])-d || math.Min(a0[0], a1[0]) > math.Max(b0[0], b1[0])+d ||
+		math.Max(a0[1], a1[1]) < math.Min(b0[1], b1[1])-d || math.Min(a0[1], a1[1]) > math.Max(b0[1], b1[1])+d {
+		return clipCrossing{}, crossNone
+	}
+	o1, o2 := planar.Orient(a0, a1, b0), planar.Orient(a0, a1, b1)
+	o3, o4 := planar.Orient(b0, b1, a0), planar.Orient(b0, b1, a1)
+	da, db := d*math.Hypot(a1[0]-a0[0], a1[1]-a0[1]), d*math.Hypot(b1[0]-b0[0], b1[1]-b0[1])
+	if math.Abs(o1) <= da || math.Abs(o2) <= da || math.Abs(o3) <= db || math.Abs(o4) <= db {
+		return clipCrossing{}, crossUnclean
+	}
+	if (o1 > 0) == (o2 > 0) || (o3 > 0) == (o4 > 0) {
+		return clipCrossing{}, crossNone
+	}
+	pt, ok := geosIntersection(a0, a1, b0, b1)
+	if !ok {
+		return clipCrossing{}, crossUnclean
+	}
+	return clipCrossing{ta: o3 / (o3 - o4), tb: o1 / (o1 - o2), p: pt, bRight: o2 < 0}, crossProper
 }
 
 // clipEdge is an edge of a piece near the footprint.
@@ -152,32 +185,19 @@ func (cs *clipScratch) clip(fp orb.Ring, b orb.Bound, fpArea float64) (area floa
 		}
 		bx0, by0, bx1, by1 := cs.pieces[ce.p].shape.edge(ce.e)
 		b0, b1 := orb.Point{bx0, by0}, orb.Point{bx1, by1}
-		lb := math.Hypot(bx1-bx0, by1-by0)
 		for i := 0; i < n; i++ {
-			a0, a1 := a[i], a[i+1]
-			if math.Max(a0[0], a1[0]) < math.Min(bx0, bx1)-clipDegenerate || math.Min(a0[0], a1[0]) > math.Max(bx0, bx1)+clipDegenerate ||
-				math.Max(a0[1], a1[1]) < math.Min(by0, by1)-clipDegenerate || math.Min(a0[1], a1[1]) > math.Max(by0, by1)+clipDegenerate {
+			x, kind := crossing(a[i], a[i+1], b0, b1)
+			switch kind {
+			case crossNone:
 				continue
-			}
-			la := math.Hypot(a1[0]-a0[0], a1[1]-a0[1])
-			o1, o2 := planar.Orient(a0, a1, b0), planar.Orient(a0, a1, b1)
-			o3, o4 := planar.Orient(b0, b1, a0), planar.Orient(b0, b1, a1)
-			da, db := clipDegenerate*la, clipDegenerate*lb
-			if math.Abs(o1) <= da || math.Abs(o2) <= da || math.Abs(o3) <= db || math.Abs(o4) <= db {
-				return 0, false, false
-			}
-			if (o1 > 0) == (o2 > 0) || (o3 > 0) == (o4 > 0) {
-				continue
-			}
-			pt, ok := geosIntersection(a0, a1, b0, b1)
-			if !ok {
+			case crossUnclean:
 				return 0, false, false
 			}
 			// Where the footprint crosses into the zone, the zone's edge runs
 			// (with the zone on its left) from the footprint's right to its left.
-			dir := cs.rings[ce.ring].dir
-			cs.xs = append(cs.xs, clipCrossing{ai: i, c: ci, ta: o3 / (o3 - o4), tb: o1 / (o1 - o2), p: pt,
-				aIn: (o2 < 0) == (dir > 0)})
+			x.ai, x.c = i, ci
+			x.aIn = x.bRight == (cs.rings[ce.ring].dir > 0)
+			cs.xs = append(cs.xs, x)
 			ce.xs++
 		}
 	}
@@ -654,31 +674,17 @@ func clipLength(p *piece, fp orb.Ring, b orb.Bound) (length float64, ok bool) {
 			return true
 		}
 		b0, b1 := orb.Point{bx0, by0}, orb.Point{bx1, by1}
-		lb := math.Hypot(bx1-bx0, by1-by0)
 		cs.xs = cs.xs[:0]
 		for i := 0; i < n; i++ {
-			a0, a1 := a[i], a[i+1]
-			if math.Max(a0[0], a1[0]) < math.Min(bx0, bx1)-clipDegenerate || math.Min(a0[0], a1[0]) > math.Max(bx0, bx1)+clipDegenerate ||
-				math.Max(a0[1], a1[1]) < math.Min(by0, by1)-clipDegenerate || math.Min(a0[1], a1[1]) > math.Max(by0, by1)+clipDegenerate {
+			x, kind := crossing(a[i], a[i+1], b0, b1)
+			switch kind {
+			case crossNone:
 				continue
-			}
-			la := math.Hypot(a1[0]-a0[0], a1[1]-a0[1])
-			o1, o2 := planar.Orient(a0, a1, b0), planar.Orient(a0, a1, b1)
-			o3, o4 := planar.Orient(b0, b1, a0), planar.Orient(b0, b1, a1)
-			da, db := clipDegenerate*la, clipDegenerate*lb
-			if math.Abs(o1) <= da || math.Abs(o2) <= da || math.Abs(o3) <= db || math.Abs(o4) <= db {
+			case crossUnclean:
 				ok = false
 				return false
 			}
-			if (o1 > 0) == (o2 > 0) || (o3 > 0) == (o4 > 0) {
-				continue
-			}
-			pt, good := geosIntersection(a0, a1, b0, b1)
-			if !good {
-				ok = false
-				return false
-			}
-			cs.xs = append(cs.xs, clipCrossing{ai: i, c: e, tb: o1 / (o1 - o2), p: pt})
+			cs.xs = append(cs.xs, x)
 		}
 		var in bool
 		switch planar.RingLocate(a, b0) {
