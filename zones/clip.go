@@ -31,8 +31,12 @@ import (
 // configuration taken is one where every test below has its exact answer.
 const clipDegenerate = 1e-10
 
-// clipLimit bounds the rings clipped here (edges × nearby piece edges).
-const clipLimit = relateLimit
+// clipLimit bounds the lines clipped here (edges × nearby piece edges), and
+// clipAreaLimit the vertices of the polygons.
+const (
+	clipLimit     = relateLimit
+	clipAreaLimit = 4 * relateLimit
+)
 
 type clipCrossing struct {
 	ai     int       // the footprint's edge (vertex ai to ai+1)
@@ -76,6 +80,12 @@ func crossing(a0, a1, b0, b1 orb.Point) (clipCrossing, int) {
 	return clipCrossing{ta: o3 / (o3 - o4), tb: o1 / (o1 - o2), p: pt, bRight: o2 < 0}, crossProper
 }
 
+// clipARing is a ring of the footprint in clipScratch.a.
+type clipARing struct {
+	start, end int // its points
+	hole       bool
+}
+
 // clipEdge is an edge of a piece near the footprint.
 type clipEdge struct {
 	p, e    int  // the piece (an index in clipScratch.pieces) and the edge (vertex e to e+1 of its shape)
@@ -95,7 +105,9 @@ type clipRing struct {
 // edge allocates nothing.
 type clipScratch struct {
 	pieces []*piece
-	a      []orb.Point // the footprint ring, counter-clockwise, closed
+	polys  []orb.Polygon // the footprint
+	a      []orb.Point   // its rings one after the other, each closed, with its inside on the left
+	aRings []clipARing
 	edges  []clipEdge  // sorted by piece, then edge
 	xs     []clipCrossing
 	rings  []clipRing
@@ -116,8 +128,17 @@ var clipScratches = sync.Pool{New: func() any { return new(clipScratch) }}
 // with an edge of another piece running the other way over all of them) are
 // left out, and a walk along the zone's boundary that reaches a cut goes on in
 // the piece beyond it, from the very same vertex.
-func clipArea(pieces []*piece, fp orb.Ring, b orb.Bound, fpArea float64) (area float64, whole, ok bool) {
-	if len(fp) < 4 || len(fp) > clipLimit+1 {
+func clipArea(pieces []*piece, fp []orb.Polygon, b orb.Bound, fpArea float64) (area float64, whole, ok bool) {
+	nv := 0
+	for _, p := range fp {
+		for _, r := range p {
+			if len(r) < 4 {
+				return 0, false, false
+			}
+			nv += len(r)
+		}
+	}
+	if nv > clipAreaLimit {
 		return 0, false, false
 	}
 	for _, p := range pieces {
@@ -128,20 +149,29 @@ func clipArea(pieces []*piece, fp orb.Ring, b orb.Bound, fpArea float64) (area f
 	cs := clipScratches.Get().(*clipScratch)
 	defer clipScratches.Put(cs)
 	cs.pieces = append(cs.pieces[:0], pieces...)
-	area, whole, ok = cs.clip(fp, b, fpArea)
+	cs.polys = fp
+	area, whole, ok = cs.clip(b, fpArea)
 	clear(cs.pieces)
+	cs.polys = nil
 	return area, whole, ok
 }
 
-func (cs *clipScratch) clip(fp orb.Ring, b orb.Bound, fpArea float64) (area float64, whole, ok bool) {
-	// The footprint counter-clockwise, so that its interior is on the left of
-	// each edge.
-	cs.a = append(cs.a[:0], fp...)
-	if planar.SignedArea(cs.a) < 0 {
-		slices.Reverse(cs.a)
+func (cs *clipScratch) clip(b orb.Bound, fpArea float64) (area float64, whole, ok bool) {
+	// The footprint's rings with its inside on the left of each edge: shells
+	// counter-clockwise, holes clockwise.
+	cs.a = cs.a[:0]
+	cs.aRings = cs.aRings[:0]
+	for _, p := range cs.polys {
+		for k, r := range p {
+			start := len(cs.a)
+			cs.a = append(cs.a, r...)
+			if (planar.SignedArea(r) < 0) == (k == 0) {
+				slices.Reverse(cs.a[start:])
+			}
+			cs.aRings = append(cs.aRings, clipARing{start: start, end: len(cs.a), hole: k > 0})
+		}
 	}
 	a := cs.a
-	n := len(a) - 1
 
 	// The pieces' edges whose box meets the footprint's (widened by the
 	// margin), each once, with their rings.
@@ -185,43 +215,62 @@ func (cs *clipScratch) clip(fp orb.Ring, b orb.Bound, fpArea float64) (area floa
 		}
 		bx0, by0, bx1, by1 := cs.pieces[ce.p].shape.edge(ce.e)
 		b0, b1 := orb.Point{bx0, by0}, orb.Point{bx1, by1}
-		for i := 0; i < n; i++ {
-			x, kind := crossing(a[i], a[i+1], b0, b1)
-			switch kind {
-			case crossNone:
-				continue
-			case crossUnclean:
-				return 0, false, false
-			}
-			// Where the footprint crosses into the zone, the zone's edge runs
+		for _, ar := range cs.aRings {
+			for i := ar.start; i+1 < ar.end; i++ {
+				x, kind := crossing(a[i], a[i+1], b0, b1)
+				switch kind {
+				case crossNone:
+					continue
+				case crossUnclean:
+					return 0, false, false
+				}
+				// Where the footprint crosses into the zone, the zone's edge runs
 			// (with the zone on its left) from the footprint's right to its left.
-			x.ai, x.c = i, ci
-			x.aIn = x.bRight == (cs.rings[ce.ring].dir > 0)
-			cs.xs = append(cs.xs, x)
-			ce.xs++
+				x.ai, x.c = i, ci
+				x.aIn = x.bRight == (cs.rings[ce.ring].dir > 0)
+				cs.xs = append(cs.xs, x)
+				ce.xs++
+			}
 		}
 	}
 
-	startIn := cs.covered(a[0])
-	if len(cs.xs) > 0 {
-		// Along the footprint the crossings alternate between entering and
-		// leaving the zone, starting from where its first vertex lies: what
-		// the directions of the rings say must agree.
-		slices.SortFunc(cs.xs, func(x, y clipCrossing) int {
-			if x.ai != y.ai {
-				return x.ai - y.ai
-			}
-			return cmpFloat(x.ta, y.ta)
-		})
-		in := startIn
-		for _, x := range cs.xs {
+	// Along each ring of the footprint the crossings alternate between
+	// entering and leaving the zone, starting from where its first vertex lies:
+	// what the directions of the zone's rings say must agree. A ring no
+	// crossing touches lies wholly inside or outside the zone; inside, it is a
+	// ring of the result (a hole taking away).
+	slices.SortFunc(cs.xs, func(x, y clipCrossing) int {
+		if x.ai != y.ai {
+			return x.ai - y.ai
+		}
+		return cmpFloat(x.ta, y.ta)
+	})
+	k := 0
+	allIn := true
+	for _, ar := range cs.aRings {
+		in := cs.covered(a[ar.start])
+		startIn := in
+		crossed := false
+		for ; k < len(cs.xs) && cs.xs[k].ai < ar.end; k++ {
+			crossed = true
 			in = !in
-			if x.aIn != in {
+			if cs.xs[k].aIn != in {
 				return 0, false, false
 			}
 		}
 		if in != startIn {
 			return 0, false, false
+		}
+		switch {
+		case crossed:
+		case startIn:
+			ra := math.Abs(geo.Area(orb.Polygon{orb.Ring(a[ar.start:ar.end])}))
+			if ar.hole {
+				ra = -ra
+			}
+			area += ra
+		default:
+			allIn = false
 		}
 	}
 
@@ -284,7 +333,7 @@ func (cs *clipScratch) clip(fp orb.Ring, b orb.Bound, fpArea float64) (area floa
 		if r.dir < 0 {
 			v = s.pt(ce.e + 1)
 		}
-		switch planar.RingLocate(a, v) {
+		switch cs.locate(v) {
 		case planar.Boundary:
 			return 0, false, false
 		case planar.Outside:
@@ -297,23 +346,25 @@ func (cs *clipScratch) clip(fp orb.Ring, b orb.Bound, fpArea float64) (area floa
 		area += cs.closedArea()
 		loops = true
 	}
-	if len(cs.xs) == 0 {
-		// The footprint's boundary lies wholly inside or outside the zone.
-		if startIn {
-			if !loops {
-				return fpArea, true, true
-			}
-			area += fpArea
-		}
-		if area < 0 {
-			return 0, false, false
-		}
-		return area, false, true
+	if len(cs.xs) == 0 && allIn && !loops {
+		// The footprint lies in the zone, and nothing of the zone's boundary
+		// in it.
+		return fpArea, true, true
 	}
-	if area <= 0 {
+	if area < 0 || len(cs.xs) > 0 && area == 0 {
 		return 0, false, false
 	}
 	return area, false, true
+}
+
+// locate says where p lies in the footprint.
+func (cs *clipScratch) locate(p orb.Point) planar.Location {
+	for _, poly := range cs.polys {
+		if l := planar.PolygonLocate(poly, p); l != planar.Outside {
+			return l
+		}
+	}
+	return planar.Outside
 }
 
 // closedArea closes the ring in cs.out and returns its signed area.
@@ -462,17 +513,30 @@ func (cs *clipScratch) edgeAt(pi, e int) int {
 func (cs *clipScratch) walkA(x int) int {
 	c := cs.xs[x]
 	cs.out = append(cs.out, c.p[0], c.p[1])
-	// The crossings are sorted along the footprint: the next one is the next
-	// in the list, round to the first.
-	next := (x + 1) % len(cs.xs)
+	// The crossings are sorted along the footprint, ring by ring: the next
+	// one is the next in the list on the same ring, or round to the ring's
+	// first.
+	var r clipARing
+	for _, ar := range cs.aRings {
+		if c.ai < ar.end {
+			r = ar
+			break
+		}
+	}
+	next := x + 1
+	if next == len(cs.xs) || cs.xs[next].ai >= r.end {
+		for next = x; next > 0 && cs.xs[next-1].ai >= r.start; next-- {
+		}
+	}
 	y := cs.xs[next]
-	n := len(cs.a) - 1
 	i := c.ai
 	if y.ai == c.ai && y.ta > c.ta {
 		return next
 	}
 	for {
-		i = (i + 1) % n
+		if i++; i == r.end-1 {
+			i = r.start
+		}
 		cs.out = append(cs.out, cs.a[i][0], cs.a[i][1])
 		if i == y.ai {
 			return next

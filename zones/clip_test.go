@@ -33,7 +33,7 @@ func areaRounding(b orb.Bound) float64 {
 
 // geosOverlapArea is the overlap area of fp with poly by GEOS, as the GEOS path
 // measures it.
-func geosOverlapArea(t *testing.T, gctx *geo.Context, pg *geo.Geom, fp orb.Polygon) float64 {
+func geosOverlapArea(t *testing.T, gctx *geo.Context, pg *geo.Geom, fp orb.Geometry) float64 {
 	t.Helper()
 	g, err := gctx.FromOrb(fp)
 	if err != nil {
@@ -58,7 +58,7 @@ func geosOverlapArea(t *testing.T, gctx *geo.Context, pg *geo.Geom, fp orb.Polyg
 // TestClipAreaAgreesWithGEOS: on a jagged multipolygon with holes and an island
 // in a hole, clipArea gives GEOS's intersection area within clipTolerance for
 // random squares, rotated squares, triangles and star-shaped (concave) polygons
-// of many sizes, wherever it answers; and it answers most of them, partial
+// of many sizes, some with a hole or a second part, wherever it answers; and it answers most of them, partial
 // overlaps, footprints holding a hole or an island, and footprints wholly
 // inside among them.
 func TestClipAreaAgreesWithGEOS(t *testing.T) {
@@ -91,7 +91,7 @@ func TestClipAreaAgreesWithGEOS(t *testing.T) {
 	}
 	defer pg.Destroy()
 
-	var answered, partial, whole, holding, refused int
+	var answered, partial, whole, holding, multiRing, refused int
 	worst := 0.0
 	for i := range 6000 {
 		// Centred near the shape's rings (their vertices) or anywhere over it.
@@ -142,17 +142,38 @@ func TestClipAreaAgreesWithGEOS(t *testing.T) {
 		if planar.SignedArea(fp) == 0 {
 			continue
 		}
-		poly := orb.Polygon{fp}
-		b := fp.Bound()
-		fpArea := geo.Area(poly)
-		got, isWhole, ok := clipArea([]*piece{p}, fp, b, fpArea)
+		fps := []orb.Polygon{{fp}}
+		switch i % 7 {
+		case 5: // a square hole in the middle, either way round
+			h := d / 4
+			hole := orb.Ring{{cx + h, cy + h}, {cx + h, cy + 2*h}, {cx + 2*h, cy + 2*h}, {cx + 2*h, cy + h}, {cx + h, cy + h}}
+			if rng.IntN(2) == 0 {
+				slices.Reverse(hole)
+			}
+			if i%4 == 0 {
+				fps[0] = append(fps[0], hole)
+			}
+		case 6: // and a second square beside it
+			e := d * 1.5
+			fps = append(fps, orb.Polygon{{{cx + e, cy}, {cx + e + d/2, cy}, {cx + e + d/2, cy + d/2}, {cx + e, cy + d/2}, {cx + e, cy}}})
+		}
+		var geom orb.Geometry = fps[0]
+		if len(fps) > 1 {
+			geom = orb.MultiPolygon(fps)
+		}
+		b := geom.Bound()
+		fpArea := geo.Area(geom)
+		got, isWhole, ok := clipArea([]*piece{p}, fps, b, fpArea)
 		if !ok {
 			refused++
 			continue
 		}
-		want := geosOverlapArea(t, gctx, pg, poly)
+		want := geosOverlapArea(t, gctx, pg, geom)
 		if diff := math.Abs(got - want); diff > math.Max(clipTolerance*want, areaRounding(b)) {
-			t.Fatalf("footprint %v: clipArea %.12g m², GEOS %.12g m² (relative %.3g)", fp, got, want, diff/want)
+			t.Fatalf("footprint %v: clipArea %.12g m², GEOS %.12g m² (relative %.3g)", geom, got, want, diff/want)
+		}
+		if len(fps) > 1 || len(fps[0]) > 1 {
+			multiRing++
 		}
 		if want > 0 && math.Abs(got-want)/want > worst {
 			worst = math.Abs(got-want) / want
@@ -173,8 +194,9 @@ func TestClipAreaAgreesWithGEOS(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d answered (%d partial, %d whole, %d holding a ring), %d left to GEOS; worst relative difference %.3g", answered, partial, whole, holding, refused, worst)
-	if answered < 5000 || partial < 1000 || whole < 200 || holding < 20 {
+	t.Logf("%d answered (%d partial, %d whole, %d holding a ring, %d with a hole or two parts), %d left to GEOS; worst relative difference %.3g",
+		answered, partial, whole, holding, multiRing, refused, worst)
+	if answered < 5000 || partial < 1000 || whole < 200 || holding < 20 || multiRing < 800 {
 		t.Fatalf("test too weak: %d answered (%d partial, %d whole, %d holding a ring), %d left to GEOS", answered, partial, whole, holding, refused)
 	}
 }
@@ -277,7 +299,7 @@ func TestClipAreaAcrossCutsAgreesWithGEOS(t *testing.T) {
 			continue
 		}
 		fpArea := geo.Area(orb.Polygon{fp})
-		got, _, ok := clipArea(near, fp, b, fpArea)
+		got, _, ok := clipArea(near, []orb.Polygon{{fp}}, b, fpArea)
 		if !ok {
 			refused++
 			for _, g := range gs {

@@ -55,21 +55,27 @@ type AreaBothWays struct {
 	Lineal   bool
 	GEOS, Go float64
 	GoOK     bool
-	Pieces   int // the zone's pieces whose box meets the footprint's
+	Pieces   int     // the zone's pieces whose box meets the footprint's
+	Whole    float64 // the footprint's own area
 }
 
 // MeasureBothWays overlays the polygon g on every zone whose pieces'
 // boxes meet its box, both by GEOS (as Check does) and by measurePieces (as
 // Locate does where it can).
-func (c *Checker) MeasureBothWays(g orb.Polygon) ([]AreaBothWays, error) {
+func (c *Checker) MeasureBothWays(g orb.Geometry) ([]AreaBothWays, error) {
 	gctx := c.workers.Get().(*geo.Context)
 	defer c.workers.Put(gctx)
 	pf, err := prepareFootprint(gctx, g, CheckOptions{})
 	if err != nil {
 		return nil, err
 	}
-	poly, ok := pf.area.(orb.Polygon)
-	if !ok || len(poly) != 1 {
+	var polys []orb.Polygon
+	switch a := pf.area.(type) {
+	case orb.Polygon:
+		polys = []orb.Polygon{a}
+	case orb.MultiPolygon:
+		polys = a
+	default:
 		return nil, nil
 	}
 	byZone := map[*Zone][]*piece{}
@@ -90,15 +96,18 @@ func (c *Checker) MeasureBothWays(g orb.Polygon) ([]AreaBothWays, error) {
 			return nil, err
 		}
 		if z.Layer != nil && z.Layer.Geom == Lineal {
-			l, ok := fg.measureLines(byZone[z], poly[0])
+			if len(polys) != 1 || len(polys[0]) != 1 {
+				continue
+			}
+			l, ok := fg.measureLines(byZone[z], polys[0][0])
 			out = append(out, AreaBothWays{Zone: z.Layer.ID + "/" + z.ID, Lineal: true, GEOS: h.lengthM, Go: l, GoOK: ok})
 			continue
 		}
-		inside, area, ok := fg.measurePieces(byZone[z], poly[0])
+		inside, area, ok := fg.measurePieces(byZone[z], polys)
 		if inside {
 			area = pf.areaM2
 		}
-		out = append(out, AreaBothWays{Zone: z.Layer.ID + "/" + z.ID, GEOS: h.areaM2, Go: area, GoOK: ok, Pieces: len(byZone[z])})
+		out = append(out, AreaBothWays{Zone: z.Layer.ID + "/" + z.ID, GEOS: h.areaM2, Go: area, GoOK: ok, Pieces: len(byZone[z]), Whole: pf.areaM2})
 	}
 	return out, nil
 }

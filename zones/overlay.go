@@ -181,10 +181,10 @@ func (fg *footprintGeoms) filter(pieces []*piece, b orb.Bound, poly orb.Polygon,
 	return false, keep, nil
 }
 
-// measurePieces measures the footprint's overlap area (its polygon of one ring)
-// with a zone's pieces without GEOS, by the cell grids and clipArea: inside when
-// a piece holds it whole. ok is false when GEOS must decide.
-func (fg *footprintGeoms) measurePieces(pieces []*piece, ring orb.Ring) (inside bool, area float64, ok bool) {
+// measurePieces measures the footprint's overlap area (its polygons) with a
+// zone's pieces without GEOS, by the cell grids and clipArea: inside when a
+// piece holds it whole. ok is false when GEOS must decide.
+func (fg *footprintGeoms) measurePieces(pieces []*piece, polys []orb.Polygon) (inside bool, area float64, ok bool) {
 	b := fg.areaBound
 	var near [8]*piece
 	meet := near[:0]
@@ -206,7 +206,7 @@ func (fg *footprintGeoms) measurePieces(pieces []*piece, ring orb.Ring) (inside 
 	if len(meet) == 0 {
 		return false, 0, true
 	}
-	a, whole, ok := clipArea(meet, ring, b, fg.pf.areaM2)
+	a, whole, ok := clipArea(meet, polys, b, fg.pf.areaM2)
 	if !ok {
 		return false, 0, false
 	}
@@ -250,13 +250,21 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 	var overlaps orb.Collection
 
 	measured := false
-	if poly, _ := fg.pf.area.(orb.Polygon); fg.pf.measureOnly && len(poly) == 1 {
+	if fg.pf.measureOnly && fg.pf.area != nil {
 		// Only the measures are asked for: taken in Go where they can be.
-		if lineal {
-			h.lengthM, measured = fg.measureLines(pieces, poly[0])
-		} else {
+		var polys []orb.Polygon
+		switch a := fg.pf.area.(type) {
+		case orb.Polygon:
+			polys = []orb.Polygon{a}
+		case orb.MultiPolygon:
+			polys = a
+		}
+		switch {
+		case lineal && len(polys) == 1 && len(polys[0]) == 1:
+			h.lengthM, measured = fg.measureLines(pieces, polys[0][0])
+		case !lineal:
 			var inside bool
-			if inside, h.areaM2, measured = fg.measurePieces(pieces, poly[0]); inside {
+			if inside, h.areaM2, measured = fg.measurePieces(pieces, polys); inside {
 				h.areaM2 = fg.pf.areaM2
 			}
 		}
