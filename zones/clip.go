@@ -108,7 +108,7 @@ type clipScratch struct {
 	polys  []orb.Polygon // the footprint
 	a      []orb.Point   // its rings one after the other, each closed, with its inside on the left
 	aRings []clipARing
-	edges  []clipEdge  // sorted by piece, then edge
+	edges  []clipEdge // sorted by piece, then edge
 	xs     []clipCrossing
 	rings  []clipRing
 	ivs    [][2]float64
@@ -173,36 +173,7 @@ func (cs *clipScratch) clip(b orb.Bound, fpArea float64) (area float64, whole, o
 	}
 	a := cs.a
 
-	// The pieces' edges whose box meets the footprint's (widened by the
-	// margin), each once, with their rings.
-	win := b.Pad(clipDegenerate)
-	cs.edges = cs.edges[:0]
-	cs.rings = cs.rings[:0]
-	for pi, p := range cs.pieces {
-		s := &p.shape
-		first := len(cs.edges)
-		p.cells.edgesNear(win, func(i int) bool {
-			ax, ay, bx, by := s.edge(i)
-			if math.Max(ax, bx) < win.Min[0] || math.Min(ax, bx) > win.Max[0] ||
-				math.Max(ay, by) < win.Min[1] || math.Min(ay, by) > win.Max[1] {
-				return true
-			}
-			cs.edges = append(cs.edges, clipEdge{p: pi, e: i})
-			return true
-		})
-		own := cs.edges[first:]
-		slices.SortFunc(own, func(x, y clipEdge) int { return x.e - y.e })
-		own = slices.CompactFunc(own, func(x, y clipEdge) bool { return x.e == y.e })
-		cs.edges = cs.edges[:first+len(own)]
-		for i := first; i < len(cs.edges); i++ {
-			ri, ok := cs.ringOf(pi, cs.edges[i].e)
-			if !ok {
-				return 0, false, false
-			}
-			cs.edges[i].ring = ri
-		}
-	}
-	if !cs.markCuts(win) {
+	if !cs.zoneEdges(b) {
 		return 0, false, false
 	}
 
@@ -225,7 +196,7 @@ func (cs *clipScratch) clip(b orb.Bound, fpArea float64) (area float64, whole, o
 					return 0, false, false
 				}
 				// Where the footprint crosses into the zone, the zone's edge runs
-			// (with the zone on its left) from the footprint's right to its left.
+				// (with the zone on its left) from the footprint's right to its left.
 				x.ai, x.c = i, ci
 				x.aIn = x.bRight == (cs.rings[ce.ring].dir > 0)
 				cs.xs = append(cs.xs, x)
@@ -365,6 +336,137 @@ func (cs *clipScratch) locate(p orb.Point) planar.Location {
 		}
 	}
 	return planar.Outside
+}
+
+// zoneEdges lists in cs.edges the pieces' edges whose box meets b (widened by
+// the margin), each once, with their rings, and marks those on cut lines;
+// false where the configuration is not one taken here.
+func (cs *clipScratch) zoneEdges(b orb.Bound) bool {
+	win := b.Pad(clipDegenerate)
+	cs.edges = cs.edges[:0]
+	cs.rings = cs.rings[:0]
+	for pi, p := range cs.pieces {
+		s := &p.shape
+		first := len(cs.edges)
+		p.cells.edgesNear(win, func(i int) bool {
+			ax, ay, bx, by := s.edge(i)
+			if math.Max(ax, bx) < win.Min[0] || math.Min(ax, bx) > win.Max[0] ||
+				math.Max(ay, by) < win.Min[1] || math.Min(ay, by) > win.Max[1] {
+				return true
+			}
+			cs.edges = append(cs.edges, clipEdge{p: pi, e: i})
+			return true
+		})
+		own := cs.edges[first:]
+		slices.SortFunc(own, func(x, y clipEdge) int { return x.e - y.e })
+		own = slices.CompactFunc(own, func(x, y clipEdge) bool { return x.e == y.e })
+		cs.edges = cs.edges[:first+len(own)]
+		for i := first; i < len(cs.edges); i++ {
+			ri, ok := cs.ringOf(pi, cs.edges[i].e)
+			if !ok {
+				return false
+			}
+			cs.edges[i].ring = ri
+		}
+	}
+	return cs.markCuts(win)
+}
+
+// clipLineIn returns the geodesic length in metres of the footprint's lines
+// (simple, at most clipLimit vertices in all; their box b) inside the union of
+// the polygonal pieces of one zone, and ok false when it cannot say (then GEOS
+// decides): each line split where it crosses the zone's boundary (at GEOS's
+// crossing points; the cut lines of the subdivision are no boundary), the
+// parts inside measured segment by segment as geo.Length measures GEOS's
+// result.
+func clipLineIn(pieces []*piece, lines []orb.LineString, b orb.Bound) (length float64, ok bool) {
+	nv := 0
+	for _, l := range lines {
+		nv += len(l)
+	}
+	if nv > clipLimit || !simpleLines(lines) {
+		return 0, false
+	}
+	for _, p := range pieces {
+		if p.cells == nil || p.shape.lineal {
+			return 0, false
+		}
+	}
+	cs := clipScratches.Get().(*clipScratch)
+	defer clipScratches.Put(cs)
+	cs.pieces = append(cs.pieces[:0], pieces...)
+	defer clear(cs.pieces)
+	if !cs.zoneEdges(b) {
+		return 0, false
+	}
+	for _, l := range lines {
+		in := cs.covered(l[0])
+		for i := 0; i+1 < len(l); i++ {
+			a0, a1 := l[i], l[i+1]
+			cs.xs = cs.xs[:0]
+			for ci := range cs.edges {
+				ce := &cs.edges[ci]
+				if ce.cut {
+					continue
+				}
+				bx0, by0, bx1, by1 := cs.pieces[ce.p].shape.edge(ce.e)
+				x, kind := crossing(a0, a1, orb.Point{bx0, by0}, orb.Point{bx1, by1})
+				switch kind {
+				case crossNone:
+					continue
+				case crossUnclean:
+					return 0, false
+				}
+				cs.xs = append(cs.xs, x)
+			}
+			slices.SortFunc(cs.xs, func(x, y clipCrossing) int { return cmpFloat(x.ta, y.ta) })
+			from := a0
+			for _, x := range cs.xs {
+				if in {
+					length += geo.Distance(from, x.p)
+				}
+				in = !in
+				from = x.p
+			}
+			if in {
+				length += geo.Distance(from, a1)
+			}
+		}
+	}
+	return length, true
+}
+
+// simpleLines reports whether no two segments of lines meet but neighbours on
+// one line at their shared vertex (GEOS would node the lines where they do).
+func simpleLines(lines []orb.LineString) bool {
+	type seg struct {
+		a, b  orb.Point
+		line  int
+		index int
+	}
+	var segs []seg
+	for li, l := range lines {
+		if len(l) < 2 {
+			return false
+		}
+		for i := 0; i+1 < len(l); i++ {
+			segs = append(segs, seg{l[i], l[i+1], li, i})
+		}
+	}
+	for i, s := range segs {
+		for _, t := range segs[i+1:] {
+			if s.line == t.line && t.index == s.index+1 {
+				if planar.Backtracks(s.a, s.b, t.b) {
+					return false
+				}
+				continue
+			}
+			if planar.SegmentsMeet(s.a, s.b, t.a, t.b) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // closedArea closes the ring in cs.out and returns its signed area.

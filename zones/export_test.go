@@ -56,12 +56,14 @@ type AreaBothWays struct {
 	GEOS, Go float64
 	GoOK     bool
 	Pieces   int     // the zone's pieces whose box meets the footprint's
-	Whole    float64 // the footprint's own area
+	Whole    float64 // the footprint's own area (length, for a line)
+	Line     bool    // the footprint is a line: lengths inside a polygonal zone
 }
 
-// MeasureBothWays overlays the polygon g on every zone whose pieces'
-// boxes meet its box, both by GEOS (as Check does) and by measurePieces (as
-// Locate does where it can).
+// MeasureBothWays overlays the polygon g on every zone whose pieces' boxes
+// meet its box, both by GEOS (as Check does) and by measurePieces or
+// measureLines (as Locate does where it can); a line g on every polygonal zone,
+// by GEOS and by measureLineIn.
 func (c *Checker) MeasureBothWays(g orb.Geometry) ([]AreaBothWays, error) {
 	gctx := c.workers.Get().(*geo.Context)
 	defer c.workers.Put(gctx)
@@ -75,8 +77,6 @@ func (c *Checker) MeasureBothWays(g orb.Geometry) ([]AreaBothWays, error) {
 		polys = []orb.Polygon{a}
 	case orb.MultiPolygon:
 		polys = a
-	default:
-		return nil, nil
 	}
 	byZone := map[*Zone][]*piece{}
 	var order []*Zone
@@ -94,6 +94,14 @@ func (c *Checker) MeasureBothWays(g orb.Geometry) ([]AreaBothWays, error) {
 		h, err := fg.overlayZone(gctx, z, byZone[z])
 		if err != nil {
 			return nil, err
+		}
+		if pf.line != nil {
+			if z.Layer != nil && z.Layer.Geom == Lineal {
+				continue
+			}
+			l, ok := fg.measureLineIn(byZone[z])
+			out = append(out, AreaBothWays{Zone: z.Layer.ID + "/" + z.ID, Line: true, GEOS: h.lengthM, Go: l, GoOK: ok, Pieces: len(byZone[z]), Whole: pf.lengthM})
+			continue
 		}
 		if z.Layer != nil && z.Layer.Geom == Lineal {
 			if len(polys) != 1 || len(polys[0]) != 1 {

@@ -213,6 +213,41 @@ func (fg *footprintGeoms) measurePieces(pieces []*piece, polys []orb.Polygon) (i
 	return whole, a, true
 }
 
+// measureLineIn measures the length of the footprint's lines inside a
+// polygonal zone's pieces without GEOS, by the cell grids and clipLineIn; ok
+// is false when GEOS must decide.
+func (fg *footprintGeoms) measureLineIn(pieces []*piece) (length float64, ok bool) {
+	b := fg.lineBound
+	var near [8]*piece
+	meet := near[:0]
+	for _, p := range pieces {
+		if !p.bound.Intersects(b) {
+			continue
+		}
+		if p.cells == nil {
+			return 0, false
+		}
+		switch p.cells.classify(b) {
+		case cellOutside:
+			continue
+		case cellInside:
+			return fg.pf.lengthM, true
+		}
+		meet = append(meet, p)
+	}
+	if len(meet) == 0 {
+		return 0, true
+	}
+	var lines []orb.LineString
+	switch l := fg.pf.line.(type) {
+	case orb.LineString:
+		lines = []orb.LineString{l}
+	case orb.MultiLineString:
+		lines = l
+	}
+	return clipLineIn(meet, lines, b)
+}
+
 // measureLines measures the length of a lineal zone's pieces inside the
 // footprint (its polygon of one ring) without GEOS, by clipLength; ok is false
 // when GEOS must decide: a piece clipLength cannot clip, or more than one piece
@@ -297,7 +332,15 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 		}
 	}
 
-	if fg.pf.line != nil {
+	lineMeasured := false
+	if fg.pf.line != nil && fg.pf.measureOnly && !lineal {
+		// Only the length is asked for: measured in Go where it can be.
+		var l float64
+		if l, lineMeasured = fg.measureLineIn(pieces); lineMeasured {
+			h.lengthM += l
+		}
+	}
+	if fg.pf.line != nil && !lineMeasured {
 		inside, keep, err := fg.filter(pieces, fg.lineBound, nil, fg.lineGeom, false)
 		if err != nil {
 			return nil, err
