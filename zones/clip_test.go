@@ -31,26 +31,12 @@ func areaRounding(b orb.Bound) float64 {
 	return 1e-15 * w * lat * 110574
 }
 
-// geosOverlapArea is the overlap area of fp with poly by GEOS, as the GEOS path
-// measures it.
+// geosOverlapArea is the overlap area of fp with the zone pg by GEOS, as the
+// GEOS path measures it.
 func geosOverlapArea(t *testing.T, gctx *geo.Context, pg *geo.Geom, fp orb.Geometry) float64 {
 	t.Helper()
-	g, err := gctx.FromOrb(fp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Destroy()
-	inter, err := pg.Intersection(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inter.Destroy()
-	o, err := inter.Orb()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a := planar.Extract(o, planar.DimArea); a != nil {
-		return geo.Area(a)
+	if o := geosOverlap(t, gctx, pg, fp); o != nil {
+		return geo.Area(o)
 	}
 	return 0
 }
@@ -327,5 +313,207 @@ func TestClipAreaAcrossCutsAgreesWithGEOS(t *testing.T) {
 	t.Logf("%d answered (%d partial across several pieces), %d left to GEOS", answered, multi, refused)
 	if answered < 3000 || multi < 500 {
 		t.Fatalf("test too weak: %d answered (%d partial across several pieces), %d left to GEOS", answered, multi, refused)
+	}
+}
+
+// TestVertexBeyondAgreesWithGEOS: wherever vertexBeyond finds a vertex of the
+// overlap beyond the band along a zone's boundary, GEOS finds something of the
+// overlap outside that band (reachesBeyond's test), for squares of 20 m to 2 km
+// across the boundary of a jagged zone and tolerances of 1 to 100 m; and it
+// finds one for most of those GEOS calls deep.
+func TestVertexBeyondAgreesWithGEOS(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 4))
+	var shell orb.Ring
+	for i := range 300 {
+		a := 2 * math.Pi * float64(i) / 300
+		r := 0.1 + 0.03*rng.Float64()
+		shell = append(shell, orb.Point{108 + r*math.Cos(a), 34 + r*math.Sin(a)})
+	}
+	shell = append(shell, shell[0])
+	zone := orb.Polygon{shell}
+	gctx := geo.NewContext()
+	zg, err := gctx.FromOrb(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zg.Destroy()
+	var deep, found, cases int
+	for range 3000 {
+		v := shell[rng.IntN(len(shell)-1)]
+		d := 0.0002 * math.Pow(100, rng.Float64())
+		x, y := v[0]-d*rng.Float64(), v[1]-d*rng.Float64()
+		sq := orb.Polygon{{{x, y}, {x + d, y}, {x + d, y + d}, {x, y + d}, {x, y}}}
+		tol := math.Pow(100, rng.Float64())
+		pf, err := prepareFootprint(gctx, sq, CheckOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		overlap := geosOverlap(t, gctx, zg, sq)
+		if overlap == nil {
+			continue
+		}
+		fg := newFootprintGeoms(gctx, pf)
+		edges := boundaryNear(zone, expandMetres(pf.bound, tol), fg.localFrame())
+		if len(edges) == 0 {
+			continue
+		}
+		got := fg.vertexBeyond(overlap, edges, tol*1.01)
+		eg, err := gctx.FromOrb(edges)
+		if err != nil {
+			t.Fatal(err)
+		}
+		band, err := eg.Buffer(tol * 1.01)
+		if err != nil {
+			t.Fatal(err)
+		}
+		og, err := gctx.FromOrb(fg.frame.project(overlap))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rest, err := og.Difference(band)
+		if err != nil {
+			t.Fatal(err)
+		}
+		empty, err := rest.IsEmpty()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range []*geo.Geom{eg, band, og, rest} {
+			g.Destroy()
+		}
+		fg.destroy()
+		cases++
+		if got && empty {
+			t.Fatalf("square %v, tolerance %g m: a vertex beyond the band, but GEOS leaves nothing outside it", sq, tol)
+		}
+		if !empty {
+			deep++
+			if got {
+				found++
+			}
+		}
+	}
+	t.Logf("%d cases, %d deep, %d of them found by a vertex", cases, deep, found)
+	if cases < 2000 || found < deep/2 || deep == cases {
+		t.Fatalf("test too weak: %d cases, %d deep, %d of them found by a vertex", cases, deep, found)
+	}
+}
+
+// geosOverlap is the polygonal part of the intersection of fp with z by GEOS,
+// as orb (nil when there is none).
+func geosOverlap(t *testing.T, gctx *geo.Context, z *geo.Geom, fp orb.Geometry) orb.Geometry {
+	t.Helper()
+	g, err := gctx.FromOrb(fp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Destroy()
+	inter, err := z.Intersection(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inter.Destroy()
+	o, err := inter.Orb()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return planar.Extract(o, planar.DimArea)
+}
+
+// TestSettledHolesAgreeWithGEOS: a footprint of hundreds of holes across the
+// boundary of a subdivided zone (with a hole of its own) overlays, with the
+// holes the cell grids settle left out and put back, to the overlap GEOS gives
+// for the whole footprint: the same area within clipTolerance and the same
+// number of rings.
+func TestSettledHolesAgreeWithGEOS(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 29))
+	var shell orb.Ring
+	for i := range 200 {
+		a := 2 * math.Pi * float64(i) / 200
+		r := 0.05 + 0.01*rng.Float64()
+		shell = append(shell, orb.Point{108 + r*math.Cos(a), 34 + r*math.Sin(a)})
+	}
+	shell = append(shell, shell[0])
+	hole := orb.Ring{{108.01, 34.01}, {108.01, 34.02}, {108.02, 34.02}, {108.02, 34.01}, {108.01, 34.01}}
+	zone := &Zone{ID: "z", Geometry: orb.Polygon{shell, hole}}
+	gctx := geo.NewContext()
+	parts, err := gctx.Subdivide(zone.Geometry, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pieces []*piece
+	var gs []*geo.Geom
+	for _, g := range parts {
+		s := shapeOf(g)
+		pieces = append(pieces, &piece{zone: zone, area: true, bound: g.Bound(), shape: s, cells: buildGrid(&s, g.Bound())})
+		pg, err := gctx.FromOrb(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gs = append(gs, pg)
+	}
+	union, err := gctx.Union(gs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range gs {
+		g.Destroy()
+	}
+	defer union.Destroy()
+	square := func(x, y, d float64) orb.Ring {
+		return orb.Ring{{x, y}, {x + d, y}, {x + d, y + d}, {x, y + d}, {x, y}}
+	}
+	var settledSome int
+	for k := range 12 {
+		// A 0.04° footprint with a grid of tiny holes, centred near the
+		// zone's edge or its hole.
+		c := []orb.Point{{108.05, 34}, {108, 34.05}, {108.015, 34.015}, {107.95, 34.01}}[k%4]
+		x0, y0 := c[0]-0.02+0.01*rng.Float64(), c[1]-0.02+0.01*rng.Float64()
+		fp := orb.Polygon{square(x0, y0, 0.04)}
+		n := 10 + rng.IntN(10)
+		for i := range n {
+			for j := range n {
+				fp = append(fp, square(x0+0.04*(float64(i)+0.3)/float64(n), y0+0.04*(float64(j)+0.3)/float64(n), 0.01/float64(n)))
+			}
+		}
+		pf, err := prepareFootprint(gctx, fp, CheckOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fg := newFootprintGeoms(gctx, pf)
+		if lean, in, err := fg.settleHoles(gctx, pieces); err != nil {
+			t.Fatal(err)
+		} else if lean != nil {
+			lean.Destroy()
+			if len(in) > 0 {
+				settledSome++
+			}
+		}
+		h, err := fg.overlayZone(gctx, zone, pieces)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fg.destroy()
+		want := geosOverlap(t, gctx, union, fp)
+		wantArea := 0.0
+		if want != nil {
+			wantArea = geo.Area(want)
+		}
+		if d := math.Abs(h.areaM2 - wantArea); d > math.Max(clipTolerance*wantArea, areaRounding(fp.Bound())) {
+			t.Fatalf("footprint %d: %.12g m² with holes settled, GEOS %.12g m²", k, h.areaM2, wantArea)
+		}
+		rings := func(g orb.Geometry) int {
+			n := 0
+			for _, p := range planar.Polygons(g) {
+				n += len(p)
+			}
+			return n
+		}
+		if got, w := rings(h.overlap), rings(want); got != w {
+			t.Fatalf("footprint %d: %d rings with holes settled, GEOS %d", k, got, w)
+		}
+	}
+	if settledSome < 8 {
+		t.Fatalf("test too weak: holes settled inside the zone for %d footprints", settledSome)
 	}
 }

@@ -275,6 +275,136 @@ func (fg *footprintGeoms) measureLines(pieces []*piece, ring orb.Ring) (length f
 	return length, true
 }
 
+// manyHoles is the number of holes from which a footprint's holes are sorted by
+// the cell grids before an overlay (fewer cost GEOS little).
+const manyHoles = 64
+
+// settleHoles returns, for a footprint of more than manyHoles holes, the
+// footprint in gctx without the holes the zone's pieces' cell grids settle — a
+// hole whose box lies wholly outside every piece changes nothing of the
+// overlap, and one whose box lies wholly inside a piece is a hole of the
+// overlap as it is — and the holes settled inside, which putHolesBack returns
+// to the overlap. It returns nil when the footprint has few holes or none is
+// settled.
+func (fg *footprintGeoms) settleHoles(gctx *geo.Context, pieces []*piece) (*geo.Geom, []orb.Ring, error) {
+	var polys []orb.Polygon
+	switch a := fg.pf.area.(type) {
+	case orb.Polygon:
+		polys = []orb.Polygon{a}
+	case orb.MultiPolygon:
+		polys = a
+	}
+	holes := 0
+	for _, p := range polys {
+		holes += max(len(p)-1, 0)
+	}
+	if holes <= manyHoles {
+		return nil, nil, nil
+	}
+	for _, p := range pieces {
+		if p.cells == nil {
+			return nil, nil, nil
+		}
+	}
+	var in []orb.Ring
+	lean := make(orb.MultiPolygon, 0, len(polys))
+	dropped := 0
+	for _, p := range polys {
+		q := orb.Polygon{p[0]}
+		for _, h := range p[1:] {
+			switch holePlace(h.Bound(), pieces) {
+			case cellInside:
+				in = append(in, h)
+				dropped++
+			case cellOutside:
+				dropped++
+			default:
+				q = append(q, h)
+			}
+		}
+		lean = append(lean, q)
+	}
+	if dropped == 0 {
+		return nil, nil, nil
+	}
+	var g orb.Geometry = lean
+	if _, one := fg.pf.area.(orb.Polygon); one {
+		g = lean[0]
+	}
+	lg, err := gctx.FromOrb(g)
+	if err != nil {
+		return nil, nil, err
+	}
+	return lg, in, nil
+}
+
+// holePlace says where the box b lies in a zone of the pieces: cellInside when
+// some piece's grid places it inside, cellOutside when every piece's places it
+// outside, cellBoundary otherwise.
+func holePlace(b orb.Bound, pieces []*piece) uint8 {
+	out := true
+	for _, p := range pieces {
+		if !p.bound.Intersects(b) {
+			continue
+		}
+		switch p.cells.classify(b) {
+		case cellInside:
+			return cellInside
+		case cellBoundary:
+			out = false
+		}
+	}
+	if out {
+		return cellOutside
+	}
+	return cellBoundary
+}
+
+// putHolesBack adds to the overlap a (a Polygon or MultiPolygon) the
+// footprint's holes settled inside the zone, each to the polygon that holds it;
+// nil when one lies in no polygon (it cannot: the hole lies inside the
+// footprint and the zone, but then the whole overlay decides).
+func putHolesBack(a orb.Geometry, holes []orb.Ring) orb.Geometry {
+	var polys orb.MultiPolygon
+	switch a := a.(type) {
+	case orb.Polygon:
+		polys = orb.MultiPolygon{a}
+	case orb.MultiPolygon:
+		polys = a
+	default:
+		return nil
+	}
+	bounds := make([]orb.Bound, len(polys))
+	for i, p := range polys {
+		bounds[i] = p.Bound()
+	}
+	grids := make([]*cellGrid, len(polys))
+	for _, h := range holes {
+		placed := false
+		for i, p := range polys {
+			if !bounds[i].Contains(h[0]) {
+				continue
+			}
+			if grids[i] == nil {
+				grids[i] = newCellGrid(p)
+			}
+			if grids[i].covers(h[0]) {
+				placed = true
+				// After the grid: it holds the polygon's rings as they were.
+				polys[i] = append(polys[i], h)
+				break
+			}
+		}
+		if !placed {
+			return nil
+		}
+	}
+	if _, one := a.(orb.Polygon); one {
+		return polys[0]
+	}
+	return polys
+}
+
 // overlayZone measures the footprint's overlap with one zone from the zone's pieces
 // near the footprint. The footprint is intersected once with the dissolved pieces
 // it meets: cutting it at piece borders would put vertices on its long edges and,
@@ -316,16 +446,41 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 			overlaps = append(overlaps, fg.pf.area)
 		case len(keep) > 0:
 			ag, _ := fg.areaGeom()
+			var settled []orb.Ring
+			if !lineal {
+				// A footprint of many holes: those the cell grids settle are
+				// left out of the overlay and put back after it.
+				lean, in, err := fg.settleHoles(gctx, pieces)
+				if err != nil {
+					return nil, err
+				}
+				if lean != nil {
+					defer lean.Destroy()
+					ag, settled = lean, in
+				}
+			}
 			inter, err := fg.intersectPieces(gctx, keep, ag, fg.areaBound)
 			if err != nil {
 				return nil, err
+			}
+			a := planar.Extract(inter, planar.DimArea)
+			if len(settled) > 0 {
+				if a = putHolesBack(a, settled); a == nil {
+					// A settled hole in no polygon of the overlap: the
+					// overlay of the whole footprint decides.
+					full, _ := fg.areaGeom()
+					if inter, err = fg.intersectPieces(gctx, keep, full, fg.areaBound); err != nil {
+						return nil, err
+					}
+					a = planar.Extract(inter, planar.DimArea)
+				}
 			}
 			if lineal {
 				if l := planar.Extract(inter, planar.DimLine); l != nil {
 					h.lengthM += geo.Length(l)
 					overlaps = append(overlaps, l)
 				}
-			} else if a := planar.Extract(inter, planar.DimArea); a != nil {
+			} else if a != nil {
 				h.areaM2 = geo.Area(a)
 				overlaps = append(overlaps, a)
 			}
@@ -651,6 +806,9 @@ func (fg *footprintGeoms) reachesBeyond(gctx *geo.Context, h *zoneHit, tol float
 	if len(edges) == 0 {
 		return true, nil
 	}
+	if fg.vertexBeyond(h.overlap, edges, tol*1.01) {
+		return true, nil
+	}
 	eg, err := gctx.FromOrb(edges)
 	if err != nil {
 		return false, err
@@ -691,6 +849,90 @@ func (fg *footprintGeoms) reachesBeyond(gctx *geo.Context, h *zoneHit, tol float
 		}
 	}
 	return false, nil
+}
+
+// vertexBeyondWork bounds the vertex-to-edge distances vertexBeyond takes
+// before leaving the question to GEOS.
+const vertexBeyondWork = 1 << 20
+
+// vertexBeyond reports whether some vertex of the overlap g (lon/lat) lies, in
+// the footprint's frame, farther than width from every one of edges: then it
+// lies outside the band reachesBeyond draws along them (whose chords stay
+// within width), and so does the overlap beside it — the overlap reaches beyond,
+// without GEOS. false means "ask GEOS", after at most vertexBeyondWork distances.
+func (fg *footprintGeoms) vertexBeyond(g orb.Geometry, edges orb.MultiLineString, width float64) bool {
+	f := fg.localFrame()
+	limit := width * (1 + 1e-6) // far above the rounding of the frame
+	nEdges := 0
+	for _, l := range edges {
+		nEdges += max(len(l)-1, 1)
+	}
+	budget := vertexBeyondWork / nEdges
+	beyond := func(p orb.Point) bool {
+		q := f.fwd(p)
+		for _, l := range edges {
+			if len(l) == 1 && dist2D(q, l[0]) <= limit {
+				return false
+			}
+			for i := 0; i+1 < len(l); i++ {
+				if pointToSegment(q, l[i], l[i+1]) <= limit {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	var walk func(g orb.Geometry) (found, stop bool)
+	walk = func(g orb.Geometry) (bool, bool) {
+		pts := func(ps []orb.Point) (bool, bool) {
+			for _, p := range ps {
+				if budget--; budget < 0 {
+					return false, true
+				}
+				if beyond(p) {
+					return true, true
+				}
+			}
+			return false, false
+		}
+		switch g := g.(type) {
+		case orb.Point:
+			return pts([]orb.Point{g})
+		case orb.MultiPoint:
+			return pts(g)
+		case orb.LineString:
+			return pts(g)
+		case orb.Ring:
+			return pts(g)
+		case orb.MultiLineString:
+			for _, l := range g {
+				if found, stop := pts(l); stop {
+					return found, true
+				}
+			}
+		case orb.Polygon:
+			for _, r := range g {
+				if found, stop := pts(r); stop {
+					return found, true
+				}
+			}
+		case orb.MultiPolygon:
+			for _, p := range g {
+				if found, stop := walk(p); stop {
+					return found, true
+				}
+			}
+		case orb.Collection:
+			for _, c := range g {
+				if found, stop := walk(c); stop {
+					return found, true
+				}
+			}
+		}
+		return false, false
+	}
+	found, _ := walk(g)
+	return found
 }
 
 // boundaryNear returns the runs of g's ring edges whose box meets win, mapped
