@@ -235,7 +235,11 @@ func (cs *clipScratch) clip(b orb.Bound, fpArea float64) (area float64, whole, o
 		switch {
 		case crossed:
 		case startIn:
-			ra := math.Abs(geo.Area(orb.Polygon{orb.Ring(a[ar.start:ar.end])}))
+			cs.out = cs.out[:0]
+			for _, v := range a[ar.start:ar.end] {
+				cs.out = append(cs.out, v[0], v[1])
+			}
+			ra := math.Abs(geo.FlatRingArea(cs.out))
 			if ar.hole {
 				ra = -ra
 			}
@@ -420,20 +424,30 @@ func clipLineIn(pieces []*piece, lines []orb.LineString, b orb.Bound) (length fl
 				cs.xs = append(cs.xs, x)
 			}
 			slices.SortFunc(cs.xs, func(x, y clipCrossing) int { return cmpFloat(x.ta, y.ta) })
-			from := a0
-			for _, x := range cs.xs {
-				if in {
-					length += geo.Distance(from, x.p)
-				}
-				in = !in
-				from = x.p
-			}
-			if in {
-				length += geo.Distance(from, a1)
-			}
+			var l float64
+			l, in = insideLength(a0, a1, cs.xs, in)
+			length += l
 		}
 	}
 	return length, true
+}
+
+// insideLength is the geodesic length of the parts of segment ab inside, split
+// at the crossings xs (in order from a), a inside when in; and whether b is.
+func insideLength(a, b orb.Point, xs []clipCrossing, in bool) (float64, bool) {
+	length := 0.0
+	from := a
+	for _, x := range xs {
+		if in {
+			length += geo.Distance(from, x.p)
+		}
+		in = !in
+		from = x.p
+	}
+	if in {
+		length += geo.Distance(from, b)
+	}
+	return length, in
 }
 
 // simpleLines reports whether no two segments of lines meet but neighbours on
@@ -861,17 +875,8 @@ func clipLength(p *piece, fp orb.Ring, b orb.Bound) (length float64, ok bool) {
 			in = true
 		}
 		slices.SortFunc(cs.xs, func(x, y clipCrossing) int { return cmpFloat(x.tb, y.tb) })
-		from := b0
-		for _, x := range cs.xs {
-			if in {
-				length += geo.Distance(from, x.p)
-			}
-			in = !in
-			from = x.p
-		}
-		if in {
-			length += geo.Distance(from, b1)
-		}
+		l, _ := insideLength(b0, b1, cs.xs, in)
+		length += l
 		return true
 	})
 	return length, ok

@@ -37,6 +37,9 @@ type footprintGeoms struct {
 	// the index once did.
 	pieceGeoms map[*piece]*geo.Prepared
 	wkb        *[]byte // from wkbBuffers
+
+	polys []orb.Polygon // the footprint's polygons, made on first use
+	one   [1]orb.Polygon
 }
 
 // wkbBuffers hold the WKB of pieces on their way into GEOS, reused from check to
@@ -63,6 +66,20 @@ func (fg *footprintGeoms) areaGeom() (*geo.Geom, error) {
 		fg.area = g
 	}
 	return fg.area, nil
+}
+
+// areaParts returns the footprint's polygons (made once: every zone asks).
+func (fg *footprintGeoms) areaParts() []orb.Polygon {
+	if fg.polys == nil {
+		switch a := fg.pf.area.(type) {
+		case orb.Polygon:
+			fg.one[0] = a
+			fg.polys = fg.one[:]
+		case orb.MultiPolygon:
+			fg.polys = a
+		}
+	}
+	return fg.polys
 }
 
 func (fg *footprintGeoms) lineGeom() (*geo.Geom, error) {
@@ -185,28 +202,12 @@ func (fg *footprintGeoms) filter(pieces []*piece, b orb.Bound, poly orb.Polygon,
 // zone's pieces without GEOS, by the cell grids and clipArea: inside when a
 // piece holds it whole. ok is false when GEOS must decide.
 func (fg *footprintGeoms) measurePieces(pieces []*piece, polys []orb.Polygon) (inside bool, area float64, ok bool) {
-	b := fg.areaBound
 	var near [8]*piece
-	meet := near[:0]
-	for _, p := range pieces {
-		if !p.bound.Intersects(b) {
-			continue
-		}
-		if p.cells == nil {
-			return false, 0, false
-		}
-		switch p.cells.classify(b) {
-		case cellOutside:
-			continue
-		case cellInside:
-			return true, 0, true
-		}
-		meet = append(meet, p)
+	inside, meet, ok := sortPieces(pieces, fg.areaBound, near[:0])
+	if inside || !ok || len(meet) == 0 {
+		return inside, 0, ok
 	}
-	if len(meet) == 0 {
-		return false, 0, true
-	}
-	a, whole, ok := clipArea(meet, polys, b, fg.pf.areaM2)
+	a, whole, ok := clipArea(meet, polys, fg.areaBound, fg.pf.areaM2)
 	if !ok {
 		return false, 0, false
 	}
@@ -217,26 +218,13 @@ func (fg *footprintGeoms) measurePieces(pieces []*piece, polys []orb.Polygon) (i
 // polygonal zone's pieces without GEOS, by the cell grids and clipLineIn; ok
 // is false when GEOS must decide.
 func (fg *footprintGeoms) measureLineIn(pieces []*piece) (length float64, ok bool) {
-	b := fg.lineBound
 	var near [8]*piece
-	meet := near[:0]
-	for _, p := range pieces {
-		if !p.bound.Intersects(b) {
-			continue
-		}
-		if p.cells == nil {
-			return 0, false
-		}
-		switch p.cells.classify(b) {
-		case cellOutside:
-			continue
-		case cellInside:
-			return fg.pf.lengthM, true
-		}
-		meet = append(meet, p)
-	}
-	if len(meet) == 0 {
-		return 0, true
+	inside, meet, ok := sortPieces(pieces, fg.lineBound, near[:0])
+	switch {
+	case inside:
+		return fg.pf.lengthM, true
+	case !ok || len(meet) == 0:
+		return 0, ok
 	}
 	var lines []orb.LineString
 	switch l := fg.pf.line.(type) {
@@ -245,7 +233,31 @@ func (fg *footprintGeoms) measureLineIn(pieces []*piece) (length float64, ok boo
 	case orb.MultiLineString:
 		lines = l
 	}
-	return clipLineIn(meet, lines, b)
+	return clipLineIn(meet, lines, fg.lineBound)
+}
+
+// sortPieces sorts a polygonal zone's pieces by their cell grids against the
+// box b of a footprint part: inside when one holds b whole, else meet (appended
+// to buf) the pieces whose boundary may meet it; ok false for a piece without
+// a grid.
+func sortPieces(pieces []*piece, b orb.Bound, buf []*piece) (inside bool, meet []*piece, ok bool) {
+	meet = buf
+	for _, p := range pieces {
+		if !p.bound.Intersects(b) {
+			continue
+		}
+		if p.cells == nil {
+			return false, nil, false
+		}
+		switch p.cells.classify(b) {
+		case cellOutside:
+			continue
+		case cellInside:
+			return true, nil, true
+		}
+		meet = append(meet, p)
+	}
+	return false, meet, true
 }
 
 // measureLines measures the length of a lineal zone's pieces inside the
@@ -287,13 +299,7 @@ const manyHoles = 64
 // to the overlap. It returns nil when the footprint has few holes or none is
 // settled.
 func (fg *footprintGeoms) settleHoles(gctx *geo.Context, pieces []*piece) (*geo.Geom, []orb.Ring, error) {
-	var polys []orb.Polygon
-	switch a := fg.pf.area.(type) {
-	case orb.Polygon:
-		polys = []orb.Polygon{a}
-	case orb.MultiPolygon:
-		polys = a
-	}
+	polys := fg.areaParts()
 	holes := 0
 	for _, p := range polys {
 		holes += max(len(p)-1, 0)
@@ -417,13 +423,7 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 	measured := false
 	if fg.pf.measureOnly && fg.pf.area != nil {
 		// Only the measures are asked for: taken in Go where they can be.
-		var polys []orb.Polygon
-		switch a := fg.pf.area.(type) {
-		case orb.Polygon:
-			polys = []orb.Polygon{a}
-		case orb.MultiPolygon:
-			polys = a
-		}
+		polys := fg.areaParts()
 		switch {
 		case lineal && len(polys) == 1 && len(polys[0]) == 1:
 			h.lengthM, measured = fg.measureLines(pieces, polys[0][0])
@@ -882,56 +882,14 @@ func (fg *footprintGeoms) vertexBeyond(g orb.Geometry, edges orb.MultiLineString
 		}
 		return true
 	}
-	var walk func(g orb.Geometry) (found, stop bool)
-	walk = func(g orb.Geometry) (bool, bool) {
-		pts := func(ps []orb.Point) (bool, bool) {
-			for _, p := range ps {
-				if budget--; budget < 0 {
-					return false, true
-				}
-				if beyond(p) {
-					return true, true
-				}
-			}
-			return false, false
+	found := false
+	planar.EachPoint(g, func(p orb.Point) {
+		if found || budget <= 0 {
+			return
 		}
-		switch g := g.(type) {
-		case orb.Point:
-			return pts([]orb.Point{g})
-		case orb.MultiPoint:
-			return pts(g)
-		case orb.LineString:
-			return pts(g)
-		case orb.Ring:
-			return pts(g)
-		case orb.MultiLineString:
-			for _, l := range g {
-				if found, stop := pts(l); stop {
-					return found, true
-				}
-			}
-		case orb.Polygon:
-			for _, r := range g {
-				if found, stop := pts(r); stop {
-					return found, true
-				}
-			}
-		case orb.MultiPolygon:
-			for _, p := range g {
-				if found, stop := walk(p); stop {
-					return found, true
-				}
-			}
-		case orb.Collection:
-			for _, c := range g {
-				if found, stop := walk(c); stop {
-					return found, true
-				}
-			}
-		}
-		return false, false
-	}
-	found, _ := walk(g)
+		budget--
+		found = beyond(p)
+	})
 	return found
 }
 
