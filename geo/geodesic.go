@@ -127,6 +127,17 @@ func ringAreaShort(r orb.Ring, shortM float64) float64 {
 	return math.Abs(float64(C.rl_ring_area((*C.double)(unsafe.Pointer(&r[0][0])), C.int(len(r)), C.double(shortM))))
 }
 
+// FlatRingArea returns the signed ellipsoidal area in m² (counter-clockwise
+// positive) of the ring of lon/lat pairs in xy, first vertex repeated at the end
+// or not: ringArea's measure without the orb.Ring, for rings kept flat (a piece's
+// shape, or a ring assembled in a scratch buffer). Its magnitude is ringArea's.
+func FlatRingArea(xy []float64) float64 {
+	if len(xy) < 6 {
+		return 0
+	}
+	return float64(C.rl_ring_area((*C.double)(unsafe.Pointer(&xy[0])), C.int(len(xy)/2), C.double(shortEdgeM)))
+}
+
 func lineLength(ls []orb.Point) float64 {
 	if len(ls) < 2 {
 		return 0
@@ -144,12 +155,30 @@ func Area(g orb.Geometry) float64 {
 // PolygonSum adds up, over the polygons of g, area(shell) minus area(holes): the
 // area of g under any ring measure (ellipsoidal here, planar in a projection).
 func PolygonSum(g orb.Geometry, area func(orb.Ring) float64) float64 {
-	a := 0.0
-	for _, p := range planar.Polygons(g) {
+	poly := func(a float64, p orb.Polygon) float64 {
+		if len(p) == 0 {
+			return a
+		}
 		a += area(p[0])
 		for _, h := range p[1:] {
 			a -= area(h)
 		}
+		return a
+	}
+	// A polygon or multipolygon, the common cases, without collecting its
+	// polygons first (the sum in the same order).
+	a := 0.0
+	switch g := g.(type) {
+	case orb.Polygon:
+		return poly(a, g)
+	case orb.MultiPolygon:
+		for _, p := range g {
+			a = poly(a, p)
+		}
+		return a
+	}
+	for _, p := range planar.Polygons(g) {
+		a = poly(a, p)
 	}
 	return a
 }

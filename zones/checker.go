@@ -301,6 +301,7 @@ func (c *Checker) Locate(ctx context.Context, g orb.Geometry) ([]Hit, error) {
 	if err != nil {
 		return nil, err
 	}
+	pf.measureOnly = true
 	hits, _, _, err := c.overlay(ctx, gctx, pf, 0, 0)
 	if err != nil {
 		return nil, err
@@ -318,34 +319,41 @@ func (c *Checker) Locate(ctx context.Context, g orb.Geometry) ([]Hit, error) {
 // whose boundary lies within tol metres of it (edge; DESIGN.md near_boundary).
 func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, buffer, tol float64) (hits, near, edge []*zoneHit, err error) {
 	// Candidate pieces: bbox within the buffer or the tolerance, grouped by zone
-	// in index order.
+	// in index order. All of a zone's pieces share its ord, so a stable sort by
+	// ord groups them, keeping the R-tree's order within a zone, in one slice
+	// (no map, no group to allocate: a small footprint meets few pieces).
 	reach := max(buffer, tol)
 	search := expandMetres(pf.bound, reach)
+	found := make([]*piece, 0, 16)
+	c.idx.search(search, func(p *piece) bool {
+		found = append(found, p)
+		return true
+	})
+	if len(found) == 0 {
+		return nil, nil, nil, nil
+	}
+	// Keep the result independent of the R-tree's order: layer order, then zone order.
+	slices.SortStableFunc(found, func(a, b *piece) int { return cmp.Compare(a.ord, b.ord) })
 	type group struct {
 		zone   *Zone
 		pieces []*piece
 	}
-	var groups []*group
-	byZone := map[*Zone]*group{}
-	c.idx.search(search, func(p *piece) bool {
-		g := byZone[p.zone]
-		if g == nil {
-			g = &group{zone: p.zone}
-			byZone[p.zone] = g
-			groups = append(groups, g)
+	groups := func(yield func(group) bool) {
+		for i := 0; i < len(found); {
+			j := i + 1
+			for j < len(found) && found[j].zone == found[i].zone {
+				j++
+			}
+			if !yield(group{zone: found[i].zone, pieces: found[i:j:j]}) {
+				return
+			}
+			i = j
 		}
-		g.pieces = append(g.pieces, p)
-		return true
-	})
-	if len(groups) == 0 {
-		return nil, nil, nil, nil
 	}
-	// Keep the result independent of the R-tree's order: layer order, then zone order.
-	slices.SortFunc(groups, func(a, b *group) int { return cmp.Compare(a.pieces[0].ord, b.pieces[0].ord) })
 
 	fg := newFootprintGeoms(gctx, pf)
 	defer fg.destroy()
-	for _, g := range groups {
+	for g := range groups {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, nil, errcode.New(errcode.Timeout, nil, "check stopped: %v", err)
 		}

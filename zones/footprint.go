@@ -25,6 +25,10 @@ type prepared struct {
 	typ             string
 	repaired        bool
 	warnings        []string
+
+	// measureOnly: only the measures of the overlaps are asked for, not their
+	// shapes (Locate), so overlayZone may measure an area without GEOS.
+	measureOnly bool
 }
 
 // pos builds an errcode.Error details map.
@@ -44,59 +48,15 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 		return nil, errcode.New(errcode.EmptyGeometry, nil, "the footprint has no geometry")
 	}
 	fp := &prepared{typ: g.GeoJSONType()}
-	var polys []orb.Polygon
-	var lines []orb.LineString
-	// part numbers count the parts of the footprint in input order (0-based).
-	part := 0
-	var walk func(g orb.Geometry) error
-	walk = func(g orb.Geometry) error {
-		switch g := g.(type) {
-		case orb.Point:
-			if err := crs.CheckLonLat(g[0], g[1], crs.Where{}.Part(part)); err != nil {
-				return err
-			}
-			fp.points = append(fp.points, g)
-			part++
-		case orb.MultiPoint:
-			return walkAll(g, walk)
-		case orb.LineString:
-			ls, err := cleanLine(g, part)
-			if err != nil {
-				return err
-			}
-			if ls != nil {
-				lines = append(lines, ls)
-			}
-			part++
-		case orb.MultiLineString:
-			return walkAll(g, walk)
-		case orb.Polygon:
-			p, err := cleanPolygon(g, part)
-			if err != nil {
-				return err
-			}
-			if p != nil {
-				polys = append(polys, p)
-			}
-			part++
-		case orb.MultiPolygon:
-			return walkAll(g, walk)
-		case orb.Collection:
-			return walkAll(g, walk)
-		case orb.Ring:
-			return walk(orb.Polygon{g})
-		default:
-			return errcode.New(errcode.InvalidGeometry, pos("part", part), "unsupported geometry type %s", g.GeoJSONType())
-		}
-		return nil
-	}
-	if err := walk(g); err != nil {
+	w := footprintWalk{fp: fp}
+	if err := w.walk(g); err != nil {
 		return nil, err
 	}
+	polys, lines := w.polys, w.lines
 	if len(polys) == 0 && len(lines) == 0 && len(fp.points) == 0 {
 		return nil, errcode.New(errcode.EmptyGeometry, nil, "the footprint (%s) is empty", fp.typ)
 	}
-	fp.vertices = planar.NumVertices(g)
+	fp.vertices = w.vertices
 	if opts.MaxVertices > 0 && fp.vertices > opts.MaxVertices {
 		return nil, errcode.New(errcode.PayloadTooLarge, pos("vertices", fp.vertices, "limit", opts.MaxVertices),
 			"the footprint has %d vertices, more than the limit of %d", fp.vertices, opts.MaxVertices)
@@ -177,10 +137,72 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 	return fp, nil
 }
 
-// walkAll calls walk on each part in turn, stopping at the first error.
-func walkAll[T orb.Geometry](parts []T, walk func(orb.Geometry) error) error {
+// footprintWalk sorts a footprint's parts by dimension, checking and cleaning
+// each, and counts its vertices as given. A struct with methods rather than a
+// recursive closure: a footprint of one polygon allocates nothing here.
+type footprintWalk struct {
+	fp    *prepared
+	polys []orb.Polygon
+	lines []orb.LineString
+	// part numbers the parts of the footprint in input order (0-based).
+	part     int
+	vertices int
+}
+
+func (w *footprintWalk) walk(g orb.Geometry) error {
+	switch g := g.(type) {
+	case orb.Point:
+		w.vertices++
+		if err := crs.CheckLonLat(g[0], g[1], crs.Where{}.Part(w.part)); err != nil {
+			return err
+		}
+		w.fp.points = append(w.fp.points, g)
+		w.part++
+	case orb.MultiPoint:
+		return walkAll(w, g)
+	case orb.LineString:
+		w.vertices += len(g)
+		ls, err := cleanLine(g, w.part)
+		if err != nil {
+			return err
+		}
+		if ls != nil {
+			w.lines = append(w.lines, ls)
+		}
+		w.part++
+	case orb.MultiLineString:
+		return walkAll(w, g)
+	case orb.Polygon:
+		for _, r := range g {
+			w.vertices += len(r)
+		}
+		p, err := cleanPolygon(g, w.part)
+		if err != nil {
+			return err
+		}
+		if p != nil {
+			if w.polys == nil {
+				w.polys = make([]orb.Polygon, 0, 1)
+			}
+			w.polys = append(w.polys, p)
+		}
+		w.part++
+	case orb.MultiPolygon:
+		return walkAll(w, g)
+	case orb.Collection:
+		return walkAll(w, g)
+	case orb.Ring:
+		return w.walk(orb.Polygon{g})
+	default:
+		return errcode.New(errcode.InvalidGeometry, pos("part", w.part), "unsupported geometry type %s", g.GeoJSONType())
+	}
+	return nil
+}
+
+// walkAll walks each part in turn, stopping at the first error.
+func walkAll[T orb.Geometry](w *footprintWalk, parts []T) error {
 	for _, p := range parts {
-		if err := walk(p); err != nil {
+		if err := w.walk(p); err != nil {
 			return err
 		}
 	}
@@ -290,10 +312,14 @@ func cleanRing(r orb.Ring, part, ring int) (orb.Ring, error) {
 		return nil, errcode.New(errcode.InvalidGeometry, pos("part", part, "ring", ring),
 			"ring %d of footprint part %d is not closed: its last vertex %v differs from its first %v", ring, part, r[len(r)-1], r[0])
 	}
-	out := make(orb.Ring, 0, len(r))
-	for _, p := range r {
-		if len(out) == 0 || out[len(out)-1] != p {
-			out = append(out, p)
+	// A ring without repeats is kept as given (nothing changes it later).
+	out := r
+	if hasRepeats(r) {
+		out = make(orb.Ring, 0, len(r))
+		for _, p := range r {
+			if len(out) == 0 || out[len(out)-1] != p {
+				out = append(out, p)
+			}
 		}
 	}
 	if len(out) < 4 {
@@ -307,21 +333,42 @@ func cleanPolygon(p orb.Polygon, part int) (orb.Polygon, error) {
 	if len(p) == 0 {
 		return nil, nil
 	}
-	out := make(orb.Polygon, 0, len(p))
+	var out orb.Polygon // made only when a ring changes or is dropped
 	for i, r := range p {
 		if len(r) == 0 {
+			if out == nil {
+				out = append(make(orb.Polygon, 0, len(p)), p[:i]...)
+			}
 			continue
 		}
 		c, err := cleanRing(r, part, i)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		if out == nil && len(c) != len(r) {
+			out = append(make(orb.Polygon, 0, len(p)), p[:i]...)
+		}
+		if out != nil {
+			out = append(out, c)
+		}
+	}
+	if out == nil {
+		return p, nil
 	}
 	if len(out) == 0 {
 		return nil, nil
 	}
 	return out, nil
+}
+
+// hasRepeats reports whether r has a vertex equal to the one before it.
+func hasRepeats(r []orb.Point) bool {
+	for i := 1; i < len(r); i++ {
+		if r[i] == r[i-1] {
+			return true
+		}
+	}
+	return false
 }
 
 func cleanLine(l orb.LineString, part int) (orb.LineString, error) {

@@ -37,6 +37,9 @@ type footprintGeoms struct {
 	// the index once did.
 	pieceGeoms map[*piece]*geo.Prepared
 	wkb        *[]byte // from wkbBuffers
+
+	polys []orb.Polygon // the footprint's polygons, made on first use
+	one   [1]orb.Polygon
 }
 
 // wkbBuffers hold the WKB of pieces on their way into GEOS, reused from check to
@@ -63,6 +66,20 @@ func (fg *footprintGeoms) areaGeom() (*geo.Geom, error) {
 		fg.area = g
 	}
 	return fg.area, nil
+}
+
+// areaParts returns the footprint's polygons (made once: every zone asks).
+func (fg *footprintGeoms) areaParts() []orb.Polygon {
+	if fg.polys == nil {
+		switch a := fg.pf.area.(type) {
+		case orb.Polygon:
+			fg.one[0] = a
+			fg.polys = fg.one[:]
+		case orb.MultiPolygon:
+			fg.polys = a
+		}
+	}
+	return fg.polys
 }
 
 func (fg *footprintGeoms) lineGeom() (*geo.Geom, error) {
@@ -181,6 +198,219 @@ func (fg *footprintGeoms) filter(pieces []*piece, b orb.Bound, poly orb.Polygon,
 	return false, keep, nil
 }
 
+// measurePieces measures the footprint's overlap area (its polygons) with a
+// zone's pieces without GEOS, by the cell grids and clipArea: inside when a
+// piece holds it whole. ok is false when GEOS must decide.
+func (fg *footprintGeoms) measurePieces(pieces []*piece, polys []orb.Polygon) (inside bool, area float64, ok bool) {
+	var near [8]*piece
+	inside, meet, ok := sortPieces(pieces, fg.areaBound, near[:0])
+	if inside || !ok || len(meet) == 0 {
+		return inside, 0, ok
+	}
+	a, whole, ok := clipArea(meet, polys, fg.areaBound, fg.pf.areaM2)
+	if !ok {
+		return false, 0, false
+	}
+	return whole, a, true
+}
+
+// measureLineIn measures the length of the footprint's lines inside a
+// polygonal zone's pieces without GEOS, by the cell grids and clipLineIn; ok
+// is false when GEOS must decide.
+func (fg *footprintGeoms) measureLineIn(pieces []*piece) (length float64, ok bool) {
+	var near [8]*piece
+	inside, meet, ok := sortPieces(pieces, fg.lineBound, near[:0])
+	switch {
+	case inside:
+		return fg.pf.lengthM, true
+	case !ok || len(meet) == 0:
+		return 0, ok
+	}
+	var lines []orb.LineString
+	switch l := fg.pf.line.(type) {
+	case orb.LineString:
+		lines = []orb.LineString{l}
+	case orb.MultiLineString:
+		lines = l
+	}
+	return clipLineIn(meet, lines, fg.lineBound)
+}
+
+// sortPieces sorts a polygonal zone's pieces by their cell grids against the
+// box b of a footprint part: inside when one holds b whole, else meet (appended
+// to buf) the pieces whose boundary may meet it; ok false for a piece without
+// a grid.
+func sortPieces(pieces []*piece, b orb.Bound, buf []*piece) (inside bool, meet []*piece, ok bool) {
+	meet = buf
+	for _, p := range pieces {
+		if !p.bound.Intersects(b) {
+			continue
+		}
+		if p.cells == nil {
+			return false, nil, false
+		}
+		switch p.cells.classify(b) {
+		case cellOutside:
+			continue
+		case cellInside:
+			return true, nil, true
+		}
+		meet = append(meet, p)
+	}
+	return false, meet, true
+}
+
+// measureLines measures the length of a lineal zone's pieces inside the
+// footprint (its polygon of one ring) without GEOS, by clipLength; ok is false
+// when GEOS must decide: a piece clipLength cannot clip, or more than one piece
+// partly inside (GEOS dissolves those first, and a stretch two pieces share
+// counts once there).
+func (fg *footprintGeoms) measureLines(pieces []*piece, ring orb.Ring) (length float64, ok bool) {
+	b := fg.areaBound
+	partial := 0
+	for _, p := range pieces {
+		if !p.bound.Intersects(b) {
+			continue
+		}
+		l, ok := clipLength(p, ring, b)
+		if !ok {
+			return 0, false
+		}
+		if l > 0 {
+			partial++
+			length = l
+		}
+	}
+	if partial > 1 {
+		return 0, false
+	}
+	return length, true
+}
+
+// manyHoles is the number of holes from which a footprint's holes are sorted by
+// the cell grids before an overlay (fewer cost GEOS little).
+const manyHoles = 64
+
+// settleHoles returns, for a footprint of more than manyHoles holes, the
+// footprint in gctx without the holes the zone's pieces' cell grids settle — a
+// hole whose box lies wholly outside every piece changes nothing of the
+// overlap, and one whose box lies wholly inside a piece is a hole of the
+// overlap as it is — and the holes settled inside, which putHolesBack returns
+// to the overlap. It returns nil when the footprint has few holes or none is
+// settled.
+func (fg *footprintGeoms) settleHoles(gctx *geo.Context, pieces []*piece) (*geo.Geom, []orb.Ring, error) {
+	polys := fg.areaParts()
+	holes := 0
+	for _, p := range polys {
+		holes += max(len(p)-1, 0)
+	}
+	if holes <= manyHoles {
+		return nil, nil, nil
+	}
+	for _, p := range pieces {
+		if p.cells == nil {
+			return nil, nil, nil
+		}
+	}
+	var in []orb.Ring
+	lean := make(orb.MultiPolygon, 0, len(polys))
+	dropped := 0
+	for _, p := range polys {
+		q := orb.Polygon{p[0]}
+		for _, h := range p[1:] {
+			switch holePlace(h.Bound(), pieces) {
+			case cellInside:
+				in = append(in, h)
+				dropped++
+			case cellOutside:
+				dropped++
+			default:
+				q = append(q, h)
+			}
+		}
+		lean = append(lean, q)
+	}
+	if dropped == 0 {
+		return nil, nil, nil
+	}
+	var g orb.Geometry = lean
+	if _, one := fg.pf.area.(orb.Polygon); one {
+		g = lean[0]
+	}
+	lg, err := gctx.FromOrb(g)
+	if err != nil {
+		return nil, nil, err
+	}
+	return lg, in, nil
+}
+
+// holePlace says where the box b lies in a zone of the pieces: cellInside when
+// some piece's grid places it inside, cellOutside when every piece's places it
+// outside, cellBoundary otherwise.
+func holePlace(b orb.Bound, pieces []*piece) uint8 {
+	out := true
+	for _, p := range pieces {
+		if !p.bound.Intersects(b) {
+			continue
+		}
+		switch p.cells.classify(b) {
+		case cellInside:
+			return cellInside
+		case cellBoundary:
+			out = false
+		}
+	}
+	if out {
+		return cellOutside
+	}
+	return cellBoundary
+}
+
+// putHolesBack adds to the overlap a (a Polygon or MultiPolygon) the
+// footprint's holes settled inside the zone, each to the polygon that holds it;
+// nil when one lies in no polygon (it cannot: the hole lies inside the
+// footprint and the zone, but then the whole overlay decides).
+func putHolesBack(a orb.Geometry, holes []orb.Ring) orb.Geometry {
+	var polys orb.MultiPolygon
+	switch a := a.(type) {
+	case orb.Polygon:
+		polys = orb.MultiPolygon{a}
+	case orb.MultiPolygon:
+		polys = a
+	default:
+		return nil
+	}
+	bounds := make([]orb.Bound, len(polys))
+	for i, p := range polys {
+		bounds[i] = p.Bound()
+	}
+	grids := make([]*cellGrid, len(polys))
+	for _, h := range holes {
+		placed := false
+		for i, p := range polys {
+			if !bounds[i].Contains(h[0]) {
+				continue
+			}
+			if grids[i] == nil {
+				grids[i] = newCellGrid(p)
+			}
+			if grids[i].covers(h[0]) {
+				placed = true
+				// After the grid: it holds the polygon's rings as they were.
+				polys[i] = append(polys[i], h)
+				break
+			}
+		}
+		if !placed {
+			return nil
+		}
+	}
+	if _, one := a.(orb.Polygon); one {
+		return polys[0]
+	}
+	return polys
+}
+
 // overlayZone measures the footprint's overlap with one zone from the zone's pieces
 // near the footprint. The footprint is intersected once with the dissolved pieces
 // it meets: cutting it at piece borders would put vertices on its long edges and,
@@ -190,7 +420,21 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 	lineal := z.Layer != nil && z.Layer.Geom == Lineal
 	var overlaps orb.Collection
 
-	if fg.pf.area != nil {
+	measured := false
+	if fg.pf.measureOnly && fg.pf.area != nil {
+		// Only the measures are asked for: taken in Go where they can be.
+		polys := fg.areaParts()
+		switch {
+		case lineal && len(polys) == 1 && len(polys[0]) == 1:
+			h.lengthM, measured = fg.measureLines(pieces, polys[0][0])
+		case !lineal:
+			var inside bool
+			if inside, h.areaM2, measured = fg.measurePieces(pieces, polys); inside {
+				h.areaM2 = fg.pf.areaM2
+			}
+		}
+	}
+	if fg.pf.area != nil && !measured {
 		poly, _ := fg.pf.area.(orb.Polygon)
 		inside, keep, err := fg.filter(pieces, fg.areaBound, poly, fg.areaGeom, !lineal)
 		if err != nil {
@@ -202,23 +446,56 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 			overlaps = append(overlaps, fg.pf.area)
 		case len(keep) > 0:
 			ag, _ := fg.areaGeom()
+			var settled []orb.Ring
+			if !lineal {
+				// A footprint of many holes: those the cell grids settle are
+				// left out of the overlay and put back after it.
+				lean, in, err := fg.settleHoles(gctx, pieces)
+				if err != nil {
+					return nil, err
+				}
+				if lean != nil {
+					defer lean.Destroy()
+					ag, settled = lean, in
+				}
+			}
 			inter, err := fg.intersectPieces(gctx, keep, ag, fg.areaBound)
 			if err != nil {
 				return nil, err
+			}
+			a := planar.Extract(inter, planar.DimArea)
+			if len(settled) > 0 {
+				if a = putHolesBack(a, settled); a == nil {
+					// A settled hole in no polygon of the overlap: the
+					// overlay of the whole footprint decides.
+					full, _ := fg.areaGeom()
+					if inter, err = fg.intersectPieces(gctx, keep, full, fg.areaBound); err != nil {
+						return nil, err
+					}
+					a = planar.Extract(inter, planar.DimArea)
+				}
 			}
 			if lineal {
 				if l := planar.Extract(inter, planar.DimLine); l != nil {
 					h.lengthM += geo.Length(l)
 					overlaps = append(overlaps, l)
 				}
-			} else if a := planar.Extract(inter, planar.DimArea); a != nil {
+			} else if a != nil {
 				h.areaM2 = geo.Area(a)
 				overlaps = append(overlaps, a)
 			}
 		}
 	}
 
-	if fg.pf.line != nil {
+	lineMeasured := false
+	if fg.pf.line != nil && fg.pf.measureOnly && !lineal {
+		// Only the length is asked for: measured in Go where it can be.
+		var l float64
+		if l, lineMeasured = fg.measureLineIn(pieces); lineMeasured {
+			h.lengthM += l
+		}
+	}
+	if fg.pf.line != nil && !lineMeasured {
 		inside, keep, err := fg.filter(pieces, fg.lineBound, nil, fg.lineGeom, false)
 		if err != nil {
 			return nil, err
@@ -529,6 +806,9 @@ func (fg *footprintGeoms) reachesBeyond(gctx *geo.Context, h *zoneHit, tol float
 	if len(edges) == 0 {
 		return true, nil
 	}
+	if fg.vertexBeyond(h.overlap, edges, tol*1.01) {
+		return true, nil
+	}
 	eg, err := gctx.FromOrb(edges)
 	if err != nil {
 		return false, err
@@ -569,6 +849,48 @@ func (fg *footprintGeoms) reachesBeyond(gctx *geo.Context, h *zoneHit, tol float
 		}
 	}
 	return false, nil
+}
+
+// vertexBeyondWork bounds the vertex-to-edge distances vertexBeyond takes
+// before leaving the question to GEOS.
+const vertexBeyondWork = 1 << 20
+
+// vertexBeyond reports whether some vertex of the overlap g (lon/lat) lies, in
+// the footprint's frame, farther than width from every one of edges: then it
+// lies outside the band reachesBeyond draws along them (whose chords stay
+// within width), and so does the overlap beside it — the overlap reaches beyond,
+// without GEOS. false means "ask GEOS", after at most vertexBeyondWork distances.
+func (fg *footprintGeoms) vertexBeyond(g orb.Geometry, edges orb.MultiLineString, width float64) bool {
+	f := fg.localFrame()
+	limit := width * (1 + 1e-6) // far above the rounding of the frame
+	nEdges := 0
+	for _, l := range edges {
+		nEdges += max(len(l)-1, 1)
+	}
+	budget := vertexBeyondWork / nEdges
+	beyond := func(p orb.Point) bool {
+		q := f.fwd(p)
+		for _, l := range edges {
+			if len(l) == 1 && dist2D(q, l[0]) <= limit {
+				return false
+			}
+			for i := 0; i+1 < len(l); i++ {
+				if pointToSegment(q, l[i], l[i+1]) <= limit {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	found := false
+	planar.EachPoint(g, func(p orb.Point) {
+		if found || budget <= 0 {
+			return
+		}
+		budget--
+		found = beyond(p)
+	})
+	return found
 }
 
 // boundaryNear returns the runs of g's ring edges whose box meets win, mapped
