@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -344,10 +345,23 @@ func TestSQLiteWriterSync(t *testing.T) {
 	if writer != 0 || pool == 0 {
 		t.Errorf("wal_autocheckpoint: writer %d, pool %d; want 0 (the checkpointer's) and SQLite's default", writer, pool)
 	}
-	if err := syncFile(s.wal); err != nil {
+	// The syncer fsyncs the file the writer's commits go to: the WAL at its path.
+	held, err := s.walFile.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if named, err := os.Stat(s.wal); err != nil || !os.SameFile(held, named) {
+		t.Errorf("the syncer's WAL file is not %s (%v)", s.wal, err)
+	}
+	if err := datasync(s.walFile); err != nil {
 		t.Errorf("the syncer cannot fsync %s: %v", s.wal, err)
 	}
-	if err := syncFile(s.wal + ".missing"); err == nil {
-		t.Error("fsync of a missing WAL succeeds: a save would be acknowledged without it")
+	closed, err := os.Open(s.wal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed.Close()
+	if err := datasync(closed); err == nil {
+		t.Error("fsync of a closed WAL file succeeds: a save would be acknowledged without it")
 	}
 }
