@@ -17,12 +17,16 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
-	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+	sqlitedrv "modernc.org/sqlite"     // database/sql driver "sqlite"
 )
+
+// useFdatasync switches the SQLite library to fdatasync, once per process.
+var useFdatasync sync.Once
 
 // ErrNotFound is returned by Get for an unknown report id.
 var ErrNotFound = errors.New("store: report not found")
@@ -185,6 +189,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	} else {
 		s.dialect = sqlite
 		s.where = dsn
+		// SQLite's own syncs (the checkpoints', and the commits of the pool's
+		// connections) with fdatasync, as the syncer's: see datasync.
+		useFdatasync.Do(func() { sqlitedrv.Fdatasync(true) })
 		// _txlock=immediate: writers take the lock at BEGIN, so concurrent saves
 		// queue on busy_timeout instead of failing with SQLITE_BUSY on upgrade.
 		//
@@ -576,8 +583,15 @@ func (s *Store) writer() {
 // that one bad row (a duplicate id) fails only its own Save. It answers the
 // saves, or hands the committed ones to the syncer (sqliteWriter).
 func (s *Store) commit(group []*pendingSave) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	// No deadline on SQLite: a context that can end costs the driver a watcher
+	// goroutine and a progress handler per statement, and a local commit that
+	// waits on a lock ends with busy_timeout anyway.
+	ctx := context.Background()
+	if s.dialect == postgres {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+	}
 	s.commits.Add(1)
 	s.rows.Add(int64(len(group)))
 	exec, begin, unsynced := s.sqliteWriter(ctx)
