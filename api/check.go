@@ -204,7 +204,7 @@ func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Chec
 	}
 	var fp []byte
 	if rep.Geometry != nil {
-		if fp, err = json.Marshal(geojson.NewGeometry(rep.Geometry)); err != nil {
+		if fp, err = zones.AppendGeometryJSON(nil, rep.Geometry); err != nil {
 			return fmt.Errorf("archive report %s: encode footprint: %w", rep.ReportID, err)
 		}
 	}
