@@ -449,7 +449,8 @@ func insertArgs(rec *Record) []any {
 		rec.DatasetName, rec.DatasetVersion, rec.Verdict, string(rec.Report), string(rec.Footprint)}, append(f.args(), f.highEnergyArg())...)
 }
 
-// Save archives rec; it returns once the row is durably committed.
+// Save archives rec; it returns once the row is durably committed. It keeps no
+// reference to rec or its byte slices after it returns: the caller may reuse them.
 func (s *Store) Save(ctx context.Context, rec *Record) error {
 	if rec.ID == "" {
 		return errors.New("store: save: record without id")
