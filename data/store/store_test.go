@@ -365,3 +365,19 @@ func TestSQLiteWriterSync(t *testing.T) {
 		t.Error("fsync of a closed WAL file succeeds: a save would be acknowledged without it")
 	}
 }
+
+// TestCPULoad: the load measure says busy only from a span measured, and not
+// for a process that sleeps through it (the window would only add latency).
+func TestCPULoad(t *testing.T) {
+	var l cpuLoad
+	if l.saturated() {
+		t.Error("busy before any span was measured")
+	}
+	time.Sleep(2 * cpuLoadSpan)
+	if l.saturated() {
+		t.Error("busy over a span the process slept through")
+	}
+	if _, ok := processCPU(); !ok {
+		t.Error("no CPU time measured for this process")
+	}
+}
