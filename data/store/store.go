@@ -686,8 +686,11 @@ func (s *Store) sqliteWriter(ctx context.Context) (exec func(context.Context, ..
 			return nil, nil, false
 		}
 		// No checkpoint inside the commits either: the writer runs them while it
-		// waits for the syncer (see checkpoint).
-		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0`); err != nil {
+		// waits for the syncer (see checkpoint). After a checkpoint the WAL
+		// starts over in place, so its file is overwritten, not grown, and the
+		// syncer's fdatasync has no size to record; journal_size_limit cuts it
+		// back should a long reader ever have let it grow far.
+		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864`); err != nil {
 			conn.Close()
 			return nil, nil, false
 		}

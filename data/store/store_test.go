@@ -345,6 +345,13 @@ func TestSQLiteWriterSync(t *testing.T) {
 	if writer != 0 || pool == 0 {
 		t.Errorf("wal_autocheckpoint: writer %d, pool %d; want 0 (the checkpointer's) and SQLite's default", writer, pool)
 	}
+	var limit int64
+	if err := s.conn.QueryRowContext(t.Context(), `PRAGMA journal_size_limit`).Scan(&limit); err != nil {
+		t.Fatal(err)
+	}
+	if limit <= 0 {
+		t.Errorf("journal_size_limit %d on the writer: a WAL grown once stays that size", limit)
+	}
 	// The syncer fsyncs the file the writer's commits go to: the WAL at its path.
 	held, err := s.walFile.Stat()
 	if err != nil {
