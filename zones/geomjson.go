@@ -21,63 +21,40 @@ func (e *jsonWriter) geometry(g *geojson.Geometry) {
 		e.marshal(g)
 		return
 	}
+	// orb's geometry types are slices (and a point an array): nil is null, as
+	// encoding/json writes a nil slice.
 	switch c := g.Coordinates.(type) {
 	case nil:
 		e.raw("null")
+		return
 	case orb.Point:
 		e.raw(`{"type":"Point","coordinates":`)
 		e.point(c)
-		e.b = append(e.b, '}')
 	case orb.MultiPoint:
 		e.raw(`{"type":"MultiPoint","coordinates":`)
 		e.points(c)
-		e.b = append(e.b, '}')
 	case orb.LineString:
 		e.raw(`{"type":"LineString","coordinates":`)
 		e.points(c)
-		e.b = append(e.b, '}')
 	case orb.MultiLineString:
 		e.raw(`{"type":"MultiLineString","coordinates":`)
-		if c == nil {
-			e.raw("null")
-		} else {
-			e.b = append(e.b, '[')
-			for i, l := range c {
-				if i > 0 {
-					e.b = append(e.b, ',')
-				}
-				e.points(l)
-			}
-			e.b = append(e.b, ']')
-		}
-		e.b = append(e.b, '}')
+		jsonList(e, c, func(l orb.LineString) { e.points(l) })
 	case orb.Ring:
 		// orb writes a lone ring as a one-ring polygon.
 		e.raw(`{"type":"Polygon","coordinates":[`)
 		e.points(c)
-		e.raw("]}")
+		e.b = append(e.b, ']')
 	case orb.Polygon:
 		e.raw(`{"type":"Polygon","coordinates":`)
 		e.polygon(c)
-		e.b = append(e.b, '}')
 	case orb.MultiPolygon:
 		e.raw(`{"type":"MultiPolygon","coordinates":`)
-		if c == nil {
-			e.raw("null")
-		} else {
-			e.b = append(e.b, '[')
-			for i, p := range c {
-				if i > 0 {
-					e.b = append(e.b, ',')
-				}
-				e.polygon(p)
-			}
-			e.b = append(e.b, ']')
-		}
-		e.b = append(e.b, '}')
+		jsonList(e, c, e.polygon)
 	default:
 		e.marshal(g)
+		return
 	}
+	e.b = append(e.b, '}')
 }
 
 func (e *jsonWriter) point(p orb.Point) {
@@ -88,33 +65,24 @@ func (e *jsonWriter) point(p orb.Point) {
 	e.b = append(e.b, ']')
 }
 
-// points writes a point list; nil is null, as encoding/json writes a nil slice.
-func (e *jsonWriter) points(ps []orb.Point) {
-	if ps == nil {
-		e.raw("null")
-		return
-	}
-	e.b = append(e.b, '[')
-	for i, p := range ps {
-		if i > 0 {
-			e.b = append(e.b, ',')
-		}
-		e.point(p)
-	}
-	e.b = append(e.b, ']')
-}
+func (e *jsonWriter) points(ps []orb.Point) { jsonList(e, ps, e.point) }
 
 func (e *jsonWriter) polygon(p orb.Polygon) {
-	if p == nil {
+	jsonList(e, p, func(r orb.Ring) { e.points(r) })
+}
+
+// jsonList writes xs as a JSON array, each element by write; nil is null.
+func jsonList[T any](e *jsonWriter, xs []T, write func(T)) {
+	if xs == nil {
 		e.raw("null")
 		return
 	}
 	e.b = append(e.b, '[')
-	for i, r := range p {
+	for i, x := range xs {
 		if i > 0 {
 			e.b = append(e.b, ',')
 		}
-		e.points(r)
+		write(x)
 	}
 	e.b = append(e.b, ']')
 }
