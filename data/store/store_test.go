@@ -388,3 +388,40 @@ func TestCPULoad(t *testing.T) {
 		t.Error("no CPU time measured for this process")
 	}
 }
+
+// TestSQLiteWriterReconnects: after a failed commit the writer starts again on
+// a fresh connection, and the syncer fsyncs that connection's WAL file — the
+// WAL at its path — for the saves after it.
+func TestSQLiteWriterReconnects(t *testing.T) {
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "redline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Save(t.Context(), record("a", "x", "admissible", time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	old := s.walFile
+	if err := s.Save(t.Context(), record("a", "x", "admissible", time.Now())); err == nil {
+		t.Fatal("saving the same id twice succeeded")
+	}
+	if err := s.Save(t.Context(), record("b", "x", "admissible", time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if s.walFile == nil || s.walFile == old {
+		t.Fatal("the writer kept the connection of its failed commit")
+	}
+	held, err := s.walFile.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if named, err := os.Stat(s.wal); err != nil || !os.SameFile(held, named) {
+		t.Errorf("after reconnecting, the syncer's WAL file is not %s (%v)", s.wal, err)
+	}
+	if s.Stats().Fsyncs < 2 {
+		t.Errorf("%d fsyncs for two saves", s.Stats().Fsyncs)
+	}
+	if _, err := s.Get(t.Context(), "b"); err != nil {
+		t.Fatal(err)
+	}
+}
