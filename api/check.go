@@ -205,14 +205,22 @@ func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Chec
 			in.Geometry = geojson.NewGeometry(in.Overlap)
 		}
 	}
-	// HTML escaped, as json.Marshal wrote the archive before.
-	body, err := stored.AppendJSON(make([]byte, 0, 16<<10), true)
+	// HTML escaped, as json.Marshal wrote the archive before. Into a pooled
+	// buffer: Save copies the bytes into its row before it queues it.
+	bp := jsonBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledJSON {
+			jsonBuffers.Put(bp)
+		}
+	}()
+	body, err := stored.AppendJSON((*bp)[:0], true)
+	*bp = body
 	if err != nil {
 		return fmt.Errorf("archive report %s: encode: %w", rep.ReportID, err)
 	}
 	var fp []byte
 	if rep.Geometry != nil {
-		if fp, err = json.Marshal(geojson.NewGeometry(rep.Geometry)); err != nil {
+		if fp, err = zones.AppendGeometryJSON(nil, rep.Geometry); err != nil {
 			return fmt.Errorf("archive report %s: encode footprint: %w", rep.ReportID, err)
 		}
 	}

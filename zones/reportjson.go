@@ -484,7 +484,7 @@ func (e *jsonWriter) intersection(in *Intersection) {
 	if in.Geometry == nil {
 		e.raw("null")
 	} else {
-		e.marshal(in.Geometry)
+		e.geometry(in.Geometry)
 	}
 	e.b = append(e.b, '}')
 }

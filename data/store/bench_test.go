@@ -1,38 +1,45 @@
 package store
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/redline-gis/redline/internal/pgtest"
 )
 
-// benchReport is a report's JSON of the size a small check archives (~9 KB,
-// mostly Chinese rule texts and the overlap geometry).
+// benchReport is a report's JSON of the size a small check archives (~4 KB,
+// mostly Chinese rule texts and the overlap geometries: the reports of
+// BenchmarkCheckLoopback average 4.1 KB).
 func benchReport(id string) json.RawMessage {
 	var b strings.Builder
 	b.WriteString(`{"report_id":"` + id + `","verdict":"needs_info","governing_rule":{"id":"two_high","verdict":"needs_info"},"intersections":[`)
-	for i := range 6 {
+	for i := range 3 {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		fmt.Fprintf(&b, `{"layer":"l%d","zone_id":"Z%d","rules":[{"id":"two_high","text":"%s"}],"geometry":{"type":"Polygon","coordinates":[[[109.2798399,35.4490791],[109.2809426,35.4490791],[109.2809426,35.4499775],[109.2798399,35.4499775],[109.2798399,35.4490791]]]}}`,
-			i, i, strings.Repeat("新建、改建、扩建高耗能、高排放项目须符合生态环境保护法律法规；", 12))
+			i, i, strings.Repeat("新建、改建、扩建高耗能、高排放项目须符合生态环境保护法律法规；", 3))
 	}
 	b.WriteString(`],"notes":["两高：是（按行业代码 C2511 推定）"]}`)
 	return json.RawMessage(b.String())
 }
 
-// BenchmarkSave: archive inserts per second with 16 writers at once (as 16 HTTP
-// clients of BenchmarkCheckLoopback's archive variant), each Save returning once
-// its row is committed. The records bring their Facts, as the check handler's do.
-// PostgreSQL runs when REDLINE_TEST_PG names a server.
+// BenchmarkSave: archive inserts per second with 16 and 64 writers at once (as
+// the HTTP clients of BenchmarkCheckLoopback's archive variant), each Save
+// returning once its row is committed. The rows are like a check's: random ids,
+// distinct inputs (so random input hashes) and footprints across Shaanxi, and
+// they bring their Facts, as the check handler's do. PostgreSQL runs when
+// REDLINE_TEST_PG names a server.
 func BenchmarkSave(b *testing.B) {
 	open := map[string]func(b *testing.B) *Store{
 		"sqlite": func(b *testing.B) *Store {
@@ -51,42 +58,65 @@ func BenchmarkSave(b *testing.B) {
 		},
 	}
 	for _, backend := range []string{"sqlite", "postgres"} {
-		// SQLite's groups are bounded by the syncer's fsyncs, not the window.
-		windows := []time.Duration{0}
-		if backend == "postgres" {
-			windows = append(windows, groupWindow)
+		// Without the window, and with it (SQLite's opens only while the
+		// process keeps its processors busy: see cpuLoad).
+		windows := []time.Duration{0, groupWindow}
+		if backend == "sqlite" {
+			windows[1] = sqliteWindow
 		}
 		for _, window := range windows {
-			b.Run(fmt.Sprintf("%s/window=%v", backend, window), func(b *testing.B) {
-				s := open[backend](b)
-				defer s.Close()
-				s.window = window
-				var n atomic.Int64
-				report := benchReport("r")
-				facts := FactsOf(nil, report, nil)
-				b.SetParallelism(8) // 8×GOMAXPROCS writers: 16 on 2 cores
-				b.ReportAllocs()
-				var ru0 syscall.Rusage
-				syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
-				b.ResetTimer()
-				b.RunParallel(func(pb *testing.PB) {
-					for pb.Next() {
-						id := fmt.Sprintf("b%09d", n.Add(1))
-						rec := record(id, `{"type":"Polygon","coordinates":[[[109.2798399,35.4490791],[109.2809426,35.4490791],[109.2809426,35.4499775],[109.2798399,35.4490791]]]}`, "needs_info", time.Now())
-						rec.Report, rec.Facts = report, &facts
-						if err := s.Save(b.Context(), rec); err != nil {
-							b.Error(err)
-							return
-						}
-					}
+			for _, clients := range []int{16, 64} {
+				b.Run(fmt.Sprintf("%s/window=%v/clients=%d", backend, window, clients), func(b *testing.B) {
+					s := open[backend](b)
+					defer s.Close()
+					s.window = window
+					benchSave(b, s, clients)
 				})
-				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inserts/s")
-				b.ReportMetric(float64(s.rows.Load())/float64(max(1, s.commits.Load())), "rows/commit")
-				var ru syscall.Rusage
-				syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-				cpu := ru.Utime.Nano() + ru.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano()
-				b.ReportMetric(float64(cpu)/1e3/float64(b.N), "cpu-µs/insert")
-			})
+			}
 		}
 	}
+}
+
+func benchSave(b *testing.B, s *Store, clients int) {
+	var n atomic.Int64
+	report := benchReport("r")
+	facts := FactsOf(nil, report, nil)
+	b.SetParallelism(max(1, clients/runtime.GOMAXPROCS(0)))
+	b.ReportAllocs()
+	var ru0 syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+	st0 := s.Stats()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		rng := rand.New(rand.NewPCG(uint64(n.Add(1)), 7))
+		for pb.Next() {
+			var idb [12]byte
+			for i := range idb {
+				idb[i] = byte(rng.Uint32())
+			}
+			x, y := 106+4*rng.Float64(), 33+5*rng.Float64()
+			in := fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%.7f,%.7f],[%.7f,%.7f],[%.7f,%.7f],[%.7f,%.7f]]]}`, x, y, x+0.001, y, x+0.001, y+0.001, x, y)
+			rec := record(hex.EncodeToString(idb[:]), in, "needs_info", time.Now())
+			rec.Report = report
+			f := facts
+			f.Bound = &orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + 0.001, y + 0.001}}
+			rec.Facts = &f
+			if err := s.Save(b.Context(), rec); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	st := s.Stats()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inserts/s")
+	b.ReportMetric(float64(st.Rows-st0.Rows)/float64(max(1, st.Commits-st0.Commits)), "rows/commit")
+	if s.dialect == sqlite {
+		// PostgreSQL syncs on the server: only SQLite's are counted.
+		b.ReportMetric(float64(st.Fsyncs-st0.Fsyncs)/b.Elapsed().Seconds(), "fsyncs/s")
+		b.ReportMetric(float64(st.Frames-st0.Frames)/float64(max(1, st.Rows-st0.Rows)), "pages/row")
+	}
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	cpu := ru.Utime.Nano() + ru.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano()
+	b.ReportMetric(float64(cpu)/1e3/float64(b.N), "cpu-µs/insert")
 }

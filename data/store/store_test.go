@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -344,10 +345,83 @@ func TestSQLiteWriterSync(t *testing.T) {
 	if writer != 0 || pool == 0 {
 		t.Errorf("wal_autocheckpoint: writer %d, pool %d; want 0 (the checkpointer's) and SQLite's default", writer, pool)
 	}
-	if err := syncFile(s.wal); err != nil {
+	var limit int64
+	if err := s.conn.QueryRowContext(t.Context(), `PRAGMA journal_size_limit`).Scan(&limit); err != nil {
+		t.Fatal(err)
+	}
+	if limit <= 0 {
+		t.Errorf("journal_size_limit %d on the writer: a WAL grown once stays that size", limit)
+	}
+	// The syncer fsyncs the file the writer's commits go to: the WAL at its path.
+	held, err := s.walFile.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if named, err := os.Stat(s.wal); err != nil || !os.SameFile(held, named) {
+		t.Errorf("the syncer's WAL file is not %s (%v)", s.wal, err)
+	}
+	if err := datasync(s.walFile); err != nil {
 		t.Errorf("the syncer cannot fsync %s: %v", s.wal, err)
 	}
-	if err := syncFile(s.wal + ".missing"); err == nil {
-		t.Error("fsync of a missing WAL succeeds: a save would be acknowledged without it")
+	closed, err := os.Open(s.wal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed.Close()
+	if err := datasync(closed); err == nil {
+		t.Error("fsync of a closed WAL file succeeds: a save would be acknowledged without it")
+	}
+}
+
+// TestCPULoad: the load measure says busy only from a span measured, and not
+// for a process that sleeps through it (the window would only add latency).
+func TestCPULoad(t *testing.T) {
+	var l cpuLoad
+	if l.saturated() {
+		t.Error("busy before any span was measured")
+	}
+	time.Sleep(2 * cpuLoadSpan)
+	if l.saturated() {
+		t.Error("busy over a span the process slept through")
+	}
+	if _, ok := processCPU(); !ok {
+		t.Error("no CPU time measured for this process")
+	}
+}
+
+// TestSQLiteWriterReconnects: after a failed commit the writer starts again on
+// a fresh connection, and the syncer fsyncs that connection's WAL file — the
+// WAL at its path — for the saves after it.
+func TestSQLiteWriterReconnects(t *testing.T) {
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "redline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Save(t.Context(), record("a", "x", "admissible", time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	old := s.walFile
+	if err := s.Save(t.Context(), record("a", "x", "admissible", time.Now())); err == nil {
+		t.Fatal("saving the same id twice succeeded")
+	}
+	if err := s.Save(t.Context(), record("b", "x", "admissible", time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if s.walFile == nil || s.walFile == old {
+		t.Fatal("the writer kept the connection of its failed commit")
+	}
+	held, err := s.walFile.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if named, err := os.Stat(s.wal); err != nil || !os.SameFile(held, named) {
+		t.Errorf("after reconnecting, the syncer's WAL file is not %s (%v)", s.wal, err)
+	}
+	if s.Stats().Fsyncs < 2 {
+		t.Errorf("%d fsyncs for two saves", s.Stats().Fsyncs)
+	}
+	if _, err := s.Get(t.Context(), "b"); err != nil {
+		t.Fatal(err)
 	}
 }
