@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -491,6 +492,7 @@ func BenchmarkReadPoints(b *testing.B) {
 	in := points(100000)
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
+	t0 := processCPU()
 	for b.Loop() {
 		r := NewCollection(bytes.NewReader(in))
 		n := 0
@@ -505,6 +507,7 @@ func BenchmarkReadPoints(b *testing.B) {
 			b.Fatal(n)
 		}
 	}
+	reportCPU(b, t0)
 }
 
 // BenchmarkReadPointsStdlib: the same with encoding/json into structs, for comparison.
@@ -535,6 +538,7 @@ func BenchmarkRunPoints(b *testing.B) {
 	nop := func(context.Context, orb.Geometry) ([]zones.Hit, error) { return nil, nil }
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
+	t0 := processCPU()
 	for b.Loop() {
 		w, _ := NewWriter(io.Discard, "ndjson", nil)
 		st, err := Run(context.Background(), NewCollection(bytes.NewReader(in)), nop, w, Options{})
@@ -542,6 +546,7 @@ func BenchmarkRunPoints(b *testing.B) {
 			b.Fatal(st, err)
 		}
 	}
+	reportCPU(b, t0)
 }
 
 func TestIsJSONNumber(t *testing.T) {
@@ -597,4 +602,44 @@ func TestLimit(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkSkipFeatures: the reader stage's boundary scan alone over the
+// features of a 100k-point collection.
+func BenchmarkSkipFeatures(b *testing.B) {
+	in := points(100000)
+	start := bytes.IndexByte(in, '[') + 1
+	b.SetBytes(int64(len(in)))
+	t0 := processCPU()
+	for b.Loop() {
+		n := 0
+		for i := start; in[i] != ']'; n++ {
+			end, _, err := skipCounting(in, i)
+			if err != nil {
+				b.Fatal(err)
+			}
+			i = skipSpace(in, end)
+			if in[i] == ',' {
+				i = skipSpace(in, i+1)
+			}
+		}
+		if n != 100000 {
+			b.Fatal(n)
+		}
+	}
+	reportCPU(b, t0)
+}
+
+// processCPU is the CPU time of the whole process: on a machine shared with
+// other work it varies less than the wall clock.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func reportCPU(b *testing.B, t0 time.Duration) {
+	b.ReportMetric(float64(processCPU()-t0)/float64(b.N), "cpu-ns/op")
 }

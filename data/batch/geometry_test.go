@@ -2,6 +2,7 @@ package batch
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -89,4 +90,37 @@ func sharedGeoJSON(t *testing.T, why string) map[string][]byte {
 		out[p] = raw
 	}
 	return out
+}
+
+// TestSkipCounting: the boundary scan ends a value where JSON does, past
+// brackets and escaped quotes inside strings, counts the positions ("[" then
+// a number), and says incomplete when the text stops inside the value.
+func TestSkipCounting(t *testing.T) {
+	for _, tc := range []struct {
+		in        string
+		end       int // -1: incomplete
+		positions int
+	}{
+		{`{"a":[1,2]} ,`, 11, 1},
+		{`{"a":"]}\"}"}x`, 13, 0},
+		{`{"a":"\\"}x`, 10, 0},
+		{`[[ -1,2],[3,4]]`, 15, 2},
+		{`{"p":["a",[1]]}`, 15, 1},
+		{`{"a":"x\"`, -1, 0},
+		{`{"a":[1,2]`, -1, 0},
+		{`{"a":"xy`, -1, 0},
+		{`"s\"t" `, 6, 0},
+		{`{"é":"日本"}`, len(`{"é":"日本"}`), 0},
+	} {
+		end, positions, err := skipCounting([]byte(tc.in), 0)
+		if tc.end < 0 {
+			if !errors.Is(err, errIncomplete) {
+				t.Errorf("%s: end %d err %v, want incomplete", tc.in, end, err)
+			}
+			continue
+		}
+		if err != nil || end != tc.end || positions != tc.positions {
+			t.Errorf("%s: end %d positions %d err %v, want %d %d", tc.in, end, positions, err, tc.end, tc.positions)
+		}
+	}
 }
