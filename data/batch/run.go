@@ -267,6 +267,10 @@ func (rd *readStage) send(ctx context.Context, c *chunk) bool {
 // locateChunks is a worker: it locates the items of the chunks it receives until
 // the reader stops or ctx is cancelled.
 func locateChunks(ctx context.Context, work <-chan *chunk, locate LocateFunc, rend renderer, onError func(int, error)) {
+	var hc *hitCache
+	if rend != nil {
+		hc = new(hitCache)
+	}
 	for {
 		var c *chunk
 		select {
@@ -281,7 +285,7 @@ func locateChunks(ctx context.Context, work <-chan *chunk, locate LocateFunc, re
 			locateItem(ctx, &c.items[i], locate, onError)
 		}
 		if rend != nil && ctx.Err() == nil {
-			c.render(rend)
+			c.render(rend, hc)
 		}
 		close(c.done)
 	}
@@ -289,10 +293,10 @@ func locateChunks(ctx context.Context, work <-chan *chunk, locate LocateFunc, re
 
 // render appends the records of c's items to c.out, up to the first that
 // cannot be rendered.
-func (c *chunk) render(rend renderer) {
+func (c *chunk) render(rend renderer, hc *hitCache) {
 	c.rendered = 0
 	for i := range c.items {
-		out, err := rend.appendRecord(c.out, &c.items[i])
+		out, err := rend.appendRecord(c.out, &c.items[i], hc)
 		c.out = out
 		if err != nil {
 			c.renderErr = err

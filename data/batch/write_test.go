@@ -158,3 +158,45 @@ func TestPlainString(t *testing.T) {
 		t.Fatalf("test too weak: %d plain, %d not", plain, not)
 	}
 }
+
+// TestHitCache: hits written through the zone cache are the bytes
+// encoding/json writes, for zones whose strings are shared, copied (same
+// text, other bytes), alike but for one field, or need escaping, more zones
+// than the cache has entries, in any order.
+func TestHitCache(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 13))
+	var zs []zones.Hit
+	for i := range 3 * hitCacheSize {
+		zs = append(zs, zones.Hit{Layer: "ecu", ZoneID: fmt.Sprintf("Z%d", i), ZoneClass: "priority"})
+	}
+	zs = append(zs,
+		zones.Hit{Layer: "red\"line", ZoneID: "a\\b", ZoneClass: "核心区\n"},
+		zones.Hit{Layer: "redline", ZoneID: "Z1", ZoneClass: "priority"},
+		zones.Hit{Layer: "ecu", ZoneID: "Z1", ZoneClass: "general"},
+		zones.Hit{Layer: "ecu", ZoneID: "Z\xff", ZoneClass: ""},
+	)
+	hc := new(hitCache)
+	for range 5000 {
+		hits := make([]zones.Hit, rng.IntN(4))
+		for i := range hits {
+			h := zs[rng.IntN(len(zs))]
+			if rng.IntN(3) == 0 {
+				h.ZoneID = string([]byte(h.ZoneID)) // the same text elsewhere
+			}
+			if rng.IntN(2) == 0 {
+				h.OverlapAreaM2, h.OverlapLengthM = rng.Float64()*1e6, rng.Float64()
+			}
+			hits[i] = h
+		}
+		want, err := json.Marshal(hits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendHits(nil, hits, hc); !bytes.Equal(got, want) {
+			t.Fatalf("cached:\n%s\nwant\n%s", got, want)
+		}
+		if got := appendHits(nil, hits, nil); !bytes.Equal(got, want) {
+			t.Fatalf("uncached:\n%s\nwant\n%s", got, want)
+		}
+	}
+}
