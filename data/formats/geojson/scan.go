@@ -514,19 +514,30 @@ func skipSpace(b []byte, i int) int {
 // errIncomplete: the text ends inside the value being scanned.
 var errIncomplete = errors.New("geojson: unexpected end of input")
 
-// scanString returns the index just past the string starting at b[i] == '"', and
-// whether it holds escapes.
+// scanString is ScanString with this package's error for a string cut short.
 func scanString(b []byte, i int) (end int, escaped bool, err error) {
+	end, escaped, ok := ScanString(b, i)
+	if !ok {
+		return 0, false, errIncomplete
+	}
+	return end, escaped, nil
+}
+
+// ScanString returns the index just past the JSON string starting at b[i] == '"',
+// and whether it holds escapes; ok is false when b ends inside it. It does not
+// validate the escapes: decoding the string does. The batch reader's lexer
+// (data/batch) uses it too, with its own error for a string cut short.
+func ScanString(b []byte, i int) (end int, escaped, ok bool) {
 	for j := i + 1; j < len(b); j++ {
 		switch b[j] {
 		case '"':
-			return j + 1, escaped, nil
+			return j + 1, escaped, true
 		case '\\':
 			escaped = true
 			j++
 		}
 	}
-	return 0, false, errIncomplete
+	return 0, false, false
 }
 
 // skipValue returns the index just past the JSON value starting at b[i]. It matches
