@@ -124,3 +124,31 @@ func TestSkipCounting(t *testing.T) {
 		}
 	}
 }
+
+// TestParseFeatureProperties: properties read in the pass that finds their
+// end give the id and properties the two-pass reading gave, the last
+// "properties" object winning and an id from an earlier one kept, and
+// malformed properties the same message, offsets counted in the properties.
+func TestParseFeatureProperties(t *testing.T) {
+	const geom = `"geometry":{"type":"Point","coordinates":[108,34]}`
+	for _, tc := range []struct {
+		in, id, props, msg string
+	}{
+		{`{"type":"Feature","properties":{"id":"p","a":[1,{"id":2}]},` + geom + `}`, `"p"`, `{"id":"p","a":[1,{"id":2}]}`, ""},
+		{`{"type":"Feature","properties":{"id":1},"properties":{"b":2},` + geom + `}`, `1`, `{"b":2}`, ""},
+		{`{"type":"Feature","properties":{"id":1},"properties":null,` + geom + `}`, `1`, `{"id":1}`, ""},
+		{`{"type":"Feature","properties": { "id" : 7 } ,` + geom + `}`, `7`, `{ "id" : 7 }`, ""},
+		{`{"type":"Feature","properties":{"a" 1},` + geom + `}`, ``, ``, `feature 0: malformed JSON: offset 5: expected ':'`},
+		{`{"type":"Feature","properties":{"a":1 "b":2},` + geom + `}`, ``, ``, `feature 0: malformed JSON: offset 7: expected ',' or '}'`},
+		{`{"type":"Feature","properties":{"a":1,` + geom, ``, ``, `feature 0: malformed JSON: batch: unexpected end of input`},
+	} {
+		f := parseFeature([]byte(tc.in), 0, 0, false)
+		msg := ""
+		if f.Err != nil {
+			msg = f.Err.Message
+		}
+		if string(f.ID) != tc.id || string(f.Properties) != tc.props || msg != tc.msg {
+			t.Errorf("%s:\nid %s props %s err %q\nwant %s %s %q", tc.in, f.ID, f.Properties, msg, tc.id, tc.props, tc.msg)
+		}
+	}
+}

@@ -261,34 +261,49 @@ func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 	hasGeom := false
 	// The geometry is read where it stands, in the same pass that finds its end.
 	var scanned orb.Geometry
-	scanGeom := func(name []byte, v int) (int, bool) {
-		if string(name) != "geometry" {
-			return 0, false
+	propsScanned := false // the last "properties" was read by scanValue
+	propMember := func(name, pv []byte) error {
+		if string(name) == "id" {
+			propID = pv
 		}
-		g, end, ok := scanGeometry(b, v)
-		if !ok {
-			scanned = nil
-			return 0, false
-		}
-		scanned = g
-		return end, true
+		return nil
 	}
-	_, err := membersScan(b, 0, scanGeom, func(name, v []byte) error {
+	scanValue := func(name []byte, v int) (int, bool) {
+		switch string(name) {
+		case "geometry":
+			g, end, ok := scanGeometry(b, v)
+			if !ok {
+				scanned = nil
+				return 0, false
+			}
+			scanned = g
+			return end, true
+		case "properties":
+			// Its members are read in the pass that finds its end; on an
+			// error the second pass below words it as it always did.
+			propsScanned = false
+			if v >= len(b) || b[v] != '{' {
+				return 0, false
+			}
+			end, err := members(b, v, propMember)
+			if err != nil {
+				return 0, false
+			}
+			props, propsScanned = b[v:end], true
+			return end, true
+		}
+		return 0, false
+	}
+	_, err := membersScan(b, 0, scanValue, func(name, v []byte) error {
 		switch string(name) {
 		case "type":
 			typ = typeName(v)
 		case "id":
 			id = v
 		case "properties":
-			if len(v) > 0 && v[0] == '{' {
+			if !propsScanned && len(v) > 0 && v[0] == '{' {
 				props = v
-				_, err := members(v, 0, func(name, pv []byte) error {
-					if string(name) == "id" {
-						propID = pv
-					}
-					return nil
-				})
-				if err != nil {
+				if _, err := members(v, 0, propMember); err != nil {
 					return err
 				}
 			}
