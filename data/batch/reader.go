@@ -116,13 +116,21 @@ func (n *NDJSON) setLazy() { n.lazy = true }
 
 // Next returns the next feature.
 func (n *NDJSON) Next() (Feature, error) {
+	var f Feature
+	err := n.nextInto(&f)
+	return f, err
+}
+
+func (n *NDJSON) nextInto(out *Feature) error {
 	for {
 		if n.pending != nil {
-			return Feature{}, n.pending
+			*out = Feature{}
+			return n.pending
 		}
 		line, err := n.readLine()
 		if len(line) == 0 && err != nil {
-			return Feature{}, err
+			*out = Feature{}
+			return err
 		}
 		n.line++
 		line = bytes.TrimLeft(line, "\x1e")
@@ -133,10 +141,10 @@ func (n *NDJSON) Next() (Feature, error) {
 		}
 		if n.lazy {
 			// No copy: fill never writes over what was handed out.
-			f := Feature{Index: n.index, lazy: lazyFeature{raw: line[:len(line):len(line)], maxVertices: n.MaxVertices, line: n.line}}
+			*out = Feature{Index: n.index, lazy: lazyFeature{raw: line[:len(line):len(line)], maxVertices: n.MaxVertices, line: n.line}}
 			n.index++
 			n.pending = err
-			return f, nil
+			return nil
 		}
 		f := parseFeature(line, n.index, n.MaxVertices, false)
 		if f.Err != nil {
@@ -147,7 +155,8 @@ func (n *NDJSON) Next() (Feature, error) {
 		}
 		n.index++
 		n.pending = err
-		return f, nil
+		*out = f
+		return nil
 	}
 }
 
@@ -318,15 +327,21 @@ func (c *Collection) syntax(err error) error {
 
 // Next returns the next feature.
 func (c *Collection) Next() (Feature, error) {
+	var f Feature
+	err := c.nextInto(&f)
+	return f, err
+}
+
+func (c *Collection) nextInto(f *Feature) error {
+	*f = Feature{}
 	if c.state == 0 {
 		if err := c.header(); err != nil {
-			return Feature{}, err
+			return err
 		}
 	}
 	if c.state == 2 {
-		return Feature{}, io.EOF
+		return io.EOF
 	}
-	var f Feature
 	err := c.scan(func(b []byte) (int, error) {
 		i := skipSpace(b, 0)
 		if i >= len(b) {
@@ -352,20 +367,21 @@ func (c *Collection) Next() (Feature, error) {
 		}
 		if c.lazy {
 			// No copy: fill never writes over what was handed out.
-			f = Feature{Index: c.index, lazy: lazyFeature{raw: b[i:end:end], maxVertices: c.MaxVertices, positions: positions + 1}}
+			*f = Feature{Index: c.index, lazy: lazyFeature{raw: b[i:end:end], maxVertices: c.MaxVertices, positions: positions + 1}}
 		} else {
-			f = parseFeature(b[i:end], c.index, c.MaxVertices, false)
+			*f = parseFeature(b[i:end], c.index, c.MaxVertices, false)
 		}
 		return end, nil
 	})
 	if err != nil {
-		return Feature{}, err
+		*f = Feature{}
+		return err
 	}
 	if c.state == 2 {
-		return Feature{}, io.EOF
+		return io.EOF
 	}
 	c.index++
-	return f, nil
+	return nil
 }
 
 // header reads up to the opening bracket of "features".
@@ -601,6 +617,15 @@ func (p *peeked) Next() (Feature, error) {
 	return p.rest.Next()
 }
 
+func (p *peeked) nextInto(f *Feature) error {
+	if !p.used {
+		p.used = true
+		*f = p.first
+		return p.firstErr
+	}
+	return nextInto(p.rest, f)
+}
+
 func (p *peeked) Buffered() int {
 	if b, ok := p.rest.(buffered); ok {
 		return b.Buffered()
@@ -641,6 +666,36 @@ func (l *limited) Next() (Feature, error) {
 	}
 	l.n++
 	return f, nil
+}
+
+func (l *limited) nextInto(f *Feature) error {
+	if err := nextInto(l.r, f); err != nil {
+		return err
+	}
+	if l.n >= l.max {
+		*f = Feature{}
+		return errcode.New(errcode.PayloadTooLarge, map[string]any{"feature": l.n, "limit": l.max},
+			"the batch has more than the limit of %d features; feature %d and after were not read", l.max, l.n)
+	}
+	l.n++
+	return nil
+}
+
+// intoReader is implemented by readers that can write the next feature where
+// the caller keeps it (an item of the reader stage's chunk): a feature is some
+// 150 bytes, which returning it by value copies at every reader wrapped in another.
+type intoReader interface {
+	nextInto(f *Feature) error
+}
+
+// nextInto reads r's next feature into f, as r.Next would return it.
+func nextInto(r Reader, f *Feature) error {
+	if ir, ok := r.(intoReader); ok {
+		return ir.nextInto(f)
+	}
+	var err error
+	*f, err = r.Next()
+	return err
 }
 
 // setLazy and Buffered pass the wrapped reader's abilities on to Run.

@@ -203,8 +203,11 @@ func (rd *readStage) run(ctx context.Context) {
 	next := 0
 	load := 0 // estimated work of c
 	for {
-		f, err := rd.r.Next()
-		if err != nil {
+		// The feature is read into its place in the chunk.
+		c.items = append(c.items, Result{})
+		it := &c.items[len(c.items)-1]
+		if err := nextInto(rd.r, &it.Feature); err != nil {
+			c.items = c.items[:len(c.items)-1]
 			c.last, c.next = true, next
 			if !errors.Is(err, io.EOF) {
 				c.err = err
@@ -212,9 +215,8 @@ func (rd *readStage) run(ctx context.Context) {
 			rd.send(ctx, c)
 			return
 		}
-		load += f.work()
-		c.items = append(c.items, Result{Feature: f})
-		next = f.Index + 1
+		load += it.work()
+		next = it.Index + 1
 		if len(c.items) == rd.size || load >= rd.budget || (buf != nil && buf.Buffered() == 0) {
 			if !rd.send(ctx, c) {
 				return
