@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/redline-gis/redline/internal/testenv"
@@ -149,6 +150,42 @@ func TestParseFeatureProperties(t *testing.T) {
 		}
 		if string(f.ID) != tc.id || string(f.Properties) != tc.props || msg != tc.msg {
 			t.Errorf("%s:\nid %s props %s err %q\nwant %s %s %q", tc.in, f.ID, f.Properties, msg, tc.id, tc.props, tc.msg)
+		}
+	}
+}
+
+// TestScanPoint: the point fast path reads what the scanner reads, ending at
+// the same place, and leaves every other spelling to it.
+func TestScanPoint(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		fast bool
+	}{
+		{`{"type":"Point","coordinates":[108.5,34.25]},"x":1`, true},
+		{`{"type":"Point","coordinates":[-0,1e2]}`, true},
+		{`{"type":"Point","coordinates":[108.12345678901234567,34.999999999999999999]}`, true},
+		{`{"type":"Point","coordinates":[108,34,500]}`, false},
+		{`{"type":"Point","coordinates":[108]}`, false},
+		{`{"type":"Point","coordinates":[108,34] }`, false},
+		{`{"type":"Point","coordinates":[108, 34]}`, false},
+		{`{"type":"Point","coordinates":[108,NaN]}`, false},
+		{`{"type":"Point","coordinates":[108,34],"bbox":[1,2,3,4]}`, false},
+		{`{"type": "Point", "coordinates": [108, 34]}`, false},
+		{`{"type":"Point","coordinates":[108,34`, false},
+		{`{"type":"Point","coordinates":[01,34]}`, false},
+	} {
+		b := []byte(tc.in)
+		p, end, ok := scanPoint(b, 0)
+		if ok != tc.fast {
+			t.Errorf("%s: fast path %v, want %v", tc.in, ok, tc.fast)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		g, gend, gok := scanGeometry(b, 0)
+		if !gok || g != orb.Geometry(p) || gend != end {
+			t.Errorf("%s: fast path %v end %d, scanner %v end %d ok %v", tc.in, p, end, g, gend, gok)
 		}
 	}
 }

@@ -271,6 +271,10 @@ func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 	scanValue := func(name []byte, v int) (int, bool) {
 		switch string(name) {
 		case "geometry":
+			if p, end, ok := scanPoint(b, v); ok {
+				scanned = p
+				return end, true
+			}
 			g, end, ok := scanGeometry(b, v)
 			if !ok {
 				scanned = nil
@@ -366,6 +370,29 @@ func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 	}
 	f.Geometry = g
 	return f
+}
+
+// pointHead is how most batches of points spell a point's geometry before its
+// coordinates (GeoJSON writers without spaces: PostGIS, GDAL, ours).
+const pointHead = `{"type":"Point","coordinates":[`
+
+// scanPoint reads the geometry at b[v] when it is spelled exactly
+// {"type":"Point","coordinates":[x,y]}: what the scanner (scanGeometry) reads
+// from it, with the same number reader, without its walk over member names.
+// ok is false for any other spelling, which scanGeometry then reads.
+func scanPoint(b []byte, v int) (orb.Point, int, bool) {
+	if len(b)-v < len(pointHead) || string(b[v:v+len(pointHead)]) != pointHead {
+		return orb.Point{}, 0, false
+	}
+	x, i, ok := scanNumber(b, v+len(pointHead))
+	if !ok || i >= len(b) || b[i] != ',' {
+		return orb.Point{}, 0, false
+	}
+	y, i, ok := scanNumber(b, i+1)
+	if !ok || i+1 >= len(b) || b[i] != ']' || b[i+1] != '}' {
+		return orb.Point{}, 0, false
+	}
+	return orb.Point{x, y}, i + 2, true
 }
 
 func trimSpace(b []byte) []byte {
