@@ -103,3 +103,40 @@ func sharedIndex(t *testing.T) (*zones.Dataset, *zones.Index) {
 	}
 	return ds, idx
 }
+
+// BenchmarkLocatePointShaanxi: 100k random points over Shaanxi through
+// Checker.Locate in one goroutine (the point grid, the pieces' cell grids and
+// the exact test where a cell is crossed by an edge); ns/point.
+func BenchmarkLocatePointShaanxi(b *testing.B) {
+	ds, err := data.LoadDir(oracle.SharedDir(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	idx, err := zones.NewIndex(ds, zones.IndexOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := zones.NewCheckerFor(idx)
+	rng := rand.New(rand.NewPCG(7, 7))
+	pts := make([]orb.Point, 100_000)
+	for i := range pts {
+		pts[i] = orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}
+	}
+	ctx := context.Background()
+	var hits int
+	b.ResetTimer()
+	for b.Loop() {
+		hits = 0
+		for _, p := range pts {
+			h, err := c.Locate(ctx, p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			hits += len(h)
+		}
+	}
+	if hits == 0 {
+		b.Fatal("no point in a zone")
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(pts)), "ns/point")
+}
