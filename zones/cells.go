@@ -376,12 +376,21 @@ func (cg *cellGrid) classify(b orb.Bound) uint8 {
 	return cellBoundary
 }
 
+// all reports whether every cell of columns x0..x1 and rows y0..y1 is marked
+// want, comparing the cells of a row a word (up to 32 cells) at a time.
 func (cg *cellGrid) all(x0, y0, x1, y1 int, want uint8) bool {
+	pat := uint64(want) * lowBits
 	for y := y0; y <= y1; y++ {
-		for i := y*cg.nx + x0; i <= y*cg.nx+x1; i++ {
-			if cg.at(i) != want {
+		for i, end := y*cg.nx+x0, y*cg.nx+x1+1; i < end; {
+			n := min(end-i, 32-i&31) // cells of the row in i's word
+			mask := ^uint64(0)
+			if n < 32 {
+				mask = (1<<(2*n) - 1) << (2 * (i & 31))
+			}
+			if (cg.words[i>>5]^pat)&mask != 0 {
 				return false
 			}
+			i += n
 		}
 	}
 	return true
