@@ -37,6 +37,10 @@ type pointGrid struct {
 	// two bits a sub-cell as in cellGrid, sub-cell (sx, sy) at bits 2(4sy+sx)).
 	start []uint32
 	items []uint64
+	// hits[ord] is the answer for a point in the zone at position ord of the
+	// dataset: read from one table rather than through the zone and its layer
+	// (a cache miss each), a few dozen bytes a zone.
+	hits []Hit
 }
 
 // Sub-cells a cell of the point grid, each way, and their answers for a piece
@@ -72,6 +76,14 @@ func newPointGrid(ps []piece) pointGrid {
 	if len(order) == 0 {
 		return pointGrid{}
 	}
+	var hits []Hit
+	for _, i := range order {
+		p := &ps[i]
+		if int(p.ord) >= len(hits) {
+			hits = slices.Grow(hits, int(p.ord)+1-len(hits))[:p.ord+1]
+		}
+		hits[p.ord] = Hit{Layer: p.zone.Layer.ID, ZoneID: p.zone.ID, ZoneClass: p.zone.Class}
+	}
 	// Hits are reported in zone order; the pieces are laid out in it, but sort
 	// (stably) rather than rely on it.
 	slices.SortStableFunc(order, func(a, b uint32) int { return cmp.Compare(ps[a].ord, ps[b].ord) })
@@ -97,7 +109,7 @@ func newPointGrid(ps []piece) pointGrid {
 		f := math.Sqrt(float64(nx) * float64(ny) / limit)
 		nx, ny = max(1, int(float64(nx)/f)), max(1, int(float64(ny)/f))
 	}
-	g := pointGrid{bound: b, nx: nx, ny: ny}
+	g := pointGrid{bound: b, nx: nx, ny: ny, hits: slices.Clip(hits)}
 	if W > 0 {
 		g.sx = float64(nx) / W
 	}
@@ -273,9 +285,10 @@ func (g *pointGrid) candidates(p orb.Point) ([]uint64, uint) {
 // locatePoint answers a point from the point grid and the pieces' cell grids
 // (boundary included, as a zone covers its boundary); no GEOS call, no R-tree.
 func (c *Checker) locatePoint(pt orb.Point) []Hit {
-	var found [8]*Zone
+	var found [8]int32
 	zs := found[:0]
-	items, shift := c.idx.points.candidates(pt)
+	g := &c.idx.points
+	items, shift := g.candidates(pt)
 	for _, e := range items {
 		answer := uint8(e>>shift) & 3
 		if answer == cellOutside {
@@ -283,19 +296,19 @@ func (c *Checker) locatePoint(pt orb.Point) []Hit {
 		}
 		p := &c.idx.pieces[uint32(e)]
 		// Candidates come in zone order: a zone already found is the last one.
-		if len(zs) > 0 && zs[len(zs)-1] == p.zone {
+		if len(zs) > 0 && zs[len(zs)-1] == p.ord {
 			continue
 		}
 		if answer == cellInside || p.cells.covers(pt) {
-			zs = append(zs, p.zone)
+			zs = append(zs, p.ord)
 		}
 	}
 	if len(zs) == 0 {
 		return nil
 	}
 	hits := carveHits(len(zs))
-	for i, z := range zs {
-		hits[i] = Hit{Layer: z.Layer.ID, ZoneID: z.ID, ZoneClass: z.Class}
+	for i, ord := range zs {
+		hits[i] = g.hits[ord]
 	}
 	return hits
 }
