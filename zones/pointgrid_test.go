@@ -97,7 +97,7 @@ func TestCoversAgreesWithExact(t *testing.T) {
 }
 
 // sharedIndex loads the real layers of ../shared/data and indexes them.
-func sharedIndex(t *testing.T) (*zones.Dataset, *zones.Index) {
+func sharedIndex(t testing.TB) (*zones.Dataset, *zones.Index) {
 	t.Helper()
 	ds, err := data.LoadDir(oracle.SharedDir(t))
 	if err != nil {
@@ -114,14 +114,7 @@ func sharedIndex(t *testing.T) (*zones.Dataset, *zones.Index) {
 // Checker.Locate in one goroutine (the point grid, the pieces' cell grids and
 // the exact test where a cell is crossed by an edge); ns/point.
 func BenchmarkLocatePointShaanxi(b *testing.B) {
-	ds, err := data.LoadDir(oracle.SharedDir(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	idx, err := zones.NewIndex(ds, zones.IndexOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, idx := sharedIndex(b)
 	c := zones.NewCheckerFor(idx)
 	rng := rand.New(rand.NewPCG(7, 7))
 	pts := make([]orb.Point, 100_000)
