@@ -258,24 +258,38 @@ func (cg *cellGrid) covers(p orb.Point) bool {
 // the answer is the same bit for bit.
 func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
 	px, py := p[0], p[1]
+	xy := cg.s.xy
 	row := y * cg.nx
-	for _, ei := range cg.cellEdges(row+x, row+x+1) {
-		ax, ay, bx, by := cg.s.edge(int(ei))
-		if planar.OnSegment(p, orb.Point{ax, ay}, orb.Point{bx, by}) {
-			return true
-		}
-	}
 	// The ray's cells are [lo, hi) of the row, the point's own included.
 	lo, hi, right := row+x, row+cg.nx, true
-	k := cg.rankOf(lo)
+	own, past := cg.rankOf(row+x), cg.rankOf(row+x+1)
+	k := own
 	if cg.closed {
-		first, past := cg.rankOf(row), cg.rankOf(row+x+1)
-		if cg.start[past]-cg.start[first] < cg.start[cg.rankOf(hi)]-cg.start[k] {
+		first := cg.rankOf(row)
+		if cg.start[past]-cg.start[first] < cg.start[cg.rankOf(hi)]-cg.start[own] {
 			lo, hi, right, k = row, row+x+1, false, first
 		}
 	}
+	// The point's own cell first, in one pass: the boundary test on each of its
+	// edges, and the crossings of the ray that fall in it (its edges are then in
+	// cache for the rest of the ray, which skips this cell).
 	in := false
-	// The boundary cells of the ray, a word of cells at a time.
+	for _, ei := range cg.edges[cg.start[own]:cg.start[past]] {
+		j := 2 * int(ei)
+		e := xy[j : j+4 : j+4]
+		ax, ay, bx, by := e[0], e[1], e[2], e[3]
+		if planar.OnSegment(p, orb.Point{ax, ay}, orb.Point{bx, by}) {
+			return true
+		}
+		if (ay > py) == (by > py) {
+			continue
+		}
+		xc := (bx-ax)*(py-ay)/(by-ay) + ax
+		if (px < xc) == right && cg.column(xc) == x {
+			in = !in
+		}
+	}
+	// The other boundary cells of the ray, a word of cells at a time.
 	for i := lo; i < hi; i = (i | 31) + 1 {
 		w := i >> 5
 		v := cg.words[w]
@@ -285,22 +299,32 @@ func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
 		}
 		for ; b != 0; b &= b - 1 {
 			cx := w<<5 + bits.TrailingZeros64(b)/2 - row
+			if cx == x {
+				k++
+				continue
+			}
 			for _, ei := range cg.edges[cg.start[k]:cg.start[k+1]] {
-				ax, ay, bx, by := cg.s.edge(int(ei))
+				j := 2 * int(ei)
+				e := xy[j : j+4 : j+4]
+				ay, by := e[1], e[3]
 				if (ay > py) == (by > py) {
 					continue
 				}
+				ax, bx := e[0], e[2]
 				xc := (bx-ax)*(py-ay)/(by-ay) + ax
-				if (px < xc) == right {
-					if c, _ := cg.cell(orb.Point{xc, py}); c == cx {
-						in = !in
-					}
+				if (px < xc) == right && cg.column(xc) == cx {
+					in = !in
 				}
 			}
 			k++
 		}
 	}
 	return in
+}
+
+// column is the (clamped) column of the cells that x falls in, as cell has it.
+func (cg *cellGrid) column(x float64) int {
+	return max(0, min(cg.nx-1, int((x-cg.bound.Min[0])*cg.sx)))
 }
 
 // exact is the location of p in the piece, boundary covered, over every edge:
@@ -352,12 +376,21 @@ func (cg *cellGrid) classify(b orb.Bound) uint8 {
 	return cellBoundary
 }
 
+// all reports whether every cell of columns x0..x1 and rows y0..y1 is marked
+// want, comparing the cells of a row a word (up to 32 cells) at a time.
 func (cg *cellGrid) all(x0, y0, x1, y1 int, want uint8) bool {
+	pat := uint64(want) * lowBits
 	for y := y0; y <= y1; y++ {
-		for i := y*cg.nx + x0; i <= y*cg.nx+x1; i++ {
-			if cg.at(i) != want {
+		for i, end := y*cg.nx+x0, y*cg.nx+x1+1; i < end; {
+			n := min(end-i, 32-i&31) // cells of the row in i's word
+			mask := ^uint64(0)
+			if n < 32 {
+				mask = (1<<(2*n) - 1) << (2 * (i & 31))
+			}
+			if (cg.words[i>>5]^pat)&mask != 0 {
 				return false
 			}
+			i += n
 		}
 	}
 	return true

@@ -2,6 +2,7 @@ package zones
 
 import (
 	"cmp"
+	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -164,4 +165,42 @@ func (c *Checker) MeasureBothWays(g orb.Geometry) ([]AreaBothWays, error) {
 		out = append(out, AreaBothWays{Zone: z.Layer.ID + "/" + z.ID, GEOS: h.areaM2, Go: area, GoOK: ok, Pieces: len(byZone[z]), Whole: pf.areaM2})
 	}
 	return out, nil
+}
+
+// PointGridLinePoints returns n random points of the point grid's box with x
+// or y (or both) on a line between its sub-cells (cell lines included), as
+// the grid places them, or the next float either side: the points whose
+// sub-cell rounding decides.
+func (idx *Index) PointGridLinePoints(rng *rand.Rand, n int) []orb.Point {
+	g := &idx.points
+	if g.start == nil || g.sx <= 0 || g.sy <= 0 {
+		return nil
+	}
+	line := func(min float64, cells int, per float64) float64 {
+		k := rng.IntN(cells*subCells + 1)
+		v := min + (float64(k/subCells)+float64(k%subCells)/subCells)/per
+		switch rng.IntN(3) {
+		case 1:
+			v = math.Nextafter(v, math.Inf(1))
+		case 2:
+			v = math.Nextafter(v, math.Inf(-1))
+		}
+		return v
+	}
+	out := make([]orb.Point, 0, n)
+	for len(out) < n {
+		p := orb.Point{g.bound.Min[0] + rng.Float64()*(g.bound.Max[0]-g.bound.Min[0]), g.bound.Min[1] + rng.Float64()*(g.bound.Max[1]-g.bound.Min[1])}
+		switch rng.IntN(3) {
+		case 0:
+			p[0] = line(g.bound.Min[0], g.nx, g.sx)
+		case 1:
+			p[1] = line(g.bound.Min[1], g.ny, g.sy)
+		default:
+			p[0], p[1] = line(g.bound.Min[0], g.nx, g.sx), line(g.bound.Min[1], g.ny, g.sy)
+		}
+		if g.bound.Contains(p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -5,7 +5,9 @@ import (
 	"context"
 	"math/rand/v2"
 	"reflect"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -18,8 +20,9 @@ import (
 // grid, then the pieces' cell grids) gives the same zones in the same order as
 // the exact test over every piece, for random points over the dataset and over
 // Shaanxi, for the pieces' vertices (on the zones' edges and the subdivision's
-// cut lines) and for points along their edges; and so does an index read back
-// from a snapshot.
+// cut lines), for points along their edges and for points on the lines between
+// the point grid's cells and sub-cells; and so does an index read back from a
+// snapshot.
 func TestLocatePointAgreesWithExact(t *testing.T) {
 	ds, idx := sharedIndex(t)
 	var snap bytes.Buffer
@@ -47,6 +50,9 @@ func TestLocatePointAgreesWithExact(t *testing.T) {
 		f := rng.Float64()
 		pts = append(pts, a, orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])})
 	}
+	// Points on the lines between the point grid's cells and sub-cells, and a
+	// float off them, where the sub-cell of a point is a matter of rounding.
+	pts = append(pts, idx.PointGridLinePoints(rng, 20000)...)
 	var hits, multi int
 	for _, p := range pts {
 		want := c.LocatePointExact(p)
@@ -91,7 +97,7 @@ func TestCoversAgreesWithExact(t *testing.T) {
 }
 
 // sharedIndex loads the real layers of ../shared/data and indexes them.
-func sharedIndex(t *testing.T) (*zones.Dataset, *zones.Index) {
+func sharedIndex(t testing.TB) (*zones.Dataset, *zones.Index) {
 	t.Helper()
 	ds, err := data.LoadDir(oracle.SharedDir(t))
 	if err != nil {
@@ -102,4 +108,46 @@ func sharedIndex(t *testing.T) (*zones.Dataset, *zones.Index) {
 		t.Fatal(err)
 	}
 	return ds, idx
+}
+
+// BenchmarkLocatePointShaanxi: 100k random points over Shaanxi through
+// Checker.Locate in one goroutine (the point grid, the pieces' cell grids and
+// the exact test where a cell is crossed by an edge); ns/point.
+func BenchmarkLocatePointShaanxi(b *testing.B) {
+	_, idx := sharedIndex(b)
+	c := zones.NewCheckerFor(idx)
+	rng := rand.New(rand.NewPCG(7, 7))
+	pts := make([]orb.Point, 100_000)
+	for i := range pts {
+		pts[i] = orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}
+	}
+	ctx := context.Background()
+	var hits int
+	b.ResetTimer()
+	t0 := processCPU()
+	for b.Loop() {
+		hits = 0
+		for _, p := range pts {
+			h, err := c.Locate(ctx, p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			hits += len(h)
+		}
+	}
+	if hits == 0 {
+		b.Fatal("no point in a zone")
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(pts)), "ns/point")
+	// The CPU the process spent, steadier than the elapsed time on a shared host.
+	b.ReportMetric(float64(processCPU()-t0)/float64(b.N)/float64(len(pts)), "cpu-ns/point")
+}
+
+// processCPU is the user and system CPU time of the process so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
