@@ -118,20 +118,7 @@ func (e *jsonWriter) fail(err error) {
 	}
 }
 
-func (e *jsonWriter) strings(ss []string) {
-	if ss == nil {
-		e.raw("null")
-		return
-	}
-	e.b = append(e.b, '[')
-	for i, s := range ss {
-		if i > 0 {
-			e.b = append(e.b, ',')
-		}
-		e.str(s)
-	}
-	e.b = append(e.b, ']')
-}
+func (e *jsonWriter) strings(ss []string) { jsonList(e, ss, e.str) }
 
 func (e *jsonWriter) boolPtr(v *bool) {
 	if v == nil {
@@ -552,6 +539,11 @@ func (e *jsonWriter) park(p *ParkStatus) {
 }
 
 const hexDigits = "0123456789abcdef"
+
+// AppendJSONString appends s quoted as encoding/json's Encoder with
+// SetEscapeHTML(false) writes it: the batch writers' strings (their records are
+// not for HTML, and appendJSONString is the one quoter of both).
+func AppendJSONString(dst []byte, s string) []byte { return appendJSONString(dst, s, false) }
 
 // appendJSONString quotes s as encoding/json does: control characters, the
 // quote and the backslash escaped (and <, >, & when html is set), invalid UTF-8

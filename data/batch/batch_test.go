@@ -451,8 +451,17 @@ func TestRunCancel(t *testing.T) {
 }
 
 func TestAppendString(t *testing.T) {
-	for _, s := range []string{"", "plain", `q"b\`, "tab\tnl\nctl\x01", "中文 zone", "bad\xffutf8", "\u2028"} {
+	for _, s := range []string{"", "plain", `q"b\`, "tab\tnl\nctl\x01", "中文 zone", "bad\xffutf8", "\u2028", "\b\f<a&b>"} {
 		got := appendString(nil, s)
+		var enc bytes.Buffer
+		e := json.NewEncoder(&enc)
+		e.SetEscapeHTML(false)
+		if err := e.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		if want := bytes.TrimSuffix(enc.Bytes(), []byte("\n")); !bytes.Equal(got, want) {
+			t.Errorf("appendString(%q) = %s, encoding/json (no HTML escapes) %s", s, got, want)
+		}
 		var back string
 		if err := json.Unmarshal(got, &back); err != nil {
 			t.Errorf("appendString(%q) = %s: %v", s, got, err)

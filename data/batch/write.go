@@ -222,52 +222,16 @@ func appendFloat(b []byte, f float64) []byte {
 	return b
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as a JSON string (invalid UTF-8 becomes U+FFFD).
+// appendString writes s as a JSON string as encoding/json's Encoder with
+// SetEscapeHTML(false) does (invalid UTF-8 becomes U+FFFD): layer, zone and
+// class names are mostly plain ASCII, taken whole.
 func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
 	if plainString(s) {
+		b = append(b, '"')
 		b = append(b, s...)
 		return append(b, '"')
 	}
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return zones.AppendJSONString(b, s)
 }
 
 // renderer is implemented by writers whose records do not depend on what was
