@@ -558,21 +558,6 @@ func BenchmarkRunPoints(b *testing.B) {
 	reportCPU(b, t0)
 }
 
-func TestIsJSONNumber(t *testing.T) {
-	for _, tc := range []struct {
-		in string
-		ok bool
-	}{
-		{"0", true}, {"-0", true}, {"108.5", true}, {"-1.5e-3", true}, {"1E+9", true}, {"34", true},
-		{"", false}, {"-", false}, {"+1", false}, {"01", false}, {"1.", false}, {".5", false}, {"1e", false},
-		{"NaN", false}, {"Infinity", false}, {"-Inf", false}, {"0x1p3", false}, {"1_000", false},
-	} {
-		if got := isJSONNumber([]byte(tc.in)); got != tc.ok {
-			t.Errorf("isJSONNumber(%q) = %v, want %v", tc.in, got, tc.ok)
-		}
-	}
-}
-
 // TestLimit: a batch over the feature limit answers the features up to it, then
 // ends with a payload_too_large record naming the limit; at or under it, all.
 func TestLimit(t *testing.T) {

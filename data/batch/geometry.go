@@ -16,6 +16,3 @@ func scanGeometry(b []byte, i int) (orb.Geometry, int, bool) { return gj.ScanGeo
 
 // scanNumber reads the JSON number at b[i]; see gj.ScanNumber.
 func scanNumber(b []byte, i int) (float64, int, bool) { return gj.ScanNumber(b, i) }
-
-// isJSONNumber reports whether b is a number as RFC 8259 spells it.
-func isJSONNumber(b []byte) bool { return gj.IsNumber(b) }

@@ -496,12 +496,6 @@ func split[T ~[]orb.Point](all []orb.Point, ends []int) []T {
 	return out
 }
 
-// IsNumber reports whether b is a number as RFC 8259 spells it.
-func IsNumber(b []byte) bool {
-	n, ok := lexNumber(b, 0)
-	return ok && n.end == len(b)
-}
-
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func skipSpace(b []byte, i int) int {

@@ -115,7 +115,7 @@ func TestScanNumber(t *testing.T) {
 		"4.35e-7", "1E+2", "2.2250738585072014e-308", "1e-400", "1.7976931348623157e308"} {
 		x, end, ok := ScanNumber([]byte(s), 0)
 		want, err := strconv.ParseFloat(s, 64)
-		if !ok || err != nil || end != len(s) || x != want || math.Signbit(x) != math.Signbit(want) || !IsNumber([]byte(s)) {
+		if !ok || err != nil || end != len(s) || x != want || math.Signbit(x) != math.Signbit(want) || !isNumber([]byte(s)) {
 			t.Errorf("ScanNumber(%s) = %v, %d, %v; strconv %v, %v", s, x, end, ok, want, err)
 		}
 	}
@@ -257,4 +257,26 @@ func TestEightDigits(t *testing.T) {
 			t.Fatalf("eightDigits(%q) = %d %v, want %d %v", b, got, gok, want, ok)
 		}
 	}
+}
+
+// TestIsNumber: the lexer takes RFC 8259 numbers whole and nothing else.
+func TestIsNumber(t *testing.T) {
+	for _, tc := range []struct {
+		in string
+		ok bool
+	}{
+		{"0", true}, {"-0", true}, {"108.5", true}, {"-1.5e-3", true}, {"1E+9", true}, {"34", true},
+		{"", false}, {"-", false}, {"+1", false}, {"01", false}, {"1.", false}, {".5", false}, {"1e", false},
+		{"NaN", false}, {"Infinity", false}, {"-Inf", false}, {"0x1p3", false}, {"1_000", false},
+	} {
+		if got := isNumber([]byte(tc.in)); got != tc.ok {
+			t.Errorf("isNumber(%q) = %v, want %v", tc.in, got, tc.ok)
+		}
+	}
+}
+
+// isNumber reports whether b is a number as RFC 8259 spells it, whole.
+func isNumber(b []byte) bool {
+	n, ok := lexNumber(b, 0)
+	return ok && n.end == len(b)
 }
