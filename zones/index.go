@@ -99,6 +99,9 @@ func NewIndex(ds *Dataset, opts IndexOptions) (*Index, error) {
 	var zonesList []job
 	for li, l := range ds.Layers {
 		for zi, z := range l.Zones {
+			if z.Layer == nil { // a dataset built by hand (tests) may not link its zones; a zone is its layer's
+				z.Layer = l
+			}
 			zonesList = append(zonesList, job{li, zi, z})
 		}
 	}

@@ -85,11 +85,7 @@ func newPointGrid(ps []piece) pointGrid {
 		if int(p.ord) >= len(hits) {
 			hits = slices.Grow(hits, int(p.ord)+1-len(hits))[:p.ord+1]
 		}
-		h := Hit{ZoneID: p.zone.ID, ZoneClass: p.zone.Class}
-		if p.zone.Layer != nil { // loaded zones have it; a dataset built by hand (render tests) may not
-			h.Layer = p.zone.Layer.ID
-		}
-		hits[p.ord] = h
+		hits[p.ord] = Hit{Layer: p.zone.Layer.ID, ZoneID: p.zone.ID, ZoneClass: p.zone.Class}
 	}
 	// Hits are reported in zone order; the pieces are laid out in it, but sort
 	// (stably) rather than rely on it.
