@@ -20,13 +20,8 @@ import (
 // axis-aligned square (exactly representable) are covered.
 func TestCellGridAgreesWithExact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	var shell, hole orb.Ring
-	for i := 0; i < 200; i++ {
-		a := 2 * math.Pi * float64(i) / 200
-		r := 0.1 + 0.05*rng.Float64()
-		shell = append(shell, orb.Point{108 + r*math.Cos(a), 34 + r*math.Sin(a)})
-	}
-	shell = append(shell, shell[0])
+	shell := jaggedRing(rng, 108, 34, 0.1, 0.05, 200, true)
+	var hole orb.Ring
 	for i := 0; i < 30; i++ {
 		a := -2 * math.Pi * float64(i) / 30
 		hole = append(hole, orb.Point{108 + 0.03*math.Cos(a), 34 + 0.03*math.Sin(a)})
@@ -172,13 +167,7 @@ func TestPlainValidAgreesWithGEOS(t *testing.T) {
 // around a jagged polygon with a hole.
 func TestCellGridRelateAgreesWithGEOS(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	var shell orb.Ring
-	for i := 0; i < 300; i++ {
-		a := 2 * math.Pi * float64(i) / 300
-		r := 0.1 + 0.04*rng.Float64()
-		shell = append(shell, orb.Point{108 + r*math.Cos(a), 34 + r*math.Sin(a)})
-	}
-	shell = append(shell, shell[0])
+	shell := jaggedRing(rng, 108, 34, 0.1, 0.04, 300, true)
 	hole := orb.Ring{{108.01, 34.01}, {108.01, 34.03}, {108.03, 34.03}, {108.03, 34.01}, {108.01, 34.01}}
 	poly := orb.Polygon{shell, hole}
 	cg := newCellGrid(poly)

@@ -7,8 +7,6 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"github.com/redline-gis/redline/data"
-	"github.com/redline-gis/redline/internal/oracle"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -23,14 +21,7 @@ import (
 // cut lines too; and so do the lengths of lineal zones (rivers) inside the
 // squares, and of lines inside polygonal zones.
 func TestMeasureInGoAgreesWithGEOS(t *testing.T) {
-	ds, err := data.LoadDir(oracle.SharedDir(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := zones.NewIndex(ds, zones.IndexOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, idx := sharedIndex(t)
 	c := zones.NewCheckerFor(idx)
 	verts := idx.PieceVertices()
 	rng := rand.New(rand.NewPCG(5, 77))

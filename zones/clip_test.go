@@ -49,18 +49,7 @@ func geosOverlapArea(t *testing.T, gctx *geo.Context, pg *geo.Geom, fp orb.Geome
 // inside among them.
 func TestClipAreaAgreesWithGEOS(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 5))
-	jagged := func(cx, cy, r0, dr float64, n int, ccw bool) orb.Ring {
-		var r orb.Ring
-		for i := range n {
-			a := 2 * math.Pi * float64(i) / float64(n)
-			if !ccw {
-				a = -a
-			}
-			rr := r0 + dr*rng.Float64()
-			r = append(r, orb.Point{cx + rr*math.Cos(a), cy + rr*math.Sin(a)})
-		}
-		return append(r, r[0])
-	}
+	jagged := func(cx, cy, r0, dr float64, n int, ccw bool) orb.Ring { return jaggedRing(rng, cx, cy, r0, dr, n, ccw) }
 	mp := orb.MultiPolygon{
 		{jagged(108, 34, 0.1, 0.04, 300, true), jagged(108, 34, 0.02, 0.01, 40, false), jagged(108.06, 34.02, 0.01, 0.004, 25, true)},
 		{jagged(108, 34, 0.008, 0.003, 20, true)},        // an island in the hole
@@ -226,15 +215,7 @@ func TestGEOSIntersectionFormula(t *testing.T) {
 // GEOS path computes it; and footprints across several pieces are answered.
 func TestClipAreaAcrossCutsAgreesWithGEOS(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 13))
-	jagged := func(cx, cy, r0, dr float64, n int) orb.Ring {
-		var r orb.Ring
-		for i := range n {
-			a := 2 * math.Pi * float64(i) / float64(n)
-			rr := r0 + dr*rng.Float64()
-			r = append(r, orb.Point{cx + rr*math.Cos(a), cy + rr*math.Sin(a)})
-		}
-		return append(r, r[0])
-	}
+	jagged := func(cx, cy, r0, dr float64, n int) orb.Ring { return jaggedRing(rng, cx, cy, r0, dr, n, true) }
 	hole := jagged(108, 34, 0.02, 0.01, 40)
 	slices.Reverse(hole)
 	zone := orb.MultiPolygon{{jagged(108, 34, 0.1, 0.04, 400), hole}, {jagged(108, 34, 0.008, 0.003, 20)}}
@@ -323,13 +304,7 @@ func TestClipAreaAcrossCutsAgreesWithGEOS(t *testing.T) {
 // finds one for most of those GEOS calls deep.
 func TestVertexBeyondAgreesWithGEOS(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 4))
-	var shell orb.Ring
-	for i := range 300 {
-		a := 2 * math.Pi * float64(i) / 300
-		r := 0.1 + 0.03*rng.Float64()
-		shell = append(shell, orb.Point{108 + r*math.Cos(a), 34 + r*math.Sin(a)})
-	}
-	shell = append(shell, shell[0])
+	shell := jaggedRing(rng, 108, 34, 0.1, 0.03, 300, true)
 	zone := orb.Polygon{shell}
 	gctx := geo.NewContext()
 	zg, err := gctx.FromOrb(zone)
@@ -427,13 +402,7 @@ func geosOverlap(t *testing.T, gctx *geo.Context, z *geo.Geom, fp orb.Geometry) 
 // number of rings.
 func TestSettledHolesAgreeWithGEOS(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 29))
-	var shell orb.Ring
-	for i := range 200 {
-		a := 2 * math.Pi * float64(i) / 200
-		r := 0.05 + 0.01*rng.Float64()
-		shell = append(shell, orb.Point{108 + r*math.Cos(a), 34 + r*math.Sin(a)})
-	}
-	shell = append(shell, shell[0])
+	shell := jaggedRing(rng, 108, 34, 0.05, 0.01, 200, true)
 	hole := orb.Ring{{108.01, 34.01}, {108.01, 34.02}, {108.02, 34.02}, {108.02, 34.01}, {108.01, 34.01}}
 	zone := &Zone{ID: "z", Geometry: orb.Polygon{shell, hole}}
 	gctx := geo.NewContext()
@@ -516,4 +485,19 @@ func TestSettledHolesAgreeWithGEOS(t *testing.T) {
 	if settledSome < 8 {
 		t.Fatalf("test too weak: holes settled inside the zone for %d footprints", settledSome)
 	}
+}
+
+// jaggedRing is a closed ring of n vertices around (cx, cy) at radii r0 to
+// r0+dr drawn from rng, one draw a vertex in order, counter-clockwise when ccw.
+func jaggedRing(rng *rand.Rand, cx, cy, r0, dr float64, n int, ccw bool) orb.Ring {
+	r := make(orb.Ring, 0, n+1)
+	for i := range n {
+		a := 2 * math.Pi * float64(i) / float64(n)
+		if !ccw {
+			a = -a
+		}
+		rr := r0 + dr*rng.Float64()
+		r = append(r, orb.Point{cx + rr*math.Cos(a), cy + rr*math.Sin(a)})
+	}
+	return append(r, r[0])
 }
