@@ -342,6 +342,10 @@ func toleranceOf(m float64, given string) (*float64, error) {
 // DecodeProject decodes and normalises project facts (the industry code to its
 // letter form); unknown fields and bad values are refused with invalid_project.
 func DecodeProject(b []byte) (zones.Project, error) {
+	if p, ok := scanProject(b); ok {
+		p, err := zones.NormalizeProject(p)
+		return p, asInvalidProject(err, "project")
+	}
 	var p zones.Project
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

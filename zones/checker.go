@@ -104,6 +104,9 @@ type zoneHit struct {
 	crossings int
 	points    int
 	overlap   orb.Geometry
+	// areaWhole: the footprint's area lies wholly in the zone, so the polygons
+	// of overlap are exactly the footprint's (pf.area).
+	areaWhole bool
 	distanceM float64 // for nearby zones
 	// pieces are the zone's pieces near the footprint, for the sites' overlays.
 	pieces []*piece
@@ -168,7 +171,7 @@ func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts Check
 		Geometry:           pf.geometry(),
 	}
 	if pf.area != nil {
-		r.Footprint.AreaGKM2 = round3(gkArea(pf.area, r.Footprint.GKZone))
+		r.Footprint.AreaGKM2 = round3(pf.gkAreaM2(r.Footprint.GKZone))
 	}
 	if !p.IsZero() {
 		pc := p
@@ -222,7 +225,12 @@ func newIntersection(h *zoneHit, pf *prepared, gk int, includeGeometry bool) Int
 		Rules: []RuleHit{}, Clauses: z.Clauses, Attributes: z.Attributes,
 		Overlap: h.overlap, Zone: z,
 	}
-	if h.areaM2 > 0 {
+	switch {
+	case h.areaWhole && h.areaM2 > 0:
+		// The overlap's polygons are the footprint's own, in the same order:
+		// the same sum.
+		in.OverlapAreaGKM2 = round3(pf.gkAreaM2(gk))
+	case h.areaM2 > 0:
 		in.OverlapAreaGKM2 = round3(gkArea(h.overlap, gk))
 	}
 	if in.Attributes == nil {

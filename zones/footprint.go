@@ -29,6 +29,21 @@ type prepared struct {
 	// measureOnly: only the measures of the overlaps are asked for, not their
 	// shapes (Locate), so overlayZone may measure an area without GEOS.
 	measureOnly bool
+
+	// gkM2 is the area's Gauss-Krüger area in zone gkZone once gkDone: the
+	// footprint's own and that of every zone it lies wholly in, so projected
+	// once a check and not once for each.
+	gkM2   float64
+	gkZone int
+	gkDone bool
+}
+
+// gkAreaM2 is gkArea(pf.area, zone), computed once per zone asked.
+func (pf *prepared) gkAreaM2(zone int) float64 {
+	if !pf.gkDone || pf.gkZone != zone {
+		pf.gkM2, pf.gkZone, pf.gkDone = gkArea(pf.area, zone), zone, true
+	}
+	return pf.gkM2
 }
 
 // pos builds an errcode.Error details map.

@@ -443,6 +443,7 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 		switch {
 		case inside:
 			h.areaM2 = fg.pf.areaM2
+			h.areaWhole = true
 			overlaps = append(overlaps, fg.pf.area)
 		case len(keep) > 0:
 			ag, _ := fg.areaGeom()
