@@ -27,6 +27,9 @@ type request struct {
 	id   string
 	rctx chi.Context
 	rec  recorder
+	// Room for the route context's lists: two routings (the /v1 mount and
+	// the route) and the mount's wildcard fill them without growing them.
+	patterns, keys, values [4]string
 }
 
 // requestID returns the request's id ("" outside a request).
@@ -138,6 +141,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		// The route context is made here, not by the router, so that the route
 		// pattern is known to this middleware after routing.
 		rctx := &rq.rctx
+		rctx.RoutePatterns = rq.patterns[:0]
+		rctx.URLParams.Keys, rctx.URLParams.Values = rq.keys[:0], rq.values[:0]
 		ctx := context.WithValue(context.WithValue(r.Context(), requestKey, rq), chi.RouteCtxKey, rctx)
 		r = r.WithContext(ctx)
 		rec := &rq.rec
@@ -156,7 +161,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				}
 			}
 			route := "unmatched"
-			if p := rctx.RoutePattern(); p != "" {
+			if p := s.routePattern(rctx); p != "" {
 				route = p
 			}
 			if rec.status == 0 {
@@ -190,6 +195,27 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		next.ServeHTTP(rec, r)
 	})
 }
+
+// routePattern is rctx.RoutePattern(), which joins the route's patterns into
+// a new string at every request, remembered for each list of patterns (the
+// routes are few, so are the lists).
+func (s *Server) routePattern(rctx *chi.Context) string {
+	ps := rctx.RoutePatterns
+	if len(ps) == 0 || len(ps) > len(patternsKey{}) {
+		return rctx.RoutePattern()
+	}
+	var k patternsKey
+	copy(k[:], ps)
+	if p, ok := s.routePatterns.Load(k); ok {
+		return p.(string)
+	}
+	p := rctx.RoutePattern()
+	s.routePatterns.Store(k, p)
+	return p
+}
+
+// patternsKey holds up to three route patterns (the /v1 mount, a sub-router's, a route's).
+type patternsKey [3]string
 
 // cors sets the CORS headers for allowed origins; it answers preflight requests
 // itself (returning true).

@@ -226,6 +226,7 @@ type Server struct {
 	page           servedPage
 	loads          atomic.Int64   // datasets swapped in so far, for loaded.gen
 	bg             sync.WaitGroup // background reloads
+	routePatterns  sync.Map       // patternsKey → the route's pattern (routePattern)
 }
 
 // Wait waits for background reloads to finish (at shutdown).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -415,21 +416,83 @@ func (e *jsonWriter) footprint(f *FootprintInfo) {
 	e.b = append(e.b, '}')
 }
 
-func (e *jsonWriter) intersection(in *Intersection) {
-	e.raw(`{"layer":`)
-	e.str(in.Layer)
-	if in.LayerTitle != "" {
+// zoneJSON is what a report writes of a zone, quoted once per zone, [0] for an
+// answer and [1] HTML escaped (the archive): head the members from "layer" to
+// "zone_class" (nearbyFields'), attrs the attributes object ("" where writing
+// it failed: the failure is the report's to meet).
+type zoneJSON struct {
+	head, attrs [2]string
+}
+
+// quotedJSON returns z's quoted members, made on first use.
+func (z *Zone) quotedJSON() *zoneJSON {
+	if q := z.json.Load(); q != nil {
+		return q
+	}
+	q := &zoneJSON{}
+	for html := range 2 {
+		e := jsonWriter{html: html == 1}
+		e.zoneHead(z.Layer.ID, z.Layer.Title, z.Layer.Kind, z.ID, z.Name, z.Class)
+		q.head[html] = string(e.b)
+		e = jsonWriter{html: html == 1}
+		if e.object(z.Attributes); e.err == nil {
+			q.attrs[html] = string(e.b)
+		}
+	}
+	z.json.Store(q)
+	return q
+}
+
+// zoneQuoted returns the quoted members of z when a report's entry lists z as
+// z is: same names (the attributes are the quoted ones only where the entry
+// holds the zone's own map: sameMap).
+func zoneQuoted(z *Zone, layer, title string, kind Kind, id, name, class string) *zoneJSON {
+	if z == nil || z.Layer == nil || z.Layer.ID != layer || z.Layer.Title != title || z.Layer.Kind != kind ||
+		z.ID != id || z.Name != name || z.Class != class {
+		return nil
+	}
+	return z.quotedJSON()
+}
+
+// sameMap reports whether a and b are one map (not merely equal ones).
+func sameMap(a, b map[string]any) bool {
+	return a != nil && b != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+}
+
+func (e *jsonWriter) htmlIndex() int {
+	if e.html {
+		return 1
+	}
+	return 0
+}
+
+// zoneHead writes the members a zone's entries start with, "layer" to
+// "zone_class".
+func (e *jsonWriter) zoneHead(layer, title string, kind Kind, id, name, class string) {
+	e.raw(`"layer":`)
+	e.str(layer)
+	if title != "" {
 		e.raw(`,"layer_title":`)
-		e.str(in.LayerTitle)
+		e.str(title)
 	}
 	e.raw(`,"kind":`)
-	e.str(string(in.Kind))
+	e.str(string(kind))
 	e.raw(`,"zone_id":`)
-	e.str(in.ZoneID)
+	e.str(id)
 	e.raw(`,"zone_name":`)
-	e.str(in.ZoneName)
+	e.str(name)
 	e.raw(`,"zone_class":`)
-	e.str(in.ZoneClass)
+	e.str(class)
+}
+
+func (e *jsonWriter) intersection(in *Intersection) {
+	e.b = append(e.b, '{')
+	zq := zoneQuoted(in.Zone, in.Layer, in.LayerTitle, in.Kind, in.ZoneID, in.ZoneName, in.ZoneClass)
+	if zq != nil {
+		e.raw(zq.head[e.htmlIndex()])
+	} else {
+		e.zoneHead(in.Layer, in.LayerTitle, in.Kind, in.ZoneID, in.ZoneName, in.ZoneClass)
+	}
 	e.raw(`,"overlap_area_m2":`)
 	e.float(in.OverlapAreaM2)
 	if in.OverlapAreaGKM2 != 0 {
@@ -462,7 +525,11 @@ func (e *jsonWriter) intersection(in *Intersection) {
 		e.b = append(e.b, '}')
 	}
 	e.raw(`,"attributes":`)
-	e.object(in.Attributes)
+	if zq != nil && zq.attrs[e.htmlIndex()] != "" && sameMap(in.Attributes, in.Zone.Attributes) {
+		e.raw(zq.attrs[e.htmlIndex()])
+	} else {
+		e.object(in.Attributes)
+	}
 	if len(in.Sites) > 0 {
 		e.raw(`,"sites":`)
 		e.strings(in.Sites)
@@ -479,20 +546,11 @@ func (e *jsonWriter) intersection(in *Intersection) {
 // nearbyFields writes the members of a Nearby without the braces: NearBoundary
 // embeds them.
 func (e *jsonWriter) nearbyFields(n *Nearby) {
-	e.raw(`"layer":`)
-	e.str(n.Layer)
-	if n.LayerTitle != "" {
-		e.raw(`,"layer_title":`)
-		e.str(n.LayerTitle)
+	if zq := zoneQuoted(n.Zone, n.Layer, n.LayerTitle, n.Kind, n.ZoneID, n.ZoneName, n.ZoneClass); zq != nil {
+		e.raw(zq.head[e.htmlIndex()])
+	} else {
+		e.zoneHead(n.Layer, n.LayerTitle, n.Kind, n.ZoneID, n.ZoneName, n.ZoneClass)
 	}
-	e.raw(`,"kind":`)
-	e.str(string(n.Kind))
-	e.raw(`,"zone_id":`)
-	e.str(n.ZoneID)
-	e.raw(`,"zone_name":`)
-	e.str(n.ZoneName)
-	e.raw(`,"zone_class":`)
-	e.str(n.ZoneClass)
 	e.raw(`,"distance_m":`)
 	e.float(n.DistanceM)
 }

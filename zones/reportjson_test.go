@@ -272,3 +272,79 @@ func TestAppendJSONQuotedRules(t *testing.T) {
 	}
 	check("changed after firing")
 }
+
+// TestAppendJSONQuotedZones: a zone's names and attributes, quoted once for the
+// zone, are written as encoding/json writes the entries that list it (answers
+// and archive, first use and after), and an entry changed after it was made —
+// a name, the attributes map replaced or edited in a copy — is written afresh.
+func TestAppendJSONQuotedZones(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	f := filler{rng: rng}
+	var r Report
+	for i := range 60 {
+		l := &Layer{ID: tricky[i%len(tricky)], Title: tricky[(i+3)%len(tricky)], Kind: Kind(tricky[(i+7)%len(tricky)])}
+		z := &Zone{ID: f.str(), Name: tricky[(i+11)%len(tricky)], Class: f.str(), Layer: l}
+		if i%5 != 0 {
+			z.Attributes = map[string]any{tricky[i%len(tricky)]: tricky[(i+1)%len(tricky)], "n": float64(i) / 7, "b": i%2 == 0,
+				"nested": map[string]any{"<k>": []any{1.5, "&"}}}
+		}
+		attrs := z.Attributes
+		if attrs == nil {
+			attrs = map[string]any{}
+		}
+		r.Intersections = append(r.Intersections, Intersection{Layer: l.ID, LayerTitle: l.Title, Kind: l.Kind, ZoneID: z.ID,
+			ZoneName: z.Name, ZoneClass: z.Class, Attributes: attrs, Rules: []RuleHit{}, Zone: z})
+		r.Nearby = append(r.Nearby, nearbyOf(z, float64(i)))
+		r.NearBoundary = append(r.NearBoundary, NearBoundary{Nearby: nearbyOf(z, 1)})
+	}
+	check := func(what string) {
+		t.Helper()
+		for range 2 { // the first write quotes the zones, the second reads them
+			for _, html := range []bool{false, true} {
+				want, err := reference(t, &r, html)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := r.AppendJSON(nil, html)
+				if err != nil || !bytes.Equal(got, want) {
+					t.Fatalf("%s, html=%v: differs from encoding/json at byte %d (%v):\n got %s\nwant %s", what, html, firstDiff(got, want), err, got, want)
+				}
+			}
+		}
+	}
+	check("as listed")
+	for i := range r.Intersections {
+		if r.Intersections[i].Zone.json.Load() == nil {
+			t.Fatalf("zone %d was not quoted", i)
+		}
+	}
+	for i := range r.Intersections {
+		in, nb := &r.Intersections[i], &r.Nearby[i]
+		switch i % 4 {
+		case 0:
+			in.ZoneName += "<changed>"
+			nb.LayerTitle = ""
+		case 1:
+			attrs := map[string]any{"changed": "\u2028"}
+			for k, v := range in.Attributes {
+				attrs[k] = v
+			}
+			in.Attributes = attrs
+			nb.Kind += "&"
+		case 2:
+			in.Layer, nb.ZoneClass = "other", "other"
+		}
+	}
+	check("changed after listing")
+
+	// An attribute that encoding/json refuses fails the report whether quoted or not.
+	z := r.Intersections[1].Zone
+	z.json.Store(nil)
+	z.Attributes["x"] = math.NaN()
+	r.Intersections[1].Attributes = z.Attributes
+	for range 2 {
+		if b, err := r.AppendJSON(nil, false); err == nil {
+			t.Fatalf("a NaN attribute written without an error: %s", b)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -190,6 +191,9 @@ type Zone struct {
 	Geometry orb.Geometry
 	// Layer is the layer the zone belongs to.
 	Layer *Layer
+
+	// json is the zone's members as a report writes them, quoted on first use.
+	json atomic.Pointer[zoneJSON]
 }
 
 // Clauses are the four dimensions of an environmental control unit's access list
