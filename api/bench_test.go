@@ -76,7 +76,11 @@ func benchServerStore(b *testing.B, e Engine, archive bool) (*httptest.Server, *
 		b.Fatal(err)
 	}
 	srv.Swap(e, "shared", 0)
-	ts := httptest.NewServer(srv.Handler())
+	// The server and listener cmd/redline serves with.
+	ts := httptest.NewUnstartedServer(srv.Handler())
+	ts.Config = srv.HTTPServer()
+	ts.Listener = srv.Listener(ts.Listener)
+	ts.Start()
 	b.Cleanup(ts.Close)
 	return ts, cfg.Store
 }

@@ -52,6 +52,7 @@ func (s *Server) handleLimits(w http.ResponseWriter, r *http.Request) {
 // limits of the config: header read time and size (against slow and oversized
 // headers), idle keep-alive time. Body read time is set per request (see
 // bodyDeadline), since a batch may rightly take much longer than a check.
+// Serve it on Listener's listener, so that a report leaves in one write.
 func (s *Server) HTTPServer() *http.Server {
 	return &http.Server{
 		Handler:           s.handler,
@@ -59,6 +60,7 @@ func (s *Server) HTTPServer() *http.Server {
 		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ConnContext:       gatherContext,
 	}
 }
 

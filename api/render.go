@@ -80,7 +80,7 @@ const reportCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:;
 
 // writeReportJSON answers rep as JSON, the answer to nearly every check: encoded
 // into a pooled buffer, whole before the status goes out, and sent with its
-// length (one write, no chunked framing).
+// length (no chunked framing; one write on a connection of Listener).
 func (s *Server) writeReportJSON(w http.ResponseWriter, r *http.Request, rep *zones.Report) {
 	bp := jsonBuffers.Get().(*[]byte)
 	defer func() {
@@ -97,8 +97,7 @@ func (s *Server) writeReportJSON(w http.ResponseWriter, r *http.Request, rep *zo
 	h := w.Header()
 	h["Content-Type"] = jsonContentType
 	h["Content-Length"] = []string{strconv.Itoa(len(b))}
-	w.WriteHeader(http.StatusOK)
-	w.Write(b)
+	writeWhole(w, r, b)
 }
 
 // jsonBuffers hold the encoded reports of answers being written; a buffer grown

@@ -195,7 +195,7 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		slog.Bool("metrics_token", c.metricsToken != ""), slog.Any("limits", srv.Limits()))
 
 	errc := make(chan error, 2)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(srv.Listener(ln)) }()
 	// The dataset loads while the server already answers /healthz (and /readyz 503).
 	loadErr := make(chan error, 1)
 	go func() { loadErr <- srv.Load(ctx, c.data) }()

@@ -1,0 +1,133 @@
+package api
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+)
+
+// Listener wraps ln, the listener HTTPServer's server serves, so that an answer
+// written whole — a check's report — leaves in one write. net/http writes
+// through a 4 KiB buffer: a report of 7–8 KB with its header went out in two
+// writes, two trips through the network stack and two wake-ups of the client.
+// Connections of other listeners are served as before.
+func (s *Server) Listener(ln net.Listener) net.Listener { return gatherListener{ln} }
+
+type gatherListener struct{ net.Listener }
+
+func (l gatherListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &gatherConn{Conn: c}, nil
+}
+
+// gatherConn is a connection whose writes can be held and then sent as one.
+type gatherConn struct {
+	net.Conn
+	mu   sync.Mutex
+	held bool
+	buf  *[]byte // from gatherBuffers while held
+}
+
+// gatherBuffers hold the bytes of held writes (a report and its header).
+var gatherBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+func (c *gatherConn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	if c.held {
+		*c.buf = append(*c.buf, p...)
+		c.mu.Unlock()
+		return len(p), nil
+	}
+	c.mu.Unlock()
+	return c.Conn.Write(p)
+}
+
+// hold keeps what is written until release.
+func (c *gatherConn) hold() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.held {
+		c.held = true
+		c.buf = gatherBuffers.Get().(*[]byte)
+	}
+}
+
+// release writes what was held, in one write, and lets writes through again.
+func (c *gatherConn) release() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.held {
+		return nil
+	}
+	c.held = false
+	var err error
+	if b := *c.buf; len(b) > 0 {
+		_, err = c.Conn.Write(b)
+	}
+	if cap(*c.buf) <= maxPooledJSON {
+		*c.buf = (*c.buf)[:0]
+		gatherBuffers.Put(c.buf)
+	}
+	c.buf = nil
+	return err
+}
+
+// ReadFrom keeps sendfile for files served (http.ServeContent) when no write
+// is held.
+func (c *gatherConn) ReadFrom(r io.Reader) (int64, error) {
+	c.mu.Lock()
+	held := c.held
+	c.mu.Unlock()
+	if rf, ok := c.Conn.(io.ReaderFrom); ok && !held {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(writerOnly{c}, r)
+}
+
+// writerOnly hides a writer's ReadFrom from io.Copy.
+type writerOnly struct{ io.Writer }
+
+// CloseWrite keeps net/http's half-close of a connection it ends.
+func (c *gatherConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+type gatherKey struct{}
+
+// gatherContext is HTTPServer's ConnContext: a request on a connection of
+// Listener finds it (gatherOf).
+func gatherContext(ctx context.Context, c net.Conn) context.Context {
+	if g, ok := c.(*gatherConn); ok {
+		return context.WithValue(ctx, gatherKey{}, g)
+	}
+	return ctx
+}
+
+func gatherOf(r *http.Request) *gatherConn {
+	g, _ := r.Context().Value(gatherKey{}).(*gatherConn)
+	return g
+}
+
+// writeWhole writes b as the whole body of w's answer, with the status and the
+// header set so far, in one write where the connection allows it.
+func writeWhole(w http.ResponseWriter, r *http.Request, b []byte) {
+	g := gatherOf(r)
+	if g == nil {
+		w.WriteHeader(http.StatusOK)
+		w.Write(b)
+		return
+	}
+	g.hold()
+	defer g.release()
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
+	http.NewResponseController(w).Flush()
+}
