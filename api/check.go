@@ -50,7 +50,7 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.Options.MaxVertices = s.cfg.MaxVertices
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.CheckTimeout)
+	ctx, cancel := withDeadline(r.Context(), time.Now().Add(s.cfg.CheckTimeout))
 	defer cancel()
 	rep, err := l.engine.Check(ctx, in.Footprint, in.Project, in.Options)
 	if err == nil && ctx.Err() != nil {

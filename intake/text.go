@@ -59,6 +59,7 @@ type jsonText struct {
 	// envelope nests a few deep and has a few members.
 	stackBuf   [8]frame
 	membersBuf [4]member
+	namesBuf   [namesDepths * namesRoom]nameRef
 }
 
 type member struct {
@@ -504,9 +505,15 @@ func (t *jsonText) endString(o int) {
 		}
 	}
 	if top.names == nil {
-		// Room for an object's usual members at once; the frame keeps it for
-		// the objects that open at its depth later.
-		top.names = make([]nameRef, 0, 8)
+		// Room for an object's usual members at once, in the text's own
+		// allocation for the first depths (an envelope, its footprint and
+		// project); the frame keeps it for the objects that open at its depth
+		// later.
+		if d := len(t.stack) - 1; d < namesDepths {
+			top.names = t.namesBuf[d*namesRoom : d*namesRoom : (d+1)*namesRoom]
+		} else {
+			top.names = make([]nameRef, 0, namesRoom)
+		}
 	}
 	top.names = append(top.names, ref)
 	if len(top.names) > manyNames {
@@ -516,6 +523,13 @@ func (t *jsonText) endString(o int) {
 		}
 	}
 }
+
+// The names of the objects at the first namesDepths depths are kept in the
+// text's allocation, namesRoom of each before their list grows.
+const (
+	namesDepths = 3
+	namesRoom   = 8
+)
 
 // manyNames: past this many members, an object's names go into a set, not a
 // list searched from the start.
