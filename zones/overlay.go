@@ -697,7 +697,7 @@ func (fg *footprintGeoms) localFrame() *localFrame {
 // reachesBeyond both ask it.
 func (fg *footprintGeoms) boundaryEdges(h *zoneHit, tol float64) orb.MultiLineString {
 	if !h.edgesScanned {
-		h.edges = boundaryNear(h.zone.Geometry, expandMetres(fg.pf.bound, tol), fg.localFrame())
+		h.edges = boundaryNearChunked(h.zone.Geometry, h.zone.boundaryChunks(), expandMetres(fg.pf.bound, tol), fg.localFrame())
 		h.edgesScanned = true
 	}
 	return h.edges
@@ -897,10 +897,33 @@ func (fg *footprintGeoms) vertexBeyond(g orb.Geometry, edges orb.MultiLineString
 // boundaryNear returns the runs of g's ring edges whose box meets win, mapped
 // into frame f.
 func boundaryNear(g orb.Geometry, win orb.Bound, f *localFrame) orb.MultiLineString {
+	return boundaryNearChunked(g, nil, win, f)
+}
+
+// boundaryNearChunked is boundaryNear skipping, by their bounds (ringChunks of
+// g; nil: none), the runs of chunkEdges edges that lie away from win. A zone's
+// rings run to thousands of vertices, and the window of a small footprint
+// meets a few of them.
+func boundaryNearChunked(g orb.Geometry, chunks [][]orb.Bound, win orb.Bound, f *localFrame) orb.MultiLineString {
 	var out orb.MultiLineString
+	k := 0 // the ring's index in chunks
 	ring := func(r orb.Ring) {
+		var bounds []orb.Bound
+		if chunks != nil {
+			bounds = chunks[k]
+		}
+		k++
 		var run orb.LineString
 		for i := 0; i+1 < len(r); i++ {
+			if bounds != nil && i%chunkEdges == 0 && boxMisses(bounds[i/chunkEdges], win) {
+				// No edge of the chunk meets win: as many misses in a row.
+				if run != nil {
+					out = append(out, run)
+					run = nil
+				}
+				i += chunkEdges - 1
+				continue
+			}
 			a, b := r[i], r[i+1]
 			if math.Max(a[0], b[0]) < win.Min[0] || math.Min(a[0], b[0]) > win.Max[0] ||
 				math.Max(a[1], b[1]) < win.Min[1] || math.Min(a[1], b[1]) > win.Max[1] {
@@ -919,6 +942,17 @@ func boundaryNear(g orb.Geometry, win orb.Bound, f *localFrame) orb.MultiLineStr
 			out = append(out, run)
 		}
 	}
+	eachRing(g, ring)
+	return out
+}
+
+// boxMisses: b and win share no point (the edges' test below, on a box).
+func boxMisses(b, win orb.Bound) bool {
+	return b.Max[0] < win.Min[0] || b.Min[0] > win.Max[0] || b.Max[1] < win.Min[1] || b.Min[1] > win.Max[1]
+}
+
+// eachRing calls ring for the rings of a polygon or multipolygon, in order.
+func eachRing(g orb.Geometry, ring func(orb.Ring)) {
 	switch g := g.(type) {
 	case orb.Polygon:
 		for _, r := range g {
@@ -931,7 +965,39 @@ func boundaryNear(g orb.Geometry, win orb.Bound, f *localFrame) orb.MultiLineStr
 			}
 		}
 	}
+}
+
+// chunkEdges is the length of the runs of ring edges ringChunks bounds.
+const chunkEdges = 32
+
+// ringChunks returns, for each ring of g in eachRing's order, the bounds of its
+// edges chunkEdges at a time (chunk j covers edges j·chunkEdges onwards: their
+// vertices from j·chunkEdges to (j+1)·chunkEdges included).
+func ringChunks(g orb.Geometry) [][]orb.Bound {
+	var out [][]orb.Bound
+	eachRing(g, func(r orb.Ring) {
+		var bs []orb.Bound
+		for i := 0; i+1 < len(r); i += chunkEdges {
+			end := min(i+chunkEdges, len(r)-1)
+			b := orb.Bound{Min: r[i], Max: r[i]}
+			for _, p := range r[i+1 : end+1] {
+				b = b.Extend(p)
+			}
+			bs = append(bs, b)
+		}
+		out = append(out, bs)
+	})
 	return out
+}
+
+// boundaryChunks returns ringChunks of z's geometry, made on first use.
+func (z *Zone) boundaryChunks() [][]orb.Bound {
+	if c := z.chunks.Load(); c != nil {
+		return *c
+	}
+	c := ringChunks(z.Geometry)
+	z.chunks.Store(&c)
+	return c
 }
 
 func (f *localFrame) projectBound(b orb.Bound) orb.Bound {

@@ -194,6 +194,8 @@ type Zone struct {
 
 	// json is the zone's members as a report writes them, quoted on first use.
 	json atomic.Pointer[zoneJSON]
+	// chunks bound its ring edges a run at a time (ringChunks), made on first use.
+	chunks atomic.Pointer[[][]orb.Bound]
 }
 
 // Clauses are the four dimensions of an environmental control unit's access list
