@@ -82,6 +82,22 @@ func TestAppendJSONFails(t *testing.T) {
 	}
 }
 
+// sameAsEncoded fails the test unless AppendJSON writes r as encoding/json
+// does, with and without HTML escaped.
+func sameAsEncoded(t *testing.T, r *Report, what string) {
+	t.Helper()
+	for _, html := range []bool{false, true} {
+		want, err := reference(t, r, html)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := r.AppendJSON(nil, html)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("%s, html=%v: differs from encoding/json at byte %d (%v):\n got %s\nwant %s", what, html, firstDiff(got, want), err, got, want)
+		}
+	}
+}
+
 func firstDiff(a, b []byte) int {
 	for i := range min(len(a), len(b)) {
 		if a[i] != b[i] {
@@ -249,19 +265,7 @@ func TestAppendJSONQuotedRules(t *testing.T) {
 	if len(r.ProjectRules) != len(rules) || r.Governing == nil {
 		t.Fatalf("%d project hits of %d rules, governing %v", len(r.ProjectRules), len(rules), r.Governing)
 	}
-	check := func(what string) {
-		t.Helper()
-		for _, html := range []bool{false, true} {
-			want, err := reference(t, &r, html)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := r.AppendJSON(nil, html)
-			if err != nil || !bytes.Equal(got, want) {
-				t.Fatalf("%s, html=%v: differs from encoding/json at byte %d (%v):\n got %s\nwant %s", what, html, firstDiff(got, want), err, got, want)
-			}
-		}
-	}
+	check := func(what string) { t.Helper(); sameAsEncoded(t, &r, what) }
 	check("as fired")
 	for i := range r.ProjectRules {
 		if r.ProjectRules[i].quoted == nil {
@@ -300,16 +304,7 @@ func TestAppendJSONQuotedZones(t *testing.T) {
 	check := func(what string) {
 		t.Helper()
 		for range 2 { // the first write quotes the zones, the second reads them
-			for _, html := range []bool{false, true} {
-				want, err := reference(t, &r, html)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := r.AppendJSON(nil, html)
-				if err != nil || !bytes.Equal(got, want) {
-					t.Fatalf("%s, html=%v: differs from encoding/json at byte %d (%v):\n got %s\nwant %s", what, html, firstDiff(got, want), err, got, want)
-				}
-			}
+			sameAsEncoded(t, &r, what)
 		}
 	}
 	check("as listed")
