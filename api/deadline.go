@@ -14,7 +14,8 @@ import (
 // CPU. Done makes the real context (context.WithDeadline) and from then on
 // every answer is its; before, Err answers as it would: the parent's error,
 // else context.DeadlineExceeded once the deadline has passed, or Canceled
-// after cancel.
+// after cancel. (context.Cause, which finds the context's cause through
+// Value, reports the parent's until Done is asked: nothing of a check asks it.)
 func withDeadline(parent context.Context, d time.Time) (context.Context, context.CancelFunc) {
 	if pd, ok := parent.Deadline(); ok && pd.Before(d) {
 		d = pd // as context.WithDeadline: the parent's earlier deadline holds
