@@ -20,6 +20,10 @@ import (
 // LocateFunc locates one geometry: zones.Checker.Locate.
 type LocateFunc func(ctx context.Context, g orb.Geometry) ([]zones.Hit, error)
 
+// PointFunc locates one point as LocateFunc does, appending its hits to dst:
+// zones.Checker.LocatePoint.
+type PointFunc func(pt orb.Point, dst []zones.Hit) ([]zones.Hit, error)
+
 // Options tune Run.
 type Options struct {
 	// Workers locating in parallel; 0 means GOMAXPROCS.
@@ -36,6 +40,10 @@ type Options struct {
 	// Progress, if set, is called from the writing goroutine after each chunk with
 	// the number of features written so far.
 	Progress func(done int)
+	// LocatePoint, if set, locates the point features instead of the LocateFunc,
+	// with the same answers: their hits go to a buffer of the chunk, reused from
+	// chunk to chunk, rather than to memory allocated for each point.
+	LocatePoint PointFunc
 	// OnError, if set, is called for each locate error that is not an
 	// *errcode.Error (a bug in the checker, or a panic); the feature gets an
 	// "internal" error record. It is called from the workers, possibly at the same
@@ -95,8 +103,9 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	// writing stage, one goroutine, then only copies bytes.
 	rend, _ := w.(renderer)
 	var wg sync.WaitGroup
+	loc := locator{locate: locate, point: opts.LocatePoint, onError: opts.OnError}
 	for range workers {
-		wg.Go(func() { locateChunks(ctx, rd.work, locate, rend, opts.OnError) })
+		wg.Go(func() { locateChunks(ctx, rd.work, loc, rend) })
 	}
 	wr := &writeStage{w: w, rend: rend, progress: opts.Progress, free: rd.free}
 	st, err := wr.run(ctx, rd.order)
@@ -167,6 +176,7 @@ func countPositions(b []byte) int {
 // worker, written by the writer.
 type chunk struct {
 	items []Result
+	hits  []zones.Hit // the point items' hits (Options.LocatePoint)
 	done  chan struct{} // closed once the items are located
 	// out holds the records of the first rendered items, when the writer is a
 	// renderer; renderErr is why rendering stopped before the end.
@@ -233,6 +243,7 @@ func (rd *readStage) run(ctx context.Context) {
 // spare is what a written chunk leaves to reuse.
 type spare struct {
 	items []Result
+	hits  []zones.Hit
 	out   []byte
 }
 
@@ -241,7 +252,7 @@ type spare struct {
 func (rd *readStage) newChunk() *chunk {
 	select {
 	case sp := <-rd.free:
-		return &chunk{items: sp.items[:0], out: sp.out[:0], done: make(chan struct{})}
+		return &chunk{items: sp.items[:0], hits: sp.hits[:0], out: sp.out[:0], done: make(chan struct{})}
 	default:
 		return &chunk{items: make([]Result, 0, rd.size), done: make(chan struct{})}
 	}
@@ -268,7 +279,7 @@ func (rd *readStage) send(ctx context.Context, c *chunk) bool {
 
 // locateChunks is a worker: it locates the items of the chunks it receives until
 // the reader stops or ctx is cancelled.
-func locateChunks(ctx context.Context, work <-chan *chunk, locate LocateFunc, rend renderer, onError func(int, error)) {
+func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend renderer) {
 	var hc *hitCache
 	if rend != nil {
 		hc = new(hitCache)
@@ -284,7 +295,7 @@ func locateChunks(ctx context.Context, work <-chan *chunk, locate LocateFunc, re
 			return // closed: the reader has stopped
 		}
 		for i := range c.items {
-			locateItem(ctx, &c.items[i], locate, onError)
+			loc.item(ctx, c, &c.items[i])
 		}
 		if rend != nil && ctx.Err() == nil {
 			c.render(rend, hc)
@@ -308,14 +319,33 @@ func (c *chunk) render(rend renderer, hc *hitCache) {
 	}
 }
 
-// locateItem decodes and locates one feature, recording the error that stops it.
+// locator is what the workers locate with: Run's LocateFunc and Options.
+type locator struct {
+	locate  LocateFunc
+	point   PointFunc
+	onError func(int, error)
+}
+
+// item decodes and locates one feature of c, recording the error that stops it.
 // Items left alone because ctx ended are never written.
-func locateItem(ctx context.Context, it *Result, locate LocateFunc, onError func(int, error)) {
+func (l locator) item(ctx context.Context, c *chunk, it *Result) {
 	it.Decode()
 	if it.Err != nil || ctx.Err() != nil {
 		return
 	}
-	hits, err := safeLocate(ctx, locate, it.Geometry)
+	var hits []zones.Hit
+	var err error
+	if pt, ok := it.Geometry.(orb.Point); ok && l.point != nil {
+		n := len(c.hits)
+		c.hits, err = safeLocatePoint(l.point, pt, c.hits)
+		// A full slice: the next point's hits go after it in the buffer.
+		hits = c.hits[n:len(c.hits):len(c.hits)]
+		if len(hits) == 0 {
+			hits = nil // as Locate answers a point in no zone
+		}
+	} else {
+		hits, err = safeLocate(ctx, l.locate, it.Geometry)
+	}
 	if err != nil {
 		var ie *errcode.Error
 		switch {
@@ -323,8 +353,8 @@ func locateItem(ctx context.Context, it *Result, locate LocateFunc, onError func
 			it.Err = ie
 		case ctx.Err() != nil:
 		default:
-			if onError != nil {
-				onError(it.Index, err)
+			if l.onError != nil {
+				l.onError(it.Index, err)
 			}
 			it.Err = &errcode.Error{Code: "internal",
 				Message: fmt.Sprintf("feature %d could not be located: internal error", it.Index),
@@ -466,7 +496,7 @@ func (wr *writeStage) write(c *chunk) error {
 	wr.dirty = true
 	clear(c.items) // drop geometry and hits early
 	select {
-	case wr.free <- spare{c.items, c.out}:
+	case wr.free <- spare{c.items, c.hits, c.out}:
 	default:
 	}
 	if wr.progress != nil {
@@ -503,4 +533,15 @@ func safeLocate(ctx context.Context, locate LocateFunc, g orb.Geometry) (hits []
 		}
 	}()
 	return locate(ctx, g)
+}
+
+// safeLocatePoint is safeLocate for a PointFunc; on a panic dst is returned as
+// it was.
+func safeLocatePoint(locate PointFunc, pt orb.Point, dst []zones.Hit) (hits []zones.Hit, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			hits, err = dst, fmt.Errorf("batch: locate panicked: %v", v)
+		}
+	}()
+	return locate(pt, dst)
 }

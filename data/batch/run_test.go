@@ -245,3 +245,97 @@ func TestCountPositions(t *testing.T) {
 		}
 	}
 }
+
+// pointHits is what the locate functions of TestRunLocatePoint answer for a
+// point: zero to three hits, by its index (i from 106+i/1000), each of its own zone.
+func pointHits(p orb.Point) []zones.Hit {
+	i := int((p[0]-106)*1000 + 0.5)
+	var hits []zones.Hit
+	for k := range i % 4 {
+		hits = append(hits, zones.Hit{Layer: "l", ZoneID: fmt.Sprintf("z%d-%d", i%7, k), ZoneClass: "c"})
+	}
+	return hits
+}
+
+// TestRunLocatePoint: with Options.LocatePoint, the point features go to it, the
+// others to the LocateFunc, and the output is byte for byte the output of the
+// LocateFunc alone, in every format, errors and panics included, over chunks
+// whose hit buffers are reused.
+func TestRunLocatePoint(t *testing.T) {
+	var in strings.Builder
+	const n = 2000
+	for i := range n {
+		switch {
+		case i == 7:
+			in.WriteString("{oops\n")
+		case i%50 == 3:
+			fmt.Fprintf(&in, `{"type":"Feature","id":%d,"geometry":{"type":"Polygon","coordinates":[[[106,33],[106.1,33],[106.1,33.1],[106,33]]]}}`+"\n", i)
+		case i == 11:
+			in.WriteString(`{"type":"Feature","geometry":{"type":"Point","coordinates":[10,10]}}` + "\n")
+		default:
+			in.WriteString(point(i) + "\n")
+		}
+	}
+	fail := func(p orb.Point) error {
+		switch i := int((p[0]-106)*1000 + 0.5); i {
+		case 13:
+			return errcode.New(errcode.InvalidGeometry, nil, "refused %d", i)
+		case 17:
+			return errors.New("boom")
+		case 19:
+			panic("locate bug")
+		}
+		return nil
+	}
+	var points, others atomic.Int64
+	locate := func(ctx context.Context, g orb.Geometry) ([]zones.Hit, error) {
+		p, ok := g.(orb.Point)
+		if !ok {
+			others.Add(1)
+			return []zones.Hit{{Layer: "l", ZoneID: "poly", ZoneClass: "c", OverlapAreaM2: 12.5}}, nil
+		}
+		if err := fail(p); err != nil {
+			return nil, err
+		}
+		return pointHits(p), nil
+	}
+	locatePoint := func(p orb.Point, dst []zones.Hit) ([]zones.Hit, error) {
+		points.Add(1)
+		if err := fail(p); err != nil {
+			return dst, err
+		}
+		return append(dst, pointHits(p)...), nil
+	}
+	for _, format := range Formats {
+		t.Run(format, func(t *testing.T) {
+			var outs [2]bytes.Buffer
+			var stats [2]Stats
+			for k, pf := range []PointFunc{nil, locatePoint} {
+				w, err := NewWriter(&outs[k], format, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				stats[k], err = Run(t.Context(), NewNDJSON(strings.NewReader(in.String())), locate, w,
+					Options{Workers: 3, Chunk: 8, LocatePoint: pf, OnError: func(int, error) {}})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if stats[0] != stats[1] || stats[0].Hits < n {
+				t.Errorf("stats %+v with LocatePoint, %+v without", stats[1], stats[0])
+			}
+			if !bytes.Equal(outs[0].Bytes(), outs[1].Bytes()) {
+				a, b := outs[0].String(), outs[1].String()
+				i := 0
+				for i < min(len(a), len(b)) && a[i] == b[i] {
+					i++
+				}
+				t.Fatalf("outputs differ at byte %d: %.200q without LocatePoint, %.200q with", i, a[i:], b[i:])
+			}
+		})
+	}
+	// Each format's run sent the points to LocatePoint, the polygons not.
+	if p, o := points.Load(), others.Load(); p != 3*(n-n/50-2) || o != 3*2*(n/50) {
+		t.Errorf("LocatePoint took %d points, the LocateFunc %d others", p, o)
+	}
+}
