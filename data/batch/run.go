@@ -176,7 +176,7 @@ func countPositions(b []byte) int {
 // worker, written by the writer.
 type chunk struct {
 	items []Result
-	hits  []zones.Hit // the point items' hits (Options.LocatePoint)
+	hits  []zones.Hit   // the point items' hits (Options.LocatePoint)
 	done  chan struct{} // closed once the items are located
 	// out holds the records of the first rendered items, when the writer is a
 	// renderer; renderErr is why rendering stopped before the end.
