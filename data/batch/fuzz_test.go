@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"reflect"
 	"testing"
 )
 
@@ -20,10 +21,20 @@ func FuzzParseFeature(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(`{"type":"Feature","id":7,"properties":{"id":"x","k":[1]},"geometry":{"type":"Point","coordinates":[108.12345678901234,34.5]}}`))
+	f.Add([]byte(`{"type":"Feature","properties":{"id":null},"geometry":{"type":"Point","coordinates":[8,34]}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ft := parseFeature(b, 0, 1000, false)
 		if ft.Err == nil && ft.Geometry == nil {
 			t.Fatalf("accepted without geometry: %q", b)
+		}
+		// The point fast path reads what the walk over the members reads.
+		for _, stable := range []bool{false, true} {
+			if fast, ok := parsePointFeature(b, 3, 1000, stable); ok {
+				if slow := parseMembers(b, 3, 1000, stable); !reflect.DeepEqual(fast, slow) {
+					t.Fatalf("%q: fast path %+v, members %+v", b, fast, slow)
+				}
+			}
 		}
 	})
 }

@@ -189,3 +189,51 @@ func TestScanPoint(t *testing.T) {
 		}
 	}
 }
+
+// TestParsePointFeature: the point feature fast path reads what the walk over
+// the members reads (ids, properties, geometry, refusals by place), and leaves
+// every other spelling, and every feature it would refuse, to it.
+func TestParsePointFeature(t *testing.T) {
+	const pt = `"geometry":{"type":"Point","coordinates":[108.12345678901234,34.5]}`
+	for _, tc := range []struct {
+		in   string
+		fast bool
+	}{
+		{`{"type":"Feature","id":12,"properties":{},` + pt + `}`, true},
+		{`{"type":"Feature","id":"a\"b","properties":{"id":3,"k":{"x":[1,"]"]}},` + pt + `}`, true},
+		{`{"type":"Feature","properties":{"id":3},` + pt + `}`, true},
+		{`{"type":"Feature","id":null,"properties":{"id":"p"},` + pt + `}`, true},
+		{`{"type":"Feature","id":[1],"properties":{"id":true},` + pt + `}`, true},
+		{`{"type":"Feature","id":1,` + pt + `}`, true},
+		{`{"type":"Feature",` + pt + `}`, true},
+		{`{"type":"Feature",` + pt + `}trailing`, true},
+		{`{"type":"Feature","id":1,"properties":{},"geometry":{"type":"Point","coordinates":[8,34]}}`, false},
+		{`{"type":"Feature","id":1,"properties":null,` + pt + `}`, false},
+		{`{"type":"Feature","id":1,"properties":{"a":},` + pt + `}`, false},
+		{`{"type":"Feature","id":1,"properties":{},` + pt + `,"bbox":[1,2,3,4]}`, false},
+		{`{"type":"Feature","properties":{},"id":1,` + pt + `}`, false},
+		{`{"type":"Feature", "id":1,` + pt + `}`, false},
+		{`{"type":"Feature","id":1,"properties":{},"geometry":{"type":"Point","coordinates":[108,34,5]}}`, false},
+		{`{"type":"Feature","id":1,"properties":{},"geometry":null}`, false},
+		{`{"id":1,"type":"Feature",` + pt + `}`, false},
+		{`{"type":"Feature","id":1,` + pt, false},
+	} {
+		for _, stable := range []bool{false, true} {
+			b := []byte(tc.in)
+			fast, ok := parsePointFeature(b, 5, 10, stable)
+			if ok != tc.fast {
+				t.Errorf("%s: fast path %v, want %v", tc.in, ok, tc.fast)
+				continue
+			}
+			if !ok {
+				continue
+			}
+			if slow := parseMembers(b, 5, 10, stable); !reflect.DeepEqual(fast, slow) {
+				t.Errorf("%s: fast path %+v, members %+v", tc.in, fast, slow)
+			}
+			if got := parseFeature(b, 5, 10, stable); !reflect.DeepEqual(got, fast) {
+				t.Errorf("%s: parseFeature %+v, fast path %+v", tc.in, got, fast)
+			}
+		}
+	}
+}

@@ -255,6 +255,14 @@ var geometryTypes = map[string]bool{
 // the feature go into f.Err; the returned error is for syntax that leaves no feature.
 // ID and RawGeometry are copies unless stable says b is never written again.
 func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
+	if f, ok := parsePointFeature(b, index, maxVertices, stable); ok {
+		return f
+	}
+	return parseMembers(b, index, maxVertices, stable)
+}
+
+// parseMembers is parseFeature for any spelling: a walk over the members.
+func parseMembers(b []byte, index int, maxVertices int, stable bool) Feature {
 	f := Feature{Index: index}
 	var typ string
 	var id, propID, props, geom []byte
@@ -370,6 +378,86 @@ func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 	}
 	f.Geometry = g
 	return f
+}
+
+// Most batches of points spell each feature as GeoJSON writers without spaces
+// do (PostGIS, GDAL, ours): a type, maybe an id, maybe properties, then a point.
+const (
+	featureHead    = `{"type":"Feature",`
+	propertiesHead = `"properties":`
+	geometryHead   = `"geometry":`
+)
+
+// parsePointFeature is parseFeature for a feature spelled exactly
+// {"type":"Feature","id":…,"properties":{…},"geometry":{"type":"Point","coordinates":[x,y]}}
+// (id, properties or both may be left out), with the same result, read in
+// one pass without the walk over member names; ok is false for any other
+// spelling, and for a feature parseFeature would refuse, which parseFeature
+// then reads (and words the refusal of) itself.
+func parsePointFeature(b []byte, index, maxVertices int, stable bool) (f Feature, ok bool) {
+	if len(b) < len(featureHead) || string(b[:len(featureHead)]) != featureHead {
+		return Feature{}, false
+	}
+	i := len(featureHead)
+	var id, propID, props []byte
+	if hasPrefix(b, i, `"id":`) {
+		v := i + len(`"id":`)
+		end, err := skipValue(b, v)
+		if err != nil || end >= len(b) || b[end] != ',' {
+			return Feature{}, false
+		}
+		id, i = b[v:end], end+1
+	}
+	if hasPrefix(b, i, propertiesHead) {
+		v := i + len(propertiesHead)
+		if v >= len(b) || b[v] != '{' {
+			return Feature{}, false
+		}
+		end, err := members(b, v, func(name, pv []byte) error {
+			if string(name) == "id" {
+				propID = pv
+			}
+			return nil
+		})
+		if err != nil || end >= len(b) || b[end] != ',' {
+			return Feature{}, false
+		}
+		props, i = b[v:end], end+1
+	}
+	if !hasPrefix(b, i, geometryHead) {
+		return Feature{}, false
+	}
+	v := i + len(geometryHead)
+	pt, end, ok := scanPoint(b, v)
+	if !ok || end >= len(b) || b[end] != '}' {
+		return Feature{}, false
+	}
+	var g orb.Geometry = pt
+	if checkGeometry(g, index, maxVertices) != nil {
+		return Feature{}, false
+	}
+	keep := func(v []byte) json.RawMessage {
+		if stable {
+			return v
+		}
+		return append(json.RawMessage(nil), v...)
+	}
+	f = Feature{Index: index, Geometry: g, RawGeometry: keep(b[v:end])}
+	switch {
+	case id != nil && validID(id):
+		f.ID = keep(id)
+	case propID != nil && validID(propID):
+		f.ID = keep(propID)
+	}
+	if props != nil {
+		f.Properties = keep(props)
+	}
+	return f, true
+}
+
+// hasPrefix reports whether b[i:] starts with s.
+func hasPrefix(b []byte, i int, s string) bool {
+	return len(b)-i >= len(s) && string(b[i:i+len(s)]) == s
 }
 
 // pointHead is how most batches of points spell a point's geometry before its
