@@ -220,7 +220,7 @@ func TestParsePointFeature(t *testing.T) {
 	} {
 		for _, stable := range []bool{false, true} {
 			b := []byte(tc.in)
-			fast, ok := parsePointFeature(b, 5, 10, stable)
+			fast, ok := parsePointFeature(b, 5, stable)
 			if ok != tc.fast {
 				t.Errorf("%s: fast path %v, want %v", tc.in, ok, tc.fast)
 				continue

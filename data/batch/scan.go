@@ -255,7 +255,7 @@ var geometryTypes = map[string]bool{
 // the feature go into f.Err; the returned error is for syntax that leaves no feature.
 // ID and RawGeometry are copies unless stable says b is never written again.
 func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
-	if f, ok := parsePointFeature(b, index, maxVertices, stable); ok {
+	if f, ok := parsePointFeature(b, index, stable); ok {
 		return f
 	}
 	return parseMembers(b, index, maxVertices, stable)
@@ -394,7 +394,7 @@ const (
 // one pass without the walk over member names; ok is false for any other
 // spelling, and for a feature parseFeature would refuse, which parseFeature
 // then reads (and words the refusal of) itself.
-func parsePointFeature(b []byte, index, maxVertices int, stable bool) (f Feature, ok bool) {
+func parsePointFeature(b []byte, index int, stable bool) (f Feature, ok bool) {
 	if len(b) < len(featureHead) || string(b[:len(featureHead)]) != featureHead {
 		return Feature{}, false
 	}
@@ -432,10 +432,11 @@ func parsePointFeature(b []byte, index, maxVertices int, stable bool) (f Feature
 	if !ok || end >= len(b) || b[end] != '}' {
 		return Feature{}, false
 	}
-	var g orb.Geometry = pt
-	if checkGeometry(g, index, maxVertices) != nil {
+	// checkGeometry's test for one vertex, which no vertex limit refuses.
+	if !crs.InChina(pt[0], pt[1]) {
 		return Feature{}, false
 	}
+	var g orb.Geometry = pt
 	keep := func(v []byte) json.RawMessage {
 		if stable {
 			return v
