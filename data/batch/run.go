@@ -92,22 +92,27 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	if lr, ok := r.(lazyReader); ok {
 		lr.setLazy()
 	}
-	rd := &readStage{r: r, size: size, budget: work,
+	// Records are rendered by the workers when the writer allows it: the
+	// writing stage, one goroutine, then only copies bytes, and what a
+	// written record was read from can be read into again.
+	rend, _ := w.(renderer)
+	var rec recycler
+	if rc, ok := r.(recycler); ok && rend != nil && rc.setRecycle() {
+		rec = rc
+	}
+	rd := &readStage{r: r, size: size, budget: work, rec: rec,
 		order: make(chan *chunk, 2*workers+1),
 		work:  make(chan *chunk, workers),
 		free:  make(chan spare, 2*workers+2),
 		done:  make(chan struct{}),
 	}
 	go rd.run(ctx)
-	// Records are rendered by the workers when the writer allows it: the
-	// writing stage, one goroutine, then only copies bytes.
-	rend, _ := w.(renderer)
 	var wg sync.WaitGroup
 	loc := locator{locate: locate, point: opts.LocatePoint, onError: opts.OnError}
 	for range workers {
 		wg.Go(func() { locateChunks(ctx, rd.work, loc, rend) })
 	}
-	wr := &writeStage{w: w, rend: rend, progress: opts.Progress, free: rd.free}
+	wr := &writeStage{w: w, rend: rend, rec: rec, progress: opts.Progress, free: rd.free}
 	st, err := wr.run(ctx, rd.order)
 	if err == nil {
 		<-rd.done // it has sent its last chunk: it is returning
@@ -183,6 +188,8 @@ type chunk struct {
 	out       []byte
 	rendered  int
 	renderErr error
+	// block is the reader's block its last item was read from (recycler).
+	block int
 	// The reader's last chunk says why reading stopped: err is nil at the end of
 	// the input; next is the index a feature after the last one read would have.
 	last bool
@@ -193,6 +200,7 @@ type chunk struct {
 // readStage is the reading stage.
 type readStage struct {
 	r      Reader
+	rec    recycler // r, when it reuses its blocks
 	size   int
 	budget int           // estimated work that closes a chunk
 	order  chan *chunk   // to the writer, in input order; closed when reading stops
@@ -260,6 +268,9 @@ func (rd *readStage) newChunk() *chunk {
 
 // send hands c to the writer, then to a worker; false when ctx ended first.
 func (rd *readStage) send(ctx context.Context, c *chunk) bool {
+	if rd.rec != nil {
+		c.block = rd.rec.block()
+	}
 	select {
 	case rd.order <- c:
 	case <-ctx.Done():
@@ -371,6 +382,7 @@ type writeStage struct {
 	flushed  time.Time // the last flush
 	timer    *time.Timer
 	rend     renderer // w, when the workers render its records
+	rec      recycler // the reader, when it reuses its blocks
 	progress func(done int)
 	free     chan<- spare
 	st       Stats
@@ -495,6 +507,10 @@ func (wr *writeStage) write(c *chunk) error {
 	}
 	wr.dirty = true
 	clear(c.items) // drop geometry and hits early
+	if wr.rec != nil {
+		// Nothing written refers to the blocks before the chunk's last one.
+		wr.rec.release(c.block)
+	}
 	select {
 	case wr.free <- spare{c.items, c.hits, c.out}:
 	default:

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -337,5 +338,83 @@ func TestRunLocatePoint(t *testing.T) {
 	// Each format's run sent the points to LocatePoint, the polygons not.
 	if p, o := points.Load(), others.Load(); p != 3*(n-n/50-2) || o != 3*2*(n/50) {
 		t.Errorf("LocatePoint took %d points, the LocateFunc %d others", p, o)
+	}
+}
+
+// plainWriter hides a writer's renderer: Run then writes each result through
+// Write, and the reader keeps its blocks.
+type plainWriter struct{ Writer }
+
+// TestRunRecyclesBlocks: reading a batch of many blocks into blocks it reuses
+// once their records are written gives, in every format, the output of a run
+// that reuses none, for a FeatureCollection and NDJSON whose features are of
+// every length (some straddling two blocks), ids and properties echoed.
+func TestRunRecyclesBlocks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	var feats []string
+	for i := range 30000 {
+		pad := strings.Repeat("x", rng.IntN(400))
+		if i%997 == 0 {
+			pad = strings.Repeat("y", 300_000)
+		}
+		feats = append(feats, fmt.Sprintf(`{"type":"Feature","id":"f%d","properties":{"pad":"%s","n":%d},"geometry":{"type":"Point","coordinates":[%.7f,%.7f]}}`,
+			i, pad, i, 106+4*rng.Float64(), 33+5*rng.Float64()))
+	}
+	inputs := map[string]string{
+		"collection": `{"type":"FeatureCollection","features":[` + strings.Join(feats, ",\n") + "]}",
+		"ndjson":     strings.Join(feats, "\n") + "\n",
+	}
+	locate := func(_ context.Context, g orb.Geometry) ([]zones.Hit, error) {
+		return pointHits(g.(orb.Point)), nil
+	}
+	for kind, in := range inputs {
+		for _, format := range Formats {
+			t.Run(kind+"/"+format, func(t *testing.T) {
+				var outs [2]bytes.Buffer
+				var reused int
+				for k := range outs {
+					var r Reader
+					var pool *blockPool
+					if kind == "ndjson" {
+						n := NewNDJSON(strings.NewReader(in))
+						r, pool = n, &n.blocks
+					} else {
+						c := NewCollection(strings.NewReader(in))
+						r, pool = c, &c.blocks
+					}
+					w, err := NewWriter(&outs[k], format, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if k == 1 {
+						w = plainWriter{w}
+					}
+					r, err = Peek(Limit(r, 1_000_000))
+					if err != nil {
+						t.Fatal(err)
+					}
+					st, err := Run(t.Context(), r, locate, w, Options{Workers: 3, Chunk: 64})
+					if err != nil || st.Features != len(feats) {
+						t.Fatalf("%+v, %v", st, err)
+					}
+					if k == 0 {
+						reused = pool.reused
+					} else if pool.reused != 0 {
+						t.Fatalf("%d blocks reused for a writer that is not a renderer", pool.reused)
+					}
+				}
+				if reused < 5 {
+					t.Fatalf("test too weak: %d blocks reused over %d bytes", reused, len(in))
+				}
+				if !bytes.Equal(outs[0].Bytes(), outs[1].Bytes()) {
+					a, b := outs[0].String(), outs[1].String()
+					i := 0
+					for i < min(len(a), len(b)) && a[i] == b[i] {
+						i++
+					}
+					t.Fatalf("outputs differ at byte %d: %.200q reusing blocks, %.200q not", i, a[i:], b[i:])
+				}
+			})
+		}
 	}
 }
