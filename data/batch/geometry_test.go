@@ -220,7 +220,8 @@ func TestParsePointFeature(t *testing.T) {
 	} {
 		for _, stable := range []bool{false, true} {
 			b := []byte(tc.in)
-			fast, ok := parsePointFeature(b, 5, stable)
+			fast, pt, ok := parsePointFeature(b, 5, stable)
+			fast.Geometry = pt
 			if ok != tc.fast {
 				t.Errorf("%s: fast path %v, want %v", tc.in, ok, tc.fast)
 				continue

@@ -44,6 +44,10 @@ type Feature struct {
 	// lazy holds the feature's JSON when a reader in lazy mode left the decoding
 	// to Run's workers; see Decode.
 	lazy lazyFeature
+	// point is the geometry of a point feature that a worker of Run decoded
+	// without putting it in Geometry (an allocation a point): see decode.
+	point   orb.Point
+	isPoint bool
 }
 
 type lazyFeature struct {
@@ -54,10 +58,22 @@ type lazyFeature struct {
 }
 
 // Decode finishes a feature read in lazy mode (a no-op otherwise).
-func (f *Feature) Decode() {
+func (f *Feature) Decode() { f.decode(true) }
+
+// decode is Decode; with box false, a point spelled as parsePointFeature reads
+// it is left in f.point (isPoint), and Geometry nil: for Run's workers when
+// the writer renders the records, which never reads a geometry but its JSON.
+func (f *Feature) decode(box bool) {
 	lz := f.lazy
 	if lz.raw == nil {
 		return
+	}
+	if !box {
+		if pf, pt, ok := parsePointFeature(lz.raw, f.Index, true); ok {
+			*f = pf
+			f.point, f.isPoint = pt, true
+			return
+		}
 	}
 	*f = parseFeature(lz.raw, f.Index, lz.maxVertices, true)
 	if f.Err != nil && lz.line > 0 {

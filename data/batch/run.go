@@ -108,7 +108,8 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	}
 	go rd.run(ctx)
 	var wg sync.WaitGroup
-	loc := locator{locate: locate, point: opts.LocatePoint, onError: opts.OnError}
+	// A renderer reads no geometry but its JSON: points stay out of Geometry.
+	loc := locator{locate: locate, point: opts.LocatePoint, onError: opts.OnError, box: rend == nil}
 	for range workers {
 		wg.Go(func() { locateChunks(ctx, rd.work, loc, rend) })
 	}
@@ -335,18 +336,23 @@ type locator struct {
 	locate  LocateFunc
 	point   PointFunc
 	onError func(int, error)
+	box     bool // decode points into Feature.Geometry (see Feature.decode)
 }
 
 // item decodes and locates one feature of c, recording the error that stops it.
 // Items left alone because ctx ended are never written.
 func (l locator) item(ctx context.Context, c *chunk, it *Result) {
-	it.Decode()
+	it.decode(l.box)
 	if it.Err != nil || ctx.Err() != nil {
 		return
 	}
 	var hits []zones.Hit
 	var err error
-	if pt, ok := it.Geometry.(orb.Point); ok && l.point != nil {
+	pt, isPoint := it.point, it.isPoint
+	if !isPoint {
+		pt, isPoint = it.Geometry.(orb.Point)
+	}
+	if isPoint && l.point != nil {
 		n := len(c.hits)
 		c.hits, err = safeLocatePoint(l.point, pt, c.hits)
 		// A full slice: the next point's hits go after it in the buffer.
@@ -355,7 +361,11 @@ func (l locator) item(ctx context.Context, c *chunk, it *Result) {
 			hits = nil // as Locate answers a point in no zone
 		}
 	} else {
-		hits, err = safeLocate(ctx, l.locate, it.Geometry)
+		g := it.Geometry
+		if it.isPoint {
+			g = pt
+		}
+		hits, err = safeLocate(ctx, l.locate, g)
 	}
 	if err != nil {
 		var ie *errcode.Error

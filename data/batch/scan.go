@@ -255,7 +255,8 @@ var geometryTypes = map[string]bool{
 // the feature go into f.Err; the returned error is for syntax that leaves no feature.
 // ID and RawGeometry are copies unless stable says b is never written again.
 func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
-	if f, ok := parsePointFeature(b, index, stable); ok {
+	if f, pt, ok := parsePointFeature(b, index, stable); ok {
+		f.Geometry = pt
 		return f
 	}
 	return parseMembers(b, index, maxVertices, stable)
@@ -393,10 +394,11 @@ const (
 // (id, properties or both may be left out), with the same result, read in
 // one pass without the walk over member names; ok is false for any other
 // spelling, and for a feature parseFeature would refuse, which parseFeature
-// then reads (and words the refusal of) itself.
-func parsePointFeature(b []byte, index int, stable bool) (f Feature, ok bool) {
+// then reads (and words the refusal of) itself. The point is returned apart,
+// f.Geometry left nil: the caller boxes it, or not.
+func parsePointFeature(b []byte, index int, stable bool) (f Feature, pt orb.Point, ok bool) {
 	if len(b) < len(featureHead) || string(b[:len(featureHead)]) != featureHead {
-		return Feature{}, false
+		return Feature{}, orb.Point{}, false
 	}
 	i := len(featureHead)
 	var id, propID, props []byte
@@ -404,14 +406,14 @@ func parsePointFeature(b []byte, index int, stable bool) (f Feature, ok bool) {
 		v := i + len(`"id":`)
 		end, err := skipValue(b, v)
 		if err != nil || end >= len(b) || b[end] != ',' {
-			return Feature{}, false
+			return Feature{}, orb.Point{}, false
 		}
 		id, i = b[v:end], end+1
 	}
 	if hasPrefix(b, i, propertiesHead) {
 		v := i + len(propertiesHead)
 		if v >= len(b) || b[v] != '{' {
-			return Feature{}, false
+			return Feature{}, orb.Point{}, false
 		}
 		end, err := members(b, v, func(name, pv []byte) error {
 			if string(name) == "id" {
@@ -420,30 +422,30 @@ func parsePointFeature(b []byte, index int, stable bool) (f Feature, ok bool) {
 			return nil
 		})
 		if err != nil || end >= len(b) || b[end] != ',' {
-			return Feature{}, false
+			return Feature{}, orb.Point{}, false
 		}
 		props, i = b[v:end], end+1
 	}
 	if !hasPrefix(b, i, geometryHead) {
-		return Feature{}, false
+		return Feature{}, orb.Point{}, false
 	}
 	v := i + len(geometryHead)
-	pt, end, ok := scanPoint(b, v)
+	var end int
+	pt, end, ok = scanPoint(b, v)
 	if !ok || end >= len(b) || b[end] != '}' {
-		return Feature{}, false
+		return Feature{}, orb.Point{}, false
 	}
 	// checkGeometry's test for one vertex, which no vertex limit refuses.
 	if !crs.InChina(pt[0], pt[1]) {
-		return Feature{}, false
+		return Feature{}, orb.Point{}, false
 	}
-	var g orb.Geometry = pt
 	keep := func(v []byte) json.RawMessage {
 		if stable {
 			return v
 		}
 		return append(json.RawMessage(nil), v...)
 	}
-	f = Feature{Index: index, Geometry: g, RawGeometry: keep(b[v:end])}
+	f = Feature{Index: index, RawGeometry: keep(b[v:end])}
 	switch {
 	case id != nil && validID(id):
 		f.ID = keep(id)
@@ -453,7 +455,7 @@ func parsePointFeature(b []byte, index int, stable bool) (f Feature, ok bool) {
 	if props != nil {
 		f.Properties = keep(props)
 	}
-	return f, true
+	return f, pt, true
 }
 
 // hasPrefix reports whether b[i:] starts with s.
