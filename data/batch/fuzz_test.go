@@ -28,6 +28,12 @@ func FuzzParseFeature(f *testing.F) {
 		if ft.Err == nil && ft.Geometry == nil {
 			t.Fatalf("accepted without geometry: %q", b)
 		}
+		// The reader's point fast path ends a feature where skipCounting does.
+		if end, positions, ok := skipPointFeature(b, 0); ok {
+			if want, wantPositions, err := skipCounting(b, 0); err != nil || end != want || positions != wantPositions {
+				t.Fatalf("%q: skipPointFeature ends at %d (%d positions), skipCounting at %d (%d), %v", b, end, positions, want, wantPositions, err)
+			}
+		}
 		// The point fast path reads what the walk over the members reads.
 		for _, stable := range []bool{false, true} {
 			if fast, pt, ok := parsePointFeature(b, 3, stable); ok {

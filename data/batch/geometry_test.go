@@ -192,9 +192,16 @@ func TestScanPoint(t *testing.T) {
 
 // TestParsePointFeature: the point feature fast path reads what the walk over
 // the members reads (ids, properties, geometry, refusals by place), and leaves
-// every other spelling, and every feature it would refuse, to it.
+// every other spelling, and every feature it would refuse, to it; the reader's
+// fast path over the same spelling ends each feature where skipCounting does.
 func TestParsePointFeature(t *testing.T) {
 	const pt = `"geometry":{"type":"Point","coordinates":[108.12345678901234,34.5]}`
+	skipped := 0
+	defer func() {
+		if skipped < 9 {
+			t.Errorf("test too weak: skipPointFeature took %d features", skipped)
+		}
+	}()
 	for _, tc := range []struct {
 		in   string
 		fast bool
@@ -218,8 +225,17 @@ func TestParsePointFeature(t *testing.T) {
 		{`{"id":1,"type":"Feature",` + pt + `}`, false},
 		{`{"type":"Feature","id":1,` + pt, false},
 	} {
+		b := []byte(tc.in)
+		// The reader's skip of the same spelling ends where skipCounting does.
+		if end, positions, ok := skipPointFeature(b, 0); ok {
+			skipped++
+			if want, wantPositions, err := skipCounting(b, 0); err != nil || end != want || positions != wantPositions {
+				t.Errorf("%s: skipPointFeature ends at %d (%d positions), skipCounting at %d (%d), %v", tc.in, end, positions, want, wantPositions, err)
+			}
+		} else if tc.fast {
+			t.Errorf("%s: skipPointFeature does not take it", tc.in)
+		}
 		for _, stable := range []bool{false, true} {
-			b := []byte(tc.in)
 			fast, pt, ok := parsePointFeature(b, 5, stable)
 			fast.Geometry = pt
 			if ok != tc.fast {

@@ -476,9 +476,12 @@ func (c *Collection) nextInto(f *Feature) error {
 				return 0, &errSyntax{i, "expected ',' or ']'"}
 			}
 		}
-		end, positions, err := skipCounting(b, i)
-		if err != nil {
-			return 0, err
+		end, positions, ok := skipPointFeature(b, i)
+		if !ok {
+			var err error
+			if end, positions, err = skipCounting(b, i); err != nil {
+				return 0, err
+			}
 		}
 		if c.lazy {
 			// No copy: fill never writes over what was handed out.
