@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -20,7 +21,9 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/internal/oracle"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -619,6 +622,45 @@ func BenchmarkSkipFeatures(b *testing.B) {
 		}
 		if n != 100000 {
 			b.Fatal(n)
+		}
+	}
+	reportCPU(b, t0)
+}
+
+// BenchmarkRunPointsShaanxi: the pipeline with the real point lookup, in
+// process (no HTTP, no client): 100k random Shaanxi points spelled as `make
+// bench-postgis` sends them (shortest decimals) located against the shared
+// layers and written as NDJSON, as /v1/locate runs them (Checker.LocatePoint
+// for the points). The CPU an op is the server's share of the end-to-end job.
+func BenchmarkRunPointsShaanxi(b *testing.B) {
+	ds, err := data.LoadDir(oracle.SharedDir(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := zones.NewChecker(ds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	var in bytes.Buffer
+	in.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i := range 100_000 {
+		if i > 0 {
+			in.WriteString(",\n")
+		}
+		x, y := 106+4*rng.Float64(), 33+5*rng.Float64()
+		fmt.Fprintf(&in, `{"type":"Feature","id":%d,"properties":{},"geometry":{"type":"Point","coordinates":[%s,%s]}}`,
+			i, strconv.FormatFloat(x, 'f', -1, 64), strconv.FormatFloat(y, 'f', -1, 64))
+	}
+	in.WriteString("]}")
+	b.SetBytes(int64(in.Len()))
+	b.ResetTimer()
+	t0 := processCPU()
+	for b.Loop() {
+		w, _ := NewWriter(io.Discard, "ndjson", nil)
+		st, err := Run(context.Background(), NewCollection(bytes.NewReader(in.Bytes())), c.Locate, w, Options{LocatePoint: c.LocatePoint})
+		if err != nil || st.Features != 100_000 || st.Hits == 0 {
+			b.Fatal(st, err)
 		}
 	}
 	reportCPU(b, t0)
