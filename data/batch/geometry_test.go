@@ -198,8 +198,8 @@ func TestParsePointFeature(t *testing.T) {
 	const pt = `"geometry":{"type":"Point","coordinates":[108.12345678901234,34.5]}`
 	skipped := 0
 	defer func() {
-		if skipped < 9 {
-			t.Errorf("test too weak: skipPointFeature took %d features", skipped)
+		if skipped < 11 {
+			t.Errorf("test too weak: skipFeature took %d features", skipped)
 		}
 	}()
 	for _, tc := range []struct {
@@ -224,16 +224,19 @@ func TestParsePointFeature(t *testing.T) {
 		{`{"type":"Feature","id":1,"properties":{},"geometry":null}`, false},
 		{`{"id":1,"type":"Feature",` + pt + `}`, false},
 		{`{"type":"Feature","id":1,` + pt, false},
+		{`{"type":"Feature","id":1,"properties":{"a":[1,2]},"geometry":{"type":"Polygon","coordinates":[[[106,33],[106.1,33],[106.1,33.1],[106,33]]]}}`, false},
+		{`{"type":"Feature","id":1,"properties":{},"geometry":{"type":"Point","coordinates":[106, 33]}}`, false},
+		{`{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[106,33],[106.1,33]]]},"bbox":[1,2,3,4]}`, false},
 	} {
 		b := []byte(tc.in)
 		// The reader's skip of the same spelling ends where skipCounting does.
-		if end, positions, ok := skipPointFeature(b, 0); ok {
+		if end, positions, ok := skipFeature(b, 0); ok {
 			skipped++
 			if want, wantPositions, err := skipCounting(b, 0); err != nil || end != want || positions != wantPositions {
-				t.Errorf("%s: skipPointFeature ends at %d (%d positions), skipCounting at %d (%d), %v", tc.in, end, positions, want, wantPositions, err)
+				t.Errorf("%s: skipFeature ends at %d (%d positions), skipCounting at %d (%d), %v", tc.in, end, positions, want, wantPositions, err)
 			}
 		} else if tc.fast {
-			t.Errorf("%s: skipPointFeature does not take it", tc.in)
+			t.Errorf("%s: skipFeature does not take it", tc.in)
 		}
 		for _, stable := range []bool{false, true} {
 			fast, pt, ok := parsePointFeature(b, 5, stable)

@@ -476,7 +476,7 @@ func (c *Collection) nextInto(f *Feature) error {
 				return 0, &errSyntax{i, "expected ',' or ']'"}
 			}
 		}
-		end, positions, ok := skipPointFeature(b, i)
+		end, positions, ok := skipFeature(b, i)
 		if !ok {
 			var err error
 			if end, positions, err = skipCounting(b, i); err != nil {

@@ -116,20 +116,21 @@ func skipCounting(b []byte, i int) (end, positions int, err error) {
 	}
 }
 
-// skipPointFeature is skipCounting for a feature spelled as parsePointFeature
-// reads it, found with fewer steps: the member names and the point compared
-// whole, its numbers passed over as runs of number bytes; the id and the
-// properties are skipped as skipCounting skips them. ok is false for any other
-// spelling (then skipCounting takes the feature), and when the input ends
-// before the feature does.
-func skipPointFeature(b []byte, i int) (end, positions int, ok bool) {
+// skipFeature is skipCounting for a feature whose members come in the order
+// GeoJSON writers without spaces give them (type Feature, maybe an id, maybe
+// properties, then the geometry, last), found with fewer steps: the member
+// names compared whole, a point's numbers passed over as runs of number bytes;
+// the id, the properties and any other geometry are skipped as skipCounting
+// skips them. ok is false for any other spelling (then skipCounting takes the
+// feature), and when the input ends before the feature does.
+func skipFeature(b []byte, i int) (end, positions int, ok bool) {
 	if !hasPrefix(b, i, featureHead) {
 		return 0, 0, false
 	}
 	i += len(featureHead)
 	if hasPrefix(b, i, `"id":`) {
-		e, n, err := skipCounting(b, i+len(`"id":`))
-		if err != nil || e >= len(b) || b[e] != ',' {
+		e, n, ok := skipMember(b, i+len(`"id":`))
+		if !ok || e >= len(b) || b[e] != ',' {
 			return 0, 0, false
 		}
 		i, positions = e+1, n
@@ -139,30 +140,67 @@ func skipPointFeature(b []byte, i int) (end, positions int, ok bool) {
 		if v >= len(b) || b[v] != '{' {
 			return 0, 0, false
 		}
-		e, n, err := skipCounting(b, v)
-		if err != nil || e >= len(b) || b[e] != ',' {
+		e, n, ok := skipMember(b, v)
+		if !ok || e >= len(b) || b[e] != ',' {
 			return 0, 0, false
 		}
 		i, positions = e+1, positions+n
 	}
-	if !hasPrefix(b, i, geometryHead+pointHead) {
+	if !hasPrefix(b, i, geometryHead) {
 		return 0, 0, false
 	}
-	i += len(geometryHead + pointHead)
+	v := i + len(geometryHead)
+	if end, ok := skipPoint(b, v); ok {
+		return end, positions + 1, true
+	}
+	e, n, ok := skipMember(b, v)
+	if !ok || e >= len(b) || b[e] != '}' {
+		return 0, 0, false
+	}
+	return e + 1, positions + n, true
+}
+
+// skipMember is skipCounting for a member's value at b[v], when the scan of
+// the whole feature would end it at the same place: a string, an object, an
+// array, or a literal of number bytes and letters (skipCounting ends a bare
+// literal at a comma or bracket, and a quote in it would start a string for
+// the scan of the whole).
+func skipMember(b []byte, v int) (end, positions int, ok bool) {
+	end, positions, err := skipCounting(b, v)
+	if err != nil {
+		return 0, 0, false
+	}
+	if c := b[v]; c != '"' && c != '{' && c != '[' {
+		for _, c := range b[v:end] {
+			if !numberByte[c] && (c < 'a' || c > 'z') {
+				return 0, 0, false
+			}
+		}
+	}
+	return end, positions, true
+}
+
+// skipPoint passes over a point spelled as pointHead starts it, with the
+// brace that closes the feature after it; ok is false for any other spelling.
+func skipPoint(b []byte, i int) (end int, ok bool) {
+	if !hasPrefix(b, i, pointHead) {
+		return 0, false
+	}
+	i += len(pointHead)
 	for k := range 2 {
 		j := i
 		for j < len(b) && numberByte[b[j]] {
 			j++
 		}
 		if j == i || j >= len(b) || b[j] != ",]"[k] {
-			return 0, 0, false
+			return 0, false
 		}
 		i = j + 1
 	}
 	if !hasPrefix(b, i, "}}") {
-		return 0, 0, false
+		return 0, false
 	}
-	return i + 2, positions + 1, true
+	return i + 2, true
 }
 
 // numberByte marks the bytes a JSON number is spelled with.
