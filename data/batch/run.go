@@ -42,7 +42,8 @@ type Options struct {
 	Progress func(done int)
 	// LocatePoint, if set, locates the point features instead of the LocateFunc,
 	// with the same answers: their hits go to a buffer of the chunk, reused from
-	// chunk to chunk, rather than to memory allocated for each point.
+	// chunk to chunk, rather than to memory allocated for each point. A Writer
+	// must then not keep a Result's Hits after its Write returns (copy them).
 	LocatePoint PointFunc
 	// OnError, if set, is called for each locate error that is not an
 	// *errcode.Error (a bug in the checker, or a panic); the feature gets an
