@@ -11,7 +11,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"strconv"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,6 +23,7 @@ import (
 
 	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/internal/bench"
 	"github.com/redline-gis/redline/internal/oracle"
 	"github.com/redline-gis/redline/zones"
 )
@@ -628,12 +629,13 @@ func BenchmarkSkipFeatures(b *testing.B) {
 }
 
 // BenchmarkRunPointsShaanxi: the pipeline with the real point lookup, in
-// process (no HTTP, no client): 100k random Shaanxi points spelled as `make
-// bench-postgis` sends them (shortest decimals) located against the shared
-// layers and written as NDJSON, as /v1/locate runs them (Checker.LocatePoint
-// for the points). The CPU an op is the server's share of the end-to-end job.
+// process (no HTTP, no client): the 100k points of `make bench-postgis`, its
+// body byte for byte, located against the shared layers and written as
+// NDJSON, as /v1/locate runs them (Checker.LocatePoint for the points). The
+// CPU an op is the server's share of the end-to-end job.
 func BenchmarkRunPointsShaanxi(b *testing.B) {
-	ds, err := data.LoadDir(oracle.SharedDir(b))
+	shared := oracle.SharedDir(b)
+	ds, err := data.LoadDir(shared)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -641,24 +643,18 @@ func BenchmarkRunPointsShaanxi(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(7, 7))
-	var in bytes.Buffer
-	in.WriteString(`{"type":"FeatureCollection","features":[`)
-	for i := range 100_000 {
-		if i > 0 {
-			in.WriteString(",\n")
-		}
-		x, y := 106+4*rng.Float64(), 33+5*rng.Float64()
-		fmt.Fprintf(&in, `{"type":"Feature","id":%d,"properties":{},"geometry":{"type":"Point","coordinates":[%s,%s]}}`,
-			i, strconv.FormatFloat(x, 'f', -1, 64), strconv.FormatFloat(y, 'f', -1, 64))
+	jobs, err := bench.Jobs(shared, 100_000)
+	if err != nil {
+		b.Fatal(err)
 	}
-	in.WriteString("]}")
-	b.SetBytes(int64(in.Len()))
+	i := slices.IndexFunc(jobs, func(j bench.Job) bool { return j.Points })
+	in := jobs[i].Body
+	b.SetBytes(int64(len(in)))
 	b.ResetTimer()
 	t0 := processCPU()
 	for b.Loop() {
 		w, _ := NewWriter(io.Discard, "ndjson", nil)
-		st, err := Run(context.Background(), NewCollection(bytes.NewReader(in.Bytes())), c.Locate, w, Options{LocatePoint: c.LocatePoint})
+		st, err := Run(context.Background(), NewCollection(bytes.NewReader(in)), c.Locate, w, Options{LocatePoint: c.LocatePoint})
 		if err != nil || st.Features != 100_000 || st.Hits == 0 {
 			b.Fatal(st, err)
 		}

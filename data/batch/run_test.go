@@ -325,14 +325,7 @@ func TestRunLocatePoint(t *testing.T) {
 			if stats[0] != stats[1] || stats[0].Hits < n {
 				t.Errorf("stats %+v with LocatePoint, %+v without", stats[1], stats[0])
 			}
-			if !bytes.Equal(outs[0].Bytes(), outs[1].Bytes()) {
-				a, b := outs[0].String(), outs[1].String()
-				i := 0
-				for i < min(len(a), len(b)) && a[i] == b[i] {
-					i++
-				}
-				t.Fatalf("outputs differ at byte %d: %.200q without LocatePoint, %.200q with", i, a[i:], b[i:])
-			}
+			sameOutput(t, outs[0].Bytes(), outs[1].Bytes(), "without LocatePoint", "with")
 		})
 	}
 	// Each format's run sent the points to LocatePoint, the polygons not.
@@ -406,15 +399,22 @@ func TestRunRecyclesBlocks(t *testing.T) {
 				if reused < 5 {
 					t.Fatalf("test too weak: %d blocks reused over %d bytes", reused, len(in))
 				}
-				if !bytes.Equal(outs[0].Bytes(), outs[1].Bytes()) {
-					a, b := outs[0].String(), outs[1].String()
-					i := 0
-					for i < min(len(a), len(b)) && a[i] == b[i] {
-						i++
-					}
-					t.Fatalf("outputs differ at byte %d: %.200q reusing blocks, %.200q not", i, a[i:], b[i:])
-				}
+				sameOutput(t, outs[0].Bytes(), outs[1].Bytes(), "reusing blocks", "not")
 			})
 		}
 	}
+}
+
+// sameOutput fails the test where outputs a and b (of the runs named by ka
+// and kb) first differ.
+func sameOutput(t *testing.T, a, b []byte, ka, kb string) {
+	t.Helper()
+	if bytes.Equal(a, b) {
+		return
+	}
+	i := 0
+	for i < min(len(a), len(b)) && a[i] == b[i] {
+		i++
+	}
+	t.Fatalf("outputs differ at byte %d: %.200q %s, %.200q %s", i, a[i:], ka, b[i:], kb)
 }

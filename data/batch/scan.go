@@ -435,27 +435,13 @@ func parseMembers(b []byte, index int, maxVertices int, stable bool) Feature {
 			"feature %d: type %q is not a Feature", index, typ)
 		return f
 	}
-	keep := func(v []byte) json.RawMessage {
-		if stable {
-			return v
-		}
-		return append(json.RawMessage(nil), v...)
-	}
-	switch {
-	case id != nil && validID(id):
-		f.ID = keep(id)
-	case propID != nil && validID(propID):
-		f.ID = keep(propID)
-	}
-	if props != nil {
-		f.Properties = keep(props)
-	}
+	f.setIdentity(id, propID, props, stable)
 	if !hasGeom || isNull(geom) {
 		f.Err = errcode.New(errcode.EmptyGeometry, map[string]any{"feature": index},
 			"feature %d has no geometry", index)
 		return f
 	}
-	f.RawGeometry = keep(trimSpace(geom))
+	f.RawGeometry = keep(trimSpace(geom), stable)
 	g := scanned
 	if g == nil {
 		var ierr *errcode.Error
@@ -530,23 +516,31 @@ func parsePointFeature(b []byte, index int, stable bool) (f Feature, pt orb.Poin
 	if !crs.InChina(pt[0], pt[1]) {
 		return Feature{}, orb.Point{}, false
 	}
-	keep := func(v []byte) json.RawMessage {
-		if stable {
-			return v
-		}
-		return append(json.RawMessage(nil), v...)
+	f = Feature{Index: index, RawGeometry: keep(b[v:end], stable)}
+	f.setIdentity(id, propID, props, stable)
+	return f, pt, true
+}
+
+// keep returns v, or a copy of it unless stable says v is never written again.
+func keep(v []byte, stable bool) json.RawMessage {
+	if stable {
+		return v
 	}
-	f = Feature{Index: index, RawGeometry: keep(b[v:end])}
+	return append(json.RawMessage(nil), v...)
+}
+
+// setIdentity sets f's ID from the id member, else properties.id (whichever is
+// a valid id first), and its Properties.
+func (f *Feature) setIdentity(id, propID, props []byte, stable bool) {
 	switch {
 	case id != nil && validID(id):
-		f.ID = keep(id)
+		f.ID = keep(id, stable)
 	case propID != nil && validID(propID):
-		f.ID = keep(propID)
+		f.ID = keep(propID, stable)
 	}
 	if props != nil {
-		f.Properties = keep(props)
+		f.Properties = keep(props, stable)
 	}
-	return f, pt, true
 }
 
 // hasPrefix reports whether b[i:] starts with s.
