@@ -12,9 +12,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/paulmach/orb"
+
 	"github.com/redline-gis/redline/data/batch"
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/intake"
+	"github.com/redline-gis/redline/zones"
 )
 
 // handleLocate answers a batch: one record per input feature, in input order,
@@ -60,12 +63,16 @@ func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	log := s.logger(r.Context())
-	st, err := batch.Run(ctx, rd, l.engine.Locate, bw, batch.Options{
+	opts := batch.Options{
 		Workers: s.cfg.LocateWorkers,
 		OnError: func(index int, err error) {
 			log.Error("locate failed", slog.Int("feature", index), slog.String("error", s.loggable(ctx, err)))
 		},
-	})
+	}
+	if pl, ok := l.engine.(pointLocator); ok {
+		opts.LocatePoint = pl.LocatePoint
+	}
+	st, err := batch.Run(ctx, rd, l.engine.Locate, bw, opts)
 	s.metrics.located(st.Features)
 	switch {
 	case err == nil:
@@ -79,6 +86,12 @@ func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
 	default:
 		log.Warn("locate ended early", slog.Int("features", st.Features), slog.String("error", s.loggable(ctx, err)))
 	}
+}
+
+// pointLocator is an Engine that locates a point into a buffer of the caller
+// (zones.Checker): a batch's points then allocate nothing for their hits.
+type pointLocator interface {
+	LocatePoint(pt orb.Point, dst []zones.Hit) ([]zones.Hit, error)
 }
 
 // limitBody turns the body limit into an input error, so that a batch cut by it

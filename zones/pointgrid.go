@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/geo/crs"
 )
 
 // pointGrid finds the polygonal pieces whose box holds a point by one lookup: a
@@ -305,7 +307,35 @@ func (g *pointGrid) candidates(p orb.Point) ([]uint64, uint) {
 // (boundary included, as a zone covers its boundary); no GEOS call, no R-tree.
 func (c *Checker) locatePoint(pt orb.Point) []Hit {
 	var found [8]int32
-	zs := found[:0]
+	zs := c.pointZones(pt, found[:0])
+	if len(zs) == 0 {
+		return nil
+	}
+	hits := carveHits(len(zs))
+	for i, ord := range zs {
+		hits[i] = c.idx.points.hits[ord]
+	}
+	return hits
+}
+
+// LocatePoint is Locate for a point, its hits appended to dst: a caller that
+// locates many points (a batch) keeps them in a buffer of its own, reused, rather
+// than in a block allocated for them. The hits appended, and the error, are those
+// Locate returns for the point.
+func (c *Checker) LocatePoint(pt orb.Point, dst []Hit) ([]Hit, error) {
+	if err := crs.CheckLonLat(pt[0], pt[1], crs.Where{}); err != nil {
+		return dst, err
+	}
+	var found [8]int32
+	for _, ord := range c.pointZones(pt, found[:0]) {
+		dst = append(dst, c.idx.points.hits[ord])
+	}
+	return dst, nil
+}
+
+// pointZones appends to zs the positions (ords) of the zones that cover pt, in
+// zone order.
+func (c *Checker) pointZones(pt orb.Point, zs []int32) []int32 {
 	g := &c.idx.points
 	items, shift := g.candidates(pt)
 	for _, e := range items {
@@ -322,14 +352,7 @@ func (c *Checker) locatePoint(pt orb.Point) []Hit {
 			zs = append(zs, p.ord)
 		}
 	}
-	if len(zs) == 0 {
-		return nil
-	}
-	hits := carveHits(len(zs))
-	for i, ord := range zs {
-		hits[i] = g.hits[ord]
-	}
-	return hits
+	return zs
 }
 
 // hitSlab is a block of hits that point lookups carve their answers from: one

@@ -5,6 +5,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -76,6 +77,48 @@ func TestLocatePointAgreesWithExact(t *testing.T) {
 	// Every vertex lies on its zone's boundary: at least 20,000 points hit.
 	if hits < 20000 || multi < 100 {
 		t.Fatalf("test too weak: %d of %d points in a zone, %d in several", hits, len(pts), multi)
+	}
+}
+
+// TestLocatePointAppendsLocate: LocatePoint appends to the caller's buffer the
+// hits Locate returns, after what the buffer held, and refuses what Locate
+// refuses with the same error, leaving the buffer as it was.
+func TestLocatePointAppendsLocate(t *testing.T) {
+	_, idx := sharedIndex(t)
+	c := zones.NewCheckerFor(idx)
+	rng := rand.New(rand.NewPCG(3, 9))
+	verts := idx.PieceVertices()
+	var pts []orb.Point
+	for range 5000 {
+		pts = append(pts, orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}, verts[rng.IntN(len(verts))])
+	}
+	pts = append(pts, orb.Point{0, 0}, orb.Point{200, 30}, orb.Point{108, 95})
+	var buf []zones.Hit
+	var hits, refused int
+	for _, p := range pts {
+		want, wantErr := c.Locate(context.Background(), p)
+		n := len(buf)
+		got, err := c.LocatePoint(p, buf)
+		if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+			t.Fatalf("point %v: LocatePoint error %v, Locate error %v", p, err, wantErr)
+		}
+		if len(got) < n || !slices.Equal(got[:n], buf) {
+			t.Fatalf("point %v: LocatePoint changed the %d hits before its own", p, n)
+		}
+		if !slices.Equal(got[n:], want) {
+			t.Fatalf("point %v: LocatePoint %v, Locate %v", p, got[n:], want)
+		}
+		if err != nil {
+			refused++
+		}
+		hits += len(got) - n
+		buf = got
+		if len(buf) > 64 {
+			buf = buf[:rng.IntN(8)]
+		}
+	}
+	if hits < 5000 || refused != 3 {
+		t.Fatalf("test too weak: %d hits, %d points refused", hits, refused)
 	}
 }
 

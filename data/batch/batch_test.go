@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -20,7 +21,10 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/internal/bench"
+	"github.com/redline-gis/redline/internal/oracle"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -619,6 +623,40 @@ func BenchmarkSkipFeatures(b *testing.B) {
 		}
 		if n != 100000 {
 			b.Fatal(n)
+		}
+	}
+	reportCPU(b, t0)
+}
+
+// BenchmarkRunPointsShaanxi: the pipeline with the real point lookup, in
+// process (no HTTP, no client): the 100k points of `make bench-postgis`, its
+// body byte for byte, located against the shared layers and written as
+// NDJSON, as /v1/locate runs them (Checker.LocatePoint for the points). The
+// CPU an op is the server's share of the end-to-end job.
+func BenchmarkRunPointsShaanxi(b *testing.B) {
+	shared := oracle.SharedDir(b)
+	ds, err := data.LoadDir(shared)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := zones.NewChecker(ds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	jobs, err := bench.Jobs(shared, 100_000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	i := slices.IndexFunc(jobs, func(j bench.Job) bool { return j.Points })
+	in := jobs[i].Body
+	b.SetBytes(int64(len(in)))
+	b.ResetTimer()
+	t0 := processCPU()
+	for b.Loop() {
+		w, _ := NewWriter(io.Discard, "ndjson", nil)
+		st, err := Run(context.Background(), NewCollection(bytes.NewReader(in)), c.Locate, w, Options{LocatePoint: c.LocatePoint})
+		if err != nil || st.Features != 100_000 || st.Hits == 0 {
+			b.Fatal(st, err)
 		}
 	}
 	reportCPU(b, t0)

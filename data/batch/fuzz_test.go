@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"reflect"
 	"testing"
 )
 
@@ -20,10 +21,28 @@ func FuzzParseFeature(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(`{"type":"Feature","id":7,"properties":{"id":"x","k":[1]},"geometry":{"type":"Point","coordinates":[108.12345678901234,34.5]}}`))
+	f.Add([]byte(`{"type":"Feature","properties":{"id":null},"geometry":{"type":"Point","coordinates":[8,34]}}`))
+	f.Add([]byte(`{"type":"Feature","id":2,"properties":{"k":[3]},"geometry":{"type":"Polygon","coordinates":[[[108,34],[108.1,34],[108.1,34.1],[108,34]]]}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ft := parseFeature(b, 0, 1000, false)
 		if ft.Err == nil && ft.Geometry == nil {
 			t.Fatalf("accepted without geometry: %q", b)
+		}
+		// The reader's point fast path ends a feature where skipCounting does.
+		if end, positions, ok := skipFeature(b, 0); ok {
+			if want, wantPositions, err := skipCounting(b, 0); err != nil || end != want || positions != wantPositions {
+				t.Fatalf("%q: skipFeature ends at %d (%d positions), skipCounting at %d (%d), %v", b, end, positions, want, wantPositions, err)
+			}
+		}
+		// The point fast path reads what the walk over the members reads.
+		for _, stable := range []bool{false, true} {
+			if fast, pt, ok := parsePointFeature(b, 3, stable); ok {
+				fast.Geometry = pt
+				if slow := parseMembers(b, 3, 1000, stable); !reflect.DeepEqual(fast, slow) {
+					t.Fatalf("%q: fast path %+v, members %+v", b, fast, slow)
+				}
+			}
 		}
 	})
 }

@@ -189,3 +189,71 @@ func TestScanPoint(t *testing.T) {
 		}
 	}
 }
+
+// TestParsePointFeature: the point feature fast path reads what the walk over
+// the members reads (ids, properties, geometry, refusals by place), and leaves
+// every other spelling, and every feature it would refuse, to it; the reader's
+// fast path over the same spelling ends each feature where skipCounting does.
+func TestParsePointFeature(t *testing.T) {
+	const pt = `"geometry":{"type":"Point","coordinates":[108.12345678901234,34.5]}`
+	skipped := 0
+	defer func() {
+		if skipped < 11 {
+			t.Errorf("test too weak: skipFeature took %d features", skipped)
+		}
+	}()
+	for _, tc := range []struct {
+		in   string
+		fast bool
+	}{
+		{`{"type":"Feature","id":12,"properties":{},` + pt + `}`, true},
+		{`{"type":"Feature","id":"a\"b","properties":{"id":3,"k":{"x":[1,"]"]}},` + pt + `}`, true},
+		{`{"type":"Feature","properties":{"id":3},` + pt + `}`, true},
+		{`{"type":"Feature","id":null,"properties":{"id":"p"},` + pt + `}`, true},
+		{`{"type":"Feature","id":[1],"properties":{"id":true},` + pt + `}`, true},
+		{`{"type":"Feature","id":1,` + pt + `}`, true},
+		{`{"type":"Feature",` + pt + `}`, true},
+		{`{"type":"Feature",` + pt + `}trailing`, true},
+		{`{"type":"Feature","id":1,"properties":{},"geometry":{"type":"Point","coordinates":[8,34]}}`, false},
+		{`{"type":"Feature","id":1,"properties":null,` + pt + `}`, false},
+		{`{"type":"Feature","id":1,"properties":{"a":},` + pt + `}`, false},
+		{`{"type":"Feature","id":1,"properties":{},` + pt + `,"bbox":[1,2,3,4]}`, false},
+		{`{"type":"Feature","properties":{},"id":1,` + pt + `}`, false},
+		{`{"type":"Feature", "id":1,` + pt + `}`, false},
+		{`{"type":"Feature","id":1,"properties":{},"geometry":{"type":"Point","coordinates":[108,34,5]}}`, false},
+		{`{"type":"Feature","id":1,"properties":{},"geometry":null}`, false},
+		{`{"id":1,"type":"Feature",` + pt + `}`, false},
+		{`{"type":"Feature","id":1,` + pt, false},
+		{`{"type":"Feature","id":1,"properties":{"a":[1,2]},"geometry":{"type":"Polygon","coordinates":[[[106,33],[106.1,33],[106.1,33.1],[106,33]]]}}`, false},
+		{`{"type":"Feature","id":1,"properties":{},"geometry":{"type":"Point","coordinates":[106, 33]}}`, false},
+		{`{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[106,33],[106.1,33]]]},"bbox":[1,2,3,4]}`, false},
+	} {
+		b := []byte(tc.in)
+		// The reader's skip of the same spelling ends where skipCounting does.
+		if end, positions, ok := skipFeature(b, 0); ok {
+			skipped++
+			if want, wantPositions, err := skipCounting(b, 0); err != nil || end != want || positions != wantPositions {
+				t.Errorf("%s: skipFeature ends at %d (%d positions), skipCounting at %d (%d), %v", tc.in, end, positions, want, wantPositions, err)
+			}
+		} else if tc.fast {
+			t.Errorf("%s: skipFeature does not take it", tc.in)
+		}
+		for _, stable := range []bool{false, true} {
+			fast, pt, ok := parsePointFeature(b, 5, stable)
+			fast.Geometry = pt
+			if ok != tc.fast {
+				t.Errorf("%s: fast path %v, want %v", tc.in, ok, tc.fast)
+				continue
+			}
+			if !ok {
+				continue
+			}
+			if slow := parseMembers(b, 5, 10, stable); !reflect.DeepEqual(fast, slow) {
+				t.Errorf("%s: fast path %+v, members %+v", tc.in, fast, slow)
+			}
+			if got := parseFeature(b, 5, 10, stable); !reflect.DeepEqual(got, fast) {
+				t.Errorf("%s: parseFeature %+v, fast path %+v", tc.in, got, fast)
+			}
+		}
+	}
+}

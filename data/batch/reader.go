@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -43,6 +44,10 @@ type Feature struct {
 	// lazy holds the feature's JSON when a reader in lazy mode left the decoding
 	// to Run's workers; see Decode.
 	lazy lazyFeature
+	// point is the geometry of a point feature that a worker of Run decoded
+	// without putting it in Geometry (an allocation a point): see decode.
+	point   orb.Point
+	isPoint bool
 }
 
 type lazyFeature struct {
@@ -53,10 +58,22 @@ type lazyFeature struct {
 }
 
 // Decode finishes a feature read in lazy mode (a no-op otherwise).
-func (f *Feature) Decode() {
+func (f *Feature) Decode() { f.decode(true) }
+
+// decode is Decode; with box false, a point spelled as parsePointFeature reads
+// it is left in f.point (isPoint), and Geometry nil: for Run's workers when
+// the writer renders the records, which never reads a geometry but its JSON.
+func (f *Feature) decode(box bool) {
 	lz := f.lazy
 	if lz.raw == nil {
 		return
+	}
+	if !box {
+		if pf, pt, ok := parsePointFeature(lz.raw, f.Index, true); ok {
+			*f = pf
+			f.point, f.isPoint = pt, true
+			return
+		}
 	}
 	*f = parseFeature(lz.raw, f.Index, lz.maxVertices, true)
 	if f.Err != nil && lz.line > 0 {
@@ -100,6 +117,7 @@ type NDJSON struct {
 	line        int
 	pending     error // a read error met after the last line, returned next
 	lazy        bool
+	blocks      blockPool
 	MaxVertices int
 	MaxLine     int
 }
@@ -202,7 +220,12 @@ func (n *NDJSON) fill() error {
 			size = max(blockSize, 2*partial)
 		}
 		if n.lazy || size != cap(n.buf) {
-			nb := make([]byte, partial, size)
+			var nb []byte
+			if n.lazy {
+				nb = n.blocks.next(n.buf, partial, size)
+			} else {
+				nb = make([]byte, partial, size)
+			}
 			copy(nb, n.buf[n.pos:])
 			n.buf = nb
 		} else {
@@ -229,6 +252,7 @@ type Collection struct {
 	state       int // 0 before the features array, 1 in it, 2 done
 	index       int
 	lazy        bool
+	blocks      blockPool
 	MaxVertices int
 	MaxLine     int
 }
@@ -255,7 +279,7 @@ func (c *Collection) fill() error {
 			if err := c.tooLong(len(c.buf) - c.pos); err != nil {
 				return err
 			}
-			nb := make([]byte, len(c.buf)-c.pos, max(blockSize, 2*(len(c.buf)-c.pos)))
+			nb := c.blocks.next(c.buf, len(c.buf)-c.pos, max(blockSize, 2*(len(c.buf)-c.pos)))
 			copy(nb, c.buf[c.pos:])
 			c.buf, c.pos = nb, 0
 		}
@@ -298,6 +322,97 @@ func (c *Collection) tooLong(n int) error {
 
 // blockSize is the size of the blocks a lazy Collection reads into.
 const blockSize = 1 << 20
+
+// blockPool numbers the blocks a lazy reader reads into and, once Run has said
+// (recycle) that it hands them back, reuses those it has released: a block
+// nothing refers to any more, rather than a new one zeroed for every megabyte
+// of input. Blocks of another size than blockSize are left to the collector.
+type blockPool struct {
+	seq     int // the number of the block read into now; the reader's own
+	recycle bool
+	mu      sync.Mutex
+	before  int // the blocks numbered below are released
+	retired []numbered
+	free    [][]byte
+	reused  int // blocks handed out again, for the tests
+}
+
+type numbered struct {
+	seq int
+	b   []byte
+}
+
+// maxFreeBlocks bounds the blocks a pool keeps for reuse.
+const maxFreeBlocks = 8
+
+// next returns a block of n bytes and capacity size to read into after old.
+func (p *blockPool) next(old []byte, n, size int) []byte {
+	p.seq++
+	if !p.recycle {
+		return make([]byte, n, size)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if cap(old) == blockSize {
+		p.retired = append(p.retired, numbered{p.seq - 1, old[:0]})
+	}
+	for len(p.retired) > 0 && p.retired[0].seq < p.before {
+		if len(p.free) < maxFreeBlocks {
+			p.free = append(p.free, p.retired[0].b)
+		}
+		p.retired = p.retired[1:]
+	}
+	if size == blockSize && len(p.free) > 0 {
+		b := p.free[len(p.free)-1]
+		p.free = p.free[:len(p.free)-1]
+		p.reused++
+		return b[:n]
+	}
+	return make([]byte, n, size)
+}
+
+// release says that nothing refers to the blocks numbered below before any
+// more. Any goroutine may call it.
+func (p *blockPool) release(before int) {
+	p.mu.Lock()
+	p.before = max(p.before, before)
+	p.mu.Unlock()
+}
+
+// recycler is implemented by readers that can reuse their blocks (lazy mode):
+// Run turns it on when the writer copies each record out (a renderer), and
+// releases, as each chunk is written, the blocks before the one its last
+// feature was read from: the features after it were read from that block or
+// later ones.
+type recycler interface {
+	setRecycle() bool // false: the reader cannot (a wrapper of one that cannot)
+	block() int       // the block the last feature was read from; the reader's goroutine
+	release(before int)
+}
+
+func (n *NDJSON) setRecycle() bool   { n.blocks.recycle = true; return true }
+func (n *NDJSON) block() int         { return n.blocks.seq }
+func (n *NDJSON) release(before int) { n.blocks.release(before) }
+
+func (c *Collection) setRecycle() bool   { c.blocks.recycle = true; return true }
+func (c *Collection) block() int         { return c.blocks.seq }
+func (c *Collection) release(before int) { c.blocks.release(before) }
+
+func (p *peeked) setRecycle() bool {
+	r, ok := p.rest.(recycler)
+	return ok && r.setRecycle()
+}
+
+func (p *peeked) block() int         { return p.rest.(recycler).block() }
+func (p *peeked) release(before int) { p.rest.(recycler).release(before) }
+
+func (l *limited) setRecycle() bool {
+	r, ok := l.r.(recycler)
+	return ok && r.setRecycle()
+}
+
+func (l *limited) block() int         { return l.r.(recycler).block() }
+func (l *limited) release(before int) { l.r.(recycler).release(before) }
 
 // scan runs f on buf[pos:], reading more while f reports errIncomplete.
 func (c *Collection) scan(f func(b []byte) (int, error)) error {
@@ -361,9 +476,12 @@ func (c *Collection) nextInto(f *Feature) error {
 				return 0, &errSyntax{i, "expected ',' or ']'"}
 			}
 		}
-		end, positions, err := skipCounting(b, i)
-		if err != nil {
-			return 0, err
+		end, positions, ok := skipFeature(b, i)
+		if !ok {
+			var err error
+			if end, positions, err = skipCounting(b, i); err != nil {
+				return 0, err
+			}
 		}
 		if c.lazy {
 			// No copy: fill never writes over what was handed out.

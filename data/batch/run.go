@@ -20,6 +20,10 @@ import (
 // LocateFunc locates one geometry: zones.Checker.Locate.
 type LocateFunc func(ctx context.Context, g orb.Geometry) ([]zones.Hit, error)
 
+// PointFunc locates one point as LocateFunc does, appending its hits to dst:
+// zones.Checker.LocatePoint.
+type PointFunc func(pt orb.Point, dst []zones.Hit) ([]zones.Hit, error)
+
 // Options tune Run.
 type Options struct {
 	// Workers locating in parallel; 0 means GOMAXPROCS.
@@ -36,6 +40,11 @@ type Options struct {
 	// Progress, if set, is called from the writing goroutine after each chunk with
 	// the number of features written so far.
 	Progress func(done int)
+	// LocatePoint, if set, locates the point features instead of the LocateFunc,
+	// with the same answers: their hits go to a buffer of the chunk, reused from
+	// chunk to chunk, rather than to memory allocated for each point. A Writer
+	// must then not keep a Result's Hits after its Write returns (copy them).
+	LocatePoint PointFunc
 	// OnError, if set, is called for each locate error that is not an
 	// *errcode.Error (a bug in the checker, or a panic); the feature gets an
 	// "internal" error record. It is called from the workers, possibly at the same
@@ -84,21 +93,28 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	if lr, ok := r.(lazyReader); ok {
 		lr.setLazy()
 	}
-	rd := &readStage{r: r, size: size, budget: work,
+	// Records are rendered by the workers when the writer allows it: the
+	// writing stage, one goroutine, then only copies bytes, and what a
+	// written record was read from can be read into again.
+	rend, _ := w.(renderer)
+	var rec recycler
+	if rc, ok := r.(recycler); ok && rend != nil && rc.setRecycle() {
+		rec = rc
+	}
+	rd := &readStage{r: r, size: size, budget: work, rec: rec,
 		order: make(chan *chunk, 2*workers+1),
 		work:  make(chan *chunk, workers),
 		free:  make(chan spare, 2*workers+2),
 		done:  make(chan struct{}),
 	}
 	go rd.run(ctx)
-	// Records are rendered by the workers when the writer allows it: the
-	// writing stage, one goroutine, then only copies bytes.
-	rend, _ := w.(renderer)
 	var wg sync.WaitGroup
+	// A renderer reads no geometry but its JSON: points stay out of Geometry.
+	loc := locator{locate: locate, point: opts.LocatePoint, onError: opts.OnError, box: rend == nil}
 	for range workers {
-		wg.Go(func() { locateChunks(ctx, rd.work, locate, rend, opts.OnError) })
+		wg.Go(func() { locateChunks(ctx, rd.work, loc, rend) })
 	}
-	wr := &writeStage{w: w, rend: rend, progress: opts.Progress, free: rd.free}
+	wr := &writeStage{w: w, rend: rend, rec: rec, progress: opts.Progress, free: rd.free}
 	st, err := wr.run(ctx, rd.order)
 	if err == nil {
 		<-rd.done // it has sent its last chunk: it is returning
@@ -167,12 +183,15 @@ func countPositions(b []byte) int {
 // worker, written by the writer.
 type chunk struct {
 	items []Result
+	hits  []zones.Hit   // the point items' hits (Options.LocatePoint)
 	done  chan struct{} // closed once the items are located
 	// out holds the records of the first rendered items, when the writer is a
 	// renderer; renderErr is why rendering stopped before the end.
 	out       []byte
 	rendered  int
 	renderErr error
+	// block is the reader's block its last item was read from (recycler).
+	block int
 	// The reader's last chunk says why reading stopped: err is nil at the end of
 	// the input; next is the index a feature after the last one read would have.
 	last bool
@@ -183,6 +202,7 @@ type chunk struct {
 // readStage is the reading stage.
 type readStage struct {
 	r      Reader
+	rec    recycler // r, when it reuses its blocks
 	size   int
 	budget int           // estimated work that closes a chunk
 	order  chan *chunk   // to the writer, in input order; closed when reading stops
@@ -233,6 +253,7 @@ func (rd *readStage) run(ctx context.Context) {
 // spare is what a written chunk leaves to reuse.
 type spare struct {
 	items []Result
+	hits  []zones.Hit
 	out   []byte
 }
 
@@ -241,7 +262,7 @@ type spare struct {
 func (rd *readStage) newChunk() *chunk {
 	select {
 	case sp := <-rd.free:
-		return &chunk{items: sp.items[:0], out: sp.out[:0], done: make(chan struct{})}
+		return &chunk{items: sp.items[:0], hits: sp.hits[:0], out: sp.out[:0], done: make(chan struct{})}
 	default:
 		return &chunk{items: make([]Result, 0, rd.size), done: make(chan struct{})}
 	}
@@ -249,6 +270,9 @@ func (rd *readStage) newChunk() *chunk {
 
 // send hands c to the writer, then to a worker; false when ctx ended first.
 func (rd *readStage) send(ctx context.Context, c *chunk) bool {
+	if rd.rec != nil {
+		c.block = rd.rec.block()
+	}
 	select {
 	case rd.order <- c:
 	case <-ctx.Done():
@@ -268,7 +292,7 @@ func (rd *readStage) send(ctx context.Context, c *chunk) bool {
 
 // locateChunks is a worker: it locates the items of the chunks it receives until
 // the reader stops or ctx is cancelled.
-func locateChunks(ctx context.Context, work <-chan *chunk, locate LocateFunc, rend renderer, onError func(int, error)) {
+func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend renderer) {
 	var hc *hitCache
 	if rend != nil {
 		hc = new(hitCache)
@@ -284,7 +308,7 @@ func locateChunks(ctx context.Context, work <-chan *chunk, locate LocateFunc, re
 			return // closed: the reader has stopped
 		}
 		for i := range c.items {
-			locateItem(ctx, &c.items[i], locate, onError)
+			loc.item(ctx, c, &c.items[i])
 		}
 		if rend != nil && ctx.Err() == nil {
 			c.render(rend, hc)
@@ -308,14 +332,42 @@ func (c *chunk) render(rend renderer, hc *hitCache) {
 	}
 }
 
-// locateItem decodes and locates one feature, recording the error that stops it.
+// locator is what the workers locate with: Run's LocateFunc and Options.
+type locator struct {
+	locate  LocateFunc
+	point   PointFunc
+	onError func(int, error)
+	box     bool // decode points into Feature.Geometry (see Feature.decode)
+}
+
+// item decodes and locates one feature of c, recording the error that stops it.
 // Items left alone because ctx ended are never written.
-func locateItem(ctx context.Context, it *Result, locate LocateFunc, onError func(int, error)) {
-	it.Decode()
+func (l locator) item(ctx context.Context, c *chunk, it *Result) {
+	it.decode(l.box)
 	if it.Err != nil || ctx.Err() != nil {
 		return
 	}
-	hits, err := safeLocate(ctx, locate, it.Geometry)
+	var hits []zones.Hit
+	var err error
+	pt, isPoint := it.point, it.isPoint
+	if !isPoint {
+		pt, isPoint = it.Geometry.(orb.Point)
+	}
+	if isPoint && l.point != nil {
+		n := len(c.hits)
+		c.hits, err = safeLocatePoint(l.point, pt, c.hits)
+		// A full slice: the next point's hits go after it in the buffer.
+		hits = c.hits[n:len(c.hits):len(c.hits)]
+		if len(hits) == 0 {
+			hits = nil // as Locate answers a point in no zone
+		}
+	} else {
+		g := it.Geometry
+		if it.isPoint {
+			g = pt
+		}
+		hits, err = safeLocate(ctx, l.locate, g)
+	}
 	if err != nil {
 		var ie *errcode.Error
 		switch {
@@ -323,8 +375,8 @@ func locateItem(ctx context.Context, it *Result, locate LocateFunc, onError func
 			it.Err = ie
 		case ctx.Err() != nil:
 		default:
-			if onError != nil {
-				onError(it.Index, err)
+			if l.onError != nil {
+				l.onError(it.Index, err)
 			}
 			it.Err = &errcode.Error{Code: "internal",
 				Message: fmt.Sprintf("feature %d could not be located: internal error", it.Index),
@@ -341,6 +393,7 @@ type writeStage struct {
 	flushed  time.Time // the last flush
 	timer    *time.Timer
 	rend     renderer // w, when the workers render its records
+	rec      recycler // the reader, when it reuses its blocks
 	progress func(done int)
 	free     chan<- spare
 	st       Stats
@@ -465,8 +518,12 @@ func (wr *writeStage) write(c *chunk) error {
 	}
 	wr.dirty = true
 	clear(c.items) // drop geometry and hits early
+	if wr.rec != nil {
+		// Nothing written refers to the blocks before the chunk's last one.
+		wr.rec.release(c.block)
+	}
 	select {
-	case wr.free <- spare{c.items, c.out}:
+	case wr.free <- spare{c.items, c.hits, c.out}:
 	default:
 	}
 	if wr.progress != nil {
@@ -503,4 +560,15 @@ func safeLocate(ctx context.Context, locate LocateFunc, g orb.Geometry) (hits []
 		}
 	}()
 	return locate(ctx, g)
+}
+
+// safeLocatePoint is safeLocate for a PointFunc; on a panic dst is returned as
+// it was.
+func safeLocatePoint(locate PointFunc, pt orb.Point, dst []zones.Hit) (hits []zones.Hit, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			hits, err = dst, fmt.Errorf("batch: locate panicked: %v", v)
+		}
+	}()
+	return locate(pt, dst)
 }

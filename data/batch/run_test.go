@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -244,4 +245,176 @@ func TestCountPositions(t *testing.T) {
 			t.Errorf("countPositions(%s) = %d, want %d", tc.in, got, tc.want)
 		}
 	}
+}
+
+// pointHits is what the locate functions of TestRunLocatePoint answer for a
+// point: zero to three hits, by its index (i from 106+i/1000), each of its own zone.
+func pointHits(p orb.Point) []zones.Hit {
+	i := int((p[0]-106)*1000 + 0.5)
+	var hits []zones.Hit
+	for k := range i % 4 {
+		hits = append(hits, zones.Hit{Layer: "l", ZoneID: fmt.Sprintf("z%d-%d", i%7, k), ZoneClass: "c"})
+	}
+	return hits
+}
+
+// TestRunLocatePoint: with Options.LocatePoint, the point features go to it, the
+// others to the LocateFunc, and the output is byte for byte the output of the
+// LocateFunc alone, in every format, errors and panics included, over chunks
+// whose hit buffers are reused.
+func TestRunLocatePoint(t *testing.T) {
+	var in strings.Builder
+	const n = 2000
+	for i := range n {
+		switch {
+		case i == 7:
+			in.WriteString("{oops\n")
+		case i%50 == 3:
+			fmt.Fprintf(&in, `{"type":"Feature","id":%d,"geometry":{"type":"Polygon","coordinates":[[[106,33],[106.1,33],[106.1,33.1],[106,33]]]}}`+"\n", i)
+		case i == 11:
+			in.WriteString(`{"type":"Feature","geometry":{"type":"Point","coordinates":[10,10]}}` + "\n")
+		default:
+			in.WriteString(point(i) + "\n")
+		}
+	}
+	fail := func(p orb.Point) error {
+		switch i := int((p[0]-106)*1000 + 0.5); i {
+		case 13:
+			return errcode.New(errcode.InvalidGeometry, nil, "refused %d", i)
+		case 17:
+			return errors.New("boom")
+		case 19:
+			panic("locate bug")
+		}
+		return nil
+	}
+	var points, others atomic.Int64
+	locate := func(ctx context.Context, g orb.Geometry) ([]zones.Hit, error) {
+		p, ok := g.(orb.Point)
+		if !ok {
+			others.Add(1)
+			return []zones.Hit{{Layer: "l", ZoneID: "poly", ZoneClass: "c", OverlapAreaM2: 12.5}}, nil
+		}
+		if err := fail(p); err != nil {
+			return nil, err
+		}
+		return pointHits(p), nil
+	}
+	locatePoint := func(p orb.Point, dst []zones.Hit) ([]zones.Hit, error) {
+		points.Add(1)
+		if err := fail(p); err != nil {
+			return dst, err
+		}
+		return append(dst, pointHits(p)...), nil
+	}
+	for _, format := range Formats {
+		t.Run(format, func(t *testing.T) {
+			var outs [2]bytes.Buffer
+			var stats [2]Stats
+			for k, pf := range []PointFunc{nil, locatePoint} {
+				w, err := NewWriter(&outs[k], format, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				stats[k], err = Run(t.Context(), NewNDJSON(strings.NewReader(in.String())), locate, w,
+					Options{Workers: 3, Chunk: 8, LocatePoint: pf, OnError: func(int, error) {}})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if stats[0] != stats[1] || stats[0].Hits < n {
+				t.Errorf("stats %+v with LocatePoint, %+v without", stats[1], stats[0])
+			}
+			sameOutput(t, outs[0].Bytes(), outs[1].Bytes(), "without LocatePoint", "with")
+		})
+	}
+	// Each format's run sent the points to LocatePoint, the polygons not.
+	if p, o := points.Load(), others.Load(); p != 3*(n-n/50-2) || o != 3*2*(n/50) {
+		t.Errorf("LocatePoint took %d points, the LocateFunc %d others", p, o)
+	}
+}
+
+// plainWriter hides a writer's renderer: Run then writes each result through
+// Write, and the reader keeps its blocks.
+type plainWriter struct{ Writer }
+
+// TestRunRecyclesBlocks: reading a batch of many blocks into blocks it reuses
+// once their records are written gives, in every format, the output of a run
+// that reuses none, for a FeatureCollection and NDJSON whose features are of
+// every length (some straddling two blocks), ids and properties echoed.
+func TestRunRecyclesBlocks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	var feats []string
+	for i := range 30000 {
+		pad := strings.Repeat("x", rng.IntN(400))
+		if i%997 == 0 {
+			pad = strings.Repeat("y", 300_000)
+		}
+		feats = append(feats, fmt.Sprintf(`{"type":"Feature","id":"f%d","properties":{"pad":"%s","n":%d},"geometry":{"type":"Point","coordinates":[%.7f,%.7f]}}`,
+			i, pad, i, 106+4*rng.Float64(), 33+5*rng.Float64()))
+	}
+	inputs := map[string]string{
+		"collection": `{"type":"FeatureCollection","features":[` + strings.Join(feats, ",\n") + "]}",
+		"ndjson":     strings.Join(feats, "\n") + "\n",
+	}
+	locate := func(_ context.Context, g orb.Geometry) ([]zones.Hit, error) {
+		return pointHits(g.(orb.Point)), nil
+	}
+	for kind, in := range inputs {
+		for _, format := range Formats {
+			t.Run(kind+"/"+format, func(t *testing.T) {
+				var outs [2]bytes.Buffer
+				var reused int
+				for k := range outs {
+					var r Reader
+					var pool *blockPool
+					if kind == "ndjson" {
+						n := NewNDJSON(strings.NewReader(in))
+						r, pool = n, &n.blocks
+					} else {
+						c := NewCollection(strings.NewReader(in))
+						r, pool = c, &c.blocks
+					}
+					w, err := NewWriter(&outs[k], format, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if k == 1 {
+						w = plainWriter{w}
+					}
+					r, err = Peek(Limit(r, 1_000_000))
+					if err != nil {
+						t.Fatal(err)
+					}
+					st, err := Run(t.Context(), r, locate, w, Options{Workers: 3, Chunk: 64})
+					if err != nil || st.Features != len(feats) {
+						t.Fatalf("%+v, %v", st, err)
+					}
+					if k == 0 {
+						reused = pool.reused
+					} else if pool.reused != 0 {
+						t.Fatalf("%d blocks reused for a writer that is not a renderer", pool.reused)
+					}
+				}
+				if reused < 5 {
+					t.Fatalf("test too weak: %d blocks reused over %d bytes", reused, len(in))
+				}
+				sameOutput(t, outs[0].Bytes(), outs[1].Bytes(), "reusing blocks", "not")
+			})
+		}
+	}
+}
+
+// sameOutput fails the test where outputs a and b (of the runs named by ka
+// and kb) first differ.
+func sameOutput(t *testing.T, a, b []byte, ka, kb string) {
+	t.Helper()
+	if bytes.Equal(a, b) {
+		return
+	}
+	i := 0
+	for i < min(len(a), len(b)) && a[i] == b[i] {
+		i++
+	}
+	t.Fatalf("outputs differ at byte %d: %.200q %s, %.200q %s", i, a[i:], ka, b[i:], kb)
 }

@@ -116,6 +116,97 @@ func skipCounting(b []byte, i int) (end, positions int, err error) {
 	}
 }
 
+// skipFeature is skipCounting for a feature whose members come in the order
+// GeoJSON writers without spaces give them (type Feature, maybe an id, maybe
+// properties, then the geometry, last), found with fewer steps: the member
+// names compared whole, a point's numbers passed over as runs of number bytes;
+// the id, the properties and any other geometry are skipped as skipCounting
+// skips them. ok is false for any other spelling (then skipCounting takes the
+// feature), and when the input ends before the feature does.
+func skipFeature(b []byte, i int) (end, positions int, ok bool) {
+	if !hasPrefix(b, i, featureHead) {
+		return 0, 0, false
+	}
+	i += len(featureHead)
+	if hasPrefix(b, i, `"id":`) {
+		e, n, ok := skipMember(b, i+len(`"id":`))
+		if !ok || e >= len(b) || b[e] != ',' {
+			return 0, 0, false
+		}
+		i, positions = e+1, n
+	}
+	if hasPrefix(b, i, propertiesHead) {
+		v := i + len(propertiesHead)
+		if v >= len(b) || b[v] != '{' {
+			return 0, 0, false
+		}
+		e, n, ok := skipMember(b, v)
+		if !ok || e >= len(b) || b[e] != ',' {
+			return 0, 0, false
+		}
+		i, positions = e+1, positions+n
+	}
+	if !hasPrefix(b, i, geometryHead) {
+		return 0, 0, false
+	}
+	v := i + len(geometryHead)
+	if end, ok := skipPoint(b, v); ok {
+		return end, positions + 1, true
+	}
+	e, n, ok := skipMember(b, v)
+	if !ok || e >= len(b) || b[e] != '}' {
+		return 0, 0, false
+	}
+	return e + 1, positions + n, true
+}
+
+// skipMember is skipCounting for a member's value at b[v], when the scan of
+// the whole feature would end it at the same place: a string, an object, an
+// array, or a literal of number bytes and letters (skipCounting ends a bare
+// literal at a comma or bracket, and a quote in it would start a string for
+// the scan of the whole).
+func skipMember(b []byte, v int) (end, positions int, ok bool) {
+	end, positions, err := skipCounting(b, v)
+	if err != nil {
+		return 0, 0, false
+	}
+	if c := b[v]; c != '"' && c != '{' && c != '[' {
+		for _, c := range b[v:end] {
+			if !numberByte[c] && (c < 'a' || c > 'z') {
+				return 0, 0, false
+			}
+		}
+	}
+	return end, positions, true
+}
+
+// skipPoint passes over a point spelled as pointHead starts it, with the
+// brace that closes the feature after it; ok is false for any other spelling.
+func skipPoint(b []byte, i int) (end int, ok bool) {
+	if !hasPrefix(b, i, pointHead) {
+		return 0, false
+	}
+	i += len(pointHead)
+	for k := range 2 {
+		j := i
+		for j < len(b) && numberByte[b[j]] {
+			j++
+		}
+		if j == i || j >= len(b) || b[j] != ",]"[k] {
+			return 0, false
+		}
+		i = j + 1
+	}
+	if !hasPrefix(b, i, "}}") {
+		return 0, false
+	}
+	return i + 2, true
+}
+
+// numberByte marks the bytes a JSON number is spelled with.
+var numberByte = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true,
+	'-': true, '+': true, '.': true, 'e': true, 'E': true}
+
 // The boundary scan's byte classes, one table load a byte: it runs in the
 // reader stage, one goroutine ahead of all the workers, over every byte.
 const (
@@ -255,6 +346,15 @@ var geometryTypes = map[string]bool{
 // the feature go into f.Err; the returned error is for syntax that leaves no feature.
 // ID and RawGeometry are copies unless stable says b is never written again.
 func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
+	if f, pt, ok := parsePointFeature(b, index, stable); ok {
+		f.Geometry = pt
+		return f
+	}
+	return parseMembers(b, index, maxVertices, stable)
+}
+
+// parseMembers is parseFeature for any spelling: a walk over the members.
+func parseMembers(b []byte, index int, maxVertices int, stable bool) Feature {
 	f := Feature{Index: index}
 	var typ string
 	var id, propID, props, geom []byte
@@ -335,27 +435,13 @@ func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 			"feature %d: type %q is not a Feature", index, typ)
 		return f
 	}
-	keep := func(v []byte) json.RawMessage {
-		if stable {
-			return v
-		}
-		return append(json.RawMessage(nil), v...)
-	}
-	switch {
-	case id != nil && validID(id):
-		f.ID = keep(id)
-	case propID != nil && validID(propID):
-		f.ID = keep(propID)
-	}
-	if props != nil {
-		f.Properties = keep(props)
-	}
+	f.setIdentity(id, propID, props, stable)
 	if !hasGeom || isNull(geom) {
 		f.Err = errcode.New(errcode.EmptyGeometry, map[string]any{"feature": index},
 			"feature %d has no geometry", index)
 		return f
 	}
-	f.RawGeometry = keep(trimSpace(geom))
+	f.RawGeometry = keep(trimSpace(geom), stable)
 	g := scanned
 	if g == nil {
 		var ierr *errcode.Error
@@ -370,6 +456,96 @@ func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
 	}
 	f.Geometry = g
 	return f
+}
+
+// Most batches of points spell each feature as GeoJSON writers without spaces
+// do (PostGIS, GDAL, ours): a type, maybe an id, maybe properties, then a point.
+const (
+	featureHead    = `{"type":"Feature",`
+	propertiesHead = `"properties":`
+	geometryHead   = `"geometry":`
+)
+
+// parsePointFeature is parseFeature for a feature spelled exactly
+// {"type":"Feature","id":…,"properties":{…},"geometry":{"type":"Point","coordinates":[x,y]}}
+// (id, properties or both may be left out), with the same result, read in
+// one pass without the walk over member names; ok is false for any other
+// spelling, and for a feature parseFeature would refuse, which parseFeature
+// then reads (and words the refusal of) itself. The point is returned apart,
+// f.Geometry left nil: the caller boxes it, or not.
+func parsePointFeature(b []byte, index int, stable bool) (f Feature, pt orb.Point, ok bool) {
+	if len(b) < len(featureHead) || string(b[:len(featureHead)]) != featureHead {
+		return Feature{}, orb.Point{}, false
+	}
+	i := len(featureHead)
+	var id, propID, props []byte
+	if hasPrefix(b, i, `"id":`) {
+		v := i + len(`"id":`)
+		end, err := skipValue(b, v)
+		if err != nil || end >= len(b) || b[end] != ',' {
+			return Feature{}, orb.Point{}, false
+		}
+		id, i = b[v:end], end+1
+	}
+	if hasPrefix(b, i, propertiesHead) {
+		v := i + len(propertiesHead)
+		if v >= len(b) || b[v] != '{' {
+			return Feature{}, orb.Point{}, false
+		}
+		end, err := members(b, v, func(name, pv []byte) error {
+			if string(name) == "id" {
+				propID = pv
+			}
+			return nil
+		})
+		if err != nil || end >= len(b) || b[end] != ',' {
+			return Feature{}, orb.Point{}, false
+		}
+		props, i = b[v:end], end+1
+	}
+	if !hasPrefix(b, i, geometryHead) {
+		return Feature{}, orb.Point{}, false
+	}
+	v := i + len(geometryHead)
+	var end int
+	pt, end, ok = scanPoint(b, v)
+	if !ok || end >= len(b) || b[end] != '}' {
+		return Feature{}, orb.Point{}, false
+	}
+	// checkGeometry's test for one vertex, which no vertex limit refuses.
+	if !crs.InChina(pt[0], pt[1]) {
+		return Feature{}, orb.Point{}, false
+	}
+	f = Feature{Index: index, RawGeometry: keep(b[v:end], stable)}
+	f.setIdentity(id, propID, props, stable)
+	return f, pt, true
+}
+
+// keep returns v, or a copy of it unless stable says v is never written again.
+func keep(v []byte, stable bool) json.RawMessage {
+	if stable {
+		return v
+	}
+	return append(json.RawMessage(nil), v...)
+}
+
+// setIdentity sets f's ID from the id member, else properties.id (whichever is
+// a valid id first), and its Properties.
+func (f *Feature) setIdentity(id, propID, props []byte, stable bool) {
+	switch {
+	case id != nil && validID(id):
+		f.ID = keep(id, stable)
+	case propID != nil && validID(propID):
+		f.ID = keep(propID, stable)
+	}
+	if props != nil {
+		f.Properties = keep(props, stable)
+	}
+}
+
+// hasPrefix reports whether b[i:] starts with s.
+func hasPrefix(b []byte, i int, s string) bool {
+	return len(b)-i >= len(s) && string(b[i:i+len(s)]) == s
 }
 
 // pointHead is how most batches of points spell a point's geometry before its
