@@ -425,3 +425,80 @@ func TestSQLiteWriterReconnects(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestGroupFailsAlone: the writer inserts a group's rows as they come; when one
+// fails in the middle (a duplicate id), the transaction is rolled back and each
+// row is inserted alone: the rows before it and after it are saved once, and
+// only the bad one's Save fails. The group is driven by hand, so that the
+// failure is inside the transaction whatever the timing (the writer waits for
+// a save meanwhile and touches nothing).
+func TestGroupFailsAlone(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := t.Context()
+			s := open(t)
+			if err := s.Save(ctx, record("taken", "x", "admissible", time.Now())); err != nil {
+				t.Fatal(err)
+			}
+			for _, tc := range []struct {
+				name string
+				ids  []string
+				bad  int // the index of the duplicate, -1 for none
+			}{
+				{"first", []string{"taken", "f1", "f2"}, 0},
+				{"second", []string{"s0", "taken", "s2", "s3"}, 1},
+				{"last", []string{"l0", "l1", "taken"}, 2},
+				{"none", []string{"n0", "n1", "n2"}, -1},
+				{"alone", []string{"taken"}, 0},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					before, err := s.Count(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					g := &group{s: s}
+					g.open()
+					var saves []*pendingSave
+					for _, id := range tc.ids {
+						p := &pendingSave{id: id, args: insertArgs(record(id, "in "+id, "admissible", time.Now())), err: make(chan error, 1)}
+						saves = append(saves, p)
+						g.add(p)
+					}
+					if tc.bad >= 0 && len(tc.ids) > 1 && g.err == nil {
+						t.Error("the duplicate's insert did not fail the transaction")
+					}
+					g.commit()
+					for i, p := range saves {
+						err := <-p.err
+						if (err != nil) != (i == tc.bad) {
+							t.Errorf("save %d (%s): err = %v", i, p.id, err)
+						}
+					}
+					after, err := s.Count(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := int64(len(tc.ids))
+					if tc.bad >= 0 {
+						want--
+					}
+					if after-before != want {
+						t.Errorf("%d rows added, want %d", after-before, want)
+					}
+					for i, id := range tc.ids {
+						if i == tc.bad {
+							continue
+						}
+						rec, err := s.Get(ctx, id)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if string(rec.Input) != "in "+id {
+							t.Errorf("%s: input %q", id, rec.Input)
+						}
+					}
+				})
+			}
+		})
+	}
+}
