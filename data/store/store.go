@@ -97,10 +97,6 @@ type Store struct {
 	// writer when it is done.
 	syncing  atomic.Bool
 	syncIdle chan struct{}
-	// syncStart is when the syncer's fsync under way began (UnixNano; 0 while
-	// none is), syncTook the recent fsyncs' average length (ns): the writer
-	// times its commits by them (see commitDue).
-	syncStart, syncTook atomic.Int64
 	// uncheckpointed counts the rows the writer committed since its last
 	// checkpoint (see checkpoint).
 	uncheckpointed int
@@ -512,11 +508,9 @@ func (s *Store) finished() chan struct{} {
 func (s *Store) writer() {
 	defer close(s.done)
 	g := &group{s: s, saves: make([]*pendingSave, 0, maxGroup)}
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
+	var timer *time.Timer
 	var load cpuLoad
 	last := 0 // the rows of the last group
-	var commitTook time.Duration
 	for {
 		var first *pendingSave
 		select {
@@ -549,32 +543,24 @@ func (s *Store) writer() {
 			}
 		}
 		// While the syncer is fsyncing, the saves it will acknowledge next are
-		// those committed after: gather them (the fsync's wait is the group's
-		// window), and commit them in one transaction so as to end about when
-		// the fsync does, for the syncer to go on with them at once.
+		// those committed after: gather them until it is done, then commit them
+		// in one transaction (the fsync's wait is the group's window).
 	gather:
 		for g.len() < maxGroup && s.syncing.Load() {
-			var due <-chan time.Time
-			if left, ok := s.commitDue(commitTook); ok {
-				if left <= 0 {
-					break gather
-				}
-				timer.Reset(left)
-				due = timer.C
-			}
 			select {
 			case p := <-s.saves:
 				g.add(p)
 			case <-s.syncIdle:
-			case <-due:
-				break gather
 			case <-s.quit:
 				break gather
 			}
 		}
-		timer.Stop()
 		if busy && s.window > 0 && g.len() < maxGroup && (s.synced == nil || load.saturated()) {
-			timer.Reset(s.window)
+			if timer == nil {
+				timer = time.NewTimer(s.window)
+			} else {
+				timer.Reset(s.window)
+			}
 			// PostgreSQL waits the window out. SQLite's window closes early, once
 			// no save came for a gap: a group waits for the checks finishing
 			// together, not for the clients waiting on this very commit.
@@ -604,34 +590,8 @@ func (s *Store) writer() {
 			timer.Stop()
 		}
 		last = g.len()
-		start := time.Now()
 		g.commit()
-		if took := time.Since(start); commitTook == 0 {
-			commitTook = took
-		} else {
-			commitTook += (took - commitTook) / 8
-		}
 	}
-}
-
-// commitDue tells how long the writer may gather saves before it commits so
-// that the commit ends when the fsync under way is expected to, given how
-// long commits take (commitTook); false when no fsync is under way (the syncer
-// is about to start one, or idle).
-//
-// Why: committing only once the fsync is over (as the writer did) adds the
-// commit's time to every group's turn, the disk idle meanwhile; committing at
-// once, while the fsync has just begun, makes groups of a save or two, each
-// paying the pages all commits write (the time-ordered indexes' right edges).
-// A commit that ends as the fsync does is covered by the very next one, with
-// all the saves that came in the meantime. A save is still acknowledged only
-// by an fsync that began after its commit returned.
-func (s *Store) commitDue(commitTook time.Duration) (time.Duration, bool) {
-	start := s.syncStart.Load()
-	if start == 0 {
-		return 0, false
-	}
-	return time.Until(time.Unix(0, start+s.syncTook.Load())) - commitTook, true
 }
 
 // group is the transaction the writer fills with a group's rows as they come.
@@ -846,17 +806,9 @@ func (s *Store) syncer() {
 			}
 			if j.wal != synced {
 				synced = j.wal
-				start := time.Now()
-				s.syncStart.Store(start.UnixNano())
 				if err = datasync(j.wal); err != nil {
 					err = fmt.Errorf("fsync %s: %w", s.wal, err)
 				}
-				s.syncStart.Store(0)
-				took, avg := int64(time.Since(start)), s.syncTook.Load()
-				if avg == 0 {
-					avg = took
-				}
-				s.syncTook.Store(avg + (took-avg)/8)
 				s.fsyncs.Add(1)
 			}
 			for _, p := range j.saves {
