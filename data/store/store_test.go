@@ -502,3 +502,44 @@ func TestGroupFailsAlone(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckpoint: the writer checkpoints once the WAL holds about
+// checkpointFrames frames, judging by the frames a row took up to the last
+// checkpoint, and the WAL starts over after each (its file stops growing).
+func TestCheckpoint(t *testing.T) {
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "redline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.checkpointFrames = 200 // set before the first Save, as s.window
+	var sizes []int64
+	for i := range 300 {
+		if err := s.Save(t.Context(), record(fmt.Sprintf("k%03d", i), fmt.Sprint(i), "admissible", time.Now())); err != nil {
+			t.Fatal(err)
+		}
+		if i%50 == 49 {
+			fi, err := os.Stat(s.wal)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sizes = append(sizes, fi.Size())
+		}
+	}
+	st := s.Stats()
+	// A lone save's commit writes a few frames; 300 of them, several times 200.
+	if st.Frames < 200 {
+		t.Fatalf("%d frames checkpointed after %d rows in %d commits: the writer did not checkpoint", st.Frames, st.Rows, st.Commits)
+	}
+	if s.framesPerRow == initialFramesPerRow || s.framesPerRow <= 0 {
+		t.Errorf("frames a row %v: not learnt from the checkpoints", s.framesPerRow)
+	}
+	// The WAL restarts after a checkpoint: its file is overwritten, not grown.
+	if last, mid := sizes[len(sizes)-1], sizes[len(sizes)/2]; last > mid {
+		t.Errorf("WAL file grows: %v bytes every 50 rows", sizes)
+	}
+	var n int64
+	if err := s.db.QueryRow(`SELECT COUNT(*) FROM reports`).Scan(&n); err != nil || n != 300 {
+		t.Errorf("%d rows, %v; want 300", n, err)
+	}
+}
