@@ -503,18 +503,11 @@ func (s *Store) finished() chan struct{} {
 }
 
 // writer commits queued saves in groups until Close.
-//
-// A group's rows are inserted as they arrive, into a transaction the writer
-// holds open while it gathers them, and committed at the end: the inserts' CPU
-// (the btree, the indexes) is spent while the group waits for the syncer's
-// fsync of the group before, not after it, so that only the commit (writing the
-// pages to the WAL) stands between that fsync's end and the next one's start.
 func (s *Store) writer() {
 	defer close(s.done)
-	g := &group{s: s, saves: make([]*pendingSave, 0, maxGroup)}
+	group := make([]*pendingSave, 0, maxGroup)
 	var timer *time.Timer
 	var load cpuLoad
-	last := 0 // the rows of the last group
 	for {
 		var first *pendingSave
 		select {
@@ -524,24 +517,19 @@ func (s *Store) writer() {
 			for {
 				select {
 				case p := <-s.saves:
-					g.open()
-					g.add(p)
-					g.commit()
+					s.commit([]*pendingSave{p})
 				default:
 					return
 				}
 			}
 		}
-		busy := last > 1
-		// Between transactions: see checkpoint.
-		s.checkpoint()
-		g.open()
-		g.add(first)
+		busy := len(group) > 1
+		group = append(group[:0], first)
 	fill:
-		for g.len() < maxGroup {
+		for len(group) < maxGroup {
 			select {
 			case p := <-s.saves:
-				g.add(p)
+				group = append(group, p)
 			default:
 				break fill
 			}
@@ -549,17 +537,18 @@ func (s *Store) writer() {
 		// While the syncer is fsyncing, the saves it will acknowledge next are
 		// those committed after: gather them until it is done, then commit them
 		// in one transaction (the fsync's wait is the group's window).
+		s.checkpoint()
 	gather:
-		for g.len() < maxGroup && s.syncing.Load() {
+		for len(group) < maxGroup && s.syncing.Load() {
 			select {
 			case p := <-s.saves:
-				g.add(p)
+				group = append(group, p)
 			case <-s.syncIdle:
 			case <-s.quit:
 				break gather
 			}
 		}
-		if busy && s.window > 0 && g.len() < maxGroup && (s.synced == nil || load.saturated()) {
+		if busy && s.window > 0 && len(group) < maxGroup && (s.synced == nil || load.saturated()) {
 			if timer == nil {
 				timer = time.NewTimer(s.window)
 			} else {
@@ -574,10 +563,10 @@ func (s *Store) writer() {
 			}
 			deadline := time.Now().Add(s.window)
 		wait:
-			for g.len() < maxGroup {
+			for len(group) < maxGroup {
 				select {
 				case p := <-s.saves:
-					g.add(p)
+					group = append(group, p)
 					if gap < s.window {
 						left := time.Until(deadline)
 						if left <= 0 {
@@ -593,119 +582,67 @@ func (s *Store) writer() {
 			}
 			timer.Stop()
 		}
-		last = g.len()
-		g.commit()
+		s.commit(group)
 	}
 }
 
-// group is the transaction the writer fills with a group's rows as they come.
-// A lone save is inserted by itself, without BEGIN and COMMIT (one round trip
-// to PostgreSQL, not three); the transaction starts when a second one joins.
-// If an insert or the commit fails, the transaction is rolled back and each
-// row of the group is inserted alone, so that one bad row (a duplicate id)
-// fails only its own Save.
-type group struct {
-	s      *Store
-	ctx    context.Context
-	cancel context.CancelFunc
-	// exec inserts a row by itself, begin starts a transaction, both on the
-	// writer's SQLite connection or the pool (see sqliteWriter); unsynced tells
-	// whether the syncer is still to fsync what they committed.
-	exec     func(context.Context, ...any) (sql.Result, error)
-	begin    func(context.Context) (*sql.Tx, error)
-	unsynced bool
-	tx       *sql.Tx
-	stmt     *sql.Stmt
-	saves    []*pendingSave
-	// err is the first failure of the transaction; it is then rolled back, and
-	// the rows that came after wait to be inserted alone as well.
-	err error
-}
-
-func (g *group) len() int { return len(g.saves) }
-
-// open starts a new, empty group.
-func (g *group) open() {
+// commit writes a group in one transaction; if that fails, each row alone, so
+// that one bad row (a duplicate id) fails only its own Save. It answers the
+// saves, or hands the committed ones to the syncer (sqliteWriter).
+func (s *Store) commit(group []*pendingSave) {
 	// No deadline on SQLite: a context that can end costs the driver a watcher
 	// goroutine and a progress handler per statement, and a local commit that
 	// waits on a lock ends with busy_timeout anyway.
-	g.ctx, g.cancel = context.Background(), func() {}
-	if g.s.dialect == postgres {
-		g.ctx, g.cancel = context.WithTimeout(g.ctx, time.Minute)
+	ctx := context.Background()
+	if s.dialect == postgres {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Minute)
+		defer cancel()
 	}
-	g.exec, g.begin, g.unsynced = g.s.sqliteWriter(g.ctx)
-	if g.exec == nil {
-		g.exec, g.begin = g.s.insert.ExecContext, func(ctx context.Context) (*sql.Tx, error) { return g.s.db.BeginTx(ctx, nil) }
-	}
-	g.saves, g.tx, g.stmt, g.err = g.saves[:0], nil, nil, nil
-}
-
-// add puts p in the group and, from the second save on, its row in the
-// transaction.
-func (g *group) add(p *pendingSave) {
-	g.saves = append(g.saves, p)
-	if g.err != nil || len(g.saves) == 1 {
-		return
-	}
-	if g.tx == nil {
-		tx, err := g.begin(g.ctx)
-		if err != nil {
-			g.err = err
-			return
-		}
-		g.tx, g.stmt = tx, tx.StmtContext(g.ctx, g.s.insert)
-		g.insert(g.saves[0])
-	}
-	g.insert(p)
-}
-
-func (g *group) insert(p *pendingSave) {
-	if g.err != nil {
-		return
-	}
-	if _, err := g.stmt.ExecContext(g.ctx, p.args...); err != nil {
-		g.err = err
-		g.stmt.Close()
-		g.tx.Rollback()
-		g.tx, g.stmt = nil, nil
-	}
-}
-
-// commit ends the group: it commits the transaction (or inserts each row
-// alone if that failed), then answers the saves, or hands the committed ones
-// to the syncer.
-func (g *group) commit() {
-	s := g.s
-	defer g.cancel()
 	s.commits.Add(1)
-	s.rows.Add(int64(len(g.saves)))
-	if len(g.saves) == 1 && g.tx == nil && g.err == nil {
-		_, g.saves[0].result = g.exec(g.ctx, g.saves[0].args...)
+	s.rows.Add(int64(len(group)))
+	exec, begin, unsynced := s.sqliteWriter(ctx)
+	if exec == nil {
+		exec, begin = s.insert.ExecContext, func(ctx context.Context) (*sql.Tx, error) { return s.db.BeginTx(ctx, nil) }
+	}
+	if len(group) == 1 {
+		_, group[0].result = exec(ctx, group[0].args...)
 	} else {
-		if g.err == nil {
-			g.stmt.Close()
-			g.err = g.tx.Commit()
-		}
-		g.tx, g.stmt = nil, nil
-		for _, p := range g.saves {
-			p.result = g.err
-			if g.err != nil {
-				_, p.result = g.exec(g.ctx, p.args...)
+		err := func() error {
+			tx, err := begin(ctx)
+			if err != nil {
+				return err
+			}
+			stmt := tx.StmtContext(ctx, s.insert)
+			for _, p := range group {
+				if _, err := stmt.ExecContext(ctx, p.args...); err != nil {
+					stmt.Close()
+					tx.Rollback()
+					return err
+				}
+			}
+			stmt.Close()
+			return tx.Commit()
+		}()
+		for _, p := range group {
+			p.result = err
+			if err != nil {
+				_, p.result = exec(ctx, p.args...)
 			}
 		}
 	}
 	var committed []*pendingSave
 	failed := false
-	for _, p := range g.saves {
-		if p.result == nil && g.unsynced {
+	for _, p := range group {
+		if p.result == nil && unsynced {
 			committed = append(committed, p)
 			continue
 		}
 		failed = failed || p.result != nil
 		p.err <- p.result
 	}
+	s.uncheckpointed += len(committed)
 	if len(committed) > 0 {
-		s.uncheckpointed += len(committed)
 		s.syncing.Store(true)
 		s.synced <- syncJob{wal: s.walFile, saves: committed}
 	}
@@ -717,8 +654,6 @@ func (g *group) commit() {
 		s.synced <- syncJob{wal: s.walFile}
 		s.conn, s.connIns, s.walFile = nil, nil, nil
 	}
-	// The group keeps no save: their rows' bytes are the callers' again.
-	clear(g.saves)
 }
 
 // sqliteWriter returns the insert and the transaction start of the writer's own

@@ -426,12 +426,12 @@ func TestSQLiteWriterReconnects(t *testing.T) {
 	}
 }
 
-// TestGroupFailsAlone: the writer inserts a group's rows as they come; when one
-// fails in the middle (a duplicate id), the transaction is rolled back and each
-// row is inserted alone: the rows before it and after it are saved once, and
-// only the bad one's Save fails. The group is driven by hand, so that the
-// failure is inside the transaction whatever the timing (the writer waits for
-// a save meanwhile and touches nothing).
+// TestGroupFailsAlone: when a row of a group fails (a duplicate id, first, in
+// the middle or last), the group's transaction is rolled back and each row is
+// inserted alone: the others are saved once, and only the bad one's Save
+// fails. The group is committed by hand, so that the failure is inside one
+// transaction whatever the timing (the writer waits for a save meanwhile and
+// touches nothing).
 func TestGroupFailsAlone(t *testing.T) {
 	for name, open := range backends(t) {
 		t.Run(name, func(t *testing.T) {
@@ -456,18 +456,11 @@ func TestGroupFailsAlone(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					g := &group{s: s}
-					g.open()
 					var saves []*pendingSave
 					for _, id := range tc.ids {
-						p := &pendingSave{id: id, args: insertArgs(record(id, "in "+id, "admissible", time.Now())), err: make(chan error, 1)}
-						saves = append(saves, p)
-						g.add(p)
+						saves = append(saves, &pendingSave{id: id, args: insertArgs(record(id, "in "+id, "admissible", time.Now())), err: make(chan error, 1)})
 					}
-					if tc.bad >= 0 && len(tc.ids) > 1 && g.err == nil {
-						t.Error("the duplicate's insert did not fail the transaction")
-					}
-					g.commit()
+					s.commit(saves)
 					for i, p := range saves {
 						err := <-p.err
 						if (err != nil) != (i == tc.bad) {
@@ -505,7 +498,8 @@ func TestGroupFailsAlone(t *testing.T) {
 
 // TestCheckpoint: the writer checkpoints once the WAL holds about
 // checkpointFrames frames, judging by the frames a row took up to the last
-// checkpoint, and the WAL starts over after each (its file stops growing).
+// checkpoint, and the WAL starts over after each: its file stays within a few
+// checkpoints' worth of frames (without them, 300 lone commits write ~15 MB).
 func TestCheckpoint(t *testing.T) {
 	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "redline.db"))
 	if err != nil {
@@ -535,8 +529,10 @@ func TestCheckpoint(t *testing.T) {
 		t.Errorf("frames a row %v: not learnt from the checkpoints", s.framesPerRow)
 	}
 	// The WAL restarts after a checkpoint: its file is overwritten, not grown.
-	if last, mid := sizes[len(sizes)-1], sizes[len(sizes)/2]; last > mid {
-		t.Errorf("WAL file grows: %v bytes every 50 rows", sizes)
+	// A checkpoint may come a few rows late (the frames a row takes vary), so
+	// the bound is four times the frames between two.
+	if bound := int64(4 * s.checkpointFrames * (4096 + 24)); sizes[len(sizes)-1] > bound {
+		t.Errorf("WAL file %v bytes every 50 rows: over %d, the WAL does not start over", sizes, bound)
 	}
 	var n int64
 	if err := s.db.QueryRow(`SELECT COUNT(*) FROM reports`).Scan(&n); err != nil || n != 300 {
