@@ -641,8 +641,9 @@ func (s *Store) commit(group []*pendingSave) {
 		failed = failed || p.result != nil
 		p.err <- p.result
 	}
-	s.uncheckpointed += len(committed)
 	if len(committed) > 0 {
+		// Only SQLite's writer counts (and PostgreSQL's answered its saves above).
+		s.uncheckpointed += len(committed)
 		s.syncing.Store(true)
 		s.synced <- syncJob{wal: s.walFile, saves: committed}
 	}
