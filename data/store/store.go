@@ -642,7 +642,8 @@ func (s *Store) commit(group []*pendingSave) {
 		p.err <- p.result
 	}
 	if len(committed) > 0 {
-		// Only SQLite's writer counts (and PostgreSQL's answered its saves above).
+		// Rows towards the next checkpoint: SQLite's writer only (PostgreSQL's
+		// saves were answered above, and their Saves may have returned).
 		s.uncheckpointed += len(committed)
 		s.syncing.Store(true)
 		s.synced <- syncJob{wal: s.walFile, saves: committed}
