@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -22,6 +21,7 @@ import (
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/intake"
+	"github.com/redline-gis/redline/internal/reportid"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -262,13 +262,9 @@ func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Chec
 	return nil
 }
 
-// newReportID names a report the engine left unnamed: 24 hex digits from
-// crypto/rand, since a report id is all it takes to read an archived report.
-func newReportID() string {
-	var b [12]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
+// newReportID names a report the engine left unnamed, as the engine does: see
+// reportid (time first, so that the archive's id index grows at its right edge).
+func newReportID() string { return reportid.New() }
 
 // readCloser reads through one reader and closes another (the body it wraps).
 type readCloser struct {

@@ -3,8 +3,6 @@ package zones
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"math"
 	"slices"
@@ -17,6 +15,7 @@ import (
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/geo"
 	"github.com/redline-gis/redline/geo/crs"
+	"github.com/redline-gis/redline/internal/reportid"
 )
 
 // Footprint is a project's footprint ready to check: lon/lat (EPSG:4490) geometry,
@@ -84,11 +83,8 @@ func NewCheckerFor(idx *Index) *Checker {
 	return c
 }
 
-func newReportID() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
+// newReportID: 24 hex digits, time first then crypto/rand (see reportid).
+func newReportID() string { return reportid.New() }
 
 // Dataset returns the dataset the checker serves.
 func (c *Checker) Dataset() *Dataset { return c.ds }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/redline-gis/redline/internal/pgtest"
+	"github.com/redline-gis/redline/internal/reportid"
 )
 
 // benchReport is a report's JSON of the size a small check archives (~4 KB,
@@ -36,7 +36,7 @@ func benchReport(id string) json.RawMessage {
 
 // BenchmarkSave: archive inserts per second with 16 and 64 writers at once (as
 // the HTTP clients of BenchmarkCheckLoopback's archive variant), each Save
-// returning once its row is committed. The rows are like a check's: random ids,
+// returning once its row is committed. The rows are like a check's: time-first ids,
 // distinct inputs (so random input hashes) and footprints across Shaanxi, and
 // they bring their Facts, as the check handler's do. PostgreSQL runs when
 // REDLINE_TEST_PG names a server.
@@ -90,13 +90,9 @@ func benchSave(b *testing.B, s *Store, clients int) {
 	b.RunParallel(func(pb *testing.PB) {
 		rng := rand.New(rand.NewPCG(uint64(n.Add(1)), 7))
 		for pb.Next() {
-			var idb [12]byte
-			for i := range idb {
-				idb[i] = byte(rng.Uint32())
-			}
 			x, y := 106+4*rng.Float64(), 33+5*rng.Float64()
 			in := fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%.7f,%.7f],[%.7f,%.7f],[%.7f,%.7f],[%.7f,%.7f]]]}`, x, y, x+0.001, y, x+0.001, y+0.001, x, y)
-			rec := record(hex.EncodeToString(idb[:]), in, "needs_info", time.Now())
+			rec := record(reportid.New(), in, "needs_info", time.Now())
 			rec.Report = report
 			f := facts
 			f.Bound = &orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + 0.001, y + 0.001}}

@@ -425,3 +425,117 @@ func TestSQLiteWriterReconnects(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestGroupFailsAlone: when a row of a group fails (a duplicate id, first, in
+// the middle or last), the group's transaction is rolled back and each row is
+// inserted alone: the others are saved once, and only the bad one's Save
+// fails. The group is committed by hand, so that the failure is inside one
+// transaction whatever the timing (the writer waits for a save meanwhile and
+// touches nothing).
+func TestGroupFailsAlone(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := t.Context()
+			s := open(t)
+			if err := s.Save(ctx, record("taken", "x", "admissible", time.Now())); err != nil {
+				t.Fatal(err)
+			}
+			for _, tc := range []struct {
+				name string
+				ids  []string
+				bad  int // the index of the duplicate, -1 for none
+			}{
+				{"first", []string{"taken", "f1", "f2"}, 0},
+				{"second", []string{"s0", "taken", "s2", "s3"}, 1},
+				{"last", []string{"l0", "l1", "taken"}, 2},
+				{"none", []string{"n0", "n1", "n2"}, -1},
+				{"alone", []string{"taken"}, 0},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					before, err := s.Count(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var saves []*pendingSave
+					for _, id := range tc.ids {
+						saves = append(saves, &pendingSave{id: id, args: insertArgs(record(id, "in "+id, "admissible", time.Now())), err: make(chan error, 1)})
+					}
+					s.commit(saves)
+					for i, p := range saves {
+						err := <-p.err
+						if (err != nil) != (i == tc.bad) {
+							t.Errorf("save %d (%s): err = %v", i, p.id, err)
+						}
+					}
+					after, err := s.Count(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := int64(len(tc.ids))
+					if tc.bad >= 0 {
+						want--
+					}
+					if after-before != want {
+						t.Errorf("%d rows added, want %d", after-before, want)
+					}
+					for i, id := range tc.ids {
+						if i == tc.bad {
+							continue
+						}
+						rec, err := s.Get(ctx, id)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if string(rec.Input) != "in "+id {
+							t.Errorf("%s: input %q", id, rec.Input)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestCheckpoint: the writer checkpoints once the WAL holds about
+// checkpointFrames frames, judging by the frames a row took up to the last
+// checkpoint, and the WAL starts over after each: its file stays within a few
+// checkpoints' worth of frames (without them, 300 lone commits write ~15 MB).
+func TestCheckpoint(t *testing.T) {
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "redline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.checkpointFrames = 200 // set before the first Save, as s.window
+	var sizes []int64
+	for i := range 300 {
+		if err := s.Save(t.Context(), record(fmt.Sprintf("k%03d", i), fmt.Sprint(i), "admissible", time.Now())); err != nil {
+			t.Fatal(err)
+		}
+		if i%50 == 49 {
+			fi, err := os.Stat(s.wal)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sizes = append(sizes, fi.Size())
+		}
+	}
+	st := s.Stats()
+	// A lone save's commit writes a few frames; 300 of them, several times 200.
+	if st.Frames < 200 {
+		t.Fatalf("%d frames checkpointed after %d rows in %d commits: the writer did not checkpoint", st.Frames, st.Rows, st.Commits)
+	}
+	if s.framesPerRow == initialFramesPerRow || s.framesPerRow <= 0 {
+		t.Errorf("frames a row %v: not learnt from the checkpoints", s.framesPerRow)
+	}
+	// The WAL restarts after a checkpoint: its file is overwritten, not grown.
+	// A checkpoint may come a few rows late (the frames a row takes vary), so
+	// the bound is four times the frames between two.
+	if bound := int64(4 * s.checkpointFrames * (4096 + 24)); sizes[len(sizes)-1] > bound {
+		t.Errorf("WAL file %v bytes every 50 rows: over %d, the WAL does not start over", sizes, bound)
+	}
+	var n int64
+	if err := s.db.QueryRow(`SELECT COUNT(*) FROM reports`).Scan(&n); err != nil || n != 300 {
+		t.Errorf("%d rows, %v; want 300", n, err)
+	}
+}
