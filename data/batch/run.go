@@ -314,6 +314,15 @@ func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend ren
 			c.render(rend, hc)
 		}
 		close(c.done)
+		// Give the reader and the writer their turn between chunks. Closing
+		// done readies the writer, and taking the chunk readied the reader
+		// if it waited to send; as long as chunks are queued, the worker would
+		// otherwise run on until the scheduler preempts it (10 ms), both
+		// workers holding both cores while the reader, the one stage that
+		// cannot run in parallel, waits for one, and then the workers wait
+		// for it. Measured over HTTP (100k points, 2 cores): workers waited for
+		// chunks 34 → 13 ms a request, median wall −9 %.
+		runtime.Gosched()
 	}
 }
 
