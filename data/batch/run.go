@@ -60,7 +60,7 @@ type Stats struct {
 }
 
 // Run reads every feature from r, locates it with locate on opts.Workers goroutines,
-// and writes the results to w in input order. At most about 2×Workers chunks are in
+// and writes the results to w in input order. At most about 3×Workers chunks are in
 // memory at once. A bad feature gives an error record and the batch goes on; an error
 // that makes the rest of the input unreadable is written as a last error record
 // (when it is an *errcode.Error) and returned. Run closes w on success.
@@ -101,10 +101,14 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	if rc, ok := r.(recycler); ok && rend != nil && rc.setRecycle() {
 		rec = rc
 	}
+	// Two chunks queued for each worker, not one: the reader runs in bursts
+	// when it gets a core (see locateChunks), and a deeper queue carries the
+	// workers over the gaps (over HTTP, 100k points: median wall −5 % in 10
+	// of 11 interleaved pairs).
 	rd := &readStage{r: r, size: size, budget: work, rec: rec,
-		order: make(chan *chunk, 2*workers+1),
-		work:  make(chan *chunk, workers),
-		free:  make(chan spare, 2*workers+2),
+		order: make(chan *chunk, 3*workers+1),
+		work:  make(chan *chunk, 2*workers),
+		free:  make(chan spare, 3*workers+2),
 		done:  make(chan struct{}),
 	}
 	go rd.run(ctx)
