@@ -103,8 +103,8 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	}
 	// Two chunks queued for each worker, not one: the reader runs in bursts
 	// when it gets a core (see locateChunks), and a deeper queue carries the
-	// workers over the gaps (over HTTP, 100k points: median wall −5 % in 10
-	// of 11 interleaved pairs).
+	// workers over the gaps (over HTTP, 100k points: a lower median wall in
+	// 10 of 12 interleaved pairs).
 	rd := &readStage{r: r, size: size, budget: work, rec: rec,
 		order: make(chan *chunk, 3*workers+1),
 		work:  make(chan *chunk, 2*workers),
