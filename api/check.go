@@ -64,7 +64,7 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if rep.ReportID == "" {
-		rep.ReportID = newReportID()
+		rep.ReportID = reportid.New() // as the engine names its reports
 	}
 	if rep.Project == nil && !in.Project.IsZero() {
 		p := in.Project
@@ -261,10 +261,6 @@ func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Chec
 	}
 	return nil
 }
-
-// newReportID names a report the engine left unnamed, as the engine does: see
-// reportid (time first, so that the archive's id index grows at its right edge).
-func newReportID() string { return reportid.New() }
 
 // readCloser reads through one reader and closes another (the body it wraps).
 type readCloser struct {

@@ -74,7 +74,7 @@ func NewChecker(ds *Dataset) (*Checker, error) {
 
 // NewCheckerFor returns a checker on an existing index.
 func NewCheckerFor(idx *Index) *Checker {
-	c := &Checker{idx: idx, ds: idx.ds, Now: func() time.Time { return time.Now().UTC() }, NewID: newReportID,
+	c := &Checker{idx: idx, ds: idx.ds, Now: func() time.Time { return time.Now().UTC() }, NewID: reportid.New,
 		layerOrder: map[string]int{}}
 	for i, l := range idx.ds.Layers {
 		c.layerOrder[l.ID] = i
@@ -82,9 +82,6 @@ func NewCheckerFor(idx *Index) *Checker {
 	c.workers.New = func() any { return geo.NewContext() }
 	return c
 }
-
-// newReportID: 24 hex digits, time first then crypto/rand (see reportid).
-func newReportID() string { return reportid.New() }
 
 // Dataset returns the dataset the checker serves.
 func (c *Checker) Dataset() *Dataset { return c.ds }

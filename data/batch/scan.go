@@ -474,7 +474,7 @@ const (
 // then reads (and words the refusal of) itself. The point is returned apart,
 // f.Geometry left nil: the caller boxes it, or not.
 func parsePointFeature(b []byte, index int, stable bool) (f Feature, pt orb.Point, ok bool) {
-	if len(b) < len(featureHead) || string(b[:len(featureHead)]) != featureHead {
+	if !hasPrefix(b, 0, featureHead) {
 		return Feature{}, orb.Point{}, false
 	}
 	i := len(featureHead)
@@ -557,7 +557,7 @@ const pointHead = `{"type":"Point","coordinates":[`
 // from it, with the same number reader, without its walk over member names.
 // ok is false for any other spelling, which scanGeometry then reads.
 func scanPoint(b []byte, v int) (orb.Point, int, bool) {
-	if len(b)-v < len(pointHead) || string(b[v:v+len(pointHead)]) != pointHead {
+	if !hasPrefix(b, v, pointHead) {
 		return orb.Point{}, 0, false
 	}
 	x, i, ok := scanNumber(b, v+len(pointHead))
