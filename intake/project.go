@@ -1,8 +1,10 @@
 package intake
 
 import (
+	"bytes"
 	"unicode/utf8"
 
+	"github.com/redline-gis/redline/data/formats/geojson"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -13,13 +15,13 @@ import (
 // the object), which DecodeProject leaves to encoding/json, whose answer and
 // error messages it then gives. What it reads, encoding/json reads the same.
 func scanProject(b []byte) (p zones.Project, ok bool) {
-	i := skipSpace(b, 0)
+	i := geojson.SkipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return p, false
 	}
-	i = skipSpace(b, i+1)
+	i = geojson.SkipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
-		return p, skipSpace(b, i+1) == len(b)
+		return p, geojson.SkipSpace(b, i+1) == len(b)
 	}
 	var seen uint16
 	for {
@@ -27,11 +29,11 @@ func scanProject(b []byte) (p zones.Project, ok bool) {
 		if !ok {
 			return p, false
 		}
-		i = skipSpace(b, j)
+		i = geojson.SkipSpace(b, j)
 		if i >= len(b) || b[i] != ':' {
 			return p, false
 		}
-		i = skipSpace(b, i+1)
+		i = geojson.SkipSpace(b, i+1)
 		f := projectField(key)
 		if f < 0 || seen&(1<<f) != 0 {
 			return p, false
@@ -59,9 +61,9 @@ func scanProject(b []byte) (p zones.Project, ok bool) {
 		} else {
 			var v bool
 			switch {
-			case hasPrefix(b[i:], "true"):
+			case bytes.HasPrefix(b[i:], []byte("true")):
 				v, i = true, i+4
-			case hasPrefix(b[i:], "false"):
+			case bytes.HasPrefix(b[i:], []byte("false")):
 				v, i = false, i+5
 			default:
 				return p, false
@@ -81,15 +83,15 @@ func scanProject(b []byte) (p zones.Project, ok bool) {
 				p.InIndustrialPark = &v
 			}
 		}
-		i = skipSpace(b, i)
+		i = geojson.SkipSpace(b, i)
 		if i >= len(b) {
 			return p, false
 		}
 		switch b[i] {
 		case ',':
-			i = skipSpace(b, i+1)
+			i = geojson.SkipSpace(b, i+1)
 		case '}':
-			return p, skipSpace(b, i+1) == len(b)
+			return p, geojson.SkipSpace(b, i+1) == len(b)
 		default:
 			return p, false
 		}
@@ -130,12 +132,3 @@ func plainString(b []byte, i int) (s []byte, next int, ok bool) {
 	}
 	return nil, i, false
 }
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-func hasPrefix(b []byte, s string) bool { return len(b) >= len(s) && string(b[:len(s)]) == s }

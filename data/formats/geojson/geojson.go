@@ -45,7 +45,7 @@ func Read(b []byte) (*vector.Collection, error) {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	// A bare geometry, the usual footprint of a check, is read in one pass by the
 	// scanner; anything it does not read exactly as below is read below.
-	if g, end, ok := scanGeometry(b, 0, docMember); ok && skipSpace(b, end) == len(b) {
+	if g, end, ok := scanGeometry(b, 0, docMember); ok && SkipSpace(b, end) == len(b) {
 		return &vector.Collection{Format: "geojson",
 			Features: []vector.Feature{{Index: 0, Geometry: g, Properties: map[string]any{}}}}, nil
 	}
@@ -137,7 +137,7 @@ func readFeatureDoc(doc *rawDoc, index int) (vector.Feature, error) {
 	if len(doc.Geometry) == 0 || string(doc.Geometry) == "null" {
 		return f, nil // a feature without geometry; callers decide
 	}
-	if g, end, ok := ScanGeometry(doc.Geometry, 0); ok && skipSpace(doc.Geometry, end) == len(doc.Geometry) {
+	if g, end, ok := ScanGeometry(doc.Geometry, 0); ok && SkipSpace(doc.Geometry, end) == len(doc.Geometry) {
 		f.Geometry = g
 		return f, nil
 	}

@@ -67,11 +67,11 @@ func ScanGeometry(b []byte, i int) (g orb.Geometry, end int, ok bool) {
 // scanGeometry is ScanGeometry that also turns away (ok false) a member whose
 // name reject says a caller's own decoder reads differently.
 func scanGeometry(b []byte, i int, reject func(name string) bool) (g orb.Geometry, end int, ok bool) {
-	i = skipSpace(b, i)
+	i = SkipSpace(b, i)
 	if i >= len(b) || b[i] != '{' {
 		return nil, 0, false
 	}
-	i = skipSpace(b, i+1)
+	i = SkipSpace(b, i+1)
 	typ := ""
 	depth := -1
 	coords := -1 // offset of the coordinates value when it came before the type
@@ -111,11 +111,11 @@ func scanGeometry(b []byte, i int, reject func(name string) bool) (g orb.Geometr
 		if !plainName(name) {
 			return nil, 0, false
 		}
-		v := skipSpace(b, nend)
+		v := SkipSpace(b, nend)
 		if v >= len(b) || b[v] != ':' {
 			return nil, 0, false
 		}
-		v = skipSpace(b, v+1)
+		v = SkipSpace(b, v+1)
 		var vend int
 		switch name {
 		case "type":
@@ -168,7 +168,7 @@ func scanGeometry(b []byte, i int, reject func(name string) bool) (g orb.Geometr
 			}
 			vend = e
 		}
-		i = skipSpace(b, vend)
+		i = SkipSpace(b, vend)
 		if i >= len(b) {
 			return nil, 0, false
 		}
@@ -179,7 +179,7 @@ func scanGeometry(b []byte, i int, reject func(name string) bool) (g orb.Geometr
 		if b[i] != ',' {
 			return nil, 0, false
 		}
-		i = skipSpace(b, i+1)
+		i = SkipSpace(b, i+1)
 	}
 	if !parsed {
 		return nil, 0, false
@@ -219,7 +219,7 @@ func (s *coordScratch) nested(b []byte, i, depth int) (int, bool) {
 	if i >= len(b) || b[i] != '[' {
 		return 0, false
 	}
-	i = skipSpace(b, i+1)
+	i = SkipSpace(b, i+1)
 	if i < len(b) && b[i] == ']' {
 		i++
 	} else {
@@ -228,7 +228,7 @@ func (s *coordScratch) nested(b []byte, i, depth int) (int, bool) {
 			if !ok {
 				return 0, false
 			}
-			i = skipSpace(b, end)
+			i = SkipSpace(b, end)
 			if i >= len(b) {
 				return 0, false
 			}
@@ -239,7 +239,7 @@ func (s *coordScratch) nested(b []byte, i, depth int) (int, bool) {
 			if b[i] != ',' {
 				return 0, false
 			}
-			i = skipSpace(b, i+1)
+			i = SkipSpace(b, i+1)
 		}
 	}
 	switch depth {
@@ -263,7 +263,7 @@ func scanPosition(b []byte, i int) (orb.Point, int, bool) {
 	n := 0
 	i++
 	for {
-		i = skipSpace(b, i)
+		i = SkipSpace(b, i)
 		if n == 3 {
 			return orb.Point{}, 0, false
 		}
@@ -275,7 +275,7 @@ func scanPosition(b []byte, i int) (orb.Point, int, bool) {
 			p[n] = x
 		}
 		n++
-		j = skipSpace(b, j)
+		j = SkipSpace(b, j)
 		if j >= len(b) {
 			return orb.Point{}, 0, false
 		}
@@ -498,7 +498,9 @@ func split[T ~[]orb.Point](all []orb.Point, ends []int) []T {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-func skipSpace(b []byte, i int) int {
+// SkipSpace returns the index of the first byte at or after i that is not JSON
+// white space (len(b) if none); intake's project scanner uses it too.
+func SkipSpace(b []byte, i int) int {
 	for i < len(b) && isSpace(b[i]) {
 		i++
 	}

@@ -55,7 +55,7 @@ var scanSeeds = []struct {
 // batch reader falls back to.
 func sameAsDecode(t *testing.T, b []byte) (doc, geom bool) {
 	t.Helper()
-	if g, end, ok := scanGeometry(b, 0, docMember); ok && skipSpace(b, end) == len(b) {
+	if g, end, ok := scanGeometry(b, 0, docMember); ok && SkipSpace(b, end) == len(b) {
 		doc = true
 		c, err := decode(b)
 		if err != nil {
@@ -79,7 +79,7 @@ func sameAsDecode(t *testing.T, b []byte) (doc, geom bool) {
 	if !reflect.DeepEqual(g, og.Geometry()) {
 		t.Fatalf("scanned %q as %#v, orb's decoder reads %#v", b[:end], g, og.Geometry())
 	}
-	if skipSpace(b, end) == len(b) {
+	if SkipSpace(b, end) == len(b) {
 		geom = true
 		var rg rawGeometry
 		if err := json.Unmarshal(b, &rg); err != nil {
