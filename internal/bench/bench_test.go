@@ -2,6 +2,7 @@ package bench
 
 import (
 	"math"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -116,5 +117,44 @@ func TestTable(t *testing.T) {
 	want := "|  | 1× |\n| --- | --- |\n| ready | 1.50 s |\n| query | 12.00 s |\n"
 	if got := tb.String(); got != want {
 		t.Errorf("table\n%s\nwant\n%s", got, want)
+	}
+}
+
+// BenchmarkServeLocate times the jobs of `make bench-postgis` against a
+// separate `redline serve` of ../shared/data, one request an op, as that
+// target's client does: REDLINE_BIN names the binary, so that two builds can be
+// compared run by run with benchstat (build each with `go build -o`, then
+// alternate `REDLINE_BIN=… go test ./internal/bench -run '^$' -bench ServeLocate`).
+func BenchmarkServeLocate(b *testing.B) {
+	bin := os.Getenv("REDLINE_BIN")
+	if bin == "" {
+		b.Skip("REDLINE_BIN is not set: no redline binary to serve")
+	}
+	const shared = "../../../shared/data"
+	if _, err := os.Stat(shared); err != nil {
+		b.Skipf("SKIPPED: %s is absent: %v", shared, err)
+	}
+	jobs, err := Jobs(shared, 100_000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := Start(b.Context(), bin, shared, b.TempDir(), 5*time.Minute)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Stop()
+	client := &http.Client{}
+	for _, j := range jobs {
+		b.Run(j.Name, func(b *testing.B) {
+			var total time.Duration
+			for b.Loop() {
+				d, _, err := Locate(client, srv.URL, j.Body)
+				if err != nil {
+					b.Fatal(err)
+				}
+				total += d
+			}
+			b.ReportMetric(float64(total.Nanoseconds())/float64(b.N), "request-ns/op")
+		})
 	}
 }
