@@ -180,12 +180,11 @@ func (cs *clipScratch) clip(b orb.Bound, fpArea float64) (area float64, whole, o
 	// Crossings with the zone's boundary, all proper, or give up.
 	cs.xs = cs.xs[:0]
 	for ci := range cs.edges {
-		ce := &cs.edges[ci]
-		if ce.cut {
+		b0, b1, ok := cs.boundaryEdge(ci)
+		if !ok {
 			continue
 		}
-		bx0, by0, bx1, by1 := cs.pieces[ce.p].shape.edge(ce.e)
-		b0, b1 := orb.Point{bx0, by0}, orb.Point{bx1, by1}
+		ce := &cs.edges[ci]
 		for _, ar := range cs.aRings {
 			for i := ar.start; i+1 < ar.end; i++ {
 				x, kind := crossing(a[i], a[i+1], b0, b1)
@@ -409,12 +408,11 @@ func clipLineIn(pieces []*piece, lines []orb.LineString, b orb.Bound) (length fl
 			a0, a1 := l[i], l[i+1]
 			cs.xs = cs.xs[:0]
 			for ci := range cs.edges {
-				ce := &cs.edges[ci]
-				if ce.cut {
+				b0, b1, ok := cs.boundaryEdge(ci)
+				if !ok {
 					continue
 				}
-				bx0, by0, bx1, by1 := cs.pieces[ce.p].shape.edge(ce.e)
-				x, kind := crossing(a0, a1, orb.Point{bx0, by0}, orb.Point{bx1, by1})
+				x, kind := crossing(a0, a1, b0, b1)
 				switch kind {
 				case crossNone:
 					continue
@@ -750,6 +748,17 @@ func (cs *clipScratch) walkB(x int) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// boundaryEdge returns the end points of edge ci, and false for an edge on a cut
+// line of the subdivision, which is not on the zone's boundary.
+func (cs *clipScratch) boundaryEdge(ci int) (b0, b1 orb.Point, ok bool) {
+	ce := &cs.edges[ci]
+	if ce.cut {
+		return b0, b1, false
+	}
+	bx0, by0, bx1, by1 := cs.pieces[ce.p].shape.edge(ce.e)
+	return orb.Point{bx0, by0}, orb.Point{bx1, by1}, true
 }
 
 // walkLoop appends the vertices of the loop of the zone's boundary through edge
