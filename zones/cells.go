@@ -376,6 +376,31 @@ func (cg *cellGrid) classify(b orb.Bound) uint8 {
 	return cellBoundary
 }
 
+// settle says where the box b lies relative to the piece, from its edges
+// rather than its cells: cellBoundary when the box of an edge comes within
+// twice the boundary tolerance (planar.Tolerance) of b, else the piece's answer
+// at b's centre, which is its answer at every point of b: no edge is near, so
+// every point of b is on the same side of the boundary and none on it, and an
+// edge beyond the margin gives the ray of the even-odd test the same crossing,
+// or none, from every point of b, rounding included.
+func (cg *cellGrid) settle(b orb.Bound) uint8 {
+	m := 2 * planar.Tolerance(orb.Point{math.Max(math.Abs(b.Min[0]), math.Abs(b.Max[0])), math.Max(math.Abs(b.Min[1]), math.Abs(b.Max[1]))})
+	b.Min[0], b.Min[1], b.Max[0], b.Max[1] = b.Min[0]-m, b.Min[1]-m, b.Max[0]+m, b.Max[1]+m
+	near := false
+	cg.edgesNear(b, func(i int) bool {
+		ax, ay, bx, by := cg.s.edge(i)
+		near = !(math.Max(ax, bx) < b.Min[0] || math.Min(ax, bx) > b.Max[0] || math.Max(ay, by) < b.Min[1] || math.Min(ay, by) > b.Max[1])
+		return !near
+	})
+	switch {
+	case near:
+		return cellBoundary
+	case cg.covers(b.Center()):
+		return cellInside
+	}
+	return cellOutside
+}
+
 // all reports whether every cell of columns x0..x1 and rows y0..y1 is marked
 // want, comparing the cells of a row a word (up to 32 cells) at a time.
 func (cg *cellGrid) all(x0, y0, x1, y1 int, want uint8) bool {

@@ -42,16 +42,27 @@ type pointGrid struct {
 	// 2(subCells·sy+sx)).
 	start []uint32
 	items []uint64
+	// refs[i] is what a lookup needs of piece i, sixteen bytes in one array: an
+	// entry whose sub-cell answers inside is a hit without a trip to the piece
+	// (a cache miss a visit), and one that answers boundary goes straight to
+	// the piece's cell grid.
+	refs []pieceRef
 	// hits[ord] is the answer for a point in the zone at position ord of the
 	// dataset: read from one table rather than through the zone and its layer
 	// (a cache miss each), a few dozen bytes a zone.
 	hits []Hit
 }
 
+// pieceRef is a piece as the point grid's lookups see it.
+type pieceRef struct {
+	cells *cellGrid
+	ord   int32 // the zone's position in the dataset
+}
+
 // Sub-cells a cell of the point grid, each way, and their answers for a piece
 // that covers the whole cell.
 const (
-	subCells  = 2
+	subCells  = 4
 	subInside = 0x55555555 >> (32 - 2*subCells*subCells)
 )
 
@@ -114,7 +125,10 @@ func newPointGrid(ps []piece) pointGrid {
 		f := math.Sqrt(float64(nx) * float64(ny) / limit)
 		nx, ny = max(1, int(float64(nx)/f)), max(1, int(float64(ny)/f))
 	}
-	g := pointGrid{bound: b, nx: nx, ny: ny, hits: slices.Clip(hits)}
+	g := pointGrid{bound: b, nx: nx, ny: ny, hits: slices.Clip(hits), refs: make([]pieceRef, len(ps))}
+	for i := range ps {
+		g.refs[i] = pieceRef{cells: ps[i].cells, ord: ps[i].ord}
+	}
 	if W > 0 {
 		g.sx = float64(nx) / W
 	}
@@ -262,6 +276,11 @@ func (g *pointGrid) subAnswers(cg *cellGrid, x, y int, ex, ey float64) uint64 {
 					a = cellBoundary
 				}
 			}
+			if a == cellBoundary {
+				// The piece's cells are coarser than the sub-cells where the piece is
+				// large: settle the sub-cell from the edges themselves.
+				a = cg.settle(orb.Bound{Min: orb.Point{xs[sx] - ex, ys[sy] - ey}, Max: orb.Point{xs[sx+1] + ex, ys[sy+1] + ey}})
+			}
 			answers |= uint64(a) << (2 * (sy*subCells + sx))
 		}
 	}
@@ -343,13 +362,13 @@ func (c *Checker) pointZones(pt orb.Point, zs []int32) []int32 {
 		if answer == cellOutside {
 			continue
 		}
-		p := &c.idx.pieces[uint32(e)]
+		r := &g.refs[uint32(e)]
 		// Candidates come in zone order: a zone already found is the last one.
-		if len(zs) > 0 && zs[len(zs)-1] == p.ord {
+		if len(zs) > 0 && zs[len(zs)-1] == r.ord {
 			continue
 		}
-		if answer == cellInside || p.cells.covers(pt) {
-			zs = append(zs, p.ord)
+		if answer == cellInside || r.cells.covers(pt) {
+			zs = append(zs, r.ord)
 		}
 	}
 	return zs

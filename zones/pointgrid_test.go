@@ -186,6 +186,38 @@ func BenchmarkLocatePointShaanxi(b *testing.B) {
 	b.ReportMetric(float64(processCPU()-t0)/float64(b.N)/float64(len(pts)), "cpu-ns/point")
 }
 
+// BenchmarkLocatePointAppendShaanxi: the same 100k points through
+// Checker.LocatePoint into one reused buffer, as a batch's worker does: the
+// lookup alone, without Locate's allocation of each point's hits.
+func BenchmarkLocatePointAppendShaanxi(b *testing.B) {
+	_, idx := sharedIndex(b)
+	c := zones.NewCheckerFor(idx)
+	rng := rand.New(rand.NewPCG(7, 7))
+	pts := make([]orb.Point, 100_000)
+	for i := range pts {
+		pts[i] = orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}
+	}
+	var buf []zones.Hit
+	var hits int
+	t0 := processCPU()
+	for b.Loop() {
+		hits = 0
+		for _, p := range pts {
+			var err error
+			buf, err = c.LocatePoint(p, buf[:0])
+			if err != nil {
+				b.Fatal(err)
+			}
+			hits += len(buf)
+		}
+	}
+	if hits == 0 {
+		b.Fatal("no point in a zone")
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(pts)), "ns/point")
+	b.ReportMetric(float64(processCPU()-t0)/float64(b.N)/float64(len(pts)), "cpu-ns/point")
+}
+
 // processCPU is the user and system CPU time of the process so far.
 func processCPU() time.Duration {
 	var ru syscall.Rusage
@@ -193,4 +225,24 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkPointGridBuildShaanxi: building the point grid of the real layers,
+// which every snapshot open pays; it reports what a random Shaanxi point
+// meets (entries read, pieces visited, exact tests) and the grid's bytes.
+func BenchmarkPointGridBuildShaanxi(b *testing.B) {
+	_, idx := sharedIndex(b)
+	for b.Loop() {
+		idx.RebuildPointGrid()
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	pts := make([]orb.Point, 100_000)
+	for i := range pts {
+		pts[i] = orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}
+	}
+	entries, visits, exact, bytes := idx.PointGridCounts(pts)
+	b.ReportMetric(entries, "entries/point")
+	b.ReportMetric(visits, "visits/point")
+	b.ReportMetric(exact, "exact/point")
+	b.ReportMetric(float64(bytes), "grid-B")
 }
