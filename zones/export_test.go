@@ -235,3 +235,11 @@ func (idx *Index) PointGridCounts(pts []orb.Point) (entries, visits, exact float
 	n := float64(len(pts))
 	return entries / n, visits / n, exact / n, 4*len(g.start) + 8*len(g.items)
 }
+
+// PointGridIsRebuilt reports whether the index's point grid (read from a
+// snapshot, say) is the one its pieces build.
+func (idx *Index) PointGridIsRebuilt() bool {
+	g, r := &idx.points, newPointGrid(idx.pieces)
+	return g.bound == r.bound && g.nx == r.nx && g.ny == r.ny && g.sx == r.sx && g.sy == r.sy &&
+		slices.Equal(g.start, r.start) && slices.Equal(g.items, r.items) && slices.Equal(g.refs, r.refs) && slices.Equal(g.hits, r.hits)
+}

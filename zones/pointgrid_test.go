@@ -3,9 +3,12 @@ package zones_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -21,7 +24,7 @@ import (
 // grid, then the pieces' cell grids) gives the same zones in the same order as
 // the exact test over every piece, for random points over the dataset and over
 // Shaanxi, for the pieces' vertices (on the zones' edges and the subdivision's
-// cut lines), for points along their edges and for points on the lines between
+// cut lines), for points along their edges and near them, and for points on the lines between
 // the point grid's cells and sub-cells; and so does an index read back from a
 // snapshot.
 func TestLocatePointAgreesWithExact(t *testing.T) {
@@ -50,6 +53,10 @@ func TestLocatePointAgreesWithExact(t *testing.T) {
 		a, b := verts[k], verts[k+1]
 		f := rng.Float64()
 		pts = append(pts, a, orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])})
+		// And a point off the edge, from a hair to a sub-cell's width away:
+		// where a sub-cell settled from the edges must be right.
+		d := math.Pow(10, -2-8*rng.Float64())
+		pts = append(pts, orb.Point{a[0] + f*(b[0]-a[0]) + d*(2*rng.Float64()-1), a[1] + f*(b[1]-a[1]) + d*(2*rng.Float64()-1)})
 	}
 	// Points on the lines between the point grid's cells and sub-cells, and a
 	// float off them, where the sub-cell of a point is a matter of rounding.
@@ -245,4 +252,30 @@ func BenchmarkPointGridBuildShaanxi(b *testing.B) {
 	b.ReportMetric(visits, "visits/point")
 	b.ReportMetric(exact, "exact/point")
 	b.ReportMetric(float64(bytes), "grid-B")
+}
+
+// TestSnapshotStoresPointGrid: a snapshot carries the point grid, read back as
+// the pieces build it, and a stored entry that names no polygonal piece is
+// refused rather than followed.
+func TestSnapshotStoresPointGrid(t *testing.T) {
+	ds, idx := sharedIndex(t)
+	var snap bytes.Buffer
+	if err := zones.EncodeSnapshot(&snap, idx); err != nil {
+		t.Fatal(err)
+	}
+	reread, err := zones.DecodeSnapshot(snap.Bytes(), &zones.Dataset{Name: ds.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reread.PointGridIsRebuilt() {
+		t.Fatal("the point grid read from the snapshot is not the one its pieces build")
+	}
+	// The entries are the payload's last array: make the last one name a piece
+	// past the end.
+	b := bytes.Clone(snap.Bytes())
+	copy(b[len(b)-8:], []byte{0xff, 0xff, 0xff, 0xff})
+	_, err = zones.DecodeSnapshot(b, &zones.Dataset{Name: ds.Name})
+	if !errors.Is(err, zones.ErrSnapshot) || !strings.Contains(err.Error(), "point grid") {
+		t.Fatalf("an entry past the pieces: error %v, want a bad point grid", err)
+	}
 }
