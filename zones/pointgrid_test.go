@@ -29,14 +29,7 @@ import (
 // snapshot.
 func TestLocatePointAgreesWithExact(t *testing.T) {
 	ds, idx := sharedIndex(t)
-	var snap bytes.Buffer
-	if err := zones.EncodeSnapshot(&snap, idx); err != nil {
-		t.Fatal(err)
-	}
-	reread, err := zones.DecodeSnapshot(snap.Bytes(), &zones.Dataset{Name: ds.Name})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reread, _ := throughSnapshot(t, ds, idx)
 	c, cr := zones.NewCheckerFor(idx), zones.NewCheckerFor(reread)
 
 	rng := rand.New(rand.NewPCG(12, 1))
@@ -146,6 +139,21 @@ func TestCoversAgreesWithExact(t *testing.T) {
 	}
 }
 
+// throughSnapshot writes idx (of ds) to a snapshot and reads it back; it
+// returns the index read and the snapshot.
+func throughSnapshot(t *testing.T, ds *zones.Dataset, idx *zones.Index) (*zones.Index, []byte) {
+	t.Helper()
+	var snap bytes.Buffer
+	if err := zones.EncodeSnapshot(&snap, idx); err != nil {
+		t.Fatal(err)
+	}
+	reread, err := zones.DecodeSnapshot(snap.Bytes(), &zones.Dataset{Name: ds.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reread, snap.Bytes()
+}
+
 // sharedIndex loads the real layers of ../shared/data and indexes them.
 func sharedIndex(t testing.TB) (*zones.Dataset, *zones.Index) {
 	t.Helper()
@@ -166,11 +174,7 @@ func sharedIndex(t testing.TB) (*zones.Dataset, *zones.Index) {
 func BenchmarkLocatePointShaanxi(b *testing.B) {
 	_, idx := sharedIndex(b)
 	c := zones.NewCheckerFor(idx)
-	rng := rand.New(rand.NewPCG(7, 7))
-	pts := make([]orb.Point, 100_000)
-	for i := range pts {
-		pts[i] = orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}
-	}
+	pts := shaanxiPoints()
 	ctx := context.Background()
 	var hits int
 	b.ResetTimer()
@@ -185,12 +189,7 @@ func BenchmarkLocatePointShaanxi(b *testing.B) {
 			hits += len(h)
 		}
 	}
-	if hits == 0 {
-		b.Fatal("no point in a zone")
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(pts)), "ns/point")
-	// The CPU the process spent, steadier than the elapsed time on a shared host.
-	b.ReportMetric(float64(processCPU()-t0)/float64(b.N)/float64(len(pts)), "cpu-ns/point")
+	reportPerPoint(b, len(pts), hits, t0)
 }
 
 // BenchmarkLocatePointAppendShaanxi: the same 100k points through
@@ -199,11 +198,7 @@ func BenchmarkLocatePointShaanxi(b *testing.B) {
 func BenchmarkLocatePointAppendShaanxi(b *testing.B) {
 	_, idx := sharedIndex(b)
 	c := zones.NewCheckerFor(idx)
-	rng := rand.New(rand.NewPCG(7, 7))
-	pts := make([]orb.Point, 100_000)
-	for i := range pts {
-		pts[i] = orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}
-	}
+	pts := shaanxiPoints()
 	var buf []zones.Hit
 	var hits int
 	t0 := processCPU()
@@ -218,11 +213,28 @@ func BenchmarkLocatePointAppendShaanxi(b *testing.B) {
 			hits += len(buf)
 		}
 	}
+	reportPerPoint(b, len(pts), hits, t0)
+}
+
+// shaanxiPoints is 100k random points over Shaanxi, the same each time.
+func shaanxiPoints() []orb.Point {
+	rng := rand.New(rand.NewPCG(7, 7))
+	pts := make([]orb.Point, 100_000)
+	for i := range pts {
+		pts[i] = orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}
+	}
+	return pts
+}
+
+// reportPerPoint reports a benchmark over n points an op, which found hits
+// zones in its last op, in ns and CPU ns a point (the CPU the process spent
+// since t0, steadier than the elapsed time on a shared host).
+func reportPerPoint(b *testing.B, n, hits int, t0 time.Duration) {
 	if hits == 0 {
 		b.Fatal("no point in a zone")
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(pts)), "ns/point")
-	b.ReportMetric(float64(processCPU()-t0)/float64(b.N)/float64(len(pts)), "cpu-ns/point")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/point")
+	b.ReportMetric(float64(processCPU()-t0)/float64(b.N)/float64(n), "cpu-ns/point")
 }
 
 // processCPU is the user and system CPU time of the process so far.
@@ -235,18 +247,14 @@ func processCPU() time.Duration {
 }
 
 // BenchmarkPointGridBuildShaanxi: building the point grid of the real layers,
-// which every snapshot open pays; it reports what a random Shaanxi point
+// which making an index (a cold start, `redline prepare`) pays; it reports what a random Shaanxi point
 // meets (entries read, pieces visited, exact tests) and the grid's bytes.
 func BenchmarkPointGridBuildShaanxi(b *testing.B) {
 	_, idx := sharedIndex(b)
 	for b.Loop() {
 		idx.RebuildPointGrid()
 	}
-	rng := rand.New(rand.NewPCG(7, 7))
-	pts := make([]orb.Point, 100_000)
-	for i := range pts {
-		pts[i] = orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}
-	}
+	pts := shaanxiPoints()
 	entries, visits, exact, bytes := idx.PointGridCounts(pts)
 	b.ReportMetric(entries, "entries/point")
 	b.ReportMetric(visits, "visits/point")
@@ -259,22 +267,15 @@ func BenchmarkPointGridBuildShaanxi(b *testing.B) {
 // refused rather than followed.
 func TestSnapshotStoresPointGrid(t *testing.T) {
 	ds, idx := sharedIndex(t)
-	var snap bytes.Buffer
-	if err := zones.EncodeSnapshot(&snap, idx); err != nil {
-		t.Fatal(err)
-	}
-	reread, err := zones.DecodeSnapshot(snap.Bytes(), &zones.Dataset{Name: ds.Name})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reread, snap := throughSnapshot(t, ds, idx)
 	if !reread.PointGridIsRebuilt() {
 		t.Fatal("the point grid read from the snapshot is not the one its pieces build")
 	}
 	// The entries are the payload's last array: make the last one name a piece
 	// past the end.
-	b := bytes.Clone(snap.Bytes())
+	b := bytes.Clone(snap)
 	copy(b[len(b)-8:], []byte{0xff, 0xff, 0xff, 0xff})
-	_, err = zones.DecodeSnapshot(b, &zones.Dataset{Name: ds.Name})
+	_, err := zones.DecodeSnapshot(b, &zones.Dataset{Name: ds.Name})
 	if !errors.Is(err, zones.ErrSnapshot) || !strings.Contains(err.Error(), "point grid") {
 		t.Fatalf("an entry past the pieces: error %v, want a bad point grid", err)
 	}
