@@ -23,7 +23,8 @@ import (
 // cells (a count per word plus a popcount). Its slices are windows on the
 // index's shared arrays, like the shape's.
 type cellGrid struct {
-	s      *shape // the piece's, shared
+	s      *shape    // the piece's, shared
+	xy     []float64 // s.xy, read by the exact test without a trip to the piece
 	bound  orb.Bound
 	nx, ny int
 	sx, sy float64 // cells per degree
@@ -61,7 +62,7 @@ func newCellGrid(g orb.Geometry) *cellGrid {
 
 // buildGrid makes the grid of the polygonal shape s, whose bound is b.
 func buildGrid(s *shape, b orb.Bound) *cellGrid {
-	cg := &cellGrid{s: s, bound: b, closed: s.closed()}
+	cg := &cellGrid{s: s, xy: s.xy, bound: b, closed: s.closed()}
 	var edges []int
 	s.forEdges(func(i int) bool { edges = append(edges, i); return true })
 	// About sixteen cells per edge, at least 16×16 (so boxes well inside a simple
@@ -258,7 +259,7 @@ func (cg *cellGrid) covers(p orb.Point) bool {
 // the answer is the same bit for bit.
 func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
 	px, py := p[0], p[1]
-	xy := cg.s.xy
+	xy := cg.xy
 	row := y * cg.nx
 	// The ray's cells are [lo, hi) of the row, the point's own included.
 	lo, hi, right := row+x, row+cg.nx, true
@@ -274,11 +275,15 @@ func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
 	// edges, and the crossings of the ray that fall in it (its edges are then in
 	// cache for the rest of the ray, which skips this cell).
 	in := false
+	tol := planar.Tolerance(p)
 	for _, ei := range cg.edges[cg.start[own]:cg.start[past]] {
 		j := 2 * int(ei)
 		e := xy[j : j+4 : j+4]
 		ax, ay, bx, by := e[0], e[1], e[2], e[3]
-		if planar.OnSegment(p, orb.Point{ax, ay}, orb.Point{bx, by}) {
+		// OnSegment's own box test first, inline: most edges of the cell pass
+		// wide of the point.
+		if !(ay < py-tol && by < py-tol || ay > py+tol && by > py+tol || ax < px-tol && bx < px-tol || ax > px+tol && bx > px+tol) &&
+			planar.OnSegment(p, orb.Point{ax, ay}, orb.Point{bx, by}) {
 			return true
 		}
 		if (ay > py) == (by > py) {
@@ -374,6 +379,31 @@ func (cg *cellGrid) classify(b orb.Bound) uint8 {
 		return first
 	}
 	return cellBoundary
+}
+
+// settle says where the box b lies relative to the piece, from its edges
+// rather than its cells: cellBoundary when the box of an edge comes within
+// twice the boundary tolerance (planar.Tolerance) of b, else the piece's answer
+// at b's centre, which is its answer at every point of b: no edge is near, so
+// every point of b is on the same side of the boundary and none on it, and an
+// edge beyond the margin gives the ray of the even-odd test the same crossing,
+// or none, from every point of b, rounding included.
+func (cg *cellGrid) settle(b orb.Bound) uint8 {
+	m := 2 * planar.Tolerance(orb.Point{math.Max(math.Abs(b.Min[0]), math.Abs(b.Max[0])), math.Max(math.Abs(b.Min[1]), math.Abs(b.Max[1]))})
+	b.Min[0], b.Min[1], b.Max[0], b.Max[1] = b.Min[0]-m, b.Min[1]-m, b.Max[0]+m, b.Max[1]+m
+	near := false
+	cg.edgesNear(b, func(i int) bool {
+		ax, ay, bx, by := cg.s.edge(i)
+		near = !(math.Max(ax, bx) < b.Min[0] || math.Min(ax, bx) > b.Max[0] || math.Max(ay, by) < b.Min[1] || math.Min(ay, by) > b.Max[1])
+		return !near
+	})
+	switch {
+	case near:
+		return cellBoundary
+	case cg.covers(b.Center()):
+		return cellInside
+	}
+	return cellOutside
 }
 
 // all reports whether every cell of columns x0..x1 and rows y0..y1 is marked

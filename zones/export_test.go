@@ -204,3 +204,42 @@ func (idx *Index) PointGridLinePoints(rng *rand.Rand, n int) []orb.Point {
 	}
 	return out
 }
+
+// RebuildPointGrid builds the index's point grid again from its pieces, as
+// opening a snapshot does.
+func (idx *Index) RebuildPointGrid() { idx.points = newPointGrid(idx.pieces) }
+
+// PointGridCounts is what locating pts meets on average: point grid entries
+// read, pieces visited (entries not answered by their sub-cell alone), and
+// exact tests over a piece's edges; and the bytes of the grid's arrays.
+func (idx *Index) PointGridCounts(pts []orb.Point) (entries, visits, exact float64, bytes int) {
+	g := &idx.points
+	for _, pt := range pts {
+		items, shift := g.candidates(pt)
+		entries += float64(len(items))
+		for _, e := range items {
+			if uint8(e>>shift)&3 != cellBoundary {
+				continue
+			}
+			visits++
+			cg := idx.pieces[uint32(e)].cells
+			if !cg.bound.Contains(pt) {
+				continue
+			}
+			x, y := cg.cell(pt)
+			if cg.at(y*cg.nx+x) == cellBoundary {
+				exact++
+			}
+		}
+	}
+	n := float64(len(pts))
+	return entries / n, visits / n, exact / n, 4*len(g.start) + 8*len(g.items)
+}
+
+// PointGridIsRebuilt reports whether the index's point grid (read from a
+// snapshot, say) is the one its pieces build.
+func (idx *Index) PointGridIsRebuilt() bool {
+	g, r := &idx.points, newPointGrid(idx.pieces)
+	return g.bound == r.bound && g.nx == r.nx && g.ny == r.ny && g.sx == r.sx && g.sy == r.sy &&
+		slices.Equal(g.start, r.start) && slices.Equal(g.items, r.items) && slices.Equal(g.refs, r.refs) && slices.Equal(g.hits, r.hits)
+}

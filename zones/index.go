@@ -196,7 +196,7 @@ func (o *offsets) window(st *store, p *piece, nxy, nrings, nw, ns, ne int) {
 	if cg == nil {
 		return
 	}
-	cg.s = &p.shape
+	cg.s, cg.xy = &p.shape, p.shape.xy
 	cg.closed = p.shape.closed()
 	cg.words = st.words[o.words : o.words+nw : o.words+nw]
 	cg.rank = st.rank[o.words : o.words+nw : o.words+nw]

@@ -2,6 +2,7 @@ package zones
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -18,20 +19,23 @@ import (
 // callback for point queries. Cells are about the size of a typical piece, so a
 // point's list is short however many zones the dataset holds elsewhere; empty
 // regions cost four bytes a cell, and the number of cells is bounded by
-// maxCellsPerPiece. It is rebuilt from the pieces when an index is made or opened (a
-// few milliseconds), not stored.
+// maxCellsPerPiece. It is built from the pieces when an index is made, and
+// stored in its snapshot (built once, read at every open).
 //
-// Each entry also carries the answers its piece gives for the 2×2 sub-cells of
-// the cell where the piece's own grid knows them (classify): inside, outside,
-// or boundary (then the piece's grid decides). A piece that misses the whole
-// cell is not listed at all, and the point's sub-cell answers for the others,
-// so that most points are answered from the cell's list alone, without a trip
-// to the pieces. On the Shaanxi layers a random point meets 3.3 entries and
-// visits 1.15 pieces (1.9 with answers for the whole cell only, of which 0.34
-// took the exact test and the rest left at once: outside the piece's box, or
-// in one of its inside or outside cells; 0.76 with 4×4 sub-cells, but those
-// doubled the time of building the grid, which every snapshot open pays). The
-// answers cost four bytes an entry, about 1.6 bytes a vertex.
+// Each entry also carries the answers its piece gives for the 4×4 sub-cells of
+// the cell: inside, outside, or boundary (then the piece's grid decides). They
+// come from the piece's own grid (classify) where it knows them, else from the
+// piece's edges (settle): for a piece larger than most, the sub-cells are
+// finer than its cells. A piece that misses the whole cell is not listed at
+// all, and the point's sub-cell answers for the others, so that most points
+// are answered from the cell's list alone; an inside answer takes the zone
+// from refs, without a trip to the piece. On the Shaanxi layers a random
+// point meets 3.2 entries and visits 0.49 pieces, 0.24 of them taking the
+// exact test (1.15 visits and 0.34 exact tests with 2×2 sub-cells answered
+// from the pieces' grids alone; 1.9 visits with answers for the whole cell
+// only). The answers cost four bytes an entry, about 1.6 bytes a vertex;
+// settling sub-cells from the edges made the grid about four times slower
+// to build, which is why it is stored.
 type pointGrid struct {
 	bound  orb.Bound
 	nx, ny int
@@ -42,16 +46,27 @@ type pointGrid struct {
 	// 2(subCells·sy+sx)).
 	start []uint32
 	items []uint64
+	// refs[i] is what a lookup needs of piece i, sixteen bytes in one array: an
+	// entry whose sub-cell answers inside is a hit without a trip to the piece
+	// (a cache miss a visit), and one that answers boundary goes straight to
+	// the piece's cell grid.
+	refs []pieceRef
 	// hits[ord] is the answer for a point in the zone at position ord of the
 	// dataset: read from one table rather than through the zone and its layer
 	// (a cache miss each), a few dozen bytes a zone.
 	hits []Hit
 }
 
+// pieceRef is a piece as the point grid's lookups see it.
+type pieceRef struct {
+	cells *cellGrid
+	ord   int32 // the zone's position in the dataset
+}
+
 // Sub-cells a cell of the point grid, each way, and their answers for a piece
 // that covers the whole cell.
 const (
-	subCells  = 2
+	subCells  = 4
 	subInside = 0x55555555 >> (32 - 2*subCells*subCells)
 )
 
@@ -81,14 +96,6 @@ func newPointGrid(ps []piece) pointGrid {
 	if len(order) == 0 {
 		return pointGrid{}
 	}
-	var hits []Hit
-	for _, i := range order {
-		p := &ps[i]
-		if int(p.ord) >= len(hits) {
-			hits = slices.Grow(hits, int(p.ord)+1-len(hits))[:p.ord+1]
-		}
-		hits[p.ord] = Hit{Layer: p.zone.Layer.ID, ZoneID: p.zone.ID, ZoneClass: p.zone.Class}
-	}
 	// Hits are reported in zone order; the pieces are laid out in it, but sort
 	// (stably) rather than rely on it.
 	slices.SortStableFunc(order, func(a, b uint32) int { return cmp.Compare(ps[a].ord, ps[b].ord) })
@@ -114,7 +121,7 @@ func newPointGrid(ps []piece) pointGrid {
 		f := math.Sqrt(float64(nx) * float64(ny) / limit)
 		nx, ny = max(1, int(float64(nx)/f)), max(1, int(float64(ny)/f))
 	}
-	g := pointGrid{bound: b, nx: nx, ny: ny, hits: slices.Clip(hits)}
+	g := pointGrid{bound: b, nx: nx, ny: ny}
 	if W > 0 {
 		g.sx = float64(nx) / W
 	}
@@ -160,7 +167,8 @@ func newPointGrid(ps []piece) pointGrid {
 		return entries
 	}
 	// The pieces in runs, one a core (the sub-cells' answers are most of the
-	// time of opening a snapshot), the runs' entries then taken in order.
+	// time of making an index's point grid), the runs' entries then taken in
+	// order.
 	runs := make([][]entry, min(runtime.GOMAXPROCS(0), max(1, len(order)/64)))
 	var wg sync.WaitGroup
 	for r := range runs {
@@ -186,7 +194,61 @@ func newPointGrid(ps []piece) pointGrid {
 		g.items[fill[e.cell]] = e.item
 		fill[e.cell]++
 	}
+	g.link(ps)
 	return g
+}
+
+// storedPointGrid is the point grid a snapshot stored (its frame sp and
+// arrays start and items) on the pieces ps, checked so that no lookup goes out
+// of bounds: each cell's entries within items, each entry a polygonal piece.
+func storedPointGrid(sp snapPoints, start []uint32, items []uint64, ps []piece) (pointGrid, error) {
+	if sp.NStart == 0 {
+		for i := range ps {
+			if ps[i].cells != nil {
+				return pointGrid{}, fmt.Errorf("no cells for polygonal piece %d", i)
+			}
+		}
+		return pointGrid{}, nil
+	}
+	if sp.NX <= 0 || sp.NY <= 0 || int64(sp.NX)*int64(sp.NY)+1 != int64(len(start)) {
+		return pointGrid{}, fmt.Errorf("%d×%d cells, %d starts", sp.NX, sp.NY, len(start))
+	}
+	if start[0] != 0 || int(start[len(start)-1]) != len(items) {
+		return pointGrid{}, fmt.Errorf("starts run from %d to %d over %d entries", start[0], start[len(start)-1], len(items))
+	}
+	for i := 1; i < len(start); i++ {
+		if start[i] < start[i-1] {
+			return pointGrid{}, fmt.Errorf("cell %d starts before cell %d", i, i-1)
+		}
+	}
+	for k, e := range items {
+		if i := uint32(e); int(i) >= len(ps) || ps[i].cells == nil {
+			return pointGrid{}, fmt.Errorf("entry %d: piece %d is not a polygonal piece of %d", k, i, len(ps))
+		}
+	}
+	g := pointGrid{bound: orb.Bound{Min: orb.Point{sp.Bound[0], sp.Bound[1]}, Max: orb.Point{sp.Bound[2], sp.Bound[3]}},
+		nx: int(sp.NX), ny: int(sp.NY), sx: sp.SX, sy: sp.SY, start: start, items: items}
+	g.link(ps)
+	return g, nil
+}
+
+// link fills in what the grid's entries lead to, from the pieces ps they
+// index: each piece's ord and cell grid (refs), and each zone's hit.
+func (g *pointGrid) link(ps []piece) {
+	g.refs = make([]pieceRef, len(ps))
+	var hits []Hit
+	for i := range ps {
+		p := &ps[i]
+		g.refs[i] = pieceRef{cells: p.cells, ord: p.ord}
+		if p.cells == nil {
+			continue
+		}
+		if int(p.ord) >= len(hits) {
+			hits = slices.Grow(hits, int(p.ord)+1-len(hits))[:p.ord+1]
+		}
+		hits[p.ord] = Hit{Layer: p.zone.Layer.ID, ZoneID: p.zone.ID, ZoneClass: p.zone.Class}
+	}
+	g.hits = slices.Clip(hits)
 }
 
 // cellBound is the box of cell (x, y), as the grid's arithmetic gives it.
@@ -261,6 +323,11 @@ func (g *pointGrid) subAnswers(cg *cellGrid, x, y int, ex, ey float64) uint64 {
 				if a == cellBoundary || !cg.all(c.lo, r.lo, c.hi, r.hi, a) {
 					a = cellBoundary
 				}
+			}
+			if a == cellBoundary {
+				// The piece's cells are coarser than the sub-cells where the piece is
+				// large: settle the sub-cell from the edges themselves.
+				a = cg.settle(orb.Bound{Min: orb.Point{xs[sx] - ex, ys[sy] - ey}, Max: orb.Point{xs[sx+1] + ex, ys[sy+1] + ey}})
 			}
 			answers |= uint64(a) << (2 * (sy*subCells + sx))
 		}
@@ -343,13 +410,13 @@ func (c *Checker) pointZones(pt orb.Point, zs []int32) []int32 {
 		if answer == cellOutside {
 			continue
 		}
-		p := &c.idx.pieces[uint32(e)]
+		r := &g.refs[uint32(e)]
 		// Candidates come in zone order: a zone already found is the last one.
-		if len(zs) > 0 && zs[len(zs)-1] == p.ord {
+		if len(zs) > 0 && zs[len(zs)-1] == r.ord {
 			continue
 		}
-		if answer == cellInside || p.cells.covers(pt) {
-			zs = append(zs, p.ord)
+		if answer == cellInside || r.cells.covers(pt) {
+			zs = append(zs, r.ord)
 		}
 	}
 	return zs

@@ -3,9 +3,12 @@ package zones_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -21,19 +24,12 @@ import (
 // grid, then the pieces' cell grids) gives the same zones in the same order as
 // the exact test over every piece, for random points over the dataset and over
 // Shaanxi, for the pieces' vertices (on the zones' edges and the subdivision's
-// cut lines), for points along their edges and for points on the lines between
+// cut lines), for points along their edges and near them, and for points on the lines between
 // the point grid's cells and sub-cells; and so does an index read back from a
 // snapshot.
 func TestLocatePointAgreesWithExact(t *testing.T) {
 	ds, idx := sharedIndex(t)
-	var snap bytes.Buffer
-	if err := zones.EncodeSnapshot(&snap, idx); err != nil {
-		t.Fatal(err)
-	}
-	reread, err := zones.DecodeSnapshot(snap.Bytes(), &zones.Dataset{Name: ds.Name})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reread, _ := throughSnapshot(t, ds, idx)
 	c, cr := zones.NewCheckerFor(idx), zones.NewCheckerFor(reread)
 
 	rng := rand.New(rand.NewPCG(12, 1))
@@ -50,6 +46,10 @@ func TestLocatePointAgreesWithExact(t *testing.T) {
 		a, b := verts[k], verts[k+1]
 		f := rng.Float64()
 		pts = append(pts, a, orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])})
+		// And a point off the edge, from a hair to a sub-cell's width away:
+		// where a sub-cell settled from the edges must be right.
+		d := math.Pow(10, -2-8*rng.Float64())
+		pts = append(pts, orb.Point{a[0] + f*(b[0]-a[0]) + d*(2*rng.Float64()-1), a[1] + f*(b[1]-a[1]) + d*(2*rng.Float64()-1)})
 	}
 	// Points on the lines between the point grid's cells and sub-cells, and a
 	// float off them, where the sub-cell of a point is a matter of rounding.
@@ -139,6 +139,21 @@ func TestCoversAgreesWithExact(t *testing.T) {
 	}
 }
 
+// throughSnapshot writes idx (of ds) to a snapshot and reads it back; it
+// returns the index read and the snapshot.
+func throughSnapshot(t *testing.T, ds *zones.Dataset, idx *zones.Index) (*zones.Index, []byte) {
+	t.Helper()
+	var snap bytes.Buffer
+	if err := zones.EncodeSnapshot(&snap, idx); err != nil {
+		t.Fatal(err)
+	}
+	reread, err := zones.DecodeSnapshot(snap.Bytes(), &zones.Dataset{Name: ds.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reread, snap.Bytes()
+}
+
 // sharedIndex loads the real layers of ../shared/data and indexes them.
 func sharedIndex(t testing.TB) (*zones.Dataset, *zones.Index) {
 	t.Helper()
@@ -159,11 +174,7 @@ func sharedIndex(t testing.TB) (*zones.Dataset, *zones.Index) {
 func BenchmarkLocatePointShaanxi(b *testing.B) {
 	_, idx := sharedIndex(b)
 	c := zones.NewCheckerFor(idx)
-	rng := rand.New(rand.NewPCG(7, 7))
-	pts := make([]orb.Point, 100_000)
-	for i := range pts {
-		pts[i] = orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}
-	}
+	pts := shaanxiPoints()
 	ctx := context.Background()
 	var hits int
 	b.ResetTimer()
@@ -178,12 +189,52 @@ func BenchmarkLocatePointShaanxi(b *testing.B) {
 			hits += len(h)
 		}
 	}
+	reportPerPoint(b, len(pts), hits, t0)
+}
+
+// BenchmarkLocatePointAppendShaanxi: the same 100k points through
+// Checker.LocatePoint into one reused buffer, as a batch's worker does: the
+// lookup alone, without Locate's allocation of each point's hits.
+func BenchmarkLocatePointAppendShaanxi(b *testing.B) {
+	_, idx := sharedIndex(b)
+	c := zones.NewCheckerFor(idx)
+	pts := shaanxiPoints()
+	var buf []zones.Hit
+	var hits int
+	t0 := processCPU()
+	for b.Loop() {
+		hits = 0
+		for _, p := range pts {
+			var err error
+			buf, err = c.LocatePoint(p, buf[:0])
+			if err != nil {
+				b.Fatal(err)
+			}
+			hits += len(buf)
+		}
+	}
+	reportPerPoint(b, len(pts), hits, t0)
+}
+
+// shaanxiPoints is 100k random points over Shaanxi, the same each time.
+func shaanxiPoints() []orb.Point {
+	rng := rand.New(rand.NewPCG(7, 7))
+	pts := make([]orb.Point, 100_000)
+	for i := range pts {
+		pts[i] = orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}
+	}
+	return pts
+}
+
+// reportPerPoint reports a benchmark over n points an op, which found hits
+// zones in its last op, in ns and CPU ns a point (the CPU the process spent
+// since t0, steadier than the elapsed time on a shared host).
+func reportPerPoint(b *testing.B, n, hits int, t0 time.Duration) {
 	if hits == 0 {
 		b.Fatal("no point in a zone")
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(pts)), "ns/point")
-	// The CPU the process spent, steadier than the elapsed time on a shared host.
-	b.ReportMetric(float64(processCPU()-t0)/float64(b.N)/float64(len(pts)), "cpu-ns/point")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/point")
+	b.ReportMetric(float64(processCPU()-t0)/float64(b.N)/float64(n), "cpu-ns/point")
 }
 
 // processCPU is the user and system CPU time of the process so far.
@@ -193,4 +244,39 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkPointGridBuildShaanxi: building the point grid of the real layers,
+// which making an index (a cold start, `redline prepare`) pays; it reports what a random Shaanxi point
+// meets (entries read, pieces visited, exact tests) and the grid's bytes.
+func BenchmarkPointGridBuildShaanxi(b *testing.B) {
+	_, idx := sharedIndex(b)
+	for b.Loop() {
+		idx.RebuildPointGrid()
+	}
+	pts := shaanxiPoints()
+	entries, visits, exact, bytes := idx.PointGridCounts(pts)
+	b.ReportMetric(entries, "entries/point")
+	b.ReportMetric(visits, "visits/point")
+	b.ReportMetric(exact, "exact/point")
+	b.ReportMetric(float64(bytes), "grid-B")
+}
+
+// TestSnapshotStoresPointGrid: a snapshot carries the point grid, read back as
+// the pieces build it, and a stored entry that names no polygonal piece is
+// refused rather than followed.
+func TestSnapshotStoresPointGrid(t *testing.T) {
+	ds, idx := sharedIndex(t)
+	reread, snap := throughSnapshot(t, ds, idx)
+	if !reread.PointGridIsRebuilt() {
+		t.Fatal("the point grid read from the snapshot is not the one its pieces build")
+	}
+	// The entries are the payload's last array: make the last one name a piece
+	// past the end.
+	b := bytes.Clone(snap)
+	copy(b[len(b)-8:], []byte{0xff, 0xff, 0xff, 0xff})
+	_, err := zones.DecodeSnapshot(b, &zones.Dataset{Name: ds.Name})
+	if !errors.Is(err, zones.ErrSnapshot) || !strings.Contains(err.Error(), "point grid") {
+		t.Fatalf("an entry past the pieces: error %v, want a bad point grid", err)
+	}
 }

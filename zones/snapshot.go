@@ -16,13 +16,14 @@ import (
 // SnapshotVersion is the version of the index snapshot's layout (EncodeSnapshot).
 // Change it with any change to what the index holds or how it is cut: a snapshot
 // of another version is never read.
-const SnapshotVersion = 1
+const SnapshotVersion = 2
 
 // The snapshot's payload is the prepared dataset, ready to serve without cutting
 // or validating anything: a gob header (layers, zones and their attributes, the
 // load summary, the pieces' table) and then the flat arrays as they lie in
 // memory (little-endian), each 8-byte aligned: the zones' coordinates and
-// rings, the pieces' coordinates and rings, and the cell grids. DecodeSnapshot
+// rings, the pieces' coordinates and rings, the cell grids, and the point grid
+// (since version 2: read, not built, when a snapshot is opened). DecodeSnapshot
 // keeps the arrays where they are in the buffer it is given (no copy), so the
 // buffer the file was read into becomes the index's storage.
 
@@ -32,6 +33,16 @@ type snapHeader struct {
 	Pieces  []snapPiece
 	// Lengths of the arrays that follow, in elements.
 	ZXY, ZRings, XY, Rings, Words, Start, Edges int
+	Points                                      snapPoints
+}
+
+// snapPoints is the point grid's frame; its arrays (start, items) follow the
+// cell grids'. NStart is 0 when the index has no polygonal piece.
+type snapPoints struct {
+	Bound          [4]float64
+	NX, NY         int32
+	SX, SY         float64
+	NStart, NItems int
 }
 
 type snapLayer struct {
@@ -104,6 +115,9 @@ func EncodeSnapshot(w io.Writer, idx *Index) error {
 	st := &idx.store
 	h.ZXY, h.ZRings, h.XY, h.Rings = len(zxy), len(zrings), len(st.xy), len(st.rings)
 	h.Words, h.Start, h.Edges = len(st.words), len(st.start), len(st.edges)
+	g := &idx.points
+	h.Points = snapPoints{Bound: [4]float64{g.bound.Min[0], g.bound.Min[1], g.bound.Max[0], g.bound.Max[1]},
+		NX: int32(g.nx), NY: int32(g.ny), SX: g.sx, SY: g.sy, NStart: len(g.start), NItems: len(g.items)}
 	var hb bytes.Buffer
 	if err := gob.NewEncoder(&hb).Encode(&h); err != nil {
 		return fmt.Errorf("zones: snapshot header: %w", err)
@@ -122,6 +136,8 @@ func EncodeSnapshot(w io.Writer, idx *Index) error {
 	writeArray(ew, st.rank)
 	writeArray(ew, st.start)
 	writeArray(ew, st.edges)
+	writeArray(ew, g.start)
+	writeArray(ew, g.items)
 	return ew.err
 }
 
@@ -208,7 +224,8 @@ func DecodeSnapshot(b []byte, ds *Dataset) (idx *Index, err error) {
 	off += (8 - off%8) % 8
 	var st store
 	var zxy []float64
-	var zrings []uint32
+	var zrings, gridStart []uint32
+	var gridItems []uint64
 	for _, a := range []func() error{
 		func() (err error) { zxy, err = arrayAt[float64](b, &off, h.ZXY); return },
 		func() (err error) { zrings, err = arrayAt[uint32](b, &off, h.ZRings); return },
@@ -218,6 +235,8 @@ func DecodeSnapshot(b []byte, ds *Dataset) (idx *Index, err error) {
 		func() (err error) { st.rank, err = arrayAt[uint16](b, &off, h.Words); return },
 		func() (err error) { st.start, err = arrayAt[uint16](b, &off, h.Start); return },
 		func() (err error) { st.edges, err = arrayAt[uint16](b, &off, h.Edges); return },
+		func() (err error) { gridStart, err = arrayAt[uint32](b, &off, h.Points.NStart); return },
+		func() (err error) { gridItems, err = arrayAt[uint64](b, &off, h.Points.NItems); return },
 	} {
 		if err := a(); err != nil {
 			return nil, bad("%v", err)
@@ -306,7 +325,9 @@ func DecodeSnapshot(b []byte, ds *Dataset) (idx *Index, err error) {
 		p := &idx.pieces[i]
 		idx.tree.Insert(p.bound.Min, p.bound.Max, p)
 	}
-	idx.points = newPointGrid(idx.pieces)
+	if idx.points, err = storedPointGrid(h.Points, gridStart, gridItems, idx.pieces); err != nil {
+		return nil, bad("point grid: %v", err)
+	}
 	idx.byLayer = map[string]IndexStats{}
 	for i, st := range counts {
 		l := idx.byLayer[layerOf[i]]
