@@ -3,6 +3,7 @@ package batch
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"strconv"
 
 	"github.com/paulmach/orb"
@@ -124,40 +125,59 @@ func skipCounting(b []byte, i int) (end, positions int, err error) {
 // skips them. ok is false for any other spelling (then skipCounting takes the
 // feature), and when the input ends before the feature does.
 func skipFeature(b []byte, i int) (end, positions int, ok bool) {
+	end, positions, _, ok = skipFeatureSpans(b, i)
+	return end, positions, ok
+}
+
+// pointSpans says where skipFeature found the parts of a point feature
+// spelled as parsePointFeature reads it, relative to the feature's start:
+// the ends of the id's and the properties' values (0: no such member). A
+// worker then reads the feature without finding them again (parseSpans).
+type pointSpans struct {
+	idEnd, propsEnd int32
+	point           bool // skipPoint took the geometry; the rest is unset otherwise
+}
+
+// skipFeatureSpans is skipFeature, with the spans of a point feature.
+func skipFeatureSpans(b []byte, i int) (end, positions int, sp pointSpans, ok bool) {
+	start := i
 	if !hasPrefix(b, i, featureHead) {
-		return 0, 0, false
+		return 0, 0, sp, false
 	}
 	i += len(featureHead)
 	if hasPrefix(b, i, `"id":`) {
 		e, n, ok := skipMember(b, i+len(`"id":`))
 		if !ok || e >= len(b) || b[e] != ',' {
-			return 0, 0, false
+			return 0, 0, sp, false
 		}
 		i, positions = e+1, n
+		sp.idEnd = int32(e - start)
 	}
 	if hasPrefix(b, i, propertiesHead) {
 		v := i + len(propertiesHead)
 		if v >= len(b) || b[v] != '{' {
-			return 0, 0, false
+			return 0, 0, sp, false
 		}
 		e, n, ok := skipMember(b, v)
 		if !ok || e >= len(b) || b[e] != ',' {
-			return 0, 0, false
+			return 0, 0, sp, false
 		}
 		i, positions = e+1, positions+n
+		sp.propsEnd = int32(e - start)
 	}
 	if !hasPrefix(b, i, geometryHead) {
-		return 0, 0, false
+		return 0, 0, sp, false
 	}
 	v := i + len(geometryHead)
 	if end, ok := skipPoint(b, v); ok {
-		return end, positions + 1, true
+		sp.point = end-start <= math.MaxInt32
+		return end, positions + 1, sp, true
 	}
 	e, n, ok := skipMember(b, v)
 	if !ok || e >= len(b) || b[e] != '}' {
-		return 0, 0, false
+		return 0, 0, pointSpans{}, false
 	}
-	return e + 1, positions + n, true
+	return e + 1, positions + n, pointSpans{}, true
 }
 
 // skipMember is skipCounting for a member's value at b[v], when the scan of
@@ -519,6 +539,52 @@ func parsePointFeature(b []byte, index int, stable bool) (f Feature, pt orb.Poin
 	f = Feature{Index: index, RawGeometry: keep(b[v:end], stable)}
 	f.setIdentity(id, propID, props, stable)
 	return f, pt, true
+}
+
+// parseSpans is parsePointFeature for a feature b whose spans skipFeature
+// found (sp.point): the same result into f, without testing the member names
+// again or passing over the id; ok is false where parsePointFeature's would
+// be, and then f is untouched. The properties' members are read as
+// parsePointFeature reads them (for an id among them), unless they are {}.
+func parseSpans(f *Feature, b []byte, index int, sp pointSpans, stable bool) bool {
+	i := len(featureHead)
+	var id, propID, props []byte
+	if sp.idEnd > 0 {
+		id, i = b[i+len(`"id":`):sp.idEnd], int(sp.idEnd)+1
+	}
+	if sp.propsEnd > 0 {
+		v := i + len(propertiesHead)
+		props, i = b[v:sp.propsEnd], int(sp.propsEnd)+1
+		if len(props) != 2 {
+			end, err := members(b, v, func(name, pv []byte) error {
+				if string(name) == "id" {
+					propID = pv
+				}
+				return nil
+			})
+			if err != nil || end != int(sp.propsEnd) {
+				return false
+			}
+		}
+	}
+	// skipPoint found pointHead, a run of number bytes ending at a comma,
+	// another ending at ']', and "}}" to end b: the numbers must be just
+	// those runs.
+	v := i + len(geometryHead)
+	x, j, ok := scanNumber(b, v+len(pointHead))
+	if !ok || j >= len(b) || b[j] != ',' {
+		return false
+	}
+	y, j, ok := scanNumber(b, j+1)
+	if !ok || j != len(b)-3 {
+		return false
+	}
+	if !crs.InChina(x, y) {
+		return false
+	}
+	*f = Feature{Index: index, RawGeometry: keep(b[v:len(b)-1], stable), point: orb.Point{x, y}, isPoint: true}
+	f.setIdentity(id, propID, props, stable)
+	return true
 }
 
 // keep returns v, or a copy of it unless stable says v is never written again.
