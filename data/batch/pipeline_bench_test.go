@@ -20,17 +20,6 @@ import (
 // PointFunc that answers two hits of a hundred zones of two layers from a
 // table, as a checker would with its own strings.
 func BenchmarkRunPointsPipeline(b *testing.B) {
-	rng := rand.New(rand.NewPCG(7, 7))
-	var in bytes.Buffer
-	in.WriteString(`{"type":"FeatureCollection","features":[`)
-	for i := range 100_000 {
-		if i > 0 {
-			in.WriteString(",\n")
-		}
-		fmt.Fprintf(&in, `{"type":"Feature","id":%d,"properties":{},"geometry":{"type":"Point","coordinates":[%s,%s]}}`,
-			i, strconv.FormatFloat(105.5+5*rng.Float64(), 'f', -1, 64), strconv.FormatFloat(31.7+8*rng.Float64(), 'f', -1, 64))
-	}
-	in.WriteString("]}")
 	var table [][2]zones.Hit
 	for k := range 100 {
 		table = append(table, [2]zones.Hit{
@@ -43,7 +32,7 @@ func BenchmarkRunPointsPipeline(b *testing.B) {
 		return append(dst, h[0], h[1]), nil
 	}
 	nop := func(context.Context, orb.Geometry) ([]zones.Hit, error) { return nil, nil }
-	body := in.Bytes()
+	body := postgisPoints(100_000)
 	b.SetBytes(int64(len(body)))
 	t0 := processCPU()
 	for b.Loop() {
@@ -54,4 +43,45 @@ func BenchmarkRunPointsPipeline(b *testing.B) {
 		}
 	}
 	reportCPU(b, t0)
+}
+
+// postgisPoints is a FeatureCollection of n points in Shaanxi spelled as `make
+// bench-postgis` sends them: shortest decimals, an id, empty properties.
+func postgisPoints(n int) []byte {
+	rng := rand.New(rand.NewPCG(7, 7))
+	var in bytes.Buffer
+	in.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i := range n {
+		if i > 0 {
+			in.WriteString(",\n")
+		}
+		fmt.Fprintf(&in, `{"type":"Feature","id":%d,"properties":{},"geometry":{"type":"Point","coordinates":[%s,%s]}}`,
+			i, strconv.FormatFloat(105.5+5*rng.Float64(), 'f', -1, 64), strconv.FormatFloat(31.7+8*rng.Float64(), 'f', -1, 64))
+	}
+	in.WriteString("]}")
+	return in.Bytes()
+}
+
+// BenchmarkSkipPointFeatures: the reader stage's boundary scan alone
+// (skipFeature) over postgisPoints.
+func BenchmarkSkipPointFeatures(b *testing.B) {
+	in := postgisPoints(100_000)
+	start := bytes.IndexByte(in, '[') + 1
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		n := 0
+		for i := start; in[i] != ']'; n++ {
+			end, _, ok := skipFeature(in, i)
+			if !ok {
+				b.Fatal(i)
+			}
+			i = skipSpace(in, end)
+			if in[i] == ',' {
+				i = skipSpace(in, i+1)
+			}
+		}
+		if n != 100_000 {
+			b.Fatal(n)
+		}
+	}
 }

@@ -1,9 +1,11 @@
 package batch
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"math"
+	"math/bits"
 	"strconv"
 
 	"github.com/paulmach/orb"
@@ -141,31 +143,39 @@ type pointSpans struct {
 // skipFeatureSpans is skipFeature, with the spans of a point feature.
 func skipFeatureSpans(b []byte, i int) (end, positions int, sp pointSpans, ok bool) {
 	start := i
-	if !hasPrefix(b, i, featureHead) {
+	if !hasLongPrefix(b, i, featureHead) {
 		return 0, 0, sp, false
 	}
 	i += len(featureHead)
 	if hasPrefix(b, i, `"id":`) {
-		e, n, ok := skipMember(b, i+len(`"id":`))
-		if !ok || e >= len(b) || b[e] != ',' {
-			return 0, 0, sp, false
+		v := i + len(`"id":`)
+		// A number: the literal skipCounting ends at the comma.
+		e, n := numberRun(b, v), 0
+		if e == v || e >= len(b) || b[e] != ',' {
+			e, n, ok = skipMember(b, v)
+			if !ok || e >= len(b) || b[e] != ',' {
+				return 0, 0, sp, false
+			}
 		}
 		i, positions = e+1, n
 		sp.idEnd = int32(e - start)
 	}
-	if hasPrefix(b, i, propertiesHead) {
+	if hasLongPrefix(b, i, propertiesHead) {
 		v := i + len(propertiesHead)
 		if v >= len(b) || b[v] != '{' {
 			return 0, 0, sp, false
 		}
-		e, n, ok := skipMember(b, v)
-		if !ok || e >= len(b) || b[e] != ',' {
-			return 0, 0, sp, false
+		e, n := v+2, 0
+		if !hasPrefix(b, v, "{},") {
+			e, n, ok = skipMember(b, v)
+			if !ok || e >= len(b) || b[e] != ',' {
+				return 0, 0, sp, false
+			}
 		}
 		i, positions = e+1, positions+n
 		sp.propsEnd = int32(e - start)
 	}
-	if !hasPrefix(b, i, geometryHead) {
+	if !hasLongPrefix(b, i, geometryHead) {
 		return 0, 0, sp, false
 	}
 	v := i + len(geometryHead)
@@ -203,15 +213,12 @@ func skipMember(b []byte, v int) (end, positions int, ok bool) {
 // skipPoint passes over a point spelled as pointHead starts it, with the
 // brace that closes the feature after it; ok is false for any other spelling.
 func skipPoint(b []byte, i int) (end int, ok bool) {
-	if !hasPrefix(b, i, pointHead) {
+	if !hasLongPrefix(b, i, pointHead) {
 		return 0, false
 	}
 	i += len(pointHead)
 	for k := range 2 {
-		j := i
-		for j < len(b) && numberByte[b[j]] {
-			j++
-		}
+		j := numberRun(b, i)
 		if j == i || j >= len(b) || b[j] != ",]"[k] {
 			return 0, false
 		}
@@ -221,6 +228,43 @@ func skipPoint(b []byte, i int) (end int, ok bool) {
 		return 0, false
 	}
 	return i + 2, true
+}
+
+// numberRun returns the index of the first byte at or after i that is not a
+// numberByte (len(b) if none). Runs of '-', '.' and digits pass eight at a
+// time while eight remain: the reader stage passes over every point's
+// coordinates with it.
+func numberRun(b []byte, i int) int {
+	const ones, highs, lows = 0x0101010101010101, 0x8080808080808080, 0x7F7F7F7F7F7F7F7F
+	for {
+		for ; i+8 <= len(b); i += 8 {
+			w := binary.LittleEndian.Uint64(b[i:])
+			// The high bit of each byte outside '-' to '9' (ASCII: adding
+			// to a byte under 0x80 carries out of none), or '/' (exact:
+			// no carry crosses a byte).
+			slash := w ^ '/'*ones
+			slash = ^((slash&lows + lows) | slash) & highs
+			out := ((w+(0x80-'-')*ones)&^(w+(0x7F-'9')*ones)&^w)&highs ^ highs | slash
+			if out != 0 {
+				i += bits.TrailingZeros64(out) >> 3
+				break
+			}
+		}
+		// A byte outside the range, or fewer than eight left: one at a
+		// time up to the next '-' to '9' byte, or the run's end.
+		for i < len(b) && numberByte[b[i]] && (b[i] < '-' || b[i] > '9') {
+			i++
+		}
+		if i >= len(b) || !numberByte[b[i]] {
+			return i
+		}
+		if i+8 > len(b) {
+			for i < len(b) && numberByte[b[i]] {
+				i++
+			}
+			return i
+		}
+	}
 }
 
 // numberByte marks the bytes a JSON number is spelled with.
@@ -612,6 +656,23 @@ func (f *Feature) setIdentity(id, propID, props []byte, stable bool) {
 // hasPrefix reports whether b[i:] starts with s.
 func hasPrefix(b []byte, i int, s string) bool {
 	return len(b)-i >= len(s) && string(b[i:i+len(s)]) == s
+}
+
+// hasLongPrefix is hasPrefix for a constant s of 8 bytes or more (the heads
+// of a feature, its members and a point), compared eight bytes at a time,
+// the last eight overlapping the ones before: the compiler calls memequal to
+// compare such strings.
+func hasLongPrefix(b []byte, i int, s string) bool {
+	if len(b)-i < len(s) {
+		return false
+	}
+	p := b[i : i+len(s)]
+	for k := 0; k < len(s)-8; k += 8 {
+		if binary.LittleEndian.Uint64(p[k:]) != binary.LittleEndian.Uint64([]byte(s[k:k+8])) {
+			return false
+		}
+	}
+	return binary.LittleEndian.Uint64(p[len(p)-8:]) == binary.LittleEndian.Uint64([]byte(s[len(s)-8:]))
 }
 
 // pointHead is how most batches of points spell a point's geometry before its
