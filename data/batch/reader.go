@@ -488,8 +488,11 @@ func (c *Collection) nextInto(f *Feature) error {
 			}
 		}
 		if c.lazy {
-			// No copy: fill never writes over what was handed out.
-			*f = Feature{Index: c.index, lazy: lazyFeature{raw: b[i:end:end], maxVertices: c.MaxVertices, positions: positions + 1, spans: spans}}
+			// No copy: fill never writes over what was handed out. *f is
+			// zero (above): only what is not is written, not the whole
+			// feature again.
+			f.Index = c.index
+			f.lazy = lazyFeature{raw: b[i:end:end], maxVertices: c.MaxVertices, positions: positions + 1, spans: spans}
 		} else {
 			*f = parseFeature(b[i:end], c.index, c.MaxVertices, false)
 		}

@@ -250,6 +250,10 @@ func numberRun(b []byte, i int) int {
 				break
 			}
 		}
+		// The run ends at what ends a coordinate, mostly.
+		if i < len(b) && (b[i] == ',' || b[i] == ']') {
+			return i
+		}
 		// A byte outside the range, or fewer than eight left: one at a
 		// time up to the next '-' to '9' byte, or the run's end.
 		for i < len(b) && numberByte[b[i]] && (b[i] < '-' || b[i] > '9') {
