@@ -65,23 +65,8 @@ func postgisPoints(n int) []byte {
 // BenchmarkSkipPointFeatures: the reader stage's boundary scan alone
 // (skipFeature) over postgisPoints.
 func BenchmarkSkipPointFeatures(b *testing.B) {
-	in := postgisPoints(100_000)
-	start := bytes.IndexByte(in, '[') + 1
-	b.SetBytes(int64(len(in)))
-	for b.Loop() {
-		n := 0
-		for i := start; in[i] != ']'; n++ {
-			end, _, ok := skipFeature(in, i)
-			if !ok {
-				b.Fatal(i)
-			}
-			i = skipSpace(in, end)
-			if in[i] == ',' {
-				i = skipSpace(in, i+1)
-			}
-		}
-		if n != 100_000 {
-			b.Fatal(n)
-		}
-	}
+	benchSkip(b, postgisPoints(100_000), func(in []byte, i int) (int, bool) {
+		end, _, ok := skipFeature(in, i)
+		return end, ok
+	})
 }
