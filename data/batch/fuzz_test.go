@@ -72,3 +72,38 @@ func FuzzReaders(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseSpans: a point feature read from the spans the reader found
+// (parseSpans) is the feature parsePointFeature reads, field for field, and
+// each reads it where the other does.
+func FuzzParseSpans(f *testing.F) {
+	for _, s := range []string{
+		`{"type":"Feature","id":7,"properties":{"id":"x","k":[1]},"geometry":{"type":"Point","coordinates":[108.12345678901234,34.5]}}`,
+		`{"type":"Feature","id":"a\"b","properties":{},"geometry":{"type":"Point","coordinates":[108,34]}}`,
+		`{"type":"Feature","properties":{"id":null},"geometry":{"type":"Point","coordinates":[8,34]}}`,
+		`{"type":"Feature","geometry":{"type":"Point","coordinates":[1-2,34]}}`,
+		`{"type":"Feature","properties":{"a" 1},"geometry":{"type":"Point","coordinates":[108,34]}}`,
+		`{"type":"Feature","id":tru,"geometry":{"type":"Point","coordinates":[108,34e0]}},{"type":"Feature"`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		end, _, sp, ok := skipFeatureSpans(b, 0)
+		if !ok || !sp.point {
+			return
+		}
+		raw := b[:end]
+		for _, stable := range []bool{false, true} {
+			want, pt, wantOK := parsePointFeature(raw, 3, stable)
+			want.point, want.isPoint = pt, true
+			got := Feature{Index: -1}
+			gotOK := parseSpans(&got, raw, 3, sp, stable)
+			if gotOK != wantOK || gotOK && !reflect.DeepEqual(got, want) {
+				t.Fatalf("%q: spans %v %+v, parsePointFeature %v %+v", raw, gotOK, got, wantOK, want)
+			}
+			if !gotOK && got.Index != -1 {
+				t.Fatalf("%q: refused, but wrote the feature", raw)
+			}
+		}
+	})
+}

@@ -55,6 +55,7 @@ type lazyFeature struct {
 	maxVertices int
 	line        int // NDJSON line number, 0 when not NDJSON
 	positions   int // 1 + the positions counted in raw while finding its end; 0: not counted
+	spans       pointSpans
 }
 
 // Decode finishes a feature read in lazy mode (a no-op otherwise).
@@ -69,6 +70,9 @@ func (f *Feature) decode(box bool) {
 		return
 	}
 	if !box {
+		if lz.spans.point && parseSpans(f, lz.raw, f.Index, lz.spans, true) {
+			return
+		}
 		if pf, pt, ok := parsePointFeature(lz.raw, f.Index, true); ok {
 			*f = pf
 			f.point, f.isPoint = pt, true
@@ -476,7 +480,7 @@ func (c *Collection) nextInto(f *Feature) error {
 				return 0, &errSyntax{i, "expected ',' or ']'"}
 			}
 		}
-		end, positions, ok := skipFeature(b, i)
+		end, positions, spans, ok := skipFeatureSpans(b, i)
 		if !ok {
 			var err error
 			if end, positions, err = skipCounting(b, i); err != nil {
@@ -484,8 +488,11 @@ func (c *Collection) nextInto(f *Feature) error {
 			}
 		}
 		if c.lazy {
-			// No copy: fill never writes over what was handed out.
-			*f = Feature{Index: c.index, lazy: lazyFeature{raw: b[i:end:end], maxVertices: c.MaxVertices, positions: positions + 1}}
+			// No copy: fill never writes over what was handed out. *f is
+			// zero (above): only what is not is written, not the whole
+			// feature again.
+			f.Index = c.index
+			f.lazy = lazyFeature{raw: b[i:end:end], maxVertices: c.MaxVertices, positions: positions + 1, spans: spans}
 		} else {
 			*f = parseFeature(b[i:end], c.index, c.MaxVertices, false)
 		}

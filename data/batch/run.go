@@ -297,10 +297,7 @@ func (rd *readStage) send(ctx context.Context, c *chunk) bool {
 // locateChunks is a worker: it locates the items of the chunks it receives until
 // the reader stops or ctx is cancelled.
 func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend renderer) {
-	var hc *hitCache
-	if rend != nil {
-		hc = new(hitCache)
-	}
+	var hc *hitCache // made at the first chunk rendered: a worker of a small batch may have none
 	for {
 		var c *chunk
 		select {
@@ -315,6 +312,9 @@ func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend ren
 			loc.item(ctx, c, &c.items[i])
 		}
 		if rend != nil && ctx.Err() == nil {
+			if hc == nil {
+				hc = new(hitCache)
+			}
 			c.render(rend, hc)
 		}
 		close(c.done)

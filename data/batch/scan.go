@@ -1,8 +1,11 @@
 package batch
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"math"
+	"math/bits"
 	"strconv"
 
 	"github.com/paulmach/orb"
@@ -124,40 +127,67 @@ func skipCounting(b []byte, i int) (end, positions int, err error) {
 // skips them. ok is false for any other spelling (then skipCounting takes the
 // feature), and when the input ends before the feature does.
 func skipFeature(b []byte, i int) (end, positions int, ok bool) {
-	if !hasPrefix(b, i, featureHead) {
-		return 0, 0, false
+	end, positions, _, ok = skipFeatureSpans(b, i)
+	return end, positions, ok
+}
+
+// pointSpans says where skipFeature found the parts of a point feature
+// spelled as parsePointFeature reads it, relative to the feature's start:
+// the ends of the id's and the properties' values (0: no such member). A
+// worker then reads the feature without finding them again (parseSpans).
+type pointSpans struct {
+	idEnd, propsEnd int32
+	point           bool // skipPoint took the geometry; the rest is unset otherwise
+}
+
+// skipFeatureSpans is skipFeature, with the spans of a point feature.
+func skipFeatureSpans(b []byte, i int) (end, positions int, sp pointSpans, ok bool) {
+	start := i
+	if !hasLongPrefix(b, i, featureHead) {
+		return 0, 0, sp, false
 	}
 	i += len(featureHead)
 	if hasPrefix(b, i, `"id":`) {
-		e, n, ok := skipMember(b, i+len(`"id":`))
-		if !ok || e >= len(b) || b[e] != ',' {
-			return 0, 0, false
+		v := i + len(`"id":`)
+		// A number: the literal skipCounting ends at the comma.
+		e, n := numberRun(b, v), 0
+		if e == v || e >= len(b) || b[e] != ',' {
+			e, n, ok = skipMember(b, v)
+			if !ok || e >= len(b) || b[e] != ',' {
+				return 0, 0, sp, false
+			}
 		}
 		i, positions = e+1, n
+		sp.idEnd = int32(e - start)
 	}
-	if hasPrefix(b, i, propertiesHead) {
+	if hasLongPrefix(b, i, propertiesHead) {
 		v := i + len(propertiesHead)
 		if v >= len(b) || b[v] != '{' {
-			return 0, 0, false
+			return 0, 0, sp, false
 		}
-		e, n, ok := skipMember(b, v)
-		if !ok || e >= len(b) || b[e] != ',' {
-			return 0, 0, false
+		e, n := v+2, 0
+		if !hasPrefix(b, v, "{},") {
+			e, n, ok = skipMember(b, v)
+			if !ok || e >= len(b) || b[e] != ',' {
+				return 0, 0, sp, false
+			}
 		}
 		i, positions = e+1, positions+n
+		sp.propsEnd = int32(e - start)
 	}
-	if !hasPrefix(b, i, geometryHead) {
-		return 0, 0, false
+	if !hasLongPrefix(b, i, geometryHead) {
+		return 0, 0, sp, false
 	}
 	v := i + len(geometryHead)
 	if end, ok := skipPoint(b, v); ok {
-		return end, positions + 1, true
+		sp.point = end-start <= math.MaxInt32
+		return end, positions + 1, sp, true
 	}
 	e, n, ok := skipMember(b, v)
 	if !ok || e >= len(b) || b[e] != '}' {
-		return 0, 0, false
+		return 0, 0, pointSpans{}, false
 	}
-	return e + 1, positions + n, true
+	return e + 1, positions + n, pointSpans{}, true
 }
 
 // skipMember is skipCounting for a member's value at b[v], when the scan of
@@ -183,15 +213,12 @@ func skipMember(b []byte, v int) (end, positions int, ok bool) {
 // skipPoint passes over a point spelled as pointHead starts it, with the
 // brace that closes the feature after it; ok is false for any other spelling.
 func skipPoint(b []byte, i int) (end int, ok bool) {
-	if !hasPrefix(b, i, pointHead) {
+	if !hasLongPrefix(b, i, pointHead) {
 		return 0, false
 	}
 	i += len(pointHead)
 	for k := range 2 {
-		j := i
-		for j < len(b) && numberByte[b[j]] {
-			j++
-		}
+		j := numberRun(b, i)
 		if j == i || j >= len(b) || b[j] != ",]"[k] {
 			return 0, false
 		}
@@ -201,6 +228,47 @@ func skipPoint(b []byte, i int) (end int, ok bool) {
 		return 0, false
 	}
 	return i + 2, true
+}
+
+// numberRun returns the index of the first byte at or after i that is not a
+// numberByte (len(b) if none). Runs of '-', '.' and digits pass eight at a
+// time while eight remain: the reader stage passes over every point's
+// coordinates with it.
+func numberRun(b []byte, i int) int {
+	const ones, highs, lows = 0x0101010101010101, 0x8080808080808080, 0x7F7F7F7F7F7F7F7F
+	for {
+		for ; i+8 <= len(b); i += 8 {
+			w := binary.LittleEndian.Uint64(b[i:])
+			// The high bit of each byte outside '-' to '9' (ASCII: adding
+			// to a byte under 0x80 carries out of none), or '/' (exact:
+			// no carry crosses a byte).
+			slash := w ^ '/'*ones
+			slash = ^((slash&lows + lows) | slash) & highs
+			out := ((w+(0x80-'-')*ones)&^(w+(0x7F-'9')*ones)&^w)&highs ^ highs | slash
+			if out != 0 {
+				i += bits.TrailingZeros64(out) >> 3
+				break
+			}
+		}
+		// The run ends at what ends a coordinate, mostly.
+		if i < len(b) && (b[i] == ',' || b[i] == ']') {
+			return i
+		}
+		// A byte outside the range, or fewer than eight left: one at a
+		// time up to the next '-' to '9' byte, or the run's end.
+		for i < len(b) && numberByte[b[i]] && (b[i] < '-' || b[i] > '9') {
+			i++
+		}
+		if i >= len(b) || !numberByte[b[i]] {
+			return i
+		}
+		if i+8 > len(b) {
+			for i < len(b) && numberByte[b[i]] {
+				i++
+			}
+			return i
+		}
+	}
 }
 
 // numberByte marks the bytes a JSON number is spelled with.
@@ -521,6 +589,52 @@ func parsePointFeature(b []byte, index int, stable bool) (f Feature, pt orb.Poin
 	return f, pt, true
 }
 
+// parseSpans is parsePointFeature for a feature b whose spans skipFeature
+// found (sp.point): the same result into f, without testing the member names
+// again or passing over the id; ok is false where parsePointFeature's would
+// be, and then f is untouched. The properties' members are read as
+// parsePointFeature reads them (for an id among them), unless they are {}.
+func parseSpans(f *Feature, b []byte, index int, sp pointSpans, stable bool) bool {
+	i := len(featureHead)
+	var id, propID, props []byte
+	if sp.idEnd > 0 {
+		id, i = b[i+len(`"id":`):sp.idEnd], int(sp.idEnd)+1
+	}
+	if sp.propsEnd > 0 {
+		v := i + len(propertiesHead)
+		props, i = b[v:sp.propsEnd], int(sp.propsEnd)+1
+		if len(props) != 2 {
+			end, err := members(b, v, func(name, pv []byte) error {
+				if string(name) == "id" {
+					propID = pv
+				}
+				return nil
+			})
+			if err != nil || end != int(sp.propsEnd) {
+				return false
+			}
+		}
+	}
+	// skipPoint found pointHead, a run of number bytes ending at a comma,
+	// another ending at ']', and "}}" to end b: the numbers must be just
+	// those runs.
+	v := i + len(geometryHead)
+	x, j, ok := scanNumber(b, v+len(pointHead))
+	if !ok || j >= len(b) || b[j] != ',' {
+		return false
+	}
+	y, j, ok := scanNumber(b, j+1)
+	if !ok || j != len(b)-3 {
+		return false
+	}
+	if !crs.InChina(x, y) {
+		return false
+	}
+	*f = Feature{Index: index, RawGeometry: keep(b[v:len(b)-1], stable), point: orb.Point{x, y}, isPoint: true}
+	f.setIdentity(id, propID, props, stable)
+	return true
+}
+
 // keep returns v, or a copy of it unless stable says v is never written again.
 func keep(v []byte, stable bool) json.RawMessage {
 	if stable {
@@ -546,6 +660,23 @@ func (f *Feature) setIdentity(id, propID, props []byte, stable bool) {
 // hasPrefix reports whether b[i:] starts with s.
 func hasPrefix(b []byte, i int, s string) bool {
 	return len(b)-i >= len(s) && string(b[i:i+len(s)]) == s
+}
+
+// hasLongPrefix is hasPrefix for a constant s of 8 bytes or more (the heads
+// of a feature, its members and a point), compared eight bytes at a time,
+// the last eight overlapping the ones before: the compiler calls memequal to
+// compare such strings.
+func hasLongPrefix(b []byte, i int, s string) bool {
+	if len(b)-i < len(s) {
+		return false
+	}
+	p := b[i : i+len(s)]
+	for k := 0; k < len(s)-8; k += 8 {
+		if binary.LittleEndian.Uint64(p[k:]) != binary.LittleEndian.Uint64([]byte(s[k:k+8])) {
+			return false
+		}
+	}
+	return binary.LittleEndian.Uint64(p[len(p)-8:]) == binary.LittleEndian.Uint64([]byte(s[len(s)-8:]))
 }
 
 // pointHead is how most batches of points spell a point's geometry before its

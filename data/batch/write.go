@@ -122,17 +122,26 @@ func appendID(b []byte, id json.RawMessage) []byte {
 }
 
 // appendHits writes hits as a JSON array; hc, if not nil, keeps the part of a
-// hit's object that names its zone, which repeats from feature to feature.
+// hit's object that names its zone, which repeats from feature to feature,
+// and the whole object of a hit with neither area nor length (a point's).
 func appendHits(b []byte, hits []zones.Hit, hc *hitCache) []byte {
 	b = append(b, '[')
 	for i := range hits {
 		h := &hits[i]
-		if i > 0 {
-			b = append(b, ',')
-		}
 		if hc != nil {
-			b = append(b, hc.zone(h)...)
+			// The entry's bytes start with the comma that goes before any
+			// hit but the first.
+			e := hc.entry(h)
+			frag := e.frag[1-min(i, 1):]
+			if math.Float64bits(h.OverlapAreaM2)|math.Float64bits(h.OverlapLengthM) == 0 {
+				b = append(b, frag...)
+				continue
+			}
+			b = append(b, frag[:len(frag)-len(zeroTail)]...)
 		} else {
+			if i > 0 {
+				b = append(b, ',')
+			}
 			b = appendZone(b, h)
 		}
 		b = appendFloat(b, h.OverlapAreaM2)
@@ -142,6 +151,10 @@ func appendHits(b []byte, hits []zones.Hit, hc *hitCache) []byte {
 	}
 	return append(b, ']')
 }
+
+// zeroTail ends the object of a hit with neither area nor length (+0 both),
+// after appendZone's bytes: as appendFloat writes them.
+const zeroTail = `0,"overlap_length_m":0}`
 
 // appendZone writes the start of a hit's object, up to its area's value.
 func appendZone(b []byte, h *zones.Hit) []byte {
@@ -154,32 +167,59 @@ func appendZone(b []byte, h *zones.Hit) []byte {
 	return append(b, `,"overlap_area_m2":`...)
 }
 
-// hitCache holds the rendered start of the hit objects of recently written
-// zones (appendZone's bytes), so that a hit of a zone seen before is one
-// append and its two numbers: 100k points hit a few hundred zones. Direct
-// mapped on the address of the zone id's bytes, which the hits of one zone
-// share (the checker hands out its zone's strings); entries compare by value,
-// so a hit whose strings are copies is still right, only not cached as well.
+// hitCache holds the rendered start of the hit objects of the zones written
+// (appendZone's bytes), so that a hit of a zone seen before is one append and
+// its two numbers, or one append for a point's: 100k points hit a few hundred
+// zones. Open addressing on the addresses of the zone id's and the layer's
+// bytes, which the hits of one zone share (the checker hands out its zone's
+// strings; zones of two layers may share an id's bytes: strconv's small
+// numbers); entries compare by value, so a hit whose strings are copies is
+// still right, only not cached as well. Emptied when three quarters full.
 // One per goroutine.
 type hitCache struct {
 	entries [hitCacheSize]hitCacheEntry
+	n       int // entries filled
 }
 
-const hitCacheSize = 256
+const (
+	hitCacheBits = 10
+	hitCacheSize = 1 << hitCacheBits
+)
 
 type hitCacheEntry struct {
 	layer, zoneID, class string
-	frag                 []byte
+	// frag is a comma, appendZone's bytes, then zeroTail.
+	frag []byte
 }
 
-// zone returns appendZone's bytes for h.
-func (hc *hitCache) zone(h *zones.Hit) []byte {
-	p := uintptr(unsafe.Pointer(unsafe.StringData(h.ZoneID)))
-	e := &hc.entries[(p>>3^p>>11)%hitCacheSize]
-	if e.frag == nil || e.zoneID != h.ZoneID || e.layer != h.Layer || e.class != h.ZoneClass {
-		*e = hitCacheEntry{layer: h.Layer, zoneID: h.ZoneID, class: h.ZoneClass, frag: appendZone(e.frag[:0], h)}
+// entry returns the entry of h's zone, filled.
+func (hc *hitCache) entry(h *zones.Hit) *hitCacheEntry {
+	p := uint64(uintptr(unsafe.Pointer(unsafe.StringData(h.ZoneID))))
+	q := uint64(uintptr(unsafe.Pointer(unsafe.StringData(h.Layer))))
+	i := (p + q<<1) * 0x9E3779B97F4A7C15 >> (64 - hitCacheBits)
+	for {
+		e := &hc.entries[i]
+		if e.frag == nil {
+			if hc.n >= hitCacheSize*3/4 {
+				hc.entries, hc.n = [hitCacheSize]hitCacheEntry{}, 0
+				return hc.entry(h)
+			}
+			frag := appendZone([]byte{','}, h)
+			*e = hitCacheEntry{layer: h.Layer, zoneID: h.ZoneID, class: h.ZoneClass, frag: append(frag, zeroTail...)}
+			hc.n++
+			return e
+		}
+		if sameString(e.zoneID, h.ZoneID) && sameString(e.layer, h.Layer) && sameString(e.class, h.ZoneClass) {
+			return e
+		}
+		i = (i + 1) % hitCacheSize
 	}
-	return e.frag
+}
+
+// sameString is a == b, without reading the bytes of strings that share them
+// (a zone's hits do: the checker hands out its zone's strings).
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 func appendError(b []byte, e *errcode.Error) []byte {

@@ -294,14 +294,18 @@ func scanPosition(b []byte, i int) (orb.Point, int, bool) {
 }
 
 // ScanNumber reads the JSON number at b[i] (RFC 8259's grammar, nothing else:
-// no NaN, no '+', no hex) and returns it with the index past it. A number of at
-// most 19 digits whose value is below 2^53 times a power of ten up to 22 is
-// computed directly, which rounds correctly (both factors are exact: one
-// rounding, as strconv's own exact path does it); any other goes to
-// strconv.ParseFloat, except a fraction of more digits (as the shortest
-// spelling of most coordinates has: 17) that divDigits can round with
-// certainty. ok is false for what is not a number or overflows.
+// no NaN, no '+', no hex) and returns it with the index past it, bit for bit
+// as strconv.ParseFloat reads it. A decimal spelled as coordinates are is
+// read by scanDecimal. Any other number of at most 19 digits whose value is
+// below 2^53 times a power of ten up to 22 is computed directly, which rounds
+// correctly (both factors are exact: one rounding, as strconv's own exact
+// path does it); any other goes to strconv.ParseFloat, except a fraction of
+// more digits that divDigits can round with certainty. ok is false for what
+// is not a number or overflows.
 func ScanNumber(b []byte, i int) (float64, int, bool) {
+	if x, end, ok := scanDecimal(b, i); ok {
+		return x, end, true
+	}
 	n, ok := lexNumber(b, i)
 	if !ok {
 		return 0, 0, false
@@ -329,6 +333,61 @@ func ScanNumber(b []byte, i int) (float64, int, bool) {
 	}
 	x, err := strconv.ParseFloat(unsafe.String(&b[i], n.end-i), 64)
 	return x, n.end, err == nil
+}
+
+// scanDecimal is ScanNumber for the spelling of most coordinates: up to
+// three digits, a point, more digits, 19 in all at most, and no exponent,
+// read with the mantissa in a register and rounded by eiselLemire (or, where
+// it cannot be sure, directly); ok is false for any other spelling, and when
+// neither can round it.
+func scanDecimal(b []byte, i int) (float64, int, bool) {
+	j := i
+	neg := j < len(b) && b[j] == '-'
+	if neg {
+		j++
+	}
+	var mant uint64
+	k := j
+	for k < len(b) && k-j < 4 && b[k] >= '0' && b[k] <= '9' {
+		mant = mant*10 + uint64(b[k]-'0')
+		k++
+	}
+	if k == j || k >= len(b) || b[k] != '.' || (b[j] == '0' && k-j > 1) {
+		return 0, 0, false
+	}
+	digits := k - j
+	k++
+	f := k
+	for k+8 <= len(b) && digits+k-f+8 <= 19 {
+		v, ok := eightDigits(b[k : k+8])
+		if !ok {
+			break
+		}
+		mant = mant*100000000 + v
+		k += 8
+	}
+	for k < len(b) && b[k] >= '0' && b[k] <= '9' {
+		mant = mant*10 + uint64(b[k]-'0')
+		k++
+	}
+	frac := k - f
+	if frac == 0 || digits+frac > 19 || k < len(b) && (b[k] == 'e' || b[k] == 'E') {
+		return 0, 0, false
+	}
+	if x, ok := eiselLemire(mant, -frac, neg); ok {
+		return x, k, true
+	}
+	// Where the product of the mantissa and the truncated power of ten sits
+	// too near a tie to tell (an exact value like 46.0 or 930.5 does), the
+	// direct path rounds once if both factors are exact.
+	if mant >= 1<<53 || frac > 22 {
+		return 0, 0, false
+	}
+	x := float64(mant) / pow10[frac]
+	if neg {
+		x = -x
+	}
+	return x, k, true
 }
 
 // divDigits returns mant / 10^k rounded to the nearest float64, for 2^53 ≤ mant
