@@ -202,7 +202,7 @@ func TestPackedOldArchive(t *testing.T) {
 	args := insertArgs(old)
 	cols := `id, created_at_us, input_hash, input, input_name, input_type, project, dataset_name, dataset_version, verdict, report, footprint,
 		project_name, industry, governing_rule, min_lon, min_lat, max_lon, max_lat, high_energy`
-	if _, err := db.Exec(`INSERT INTO reports (`+cols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args[:argReportPacked]...); err != nil {
+	if _, err := db.Exec(`INSERT INTO reports (`+cols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args[:len(args)-1]...); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

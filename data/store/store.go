@@ -452,8 +452,24 @@ const insertReport = `INSERT INTO reports
 	 project_name, industry, governing_rule, min_lon, min_lat, max_lon, max_lat, high_energy, report_packed)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-// insertArgs are rec's row, its report as text (see packArgs).
-func insertArgs(rec *Record) []any {
+// insertArgs are rec's row, its report as text (see rowArgs).
+func insertArgs(rec *Record) []any { return rowOf(rec, string(rec.Report), nil) }
+
+// rowArgs are rec's row. SQLite's report is packed (see pack.go), in the
+// saving goroutine: the writer only inserts. PostgreSQL keeps it as text: it
+// compresses a value of over 2 KB itself (TOAST), and the archive the
+// replicas share stays readable with SQL.
+func (s *Store) rowArgs(rec *Record) []any {
+	if s.dialect == sqlite {
+		if b := s.packer.pack(rec.Report); b != nil {
+			return rowOf(rec, "", b)
+		}
+	}
+	return insertArgs(rec)
+}
+
+// rowOf is rec's row with the given report columns; packed nil is NULL.
+func rowOf(rec *Record, report string, packed []byte) []any {
 	project := string(rec.Project)
 	if project == "" {
 		project = "{}"
@@ -468,28 +484,12 @@ func insertArgs(rec *Record) []any {
 	} else {
 		f = FactsOf(rec.Project, rec.Report, rec.Footprint)
 	}
+	var p any // NULL, not an empty BLOB
+	if packed != nil {
+		p = packed
+	}
 	return append([]any{rec.ID, rec.CreatedAt.UnixMicro(), rec.InputHash, input, rec.InputName, rec.InputType, project,
-		rec.DatasetName, rec.DatasetVersion, rec.Verdict, string(rec.Report), string(rec.Footprint)}, append(f.args(), f.highEnergyArg(), nil)...)
-}
-
-// The places of the report's two columns in insertArgs.
-const (
-	argReport       = 10
-	argReportPacked = 20
-)
-
-// packArgs packs the report of a row of insertArgs on SQLite (see pack.go), in
-// the saving goroutine: the writer only inserts. PostgreSQL keeps it as text:
-// it compresses a value of over 2 KB itself (TOAST), and the archive the
-// replicas share stays readable with SQL.
-func (s *Store) packArgs(args []any, report []byte) []any {
-	if s.dialect != sqlite {
-		return args
-	}
-	if b := s.packer.pack(report); b != nil {
-		args[argReport], args[argReportPacked] = "", b
-	}
-	return args
+		rec.DatasetName, rec.DatasetVersion, rec.Verdict, report, string(rec.Footprint)}, append(f.args(), f.highEnergyArg(), p)...)
 }
 
 // Save archives rec; it returns once the row is durably committed. It keeps no
@@ -498,17 +498,17 @@ func (s *Store) Save(ctx context.Context, rec *Record) error {
 	if rec.ID == "" {
 		return errors.New("store: save: record without id")
 	}
-	closed := fmt.Errorf("store: save report %s: the store is closed", rec.ID)
+	closed := func() error { return fmt.Errorf("store: save report %s: the store is closed", rec.ID) }
 	select {
 	case <-s.quit:
-		return closed
+		return closed()
 	default:
 	}
-	p := &pendingSave{id: rec.ID, args: s.packArgs(insertArgs(rec), rec.Report), err: make(chan error, 1)}
+	p := &pendingSave{id: rec.ID, args: s.rowArgs(rec), err: make(chan error, 1)}
 	select {
 	case s.saves <- p:
 	case <-s.quit:
-		return closed
+		return closed()
 	case <-ctx.Done():
 		return fmt.Errorf("store: save report %s: %w", rec.ID, ctx.Err())
 	}
@@ -522,7 +522,7 @@ func (s *Store) Save(ctx context.Context, rec *Record) error {
 		select {
 		case err = <-p.err:
 		default:
-			return closed
+			return closed()
 		}
 	}
 	if err != nil {
