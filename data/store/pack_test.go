@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"database/sql"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -178,36 +177,10 @@ func TestPackedReports(t *testing.T) {
 // text) opens at version 5; its reports read back as they were, beside the
 // packed ones saved after, and its lists still answer.
 func TestPackedOldArchive(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "v4.db")
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stmts := []string{`CREATE TABLE redline_schema (version INTEGER NOT NULL)`, `INSERT INTO redline_schema VALUES (4)`}
-	for _, m := range migrations[:4] {
-		for stmt := range strings.SplitSeq(strings.ReplaceAll(m.ddl, "%BLOB%", "BLOB"), ";") {
-			if strings.TrimSpace(stmt) != "" {
-				stmts = append(stmts, stmt)
-			}
-		}
-	}
-	for _, stmt := range stmts {
-		if _, err := db.Exec(stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
 	rng := rand.New(rand.NewPCG(9, 9))
 	old := record("old", "old input", "prohibited", time.Now().Add(-time.Hour))
 	old.Report = variedReport(rng, "old")
-	args := insertArgs(old)
-	cols := `id, created_at_us, input_hash, input, input_name, input_type, project, dataset_name, dataset_version, verdict, report, footprint,
-		project_name, industry, governing_rule, min_lon, min_lat, max_lon, max_lat, high_energy`
-	if _, err := db.Exec(`INSERT INTO reports (`+cols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args[:len(args)-1]...); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-
-	s, err := Open(t.Context(), path)
+	s, err := Open(t.Context(), oldArchive(t, 4, old))
 	if err != nil {
 		t.Fatal(err)
 	}
