@@ -45,8 +45,11 @@ const (
 // (≤ 32 KB) follows the dataset the service runs now.
 const (
 	dictSample = 32 << 10
-	// minPack is the size under which a report is kept as text.
+	// minPack is the size under which a report is kept as text, maxPack the
+	// size over which it is too: unpack refuses a block that claims more, so
+	// that a damaged length cannot make it allocate gigabytes.
 	minPack = 256
+	maxPack = 64 << 20
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -75,7 +78,7 @@ type packer struct {
 
 // pack returns the packed form of report, or nil to keep it as text.
 func (p *packer) pack(report []byte) []byte {
-	if len(report) < minPack {
+	if len(report) < minPack || len(report) > maxPack {
 		return nil
 	}
 	if !p.learnt.Load() {
@@ -250,8 +253,14 @@ func (s *Store) unpack(ctx context.Context, packed []byte) ([]byte, error) {
 		return nil, errors.New("packed report: no checksum")
 	}
 	sum, block := binary.LittleEndian.Uint32(rest), rest[4:]
+	n, err := s2.DecodedLen(block)
+	if err != nil {
+		return nil, fmt.Errorf("packed report: %w", err)
+	}
+	if n > maxPack {
+		return nil, fmt.Errorf("packed report: claims %d bytes, more than a packed report holds (%d)", n, maxPack)
+	}
 	var out []byte
-	var err error
 	if d == nil {
 		out, err = s2.Decode(nil, block)
 	} else {
