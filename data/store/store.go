@@ -150,6 +150,17 @@ type pendingSave struct {
 	result error // the commit's, before the fsync
 }
 
+// pendingSaves are reused, each with its answer's channel: a Save takes one,
+// and puts it back once it has its answer (the only send on err) or was never
+// queued. The writer and the syncer do not touch a save after answering it.
+var pendingSaves = sync.Pool{New: func() any { return &pendingSave{err: make(chan error, 1)} }}
+
+// release puts p back in pendingSaves, holding no row.
+func (p *pendingSave) release() {
+	p.id, p.args, p.result = "", nil, nil
+	pendingSaves.Put(p)
+}
+
 // maxGroup bounds the reports committed in one transaction.
 const maxGroup = 256
 
@@ -515,12 +526,15 @@ func (s *Store) Save(ctx context.Context, rec *Record) error {
 		return closed()
 	default:
 	}
-	p := &pendingSave{id: rec.ID, args: s.rowArgs(rec), err: make(chan error, 1)}
+	p := pendingSaves.Get().(*pendingSave)
+	p.id, p.args = rec.ID, s.rowArgs(rec)
 	select {
 	case s.saves <- p:
 	case <-s.quit:
+		p.release()
 		return closed()
 	case <-ctx.Done():
+		p.release()
 		return fmt.Errorf("store: save report %s: %w", rec.ID, ctx.Err())
 	}
 	// Once queued the row will be written: wait for the commit whatever ctx says,
@@ -533,9 +547,11 @@ func (s *Store) Save(ctx context.Context, rec *Record) error {
 		select {
 		case err = <-p.err:
 		default:
+			// Not answered: p is not reused, should an answer still come.
 			return closed()
 		}
 	}
+	p.release()
 	if err != nil {
 		return fmt.Errorf("store: save report %s in %s: %w", rec.ID, s.where, classify(err))
 	}
