@@ -119,27 +119,31 @@ func TestList(t *testing.T) {
 	}
 }
 
-// TestMigrationBackfill: a database made by schema version 1 gets the filter
-// columns filled from the JSON it already holds.
-func TestMigrationBackfill(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "old.db")
+// oldArchive makes a SQLite archive as schema version v left it, holding rows
+// (the columns of version 1: those after are as their migrations left them),
+// and returns its path.
+func oldArchive(t *testing.T, v int, rows ...*Record) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), fmt.Sprintf("v%d.db", v))
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	stmts := []string{`CREATE TABLE redline_schema (version INTEGER NOT NULL)`, `INSERT INTO redline_schema VALUES (1)`}
-	for stmt := range strings.SplitSeq(strings.ReplaceAll(migrations[0].ddl, "%BLOB%", "BLOB"), ";") {
-		stmts = append(stmts, stmt)
+	defer db.Close()
+	stmts := []string{`CREATE TABLE redline_schema (version INTEGER NOT NULL)`, fmt.Sprintf(`INSERT INTO redline_schema VALUES (%d)`, v)}
+	for _, m := range migrations[:v] {
+		for stmt := range strings.SplitSeq(strings.ReplaceAll(m.ddl, "%BLOB%", "BLOB"), ";") {
+			if strings.TrimSpace(stmt) != "" {
+				stmts = append(stmts, stmt)
+			}
+		}
 	}
-	old := listRecord("old", "prohibited", "老厂", "C2511", "2023.1", time.Now(), 108, 34)
-	broken := listRecord("broken", "admissible", "", "", "2023.1", time.Now(), 108, 34)
-	broken.Project, broken.Report, broken.Footprint = json.RawMessage(`not json`), json.RawMessage(`[]`), nil
 	for _, stmt := range stmts {
 		if _, err := db.Exec(stmt); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, r := range []*Record{old, broken} {
+	for _, r := range rows {
 		if _, err := db.Exec(`INSERT INTO reports (id, created_at_us, input_hash, input, input_name, input_type, project,
 			dataset_name, dataset_version, verdict, report, footprint) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
 			r.ID, r.CreatedAt.UnixMicro(), r.InputHash, r.Input, r.InputName, r.InputType, string(r.Project),
@@ -147,8 +151,16 @@ func TestMigrationBackfill(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db.Close()
-	s, err := Open(t.Context(), path)
+	return path
+}
+
+// TestMigrationBackfill: a database made by schema version 1 gets the filter
+// columns filled from the JSON it already holds.
+func TestMigrationBackfill(t *testing.T) {
+	old := listRecord("old", "prohibited", "老厂", "C2511", "2023.1", time.Now(), 108, 34)
+	broken := listRecord("broken", "admissible", "", "", "2023.1", time.Now(), 108, 34)
+	broken.Project, broken.Report, broken.Footprint = json.RawMessage(`not json`), json.RawMessage(`[]`), nil
+	s, err := Open(t.Context(), oldArchive(t, 1, old, broken))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -537,5 +538,73 @@ func TestCheckpoint(t *testing.T) {
 	var n int64
 	if err := s.db.QueryRow(`SELECT COUNT(*) FROM reports`).Scan(&n); err != nil || n != 300 {
 		t.Errorf("%d rows, %v; want 300", n, err)
+	}
+}
+
+// TestGroupChunks: a group is inserted as multi-row statements of 2^k rows
+// (insertGroup); every row lands in its own row with its own values, whatever
+// the group's size, and a duplicate in a later statement fails only its save.
+func TestGroupChunks(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := t.Context()
+			s := open(t)
+			verdicts := []string{"admissible", "prohibited", "needs_info"}
+			n := 0
+			for _, tc := range []struct {
+				size int
+				bad  int // the index of the duplicate, -1 for none
+			}{{2, -1}, {3, -1}, {13, -1}, {1 << maxChunkLog, -1}, {1<<maxChunkLog + 13, 1<<maxChunkLog + 9}, {130, -1}} {
+				t.Run(fmt.Sprint(tc.size), func(t *testing.T) {
+					var saves []*pendingSave
+					var recs []*Record
+					for i := range tc.size {
+						n++
+						id := fmt.Sprintf("c%04d", n)
+						if i == tc.bad {
+							id = recs[0].ID
+						}
+						rec := record(id, fmt.Sprintf("in %d", n), verdicts[n%3], time.UnixMicro(int64(1e15+n)))
+						rec.Report = json.RawMessage(strings.Repeat(`{"report_id":"`+id+`","n":`+fmt.Sprint(n)+`}`, 1+n%40))
+						recs = append(recs, rec)
+						saves = append(saves, &pendingSave{id: id, args: s.rowArgs(rec), err: make(chan error, 1)})
+					}
+					s.commit(saves)
+					for i, p := range saves {
+						if err := <-p.err; (err != nil) != (i == tc.bad) {
+							t.Errorf("save %d (%s): err = %v", i, p.id, err)
+						}
+					}
+					for i, want := range recs {
+						if i == tc.bad {
+							continue
+						}
+						got, err := s.Get(ctx, want.ID)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if string(got.Input) != string(want.Input) || got.Verdict != want.Verdict ||
+							string(got.Report) != string(want.Report) || !got.CreatedAt.Equal(want.CreatedAt) {
+							t.Errorf("row %d (%s): got input %q, verdict %s, report %.40q, at %v; want %q, %s, %.40q, %v",
+								i, want.ID, got.Input, got.Verdict, got.Report, got.CreatedAt, want.Input, want.Verdict, want.Report, want.CreatedAt)
+						}
+						byHash, err := s.ByInputHash(ctx, want.InputHash, 10)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if len(byHash) != 1 || byHash[0].ID != want.ID {
+							t.Errorf("row %d: ByInputHash(%s) = %+v, want %s alone", i, want.InputHash, byHash, want.ID)
+						}
+					}
+				})
+			}
+			count, err := s.Count(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := int64(n - 1); count != want {
+				t.Errorf("Count = %d, want %d", count, want)
+			}
+		})
 	}
 }
