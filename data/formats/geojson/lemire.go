@@ -15,7 +15,7 @@ import (
 // bit, times a 128-bit truncation of 10^e10 gives the result's 54 leading
 // bits in one or two 64×64-bit products, and says when the truncation could
 // make them wrong (the product's low bits all ones) or a tie could be misread
-// (all zeros). No division: the direct path and divDigits divide.
+// (all zeros). No division: the direct path divides.
 func eiselLemire(mant uint64, e10 int, neg bool) (float64, bool) {
 	if mant == 0 {
 		if neg {

@@ -3,7 +3,6 @@ package geojson
 import (
 	"encoding/json"
 	"errors"
-	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -299,9 +298,9 @@ func scanPosition(b []byte, i int) (orb.Point, int, bool) {
 // read by scanDecimal. Any other number of at most 19 digits whose value is
 // below 2^53 times a power of ten up to 22 is computed directly, which rounds
 // correctly (both factors are exact: one rounding, as strconv's own exact
-// path does it); any other goes to strconv.ParseFloat, except a fraction of
-// more digits that divDigits can round with certainty. ok is false for what
-// is not a number or overflows.
+// path does it); any other of at most 19 digits by eiselLemire where it can
+// round it with certainty, and the rest by strconv.ParseFloat. ok is false for
+// what is not a number or overflows.
 func ScanNumber(b []byte, i int) (float64, int, bool) {
 	if x, end, ok := scanDecimal(b, i); ok {
 		return x, end, true
@@ -323,11 +322,8 @@ func ScanNumber(b []byte, i int) (float64, int, bool) {
 		}
 		return x, n.end, true
 	}
-	if n.digits <= 19 && n.mant < 1<<62 && e10 < 0 && e10 >= -22 {
-		if x, sure := divDigits(n.mant, -e10); sure {
-			if n.neg {
-				x = -x
-			}
+	if n.digits <= 19 {
+		if x, sure := eiselLemire(n.mant, e10, n.neg); sure {
 			return x, n.end, true
 		}
 	}
@@ -388,33 +384,6 @@ func scanDecimal(b []byte, i int) (float64, int, bool) {
 		x = -x
 	}
 	return x, k, true
-}
-
-// divDigits returns mant / 10^k rounded to the nearest float64, for 2^53 ≤ mant
-// < 2^62 and 1 ≤ k ≤ 22, when it can tell the nearest for certain (sure);
-// otherwise the caller asks strconv. mant is mh + ml (mh the nearest float64,
-// ml the small exact rest), so the quotient is q + (r + ml)/10^k, where q is
-// mh/10^k rounded and r = mh − q·10^k, which FMA gives exactly (the remainder
-// of a rounded quotient is a float64). Their sum y, rounded, with its exact
-// rounding error (two-sum), is the nearest float64 when the error plus a bound
-// on the correction's own (three roundings) is below half the gap to y's
-// neighbours: then no other float64 can be nearer.
-func divDigits(mant uint64, k int) (float64, bool) {
-	p := pow10[k]
-	mh := float64(mant)
-	ml := float64(int64(mant) - int64(mh))
-	q := mh / p
-	r := math.FMA(-q, p, mh)
-	c := (r + ml) * invPow10[k] // the reciprocal's rounding is within the bound below
-	y := q + c
-	bv := y - q
-	err := (q - (y - bv)) + (c - bv)
-	yb := math.Float64bits(y) // y > 0, finite: its neighbours are one bit pattern away
-	half := min(y-math.Float64frombits(yb-1), math.Float64frombits(yb+1)-y) / 2
-	if math.Abs(err)+math.Abs(c)*0x1p-50 >= half {
-		return 0, false
-	}
-	return y, true
 }
 
 // number is a JSON number as lexNumber reads it: its digits (the first 19 in
@@ -489,14 +458,6 @@ func lexNumber(b []byte, i int) (n number, ok bool) {
 	n.end = i
 	return n, true
 }
-
-// invPow10 holds the reciprocals of pow10, rounded.
-var invPow10 = func() (inv [len(pow10)]float64) {
-	for k, p := range pow10 {
-		inv[k] = 1 / p
-	}
-	return inv
-}()
 
 // eightDigits reads eight ASCII digits as a number, all at once (SWAR); ok is
 // false unless all eight are digits.

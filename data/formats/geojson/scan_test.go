@@ -223,15 +223,15 @@ func TestScanNumberMatchesStrconv(t *testing.T) {
 			t.Fatalf("%s: %v (end %d, ok %v), strconv %v", in, got, end, ok, want)
 		}
 		n, _ := lexNumber([]byte(in), 0)
-		if n.digits <= 19 && n.mant >= 1<<53 && n.mant < 1<<62 && n.exp-n.frac < 0 && n.exp-n.frac >= -22 {
-			if _, sure := divDigits(n.mant, n.frac-n.exp); sure {
+		if n.digits <= 19 && !(n.mant < 1<<53 && n.exp-n.frac >= -22 && n.exp-n.frac <= 22) {
+			if _, sure := eiselLemire(n.mant, n.exp-n.frac, n.neg); sure {
 				own++
 			}
 		}
 	}
-	t.Logf("%d numbers, %d rounded by divDigits", len(inputs), own)
+	t.Logf("%d numbers, %d rounded by eiselLemire beyond the direct path", len(inputs), own)
 	if own < len(inputs)/4 {
-		t.Fatalf("test too weak: divDigits rounded %d of %d", own, len(inputs))
+		t.Fatalf("test too weak: eiselLemire rounded %d of %d", own, len(inputs))
 	}
 }
 
