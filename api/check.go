@@ -13,15 +13,14 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"slices"
+	"sync"
 	"time"
-
-	"github.com/paulmach/orb/geojson"
 
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/intake"
 	"github.com/redline-gis/redline/internal/reportid"
+	"github.com/redline-gis/redline/render"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -70,7 +69,12 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 		p := in.Project
 		rep.Project = &p
 	}
-	if err := s.archive(ctx, rep, in); err != nil {
+	var at *archiveText
+	if s.cfg.Store != nil {
+		at = archiveTexts.Get().(*archiveText)
+		defer at.release()
+	}
+	if err := s.archive(ctx, rep, in, at); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -82,6 +86,15 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.cfg.Store != nil {
 		w.Header().Set("Location", "/v1/reports/"+rep.ReportID)
+	}
+	if at != nil && format == render.FormatJSON {
+		// The answer from the archived text, which Save no longer holds: the
+		// report is written once.
+		if b, ok := zones.AnswerFromArchive(at.report, at.cuts); ok {
+			at.report = append(b, '\n') // as render.AppendJSON ends it
+			writeJSONAnswer(w, r, at.report)
+			return
+		}
 	}
 	s.writeReport(w, r, rep, format, lang)
 }
@@ -188,41 +201,44 @@ func (s *Server) readMultipartCheck(r *http.Request, boundary, lang string) (*in
 
 func (e *httpError) withDetails(d map[string]any) *httpError { e.details = d; return e }
 
-// archive saves the check with everything needed to show it again; it returns
-// once the store has committed. rep is not changed.
-func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Check) error {
+// archiveText is the text of a check's archived record, in buffers reused
+// from check to check: the report (and the spans of its overlap geometries,
+// which the answer leaves out: zones.AnswerFromArchive) and the footprint.
+type archiveText struct {
+	report, footprint []byte
+	cuts              []int
+}
+
+var archiveTexts = sync.Pool{New: func() any { return &archiveText{report: make([]byte, 0, 16<<10)} }}
+
+// release returns at to the pool, unless a huge report grew it.
+func (at *archiveText) release() {
+	if cap(at.report)+cap(at.footprint) <= maxPooledJSON {
+		archiveTexts.Put(at)
+	}
+}
+
+// archive saves the check with everything needed to show it again, its text
+// written into at; it returns once the store has committed. rep is not changed.
+func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Check, at *archiveText) error {
 	if s.cfg.Store == nil {
 		return nil
 	}
 	// The archived report keeps the overlap geometries so that it renders later
-	// as it did now, whatever the request asked: a copy gets them, the answer
-	// keeps what the check put in it.
-	stored := *rep
-	stored.Intersections = slices.Clone(rep.Intersections)
-	for i := range stored.Intersections {
-		in := &stored.Intersections[i]
-		if in.Geometry == nil && in.Overlap != nil {
-			in.Geometry = geojson.NewGeometry(in.Overlap)
-		}
-	}
-	// HTML escaped, as json.Marshal wrote the archive before. Into a pooled
-	// buffer: Save copies the bytes into its row before it queues it.
-	bp := jsonBuffers.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= maxPooledJSON {
-			jsonBuffers.Put(bp)
-		}
-	}()
-	body, err := stored.AppendJSON((*bp)[:0], true)
-	*bp = body
+	// as it did now, whatever the request asked; HTML escaped, as json.Marshal
+	// wrote the archive before. Save copies the bytes into its row before it
+	// queues it: at is the caller's again when it returns.
+	var err error
+	at.report, at.cuts, err = rep.AppendArchiveJSON(at.report[:0], at.cuts[:0])
 	if err != nil {
 		return fmt.Errorf("archive report %s: encode: %w", rep.ReportID, err)
 	}
 	var fp []byte
 	if rep.Geometry != nil {
-		if fp, err = zones.AppendGeometryJSON(nil, rep.Geometry); err != nil {
+		if at.footprint, err = zones.AppendGeometryJSON(at.footprint[:0], rep.Geometry); err != nil {
 			return fmt.Errorf("archive report %s: encode footprint: %w", rep.ReportID, err)
 		}
+		fp = at.footprint
 	}
 	project := []byte("{}")
 	if rep.Project != nil {
@@ -246,7 +262,7 @@ func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Chec
 		ID: rep.ReportID, CreatedAt: rep.CreatedAt, InputHash: hex.EncodeToString(sum[:]),
 		Input: in.Input, InputName: in.InputName, InputType: in.InputType, Project: project,
 		DatasetName: rep.Dataset.Name, DatasetVersion: rep.Dataset.Version, Verdict: string(rep.Verdict),
-		Report: body, Footprint: fp,
+		Report: at.report, Footprint: fp,
 	}
 	// The archive write must not be cut short by the check's deadline: the work is
 	// done, and an acknowledged report has to be on record.

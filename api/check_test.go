@@ -2,15 +2,21 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/data/store"
@@ -128,4 +134,146 @@ func demoExamples(t *testing.T) []demoExample {
 		out = append(out, demoExample{filepath.Base(pj), string(project), string(fp)})
 	}
 	return out
+}
+
+// keptReports is an engine that keeps the last report it made (the tests'
+// requests go one at a time).
+type keptReports struct {
+	*zones.Checker
+	last *zones.Report
+}
+
+func (k *keptReports) Check(ctx context.Context, fp zones.Footprint, p zones.Project, opts zones.CheckOptions) (*zones.Report, error) {
+	rep, err := k.Checker.Check(ctx, fp, p, opts)
+	k.last = rep
+	return rep, err
+}
+
+// TestAnswerWithArchive: a check archived answers with the bytes and headers
+// of the same check unarchived — its answer is made from the archived text —
+// and the archived report is what the handler wrote before, json.Marshal of
+// the report with every overlap as its geometry; for the demo examples and
+// random squares, points and lines, projects with and without HTML in their
+// names, with and without geometry, in English, Chinese and HTML.
+func TestAnswerWithArchive(t *testing.T) {
+	ds, err := data.LoadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 3, 20, 0, 0, 123456789, time.UTC)
+	serve := func(st *store.Store) (*keptReports, *httptest.Server) {
+		c, err := zones.NewChecker(ds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		c.Now = func() time.Time { return at }
+		c.NewID = func() string { n++; return fmt.Sprintf("rpt-%06d", n) }
+		k := &keptReports{Checker: c}
+		srv, err := New(Config{Load: func(context.Context, string) (Engine, error) { return k, nil }, Store: st})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Swap(k, ds.Name, 0)
+		ts := httptest.NewServer(srv.Handler())
+		t.Cleanup(ts.Close)
+		return k, ts
+	}
+	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "redline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	archived, withStore := serve(st)
+	_, without := serve(nil)
+
+	var bodies []string
+	for _, ex := range demoExamples(t) {
+		bodies = append(bodies, fmt.Sprintf(`{"project":%s,"footprint":%s}`, ex.project, ex.footprint),
+			fmt.Sprintf(`{"project":%s,"footprint":%s,"include_geometry":true,"buffer_m":3000}`, ex.project, ex.footprint))
+	}
+	bound := ds.Layers[0].Zones[0].Geometry.Bound()
+	for _, l := range ds.Layers {
+		for _, z := range l.Zones {
+			if z.Geometry != nil {
+				bound = bound.Union(z.Geometry.Bound())
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(8, 1))
+	projects := []string{`{}`, `{"industry":"C2511","name":"<化工> & 厂"}`, `{"industry":"C2511","name":"化工厂"}`,
+		`{"type":"tourism","high_energy":false}`, `{"industry":"4610","type":"water_supply","discharges_pollutants":true}`}
+	for i := range 90 {
+		x := bound.Min[0] + rng.Float64()*(bound.Max[0]-bound.Min[0])
+		y := bound.Min[1] + rng.Float64()*(bound.Max[1]-bound.Min[1])
+		d := 0.001 + rng.Float64()*0.05
+		fp := [...]string{
+			fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]}`, x, y, x+d, y, x+d, y+d, x, y+d, x, y),
+			fmt.Sprintf(`{"type":"Point","coordinates":[%g,%g]}`, x, y),
+			fmt.Sprintf(`{"type":"LineString","coordinates":[[%g,%g],[%g,%g]]}`, x, y, x+d, y+d/2),
+		}[i%3]
+		bodies = append(bodies, fmt.Sprintf(`{"project":%s,"footprint":%s,"include_geometry":%v}`, projects[i%len(projects)], fp, i%2 == 0))
+	}
+	queries := []string{"", "?lang=en", "?lang=zh", "?format=html"}
+	overlaps := 0
+	for i, body := range bodies {
+		q := queries[i%len(queries)]
+		var answers [2][]byte
+		var headers [2]http.Header
+		for k, ts := range []*httptest.Server{withStore, without} {
+			resp, err := http.Post(ts.URL+"/v1/check"+q, "application/json", strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			answers[k], _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("check %d: %d %s", i, resp.StatusCode, answers[k])
+			}
+			headers[k] = resp.Header
+		}
+		if !bytes.Equal(answers[0], answers[1]) {
+			t.Fatalf("check %d%s: the archived check's answer differs at byte %d:\n got %s\nwant %s",
+				i, q, firstByteDiff(answers[0], answers[1]), answers[0], answers[1])
+		}
+		for _, h := range []string{"Content-Type", "Content-Length", "X-Redline-Dataset-Version", "Content-Security-Policy"} {
+			if headers[0].Get(h) != headers[1].Get(h) {
+				t.Fatalf("check %d%s: %s %q, unarchived %q", i, q, h, headers[0].Get(h), headers[1].Get(h))
+			}
+		}
+		rep := archived.last
+		rec, err := st.Get(t.Context(), rep.ReportID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The archived report as the handler wrote it before.
+		stored := *rep
+		stored.Intersections = slices.Clone(rep.Intersections)
+		for k := range stored.Intersections {
+			if in := &stored.Intersections[k]; in.Geometry == nil && in.Overlap != nil {
+				in.Geometry = geojson.NewGeometry(in.Overlap)
+				overlaps++
+			}
+		}
+		want, err := json.Marshal(&stored)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(rec.Report, want) {
+			t.Fatalf("check %d: the archived report differs at byte %d:\n got %s\nwant %s", i, firstByteDiff(rec.Report, want), rec.Report, want)
+		}
+	}
+	if overlaps < 20 {
+		t.Fatalf("%d overlaps archived without being in the answer: the checks are not varied enough", overlaps)
+	}
+}
+
+// firstByteDiff is the index of the first byte where a and b differ.
+func firstByteDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
 }

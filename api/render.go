@@ -94,6 +94,11 @@ func (s *Server) writeReportJSON(w http.ResponseWriter, r *http.Request, rep *zo
 		return
 	}
 	*bp = b
+	writeJSONAnswer(w, r, b)
+}
+
+// writeJSONAnswer answers b, a report's JSON, with its length.
+func writeJSONAnswer(w http.ResponseWriter, r *http.Request, b []byte) {
 	h := w.Header()
 	h["Content-Type"] = jsonContentType
 	h["Content-Length"] = []string{strconv.Itoa(len(b))}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -108,7 +109,11 @@ func firstDiff(a, b []byte) int {
 }
 
 // filler sets values at random, with the edge cases of JSON encoding weighted in.
-type filler struct{ rng *rand.Rand }
+type filler struct {
+	rng *rand.Rand
+	// noHTML keeps <, > and & out of the strings.
+	noHTML bool
+}
 
 var (
 	timeType     = reflect.TypeFor[time.Time]()
@@ -127,6 +132,14 @@ var trickyFloats = []float64{0, math.Copysign(0, -1), 1, -1, 1e-7, 1e-6, 9.99999
 	123.456, 0.1, 605801.724, 5e-324, math.MaxFloat64, -2.5e-8, 1e-9, 0.428323369, 1e100, -1e21}
 
 func (f *filler) str() string {
+	s := f.anyStr()
+	if f.noHTML {
+		s = strings.NewReplacer("<", "(", ">", ")", "&", "+").Replace(s)
+	}
+	return s
+}
+
+func (f *filler) anyStr() string {
 	if f.rng.IntN(4) == 0 {
 		b := make([]byte, f.rng.IntN(12))
 		for i := range b {
@@ -342,4 +355,82 @@ func TestAppendJSONQuotedZones(t *testing.T) {
 			t.Fatalf("a NaN attribute written without an error: %s", b)
 		}
 	}
+}
+
+// TestAnswerFromArchive: for thousands of reports filled at random, with
+// overlaps of every kind on some intersections and geometries on others,
+// AppendArchiveJSON writes what encoding/json writes for the report with every
+// overlap as its geometry, HTML escaped (what the archive kept before), and
+// AnswerFromArchive turns that into what encoding/json writes for the report
+// itself without HTML escaping (the answer), or says it cannot where the two
+// differ by an HTML escape.
+func TestAnswerFromArchive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 21))
+	overlaps := []orb.Geometry{
+		orb.Point{108.25, 34.5},
+		orb.Polygon{{{108.1, 34.2}, {108.2, 34.2}, {108.2, 34.3}, {108.1, 34.2}}},
+		orb.MultiPolygon{{{{108.1, 34.2}, {108.2, 34.2}, {108.2, 34.3}, {108.1, 34.2}}}, {{{109, 35}, {109.1, 35}, {109, 35.1}, {109, 35}}}},
+		orb.LineString{{108.1, 34.2}, {108.3, 34.4}},
+		orb.MultiPoint{{108.1, 34.2}, {108.3, 34.4}},
+		orb.Ring{{108.1, 34.2}, {108.2, 34.2}, {108.2, 34.3}, {108.1, 34.2}},
+		orb.Collection{orb.Polygon{{{108.1, 34.2}, {108.2, 34.2}, {108.2, 34.3}, {108.1, 34.2}}}, orb.LineString{{108.1, 34.2}, {108.3, 34.4}}, orb.Point{108.5, 34.5}},
+	}
+	var derived, fresh, cut int
+	for i := range 4000 {
+		f := filler{rng: rng, noHTML: i%4 != 0}
+		var r Report
+		f.fill(reflect.ValueOf(&r).Elem(), 0)
+		for k := range r.Intersections {
+			if rng.IntN(4) > 0 {
+				r.Intersections[k].Overlap = overlaps[rng.IntN(len(overlaps))]
+			}
+		}
+		// The archive as it was written before: a copy of the report with
+		// every overlap as its geometry, through encoding/json.
+		stored := r
+		stored.Intersections = slices.Clone(r.Intersections)
+		for k := range stored.Intersections {
+			if in := &stored.Intersections[k]; in.Geometry == nil && in.Overlap != nil {
+				in.Geometry = geojson.NewGeometry(in.Overlap)
+			}
+		}
+		wantArchive, err := reference(t, &stored, true)
+		if err != nil {
+			t.Fatalf("report %d: encoding/json: %v", i, err)
+		}
+		wantAnswer, err := reference(t, &r, false)
+		if err != nil {
+			t.Fatalf("report %d: encoding/json: %v", i, err)
+		}
+		got, cuts, err := r.AppendArchiveJSON([]byte("prefix"), []int{-1})
+		if err != nil {
+			t.Fatalf("report %d: %v", i, err)
+		}
+		if !bytes.HasPrefix(got, []byte("prefix")) || len(cuts) == 0 || cuts[0] != -1 || len(cuts)%2 != 1 {
+			t.Fatalf("report %d: AppendArchiveJSON lost what it was appending to (cuts %v)", i, cuts)
+		}
+		if !bytes.Equal(got[len("prefix"):], wantArchive) {
+			t.Fatalf("report %d: archive differs from encoding/json at byte %d:\n got %s\nwant %s",
+				i, firstDiff(got[len("prefix"):], wantArchive), got[len("prefix"):], wantArchive)
+		}
+		cut += len(cuts) / 2
+		answer, ok := AnswerFromArchive(got, cuts[1:])
+		if !ok {
+			if html, _ := reference(t, &r, true); bytes.Equal(html, wantAnswer) {
+				t.Fatalf("report %d: refused, but no HTML is escaped in it: %s", i, got)
+			}
+			fresh++
+			continue
+		}
+		derived++
+		if !bytes.HasPrefix(answer, []byte("prefix")) || !bytes.Equal(answer[len("prefix"):], wantAnswer) {
+			t.Fatalf("report %d: answer differs from encoding/json at byte %d:\n got %s\nwant %s",
+				i, firstDiff(answer[len("prefix"):], wantAnswer), answer, wantAnswer)
+		}
+	}
+	// Both ways taken, and geometries cut, many times.
+	if derived < 1000 || fresh < 100 || cut < 1000 {
+		t.Fatalf("derived %d answers, wrote %d afresh, cut %d geometries: the reports are not varied enough", derived, fresh, cut)
+	}
+	t.Logf("derived %d answers, wrote %d afresh, cut %d geometries", derived, fresh, cut)
 }
