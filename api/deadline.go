@@ -65,9 +65,17 @@ func (c *lazyDeadline) Err() error {
 	if e := c.err.Load(); e != nil {
 		return *e
 	}
-	c.err.Store(&err)
+	c.err.Store(ptrTo(err))
 	return err
 }
+
+// canceled is the error of every check's context cancelled before it ended
+// (one shared pointer: nothing writes through it).
+var canceled = context.Canceled
+
+// ptrTo returns a pointer to a copy of err: taken in Err as &err, it would
+// move err to the heap on every call, the many that find no error too.
+func ptrTo(err error) *error { return &err }
 
 func (c *lazyDeadline) Done() <-chan struct{} {
 	if r := c.real.Load(); r != nil {
@@ -98,8 +106,7 @@ func (c *lazyDeadline) cancel() {
 		return
 	}
 	if c.err.Load() == nil {
-		err := context.Canceled
-		c.err.Store(&err)
+		c.err.Store(&canceled)
 	}
 }
 
