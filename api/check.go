@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -203,17 +202,18 @@ func (e *httpError) withDetails(d map[string]any) *httpError { e.details = d; re
 
 // archiveText is the text of a check's archived record, in buffers reused
 // from check to check: the report (and the spans of its overlap geometries,
-// which the answer leaves out: zones.AnswerFromArchive) and the footprint.
+// which the answer leaves out: zones.AnswerFromArchive), the footprint and the
+// project.
 type archiveText struct {
-	report, footprint []byte
-	cuts              []int
+	report, footprint, project []byte
+	cuts                       []int
 }
 
 var archiveTexts = sync.Pool{New: func() any { return &archiveText{report: make([]byte, 0, 16<<10)} }}
 
 // release returns at to the pool, unless a huge report grew it.
 func (at *archiveText) release() {
-	if cap(at.report)+cap(at.footprint) <= maxPooledJSON {
+	if cap(at.report)+cap(at.footprint)+cap(at.project) <= maxPooledJSON {
 		archiveTexts.Put(at)
 	}
 }
@@ -242,7 +242,8 @@ func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Chec
 	}
 	project := []byte("{}")
 	if rep.Project != nil {
-		project, _ = json.Marshal(rep.Project)
+		at.project = zones.AppendProjectJSON(at.project[:0], rep.Project)
+		project = at.project
 	}
 	// The listing columns from the report itself: reading them back out of its
 	// JSON cost more than the insert (TestArchivedAsEncoded checks they agree).

@@ -259,6 +259,13 @@ func TestAnswerWithArchive(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		project := []byte("{}")
+		if rep.Project != nil {
+			project, _ = json.Marshal(rep.Project)
+		}
+		if !bytes.Equal(rec.Project, project) {
+			t.Fatalf("check %d: archived project %s, want %s", i, rec.Project, project)
+		}
 		if !bytes.Equal(rec.Report, want) {
 			t.Fatalf("check %d: the archived report differs at byte %d:\n got %s\nwant %s", i, firstByteDiff(rec.Report, want), rec.Report, want)
 		}

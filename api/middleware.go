@@ -22,14 +22,33 @@ type ctxKey int
 const requestKey ctxKey = iota
 
 // request is what the middleware keeps of one request, in its context: one
-// allocation for the id, the route context and the recorder.
+// allocation for the id, the context, the route context and the recorder.
 type request struct {
 	id   string
+	ctx  requestContext
 	rctx chi.Context
 	rec  recorder
 	// Room for the route context's lists: two routings (the /v1 mount and
 	// the route) and the mount's wildcard fill them without growing them.
 	patterns, keys, values [4]string
+}
+
+// requestContext is a request's context: its parent's with the request and its
+// route context as values, as two context.WithValue would hold them, in the
+// request's allocation instead of two of their own.
+type requestContext struct {
+	context.Context
+	rq *request
+}
+
+func (c *requestContext) Value(key any) any {
+	switch key {
+	case requestKey:
+		return c.rq
+	case chi.RouteCtxKey:
+		return &c.rq.rctx
+	}
+	return c.Context.Value(key)
 }
 
 // requestID returns the request's id ("" outside a request).
@@ -143,7 +162,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		rctx := &rq.rctx
 		rctx.RoutePatterns = rq.patterns[:0]
 		rctx.URLParams.Keys, rctx.URLParams.Values = rq.keys[:0], rq.values[:0]
-		ctx := context.WithValue(context.WithValue(r.Context(), requestKey, rq), chi.RouteCtxKey, rctx)
+		rq.ctx = requestContext{r.Context(), rq}
+		ctx := context.Context(&rq.ctx)
 		r = r.WithContext(ctx)
 		rec := &rq.rec
 		rec.ResponseWriter = w

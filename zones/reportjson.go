@@ -95,6 +95,14 @@ func hasHTMLEscape(b []byte) bool {
 	}
 }
 
+// AppendProjectJSON appends p as json.Marshal writes it (HTML escaped), as
+// AppendJSON writes a report's project: the archive's project column.
+func AppendProjectJSON(dst []byte, p *Project) []byte {
+	e := jsonWriter{b: dst, html: true}
+	e.project(p)
+	return e.b
+}
+
 // jsonWriter appends JSON to b; the first error sticks and stops nothing (the
 // bytes are thrown away).
 type jsonWriter struct {

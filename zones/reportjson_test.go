@@ -434,3 +434,20 @@ func TestAnswerFromArchive(t *testing.T) {
 	}
 	t.Logf("derived %d answers, wrote %d afresh, cut %d geometries", derived, fresh, cut)
 }
+
+// TestAppendProjectJSON: a project, filled at random, is written as json.Marshal
+// writes it.
+func TestAppendProjectJSON(t *testing.T) {
+	f := filler{rng: rand.New(rand.NewPCG(3, 33))}
+	for i := range 2000 {
+		var p Project
+		f.fill(reflect.ValueOf(&p).Elem(), 0)
+		want, err := json.Marshal(&p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendProjectJSON([]byte("x"), &p); !bytes.Equal(got[1:], want) || got[0] != 'x' {
+			t.Fatalf("project %d: got %s, want %s", i, got, want)
+		}
+	}
+}
