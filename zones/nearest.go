@@ -51,12 +51,23 @@ func newFrameParts(g, area orb.Geometry, f *localFrame) *frameParts {
 			fp.bound = fp.bound.Extend(a)
 		}
 	}
-	for _, p := range planar.Polygons(g) {
+	polys, lines := planar.Polygons(g), planar.Lines(g)
+	n := 0 // the segments: a small footprint's few, in one allocation
+	for _, p := range polys {
+		for _, r := range p {
+			n += max(1, len(r)-1)
+		}
+	}
+	for _, l := range lines {
+		n += max(1, len(l)-1)
+	}
+	fp.segs = make([]frameSeg, 0, n)
+	for _, p := range polys {
 		for _, r := range p {
 			line(r)
 		}
 	}
-	for _, l := range planar.Lines(g) {
+	for _, l := range lines {
 		line(l)
 	}
 	for _, p := range planar.Points(g) {
