@@ -48,32 +48,8 @@ func TestArchivedAsEncoded(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, st, ts := serveArchived(t, ds)
-	var bodies []string
-	for _, ex := range demoExamples(t) {
-		bodies = append(bodies, fmt.Sprintf(`{"project":%s,"footprint":%s}`, ex.project, ex.footprint),
-			fmt.Sprintf(`{"project":%s,"footprint":%s,"include_geometry":true,"buffer_m":3000}`, ex.project, ex.footprint))
-	}
-	var bound = ds.Layers[0].Zones[0].Geometry.Bound()
-	for _, l := range ds.Layers {
-		for _, z := range l.Zones {
-			if z.Geometry != nil {
-				bound = bound.Union(z.Geometry.Bound())
-			}
-		}
-	}
-	rng := rand.New(rand.NewPCG(3, 9))
-	projects := []string{`{}`, `{"industry":"C2511","name":"<化工> & 厂"}`, `{"type":"tourism","high_energy":false}`, `{"industry":"4610","type":"water_supply","discharges_pollutants":true}`}
-	for i := range 120 {
-		x := bound.Min[0] + rng.Float64()*(bound.Max[0]-bound.Min[0])
-		y := bound.Min[1] + rng.Float64()*(bound.Max[1]-bound.Min[1])
-		d := 0.001 + rng.Float64()*0.05
-		fp := [...]string{
-			fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]}`, x, y, x+d, y, x+d, y+d, x, y+d, x, y),
-			fmt.Sprintf(`{"type":"Point","coordinates":[%g,%g]}`, x, y),
-			fmt.Sprintf(`{"type":"LineString","coordinates":[[%g,%g],[%g,%g]]}`, x, y, x+d, y+d/2),
-		}[i%3]
-		bodies = append(bodies, fmt.Sprintf(`{"project":%s,"footprint":%s,"include_geometry":%v}`, projects[i%len(projects)], fp, i%2 == 0))
-	}
+	bodies := demoCheckBodies(t, ds, rand.New(rand.NewPCG(3, 9)), 120,
+		`{}`, `{"industry":"C2511","name":"<化工> & 厂"}`, `{"type":"tourism","high_energy":false}`, `{"industry":"4610","type":"water_supply","discharges_pollutants":true}`)
 	for i, body := range bodies {
 		resp, err := http.Post(ts.URL+"/v1/check", "application/json", strings.NewReader(body))
 		if err != nil {
@@ -112,6 +88,39 @@ func TestArchivedAsEncoded(t *testing.T) {
 			t.Fatalf("check %d: the archive's columns are not the facts of its JSON %+v: %+v", i, facts, page.Reports)
 		}
 	}
+}
+
+// demoCheckBodies are check envelopes over the demo dataset ds: its examples
+// with their project facts, without and with geometry (and a 3 km buffer),
+// then n random squares, points and lines across its zones with the projects in
+// turn, geometry asked for every other one.
+func demoCheckBodies(t *testing.T, ds *zones.Dataset, rng *rand.Rand, n int, projects ...string) []string {
+	t.Helper()
+	var bodies []string
+	for _, ex := range demoExamples(t) {
+		bodies = append(bodies, fmt.Sprintf(`{"project":%s,"footprint":%s}`, ex.project, ex.footprint),
+			fmt.Sprintf(`{"project":%s,"footprint":%s,"include_geometry":true,"buffer_m":3000}`, ex.project, ex.footprint))
+	}
+	bound := ds.Layers[0].Zones[0].Geometry.Bound()
+	for _, l := range ds.Layers {
+		for _, z := range l.Zones {
+			if z.Geometry != nil {
+				bound = bound.Union(z.Geometry.Bound())
+			}
+		}
+	}
+	for i := range n {
+		x := bound.Min[0] + rng.Float64()*(bound.Max[0]-bound.Min[0])
+		y := bound.Min[1] + rng.Float64()*(bound.Max[1]-bound.Min[1])
+		d := 0.001 + rng.Float64()*0.05
+		fp := [...]string{
+			fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]}`, x, y, x+d, y, x+d, y+d, x, y+d, x, y),
+			fmt.Sprintf(`{"type":"Point","coordinates":[%g,%g]}`, x, y),
+			fmt.Sprintf(`{"type":"LineString","coordinates":[[%g,%g],[%g,%g]]}`, x, y, x+d, y+d/2),
+		}[i%3]
+		bodies = append(bodies, fmt.Sprintf(`{"project":%s,"footprint":%s,"include_geometry":%v}`, projects[i%len(projects)], fp, i%2 == 0))
+	}
+	return bodies
 }
 
 // demoExample is one of data/demo/examples: a footprint and its project facts.
@@ -187,33 +196,9 @@ func TestAnswerWithArchive(t *testing.T) {
 	archived, withStore := serve(st)
 	_, without := serve(nil)
 
-	var bodies []string
-	for _, ex := range demoExamples(t) {
-		bodies = append(bodies, fmt.Sprintf(`{"project":%s,"footprint":%s}`, ex.project, ex.footprint),
-			fmt.Sprintf(`{"project":%s,"footprint":%s,"include_geometry":true,"buffer_m":3000}`, ex.project, ex.footprint))
-	}
-	bound := ds.Layers[0].Zones[0].Geometry.Bound()
-	for _, l := range ds.Layers {
-		for _, z := range l.Zones {
-			if z.Geometry != nil {
-				bound = bound.Union(z.Geometry.Bound())
-			}
-		}
-	}
-	rng := rand.New(rand.NewPCG(8, 1))
-	projects := []string{`{}`, `{"industry":"C2511","name":"<化工> & 厂"}`, `{"industry":"C2511","name":"化工厂"}`,
-		`{"type":"tourism","high_energy":false}`, `{"industry":"4610","type":"water_supply","discharges_pollutants":true}`}
-	for i := range 90 {
-		x := bound.Min[0] + rng.Float64()*(bound.Max[0]-bound.Min[0])
-		y := bound.Min[1] + rng.Float64()*(bound.Max[1]-bound.Min[1])
-		d := 0.001 + rng.Float64()*0.05
-		fp := [...]string{
-			fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]}`, x, y, x+d, y, x+d, y+d, x, y+d, x, y),
-			fmt.Sprintf(`{"type":"Point","coordinates":[%g,%g]}`, x, y),
-			fmt.Sprintf(`{"type":"LineString","coordinates":[[%g,%g],[%g,%g]]}`, x, y, x+d, y+d/2),
-		}[i%3]
-		bodies = append(bodies, fmt.Sprintf(`{"project":%s,"footprint":%s,"include_geometry":%v}`, projects[i%len(projects)], fp, i%2 == 0))
-	}
+	bodies := demoCheckBodies(t, ds, rand.New(rand.NewPCG(8, 1)), 90,
+		`{}`, `{"industry":"C2511","name":"<化工> & 厂"}`, `{"industry":"C2511","name":"化工厂"}`,
+		`{"type":"tourism","high_energy":false}`, `{"industry":"4610","type":"water_supply","discharges_pollutants":true}`)
 	queries := []string{"", "?lang=en", "?lang=zh", "?format=html"}
 	overlaps := 0
 	for i, body := range bodies {
