@@ -258,6 +258,16 @@ func SortIntersections(ins []Intersection) {
 }
 
 func (pf *prepared) geometry() orb.Geometry {
+	// The usual footprint is of one kind: returned as it is, with no
+	// collection made to hold it (a check asks three times).
+	switch {
+	case pf.line == nil && len(pf.points) == 0:
+		if pf.area != nil {
+			return pf.area
+		}
+	case pf.area == nil && len(pf.points) == 0:
+		return pf.line
+	}
 	var parts orb.Collection
 	if pf.area != nil {
 		parts = append(parts, pf.area)

@@ -418,7 +418,7 @@ func putHolesBack(a orb.Geometry, holes []orb.Ring) orb.Geometry {
 func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piece) (*zoneHit, error) {
 	h := &zoneHit{zone: z}
 	lineal := z.Layer != nil && z.Layer.Geom == Lineal
-	var overlaps orb.Collection
+	var overlaps overlapParts
 
 	measured := false
 	if fg.pf.measureOnly && fg.pf.area != nil {
@@ -444,7 +444,7 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 		case inside:
 			h.areaM2 = fg.pf.areaM2
 			h.areaWhole = true
-			overlaps = append(overlaps, fg.pf.area)
+			overlaps.add(fg.pf.area)
 		case len(keep) > 0:
 			ag, _ := fg.areaGeom()
 			var settled []orb.Ring
@@ -479,11 +479,11 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 			if lineal {
 				if l := planar.Extract(inter, planar.DimLine); l != nil {
 					h.lengthM += geo.Length(l)
-					overlaps = append(overlaps, l)
+					overlaps.add(l)
 				}
 			} else if a != nil {
 				h.areaM2 = geo.Area(a)
-				overlaps = append(overlaps, a)
+				overlaps.add(a)
 			}
 		}
 	}
@@ -504,7 +504,7 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 		switch {
 		case inside:
 			h.lengthM += fg.pf.lengthM
-			overlaps = append(overlaps, fg.pf.line)
+			overlaps.add(fg.pf.line)
 		case len(keep) > 0:
 			lg, _ := fg.lineGeom()
 			inter, err := fg.intersectPieces(gctx, keep, lg, fg.lineBound)
@@ -513,12 +513,12 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 			}
 			if l := planar.Extract(inter, planar.DimLine); l != nil {
 				h.lengthM += geo.Length(l)
-				overlaps = append(overlaps, l)
+				overlaps.add(l)
 			}
 			if lineal {
 				if pts := planar.Extract(inter, planar.DimPoint); pts != nil {
 					h.crossings = countDistinct(pts)
-					overlaps = append(overlaps, pts)
+					overlaps.add(pts)
 				}
 			}
 		}
@@ -547,20 +547,41 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 			}
 			if ok {
 				h.points++
-				overlaps = append(overlaps, pt)
+				overlaps.add(pt)
 				break
 			}
 		}
 	}
 
-	switch len(overlaps) {
-	case 0:
-	case 1:
-		h.overlap = overlaps[0]
-	default:
-		h.overlap = overlaps
-	}
+	h.overlap = overlaps.geometry()
 	return h, nil
+}
+
+// overlapParts gathers the parts of a zone's overlap: one part is the overlap
+// as it is, more make a collection (made only then: most overlaps are one part).
+type overlapParts struct {
+	one  orb.Geometry
+	many orb.Collection
+}
+
+func (o *overlapParts) add(g orb.Geometry) {
+	switch {
+	case o.one == nil:
+		o.one = g
+	case o.many == nil:
+		o.many = orb.Collection{o.one, g}
+	default:
+		o.many = append(o.many, g)
+	}
+}
+
+// geometry is the overlap: nil without parts, the part alone, or the
+// collection of the parts in the order they were added.
+func (o *overlapParts) geometry() orb.Geometry {
+	if o.many != nil {
+		return o.many
+	}
+	return o.one
 }
 
 func countDistinct(g orb.Geometry) int {
