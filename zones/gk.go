@@ -36,8 +36,20 @@ func gkZone(g orb.Geometry) int {
 func gkArea(g orb.Geometry, zone int) float64 {
 	tm := crs.TM{Lon0: float64(3 * zone), K0: 1}
 	a := 0.0
-	for _, p := range rlplanar.Polygons(g) {
-		if n := rlplanar.NumVertices(p); n > gkProjectLimit && shortEdges(p, gkShortEdge) {
+	var one [1]orb.Polygon
+	var polys []orb.Polygon
+	switch g := g.(type) {
+	case orb.Polygon:
+		// A footprint's usual shape: no walk through g for its parts.
+		if len(g) > 0 {
+			one[0] = g
+			polys = one[:]
+		}
+	default:
+		polys = rlplanar.Polygons(g)
+	}
+	for _, p := range polys {
+		if n := numVertices(p); n > gkProjectLimit && shortEdges(p, gkShortEdge) {
 			c, _ := planar.CentroidArea(p)
 			k := tm.Scale(c[0], c[1])
 			a += geo.Area(p) * k * k
@@ -46,6 +58,15 @@ func gkArea(g orb.Geometry, zone int) float64 {
 		a += geo.PolygonSum(p, func(r orb.Ring) float64 { return projectedRingArea(tm, r) })
 	}
 	return a
+}
+
+// numVertices is planar.NumVertices of p, counted without a callback.
+func numVertices(p orb.Polygon) int {
+	n := 0
+	for _, r := range p {
+		n += len(r)
+	}
+	return n
 }
 
 // Polygons of up to gkProjectLimit vertices, or with an edge of gkShortEdge metres

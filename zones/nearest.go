@@ -51,7 +51,19 @@ func newFrameParts(g, area orb.Geometry, f *localFrame) *frameParts {
 			fp.bound = fp.bound.Extend(a)
 		}
 	}
-	polys, lines := planar.Polygons(g), planar.Lines(g)
+	var one [1]orb.Polygon
+	var polys []orb.Polygon
+	var lines []orb.LineString
+	var points []orb.Point
+	if p, ok := g.(orb.Polygon); ok {
+		// A footprint's usual shape: no walks through g for its parts.
+		if len(p) > 0 {
+			one[0] = p
+			polys = one[:]
+		}
+	} else {
+		polys, lines, points = planar.Polygons(g), planar.Lines(g), planar.Points(g)
+	}
 	n := 0 // the segments: a small footprint's few, in one allocation
 	for _, p := range polys {
 		for _, r := range p {
@@ -70,7 +82,7 @@ func newFrameParts(g, area orb.Geometry, f *localFrame) *frameParts {
 	for _, l := range lines {
 		line(l)
 	}
-	for _, p := range planar.Points(g) {
+	for _, p := range points {
 		p = f.fwd(p)
 		fp.pts = append(fp.pts, p)
 		fp.bound = fp.bound.Extend(p)
