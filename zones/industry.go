@@ -25,7 +25,7 @@ func NormalizeIndustry(code string) (string, error) {
 	if c == "" {
 		return bad("empty")
 	}
-	letter := ""
+	letter, full := "", c
 	if c[0] >= 'A' && c[0] <= 'Z' {
 		letter, c = c[:1], c[1:]
 		if sectionIndex(letter) < 0 {
@@ -50,6 +50,9 @@ func NormalizeIndustry(code string) (string, error) {
 	}
 	if letter != "" && letter != sec {
 		return bad(fmt.Sprintf("division %s is in section %s, not %s", c[:2], sec, letter))
+	}
+	if letter != "" {
+		return full, nil // sec + c already: no new string (checks name codes so)
 	}
 	return sec + c, nil
 }
