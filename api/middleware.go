@@ -25,6 +25,7 @@ const requestKey ctxKey = iota
 // allocation for the id, the context, the route context and the recorder.
 type request struct {
 	id   string
+	idv  [1]string // the X-Request-Id header's value list
 	ctx  requestContext
 	rctx chi.Context
 	rec  recorder
@@ -155,7 +156,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			rq.id = newRequestID()
 		}
 		h := w.Header()
-		h["X-Request-Id"] = []string{rq.id}
+		rq.idv[0] = rq.id
+		h["X-Request-Id"] = rq.idv[:]
 		securityHeaders(h)
 		// The route context is made here, not by the router, so that the route
 		// pattern is known to this middleware after routing.
