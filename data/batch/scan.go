@@ -217,6 +217,11 @@ func skipPoint(b []byte, i int) (end int, ok bool) {
 		return 0, false
 	}
 	i += len(pointHead)
+	// skipCounting counts a position where a number starts after '[': a run
+	// that starts otherwise (a '+') is not one, and the feature is left to it.
+	if i >= len(b) || b[i] != '-' && (b[i] < '0' || b[i] > '9') {
+		return 0, false
+	}
 	for k := range 2 {
 		j := numberRun(b, i)
 		if j == i || j >= len(b) || b[j] != ",]"[k] {
