@@ -724,7 +724,10 @@ func Peek(r Reader) (Reader, error) {
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
-	return &peeked{first: f, firstErr: err, rest: r}, nil
+	p := &peeked{first: f, firstErr: err, rest: r}
+	p.into = intoOf(r)
+	p.buf, _ = r.(buffered)
+	return p, nil
 }
 
 type peeked struct {
@@ -732,6 +735,9 @@ type peeked struct {
 	firstErr error
 	used     bool
 	rest     Reader
+	// rest's abilities, asserted once rather than at every feature.
+	into func(*Feature) error
+	buf  buffered
 }
 
 func (p *peeked) Next() (Feature, error) {
@@ -748,12 +754,12 @@ func (p *peeked) nextInto(f *Feature) error {
 		*f = p.first
 		return p.firstErr
 	}
-	return nextInto(p.rest, f)
+	return p.into(f)
 }
 
 func (p *peeked) Buffered() int {
-	if b, ok := p.rest.(buffered); ok {
-		return b.Buffered()
+	if p.buf != nil {
+		return p.buf.Buffered()
 	}
 	return 1
 }
@@ -771,12 +777,18 @@ func Limit(r Reader, max int) Reader {
 	if max <= 0 {
 		return r
 	}
-	return &limited{r: r, max: max}
+	l := &limited{r: r, max: max}
+	l.into = intoOf(r)
+	l.buf, _ = r.(buffered)
+	return l
 }
 
 type limited struct {
 	r      Reader
 	max, n int
+	// r's abilities, asserted once rather than at every feature.
+	into func(*Feature) error
+	buf  buffered
 }
 
 func (l *limited) Next() (Feature, error) {
@@ -794,7 +806,7 @@ func (l *limited) Next() (Feature, error) {
 }
 
 func (l *limited) nextInto(f *Feature) error {
-	if err := nextInto(l.r, f); err != nil {
+	if err := l.into(f); err != nil {
 		return err
 	}
 	if l.n >= l.max {
@@ -813,14 +825,18 @@ type intoReader interface {
 	nextInto(f *Feature) error
 }
 
-// nextInto reads r's next feature into f, as r.Next would return it.
-func nextInto(r Reader, f *Feature) error {
+// intoOf returns what reads r's next feature into f, as r.Next would return it:
+// r's nextInto where it has one. A reader stage or a wrapper takes it once,
+// not at every feature (an interface assertion a feature and a wrapper).
+func intoOf(r Reader) func(f *Feature) error {
 	if ir, ok := r.(intoReader); ok {
-		return ir.nextInto(f)
+		return ir.nextInto
 	}
-	var err error
-	*f, err = r.Next()
-	return err
+	return func(f *Feature) error {
+		var err error
+		*f, err = r.Next()
+		return err
+	}
 }
 
 // setLazy and Buffered pass the wrapped reader's abilities on to Run.
@@ -831,8 +847,8 @@ func (l *limited) setLazy() {
 }
 
 func (l *limited) Buffered() int {
-	if b, ok := l.r.(buffered); ok {
-		return b.Buffered()
+	if l.buf != nil {
+		return l.buf.Buffered()
 	}
 	return 1 // unknown: Run fills chunks, as it does for such a reader
 }

@@ -223,6 +223,7 @@ func (rd *readStage) run(ctx context.Context) {
 	defer close(rd.work)
 	defer close(rd.order)
 	buf, _ := rd.r.(buffered)
+	into := intoOf(rd.r)
 	c := rd.newChunk()
 	next := 0
 	load := 0 // estimated work of c
@@ -230,7 +231,7 @@ func (rd *readStage) run(ctx context.Context) {
 		// The feature is read into its place in the chunk.
 		c.items = append(c.items, Result{})
 		it := &c.items[len(c.items)-1]
-		if err := nextInto(rd.r, &it.Feature); err != nil {
+		if err := into(&it.Feature); err != nil {
 			c.items = c.items[:len(c.items)-1]
 			c.last, c.next = true, next
 			if !errors.Is(err, io.EOF) {
