@@ -148,7 +148,11 @@ func (p *packer) takeSample() []byte {
 // a group's transaction: a row using the dictionary is committed after it in
 // the WAL, so an fsync that covers the row covers the dictionary too. exec runs
 // on the writer's connection (or the pool when it has none).
-func (s *Store) installDict(ctx context.Context, exec func(ctx context.Context, q string, args ...any) (sql.Result, error)) {
+//
+// With the redo log a row is acknowledged before SQLite has it, and the log
+// holds the row, not the dictionary: sync (the inserter's fdatasync of the
+// WAL) makes the dictionary durable before any row is packed with it.
+func (s *Store) installDict(ctx context.Context, exec func(ctx context.Context, q string, args ...any) (sql.Result, error), sync func() error) {
 	p := &s.packer
 	sample := p.takeSample()
 	if sample == nil {
@@ -165,6 +169,9 @@ func (s *Store) installDict(ctx context.Context, exec func(ctx context.Context, 
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
+		return
+	}
+	if sync != nil && sync() != nil {
 		return
 	}
 	p.remember(id, d)
