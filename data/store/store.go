@@ -123,6 +123,9 @@ type Store struct {
 	// lg is the redo log in front of SQLite (logged.go); nil on the group
 	// commit path (PostgreSQL, or SQLite when another process holds the log).
 	lg *redoLog
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Stats counts what the store did since Open. Commits are the database
@@ -338,6 +341,11 @@ func (s *Store) Kind() string {
 
 // Close stops the writer, after the saves queued, and closes the database.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Store) close() error {
 	close(s.quit)
 	<-s.done
 	var errRedo error
@@ -1037,12 +1045,15 @@ func (s *Store) checkpoint() {
 // Get returns the archived report with the given id, or ErrNotFound.
 func (s *Store) Get(ctx context.Context, id string) (*Record, error) {
 	if err := s.caughtUp(ctx); err != nil {
-		// SQLite is failing (a full disk): a report acknowledged but not yet in
-		// it is still answered, from memory.
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		// The inserter is failing (a full disk): a report acknowledged but not
+		// yet in SQLite is answered from memory; any other is in SQLite already,
+		// or was never acknowledged.
 		if rec, perr := s.pendingRecord(ctx, id); rec != nil || perr != nil {
 			return rec, perr
 		}
-		return nil, err
 	}
 	rec := &Record{ID: id}
 	var us int64
