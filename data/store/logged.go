@@ -87,6 +87,8 @@ type redoLog struct {
 	// counts them.
 	err      error
 	failures int
+	// readers counts the reads waiting for the inserter (caughtUp).
+	readers int
 	// progress is closed (and replaced) when inserted, durable or err change.
 	progress chan struct{}
 	// maxID is the greatest id in SQLite: an id above it cannot be there (see
@@ -110,7 +112,14 @@ type pendingRow struct {
 // Redo log settings. maxLogGroup bounds the saves one log write takes (its
 // buffer: ~5 KB a small check's row), maxInsertBatch the rows one SQLite
 // transaction takes.
+//
+// The inserter waits up to insertDelay for minInsertBatch rows, unless a read
+// or the logger waits for it: a commit rewrites the table's last leaf and the
+// right edges of the time-ordered indexes once for all its rows, so larger
+// commits cost fewer pages, and system calls, a row.
 const (
+	minInsertBatch = 1 << maxChunkLog
+	insertDelay    = 5 * time.Millisecond
 	redoLimit      = 32 << 20
 	maxLogGroup    = 1024
 	maxInsertBatch = 1024
@@ -533,12 +542,34 @@ func (s *Store) inserter() {
 	lg := s.lg
 	defer close(lg.inserterDone)
 	backoff := time.Duration(0)
+	delay := time.NewTimer(insertDelay)
+	delay.Stop()
+	delaying := false
 	for {
 		lg.mu.Lock()
 		n := min(len(lg.queue), maxInsertBatch)
 		batch := lg.queue[:n:n]
 		want := lg.wantDurable > lg.durable && lg.inserted >= lg.wantDurable
+		urgent := lg.readers > 0 || lg.wantDurable > lg.inserted || lg.err != nil
 		lg.mu.Unlock()
+		if n > 0 && n < minInsertBatch && !urgent && !stopping(lg.loggerDone) {
+			// Let the batch grow: nothing waits for these rows.
+			if !delaying {
+				delay.Reset(insertDelay)
+				delaying = true
+			}
+			select {
+			case <-lg.wake:
+				continue
+			case <-delay.C:
+				delaying = false
+			case <-lg.loggerDone:
+			}
+		}
+		if delaying {
+			delay.Stop()
+			delaying = false
+		}
 		if n > 0 {
 			if h := lg.hold.Load(); h != nil {
 				<-*h
@@ -576,8 +607,9 @@ func (s *Store) inserter() {
 			lg.broadcast()
 			idle := len(lg.queue) == 0
 			lg.mu.Unlock()
-			// Checkpoint while no rows wait (see checkpoint).
-			s.syncing.Store(!idle)
+			// Checkpoint at checkpointFrames while no rows wait, at twice that
+			// in any case (see checkpoint: syncing says the moment is good).
+			s.syncing.Store(idle)
 			s.checkpoint()
 			continue
 		}
@@ -696,6 +728,12 @@ func (s *Store) caughtUp(ctx context.Context) error {
 	lg.mu.Lock()
 	defer lg.mu.Unlock()
 	target := lg.acked
+	if lg.inserted < target {
+		// The inserter does not wait for its batch to grow while a read waits.
+		lg.readers++
+		defer func() { lg.readers-- }()
+		s.wakeInserter()
+	}
 	for lg.inserted < target {
 		if lg.err != nil {
 			return fmt.Errorf("store: %s: reports acknowledged are not in SQLite yet: %w", s.where, classify(lg.err))
