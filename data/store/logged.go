@@ -468,41 +468,30 @@ func (s *Store) logGroup(group []*pendingSave) {
 
 // roundFor starts a new round when the log has no room for size more bytes
 // below its limit (or after a failed write), once every record of the round
-// is durably in SQLite. While the inserter is behind the log grows past the
-// limit instead, up to twice it; beyond, the logger waits for it.
+// is durably in SQLite. The logger waits for that: the inserter commits what
+// it has at once and fsyncs SQLite's WAL, a stall of about one commit and one
+// fsync every limit bytes of records.
 func (s *Store) roundFor(size int) error {
 	lg := s.lg
 	if !lg.newRound && (lg.off+int64(size) <= lg.limit || lg.off == redoHeaderSize) {
 		return nil
 	}
-	must := lg.newRound || lg.off+int64(size) > 2*lg.limit
-	if err := s.waitDurable(lg.next-1, must); err != nil {
-		if !must && errors.Is(err, errBehind) {
-			return nil // not yet: append past the limit
-		}
+	if err := s.waitDurable(lg.next - 1); err != nil {
 		return err
 	}
 	return lg.startRound()
 }
 
-// errBehind: SQLite does not yet hold every record durably.
-var errBehind = errors.New("the inserter is behind")
-
 // waitDurable asks the inserter to make every row up to seq durable in
-// SQLite, and waits for it when wait is set; else it returns errBehind if
-// that is not done yet. The inserter's error ends the wait once it failed
+// SQLite, and waits for it. The inserter's error ends the wait once it failed
 // again after being asked.
-func (s *Store) waitDurable(seq uint64, wait bool) error {
+func (s *Store) waitDurable(seq uint64) error {
 	lg := s.lg
 	lg.mu.Lock()
 	defer lg.mu.Unlock()
 	failures := -1
 	for lg.durable < seq {
 		lg.wantDurable = max(lg.wantDurable, seq)
-		if !wait {
-			s.wakeInserter()
-			return errBehind
-		}
 		if lg.err != nil {
 			if failures >= 0 && lg.failures != failures {
 				return fmt.Errorf("the rows logged before are not in SQLite yet: %w", lg.err)

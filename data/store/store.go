@@ -3,9 +3,12 @@
 // modernc.org/sqlite, WAL, synchronous=FULL) by default; PostgreSQL (pgx) when
 // opened with a postgres:// URL. Both hold the same schema.
 //
-// Save returns only after the row is committed durably: SQLite in WAL mode with
-// synchronous=FULL fsyncs the WAL at commit; PostgreSQL commits synchronously
-// unless the server was configured otherwise.
+// Save returns only after the row is durable: on SQLite once it is in the
+// archive's redo log and the log is fsynced (logged.go; the row reaches the
+// database right after, and every read waits for it), or, when another
+// process holds that log, once its group's commit is in the WAL and the WAL
+// fsynced; PostgreSQL commits synchronously unless the server was configured
+// otherwise.
 package store
 
 import (
