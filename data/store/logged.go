@@ -280,37 +280,13 @@ func (s *Store) saveLogged(ctx context.Context, rec *Record) error {
 	if err := s.reserve(ctx, row); err != nil {
 		return err
 	}
-	closed := func() error {
-		s.unreserve(row)
-		return fmt.Errorf("store: save report %s: the store is closed", rec.ID)
-	}
 	p := pendingSaves.Get().(*pendingSave)
 	p.id, p.row, p.payload = rec.ID, row, payload
-	select {
-	case lg.saves <- p:
-	case <-s.quit:
-		p.release()
-		return closed()
-	case <-ctx.Done():
-		p.release()
+	queued, err := s.submit(ctx, lg.saves, p)
+	if !queued {
 		s.unreserve(row)
-		return fmt.Errorf("store: save report %s: %w", rec.ID, ctx.Err())
 	}
-	// Once queued the row will be logged: wait for the answer whatever ctx says.
-	select {
-	case err = <-p.err:
-	case <-lg.loggerDone:
-		select {
-		case err = <-p.err:
-		default:
-			return fmt.Errorf("store: save report %s: the store is closed", rec.ID)
-		}
-	}
-	p.release()
-	if err != nil {
-		return fmt.Errorf("store: save report %s in %s: %w", rec.ID, s.where, classify(err))
-	}
-	return nil
+	return err
 }
 
 // reserve claims row's id: no other save of it is on its way, and SQLite

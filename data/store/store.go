@@ -590,10 +590,9 @@ func (s *Store) Save(ctx context.Context, rec *Record) error {
 	if rec.ID == "" {
 		return errors.New("store: save: record without id")
 	}
-	closed := func() error { return fmt.Errorf("store: save report %s: the store is closed", rec.ID) }
 	select {
 	case <-s.quit:
-		return closed()
+		return fmt.Errorf("store: save report %s: the store is closed", rec.ID)
 	default:
 	}
 	if s.lg != nil {
@@ -601,18 +600,25 @@ func (s *Store) Save(ctx context.Context, rec *Record) error {
 	}
 	p := pendingSaves.Get().(*pendingSave)
 	p.id, p.args = rec.ID, s.rowArgs(rec)
+	_, err := s.submit(ctx, s.saves, p)
+	return err
+}
+
+// submit hands p to the goroutine that reads ch (the writer, or the logger)
+// and waits for its answer; queued tells whether p was handed over.
+func (s *Store) submit(ctx context.Context, ch chan *pendingSave, p *pendingSave) (queued bool, err error) {
+	id := p.id
 	select {
-	case s.saves <- p:
+	case ch <- p:
 	case <-s.quit:
 		p.release()
-		return closed()
+		return false, fmt.Errorf("store: save report %s: the store is closed", id)
 	case <-ctx.Done():
 		p.release()
-		return fmt.Errorf("store: save report %s: %w", rec.ID, ctx.Err())
+		return false, fmt.Errorf("store: save report %s: %w", id, ctx.Err())
 	}
-	// Once queued the row will be written: wait for the commit whatever ctx says,
-	// so that the answer tells the truth.
-	var err error
+	// Once queued the row will be written: wait for the answer whatever ctx
+	// says, so that it tells the truth.
 	select {
 	case err = <-p.err:
 	case <-s.finished():
@@ -621,14 +627,14 @@ func (s *Store) Save(ctx context.Context, rec *Record) error {
 		case err = <-p.err:
 		default:
 			// Not answered: p is not reused, should an answer still come.
-			return closed()
+			return true, fmt.Errorf("store: save report %s: the store is closed", id)
 		}
 	}
 	p.release()
 	if err != nil {
-		return fmt.Errorf("store: save report %s in %s: %w", rec.ID, s.where, classify(err))
+		return true, fmt.Errorf("store: save report %s in %s: %w", id, s.where, classify(err))
 	}
-	return nil
+	return true, nil
 }
 
 // finished is closed once no save will be answered any more: when the writer
