@@ -269,8 +269,14 @@ func TestLoggedRoundsUnderLoad(t *testing.T) {
 	}
 
 	// A few rows into the current round, held back from SQLite, then a crash.
-	release := holdInserter(s)
+	// They must fit the round: a new one waits for the inserter, held here.
 	rng := rand.New(rand.NewPCG(9, 9))
+	for i := 0; s.lg.off > 4<<10; i++ {
+		if err := s.Save(ctx, loggedRecord(rng, fmt.Sprintf("w%03d", i), i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	release := holdInserter(s)
 	for i := range 3 {
 		if err := s.Save(ctx, loggedRecord(rng, fmt.Sprintf("v%d", i), i)); err != nil {
 			t.Fatal(err)
