@@ -112,6 +112,10 @@ func benchSave(b *testing.B, s *Store, clients int) {
 		b.ReportMetric(float64(st.Fsyncs-st0.Fsyncs)/b.Elapsed().Seconds(), "fsyncs/s")
 		b.ReportMetric(float64(st.Frames-st0.Frames)/float64(max(1, st.Rows-st0.Rows)), "pages/row")
 	}
+	if st.Logged {
+		// The rows one fsync of the redo log acknowledged.
+		b.ReportMetric(float64(st.LogRows-st0.LogRows)/float64(max(1, st.Fsyncs-st0.Fsyncs)), "rows/fsync")
+	}
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	cpu := ru.Utime.Nano() + ru.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano()
