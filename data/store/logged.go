@@ -347,32 +347,13 @@ func (s *Store) logger() {
 	for {
 		select {
 		case p := <-lg.saves:
-			group = append(group[:0], p)
+			group = drain(lg.saves, append(group[:0], p), maxLogGroup)
 		case <-s.quit:
-			// Log what was queued before Close.
-			group = group[:0]
-			for {
-				select {
-				case p := <-lg.saves:
-					group = append(group, p)
-					continue
-				default:
-				}
-				break
-			}
-			if len(group) > 0 {
+			// Log what was queued before Close (at most the channel's capacity).
+			if group = drain(lg.saves, group[:0], maxLogGroup); len(group) > 0 {
 				s.logGroup(group)
 			}
 			return
-		}
-	fill:
-		for len(group) < maxLogGroup {
-			select {
-			case p := <-lg.saves:
-				group = append(group, p)
-			default:
-				break fill
-			}
 		}
 		s.logGroup(group)
 	}
@@ -515,7 +496,9 @@ func (s *Store) inserter() {
 		n := min(len(lg.queue), maxInsertBatch)
 		batch := lg.queue[:n:n]
 		want := lg.wantDurable > lg.durable && lg.inserted >= lg.wantDurable
-		urgent := lg.readers > 0 || lg.wantDurable > lg.inserted || lg.err != nil
+		// A dictionary learnt is stored before the reports wait for it (they
+		// are packed without one until then).
+		urgent := lg.readers > 0 || lg.wantDurable > lg.inserted || lg.err != nil || s.packer.hasReady.Load()
 		lg.mu.Unlock()
 		if n > 0 && n < minInsertBatch && !urgent && !stopping(lg.loggerDone) {
 			// Let the batch grow: nothing waits for these rows.

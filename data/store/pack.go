@@ -72,6 +72,9 @@ type packer struct {
 	// holds it for the writer, which stores the dictionary (installDict).
 	sample []byte
 	ready  []byte
+	// hasReady is set while ready waits for the writer (or the inserter,
+	// which then commits at once rather than let its batch grow).
+	hasReady atomic.Bool
 	// dicts are the dictionaries read so far, by id.
 	dicts map[int64]*s2.Dict
 }
@@ -128,6 +131,7 @@ func (p *packer) offer(report []byte) {
 	if len(p.sample) >= dictSample {
 		p.ready = p.sample[len(p.sample)-dictSample:]
 		p.sample = nil
+		p.hasReady.Store(true)
 	}
 }
 
@@ -140,6 +144,7 @@ func (p *packer) takeSample() []byte {
 	defer p.mu.Unlock()
 	s := p.ready
 	p.ready = nil
+	p.hasReady.Store(false)
 	return s
 }
 

@@ -646,6 +646,19 @@ func (s *Store) finished() chan struct{} {
 	return s.done
 }
 
+// drain appends to group the saves queued on ch, up to limit, without waiting.
+func drain(ch chan *pendingSave, group []*pendingSave, limit int) []*pendingSave {
+	for len(group) < limit {
+		select {
+		case p := <-ch:
+			group = append(group, p)
+		default:
+			return group
+		}
+	}
+	return group
+}
+
 // writer commits queued saves in groups until Close.
 func (s *Store) writer() {
 	defer close(s.done)
@@ -668,16 +681,7 @@ func (s *Store) writer() {
 			}
 		}
 		busy := len(group) > 1
-		group = append(group[:0], first)
-	fill:
-		for len(group) < maxGroup {
-			select {
-			case p := <-s.saves:
-				group = append(group, p)
-			default:
-				break fill
-			}
-		}
+		group = drain(s.saves, append(group[:0], first), maxGroup)
 		// While the syncer is fsyncing, the saves it will acknowledge next are
 		// those committed after: gather them until it is done, then commit them
 		// in one transaction (the fsync's wait is the group's window).
