@@ -269,6 +269,11 @@ func (lg *redoLog) startRound() error {
 func (s *Store) saveLogged(ctx context.Context, rec *Record) error {
 	lg := s.lg
 	args := s.rowArgs(rec)
+	if s.packer.hasReady.Load() {
+		// The dictionary learnt must be durable before a report packed with it
+		// is acknowledged: stored now, on the pool (its commits fsync).
+		s.installDict(context.WithoutCancel(ctx), s.db.ExecContext)
+	}
 	// The inserter uses the row after Save returned: it must not share the
 	// caller's bytes (the strings are copies already).
 	args[3] = bytes.Clone(args[3].([]byte))
@@ -496,9 +501,7 @@ func (s *Store) inserter() {
 		n := min(len(lg.queue), maxInsertBatch)
 		batch := lg.queue[:n:n]
 		want := lg.wantDurable > lg.durable && lg.inserted >= lg.wantDurable
-		// A dictionary learnt is stored before the reports wait for it (they
-		// are packed without one until then).
-		urgent := lg.readers > 0 || lg.wantDurable > lg.inserted || lg.err != nil || s.packer.hasReady.Load()
+		urgent := lg.readers > 0 || lg.wantDurable > lg.inserted || lg.err != nil
 		lg.mu.Unlock()
 		if n > 0 && n < minInsertBatch && !urgent && !stopping(lg.loggerDone) {
 			// Let the batch grow: nothing waits for these rows.
@@ -623,7 +626,6 @@ func (s *Store) syncSQLite() error {
 // taken it first.
 func (s *Store) insertLogged(batch []*pendingRow) error {
 	ctx := context.Background()
-	s.installDict(ctx, s.conn.ExecContext, func() error { return datasync(s.walFile) })
 	err := func() error {
 		tx, err := s.conn.BeginTx(ctx, nil)
 		if err != nil {

@@ -72,8 +72,7 @@ type packer struct {
 	// holds it for the writer, which stores the dictionary (installDict).
 	sample []byte
 	ready  []byte
-	// hasReady is set while ready waits for the writer (or the inserter,
-	// which then commits at once rather than let its batch grow).
+	// hasReady is set while ready waits to be stored.
 	hasReady atomic.Bool
 	// dicts are the dictionaries read so far, by id.
 	dicts map[int64]*s2.Dict
@@ -155,9 +154,10 @@ func (p *packer) takeSample() []byte {
 // on the writer's connection (or the pool when it has none).
 //
 // With the redo log a row is acknowledged before SQLite has it, and the log
-// holds the row, not the dictionary: sync (the inserter's fdatasync of the
-// WAL) makes the dictionary durable before any row is packed with it.
-func (s *Store) installDict(ctx context.Context, exec func(ctx context.Context, q string, args ...any) (sql.Result, error), sync func() error) {
+// holds the row, not the dictionary: the save that completes the sample
+// stores the dictionary itself, on the pool, whose commits fsync, before any
+// row is packed with it (saveLogged).
+func (s *Store) installDict(ctx context.Context, exec func(ctx context.Context, q string, args ...any) (sql.Result, error)) {
 	p := &s.packer
 	sample := p.takeSample()
 	if sample == nil {
@@ -174,9 +174,6 @@ func (s *Store) installDict(ctx context.Context, exec func(ctx context.Context, 
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return
-	}
-	if sync != nil && sync() != nil {
 		return
 	}
 	p.remember(id, d)

@@ -752,9 +752,9 @@ func (s *Store) commit(group []*pendingSave) {
 	exec, begin, unsynced := s.sqliteWriter(ctx)
 	if s.dialect == sqlite {
 		if s.conn != nil && s.lg == nil {
-			s.installDict(ctx, s.conn.ExecContext, nil)
+			s.installDict(ctx, s.conn.ExecContext)
 		} else {
-			s.installDict(ctx, s.db.ExecContext, nil)
+			s.installDict(ctx, s.db.ExecContext)
 		}
 	}
 	if exec == nil {
