@@ -129,6 +129,9 @@ func likePrefix(s string) string {
 // List returns one page of the reports f selects, newest first (then by id), and
 // how many it selects in all.
 func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
+	if err := s.caughtUp(ctx); err != nil {
+		return Page{}, err
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
@@ -331,6 +334,9 @@ type Extent struct {
 
 // Extent returns the archive's temporal and spatial extent.
 func (s *Store) Extent(ctx context.Context) (Extent, error) {
+	if err := s.caughtUp(ctx); err != nil {
+		return Extent{}, err
+	}
 	var e Extent
 	var first, last sql.NullInt64
 	var x0, y0, x1, y1 sql.NullFloat64

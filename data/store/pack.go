@@ -72,6 +72,8 @@ type packer struct {
 	// holds it for the writer, which stores the dictionary (installDict).
 	sample []byte
 	ready  []byte
+	// hasReady is set while ready waits to be stored.
+	hasReady atomic.Bool
 	// dicts are the dictionaries read so far, by id.
 	dicts map[int64]*s2.Dict
 }
@@ -128,6 +130,7 @@ func (p *packer) offer(report []byte) {
 	if len(p.sample) >= dictSample {
 		p.ready = p.sample[len(p.sample)-dictSample:]
 		p.sample = nil
+		p.hasReady.Store(true)
 	}
 }
 
@@ -140,6 +143,7 @@ func (p *packer) takeSample() []byte {
 	defer p.mu.Unlock()
 	s := p.ready
 	p.ready = nil
+	p.hasReady.Store(false)
 	return s
 }
 
@@ -148,6 +152,11 @@ func (p *packer) takeSample() []byte {
 // a group's transaction: a row using the dictionary is committed after it in
 // the WAL, so an fsync that covers the row covers the dictionary too. exec runs
 // on the writer's connection (or the pool when it has none).
+//
+// With the redo log a row is acknowledged before SQLite has it, and the log
+// holds the row, not the dictionary: the save that completes the sample
+// stores the dictionary itself, on the pool, whose commits fsync, before any
+// row is packed with it (saveLogged).
 func (s *Store) installDict(ctx context.Context, exec func(ctx context.Context, q string, args ...any) (sql.Result, error)) {
 	p := &s.packer
 	sample := p.takeSample()

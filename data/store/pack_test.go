@@ -49,6 +49,10 @@ func variedReport(rng *rand.Rand, id string) json.RawMessage {
 // bytes' format (0 for NULL).
 func packedForm(t *testing.T, s *Store, id string) (text string, format byte, dict int64) {
 	t.Helper()
+	// With the redo log the row reaches the table after its save returned.
+	if err := s.caughtUp(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	var packed []byte
 	if err := s.db.QueryRow(s.rebind(`SELECT report, report_packed FROM reports WHERE id = ?`), id).Scan(&text, &packed); err != nil {
 		t.Fatal(err)

@@ -3,9 +3,12 @@
 // modernc.org/sqlite, WAL, synchronous=FULL) by default; PostgreSQL (pgx) when
 // opened with a postgres:// URL. Both hold the same schema.
 //
-// Save returns only after the row is committed durably: SQLite in WAL mode with
-// synchronous=FULL fsyncs the WAL at commit; PostgreSQL commits synchronously
-// unless the server was configured otherwise.
+// Save returns only after the row is durable: on SQLite once it is in the
+// archive's redo log and the log is fsynced (logged.go; the row reaches the
+// database right after, and every read waits for it), or, when another
+// process holds that log, once its group's commit is in the WAL and the WAL
+// fsynced; PostgreSQL commits synchronously unless the server was configured
+// otherwise.
 package store
 
 import (
@@ -14,6 +17,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/bits"
 	"net/url"
 	"os"
@@ -76,8 +80,9 @@ type Store struct {
 	// inserts[k] inserts 2^k rows in one statement (inserts[0] is insert); the
 	// writer prepares them as groups need them (see insertGroup). args is the
 	// writer's buffer for their arguments.
-	inserts [maxChunkLog + 1]*sql.Stmt
-	args    []any
+	inserts   [maxChunkLog + 1]*sql.Stmt
+	insertsMu sync.Mutex
+	args      []any
 
 	saves chan *pendingSave
 	quit  chan struct{}
@@ -116,22 +121,42 @@ type Store struct {
 
 	// commits and rows count the transactions and the rows in them, fsyncs the
 	// syncer's (see Stats).
-	commits, rows, fsyncs, frames atomic.Int64
+	commits, rows, fsyncs, frames, logRows atomic.Int64
+
+	// lg is the redo log in front of SQLite (logged.go); nil on the group
+	// commit path (PostgreSQL, or SQLite when another process holds the log).
+	lg *redoLog
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
-// Stats counts what the writer did since Open: the transactions it committed,
-// the rows in them, and the fsyncs of the WAL that acknowledged them (SQLite;
-// PostgreSQL's commits sync on the server). Benchmarks report rows per commit.
+// Stats counts what the store did since Open. Commits are the database
+// transactions that inserted rows (with the redo log: the inserter's, so
+// Rows/Commits is its batch size), Rows the rows in them. Fsyncs are the
+// fsyncs that acknowledged saves: of the redo log (Logged), else of SQLite's
+// WAL (PostgreSQL's commits sync on the server, uncounted). Benchmarks report
+// rows per commit.
 type Stats struct {
 	Commits, Rows, Fsyncs int64
 	// Frames counts the pages the WAL held at the writer's checkpoints (SQLite):
 	// the pages written for the rows committed before each.
 	Frames int64
+	// Logged tells whether saves go through the redo log; LogRows counts the
+	// rows its fsyncs acknowledged (LogRows/Fsyncs: rows a log fsync), Rounds
+	// the times it started over.
+	Logged          bool
+	LogRows, Rounds int64
 }
 
 // Stats returns the writer's counts so far.
 func (s *Store) Stats() Stats {
-	return Stats{Commits: s.commits.Load(), Rows: s.rows.Load(), Fsyncs: s.fsyncs.Load(), Frames: s.frames.Load()}
+	st := Stats{Commits: s.commits.Load(), Rows: s.rows.Load(), Fsyncs: s.fsyncs.Load(), Frames: s.frames.Load(),
+		LogRows: s.logRows.Load(), Logged: s.lg != nil}
+	if s.lg != nil {
+		st.Rounds = s.lg.rounds.Load()
+	}
+	return st
 }
 
 // syncJob is what the writer hands the syncer: saves committed on the
@@ -148,6 +173,9 @@ type pendingSave struct {
 	args   []any
 	err    chan error
 	result error // the commit's, before the fsync
+	// The logged path's: the row, and its record's payload.
+	row     *pendingRow
+	payload []byte
 }
 
 // pendingSaves are reused, each with its answer's channel: a Save takes one,
@@ -157,7 +185,7 @@ var pendingSaves = sync.Pool{New: func() any { return &pendingSave{err: make(cha
 
 // release puts p back in pendingSaves, holding no row.
 func (p *pendingSave) release() {
-	p.id, p.args, p.result = "", nil, nil
+	p.id, p.args, p.result, p.row, p.payload = "", nil, nil, nil, nil
 	pendingSaves.Put(p)
 }
 
@@ -197,6 +225,18 @@ func IsPostgres(dsn string) bool {
 // Open opens (creating if needed) the archive named by dsn: a PostgreSQL URL, or
 // else a SQLite file path. It brings the schema up to date.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return open(ctx, dsn, options{redo: true, redoLimit: redoLimit})
+}
+
+// options are Open's settings that tests change.
+type options struct {
+	// redo puts a redo log in front of SQLite (logged.go); redoLimit is the
+	// log's size before it starts over.
+	redo      bool
+	redoLimit int64
+}
+
+func open(ctx context.Context, dsn string, opts options) (*Store, error) {
 	if dsn == "" {
 		return nil, errors.New("store: empty database name")
 	}
@@ -260,8 +300,28 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if s.dialect == sqlite {
 		s.window, s.gap = sqliteWindow, sqliteGap
 	}
-	s.saves = make(chan *pendingSave, maxGroup)
 	s.quit = make(chan struct{})
+	if s.dialect == sqlite && opts.redo {
+		lg, err := s.openRedo(ctx, dsn, opts.redoLimit)
+		if err != nil {
+			s.insert.Close()
+			s.db.Close()
+			return nil, fmt.Errorf("store: open %s: %w", s.where, err)
+		}
+		if lg != nil {
+			s.wal = dsn + "-wal"
+			if s.openWriterConn(ctx) {
+				s.lg = lg
+				s.done = lg.loggerDone
+				go s.logger()
+				go s.inserter()
+				return s, nil
+			}
+			slog.Info("report archive: no connection of its own for the redo log's inserter; saves commit in groups instead", slog.String("db", dsn))
+			lg.f.Close()
+		}
+	}
+	s.saves = make(chan *pendingSave, maxGroup)
 	s.done = make(chan struct{})
 	if s.dialect == sqlite {
 		s.wal = dsn + "-wal"
@@ -284,8 +344,18 @@ func (s *Store) Kind() string {
 
 // Close stops the writer, after the saves queued, and closes the database.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Store) close() error {
 	close(s.quit)
 	<-s.done
+	var errRedo error
+	if s.lg != nil {
+		<-s.lg.inserterDone
+		errRedo = s.closeRedo()
+	}
 	if s.synced != nil {
 		close(s.synced)
 		<-s.syncerDone
@@ -301,7 +371,7 @@ func (s *Store) Close() error {
 		}
 	}
 	s.insert.Close()
-	return s.db.Close()
+	return errors.Join(errRedo, s.db.Close())
 }
 
 // Ping checks the database answers.
@@ -520,26 +590,35 @@ func (s *Store) Save(ctx context.Context, rec *Record) error {
 	if rec.ID == "" {
 		return errors.New("store: save: record without id")
 	}
-	closed := func() error { return fmt.Errorf("store: save report %s: the store is closed", rec.ID) }
 	select {
 	case <-s.quit:
-		return closed()
+		return fmt.Errorf("store: save report %s: the store is closed", rec.ID)
 	default:
+	}
+	if s.lg != nil {
+		return s.saveLogged(ctx, rec)
 	}
 	p := pendingSaves.Get().(*pendingSave)
 	p.id, p.args = rec.ID, s.rowArgs(rec)
+	_, err := s.submit(ctx, s.saves, p)
+	return err
+}
+
+// submit hands p to the goroutine that reads ch (the writer, or the logger)
+// and waits for its answer; queued tells whether p was handed over.
+func (s *Store) submit(ctx context.Context, ch chan *pendingSave, p *pendingSave) (queued bool, err error) {
+	id := p.id
 	select {
-	case s.saves <- p:
+	case ch <- p:
 	case <-s.quit:
 		p.release()
-		return closed()
+		return false, fmt.Errorf("store: save report %s: the store is closed", id)
 	case <-ctx.Done():
 		p.release()
-		return fmt.Errorf("store: save report %s: %w", rec.ID, ctx.Err())
+		return false, fmt.Errorf("store: save report %s: %w", id, ctx.Err())
 	}
-	// Once queued the row will be written: wait for the commit whatever ctx says,
-	// so that the answer tells the truth.
-	var err error
+	// Once queued the row will be written: wait for the answer whatever ctx
+	// says, so that it tells the truth.
 	select {
 	case err = <-p.err:
 	case <-s.finished():
@@ -548,14 +627,14 @@ func (s *Store) Save(ctx context.Context, rec *Record) error {
 		case err = <-p.err:
 		default:
 			// Not answered: p is not reused, should an answer still come.
-			return closed()
+			return true, fmt.Errorf("store: save report %s: the store is closed", id)
 		}
 	}
 	p.release()
 	if err != nil {
-		return fmt.Errorf("store: save report %s in %s: %w", rec.ID, s.where, classify(err))
+		return true, fmt.Errorf("store: save report %s in %s: %w", id, s.where, classify(err))
 	}
-	return nil
+	return true, nil
 }
 
 // finished is closed once no save will be answered any more: when the writer
@@ -565,6 +644,19 @@ func (s *Store) finished() chan struct{} {
 		return s.syncerDone
 	}
 	return s.done
+}
+
+// drain appends to group the saves queued on ch, up to limit, without waiting.
+func drain(ch chan *pendingSave, group []*pendingSave, limit int) []*pendingSave {
+	for len(group) < limit {
+		select {
+		case p := <-ch:
+			group = append(group, p)
+		default:
+			return group
+		}
+	}
+	return group
 }
 
 // writer commits queued saves in groups until Close.
@@ -589,16 +681,7 @@ func (s *Store) writer() {
 			}
 		}
 		busy := len(group) > 1
-		group = append(group[:0], first)
-	fill:
-		for len(group) < maxGroup {
-			select {
-			case p := <-s.saves:
-				group = append(group, p)
-			default:
-				break fill
-			}
-		}
+		group = drain(s.saves, append(group[:0], first), maxGroup)
 		// While the syncer is fsyncing, the saves it will acknowledge next are
 		// those committed after: gather them until it is done, then commit them
 		// in one transaction (the fsync's wait is the group's window).
@@ -668,7 +751,7 @@ func (s *Store) commit(group []*pendingSave) {
 	s.rows.Add(int64(len(group)))
 	exec, begin, unsynced := s.sqliteWriter(ctx)
 	if s.dialect == sqlite {
-		if s.conn != nil {
+		if s.conn != nil && s.lg == nil {
 			s.installDict(ctx, s.conn.ExecContext)
 		} else {
 			s.installDict(ctx, s.db.ExecContext)
@@ -685,7 +768,7 @@ func (s *Store) commit(group []*pendingSave) {
 			if err != nil {
 				return err
 			}
-			if err := s.insertGroup(ctx, tx, group); err != nil {
+			if err := s.insertGroup(ctx, tx, len(group), func(i int) []any { return group[i].args }, &s.args); err != nil {
 				tx.Rollback()
 				return err
 			}
@@ -697,6 +780,16 @@ func (s *Store) commit(group []*pendingSave) {
 				_, p.result = exec(ctx, p.args...)
 			}
 		}
+	}
+	if s.lg != nil {
+		// Rows put in SQLite beside the redo log (tests): ids reserve must look up.
+		s.lg.mu.Lock()
+		for _, p := range group {
+			if p.result == nil {
+				s.lg.noteID(p.id)
+			}
+		}
+		s.lg.mu.Unlock()
 	}
 	var committed []*pendingSave
 	failed := false
@@ -715,7 +808,7 @@ func (s *Store) commit(group []*pendingSave) {
 		s.syncing.Store(true)
 		s.synced <- syncJob{wal: s.walFile, saves: committed}
 	}
-	if failed && s.conn != nil {
+	if failed && s.conn != nil && s.lg == nil {
 		// Start again on a fresh connection, in case this one is the trouble; the
 		// syncer closes its WAL file after the groups committed on it.
 		s.connIns.Close()
@@ -736,26 +829,30 @@ const maxChunkLog = 6
 // statement a row paid for every row (BenchmarkSave, 64 writers: −10 % CPU an
 // insert); a group's rows are committed together anyway, and a failure fails
 // the group either way (commit then retries its rows alone).
-func (s *Store) insertGroup(ctx context.Context, tx *sql.Tx, group []*pendingSave) error {
-	defer func() { clear(s.args) }() // keep no reference to the rows' bytes
-	for rest := group; len(rest) > 0; {
-		k := min(bits.Len(uint(len(rest)))-1, maxChunkLog)
+//
+// row(i) is the i-th of the rows' values; buf the caller's buffer for a
+// statement's arguments (the writer's, or the inserter's).
+func (s *Store) insertGroup(ctx context.Context, tx *sql.Tx, rows int, row func(i int) []any, buf *[]any) error {
+	defer func() { clear(*buf) }() // keep no reference to the rows' bytes
+	for i := 0; i < rows; {
+		k := min(bits.Len(uint(rows-i))-1, maxChunkLog)
 		n := 1 << k
 		stmt, err := s.insertN(ctx, k)
 		if err != nil {
 			return err
 		}
-		s.args = s.args[:0]
-		for _, p := range rest[:n] {
-			s.args = append(s.args, p.args...)
+		args := (*buf)[:0]
+		for j := i; j < i+n; j++ {
+			args = append(args, row(j)...)
 		}
+		*buf = args
 		ts := tx.StmtContext(ctx, stmt)
-		_, err = ts.ExecContext(ctx, s.args...)
+		_, err = ts.ExecContext(ctx, args...)
 		ts.Close()
 		if err != nil {
 			return err
 		}
-		rest = rest[n:]
+		i += n
 	}
 	return nil
 }
@@ -767,6 +864,10 @@ func (s *Store) insertN(ctx context.Context, k int) (*sql.Stmt, error) {
 	if k == 0 {
 		return s.insert, nil
 	}
+	// The writer and the inserter are one goroutine each, but tests drive
+	// commit beside the inserter.
+	s.insertsMu.Lock()
+	defer s.insertsMu.Unlock()
 	if s.inserts[k] == nil {
 		values := insertReport[strings.Index(insertReport, "(?"):]
 		q := insertReport + strings.Repeat(",\n\t"+values, 1<<k-1)
@@ -808,45 +909,52 @@ func (s *Store) sqliteWriter(ctx context.Context) (exec func(context.Context, ..
 	if s.synced == nil {
 		return nil, nil, false
 	}
-	if s.conn == nil {
-		// The WAL must be there to be fsynced: the migrations wrote it.
-		if _, err := os.Stat(s.wal); err != nil {
-			return nil, nil, false
-		}
-		conn, err := s.db.Conn(ctx)
-		if err != nil {
-			return nil, nil, false
-		}
-		var mode string
-		if conn.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode) != nil || !strings.EqualFold(mode, "wal") {
-			conn.Close()
-			return nil, nil, false
-		}
-		// No checkpoint inside the commits either: the writer runs them while it
-		// waits for the syncer (see checkpoint). After a checkpoint the WAL
-		// starts over in place, so its file is overwritten, not grown, and the
-		// syncer's fdatasync has no size to record; journal_size_limit cuts it
-		// back should a long reader ever have let it grow far.
-		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864`); err != nil {
-			conn.Close()
-			return nil, nil, false
-		}
-		// Opened after the connection: while it is open, this is its WAL.
-		wal, err := os.OpenFile(s.wal, os.O_RDWR, 0)
-		if err != nil {
-			conn.Close()
-			return nil, nil, false
-		}
-		ins, err := conn.PrepareContext(ctx, insertReport)
-		if err != nil {
-			wal.Close()
-			conn.Close()
-			return nil, nil, false
-		}
-		s.conn, s.connIns, s.walFile = conn, ins, wal
+	if s.conn == nil && !s.openWriterConn(ctx) {
+		return nil, nil, false
 	}
 	begin = func(ctx context.Context) (*sql.Tx, error) { return s.conn.BeginTx(ctx, nil) }
 	return s.connIns.ExecContext, begin, true
+}
+
+// openWriterConn sets up the writer's own connection (see sqliteWriter; with
+// the redo log, the inserter's), and tells whether it could.
+func (s *Store) openWriterConn(ctx context.Context) bool {
+	// The WAL must be there to be fsynced: the migrations wrote it.
+	if _, err := os.Stat(s.wal); err != nil {
+		return false
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return false
+	}
+	var mode string
+	if conn.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode) != nil || !strings.EqualFold(mode, "wal") {
+		conn.Close()
+		return false
+	}
+	// No checkpoint inside the commits either: the writer runs them while it
+	// waits for the syncer (see checkpoint). After a checkpoint the WAL
+	// starts over in place, so its file is overwritten, not grown, and the
+	// syncer's fdatasync has no size to record; journal_size_limit cuts it
+	// back should a long reader ever have let it grow far.
+	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864`); err != nil {
+		conn.Close()
+		return false
+	}
+	// Opened after the connection: while it is open, this is its WAL.
+	wal, err := os.OpenFile(s.wal, os.O_RDWR, 0)
+	if err != nil {
+		conn.Close()
+		return false
+	}
+	ins, err := conn.PrepareContext(ctx, insertReport)
+	if err != nil {
+		wal.Close()
+		conn.Close()
+		return false
+	}
+	s.conn, s.connIns, s.walFile = conn, ins, wal
+	return true
 }
 
 // syncer fsyncs the WAL for the groups the writer committed, all those queued
@@ -949,6 +1057,17 @@ func (s *Store) checkpoint() {
 
 // Get returns the archived report with the given id, or ErrNotFound.
 func (s *Store) Get(ctx context.Context, id string) (*Record, error) {
+	if err := s.caughtUp(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		// The inserter is failing (a full disk): a report acknowledged but not
+		// yet in SQLite is answered from memory; any other is in SQLite already,
+		// or was never acknowledged.
+		if rec, perr := s.pendingRecord(ctx, id); rec != nil || perr != nil {
+			return rec, perr
+		}
+	}
 	rec := &Record{ID: id}
 	var us int64
 	var project, report, footprint string
@@ -991,6 +1110,9 @@ func (s *Store) ByInputHash(ctx context.Context, hash string, limit int) ([]Summ
 
 // Count returns the number of archived reports.
 func (s *Store) Count(ctx context.Context) (int64, error) {
+	if err := s.caughtUp(ctx); err != nil {
+		return 0, err
+	}
 	var n int64
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count reports in %s: %w", s.where, err)

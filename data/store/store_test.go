@@ -394,7 +394,8 @@ func TestCPULoad(t *testing.T) {
 // a fresh connection, and the syncer fsyncs that connection's WAL file — the
 // WAL at its path — for the saves after it.
 func TestSQLiteWriterReconnects(t *testing.T) {
-	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "redline.db"))
+	// The group commit path's writer (without the redo log: see logged_test.go).
+	s, err := open(t.Context(), filepath.Join(t.TempDir(), "redline.db"), options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -502,7 +503,8 @@ func TestGroupFailsAlone(t *testing.T) {
 // checkpoint, and the WAL starts over after each: its file stays within a few
 // checkpoints' worth of frames (without them, 300 lone commits write ~15 MB).
 func TestCheckpoint(t *testing.T) {
-	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "redline.db"))
+	// The group commit path's writer (the inserter's: TestLoggedCheckpoint).
+	s, err := open(t.Context(), filepath.Join(t.TempDir(), "redline.db"), options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,251 @@
+package store
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+	"os"
+)
+
+// The redo log (SQLite only): a file beside the database, <db>-redo, where a
+// save is acknowledged once its row is there and fsynced; the rows go into
+// SQLite afterwards (see logged.go). Its layout:
+//
+//	header (redoHeaderSize bytes, at offset 0):
+//	  8 bytes   magic "RLREDO\r\n"
+//	  4 bytes   version (1), little-endian as everything here
+//	  8 bytes   salt: random, new at every round
+//	  8 bytes   the sequence number of the round's first record
+//	  4 bytes   CRC-32C of the 28 bytes before it
+//	records, one after another from redoHeaderSize:
+//	  4 bytes   payload length
+//	  4 bytes   CRC-32C of salt, sequence and payload
+//	  8 bytes   sequence number (the round's first, then each one more)
+//	  payload   the row's values (encodeRow)
+//
+// A round ends when the file is reused from its start with a new salt (see
+// logger): records of an earlier round then fail their CRC, since it covers
+// the salt, and a reader stops at the first record that fails it or breaks
+// the sequence — the end of what the round wrote, or a torn last write.
+const (
+	redoMagic      = "RLREDO\r\n"
+	redoVersion    = 1
+	redoHeaderSize = 32
+	redoRecordHead = 16
+	// maxRedoPayload bounds a record's claimed length, so that a damaged length
+	// cannot make a reader allocate gigabytes (an input is limited far below).
+	maxRedoPayload = 1 << 30
+)
+
+// redoRound is a round's header.
+type redoRound struct {
+	salt, start uint64
+}
+
+// newRound returns a round with a fresh salt starting at sequence start.
+func newRound(start uint64) redoRound {
+	var b [8]byte
+	rand.Read(b[:]) // never fails (crypto/rand panics rather)
+	return redoRound{salt: binary.LittleEndian.Uint64(b[:]), start: start}
+}
+
+// header is the round's header bytes.
+func (r redoRound) header() []byte {
+	b := make([]byte, 0, redoHeaderSize)
+	b = append(b, redoMagic...)
+	b = binary.LittleEndian.AppendUint32(b, redoVersion)
+	b = binary.LittleEndian.AppendUint64(b, r.salt)
+	b = binary.LittleEndian.AppendUint64(b, r.start)
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+}
+
+// errNoRound means the log holds no round to replay: an empty file, or a
+// header whose CRC fails (torn while a new round began, which the logger does
+// only once every record before is in SQLite).
+var errNoRound = errors.New("no round")
+
+// parseHeader reads a round's header; errNoRound when there is none to read,
+// another error when the file is not a redo log of ours.
+func parseHeader(b []byte) (redoRound, error) {
+	if len(b) < redoHeaderSize {
+		return redoRound{}, errNoRound
+	}
+	if string(b[:8]) != redoMagic {
+		if allZero(b[:redoHeaderSize]) {
+			return redoRound{}, errNoRound
+		}
+		return redoRound{}, errors.New("offset 0: not a redline redo log (bad magic)")
+	}
+	if v := binary.LittleEndian.Uint32(b[8:]); v != redoVersion {
+		return redoRound{}, fmt.Errorf("offset 8: redo log version %d, this program knows %d", v, redoVersion)
+	}
+	if crc32.Checksum(b[:28], castagnoli) != binary.LittleEndian.Uint32(b[28:]) {
+		return redoRound{}, errNoRound
+	}
+	return redoRound{salt: binary.LittleEndian.Uint64(b[12:]), start: binary.LittleEndian.Uint64(b[20:])}, nil
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// recordCRC is a record's CRC: of the salt, the sequence number and the payload.
+func recordCRC(salt, seq uint64, payload []byte) uint32 {
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:], salt)
+	binary.LittleEndian.PutUint64(b[8:], seq)
+	return crc32.Update(crc32.Checksum(b[:], castagnoli), castagnoli, payload)
+}
+
+// appendRecord appends the record of payload with sequence number seq.
+func appendRecord(b []byte, r redoRound, seq uint64, payload []byte) []byte {
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(payload)))
+	b = binary.LittleEndian.AppendUint32(b, recordCRC(r.salt, seq, payload))
+	b = binary.LittleEndian.AppendUint64(b, seq)
+	return append(b, payload...)
+}
+
+// redoRecord is a record read back: its sequence number and the row's values.
+type redoRecord struct {
+	seq  uint64
+	args []any
+}
+
+// readRound reads the records of the round whose header starts b: those with
+// the round's salt and consecutive sequence numbers, up to the first that is
+// not (the end of the round, a torn write, a record of an earlier round). A
+// record that passes its CRC but whose payload does not decode is damage the
+// CRC cannot explain: an error naming its offset.
+func readRound(b []byte) (redoRound, []redoRecord, error) {
+	r, err := parseHeader(b)
+	if err != nil {
+		return r, nil, err
+	}
+	var recs []redoRecord
+	seq := r.start
+	for off := redoHeaderSize; len(b)-off >= redoRecordHead; {
+		n := binary.LittleEndian.Uint32(b[off:])
+		sum := binary.LittleEndian.Uint32(b[off+4:])
+		if binary.LittleEndian.Uint64(b[off+8:]) != seq || n > maxRedoPayload || uint64(n) > uint64(len(b)-off-redoRecordHead) {
+			break
+		}
+		payload := b[off+redoRecordHead : off+redoRecordHead+int(n)]
+		if recordCRC(r.salt, seq, payload) != sum {
+			break
+		}
+		args, err := decodeRow(payload)
+		if err != nil {
+			return r, recs, fmt.Errorf("record %d at offset %d: %w", seq, off, err)
+		}
+		recs = append(recs, redoRecord{seq: seq, args: args})
+		off += redoRecordHead + int(n)
+		seq++
+	}
+	return r, recs, nil
+}
+
+// A row's values in a record's payload: a uvarint count, then each value as a
+// tag byte and its bytes.
+const (
+	tagNull    = 0
+	tagInt     = 1 // zigzag varint
+	tagFloat   = 2 // 8 bytes, IEEE 754 bits
+	tagString  = 3 // uvarint length, bytes
+	tagBytes   = 4 // uvarint length, bytes
+	maxRowVals = 64
+)
+
+// encodeRow appends the payload of a row's values (those rowOf makes: nil,
+// int, int64, float64, string, []byte).
+func encodeRow(b []byte, args []any) ([]byte, error) {
+	b = binary.AppendUvarint(b, uint64(len(args)))
+	for i, a := range args {
+		switch v := a.(type) {
+		case nil:
+			b = append(b, tagNull)
+		case int:
+			b = binary.AppendVarint(append(b, tagInt), int64(v))
+		case int64:
+			b = binary.AppendVarint(append(b, tagInt), v)
+		case float64:
+			b = binary.LittleEndian.AppendUint64(append(b, tagFloat), math.Float64bits(v))
+		case string:
+			b = append(binary.AppendUvarint(append(b, tagString), uint64(len(v))), v...)
+		case []byte:
+			b = append(binary.AppendUvarint(append(b, tagBytes), uint64(len(v))), v...)
+		default:
+			return nil, fmt.Errorf("value %d: type %T has no redo log encoding", i, a)
+		}
+	}
+	return b, nil
+}
+
+// decodeRow reads a payload back into the values encodeRow wrote (integers as
+// int64). Bad bytes are an error naming their offset in the payload.
+func decodeRow(b []byte) ([]any, error) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > maxRowVals {
+		return nil, fmt.Errorf("offset 0: bad value count")
+	}
+	args := make([]any, 0, n)
+	off := k
+	for i := range int(n) {
+		if off >= len(b) {
+			return nil, fmt.Errorf("offset %d: value %d of %d missing", off, i, n)
+		}
+		tag := b[off]
+		off++
+		switch tag {
+		case tagNull:
+			args = append(args, nil)
+		case tagInt:
+			v, k := binary.Varint(b[off:])
+			if k <= 0 {
+				return nil, fmt.Errorf("offset %d: value %d: bad integer", off, i)
+			}
+			args = append(args, v)
+			off += k
+		case tagFloat:
+			if len(b)-off < 8 {
+				return nil, fmt.Errorf("offset %d: value %d: float cut short", off, i)
+			}
+			args = append(args, math.Float64frombits(binary.LittleEndian.Uint64(b[off:])))
+			off += 8
+		case tagString, tagBytes:
+			l, k := binary.Uvarint(b[off:])
+			if k <= 0 || l > uint64(len(b)-off-k) {
+				return nil, fmt.Errorf("offset %d: value %d: bad length", off, i)
+			}
+			v := b[off+k : off+k+int(l)]
+			if tag == tagString {
+				args = append(args, string(v))
+			} else {
+				args = append(args, append([]byte{}, v...))
+			}
+			off += k + int(l)
+		default:
+			return nil, fmt.Errorf("offset %d: value %d: unknown type tag %d", off-1, i, tag)
+		}
+	}
+	if off != len(b) {
+		return nil, fmt.Errorf("offset %d: %d bytes after the last value", off, len(b)-off)
+	}
+	return args, nil
+}
+
+// readRedoFile reads the whole log file.
+func readRedoFile(f *os.File) ([]byte, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return io.ReadAll(f)
+}
