@@ -349,10 +349,19 @@ func (s *Store) logger() {
 	lg := s.lg
 	defer close(lg.loggerDone)
 	group := make([]*pendingSave, 0, maxLogGroup)
+	var timer *time.Timer
+	var load cpuLoad
 	for {
 		select {
 		case p := <-lg.saves:
+			busy := len(group) > 1
 			group = drain(lg.saves, append(group[:0], p), maxLogGroup)
+			// As the writer's window: only while the process keeps its
+			// processors busy, where an fsync's CPU (~50 µs) is what a larger
+			// group saves, and the checks not in it wait for a processor anyway.
+			if busy && s.window > 0 && len(group) < maxLogGroup && load.saturated() {
+				group = widen(lg.saves, s.quit, group, maxLogGroup, s.window, min(s.gap, s.window), &timer)
+			}
 		case <-s.quit:
 			// Log what was queued before Close (at most the channel's capacity).
 			if group = drain(lg.saves, group[:0], maxLogGroup); len(group) > 0 {

@@ -659,6 +659,39 @@ func drain(ch chan *pendingSave, group []*pendingSave, limit int) []*pendingSave
 	return group
 }
 
+// widen waits for more saves on ch, up to limit, for window at most and, when
+// gap is shorter, no longer than gap after the last one came: a group waits for
+// the checks finishing together, not for the clients waiting on this very
+// group. timer is the caller's, made here the first time.
+func widen(ch chan *pendingSave, quit chan struct{}, group []*pendingSave, limit int, window, gap time.Duration, timer **time.Timer) []*pendingSave {
+	if *timer == nil {
+		*timer = time.NewTimer(window)
+	} else {
+		(*timer).Reset(window)
+	}
+	t := *timer
+	defer t.Stop()
+	deadline := time.Now().Add(window)
+	for len(group) < limit {
+		select {
+		case p := <-ch:
+			group = append(group, p)
+			if gap < window {
+				left := time.Until(deadline)
+				if left <= 0 {
+					return group
+				}
+				t.Reset(min(gap, left))
+			}
+		case <-t.C:
+			return group
+		case <-quit:
+			return group
+		}
+	}
+	return group
+}
+
 // writer commits queued saves in groups until Close.
 func (s *Store) writer() {
 	defer close(s.done)
@@ -697,38 +730,12 @@ func (s *Store) writer() {
 			}
 		}
 		if busy && s.window > 0 && len(group) < maxGroup && (s.synced == nil || load.saturated()) {
-			if timer == nil {
-				timer = time.NewTimer(s.window)
-			} else {
-				timer.Reset(s.window)
-			}
-			// PostgreSQL waits the window out. SQLite's window closes early, once
-			// no save came for a gap: a group waits for the checks finishing
-			// together, not for the clients waiting on this very commit.
+			// PostgreSQL waits the window out; SQLite's closes early (see widen).
 			gap := s.window
 			if s.synced != nil {
 				gap = min(s.gap, s.window)
 			}
-			deadline := time.Now().Add(s.window)
-		wait:
-			for len(group) < maxGroup {
-				select {
-				case p := <-s.saves:
-					group = append(group, p)
-					if gap < s.window {
-						left := time.Until(deadline)
-						if left <= 0 {
-							break wait
-						}
-						timer.Reset(min(gap, left))
-					}
-				case <-timer.C:
-					break wait
-				case <-s.quit:
-					break wait
-				}
-			}
-			timer.Stop()
+			group = widen(s.saves, s.quit, group, maxGroup, s.window, gap, &timer)
 		}
 		s.commit(group)
 	}
