@@ -336,7 +336,7 @@ func (s *Store) unreserve(row *pendingRow) {
 	s.lg.mu.Unlock()
 }
 
-// noteIDs raises maxID to the greatest of ids (rows put in SQLite).
+// noteID raises maxID to id, a row's put in SQLite, if it is greater.
 func (lg *redoLog) noteID(id string) {
 	if id > lg.maxID {
 		lg.maxID = id
@@ -635,40 +635,37 @@ func (s *Store) syncSQLite() error {
 // taken it first.
 func (s *Store) insertLogged(batch []*pendingRow) error {
 	ctx := context.Background()
-	err := func() error {
+	inTx := func(insert func(tx *sql.Tx) error) error {
 		tx, err := s.conn.BeginTx(ctx, nil)
 		if err != nil {
-			return err
+			return classify(err)
 		}
-		if err := s.insertGroup(ctx, tx, len(batch), func(i int) []any { return batch[i].args }, &s.lg.args); err != nil {
+		if err := insert(tx); err != nil {
 			tx.Rollback()
 			return err
 		}
-		return tx.Commit()
-	}()
-	if err == nil {
-		s.commits.Add(1)
-		s.rows.Add(int64(len(batch)))
-		s.uncheckpointed += len(batch)
-		return nil
+		return classify(tx.Commit())
 	}
-	tx, err := s.conn.BeginTx(ctx, nil)
+	err := inTx(func(tx *sql.Tx) error {
+		return s.insertGroup(ctx, tx, len(batch), func(i int) []any { return batch[i].args }, &s.lg.args)
+	})
 	if err != nil {
-		return classify(err)
+		err = inTx(func(tx *sql.Tx) error {
+			for _, r := range batch {
+				res, err := tx.ExecContext(ctx, insertOrIgnore, r.args...)
+				if err != nil {
+					return fmt.Errorf("insert report %s: %w", r.id, classify(err))
+				}
+				if n, _ := res.RowsAffected(); n == 0 {
+					slog.Warn("report archive: a logged report's id was archived meanwhile by another process; that one is kept",
+						slog.String("id", r.id), slog.String("db", s.where))
+				}
+			}
+			return nil
+		})
 	}
-	defer tx.Rollback()
-	for _, r := range batch {
-		res, err := tx.ExecContext(ctx, insertOrIgnore, r.args...)
-		if err != nil {
-			return fmt.Errorf("insert report %s: %w", r.id, classify(err))
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			slog.Warn("report archive: a logged report's id was archived meanwhile by another process; that one is kept",
-				slog.String("id", r.id), slog.String("db", s.where))
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return classify(err)
+	if err != nil {
+		return err
 	}
 	s.commits.Add(1)
 	s.rows.Add(int64(len(batch)))
