@@ -102,7 +102,9 @@ func (f Filter) where() (string, []any) {
 		add("dataset_version = ?", f.DatasetVersion)
 	}
 	if f.ProjectName != "" {
-		add("project_name = ?", f.ProjectName)
+		// The second term is true whenever the first is: it lets SQLite use
+		// its partial index (see sqliteListIndexes).
+		add("project_name = ? AND project_name <> ''", f.ProjectName)
 	}
 	if f.InputHash != "" {
 		add("input_hash = ?", f.InputHash)
@@ -126,6 +128,18 @@ func likePrefix(s string) string {
 	return r.Replace(s) + "%"
 }
 
+// queries are List's: the count of the reports f selects, and a page of
+// them (its last two arguments, the limit and the offset, follow args).
+func (f Filter) queries() (count, page string, args []any) {
+	where, args := f.where()
+	cols := `id, created_at_us, input_hash, dataset_name, dataset_version, verdict, project_name, industry, governing_rule`
+	if f.Footprints {
+		cols += `, footprint`
+	}
+	return `SELECT COUNT(*) FROM reports` + where,
+		`SELECT ` + cols + ` FROM reports` + where + ` ORDER BY created_at_us DESC, id LIMIT ? OFFSET ?`, args
+}
+
 // List returns one page of the reports f selects, newest first (then by id), and
 // how many it selects in all.
 func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
@@ -136,16 +150,11 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	where, args := f.where()
+	count, q, args := f.queries()
 	var page Page
-	if err := s.db.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM reports`+where), args...).Scan(&page.Total); err != nil {
+	if err := s.db.QueryRowContext(ctx, s.rebind(count), args...).Scan(&page.Total); err != nil {
 		return Page{}, fmt.Errorf("store: count reports in %s: %w", s.where, classify(err))
 	}
-	cols := `id, created_at_us, input_hash, dataset_name, dataset_version, verdict, project_name, industry, governing_rule`
-	if f.Footprints {
-		cols += `, footprint`
-	}
-	q := `SELECT ` + cols + ` FROM reports` + where + ` ORDER BY created_at_us DESC, id LIMIT ? OFFSET ?`
 	rows, err := s.db.QueryContext(ctx, s.rebind(q), append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
 		return Page{}, fmt.Errorf("store: list reports in %s: %w", s.where, classify(err))

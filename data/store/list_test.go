@@ -132,7 +132,7 @@ func oldArchive(t *testing.T, v int, rows ...*Record) string {
 	defer db.Close()
 	stmts := []string{`CREATE TABLE redline_schema (version INTEGER NOT NULL)`, fmt.Sprintf(`INSERT INTO redline_schema VALUES (%d)`, v)}
 	for _, m := range migrations[:v] {
-		for stmt := range strings.SplitSeq(strings.ReplaceAll(m.ddl, "%BLOB%", "BLOB"), ";") {
+		for stmt := range strings.SplitSeq(strings.NewReplacer("%BLOB%", "BLOB", "%ID%", "INTEGER PRIMARY KEY").Replace(m.ddl), ";") {
 			if strings.TrimSpace(stmt) != "" {
 				stmts = append(stmts, stmt)
 			}
@@ -215,4 +215,109 @@ func TestListIndexesPostgres(t *testing.T) {
 			t.Errorf("%s: no index answers it:\n%s", tc.name, p)
 		}
 	}
+}
+
+// TestListIndexesSQLite: each List filter's queries (the count and the page)
+// search an index on SQLite, the one meant for it, as EXPLAIN QUERY PLAN says
+// with the filter's values bound, in a new archive and in one made by schema
+// version 5 (migration 6 replaced three indexes).
+func TestListIndexesSQLite(t *testing.T) {
+	at := time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC)
+	yes := true
+	box := orb.Bound{Min: orb.Point{108.8, 34.1}, Max: orb.Point{109, 34.3}}
+	cases := []struct {
+		f     Filter
+		index string
+	}{
+		{Filter{From: at}, "reports_created"},
+		{Filter{From: at, To: at.Add(time.Hour)}, "reports_created"},
+		{Filter{Verdict: "prohibited"}, "reports_verdict"},
+		{Filter{IndustryPrefix: "C25"}, "reports_industry_nocase"},
+		{Filter{IndustryPrefix: "c2_"}, "reports_industry_nocase"},
+		{Filter{Industries: []string{"C25", "C26"}}, "reports_industry_nocase"},
+		{Filter{HighEnergy: &yes}, "reports_high_energy"},
+		{Filter{HighEnergy: &yes, From: at, To: at.Add(time.Hour)}, "reports_high_energy"},
+		{Filter{DatasetVersion: "2024.1"}, "reports_dataset_version"},
+		{Filter{ProjectName: "化工厂"}, "reports_project_name"},
+		{Filter{InputHash: "ab"}, "reports_input_hash"},
+		{Filter{ID: "a"}, "sqlite_autoindex_reports_1"},
+		{Filter{Bbox: &box}, "reports_bbox"},
+	}
+	for _, path := range []string{filepath.Join(t.TempDir(), "new.db"), oldArchive(t, 5)} {
+		s, err := Open(t.Context(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		for _, r := range []*Record{
+			listRecord("a", "prohibited", "化工厂", "C2611", "2024.1", at, 108.9, 34.2),
+			listRecord("b", "admissible", "", "", "2024.1", at, 108.9, 34.2),
+		} {
+			if err := s.Save(t.Context(), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := s.Count(t.Context()); err != nil || n != 2 {
+			t.Fatalf("Count = %d, %v", n, err)
+		}
+		for _, c := range cases {
+			count, page, args := c.f.queries()
+			for _, q := range []string{count, page} {
+				a := args
+				if q == page {
+					a = append(a[:len(a):len(a)], 100, 0)
+				}
+				plan := queryPlan(t, s, q, a)
+				if !strings.Contains(plan, "SEARCH reports USING INDEX "+c.index+" (") &&
+					!strings.Contains(plan, "SEARCH reports USING COVERING INDEX "+c.index+" (") {
+					t.Errorf("%s: %s\nplan: %s", filepath.Base(path), q, plan)
+				}
+				if strings.Contains(plan, "SCAN reports") {
+					t.Errorf("%s: %s scans the table or an index\nplan: %s", filepath.Base(path), q, plan)
+				}
+			}
+		}
+		// The filters whose indexes changed still select what they did.
+		for _, c := range []struct {
+			f    Filter
+			want int
+		}{
+			{Filter{IndustryPrefix: "c26"}, 1}, {Filter{IndustryPrefix: "C25"}, 0}, {Filter{HighEnergy: &yes}, 1},
+			{Filter{ProjectName: "化工厂"}, 1}, {Filter{ProjectName: "化工"}, 0},
+		} {
+			if p, err := s.List(t.Context(), c.f); err != nil || p.Total != int64(c.want) || len(p.Reports) != c.want {
+				t.Errorf("%s: List(%+v) = %+v, %v; want %d", filepath.Base(path), c.f, p, err, c.want)
+			}
+		}
+		// The partial indexes hold only the rows their filters can select.
+		for idx, want := range map[string]int{"reports_project_name": 1, "reports_high_energy": 1, "reports_industry_nocase": 2, "reports_created": 2} {
+			var n int
+			if err := s.db.QueryRow(`SELECT COUNT(*) FROM reports INDEXED BY ` + idx + ` WHERE ` + map[string]string{
+				"reports_project_name": "project_name <> ''", "reports_high_energy": "high_energy IS NOT NULL",
+				"reports_industry_nocase": "industry >= '' COLLATE NOCASE", "reports_created": "created_at_us > 0"}[idx]).Scan(&n); err != nil || n != want {
+				t.Errorf("%s: %s holds %d rows, %v; want %d", filepath.Base(path), idx, n, err, want)
+			}
+		}
+	}
+}
+
+// queryPlan is SQLite's EXPLAIN QUERY PLAN of q with args bound, its steps
+// joined by " | ".
+func queryPlan(t *testing.T, s *Store, q string, args []any) string {
+	t.Helper()
+	rows, err := s.db.Query("EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var step string
+		if err := rows.Scan(&id, &parent, &unused, &step); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, step)
+	}
+	return strings.Join(plan, " | ")
 }

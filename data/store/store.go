@@ -431,6 +431,39 @@ var migrations = []migration{
 	// PostgreSQL has the columns too (one schema) and leaves them empty.
 	{ddl: `ALTER TABLE reports ADD COLUMN report_packed %BLOB%;
 	CREATE TABLE report_dicts (id %ID%, dict %BLOB% NOT NULL)`},
+	// 6: SQLite's indexes for List as its planner uses them (sqliteListIndexes).
+	{backfill: func(ctx context.Context, s *Store, tx *sql.Tx) error {
+		if s.dialect != sqlite {
+			return nil
+		}
+		for _, q := range sqliteListIndexes {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
+}
+
+// sqliteListIndexes is migration 6: each of SQLite's indexes for a List filter
+// is one its planner uses, and a row is in it only when the filter can select
+// it. Every row costs its inserter a B-tree insert in each index it is in.
+//   - industry: SQLite's LIKE is case-insensitive (ASCII), so it searches an
+//     index only in the NOCASE collation; the BINARY one before was only ever
+//     scanned whole. With created_at_us, as PostgreSQL's industry_prefix.
+//   - high_energy is NULL for every check without an industry, and a filter on
+//     it (high_energy = ?) never selects those: the planner knows that
+//     comparison implies IS NOT NULL.
+//   - project_name is empty for every check without a name, and a filter on
+//     it never is (Filter.where says so too: the planner needs that term to
+//     use the partial index).
+var sqliteListIndexes = []string{
+	`DROP INDEX reports_industry`,
+	`CREATE INDEX reports_industry_nocase ON reports (industry COLLATE NOCASE, created_at_us)`,
+	`DROP INDEX reports_high_energy`,
+	`CREATE INDEX reports_high_energy ON reports (high_energy, created_at_us) WHERE high_energy IS NOT NULL`,
+	`DROP INDEX reports_project_name`,
+	`CREATE INDEX reports_project_name ON reports (project_name) WHERE project_name <> ''`,
 }
 
 // migration is one schema step: DDL statements separated by ";", then an
