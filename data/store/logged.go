@@ -94,6 +94,15 @@ type redoLog struct {
 	// maxID is the greatest id in SQLite: an id above it cannot be there (see
 	// reserve).
 	maxID string
+	// recent are the ids put in SQLite since its greatest id was recentFloor,
+	// older those of the generation before, since floor: every id SQLite
+	// holds above floor is in one of them (see reserve). A generation ends at
+	// recentLimit ids (tests lower it).
+	recent, older      map[string]struct{}
+	floor, recentFloor string
+	recentLimit        int
+	// lookups counts reserve's queries to SQLite.
+	lookups atomic.Int64
 
 	// The inserter's: the rows' arguments buffer.
 	args []any
@@ -171,6 +180,7 @@ func (s *Store) openRedo(ctx context.Context, dsn string, limit int64) (*redoLog
 		return nil, fmt.Errorf("read the last report id: %w", err)
 	}
 	lg.maxID = maxID.String
+	lg.floor, lg.recentFloor, lg.recent, lg.recentLimit = lg.maxID, lg.maxID, map[string]struct{}{}, recentIDs
 	fill(f, limit)
 	if err := lg.startRound(); err == nil {
 		err = datasync(f)
@@ -296,22 +306,34 @@ func (s *Store) saveLogged(ctx context.Context, rec *Record) error {
 
 // reserve claims row's id: no other save of it is on its way, and SQLite
 // does not hold it. The lookup in SQLite is skipped when the id is above every
-// id SQLite holds (maxID, kept by the inserter): report ids begin with the
-// time they were made (internal/reportid), so a new one is above all the
-// archived ones and the check stays exact at no cost.
+// id SQLite held a generation of recentIDs rows ago (floor): the ids the
+// inserter put there since are in memory (recent, older). Report ids begin
+// with the time they were made (internal/reportid), so a new one is above
+// floor and the check stays exact at the cost of a map lookup. (Above maxID
+// alone was not enough: the checks in flight together finish out of the order
+// of their ids, and ~40 % of the saves of 16 clients looked in SQLite, 14 µs
+// each.)
 func (s *Store) reserve(ctx context.Context, row *pendingRow) error {
 	lg := s.lg
 	lg.mu.Lock()
-	if _, dup := lg.pending[row.id]; dup {
+	_, dup := lg.pending[row.id]
+	if !dup {
+		_, dup = lg.recent[row.id]
+	}
+	if !dup {
+		_, dup = lg.older[row.id]
+	}
+	if dup {
 		lg.mu.Unlock()
 		return fmt.Errorf("store: save report %s in %s: %w", row.id, s.where, errDuplicate)
 	}
 	lg.pending[row.id] = row
-	look := row.id <= lg.maxID
+	look := row.id <= lg.floor
 	lg.mu.Unlock()
 	if !look {
 		return nil
 	}
+	lg.lookups.Add(1)
 	var one int
 	err := s.db.QueryRowContext(ctx, `SELECT 1 FROM reports WHERE id = ?`, row.id).Scan(&one)
 	switch {
@@ -336,12 +358,24 @@ func (s *Store) unreserve(row *pendingRow) {
 	s.lg.mu.Unlock()
 }
 
-// noteID raises maxID to id, a row's put in SQLite, if it is greater.
+// noteID notes id, a row's put in SQLite: maxID and the recent ids; lg.mu is
+// held.
 func (lg *redoLog) noteID(id string) {
 	if id > lg.maxID {
 		lg.maxID = id
 	}
+	lg.recent[id] = struct{}{}
+	if len(lg.recent) >= lg.recentLimit {
+		// Every id SQLite holds above recentFloor is in recent.
+		lg.older, lg.floor = lg.recent, lg.recentFloor
+		lg.recent, lg.recentFloor = make(map[string]struct{}, len(lg.older)), lg.maxID
+	}
 }
+
+// recentIDs is the size of a generation of ids reserve keeps in memory
+// (two at most, ~2 MB): the saves whose ids were made before the last
+// generation began, 1.6 s ago at 10,000 saves a second, look in SQLite.
+const recentIDs = 1 << 14
 
 // logger appends the queued saves to the log in groups until Close: those
 // queued while it wrote and fsynced the last group make the next one.

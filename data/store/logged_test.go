@@ -548,3 +548,68 @@ func FuzzRedoLog(f *testing.F) {
 		}
 	})
 }
+
+// TestReserveRecent: a save's id check finds the ids put in SQLite in the
+// last two generations in memory, and looks in SQLite only for an id at or
+// below the floor (SQLite's greatest id when the older one began, or at
+// Open); either way a duplicate fails and a new id passes.
+func TestReserveRecent(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "recent.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	s.lg.mu.Lock()
+	s.lg.recentLimit = 4
+	s.lg.mu.Unlock()
+	save := func(id string) error { return s.Save(ctx, record(id, "in "+id, "admissible", time.Now())) }
+	for _, group := range [][]string{{"a1", "a2", "a3", "a4"}, {"b1", "b2", "b3", "b4"}} {
+		for _, id := range group {
+			if err := save(id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.Count(ctx); err != nil { // in SQLite
+			t.Fatal(err)
+		}
+	}
+	s.lg.mu.Lock()
+	floor := s.lg.floor
+	s.lg.mu.Unlock()
+	if floor != "a4" {
+		t.Fatalf("floor = %q after two generations, want a4", floor)
+	}
+	for _, c := range []struct {
+		id      string
+		dup     bool
+		lookups int64
+	}{
+		{"b2", true, 0},   // in the older generation
+		{"b25", false, 0}, // above the floor, in neither
+		{"c", false, 0},   // above every id
+		{"a2", true, 1},   // at or below the floor: SQLite says
+		{"a25", false, 2},
+		{"a4", true, 3},
+	} {
+		err := save(c.id)
+		if dup := err != nil && strings.Contains(err.Error(), "already archived"); dup != c.dup || (err != nil && !dup) {
+			t.Errorf("save %s: %v, want duplicate %v", c.id, err, c.dup)
+		}
+		if n := s.lg.lookups.Load(); n != c.lookups {
+			t.Errorf("after %s: %d lookups in SQLite, want %d", c.id, n, c.lookups)
+		}
+	}
+	s.Close()
+	// Reopened: the floor is SQLite's greatest id.
+	if s, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if err := save("b3"); err == nil || s.lg.lookups.Load() != 1 {
+		t.Errorf("save of the archived b3 after Open: %v, %d lookups; want a duplicate found in SQLite", err, s.lg.lookups.Load())
+	}
+	if err := save("d"); err != nil || s.lg.lookups.Load() != 1 {
+		t.Errorf("save of a new id after Open: %v, %d lookups", err, s.lg.lookups.Load())
+	}
+}
