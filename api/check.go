@@ -126,6 +126,7 @@ func (s *Server) readCheck(r *http.Request) (*intake.Check, string, error) {
 		name = nameForMedia(mt)
 	}
 	in, err := intake.ReadScanned(body, name, intake.FieldsOf(q, intake.CheckOptions()))
+	body.Release()
 	if err != nil {
 		return nil, "", err
 	}
