@@ -176,6 +176,11 @@ func (fg *footprintGeoms) filter(pieces []*piece, b orb.Bound, poly orb.Polygon,
 				continue
 			}
 		}
+		if p.shape.lineal && p.shape.linesApart(b) {
+			// A river's piece whose box meets the part's while its lines
+			// pass by: no GEOS geometry for it.
+			continue
+		}
 		gg, err := g()
 		if err != nil {
 			return false, nil, err
