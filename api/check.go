@@ -48,8 +48,8 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.Options.MaxVertices = s.cfg.MaxVertices
-	ctx, cancel := withDeadline(r.Context(), time.Now().Add(s.cfg.CheckTimeout))
-	defer cancel()
+	ctx := withDeadline(r.Context(), time.Now().Add(s.cfg.CheckTimeout))
+	defer ctx.cancel()
 	rep, err := l.engine.Check(ctx, in.Footprint, in.Project, in.Options)
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
@@ -126,6 +126,7 @@ func (s *Server) readCheck(r *http.Request) (*intake.Check, string, error) {
 		name = nameForMedia(mt)
 	}
 	in, err := intake.ReadScanned(body, name, intake.FieldsOf(q, intake.CheckOptions()))
+	body.Release()
 	if err != nil {
 		return nil, "", err
 	}

@@ -47,6 +47,47 @@ func BenchmarkCheckHandler(b *testing.B) {
 	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/check")
 }
 
+// BenchmarkCheckHandlerEdges is BenchmarkCheckHandler over the squares of
+// checkBodies that lie partly in a zone (a share below 1 in the answer): the
+// checks the cell grids cannot settle alone, whose overlay is GEOS's.
+func BenchmarkCheckHandlerEdges(b *testing.B) {
+	e := loadShared(b)
+	srv, err := New(Config{Load: func(context.Context, string) (Engine, error) { return e, nil }, MaxChecks: 256})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv.Swap(e, "shared", 0)
+	h := srv.Handler()
+	check := func(body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/v1/check", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(deadlineRecorder{rec}, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		return rec
+	}
+	var bodies []string
+	for _, body := range checkBodies() {
+		if strings.Contains(check(body).Body.String(), `"footprint_share":0.`) {
+			bodies = append(bodies, body)
+		}
+	}
+	if len(bodies) == 0 {
+		b.Fatal("no square lies partly in a zone")
+	}
+	b.ReportAllocs()
+	i := 0
+	cpu0 := processCPU()
+	for b.Loop() {
+		check(bodies[i%len(bodies)])
+		i++
+	}
+	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/check")
+	b.ReportMetric(float64(len(bodies)), "squares")
+}
+
 // checkBodies are the check envelopes of the check benches: 1024 squares of
 // 100 m across Shaanxi, for a C2511 project.
 func checkBodies() []string {

@@ -16,12 +16,14 @@ import (
 // else context.DeadlineExceeded once the deadline has passed, or Canceled
 // after cancel. (context.Cause, which finds the context's cause through
 // Value, reports the parent's until Done is asked: nothing of a check asks it.)
-func withDeadline(parent context.Context, d time.Time) (context.Context, context.CancelFunc) {
+//
+// The caller cancels it (cancel, as a CancelFunc would) when done: a method,
+// not a CancelFunc, which would be one more allocation a check.
+func withDeadline(parent context.Context, d time.Time) *lazyDeadline {
 	if pd, ok := parent.Deadline(); ok && pd.Before(d) {
 		d = pd // as context.WithDeadline: the parent's earlier deadline holds
 	}
-	c := &lazyDeadline{parent: parent, deadline: d}
-	return c, c.cancel
+	return &lazyDeadline{parent: parent, deadline: d}
 }
 
 type lazyDeadline struct {

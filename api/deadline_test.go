@@ -34,7 +34,8 @@ func TestWithDeadline(t *testing.T) {
 	}
 	for _, doneFirst := range []bool{false, true} {
 		t.Run("deadline", func(t *testing.T) {
-			ctx, cancel := withDeadline(context.Background(), time.Now().Add(20*time.Millisecond))
+			ctx := withDeadline(context.Background(), time.Now().Add(20*time.Millisecond))
+			cancel := ctx.cancel
 			defer cancel()
 			if doneFirst {
 				open(t, ctx)
@@ -55,7 +56,8 @@ func TestWithDeadline(t *testing.T) {
 		})
 		t.Run("parent canceled", func(t *testing.T) {
 			parent, pcancel := context.WithCancel(context.WithValue(context.Background(), key{}, "v"))
-			ctx, cancel := withDeadline(parent, time.Now().Add(time.Hour))
+			ctx := withDeadline(parent, time.Now().Add(time.Hour))
+			cancel := ctx.cancel
 			defer cancel()
 			if ctx.Value(key{}) != "v" {
 				t.Errorf("value %v", ctx.Value(key{}))
@@ -73,7 +75,8 @@ func TestWithDeadline(t *testing.T) {
 			}
 		})
 		t.Run("cancel", func(t *testing.T) {
-			ctx, cancel := withDeadline(context.Background(), time.Now().Add(time.Hour))
+			ctx := withDeadline(context.Background(), time.Now().Add(time.Hour))
+			cancel := ctx.cancel
 			if doneFirst {
 				open(t, ctx)
 			} else if ctx.Err() != nil {
@@ -92,7 +95,8 @@ func TestWithDeadline(t *testing.T) {
 	t.Run("parent's earlier deadline", func(t *testing.T) {
 		parent, pcancel := context.WithDeadline(context.Background(), time.Now().Add(time.Minute))
 		defer pcancel()
-		ctx, cancel := withDeadline(parent, time.Now().Add(time.Hour))
+		ctx := withDeadline(parent, time.Now().Add(time.Hour))
+		cancel := ctx.cancel
 		defer cancel()
 		pd, _ := parent.Deadline()
 		if d, _ := ctx.Deadline(); !d.Equal(pd) {

@@ -69,7 +69,7 @@ func (s *Server) HTTPServer() *http.Server {
 // client trickling a byte now and then (slow-loris) is cut off early. A read past
 // either gets os.ErrDeadlineExceeded, answered 504 timeout.
 func (s *Server) bodyDeadline(w http.ResponseWriter, r *http.Request, total time.Duration) {
-	rc := http.NewResponseController(w)
+	rc := *http.NewResponseController(w) // by value, in idleBody's allocation
 	now := time.Now()
 	end := now.Add(total)
 	if s.cfg.BodyIdleTimeout <= 0 || r.Body == nil || r.Body == http.NoBody {
@@ -86,7 +86,7 @@ func (s *Server) bodyDeadline(w http.ResponseWriter, r *http.Request, total time
 // idleBody moves the read deadline forward before each read, never past end.
 type idleBody struct {
 	io.ReadCloser
-	rc   *http.ResponseController
+	rc   http.ResponseController
 	idle time.Duration
 	end  time.Time
 	set  time.Time // the deadline last set

@@ -214,13 +214,13 @@ func (e envelope) apply(s *settings) error {
 			return bad("crs", err)
 		}
 	}
-	for _, f := range s.distances() {
+	for _, f := range distances {
 		if v := present(e.members[f.name]); v != nil {
 			var m float64
 			if err := json.Unmarshal(v, &m); err != nil {
 				return bad(f.name, err)
 			}
-			if err := f.set(m, string(v)); err != nil {
+			if err := f.set(s, m, string(v)); err != nil {
 				return err
 			}
 		}
@@ -266,13 +266,13 @@ func (f Fields) apply(s *settings) error {
 	if v := f["dxf_layer"]; v != "" {
 		s.dxfLayer = v
 	}
-	for _, d := range s.distances() {
+	for _, d := range distances {
 		if v := f[d.name]; v != "" {
 			m, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 			if err != nil {
 				m = math.NaN() // refused by set, with the value as given
 			}
-			if err := d.set(m, strconv.Quote(v)); err != nil {
+			if err := d.set(s, m, strconv.Quote(v)); err != nil {
 				return err
 			}
 		}
@@ -292,25 +292,24 @@ func (f Fields) apply(s *settings) error {
 	return nil
 }
 
-// distance is an option given in metres: its name, and how a value sets it (given
-// is the value as written, for the message).
+// distance is an option given in metres: its name, and how a value sets it on
+// the settings (given is the value as written, for the message).
 type distance struct {
 	name string
-	set  func(m float64, given string) error
+	set  func(s *settings, m float64, given string) error
 }
 
-// distances are the options of s given in metres.
-func (s *settings) distances() []distance {
-	return []distance{
-		{"buffer_m", func(m float64, given string) (err error) {
-			s.opts.Buffer, err = bufferOf(m, given)
-			return err
-		}},
-		{"boundary_tolerance_m", func(m float64, given string) (err error) {
-			s.opts.BoundaryToleranceM, err = toleranceOf(m, given)
-			return err
-		}},
-	}
+// distances are the options given in metres: one table, not closures on the
+// settings of each check.
+var distances = [...]distance{
+	{"buffer_m", func(s *settings, m float64, given string) (err error) {
+		s.opts.Buffer, err = bufferOf(m, given)
+		return err
+	}},
+	{"boundary_tolerance_m", func(s *settings, m float64, given string) (err error) {
+		s.opts.BoundaryToleranceM, err = toleranceOf(m, given)
+		return err
+	}},
 }
 
 // metresIn refuses (bad_request) m for field name unless it lies in [0, limit].

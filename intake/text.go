@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/redline-gis/redline/errcode"
 )
@@ -105,13 +106,24 @@ const (
 )
 
 func newJSONText(maxPositions int) *jsonText {
-	t := &jsonText{badUTF8: -1, pending: -1}
+	t := new(jsonText)
+	t.init(maxPositions)
+	return t
+}
+
+// init readies t, zero, for a text.
+func (t *jsonText) init(maxPositions int) {
+	t.badUTF8, t.pending = -1, -1
 	t.stack, t.members = t.stackBuf[:0], t.membersBuf[:0]
 	if maxPositions > 0 {
 		t.pc.max = maxPositions + PositionSlack
 	}
-	return t
 }
+
+// bodyTexts hold the scans of ReadJSONBody, released (zero) by
+// Scanned.Release: a scan is ~1.8 KB, most of it room for member names, for a
+// check body of a few hundred bytes.
+var bodyTexts = sync.Pool{New: func() any { return new(jsonText) }}
 
 // feed scans p, the next bytes of the text, and keeps them. The error is the
 // position limit's: the text is refused.
@@ -591,7 +603,8 @@ func (t *jsonText) object() (map[string]json.RawMessage, bool) {
 // body's length when known (Content-Length), else -1: the text is read into
 // one buffer of that size, grown only past it. Hand the result to ReadScanned.
 func ReadJSONBody(r io.Reader, maxPositions int, size int64) (*Scanned, error) {
-	t := newJSONText(maxPositions)
+	t := bodyTexts.Get().(*jsonText)
+	t.init(maxPositions)
 	if size >= 0 {
 		// One more byte, so that the read that sees the end needs no room; a
 		// length claimed but not sent reserves at most maxSizedBody.
@@ -629,6 +642,19 @@ type Scanned struct{ text *jsonText }
 
 // Bytes returns the body.
 func (s *Scanned) Bytes() []byte { return s.text.buf }
+
+// Release gives the scan back for another body's once ReadScanned is done
+// with it; s is not used again. The body (Bytes) and what ReadScanned
+// returned keep nothing of the scan and stay the caller's.
+func (s *Scanned) Release() {
+	t := s.text
+	if t == nil {
+		return
+	}
+	s.text = nil
+	*t = jsonText{} // nothing of this body's stays reachable from the pool
+	bodyTexts.Put(t)
+}
 
 // scanJSON scans b, a text already in memory, in one pass, in place (no
 // position bound).

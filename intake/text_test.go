@@ -13,8 +13,11 @@ import (
 	"testing/iotest"
 	"unicode/utf8"
 
+	"github.com/paulmach/orb"
+
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/internal/testenv"
+	"github.com/redline-gis/redline/zones"
 )
 
 // referenceCheck is checkJSONText as it was, in two passes of its own.
@@ -99,6 +102,7 @@ func sameAsBefore(t *testing.T, b []byte) {
 			st.dupKey != sc.dupKey || st.dupOff != sc.dupOff || st.base != sc.base || !reflect.DeepEqual(st.members, sc.members) {
 			t.Fatalf("%q: read in parts (size %d) %+v, whole %+v", b, read.size, st, sc)
 		}
+		s.Release() // the next read's scan is likely this one, reused
 	}
 }
 
@@ -203,4 +207,33 @@ func BenchmarkEnvelopeText(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestScannedRelease: a check read from a scanned body keeps its input and
+// footprint once the scan is released and reused for another body.
+func TestScannedRelease(t *testing.T) {
+	read := func(body string) *Check {
+		s, err := ReadJSONBody(strings.NewReader(body), 0, int64(len(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := ReadScanned(s, "", nil)
+		s.Release()
+		s.Release() // twice is harmless
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	a := read(`{"project":{"industry":"C2511"},"footprint":{"type":"Point","coordinates":[108.3,33.7]},"buffer_m":500}`)
+	for range 3 {
+		b := read(`{"footprint":{"type":"LineString","coordinates":[[108,34],[108.1,34.1]]},"strict":true,"project":{"type":"mining"}}`)
+		if string(b.Input) != `{"type":"LineString","coordinates":[[108,34],[108.1,34.1]]}` || !b.Options.Strict || b.Project.Type != "mining" {
+			t.Fatalf("second check %+v", b)
+		}
+	}
+	if string(a.Input) != `{"type":"Point","coordinates":[108.3,33.7]}` || a.Project.Industry != "C2511" ||
+		a.Options.Buffer != zones.BufferOf(500) || a.Footprint.Geometry != (orb.Point{108.3, 33.7}) {
+		t.Errorf("first check changed: %+v", a)
+	}
 }

@@ -432,18 +432,21 @@ const relateLimit = 64
 // relate places a small polygon (its bound b) relative to the piece, exactly:
 // cellInside when it lies in the piece with the boundaries apart, cellOutside when
 // they are apart and it lies outside, cellBoundary when the boundaries meet (cross
-// or touch) or the polygon is too large to test here — then GEOS decides.
-func (cg *cellGrid) relate(fp orb.Polygon, b orb.Bound) uint8 {
-	c := cg.classify(b)
+// or touch) or the polygon is too large to test here — then GEOS decides. With
+// cellBoundary, straddles says the polygon has a vertex strictly inside the piece
+// and one outside it: they intersect and the piece does not contain it, which is
+// all GEOS's predicates would tell (the overlay is still GEOS's).
+func (cg *cellGrid) relate(fp orb.Polygon, b orb.Bound) (c uint8, straddles bool) {
+	c = cg.classify(b)
 	if c != cellBoundary || len(fp) == 0 || len(fp[0]) > relateLimit || len(fp) > 4 {
-		return c
+		return c, false
 	}
 	// Vertices on both sides: the boundaries cross (the common case near an edge),
 	// found without scanning edges.
 	in := cg.covers(fp[0][0])
 	for _, v := range fp[0][1:] {
 		if cg.covers(v) != in {
-			return cellBoundary
+			return cellBoundary, cg.straddles(fp[0])
 		}
 	}
 	meets := false
@@ -465,7 +468,7 @@ func (cg *cellGrid) relate(fp orb.Polygon, b orb.Bound) uint8 {
 		return true
 	})
 	if meets {
-		return cellBoundary
+		return cellBoundary, false
 	}
 	// The boundaries are apart, so each lies wholly inside or outside the other.
 	// A piece vertex inside the polygon means part of the piece (or a hole of it)
@@ -480,12 +483,49 @@ func (cg *cellGrid) relate(fp orb.Polygon, b orb.Bound) uint8 {
 		return true
 	})
 	if meets {
-		return cellBoundary
+		return cellBoundary, false
 	}
 	if in {
-		return cellInside
+		return cellInside, false
 	}
-	return cellOutside
+	return cellOutside, false
+}
+
+// straddles reports whether ring r has a vertex strictly inside the piece and
+// one outside it (not covered). Strictly: covered, and on no edge by the
+// boundary rule (planar.OnSegment), which is covers' own test for the boundary,
+// on the edges covers would look at (those listed in the vertex's cell).
+func (cg *cellGrid) straddles(r orb.Ring) bool {
+	inside, outside := false, false
+	for _, v := range r {
+		switch {
+		case !cg.covers(v):
+			outside = true
+		case !inside:
+			inside = !cg.onEdge(v)
+		}
+		if inside && outside {
+			return true
+		}
+	}
+	return false
+}
+
+// onEdge reports whether p, covered by the piece, lies on one of its edges by
+// the boundary rule: never in an inside cell, else on an edge listed in its cell
+// (every edge, without an index), as exact and exactIndexed find it.
+func (cg *cellGrid) onEdge(p orb.Point) bool {
+	x, y := cg.cell(p)
+	if cg.at(y*cg.nx+x) == cellInside {
+		return false
+	}
+	on := false
+	cg.edgesNear(orb.Bound{Min: p, Max: p}, func(i int) bool {
+		ax, ay, bx, by := cg.s.edge(i)
+		on = planar.OnSegment(p, orb.Point{ax, ay}, orb.Point{bx, by})
+		return !on
+	})
+	return on
 }
 
 // edgesNear calls f with the edges whose box meets a cell that b meets (some

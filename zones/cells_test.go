@@ -163,9 +163,11 @@ func TestPlainValidAgreesWithGEOS(t *testing.T) {
 }
 
 // TestCellGridRelateAgreesWithGEOS: wherever relate answers inside or outside, GEOS
-// agrees (covers, or does not intersect), over random small squares and triangles
-// around a jagged polygon with a hole.
+// agrees (covers, or does not intersect), and where it says the polygon
+// straddles the piece, GEOS finds them intersecting and the piece not containing
+// it, over random small squares and triangles around a jagged polygon with a hole.
 func TestCellGridRelateAgreesWithGEOS(t *testing.T) {
+	const cellStraddles = 3 // counted apart from relate's answers
 	rng := rand.New(rand.NewPCG(7, 8))
 	shell := jaggedRing(rng, 108, 34, 0.1, 0.04, 300, true)
 	hole := orb.Ring{{108.01, 34.01}, {108.01, 34.03}, {108.03, 34.03}, {108.03, 34.01}, {108.01, 34.01}}
@@ -180,20 +182,27 @@ func TestCellGridRelateAgreesWithGEOS(t *testing.T) {
 	for range 4000 {
 		x, y, d := 107.84+0.32*rng.Float64(), 33.84+0.32*rng.Float64(), 0.002+0.03*rng.Float64()
 		fp := orb.Polygon{{{x, y}, {x + d, y}, {x + d, y + d*rng.Float64()}, {x, y + d}, {x, y}}}
-		c := cg.relate(fp, fp.Bound())
+		c, straddles := cg.relate(fp, fp.Bound())
 		counts[c]++
+		if straddles {
+			if c != cellBoundary {
+				t.Fatalf("relate %d straddling for %v", c, fp)
+			}
+			counts[cellStraddles]++
+		}
 		g, err := gctx.FromOrb(fp)
 		if err != nil {
 			t.Fatal(err)
 		}
 		covers, _ := pg.Covers(g)
 		meets, _ := pg.Intersects(g)
+		contains, _ := pg.Contains(g)
 		g.Destroy()
-		if c == cellInside && !covers || c == cellOutside && meets {
-			t.Fatalf("relate %d for %v, GEOS covers %v intersects %v", c, fp, covers, meets)
+		if c == cellInside && !covers || c == cellOutside && meets || straddles && (!meets || contains) {
+			t.Fatalf("relate %d (straddles %v) for %v, GEOS covers %v intersects %v contains %v", c, straddles, fp, covers, meets, contains)
 		}
 	}
-	if counts[cellInside] < 100 || counts[cellOutside] < 100 {
+	if counts[cellInside] < 100 || counts[cellOutside] < 100 || counts[cellStraddles] < 100 {
 		t.Errorf("relate decided too little: %v", counts)
 	}
 }
@@ -224,5 +233,38 @@ func TestGKAreaShortcut(t *testing.T) {
 		if math.Abs(got-geo.Area(p)) < 1e-6*got && zone*3 != int(math.Round(c[0])) {
 			t.Errorf("at %v off the central meridian the GK area must exceed the ellipsoidal one", c)
 		}
+	}
+}
+
+// TestCellGridStraddles: a polygon straddles a piece only with a vertex strictly
+// inside and one outside; a vertex on the piece's edge is neither.
+func TestCellGridStraddles(t *testing.T) {
+	square := orb.Polygon{{{108, 34}, {108.1, 34}, {108.1, 34.1}, {108, 34.1}, {108, 34}}}
+	cg := newCellGrid(square)
+	tri := func(a, b, c orb.Point) orb.Polygon { return orb.Polygon{{a, b, c, a}} }
+	for _, tc := range []struct {
+		name string
+		fp   orb.Polygon
+		want bool
+	}{
+		{"across an edge", tri(orb.Point{108.05, 34.05}, orb.Point{108.15, 34.05}, orb.Point{108.05, 34.06}), true},
+		{"across a vertex", tri(orb.Point{108.09, 34.09}, orb.Point{108.11, 34.11}, orb.Point{108.09, 34.11}), true},
+		{"on an edge, the rest outside", tri(orb.Point{108.1, 34.05}, orb.Point{108.15, 34.05}, orb.Point{108.15, 34.06}), false},
+		{"on an edge, the rest inside", tri(orb.Point{108.1, 34.05}, orb.Point{108.05, 34.05}, orb.Point{108.05, 34.06}), false},
+		{"on an edge, one inside, one outside", tri(orb.Point{108.1, 34.05}, orb.Point{108.05, 34.06}, orb.Point{108.15, 34.07}), true},
+		{"on a corner, the rest outside", tri(orb.Point{108.1, 34.1}, orb.Point{108.15, 34.1}, orb.Point{108.15, 34.15}), false},
+		{"inside", tri(orb.Point{108.01, 34.01}, orb.Point{108.02, 34.01}, orb.Point{108.02, 34.02}), false},
+		{"outside", tri(orb.Point{108.2, 34.01}, orb.Point{108.3, 34.01}, orb.Point{108.3, 34.02}), false},
+		{"edges crossing, every vertex outside", tri(orb.Point{108.05, 33.9}, orb.Point{108.06, 34.2}, orb.Point{108.04, 34.2}), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, straddles := cg.relate(tc.fp, tc.fp.Bound())
+			if straddles != tc.want {
+				t.Errorf("relate = %d, straddles %v, want %v", c, straddles, tc.want)
+			}
+			if straddles && c != cellBoundary {
+				t.Errorf("relate = %d with straddles", c)
+			}
+		})
 	}
 }

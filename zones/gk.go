@@ -55,7 +55,16 @@ func gkArea(g orb.Geometry, zone int) float64 {
 			a += geo.Area(p) * k * k
 			continue
 		}
-		a += geo.PolygonSum(p, func(r orb.Ring) float64 { return projectedRingArea(tm, r) })
+		if len(p) == 0 {
+			continue
+		}
+		// geo.PolygonSum's sum, in its order, without p boxed in an
+		// interface (an allocation) for it.
+		pa := projectedRingArea(tm, p[0])
+		for _, h := range p[1:] {
+			pa -= projectedRingArea(tm, h)
+		}
+		a += pa
 	}
 	return a
 }
@@ -84,7 +93,13 @@ func projectedRingArea(tm crs.TM, r orb.Ring) float64 {
 	s := 0.0
 	x0, y0 := tm.Forward(r[0][0], r[0][1])
 	px, py := x0, y0
-	for _, p := range r[1:] {
+	rest := r[1:]
+	if r[len(r)-1] == r[0] {
+		// A closed ring's last vertex projects to the first, and its term,
+		// (px-x0)·0 - 0·(py-y0), is zero: one projection fewer, the same sum.
+		rest = r[1 : len(r)-1]
+	}
+	for _, p := range rest {
 		x, y := tm.Forward(p[0], p[1])
 		s += (px-x0)*(y-y0) - (x-x0)*(py-y0)
 		px, py = x, y

@@ -155,19 +155,31 @@ func (fg *footprintGeoms) filter(pieces []*piece, b orb.Bound, poly orb.Polygon,
 		}
 		if p.cells != nil {
 			var c uint8
-			if poly != nil && p.bound.Contains(b.Min) && p.bound.Contains(b.Max) {
-				// The exact placement pays only where the part may lie inside
-				// the piece; elsewhere the boxes of cells tell "outside".
-				c = p.cells.relate(poly, b)
+			straddles := false
+			if poly != nil {
+				// The exact placement, where the boxes of cells cannot tell: a
+				// part partly off the piece's box may still lie wholly outside.
+				c, straddles = p.cells.relate(poly, b)
 			} else {
 				c = p.cells.classify(b)
 			}
-			switch c {
-			case cellOutside:
+			switch {
+			case c == cellOutside:
 				continue
-			case cellInside:
+			case c == cellInside:
 				return true, nil, nil
+			case straddles:
+				// Partly inside and partly outside: the piece meets the part and
+				// does not contain it, without GEOS's predicates (and the piece's
+				// index they build); the overlay takes the piece as it is.
+				keep = append(keep, p)
+				continue
 			}
+		}
+		if p.shape.lineal && p.shape.linesApart(b) {
+			// A river's piece whose box meets the part's while its lines
+			// pass by: no GEOS geometry for it.
+			continue
 		}
 		gg, err := g()
 		if err != nil {

@@ -150,6 +150,15 @@ func (e *jsonWriter) float(f float64) {
 		e.raw("null")
 		return
 	}
+	// Measures to the millimetre first, then coordinates to seven decimals.
+	if b, ok := appendDecimal(e.b, f, 3); ok {
+		e.b = b
+		return
+	}
+	if b, ok := appendDecimal(e.b, f, 7); ok {
+		e.b = b
+		return
+	}
 	abs := math.Abs(f)
 	format := byte('f')
 	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
@@ -165,6 +174,54 @@ func (e *jsonWriter) float(f float64) {
 		}
 	}
 }
+
+// appendDecimal appends f as strconv.AppendFloat(dst, f, 'f', -1, 64) does
+// when f is the double nearest to n/10^d for a whole n, |n| < 1e15: most of a
+// report's numbers are measures rounded to the millimetre (round3, d = 3),
+// small integers, or coordinates given to seven decimals. The decimal n/10^d
+// then has at most 15 significant digits, and every other decimal of as few
+// digits lies at least 1e-15 of it away, farther than f's neighbouring
+// doubles (2.2e-16): n/10^d is f's shortest form, written here without the
+// search for it. ok is false for any other f, for zero (whose sign
+// AppendFloat keeps), and below 1e-6, which encoding/json writes with an
+// exponent.
+func appendDecimal(dst []byte, f float64, d int) ([]byte, bool) {
+	scale := decimalScales[d]
+	if abs := math.Abs(f); !(abs >= 1e-6 && abs*scale < 1e15) {
+		return dst, false
+	}
+	n := int64(math.Round(f * scale))
+	if float64(n)/scale != f {
+		return dst, false
+	}
+	if n < 0 {
+		dst = append(dst, '-')
+		n = -n
+	}
+	unit := int64(scale)
+	dst = strconv.AppendInt(dst, n/unit, 10)
+	frac := n % unit
+	if frac == 0 {
+		return dst, true
+	}
+	for frac%10 == 0 {
+		frac /= 10
+		d--
+	}
+	var digits [16]byte
+	i := len(digits)
+	for ; d > 0; d-- {
+		i--
+		digits[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	i--
+	digits[i] = '.'
+	return append(dst, digits[i:]...), true
+}
+
+// decimalScales are the powers of ten appendDecimal takes (exact doubles).
+var decimalScales = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7}
 
 func (e *jsonWriter) time(t time.Time) {
 	e.b = append(e.b, '"')

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -450,4 +451,78 @@ func TestAppendProjectJSON(t *testing.T) {
 			t.Fatalf("project %d: got %s, want %s", i, got, want)
 		}
 	}
+}
+
+// TestAppendDecimal: wherever appendDecimal writes a number it writes what
+// strconv.AppendFloat's shortest 'f' form does, over thousandths near zero,
+// measures rounded to the millimetre and coordinates to seven decimals at
+// every magnitude it takes, whole numbers, and doubles of any kind (most of
+// which it leaves to AppendFloat).
+func TestAppendDecimal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	took := map[int]int{}
+	check := func(f float64) {
+		for _, d := range []int{0, 3, 7} {
+			got, ok := appendDecimal(nil, f, d)
+			if !ok {
+				continue
+			}
+			took[d]++
+			if want := strconv.AppendFloat(nil, f, 'f', -1, 64); string(got) != string(want) {
+				t.Fatalf("appendDecimal(%v, %d) = %s, AppendFloat %s", f, d, got, want)
+			}
+		}
+	}
+	for n := int64(-300000); n <= 300000; n++ {
+		check(float64(n) / 1000)
+		check(float64(n) / 1e7)
+	}
+	for range 200000 {
+		m := math.Pow(10, float64(rng.IntN(16)-3))
+		check(round3((rng.Float64() - 0.5) * m))
+		check(math.Round((rng.Float64()-0.5)*m*1e7) / 1e7)
+		check(float64(rng.Int64N(1e15)-5e14) / 1000)
+		check(float64(rng.Int64N(1e15)-5e14) / 1e7)
+		check(math.Round((rng.Float64() - 0.5) * m))
+		check((rng.Float64() - 0.5) * m)
+		check(math.Float64frombits(rng.Uint64()))
+	}
+	for _, f := range append(trickyFloats, 1e12, -1e12, 999999999999.999, 99999999.9999999, 1e8, 0.001, -0.001, 0.1, 0.2, 0.3,
+		1.005, 2.675, 1e-7, 109.2798399, 35.4490791, 0.0000001, 1e15, 1e14) {
+		check(f)
+	}
+	if _, ok := appendDecimal(nil, math.Copysign(0, -1), 3); ok {
+		t.Error("-0 taken: AppendFloat writes its sign")
+	}
+	if _, ok := appendDecimal(nil, 1e-7, 7); ok {
+		t.Error("1e-7 taken: encoding/json writes it with an exponent")
+	}
+	if took[3] < 500000 || took[7] < 500000 || took[0] < 100000 {
+		t.Errorf("too few numbers written: %v", took)
+	}
+}
+
+// BenchmarkJSONFloat writes a report's kind of numbers (measures to the
+// millimetre, shares, counts, zeros, coordinates): "float" as the report
+// writer does, "shortest" with strconv.AppendFloat alone.
+func BenchmarkJSONFloat(b *testing.B) {
+	nums := []float64{9978.592, 9981.914, 0, 1, 36, 5, 109.2798399, 35.4490791, 493.823, 1000, 10, 0.812345678, 9974.8}
+	b.Run("float", func(b *testing.B) {
+		e := &jsonWriter{b: make([]byte, 0, 512)}
+		for b.Loop() {
+			e.b = e.b[:0]
+			for _, f := range nums {
+				e.float(f)
+			}
+		}
+	})
+	b.Run("shortest", func(b *testing.B) {
+		buf := make([]byte, 0, 512)
+		for b.Loop() {
+			buf = buf[:0]
+			for _, f := range nums {
+				buf = strconv.AppendFloat(buf, f, 'f', -1, 64)
+			}
+		}
+	})
 }

@@ -104,6 +104,27 @@ func (s *shape) forEdges(f func(i int) bool) {
 	}
 }
 
+// linesApart reports whether the lines of a lineal shape keep clear of the box
+// b: no segment's box, nor a lone vertex, meets it (closed boxes, compared
+// exactly). A line has no interior, so it then shares no point with anything
+// in b.
+func (s *shape) linesApart(b orb.Bound) bool {
+	for k := range s.rings {
+		a, e, _ := s.ringSpan(k)
+		if e-a == 1 && b.Contains(s.pt(a)) {
+			return false
+		}
+		for i := a; i+1 < e; i++ {
+			ax, ay, bx, by := s.edge(i)
+			if max(ax, bx) < b.Min[0] || min(ax, bx) > b.Max[0] || max(ay, by) < b.Min[1] || min(ay, by) > b.Max[1] {
+				continue
+			}
+			return false
+		}
+	}
+	return true
+}
+
 // edge returns the end points of edge i.
 func (s *shape) edge(i int) (ax, ay, bx, by float64) {
 	return s.xy[2*i], s.xy[2*i+1], s.xy[2*i+2], s.xy[2*i+3]

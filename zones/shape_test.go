@@ -2,11 +2,14 @@ package zones
 
 import (
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
+
+	"github.com/redline-gis/redline/geo"
 )
 
 // TestShapeRoundTrip: a piece's flat shape gives back the very geometry it was
@@ -89,4 +92,71 @@ func TestIndexSharedStorage(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestLinesApart: a lineal shape keeps clear of a box only when no segment's
+// box, nor a lone vertex, meets it; touching counts as meeting.
+func TestLinesApart(t *testing.T) {
+	box := orb.Bound{Min: orb.Point{108, 34}, Max: orb.Point{108.01, 34.01}}
+	for _, tc := range []struct {
+		name string
+		g    orb.Geometry
+		want bool
+	}{
+		{"bends around the box", orb.LineString{{107.99, 33.99}, {108.02, 33.99}, {108.02, 34.02}}, true},
+		{"crosses the box", orb.LineString{{107.99, 34.005}, {108.02, 34.005}}, false},
+		{"passes the corner, its box meeting the box", orb.LineString{{107.99, 34.015}, {108.015, 33.99}}, false},
+		{"touches a side", orb.LineString{{108.01, 34.02}, {108.01, 34.005}, {108.02, 34.005}}, false},
+		{"ends inside", orb.MultiLineString{{{107, 33}, {107.5, 33.5}}, {{107.99, 34.005}, {108.005, 34.005}}}, false},
+		{"a zero-length segment inside", orb.LineString{{108.005, 34.005}, {108.005, 34.005}}, false},
+		{"a lone vertex inside", orb.MultiLineString{{{107, 33}, {107.5, 33.5}}, {{108.005, 34.005}}}, false},
+		{"far off", orb.MultiLineString{{{107, 33}, {107.5, 33.5}}, {{109, 35}, {109.1, 35.1}}}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := shapeOf(tc.g)
+			if got := s.linesApart(box); got != tc.want {
+				t.Errorf("linesApart = %v, want %v", got, tc.want)
+			}
+		})
+	}
+	// Wherever it says apart, GEOS finds a square in the box and a winding
+	// line disjoint.
+	rng := rand.New(rand.NewPCG(5, 6))
+	river := jaggedLine(rng)
+	gctx := geo.NewContext()
+	rg, err := gctx.Prepare(river)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := shapeOf(river)
+	apart := 0
+	for range 3000 {
+		x, y, d := 107.95+0.1*rng.Float64(), 33.95+0.1*rng.Float64(), 0.001+0.01*rng.Float64()
+		sq := orb.Polygon{{{x, y}, {x + d, y}, {x + d, y + d}, {x, y + d}, {x, y}}}
+		if !s.linesApart(sq.Bound()) {
+			continue
+		}
+		apart++
+		g, err := gctx.FromOrb(sq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		meets, err := rg.Intersects(g)
+		g.Destroy()
+		if err != nil || meets {
+			t.Fatalf("apart from %v, GEOS intersects %v %v", sq, meets, err)
+		}
+	}
+	if apart < 500 {
+		t.Errorf("only %d squares apart", apart)
+	}
+}
+
+// jaggedLine is a line winding across [107.95, 108.05] × [33.95, 34.05].
+func jaggedLine(rng *rand.Rand) orb.LineString {
+	var l orb.LineString
+	for i := range 200 {
+		l = append(l, orb.Point{107.95 + 0.1*float64(i)/199, 34 + 0.04*math.Sin(float64(i)/9) + 0.005*rng.Float64()})
+	}
+	return l
 }
