@@ -8,7 +8,6 @@
 package batch
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -127,8 +126,11 @@ type NDJSON struct {
 }
 
 // NewNDJSON returns a reader of NDJSON features from r.
-func NewNDJSON(r io.Reader) *NDJSON {
-	return &NDJSON{r: r, buf: make([]byte, 0, blockSize), MaxLine: DefaultMaxLine}
+func NewNDJSON(r io.Reader) *NDJSON { return newNDJSON(r, make([]byte, 0, blockSize)) }
+
+// newNDJSON is NewNDJSON reading on from buf, r's first bytes.
+func newNDJSON(r io.Reader, buf []byte) *NDJSON {
+	return &NDJSON{r: r, buf: buf, MaxLine: DefaultMaxLine}
 }
 
 // Buffered returns the number of bytes read from the source but not yet consumed.
@@ -264,8 +266,11 @@ type Collection struct {
 func (c *Collection) setLazy() { c.lazy = true }
 
 // NewCollection returns a reader of the FeatureCollection in r.
-func NewCollection(r io.Reader) *Collection {
-	return &Collection{r: r, buf: make([]byte, 0, 1<<20), MaxLine: DefaultMaxLine}
+func NewCollection(r io.Reader) *Collection { return newCollection(r, make([]byte, 0, blockSize)) }
+
+// newCollection is NewCollection reading on from buf, r's first bytes.
+func newCollection(r io.Reader, buf []byte) *Collection {
+	return &Collection{r: r, buf: buf, MaxLine: DefaultMaxLine}
 }
 
 // Buffered returns the number of bytes read but not yet consumed.
@@ -670,43 +675,60 @@ func Open(r io.Reader, mediaType string, maxVertices int) Reader {
 		n.MaxVertices = maxVertices
 		return n
 	}
-	br := bufio.NewReaderSize(r, 1<<20)
 	// Look at what has arrived, reading more only while the first line is
 	// incomplete: a client streaming NDJSON may wait for answers after one line.
-	head, err := br.Peek(1)
-	for err == nil {
-		head, _ = br.Peek(br.Buffered())
-		if bytes.IndexByte(head, '\n') >= 0 || len(head) >= 64<<10 {
-			break
-		}
-		_, err = br.Peek(len(head) + 1)
-	}
-	head, _ = br.Peek(br.Buffered())
-	// Past what the sniffing buffered, read the source straight into the
-	// reader's blocks, not through the sniffing buffer (a copy of every byte).
-	rest := sniffed{br, r}
+	// What is read lands in the reader's first block, where its features are
+	// read from: no buffer of its own to allocate and copy out of for every
+	// body.
+	head := sniffHead(r, make([]byte, 0, blockSize))
 	if Sniff(head) == "ndjson" {
-		n := NewNDJSON(rest)
+		n := newNDJSON(r, head)
 		n.MaxVertices = maxVertices
 		return n
 	}
-	c := NewCollection(rest)
+	c := newCollection(r, head)
 	c.MaxVertices = maxVertices
 	return c
 }
 
-// sniffed reads what br buffered, then r, which br was reading.
-type sniffed struct {
-	br *bufio.Reader
-	r  io.Reader
+// sniffHead reads the start of r into buf (empty, with room for more than
+// 64 KiB) until a line ends or 64 KiB have arrived, as a bufio.Reader of
+// buf's capacity peeking at r would: each read stops once bytes or an error
+// come (a hundred reads of nothing are an error), and a read error ends the
+// sniffing but is not kept: the reader meets it again when it reads on.
+func sniffHead(r io.Reader, buf []byte) []byte {
+	var rerr error
+	fill := func() {
+		for range maxEmptyReads {
+			n, err := r.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if err != nil {
+				rerr = err
+				return
+			}
+			if n > 0 {
+				return
+			}
+		}
+		rerr = io.ErrNoProgress
+	}
+	// Peek(n): true when n bytes are there.
+	peek := func(n int) bool {
+		for len(buf) < n && len(buf) < cap(buf) && rerr == nil {
+			fill()
+		}
+		return len(buf) >= n
+	}
+	if peek(1) {
+		for bytes.IndexByte(buf, '\n') < 0 && len(buf) < 64<<10 && peek(len(buf)+1) {
+		}
+	}
+	return buf
 }
 
-func (s sniffed) Read(p []byte) (int, error) {
-	if s.br.Buffered() > 0 {
-		return s.br.Read(p)
-	}
-	return s.r.Read(p)
-}
+// maxEmptyReads is how many reads of nothing in a row sniffHead takes before
+// giving up, as bufio's.
+const maxEmptyReads = 100
 
 // marshalGeometry writes g as GeoJSON (for features that came without JSON).
 func marshalGeometry(g orb.Geometry) (json.RawMessage, error) {

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -197,6 +198,106 @@ func TestHitCache(t *testing.T) {
 		}
 		if got := appendHits(nil, hits, nil); !bytes.Equal(got, want) {
 			t.Fatalf("uncached:\n%s\nwant\n%s", got, want)
+		}
+	}
+}
+
+// bufOf is the buffered writer under a Writer of NewWriter.
+func bufOf(t *testing.T, w Writer) *bufWriter {
+	switch w := w.(type) {
+	case *ndjsonWriter:
+		return &w.bufWriter
+	case *csvWriter:
+		return &w.bufWriter
+	case *geojsonWriter:
+		return &w.bufWriter
+	}
+	t.Fatalf("%T is not a writer of NewWriter", w)
+	return nil
+}
+
+// countingWriter counts the writes it is given.
+type countingWriter struct {
+	bytes.Buffer
+	writes int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.writes++
+	return c.Buffer.Write(p)
+}
+
+// TestWriterGrowsItsBuffer: a writer starts with a small buffer and moves to
+// one of writeBuffer bytes when its records outgrow it, writing the same
+// bytes as one that had the large buffer from the start, whether its records
+// come one at a time or rendered in runs, and in as few writes once grown.
+func TestWriterGrowsItsBuffer(t *testing.T) {
+	hit := zones.Hit{Layer: "county", ZoneID: "610102", ZoneClass: "unit"}
+	results := func(n int) []*Result {
+		var rs []*Result
+		for i := range n {
+			r := &Result{Feature: Feature{Index: i, ID: json.RawMessage(strconv.Itoa(i))}, Hits: []zones.Hit{hit, hit}}
+			if i%7 == 3 {
+				// A record larger than the first buffer by itself.
+				r.ID = json.RawMessage(strconv.Quote(string(bytes.Repeat([]byte("x"), firstBuffer+100))))
+			}
+			rs = append(rs, r)
+		}
+		return rs
+	}
+	for _, format := range Formats {
+		for _, n := range []int{3, 2000} {
+			for _, runs := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%d/runs=%v", format, n, runs), func(t *testing.T) {
+					var got, want countingWriter
+					gw, err := NewWriter(&got, format, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					ww, _ := NewWriter(&want, format, nil)
+					bufOf(t, ww).bw.Flush()
+					bufOf(t, ww).bw = bufio.NewWriterSize(&want, writeBuffer)
+					for _, w := range []Writer{gw, ww} {
+						rs := results(n)
+						if runs {
+							// As Run's workers render them: 64 records a run.
+							rend := w.(renderer)
+							for i := 0; i < len(rs); i += 64 {
+								var out []byte
+								k := 0
+								for _, r := range rs[i:min(len(rs), i+64)] {
+									out, _ = rend.appendRecord(out, r, nil)
+									k++
+								}
+								if err := rend.writeRendered(out, k); err != nil {
+									t.Fatal(err)
+								}
+							}
+						} else {
+							for _, r := range rs {
+								if err := w.Write(r); err != nil {
+									t.Fatal(err)
+								}
+							}
+						}
+						if err := w.Close(); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if !bytes.Equal(got.Bytes(), want.Bytes()) {
+						t.Fatalf("%d bytes written, %d with the large buffer throughout", got.Len(), want.Len())
+					}
+					size := bufOf(t, gw).bw.Size()
+					switch {
+					case n == 3 && size != firstBuffer:
+						t.Errorf("a small output grew the buffer to %d bytes", size)
+					case n > 3 && size != writeBuffer:
+						t.Errorf("a large output left the buffer at %d bytes", size)
+					case n > 3 && got.writes > want.writes+2:
+						t.Errorf("%d writes, %d with the large buffer throughout", got.writes, want.writes)
+					}
+				})
+			}
 		}
 	}
 }
