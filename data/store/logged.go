@@ -287,7 +287,7 @@ func (s *Store) saveLogged(ctx context.Context, rec *Record) error {
 	// The inserter uses the row after Save returned: it must not share the
 	// caller's bytes (the strings are copies already).
 	args[3] = bytes.Clone(args[3].([]byte))
-	payload, err := encodeRow(make([]byte, 0, 64+len(rec.Input)+len(rec.Report)+len(rec.Footprint)+len(rec.Project)), args)
+	payload, err := encodeRow(make([]byte, 0, rowSize(args)), args)
 	if err != nil {
 		return fmt.Errorf("store: save report %s: %w", rec.ID, err)
 	}

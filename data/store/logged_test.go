@@ -503,6 +503,9 @@ func TestRowEncoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(b) > rowSize(args) {
+		t.Errorf("payload of %d bytes, over rowSize's %d", len(b), rowSize(args))
+	}
 	got, err := decodeRow(b)
 	if err != nil {
 		t.Fatal(err)
