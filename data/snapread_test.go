@@ -34,7 +34,7 @@ func TestReadSnapshotFile(t *testing.T) {
 	n := len(good)
 	for _, block := range []int{4093, 65536, 256 << 10} {
 		snapReadBlock = block
-		if f := readSnapshotFile(p); f.why != "" || string(f.b) != string(good) {
+		if f := readSnapshotFile(p); f.why != "" || f.key != key || string(f.payload) != string(good[snapHeaderLen:n-snapTrailerLen]) {
 			t.Fatalf("block %d: the file as written: %q", block, f.why)
 		}
 		// Header, payload start, middle, the last summed byte, the checksum.
@@ -45,7 +45,7 @@ func TestReadSnapshotFile(t *testing.T) {
 			if err := os.WriteFile(q, b, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if f := readSnapshotFile(q); f.why == "" || f.b != nil {
+			if f := readSnapshotFile(q); f.why == "" || f.payload != nil {
 				t.Fatalf("block %d: byte %d of %d flipped: accepted", block, at, n)
 			}
 		}
@@ -55,12 +55,12 @@ func TestReadSnapshotFile(t *testing.T) {
 			if err := os.WriteFile(q, b, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if f := readSnapshotFile(q); f.why == "" || f.b != nil {
+			if f := readSnapshotFile(q); f.why == "" || f.payload != nil {
 				t.Fatalf("block %d: %d bytes of %d: accepted", block, size, n)
 			}
 		}
 	}
-	if f := readSnapshotFile(filepath.Join(t.TempDir(), "none")); f.why != "" || f.b != nil {
+	if f := readSnapshotFile(filepath.Join(t.TempDir(), "none")); f.why != "" || f.payload != nil {
 		t.Fatalf("no file: %+v", f)
 	}
 	// The key is checked apart: a file for another key is stale, not damaged.

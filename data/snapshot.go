@@ -2,7 +2,6 @@ package data
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -198,7 +197,7 @@ func open(ctx context.Context, dir, snapshot string, opts zones.IndexOptions, lo
 	if info.Written {
 		// Served from the snapshot just written, a fresh load holds what every
 		// later start will (compact, in one buffer), and is known to read back.
-		back, why, err := readSnapshot(info.Snapshot, key, m, src)
+		back, why, err := useSnapshot(readSnapshotFile(info.Snapshot), key, m, src)
 		if err != nil {
 			return nil, info, err
 		}
@@ -297,18 +296,13 @@ func withSidecars(fsys fs.FS, name string) ([]string, error) {
 	return out, nil
 }
 
-// readSnapshot reads the snapshot at p if it is valid for key. It returns the
-// index, or nil and why not ("" when there is no file); an error only when the
-// manifest's own files (rules, industries) do not load.
-func readSnapshot(p string, key [32]byte, m *Manifest, src source) (*zones.Index, string, error) {
-	return useSnapshot(readSnapshotFile(p), key, m, src)
-}
-
-// snapFile is a snapshot file as read: its bytes, or why they cannot be used
-// ("" with no bytes when there is no file).
+// snapFile is a snapshot file as read and checked (framing, versions,
+// checksum): the key it was written for and its payload, or why it cannot be
+// used ("" with no payload when there is no file).
 type snapFile struct {
-	b   []byte
-	why string
+	key     [32]byte
+	payload []byte
+	why     string
 }
 
 // readSnapshotFile reads the snapshot at p and verifies all of it that does not
@@ -354,33 +348,34 @@ func readSnapshotFile(p string) snapFile {
 		return snapFile{why: fmt.Sprintf("changed while read: %d bytes, %d when opened", n, len(b)-1)}
 	}
 	b = b[:n]
-	if _, why := checkFrame(b); why != "" {
+	payload, why := checkFrame(b)
+	if why != "" {
 		return snapFile{why: why}
 	}
 	if binary.LittleEndian.Uint32(b[n-4:]) != sum {
 		return snapFile{why: "damaged: checksum mismatch"}
 	}
-	return snapFile{b: b}
+	return snapFile{key: [32]byte(b[16:48]), payload: payload}
 }
 
 // snapReadBlock is how much of a snapshot is read, then summed, at a time.
 var snapReadBlock = 256 << 10
 
 // useSnapshot decodes a snapshot file read by readSnapshotFile if it is valid
-// for key; as readSnapshot.
+// for key. It returns the index, or nil and why not ("" when there is no file);
+// an error only when the manifest's own files (rules, industries) do not load.
 func useSnapshot(f snapFile, key [32]byte, m *Manifest, src source) (*zones.Index, string, error) {
-	if f.b == nil {
+	if f.payload == nil {
 		return nil, f.why, nil
 	}
-	if !bytes.Equal(f.b[16:48], key[:]) {
+	if f.key != key {
 		return nil, "stale: the manifest, a source file or the snapshot format changed since it was written", nil
 	}
-	payload, _ := checkFrame(f.b)
 	ds, err := baseDataset(m, src)
 	if err != nil {
 		return nil, "", err
 	}
-	idx, err := zones.DecodeSnapshot(payload, ds)
+	idx, err := zones.DecodeSnapshot(f.payload, ds)
 	if err != nil {
 		return nil, err.Error(), nil
 	}
