@@ -1,17 +1,21 @@
 package data
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/zones"
 )
 
-// TestReadSnapshotFile: the checksum summed block by block as the file is read
-// accepts the file as written and rejects every single flipped byte, a cut and
-// an extension, whatever the block size.
+// TestReadSnapshotFile: the checksum, summed over the mapped file or block by
+// block as the file is read, accepts the file as written and rejects every
+// single flipped byte, a cut and an extension, whatever the block size.
 func TestReadSnapshotFile(t *testing.T) {
 	ds, err := LoadDemo()
 	if err != nil {
@@ -30,10 +34,16 @@ func TestReadSnapshotFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func(b int) { snapReadBlock = b }(snapReadBlock)
+	defer func(b int, m bool) { snapReadBlock, mapSnapshots = b, m }(snapReadBlock, mapSnapshots)
 	n := len(good)
-	for _, block := range []int{4093, 65536, 256 << 10} {
-		snapReadBlock = block
+	// Mapped (on Linux), then read a block at a time.
+	for _, block := range []int{0, 4093, 65536, 256 << 10} {
+		snapReadBlock, mapSnapshots = max(block, 1), block == 0
+		if f := readSnapshotFile(p); mapSnapshots && runtime.GOOS == "linux" && f.mapped == nil {
+			t.Fatalf("not mapped: %q", f.why)
+		} else if !mapSnapshots && f.mapped != nil {
+			t.Fatal("mapped when told not to")
+		}
 		if f := readSnapshotFile(p); f.why != "" || f.key != key || string(f.payload) != string(good[snapHeaderLen:n-snapTrailerLen]) {
 			t.Fatalf("block %d: the file as written: %q", block, f.why)
 		}
@@ -66,5 +76,82 @@ func TestReadSnapshotFile(t *testing.T) {
 	// The key is checked apart: a file for another key is stale, not damaged.
 	if _, why, _ := useSnapshot(readSnapshotFile(p), [32]byte{9}, nil, source{}); !strings.Contains(why, "stale") {
 		t.Fatalf("another key: %q", why)
+	}
+}
+
+// TestMappedSnapshot: an index decoded from a mapped snapshot answers as one
+// decoded from a copy in memory, and still does after its pages are given back
+// (a zone held past its index reads them again from the file). A file cut short
+// under the mapping is said to have changed, not a crash.
+func TestMappedSnapshot(t *testing.T) {
+	ds, err := LoadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := zones.NewIndex(ds, zones.IndexOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "snap.bin")
+	if err := writeSnapshot(p, [32]byte{7}, idx); err != nil {
+		t.Fatal(err)
+	}
+	f := readSnapshotFile(p)
+	if f.mapped == nil {
+		t.Skipf("snapshots are not mapped here (%s): %q", runtime.GOOS, f.why)
+	}
+	mapped, err := zones.DecodeSnapshot(f.payload, &zones.Dataset{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied, err := zones.DecodeSnapshot(append([]byte(nil), f.payload...), &zones.Dataset{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(when string) {
+		t.Helper()
+		ml, cl := mapped.Dataset().Layers, copied.Dataset().Layers
+		nz := 0
+		for i := range cl {
+			for j, z := range cl[i].Zones {
+				if !orb.Equal(z.Geometry, ml[i].Zones[j].Geometry) {
+					t.Fatalf("%s: layer %s zone %s differs", when, cl[i].ID, z.ID)
+				}
+				nz++
+			}
+		}
+		if nz < 10 || mapped.Stats() != copied.Stats() {
+			t.Fatalf("%s: %d zones, stats %+v and %+v", when, nz, mapped.Stats(), copied.Stats())
+		}
+	}
+	same("mapped")
+	releaseSnapshot(f.mapped)
+	same("pages given back")
+
+	// Cut short under a mapping: the sum faults past the end and says so.
+	q := filepath.Join(t.TempDir(), "cut.bin")
+	good, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := bytes.Repeat(good, 1+(1<<20)/len(good)) // beyond the first page by far
+	if err := os.WriteFile(q, big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fh, err := os.Open(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	b := mapSnapshot(fh, len(big))
+	if b == nil {
+		t.Fatal("not mapped")
+	}
+	defer unmapSnapshot(b)
+	if err := os.Truncate(q, 4096); err != nil {
+		t.Fatal(err)
+	}
+	if _, why := sumMapped(b); !strings.Contains(why, "changed while read") {
+		t.Fatalf("a file cut under its mapping: %q", why)
 	}
 }

@@ -149,6 +149,7 @@ func open(ctx context.Context, dir, snapshot string, opts zones.IndexOptions, lo
 	go func() { firstFile <- readSnapshotFile(first) }()
 	key, err := snapshotKey(manifest, m, src)
 	if err != nil {
+		go func() { (<-firstFile).drop() }()
 		return nil, info, err
 	}
 	paths := []string{snapshot}
@@ -298,19 +299,24 @@ func withSidecars(fsys fs.FS, name string) ([]string, error) {
 
 // snapFile is a snapshot file as read and checked (framing, versions,
 // checksum): the key it was written for and its payload, or why it cannot be
-// used ("" with no payload when there is no file).
+// used ("" with no payload when there is no file). mapped is the whole file
+// when it is mapped rather than read (the payload is a window on it).
 type snapFile struct {
 	key     [32]byte
 	payload []byte
+	mapped  []byte
 	why     string
 }
 
-// readSnapshotFile reads the snapshot at p and verifies all of it that does not
-// depend on the key: framing, versions and checksum. The checksum is summed a
-// block at a time as the blocks are read, while they are in the cache: summed
-// over the whole file after reading it, it took a third as long again as the
-// read (269 MB at 32×).
-func readSnapshotFile(p string) snapFile {
+// readSnapshotFile maps (or, where it cannot, reads) the snapshot at p and
+// verifies all of it that does not depend on the key: framing, versions and
+// checksum. Mapped, the checksum reads the page cache in place, and the index
+// decoded from it keeps its arrays there: no copy and no fresh memory to fault
+// in (reading 269 MB at 32× into the heap took 0.8 s here, mapping and summing
+// it 0.07 s). A snapshot is replaced by rename (writeSnapshot), which leaves a
+// mapping of the old file intact; a file rewritten in place under a running
+// server would change the index it serves.
+func readSnapshotFile(p string) (sf snapFile) {
 	f, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return snapFile{}
@@ -326,8 +332,68 @@ func readSnapshotFile(p string) snapFile {
 	if st.Size() < snapHeaderLen+snapTrailerLen || st.Size() > math.MaxInt-1 {
 		return snapFile{why: fmt.Sprintf("not a redline snapshot (or truncated: %d bytes)", st.Size())}
 	}
+	var b []byte
+	var sum uint32
+	var why string
+	var mapped []byte
+	if mapSnapshots {
+		mapped = mapSnapshot(f, int(st.Size()))
+	}
+	if mapped != nil {
+		defer func() {
+			if sf.payload == nil {
+				unmapSnapshot(mapped)
+			}
+		}()
+		b = mapped
+		sum, why = sumMapped(b)
+	} else {
+		b, sum, why = readSummed(f, st.Size())
+	}
+	if why != "" {
+		return snapFile{why: why}
+	}
+	n := len(b)
+	payload, why := checkFrame(b)
+	if why != "" {
+		return snapFile{why: why}
+	}
+	if binary.LittleEndian.Uint32(b[n-4:]) != sum {
+		return snapFile{why: "damaged: checksum mismatch"}
+	}
+	if st, err := f.Stat(); err != nil || st.Size() != int64(n) {
+		return snapFile{why: fmt.Sprintf("changed while read (%d bytes when opened)", n)}
+	}
+	return snapFile{key: [32]byte(b[16:48]), payload: payload, mapped: mapped}
+}
+
+// drop unmaps the file of a snapshot that is not used.
+func (f snapFile) drop() {
+	if f.mapped != nil {
+		unmapSnapshot(f.mapped)
+	}
+}
+
+// sumMapped sums all of a mapped snapshot but its trailing checksum. A file
+// cut short under the mapping faults (SIGBUS) where it no longer reaches: that
+// is said, not a crash.
+func sumMapped(b []byte) (sum uint32, why string) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			sum, why = 0, fmt.Sprintf("changed while read: %v", r)
+		}
+	}()
+	return crc32.Update(0, castagnoli, b[:len(b)-4]), ""
+}
+
+// readSummed reads a snapshot of size bytes where it cannot be mapped, summing
+// its checksum a block at a time as the blocks are read, while they are in the
+// cache (summed over the whole file after reading it, it took a third as long
+// again as the read).
+func readSummed(f *os.File, size int64) ([]byte, uint32, string) {
 	// One byte more than its size, to see a file that grew under us.
-	b := make([]byte, st.Size()+1)
+	b := make([]byte, size+1)
 	summed := len(b) - 1 - 4 // all but the trailer's checksum
 	var sum uint32
 	n := 0
@@ -341,30 +407,32 @@ func readSnapshotFile(p string) snapFile {
 			break
 		}
 		if err != nil {
-			return snapFile{why: fmt.Sprintf("unreadable: %v", err)}
+			return nil, 0, fmt.Sprintf("unreadable: %v", err)
 		}
 	}
 	if n != len(b)-1 {
-		return snapFile{why: fmt.Sprintf("changed while read: %d bytes, %d when opened", n, len(b)-1)}
+		return nil, 0, fmt.Sprintf("changed while read: %d bytes, %d when opened", n, len(b)-1)
 	}
-	b = b[:n]
-	payload, why := checkFrame(b)
-	if why != "" {
-		return snapFile{why: why}
-	}
-	if binary.LittleEndian.Uint32(b[n-4:]) != sum {
-		return snapFile{why: "damaged: checksum mismatch"}
-	}
-	return snapFile{key: [32]byte(b[16:48]), payload: payload}
+	return b[:n], sum, ""
 }
 
-// snapReadBlock is how much of a snapshot is read, then summed, at a time.
+// mapSnapshots: snapshots are mapped where they can be (false in tests of the
+// read).
+var mapSnapshots = true
+
+// snapReadBlock is how much of a snapshot is read, then summed, at a time,
+// where it cannot be mapped.
 var snapReadBlock = 256 << 10
 
 // useSnapshot decodes a snapshot file read by readSnapshotFile if it is valid
 // for key. It returns the index, or nil and why not ("" when there is no file);
 // an error only when the manifest's own files (rules, industries) do not load.
-func useSnapshot(f snapFile, key [32]byte, m *Manifest, src source) (*zones.Index, string, error) {
+func useSnapshot(f snapFile, key [32]byte, m *Manifest, src source) (idx *zones.Index, why string, err error) {
+	defer func() {
+		if idx == nil {
+			f.drop() // nothing outside holds what a failed decode made of it
+		}
+	}()
 	if f.payload == nil {
 		return nil, f.why, nil
 	}
@@ -375,9 +443,14 @@ func useSnapshot(f snapFile, key [32]byte, m *Manifest, src source) (*zones.Inde
 	if err != nil {
 		return nil, "", err
 	}
-	idx, err := zones.DecodeSnapshot(f.payload, ds)
+	idx, err = zones.DecodeSnapshot(f.payload, ds)
 	if err != nil {
 		return nil, err.Error(), nil
+	}
+	if f.mapped != nil {
+		// The mapping lasts as long as the process; its pages as long as the
+		// index (a reload swaps in another; requests in flight finish on this).
+		runtime.AddCleanup(idx, releaseSnapshot, f.mapped)
 	}
 	return idx, "", nil
 }
