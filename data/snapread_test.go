@@ -2,11 +2,16 @@ package data
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/paulmach/orb"
 
@@ -155,3 +160,44 @@ func TestMappedSnapshot(t *testing.T) {
 		t.Fatalf("a file cut under its mapping: %q", why)
 	}
 }
+
+// TestHashFile: a file streamed into the key hashes as the label, its size and
+// its content read whole did (the key of a snapshot written before is the
+// same), also when its size changes between the stat and the read: then it is
+// hashed again from the state before it.
+func TestHashFile(t *testing.T) {
+	content := bytes.Repeat([]byte("0123456789abcdef"), 100_000) // > the buffer
+	fsys := fstest.MapFS{"a.geojson": {Data: content}}
+	want := sha256.New()
+	fmt.Fprintf(want, "before\nfile a.geojson %d\n", len(content))
+	want.Write(content)
+	for _, fs := range []fs.FS{fsys, growingFS{fsys}} {
+		h := sha256.New()
+		io.WriteString(h, "before\n")
+		if err := hashFile(h, fs, "file a.geojson", "a.geojson", make([]byte, 4096)); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(h.Sum(nil), want.Sum(nil)) {
+			t.Fatalf("%T: another hash than the file read whole", fs)
+		}
+	}
+}
+
+// growingFS's files say they are a byte shorter than they read.
+type growingFS struct{ fstest.MapFS }
+
+func (g growingFS) Open(name string) (fs.File, error) {
+	f, err := g.MapFS.Open(name)
+	return shortStat{f}, err
+}
+
+type shortStat struct{ fs.File }
+
+func (s shortStat) Stat() (fs.FileInfo, error) {
+	st, err := s.File.Stat()
+	return shortInfo{st}, err
+}
+
+type shortInfo struct{ fs.FileInfo }
+
+func (i shortInfo) Size() int64 { return i.FileInfo.Size() - 1 }

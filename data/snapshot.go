@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
+	"encoding"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"hash/crc32"
 	"io"
 	"io/fs"
@@ -246,6 +248,7 @@ func snapshotKey(manifest []byte, m *Manifest, src source) ([32]byte, error) {
 		h.Write(b)
 	}
 	put("manifest", manifest)
+	buf := make([]byte, 1<<20)
 	var files []string
 	for _, l := range m.Layers {
 		files = append(files, l.File)
@@ -264,16 +267,53 @@ func snapshotKey(manifest []byte, m *Manifest, src source) ([32]byte, error) {
 			return [32]byte{}, fmt.Errorf("data: dataset %q file %s: %w", m.Name, f, err)
 		}
 		for _, n := range names {
-			b, err := fs.ReadFile(src.fsys, n)
-			if err != nil {
+			if err := hashFile(h, src.fsys, "file "+n, n, buf); err != nil {
 				return [32]byte{}, fmt.Errorf("data: dataset %q file %s: %w", m.Name, f, err)
 			}
-			put("file "+n, b)
 		}
 	}
 	var key [32]byte
 	h.Sum(key[:0])
 	return key, nil
+}
+
+// hashFile writes "label size\n" and then the file's content to h, as put
+// does, streaming the file through buf: read whole into fresh memory, the 124
+// MB of sources at 32× took 0.6 s to hash here, streamed 0.09 s. A file whose
+// size changes while it is read is hashed again, read whole, from h's state
+// before it.
+func hashFile(h hash.Hash, fsys fs.FS, label, name string, buf []byte) error {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	before, err := h.(encoding.BinaryMarshaler).MarshalBinary()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(h, "%s %d\n", label, st.Size())
+	n, err := io.CopyBuffer(h, struct{ io.Reader }{f}, buf)
+	if err != nil {
+		return err
+	}
+	if n == st.Size() {
+		return nil
+	}
+	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(before); err != nil {
+		return err
+	}
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(h, "%s %d\n", label, len(b))
+	h.Write(b)
+	return nil
 }
 
 // withSidecars returns name and the files beside it that share its stem (a
