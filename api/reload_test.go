@@ -227,3 +227,39 @@ func TestRealEngineErrors(t *testing.T) {
 		t.Errorf("bow tie not repaired with a warning: %d %s", rec.Code, rec.Body)
 	}
 }
+
+// TestLoadWith: LoadWith loads with the Loader it is given, once, in place of
+// Config.Load, and swaps the result in as Load does; the next Load is
+// Config.Load's again.
+func TestLoadWith(t *testing.T) {
+	root := t.TempDir()
+	one := writeDataset(t, filepath.Join(root, "one"), "1")
+	two := writeDataset(t, filepath.Join(root, "two"), "2")
+	configured := 0
+	srv, err := New(Config{Source: one, Load: func(ctx context.Context, source string) (Engine, error) {
+		configured++
+		return realLoader(ctx, source)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	given := 0
+	if err := srv.LoadWith(t.Context(), one, func(ctx context.Context, source string) (Engine, error) {
+		given++
+		return realLoader(ctx, two) // tells the two apart
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if src, v, ok := srv.Serving(); !ok || src != one || v != "2" || given != 1 || configured != 0 {
+		t.Fatalf("after LoadWith: serving %s %s %v; given loader %d calls, configured %d", src, v, ok, given, configured)
+	}
+	if st := srv.reload.get(); st.State != "ok" || st.Source != one {
+		t.Fatalf("status after LoadWith: %+v", st)
+	}
+	if err := srv.Load(t.Context(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, v, _ := srv.Serving(); v != "1" || given != 1 || configured != 1 {
+		t.Fatalf("after Load: version %s; given loader %d calls, configured %d", v, given, configured)
+	}
+}

@@ -353,7 +353,15 @@ func (s *Server) Swap(e Engine, source string, took time.Duration) {
 // Load loads source (Config.Source when "") with Config.Load and swaps it in. On
 // error the dataset in service, if any, stays.
 func (s *Server) Load(ctx context.Context, source string) error {
-	_, err := s.reload.run(ctx, s, source)
+	_, err := s.reload.run(ctx, s, source, s.cfg.Load)
+	return err
+}
+
+// LoadWith is Load with load in place of Config.Load, for this load only: a
+// start that began loading its dataset before making the server (while it
+// opened its archive) passes a Loader that waits for that load.
+func (s *Server) LoadWith(ctx context.Context, source string, load Loader) error {
+	_, err := s.reload.run(ctx, s, source, load)
 	return err
 }
 
@@ -372,7 +380,7 @@ func (s *Server) Serving() (source, version string, ok bool) {
 // announcement that fails leaves this replica serving the new dataset and the
 // others the old one until the next reload, and says so.
 func (s *Server) reloadAnnounced(ctx context.Context, source string) (ReloadStatus, error) {
-	st, err := s.reload.run(ctx, s, source)
+	st, err := s.reload.run(ctx, s, source, s.cfg.Load)
 	if err != nil || s.cfg.Replica == nil || st.Dataset == nil {
 		return st, err
 	}
@@ -431,8 +439,8 @@ func (rl *reloader) set(f func(st *ReloadStatus)) {
 	f(&rl.status)
 }
 
-// run loads source and swaps it in, one load at a time.
-func (rl *reloader) run(ctx context.Context, s *Server, source string) (ReloadStatus, error) {
+// run loads source with load and swaps it in, one load at a time.
+func (rl *reloader) run(ctx context.Context, s *Server, source string, load Loader) (ReloadStatus, error) {
 	rl.pending.Add(1)
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
@@ -449,7 +457,7 @@ func (rl *reloader) run(ctx context.Context, s *Server, source string) (ReloadSt
 	})
 	log := s.logger(ctx)
 	log.Info("loading dataset", slog.String("source", describeSource(source)))
-	e, err := safeLoad(ctx, s.cfg.Load, source)
+	e, err := safeLoad(ctx, load, source)
 	if err == nil && (e == nil || e.Dataset() == nil) {
 		err = errors.New("the loader returned no dataset")
 	}

@@ -14,7 +14,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -114,16 +113,11 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 	// The dataset starts loading before the archive and the job queue open: the
 	// two are independent, and a start from a snapshot would otherwise wait for
 	// one and then the other (at 5M vertices the archive's open, with its redo
-	// log, was a fifth of the time to ready). The server's first Load of
-	// c.data takes this result.
-	first := make(chan loaded, 1)
-	go func() {
-		ck, err := serveLoad(ctx, c.data, c, log)
-		first <- loaded{ck, err}
-	}()
-	var firstTaken atomic.Bool
+	// log, was a fifth of the time to ready). The server's first load takes
+	// this one's result.
+	first := startLoad(ctx, c, log)
 	openCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	st, err := store.Open(openCtx, c.db)
+	st, err := openStore(openCtx, c.db)
 	cancel()
 	if err != nil {
 		return err
@@ -165,15 +159,7 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		Store:  st,
 		Jobs:   jm,
 		Load: func(ctx context.Context, source string) (api.Engine, error) {
-			if source == c.data && firstTaken.CompareAndSwap(false, true) {
-				select {
-				case r := <-first:
-					return r.checker, r.err
-				case <-ctx.Done():
-					return nil, ctx.Err()
-				}
-			}
-			return serveLoad(ctx, source, c, log)
+			return serveLoadHook(ctx, source, c, log)
 		},
 		Source:            c.data,
 		DataRoot:          c.dataRoot,
@@ -219,7 +205,7 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 	go func() { errc <- hs.Serve(srv.Listener(ln)) }()
 	// The dataset loads while the server already answers /healthz (and /readyz 503).
 	loadErr := make(chan error, 1)
-	go func() { loadErr <- srv.Load(ctx, c.data) }()
+	go func() { loadErr <- srv.LoadWith(ctx, c.data, first) }()
 
 	var runErr error
 	select {
@@ -332,8 +318,33 @@ func (b *byteSize) Set(s string) error {
 	return nil
 }
 
-// loaded is the result of serve's first load of its dataset.
-type loaded struct {
-	checker *zones.Checker
-	err     error
+// startLoad starts loading c.data and returns a Loader that waits for it.
+func startLoad(ctx context.Context, c serveConfig, log *slog.Logger) api.Loader {
+	type result struct {
+		checker *zones.Checker
+		err     error
+	}
+	done := make(chan result, 1)
+	go func() {
+		ck, err := serveLoadHook(ctx, c.data, c, log)
+		done <- result{ck, err}
+	}()
+	return func(ctx context.Context, _ string) (api.Engine, error) {
+		select {
+		case r := <-done:
+			if r.err != nil {
+				return nil, r.err
+			}
+			return r.checker, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 }
+
+// openStore and serveLoadHook are serve's archive open and dataset load (tests
+// watch them).
+var (
+	openStore     = store.Open
+	serveLoadHook = serveLoad
+)
