@@ -22,19 +22,8 @@ import (
 // block as the file is read, accepts the file as written and rejects every
 // single flipped byte, a cut and an extension, whatever the block size.
 func TestReadSnapshotFile(t *testing.T) {
-	ds, err := LoadDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := zones.NewIndex(ds, zones.IndexOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), "snap.bin")
 	key := [32]byte{1, 2, 3}
-	if err := writeSnapshot(p, key, idx); err != nil {
-		t.Fatal(err)
-	}
+	p := demoSnapshot(t, key)
 	good, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)
@@ -89,18 +78,7 @@ func TestReadSnapshotFile(t *testing.T) {
 // (a zone held past its index reads them again from the file). A file cut short
 // under the mapping is said to have changed, not a crash.
 func TestMappedSnapshot(t *testing.T) {
-	ds, err := LoadDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := zones.NewIndex(ds, zones.IndexOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), "snap.bin")
-	if err := writeSnapshot(p, [32]byte{7}, idx); err != nil {
-		t.Fatal(err)
-	}
+	p := demoSnapshot(t, [32]byte{7})
 	f := readSnapshotFile(p)
 	if f.mapped == nil {
 		t.Skipf("snapshots are not mapped here (%s): %q", runtime.GOOS, f.why)
@@ -201,3 +179,21 @@ func (s shortStat) Stat() (fs.FileInfo, error) {
 type shortInfo struct{ fs.FileInfo }
 
 func (i shortInfo) Size() int64 { return i.FileInfo.Size() - 1 }
+
+// demoSnapshot writes the demo dataset's snapshot for key and returns its path.
+func demoSnapshot(t *testing.T, key [32]byte) string {
+	t.Helper()
+	ds, err := LoadDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := zones.NewIndex(ds, zones.IndexOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "snap.bin")
+	if err := writeSnapshot(p, key, idx); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
