@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -107,13 +108,18 @@ func (f Filter) where() (string, []any) {
 		add("project_name = ? AND project_name <> ''", f.ProjectName)
 	}
 	if f.InputHash != "" {
-		add("input_hash = ?", f.InputHash)
+		// The first term is true whenever the second is: SQLite's index is on
+		// the prefix (see sqliteClusteredIndexes).
+		add("substr(input_hash, 1, 16) = substr(?, 1, 16) AND input_hash = ?", f.InputHash, f.InputHash)
 	}
 	if f.ID != "" {
 		add("id = ?", f.ID)
 	}
 	if b := f.Bbox; b != nil {
-		add("min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?", b.Max[0], b.Min[0], b.Max[1], b.Min[1])
+		// The cells' terms are true whenever the exact ones are: SQLite's
+		// index is on the cells (see sqliteClusteredIndexes).
+		add("trunc(min_lon*4) <= ? AND trunc(max_lon*4) >= ? AND min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?",
+			math.Trunc(b.Max[0]*4), math.Trunc(b.Min[0]*4), b.Max[0], b.Min[0], b.Max[1], b.Min[1])
 	}
 	if len(conds) == 0 {
 		return "", nil

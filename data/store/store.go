@@ -432,17 +432,48 @@ var migrations = []migration{
 	{ddl: `ALTER TABLE reports ADD COLUMN report_packed %BLOB%;
 	CREATE TABLE report_dicts (id %ID%, dict %BLOB% NOT NULL)`},
 	// 6: SQLite's indexes for List as its planner uses them (sqliteListIndexes).
-	{backfill: func(ctx context.Context, s *Store, tx *sql.Tx) error {
+	{backfill: sqliteOnly(sqliteListIndexes)},
+	// 7: SQLite's random-key indexes keyed so that an inserter's commit
+	// shares their leaves (sqliteClusteredIndexes).
+	{backfill: sqliteOnly(sqliteClusteredIndexes)},
+}
+
+// sqliteOnly is a migration step that runs the statements on SQLite and
+// nothing on PostgreSQL.
+func sqliteOnly(stmts []string) func(ctx context.Context, s *Store, tx *sql.Tx) error {
+	return func(ctx context.Context, s *Store, tx *sql.Tx) error {
 		if s.dialect != sqlite {
 			return nil
 		}
-		for _, q := range sqliteListIndexes {
+		for _, q := range stmts {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
 		}
 		return nil
-	}},
+	}
+}
+
+// sqliteClusteredIndexes is migration 7: SQLite's two indexes whose keys were
+// random among a commit's rows (each row dirtied a leaf of its own, written to
+// the WAL and checkpointed: half the inserter's CPU) hold shorter keys, or
+// coarser ones that many rows share, which an index orders by rowid, so by
+// time: a commit's rows then add to the right ends of a few runs of equal keys.
+//   - input_hash (64 hex digits) is indexed by its first 16 (64 bits): ~3×
+//     fewer leaves; Filter.where asks for both, the prefix and the whole hash.
+//   - the bbox's longitudes are indexed by the quarter degree they fall in
+//     (trunc(lon*4): ~250 values across China, 16 across Shaanxi), so every
+//     row of a quarter degree adds to one run's end however large the
+//     archive. Filter.where adds the cells' comparisons, which the exact ones
+//     imply (trunc is monotonic, and ×4 exact).
+//
+// BenchmarkInsertBatch, 200,000 rows archived: WAL pages a row 3.3 → 2.3 at
+// 64 rows a commit, 3.4 → 1.2 at 1,024.
+var sqliteClusteredIndexes = []string{
+	`DROP INDEX reports_input_hash`,
+	`CREATE INDEX reports_input_key ON reports (substr(input_hash, 1, 16))`,
+	`DROP INDEX reports_bbox`,
+	`CREATE INDEX reports_bbox_cell ON reports (trunc(min_lon*4), trunc(max_lon*4))`,
 }
 
 // sqliteListIndexes is migration 6: each of SQLite's indexes for a List filter
