@@ -756,8 +756,10 @@ func (s *Store) caughtUp(ctx context.Context) error {
 }
 
 // pendingRecord returns the record of an acknowledged row not yet in SQLite,
-// or nil: Get answers it from memory while the inserter fails (a full disk),
-// so that a report acknowledged can be read back all the same.
+// or nil: Get answers it from memory rather than wait for the inserter (which
+// may be failing: a full disk), as a report acknowledged must be read back.
+// The inserter forgets a row only once its commit returned: a row acknowledged
+// and not pending is in SQLite.
 func (s *Store) pendingRecord(ctx context.Context, id string) (*Record, error) {
 	if s.lg == nil {
 		return nil, nil

@@ -1128,16 +1128,12 @@ func (s *Store) checkpoint() {
 
 // Get returns the archived report with the given id, or ErrNotFound.
 func (s *Store) Get(ctx context.Context, id string) (*Record, error) {
-	if err := s.caughtUp(ctx); err != nil {
-		if ctx.Err() != nil {
-			return nil, err
-		}
-		// The inserter is failing (a full disk): a report acknowledged but not
-		// yet in SQLite is answered from memory; any other is in SQLite already,
-		// or was never acknowledged.
-		if rec, perr := s.pendingRecord(ctx, id); rec != nil || perr != nil {
-			return rec, perr
-		}
+	// A report acknowledged but not yet in SQLite is answered from memory (the
+	// inserter may be waiting for its batch to grow, or failing: a full disk);
+	// any other is in SQLite already, or was not acknowledged before this call.
+	// So Get waits for no inserter.
+	if rec, err := s.pendingRecord(ctx, id); rec != nil || err != nil {
+		return rec, err
 	}
 	rec := &Record{ID: id}
 	var us int64
