@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -108,18 +107,20 @@ func (f Filter) where() (string, []any) {
 		add("project_name = ? AND project_name <> ''", f.ProjectName)
 	}
 	if f.InputHash != "" {
-		// The first term is true whenever the second is: SQLite's index is on
-		// the prefix (see sqliteClusteredIndexes).
-		add("substr(input_hash, 1, 16) = substr(?, 1, 16) AND input_hash = ?", f.InputHash, f.InputHash)
+		add("input_hash = ?", f.InputHash)
 	}
 	if f.ID != "" {
 		add("id = ?", f.ID)
 	}
 	if b := f.Bbox; b != nil {
-		// The cells' terms are true whenever the exact ones are: SQLite's
-		// index is on the cells (see sqliteClusteredIndexes).
-		add("trunc(min_lon*4) <= ? AND trunc(max_lon*4) >= ? AND min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?",
-			math.Trunc(b.Max[0]*4), math.Trunc(b.Min[0]*4), b.Max[0], b.Min[0], b.Max[1], b.Min[1])
+		// The cells' terms are true whenever the exact ones are (CAST is
+		// monotonic: SQLite truncates, PostgreSQL rounds, each on both sides):
+		// SQLite's index is on the cells (see sqliteClusteredIndexes). The
+		// bounds are clamped for PostgreSQL's BIGINT, past any longitude.
+		add("CAST(min_lon*4 AS BIGINT) <= CAST(CAST(? AS DOUBLE PRECISION)*4 AS BIGINT) AND "+
+			"CAST(max_lon*4 AS BIGINT) >= CAST(CAST(? AS DOUBLE PRECISION)*4 AS BIGINT) AND "+
+			"min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?",
+			min(max(b.Max[0], -1e9), 1e9), min(max(b.Min[0], -1e9), 1e9), b.Max[0], b.Min[0], b.Max[1], b.Min[1])
 	}
 	if len(conds) == 0 {
 		return "", nil

@@ -122,8 +122,8 @@ type pendingRow struct {
 // The inserter waits up to insertDelay for minInsertBatch rows, unless a read
 // or the logger waits for it: a commit rewrites the table's last leaf and the
 // right edges of the time-ordered indexes once for all its rows, and an index
-// leaf its rows share (schema 7 keys the indexes so that they share them), so
-// larger commits cost fewer pages, and system calls, a row. A save waits only
+// leaf its rows share (schema 7 keys the bbox index so that they share its
+// leaves), so larger commits cost fewer pages, and system calls, a row. A save waits only
 // for the redo log, so the delay is no save's: 100 ms is ~1,000 rows at the
 // rates of issue 12 (~5 MB of rows in memory; the redo log holds ~6,000). A
 // read that must see the rows (caughtUp) ends the wait.
