@@ -113,7 +113,14 @@ func (f Filter) where() (string, []any) {
 		add("id = ?", f.ID)
 	}
 	if b := f.Bbox; b != nil {
-		add("min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?", b.Max[0], b.Min[0], b.Max[1], b.Min[1])
+		// The cells' terms are true whenever the exact ones are (CAST is
+		// monotonic: SQLite truncates, PostgreSQL rounds, each on both sides):
+		// SQLite's index is on the cells (see sqliteClusteredIndexes). The
+		// bounds are clamped for PostgreSQL's BIGINT, past any longitude.
+		add("CAST(min_lon*4 AS BIGINT) <= CAST(CAST(? AS DOUBLE PRECISION)*4 AS BIGINT) AND "+
+			"CAST(max_lon*4 AS BIGINT) >= CAST(CAST(? AS DOUBLE PRECISION)*4 AS BIGINT) AND "+
+			"min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?",
+			min(max(b.Max[0], -1e9), 1e9), min(max(b.Min[0], -1e9), 1e9), b.Max[0], b.Min[0], b.Max[1], b.Min[1])
 	}
 	if len(conds) == 0 {
 		return "", nil

@@ -191,6 +191,7 @@ func TestListIndexesPostgres(t *testing.T) {
 		{"dataset_version", "dataset_version = '2026.1'"},
 		{"project", "project_name = 'x'"},
 		{"input_hash", "input_hash = 'ab'"},
+		{"bbox", "CAST(min_lon*4 AS BIGINT) <= CAST(CAST(109 AS DOUBLE PRECISION)*4 AS BIGINT) AND CAST(max_lon*4 AS BIGINT) >= CAST(CAST(108.8 AS DOUBLE PRECISION)*4 AS BIGINT) AND min_lon <= 109 AND max_lon >= 108.8 AND min_lat <= 34.3 AND max_lat >= 34.1"},
 	} {
 		conn, err := s.db.Conn(t.Context())
 		if err != nil {
@@ -241,7 +242,7 @@ func TestListIndexesSQLite(t *testing.T) {
 		{Filter{ProjectName: "化工厂"}, "reports_project_name"},
 		{Filter{InputHash: "ab"}, "reports_input_hash"},
 		{Filter{ID: "a"}, "sqlite_autoindex_reports_1"},
-		{Filter{Bbox: &box}, "reports_bbox"},
+		{Filter{Bbox: &box}, "reports_bbox_cell"},
 	}
 	for _, path := range []string{filepath.Join(t.TempDir(), "new.db"), oldArchive(t, 5)} {
 		s, err := Open(t.Context(), path)
@@ -320,4 +321,77 @@ func queryPlan(t *testing.T, s *Store, q string, args []any) string {
 		plan = append(plan, step)
 	}
 	return strings.Join(plan, " | ")
+}
+
+// TestListBboxCells: the bbox filter selects exactly what its exact
+// comparisons do, the index's cells notwithstanding: boxes and footprints on
+// and across quarter-degree boundaries, west of 0° too (SQLite's CAST goes
+// toward zero, PostgreSQL's rounds); and input_hash filters among hashes that
+// share their first 16 digits.
+func TestListBboxCells(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			at := time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC)
+			type span struct{ lon, w float64 }
+			var spans []span
+			for _, lon := range []float64{-0.5, -0.25, -0.1, 0, 0.1, 0.24, 0.25, 0.26, 0.5, 0.74, 0.99} {
+				for _, w := range []float64{0, 0.01, 0.26, 0.75} {
+					spans = append(spans, span{lon, w})
+				}
+			}
+			var recs []*Record
+			for i, sp := range spans {
+				r := record(fmt.Sprintf("r%03d", i), fmt.Sprintf("in %d", i), "admissible", at.Add(time.Duration(i)*time.Second))
+				r.Footprint = json.RawMessage(fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%g,1],[%g,1],[%g,1.5],[%g,1]]]}`,
+					sp.lon, sp.lon+sp.w, sp.lon+sp.w, sp.lon))
+				if i%3 == 0 { // hashes that share the index's prefix
+					r.InputHash = strings.Repeat("a", 16) + r.InputHash[16:]
+				}
+				recs = append(recs, r)
+				if err := s.Save(t.Context(), r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			edges := []float64{-0.75, -0.5, -0.3, -0.25, 0, 0.01, 0.25, 0.251, 0.5, 0.75, 1, 1.5}
+			for _, lo := range edges {
+				for _, hi := range edges {
+					if hi < lo {
+						continue
+					}
+					box := orb.Bound{Min: orb.Point{lo, 0}, Max: orb.Point{hi, 2}}
+					var want []string
+					for i := len(spans) - 1; i >= 0; i-- {
+						if sp := spans[i]; sp.lon <= hi && sp.lon+sp.w >= lo {
+							want = append(want, recs[i].ID)
+						}
+					}
+					page, err := s.List(t.Context(), Filter{Bbox: &box, Limit: 1000})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got := ids(page.Reports); !slices.Equal(got, want) || page.Total != int64(len(want)) {
+						t.Errorf("bbox %v–%v: %v (total %d), want %v", lo, hi, got, page.Total, want)
+					}
+				}
+			}
+			for _, r := range recs[:4] {
+				page, err := s.List(t.Context(), Filter{InputHash: r.InputHash})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := ids(page.Reports); !slices.Equal(got, []string{r.ID}) {
+					t.Errorf("input_hash %s: %v, want [%s]", r.InputHash, got, r.ID)
+				}
+			}
+		})
+	}
+}
+
+func ids(ss []Summary) []string {
+	var out []string
+	for _, s := range ss {
+		out = append(out, s.ID)
+	}
+	return out
 }

@@ -130,6 +130,17 @@ func TestLoggedCrash(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	// Get answers the acknowledged reports from memory, waiting for no inserter
+	// (this one is held: a wait would last until the timeout).
+	quick, cancel := context.WithTimeout(ctx, 10*time.Second)
+	for _, want := range recs {
+		got, err := s.Get(quick, want.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameRecord(t, got, want)
+	}
+	cancel()
 	crashed := copyArchive(t, path)
 	if n := rawCount(t, crashed); n != 0 {
 		t.Fatalf("SQLite holds %d rows while the inserter is held", n)
@@ -383,6 +394,12 @@ func TestLoggedFallback(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	// The second store sees the first's reports once its inserter committed
+	// them: a read on the first that waits for it (Count; Get answers from
+	// memory) makes it commit at once.
+	if _, err := a.Count(ctx); err != nil {
+		t.Fatal(err)
+	}
 	for i := range 20 {
 		for _, st := range []*Store{a, b} {
 			if _, err := st.Get(ctx, fmt.Sprintf("f%02d", i)); err != nil {
