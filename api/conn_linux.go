@@ -36,17 +36,15 @@ func (c *gatherConn) rawWrite(p []byte) (int, error) {
 	var errno syscall.Errno
 	err := c.raw.Write(func(fd uintptr) bool {
 		for n < len(p) {
-			k, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&p[n])), uintptr(min(len(p)-n, maxRW)))
-			switch e {
-			case 0:
-				n += int(k)
-			case syscall.EINTR:
-			case syscall.EAGAIN:
+			k, wait, e := rawIO(syscall.SYS_WRITE, fd, p[n:])
+			if wait {
 				return false
-			default:
+			}
+			if e != 0 {
 				errno = e
 				return true
 			}
+			n += k
 		}
 		return true
 	})
@@ -62,20 +60,9 @@ func (c *gatherConn) rawRead(p []byte) (int, error) {
 	n := 0
 	var errno syscall.Errno
 	err := c.raw.Read(func(fd uintptr) bool {
-		for {
-			k, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(min(len(p), maxRW)))
-			switch e {
-			case 0:
-				n = int(k)
-				return true
-			case syscall.EINTR:
-			case syscall.EAGAIN:
-				return false
-			default:
-				errno = e
-				return true
-			}
-		}
+		k, wait, e := rawIO(syscall.SYS_READ, fd, p)
+		n, errno = k, e
+		return !wait
 	})
 	switch {
 	case err != nil:
@@ -85,6 +72,25 @@ func (c *gatherConn) rawRead(p []byte) (int, error) {
 		err = io.EOF // the peer closed its side
 	}
 	return n, err
+}
+
+// rawIO makes one read(2) or write(2) (trap) of p (not empty) on fd as a raw
+// system call, again when a signal interrupts it: the bytes moved, or wait
+// (EAGAIN: nothing to read or no room to write; the poller waits), or the
+// error.
+func rawIO(trap, fd uintptr, p []byte) (n int, wait bool, errno syscall.Errno) {
+	for {
+		k, _, e := syscall.RawSyscall(trap, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(min(len(p), maxRW)))
+		switch e {
+		case 0:
+			return int(k), false, 0
+		case syscall.EINTR:
+		case syscall.EAGAIN:
+			return 0, true, 0
+		default:
+			return 0, false, e
+		}
+	}
 }
 
 // maxRW is the most one read(2) or write(2) is asked to move, as package

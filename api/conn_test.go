@@ -189,3 +189,45 @@ func TestRawConnIO(t *testing.T) {
 		t.Fatalf("a write past its deadline: %d of %d bytes, %v", n, len(big), err)
 	}
 }
+
+// TestLocateOverListener: a batch of megabytes read, and its answer of
+// megabytes written, through a connection of Server.Listener (raw reads and
+// writes on Linux) is byte for byte the answer the handler writes to a
+// recorder, in every format, and the connection serves the next request.
+func TestLocateOverListener(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Store = nil })
+	ts := httptest.NewUnstartedServer(h.srv.Handler())
+	ts.Config = h.srv.HTTPServer()
+	ts.Listener = h.srv.Listener(ts.Listener)
+	ts.Start()
+	defer ts.Close()
+
+	var fc strings.Builder
+	fc.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i := range 30_000 {
+		if i > 0 {
+			fc.WriteString(",\n")
+		}
+		fc.WriteString(pointFeature(strconv.Itoa(i), 108+0.1*float64(i%7)/7, 34+0.001*float64(i%1000)))
+	}
+	fc.WriteString("]}")
+	client := ts.Client()
+	for _, format := range []string{"ndjson", "csv", "geojson", "ndjson"} {
+		want := h.do(t, "POST", "/v1/locate?format="+format, strings.NewReader(fc.String()), "Content-Type", "application/geo+json")
+		if want.Code != 200 || want.Body.Len() < 512<<10 {
+			t.Fatalf("%s: %d, %d bytes: a recorded answer that tests nothing", format, want.Code, want.Body.Len())
+		}
+		resp, err := client.Post(ts.URL+"/v1/locate?format="+format, "application/geo+json", strings.NewReader(fc.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 200 || !bytes.Equal(got, want.Body.Bytes()) {
+			t.Fatalf("%s: status %d, %d bytes over the listener, not the %d recorded", format, resp.StatusCode, len(got), want.Body.Len())
+		}
+	}
+}
