@@ -5,7 +5,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"sync"
+	"syscall"
 )
 
 // Listener wraps ln, the listener HTTPServer's server serves, so that an answer
@@ -13,6 +15,10 @@ import (
 // through a 4 KiB buffer: a report of 7–8 KB with its header went out in two
 // writes, two trips through the network stack and two wake-ups of the client.
 // Connections of other listeners are served as before.
+//
+// Its connections also read and write large buffers (a batch's body and
+// answer) without handing their goroutine's P back to the scheduler for the
+// system call (see rawWrite).
 func (s *Server) Listener(ln net.Listener) net.Listener { return gatherListener{ln} }
 
 type gatherListener struct{ net.Listener }
@@ -22,7 +28,7 @@ func (l gatherListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &gatherConn{Conn: c}, nil
+	return &gatherConn{Conn: c, raw: rawConnOf(c)}, nil
 }
 
 // gatherConn is a connection whose writes can be held and then sent as one.
@@ -31,7 +37,17 @@ type gatherConn struct {
 	mu   sync.Mutex
 	held bool
 	buf  *[]byte // from gatherBuffers while held
+	// raw is the socket's, for the reads and writes of rawMin bytes or more;
+	// nil where rawWrite and rawRead are not built (outside Linux) or the
+	// connection has no file descriptor.
+	raw syscall.RawConn
 }
+
+// rawMin is the least a read or write asks for to go through the socket's
+// RawConn (rawWrite, rawRead): net/http's writes of its 4 KiB buffer, its
+// one-byte reads that watch for a closed connection and its short reads of
+// request heads stay on the runtime's path.
+const rawMin = 8 << 10
 
 // gatherBuffers hold the bytes of held writes (a report and its header).
 var gatherBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
@@ -44,7 +60,23 @@ func (c *gatherConn) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	c.mu.Unlock()
+	if c.raw != nil && len(p) >= rawMin {
+		return c.rawWrite(p)
+	}
 	return c.Conn.Write(p)
+}
+
+func (c *gatherConn) Read(p []byte) (int, error) {
+	if c.raw != nil && len(p) >= rawMin {
+		return c.rawRead(p)
+	}
+	return c.Conn.Read(p)
+}
+
+// ioError words an error of rawWrite's or rawRead's system call as net.Conn's
+// Write and Read do.
+func (c *gatherConn) ioError(op string, errno error) error {
+	return &net.OpError{Op: op, Net: c.LocalAddr().Network(), Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: os.NewSyscallError(op, errno)}
 }
 
 // hold keeps what is written until release.

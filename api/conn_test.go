@@ -1,14 +1,18 @@
 package api
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // countingListener counts the writes on the connections it accepts.
@@ -89,6 +93,141 @@ func TestReportOneWrite(t *testing.T) {
 		}
 		if c.one && n != 1 {
 			t.Errorf("request %d: the report of %d bytes left in %d writes", i, len(b), n)
+		}
+	}
+}
+
+// TestRawConnIO: the connections of Server.Listener read and write large
+// buffers through the socket's RawConn (on Linux), with net.Conn's results: a
+// write larger than the socket takes whole waits for the peer and arrives
+// whole, a read returns what has arrived and io.EOF once the peer has closed,
+// and an expired write deadline ends a write that waits with a timeout.
+func TestRawConnIO(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gl := (&Server{}).Listener(ln)
+	defer gl.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, err := gl.Accept()
+		if err != nil {
+			close(accepted)
+			return
+		}
+		accepted <- c
+	}()
+	peer, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	c, ok := <-accepted
+	if !ok {
+		t.Fatal("no connection accepted")
+	}
+	defer c.Close()
+	g := c.(*gatherConn)
+	if runtime.GOOS == "linux" && g.raw == nil {
+		t.Fatal("a TCP connection without its RawConn on Linux")
+	}
+
+	data := make([]byte, 16<<20)
+	for i := range data {
+		data[i] = byte(i*7 + i>>11)
+	}
+	// Server to peer: one write, read by the peer after a pause (the socket
+	// fills first, so the write waits for it).
+	got := make(chan []byte, 1)
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		b := make([]byte, len(data))
+		_, err := io.ReadFull(peer, b)
+		if err != nil {
+			b = nil
+		}
+		got <- b
+	}()
+	if n, err := c.Write(data); err != nil || n != len(data) {
+		t.Fatalf("Write: %d of %d bytes, %v", n, len(data), err)
+	}
+	if b := <-got; !bytes.Equal(b, data) {
+		t.Fatal("the peer read other bytes than were written")
+	}
+
+	// Peer to server, in reads of 64 KiB, then the peer's close: io.EOF.
+	go func() {
+		peer.Write(data)
+		peer.(*net.TCPConn).CloseWrite()
+	}()
+	var in []byte
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := c.Read(buf)
+		in = append(in, buf[:n]...)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Read after %d bytes: %v", len(in), err)
+		}
+		if n == 0 {
+			t.Fatal("a read of nothing without an error")
+		}
+	}
+	if !bytes.Equal(in, data) {
+		t.Fatalf("read %d bytes, not the %d written", len(in), len(data))
+	}
+
+	// A write the peer never reads, cut by its deadline.
+	c.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+	big := make([]byte, 256<<20)
+	n, err := c.Write(big)
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() || n >= len(big) {
+		t.Fatalf("a write past its deadline: %d of %d bytes, %v", n, len(big), err)
+	}
+}
+
+// TestLocateOverListener: a batch of megabytes read, and its answer of
+// megabytes written, through a connection of Server.Listener (raw reads and
+// writes on Linux) is byte for byte the answer the handler writes to a
+// recorder, in every format, and the connection serves the next request.
+func TestLocateOverListener(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Store = nil })
+	ts := httptest.NewUnstartedServer(h.srv.Handler())
+	ts.Config = h.srv.HTTPServer()
+	ts.Listener = h.srv.Listener(ts.Listener)
+	ts.Start()
+	defer ts.Close()
+
+	var fc strings.Builder
+	fc.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i := range 30_000 {
+		if i > 0 {
+			fc.WriteString(",\n")
+		}
+		fc.WriteString(pointFeature(strconv.Itoa(i), 108+0.1*float64(i%7)/7, 34+0.001*float64(i%1000)))
+	}
+	fc.WriteString("]}")
+	client := ts.Client()
+	for _, format := range []string{"ndjson", "csv", "geojson", "ndjson"} {
+		want := h.do(t, "POST", "/v1/locate?format="+format, strings.NewReader(fc.String()), "Content-Type", "application/geo+json")
+		if want.Code != 200 || want.Body.Len() < 512<<10 {
+			t.Fatalf("%s: %d, %d bytes: a recorded answer that tests nothing", format, want.Code, want.Body.Len())
+		}
+		resp, err := client.Post(ts.URL+"/v1/locate?format="+format, "application/geo+json", strings.NewReader(fc.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 200 || !bytes.Equal(got, want.Body.Bytes()) {
+			t.Fatalf("%s: status %d, %d bytes over the listener, not the %d recorded", format, resp.StatusCode, len(got), want.Body.Len())
 		}
 	}
 }
