@@ -682,6 +682,22 @@ func TestLayers(t *testing.T) {
 	if rec := h.do(t, "DELETE", "/v1/layers", nil); rec.Code != 405 || errCode(t, rec) != "method_not_allowed" {
 		t.Errorf("DELETE: %d %s", rec.Code, rec.Body)
 	}
+	// The check's route sits on the top router too (routes): the /v1 router
+	// still answers what it does not take.
+	for _, c := range []struct {
+		method, target string
+		status         int
+		code           errcode.Code
+	}{
+		{"GET", "/v1/check", 405, "method_not_allowed"},
+		{"PUT", "/v1/check", 405, "method_not_allowed"},
+		{"POST", "/v1/check/", 404, "not_found"},
+		{"POST", "/v1/checks", 404, "not_found"},
+	} {
+		if rec := h.do(t, c.method, c.target, nil); rec.Code != c.status || errCode(t, rec) != c.code {
+			t.Errorf("%s %s: %d %s", c.method, c.target, rec.Code, rec.Body)
+		}
+	}
 }
 
 func TestNoArchive(t *testing.T) {

@@ -287,6 +287,14 @@ func (s *Server) routes() chi.Router {
 	// is set.
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRead, s.datasetVersion)
+		// The check, most of what a server answers, is found here in one
+		// lookup: through the /v1 router it cost a second, the mount's
+		// wildcard parameter (set on the request as a path value) and the
+		// joining of two patterns, ~7 allocations a check. The /v1 router
+		// keeps its own, which answers what this one does not take (another
+		// method: 405). The route's pattern, which labels the metrics, is the
+		// same.
+		r.Post("/v1/check", s.handleCheck)
 		r.Route("/v1", s.v1Routes)
 		// OGC API – Features.
 		r.Route("/ogc", s.ogc.Routes)
