@@ -190,20 +190,20 @@ func SearchIndustriesOf(query string, ds *Dataset) []Industry {
 
 // twoHigh says whether industry (letter form) is in our table of the six 两高
 // industries: yes, no, or unknown when the code is too coarse to tell (a code whose
-// descendants are partly in the table, like "C30"). It returns the matching entry's
-// industry and name when yes.
-func twoHigh(industry string) (tri, string) {
-	for _, t := range twoHighIndustries {
-		if strings.HasPrefix(industry, t.Prefix) {
-			return yes, t.Industry + "（" + t.Prefix + " " + t.Name + "）"
+// descendants are partly in the table, like "C30"). It returns the matching entry
+// when yes (nil otherwise), which the 两高 note words (highEnergyHow).
+func twoHigh(industry string) (tri, *twoHighIndustry) {
+	for i := range twoHighIndustries {
+		if t := &twoHighIndustries[i]; strings.HasPrefix(industry, t.Prefix) {
+			return yes, t
 		}
 	}
 	for _, t := range twoHighIndustries {
 		if strings.HasPrefix(t.Prefix, industry) {
-			return unknown, ""
+			return unknown, nil
 		}
 	}
-	return no, ""
+	return no, nil
 }
 
 // ValidateProject checks the project facts: type among ProjectTypes, construction

@@ -63,16 +63,18 @@ var industryDivisions = [97]string{
 	"国际组织",
 }
 
+type twoHighIndustry struct {
+	Prefix   string
+	Industry string // which of the six
+	Name     string
+}
+
 // twoHighIndustries are the GB/T 4754-2017 code prefixes (letter form) we read as the
 // six "两高" industries of 环环评〔2021〕45号 (煤电、石化、化工、钢铁、有色金属冶炼、建材).
 // The document names industries, not codes: this mapping is ours. Provinces publish
 // their own lists; a dataset that needs another reading sets high_energy on projects
 // or adds rules.
-var twoHighIndustries = []struct {
-	Prefix   string
-	Industry string // which of the six
-	Name     string
-}{
+var twoHighIndustries = []twoHighIndustry{
 	{"D4411", "煤电", "火力发电"},
 	{"D4412", "煤电", "热电联产"},
 	{"C251", "石化", "精炼石油产品制造"},

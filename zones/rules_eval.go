@@ -123,6 +123,9 @@ func union(a, b []string) []string {
 		// lists in place, so sharing them is safe, and saves a copy per condition.
 		return a
 	}
+	if len(a) == 0 {
+		return b // likewise (b's names are distinct: each list is built by union)
+	}
 	if len(a) > 0 && !slices.ContainsFunc(b, func(s string) bool { return !slices.Contains(a, s) }) {
 		return a // b adds nothing (the same fact missing twice): no copy
 	}
@@ -172,18 +175,24 @@ type facts struct {
 	p        Project
 	industry string // letter form, "" when absent or invalid
 	// highEnergy is the 两高 status; highEnergyHow says how it was found (worded
-	// only when a rule read it), from twoHighWhat when the industry code decided.
-	highEnergy  tri
-	twoHighWhat string
-	rules       *RuleSet            // for its industry lists
-	dsLists     map[string][]string // the dataset's lists, normalised; they replace the rules' of the same name
-	park        parkFacts
+	// only when a rule read it), from twoHigh's entry when the industry code decided.
+	highEnergy tri
+	twoHigh    *twoHighIndustry
+	rules      *RuleSet            // for its industry lists
+	dsLists    map[string][]string // the dataset's lists, normalised; they replace the rules' of the same name
+	park       parkFacts
 	// what the evaluation consulted, for the report's notes (a few names)
 	used  []string
 	notes []string
 	// named lists the names of the sets of missing facts met so far: the hits
 	// of one report that miss the same facts share one list.
 	named []namedSet
+	// Room for used and named in the facts' own allocation: an evaluation
+	// consults a fact or two.
+	usedRoom  [4]string
+	namedRoom [2]namedSet
+	// hitRoom is what is left of the block of hits (hits).
+	hitRoom []RuleHit
 }
 
 type namedSet struct {
@@ -198,11 +207,27 @@ func (f *facts) use(u string) {
 	}
 }
 
+// hits returns an empty list with room for n hits, carved from a block the
+// evaluation's zones share (one allocation, not one a zone); the list's
+// capacity is n, so that nothing appended to it reaches another's.
+func (f *facts) hits(n int) []RuleHit {
+	if len(f.hitRoom) < n {
+		f.hitRoom = make([]RuleHit, max(n, 4))
+	}
+	h := f.hitRoom[:0:n]
+	f.hitRoom = f.hitRoom[n:]
+	return h
+}
+
 // namesOf returns the names of s, the same list for the same facts within an
-// evaluation (nothing changes a hit's list in place).
+// evaluation (nothing changes a hit's list in place), and for one fact the
+// same list in every evaluation.
 func (f *facts) namesOf(s factSet) []string {
 	if len(s.other) > 0 {
 		return s.names()
+	}
+	if s.n == 1 {
+		return oneFact[s.ids[0]]
 	}
 	for _, nm := range f.named {
 		if nm.set.n == s.n && nm.set.ids == s.ids {
@@ -214,8 +239,19 @@ func (f *facts) namesOf(s factSet) []string {
 	return names
 }
 
+// oneFact holds the one-name list of each fact (full: an append to one
+// copies it), the Missing of most undecided rules.
+var oneFact = func() [][]string {
+	out := make([][]string, len(factNames))
+	for i, name := range factNames {
+		out[i] = []string{name}
+	}
+	return out
+}()
+
 func newFacts(p Project, rs *RuleSet, ds *Dataset) *facts {
 	f := &facts{p: p, rules: rs}
+	f.used, f.named = f.usedRoom[:0], f.namedRoom[:0]
 	if p.Industry != "" {
 		if c, err := NormalizeIndustry(p.Industry); err == nil {
 			f.industry = c
@@ -229,7 +265,7 @@ func newFacts(p Project, rs *RuleSet, ds *Dataset) *facts {
 	case f.industry == "":
 		f.highEnergy = unknown
 	default:
-		f.highEnergy, f.twoHighWhat = twoHigh(f.industry)
+		f.highEnergy, f.twoHigh = twoHigh(f.industry)
 	}
 	if ds != nil {
 		var notes []string
@@ -254,7 +290,8 @@ func (f *facts) highEnergyHow() string {
 	}
 	switch f.highEnergy {
 	case yes:
-		return "两高：是（未申报 high_energy，按行业代码 " + f.industry + " 推定：" + f.twoHighWhat + "，环环评〔2021〕45号所列行业）"
+		t := f.twoHigh
+		return "两高：是（未申报 high_energy，按行业代码 " + f.industry + " 推定：" + t.Industry + "（" + t.Prefix + " " + t.Name + "），环环评〔2021〕45号所列行业）"
 	case no:
 		return "两高：否（未申报 high_energy，按行业代码 " + f.industry + " 推定：不属于两高行业代码表）"
 	}
@@ -749,7 +786,7 @@ func fire(rs *RuleSet, x evalCtx) []RuleHit {
 	if n == 0 {
 		return []RuleHit{}
 	}
-	kept := make([]RuleHit, 0, n)
+	kept := x.f.hits(n)
 	for i := range cands {
 		c := &cands[i]
 		if dropped(c) {
