@@ -24,7 +24,7 @@ import (
 )
 
 func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
-	l, release, err := s.admit(r.Context(), s.checks, s.cfg.QueueWait, "checks")
+	l, release, err := s.admit(r.Context(), s.checks, s.releaseCheck, s.cfg.QueueWait, "checks")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -102,7 +102,11 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 // footprint file in the body (options in the query string), or a multipart upload
 // — and hands them to the intake; it returns the check and the report language.
 func (s *Server) readCheck(r *http.Request) (*intake.Check, string, error) {
-	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	ct := r.Header.Get("Content-Type")
+	mt, params := ct, map[string]string(nil)
+	if ct != "application/json" { // the usual one, already as ParseMediaType gives it: no map made for its parameters
+		mt, params, _ = mime.ParseMediaType(ct)
+	}
 	lang := language(r)
 	if mt == "multipart/form-data" {
 		r.Body = readCloser{intake.LimitPositions(r.Body, s.cfg.MaxVertices), r.Body}

@@ -345,10 +345,11 @@ func (s *Server) requireAdmin(next http.Handler) http.Handler {
 }
 
 // admit is the preamble of the handlers that do the work (check, locate): a slot
-// of sem (acquire), then the dataset in service; the caller releases the slot.
-func (s *Server) admit(ctx context.Context, sem chan struct{}, wait time.Duration, what string) (*loaded, func(), error) {
-	release, err := acquire(ctx, sem, wait, what)
-	if err != nil {
+// of sem (acquire), then the dataset in service; the caller releases the slot
+// with release, sem's (made once with the server: a closure made at each
+// admission cost each request an allocation).
+func (s *Server) admit(ctx context.Context, sem chan struct{}, release func(), wait time.Duration, what string) (*loaded, func(), error) {
+	if err := acquire(ctx, sem, wait, what); err != nil {
 		return nil, nil, err
 	}
 	l, err := s.current()
@@ -361,10 +362,10 @@ func (s *Server) admit(ctx context.Context, sem chan struct{}, wait time.Duratio
 
 // acquire takes a slot of sem, waiting at most wait for one (a burst queues
 // briefly instead of failing), or answers 429.
-func acquire(ctx context.Context, sem chan struct{}, wait time.Duration, what string) (release func(), err error) {
+func acquire(ctx context.Context, sem chan struct{}, wait time.Duration, what string) error {
 	select {
 	case sem <- struct{}{}:
-		return func() { <-sem }, nil
+		return nil
 	default:
 	}
 	if wait > 0 {
@@ -372,12 +373,12 @@ func acquire(ctx context.Context, sem chan struct{}, wait time.Duration, what st
 		defer t.Stop()
 		select {
 		case sem <- struct{}{}:
-			return func() { <-sem }, nil
+			return nil
 		case <-t.C:
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 	}
-	return nil, errorf(http.StatusTooManyRequests, errcode.TooManyRequests,
+	return errorf(http.StatusTooManyRequests, errcode.TooManyRequests,
 		"the server is busy with %d %s; retry shortly", cap(sem), what)
 }

@@ -26,8 +26,14 @@ func reportFormat(r *http.Request) (render.Format, error) {
 		}
 		return format, nil
 	}
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		mt, _, _ := mime.ParseMediaType(strings.TrimSpace(part))
+	// Most checks send no Accept (or */*): no list made for it, no media type
+	// parsed (an empty part is none).
+	for part := range strings.SplitSeq(r.Header.Get("Accept"), ",") {
+		part = strings.TrimSpace(part)
+		if part == "" || part == "*/*" {
+			continue
+		}
+		mt, _, _ := mime.ParseMediaType(part)
 		if f, ok := render.FormatOfMedia(mt); ok {
 			return f, nil
 		}

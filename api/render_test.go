@@ -45,6 +45,10 @@ func TestReportRendering(t *testing.T) {
 		{"accept html", "", []string{"Accept", "text/html,application/xhtml+xml"}, render.FormatHTML, render.Chinese},
 		{"accept geojson", "", []string{"Accept", "application/geo+json"}, render.FormatGeoJSON, render.Chinese},
 		{"accept anything", "", []string{"Accept", "*/*"}, render.FormatJSON, render.Chinese},
+		{"accept anything then html", "", []string{"Accept", "*/*, text/html"}, render.FormatHTML, render.Chinese},
+		{"accept empty parts", "", []string{"Accept", " ,, application/geo+json;q=0.9"}, render.FormatGeoJSON, render.Chinese},
+		{"accept unknown", "", []string{"Accept", "image/png, text/plain"}, render.FormatJSON, render.Chinese},
+		{"accept upper case", "", []string{"Accept", "Text/HTML"}, render.FormatHTML, render.Chinese},
 		{"query over accept", "?format=geojson", []string{"Accept", "text/html"}, render.FormatGeoJSON, render.Chinese},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

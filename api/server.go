@@ -227,6 +227,9 @@ type Server struct {
 	loads          atomic.Int64   // datasets swapped in so far, for loaded.gen
 	bg             sync.WaitGroup // background reloads
 	routePatterns  sync.Map       // patternsKey → the route's pattern (routePattern)
+
+	// releaseCheck and releaseLocate give back a slot of checks, of locates.
+	releaseCheck, releaseLocate func()
 }
 
 // Wait waits for background reloads to finish (at shutdown).
@@ -250,6 +253,8 @@ func New(cfg Config) (*Server, error) {
 		tiler:   tiles.New(tileCacheBytes),
 		page:    pg,
 	}
+	s.releaseCheck = func() { <-s.checks }
+	s.releaseLocate = func() { <-s.locates }
 	s.metrics = newMetrics(func() *zones.Index {
 		if l := s.cur.Load(); l != nil {
 			return indexOf(l)
