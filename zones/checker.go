@@ -364,6 +364,12 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 
 	fg := newFootprintGeoms(gctx, pf)
 	defer fg.destroy()
+	zonesMet := 0
+	for range groups {
+		zonesMet++
+	}
+	fg.hitRoom = make([]zoneHit, zonesMet)
+	hits = make([]*zoneHit, 0, zonesMet)
 	n := 0
 	for g := range groups {
 		// The deadline is read every few zones: a small check meets a dozen,

@@ -40,6 +40,22 @@ type footprintGeoms struct {
 
 	polys []orb.Polygon // the footprint's polygons, made on first use
 	one   [1]orb.Polygon
+
+	// hitRoom is what is left of a block of zone hits (newHit).
+	hitRoom []zoneHit
+}
+
+// newHit returns a zero hit on z, from a block the footprint's zones share:
+// overlay makes one the size of its zones, so that a small footprint's few
+// zones cost one allocation, not one each.
+func (fg *footprintGeoms) newHit(z *Zone) *zoneHit {
+	if len(fg.hitRoom) == 0 {
+		return &zoneHit{zone: z}
+	}
+	h := &fg.hitRoom[0]
+	fg.hitRoom = fg.hitRoom[1:]
+	h.zone = z
+	return h
 }
 
 // wkbBuffers hold the WKB of pieces on their way into GEOS, reused from check to
@@ -428,7 +444,7 @@ func putHolesBack(a orb.Geometry, holes []orb.Ring) orb.Geometry {
 // it meets: cutting it at piece borders would put vertices on its long edges and,
 // since edges are geodesics between vertices, move its area.
 func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piece) (*zoneHit, error) {
-	h := &zoneHit{zone: z}
+	h := fg.newHit(z)
 	lineal := z.Layer != nil && z.Layer.Geom == Lineal
 	var overlaps overlapParts
 
