@@ -146,7 +146,7 @@ func (c *Check) Validate(ds *zones.Dataset) error {
 // check envelope, or the "project" a footprint file carries.
 type envelope struct {
 	project, footprint json.RawMessage
-	members            map[string]json.RawMessage
+	members            objectMembers // the scan's: the envelope is read before it is released
 }
 
 // The members of a check envelope (DESIGN.md).
@@ -173,13 +173,12 @@ func decodeEnvelope(b []byte, scan *jsonText) (envelope, bool, error) {
 	if !ok {
 		return envelope{}, false, nil // malformed: its reader says where
 	}
-	env := envelope{project: present(m["project"]), footprint: m["footprint"], members: m}
-	_, typed := m["type"]
-	if env.footprint == nil || typed {
+	env := envelope{project: present(m.get("project")), footprint: m.get("footprint"), members: m}
+	if env.footprint == nil || m.has("type") {
 		return env, false, nil
 	}
-	for k := range m {
-		if !envelopeMembers[k] {
+	for _, mb := range m.members {
+		if k := mb.name; !envelopeMembers[k] {
 			return env, true, errcode.New(errcode.BadRequest, map[string]any{"field": k}, "check request: unknown member %q", k)
 		}
 	}
@@ -209,13 +208,13 @@ func (e envelope) apply(s *settings) error {
 		}
 		s.project = p
 	}
-	if v := present(e.members["crs"]); v != nil {
+	if v := present(e.members.get("crs")); v != nil {
 		if err := json.Unmarshal(v, &s.crs); err != nil {
 			return bad("crs", err)
 		}
 	}
 	for _, f := range distances {
-		if v := present(e.members[f.name]); v != nil {
+		if v := present(e.members.get(f.name)); v != nil {
 			var m float64
 			if err := json.Unmarshal(v, &m); err != nil {
 				return bad(f.name, err)
@@ -229,7 +228,7 @@ func (e envelope) apply(s *settings) error {
 		name string
 		to   *bool
 	}{{"strict", &s.opts.Strict}, {"include_geometry", &s.opts.IncludeGeometry}} {
-		if v := present(e.members[f.name]); v != nil {
+		if v := present(e.members.get(f.name)); v != nil {
 			if err := json.Unmarshal(v, f.to); err != nil {
 				return bad(f.name, err)
 			}

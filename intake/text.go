@@ -558,8 +558,23 @@ func (t *jsonText) nameOf(n nameRef) string {
 	if n.escaped {
 		return n.decoded
 	}
-	return string(t.buf[n.start:n.end])
+	b := t.buf[n.start:n.end]
+	if name, ok := memberNames[string(b)]; ok {
+		return name // no string made for the name of each member of each check
+	}
+	return string(b)
 }
+
+// memberNames are the top-level member names of a check envelope and of a
+// GeoJSON object, as strings made once.
+var memberNames = func() map[string]string {
+	m := map[string]string{}
+	for _, name := range []string{"footprint", "project", "crs", "buffer_m", "strict", "include_geometry",
+		"boundary_tolerance_m", "type", "features", "geometry", "geometries", "coordinates", "properties", "id", "name"} {
+		m[name] = name
+	}
+	return m
+}()
 
 // textError is checkJSONText's answer: not UTF-8, then a member given twice.
 // A text that is not well-formed is still searched for a member given twice
@@ -584,17 +599,44 @@ func (t *jsonText) textError() error {
 	return nil
 }
 
-// object returns the top-level object's members by name when the text is a
-// well-formed JSON object; ok is false otherwise.
-func (t *jsonText) object() (map[string]json.RawMessage, bool) {
+// object returns the top-level object's members, in the text's order, when
+// the text is a well-formed JSON object (no member given twice: textError);
+// ok is false otherwise. They are the scan's: read them before it is
+// released.
+func (t *jsonText) object() (objectMembers, bool) {
 	if t.invalid || t.base >= len(t.buf) || t.buf[t.base] != '{' {
-		return nil, false
+		return objectMembers{}, false
 	}
-	m := make(map[string]json.RawMessage, len(t.members))
-	for _, mb := range t.members {
-		m[mb.name] = t.buf[mb.start:mb.end:mb.end]
+	return objectMembers{buf: t.buf, members: t.members}, true
+}
+
+// objectMembers are the top-level members of a JSON object: a few, found by
+// name in a list rather than a map made for each text.
+type objectMembers struct {
+	buf     []byte
+	members []member
+}
+
+// get returns the member name's value, nil when there is none; the last
+// one's, as encoding/json reads it, when a name given twice went unnoticed
+// (a name that does not unquote stops the comparing: dupFailed).
+func (o objectMembers) get(name string) json.RawMessage {
+	for i := len(o.members) - 1; i >= 0; i-- {
+		if mb := o.members[i]; mb.name == name {
+			return o.buf[mb.start:mb.end:mb.end]
+		}
 	}
-	return m, true
+	return nil
+}
+
+// has says whether the object has a member name.
+func (o objectMembers) has(name string) bool {
+	for _, mb := range o.members {
+		if mb.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // ReadJSONBody reads r whole, learning in the same pass what the check needs
