@@ -491,8 +491,12 @@ func (t *jsonText) endString(o int) {
 	if len(t.stack) == 1 {
 		name := t.nameOf(ref)
 		if ref.escaped {
-			// As encoding/json decodes it (a lone surrogate is U+FFFD).
-			json.Unmarshal(t.buf[t.strAt:o+1], &name)
+			// As encoding/json decodes it (a lone surrogate is U+FFFD); into
+			// a variable of its own, so that name does not move to the heap
+			// for every member.
+			dec := name
+			json.Unmarshal(t.buf[t.strAt:o+1], &dec)
+			name = dec
 		}
 		t.members = append(t.members, member{name: name})
 		t.pending = len(t.members) - 1
