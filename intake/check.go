@@ -373,23 +373,31 @@ func footprintOf(c *vector.Collection, opts formats.Options) (zones.Footprint, e
 	if err != nil {
 		return zones.Footprint{}, err
 	}
-	var parts orb.Collection
-	var sites []zones.Site
+	var one orb.Geometry
+	n := 0
+	for _, f := range c.Features {
+		if f.Geometry != nil {
+			one = f.Geometry
+			n++
+		}
+	}
+	if n == 0 {
+		return zones.Footprint{}, errcode.New(errcode.EmptyGeometry, nil, "the footprint file has no geometry (%d features)", len(c.Features))
+	}
+	fp := zones.Footprint{CRS: crs, Warnings: append(append([]string{}, c.Warnings...), warnings...)}
+	if n == 1 {
+		fp.Geometry = one // one site, unnamed: no list of parts or sites made
+		return fp, nil
+	}
+	parts := make(orb.Collection, 0, n)
+	sites := make([]zones.Site, 0, n)
 	for _, f := range c.Features {
 		if f.Geometry != nil {
 			parts = append(parts, f.Geometry)
 			sites = append(sites, zones.Site{Name: siteName(f), Geometry: f.Geometry})
 		}
 	}
-	if len(parts) == 0 {
-		return zones.Footprint{}, errcode.New(errcode.EmptyGeometry, nil, "the footprint file has no geometry (%d features)", len(c.Features))
-	}
-	fp := zones.Footprint{CRS: crs, Warnings: append(append([]string{}, c.Warnings...), warnings...)}
-	if len(parts) == 1 {
-		fp.Geometry = parts[0]
-	} else {
-		fp.Geometry, fp.Sites = parts, sites
-	}
+	fp.Geometry, fp.Sites = parts, sites
 	return fp, nil
 }
 
