@@ -80,6 +80,11 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 	// Polygons: each part valid on its own (repaired and disclosed, or refused when
 	// strict), then the parts dissolved so that overlapping sites count once.
 	var valid orb.MultiPolygon
+	if len(polys) == 1 && plainValid(polys[0]) {
+		// The usual footprint: its one polygon, valid, taken as it is (the walk's
+		// list) with no list made for it and nothing left for the loop.
+		valid, polys = polys[:1:1], nil
+	}
 	for i, p := range polys {
 		if plainValid(p) {
 			valid = append(valid, p)
