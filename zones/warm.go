@@ -31,7 +31,7 @@ type warmVisit struct {
 	cg        *cellGrid
 	p         orb.Point
 	cell      int32 // the point's cell in cg, -1 when not a boundary cell
-	from, end int32 // its edges, cg.edges[from:end]
+	from, end int32 // the edges of its exact test, cg.edges[from:end]
 }
 
 // warm is WarmPoints for at most warmLen points.
@@ -96,15 +96,17 @@ func (g *pointGrid) warm(pts []orb.Point) uint64 {
 		v.cell = int32(j)
 		sink += cg.words[j>>5] + uint64(cg.rank[j>>5])
 	}
-	// The edge lists' bounds.
+	// The bounds of the edges that the exact test reads: those listed for the
+	// boundary cells of its ray, which are one run of cg.edges.
 	for i := range vs {
 		v := &vs[i]
 		if v.cell < 0 || v.cg.at(int(v.cell)) != cellBoundary {
 			v.cell = -1
 			continue
 		}
-		k := v.cg.rankOf(int(v.cell))
-		v.from, v.end = int32(v.cg.start[k]), int32(v.cg.start[k+1])
+		cg := v.cg
+		_, hi, _, _, _, k := cg.ray(int(v.cell)%cg.nx, int(v.cell)/cg.nx)
+		v.from, v.end = int32(cg.start[k]), int32(cg.start[cg.rankOf(hi)])
 	}
 	// The edge lists.
 	for i := range vs {
@@ -119,7 +121,7 @@ func (g *pointGrid) warm(pts []orb.Point) uint64 {
 			continue
 		}
 		for _, ei := range v.cg.edges[v.from:v.end] {
-			sink += uint64(int64(v.cg.xy[2*int(ei)]))
+			sink += uint64(int64(v.cg.xy[2*int(ei)+1]))
 		}
 	}
 	return sink
