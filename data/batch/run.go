@@ -315,24 +315,35 @@ func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend ren
 		if c == nil {
 			return // closed: the reader has stopped
 		}
+		if rend != nil && hc == nil {
+			hc = new(hitCache)
+		}
 		if loc.warm != nil && loc.point != nil {
+			// Each group rendered as soon as it is located, while its hits and
+			// ids are in the nearest caches; none if ctx ends, as below.
+			out0 := len(c.out)
+			c.rendered = 0
 			for i := 0; i < len(c.items); i += warmGroup {
 				items := c.items[i:min(len(c.items), i+warmGroup)]
 				pts = loc.decodePoints(items, pts[:0])
 				for j := range items {
 					loc.item(ctx, c, &items[j])
 				}
+				if rend != nil && ctx.Err() == nil {
+					c.renderItems(rend, hc, items)
+				}
+			}
+			if rend != nil && ctx.Err() != nil {
+				c.out, c.rendered, c.renderErr = c.out[:out0], 0, nil
 			}
 		} else {
 			for i := range c.items {
 				loc.item(ctx, c, &c.items[i])
 			}
-		}
-		if rend != nil && ctx.Err() == nil {
-			if hc == nil {
-				hc = new(hitCache)
+			if rend != nil && ctx.Err() == nil {
+				c.rendered = 0
+				c.renderItems(rend, hc, c.items)
 			}
-			c.render(rend, hc)
 		}
 		close(c.done)
 		// Give the reader and the writer their turn between chunks. Closing
@@ -347,12 +358,14 @@ func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend ren
 	}
 }
 
-// render appends the records of c's items to c.out, up to the first that
-// cannot be rendered.
-func (c *chunk) render(rend renderer, hc *hitCache) {
-	c.rendered = 0
-	for i := range c.items {
-		out, err := rend.appendRecord(c.out, &c.items[i], hc)
+// renderItems appends the records of items, the next of c's, to c.out, up to
+// the first that cannot be rendered (none after it).
+func (c *chunk) renderItems(rend renderer, hc *hitCache, items []Result) {
+	for i := range items {
+		if c.renderErr != nil {
+			return
+		}
+		out, err := rend.appendRecord(c.out, &items[i], hc)
 		c.out = out
 		if err != nil {
 			c.renderErr = err

@@ -310,27 +310,35 @@ func TestRunLocatePoint(t *testing.T) {
 	}
 	for _, format := range Formats {
 		t.Run(format, func(t *testing.T) {
-			var outs [2]bytes.Buffer
-			var stats [2]Stats
-			for k, pf := range []PointFunc{nil, locatePoint} {
+			// Without LocatePoint; with it; with it and WarmPoints (each group
+			// of a chunk rendered as it is located), over chunks of more than
+			// one group.
+			var outs [3]bytes.Buffer
+			var stats [3]Stats
+			for k, opts := range []Options{
+				{Workers: 3, Chunk: 8},
+				{Workers: 3, Chunk: 8, LocatePoint: locatePoint},
+				{Workers: 3, Chunk: 3 * warmGroup / 2, LocatePoint: locatePoint, WarmPoints: func([]orb.Point) uint64 { return 0 }},
+			} {
 				w, err := NewWriter(&outs[k], format, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
-				stats[k], err = Run(t.Context(), NewNDJSON(strings.NewReader(in.String())), locate, w,
-					Options{Workers: 3, Chunk: 8, LocatePoint: pf, OnError: func(int, error) {}})
+				opts.OnError = func(int, error) {}
+				stats[k], err = Run(t.Context(), NewNDJSON(strings.NewReader(in.String())), locate, w, opts)
 				if err != nil {
 					t.Fatal(err)
 				}
 			}
-			if stats[0] != stats[1] || stats[0].Hits < n {
-				t.Errorf("stats %+v with LocatePoint, %+v without", stats[1], stats[0])
+			if stats[0] != stats[1] || stats[0] != stats[2] || stats[0].Hits < n {
+				t.Errorf("stats %+v with LocatePoint, %+v and WarmPoints, %+v without", stats[1], stats[2], stats[0])
 			}
 			sameOutput(t, outs[0].Bytes(), outs[1].Bytes(), "without LocatePoint", "with")
+			sameOutput(t, outs[0].Bytes(), outs[2].Bytes(), "without LocatePoint", "with WarmPoints")
 		})
 	}
-	// Each format's run sent the points to LocatePoint, the polygons not.
-	if p, o := points.Load(), others.Load(); p != 3*(n-n/50-2) || o != 3*2*(n/50) {
+	// Each format's runs sent the points to LocatePoint, the polygons not.
+	if p, o := points.Load(), others.Load(); p != 3*2*(n-n/50-2) || o != 3*3*(n/50) {
 		t.Errorf("LocatePoint took %d points, the LocateFunc %d others", p, o)
 	}
 }
