@@ -87,11 +87,7 @@ func TestLocatePointAppendsLocate(t *testing.T) {
 	_, idx := sharedIndex(t)
 	c := zones.NewCheckerFor(idx)
 	rng := rand.New(rand.NewPCG(3, 9))
-	verts := idx.PieceVertices()
-	var pts []orb.Point
-	for range 5000 {
-		pts = append(pts, orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}, verts[rng.IntN(len(verts))])
-	}
+	pts := shaanxiAndVertices(rng, idx, 5000)
 	pts = append(pts, orb.Point{0, 0}, orb.Point{200, 30}, orb.Point{108, 95})
 	var buf []zones.Hit
 	var hits, refused int
@@ -289,11 +285,7 @@ func TestWarmPoints(t *testing.T) {
 	ds, idx := sharedIndex(t)
 	c := zones.NewCheckerFor(idx)
 	rng := rand.New(rand.NewPCG(5, 8))
-	verts := idx.PieceVertices()
-	var pts []orb.Point
-	for range 1000 {
-		pts = append(pts, orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}, verts[rng.IntN(len(verts))])
-	}
+	pts := shaanxiAndVertices(rng, idx, 1000)
 	pts = append(pts, idx.PointGridLinePoints(rng, 500)...)
 	off := []orb.Point{{0, 0}, {200, 30}, {108, 95}, {math.NaN(), 34}, {107, math.Inf(1)}, {math.Inf(-1), math.NaN()}}
 	pts = append(pts, off...)
@@ -319,4 +311,15 @@ func TestWarmPoints(t *testing.T) {
 	if got := zones.NewCheckerFor(empty).WarmPoints(pts); got != 0 {
 		t.Errorf("WarmPoints on an empty index = %d, want 0", got)
 	}
+}
+
+// shaanxiAndVertices is n random points over Shaanxi and n random vertices of
+// idx's pieces, in turn.
+func shaanxiAndVertices(rng *rand.Rand, idx *zones.Index, n int) []orb.Point {
+	verts := idx.PieceVertices()
+	var pts []orb.Point
+	for range n {
+		pts = append(pts, orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}, verts[rng.IntN(len(verts))])
+	}
+	return pts
 }
