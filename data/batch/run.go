@@ -400,8 +400,15 @@ func (l locator) decodePoints(items []Result, pts []orb.Point) []orb.Point {
 			pts = append(pts, it.point)
 		}
 	}
-	l.warm(pts)
+	safeWarm(l.warm, pts)
 	return pts
+}
+
+// safeWarm calls warm with pts; a panic in it is dropped: warming answers
+// nothing, and the lookups that follow recover from their own.
+func safeWarm(warm func([]orb.Point) uint64, pts []orb.Point) {
+	defer func() { _ = recover() }()
+	warm(pts)
 }
 
 // item decodes and locates one feature of c, recording the error that stops it.

@@ -310,15 +310,15 @@ func TestRunLocatePoint(t *testing.T) {
 	}
 	for _, format := range Formats {
 		t.Run(format, func(t *testing.T) {
-			// Without LocatePoint; with it; with it and WarmPoints (each group
-			// of a chunk rendered as it is located), over chunks of more than
-			// one group.
+			// Without LocatePoint; with it; with it and a WarmPoints that
+			// panics (dropped: warming answers nothing), each group of a chunk
+			// rendered as it is located, over chunks of more than one group.
 			var outs [3]bytes.Buffer
 			var stats [3]Stats
 			for k, opts := range []Options{
 				{Workers: 3, Chunk: 8},
 				{Workers: 3, Chunk: 8, LocatePoint: locatePoint},
-				{Workers: 3, Chunk: 3 * warmGroup / 2, LocatePoint: locatePoint, WarmPoints: func([]orb.Point) uint64 { return 0 }},
+				{Workers: 3, Chunk: 3 * warmGroup / 2, LocatePoint: locatePoint, WarmPoints: func([]orb.Point) uint64 { panic("warm bug") }},
 			} {
 				w, err := NewWriter(&outs[k], format, nil)
 				if err != nil {
