@@ -72,6 +72,9 @@ func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
 	if pl, ok := l.engine.(pointLocator); ok {
 		opts.LocatePoint = pl.LocatePoint
 	}
+	if pw, ok := l.engine.(pointWarmer); ok {
+		opts.WarmPoints = pw.WarmPoints
+	}
 	st, err := batch.Run(ctx, rd, l.engine.Locate, bw, opts)
 	s.metrics.located(st.Features)
 	switch {
@@ -92,6 +95,12 @@ func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
 // (zones.Checker): a batch's points then allocate nothing for their hits.
 type pointLocator interface {
 	LocatePoint(pt orb.Point, dst []zones.Hit) ([]zones.Hit, error)
+}
+
+// pointWarmer is an Engine that reads ahead the memory of many points' lookups
+// at once (zones.Checker.WarmPoints), before it locates them one by one.
+type pointWarmer interface {
+	WarmPoints(pts []orb.Point) uint64
 }
 
 // limitBody turns the body limit into an input error, so that a batch cut by it

@@ -261,16 +261,7 @@ func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
 	px, py := p[0], p[1]
 	xy := cg.xy
 	row := y * cg.nx
-	// The ray's cells are [lo, hi) of the row, the point's own included.
-	lo, hi, right := row+x, row+cg.nx, true
-	own, past := cg.rankOf(row+x), cg.rankOf(row+x+1)
-	k := own
-	if cg.closed {
-		first := cg.rankOf(row)
-		if cg.start[past]-cg.start[first] < cg.start[cg.rankOf(hi)]-cg.start[own] {
-			lo, hi, right, k = row, row+x+1, false, first
-		}
-	}
+	lo, hi, right, own, past, k := cg.ray(x, y)
 	// The point's own cell first, in one pass: the boundary test on each of its
 	// edges, and the crossings of the ray that fall in it (its edges are then in
 	// cache for the rest of the ray, which skips this cell).
@@ -325,6 +316,24 @@ func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
 		}
 	}
 	return in
+}
+
+// ray is the part of row y that exactIndexed walks for a point in cell (x, y):
+// cells [lo, hi), the point's own included, to its right or (right false)
+// to its left; own and past are the ranks of the point's cell and the next,
+// and k the rank of the first boundary cell of the walk.
+func (cg *cellGrid) ray(x, y int) (lo, hi int, right bool, own, past, k int) {
+	row := y * cg.nx
+	lo, hi, right = row+x, row+cg.nx, true
+	own, past = cg.rankOf(row+x), cg.rankOf(row+x+1)
+	k = own
+	if cg.closed {
+		first := cg.rankOf(row)
+		if cg.start[past]-cg.start[first] < cg.start[cg.rankOf(hi)]-cg.start[own] {
+			lo, hi, right, k = row, row+x+1, false, first
+		}
+	}
+	return lo, hi, right, own, past, k
 }
 
 // column is the (clamped) column of the cells that x falls in, as cell has it.

@@ -87,11 +87,7 @@ func TestLocatePointAppendsLocate(t *testing.T) {
 	_, idx := sharedIndex(t)
 	c := zones.NewCheckerFor(idx)
 	rng := rand.New(rand.NewPCG(3, 9))
-	verts := idx.PieceVertices()
-	var pts []orb.Point
-	for range 5000 {
-		pts = append(pts, orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}, verts[rng.IntN(len(verts))])
-	}
+	pts := shaanxiAndVertices(rng, idx, 5000)
 	pts = append(pts, orb.Point{0, 0}, orb.Point{200, 30}, orb.Point{108, 95})
 	var buf []zones.Hit
 	var hits, refused int
@@ -279,4 +275,51 @@ func TestSnapshotStoresPointGrid(t *testing.T) {
 	if !errors.Is(err, zones.ErrSnapshot) || !strings.Contains(err.Error(), "point grid") {
 		t.Fatalf("an entry past the pieces: error %v, want a bad point grid", err)
 	}
+}
+
+// TestWarmPoints: WarmPoints takes any points, more than a stack's worth at
+// once, on and off the grid, NaN and infinities included, reads nothing for
+// points off every piece's box and something for points on the layers, and
+// leaves every answer as it was.
+func TestWarmPoints(t *testing.T) {
+	ds, idx := sharedIndex(t)
+	c := zones.NewCheckerFor(idx)
+	rng := rand.New(rand.NewPCG(5, 8))
+	pts := shaanxiAndVertices(rng, idx, 1000)
+	pts = append(pts, idx.PointGridLinePoints(rng, 500)...)
+	off := []orb.Point{{0, 0}, {200, 30}, {108, 95}, {math.NaN(), 34}, {107, math.Inf(1)}, {math.Inf(-1), math.NaN()}}
+	pts = append(pts, off...)
+	want := make([][]zones.Hit, len(pts))
+	for i, p := range pts {
+		want[i], _ = c.LocatePoint(p, nil)
+	}
+	if c.WarmPoints(off) != 0 {
+		t.Errorf("WarmPoints read something for points off every box")
+	}
+	if c.WarmPoints(pts) == 0 {
+		t.Errorf("WarmPoints read nothing for %d points on the layers", len(pts))
+	}
+	for i, p := range pts {
+		if got, _ := c.LocatePoint(p, nil); !slices.Equal(got, want[i]) {
+			t.Fatalf("point %v: %v after WarmPoints, %v before", p, got, want[i])
+		}
+	}
+	empty, err := zones.NewIndex(&zones.Dataset{Version: ds.Version}, zones.IndexOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := zones.NewCheckerFor(empty).WarmPoints(pts); got != 0 {
+		t.Errorf("WarmPoints on an empty index = %d, want 0", got)
+	}
+}
+
+// shaanxiAndVertices is n random points over Shaanxi and n random vertices of
+// idx's pieces, in turn.
+func shaanxiAndVertices(rng *rand.Rand, idx *zones.Index, n int) []orb.Point {
+	verts := idx.PieceVertices()
+	var pts []orb.Point
+	for range n {
+		pts = append(pts, orb.Point{106 + 4*rng.Float64(), 33 + 5*rng.Float64()}, verts[rng.IntN(len(verts))])
+	}
+	return pts
 }

@@ -45,6 +45,11 @@ type Options struct {
 	// chunk to chunk, rather than to memory allocated for each point. A Writer
 	// must then not keep a Result's Hits after its Write returns (copy them).
 	LocatePoint PointFunc
+	// WarmPoints, if set with LocatePoint, is called by a worker with the
+	// points of a few dozen features, decoded, before LocatePoint locates them
+	// (zones.Checker.WarmPoints: it reads what their lookups will read, with
+	// many cache misses in flight at once). It must change no answer.
+	WarmPoints func(pts []orb.Point) uint64
 	// OnError, if set, is called for each locate error that is not an
 	// *errcode.Error (a bug in the checker, or a panic); the feature gets an
 	// "internal" error record. It is called from the workers, possibly at the same
@@ -114,7 +119,7 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	go rd.run(ctx)
 	var wg sync.WaitGroup
 	// A renderer reads no geometry but its JSON: points stay out of Geometry.
-	loc := locator{locate: locate, point: opts.LocatePoint, onError: opts.OnError, box: rend == nil}
+	loc := locator{locate: locate, point: opts.LocatePoint, warm: opts.WarmPoints, onError: opts.OnError, box: rend == nil}
 	for range workers {
 		wg.Go(func() { locateChunks(ctx, rd.work, loc, rend) })
 	}
@@ -299,6 +304,7 @@ func (rd *readStage) send(ctx context.Context, c *chunk) bool {
 // the reader stops or ctx is cancelled.
 func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend renderer) {
 	var hc *hitCache // made at the first chunk rendered: a worker of a small batch may have none
+	var pts []orb.Point
 	for {
 		var c *chunk
 		select {
@@ -309,14 +315,35 @@ func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend ren
 		if c == nil {
 			return // closed: the reader has stopped
 		}
-		for i := range c.items {
-			loc.item(ctx, c, &c.items[i])
+		if rend != nil && hc == nil {
+			hc = new(hitCache)
 		}
-		if rend != nil && ctx.Err() == nil {
-			if hc == nil {
-				hc = new(hitCache)
+		if loc.warm != nil && loc.point != nil {
+			// Each group rendered as soon as it is located, while its hits and
+			// ids are in the nearest caches; none if ctx ends, as below.
+			out0 := len(c.out)
+			c.rendered = 0
+			for i := 0; i < len(c.items); i += warmGroup {
+				items := c.items[i:min(len(c.items), i+warmGroup)]
+				pts = loc.decodePoints(items, pts[:0])
+				for j := range items {
+					loc.item(ctx, c, &items[j])
+				}
+				if rend != nil && ctx.Err() == nil {
+					c.renderItems(rend, hc, items)
+				}
 			}
-			c.render(rend, hc)
+			if rend != nil && ctx.Err() != nil {
+				c.out, c.rendered, c.renderErr = c.out[:out0], 0, nil
+			}
+		} else {
+			for i := range c.items {
+				loc.item(ctx, c, &c.items[i])
+			}
+			if rend != nil && ctx.Err() == nil {
+				c.rendered = 0
+				c.renderItems(rend, hc, c.items)
+			}
 		}
 		close(c.done)
 		// Give the reader and the writer their turn between chunks. Closing
@@ -331,12 +358,14 @@ func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend ren
 	}
 }
 
-// render appends the records of c's items to c.out, up to the first that
-// cannot be rendered.
-func (c *chunk) render(rend renderer, hc *hitCache) {
-	c.rendered = 0
-	for i := range c.items {
-		out, err := rend.appendRecord(c.out, &c.items[i], hc)
+// renderItems appends the records of items, the next of c's, to c.out, up to
+// the first that cannot be rendered (none after it).
+func (c *chunk) renderItems(rend renderer, hc *hitCache, items []Result) {
+	for i := range items {
+		if c.renderErr != nil {
+			return
+		}
+		out, err := rend.appendRecord(c.out, &items[i], hc)
 		c.out = out
 		if err != nil {
 			c.renderErr = err
@@ -350,8 +379,36 @@ func (c *chunk) render(rend renderer, hc *hitCache) {
 type locator struct {
 	locate  LocateFunc
 	point   PointFunc
+	warm    func([]orb.Point) uint64
 	onError func(int, error)
 	box     bool // decode points into Feature.Geometry (see Feature.decode)
+}
+
+// warmGroup is the most features a worker decodes, warms (Options.WarmPoints)
+// and locates at once: what the warming read is still in the nearest caches
+// when they are located. Over HTTP (100k points, 2 cores, 6 rounds) server CPU
+// fell 4.2 % warming a chunk (256) at once, 5.9 % by 32, 6.5 % by 64.
+const warmGroup = 64
+
+// decodePoints decodes the features of items, and warms (locator.warm) the
+// lookups of their points, appended to pts.
+func (l locator) decodePoints(items []Result, pts []orb.Point) []orb.Point {
+	for i := range items {
+		it := &items[i]
+		it.decode(l.box)
+		if it.Err == nil && it.isPoint {
+			pts = append(pts, it.point)
+		}
+	}
+	safeWarm(l.warm, pts)
+	return pts
+}
+
+// safeWarm calls warm with pts; a panic in it is dropped: warming answers
+// nothing, and the lookups that follow recover from their own.
+func safeWarm(warm func([]orb.Point) uint64, pts []orb.Point) {
+	defer func() { _ = recover() }()
+	warm(pts)
 }
 
 // item decodes and locates one feature of c, recording the error that stops it.

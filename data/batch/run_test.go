@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -309,28 +310,102 @@ func TestRunLocatePoint(t *testing.T) {
 	}
 	for _, format := range Formats {
 		t.Run(format, func(t *testing.T) {
-			var outs [2]bytes.Buffer
-			var stats [2]Stats
-			for k, pf := range []PointFunc{nil, locatePoint} {
+			// Without LocatePoint; with it; with it and a WarmPoints that
+			// panics (dropped: warming answers nothing), each group of a chunk
+			// rendered as it is located, over chunks of more than one group.
+			var outs [3]bytes.Buffer
+			var stats [3]Stats
+			for k, opts := range []Options{
+				{Workers: 3, Chunk: 8},
+				{Workers: 3, Chunk: 8, LocatePoint: locatePoint},
+				{Workers: 3, Chunk: 3 * warmGroup / 2, LocatePoint: locatePoint, WarmPoints: func([]orb.Point) uint64 { panic("warm bug") }},
+			} {
 				w, err := NewWriter(&outs[k], format, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
-				stats[k], err = Run(t.Context(), NewNDJSON(strings.NewReader(in.String())), locate, w,
-					Options{Workers: 3, Chunk: 8, LocatePoint: pf, OnError: func(int, error) {}})
+				opts.OnError = func(int, error) {}
+				stats[k], err = Run(t.Context(), NewNDJSON(strings.NewReader(in.String())), locate, w, opts)
 				if err != nil {
 					t.Fatal(err)
 				}
 			}
-			if stats[0] != stats[1] || stats[0].Hits < n {
-				t.Errorf("stats %+v with LocatePoint, %+v without", stats[1], stats[0])
+			if stats[0] != stats[1] || stats[0] != stats[2] || stats[0].Hits < n {
+				t.Errorf("stats %+v with LocatePoint, %+v and WarmPoints, %+v without", stats[1], stats[2], stats[0])
 			}
 			sameOutput(t, outs[0].Bytes(), outs[1].Bytes(), "without LocatePoint", "with")
+			sameOutput(t, outs[0].Bytes(), outs[2].Bytes(), "without LocatePoint", "with WarmPoints")
 		})
 	}
-	// Each format's run sent the points to LocatePoint, the polygons not.
-	if p, o := points.Load(), others.Load(); p != 3*(n-n/50-2) || o != 3*2*(n/50) {
+	// Each format's runs sent the points to LocatePoint, the polygons not.
+	if p, o := points.Load(), others.Load(); p != 3*2*(n-n/50-2) || o != 3*3*(n/50) {
 		t.Errorf("LocatePoint took %d points, the LocateFunc %d others", p, o)
+	}
+}
+
+// TestRunWarmPoints: with Options.WarmPoints, every point LocatePoint takes was
+// handed to WarmPoints before it, warmGroup points at most a call, and the
+// output is byte for byte the output without, in every format.
+func TestRunWarmPoints(t *testing.T) {
+	var in strings.Builder
+	const n = 1000
+	points := 0
+	for i := range n {
+		if i%40 == 5 {
+			fmt.Fprintf(&in, `{"type":"Feature","id":%d,"geometry":{"type":"Polygon","coordinates":[[[106,33],[106.1,33],[106.1,33.1],[106,33]]]}}`+"\n", i)
+			continue
+		}
+		in.WriteString(point(i) + "\n")
+		points++
+	}
+	locate := func(ctx context.Context, g orb.Geometry) ([]zones.Hit, error) {
+		if p, ok := g.(orb.Point); ok {
+			return pointHits(p), nil
+		}
+		return []zones.Hit{{Layer: "l", ZoneID: "poly", ZoneClass: "c", OverlapAreaM2: 12.5}}, nil
+	}
+	for _, format := range Formats {
+		t.Run(format, func(t *testing.T) {
+			var warmed sync.Map
+			var calls, large, cold, taken atomic.Int64
+			warm := func(pts []orb.Point) uint64 {
+				calls.Add(1)
+				if len(pts) > warmGroup {
+					large.Add(1)
+				}
+				for _, p := range pts {
+					if _, dup := warmed.LoadOrStore(p, true); dup {
+						t.Errorf("point %v warmed twice", p)
+					}
+				}
+				return 0
+			}
+			var outs [2]bytes.Buffer
+			for k, wf := range []func([]orb.Point) uint64{nil, warm} {
+				locatePoint := func(p orb.Point, dst []zones.Hit) ([]zones.Hit, error) {
+					if wf != nil {
+						taken.Add(1)
+						if _, ok := warmed.Load(p); !ok {
+							cold.Add(1)
+						}
+					}
+					return append(dst, pointHits(p)...), nil
+				}
+				w, err := NewWriter(&outs[k], format, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := Run(t.Context(), NewNDJSON(strings.NewReader(in.String())), locate, w,
+					Options{Workers: 3, Chunk: 100, LocatePoint: locatePoint, WarmPoints: wf}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sameOutput(t, outs[0].Bytes(), outs[1].Bytes(), "without WarmPoints", "with")
+			if taken.Load() != int64(points) || cold.Load() != 0 || large.Load() != 0 || calls.Load() < int64(points/warmGroup) {
+				t.Errorf("%d points located, %d of them not warmed first; %d calls to warm, %d of more than %d points",
+					taken.Load(), cold.Load(), calls.Load(), large.Load(), warmGroup)
+			}
+		})
 	}
 }
 

@@ -1,0 +1,128 @@
+package zones
+
+import (
+	"github.com/paulmach/orb"
+)
+
+// warmLen is the most points warm takes at once: their state lives on the
+// stack.
+const warmLen = 256
+
+// WarmPoints reads, for each point of pts, the memory that LocatePoint reads
+// for it, a step at a time over all the points: the loads of one step are
+// independent from point to point, so the processor has many cache misses in
+// flight at once, where a lookup alone waits for each of its own in turn (the
+// grid's cell, its entries, the pieces, their cells, ranks, edge lists and
+// vertices: a chain of dependent misses). A batch calls it on a chunk's points
+// before it locates them. It changes nothing; the value returned has no
+// meaning (it keeps the loads from being dropped).
+func (c *Checker) WarmPoints(pts []orb.Point) uint64 {
+	var sink uint64
+	for len(pts) > 0 {
+		n := min(len(pts), warmLen)
+		sink ^= c.idx.points.warm(pts[:n])
+		pts = pts[n:]
+	}
+	return sink
+}
+
+// warmVisit is a piece that a point's sub-cell sends to the piece's grid.
+type warmVisit struct {
+	cg        *cellGrid
+	p         orb.Point
+	cell      int32 // the point's cell in cg, -1 when not a boundary cell
+	from, end int32 // the edges of its exact test, cg.edges[from:end]
+}
+
+// warm is WarmPoints for at most warmLen points.
+func (g *pointGrid) warm(pts []orb.Point) uint64 {
+	if g.start == nil {
+		return 0
+	}
+	var sink uint64
+	// The cells' starts.
+	var cells [warmLen]int32
+	for k, p := range pts {
+		cells[k] = -1
+		if !(p[0] >= g.bound.Min[0] && p[0] <= g.bound.Max[0] && p[1] >= g.bound.Min[1] && p[1] <= g.bound.Max[1]) {
+			continue
+		}
+		x, y := g.cell(p)
+		i := y*g.nx + x
+		cells[k] = int32(i)
+		sink += uint64(g.start[i])
+	}
+	// The cells' entries.
+	for k := range pts {
+		if i := cells[k]; i >= 0 && g.start[i] < g.start[i+1] {
+			sink += g.items[g.start[i]]
+		}
+	}
+	// The pieces of the entries that do not answer outside, and the pieces'
+	// grids to visit.
+	var visits [2 * warmLen]warmVisit
+	nv := 0
+	for k, p := range pts {
+		if cells[k] < 0 {
+			continue
+		}
+		items, shift := g.candidates(p)
+		for _, e := range items {
+			switch uint8(e>>shift) & 3 {
+			case cellInside:
+				sink += uint64(g.refs[uint32(e)].ord)
+			case cellBoundary:
+				if nv < len(visits) {
+					visits[nv] = warmVisit{cg: g.refs[uint32(e)].cells, p: p, cell: -1}
+					nv++
+				}
+			}
+		}
+	}
+	vs := visits[:nv]
+	// The grids themselves.
+	for i := range vs {
+		sink += uint64(vs[i].cg.nx)
+	}
+	// Their words and ranks at the point.
+	for i := range vs {
+		v := &vs[i]
+		cg := v.cg
+		if v.p[0] < cg.bound.Min[0] || v.p[0] > cg.bound.Max[0] || v.p[1] < cg.bound.Min[1] || v.p[1] > cg.bound.Max[1] || cg.start == nil {
+			continue
+		}
+		x, y := cg.cell(v.p)
+		j := y*cg.nx + x
+		v.cell = int32(j)
+		sink += cg.words[j>>5] + uint64(cg.rank[j>>5])
+	}
+	// The bounds of the edges that the exact test reads: those listed for the
+	// boundary cells of its ray, which are one run of cg.edges.
+	for i := range vs {
+		v := &vs[i]
+		if v.cell < 0 || v.cg.at(int(v.cell)) != cellBoundary {
+			v.cell = -1
+			continue
+		}
+		cg := v.cg
+		_, hi, _, _, _, k := cg.ray(int(v.cell)%cg.nx, int(v.cell)/cg.nx)
+		v.from, v.end = int32(cg.start[k]), int32(cg.start[cg.rankOf(hi)])
+	}
+	// The edge lists.
+	for i := range vs {
+		if v := &vs[i]; v.cell >= 0 && v.from < v.end {
+			sink += uint64(v.cg.edges[v.from])
+		}
+	}
+	// The edges' vertices.
+	for i := range vs {
+		v := &vs[i]
+		if v.cell < 0 {
+			continue
+		}
+		for _, ei := range v.cg.edges[v.from:v.end] {
+			sink += uint64(int64(v.cg.xy[2*int(ei)+1]))
+		}
+	}
+	return sink
+}
