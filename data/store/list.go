@@ -65,8 +65,9 @@ type Page struct {
 	Total   int64
 }
 
-// where builds the filter's SQL condition and its arguments (? placeholders).
-func (f Filter) where() (string, []any) {
+// where builds the filter's SQL condition and its arguments (? placeholders);
+// keyed, it searches input hashes through input_key (SQLite's index).
+func (f Filter) where(keyed bool) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, a ...any) { conds = append(conds, cond); args = append(args, a...) }
@@ -107,7 +108,14 @@ func (f Filter) where() (string, []any) {
 		add("project_name = ? AND project_name <> ''", f.ProjectName)
 	}
 	if f.InputHash != "" {
-		add("input_hash = ?", f.InputHash)
+		if keyed {
+			// SQLite's indexes: input_key's for the rows of schema 8,
+			// input_hash's for those archived before (see sqliteInputKey).
+			add("((input_key = ? AND input_hash = ?) OR (input_key IS NULL AND input_hash = ?))",
+				InputKey(f.InputHash), f.InputHash, f.InputHash)
+		} else {
+			add("input_hash = ?", f.InputHash)
+		}
 	}
 	if f.ID != "" {
 		add("id = ?", f.ID)
@@ -136,9 +144,10 @@ func likePrefix(s string) string {
 }
 
 // queries are List's: the count of the reports f selects, and a page of
-// them (its last two arguments, the limit and the offset, follow args).
-func (f Filter) queries() (count, page string, args []any) {
-	where, args := f.where()
+// them (its last two arguments, the limit and the offset, follow args);
+// keyed as where.
+func (f Filter) queries(keyed bool) (count, page string, args []any) {
+	where, args := f.where(keyed)
 	cols := `id, created_at_us, input_hash, dataset_name, dataset_version, verdict, project_name, industry, governing_rule`
 	if f.Footprints {
 		cols += `, footprint`
@@ -157,7 +166,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	count, q, args := f.queries()
+	count, q, args := f.queries(s.dialect == sqlite)
 	var page Page
 	if err := s.db.QueryRowContext(ctx, s.rebind(count), args...).Scan(&page.Total); err != nil {
 		return Page{}, fmt.Errorf("store: count reports in %s: %w", s.where, classify(err))

@@ -240,7 +240,7 @@ func TestListIndexesSQLite(t *testing.T) {
 		{Filter{HighEnergy: &yes, From: at, To: at.Add(time.Hour)}, "reports_high_energy"},
 		{Filter{DatasetVersion: "2024.1"}, "reports_dataset_version"},
 		{Filter{ProjectName: "化工厂"}, "reports_project_name"},
-		{Filter{InputHash: "ab"}, "reports_input_hash"},
+		{Filter{InputHash: "ab"}, "reports_input_key"},
 		{Filter{ID: "a"}, "sqlite_autoindex_reports_1"},
 		{Filter{Bbox: &box}, "reports_bbox_cell"},
 	}
@@ -262,7 +262,7 @@ func TestListIndexesSQLite(t *testing.T) {
 			t.Fatalf("Count = %d, %v", n, err)
 		}
 		for _, c := range cases {
-			count, page, args := c.f.queries()
+			count, page, args := c.f.queries(true)
 			for _, q := range []string{count, page} {
 				a := args
 				if q == page {
@@ -272,6 +272,9 @@ func TestListIndexesSQLite(t *testing.T) {
 				if !strings.Contains(plan, "SEARCH reports USING INDEX "+c.index+" (") &&
 					!strings.Contains(plan, "SEARCH reports USING COVERING INDEX "+c.index+" (") {
 					t.Errorf("%s: %s\nplan: %s", filepath.Base(path), q, plan)
+				}
+				if c.f.InputHash != "" && !strings.Contains(plan, "INDEX reports_input_hash_old (") {
+					t.Errorf("%s: %s does not search the old rows' index\nplan: %s", filepath.Base(path), q, plan)
 				}
 				if strings.Contains(plan, "SCAN reports") {
 					t.Errorf("%s: %s scans the table or an index\nplan: %s", filepath.Base(path), q, plan)

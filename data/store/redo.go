@@ -146,6 +146,11 @@ func readRound(b []byte) (redoRound, []redoRecord, error) {
 		if err != nil {
 			return r, recs, fmt.Errorf("record %d at offset %d: %w", seq, off, err)
 		}
+		if len(args) == insertColumns-1 {
+			// Logged before schema 8: without input_key.
+			h, _ := args[2].(string)
+			args = append(args, InputKey(h))
+		}
 		recs = append(recs, redoRecord{seq: seq, args: args})
 		off += redoRecordHead + int(n)
 		seq++
