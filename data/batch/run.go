@@ -303,7 +303,7 @@ func (rd *readStage) send(ctx context.Context, c *chunk) bool {
 // locateChunks is a worker: it locates the items of the chunks it receives until
 // the reader stops or ctx is cancelled.
 func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend renderer) {
-	var hc *hitCache // made at the first chunk rendered: a worker of a small batch may have none
+	var hc *hitCache // made at the worker's first chunk: a worker of a small batch may have none
 	var pts []orb.Point
 	for {
 		var c *chunk
@@ -318,32 +318,32 @@ func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend ren
 		if rend != nil && hc == nil {
 			hc = new(hitCache)
 		}
-		if loc.warm != nil && loc.point != nil {
-			// Each group rendered as soon as it is located, while its hits and
-			// ids are in the nearest caches; none if ctx ends, as below.
-			out0 := len(c.out)
-			c.rendered = 0
-			for i := 0; i < len(c.items); i += warmGroup {
-				items := c.items[i:min(len(c.items), i+warmGroup)]
+		// A worker that warms points locates a group at a time, and renders
+		// each as soon as it is located, while what the warming read, then
+		// its hits and ids, are in the nearest caches; any other takes the
+		// chunk as one group.
+		warm := loc.warm != nil && loc.point != nil
+		group := len(c.items)
+		if warm {
+			group = warmGroup
+		}
+		out0 := len(c.out)
+		c.rendered = 0
+		for i := 0; i < len(c.items); i += group {
+			items := c.items[i:min(len(c.items), i+group)]
+			if warm {
 				pts = loc.decodePoints(items, pts[:0])
-				for j := range items {
-					loc.item(ctx, c, &items[j])
-				}
-				if rend != nil && ctx.Err() == nil {
-					c.renderItems(rend, hc, items)
-				}
 			}
-			if rend != nil && ctx.Err() != nil {
-				c.out, c.rendered, c.renderErr = c.out[:out0], 0, nil
-			}
-		} else {
-			for i := range c.items {
-				loc.item(ctx, c, &c.items[i])
+			for j := range items {
+				loc.item(ctx, c, &items[j])
 			}
 			if rend != nil && ctx.Err() == nil {
-				c.rendered = 0
-				c.renderItems(rend, hc, c.items)
+				c.renderItems(rend, hc, items)
 			}
+		}
+		if rend != nil && ctx.Err() != nil {
+			// None rendered once ctx ends: those items are never written.
+			c.out, c.rendered, c.renderErr = c.out[:out0], 0, nil
 		}
 		close(c.done)
 		// Give the reader and the writer their turn between chunks. Closing
