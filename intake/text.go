@@ -569,12 +569,14 @@ func (t *jsonText) nameOf(n nameRef) string {
 	return string(b)
 }
 
-// memberNames are the top-level member names of a check envelope and of a
-// GeoJSON object, as strings made once.
+// memberNames are the top-level member names of a check envelope
+// (envelopeMembers) and of a GeoJSON object, as strings made once.
 var memberNames = func() map[string]string {
 	m := map[string]string{}
-	for _, name := range []string{"footprint", "project", "crs", "buffer_m", "strict", "include_geometry",
-		"boundary_tolerance_m", "type", "features", "geometry", "geometries", "coordinates", "properties", "id", "name"} {
+	for name := range envelopeMembers {
+		m[name] = name
+	}
+	for _, name := range []string{"type", "features", "geometry", "geometries", "coordinates", "properties", "id", "name"} {
 		m[name] = name
 	}
 	return m
