@@ -115,6 +115,46 @@ type Condition struct {
 	UnlessRules []string `yaml:"unless_rules,omitempty" json:"unless_rules,omitempty"`
 	// Any: at least one of these conditions holds.
 	Any []Condition `yaml:"any,omitempty" json:"any,omitempty"`
+
+	// Flags and ZoneAttr as eval reads them, in name order, the attribute
+	// values trimmed: made by validateCondition (compile), so that a check
+	// walks no map and sorts no keys for each zone and rule.
+	flagTests []flagTest
+	attrTests []attrTest
+}
+
+// flagTest is one of Condition.Flags: the flag and the value it must have.
+type flagTest struct {
+	name string
+	want bool
+}
+
+// attrTest is one of Condition.ZoneAttr: the attribute and its values, trimmed.
+type attrTest struct {
+	name   string
+	values []string
+}
+
+// compile sets c's flagTests and attrTests from its Flags and ZoneAttr (none
+// for none, so that a condition without them stays the zero value).
+func (c *Condition) compile() {
+	c.flagTests, c.attrTests = nil, nil
+	for _, name := range sortedKeys(c.Flags) {
+		c.flagTests = append(c.flagTests, flagTest{name, c.Flags[name]})
+	}
+	for _, name := range sortedKeys(c.ZoneAttr) {
+		values := make([]string, len(c.ZoneAttr[name]))
+		for i, v := range c.ZoneAttr[name] {
+			values[i] = strings.TrimSpace(v)
+		}
+		c.attrTests = append(c.attrTests, attrTest{name, values})
+	}
+}
+
+// compiled reports whether c's tests are those of its Flags and ZoneAttr
+// (compile ran since they were set, as far as their sizes tell).
+func (c *Condition) compiled() bool {
+	return len(c.flagTests) == len(c.Flags) && len(c.attrTests) == len(c.ZoneAttr)
 }
 
 // ZoneMatch selects intersections by kind, classes and layer ids (empty: any).
@@ -510,6 +550,7 @@ func validateCondition(c Condition, path string) (Condition, error) {
 	if len(anys) > 0 {
 		c.Any = anys
 	}
+	c.compile()
 	return c, nil
 }
 

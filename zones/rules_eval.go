@@ -427,23 +427,19 @@ func (c *Condition) eval(x evalCtx) result {
 	if c.IndustryNotList != "" {
 		res = res.and(not(x.f.industryInList(c.IndustryNotList)))
 	}
-	flag := func(name string, want bool) {
-		fl := x.f.flag(name)
-		if fl.v != unknown && !want {
+	if !c.compiled() {
+		// A condition validateCondition did not make (none in a rule set):
+		// its tests made here, once for this evaluation.
+		cc := *c
+		cc.compile()
+		c = &cc
+	}
+	for _, t := range c.flagTests {
+		fl := x.f.flag(t.name)
+		if fl.v != unknown && !t.want {
 			fl = not(fl)
 		}
 		res = res.and(fl)
-	}
-	if len(c.Flags) == 1 {
-		// One flag, one order: no sorted copy of the keys for each zone and rule.
-		for name, want := range c.Flags {
-			flag(name, want)
-		}
-	} else if len(c.Flags) > 1 {
-		var buf [8]string
-		for _, name := range appendSortedKeys(buf[:0], c.Flags) {
-			flag(name, c.Flags[name])
-		}
 	}
 	for _, name := range c.UnlessFlags {
 		if fl := x.f.flag(name); fl.v == yes {
@@ -467,11 +463,8 @@ func (c *Condition) eval(x evalCtx) result {
 		res = res.and(x.f.park.eval(c.Park, x.f))
 	}
 	in := x.in()
-	if len(c.ZoneAttr) > 0 {
-		var buf [8]string
-		for _, name := range appendSortedKeys(buf[:0], c.ZoneAttr) {
-			res = res.and(boolResult(in != nil && attrMatches(in, name, c.ZoneAttr[name])))
-		}
+	for _, t := range c.attrTests {
+		res = res.and(boolResult(in != nil && attrMatches(in, t.name, t.values)))
 	}
 	if c.Clauses != "" {
 		has := in != nil && hasClauses(in.Clauses)
@@ -518,13 +511,9 @@ func (x evalCtx) applies(r *Rule) bool {
 	return r.Applies(x.layer, x.kind, x.class)
 }
 
+// sortedKeys returns m's keys in order.
 func sortedKeys[V any](m map[string]V) []string {
-	return appendSortedKeys(make([]string, 0, len(m)), m)
-}
-
-// appendSortedKeys is sortedKeys into keys (a condition's few keys go into an
-// array on the evaluator's stack).
-func appendSortedKeys[V any](keys []string, m map[string]V) []string {
+	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
@@ -537,6 +526,8 @@ func hasClauses(c *Clauses) bool {
 		strings.TrimSpace(c.EnvironmentalRisk) != "" || strings.TrimSpace(c.ResourceEfficiency) != "")
 }
 
+// attrMatches says whether the zone's attribute name equals one of values
+// (trimmed: attrTest's), as trimmed text, case aside.
 func attrMatches(in *Intersection, name string, values []string) bool {
 	v, ok := in.Attributes[name]
 	if !ok && in.Zone != nil {
@@ -552,7 +543,7 @@ func attrMatches(in *Intersection, name string, values []string) bool {
 		s = strings.TrimSpace(fmt.Sprint(v))
 	}
 	for _, want := range values {
-		if strings.EqualFold(s, strings.TrimSpace(want)) {
+		if strings.EqualFold(s, want) {
 			return true
 		}
 	}
@@ -744,6 +735,8 @@ func fire(rs *RuleSet, x evalCtx) []RuleHit {
 		undecided bool
 		missing   factSet
 		uses      []string
+		// rule is the rule's own verdict (h's is needs_info when undecided).
+		rule Verdict
 	}
 	var buf [8]candidate
 	cands := buf[:0]
@@ -755,7 +748,7 @@ func fire(rs *RuleSet, x evalCtx) []RuleHit {
 		res := rule.When.eval(x)
 		// The set's flag, shared by every hit of the rule: nothing writes through it.
 		c := candidate{h: RuleHit{ID: rule.ID, Verdict: rule.Verdict, Text: rule.Text, Source: rule.Source, Verified: &rs.verified[i],
-			quoted: &rs.quoted[i]}, uses: res.uses}
+			quoted: &rs.quoted[i]}, uses: res.uses, rule: rule.Verdict}
 		switch {
 		case res.v == yes:
 			certain = MoreSevere(certain, rule.Verdict)
@@ -775,7 +768,7 @@ func fire(rs *RuleSet, x evalCtx) []RuleHit {
 	// what is already certain: drop the others (nothing the missing facts could say
 	// would change the zone's verdict through them).
 	dropped := func(c *candidate) bool {
-		return c.undecided && rs.rule(c.h.ID).Verdict.Severity() <= certain.Severity()
+		return c.undecided && c.rule.Severity() <= certain.Severity()
 	}
 	n := 0
 	for i := range cands {
@@ -786,6 +779,12 @@ func fire(rs *RuleSet, x evalCtx) []RuleHit {
 	if n == 0 {
 		return []RuleHit{}
 	}
+	// Most severe first; among undecided rules, those that would prohibit first, so
+	// that "prohibited unless …" leads the needs_info of a zone. Sorted before
+	// the dropped are left out, which keeps the order of the others (stable).
+	slices.SortStableFunc(cands, func(a, b candidate) int {
+		return cmp.Or(b.h.Verdict.Severity()-a.h.Verdict.Severity(), b.rule.Severity()-a.rule.Severity())
+	})
 	kept := x.f.hits(n)
 	for i := range cands {
 		c := &cands[i]
@@ -800,12 +799,6 @@ func fire(rs *RuleSet, x evalCtx) []RuleHit {
 			x.f.use(u)
 		}
 	}
-	// Most severe first; among undecided rules, those that would prohibit first, so
-	// that "prohibited unless …" leads the needs_info of a zone.
-	ruleVerdict := func(h RuleHit) int { return rs.rule(h.ID).Verdict.Severity() }
-	slices.SortStableFunc(kept, func(a, b RuleHit) int {
-		return cmp.Or(b.Verdict.Severity()-a.Verdict.Severity(), ruleVerdict(b)-ruleVerdict(a))
-	})
 	return kept
 }
 

@@ -55,6 +55,8 @@ func TestConditionEval(t *testing.T) {
 		{name: "unless flag absent", c: Condition{UnlessFlags: []string{"national_major"}}, p: p, want: yes},
 		{name: "unless flag true", c: Condition{UnlessFlags: []string{"national_major"}}, p: Project{NationalMajor: bp(true)}, want: no},
 		{name: "zone attr trimmed", c: Condition{ZoneAttr: map[string][]string{"basin": {"丹江", "汉江"}}}, want: yes},
+		{name: "zone attr value trimmed", c: Condition{ZoneAttr: map[string][]string{"basin": {" 汉江\t"}}}, want: yes},
+		{name: "zone attrs: every one must match", c: Condition{ZoneAttr: map[string][]string{"nsbd": {"true"}, "basin": {"丹江"}, "n": {"3"}}}, want: no},
 		{name: "zone attr bool", c: Condition{ZoneAttr: map[string][]string{"nsbd": {"TRUE"}}}, want: yes},
 		{name: "zone attr number", c: Condition{ZoneAttr: map[string][]string{"n": {"3"}}}, want: yes},
 		{name: "zone attr absent", c: Condition{ZoneAttr: map[string][]string{"river": {"汉江"}}}, want: no},
@@ -72,10 +74,20 @@ func TestConditionEval(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if !c.compiled() || len(c.flagTests) != len(tc.c.Flags) || len(c.attrTests) != len(tc.c.ZoneAttr) {
+				t.Fatalf("validated condition not compiled: %d flag tests, %d attribute tests", len(c.flagTests), len(c.attrTests))
+			}
 			f := newFacts(tc.p, nil, &Dataset{IndustryLists: tc.lists})
 			got := c.eval(evalCtx{f: f, r: rep, idx: 0})
 			if got.v != tc.want || !slices.Equal(got.missing.names(), tc.missing) {
 				t.Errorf("got %d %v, want %d %v", got.v, got.missing.names(), tc.want, tc.missing)
+			}
+			// A condition never validated (not compiled) reads the same.
+			if len(tc.c.Industry)+len(tc.c.IndustryNot) == 0 {
+				raw := tc.c
+				if got := raw.eval(evalCtx{f: f, r: rep, idx: 0}); got.v != tc.want || !slices.Equal(got.missing.names(), tc.missing) {
+					t.Errorf("not compiled: got %d %v, want %d %v", got.v, got.missing.names(), tc.want, tc.missing)
+				}
 			}
 		})
 	}

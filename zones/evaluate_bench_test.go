@@ -1,0 +1,58 @@
+package zones_test
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/zones"
+)
+
+// shaanxiSquares are 1024 squares of 100 m across Shaanxi, api's check
+// benchmarks' footprints.
+func shaanxiSquares() []orb.Polygon {
+	rng := rand.New(rand.NewPCG(4, 2))
+	out := make([]orb.Polygon, 1024)
+	for i := range out {
+		x, y := 106+4*rng.Float64(), 33+5*rng.Float64()
+		dy := 100 / 111320.0
+		dx := 100 / (111320 * math.Cos(y*math.Pi/180))
+		out[i] = orb.Polygon{{{x, y}, {x + dx, y}, {x + dx, y + dy}, {x, y + dy}, {x, y}}}
+	}
+	return out
+}
+
+// BenchmarkEvaluateShaanxi: the rules of a small check (Evaluate) on the
+// reports of shaanxiSquares for a C2511 project, each a fresh copy of the
+// checker's report before its evaluation; CPU and allocations a report (the
+// copy's one allocation included).
+func BenchmarkEvaluateShaanxi(b *testing.B) {
+	ds, idx := sharedIndex(b)
+	c := zones.NewCheckerFor(idx)
+	p := zones.Project{Industry: "C2511"}
+	var reps []*zones.Report
+	for _, sq := range shaanxiSquares() {
+		r, err := c.Check(context.Background(), zones.Footprint{Geometry: sq}, p, zones.CheckOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		reps = append(reps, r)
+	}
+	b.ReportAllocs()
+	i := 0
+	t0 := processCPU()
+	for b.Loop() {
+		r := reps[i%len(reps)]
+		cp := *r
+		cp.Intersections = slices.Clone(r.Intersections)
+		cp.Governing, cp.ProjectRules, cp.Park, cp.Missing, cp.Notes, cp.Project = nil, nil, nil, nil, nil, nil
+		zones.Evaluate(&cp, p, nil, ds)
+		i++
+	}
+	// The process's CPU, which a busy machine's wall clock does not show.
+	b.ReportMetric(float64(processCPU()-t0)/float64(b.N), "cpu-ns/op")
+}
