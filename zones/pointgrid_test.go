@@ -323,3 +323,31 @@ func shaanxiAndVertices(rng *rand.Rand, idx *zones.Index, n int) []orb.Point {
 	}
 	return pts
 }
+
+// BenchmarkWarmLocateShaanxi: the same 100k points as a batch's worker takes
+// them, 64 at a time warmed (Checker.WarmPoints) and then located
+// (Checker.LocatePoint) into one reused buffer; ns/point.
+func BenchmarkWarmLocateShaanxi(b *testing.B) {
+	_, idx := sharedIndex(b)
+	c := zones.NewCheckerFor(idx)
+	pts := shaanxiPoints()
+	var buf []zones.Hit
+	var hits int
+	t0 := processCPU()
+	for b.Loop() {
+		hits = 0
+		for i := 0; i < len(pts); i += 64 {
+			group := pts[i:min(len(pts), i+64)]
+			c.WarmPoints(group)
+			for _, p := range group {
+				var err error
+				buf, err = c.LocatePoint(p, buf[:0])
+				if err != nil {
+					b.Fatal(err)
+				}
+				hits += len(buf)
+			}
+		}
+	}
+	reportPerPoint(b, len(pts), hits, t0)
+}
