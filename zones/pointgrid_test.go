@@ -191,22 +191,37 @@ func BenchmarkLocatePointShaanxi(b *testing.B) {
 // BenchmarkLocatePointAppendShaanxi: the same 100k points through
 // Checker.LocatePoint into one reused buffer, as a batch's worker does: the
 // lookup alone, without Locate's allocation of each point's hits.
-func BenchmarkLocatePointAppendShaanxi(b *testing.B) {
+func BenchmarkLocatePointAppendShaanxi(b *testing.B) { benchLocatePoints(b, 0) }
+
+// benchLocatePoints locates shaanxiPoints through Checker.LocatePoint into
+// one reused buffer, warming them group at a time first (Checker.WarmPoints)
+// unless group is 0.
+func benchLocatePoints(b *testing.B, group int) {
 	_, idx := sharedIndex(b)
 	c := zones.NewCheckerFor(idx)
 	pts := shaanxiPoints()
+	step := group
+	if group == 0 {
+		step = len(pts)
+	}
 	var buf []zones.Hit
 	var hits int
 	t0 := processCPU()
 	for b.Loop() {
 		hits = 0
-		for _, p := range pts {
-			var err error
-			buf, err = c.LocatePoint(p, buf[:0])
-			if err != nil {
-				b.Fatal(err)
+		for i := 0; i < len(pts); i += step {
+			g := pts[i:min(len(pts), i+step)]
+			if group > 0 {
+				c.WarmPoints(g)
 			}
-			hits += len(buf)
+			for _, p := range g {
+				var err error
+				buf, err = c.LocatePoint(p, buf[:0])
+				if err != nil {
+					b.Fatal(err)
+				}
+				hits += len(buf)
+			}
 		}
 	}
 	reportPerPoint(b, len(pts), hits, t0)
@@ -350,27 +365,4 @@ func TestCandidatesAsBefore(t *testing.T) {
 // BenchmarkWarmLocateShaanxi: the same 100k points as a batch's worker takes
 // them, 64 at a time warmed (Checker.WarmPoints) and then located
 // (Checker.LocatePoint) into one reused buffer; ns/point.
-func BenchmarkWarmLocateShaanxi(b *testing.B) {
-	_, idx := sharedIndex(b)
-	c := zones.NewCheckerFor(idx)
-	pts := shaanxiPoints()
-	var buf []zones.Hit
-	var hits int
-	t0 := processCPU()
-	for b.Loop() {
-		hits = 0
-		for i := 0; i < len(pts); i += 64 {
-			group := pts[i:min(len(pts), i+64)]
-			c.WarmPoints(group)
-			for _, p := range group {
-				var err error
-				buf, err = c.LocatePoint(p, buf[:0])
-				if err != nil {
-					b.Fatal(err)
-				}
-				hits += len(buf)
-			}
-		}
-	}
-	reportPerPoint(b, len(pts), hits, t0)
-}
+func BenchmarkWarmLocateShaanxi(b *testing.B) { benchLocatePoints(b, 64) }
