@@ -100,7 +100,7 @@ func TestReportOneWrite(t *testing.T) {
 // TestRawConnIO: the connections of Server.Listener read and write large
 // buffers through the socket's RawConn (on Linux), with net.Conn's results: a
 // write larger than the socket takes whole waits for the peer and arrives
-// whole, as do writes either side of rawWriteMin, a read returns what has arrived and io.EOF once the peer has closed,
+// whole, as do small writes, a read returns what has arrived and io.EOF once the peer has closed,
 // and an expired write deadline ends a write that waits with a timeout.
 func TestRawConnIO(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -180,10 +180,10 @@ func TestRawConnIO(t *testing.T) {
 		t.Fatalf("read %d bytes, not the %d written", len(in), len(data))
 	}
 
-	// Writes either side of rawWriteMin (net/http's 4 KiB buffer goes raw),
-	// in order and whole.
+	// Small writes (raw too: every write but an empty one), in order and
+	// whole.
 	var small []byte
-	for _, n := range []int{rawWriteMin - 1, rawWriteMin, 1, rawWriteMin + 1} {
+	for _, n := range []int{1, 0, 2, 4<<10 - 1, 4 << 10, 1, 4<<10 + 1} {
 		p := data[len(small) : len(small)+n]
 		if k, err := c.Write(p); err != nil || k != n {
 			t.Fatalf("Write of %d bytes: %d, %v", n, k, err)
