@@ -100,7 +100,7 @@ func TestReportOneWrite(t *testing.T) {
 // TestRawConnIO: the connections of Server.Listener read and write large
 // buffers through the socket's RawConn (on Linux), with net.Conn's results: a
 // write larger than the socket takes whole waits for the peer and arrives
-// whole, a read returns what has arrived and io.EOF once the peer has closed,
+// whole, as do small writes, a read returns what has arrived and io.EOF once the peer has closed,
 // and an expired write deadline ends a write that waits with a timeout.
 func TestRawConnIO(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -178,6 +178,21 @@ func TestRawConnIO(t *testing.T) {
 	}
 	if !bytes.Equal(in, data) {
 		t.Fatalf("read %d bytes, not the %d written", len(in), len(data))
+	}
+
+	// Small writes (raw too: every write but an empty one), in order and
+	// whole.
+	var small []byte
+	for _, n := range []int{1, 0, 2, 4<<10 - 1, 4 << 10, 1, 4<<10 + 1} {
+		p := data[len(small) : len(small)+n]
+		if k, err := c.Write(p); err != nil || k != n {
+			t.Fatalf("Write of %d bytes: %d, %v", n, k, err)
+		}
+		small = append(small, p...)
+	}
+	b := make([]byte, len(small))
+	if _, err := io.ReadFull(peer, b); err != nil || !bytes.Equal(b, small) {
+		t.Fatalf("the peer read %d other bytes than the %d written (%v)", len(b), len(small), err)
 	}
 
 	// A write the peer never reads, cut by its deadline.

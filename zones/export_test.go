@@ -243,3 +243,31 @@ func (idx *Index) PointGridIsRebuilt() bool {
 	return g.bound == r.bound && g.nx == r.nx && g.ny == r.ny && g.sx == r.sx && g.sy == r.sy &&
 		slices.Equal(g.start, r.start) && slices.Equal(g.items, r.items) && slices.Equal(g.refs, r.refs) && slices.Equal(g.hits, r.hits)
 }
+
+// CandidatesAsBefore checks pointGrid.candidates at pts against its first
+// spelling (the cell as cell rounds, then the sub-cell from the offset in the
+// cell): the entries and the shift must be the same; it returns the first
+// point where they are not.
+func (idx *Index) CandidatesAsBefore(pts []orb.Point) (orb.Point, bool) {
+	g := &idx.points
+	for _, p := range pts {
+		items, shift := g.candidates(p)
+		var want []uint64
+		var wantShift uint
+		if g.start != nil && p[0] >= g.bound.Min[0] && p[0] <= g.bound.Max[0] && p[1] >= g.bound.Min[1] && p[1] <= g.bound.Max[1] {
+			u, v := (p[0]-g.bound.Min[0])*g.sx, (p[1]-g.bound.Min[1])*g.sy
+			x, y := max(0, min(g.nx-1, int(u))), max(0, min(g.ny-1, int(v)))
+			sx := max(0, min(subCells-1, int((u-float64(x))*subCells)))
+			sy := max(0, min(subCells-1, int((v-float64(y))*subCells)))
+			i := y*g.nx + x
+			want, wantShift = g.items[g.start[i]:g.start[i+1]], uint(32+2*(sy*subCells+sx))
+		}
+		if shift != wantShift || len(items) != len(want) || len(items) > 0 && &items[0] != &want[0] {
+			return p, false
+		}
+	}
+	return orb.Point{}, true
+}
+
+// PointGridBound is the box of the point grid.
+func (idx *Index) PointGridBound() orb.Bound { return idx.points.bound }

@@ -361,13 +361,17 @@ func (g *pointGrid) candidates(p orb.Point) ([]uint64, uint) {
 	if g.start == nil || !(p[0] >= g.bound.Min[0] && p[0] <= g.bound.Max[0] && p[1] >= g.bound.Min[1] && p[1] <= g.bound.Max[1]) {
 		return nil, 0
 	}
-	// As cell rounds, and the sub-cell from the offset in the cell (exact).
+	// As cell rounds, and the sub-cell from the offset in the cell (exact),
+	// both from the point's place in sub-cells: u·subCells is exact (a power
+	// of two), and for 0 <= u < nx its floor is subCells·floor(u) plus the
+	// floor of subCells·(u - floor(u)), itself exact; a u of nx or more (the
+	// box's far side, or rounding past it) is the last sub-cell of the last
+	// cell either way. One conversion a coordinate instead of three.
 	u, v := (p[0]-g.bound.Min[0])*g.sx, (p[1]-g.bound.Min[1])*g.sy
-	x, y := max(0, min(g.nx-1, int(u))), max(0, min(g.ny-1, int(v)))
-	sx := max(0, min(subCells-1, int((u-float64(x))*subCells)))
-	sy := max(0, min(subCells-1, int((v-float64(y))*subCells)))
-	i := y*g.nx + x
-	return g.items[g.start[i]:g.start[i+1]], uint(32 + 2*(sy*subCells+sx))
+	su := uint(max(0, min(subCells*g.nx-1, int(u*subCells))))
+	sv := uint(max(0, min(subCells*g.ny-1, int(v*subCells))))
+	i := int(sv/subCells)*g.nx + int(su/subCells)
+	return g.items[g.start[i]:g.start[i+1]], 32 + 2*(sv%subCells*subCells+su%subCells)
 }
 
 // locatePoint answers a point from the point grid and the pieces' cell grids

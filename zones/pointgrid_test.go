@@ -191,22 +191,37 @@ func BenchmarkLocatePointShaanxi(b *testing.B) {
 // BenchmarkLocatePointAppendShaanxi: the same 100k points through
 // Checker.LocatePoint into one reused buffer, as a batch's worker does: the
 // lookup alone, without Locate's allocation of each point's hits.
-func BenchmarkLocatePointAppendShaanxi(b *testing.B) {
+func BenchmarkLocatePointAppendShaanxi(b *testing.B) { benchLocatePoints(b, 0) }
+
+// benchLocatePoints locates shaanxiPoints through Checker.LocatePoint into
+// one reused buffer, warming them group at a time first (Checker.WarmPoints)
+// unless group is 0.
+func benchLocatePoints(b *testing.B, group int) {
 	_, idx := sharedIndex(b)
 	c := zones.NewCheckerFor(idx)
 	pts := shaanxiPoints()
+	step := group
+	if group == 0 {
+		step = len(pts)
+	}
 	var buf []zones.Hit
 	var hits int
 	t0 := processCPU()
 	for b.Loop() {
 		hits = 0
-		for _, p := range pts {
-			var err error
-			buf, err = c.LocatePoint(p, buf[:0])
-			if err != nil {
-				b.Fatal(err)
+		for i := 0; i < len(pts); i += step {
+			g := pts[i:min(len(pts), i+step)]
+			if group > 0 {
+				c.WarmPoints(g)
 			}
-			hits += len(buf)
+			for _, p := range g {
+				var err error
+				buf, err = c.LocatePoint(p, buf[:0])
+				if err != nil {
+					b.Fatal(err)
+				}
+				hits += len(buf)
+			}
 		}
 	}
 	reportPerPoint(b, len(pts), hits, t0)
@@ -323,3 +338,31 @@ func shaanxiAndVertices(rng *rand.Rand, idx *zones.Index, n int) []orb.Point {
 	}
 	return pts
 }
+
+// TestCandidatesAsBefore: the point grid finds a point's cell and sub-cell
+// from its place in sub-cells, one conversion a coordinate; the entries and
+// the sub-cell are those the cell and then the offset in it gave, at random
+// points, at points on the lines between cells and sub-cells and a float
+// either side, at the pieces' vertices, and on the box's sides.
+func TestCandidatesAsBefore(t *testing.T) {
+	_, idx := sharedIndex(t)
+	rng := rand.New(rand.NewPCG(3, 11))
+	pts := shaanxiAndVertices(rng, idx, 50000)
+	pts = append(pts, idx.PointGridLinePoints(rng, 100000)...)
+	b := idx.PointGridBound()
+	for range 1000 {
+		x := b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0])
+		y := b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])
+		pts = append(pts, orb.Point{b.Min[0], y}, orb.Point{b.Max[0], y}, orb.Point{x, b.Min[1]}, orb.Point{x, b.Max[1]},
+			orb.Point{math.Nextafter(b.Max[0], 0), y}, orb.Point{x, math.Nextafter(b.Max[1], 0)})
+	}
+	pts = append(pts, b.Min, b.Max, orb.Point{b.Min[0], b.Max[1]}, orb.Point{b.Max[0], b.Min[1]}, orb.Point{0, 0}, orb.Point{math.NaN(), 34})
+	if p, ok := idx.CandidatesAsBefore(pts); !ok {
+		t.Fatalf("point %v: other entries or sub-cell than before", p)
+	}
+}
+
+// BenchmarkWarmLocateShaanxi: the same 100k points as a batch's worker takes
+// them, 64 at a time warmed (Checker.WarmPoints) and then located
+// (Checker.LocatePoint) into one reused buffer; ns/point.
+func BenchmarkWarmLocateShaanxi(b *testing.B) { benchLocatePoints(b, 64) }
