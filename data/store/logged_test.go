@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -538,6 +540,67 @@ func TestRowEncoding(t *testing.T) {
 	}
 	if _, err := encodeRow(nil, []any{struct{}{}}); err == nil {
 		t.Error("a value of no known type was encoded")
+	}
+}
+
+// TestAppendRecordRow: the payload a logged save writes straight from its
+// record is byte for byte encodeRow's of the row rowOf makes (the one the
+// group commit path inserts and replay reads back), within its size bound,
+// for every form of the row's values; and the values read back as views of
+// it are decodeRow's.
+func TestAppendRecordRow(t *testing.T) {
+	yes, no := true, false
+	full := record("r1", `{"type":"Point","coordinates":[108,34]}`, "admissible", time.UnixMicro(1_700_000_000_123_456))
+	full.Project = json.RawMessage(`{"name":"中文","industry":"C2511"}`)
+	full.Footprint = json.RawMessage(`{"type":"Point","coordinates":[108,34]}`)
+	bare := record("r2", "", "prohibited", time.UnixMicro(-5))
+	bare.Input, bare.Project, bare.Footprint, bare.InputHash = nil, nil, nil, ""
+	cases := []struct {
+		name   string
+		rec    *Record
+		facts  Facts
+		packed []byte
+	}{
+		{"everything", full, Facts{ProjectName: "中文", Industry: "C2511", GoverningRule: "two_high",
+			Bound: &orb.Bound{Min: orb.Point{108, 34}, Max: orb.Point{108.5, math.Inf(1)}}, HighEnergy: &yes}, []byte{packS2Dict, 1, 2, 3}},
+		{"report as text", full, Facts{HighEnergy: &no, Bound: &orb.Bound{}}, nil},
+		{"nothing", bare, Facts{}, nil},
+		{"empty packed", bare, Facts{}, []byte{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			report := ""
+			if c.packed == nil {
+				report = string(c.rec.Report)
+			}
+			rec := *c.rec
+			rec.Facts = &c.facts
+			want, err := encodeRow(nil, rowOf(&rec, report, c.packed))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := appendRecordRow([]byte("x"), c.rec, &c.facts, c.packed)
+			if !bytes.Equal(got[1:], want) {
+				t.Fatalf("payload\n%q\nwant encodeRow's\n%q", got[1:], want)
+			}
+			if n := recordRowSize(c.rec, &c.facts, c.packed); len(want) > n {
+				t.Errorf("payload of %d bytes, over recordRowSize's %d", len(want), n)
+			}
+			copied, err := decodeRow(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			view, err := decodeRowView(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(view, copied) {
+				t.Errorf("views %#v\nwant %#v", view, copied)
+			}
+			if in := view[3].([]byte); cap(in) != len(in) {
+				t.Errorf("the input's view has room for %d more bytes of the payload", cap(in)-len(in))
+			}
+		})
 	}
 }
 
