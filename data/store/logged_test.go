@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/internal/reportid"
 )
 
 // loggedRecord is a record of the kinds the log must carry: a packed report,
@@ -483,6 +485,54 @@ func TestLoggedDuplicateFailsAlone(t *testing.T) {
 		if err != nil || string(rec.Input) != id {
 			t.Errorf("%s: %v, input %q: overwritten by a duplicate", id, err, rec.Input)
 		}
+	}
+}
+
+// TestLoggedSaveKeepsNoCallerBytes: a logged row's values are views of its
+// own payload, not of the record's buffers, which the caller reuses once Save
+// returns: overwritten then, the report reads back as saved, from memory
+// while the inserter is held back and from SQLite after.
+func TestLoggedSaveKeepsNoCallerBytes(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "reuse.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	release := holdInserter(s)
+	defer func() { release() }()
+	for _, report := range []string{`{"short":1}`, string(benchReport("packed"))} {
+		rec := record(reportid.New(), `{"type":"Point","coordinates":[108.9,34.2]}`, "admissible", time.UnixMicro(1_700_000_000_000_000))
+		rec.Report = json.RawMessage(report)
+		want := *rec
+		want.Input, want.Project, want.Report, want.Footprint = bytes.Clone(rec.Input), bytes.Clone(rec.Project), bytes.Clone(rec.Report), bytes.Clone(rec.Footprint)
+		if err := s.Save(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range [][]byte{rec.Input, rec.Project, rec.Report, rec.Footprint} {
+			for i := range b {
+				b[i] = 'x'
+			}
+		}
+		check := func(from string) {
+			t.Helper()
+			got, err := s.Get(ctx, rec.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Input, want.Input) || !bytes.Equal(got.Project, want.Project) ||
+				!bytes.Equal(got.Report, want.Report) || !bytes.Equal(got.Footprint, want.Footprint) {
+				t.Errorf("%s: read back %s / %s / %s / %s\nwant %s / %s / %s / %s", from, got.Input, got.Project, got.Report, got.Footprint,
+					want.Input, want.Project, want.Report, want.Footprint)
+			}
+		}
+		check("memory")
+		release()
+		if _, err := s.Count(ctx); err != nil { // waits for the inserter
+			t.Fatal(err)
+		}
+		check("SQLite")
+		release = holdInserter(s)
 	}
 }
 
