@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/intake"
@@ -212,12 +214,17 @@ func (e *httpError) withDetails(d map[string]any) *httpError { e.details = d; re
 type archiveText struct {
 	report, footprint, project []byte
 	cuts                       []int
+	// The record saved and its facts, which Save does not keep either.
+	rec   store.Record
+	facts store.Facts
+	bound orb.Bound
 }
 
 var archiveTexts = sync.Pool{New: func() any { return &archiveText{report: make([]byte, 0, 16<<10)} }}
 
 // release returns at to the pool, unless a huge report grew it.
 func (at *archiveText) release() {
+	at.rec, at.facts = store.Record{}, store.Facts{} // no request's bytes kept in the pool
 	if cap(at.report)+cap(at.footprint)+cap(at.project) <= maxPooledJSON {
 		archiveTexts.Put(at)
 	}
@@ -252,7 +259,9 @@ func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Chec
 	}
 	// The listing columns from the report itself: reading them back out of its
 	// JSON cost more than the insert (TestArchivedAsEncoded checks they agree).
-	facts := &store.Facts{HighEnergy: store.HighEnergyOf(rep.Notes)}
+	// The record and its facts are at's: Save keeps neither.
+	facts := &at.facts
+	*facts = store.Facts{HighEnergy: store.HighEnergyOf(rep.Notes)}
 	if rep.Project != nil {
 		facts.ProjectName, facts.Industry = rep.Project.Name, rep.Project.Industry
 	}
@@ -260,12 +269,15 @@ func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Chec
 		facts.GoverningRule = rep.Governing.ID
 	}
 	if rep.Geometry != nil {
-		b := rep.Geometry.Bound()
-		facts.Bound = &b
+		at.bound = rep.Geometry.Bound()
+		facts.Bound = &at.bound
 	}
 	sum := sha256.Sum256(in.Input)
-	rec := &store.Record{Facts: facts,
-		ID: rep.ReportID, CreatedAt: rep.CreatedAt, InputHash: hex.EncodeToString(sum[:]),
+	var hash [2 * sha256.Size]byte
+	hex.Encode(hash[:], sum[:])
+	rec := &at.rec
+	*rec = store.Record{Facts: facts,
+		ID: rep.ReportID, CreatedAt: rep.CreatedAt, InputHash: string(hash[:]),
 		Input: in.Input, InputName: in.InputName, InputType: in.InputType, Project: project,
 		DatasetName: rep.Dataset.Name, DatasetVersion: rep.Dataset.Version, Verdict: string(rep.Verdict),
 		Report: at.report, Footprint: fp,

@@ -29,7 +29,7 @@ import (
 // larger commits rewrite the indexes' right edges once for more rows).
 //
 // The durability argument, step by step:
-//  1. Save encodes its row (encodeRow) and reserves its id (no two saves of
+//  1. Save encodes its row (appendRecordRow) and reserves its id (no two saves of
 //     one id, no id SQLite holds: see reserve).
 //  2. The logger appends the records of every save queued with one pwrite and
 //     fdatasyncs the log; only then does it answer them. An acknowledged row is
@@ -293,16 +293,25 @@ func (lg *redoLog) startRound() error {
 // saveLogged is Save on the logged path.
 func (s *Store) saveLogged(ctx context.Context, rec *Record) error {
 	lg := s.lg
-	args := s.rowArgs(rec)
+	var f Facts
+	if rec.Facts != nil {
+		f = *rec.Facts
+	} else {
+		f = FactsOf(rec.Project, rec.Report, rec.Footprint)
+	}
+	bp := packBuffers.Get().(*[]byte)
+	packed := s.packer.packInto(bp, rec.Report)
 	if s.packer.hasReady.Load() {
 		// The dictionary learnt must be durable before a report packed with it
 		// is acknowledged: stored now, on the pool (its commits fsync).
 		s.installDict(context.WithoutCancel(ctx), s.db.ExecContext)
 	}
-	// The inserter uses the row after Save returned: it must not share the
-	// caller's bytes (the strings are copies already).
-	args[3] = bytes.Clone(args[3].([]byte))
-	payload, err := encodeRow(make([]byte, 0, rowSize(args)), args)
+	// The row's bytes are copied once, into its record's payload; the values
+	// the inserter binds (and pendingRecord reads) are views of it, which
+	// nothing changes: the row shares no byte with the caller.
+	payload := appendRecordRow(make([]byte, 0, recordRowSize(rec, &f, packed)), rec, &f, packed)
+	packBuffers.Put(bp)
+	args, err := decodeRowView(payload)
 	if err != nil {
 		return fmt.Errorf("store: save report %s: %w", rec.ID, err)
 	}

@@ -4,18 +4,22 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/internal/reportid"
 )
 
 // loggedRecord is a record of the kinds the log must carry: a packed report,
@@ -484,6 +488,54 @@ func TestLoggedDuplicateFailsAlone(t *testing.T) {
 	}
 }
 
+// TestLoggedSaveKeepsNoCallerBytes: a logged row's values are views of its
+// own payload, not of the record's buffers, which the caller reuses once Save
+// returns: overwritten then, the report reads back as saved, from memory
+// while the inserter is held back and from SQLite after.
+func TestLoggedSaveKeepsNoCallerBytes(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "reuse.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	release := holdInserter(s)
+	defer func() { release() }()
+	for _, report := range []string{`{"short":1}`, string(benchReport("packed"))} {
+		rec := record(reportid.New(), `{"type":"Point","coordinates":[108.9,34.2]}`, "admissible", time.UnixMicro(1_700_000_000_000_000))
+		rec.Report = json.RawMessage(report)
+		want := *rec
+		want.Input, want.Project, want.Report, want.Footprint = bytes.Clone(rec.Input), bytes.Clone(rec.Project), bytes.Clone(rec.Report), bytes.Clone(rec.Footprint)
+		if err := s.Save(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range [][]byte{rec.Input, rec.Project, rec.Report, rec.Footprint} {
+			for i := range b {
+				b[i] = 'x'
+			}
+		}
+		check := func(from string) {
+			t.Helper()
+			got, err := s.Get(ctx, rec.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Input, want.Input) || !bytes.Equal(got.Project, want.Project) ||
+				!bytes.Equal(got.Report, want.Report) || !bytes.Equal(got.Footprint, want.Footprint) {
+				t.Errorf("%s: read back %s / %s / %s / %s\nwant %s / %s / %s / %s", from, got.Input, got.Project, got.Report, got.Footprint,
+					want.Input, want.Project, want.Report, want.Footprint)
+			}
+		}
+		check("memory")
+		release()
+		if _, err := s.Count(ctx); err != nil { // waits for the inserter
+			t.Fatal(err)
+		}
+		check("SQLite")
+		release = holdInserter(s)
+	}
+}
+
 // TestLoggedReadsWait: a read waits for the rows acknowledged before it (the
 // inserter held back: Count does not answer until it is let go), gives up
 // with its context, and a row acknowledged but not in SQLite is not counted
@@ -538,6 +590,67 @@ func TestRowEncoding(t *testing.T) {
 	}
 	if _, err := encodeRow(nil, []any{struct{}{}}); err == nil {
 		t.Error("a value of no known type was encoded")
+	}
+}
+
+// TestAppendRecordRow: the payload a logged save writes straight from its
+// record is byte for byte encodeRow's of the row rowOf makes (the one the
+// group commit path inserts and replay reads back), within its size bound,
+// for every form of the row's values; and the values read back as views of
+// it are decodeRow's.
+func TestAppendRecordRow(t *testing.T) {
+	yes, no := true, false
+	full := record("r1", `{"type":"Point","coordinates":[108,34]}`, "admissible", time.UnixMicro(1_700_000_000_123_456))
+	full.Project = json.RawMessage(`{"name":"中文","industry":"C2511"}`)
+	full.Footprint = json.RawMessage(`{"type":"Point","coordinates":[108,34]}`)
+	bare := record("r2", "", "prohibited", time.UnixMicro(-5))
+	bare.Input, bare.Project, bare.Footprint, bare.InputHash = nil, nil, nil, ""
+	cases := []struct {
+		name   string
+		rec    *Record
+		facts  Facts
+		packed []byte
+	}{
+		{"everything", full, Facts{ProjectName: "中文", Industry: "C2511", GoverningRule: "two_high",
+			Bound: &orb.Bound{Min: orb.Point{108, 34}, Max: orb.Point{108.5, math.Inf(1)}}, HighEnergy: &yes}, []byte{packS2Dict, 1, 2, 3}},
+		{"report as text", full, Facts{HighEnergy: &no, Bound: &orb.Bound{}}, nil},
+		{"nothing", bare, Facts{}, nil},
+		{"empty packed", bare, Facts{}, []byte{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			report := ""
+			if c.packed == nil {
+				report = string(c.rec.Report)
+			}
+			rec := *c.rec
+			rec.Facts = &c.facts
+			want, err := encodeRow(nil, rowOf(&rec, report, c.packed))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := appendRecordRow([]byte("x"), c.rec, &c.facts, c.packed)
+			if !bytes.Equal(got[1:], want) {
+				t.Fatalf("payload\n%q\nwant encodeRow's\n%q", got[1:], want)
+			}
+			if n := recordRowSize(c.rec, &c.facts, c.packed); len(want) > n {
+				t.Errorf("payload of %d bytes, over recordRowSize's %d", len(want), n)
+			}
+			copied, err := decodeRow(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			view, err := decodeRowView(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(view, copied) {
+				t.Errorf("views %#v\nwant %#v", view, copied)
+			}
+			if in := view[3].([]byte); cap(in) != len(in) {
+				t.Errorf("the input's view has room for %d more bytes of the payload", cap(in)-len(in))
+			}
+		})
 	}
 }
 

@@ -80,6 +80,19 @@ type packer struct {
 
 // pack returns the packed form of report, or nil to keep it as text.
 func (p *packer) pack(report []byte) []byte {
+	bp := packBuffers.Get().(*[]byte)
+	defer packBuffers.Put(bp)
+	out := p.packInto(bp, report)
+	if out == nil {
+		return nil
+	}
+	// A copy of its size: the row keeps it until the commit.
+	return append([]byte(nil), out...)
+}
+
+// packInto packs report into *bp (grown as needed) and returns the packed
+// form, in *bp's memory; nil to keep the report as text.
+func (p *packer) packInto(bp *[]byte, report []byte) []byte {
 	if len(report) < minPack || len(report) > maxPack {
 		return nil
 	}
@@ -91,8 +104,6 @@ func (p *packer) pack(report []byte) []byte {
 	if d != nil {
 		n += binary.MaxVarintLen64
 	}
-	bp := packBuffers.Get().(*[]byte)
-	defer packBuffers.Put(bp)
 	if cap(*bp) < n {
 		*bp = make([]byte, 0, n)
 	}
@@ -112,8 +123,7 @@ func (p *packer) pack(report []byte) []byte {
 	if len(out)+len(block) >= len(report) {
 		return nil // nothing gained
 	}
-	// A copy of its size: the row keeps it until the commit.
-	return append([]byte(nil), out[:len(out)+len(block)]...)
+	return out[:len(out)+len(block)]
 }
 
 // packBuffers are pack's scratch buffers (a report's worst case, ~8 KB).

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"unsafe"
 )
 
 // The redo log (SQLite only): a file beside the database, <db>-redo, where a
@@ -194,6 +195,80 @@ func encodeRow(b []byte, args []any) ([]byte, error) {
 	return b, nil
 }
 
+// appendRecordRow appends the payload encodeRow writes for rec's row as
+// rowOf makes it, with facts f and the report packed (its text when packed is
+// nil),
+// without making the row's values first: on the logged path the values the
+// inserter binds are read back from the payload (decodeRowView), so the row's
+// bytes are copied once, from the caller's into the payload, and each value
+// is boxed once (TestAppendRecordRow checks the two agree).
+func appendRecordRow(b []byte, rec *Record, f *Facts, packed []byte) []byte {
+	str := func(b []byte, v string) []byte {
+		return append(binary.AppendUvarint(append(b, tagString), uint64(len(v))), v...)
+	}
+	byt := func(b []byte, tag byte, v []byte) []byte {
+		return append(binary.AppendUvarint(append(b, tag), uint64(len(v))), v...)
+	}
+	float := func(b []byte, v float64) []byte {
+		return binary.LittleEndian.AppendUint64(append(b, tagFloat), math.Float64bits(v))
+	}
+	b = binary.AppendUvarint(b, insertColumns)
+	b = str(b, rec.ID)
+	b = binary.AppendVarint(append(b, tagInt), rec.CreatedAt.UnixMicro())
+	b = str(b, rec.InputHash)
+	b = byt(b, tagBytes, rec.Input)
+	b = str(b, rec.InputName)
+	b = str(b, rec.InputType)
+	if len(rec.Project) == 0 {
+		b = str(b, "{}")
+	} else {
+		b = byt(b, tagString, rec.Project)
+	}
+	b = str(b, rec.DatasetName)
+	b = str(b, rec.DatasetVersion)
+	b = str(b, rec.Verdict)
+	if packed == nil {
+		b = byt(b, tagString, rec.Report)
+	} else {
+		b = str(b, "")
+	}
+	b = byt(b, tagString, rec.Footprint)
+	b = str(b, f.ProjectName)
+	b = str(b, f.Industry)
+	b = str(b, f.GoverningRule)
+	if f.Bound == nil {
+		b = append(b, tagNull, tagNull, tagNull, tagNull)
+	} else {
+		b = float(float(float(float(b, f.Bound.Min[0]), f.Bound.Min[1]), f.Bound.Max[0]), f.Bound.Max[1])
+	}
+	switch {
+	case f.HighEnergy == nil:
+		b = append(b, tagNull)
+	case *f.HighEnergy:
+		b = binary.AppendVarint(append(b, tagInt), 1)
+	default:
+		b = binary.AppendVarint(append(b, tagInt), 0)
+	}
+	if packed == nil {
+		b = append(b, tagNull)
+	} else {
+		b = byt(b, tagBytes, packed)
+	}
+	return binary.AppendVarint(append(b, tagInt), InputKey(rec.InputHash))
+}
+
+// recordRowSize bounds the length of appendRecordRow's payload.
+func recordRowSize(rec *Record, f *Facts, packed []byte) int {
+	report := len(packed)
+	if packed == nil {
+		report = len(rec.Report)
+	}
+	return (insertColumns+1)*(1+binary.MaxVarintLen64) + report + len(rec.ID) + len(rec.InputHash) + len(rec.Input) +
+		len(rec.InputName) + len(rec.InputType) + max(len(rec.Project), 2) + len(rec.DatasetName) +
+		len(rec.DatasetVersion) + len(rec.Verdict) + len(rec.Footprint) +
+		len(f.ProjectName) + len(f.Industry) + len(f.GoverningRule)
+}
+
 // rowSize bounds the length of encodeRow's payload for args: its buffer,
 // made once (the report is packed by then, a quarter of its text).
 func rowSize(args []any) int {
@@ -212,7 +287,13 @@ func rowSize(args []any) int {
 
 // decodeRow reads a payload back into the values encodeRow wrote (integers as
 // int64). Bad bytes are an error naming their offset in the payload.
-func decodeRow(b []byte) ([]any, error) {
+func decodeRow(b []byte) ([]any, error) { return readRow(b, false) }
+
+// decodeRowView is decodeRow whose strings and byte slices are b's memory, not
+// copies: b must not change while they are in use.
+func decodeRowView(b []byte) ([]any, error) { return readRow(b, true) }
+
+func readRow(b []byte, view bool) ([]any, error) {
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > maxRowVals {
 		return nil, fmt.Errorf("offset 0: bad value count")
@@ -246,10 +327,15 @@ func decodeRow(b []byte) ([]any, error) {
 			if k <= 0 || l > uint64(len(b)-off-k) {
 				return nil, fmt.Errorf("offset %d: value %d: bad length", off, i)
 			}
-			v := b[off+k : off+k+int(l)]
-			if tag == tagString {
+			v := b[off+k : off+k+int(l) : off+k+int(l)]
+			switch {
+			case tag == tagString && view:
+				args = append(args, unsafe.String(unsafe.SliceData(v), len(v)))
+			case tag == tagString:
 				args = append(args, string(v))
-			} else {
+			case view:
+				args = append(args, v)
+			default:
 				args = append(args, append([]byte{}, v...))
 			}
 			off += k + int(l)
