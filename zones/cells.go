@@ -258,10 +258,15 @@ func (cg *cellGrid) covers(p orb.Point) bool {
 // crossings at or left of the point have the parity of those right of it, and
 // the answer is the same bit for bit.
 func (cg *cellGrid) exactIndexed(p orb.Point, x, y int) bool {
+	lo, hi, right, own, past, k := cg.ray(x, y)
+	return cg.exactRay(p, x, y, lo, hi, right, own, past, k)
+}
+
+// exactRay is exactIndexed with the ray of cell (x, y), as ray finds it.
+func (cg *cellGrid) exactRay(p orb.Point, x, y, lo, hi int, right bool, own, past, k int) bool {
 	px, py := p[0], p[1]
 	xy := cg.xy
 	row := y * cg.nx
-	lo, hi, right, own, past, k := cg.ray(x, y)
 	// The point's own cell first, in one pass: the boundary test on each of its
 	// edges, and the crossings of the ray that fall in it (its edges are then in
 	// cache for the rest of the ray, which skips this cell).

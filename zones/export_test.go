@@ -271,3 +271,12 @@ func (idx *Index) CandidatesAsBefore(pts []orb.Point) (orb.Point, bool) {
 
 // PointGridBound is the box of the point grid.
 func (idx *Index) PointGridBound() orb.Bound { return idx.points.bound }
+
+// SetGroupRoom makes LocatePoints use room for at most cands zones and visits
+// pieces' visits a group (as many as it has, at most), until the function
+// returned is called.
+func SetGroupRoom(cands, visits int) (restore func()) {
+	c0, v0 := groupCandsMax, groupVisitsMax
+	groupCandsMax, groupVisitsMax = min(cands, groupCands), min(visits, groupVisits)
+	return func() { groupCandsMax, groupVisitsMax = c0, v0 }
+}

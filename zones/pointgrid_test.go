@@ -366,3 +366,92 @@ func TestCandidatesAsBefore(t *testing.T) {
 // them, 64 at a time warmed (Checker.WarmPoints) and then located
 // (Checker.LocatePoint) into one reused buffer; ns/point.
 func BenchmarkWarmLocateShaanxi(b *testing.B) { benchLocatePoints(b, 64) }
+
+// TestLocatePoints: LocatePoints answers each point as LocatePoint does, at
+// random points, the pieces' vertices and points on the grids' lines, off
+// the layers and refused (NaN, infinities, outside China), in groups of any
+// length, and with too little room for a group's zones or visits (its points
+// then located alone, its pieces tested on the spot).
+func TestLocatePoints(t *testing.T) {
+	_, idx := sharedIndex(t)
+	c := zones.NewCheckerFor(idx)
+	rng := rand.New(rand.NewPCG(9, 4))
+	pts := shaanxiAndVertices(rng, idx, 3000)
+	pts = append(pts, idx.PointGridLinePoints(rng, 1000)...)
+	off := []orb.Point{{0, 0}, {200, 30}, {108, 95}, {math.NaN(), 34}, {107, math.Inf(1)}, {math.Inf(-1), math.NaN()}, {120, 45}}
+	for i, p := range off {
+		at := rng.IntN(len(pts))
+		pts = slices.Insert(pts, at+i%2, p)
+	}
+	want := make([][]zones.Hit, len(pts))
+	refused := make([]bool, len(pts))
+	var found, refusals int
+	for i, p := range pts {
+		h, err := c.LocatePoint(p, nil)
+		want[i], refused[i] = h, err != nil
+		found += len(h)
+		if err != nil {
+			refusals++
+		}
+	}
+	if found == 0 || refusals < 5 {
+		t.Fatalf("%d hits, %d refusals: the points test too little", found, refusals)
+	}
+	check := func(t *testing.T, n int) {
+		t.Helper()
+		dst := []zones.Hit{{ZoneID: "before"}}
+		ends := []int{-7}
+		for i := 0; i < len(pts); i += n {
+			dst, ends = c.LocatePoints(pts[i:min(len(pts), i+n)], dst, ends)
+		}
+		if len(ends) != len(pts)+1 || ends[0] != -7 || dst[0].ZoneID != "before" {
+			t.Fatalf("%d ends for %d points, or what dst and ends held changed", len(ends)-1, len(pts))
+		}
+		at := 1
+		for i, p := range pts {
+			end := ends[i+1]
+			if refused[i] {
+				if end != -1 {
+					t.Fatalf("point %v: end %d, want -1 (refused)", p, end)
+				}
+				continue
+			}
+			if got := dst[at:end]; !slices.Equal(got, want[i]) {
+				t.Fatalf("point %v (group of %d): %v, LocatePoint %v", p, n, got, want[i])
+			}
+			at = end
+		}
+		if at != len(dst) {
+			t.Fatalf("%d hits past the last point's", len(dst)-at)
+		}
+	}
+	for _, n := range []int{1, 7, 64, 65, 200, len(pts)} {
+		check(t, n)
+	}
+	for _, room := range [][2]int{{0, 0}, {3, 1}, {40, 0}, {256, 2}, {10, 128}} {
+		restore := zones.SetGroupRoom(room[0], room[1])
+		check(t, 64)
+		restore()
+	}
+}
+
+// BenchmarkLocatePointsShaanxi: the same 100k points through
+// Checker.LocatePoints, 64 at a time (as a batch's worker takes them), into
+// one reused buffer; ns/point.
+func BenchmarkLocatePointsShaanxi(b *testing.B) {
+	_, idx := sharedIndex(b)
+	c := zones.NewCheckerFor(idx)
+	pts := shaanxiPoints()
+	var buf []zones.Hit
+	var ends []int
+	var hits int
+	t0 := processCPU()
+	for b.Loop() {
+		hits = 0
+		for i := 0; i < len(pts); i += 64 {
+			buf, ends = c.LocatePoints(pts[i:min(len(pts), i+64)], buf[:0], ends[:0])
+			hits += len(buf)
+		}
+	}
+	reportPerPoint(b, len(pts), hits, t0)
+}
