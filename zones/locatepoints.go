@@ -47,16 +47,6 @@ type groupCand struct {
 
 const candIn = -1
 
-// groupVisit is a piece that a point's sub-cell sends to the piece's grid.
-type groupVisit struct {
-	cg               *cellGrid
-	p                orb.Point
-	x, y             int32 // the point's cell in cg
-	lo, hi, own, k   int32 // its ray, as cg.ray finds it
-	past, from, end  int32 // the edges of its exact test are cg.edges[from:end]
-	right, exact, in bool  // in: the answer; exact: the exact test decides it
-}
-
 // locateGroup is LocatePoints for at most warmLen points. The value it
 // returns last has no meaning (it keeps the loads of the steps that only read
 // ahead from being dropped).
@@ -124,64 +114,7 @@ func (c *Checker) locateGroup(pts []orb.Point, dst []Hit, ends []int) ([]Hit, []
 	}
 	first[len(pts)] = int16(nc)
 	vs := visits[:nv]
-	// The grids themselves.
-	for i := range vs {
-		sink += uint64(vs[i].cg.nx)
-	}
-	// Their words and ranks at the point.
-	for i := range vs {
-		v := &vs[i]
-		cg := v.cg
-		if v.p[0] < cg.bound.Min[0] || v.p[0] > cg.bound.Max[0] || v.p[1] < cg.bound.Min[1] || v.p[1] > cg.bound.Max[1] {
-			continue
-		}
-		x, y := cg.cell(v.p)
-		v.x, v.y = int32(x), int32(y)
-		j := y*cg.nx + x
-		sink += cg.words[j>>5] + uint64(cg.rank[j>>5])
-		v.exact = true
-	}
-	// The cells' answers, and for a boundary cell the ray of its exact test
-	// and the edges it reads: those listed for the boundary cells of the
-	// ray, one run of cg.edges.
-	for i := range vs {
-		v := &vs[i]
-		if !v.exact {
-			continue
-		}
-		cg := v.cg
-		switch cg.at(int(v.y)*cg.nx + int(v.x)) {
-		case cellInside:
-			v.in, v.exact = true, false
-			continue
-		case cellOutside:
-			v.exact = false
-			continue
-		}
-		if cg.start == nil {
-			v.in, v.exact = cg.exact(v.p), false
-			continue
-		}
-		lo, hi, right, own, past, k := cg.ray(int(v.x), int(v.y))
-		v.lo, v.hi, v.right, v.own, v.past, v.k = int32(lo), int32(hi), right, int32(own), int32(past), int32(k)
-		v.from, v.end = int32(cg.start[k]), int32(cg.start[cg.rankOf(hi)])
-	}
-	// The edge lists.
-	for i := range vs {
-		if v := &vs[i]; v.exact && v.from < v.end {
-			sink += uint64(v.cg.edges[v.from])
-		}
-	}
-	// The edges' vertices.
-	for i := range vs {
-		v := &vs[i]
-		if !v.exact {
-			continue
-		}
-		for _, ei := range v.cg.edges[v.from:v.end] {
-			sink += uint64(int64(v.cg.xy[2*int(ei)+1]))
-		}
-	}
+	sink += readVisits(vs)
 	// The exact tests.
 	for i := range vs {
 		if v := &vs[i]; v.exact {

@@ -299,11 +299,7 @@ func TestSnapshotStoresPointGrid(t *testing.T) {
 func TestWarmPoints(t *testing.T) {
 	ds, idx := sharedIndex(t)
 	c := zones.NewCheckerFor(idx)
-	rng := rand.New(rand.NewPCG(5, 8))
-	pts := shaanxiAndVertices(rng, idx, 1000)
-	pts = append(pts, idx.PointGridLinePoints(rng, 500)...)
-	off := []orb.Point{{0, 0}, {200, 30}, {108, 95}, {math.NaN(), 34}, {107, math.Inf(1)}, {math.Inf(-1), math.NaN()}}
-	pts = append(pts, off...)
+	pts, off := pointsOnAndOff(rand.New(rand.NewPCG(5, 8)), idx, 1000, 500)
 	want := make([][]zones.Hit, len(pts))
 	for i, p := range pts {
 		want[i], _ = c.LocatePoint(p, nil)
@@ -326,6 +322,19 @@ func TestWarmPoints(t *testing.T) {
 	if got := zones.NewCheckerFor(empty).WarmPoints(pts); got != 0 {
 		t.Errorf("WarmPoints on an empty index = %d, want 0", got)
 	}
+}
+
+// pointsOnAndOff is shaanxiAndVertices(rng, idx, n) and lines points on the
+// point grid's lines, with the points off every piece's box (off: refused,
+// NaN and infinities among them) put among them at random places.
+func pointsOnAndOff(rng *rand.Rand, idx *zones.Index, n, lines int) (pts, off []orb.Point) {
+	pts = shaanxiAndVertices(rng, idx, n)
+	pts = append(pts, idx.PointGridLinePoints(rng, lines)...)
+	off = []orb.Point{{0, 0}, {200, 30}, {108, 95}, {math.NaN(), 34}, {107, math.Inf(1)}, {math.Inf(-1), math.NaN()}}
+	for _, p := range off {
+		pts = slices.Insert(pts, rng.IntN(len(pts)+1), p)
+	}
+	return pts, off
 }
 
 // shaanxiAndVertices is n random points over Shaanxi and n random vertices of
@@ -375,14 +384,7 @@ func BenchmarkWarmLocateShaanxi(b *testing.B) { benchLocatePoints(b, 64) }
 func TestLocatePoints(t *testing.T) {
 	_, idx := sharedIndex(t)
 	c := zones.NewCheckerFor(idx)
-	rng := rand.New(rand.NewPCG(9, 4))
-	pts := shaanxiAndVertices(rng, idx, 3000)
-	pts = append(pts, idx.PointGridLinePoints(rng, 1000)...)
-	off := []orb.Point{{0, 0}, {200, 30}, {108, 95}, {math.NaN(), 34}, {107, math.Inf(1)}, {math.Inf(-1), math.NaN()}, {120, 45}}
-	for i, p := range off {
-		at := rng.IntN(len(pts))
-		pts = slices.Insert(pts, at+i%2, p)
-	}
+	pts, _ := pointsOnAndOff(rand.New(rand.NewPCG(9, 4)), idx, 3000, 1000)
 	want := make([][]zones.Hit, len(pts))
 	refused := make([]bool, len(pts))
 	var found, refusals int

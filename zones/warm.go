@@ -14,9 +14,9 @@ const warmLen = 64
 // independent from point to point, so the processor has many cache misses in
 // flight at once, where a lookup alone waits for each of its own in turn (the
 // grid's cell, its entries, the pieces, their cells, ranks, edge lists and
-// vertices: a chain of dependent misses). A batch calls it on a chunk's points
-// before it locates them. It changes nothing; the value returned has no
-// meaning (it keeps the loads from being dropped).
+// vertices: a chain of dependent misses). LocatePoints takes the same steps
+// and keeps what they find for the lookups. It changes nothing; the value
+// returned has no meaning (it keeps the loads from being dropped).
 func (c *Checker) WarmPoints(pts []orb.Point) uint64 {
 	var sink uint64
 	for len(pts) > 0 {
@@ -25,14 +25,6 @@ func (c *Checker) WarmPoints(pts []orb.Point) uint64 {
 		pts = pts[n:]
 	}
 	return sink
-}
-
-// warmVisit is a piece that a point's sub-cell sends to the piece's grid.
-type warmVisit struct {
-	cg        *cellGrid
-	p         orb.Point
-	cell      int32 // the point's cell in cg, -1 when not a boundary cell
-	from, end int32 // the edges of its exact test, cg.edges[from:end]
 }
 
 // warm is WarmPoints for at most warmLen points.
@@ -57,7 +49,7 @@ func (g *pointGrid) warm(pts []orb.Point) uint64 {
 	}
 	// The pieces of the entries that do not answer outside, and the pieces'
 	// grids to visit.
-	var visits [2 * warmLen]warmVisit
+	var visits [groupVisits]groupVisit
 	nv := 0
 	for k, p := range pts {
 		shift := shifts[k]
@@ -67,13 +59,32 @@ func (g *pointGrid) warm(pts []orb.Point) uint64 {
 				sink += uint64(g.refs[uint32(e)].ord)
 			case cellBoundary:
 				if nv < len(visits) {
-					visits[nv] = warmVisit{cg: g.refs[uint32(e)].cells, p: p, cell: -1}
+					visits[nv] = groupVisit{cg: g.refs[uint32(e)].cells, p: p}
 					nv++
 				}
 			}
 		}
 	}
-	vs := visits[:nv]
+	return sink + readVisits(visits[:nv])
+}
+
+// groupVisit is a piece that a point's sub-cell sends to the piece's grid.
+type groupVisit struct {
+	cg               *cellGrid
+	p                orb.Point
+	x, y             int32 // the point's cell in cg
+	lo, hi, own, k   int32 // its ray, as cg.ray finds it
+	past, from, end  int32 // the edges of its exact test are cg.edges[from:end]
+	right, exact, in bool  // in: the answer; exact: the exact test decides it
+}
+
+// readVisits takes the steps of the visits vs that follow the pieces to their
+// grids, each step over them all: the grids, their words and ranks at the
+// points, the cells' answers (in) or the rays of their exact tests (exact),
+// the edge lists and the edges' vertices of those rays. It leaves the exact
+// tests to the caller.
+func readVisits(vs []groupVisit) uint64 {
+	var sink uint64
 	// The grids themselves.
 	for i := range vs {
 		sink += uint64(vs[i].cg.nx)
@@ -82,36 +93,50 @@ func (g *pointGrid) warm(pts []orb.Point) uint64 {
 	for i := range vs {
 		v := &vs[i]
 		cg := v.cg
-		if v.p[0] < cg.bound.Min[0] || v.p[0] > cg.bound.Max[0] || v.p[1] < cg.bound.Min[1] || v.p[1] > cg.bound.Max[1] || cg.start == nil {
+		if v.p[0] < cg.bound.Min[0] || v.p[0] > cg.bound.Max[0] || v.p[1] < cg.bound.Min[1] || v.p[1] > cg.bound.Max[1] {
 			continue
 		}
 		x, y := cg.cell(v.p)
+		v.x, v.y = int32(x), int32(y)
 		j := y*cg.nx + x
-		v.cell = int32(j)
 		sink += cg.words[j>>5] + uint64(cg.rank[j>>5])
+		v.exact = true
 	}
-	// The bounds of the edges that the exact test reads: those listed for the
-	// boundary cells of its ray, which are one run of cg.edges.
+	// The cells' answers, and for a boundary cell the ray of its exact test
+	// and the edges it reads: those listed for the boundary cells of the
+	// ray, one run of cg.edges.
 	for i := range vs {
 		v := &vs[i]
-		if v.cell < 0 || v.cg.at(int(v.cell)) != cellBoundary {
-			v.cell = -1
+		if !v.exact {
 			continue
 		}
 		cg := v.cg
-		_, hi, _, _, _, k := cg.ray(int(v.cell)%cg.nx, int(v.cell)/cg.nx)
+		switch cg.at(int(v.y)*cg.nx + int(v.x)) {
+		case cellInside:
+			v.in, v.exact = true, false
+			continue
+		case cellOutside:
+			v.exact = false
+			continue
+		}
+		if cg.start == nil {
+			v.in, v.exact = cg.exact(v.p), false
+			continue
+		}
+		lo, hi, right, own, past, k := cg.ray(int(v.x), int(v.y))
+		v.lo, v.hi, v.right, v.own, v.past, v.k = int32(lo), int32(hi), right, int32(own), int32(past), int32(k)
 		v.from, v.end = int32(cg.start[k]), int32(cg.start[cg.rankOf(hi)])
 	}
 	// The edge lists.
 	for i := range vs {
-		if v := &vs[i]; v.cell >= 0 && v.from < v.end {
+		if v := &vs[i]; v.exact && v.from < v.end {
 			sink += uint64(v.cg.edges[v.from])
 		}
 	}
 	// The edges' vertices.
 	for i := range vs {
 		v := &vs[i]
-		if v.cell < 0 {
+		if !v.exact {
 			continue
 		}
 		for _, ei := range v.cg.edges[v.from:v.end] {
