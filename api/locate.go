@@ -75,6 +75,9 @@ func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
 	if pw, ok := l.engine.(pointWarmer); ok {
 		opts.WarmPoints = pw.WarmPoints
 	}
+	if ps, ok := l.engine.(pointsLocator); ok {
+		opts.LocatePoints = ps.LocatePoints
+	}
 	st, err := batch.Run(ctx, rd, l.engine.Locate, bw, opts)
 	s.metrics.located(st.Features)
 	switch {
@@ -102,6 +105,20 @@ type pointLocator interface {
 type pointWarmer interface {
 	WarmPoints(pts []orb.Point) uint64
 }
+
+// pointsLocator is an Engine that locates many points at once, each as
+// LocatePoint does, with what it reads ahead for them kept for their lookups
+// (zones.Checker.LocatePoints).
+type pointsLocator interface {
+	LocatePoints(pts []orb.Point, dst []zones.Hit, ends []int) ([]zones.Hit, []int)
+}
+
+// zones.Checker, the engine that serve puts in service, locates points both
+// ways.
+var _ interface {
+	pointLocator
+	pointsLocator
+} = (*zones.Checker)(nil)
 
 // limitBody turns the body limit into an input error, so that a batch cut by it
 // ends with a payload_too_large record.

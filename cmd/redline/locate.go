@@ -84,7 +84,7 @@ func runLocate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	show := *progress == "always" || (*progress == "auto" && isTerminal(stderr))
 	var bar *progressBar
-	opts := batch.Options{Workers: *workers, LocatePoint: checker.LocatePoint, WarmPoints: checker.WarmPoints}
+	opts := batch.Options{Workers: *workers, LocatePoint: checker.LocatePoint, LocatePoints: checker.LocatePoints}
 	if show {
 		bar = &progressBar{w: stderr, size: size, read: in.read}
 		// The input's bytes are the measure when its size is known (a stream of

@@ -639,8 +639,7 @@ func benchSkip(b *testing.B, in []byte, skip func(in []byte, i int) (end int, ok
 // BenchmarkRunPointsShaanxi: the pipeline with the real point lookup, in
 // process (no HTTP, no client): the 100k points of `make bench-postgis`, its
 // body byte for byte, located against the shared layers and written as
-// NDJSON, as /v1/locate runs them (Checker.LocatePoint for the points, warmed
-// by Checker.WarmPoints). The
+// NDJSON, as /v1/locate runs them (Checker.LocatePoints for the points). The
 // CPU an op is the server's share of the end-to-end job.
 func BenchmarkRunPointsShaanxi(b *testing.B) {
 	shared := oracle.SharedDir(b)
@@ -663,7 +662,7 @@ func BenchmarkRunPointsShaanxi(b *testing.B) {
 	t0 := processCPU()
 	for b.Loop() {
 		w, _ := NewWriter(io.Discard, "ndjson", nil)
-		st, err := Run(context.Background(), NewCollection(bytes.NewReader(in)), c.Locate, w, Options{LocatePoint: c.LocatePoint, WarmPoints: c.WarmPoints})
+		st, err := Run(context.Background(), NewCollection(bytes.NewReader(in)), c.Locate, w, Options{LocatePoint: c.LocatePoint, LocatePoints: c.LocatePoints})
 		if err != nil || st.Features != 100_000 || st.Hits == 0 {
 			b.Fatal(st, err)
 		}

@@ -308,17 +308,37 @@ func TestRunLocatePoint(t *testing.T) {
 		}
 		return append(dst, pointHits(p)...), nil
 	}
+	// LocatePoints answers the points LocatePoint fails with -1, and panics
+	// for a group with the point 1000 in it.
+	var batched atomic.Int64
+	locatePoints := func(pts []orb.Point, dst []zones.Hit, ends []int) ([]zones.Hit, []int) {
+		for _, p := range pts {
+			switch i := int((p[0]-106)*1000 + 0.5); i {
+			case 13, 17, 19:
+				ends = append(ends, -1)
+				continue
+			case 1000:
+				panic("locate points bug")
+			}
+			batched.Add(1)
+			dst = append(dst, pointHits(p)...)
+			ends = append(ends, len(dst))
+		}
+		return dst, ends
+	}
 	for _, format := range Formats {
 		t.Run(format, func(t *testing.T) {
 			// Without LocatePoint; with it; with it and a WarmPoints that
 			// panics (dropped: warming answers nothing), each group of a chunk
-			// rendered as it is located, over chunks of more than one group.
-			var outs [3]bytes.Buffer
-			var stats [3]Stats
+			// rendered as it is located, over chunks of more than one group;
+			// with LocatePoints.
+			var outs [4]bytes.Buffer
+			var stats [4]Stats
 			for k, opts := range []Options{
 				{Workers: 3, Chunk: 8},
 				{Workers: 3, Chunk: 8, LocatePoint: locatePoint},
 				{Workers: 3, Chunk: 3 * warmGroup / 2, LocatePoint: locatePoint, WarmPoints: func([]orb.Point) uint64 { panic("warm bug") }},
+				{Workers: 3, Chunk: 3 * warmGroup / 2, LocatePoint: locatePoint, LocatePoints: locatePoints},
 			} {
 				w, err := NewWriter(&outs[k], format, nil)
 				if err != nil {
@@ -330,16 +350,21 @@ func TestRunLocatePoint(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if stats[0] != stats[1] || stats[0] != stats[2] || stats[0].Hits < n {
-				t.Errorf("stats %+v with LocatePoint, %+v and WarmPoints, %+v without", stats[1], stats[2], stats[0])
+			if stats[0] != stats[1] || stats[0] != stats[2] || stats[0] != stats[3] || stats[0].Hits < n {
+				t.Errorf("stats %+v with LocatePoint, %+v and WarmPoints, %+v and LocatePoints, %+v without", stats[1], stats[2], stats[3], stats[0])
 			}
 			sameOutput(t, outs[0].Bytes(), outs[1].Bytes(), "without LocatePoint", "with")
 			sameOutput(t, outs[0].Bytes(), outs[2].Bytes(), "without LocatePoint", "with WarmPoints")
+			sameOutput(t, outs[0].Bytes(), outs[3].Bytes(), "without LocatePoint", "with LocatePoints")
 		})
 	}
-	// Each format's runs sent the points to LocatePoint, the polygons not.
-	if p, o := points.Load(), others.Load(); p != 3*2*(n-n/50-2) || o != 3*3*(n/50) {
-		t.Errorf("LocatePoint took %d points, the LocateFunc %d others", p, o)
+	// Each format's runs sent the points to LocatePoint, the polygons not;
+	// with LocatePoints, LocatePoint took only its three refusals and the
+	// points of the group it panicked for (warmGroup features at most).
+	pts := n - n/50 - 2
+	p, o, b := points.Load(), others.Load(), batched.Load()
+	if again := p - 3*2*int64(pts); again < 3*(3+1) || again > 3*(3+warmGroup) || b < 3*int64(pts-3-warmGroup) || o != 4*3*(n/50) {
+		t.Errorf("LocatePoint took %d points, LocatePoints %d, the LocateFunc %d others", p, b, o)
 	}
 }
 
