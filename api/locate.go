@@ -72,9 +72,6 @@ func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
 	if pl, ok := l.engine.(pointLocator); ok {
 		opts.LocatePoint = pl.LocatePoint
 	}
-	if pw, ok := l.engine.(pointWarmer); ok {
-		opts.WarmPoints = pw.WarmPoints
-	}
 	if ps, ok := l.engine.(pointsLocator); ok {
 		opts.LocatePoints = ps.LocatePoints
 	}
@@ -98,12 +95,6 @@ func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
 // (zones.Checker): a batch's points then allocate nothing for their hits.
 type pointLocator interface {
 	LocatePoint(pt orb.Point, dst []zones.Hit) ([]zones.Hit, error)
-}
-
-// pointWarmer is an Engine that reads ahead the memory of many points' lookups
-// at once (zones.Checker.WarmPoints), before it locates them one by one.
-type pointWarmer interface {
-	WarmPoints(pts []orb.Point) uint64
 }
 
 // pointsLocator is an Engine that locates many points at once, each as

@@ -51,16 +51,12 @@ type Options struct {
 	// chunk to chunk, rather than to memory allocated for each point. A Writer
 	// must then not keep a Result's Hits after its Write returns (copy them).
 	LocatePoint PointFunc
-	// WarmPoints, if set with LocatePoint, is called by a worker with the
-	// points of a few dozen features, decoded, before LocatePoint locates them
-	// (zones.Checker.WarmPoints: it reads what their lookups will read, with
-	// many cache misses in flight at once). It must change no answer.
-	WarmPoints func(pts []orb.Point) uint64
 	// LocatePoints, if set with LocatePoint, locates the points of a few dozen
-	// features at once, decoded, in place of WarmPoints and LocatePoint
-	// (zones.Checker.LocatePoints: the warming's state is kept for the
-	// lookups). A point it answers with an error, and every point of a group
-	// for which it panics, is located again by LocatePoint.
+	// features at once, decoded, in place of LocatePoint
+	// (zones.Checker.LocatePoints: it reads what their lookups read a step at
+	// a time over them all, with many cache misses in flight at once). A point
+	// it answers with an error, and every point of a group for which it
+	// panics, is located again by LocatePoint.
 	LocatePoints PointsFunc
 	// OnError, if set, is called for each locate error that is not an
 	// *errcode.Error (a bug in the checker, or a panic); the feature gets an
@@ -131,7 +127,7 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	go rd.run(ctx)
 	var wg sync.WaitGroup
 	// A renderer reads no geometry but its JSON: points stay out of Geometry.
-	loc := locator{locate: locate, point: opts.LocatePoint, warm: opts.WarmPoints, points: opts.LocatePoints, onError: opts.OnError, box: rend == nil}
+	loc := locator{locate: locate, point: opts.LocatePoint, points: opts.LocatePoints, onError: opts.OnError, box: rend == nil}
 	for range workers {
 		wg.Go(func() { locateChunks(ctx, rd.work, loc, rend) })
 	}
@@ -331,29 +327,25 @@ func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend ren
 		if rend != nil && hc == nil {
 			hc = new(hitCache)
 		}
-		// A worker that warms points locates a group at a time, and renders
-		// each as soon as it is located, while what the warming read, then
-		// its hits and ids, are in the nearest caches; any other takes the
-		// chunk as one group.
-		warm := (loc.warm != nil || loc.points != nil) && loc.point != nil
+		// A worker that locates points a group at a time renders each group
+		// as soon as it is located, while what its lookups read, then its
+		// hits and ids, are in the nearest caches; any other takes the chunk
+		// as one group.
+		grouped := loc.points != nil && loc.point != nil
 		group := len(c.items)
-		if warm {
+		if grouped {
 			group = warmGroup
 		}
 		out0 := len(c.out)
 		c.rendered = 0
 		for i := 0; i < len(c.items); i += group {
 			items := c.items[i:min(len(c.items), i+group)]
-			if !warm {
-				for j := range items {
-					loc.item(ctx, c, &items[j])
-				}
-			} else if pts = loc.decodePoints(items, pts[:0]); loc.points == nil {
-				safeWarm(loc.warm, pts)
+			if !grouped {
 				for j := range items {
 					loc.item(ctx, c, &items[j])
 				}
 			} else {
+				pts = loc.decodePoints(items, pts[:0])
 				ends = loc.items(ctx, c, items, pts, ends[:0])
 			}
 			if rend != nil && ctx.Err() == nil {
@@ -398,16 +390,17 @@ func (c *chunk) renderItems(rend renderer, hc *hitCache, items []Result) {
 type locator struct {
 	locate  LocateFunc
 	point   PointFunc
-	warm    func([]orb.Point) uint64
 	points  PointsFunc
 	onError func(int, error)
 	box     bool // decode points into Feature.Geometry (see Feature.decode)
 }
 
-// warmGroup is the most features a worker decodes, warms (Options.WarmPoints)
-// and locates at once: what the warming read is still in the nearest caches
-// when they are located. Over HTTP (100k points, 2 cores, 6 rounds) server CPU
-// fell 4.2 % warming a chunk (256) at once, 5.9 % by 32, 6.5 % by 64.
+// warmGroup is the most features a worker decodes and locates at once
+// (Options.LocatePoints), then renders while what their lookups read is still
+// in the nearest caches. Measured when the points' memory was read ahead
+// (warmed) before locating them one by one: over HTTP (100k points, 2 cores,
+// 6 rounds) server CPU fell 4.2 % warming a chunk (256) at once, 5.9 % by 32,
+// 6.5 % by 64.
 const warmGroup = 64
 
 // decodePoints decodes the features of items, and appends their points to
@@ -454,13 +447,6 @@ func (l locator) items(ctx context.Context, c *chunk, items []Result, pts []orb.
 		}
 	}
 	return ends
-}
-
-// safeWarm calls warm with pts; a panic in it is dropped: warming answers
-// nothing, and the lookups that follow recover from their own.
-func safeWarm(warm func([]orb.Point) uint64, pts []orb.Point) {
-	defer func() { _ = recover() }()
-	warm(pts)
 }
 
 // item decodes and locates one feature of c, recording the error that stops it.

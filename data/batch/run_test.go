@@ -328,16 +328,14 @@ func TestRunLocatePoint(t *testing.T) {
 	}
 	for _, format := range Formats {
 		t.Run(format, func(t *testing.T) {
-			// Without LocatePoint; with it; with it and a WarmPoints that
-			// panics (dropped: warming answers nothing), each group of a chunk
-			// rendered as it is located, over chunks of more than one group;
-			// with LocatePoints.
-			var outs [4]bytes.Buffer
-			var stats [4]Stats
+			// Without LocatePoint; with it; with LocatePoints, each group of
+			// a chunk rendered as it is located, over chunks of more than one
+			// group.
+			var outs [3]bytes.Buffer
+			var stats [3]Stats
 			for k, opts := range []Options{
 				{Workers: 3, Chunk: 8},
 				{Workers: 3, Chunk: 8, LocatePoint: locatePoint},
-				{Workers: 3, Chunk: 3 * warmGroup / 2, LocatePoint: locatePoint, WarmPoints: func([]orb.Point) uint64 { panic("warm bug") }},
 				{Workers: 3, Chunk: 3 * warmGroup / 2, LocatePoint: locatePoint, LocatePoints: locatePoints},
 			} {
 				w, err := NewWriter(&outs[k], format, nil)
@@ -350,12 +348,11 @@ func TestRunLocatePoint(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if stats[0] != stats[1] || stats[0] != stats[2] || stats[0] != stats[3] || stats[0].Hits < n {
-				t.Errorf("stats %+v with LocatePoint, %+v and WarmPoints, %+v and LocatePoints, %+v without", stats[1], stats[2], stats[3], stats[0])
+			if stats[0] != stats[1] || stats[0] != stats[2] || stats[0].Hits < n {
+				t.Errorf("stats %+v with LocatePoint, %+v and LocatePoints, %+v without", stats[1], stats[2], stats[0])
 			}
 			sameOutput(t, outs[0].Bytes(), outs[1].Bytes(), "without LocatePoint", "with")
-			sameOutput(t, outs[0].Bytes(), outs[2].Bytes(), "without LocatePoint", "with WarmPoints")
-			sameOutput(t, outs[0].Bytes(), outs[3].Bytes(), "without LocatePoint", "with LocatePoints")
+			sameOutput(t, outs[0].Bytes(), outs[2].Bytes(), "without LocatePoint", "with LocatePoints")
 		})
 	}
 	// Each format's runs sent the points to LocatePoint, the polygons not;
@@ -363,15 +360,15 @@ func TestRunLocatePoint(t *testing.T) {
 	// points of the group it panicked for (warmGroup features at most).
 	pts := n - n/50 - 2
 	p, o, b := points.Load(), others.Load(), batched.Load()
-	if again := p - 3*2*int64(pts); again < 3*(3+1) || again > 3*(3+warmGroup) || b < 3*int64(pts-3-warmGroup) || o != 4*3*(n/50) {
+	if again := p - 3*int64(pts); again < 3*(3+1) || again > 3*(3+warmGroup) || b < 3*int64(pts-3-warmGroup) || o != 3*3*(n/50) {
 		t.Errorf("LocatePoint took %d points, LocatePoints %d, the LocateFunc %d others", p, b, o)
 	}
 }
 
-// TestRunWarmPoints: with Options.WarmPoints, every point LocatePoint takes was
-// handed to WarmPoints before it, warmGroup points at most a call, and the
-// output is byte for byte the output without, in every format.
-func TestRunWarmPoints(t *testing.T) {
+// TestRunLocatePoints: with Options.LocatePoints, every point goes to it
+// once, warmGroup points at most a call, none to LocatePoint, and the output
+// is byte for byte the output without, in every format.
+func TestRunLocatePoints(t *testing.T) {
 	var in strings.Builder
 	const n = 1000
 	points := 0
@@ -391,28 +388,28 @@ func TestRunWarmPoints(t *testing.T) {
 	}
 	for _, format := range Formats {
 		t.Run(format, func(t *testing.T) {
-			var warmed sync.Map
-			var calls, large, cold, taken atomic.Int64
-			warm := func(pts []orb.Point) uint64 {
+			var located sync.Map
+			var calls, large, batched, alone atomic.Int64
+			locatePoints := func(pts []orb.Point, dst []zones.Hit, ends []int) ([]zones.Hit, []int) {
 				calls.Add(1)
 				if len(pts) > warmGroup {
 					large.Add(1)
 				}
 				for _, p := range pts {
-					if _, dup := warmed.LoadOrStore(p, true); dup {
-						t.Errorf("point %v warmed twice", p)
+					if _, dup := located.LoadOrStore(p, true); dup {
+						t.Errorf("point %v located twice", p)
 					}
+					batched.Add(1)
+					dst = append(dst, pointHits(p)...)
+					ends = append(ends, len(dst))
 				}
-				return 0
+				return dst, ends
 			}
 			var outs [2]bytes.Buffer
-			for k, wf := range []func([]orb.Point) uint64{nil, warm} {
+			for k, pf := range []PointsFunc{nil, locatePoints} {
 				locatePoint := func(p orb.Point, dst []zones.Hit) ([]zones.Hit, error) {
-					if wf != nil {
-						taken.Add(1)
-						if _, ok := warmed.Load(p); !ok {
-							cold.Add(1)
-						}
+					if pf != nil {
+						alone.Add(1)
 					}
 					return append(dst, pointHits(p)...), nil
 				}
@@ -421,14 +418,14 @@ func TestRunWarmPoints(t *testing.T) {
 					t.Fatal(err)
 				}
 				if _, err := Run(t.Context(), NewNDJSON(strings.NewReader(in.String())), locate, w,
-					Options{Workers: 3, Chunk: 100, LocatePoint: locatePoint, WarmPoints: wf}); err != nil {
+					Options{Workers: 3, Chunk: 100, LocatePoint: locatePoint, LocatePoints: pf}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			sameOutput(t, outs[0].Bytes(), outs[1].Bytes(), "without WarmPoints", "with")
-			if taken.Load() != int64(points) || cold.Load() != 0 || large.Load() != 0 || calls.Load() < int64(points/warmGroup) {
-				t.Errorf("%d points located, %d of them not warmed first; %d calls to warm, %d of more than %d points",
-					taken.Load(), cold.Load(), calls.Load(), large.Load(), warmGroup)
+			sameOutput(t, outs[0].Bytes(), outs[1].Bytes(), "without LocatePoints", "with")
+			if batched.Load() != int64(points) || alone.Load() != 0 || large.Load() != 0 || calls.Load() < int64(points/warmGroup) {
+				t.Errorf("%d points located by LocatePoints, %d by LocatePoint; %d calls to LocatePoints, %d of more than %d points",
+					batched.Load(), alone.Load(), calls.Load(), large.Load(), warmGroup)
 			}
 		})
 	}
