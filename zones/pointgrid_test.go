@@ -191,37 +191,22 @@ func BenchmarkLocatePointShaanxi(b *testing.B) {
 // BenchmarkLocatePointAppendShaanxi: the same 100k points through
 // Checker.LocatePoint into one reused buffer, as a batch's worker does: the
 // lookup alone, without Locate's allocation of each point's hits.
-func BenchmarkLocatePointAppendShaanxi(b *testing.B) { benchLocatePoints(b, 0) }
-
-// benchLocatePoints locates shaanxiPoints through Checker.LocatePoint into
-// one reused buffer, warming them group at a time first (Checker.WarmPoints)
-// unless group is 0.
-func benchLocatePoints(b *testing.B, group int) {
+func BenchmarkLocatePointAppendShaanxi(b *testing.B) {
 	_, idx := sharedIndex(b)
 	c := zones.NewCheckerFor(idx)
 	pts := shaanxiPoints()
-	step := group
-	if group == 0 {
-		step = len(pts)
-	}
 	var buf []zones.Hit
 	var hits int
 	t0 := processCPU()
 	for b.Loop() {
 		hits = 0
-		for i := 0; i < len(pts); i += step {
-			g := pts[i:min(len(pts), i+step)]
-			if group > 0 {
-				c.WarmPoints(g)
+		for _, p := range pts {
+			var err error
+			buf, err = c.LocatePoint(p, buf[:0])
+			if err != nil {
+				b.Fatal(err)
 			}
-			for _, p := range g {
-				var err error
-				buf, err = c.LocatePoint(p, buf[:0])
-				if err != nil {
-					b.Fatal(err)
-				}
-				hits += len(buf)
-			}
+			hits += len(buf)
 		}
 	}
 	reportPerPoint(b, len(pts), hits, t0)
@@ -292,49 +277,17 @@ func TestSnapshotStoresPointGrid(t *testing.T) {
 	}
 }
 
-// TestWarmPoints: WarmPoints takes any points, more than a stack's worth at
-// once, on and off the grid, NaN and infinities included, reads nothing for
-// points off every piece's box and something for points on the layers, and
-// leaves every answer as it was.
-func TestWarmPoints(t *testing.T) {
-	ds, idx := sharedIndex(t)
-	c := zones.NewCheckerFor(idx)
-	pts, off := pointsOnAndOff(rand.New(rand.NewPCG(5, 8)), idx, 1000, 500)
-	want := make([][]zones.Hit, len(pts))
-	for i, p := range pts {
-		want[i], _ = c.LocatePoint(p, nil)
-	}
-	if c.WarmPoints(off) != 0 {
-		t.Errorf("WarmPoints read something for points off every box")
-	}
-	if c.WarmPoints(pts) == 0 {
-		t.Errorf("WarmPoints read nothing for %d points on the layers", len(pts))
-	}
-	for i, p := range pts {
-		if got, _ := c.LocatePoint(p, nil); !slices.Equal(got, want[i]) {
-			t.Fatalf("point %v: %v after WarmPoints, %v before", p, got, want[i])
-		}
-	}
-	empty, err := zones.NewIndex(&zones.Dataset{Version: ds.Version}, zones.IndexOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := zones.NewCheckerFor(empty).WarmPoints(pts); got != 0 {
-		t.Errorf("WarmPoints on an empty index = %d, want 0", got)
-	}
-}
-
 // pointsOnAndOff is shaanxiAndVertices(rng, idx, n) and lines points on the
-// point grid's lines, with the points off every piece's box (off: refused,
-// NaN and infinities among them) put among them at random places.
-func pointsOnAndOff(rng *rand.Rand, idx *zones.Index, n, lines int) (pts, off []orb.Point) {
-	pts = shaanxiAndVertices(rng, idx, n)
+// point grid's lines, with points off every piece's box (refused, NaN and
+// infinities among them) put among them at random places.
+func pointsOnAndOff(rng *rand.Rand, idx *zones.Index, n, lines int) []orb.Point {
+	pts := shaanxiAndVertices(rng, idx, n)
 	pts = append(pts, idx.PointGridLinePoints(rng, lines)...)
-	off = []orb.Point{{0, 0}, {200, 30}, {108, 95}, {math.NaN(), 34}, {107, math.Inf(1)}, {math.Inf(-1), math.NaN()}}
+	off := []orb.Point{{0, 0}, {200, 30}, {108, 95}, {math.NaN(), 34}, {107, math.Inf(1)}, {math.Inf(-1), math.NaN()}}
 	for _, p := range off {
 		pts = slices.Insert(pts, rng.IntN(len(pts)+1), p)
 	}
-	return pts, off
+	return pts
 }
 
 // shaanxiAndVertices is n random points over Shaanxi and n random vertices of
@@ -371,20 +324,16 @@ func TestCandidatesAsBefore(t *testing.T) {
 	}
 }
 
-// BenchmarkWarmLocateShaanxi: the same 100k points as a batch's worker takes
-// them, 64 at a time warmed (Checker.WarmPoints) and then located
-// (Checker.LocatePoint) into one reused buffer; ns/point.
-func BenchmarkWarmLocateShaanxi(b *testing.B) { benchLocatePoints(b, 64) }
-
 // TestLocatePoints: LocatePoints answers each point as LocatePoint does, at
 // random points, the pieces' vertices and points on the grids' lines, off
 // the layers and refused (NaN, infinities, outside China), in groups of any
 // length, and with too little room for a group's zones or visits (its points
-// then located alone, its pieces tested on the spot).
+// then located alone, its pieces tested on the spot); on an empty index, no
+// hits, the refused points still refused.
 func TestLocatePoints(t *testing.T) {
-	_, idx := sharedIndex(t)
+	ds, idx := sharedIndex(t)
 	c := zones.NewCheckerFor(idx)
-	pts, _ := pointsOnAndOff(rand.New(rand.NewPCG(9, 4)), idx, 3000, 1000)
+	pts := pointsOnAndOff(rand.New(rand.NewPCG(9, 4)), idx, 3000, 1000)
 	want := make([][]zones.Hit, len(pts))
 	refused := make([]bool, len(pts))
 	var found, refusals int
@@ -434,6 +383,23 @@ func TestLocatePoints(t *testing.T) {
 		restore := zones.SetGroupRoom(room[0], room[1])
 		check(t, 64)
 		restore()
+	}
+	empty, err := zones.NewIndex(&zones.Dataset{Version: ds.Version}, zones.IndexOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst, ends := zones.NewCheckerFor(empty).LocatePoints(pts, nil, nil)
+	if len(dst) != 0 || len(ends) != len(pts) {
+		t.Fatalf("empty index: %d hits, %d ends for %d points", len(dst), len(ends), len(pts))
+	}
+	for i, p := range pts {
+		want := 0
+		if refused[i] {
+			want = -1
+		}
+		if ends[i] != want {
+			t.Fatalf("empty index: point %v: end %d, want %d", p, ends[i], want)
+		}
 	}
 }
 
