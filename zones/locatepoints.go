@@ -137,10 +137,7 @@ func (c *Checker) locateGroup(pts []orb.Point, dst []Hit, ends []int) ([]Hit, []
 			ends = append(ends, -1)
 			continue
 		case alone>>k&1 != 0:
-			var found [8]int32
-			for _, ord := range c.pointZones(p, found[:0]) {
-				dst = append(dst, g.hits[ord])
-			}
+			dst, _ = c.LocatePoint(p, dst) // no error: p is in China
 			ends = append(ends, len(dst))
 			continue
 		}
