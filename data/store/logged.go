@@ -293,12 +293,7 @@ func (lg *redoLog) startRound() error {
 // saveLogged is Save on the logged path.
 func (s *Store) saveLogged(ctx context.Context, rec *Record) error {
 	lg := s.lg
-	var f Facts
-	if rec.Facts != nil {
-		f = *rec.Facts
-	} else {
-		f = FactsOf(rec.Project, rec.Report, rec.Footprint)
-	}
+	f := rec.facts()
 	bp := packBuffers.Get().(*[]byte)
 	packed := s.packer.packInto(bp, rec.Report)
 	if s.packer.hasReady.Load() {

@@ -678,18 +678,21 @@ func rowOf(rec *Record, report string, packed []byte) []any {
 	if input == nil {
 		input = []byte{}
 	}
-	var f Facts
-	if rec.Facts != nil {
-		f = *rec.Facts
-	} else {
-		f = FactsOf(rec.Project, rec.Report, rec.Footprint)
-	}
+	f := rec.facts()
 	var p any // NULL, not an empty BLOB
 	if packed != nil {
 		p = packed
 	}
 	return append([]any{rec.ID, rec.CreatedAt.UnixMicro(), rec.InputHash, input, rec.InputName, rec.InputType, project,
 		rec.DatasetName, rec.DatasetVersion, rec.Verdict, report, string(rec.Footprint)}, append(f.args(), f.highEnergyArg(), p, InputKey(rec.InputHash))...)
+}
+
+// facts are rec's listing columns: its Facts, or read from its texts.
+func (rec *Record) facts() Facts {
+	if rec.Facts != nil {
+		return *rec.Facts
+	}
+	return FactsOf(rec.Project, rec.Report, rec.Footprint)
 }
 
 // Save archives rec; it returns once the row is durably committed. It keeps no
