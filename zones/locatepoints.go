@@ -6,15 +6,15 @@ import (
 	"github.com/redline-gis/redline/geo/crs"
 )
 
-// warmLen is the most points locateGroup takes at once: their state lives on
+// groupLen is the most points locateGroup takes at once: their state lives on
 // the stack, zeroed at every call (a batch's worker locates 64 points at a
 // time: state for 256 was 21 KB to clear for each 64).
-const warmLen = 64
+const groupLen = 64
 
 // LocatePoints is LocatePoint for each point of pts in turn, the hits of all
 // appended to dst: ends gets, for each point, len(dst) after its hits, or -1
 // when the point is refused (LocatePoint then gives its error). It takes the
-// points warmLen at a time and reads, for each, the memory that LocatePoint
+// points groupLen at a time and reads, for each, the memory that LocatePoint
 // reads for it a step at a time over them all: the loads of one step are
 // independent from point to point, so the processor has many cache misses in
 // flight at once, where a lookup alone waits for each of its own in turn (the
@@ -24,7 +24,7 @@ const warmLen = 64
 // points are answered from it.
 func (c *Checker) LocatePoints(pts []orb.Point, dst []Hit, ends []int) ([]Hit, []int) {
 	for len(pts) > 0 {
-		n := min(len(pts), warmLen)
+		n := min(len(pts), groupLen)
 		dst, ends, _ = c.locateGroup(pts[:n], dst, ends)
 		pts = pts[n:]
 	}
@@ -36,8 +36,8 @@ func (c *Checker) LocatePoints(pts []orb.Point, dst []Hit, ends []int) ([]Hit, [
 // 0.49 visits). A point whose candidates do not fit is located alone, and a
 // piece whose visit does not fit is tested on the spot.
 const (
-	groupCands  = 4 * warmLen
-	groupVisits = 2 * warmLen
+	groupCands  = 4 * groupLen
+	groupVisits = 2 * groupLen
 )
 
 // groupCandsMax and groupVisitsMax are the room locateGroup uses, smaller in
@@ -56,15 +56,15 @@ type groupCand struct {
 
 const candIn = -1
 
-// locateGroup is LocatePoints for at most warmLen points. The value it
+// locateGroup is LocatePoints for at most groupLen points. The value it
 // returns last has no meaning (it keeps the loads of the steps that only read
 // ahead from being dropped).
 func (c *Checker) locateGroup(pts []orb.Point, dst []Hit, ends []int) ([]Hit, []int, uint64) {
 	g := &c.idx.points
 	// The cells' entries and each point's sub-cell; refused points are
 	// marked.
-	var entries [warmLen][]uint64
-	var shifts [warmLen]uint8
+	var entries [groupLen][]uint64
+	var shifts [groupLen]uint8
 	var refused, alone uint64
 	for k, p := range pts {
 		if !crs.InChina(p[0], p[1]) {
@@ -84,7 +84,7 @@ func (c *Checker) locateGroup(pts []orb.Point, dst []Hit, ends []int) ([]Hit, []
 	// The zones of the entries that do not answer outside, and the pieces to
 	// visit.
 	var cands [groupCands]groupCand
-	var first [warmLen + 1]int16
+	var first [groupLen + 1]int16
 	var visits [groupVisits]groupVisit
 	nc, nv := 0, 0
 	for k, p := range pts {

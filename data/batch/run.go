@@ -334,7 +334,7 @@ func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend ren
 		grouped := loc.points != nil && loc.point != nil
 		group := len(c.items)
 		if grouped {
-			group = warmGroup
+			group = pointGroup
 		}
 		out0 := len(c.out)
 		c.rendered = 0
@@ -395,13 +395,13 @@ type locator struct {
 	box     bool // decode points into Feature.Geometry (see Feature.decode)
 }
 
-// warmGroup is the most features a worker decodes and locates at once
+// pointGroup is the most features a worker decodes and locates at once
 // (Options.LocatePoints), then renders while what their lookups read is still
 // in the nearest caches. Measured when the points' memory was read ahead
 // (warmed) before locating them one by one: over HTTP (100k points, 2 cores,
 // 6 rounds) server CPU fell 4.2 % warming a chunk (256) at once, 5.9 % by 32,
 // 6.5 % by 64.
-const warmGroup = 64
+const pointGroup = 64
 
 // decodePoints decodes the features of items, and appends their points to
 // pts.

@@ -336,7 +336,7 @@ func TestRunLocatePoint(t *testing.T) {
 			for k, opts := range []Options{
 				{Workers: 3, Chunk: 8},
 				{Workers: 3, Chunk: 8, LocatePoint: locatePoint},
-				{Workers: 3, Chunk: 3 * warmGroup / 2, LocatePoint: locatePoint, LocatePoints: locatePoints},
+				{Workers: 3, Chunk: 3 * pointGroup / 2, LocatePoint: locatePoint, LocatePoints: locatePoints},
 			} {
 				w, err := NewWriter(&outs[k], format, nil)
 				if err != nil {
@@ -357,16 +357,16 @@ func TestRunLocatePoint(t *testing.T) {
 	}
 	// Each format's runs sent the points to LocatePoint, the polygons not;
 	// with LocatePoints, LocatePoint took only its three refusals and the
-	// points of the group it panicked for (warmGroup features at most).
+	// points of the group it panicked for (pointGroup features at most).
 	pts := n - n/50 - 2
 	p, o, b := points.Load(), others.Load(), batched.Load()
-	if again := p - 3*int64(pts); again < 3*(3+1) || again > 3*(3+warmGroup) || b < 3*int64(pts-3-warmGroup) || o != 3*3*(n/50) {
+	if again := p - 3*int64(pts); again < 3*(3+1) || again > 3*(3+pointGroup) || b < 3*int64(pts-3-pointGroup) || o != 3*3*(n/50) {
 		t.Errorf("LocatePoint took %d points, LocatePoints %d, the LocateFunc %d others", p, b, o)
 	}
 }
 
 // TestRunLocatePoints: with Options.LocatePoints, every point goes to it
-// once, warmGroup points at most a call, none to LocatePoint, and the output
+// once, pointGroup points at most a call, none to LocatePoint, and the output
 // is byte for byte the output without, in every format.
 func TestRunLocatePoints(t *testing.T) {
 	var in strings.Builder
@@ -392,7 +392,7 @@ func TestRunLocatePoints(t *testing.T) {
 			var calls, large, batched, alone atomic.Int64
 			locatePoints := func(pts []orb.Point, dst []zones.Hit, ends []int) ([]zones.Hit, []int) {
 				calls.Add(1)
-				if len(pts) > warmGroup {
+				if len(pts) > pointGroup {
 					large.Add(1)
 				}
 				for _, p := range pts {
@@ -423,9 +423,9 @@ func TestRunLocatePoints(t *testing.T) {
 				}
 			}
 			sameOutput(t, outs[0].Bytes(), outs[1].Bytes(), "without LocatePoints", "with")
-			if batched.Load() != int64(points) || alone.Load() != 0 || large.Load() != 0 || calls.Load() < int64(points/warmGroup) {
+			if batched.Load() != int64(points) || alone.Load() != 0 || large.Load() != 0 || calls.Load() < int64(points/pointGroup) {
 				t.Errorf("%d points located by LocatePoints, %d by LocatePoint; %d calls to LocatePoints, %d of more than %d points",
-					batched.Load(), alone.Load(), calls.Load(), large.Load(), warmGroup)
+					batched.Load(), alone.Load(), calls.Load(), large.Load(), pointGroup)
 			}
 		})
 	}
