@@ -139,6 +139,7 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	}
 	cancel()
 	wg.Wait()
+	keepSpares(rd.free)
 	return st, err
 }
 
@@ -276,14 +277,41 @@ type spare struct {
 	out   []byte
 }
 
-// newChunk reuses an item array the writer gave back: they are large, and
-// zeroing fresh ones costs more than reusing them.
+// newChunk reuses an item array the writer gave back, or one a run before
+// left: they are large, and zeroing fresh ones costs more than reusing them.
 func (rd *readStage) newChunk() *chunk {
 	select {
 	case sp := <-rd.free:
-		return &chunk{items: sp.items[:0], hits: sp.hits[:0], out: sp.out[:0], done: make(chan struct{})}
+		return sp.chunk()
 	default:
-		return &chunk{items: make([]Result, 0, rd.size), done: make(chan struct{})}
+	}
+	if sp, ok := spares.Get().(*spare); ok {
+		return sp.chunk()
+	}
+	return &chunk{items: make([]Result, 0, rd.size), done: make(chan struct{})}
+}
+
+func (sp *spare) chunk() *chunk {
+	return &chunk{items: sp.items[:0], hits: sp.hits[:0], out: sp.out[:0], done: make(chan struct{})}
+}
+
+// spares holds what the chunks of finished runs left, for the next runs: a
+// run's first chunks, a dozen or so, otherwise each allocate and zero their
+// items, and grow their hits and output, every request.
+var spares sync.Pool // of *spare
+
+// keepSpares hands what the writer gave back and the reader did not take to
+// the next runs, without the zones their hits name (a dataset replaced since
+// stays alive no longer for them). The items were cleared when written.
+func keepSpares(free chan spare) {
+	for {
+		select {
+		case sp := <-free:
+			clear(sp.hits[:cap(sp.hits)])
+			spares.Put(&sp)
+		default:
+			return
+		}
 	}
 }
 
