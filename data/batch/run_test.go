@@ -515,3 +515,65 @@ func sameOutput(t *testing.T, a, b []byte, ka, kb string) {
 	}
 	t.Fatalf("outputs differ at byte %d: %.200q %s, %.200q %s", i, a[i:], ka, b[i:], kb)
 }
+
+// TestRunReusesSpares: runs one after the other, in every format, with chunks
+// of other sizes before them (whose arrays and outputs the next runs take
+// over, longer records in them), answer as a run that renders nothing in its
+// workers does.
+func TestRunReusesSpares(t *testing.T) {
+	batchOf := func(n, pad int) string {
+		var in strings.Builder
+		for i := range n {
+			fmt.Fprintf(&in, `{"type":"Feature","id":"%s%d","geometry":{"type":"Point","coordinates":[%.7f,33.5]}}`+"\n",
+				strings.Repeat("p", pad), i, 106+float64(i%400)/100)
+		}
+		return in.String()
+	}
+	locate := func(_ context.Context, g orb.Geometry) ([]zones.Hit, error) {
+		return pointHits(g.(orb.Point)), nil
+	}
+	locatePoint := func(p orb.Point, dst []zones.Hit) ([]zones.Hit, error) { return append(dst, pointHits(p)...), nil }
+	run := func(in, format string, chunk int, plain bool) []byte {
+		var out bytes.Buffer
+		w, err := NewWriter(&out, format, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plain {
+			w = plainWriter{w}
+		}
+		if _, err := Run(t.Context(), NewNDJSON(strings.NewReader(in)), locate, w,
+			Options{Workers: 2, Chunk: chunk, LocatePoint: locatePoint}); err != nil {
+			t.Fatal(err)
+		}
+		return out.Bytes()
+	}
+	long, short := batchOf(3000, 200), batchOf(2000, 0)
+	for _, format := range Formats {
+		for _, chunk := range []int{300, 5, 64} {
+			run(long, format, 2*chunk+1, false)
+			sameOutput(t, run(short, format, chunk, false), run(short, format, chunk, true), "after other runs", "plain")
+		}
+	}
+}
+
+// TestKeepSpares: what keepSpares keeps names no zone any more, and the
+// channel is left empty.
+func TestKeepSpares(t *testing.T) {
+	free := make(chan spare, 2)
+	hits := make([]zones.Hit, 3, 5)
+	hits[0].ZoneID, hits[2].Layer = "a", "b"
+	full := hits[:5]
+	full[4].ZoneClass = "c"
+	free <- spare{hits: hits}
+	free <- spare{}
+	keepSpares(free)
+	if len(free) != 0 {
+		t.Errorf("%d spares left in the channel", len(free))
+	}
+	for i, h := range full {
+		if h != (zones.Hit{}) {
+			t.Errorf("hit %d of a kept spare: %+v, want none", i, h)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"strconv"
@@ -299,5 +300,47 @@ func TestWriterGrowsItsBuffer(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestAppendIndex: appendIndex spells every index as strconv does, after what
+// the buffer holds, whether or not it has room.
+func TestAppendIndex(t *testing.T) {
+	values := []int{0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 1001, 9999, 10000, 65535, 99999, 100000, 123456789, math.MaxInt, -1, -10, -123, math.MinInt}
+	for p := 1; p < 1e18; p *= 10 {
+		values = append(values, p-1, p, p+1, 2*p+7)
+	}
+	for _, v := range values {
+		want := strconv.AppendInt([]byte(`{"index":`), int64(v), 10)
+		for _, room := range []int{0, 1, 5, 32} {
+			b := append(make([]byte, 0, len(`{"index":`)+room), `{"index":`...)
+			if got := appendIndex(b, v); string(got) != string(want) {
+				t.Errorf("appendIndex(%d) with room %d = %q, want %q", v, room, got, want)
+			}
+		}
+	}
+}
+
+// TestChunkReserve: reserve makes room for the records expected after what the
+// chunk's output holds, keeps it, and leaves the buffer alone when the size
+// of a record is not known or the room asked for is absurd.
+func TestChunkReserve(t *testing.T) {
+	c := &chunk{out: append(make([]byte, 0, 4), "abc"...)}
+	c.reserve(10, 0)
+	if cap(c.out) != 4 {
+		t.Errorf("perRecord 0: cap %d, want 4 (untouched)", cap(c.out))
+	}
+	c.reserve(math.MaxInt/2, 3)
+	if cap(c.out) != 4 {
+		t.Errorf("overflowing room: cap %d, want 4 (untouched)", cap(c.out))
+	}
+	c.reserve(100, 200)
+	if string(c.out) != "abc" || cap(c.out)-len(c.out) < 100*200 {
+		t.Errorf("after reserve: %q, room %d, want abc and at least %d", c.out, cap(c.out)-len(c.out), 100*200)
+	}
+	before := cap(c.out)
+	c.reserve(10, 200)
+	if cap(c.out) != before {
+		t.Errorf("room enough: cap %d, want %d (untouched)", cap(c.out), before)
 	}
 }
