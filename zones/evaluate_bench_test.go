@@ -56,3 +56,31 @@ func BenchmarkEvaluateShaanxi(b *testing.B) {
 	// The process's CPU, which a busy machine's wall clock does not show.
 	b.ReportMetric(float64(processCPU()-t0)/float64(b.N), "cpu-ns/op")
 }
+
+// BenchmarkAppendJSONShaanxi: the JSON answer (AppendJSON) of the checker's
+// reports on shaanxiSquares for a C2511 project, a check's report step.
+func BenchmarkAppendJSONShaanxi(b *testing.B) {
+	_, idx := sharedIndex(b)
+	c := zones.NewCheckerFor(idx)
+	p := zones.Project{Industry: "C2511"}
+	var reps []*zones.Report
+	for _, sq := range shaanxiSquares() {
+		r, err := c.Check(context.Background(), zones.Footprint{Geometry: sq}, p, zones.CheckOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		reps = append(reps, r)
+	}
+	b.ReportAllocs()
+	buf := make([]byte, 0, 64<<10)
+	i := 0
+	t0 := processCPU()
+	for b.Loop() {
+		var err error
+		if buf, err = reps[i%len(reps)].AppendJSON(buf[:0], false); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.ReportMetric(float64(processCPU()-t0)/float64(b.N), "cpu-ns/op")
+}
