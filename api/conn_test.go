@@ -97,18 +97,16 @@ func TestReportOneWrite(t *testing.T) {
 	}
 }
 
-// TestRawConnIO: the connections of Server.Listener read and write large
-// buffers through the socket's RawConn (on Linux), with net.Conn's results: a
-// write larger than the socket takes whole waits for the peer and arrives
-// whole, as do small writes, a read returns what has arrived and io.EOF once the peer has closed,
-// and an expired write deadline ends a write that waits with a timeout.
-func TestRawConnIO(t *testing.T) {
+// listenerPair returns a connection accepted by Server.Listener and its
+// peer, closed when t ends.
+func listenerPair(t *testing.T) (c, peer net.Conn) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	gl := (&Server{}).Listener(ln)
-	defer gl.Close()
+	t.Cleanup(func() { gl.Close() })
 	accepted := make(chan net.Conn, 1)
 	go func() {
 		c, err := gl.Accept()
@@ -118,16 +116,26 @@ func TestRawConnIO(t *testing.T) {
 		}
 		accepted <- c
 	}()
-	peer, err := net.Dial("tcp", ln.Addr().String())
+	peer, err = net.Dial("tcp", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer peer.Close()
+	t.Cleanup(func() { peer.Close() })
 	c, ok := <-accepted
 	if !ok {
 		t.Fatal("no connection accepted")
 	}
-	defer c.Close()
+	t.Cleanup(func() { c.Close() })
+	return c, peer
+}
+
+// TestRawConnIO: the connections of Server.Listener read and write large
+// buffers through the socket's RawConn (on Linux), with net.Conn's results: a
+// write larger than the socket takes whole waits for the peer and arrives
+// whole, as do small writes, a read returns what has arrived and io.EOF once the peer has closed,
+// and an expired write deadline ends a write that waits with a timeout.
+func TestRawConnIO(t *testing.T) {
+	c, peer := listenerPair(t)
 	g := c.(*gatherConn)
 	if runtime.GOOS == "linux" && g.raw == nil {
 		t.Fatal("a TCP connection without its RawConn on Linux")
@@ -255,31 +263,7 @@ func TestRawIONoAllocs(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("raw system calls are Linux's")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	gl := (&Server{}).Listener(ln)
-	defer gl.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		c, err := gl.Accept()
-		if err != nil {
-			close(accepted)
-			return
-		}
-		accepted <- c
-	}()
-	peer, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer peer.Close()
-	c, ok := <-accepted
-	if !ok {
-		t.Fatal("no connection accepted")
-	}
-	defer c.Close()
+	c, peer := listenerPair(t)
 	if c.(*gatherConn).raw == nil {
 		t.Fatal("a TCP connection without its RawConn on Linux")
 	}
