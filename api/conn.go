@@ -28,7 +28,9 @@ func (l gatherListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &gatherConn{Conn: c, raw: rawConnOf(c)}, nil
+	g := &gatherConn{Conn: c, raw: rawConnOf(c)}
+	g.bindRaw()
+	return g, nil
 }
 
 // gatherConn is a connection whose writes can be held and then sent as one.
@@ -41,6 +43,9 @@ type gatherConn struct {
 	// writes (rawWriteMin); nil where rawWrite and rawRead are not
 	// built (outside Linux) or the connection has no file descriptor.
 	raw syscall.RawConn
+	// rr and rw are raw's reads and writes, each with its callback bound
+	// once (bindRaw).
+	rr, rw rawOp
 }
 
 // rawMin is the least a read asks for to go through the socket's RawConn
@@ -112,7 +117,11 @@ func (c *gatherConn) release() error {
 	c.held = false
 	var err error
 	if b := *c.buf; len(b) > 0 {
-		_, err = c.Conn.Write(b)
+		if c.raw != nil {
+			_, err = c.rawWrite(b)
+		} else {
+			_, err = c.Conn.Write(b)
+		}
 	}
 	if cap(*c.buf) <= maxPooledJSON {
 		*c.buf = (*c.buf)[:0]

@@ -97,18 +97,16 @@ func TestReportOneWrite(t *testing.T) {
 	}
 }
 
-// TestRawConnIO: the connections of Server.Listener read and write large
-// buffers through the socket's RawConn (on Linux), with net.Conn's results: a
-// write larger than the socket takes whole waits for the peer and arrives
-// whole, as do small writes, a read returns what has arrived and io.EOF once the peer has closed,
-// and an expired write deadline ends a write that waits with a timeout.
-func TestRawConnIO(t *testing.T) {
+// listenerPair returns a connection accepted by Server.Listener and its
+// peer, closed when t ends.
+func listenerPair(t *testing.T) (c, peer net.Conn) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	gl := (&Server{}).Listener(ln)
-	defer gl.Close()
+	t.Cleanup(func() { gl.Close() })
 	accepted := make(chan net.Conn, 1)
 	go func() {
 		c, err := gl.Accept()
@@ -118,16 +116,26 @@ func TestRawConnIO(t *testing.T) {
 		}
 		accepted <- c
 	}()
-	peer, err := net.Dial("tcp", ln.Addr().String())
+	peer, err = net.Dial("tcp", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer peer.Close()
+	t.Cleanup(func() { peer.Close() })
 	c, ok := <-accepted
 	if !ok {
 		t.Fatal("no connection accepted")
 	}
-	defer c.Close()
+	t.Cleanup(func() { c.Close() })
+	return c, peer
+}
+
+// TestRawConnIO: the connections of Server.Listener read and write large
+// buffers through the socket's RawConn (on Linux), with net.Conn's results: a
+// write larger than the socket takes whole waits for the peer and arrives
+// whole, as do small writes, a read returns what has arrived and io.EOF once the peer has closed,
+// and an expired write deadline ends a write that waits with a timeout.
+func TestRawConnIO(t *testing.T) {
+	c, peer := listenerPair(t)
 	g := c.(*gatherConn)
 	if runtime.GOOS == "linux" && g.raw == nil {
 		t.Fatal("a TCP connection without its RawConn on Linux")
@@ -243,6 +251,75 @@ func TestLocateOverListener(t *testing.T) {
 		}
 		if resp.StatusCode != 200 || !bytes.Equal(got, want.Body.Bytes()) {
 			t.Fatalf("%s: status %d, %d bytes over the listener, not the %d recorded", format, resp.StatusCode, len(got), want.Body.Len())
+		}
+	}
+}
+
+// TestRawIONoAllocs: the raw reads and writes of a connection of
+// Server.Listener (on Linux) make no allocation of their own, and the
+// callbacks they share (bound once to the connection) keep concurrent reads
+// and writes apart: what each wrote arrives whole and in order.
+func TestRawIONoAllocs(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("raw system calls are Linux's")
+	}
+	c, peer := listenerPair(t)
+	if c.(*gatherConn).raw == nil {
+		t.Fatal("a TCP connection without its RawConn on Linux")
+	}
+
+	out, back := []byte("x"), make([]byte, rawMin)
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := c.Write(out); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(peer, back[:1]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := peer.Write(out); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := c.Read(back); err != nil || n != 1 { // raw: rawMin asked for
+			t.Fatalf("Read: %d, %v", n, err)
+		}
+	})
+	if allocs > 0 {
+		t.Errorf("%.1f allocations a raw write and read", allocs)
+	}
+
+	// Writers at once, each of its own bytes: every write arrives whole.
+	const writers, each = 4, 64 << 10
+	done := make(chan error, writers)
+	for w := range writers {
+		go func() {
+			_, err := c.Write(bytes.Repeat([]byte{byte('a' + w)}, each))
+			done <- err
+		}()
+	}
+	got := make([]byte, writers*each)
+	if _, err := io.ReadFull(peer, got); err != nil {
+		t.Fatal(err)
+	}
+	for range writers {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := map[byte]int{}
+	for i := 0; i < len(got); {
+		j := i
+		for j < len(got) && got[j] == got[i] {
+			j++
+		}
+		if (j-i)%each != 0 {
+			t.Fatalf("a run of %d %q at %d: writes interleaved", j-i, got[i], i)
+		}
+		count[got[i]] += j - i
+		i = j
+	}
+	for w := range writers {
+		if count[byte('a'+w)] != each {
+			t.Fatalf("writer %d: %d bytes arrived of %d", w, count[byte('a'+w)], each)
 		}
 	}
 }

@@ -26,14 +26,9 @@ func shaanxiSquares() []orb.Polygon {
 	return out
 }
 
-// BenchmarkEvaluateShaanxi: the rules of a small check (Evaluate) on the
-// reports of shaanxiSquares for a C2511 project, each a fresh copy of the
-// checker's report before its evaluation; CPU and allocations a report (the
-// copy's one allocation included).
-func BenchmarkEvaluateShaanxi(b *testing.B) {
-	ds, idx := sharedIndex(b)
+// shaanxiReports are the checker's reports on shaanxiSquares for p.
+func shaanxiReports(b *testing.B, idx *zones.Index, p zones.Project) []*zones.Report {
 	c := zones.NewCheckerFor(idx)
-	p := zones.Project{Industry: "C2511"}
 	var reps []*zones.Report
 	for _, sq := range shaanxiSquares() {
 		r, err := c.Check(context.Background(), zones.Footprint{Geometry: sq}, p, zones.CheckOptions{})
@@ -42,6 +37,17 @@ func BenchmarkEvaluateShaanxi(b *testing.B) {
 		}
 		reps = append(reps, r)
 	}
+	return reps
+}
+
+// BenchmarkEvaluateShaanxi: the rules of a small check (Evaluate) on the
+// reports of shaanxiSquares for a C2511 project, each a fresh copy of the
+// checker's report before its evaluation; CPU and allocations a report (the
+// copy's one allocation included).
+func BenchmarkEvaluateShaanxi(b *testing.B) {
+	ds, idx := sharedIndex(b)
+	p := zones.Project{Industry: "C2511"}
+	reps := shaanxiReports(b, idx, p)
 	b.ReportAllocs()
 	i := 0
 	t0 := processCPU()
@@ -54,5 +60,25 @@ func BenchmarkEvaluateShaanxi(b *testing.B) {
 		i++
 	}
 	// The process's CPU, which a busy machine's wall clock does not show.
+	b.ReportMetric(float64(processCPU()-t0)/float64(b.N), "cpu-ns/op")
+}
+
+// BenchmarkAppendJSONShaanxi: the JSON answer (AppendJSON) of the checker's
+// reports on shaanxiSquares for a C2511 project, a check's report step.
+func BenchmarkAppendJSONShaanxi(b *testing.B) {
+	_, idx := sharedIndex(b)
+	p := zones.Project{Industry: "C2511"}
+	reps := shaanxiReports(b, idx, p)
+	b.ReportAllocs()
+	buf := make([]byte, 0, 64<<10)
+	i := 0
+	t0 := processCPU()
+	for b.Loop() {
+		var err error
+		if buf, err = reps[i%len(reps)].AppendJSON(buf[:0], false); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
 	b.ReportMetric(float64(processCPU()-t0)/float64(b.N), "cpu-ns/op")
 }

@@ -176,6 +176,31 @@ type Report struct {
 
 	// Geometry is the footprint as checked (lon/lat, repaired if it was). Not in JSON.
 	Geometry orb.Geometry `json:"-"`
+
+	// notesQuoted[i], where set, is Notes[i] quoted for JSON as the rule set
+	// worded it once (a project rule's note): the writer uses it while
+	// Notes[i] is still that note. An array, not a slice: a copy of the
+	// report has its own, and the report holds no pointer into itself (which
+	// would move every copy of a report to the heap).
+	notesQuoted [8]*quotedNote
+}
+
+// quotedNote is a note and its JSON, [0] for an answer and [1] HTML escaped.
+type quotedNote struct {
+	note   string
+	quoted [2]string
+}
+
+func newQuotedNote(note string) *quotedNote {
+	return &quotedNote{note: note, quoted: [2]string{string(appendJSONString(nil, note, false)), string(appendJSONString(nil, note, true))}}
+}
+
+// addNote appends note to the report's notes, with its JSON when q has it.
+func (r *Report) addNote(note string, q *quotedNote) {
+	r.Notes = append(r.Notes, note)
+	if i := len(r.Notes) - 1; i < len(r.notesQuoted) {
+		r.notesQuoted[i] = q
+	}
 }
 
 // DatasetRef names the dataset a report was computed on.

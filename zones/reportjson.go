@@ -384,7 +384,7 @@ func (e *jsonWriter) report(r *Report) {
 	}
 	if len(r.Notes) > 0 {
 		e.key("notes", false)
-		e.strings(r.Notes)
+		e.notes(r)
 	}
 	e.key("near_boundary", false)
 	if r.NearBoundary == nil {
@@ -450,6 +450,25 @@ func (e *jsonWriter) project(p *Project) {
 		e.str(*p.ParkPlanningEIA)
 	}
 	e.b = append(e.b, '}')
+}
+
+// notes writes r.Notes, each quoted once for the rule set where it can be
+// (Report.notesQuoted).
+func (e *jsonWriter) notes(r *Report) {
+	e.b = append(e.b, '[')
+	for i, s := range r.Notes {
+		if i > 0 {
+			e.b = append(e.b, ',')
+		}
+		if i < len(r.notesQuoted) {
+			if q := r.notesQuoted[i]; q != nil && q.note == s {
+				e.raw(q.quoted[e.htmlIndex()])
+				continue
+			}
+		}
+		e.str(s)
+	}
+	e.b = append(e.b, ']')
 }
 
 func (e *jsonWriter) ruleHits(hs []RuleHit) {

@@ -281,6 +281,33 @@ func TestAppendJSONQuotedRules(t *testing.T) {
 	}
 	check := func(what string) { t.Helper(); sameAsEncoded(t, &r, what) }
 	check("as fired")
+	// Each project hit's note is written from the rule set's quoted one, up
+	// to the report's room for them (the notes past it, written afresh, are
+	// checked above too).
+	quoted := 0
+	for i, note := range r.Notes {
+		if i < len(r.notesQuoted) {
+			if q := r.notesQuoted[i]; q != nil && q.note == note {
+				quoted++
+			}
+		}
+	}
+	if want := min(len(rules), len(r.notesQuoted)); quoted != want || len(rules) <= len(r.notesQuoted) {
+		t.Fatalf("%d of %d project notes quoted once for the set (want %d, and more notes than room)", quoted, len(rules), want)
+	}
+	// A copy evaluated again (as verdictIf does) leaves the original's notes
+	// as they were written.
+	cp := r
+	cp.Notes, cp.ProjectRules = []string{"first"}, nil
+	Evaluate(&cp, Project{}, rs, nil)
+	check("after a copy's evaluation")
+	if cp.Notes[0] != "first" || len(cp.Notes) != len(r.Notes)+1 {
+		t.Fatalf("the copy's notes: %q", cp.Notes)
+	}
+	sameAsEncoded(t, &cp, "a copy with a note of its own first")
+	r.Notes[0] += " <changed>"
+	r.Notes[len(r.Notes)-1] = "\u2028" + r.Notes[len(r.Notes)-1]
+	r.Notes = append(r.Notes[1:], r.Notes[0])
 	for i := range r.ProjectRules {
 		if r.ProjectRules[i].quoted == nil {
 			t.Fatalf("hit %s has no quoted text", r.ProjectRules[i].ID)

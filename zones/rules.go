@@ -189,7 +189,7 @@ type RuleSet struct {
 	verified []bool
 	// notes[i] words the report's note on a hit of project rule i with its own
 	// verdict (0) or as needs_info (1): the same text for every check.
-	notes [][2]string
+	notes [][2]*quotedNote
 	// quoted[i] is rule i's text and source quoted for JSON, which its hits
 	// point to.
 	quoted []quotedRule
@@ -197,15 +197,15 @@ type RuleSet struct {
 
 func newRuleSet(rules []Rule, lists map[string][]string) *RuleSet {
 	rs := &RuleSet{rules: rules, byID: make(map[string]int, len(rules)), lists: lists,
-		byKind: map[Kind][]int{}, verified: make([]bool, len(rules)), notes: make([][2]string, len(rules)),
+		byKind: map[Kind][]int{}, verified: make([]bool, len(rules)), notes: make([][2]*quotedNote, len(rules)),
 		quoted: make([]quotedRule, len(rules))}
 	for i, r := range rules {
 		rs.byID[r.ID] = i
 		rs.verified[i] = r.IsVerified()
 		rs.quoted[i] = newQuotedRule(r.Text, r.Source)
 		if r.Kind == KindProject {
-			rs.notes[i] = [2]string{projectNote(RuleHit{ID: r.ID, Verdict: r.Verdict, Text: r.Text}),
-				projectNote(RuleHit{ID: r.ID, Verdict: NeedsInfo, Text: r.Text})}
+			rs.notes[i] = [2]*quotedNote{newQuotedNote(projectNote(RuleHit{ID: r.ID, Verdict: r.Verdict, Text: r.Text})),
+				newQuotedNote(projectNote(RuleHit{ID: r.ID, Verdict: NeedsInfo, Text: r.Text}))}
 		}
 		switch r.Kind {
 		case KindProject:
@@ -234,17 +234,21 @@ func projectNote(h RuleHit) string {
 }
 
 // projectNote is the note on h, a hit of one of the set's project rules, as
-// worded once for the set when it can be.
-func (rs *RuleSet) projectNote(h RuleHit) string {
+// worded (and quoted for JSON) once for the set when it can be; q is nil
+// when it cannot.
+func (rs *RuleSet) projectNote(h RuleHit) (note string, q *quotedNote) {
 	if i, ok := rs.byID[h.ID]; ok && rs.rules[i].Kind == KindProject && h.Text == rs.rules[i].Text {
 		switch h.Verdict {
 		case rs.rules[i].Verdict:
-			return rs.notes[i][0]
+			q = rs.notes[i][0]
 		case NeedsInfo:
-			return rs.notes[i][1]
+			q = rs.notes[i][1]
+		}
+		if q != nil {
+			return q.note, q
 		}
 	}
-	return projectNote(h)
+	return projectNote(h), nil
 }
 
 // candidates returns the indexes, in order, of the rules that may apply in a

@@ -694,7 +694,7 @@ func Evaluate(r *Report, p Project, rs *RuleSet, ds *Dataset) {
 		r.Notes = slices.Grow(r.Notes, extra)
 	}
 	for _, h := range r.ProjectRules {
-		r.Notes = append(r.Notes, rs.projectNote(h))
+		r.addNote(rs.projectNote(h))
 	}
 	for _, in := range r.Intersections {
 		for _, h := range in.Rules {
