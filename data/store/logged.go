@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,30 +31,15 @@ import (
 // The durability argument, step by step:
 //  1. Save encodes its row (appendRecordRow) and reserves its id (no two saves of
 //     one id, no id SQLite holds: see reserve).
-//  2. The logger appends the records of every save queued with one pwrite,
-//     after those of the groups before, and has the log fdatasynced, while
-//     the fdatasyncs of up to logDepth-1 earlier groups may still run (each
-//     flight on a descriptor of its own: see logFlight). It answers a group
-//     only once its own fdatasync and every earlier group's returned success,
-//     in sequence order: a reader stops at the first bad record, so a group is
-//     durable only if every one before it is. An acknowledged row is on disk
-//     in the log, with a CRC over the round's salt, its sequence number and
-//     its values.
-//  2a. A failed write or fdatasync fails its group and every group written
-//     after it (their records follow ones that may be torn), none before it.
-//     Nothing more is written until every group in flight is answered; then
-//     the log begins a new round (step 4), whose sequence goes on from the
-//     first record that failed. After a failed fdatasync the page cache may
-//     call the failed pages clean while the disk lacks them: the new salt
-//     makes every record of the old round unreadable, whatever either holds,
-//     and the rows acknowledged from it are durably in SQLite first (step 4).
+//  2. The logger appends the records of every save queued with one pwrite and
+//     fdatasyncs the log; only then does it answer them. An acknowledged row is
+//     on disk in the log, with a CRC over the round's salt, its sequence
+//     number and its values.
 //  3. The inserter commits the rows into SQLite (synchronous=NORMAL: the WAL
 //     frames are written, not fsynced) and publishes how far it got.
-//  4. The log is reused from its start (a new round, a new salt) only once no
-//     fdatasync of it is in flight and every record in it acknowledged is
-//     durably in SQLite: the inserter fdatasyncs SQLite's WAL when the logger
-//     asks, and the logger waits for that. Close answers every group in
-//     flight before the inserter drains and the file is closed.
+//  4. The log is reused from its start (a new round, a new salt) only once
+//     every record in it is durably in SQLite: the inserter fdatasyncs SQLite's
+//     WAL when the logger asks, and the logger waits for that.
 //  5. At Open, the records of the current round are inserted again (INSERT OR
 //     IGNORE: those already in SQLite are skipped) and committed with an fsync
 //     before a new round begins. After kill -9 or a power cut, every
@@ -82,19 +66,6 @@ type redoLog struct {
 	off      int64
 	buf      []byte
 	newRound bool
-	// flights are the groups written whose fdatasync runs or ran, not yet
-	// answered, oldest first; free the slots not in use (see logFlight).
-	// failFrom is the first sequence number of a group that failed: it and
-	// every group after it fail (math.MaxUint64 when none did).
-	flights, free []*logFlight
-	failFrom      uint64
-	// synced receives the flights whose fdatasync returned; fsync is datasync
-	// (tests inject another); workers are the flights' goroutines.
-	synced  chan *logFlight
-	fsync   func(*os.File) error
-	workers sync.WaitGroup
-	// after is pipelineAfter (tests change it).
-	after time.Duration
 
 	saves                    chan *pendingSave
 	loggerDone, inserterDone chan struct{}
@@ -136,26 +107,6 @@ type redoLog struct {
 	args []any
 
 	rounds atomic.Int64
-}
-
-// logFlight is a slot of the log's pipeline: a group written to the log whose
-// fdatasync its goroutine runs. Each has its own descriptor of the log file,
-// which only its fdatasyncs use: Linux reports a writeback error to every
-// open file description once (errseq), so one flight's fdatasync cannot take
-// the error of another's pages and let it through as a success (see the
-// durability argument, step 2).
-type logFlight struct {
-	f *os.File
-	// start and end are the group's first sequence number and the next one's.
-	start, end uint64
-	group      []*pendingSave
-	// req starts the fdatasync; err is its result, set before the flight is
-	// sent on synced; done tells the logger it was.
-	req  chan struct{}
-	err  error
-	done bool
-	// began is when the fdatasync was asked for.
-	began time.Time
 }
 
 // pendingRow is a logged row on its way to SQLite.
@@ -207,8 +158,7 @@ var errStop = errors.New("the store is closing")
 // replays the records of its current round and starts a new one. It returns
 // nil (and no error) when another process holds the log: this store then
 // keeps to group commit.
-func (s *Store) openRedo(ctx context.Context, dsn string, opts options) (*redoLog, error) {
-	limit := opts.redoLimit
+func (s *Store) openRedo(ctx context.Context, dsn string, limit int64) (*redoLog, error) {
 	path := dsn + "-redo"
 	_, statErr := os.Stat(path)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
@@ -235,14 +185,6 @@ func (s *Store) openRedo(ctx context.Context, dsn string, opts options) (*redoLo
 		wake:         make(chan struct{}, 1),
 		pending:      map[string]*pendingRow{},
 		progress:     make(chan struct{}),
-		fsync:        datasync,
-		after:        pipelineAfter,
-	}
-	if opts.logAfter != 0 {
-		lg.after = opts.logAfter
-	}
-	if opts.logSync != nil {
-		lg.fsync = opts.logSync
 	}
 	if err := s.replay(ctx, lg); err != nil {
 		f.Close()
@@ -261,14 +203,6 @@ func (s *Store) openRedo(ctx context.Context, dsn string, opts options) (*redoLo
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("start a round of the redo log %s: %w", path, err)
-	}
-	depth := logDepth
-	if opts.logDepth > 0 {
-		depth = opts.logDepth
-	}
-	if err := lg.startFlights(depth); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("open the redo log %s: %w", path, err)
 	}
 	return lg, nil
 }
@@ -470,174 +404,57 @@ func (lg *redoLog) noteID(id string) {
 const recentIDs = 1 << 14
 
 // logger appends the queued saves to the log in groups until Close: those
-// queued while it wrote the last group make the next one. It need not wait for
-// a group's fdatasync before it writes the next: up to logDepth groups are in
-// flight, each fdatasynced by its own goroutine, and answered in order (see
-// settle). One at a time a save waited for the fdatasync running when it came,
-// then for its own group's: ~1.6–2.1 fdatasyncs at 32 clients on a contended
-// disk. The next group starts beside the newest only once that has run
-// pipelineAfter: on this host two fdatasyncs of one file at once overlap
-// little when the disk is idle (~150 µs each one at a time, 1.1–1.4× the
-// rate at 1.5–2× the latency two at a time) and well when it is contended
-// (1.3–2× the rate at ~the same latency), and each costs ~60–140 µs of CPU
-// whatever its rows: a fast one is better waited for, its group larger.
+// queued while it wrote and fsynced the last group make the next one.
 func (s *Store) logger() {
 	lg := s.lg
 	defer close(lg.loggerDone)
-	defer lg.stopFlights()
+	group := make([]*pendingSave, 0, maxLogGroup)
 	var timer *time.Timer
 	var load cpuLoad
-	busy := false
-	var pipe *time.Timer
 	for {
-		// A new group only when a flight is free, and not while the groups
-		// after a failure are being failed: the next begins a new round.
-		var saves chan *pendingSave
-		if len(lg.free) > 0 && (lg.failFrom == noFailure || len(lg.flights) == 0) {
-			saves = lg.saves
-		}
-		var after <-chan time.Time
-		if saves != nil && len(lg.flights) > 0 {
-			if wait := lg.after - time.Since(lg.flights[len(lg.flights)-1].began); wait > 0 {
-				saves = nil
-				if pipe == nil {
-					pipe = time.NewTimer(wait)
-				} else {
-					pipe.Reset(wait)
-				}
-				after = pipe.C
-			}
-		}
 		select {
-		case <-after:
-		case p := <-saves:
-			fl := lg.take()
-			group := drain(lg.saves, append(fl.group[:0], p), maxLogGroup)
+		case p := <-lg.saves:
+			busy := len(group) > 1
+			group = drain(lg.saves, append(group[:0], p), maxLogGroup)
 			// As the writer's window: only while the process keeps its
 			// processors busy, where an fsync's CPU (~50 µs) is what a larger
-			// group saves, and the checks not in it wait for a processor anyway;
-			// and only while no group is in flight, whose answer would wait.
-			if busy && len(lg.flights) == 0 && s.window > 0 && len(group) < maxLogGroup && load.saturated() {
+			// group saves, and the checks not in it wait for a processor anyway.
+			if busy && s.window > 0 && len(group) < maxLogGroup && load.saturated() {
 				group = widen(lg.saves, s.quit, group, maxLogGroup, s.window, min(s.gap, s.window), &timer)
 			}
-			busy = len(group) > 1
-			fl.group = group
-			s.logGroup(fl)
-		case fl := <-lg.synced:
-			fl.done = true
-			s.settle()
 		case <-s.quit:
-			// Log what was queued before Close (at most the channel's capacity),
-			// and answer every group in flight.
-			if len(lg.free) == 0 {
-				s.waitFlights(len(lg.flights) - 1)
+			// Log what was queued before Close (at most the channel's capacity).
+			if group = drain(lg.saves, group[:0], maxLogGroup); len(group) > 0 {
+				s.logGroup(group)
 			}
-			fl := lg.take()
-			if fl.group = drain(lg.saves, fl.group[:0], maxLogGroup); len(fl.group) > 0 {
-				s.logGroup(fl)
-			} else {
-				lg.free = append(lg.free, fl)
-			}
-			s.waitFlights(0)
 			return
 		}
+		s.logGroup(group)
 	}
 }
 
-// logDepth bounds the groups whose fdatasync runs at once.
-const logDepth = 2
-
-// pipelineAfter is how long the newest fdatasync runs before the next group
-// is written beside it (see logger).
-const pipelineAfter = 500 * time.Microsecond
-
-// noFailure is failFrom when no group failed.
-const noFailure = math.MaxUint64
-
-// startFlights opens the flights' descriptors of the log and starts their
-// goroutines.
-func (lg *redoLog) startFlights(depth int) error {
-	lg.synced = make(chan *logFlight, depth)
-	lg.failFrom = noFailure
-	for range depth {
-		f, err := os.OpenFile(lg.path, os.O_RDWR, 0)
-		if err != nil {
-			lg.stopFlights()
-			lg.closeFlights()
-			return err
-		}
-		fl := &logFlight{f: f, req: make(chan struct{}, 1), group: make([]*pendingSave, 0, maxLogGroup)}
-		lg.free = append(lg.free, fl)
-		lg.workers.Go(func() {
-			for range fl.req {
-				fl.err = lg.fsync(fl.f)
-				lg.synced <- fl
-			}
-		})
-	}
-	return nil
-}
-
-// stopFlights ends the flights' goroutines, once none is in flight.
-func (lg *redoLog) stopFlights() {
-	for _, fl := range lg.free {
-		close(fl.req)
-	}
-	lg.workers.Wait()
-}
-
-// closeFlights closes the flights' descriptors, once stopped.
-func (lg *redoLog) closeFlights() error {
-	var errs []error
-	for _, fl := range lg.free {
-		if err := fl.f.Close(); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	lg.free = nil
-	return errors.Join(errs...)
-}
-
-// take takes a free flight.
-func (lg *redoLog) take() *logFlight {
-	fl := lg.free[len(lg.free)-1]
-	lg.free = lg.free[:len(lg.free)-1]
-	return fl
-}
-
-// waitFlights answers the groups in flight as their fdatasyncs return, until
-// at most n remain.
-func (s *Store) waitFlights(n int) {
-	lg := s.lg
-	for len(lg.flights) > n {
-		fl := <-lg.synced
-		fl.done = true
-		s.settle()
-	}
-}
-
-// logGroup writes the records of fl's group (a flight taken from free) with
-// one pwrite after those of the groups before, and starts its fdatasync. A
-// group that cannot be written fails at once, and so will every group after
-// it (see settle).
-func (s *Store) logGroup(fl *logFlight) {
+// logGroup writes the group's records with one pwrite, fdatasyncs the log,
+// hands the rows to the inserter and answers the saves.
+func (s *Store) logGroup(group []*pendingSave) {
 	lg := s.lg
 	size := 0
-	for _, p := range fl.group {
+	for _, p := range group {
 		size += redoRecordHead + len(p.payload)
 	}
 	err := s.roundFor(size)
 	buf := lg.buf[:0]
 	seq := lg.next
-	fl.start = seq
-	for _, p := range fl.group {
+	for _, p := range group {
 		buf = appendRecord(buf, lg.round, seq, p.payload)
 		p.row.seq = seq
 		seq++
 	}
-	fl.end = seq
 	if err == nil {
 		_, err = lg.f.WriteAt(buf, lg.off)
+		if err == nil {
+			err = datasync(lg.f)
+			s.fsyncs.Add(1)
+		}
 	}
 	if cap(buf) <= maxLogBuffer {
 		lg.buf = buf[:0]
@@ -645,105 +462,52 @@ func (s *Store) logGroup(fl *logFlight) {
 		lg.buf = nil
 	}
 	if err != nil {
-		lg.failFrom = min(lg.failFrom, fl.start)
-		s.fail(fl.group, err)
-		lg.release(fl)
+		// Part of the records may be in the file: the next group starts a new
+		// round (a new salt), so that they are never read back.
+		lg.newRound = true
+		err = fmt.Errorf("append to the redo log %s: %w", lg.path, err)
+		lg.mu.Lock()
+		for _, p := range group {
+			if lg.pending[p.id] == p.row {
+				delete(lg.pending, p.id)
+			}
+		}
+		lg.mu.Unlock()
+		for _, p := range group {
+			p.err <- err
+		}
 		return
 	}
 	lg.off += int64(len(buf))
 	lg.next = seq
-	lg.flights = append(lg.flights, fl)
-	fl.done, fl.began = false, time.Now()
-	fl.req <- struct{}{}
-}
-
-// settle answers the groups at the head of the pipeline whose fdatasync
-// returned, in order: a group succeeds once its own fdatasync and every
-// earlier group's did. One that failed fails every group after it, written
-// before the failure was known: their records follow the failed ones, which a
-// reader may find torn and stop at. The log then begins a new round (see
-// roundFor).
-func (s *Store) settle() {
-	lg := s.lg
-	for len(lg.flights) > 0 && lg.flights[0].done {
-		fl := lg.flights[0]
-		lg.flights = lg.flights[:copy(lg.flights, lg.flights[1:])]
-		s.fsyncs.Add(1)
-		switch {
-		case fl.err != nil:
-			lg.failFrom = min(lg.failFrom, fl.start)
-			s.fail(fl.group, fl.err)
-		case fl.start >= lg.failFrom:
-			s.fail(fl.group, errors.New("an earlier group failed"))
-		default:
-			s.ack(fl)
-		}
-		lg.release(fl)
-	}
-}
-
-// release puts fl back among the free flights.
-func (lg *redoLog) release(fl *logFlight) {
-	clear(fl.group)
-	fl.group, fl.err = fl.group[:0], nil
-	lg.free = append(lg.free, fl)
-}
-
-// ack hands the rows of fl's group to the inserter and answers its saves.
-func (s *Store) ack(fl *logFlight) {
-	lg := s.lg
-	s.logRows.Add(int64(len(fl.group)))
+	s.logRows.Add(int64(len(group)))
 	lg.mu.Lock()
-	for _, p := range fl.group {
+	for _, p := range group {
 		p.row.acked = true
 		p.row.size = len(p.payload)
 		lg.queue = append(lg.queue, p.row)
 		lg.queued += p.row.size
 	}
-	lg.acked = fl.end - 1
+	lg.acked = seq - 1
 	lg.mu.Unlock()
 	select {
 	case lg.wake <- struct{}{}:
 	default:
 	}
-	for _, p := range fl.group {
+	for _, p := range group {
 		p.err <- nil
 	}
 }
 
-// fail answers the group's saves with err. Part of their records may be in the
-// file: the next group starts a new round (a new salt), so that they are never
-// read back.
-func (s *Store) fail(group []*pendingSave, err error) {
-	lg := s.lg
-	lg.newRound = true
-	err = fmt.Errorf("append to the redo log %s: %w", lg.path, err)
-	lg.mu.Lock()
-	for _, p := range group {
-		if lg.pending[p.id] == p.row {
-			delete(lg.pending, p.id)
-		}
-	}
-	lg.mu.Unlock()
-	for _, p := range group {
-		p.err <- err
-	}
-}
-
 // roundFor starts a new round when the log has no room for size more bytes
-// below its limit (or after a failure), once every group in flight is answered
-// and every record acknowledged is durably in SQLite. The logger waits for
-// that: the inserter commits what it has at once and fsyncs SQLite's WAL, a
-// stall of about one commit and one fsync every limit bytes of records. After
-// a failure the round's sequence goes on from the first record that failed.
+// below its limit (or after a failed write), once every record of the round
+// is durably in SQLite. The logger waits for that: the inserter commits what
+// it has at once and fsyncs SQLite's WAL, a stall of about one commit and one
+// fsync every limit bytes of records.
 func (s *Store) roundFor(size int) error {
 	lg := s.lg
 	if !lg.newRound && (lg.off+int64(size) <= lg.limit || lg.off == redoHeaderSize) {
 		return nil
-	}
-	s.waitFlights(0)
-	if lg.failFrom != noFailure {
-		lg.next, lg.failFrom = lg.failFrom, noFailure
 	}
 	if err := s.waitDurable(lg.next - 1); err != nil {
 		return err
@@ -1076,9 +840,6 @@ func (s *Store) closeRedo() error {
 		errs = append(errs, fmt.Errorf("rows remain in the redo log %s for the next Open to replay: %w", lg.path, err))
 	}
 	if err := lg.f.Close(); err != nil {
-		errs = append(errs, err)
-	}
-	if err := lg.closeFlights(); err != nil {
 		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -234,12 +234,6 @@ type options struct {
 	// log's size before it starts over.
 	redo      bool
 	redoLimit int64
-	// logSync, when set, is the redo log's fdatasync (tests fail and hold it);
-	// logDepth, when set, bounds its fdatasyncs at once (logDepth); logAfter,
-	// when set, is how long one runs before the next begins (pipelineAfter).
-	logSync  func(*os.File) error
-	logDepth int
-	logAfter time.Duration
 }
 
 func open(ctx context.Context, dsn string, opts options) (*Store, error) {
@@ -308,7 +302,7 @@ func open(ctx context.Context, dsn string, opts options) (*Store, error) {
 	}
 	s.quit = make(chan struct{})
 	if s.dialect == sqlite && opts.redo {
-		lg, err := s.openRedo(ctx, dsn, opts)
+		lg, err := s.openRedo(ctx, dsn, opts.redoLimit)
 		if err != nil {
 			s.insert.Close()
 			s.db.Close()
@@ -324,8 +318,6 @@ func open(ctx context.Context, dsn string, opts options) (*Store, error) {
 				return s, nil
 			}
 			slog.Info("report archive: no connection of its own for the redo log's inserter; saves commit in groups instead", slog.String("db", dsn))
-			lg.stopFlights()
-			lg.closeFlights()
 			lg.f.Close()
 		}
 	}
