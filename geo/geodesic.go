@@ -25,12 +25,15 @@ static void rl_init(void) {
 	rl_rq2 = a * a * rl_qp / 2;
 }
 
-// tan(beta/2) of the authalic latitude beta of latitude lat (degrees).
+// tan(beta/2) of the authalic latitude beta of latitude lat (degrees): with
+// r = sin(beta), tan(beta/2) = r / (1 + cos(beta)) = r / (1 + sqrt(1 - r²)) for
+// |beta| <= 90°, a square root where tan(asin(r)/2) took two transcendental
+// calls a vertex.
 static double rl_authalic_t(double lat) {
 	double r = rl_q(lat * M_PI / 180) / rl_qp;
 	if (r > 1) r = 1;
 	if (r < -1) r = -1;
-	return tan(asin(r) / 2);
+	return r / (1 + sqrt(1 - r * r));
 }
 
 // rl_ring_area returns the signed ellipsoidal area (m², counter-clockwise positive)

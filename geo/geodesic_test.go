@@ -88,3 +88,29 @@ func TestAreaAgreesWithGeographicLib(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRingArea: the ellipsoidal area of a ring of 4,096 vertices on a
+// circle of 5 km at 34°N (edges of ~8 m: the authalic-sphere terms), and of 64
+// vertices on one of 50 km (edges of ~5 km: geodesic inverses).
+func BenchmarkRingArea(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		n    int
+		r    float64 // degrees of latitude
+	}{{"short-edges", 4096, 0.045}, {"long-edges", 64, 0.45}} {
+		ring := make(orb.Ring, bc.n+1)
+		for i := range bc.n {
+			a := 2 * math.Pi * float64(i) / float64(bc.n)
+			ring[i] = orb.Point{108 + bc.r*math.Cos(a)/math.Cos(34*math.Pi/180), 34 + bc.r*math.Sin(a)}
+		}
+		ring[bc.n] = ring[0]
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if ringArea(ring) <= 0 {
+					b.Fatal("no area")
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(bc.n), "ns/vertex")
+		})
+	}
+}
