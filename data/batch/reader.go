@@ -145,6 +145,7 @@ func (n *NDJSON) Next() (Feature, error) {
 	return f, err
 }
 
+// nextInto reads the next feature into out, which is zero.
 func (n *NDJSON) nextInto(out *Feature) error {
 	for {
 		if n.pending != nil {
@@ -165,7 +166,9 @@ func (n *NDJSON) nextInto(out *Feature) error {
 		}
 		if n.lazy {
 			// No copy: fill never writes over what was handed out.
-			*out = Feature{Index: n.index, lazy: lazyFeature{raw: line[:len(line):len(line)], maxVertices: n.MaxVertices, line: n.line}}
+			// *out is zero: only what is not is written.
+			out.Index = n.index
+			out.lazy = lazyFeature{raw: line[:len(line):len(line)], maxVertices: n.MaxVertices, line: n.line}
 			n.index++
 			n.pending = err
 			return nil
@@ -456,8 +459,8 @@ func (c *Collection) Next() (Feature, error) {
 	return f, err
 }
 
+// nextInto reads the next feature into f, which is zero.
 func (c *Collection) nextInto(f *Feature) error {
-	*f = Feature{}
 	if c.state == 0 {
 		if err := c.header(); err != nil {
 			return err
@@ -466,44 +469,23 @@ func (c *Collection) nextInto(f *Feature) error {
 	if c.state == 2 {
 		return io.EOF
 	}
-	err := c.scan(func(b []byte) (int, error) {
-		i := skipSpace(b, 0)
-		if i >= len(b) {
-			return 0, errIncomplete
+	// scan's loop, with the member read by a method rather than a closure:
+	// this runs once a feature, on the reader stage's one core.
+	for {
+		end, err := c.member(f, c.buf[c.pos:])
+		if err == nil {
+			c.pos += end
+			break
 		}
-		switch b[i] {
-		case ']':
-			c.state = 2
-			return i + 1, nil
-		case ',':
-			if c.index == 0 {
-				return 0, &errSyntax{i, "unexpected ','"}
-			}
-			i = skipSpace(b, i+1)
-		default:
-			if c.index > 0 {
-				return 0, &errSyntax{i, "expected ',' or ']'"}
-			}
-		}
-		end, positions, spans, ok := skipFeatureSpans(b, i)
-		if !ok {
-			var err error
-			if end, positions, err = skipCounting(b, i); err != nil {
-				return 0, err
-			}
-		}
-		if c.lazy {
-			// No copy: fill never writes over what was handed out. *f is
-			// zero (above): only what is not is written, not the whole
-			// feature again.
-			f.Index = c.index
-			f.lazy = lazyFeature{raw: b[i:end:end], maxVertices: c.MaxVertices, positions: positions + 1, spans: spans}
+		if !errors.Is(err, errIncomplete) {
+			err = c.syntax(err)
+		} else if ferr := c.fill(); ferr == nil {
+			continue
+		} else if errors.Is(ferr, io.ErrUnexpectedEOF) {
+			err = c.syntax(errors.New("unexpected end of input"))
 		} else {
-			*f = parseFeature(b[i:end], c.index, c.MaxVertices, false)
+			err = ferr
 		}
-		return end, nil
-	})
-	if err != nil {
 		*f = Feature{}
 		return err
 	}
@@ -512,6 +494,46 @@ func (c *Collection) nextInto(f *Feature) error {
 	}
 	c.index++
 	return nil
+}
+
+// member reads the next member of the features array from b into f (zero),
+// or its end, and returns the bytes it took: errIncomplete when b holds not
+// all of it.
+func (c *Collection) member(f *Feature, b []byte) (int, error) {
+	i := skipSpace(b, 0)
+	if i >= len(b) {
+		return 0, errIncomplete
+	}
+	switch b[i] {
+	case ']':
+		c.state = 2
+		return i + 1, nil
+	case ',':
+		if c.index == 0 {
+			return 0, &errSyntax{i, "unexpected ','"}
+		}
+		i = skipSpace(b, i+1)
+	default:
+		if c.index > 0 {
+			return 0, &errSyntax{i, "expected ',' or ']'"}
+		}
+	}
+	end, positions, spans, ok := skipFeatureSpans(b, i)
+	if !ok {
+		var err error
+		if end, positions, err = skipCounting(b, i); err != nil {
+			return 0, err
+		}
+	}
+	if c.lazy {
+		// No copy: fill never writes over what was handed out. *f is zero:
+		// only what is not is written, not the whole feature again.
+		f.Index = c.index
+		f.lazy = lazyFeature{raw: b[i:end:end], maxVertices: c.MaxVertices, positions: positions + 1, spans: spans}
+	} else {
+		*f = parseFeature(b[i:end], c.index, c.MaxVertices, false)
+	}
+	return end, nil
 }
 
 // header reads up to the opening bracket of "features".
@@ -765,7 +787,9 @@ type peeked struct {
 func (p *peeked) Next() (Feature, error) {
 	if !p.used {
 		p.used = true
-		return p.first, p.firstErr
+		f := p.first
+		p.first = Feature{}
+		return f, p.firstErr
 	}
 	return p.rest.Next()
 }
@@ -773,7 +797,7 @@ func (p *peeked) Next() (Feature, error) {
 func (p *peeked) nextInto(f *Feature) error {
 	if !p.used {
 		p.used = true
-		*f = p.first
+		*f, p.first = p.first, Feature{} // its JSON is in a block Run may reuse
 		return p.firstErr
 	}
 	return p.into(f)
@@ -831,6 +855,12 @@ func (l *limited) nextInto(f *Feature) error {
 	if err := l.into(f); err != nil {
 		return err
 	}
+	return l.count(f)
+}
+
+// count counts f, just read from the wrapped reader, or refuses it when it is
+// one over the limit.
+func (l *limited) count(f *Feature) error {
 	if l.n >= l.max {
 		*f = Feature{}
 		return errcode.New(errcode.PayloadTooLarge, map[string]any{"feature": l.n, "limit": l.max},
@@ -843,6 +873,8 @@ func (l *limited) nextInto(f *Feature) error {
 // intoReader is implemented by readers that can write the next feature where
 // the caller keeps it (an item of the reader stage's chunk): a feature is some
 // 150 bytes, which returning it by value copies at every reader wrapped in another.
+// f is zero when nextInto is called (the reader stage's items are): a reader
+// writes only the fields it sets.
 type intoReader interface {
 	nextInto(f *Feature) error
 }
