@@ -140,6 +140,12 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	cancel()
 	wg.Wait()
 	keepSpares(rd.free)
+	if err == nil && rec != nil {
+		// The reader read to the end and has returned, the workers have,
+		// and every chunk was written: its records copied out of the
+		// blocks, its items cleared. Nothing refers to the blocks.
+		rec.handBack()
+	}
 	return st, err
 }
 
