@@ -577,28 +577,48 @@ func TestLimit(t *testing.T) {
 		{"over", 11, 10, 10, true},
 		{"no limit", 50, 0, 50, false},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var in strings.Builder
-			for i := range tc.features {
-				fmt.Fprintf(&in, `{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[108.1,34.1]}}`+"\n", i)
-			}
-			var out bytes.Buffer
-			w, _ := NewWriter(&out, "ndjson", nil)
-			st, err := Run(t.Context(), Limit(NewNDJSON(strings.NewReader(in.String())), tc.limit), fakeLocate, w, Options{Workers: 2, Chunk: 3})
-			if (err != nil) != tc.wantErr || errcode.Of(err) != map[bool]errcode.Code{true: errcode.PayloadTooLarge}[tc.wantErr] {
-				t.Fatalf("err %v", err)
-			}
-			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-			if tc.wantErr {
-				if last := lines[len(lines)-1]; !strings.Contains(last, `"code":"payload_too_large"`) || !strings.Contains(last, fmt.Sprintf(`"index":%d`, tc.limit)) {
-					t.Errorf("last record %s", last)
-				}
-				lines = lines[:len(lines)-1]
-			}
-			if len(lines) != tc.wantFeatures || st.Features != len(lines) {
-				t.Errorf("%d records, stats %+v", len(lines), st)
-			}
-		})
+		// Peeked, as the server does: the reader stage reads the features
+		// under both wrappers itself (source).
+		for _, peek := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/peek=%v", tc.name, peek), func(t *testing.T) {
+				testLimit(t, tc.features, tc.limit, tc.wantFeatures, tc.wantErr, peek)
+			})
+		}
+	}
+}
+
+func testLimit(t *testing.T, features, limit, wantFeatures int, wantErr, peek bool) {
+	var in strings.Builder
+	for i := range features {
+		fmt.Fprintf(&in, `{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[108.1,34.1]}}`+"\n", i)
+	}
+	var out bytes.Buffer
+	w, _ := NewWriter(&out, "ndjson", nil)
+	r := Limit(NewNDJSON(strings.NewReader(in.String())), limit)
+	if peek {
+		var err error
+		if r, err = Peek(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := Run(t.Context(), r, fakeLocate, w, Options{Workers: 2, Chunk: 3})
+	if (err != nil) != wantErr || errcode.Of(err) != map[bool]errcode.Code{true: errcode.PayloadTooLarge}[wantErr] {
+		t.Fatalf("err %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if wantErr {
+		if last := lines[len(lines)-1]; !strings.Contains(last, `"code":"payload_too_large"`) || !strings.Contains(last, fmt.Sprintf(`"index":%d`, limit)) {
+			t.Errorf("last record %s", last)
+		}
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) != wantFeatures || st.Features != len(lines) {
+		t.Errorf("%d records, stats %+v", len(lines), st)
+	}
+	for i, l := range lines {
+		if want := fmt.Sprintf(`"id":%d,`, i); !strings.Contains(l, want) {
+			t.Fatalf("record %d: %s, want %s", i, l, want)
+		}
 	}
 }
 

@@ -126,7 +126,7 @@ type NDJSON struct {
 }
 
 // NewNDJSON returns a reader of NDJSON features from r.
-func NewNDJSON(r io.Reader) *NDJSON { return newNDJSON(r, make([]byte, 0, blockSize)) }
+func NewNDJSON(r io.Reader) *NDJSON { return newNDJSON(r, newBlock()) }
 
 // newNDJSON is NewNDJSON reading on from buf, r's first bytes.
 func newNDJSON(r io.Reader, buf []byte) *NDJSON {
@@ -145,6 +145,7 @@ func (n *NDJSON) Next() (Feature, error) {
 	return f, err
 }
 
+// nextInto reads the next feature into out, which is zero.
 func (n *NDJSON) nextInto(out *Feature) error {
 	for {
 		if n.pending != nil {
@@ -165,7 +166,9 @@ func (n *NDJSON) nextInto(out *Feature) error {
 		}
 		if n.lazy {
 			// No copy: fill never writes over what was handed out.
-			*out = Feature{Index: n.index, lazy: lazyFeature{raw: line[:len(line):len(line)], maxVertices: n.MaxVertices, line: n.line}}
+			// *out is zero: only what is not is written.
+			out.Index = n.index
+			out.lazy = lazyFeature{raw: line[:len(line):len(line)], maxVertices: n.MaxVertices, line: n.line}
 			n.index++
 			n.pending = err
 			return nil
@@ -266,7 +269,7 @@ type Collection struct {
 func (c *Collection) setLazy() { c.lazy = true }
 
 // NewCollection returns a reader of the FeatureCollection in r.
-func NewCollection(r io.Reader) *Collection { return newCollection(r, make([]byte, 0, blockSize)) }
+func NewCollection(r io.Reader) *Collection { return newCollection(r, newBlock()) }
 
 // newCollection is NewCollection reading on from buf, r's first bytes.
 func newCollection(r io.Reader, buf []byte) *Collection {
@@ -358,7 +361,7 @@ const maxFreeBlocks = 8
 func (p *blockPool) next(old []byte, n, size int) []byte {
 	p.seq++
 	if !p.recycle {
-		return make([]byte, n, size)
+		return sizedBlock(n, size)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -377,7 +380,64 @@ func (p *blockPool) next(old []byte, n, size int) []byte {
 		p.reused++
 		return b[:n]
 	}
+	return sizedBlock(n, size)
+}
+
+// handBack gives the pool's blocks, and cur, the block read into now, to the
+// readers of the runs to come (idleBlocks): Run calls it once nothing refers
+// to any of them any more, and the reader reads no more into them.
+func (p *blockPool) handBack(cur []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	putBlock(cur)
+	for _, b := range p.free {
+		putBlock(b)
+	}
+	for _, nb := range p.retired {
+		putBlock(nb.b)
+	}
+	p.free, p.retired = nil, nil
+}
+
+// idleBlocks holds blocks of blockSize that finished runs handed back, for the
+// readers of the next batches (requests): a fresh block is zeroed, and the
+// kernel faults its pages in as the body is read into it (1–1.5 % of the
+// server's CPU for 100k points over HTTP). It is bounded: a burst of large
+// batches leaves no more than maxIdleBlocks behind.
+var idleBlocks = make(chan []byte, maxIdleBlocks)
+
+// maxIdleBlocks bounds idleBlocks.
+const maxIdleBlocks = 8
+
+// newBlock returns an empty block of capacity blockSize, an idle one if any.
+func newBlock() []byte {
+	select {
+	case b := <-idleBlocks:
+		return b
+	default:
+		return make([]byte, 0, blockSize)
+	}
+}
+
+// sizedBlock returns a block of n bytes and capacity size, an idle one when
+// size is blockSize.
+func sizedBlock(n, size int) []byte {
+	if size == blockSize {
+		return newBlock()[:n]
+	}
 	return make([]byte, n, size)
+}
+
+// putBlock makes b, which nothing refers to any more, idle (when it is of
+// blockSize and there is room).
+func putBlock(b []byte) {
+	if cap(b) != blockSize {
+		return
+	}
+	select {
+	case idleBlocks <- b[:0]:
+	default:
+	}
 }
 
 // release says that nothing refers to the blocks numbered below before any
@@ -393,19 +453,33 @@ func (p *blockPool) release(before int) {
 // releases, as each chunk is written, the blocks before the one its last
 // feature was read from: the features after it were read from that block or
 // later ones.
+//
+// At the end of a run that read its input to the end and wrote every record,
+// Run hands every block to the runs after it (handBack): the reader reads no
+// more, and the records and items that referred to the blocks are written
+// and cleared.
 type recycler interface {
 	setRecycle() bool // false: the reader cannot (a wrapper of one that cannot)
 	block() int       // the block the last feature was read from; the reader's goroutine
 	release(before int)
+	handBack() // after the run; the reader is not read again
 }
 
 func (n *NDJSON) setRecycle() bool   { n.blocks.recycle = true; return true }
 func (n *NDJSON) block() int         { return n.blocks.seq }
 func (n *NDJSON) release(before int) { n.blocks.release(before) }
+func (n *NDJSON) handBack() {
+	n.blocks.handBack(n.buf)
+	n.buf, n.pos, n.seen = nil, 0, 0
+}
 
 func (c *Collection) setRecycle() bool   { c.blocks.recycle = true; return true }
 func (c *Collection) block() int         { return c.blocks.seq }
 func (c *Collection) release(before int) { c.blocks.release(before) }
+func (c *Collection) handBack() {
+	c.blocks.handBack(c.buf)
+	c.buf, c.pos = nil, 0
+}
 
 func (p *peeked) setRecycle() bool {
 	r, ok := p.rest.(recycler)
@@ -414,6 +488,7 @@ func (p *peeked) setRecycle() bool {
 
 func (p *peeked) block() int         { return p.rest.(recycler).block() }
 func (p *peeked) release(before int) { p.rest.(recycler).release(before) }
+func (p *peeked) handBack()          { p.rest.(recycler).handBack() }
 
 func (l *limited) setRecycle() bool {
 	r, ok := l.r.(recycler)
@@ -422,6 +497,7 @@ func (l *limited) setRecycle() bool {
 
 func (l *limited) block() int         { return l.r.(recycler).block() }
 func (l *limited) release(before int) { l.r.(recycler).release(before) }
+func (l *limited) handBack()          { l.r.(recycler).handBack() }
 
 // scan runs f on buf[pos:], reading more while f reports errIncomplete.
 func (c *Collection) scan(f func(b []byte) (int, error)) error {
@@ -456,8 +532,8 @@ func (c *Collection) Next() (Feature, error) {
 	return f, err
 }
 
+// nextInto reads the next feature into f, which is zero.
 func (c *Collection) nextInto(f *Feature) error {
-	*f = Feature{}
 	if c.state == 0 {
 		if err := c.header(); err != nil {
 			return err
@@ -466,44 +542,23 @@ func (c *Collection) nextInto(f *Feature) error {
 	if c.state == 2 {
 		return io.EOF
 	}
-	err := c.scan(func(b []byte) (int, error) {
-		i := skipSpace(b, 0)
-		if i >= len(b) {
-			return 0, errIncomplete
+	// scan's loop, with the member read by a method rather than a closure:
+	// this runs once a feature, on the reader stage's one core.
+	for {
+		end, err := c.member(f, c.buf[c.pos:])
+		if err == nil {
+			c.pos += end
+			break
 		}
-		switch b[i] {
-		case ']':
-			c.state = 2
-			return i + 1, nil
-		case ',':
-			if c.index == 0 {
-				return 0, &errSyntax{i, "unexpected ','"}
-			}
-			i = skipSpace(b, i+1)
-		default:
-			if c.index > 0 {
-				return 0, &errSyntax{i, "expected ',' or ']'"}
-			}
-		}
-		end, positions, spans, ok := skipFeatureSpans(b, i)
-		if !ok {
-			var err error
-			if end, positions, err = skipCounting(b, i); err != nil {
-				return 0, err
-			}
-		}
-		if c.lazy {
-			// No copy: fill never writes over what was handed out. *f is
-			// zero (above): only what is not is written, not the whole
-			// feature again.
-			f.Index = c.index
-			f.lazy = lazyFeature{raw: b[i:end:end], maxVertices: c.MaxVertices, positions: positions + 1, spans: spans}
+		if !errors.Is(err, errIncomplete) {
+			err = c.syntax(err)
+		} else if ferr := c.fill(); ferr == nil {
+			continue
+		} else if errors.Is(ferr, io.ErrUnexpectedEOF) {
+			err = c.syntax(errors.New("unexpected end of input"))
 		} else {
-			*f = parseFeature(b[i:end], c.index, c.MaxVertices, false)
+			err = ferr
 		}
-		return end, nil
-	})
-	if err != nil {
 		*f = Feature{}
 		return err
 	}
@@ -512,6 +567,46 @@ func (c *Collection) nextInto(f *Feature) error {
 	}
 	c.index++
 	return nil
+}
+
+// member reads the next member of the features array from b into f (zero),
+// or its end, and returns the bytes it took: errIncomplete when b holds not
+// all of it.
+func (c *Collection) member(f *Feature, b []byte) (int, error) {
+	i := skipSpace(b, 0)
+	if i >= len(b) {
+		return 0, errIncomplete
+	}
+	switch b[i] {
+	case ']':
+		c.state = 2
+		return i + 1, nil
+	case ',':
+		if c.index == 0 {
+			return 0, &errSyntax{i, "unexpected ','"}
+		}
+		i = skipSpace(b, i+1)
+	default:
+		if c.index > 0 {
+			return 0, &errSyntax{i, "expected ',' or ']'"}
+		}
+	}
+	end, positions, spans, ok := skipFeatureSpans(b, i)
+	if !ok {
+		var err error
+		if end, positions, err = skipCounting(b, i); err != nil {
+			return 0, err
+		}
+	}
+	if c.lazy {
+		// No copy: fill never writes over what was handed out. *f is zero:
+		// only what is not is written, not the whole feature again.
+		f.Index = c.index
+		f.lazy = lazyFeature{raw: b[i:end:end], maxVertices: c.MaxVertices, positions: positions + 1, spans: spans}
+	} else {
+		*f = parseFeature(b[i:end], c.index, c.MaxVertices, false)
+	}
+	return end, nil
 }
 
 // header reads up to the opening bracket of "features".
@@ -680,7 +775,7 @@ func Open(r io.Reader, mediaType string, maxVertices int) Reader {
 	// What is read lands in the reader's first block, where its features are
 	// read from: no buffer of its own to allocate and copy out of for every
 	// body.
-	head := sniffHead(r, make([]byte, 0, blockSize))
+	head := sniffHead(r, newBlock())
 	if Sniff(head) == "ndjson" {
 		n := newNDJSON(r, head)
 		n.MaxVertices = maxVertices
@@ -765,7 +860,9 @@ type peeked struct {
 func (p *peeked) Next() (Feature, error) {
 	if !p.used {
 		p.used = true
-		return p.first, p.firstErr
+		f := p.first
+		p.first = Feature{}
+		return f, p.firstErr
 	}
 	return p.rest.Next()
 }
@@ -773,7 +870,7 @@ func (p *peeked) Next() (Feature, error) {
 func (p *peeked) nextInto(f *Feature) error {
 	if !p.used {
 		p.used = true
-		*f = p.first
+		*f, p.first = p.first, Feature{} // its JSON is in a block Run may reuse
 		return p.firstErr
 	}
 	return p.into(f)
@@ -831,6 +928,12 @@ func (l *limited) nextInto(f *Feature) error {
 	if err := l.into(f); err != nil {
 		return err
 	}
+	return l.count(f)
+}
+
+// count counts f, just read from the wrapped reader, or refuses it when it is
+// one over the limit.
+func (l *limited) count(f *Feature) error {
 	if l.n >= l.max {
 		*f = Feature{}
 		return errcode.New(errcode.PayloadTooLarge, map[string]any{"feature": l.n, "limit": l.max},
@@ -843,6 +946,8 @@ func (l *limited) nextInto(f *Feature) error {
 // intoReader is implemented by readers that can write the next feature where
 // the caller keeps it (an item of the reader stage's chunk): a feature is some
 // 150 bytes, which returning it by value copies at every reader wrapped in another.
+// f is zero when nextInto is called (the reader stage's items are): a reader
+// writes only the fields it sets.
 type intoReader interface {
 	nextInto(f *Feature) error
 }

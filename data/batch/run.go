@@ -140,6 +140,12 @@ func Run(ctx context.Context, r Reader, locate LocateFunc, w Writer, opts Option
 	cancel()
 	wg.Wait()
 	keepSpares(rd.free)
+	if err == nil && rec != nil {
+		// The reader read to the end and has returned, the workers have,
+		// and every chunk was written: its records copied out of the
+		// blocks, its items cleared. Nothing refers to the blocks.
+		rec.handBack()
+	}
 	return st, err
 }
 
@@ -237,17 +243,23 @@ func (rd *readStage) run(ctx context.Context) {
 	defer close(rd.done)
 	defer close(rd.work)
 	defer close(rd.order)
-	buf, _ := rd.r.(buffered)
-	into := intoOf(rd.r)
+	src := flatten(rd.r)
 	c := rd.newChunk()
 	next := 0
 	load := 0 // estimated work of c
 	for {
-		// The feature is read into its place in the chunk.
-		c.items = append(c.items, Result{})
-		it := &c.items[len(c.items)-1]
-		if err := into(&it.Feature); err != nil {
-			c.items = c.items[:len(c.items)-1]
+		// The feature is read into its place in the chunk, which is zero
+		// (newChunk): the readers write only what is not.
+		n := len(c.items)
+		if n < cap(c.items) {
+			c.items = c.items[:n+1]
+		} else {
+			c.items = append(c.items, Result{})
+		}
+		it := &c.items[n]
+		if err := src.next(&it.Feature); err != nil {
+			c.items[n] = Result{} // the next chunk may reuse the array
+			c.items = c.items[:n]
 			c.last, c.next = true, next
 			if !errors.Is(err, io.EOF) {
 				c.err = err
@@ -257,7 +269,7 @@ func (rd *readStage) run(ctx context.Context) {
 		}
 		load += it.work()
 		next = it.Index + 1
-		if len(c.items) == rd.size || load >= rd.budget || (buf != nil && buf.Buffered() == 0) {
+		if len(c.items) == rd.size || load >= rd.budget || src.drained() {
 			if !rd.send(ctx, c) {
 				return
 			}
@@ -268,6 +280,79 @@ func (rd *readStage) run(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// source is the reader stage's view of its Reader: the streaming reader under
+// the wrappers the server puts around it (Peek's first feature, Limit's
+// count), called directly rather than through a call a wrapper for every
+// feature. Any other Reader is read through intoOf.
+type source struct {
+	first *peeked  // whose first feature is still to come
+	lim   *limited // the count of features, when Limit wrapped the reader
+	coll  *Collection
+	nd    *NDJSON
+	into  func(*Feature) error // when the reader is neither
+	buf   buffered             // nil when it cannot tell
+}
+
+// flatten finds what source reads from r: peeked, then limited, then a
+// Collection or NDJSON reader; where r is wrapped otherwise, it is read as it is.
+func flatten(r Reader) source {
+	var s source
+	if p, ok := r.(*peeked); ok {
+		if !p.used {
+			s.first = p
+		}
+		r = p.rest
+	}
+	if l, ok := r.(*limited); ok {
+		s.lim, r = l, l.r
+	}
+	switch r := r.(type) {
+	case *Collection:
+		s.coll = r
+	case *NDJSON:
+		s.nd = r
+	default:
+		s.into = intoOf(r)
+	}
+	s.buf, _ = r.(buffered)
+	return s
+}
+
+// next reads the next feature into f, which is zero, as the wrapped reader's
+// Next would return it.
+func (s *source) next(f *Feature) error {
+	if s.first != nil {
+		p := s.first
+		s.first = nil
+		return p.nextInto(f)
+	}
+	var err error
+	switch {
+	case s.coll != nil:
+		err = s.coll.nextInto(f)
+	case s.nd != nil:
+		err = s.nd.nextInto(f)
+	default:
+		err = s.into(f)
+	}
+	if err != nil || s.lim == nil {
+		return err
+	}
+	return s.lim.count(f)
+}
+
+// drained reports whether the reader has no more input in memory (false when
+// it cannot tell).
+func (s *source) drained() bool {
+	switch {
+	case s.coll != nil:
+		return s.coll.Buffered() == 0
+	case s.nd != nil:
+		return s.nd.Buffered() == 0
+	}
+	return s.buf != nil && s.buf.Buffered() == 0
 }
 
 // spare is what a written chunk leaves to reuse.

@@ -435,6 +435,19 @@ func TestRunLocatePoints(t *testing.T) {
 // Write, and the reader keeps its blocks.
 type plainWriter struct{ Writer }
 
+// writerTo returns a writer of format to out, behind a plainWriter when plain.
+func writerTo(t *testing.T, out *bytes.Buffer, format string, plain bool) Writer {
+	t.Helper()
+	w, err := NewWriter(out, format, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain {
+		w = plainWriter{w}
+	}
+	return w
+}
+
 // TestRunRecyclesBlocks: reading a batch of many blocks into blocks it reuses
 // once their records are written gives, in every format, the output of a run
 // that reuses none, for a FeatureCollection and NDJSON whose features are of
@@ -502,6 +515,82 @@ func TestRunRecyclesBlocks(t *testing.T) {
 	}
 }
 
+// TestRunHandsBlocksBack: a run that reads its input to its end hands its
+// blocks to the runs after it, whose readers read into them (over what the
+// last run left there, overwritten here with junk) and answer as with fresh
+// blocks, in every format; a run that ends otherwise (over its feature limit),
+// or whose writer is not a renderer, hands none back.
+func TestRunHandsBlocksBack(t *testing.T) {
+	drain := func() {
+		for {
+			select {
+			case <-idleBlocks:
+			default:
+				return
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 5))
+	var feats []string
+	for i := range 40000 {
+		feats = append(feats, fmt.Sprintf(`{"type":"Feature","id":%d,"properties":{"pad":"%s"},"geometry":{"type":"Point","coordinates":[%.7f,%.7f]}}`,
+			i, strings.Repeat("p", rng.IntN(100)), 106+4*rng.Float64(), 33+5*rng.Float64()))
+	}
+	in := `{"type":"FeatureCollection","features":[` + strings.Join(feats, ",") + "]}"
+	locate := func(_ context.Context, g orb.Geometry) ([]zones.Hit, error) {
+		return pointHits(g.(orb.Point)), nil
+	}
+	run := func(format string, plain bool, limit int) ([]byte, error) {
+		var out bytes.Buffer
+		w := writerTo(t, &out, format, plain)
+		r, err := Peek(Limit(Open(strings.NewReader(in), "", 0), limit))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Run(t.Context(), r, locate, w, Options{Workers: 3, Chunk: 64})
+		return out.Bytes(), err
+	}
+	for _, format := range Formats {
+		t.Run(format, func(t *testing.T) {
+			drain()
+			fresh, err := run(format, false, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := len(idleBlocks)
+			if n < 2 {
+				t.Fatalf("%d blocks handed back by a run over %d bytes", n, len(in))
+			}
+			for range n {
+				b := <-idleBlocks
+				b = b[:cap(b)]
+				for i := range b {
+					b[i] = `{"type":"Feature","id":"junk"},]`[i%32]
+				}
+				idleBlocks <- b[:0]
+			}
+			again, err := run(format, false, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameOutput(t, again, fresh, "reading into blocks handed back", "fresh blocks")
+			for _, tc := range []struct {
+				name  string
+				plain bool
+				limit int
+			}{{"plain writer", true, 0}, {"over the limit", false, len(feats) - 1}} {
+				drain()
+				if _, err := run(format, tc.plain, tc.limit); (err != nil) != (tc.limit > 0) {
+					t.Fatalf("%s: %v", tc.name, err)
+				}
+				if len(idleBlocks) != 0 {
+					t.Errorf("%s: %d blocks handed back", tc.name, len(idleBlocks))
+				}
+			}
+		})
+	}
+}
+
 // sameOutput fails the test where outputs a and b (of the runs named by ka
 // and kb) first differ.
 func sameOutput(t *testing.T, a, b []byte, ka, kb string) {
@@ -535,13 +624,7 @@ func TestRunReusesSpares(t *testing.T) {
 	locatePoint := func(p orb.Point, dst []zones.Hit) ([]zones.Hit, error) { return append(dst, pointHits(p)...), nil }
 	run := func(in, format string, chunk int, plain bool) []byte {
 		var out bytes.Buffer
-		w, err := NewWriter(&out, format, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if plain {
-			w = plainWriter{w}
-		}
+		w := writerTo(t, &out, format, plain)
 		if _, err := Run(t.Context(), NewNDJSON(strings.NewReader(in)), locate, w,
 			Options{Workers: 2, Chunk: chunk, LocatePoint: locatePoint}); err != nil {
 			t.Fatal(err)
