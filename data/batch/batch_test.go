@@ -703,3 +703,31 @@ func processCPU() time.Duration {
 func reportCPU(b *testing.B, t0 time.Duration) {
 	b.ReportMetric(float64(processCPU()-t0)/float64(b.N), "cpu-ns/op")
 }
+
+// TestCollectionMalformedOneByte: a FeatureCollection read a byte at a time
+// (each feature incomplete many times over before it is whole) gives the
+// features before a fault, then an error naming the feature where it is: a
+// body cut short, or a member not followed by ',' or ']'.
+func TestCollectionMalformedOneByte(t *testing.T) {
+	pt := `{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[108.9,34.2]}}`
+	for _, tc := range []struct{ body, want string }{
+		{`{"type":"FeatureCollection","features":[` + pt + `,` + pt[:40], "near feature 1: unexpected end of input"},
+		{`{"type":"FeatureCollection","features":[` + pt + ` ` + pt + `]}`, "near feature 1: offset 1: expected ',' or ']'"},
+	} {
+		for _, lazy := range []bool{false, true} {
+			c := NewCollection(iotest.OneByteReader(strings.NewReader(tc.body)))
+			if lazy {
+				c.setLazy()
+			}
+			f, err := c.Next()
+			if err != nil || f.Index != 0 {
+				t.Fatalf("lazy %v: first feature %d, %v", lazy, f.Index, err)
+			}
+			_, err = c.Next()
+			var e *errcode.Error
+			if !errors.As(err, &e) || e.Code != errcode.BadRequest || e.Details["feature"] != 1 || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("lazy %v: second Next: %v, want a bad request with %q", lazy, err, tc.want)
+			}
+		}
+	}
+}

@@ -507,16 +507,26 @@ func (c *Collection) scan(f func(b []byte) (int, error)) error {
 			c.pos += n
 			return nil
 		}
-		if !errors.Is(err, errIncomplete) {
-			return c.syntax(err)
-		}
-		if ferr := c.fill(); ferr != nil {
-			if errors.Is(ferr, io.ErrUnexpectedEOF) {
-				return c.syntax(errors.New("unexpected end of input"))
-			}
-			return ferr
+		if err := c.more(err); err != nil {
+			return err
 		}
 	}
+}
+
+// more answers a step of scan that failed with err: nil once it has read
+// more input for the step to try again (err was errIncomplete), else the
+// error to return.
+func (c *Collection) more(err error) error {
+	if !errors.Is(err, errIncomplete) {
+		return c.syntax(err)
+	}
+	if ferr := c.fill(); ferr != nil {
+		if errors.Is(ferr, io.ErrUnexpectedEOF) {
+			return c.syntax(errors.New("unexpected end of input"))
+		}
+		return ferr
+	}
+	return nil
 }
 
 func (c *Collection) syntax(err error) error {
@@ -550,17 +560,10 @@ func (c *Collection) nextInto(f *Feature) error {
 			c.pos += end
 			break
 		}
-		if !errors.Is(err, errIncomplete) {
-			err = c.syntax(err)
-		} else if ferr := c.fill(); ferr == nil {
-			continue
-		} else if errors.Is(ferr, io.ErrUnexpectedEOF) {
-			err = c.syntax(errors.New("unexpected end of input"))
-		} else {
-			err = ferr
+		if err := c.more(err); err != nil {
+			*f = Feature{}
+			return err
 		}
-		*f = Feature{}
-		return err
 	}
 	if c.state == 2 {
 		return io.EOF
