@@ -345,15 +345,7 @@ func (s *source) next(f *Feature) error {
 
 // drained reports whether the reader has no more input in memory (false when
 // it cannot tell).
-func (s *source) drained() bool {
-	switch {
-	case s.coll != nil:
-		return s.coll.Buffered() == 0
-	case s.nd != nil:
-		return s.nd.Buffered() == 0
-	}
-	return s.buf != nil && s.buf.Buffered() == 0
-}
+func (s *source) drained() bool { return s.buf != nil && s.buf.Buffered() == 0 }
 
 // spare is what a written chunk leaves to reuse.
 type spare struct {
