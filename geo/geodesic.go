@@ -36,6 +36,10 @@ static double rl_authalic_t(double lat) {
 	return r / (1 + sqrt(1 - r * r));
 }
 
+static int rl_short(double dx, double dy, double short_m) {
+	return dx * dx + dy * dy < short_m * short_m;
+}
+
 // rl_ring_area returns the signed ellipsoidal area (m², counter-clockwise positive)
 // of the ring of n lon/lat pairs at xy, edges taken as geodesics: minus the sum over
 // edges of the area between the edge and the equator. For an edge of short_m metres
@@ -56,10 +60,14 @@ static double rl_ring_area(const double *xy, int n, double short_m) {
 	for (i = 0; i < n; i++) {
 		int j = (i + 1) % n;
 		double lon1 = xy[2 * i], lat1 = xy[2 * i + 1], lon2 = xy[2 * j], lat2 = xy[2 * j + 1];
-		double dx = (lon2 - lon1) * 111320 * cos(lat1 * M_PI / 180), dy = (lat2 - lat1) * 110574;
+		double ex = (lon2 - lon1) * 111320, dy = (lat2 - lat1) * 110574;
 		double term, y, t;
 		t2 = rl_authalic_t(lat2);
-		if (dx * dx + dy * dy < short_m * short_m) {
+		// dx = ex cos(lat1) with |cos| <= 1, so |dx| <= |ex| after rounding too
+		// (rounding is monotonic): an edge short by ex is short by dx, and the
+		// cosine is taken only for an edge the bound cannot place — the same
+		// test, one cos a vertex fewer on the short edges.
+		if (ex * ex + dy * dy < short_m * short_m || rl_short(ex * cos(lat1 * M_PI / 180), dy, short_m)) {
 			double dl = (lon2 - lon1) * M_PI / 180;
 			term = 2 * atan2(tan(dl / 2) * (t1 + t2), 1 + t1 * t2) * rl_rq2;
 		} else {
