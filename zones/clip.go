@@ -60,8 +60,8 @@ const (
 // GEOS would not take from its formula.
 func crossing(a0, a1, b0, b1 orb.Point) (clipCrossing, int) {
 	d := clipDegenerate
-	if math.Max(a0[0], a1[0]) < math.Min(b0[0], b1[0])-d || math.Min(a0[0], a1[0]) > math.Max(b0[0], b1[0])+d ||
-		math.Max(a0[1], a1[1]) < math.Min(b0[1], b1[1])-d || math.Min(a0[1], a1[1]) > math.Max(b0[1], b1[1])+d {
+	if max(a0[0], a1[0]) < min(b0[0], b1[0])-d || min(a0[0], a1[0]) > max(b0[0], b1[0])+d ||
+		max(a0[1], a1[1]) < min(b0[1], b1[1])-d || min(a0[1], a1[1]) > max(b0[1], b1[1])+d {
 		return clipCrossing{}, crossNone
 	}
 	o1, o2 := planar.Orient(a0, a1, b0), planar.Orient(a0, a1, b1)
@@ -84,6 +84,7 @@ func crossing(a0, a1, b0, b1 orb.Point) (clipCrossing, int) {
 type clipARing struct {
 	start, end int // its points
 	hole       bool
+	in         bool // its first point lies in the zone (clip)
 }
 
 // clipEdge is an edge of a piece near the footprint.
@@ -215,10 +216,17 @@ func (cs *clipScratch) clip(b orb.Bound, fpArea float64) (area float64, whole, o
 		}
 		return cmpFloat(x.ta, y.ta)
 	})
+	// A footprint that no crossing touches and whose rings all start inside
+	// lies in the zone, and unless a loop of the zone's boundary lies in it
+	// its area is fpArea: its rings' areas are then taken only where a loop
+	// needs them (ringsInside), in the same order.
+	deferred := len(cs.xs) == 0
 	k := 0
 	allIn := true
-	for _, ar := range cs.aRings {
+	for ai := range cs.aRings {
+		ar := &cs.aRings[ai]
 		in := cs.covered(a[ar.start])
+		ar.in = in
 		startIn := in
 		crossed := false
 		for ; k < len(cs.xs) && cs.xs[k].ai < ar.end; k++ {
@@ -234,18 +242,17 @@ func (cs *clipScratch) clip(b orb.Bound, fpArea float64) (area float64, whole, o
 		switch {
 		case crossed:
 		case startIn:
-			cs.out = cs.out[:0]
-			for _, v := range a[ar.start:ar.end] {
-				cs.out = append(cs.out, v[0], v[1])
+			if !deferred {
+				area += cs.ringArea(*ar)
 			}
-			ra := math.Abs(geo.FlatRingArea(cs.out))
-			if ar.hole {
-				ra = -ra
-			}
-			area += ra
 		default:
 			allIn = false
 		}
+	}
+	if deferred && !allIn {
+		// Some ring lies outside: the rings inside count now, as they did.
+		area = cs.ringsInside(area)
+		deferred = false
 	}
 
 	// Each result ring through crossings: from one where the footprint enters
@@ -313,6 +320,10 @@ func (cs *clipScratch) clip(b orb.Bound, fpArea float64) (area float64, whole, o
 		case planar.Outside:
 			continue
 		}
+		if deferred {
+			area = cs.ringsInside(area)
+			deferred = false
+		}
 		cs.out = append(cs.out[:0], v[0], v[1])
 		if !cs.walkLoop(ci) {
 			return 0, false, false
@@ -329,6 +340,31 @@ func (cs *clipScratch) clip(b orb.Bound, fpArea float64) (area float64, whole, o
 		return 0, false, false
 	}
 	return area, false, true
+}
+
+// ringArea returns the area of the footprint's ring ar, negative for a hole.
+func (cs *clipScratch) ringArea(ar clipARing) float64 {
+	cs.out = cs.out[:0]
+	for _, v := range cs.a[ar.start:ar.end] {
+		cs.out = append(cs.out, v[0], v[1])
+	}
+	ra := math.Abs(geo.FlatRingArea(cs.out))
+	if ar.hole {
+		ra = -ra
+	}
+	return ra
+}
+
+// ringsInside adds to area, in order, the areas of the footprint's rings that
+// start inside the zone: what clip's first pass adds when no crossing touches
+// the footprint, left until a ring outside or a loop inside asks for them.
+func (cs *clipScratch) ringsInside(area float64) float64 {
+	for _, ar := range cs.aRings {
+		if ar.in {
+			area += cs.ringArea(ar)
+		}
+	}
+	return area
 }
 
 // locate says where p lies in the footprint.
@@ -353,8 +389,8 @@ func (cs *clipScratch) zoneEdges(b orb.Bound) bool {
 		first := len(cs.edges)
 		p.cells.edgesNear(win, func(i int) bool {
 			ax, ay, bx, by := s.edge(i)
-			if math.Max(ax, bx) < win.Min[0] || math.Min(ax, bx) > win.Max[0] ||
-				math.Max(ay, by) < win.Min[1] || math.Min(ay, by) > win.Max[1] {
+			if max(ax, bx) < win.Min[0] || min(ax, bx) > win.Max[0] ||
+				max(ay, by) < win.Min[1] || min(ay, by) > win.Max[1] {
 				return true
 			}
 			cs.edges = append(cs.edges, clipEdge{p: pi, e: i})
@@ -803,12 +839,12 @@ func cmpFloat(x, y float64) int {
 // conversions keep the compiler from fusing a multiply and an add, which GEOS
 // does not.
 func geosIntersection(p1, p2, q1, q2 orb.Point) (orb.Point, bool) {
-	minX0, maxX0 := math.Min(p1[0], p2[0]), math.Max(p1[0], p2[0])
-	minY0, maxY0 := math.Min(p1[1], p2[1]), math.Max(p1[1], p2[1])
-	minX1, maxX1 := math.Min(q1[0], q2[0]), math.Max(q1[0], q2[0])
-	minY1, maxY1 := math.Min(q1[1], q2[1]), math.Max(q1[1], q2[1])
-	intMinX, intMaxX := math.Max(minX0, minX1), math.Min(maxX0, maxX1)
-	intMinY, intMaxY := math.Max(minY0, minY1), math.Min(maxY0, maxY1)
+	minX0, maxX0 := min(p1[0], p2[0]), max(p1[0], p2[0])
+	minY0, maxY0 := min(p1[1], p2[1]), max(p1[1], p2[1])
+	minX1, maxX1 := min(q1[0], q2[0]), max(q1[0], q2[0])
+	minY1, maxY1 := min(q1[1], q2[1]), max(q1[1], q2[1])
+	intMinX, intMaxX := max(minX0, minX1), min(maxX0, maxX1)
+	intMinY, intMaxY := max(minY0, minY1), min(maxY0, maxY1)
 	midx := (intMinX + intMaxX) / 2
 	midy := (intMinY + intMaxY) / 2
 
@@ -858,8 +894,8 @@ func clipLength(p *piece, fp orb.Ring, b orb.Bound) (length float64, ok bool) {
 	ok = true
 	s.forEdges(func(e int) bool {
 		bx0, by0, bx1, by1 := s.edge(e)
-		if math.Max(bx0, bx1) < win.Min[0] || math.Min(bx0, bx1) > win.Max[0] ||
-			math.Max(by0, by1) < win.Min[1] || math.Min(by0, by1) > win.Max[1] {
+		if max(bx0, bx1) < win.Min[0] || min(bx0, bx1) > win.Max[0] ||
+			max(by0, by1) < win.Min[1] || min(by0, by1) > win.Max[1] {
 			return true
 		}
 		b0, b1 := orb.Point{bx0, by0}, orb.Point{bx1, by1}
