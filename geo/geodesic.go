@@ -96,6 +96,22 @@ static double rl_line_length(const double *xy, int n) {
 	return total;
 }
 
+// rl_segment_lengths writes to out the ellipsoidal length (m) of each of the n-1
+// segments of the polyline of n lon/lat pairs: rl_inverse's, 0 for a segment of
+// no length.
+static void rl_segment_lengths(const double *xy, int n, double *out) {
+	double s12;
+	int i;
+	for (i = 1; i < n; i++) {
+		if (xy[2 * i - 2] == xy[2 * i] && xy[2 * i - 1] == xy[2 * i + 1]) {
+			out[i - 1] = 0;
+			continue;
+		}
+		geod_inverse(&rl_grs80, xy[2 * i - 1], xy[2 * i - 2], xy[2 * i + 1], xy[2 * i], &s12, 0, 0);
+		out[i - 1] = s12;
+	}
+}
+
 static double rl_inverse(double lon1, double lat1, double lon2, double lat2) {
 	double s12;
 	geod_inverse(&rl_grs80, lat1, lon1, lat2, lon2, &s12, 0, 0);
@@ -106,6 +122,7 @@ import "C"
 
 import (
 	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/paulmach/orb"
@@ -202,6 +219,18 @@ func Length(g orb.Geometry) float64 {
 		l += lineLength(ls)
 	}
 	return l
+}
+
+// SegmentLengths returns the ellipsoidal lengths in metres of the segments of
+// ls, appended to dst[:0]: Distance(ls[i], ls[i+1]) for each i, in one call.
+func SegmentLengths(ls []orb.Point, dst []float64) []float64 {
+	dst = dst[:0]
+	if len(ls) < 2 {
+		return dst
+	}
+	dst = slices.Grow(dst, len(ls)-1)[:len(ls)-1]
+	C.rl_segment_lengths((*C.double)(unsafe.Pointer(&ls[0][0])), C.int(len(ls)), (*C.double)(unsafe.Pointer(&dst[0])))
+	return dst
 }
 
 // Distance returns the ellipsoidal (geodesic) distance in metres between two

@@ -51,6 +51,32 @@ func TestLengthAndDistance(t *testing.T) {
 	}
 }
 
+// TestSegmentLengths: each segment's length is Distance's, to the bit, a
+// segment of no length 0, and the lengths of a line add up to about its Length.
+func TestSegmentLengths(t *testing.T) {
+	ls := orb.LineString{{108.1, 34.2}, {108.3, 34.25}, {108.3, 34.25}, {108.31, 34.1}, {109.5, 33.2}}
+	got := SegmentLengths(ls, make([]float64, 9))
+	if len(got) != len(ls)-1 {
+		t.Fatalf("%d lengths for %d segments", len(got), len(ls)-1)
+	}
+	sum := 0.0
+	for i, l := range got {
+		if want := Distance(ls[i], ls[i+1]); l != want {
+			t.Errorf("segment %d: %v, Distance %v", i, l, want)
+		}
+		sum += l
+	}
+	if got[1] != 0 || got[0] == 0 || got[2] == 0 {
+		t.Errorf("lengths %v: want 0 for the segment of no length only", got)
+	}
+	if l := Length(ls); math.Abs(sum-l) > 1e-9*l {
+		t.Errorf("lengths add up to %v, Length %v", sum, l)
+	}
+	if got := SegmentLengths(ls[:1], got); len(got) != 0 {
+		t.Errorf("one point: %v", got)
+	}
+}
+
 // TestAreaAgreesWithGeographicLib: the area with short edges taken on the authalic
 // sphere agrees with GeographicLib's for rings of short edges, long edges and a
 // mixture: with its geodesic S12 edge by edge (ringAreaShort with 0, every edge a

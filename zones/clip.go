@@ -417,15 +417,9 @@ func (cs *clipScratch) zoneEdges(b orb.Bound) bool {
 // decides): each line split where it crosses the zone's boundary (at GEOS's
 // crossing points; the cut lines of the subdivision are no boundary), the
 // parts inside measured segment by segment as geo.Length measures GEOS's
-// result.
-func clipLineIn(pieces []*piece, lines []orb.LineString, b orb.Bound) (length float64, ok bool) {
-	nv := 0
-	for _, l := range lines {
-		nv += len(l)
-	}
-	if nv > clipLimit || !simpleLines(lines) {
-		return 0, false
-	}
+// result. The caller has checked the lines (clipLinesOK) and gives lens[k][i],
+// the length of segment i of line k, which a segment wholly inside adds.
+func clipLineIn(pieces []*piece, lines []orb.LineString, lens [][]float64, b orb.Bound) (length float64, ok bool) {
 	for _, p := range pieces {
 		if p.cells == nil || p.shape.lineal {
 			return 0, false
@@ -438,7 +432,7 @@ func clipLineIn(pieces []*piece, lines []orb.LineString, b orb.Bound) (length fl
 	if !cs.zoneEdges(b) {
 		return 0, false
 	}
-	for _, l := range lines {
+	for k, l := range lines {
 		in := cs.covered(l[0])
 		for i := 0; i+1 < len(l); i++ {
 			a0, a1 := l[i], l[i+1]
@@ -457,6 +451,13 @@ func clipLineIn(pieces []*piece, lines []orb.LineString, b orb.Bound) (length fl
 				}
 				cs.xs = append(cs.xs, x)
 			}
+			if len(cs.xs) == 0 {
+				// insideLength's answer, the segment's length measured once.
+				if in {
+					length += lens[k][i]
+				}
+				continue
+			}
 			slices.SortFunc(cs.xs, func(x, y clipCrossing) int { return cmpFloat(x.ta, y.ta) })
 			var l float64
 			l, in = insideLength(a0, a1, cs.xs, in)
@@ -464,6 +465,16 @@ func clipLineIn(pieces []*piece, lines []orb.LineString, b orb.Bound) (length fl
 		}
 	}
 	return length, true
+}
+
+// clipLinesOK reports whether clipLineIn takes the footprint's lines: at most
+// clipLimit vertices in all, and simple.
+func clipLinesOK(lines []orb.LineString) bool {
+	nv := 0
+	for _, l := range lines {
+		nv += len(l)
+	}
+	return nv <= clipLimit && simpleLines(lines)
 }
 
 // insideLength is the geodesic length of the parts of segment ab inside, split

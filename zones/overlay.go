@@ -41,6 +41,12 @@ type footprintGeoms struct {
 	polys []orb.Polygon // the footprint's polygons, made on first use
 	one   [1]orb.Polygon
 
+	// The footprint's lines for clipLineIn and their segments' lengths, once
+	// linesAsked; linesOK when clipLineIn takes them.
+	lines               []orb.LineString
+	lineLens            [][]float64
+	linesAsked, linesOK bool
+
 	// hitRoom is what is left of a block of zone hits (newHit).
 	hitRoom []zoneHit
 }
@@ -254,6 +260,20 @@ func (fg *footprintGeoms) measureLineIn(pieces []*piece) (length float64, ok boo
 	case !ok || len(meet) == 0:
 		return 0, ok
 	}
+	if !fg.clipLines() {
+		return 0, false
+	}
+	return clipLineIn(meet, fg.lines, fg.lineLens, fg.lineBound)
+}
+
+// clipLines readies, once for every zone, the footprint's lines for clipLineIn
+// (fg.lines, and fg.lineLens their segments' lengths), and reports whether it
+// takes them.
+func (fg *footprintGeoms) clipLines() bool {
+	if fg.linesAsked {
+		return fg.linesOK
+	}
+	fg.linesAsked = true
 	var lines []orb.LineString
 	switch l := fg.pf.line.(type) {
 	case orb.LineString:
@@ -261,7 +281,15 @@ func (fg *footprintGeoms) measureLineIn(pieces []*piece) (length float64, ok boo
 	case orb.MultiLineString:
 		lines = l
 	}
-	return clipLineIn(meet, lines, fg.lineBound)
+	if !clipLinesOK(lines) {
+		return false
+	}
+	fg.lines, fg.linesOK = lines, true
+	fg.lineLens = make([][]float64, len(lines))
+	for k, l := range lines {
+		fg.lineLens[k] = geo.SegmentLengths(l, nil)
+	}
+	return true
 }
 
 // sortPieces sorts a polygonal zone's pieces by their cell grids against the
