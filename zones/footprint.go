@@ -118,6 +118,7 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 	switch {
 	case len(valid) == 1:
 		fp.area = valid[0]
+		fp.areaM2 = geo.Area(fp.area)
 	case len(valid) > 1:
 		sum := geo.Area(valid)
 		d, err := dissolve(gctx, valid)
@@ -125,18 +126,19 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 			return nil, fmt.Errorf("zones: dissolve footprint parts: %w", err)
 		}
 		fp.area = d
-		if after := geo.Area(d); after < sum*(1-1e-9) {
+		// The dissolved area is the footprint's (measured once).
+		after := geo.Area(d)
+		fp.areaM2 = after
+		if after < sum*(1-1e-9) {
 			fp.warnings = append(fp.warnings, fmt.Sprintf(
 				"footprint parts overlap: %.1f m² counted once (%.1f m² in all, %.1f m² as given)", sum-after, after, sum))
 		}
-	}
-	if fp.area != nil {
-		fp.areaM2 = geo.Area(fp.area)
 	}
 	switch len(lines) {
 	case 0:
 	case 1:
 		fp.line = lines[0]
+		fp.lengthM = geo.Length(fp.line)
 	default:
 		// Line parts that run over each other (a route drawn twice) count once.
 		sum := geo.Length(orb.MultiLineString(lines))
@@ -145,13 +147,12 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 			return nil, fmt.Errorf("zones: dissolve footprint lines: %w", err)
 		}
 		fp.line = d
-		if after := geo.Length(d); after < sum*(1-1e-9) {
+		after := geo.Length(d)
+		fp.lengthM = after
+		if after < sum*(1-1e-9) {
 			fp.warnings = append(fp.warnings, fmt.Sprintf(
 				"footprint lines overlap: %.1f m counted once (%.1f m in all, %.1f m as given)", sum-after, after, sum))
 		}
-	}
-	if fp.line != nil {
-		fp.lengthM = geo.Length(fp.line)
 	}
 	fp.bound = g.Bound()
 	return fp, nil
