@@ -110,6 +110,7 @@ type clipScratch struct {
 	a      []orb.Point   // its rings one after the other, each closed, with its inside on the left
 	aRings []clipARing
 	edges  []clipEdge // sorted by piece, then edge
+	ids    []int32    // zoneEdges' edge indices of one piece
 	xs     []clipCrossing
 	rings  []clipRing
 	ivs    [][2]float64
@@ -387,19 +388,25 @@ func (cs *clipScratch) zoneEdges(b orb.Bound) bool {
 	for pi, p := range cs.pieces {
 		s := &p.shape
 		first := len(cs.edges)
+		// The edges near, as indices: an edge over several cells is listed
+		// once for each, and a sort of ints is cheaper than one of clipEdges.
+		ids := cs.ids[:0]
 		p.cells.edgesNear(win, func(i int) bool {
 			ax, ay, bx, by := s.edge(i)
 			if max(ax, bx) < win.Min[0] || min(ax, bx) > win.Max[0] ||
 				max(ay, by) < win.Min[1] || min(ay, by) > win.Max[1] {
 				return true
 			}
-			cs.edges = append(cs.edges, clipEdge{p: pi, e: i})
+			ids = append(ids, int32(i))
 			return true
 		})
-		own := cs.edges[first:]
-		slices.SortFunc(own, func(x, y clipEdge) int { return x.e - y.e })
-		own = slices.CompactFunc(own, func(x, y clipEdge) bool { return x.e == y.e })
-		cs.edges = cs.edges[:first+len(own)]
+		slices.Sort(ids)
+		for k, e := range ids {
+			if k == 0 || e != ids[k-1] {
+				cs.edges = append(cs.edges, clipEdge{p: pi, e: int(e)})
+			}
+		}
+		cs.ids = ids
 		for i := first; i < len(cs.edges); i++ {
 			ri, ok := cs.ringOf(pi, cs.edges[i].e)
 			if !ok {
