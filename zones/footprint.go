@@ -21,6 +21,7 @@ type prepared struct {
 
 	areaM2, lengthM float64
 	bound           orb.Bound
+	areaBound       orb.Bound // area's
 	vertices        int
 	typ             string
 	repaired        bool
@@ -155,7 +156,21 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 		}
 	}
 	fp.bound = g.Bound()
+	fp.areaBound = fp.bound
+	if a, ok := fp.area.(orb.Polygon); !ok || !samePolygon(a, g) {
+		fp.areaBound = orb.Bound{}
+		if fp.area != nil {
+			fp.areaBound = fp.area.Bound()
+		}
+	}
 	return fp, nil
+}
+
+// samePolygon reports whether a is the polygon g as given (the walk keeps a
+// polygon it need not clean as it is): then a's bound is g's.
+func samePolygon(a orb.Polygon, g orb.Geometry) bool {
+	p, ok := g.(orb.Polygon)
+	return ok && len(a) == len(p) && len(a) > 0 && &a[0] == &p[0]
 }
 
 // footprintWalk sorts a footprint's parts by dimension, checking and cleaning

@@ -71,7 +71,7 @@ var wkbBuffers = sync.Pool{New: func() any { return new([]byte) }}
 func newFootprintGeoms(gctx *geo.Context, pf *prepared) *footprintGeoms {
 	fg := &footprintGeoms{pf: pf, gctx: gctx}
 	if pf.area != nil {
-		fg.areaBound = pf.area.Bound()
+		fg.areaBound = pf.areaBound
 	}
 	if pf.line != nil {
 		fg.lineBound = pf.line.Bound()
