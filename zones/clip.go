@@ -894,20 +894,44 @@ func geosIntersection(p1, p2, q1, q2 orb.Point) (orb.Point, bool) {
 }
 
 // clipLength returns the geodesic length in metres of the lineal piece p inside
-// the footprint ring fp (closed, simple, its box b), and ok false when it cannot
-// say (then GEOS decides): the piece's edges split where they cross the
-// footprint (at GEOS's crossing points), the parts inside measured as geo.Length
-// measures GEOS's result, segment by segment.
-func clipLength(p *piece, fp orb.Ring, b orb.Bound) (length float64, ok bool) {
+// the footprint's polygons fp (their rings closed and simple, at most
+// clipLimit+1 vertices in all; their box b), and ok false when it cannot say
+// (then GEOS decides): the piece's edges split where they cross the footprint's
+// rings, shells and holes alike (at GEOS's crossing points), each crossing
+// going in or out, the parts inside measured as geo.Length measures GEOS's
+// result, segment by segment.
+func clipLength(p *piece, fp []orb.Polygon, b orb.Bound) (length float64, ok bool) {
 	s := &p.shape
-	if !s.lineal || len(fp) < 4 || len(fp) > clipLimit+1 {
+	if !s.lineal || len(fp) == 0 {
+		return 0, false
+	}
+	nv := 0
+	for _, poly := range fp {
+		if len(poly) == 0 {
+			return 0, false
+		}
+		for _, r := range poly {
+			if len(r) < 4 {
+				return 0, false
+			}
+			nv += len(r)
+		}
+	}
+	if nv > clipLimit+1 {
 		return 0, false
 	}
 	cs := clipScratches.Get().(*clipScratch)
 	defer clipScratches.Put(cs)
-	a := append(cs.a[:0], fp...)
+	a := cs.a[:0]
+	cs.aRings = cs.aRings[:0]
+	for _, poly := range fp {
+		for _, r := range poly {
+			cs.aRings = append(cs.aRings, clipARing{start: len(a), end: len(a) + len(r)})
+			a = append(a, r...)
+		}
+	}
 	cs.a = a
-	n := len(a) - 1
+	one := len(cs.aRings) == 1
 	win := b.Pad(clipDegenerate)
 	ok = true
 	s.forEdges(func(e int) bool {
@@ -918,19 +942,31 @@ func clipLength(p *piece, fp orb.Ring, b orb.Bound) (length float64, ok bool) {
 		}
 		b0, b1 := orb.Point{bx0, by0}, orb.Point{bx1, by1}
 		cs.xs = cs.xs[:0]
-		for i := 0; i < n; i++ {
-			x, kind := crossing(a[i], a[i+1], b0, b1)
-			switch kind {
-			case crossNone:
-				continue
-			case crossUnclean:
-				ok = false
-				return false
+		for _, ar := range cs.aRings {
+			for i := ar.start; i+1 < ar.end; i++ {
+				x, kind := crossing(a[i], a[i+1], b0, b1)
+				switch kind {
+				case crossNone:
+					continue
+				case crossUnclean:
+					ok = false
+					return false
+				}
+				cs.xs = append(cs.xs, x)
 			}
-			cs.xs = append(cs.xs, x)
+		}
+		loc := planar.Outside
+		if one {
+			loc = planar.RingLocate(a, b0)
+		} else {
+			for _, poly := range fp {
+				if loc = planar.PolygonLocate(poly, b0); loc != planar.Outside {
+					break
+				}
+			}
 		}
 		var in bool
-		switch planar.RingLocate(a, b0) {
+		switch loc {
 		case planar.Boundary:
 			ok = false
 			return false

@@ -317,18 +317,18 @@ func sortPieces(pieces []*piece, b orb.Bound, buf []*piece) (inside bool, meet [
 }
 
 // measureLines measures the length of a lineal zone's pieces inside the
-// footprint (its polygon of one ring) without GEOS, by clipLength; ok is false
+// footprint's polygons without GEOS, by clipLength; ok is false
 // when GEOS must decide: a piece clipLength cannot clip, or more than one piece
 // partly inside (GEOS dissolves those first, and a stretch two pieces share
 // counts once there).
-func (fg *footprintGeoms) measureLines(pieces []*piece, ring orb.Ring) (length float64, ok bool) {
+func (fg *footprintGeoms) measureLines(pieces []*piece, polys []orb.Polygon) (length float64, ok bool) {
 	b := fg.areaBound
 	partial := 0
 	for _, p := range pieces {
 		if !p.bound.Intersects(b) {
 			continue
 		}
-		l, ok := clipLength(p, ring, b)
+		l, ok := clipLength(p, polys, b)
 		if !ok {
 			return 0, false
 		}
@@ -481,8 +481,8 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 		// Only the measures are asked for: taken in Go where they can be.
 		polys := fg.areaParts()
 		switch {
-		case lineal && len(polys) == 1 && len(polys[0]) == 1:
-			h.lengthM, measured = fg.measureLines(pieces, polys[0][0])
+		case lineal:
+			h.lengthM, measured = fg.measureLines(pieces, polys)
 		case !lineal:
 			var inside bool
 			if inside, h.areaM2, measured = fg.measurePieces(pieces, polys); inside {
