@@ -60,10 +60,15 @@ func pos(kv ...any) map[string]any {
 // repeated vertices, repairs invalid polygons (or refuses them when strict) and
 // measures what is left.
 func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*prepared, error) {
+	return prepareFootprintIn(new(prepared), gctx, g, opts)
+}
+
+// prepareFootprintIn is prepareFootprint into fp (overwritten whole).
+func prepareFootprintIn(fp *prepared, gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*prepared, error) {
 	if g == nil {
 		return nil, errcode.New(errcode.EmptyGeometry, nil, "the footprint has no geometry")
 	}
-	fp := &prepared{typ: g.GeoJSONType()}
+	*fp = prepared{typ: g.GeoJSONType()}
 	w := footprintWalk{fp: fp}
 	if err := w.walk(g); err != nil {
 		return nil, err

@@ -2,10 +2,12 @@ package zones_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -15,6 +17,70 @@ import (
 	"github.com/redline-gis/redline/zones"
 )
 
+// oracleFootprints returns the geometries of the accepted oracle footprints.
+func oracleFootprints(t testing.TB) []orb.Geometry {
+	raw, err := os.ReadFile(filepath.Join(oracle.SharedDir(t), "oracle", "footprints.geojson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gs []orb.Geometry
+	for _, f := range fc.Features {
+		if f.Properties["expect"] == "accept" {
+			gs = append(gs, f.Geometry)
+		}
+	}
+	return gs
+}
+
+// TestLocateScratchReused: Locate's pooled working memory leaves nothing of one
+// footprint in the next: the oracle footprints located by four goroutines at
+// once, each in its own order, give what they give one at a time.
+func TestLocateScratchReused(t *testing.T) {
+	_, idx := sharedIndex(t)
+	c := zones.NewCheckerFor(idx)
+	gs := oracleFootprints(t)
+	ctx := context.Background()
+	want := make([][]zones.Hit, len(gs))
+	hits := 0
+	for i, g := range gs {
+		h, err := c.Locate(ctx, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = h
+		hits += len(h)
+	}
+	if hits < len(gs) {
+		t.Fatalf("%d hits for %d footprints", hits, len(gs))
+	}
+	errs := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			for k := range gs {
+				i := (k*(2*w+1) + w) % len(gs)
+				h, err := c.Locate(ctx, gs[i])
+				if err == nil && !slices.Equal(h, want[i]) {
+					err = fmt.Errorf("footprint %d: %v, alone %v", i, h, want[i])
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkLocateOverlapShaanxi: the overlap measures of Checker.Locate in one
 // goroutine, without HTTP or the batch pipeline around them: the 206 accepted
 // oracle footprints (polygons, lines and points; api's
@@ -23,20 +89,7 @@ import (
 func BenchmarkLocateOverlapShaanxi(b *testing.B) {
 	_, idx := sharedIndex(b)
 	c := zones.NewCheckerFor(idx)
-	raw, err := os.ReadFile(filepath.Join(oracle.SharedDir(b), "oracle", "footprints.geojson"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(raw)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var footprints []orb.Geometry
-	for _, f := range fc.Features {
-		if f.Properties["expect"] == "accept" {
-			footprints = append(footprints, f.Geometry)
-		}
-	}
+	footprints := oracleFootprints(b)
 	rng := rand.New(rand.NewPCG(7, 7))
 	squares := make([]orb.Geometry, 10_000)
 	for i := range squares {

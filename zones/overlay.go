@@ -69,7 +69,12 @@ func (fg *footprintGeoms) newHit(z *Zone) *zoneHit {
 var wkbBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 func newFootprintGeoms(gctx *geo.Context, pf *prepared) *footprintGeoms {
-	fg := &footprintGeoms{pf: pf, gctx: gctx}
+	return new(footprintGeoms).init(gctx, pf)
+}
+
+// init readies fg (overwritten whole) for pf's overlays in gctx.
+func (fg *footprintGeoms) init(gctx *geo.Context, pf *prepared) *footprintGeoms {
+	*fg = footprintGeoms{pf: pf, gctx: gctx}
 	if pf.area != nil {
 		fg.areaBound = pf.areaBound
 	}
