@@ -187,22 +187,17 @@ func (cs *clipScratch) clip(b orb.Bound, fpArea float64) (area float64, whole, o
 			continue
 		}
 		ce := &cs.edges[ci]
-		for _, ar := range cs.aRings {
-			for i := ar.start; i+1 < ar.end; i++ {
-				x, kind := crossing(a[i], a[i+1], b0, b1)
-				switch kind {
-				case crossNone:
-					continue
-				case crossUnclean:
-					return 0, false, false
-				}
-				// Where the footprint crosses into the zone, the zone's edge runs
-				// (with the zone on its left) from the footprint's right to its left.
-				x.ai, x.c = i, ci
-				x.aIn = x.bRight == (cs.rings[ce.ring].dir > 0)
-				cs.xs = append(cs.xs, x)
-				ce.xs++
-			}
+		from := len(cs.xs)
+		if !cs.crossRings(b0, b1) {
+			return 0, false, false
+		}
+		for k := from; k < len(cs.xs); k++ {
+			// Where the footprint crosses into the zone, the zone's edge runs
+			// (with the zone on its left) from the footprint's right to its left.
+			x := &cs.xs[k]
+			x.c = ci
+			x.aIn = x.bRight == (cs.rings[ce.ring].dir > 0)
+			ce.xs++
 		}
 	}
 
@@ -366,6 +361,26 @@ func (cs *clipScratch) ringsInside(area float64) float64 {
 		}
 	}
 	return area
+}
+
+// crossRings appends to cs.xs the crossings of the edge b0b1 with the edges of
+// the footprint's rings in cs.a, ring by ring in order (ai set), and reports
+// false where one is not clean.
+func (cs *clipScratch) crossRings(b0, b1 orb.Point) bool {
+	for _, ar := range cs.aRings {
+		for i := ar.start; i+1 < ar.end; i++ {
+			x, kind := crossing(cs.a[i], cs.a[i+1], b0, b1)
+			switch kind {
+			case crossNone:
+				continue
+			case crossUnclean:
+				return false
+			}
+			x.ai = i
+			cs.xs = append(cs.xs, x)
+		}
+	}
+	return true
 }
 
 // locate says where p lies in the footprint.
@@ -942,18 +957,9 @@ func clipLength(p *piece, fp []orb.Polygon, b orb.Bound) (length float64, ok boo
 		}
 		b0, b1 := orb.Point{bx0, by0}, orb.Point{bx1, by1}
 		cs.xs = cs.xs[:0]
-		for _, ar := range cs.aRings {
-			for i := ar.start; i+1 < ar.end; i++ {
-				x, kind := crossing(a[i], a[i+1], b0, b1)
-				switch kind {
-				case crossNone:
-					continue
-				case crossUnclean:
-					ok = false
-					return false
-				}
-				cs.xs = append(cs.xs, x)
-			}
+		if !cs.crossRings(b0, b1) {
+			ok = false
+			return false
 		}
 		loc := planar.Outside
 		if one {
