@@ -534,3 +534,41 @@ func TestPreparedAreaBound(t *testing.T) {
 		}
 	}
 }
+
+// TestPreparedLineLengths: a line footprint's length, now added up from its
+// segments' lengths (kept for clipLineIn), is geo.Length's to the bit, for one
+// line, for lines dissolved (one running over another) and for a collection;
+// and each segment's length is geo.Distance's.
+func TestPreparedLineLengths(t *testing.T) {
+	gctx := geo.NewContext()
+	a := orb.LineString{{108.1, 34.2}, {108.3, 34.25}, {108.31, 34.1}, {109.5, 33.2}}
+	b := orb.LineString{{108.2, 34.0}, {108.25, 34.5}}
+	for _, tc := range []struct {
+		name string
+		g    orb.Geometry
+	}{
+		{"line", a},
+		{"two lines", orb.MultiLineString{a, b}},
+		{"a line over another", orb.MultiLineString{a, a[1:3]}},
+		{"polygon and line", orb.Collection{orb.Polygon{{{108, 34}, {108.01, 34}, {108.01, 34.01}, {108, 34}}}, b}},
+	} {
+		pf, err := prepareFootprint(gctx, tc.g, CheckOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if want := geo.Length(pf.line); pf.lengthM != want || want == 0 {
+			t.Errorf("%s: length %v, geo.Length %v", tc.name, pf.lengthM, want)
+		}
+		lines := planar.Lines(pf.line)
+		if len(pf.lineLens) != len(lines) {
+			t.Fatalf("%s: %d lines' lengths for %d lines", tc.name, len(pf.lineLens), len(lines))
+		}
+		for k, l := range lines {
+			for i := range len(l) - 1 {
+				if got, want := pf.lineLens[k][i], geo.Distance(l[i], l[i+1]); got != want {
+					t.Errorf("%s: line %d segment %d: %v, Distance %v", tc.name, k, i, got, want)
+				}
+			}
+		}
+	}
+}

@@ -22,10 +22,13 @@ type prepared struct {
 	areaM2, lengthM float64
 	bound           orb.Bound
 	areaBound       orb.Bound // area's
-	vertices        int
-	typ             string
-	repaired        bool
-	warnings        []string
+	// lineLens are the lengths of the segments of line's lines (lineLengths),
+	// nil where line is neither a LineString nor a MultiLineString.
+	lineLens [][]float64
+	vertices int
+	typ      string
+	repaired bool
+	warnings []string
 
 	// measureOnly: only the measures of the overlaps are asked for, not their
 	// shapes (Locate), so overlayZone may measure an area without GEOS.
@@ -144,7 +147,7 @@ func prepareFootprintIn(fp *prepared, gctx *geo.Context, g orb.Geometry, opts Ch
 	case 0:
 	case 1:
 		fp.line = lines[0]
-		fp.lengthM = geo.Length(fp.line)
+		fp.lineLens, fp.lengthM = lineLengths(fp.line)
 	default:
 		// Line parts that run over each other (a route drawn twice) count once.
 		sum := geo.Length(orb.MultiLineString(lines))
@@ -153,7 +156,8 @@ func prepareFootprintIn(fp *prepared, gctx *geo.Context, g orb.Geometry, opts Ch
 			return nil, fmt.Errorf("zones: dissolve footprint lines: %w", err)
 		}
 		fp.line = d
-		after := geo.Length(d)
+		var after float64
+		fp.lineLens, after = lineLengths(d)
 		fp.lengthM = after
 		if after < sum*(1-1e-9) {
 			fp.warnings = append(fp.warnings, fmt.Sprintf(
@@ -169,6 +173,32 @@ func prepareFootprintIn(fp *prepared, gctx *geo.Context, g orb.Geometry, opts Ch
 		}
 	}
 	return fp, nil
+}
+
+// lineLengths returns the lengths of the segments of each line of l (a
+// LineString or MultiLineString; nil for anything else) and geo.Length(l), to
+// the bit: the same inverses, added line by line in the same order.
+func lineLengths(l orb.Geometry) ([][]float64, float64) {
+	var lines []orb.LineString
+	switch l := l.(type) {
+	case orb.LineString:
+		lines = []orb.LineString{l}
+	case orb.MultiLineString:
+		lines = l
+	default:
+		return nil, geo.Length(l)
+	}
+	lens := make([][]float64, len(lines))
+	total := 0.0
+	for k, ls := range lines {
+		lens[k] = geo.SegmentLengths(ls, nil)
+		sum := 0.0
+		for _, s := range lens[k] {
+			sum += s
+		}
+		total += sum
+	}
+	return lens, total
 }
 
 // samePolygon reports whether a is the polygon g as given (the walk keeps a

@@ -290,9 +290,11 @@ func (fg *footprintGeoms) clipLines() bool {
 		return false
 	}
 	fg.lines, fg.linesOK = lines, true
-	fg.lineLens = make([][]float64, len(lines))
-	for k, l := range lines {
-		fg.lineLens[k] = geo.SegmentLengths(l, nil)
+	if fg.lineLens = fg.pf.lineLens; fg.lineLens == nil {
+		fg.lineLens = make([][]float64, len(lines))
+		for k, l := range lines {
+			fg.lineLens[k] = geo.SegmentLengths(l, nil)
+		}
 	}
 	return true
 }
