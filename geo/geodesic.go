@@ -36,6 +36,10 @@ static double rl_authalic_t(double lat) {
 	return r / (1 + sqrt(1 - r * r));
 }
 
+static int rl_short(double dx, double dy, double short_m) {
+	return dx * dx + dy * dy < short_m * short_m;
+}
+
 // rl_ring_area returns the signed ellipsoidal area (m², counter-clockwise positive)
 // of the ring of n lon/lat pairs at xy, edges taken as geodesics: minus the sum over
 // edges of the area between the edge and the equator. For an edge of short_m metres
@@ -46,22 +50,42 @@ static double rl_authalic_t(double lat) {
 // the cube of the length), and the excess costs a twentieth of a geodesic inverse.
 // Polygons must not cross the 0° or 180° meridian nor hold a pole (true of
 // anything in China).
+//
+// tan(beta/2) is a function of the latitude alone: it is taken once for the
+// first vertex (the ring's last edge ends there) and kept from one vertex to
+// the next at the same latitude (bit for bit: a square's two horizontal
+// edges). On an edge of no longitude difference (dl = ±0) the term is
+// 2·(dl/2)(t1 + t2)·R²: tan(±0) = ±0 and atan2(±0, x) = ±0 for x >= 0 (C
+// Annex F; here x = 1 + t1·t2 >= 0 as |t| <= 1), so the same value, zero's
+// sign included, without the two calls.
 static double rl_ring_area(const double *xy, int n, double short_m) {
-	double sum = 0, comp = 0, t1, t2;
+	double sum = 0, comp = 0, t0, t1, t2;
 	int i;
 	if (n < 3) return 0;
 	if (xy[0] == xy[2 * (n - 1)] && xy[1] == xy[2 * (n - 1) + 1]) n--;
 	if (n < 3) return 0;
-	t1 = rl_authalic_t(xy[1]);
+	t0 = t1 = rl_authalic_t(xy[1]);
 	for (i = 0; i < n; i++) {
 		int j = (i + 1) % n;
 		double lon1 = xy[2 * i], lat1 = xy[2 * i + 1], lon2 = xy[2 * j], lat2 = xy[2 * j + 1];
-		double dx = (lon2 - lon1) * 111320 * cos(lat1 * M_PI / 180), dy = (lat2 - lat1) * 110574;
+		double ex = (lon2 - lon1) * 111320, dy = (lat2 - lat1) * 110574;
 		double term, y, t;
-		t2 = rl_authalic_t(lat2);
-		if (dx * dx + dy * dy < short_m * short_m) {
+		if (j == 0)
+			t2 = t0;
+		else if (lat2 == lat1 && signbit(lat2) == signbit(lat1))
+			t2 = t1;
+		else
+			t2 = rl_authalic_t(lat2);
+		// dx = ex cos(lat1) with |cos| <= 1, so |dx| <= |ex| after rounding too
+		// (rounding is monotonic): an edge short by ex is short by dx, and the
+		// cosine is taken only for an edge the bound cannot place — the same
+		// test, one cos a vertex fewer on the short edges.
+		if (ex * ex + dy * dy < short_m * short_m || rl_short(ex * cos(lat1 * M_PI / 180), dy, short_m)) {
 			double dl = (lon2 - lon1) * M_PI / 180;
-			term = 2 * atan2(tan(dl / 2) * (t1 + t2), 1 + t1 * t2) * rl_rq2;
+			if (dl == 0)
+				term = 2 * ((dl / 2) * (t1 + t2)) * rl_rq2;
+			else
+				term = 2 * atan2(tan(dl / 2) * (t1 + t2), 1 + t1 * t2) * rl_rq2;
 		} else {
 			double s12, azi1, azi2, m12, M12, M21, S12;
 			geod_geninverse(&rl_grs80, lat1, lon1, lat2, lon2, &s12, &azi1, &azi2, &m12, &M12, &M21, &S12);
@@ -88,6 +112,22 @@ static double rl_line_length(const double *xy, int n) {
 	return total;
 }
 
+// rl_segment_lengths writes to out the ellipsoidal length (m) of each of the n-1
+// segments of the polyline of n lon/lat pairs: rl_inverse's, 0 for a segment of
+// no length.
+static void rl_segment_lengths(const double *xy, int n, double *out) {
+	double s12;
+	int i;
+	for (i = 1; i < n; i++) {
+		if (xy[2 * i - 2] == xy[2 * i] && xy[2 * i - 1] == xy[2 * i + 1]) {
+			out[i - 1] = 0;
+			continue;
+		}
+		geod_inverse(&rl_grs80, xy[2 * i - 1], xy[2 * i - 2], xy[2 * i + 1], xy[2 * i], &s12, 0, 0);
+		out[i - 1] = s12;
+	}
+}
+
 static double rl_inverse(double lon1, double lat1, double lon2, double lat2) {
 	double s12;
 	geod_inverse(&rl_grs80, lat1, lon1, lat2, lon2, &s12, 0, 0);
@@ -98,6 +138,7 @@ import "C"
 
 import (
 	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/paulmach/orb"
@@ -194,6 +235,18 @@ func Length(g orb.Geometry) float64 {
 		l += lineLength(ls)
 	}
 	return l
+}
+
+// SegmentLengths returns the ellipsoidal lengths in metres of the segments of
+// ls, appended to dst[:0]: Distance(ls[i], ls[i+1]) for each i, in one call.
+func SegmentLengths(ls []orb.Point, dst []float64) []float64 {
+	dst = dst[:0]
+	if len(ls) < 2 {
+		return dst
+	}
+	dst = slices.Grow(dst, len(ls)-1)[:len(ls)-1]
+	C.rl_segment_lengths((*C.double)(unsafe.Pointer(&ls[0][0])), C.int(len(ls)), (*C.double)(unsafe.Pointer(&dst[0])))
+	return dst
 }
 
 // Distance returns the ellipsoidal (geodesic) distance in metres between two

@@ -51,6 +51,32 @@ func TestLengthAndDistance(t *testing.T) {
 	}
 }
 
+// TestSegmentLengths: each segment's length is Distance's, to the bit, a
+// segment of no length 0, and the lengths of a line add up to about its Length.
+func TestSegmentLengths(t *testing.T) {
+	ls := orb.LineString{{108.1, 34.2}, {108.3, 34.25}, {108.3, 34.25}, {108.31, 34.1}, {109.5, 33.2}}
+	got := SegmentLengths(ls, make([]float64, 9))
+	if len(got) != len(ls)-1 {
+		t.Fatalf("%d lengths for %d segments", len(got), len(ls)-1)
+	}
+	sum := 0.0
+	for i, l := range got {
+		if want := Distance(ls[i], ls[i+1]); l != want {
+			t.Errorf("segment %d: %v, Distance %v", i, l, want)
+		}
+		sum += l
+	}
+	if got[1] != 0 || got[0] == 0 || got[2] == 0 {
+		t.Errorf("lengths %v: want 0 for the segment of no length only", got)
+	}
+	if l := Length(ls); math.Abs(sum-l) > 1e-9*l {
+		t.Errorf("lengths add up to %v, Length %v", sum, l)
+	}
+	if got := SegmentLengths(ls[:1], got); len(got) != 0 {
+		t.Errorf("one point: %v", got)
+	}
+}
+
 // TestAreaAgreesWithGeographicLib: the area with short edges taken on the authalic
 // sphere agrees with GeographicLib's for rings of short edges, long edges and a
 // mixture: with its geodesic S12 edge by edge (ringAreaShort with 0, every edge a
@@ -89,9 +115,48 @@ func TestAreaAgreesWithGeographicLib(t *testing.T) {
 	}
 }
 
+// TestAreaAxisParallel: rings of edges along meridians and parallels (the
+// 100 m squares of the bench, a staircase, one across the equator), where
+// rl_ring_area keeps a vertex's authalic term for the next at the same latitude
+// and takes an edge along a meridian without tan and atan2, agree with
+// GeographicLib's geodesics edge by edge, and from whichever vertex they start.
+func TestAreaAxisParallel(t *testing.T) {
+	square := func(x, y, side float64) orb.Ring {
+		dy := side / 111320
+		dx := side / (111320 * math.Cos(y*math.Pi/180))
+		return orb.Ring{{x, y}, {x + dx, y}, {x + dx, y + dy}, {x, y + dy}, {x, y}}
+	}
+	var stairs orb.Ring
+	for k := 0; k < 20; k++ {
+		x, y := 108+0.001*float64(k), 34+0.001*float64(k)
+		stairs = append(stairs, orb.Point{x, y}, orb.Point{x + 0.001, y})
+	}
+	stairs = append(stairs, orb.Point{108.02, 34.03}, orb.Point{108, 34.03}, orb.Point{108, 34})
+	for _, tc := range []struct {
+		name string
+		r    orb.Ring
+		tol  float64 // m²
+	}{
+		{"100 m square", square(107.3, 35.1, 100), 1e-4},
+		{"1 km square south", square(-60.2, -33.4, 1000), 1e-3},
+		{"square across the equator", square(10, -0.002, 400), 1e-3},
+		{"staircase", stairs, 1e-2},
+	} {
+		want := ringAreaShort(tc.r, 0)
+		n := len(tc.r) - 1
+		for s := range n {
+			r := append(append(orb.Ring{}, tc.r[s:n]...), tc.r[:s+1]...)
+			if got := ringArea(r); math.Abs(got-want) > tc.tol {
+				t.Errorf("%s from vertex %d: %.6f m², geodesics %.6f", tc.name, s, got, want)
+			}
+		}
+	}
+}
+
 // BenchmarkRingArea: the ellipsoidal area of a ring of 4,096 vertices on a
 // circle of 5 km at 34°N (edges of ~8 m: the authalic-sphere terms), and of 64
-// vertices on one of 50 km (edges of ~5 km: geodesic inverses).
+// vertices on one of 50 km (edges of ~5 km: geodesic inverses), and of a 100 m
+// square.
 func BenchmarkRingArea(b *testing.B) {
 	for _, bc := range []struct {
 		name string
@@ -113,4 +178,16 @@ func BenchmarkRingArea(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(bc.n), "ns/vertex")
 		})
 	}
+	// A 100 m square as api's BenchmarkLocateSquares100k sends them: two
+	// edges along parallels, two along meridians.
+	y := 35.1
+	dx, dy := 100/(111320*math.Cos(y*math.Pi/180)), 100/111320.0
+	sq := orb.Ring{{107.3, y}, {107.3 + dx, y}, {107.3 + dx, y + dy}, {107.3, y + dy}, {107.3, y}}
+	b.Run("square-100m", func(b *testing.B) {
+		for b.Loop() {
+			if ringArea(sq) <= 0 {
+				b.Fatal("no area")
+			}
+		}
+	})
 }

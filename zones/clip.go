@@ -60,8 +60,8 @@ const (
 // GEOS would not take from its formula.
 func crossing(a0, a1, b0, b1 orb.Point) (clipCrossing, int) {
 	d := clipDegenerate
-	if math.Max(a0[0], a1[0]) < math.Min(b0[0], b1[0])-d || math.Min(a0[0], a1[0]) > math.Max(b0[0], b1[0])+d ||
-		math.Max(a0[1], a1[1]) < math.Min(b0[1], b1[1])-d || math.Min(a0[1], a1[1]) > math.Max(b0[1], b1[1])+d {
+	if max(a0[0], a1[0]) < min(b0[0], b1[0])-d || min(a0[0], a1[0]) > max(b0[0], b1[0])+d ||
+		max(a0[1], a1[1]) < min(b0[1], b1[1])-d || min(a0[1], a1[1]) > max(b0[1], b1[1])+d {
 		return clipCrossing{}, crossNone
 	}
 	o1, o2 := planar.Orient(a0, a1, b0), planar.Orient(a0, a1, b1)
@@ -84,6 +84,7 @@ func crossing(a0, a1, b0, b1 orb.Point) (clipCrossing, int) {
 type clipARing struct {
 	start, end int // its points
 	hole       bool
+	in         bool // its first point lies in the zone (clip)
 }
 
 // clipEdge is an edge of a piece near the footprint.
@@ -109,6 +110,7 @@ type clipScratch struct {
 	a      []orb.Point   // its rings one after the other, each closed, with its inside on the left
 	aRings []clipARing
 	edges  []clipEdge // sorted by piece, then edge
+	ids    []int32    // zoneEdges' edge indices of one piece
 	xs     []clipCrossing
 	rings  []clipRing
 	ivs    [][2]float64
@@ -185,22 +187,17 @@ func (cs *clipScratch) clip(b orb.Bound, fpArea float64) (area float64, whole, o
 			continue
 		}
 		ce := &cs.edges[ci]
-		for _, ar := range cs.aRings {
-			for i := ar.start; i+1 < ar.end; i++ {
-				x, kind := crossing(a[i], a[i+1], b0, b1)
-				switch kind {
-				case crossNone:
-					continue
-				case crossUnclean:
-					return 0, false, false
-				}
-				// Where the footprint crosses into the zone, the zone's edge runs
-				// (with the zone on its left) from the footprint's right to its left.
-				x.ai, x.c = i, ci
-				x.aIn = x.bRight == (cs.rings[ce.ring].dir > 0)
-				cs.xs = append(cs.xs, x)
-				ce.xs++
-			}
+		from := len(cs.xs)
+		if !cs.crossRings(b0, b1) {
+			return 0, false, false
+		}
+		for k := from; k < len(cs.xs); k++ {
+			// Where the footprint crosses into the zone, the zone's edge runs
+			// (with the zone on its left) from the footprint's right to its left.
+			x := &cs.xs[k]
+			x.c = ci
+			x.aIn = x.bRight == (cs.rings[ce.ring].dir > 0)
+			ce.xs++
 		}
 	}
 
@@ -215,10 +212,17 @@ func (cs *clipScratch) clip(b orb.Bound, fpArea float64) (area float64, whole, o
 		}
 		return cmpFloat(x.ta, y.ta)
 	})
+	// A footprint that no crossing touches and whose rings all start inside
+	// lies in the zone, and unless a loop of the zone's boundary lies in it
+	// its area is fpArea: its rings' areas are then taken only where a loop
+	// needs them (ringsInside), in the same order.
+	deferred := len(cs.xs) == 0
 	k := 0
 	allIn := true
-	for _, ar := range cs.aRings {
+	for ai := range cs.aRings {
+		ar := &cs.aRings[ai]
 		in := cs.covered(a[ar.start])
+		ar.in = in
 		startIn := in
 		crossed := false
 		for ; k < len(cs.xs) && cs.xs[k].ai < ar.end; k++ {
@@ -234,18 +238,17 @@ func (cs *clipScratch) clip(b orb.Bound, fpArea float64) (area float64, whole, o
 		switch {
 		case crossed:
 		case startIn:
-			cs.out = cs.out[:0]
-			for _, v := range a[ar.start:ar.end] {
-				cs.out = append(cs.out, v[0], v[1])
+			if !deferred {
+				area += cs.ringArea(*ar)
 			}
-			ra := math.Abs(geo.FlatRingArea(cs.out))
-			if ar.hole {
-				ra = -ra
-			}
-			area += ra
 		default:
 			allIn = false
 		}
+	}
+	if deferred && !allIn {
+		// Some ring lies outside: the rings inside count now, as they did.
+		area = cs.ringsInside(area)
+		deferred = false
 	}
 
 	// Each result ring through crossings: from one where the footprint enters
@@ -313,6 +316,10 @@ func (cs *clipScratch) clip(b orb.Bound, fpArea float64) (area float64, whole, o
 		case planar.Outside:
 			continue
 		}
+		if deferred {
+			area = cs.ringsInside(area)
+			deferred = false
+		}
 		cs.out = append(cs.out[:0], v[0], v[1])
 		if !cs.walkLoop(ci) {
 			return 0, false, false
@@ -329,6 +336,51 @@ func (cs *clipScratch) clip(b orb.Bound, fpArea float64) (area float64, whole, o
 		return 0, false, false
 	}
 	return area, false, true
+}
+
+// ringArea returns the area of the footprint's ring ar, negative for a hole.
+func (cs *clipScratch) ringArea(ar clipARing) float64 {
+	cs.out = cs.out[:0]
+	for _, v := range cs.a[ar.start:ar.end] {
+		cs.out = append(cs.out, v[0], v[1])
+	}
+	ra := math.Abs(geo.FlatRingArea(cs.out))
+	if ar.hole {
+		ra = -ra
+	}
+	return ra
+}
+
+// ringsInside adds to area, in order, the areas of the footprint's rings that
+// start inside the zone: what clip's first pass adds when no crossing touches
+// the footprint, left until a ring outside or a loop inside asks for them.
+func (cs *clipScratch) ringsInside(area float64) float64 {
+	for _, ar := range cs.aRings {
+		if ar.in {
+			area += cs.ringArea(ar)
+		}
+	}
+	return area
+}
+
+// crossRings appends to cs.xs the crossings of the edge b0b1 with the edges of
+// the footprint's rings in cs.a, ring by ring in order (ai set), and reports
+// false where one is not clean.
+func (cs *clipScratch) crossRings(b0, b1 orb.Point) bool {
+	for _, ar := range cs.aRings {
+		for i := ar.start; i+1 < ar.end; i++ {
+			x, kind := crossing(cs.a[i], cs.a[i+1], b0, b1)
+			switch kind {
+			case crossNone:
+				continue
+			case crossUnclean:
+				return false
+			}
+			x.ai = i
+			cs.xs = append(cs.xs, x)
+		}
+	}
+	return true
 }
 
 // locate says where p lies in the footprint.
@@ -351,19 +403,25 @@ func (cs *clipScratch) zoneEdges(b orb.Bound) bool {
 	for pi, p := range cs.pieces {
 		s := &p.shape
 		first := len(cs.edges)
+		// The edges near, as indices: an edge over several cells is listed
+		// once for each, and a sort of ints is cheaper than one of clipEdges.
+		ids := cs.ids[:0]
 		p.cells.edgesNear(win, func(i int) bool {
 			ax, ay, bx, by := s.edge(i)
-			if math.Max(ax, bx) < win.Min[0] || math.Min(ax, bx) > win.Max[0] ||
-				math.Max(ay, by) < win.Min[1] || math.Min(ay, by) > win.Max[1] {
+			if max(ax, bx) < win.Min[0] || min(ax, bx) > win.Max[0] ||
+				max(ay, by) < win.Min[1] || min(ay, by) > win.Max[1] {
 				return true
 			}
-			cs.edges = append(cs.edges, clipEdge{p: pi, e: i})
+			ids = append(ids, int32(i))
 			return true
 		})
-		own := cs.edges[first:]
-		slices.SortFunc(own, func(x, y clipEdge) int { return x.e - y.e })
-		own = slices.CompactFunc(own, func(x, y clipEdge) bool { return x.e == y.e })
-		cs.edges = cs.edges[:first+len(own)]
+		slices.Sort(ids)
+		for k, e := range ids {
+			if k == 0 || e != ids[k-1] {
+				cs.edges = append(cs.edges, clipEdge{p: pi, e: int(e)})
+			}
+		}
+		cs.ids = ids
 		for i := first; i < len(cs.edges); i++ {
 			ri, ok := cs.ringOf(pi, cs.edges[i].e)
 			if !ok {
@@ -381,15 +439,9 @@ func (cs *clipScratch) zoneEdges(b orb.Bound) bool {
 // decides): each line split where it crosses the zone's boundary (at GEOS's
 // crossing points; the cut lines of the subdivision are no boundary), the
 // parts inside measured segment by segment as geo.Length measures GEOS's
-// result.
-func clipLineIn(pieces []*piece, lines []orb.LineString, b orb.Bound) (length float64, ok bool) {
-	nv := 0
-	for _, l := range lines {
-		nv += len(l)
-	}
-	if nv > clipLimit || !simpleLines(lines) {
-		return 0, false
-	}
+// result. The caller has checked the lines (clipLinesOK) and gives lens[k][i],
+// the length of segment i of line k, which a segment wholly inside adds.
+func clipLineIn(pieces []*piece, lines []orb.LineString, lens [][]float64, b orb.Bound) (length float64, ok bool) {
 	for _, p := range pieces {
 		if p.cells == nil || p.shape.lineal {
 			return 0, false
@@ -402,7 +454,7 @@ func clipLineIn(pieces []*piece, lines []orb.LineString, b orb.Bound) (length fl
 	if !cs.zoneEdges(b) {
 		return 0, false
 	}
-	for _, l := range lines {
+	for k, l := range lines {
 		in := cs.covered(l[0])
 		for i := 0; i+1 < len(l); i++ {
 			a0, a1 := l[i], l[i+1]
@@ -421,6 +473,13 @@ func clipLineIn(pieces []*piece, lines []orb.LineString, b orb.Bound) (length fl
 				}
 				cs.xs = append(cs.xs, x)
 			}
+			if len(cs.xs) == 0 {
+				// insideLength's answer, the segment's length measured once.
+				if in {
+					length += lens[k][i]
+				}
+				continue
+			}
 			slices.SortFunc(cs.xs, func(x, y clipCrossing) int { return cmpFloat(x.ta, y.ta) })
 			var l float64
 			l, in = insideLength(a0, a1, cs.xs, in)
@@ -428,6 +487,16 @@ func clipLineIn(pieces []*piece, lines []orb.LineString, b orb.Bound) (length fl
 		}
 	}
 	return length, true
+}
+
+// clipLinesOK reports whether clipLineIn takes the footprint's lines: at most
+// clipLimit vertices in all, and simple.
+func clipLinesOK(lines []orb.LineString) bool {
+	nv := 0
+	for _, l := range lines {
+		nv += len(l)
+	}
+	return nv <= clipLimit && simpleLines(lines)
 }
 
 // insideLength is the geodesic length of the parts of segment ab inside, split
@@ -803,12 +872,12 @@ func cmpFloat(x, y float64) int {
 // conversions keep the compiler from fusing a multiply and an add, which GEOS
 // does not.
 func geosIntersection(p1, p2, q1, q2 orb.Point) (orb.Point, bool) {
-	minX0, maxX0 := math.Min(p1[0], p2[0]), math.Max(p1[0], p2[0])
-	minY0, maxY0 := math.Min(p1[1], p2[1]), math.Max(p1[1], p2[1])
-	minX1, maxX1 := math.Min(q1[0], q2[0]), math.Max(q1[0], q2[0])
-	minY1, maxY1 := math.Min(q1[1], q2[1]), math.Max(q1[1], q2[1])
-	intMinX, intMaxX := math.Max(minX0, minX1), math.Min(maxX0, maxX1)
-	intMinY, intMaxY := math.Max(minY0, minY1), math.Min(maxY0, maxY1)
+	minX0, maxX0 := min(p1[0], p2[0]), max(p1[0], p2[0])
+	minY0, maxY0 := min(p1[1], p2[1]), max(p1[1], p2[1])
+	minX1, maxX1 := min(q1[0], q2[0]), max(q1[0], q2[0])
+	minY1, maxY1 := min(q1[1], q2[1]), max(q1[1], q2[1])
+	intMinX, intMaxX := max(minX0, minX1), min(maxX0, maxX1)
+	intMinY, intMaxY := max(minY0, minY1), min(maxY0, maxY1)
 	midx := (intMinX + intMaxX) / 2
 	midy := (intMinY + intMaxY) / 2
 
@@ -840,43 +909,70 @@ func geosIntersection(p1, p2, q1, q2 orb.Point) (orb.Point, bool) {
 }
 
 // clipLength returns the geodesic length in metres of the lineal piece p inside
-// the footprint ring fp (closed, simple, its box b), and ok false when it cannot
-// say (then GEOS decides): the piece's edges split where they cross the
-// footprint (at GEOS's crossing points), the parts inside measured as geo.Length
-// measures GEOS's result, segment by segment.
-func clipLength(p *piece, fp orb.Ring, b orb.Bound) (length float64, ok bool) {
+// the footprint's polygons fp (their rings closed and simple, at most
+// clipLimit+1 vertices in all; their box b), and ok false when it cannot say
+// (then GEOS decides): the piece's edges split where they cross the footprint's
+// rings, shells and holes alike (at GEOS's crossing points), each crossing
+// going in or out, the parts inside measured as geo.Length measures GEOS's
+// result, segment by segment.
+func clipLength(p *piece, fp []orb.Polygon, b orb.Bound) (length float64, ok bool) {
 	s := &p.shape
-	if !s.lineal || len(fp) < 4 || len(fp) > clipLimit+1 {
+	if !s.lineal || len(fp) == 0 {
+		return 0, false
+	}
+	nv := 0
+	for _, poly := range fp {
+		if len(poly) == 0 {
+			return 0, false
+		}
+		for _, r := range poly {
+			if len(r) < 4 {
+				return 0, false
+			}
+			nv += len(r)
+		}
+	}
+	if nv > clipLimit+1 {
 		return 0, false
 	}
 	cs := clipScratches.Get().(*clipScratch)
 	defer clipScratches.Put(cs)
-	a := append(cs.a[:0], fp...)
+	a := cs.a[:0]
+	cs.aRings = cs.aRings[:0]
+	for _, poly := range fp {
+		for _, r := range poly {
+			cs.aRings = append(cs.aRings, clipARing{start: len(a), end: len(a) + len(r)})
+			a = append(a, r...)
+		}
+	}
 	cs.a = a
-	n := len(a) - 1
+	one := len(cs.aRings) == 1
 	win := b.Pad(clipDegenerate)
 	ok = true
 	s.forEdges(func(e int) bool {
 		bx0, by0, bx1, by1 := s.edge(e)
-		if math.Max(bx0, bx1) < win.Min[0] || math.Min(bx0, bx1) > win.Max[0] ||
-			math.Max(by0, by1) < win.Min[1] || math.Min(by0, by1) > win.Max[1] {
+		if max(bx0, bx1) < win.Min[0] || min(bx0, bx1) > win.Max[0] ||
+			max(by0, by1) < win.Min[1] || min(by0, by1) > win.Max[1] {
 			return true
 		}
 		b0, b1 := orb.Point{bx0, by0}, orb.Point{bx1, by1}
 		cs.xs = cs.xs[:0]
-		for i := 0; i < n; i++ {
-			x, kind := crossing(a[i], a[i+1], b0, b1)
-			switch kind {
-			case crossNone:
-				continue
-			case crossUnclean:
-				ok = false
-				return false
+		if !cs.crossRings(b0, b1) {
+			ok = false
+			return false
+		}
+		loc := planar.Outside
+		if one {
+			loc = planar.RingLocate(a, b0)
+		} else {
+			for _, poly := range fp {
+				if loc = planar.PolygonLocate(poly, b0); loc != planar.Outside {
+					break
+				}
 			}
-			cs.xs = append(cs.xs, x)
 		}
 		var in bool
-		switch planar.RingLocate(a, b0) {
+		switch loc {
 		case planar.Boundary:
 			ok = false
 			return false

@@ -501,3 +501,74 @@ func jaggedRing(rng *rand.Rand, cx, cy, r0, dr float64, n int, ccw bool) orb.Rin
 	}
 	return append(r, r[0])
 }
+
+// TestPreparedAreaBound: the footprint's area bound, taken from the input's
+// bound where the area is the input polygon as given, is the area's own bound
+// for a polygon as given, one the walk cleans (repeated vertices), a
+// multipolygon dissolved, a collection of a polygon and a line, and a repaired
+// bow-tie.
+func TestPreparedAreaBound(t *testing.T) {
+	gctx := geo.NewContext()
+	sq := orb.Polygon{{{108, 34}, {108.01, 34}, {108.01, 34.01}, {108, 34.01}, {108, 34}}}
+	rep := orb.Polygon{{{108, 34}, {108.01, 34}, {108.01, 34}, {108.01, 34.01}, {108, 34.01}, {108, 34}}}
+	for _, tc := range []struct {
+		name string
+		g    orb.Geometry
+		same bool // the area bound is the input's
+	}{
+		{"polygon", sq, true},
+		{"repeats", rep, true},
+		{"multipolygon", orb.MultiPolygon{sq, {{{108.02, 34}, {108.03, 34}, {108.03, 34.005}, {108.02, 34}}}}, true},
+		{"polygon and line", orb.Collection{sq, orb.LineString{{107.9, 33.9}, {108.2, 34.2}}}, false},
+		{"bow-tie", orb.Polygon{{{108, 34}, {108.01, 34.01}, {108.01, 34}, {108, 34.01}, {108, 34}}}, true},
+	} {
+		pf, err := prepareFootprint(gctx, tc.g, CheckOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if want := pf.area.Bound(); pf.areaBound != want {
+			t.Errorf("%s: area bound %v, the area's %v", tc.name, pf.areaBound, want)
+		}
+		if got := pf.areaBound == pf.bound; got != tc.same {
+			t.Errorf("%s: area bound %v, input's %v: same %v, want %v", tc.name, pf.areaBound, pf.bound, got, tc.same)
+		}
+	}
+}
+
+// TestPreparedLineLengths: a line footprint's length, now added up from its
+// segments' lengths (kept for clipLineIn), is geo.Length's to the bit, for one
+// line, for lines dissolved (one running over another) and for a collection;
+// and each segment's length is geo.Distance's.
+func TestPreparedLineLengths(t *testing.T) {
+	gctx := geo.NewContext()
+	a := orb.LineString{{108.1, 34.2}, {108.3, 34.25}, {108.31, 34.1}, {109.5, 33.2}}
+	b := orb.LineString{{108.2, 34.0}, {108.25, 34.5}}
+	for _, tc := range []struct {
+		name string
+		g    orb.Geometry
+	}{
+		{"line", a},
+		{"two lines", orb.MultiLineString{a, b}},
+		{"a line over another", orb.MultiLineString{a, a[1:3]}},
+		{"polygon and line", orb.Collection{orb.Polygon{{{108, 34}, {108.01, 34}, {108.01, 34.01}, {108, 34}}}, b}},
+	} {
+		pf, err := prepareFootprint(gctx, tc.g, CheckOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if want := geo.Length(pf.line); pf.lengthM != want || want == 0 {
+			t.Errorf("%s: length %v, geo.Length %v", tc.name, pf.lengthM, want)
+		}
+		lines := planar.Lines(pf.line)
+		if len(pf.lineLens) != len(lines) {
+			t.Fatalf("%s: %d lines' lengths for %d lines", tc.name, len(pf.lineLens), len(lines))
+		}
+		for k, l := range lines {
+			for i := range len(l) - 1 {
+				if got, want := pf.lineLens[k][i], geo.Distance(l[i], l[i+1]); got != want {
+					t.Errorf("%s: line %d segment %d: %v, Distance %v", tc.name, k, i, got, want)
+				}
+			}
+		}
+	}
+}

@@ -151,10 +151,7 @@ func (c *Checker) MeasureBothWays(g orb.Geometry) ([]AreaBothWays, error) {
 			continue
 		}
 		if z.Layer != nil && z.Layer.Geom == Lineal {
-			if len(polys) != 1 || len(polys[0]) != 1 {
-				continue
-			}
-			l, ok := fg.measureLines(byZone[z], polys[0][0])
+			l, ok := fg.measureLines(byZone[z], polys)
 			out = append(out, AreaBothWays{Zone: z.Layer.ID + "/" + z.ID, Lineal: true, GEOS: h.lengthM, Go: l, GoOK: ok})
 			continue
 		}

@@ -21,10 +21,14 @@ type prepared struct {
 
 	areaM2, lengthM float64
 	bound           orb.Bound
-	vertices        int
-	typ             string
-	repaired        bool
-	warnings        []string
+	areaBound       orb.Bound // area's
+	// lineLens are the lengths of the segments of line's lines (lineLengths),
+	// nil where line is neither a LineString nor a MultiLineString.
+	lineLens [][]float64
+	vertices int
+	typ      string
+	repaired bool
+	warnings []string
 
 	// measureOnly: only the measures of the overlaps are asked for, not their
 	// shapes (Locate), so overlayZone may measure an area without GEOS.
@@ -59,10 +63,15 @@ func pos(kv ...any) map[string]any {
 // repeated vertices, repairs invalid polygons (or refuses them when strict) and
 // measures what is left.
 func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*prepared, error) {
+	return prepareFootprintIn(new(prepared), gctx, g, opts)
+}
+
+// prepareFootprintIn is prepareFootprint into fp (overwritten whole).
+func prepareFootprintIn(fp *prepared, gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*prepared, error) {
 	if g == nil {
 		return nil, errcode.New(errcode.EmptyGeometry, nil, "the footprint has no geometry")
 	}
-	fp := &prepared{typ: g.GeoJSONType()}
+	*fp = prepared{typ: g.GeoJSONType()}
 	w := footprintWalk{fp: fp}
 	if err := w.walk(g); err != nil {
 		return nil, err
@@ -118,6 +127,7 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 	switch {
 	case len(valid) == 1:
 		fp.area = valid[0]
+		fp.areaM2 = geo.Area(fp.area)
 	case len(valid) > 1:
 		sum := geo.Area(valid)
 		d, err := dissolve(gctx, valid)
@@ -125,18 +135,19 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 			return nil, fmt.Errorf("zones: dissolve footprint parts: %w", err)
 		}
 		fp.area = d
-		if after := geo.Area(d); after < sum*(1-1e-9) {
+		// The dissolved area is the footprint's (measured once).
+		after := geo.Area(d)
+		fp.areaM2 = after
+		if after < sum*(1-1e-9) {
 			fp.warnings = append(fp.warnings, fmt.Sprintf(
 				"footprint parts overlap: %.1f m² counted once (%.1f m² in all, %.1f m² as given)", sum-after, after, sum))
 		}
-	}
-	if fp.area != nil {
-		fp.areaM2 = geo.Area(fp.area)
 	}
 	switch len(lines) {
 	case 0:
 	case 1:
 		fp.line = lines[0]
+		fp.lineLens, fp.lengthM = lineLengths(fp.line)
 	default:
 		// Line parts that run over each other (a route drawn twice) count once.
 		sum := geo.Length(orb.MultiLineString(lines))
@@ -145,16 +156,56 @@ func prepareFootprint(gctx *geo.Context, g orb.Geometry, opts CheckOptions) (*pr
 			return nil, fmt.Errorf("zones: dissolve footprint lines: %w", err)
 		}
 		fp.line = d
-		if after := geo.Length(d); after < sum*(1-1e-9) {
+		var after float64
+		fp.lineLens, after = lineLengths(d)
+		fp.lengthM = after
+		if after < sum*(1-1e-9) {
 			fp.warnings = append(fp.warnings, fmt.Sprintf(
 				"footprint lines overlap: %.1f m counted once (%.1f m in all, %.1f m as given)", sum-after, after, sum))
 		}
 	}
-	if fp.line != nil {
-		fp.lengthM = geo.Length(fp.line)
-	}
 	fp.bound = g.Bound()
+	fp.areaBound = fp.bound
+	if a, ok := fp.area.(orb.Polygon); !ok || !samePolygon(a, g) {
+		fp.areaBound = orb.Bound{}
+		if fp.area != nil {
+			fp.areaBound = fp.area.Bound()
+		}
+	}
 	return fp, nil
+}
+
+// lineLengths returns the lengths of the segments of each line of l (a
+// LineString or MultiLineString; nil for anything else) and geo.Length(l), to
+// the bit: the same inverses, added line by line in the same order.
+func lineLengths(l orb.Geometry) ([][]float64, float64) {
+	var lines []orb.LineString
+	switch l := l.(type) {
+	case orb.LineString:
+		lines = []orb.LineString{l}
+	case orb.MultiLineString:
+		lines = l
+	default:
+		return nil, geo.Length(l)
+	}
+	lens := make([][]float64, len(lines))
+	total := 0.0
+	for k, ls := range lines {
+		lens[k] = geo.SegmentLengths(ls, nil)
+		sum := 0.0
+		for _, s := range lens[k] {
+			sum += s
+		}
+		total += sum
+	}
+	return lens, total
+}
+
+// samePolygon reports whether a is the polygon g as given (the walk keeps a
+// polygon it need not clean as it is): then a's bound is g's.
+func samePolygon(a orb.Polygon, g orb.Geometry) bool {
+	p, ok := g.(orb.Polygon)
+	return ok && len(a) == len(p) && len(a) > 0 && &a[0] == &p[0]
 }
 
 // footprintWalk sorts a footprint's parts by dimension, checking and cleaning

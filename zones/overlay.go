@@ -41,6 +41,12 @@ type footprintGeoms struct {
 	polys []orb.Polygon // the footprint's polygons, made on first use
 	one   [1]orb.Polygon
 
+	// The footprint's lines for clipLineIn and their segments' lengths, once
+	// linesAsked; linesOK when clipLineIn takes them.
+	lines               []orb.LineString
+	lineLens            [][]float64
+	linesAsked, linesOK bool
+
 	// hitRoom is what is left of a block of zone hits (newHit).
 	hitRoom []zoneHit
 }
@@ -63,9 +69,14 @@ func (fg *footprintGeoms) newHit(z *Zone) *zoneHit {
 var wkbBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 func newFootprintGeoms(gctx *geo.Context, pf *prepared) *footprintGeoms {
-	fg := &footprintGeoms{pf: pf, gctx: gctx}
+	return new(footprintGeoms).init(gctx, pf)
+}
+
+// init readies fg (overwritten whole) for pf's overlays in gctx.
+func (fg *footprintGeoms) init(gctx *geo.Context, pf *prepared) *footprintGeoms {
+	*fg = footprintGeoms{pf: pf, gctx: gctx}
 	if pf.area != nil {
-		fg.areaBound = pf.area.Bound()
+		fg.areaBound = pf.areaBound
 	}
 	if pf.line != nil {
 		fg.lineBound = pf.line.Bound()
@@ -254,6 +265,20 @@ func (fg *footprintGeoms) measureLineIn(pieces []*piece) (length float64, ok boo
 	case !ok || len(meet) == 0:
 		return 0, ok
 	}
+	if !fg.clipLines() {
+		return 0, false
+	}
+	return clipLineIn(meet, fg.lines, fg.lineLens, fg.lineBound)
+}
+
+// clipLines readies, once for every zone, the footprint's lines for clipLineIn
+// (fg.lines, and fg.lineLens their segments' lengths), and reports whether it
+// takes them.
+func (fg *footprintGeoms) clipLines() bool {
+	if fg.linesAsked {
+		return fg.linesOK
+	}
+	fg.linesAsked = true
 	var lines []orb.LineString
 	switch l := fg.pf.line.(type) {
 	case orb.LineString:
@@ -261,7 +286,17 @@ func (fg *footprintGeoms) measureLineIn(pieces []*piece) (length float64, ok boo
 	case orb.MultiLineString:
 		lines = l
 	}
-	return clipLineIn(meet, lines, fg.lineBound)
+	if !clipLinesOK(lines) {
+		return false
+	}
+	fg.lines, fg.linesOK = lines, true
+	if fg.lineLens = fg.pf.lineLens; fg.lineLens == nil {
+		fg.lineLens = make([][]float64, len(lines))
+		for k, l := range lines {
+			fg.lineLens[k] = geo.SegmentLengths(l, nil)
+		}
+	}
+	return true
 }
 
 // sortPieces sorts a polygonal zone's pieces by their cell grids against the
@@ -289,18 +324,18 @@ func sortPieces(pieces []*piece, b orb.Bound, buf []*piece) (inside bool, meet [
 }
 
 // measureLines measures the length of a lineal zone's pieces inside the
-// footprint (its polygon of one ring) without GEOS, by clipLength; ok is false
+// footprint's polygons without GEOS, by clipLength; ok is false
 // when GEOS must decide: a piece clipLength cannot clip, or more than one piece
 // partly inside (GEOS dissolves those first, and a stretch two pieces share
 // counts once there).
-func (fg *footprintGeoms) measureLines(pieces []*piece, ring orb.Ring) (length float64, ok bool) {
+func (fg *footprintGeoms) measureLines(pieces []*piece, polys []orb.Polygon) (length float64, ok bool) {
 	b := fg.areaBound
 	partial := 0
 	for _, p := range pieces {
 		if !p.bound.Intersects(b) {
 			continue
 		}
-		l, ok := clipLength(p, ring, b)
+		l, ok := clipLength(p, polys, b)
 		if !ok {
 			return 0, false
 		}
@@ -453,8 +488,8 @@ func (fg *footprintGeoms) overlayZone(gctx *geo.Context, z *Zone, pieces []*piec
 		// Only the measures are asked for: taken in Go where they can be.
 		polys := fg.areaParts()
 		switch {
-		case lineal && len(polys) == 1 && len(polys[0]) == 1:
-			h.lengthM, measured = fg.measureLines(pieces, polys[0][0])
+		case lineal:
+			h.lengthM, measured = fg.measureLines(pieces, polys)
 		case !lineal:
 			var inside bool
 			if inside, h.areaM2, measured = fg.measurePieces(pieces, polys); inside {
