@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -534,7 +535,7 @@ func TestCheckpoint(t *testing.T) {
 	// The WAL restarts after a checkpoint: its file is overwritten, not grown.
 	// A checkpoint may come a few rows late (the frames a row takes vary), so
 	// the bound is four times the frames between two.
-	if bound := int64(4 * s.checkpointFrames * (4096 + 24)); sizes[len(sizes)-1] > bound {
+	if bound := int64(4 * s.checkpointFrames * (sqlitePageSize + 24)); sizes[len(sizes)-1] > bound {
 		t.Errorf("WAL file %v bytes every 50 rows: over %d, the WAL does not start over", sizes, bound)
 	}
 	var n int64
@@ -608,5 +609,55 @@ func TestGroupChunks(t *testing.T) {
 				t.Errorf("Count = %d, want %d", count, want)
 			}
 		})
+	}
+}
+
+// TestPageSize: Open makes a new SQLite archive with sqlitePageSize pages (in
+// WAL mode), keeps the page size of one made before, and checkpoints both at
+// checkpointWAL bytes of WAL.
+func TestPageSize(t *testing.T) {
+	pageSize := func(s *Store) int {
+		var n int
+		if err := s.db.QueryRow(`PRAGMA page_size`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "new.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var mode string
+	if err := s.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal mode %q, %v; want wal", mode, err)
+	}
+	if n := pageSize(s); n != sqlitePageSize || s.checkpointFrames != checkpointWAL/sqlitePageSize {
+		t.Errorf("a new archive: page size %d, checkpoint at %d frames; want %d, %d", n, s.checkpointFrames, sqlitePageSize, checkpointWAL/sqlitePageSize)
+	}
+
+	// An archive made with SQLite's default page size.
+	old := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", "file:"+old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`PRAGMA page_size=4096; PRAGMA journal_mode=WAL; CREATE TABLE t (x)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s2, err := Open(t.Context(), old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if n := pageSize(s2); n != 4096 || s2.checkpointFrames != checkpointWAL/4096 {
+		t.Errorf("an archive made before: page size %d, checkpoint at %d frames; want 4096, %d", n, s2.checkpointFrames, checkpointWAL/4096)
+	}
+	if err := s2.Save(t.Context(), record("k1", "1", "admissible", time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s2.Get(t.Context(), "k1"); err != nil {
+		t.Fatal(err)
 	}
 }
