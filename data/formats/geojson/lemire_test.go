@@ -194,6 +194,26 @@ func BenchmarkScanNumber(b *testing.B) {
 	}
 }
 
+// BenchmarkScanNumberRounded: coordinates in Shaanxi rounded to 1e-7° (seven
+// decimals or fewer), as `make bench-postgis` sends its squares' corners.
+func BenchmarkScanNumberRounded(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var nums [][]byte
+	for range 1024 {
+		x := strconv.FormatFloat(math.Round((105.5+rng.Float64()*5)*1e7)/1e7, 'f', -1, 64)
+		y := strconv.FormatFloat(math.Round((31.7+rng.Float64()*8)*1e7)/1e7, 'f', -1, 64) + `],[108.1234567,34.1234567]`
+		nums = append(nums, []byte(x+","+y), []byte(y))
+	}
+	b.SetBytes(int64(len(nums)))
+	for b.Loop() {
+		for _, n := range nums {
+			if _, _, ok := ScanNumber(n, 0); !ok {
+				b.Fatal(string(n))
+			}
+		}
+	}
+}
+
 // TestScanDecimal: numbers spelled as coordinates are — up to three digits, a
 // point, 1 to 20 digits, either sign, followed by what follows a coordinate
 // or by an exponent — read by ScanNumber as strconv reads them, bit for bit,
@@ -221,11 +241,13 @@ func TestScanDecimal(t *testing.T) {
 			s = append(s, byte('0'+rng.IntN(10)))
 		}
 		n := len(s)
-		tail := []string{",", "]", "]}}", "", "e5", "E-3", "x"}[rng.IntN(7)]
+		// Long tails as in a ring, where eight bytes follow a short fraction.
+		tail := []string{",", "]", "]}}", "", "e5", "E-3", "x", ",34.25],[108.5", "]]]},{\"type\"", "e-7,1]"}[rng.IntN(10)]
 		in := append(s, tail...)
 		num := string(s)
 		if len(tail) > 1 && (tail[0] == 'e' || tail[0] == 'E') {
-			num, n = string(in), len(in)
+			exp, _, _ := strings.Cut(tail, ",")
+			num, n = string(s)+exp, len(s)+len(exp)
 		}
 		want, err := strconv.ParseFloat(num, 64)
 		if err != nil {

@@ -1,8 +1,10 @@
 package geojson
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"math/bits"
 	"strconv"
 	"strings"
 	"sync"
@@ -362,6 +364,13 @@ func scanDecimal(b []byte, i int) (float64, int, bool) {
 		mant = mant*100000000 + v
 		k += 8
 	}
+	if k+8 <= len(b) {
+		// Fewer than eight digits left (most coordinates end with one to
+		// seven), read at once rather than one by one.
+		v, n := leadingDigits(b[k : k+8])
+		mant = mant*pow10u[n] + v
+		k += n
+	}
 	for k < len(b) && b[k] >= '0' && b[k] <= '9' {
 		mant = mant*10 + uint64(b[k]-'0')
 		k++
@@ -462,17 +471,40 @@ func lexNumber(b []byte, i int) (n number, ok bool) {
 // eightDigits reads eight ASCII digits as a number, all at once (SWAR); ok is
 // false unless all eight are digits.
 func eightDigits(b []byte) (uint64, bool) {
-	w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+	w := binary.LittleEndian.Uint64(b)
 	// Every byte 0x30–0x39: its high nibble 3, and adding 6 keeps it 3.
 	if w&0xF0F0F0F0F0F0F0F0 != 0x3030303030303030 || (w+0x0606060606060606)&0xF0F0F0F0F0F0F0F0 != 0x3030303030303030 {
 		return 0, false
 	}
-	w -= 0x3030303030303030
-	w = w*10 + w>>8 // pairs of digits, first digit most significant (little endian)
-	w = ((w&0x000000FF000000FF)*(100+(1000000<<32)) + (w>>16&0x000000FF000000FF)*(1+(10000<<32))) >> 32
-	return w, true
+	return digitsValue(w - 0x3030303030303030), true
 }
+
+// leadingDigits reads the ASCII digits that b (eight bytes) starts with, n of
+// them, as a number, all at once: the bytes from the first that is not a
+// digit on are shifted out, and the digits' value is that of eight digits
+// with 8-n zeros before them.
+func leadingDigits(b []byte) (v uint64, n int) {
+	w := binary.LittleEndian.Uint64(b)
+	// A byte is a digit when its high nibble is 3 and adding 6 keeps it 3;
+	// a carry of the addition or a borrow of the subtraction below crosses
+	// only from a byte that is not a digit into the one after it, beyond n.
+	notDigit := (w&0xF0F0F0F0F0F0F0F0 ^ 0x3030303030303030) | ((w+0x0606060606060606)&0xF0F0F0F0F0F0F0F0 ^ 0x3030303030303030)
+	n = bits.TrailingZeros64(notDigit) >> 3
+	if n == 0 {
+		return 0, 0
+	}
+	return digitsValue((w - 0x3030303030303030) << (64 - 8*n)), n
+}
+
+// digitsValue is the number eight digit values make, one a byte, the first
+// (most significant) in the lowest byte.
+func digitsValue(w uint64) uint64 {
+	w = w*10 + w>>8 // pairs of digits, first digit most significant (little endian)
+	return ((w&0x000000FF000000FF)*(100+(1000000<<32)) + (w>>16&0x000000FF000000FF)*(1+(10000<<32))) >> 32
+}
+
+// pow10u holds 10^n for the digits leadingDigits reads (0 to 8).
+var pow10u = [...]uint64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000}
 
 // pow10 holds the powers of ten a float64 represents exactly.
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,

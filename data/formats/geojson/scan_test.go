@@ -259,6 +259,40 @@ func TestEightDigits(t *testing.T) {
 	}
 }
 
+// TestLeadingDigits: the digits eight bytes start with, read at once, are
+// the number and the count a digit at a time gives, whatever follows them
+// (bytes that borrow or carry in the arithmetic included).
+func TestLeadingDigits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	for k := range 400000 {
+		b := make([]byte, 8)
+		n := k % 9
+		for i := range b {
+			if i < n {
+				b[i] = byte('0' + rng.IntN(10))
+			} else {
+				b[i] = byte(rng.IntN(256))
+			}
+		}
+		if n < 8 && rng.IntN(2) == 0 {
+			const stops = "\x00/:,]\xff\xfa e"
+			b[n] = stops[rng.IntN(len(stops))]
+		}
+		want, wantN := uint64(0), 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				break
+			}
+			want = want*10 + uint64(c-'0')
+			wantN++
+		}
+		got, gotN := leadingDigits(b)
+		if got != want || gotN != wantN {
+			t.Fatalf("leadingDigits(%q) = %d, %d; want %d, %d", b, got, gotN, want, wantN)
+		}
+	}
+}
+
 // TestIsNumber: the lexer takes RFC 8259 numbers whole and nothing else.
 func TestIsNumber(t *testing.T) {
 	for _, tc := range []struct {
