@@ -76,13 +76,14 @@ func BenchmarkSkipPointFeatures(b *testing.B) {
 // besides locating them — reading, decoding the polygons, rendering NDJSON —
 // spelled as `make bench-postgis` sends them (an id, empty properties, the
 // five corners rounded to 1e-7°), with a LocateFunc that answers one or two
-// hits with areas from a table, a new slice each, as a checker would.
+// hits with areas from a table (rounded to mm², as the checker rounds them), a
+// new slice each, as a checker would.
 func BenchmarkRunSquaresPipeline(b *testing.B) {
 	var table [][]zones.Hit
 	for k := range 100 {
 		table = append(table, []zones.Hit{
-			{Layer: "county_datav", ZoneID: strconv.Itoa(610100 + k), ZoneClass: "unit", OverlapAreaM2: 10000.000000123 + float64(k)},
-			{Layer: "basins", ZoneID: "HH-" + strconv.Itoa(k), ZoneClass: "basin", OverlapAreaM2: 3571.4285714 * float64(k+1)},
+			{Layer: "county_datav", ZoneID: strconv.Itoa(610100 + k), ZoneClass: "unit", OverlapAreaM2: 9816.134 + float64(k)},
+			{Layer: "basins", ZoneID: "HH-" + strconv.Itoa(k), ZoneClass: "basin", OverlapAreaM2: math.Round(3571.4285714*float64(k+1)) / 1000},
 		})
 	}
 	locate := func(_ context.Context, g orb.Geometry) ([]zones.Hit, error) {
