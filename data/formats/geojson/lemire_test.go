@@ -177,31 +177,23 @@ func isJSONNumber(b []byte) bool {
 // BenchmarkScanNumber: coordinates in Shaanxi spelled shortest (16 or 17
 // digits), as most batches of points send them.
 func BenchmarkScanNumber(b *testing.B) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	var nums [][]byte
-	for range 1024 {
-		x := strconv.FormatFloat(105.5+rng.Float64()*5, 'f', -1, 64)
-		y := strconv.FormatFloat(31.7+rng.Float64()*8, 'f', -1, 64) + `]}},{"type":"Feature"`
-		nums = append(nums, []byte(x+","+y), []byte(y))
-	}
-	b.SetBytes(int64(len(nums)))
-	for b.Loop() {
-		for _, n := range nums {
-			if _, _, ok := ScanNumber(n, 0); !ok {
-				b.Fatal(string(n))
-			}
-		}
-	}
+	benchScanNumbers(b, func(x float64) float64 { return x }, `]}},{"type":"Feature"`)
 }
 
 // BenchmarkScanNumberRounded: coordinates in Shaanxi rounded to 1e-7° (seven
 // decimals or fewer), as `make bench-postgis` sends its squares' corners.
 func BenchmarkScanNumberRounded(b *testing.B) {
+	benchScanNumbers(b, func(x float64) float64 { return math.Round(x*1e7) / 1e7 }, `],[108.1234567,34.1234567]`)
+}
+
+// benchScanNumbers reads 1024 pairs of coordinates in Shaanxi, made by round
+// and spelled shortest, the second followed by tail.
+func benchScanNumbers(b *testing.B, round func(float64) float64, tail string) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var nums [][]byte
 	for range 1024 {
-		x := strconv.FormatFloat(math.Round((105.5+rng.Float64()*5)*1e7)/1e7, 'f', -1, 64)
-		y := strconv.FormatFloat(math.Round((31.7+rng.Float64()*8)*1e7)/1e7, 'f', -1, 64) + `],[108.1234567,34.1234567]`
+		x := strconv.FormatFloat(round(105.5+rng.Float64()*5), 'f', -1, 64)
+		y := strconv.FormatFloat(round(31.7+rng.Float64()*8), 'f', -1, 64) + tail
 		nums = append(nums, []byte(x+","+y), []byte(y))
 	}
 	b.SetBytes(int64(len(nums)))

@@ -283,6 +283,12 @@ func (s *coordScratch) plain(b []byte, i, depth int) (int, bool) {
 			i = end + 1
 		}
 	}
+	s.end(depth)
+	return i, true
+}
+
+// end records the end of an array nested depth deep above its positions.
+func (s *coordScratch) end(depth int) {
 	switch depth {
 	case 1:
 		s.ends1 = append(s.ends1, len(s.pts))
@@ -291,7 +297,6 @@ func (s *coordScratch) plain(b []byte, i, depth int) (int, bool) {
 	case 3:
 		s.ends3 = append(s.ends3, len(s.ends2))
 	}
-	return i, true
 }
 
 // plainPosition is scanPosition for [x,y] without spaces, or false.
@@ -362,14 +367,7 @@ func (s *coordScratch) nested(b []byte, i, depth int) (int, bool) {
 			i = SkipSpace(b, i+1)
 		}
 	}
-	switch depth {
-	case 1:
-		s.ends1 = append(s.ends1, len(s.pts))
-	case 2:
-		s.ends2 = append(s.ends2, len(s.ends1))
-	case 3:
-		s.ends3 = append(s.ends3, len(s.ends2))
-	}
+	s.end(depth)
 	return i, true
 }
 
