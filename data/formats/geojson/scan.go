@@ -208,9 +208,8 @@ const plainHead = `{"type":"`
 // positions of two numbers: the same geometry and end as scanMembers, read
 // without the walk over member names (its closure and deferred call) nor
 // spaces to skip. ok is false for any other spelling, which scanMembers then
-// reads. 100k
-// 0.01 km² squares over HTTP spend about a tenth of the server's CPU reading
-// their geometries.
+// reads. 100k 0.01 km² squares over HTTP spent about a tenth of the server's
+// CPU reading their geometries.
 func scanPlain(b []byte, i int) (orb.Geometry, int, bool) {
 	if !hasPrefix(b, i, plainHead) {
 		return nil, 0, false
