@@ -127,7 +127,9 @@ func NumVertices(g orb.Geometry) int {
 }
 
 // EachPoint calls f for every vertex of g, through multi-geometries and
-// collections, in order.
+// collections, in order. The parts of a multi-geometry or polygon are walked
+// here, not passed to EachPoint again: as an orb.Geometry each would be
+// allocated (a batch's reader checks every polygon it reads with it).
 func EachPoint(g orb.Geometry, f func(orb.Point)) {
 	switch g := g.(type) {
 	case orb.Point:
@@ -146,15 +148,23 @@ func EachPoint(g orb.Geometry, f func(orb.Point)) {
 		}
 	case orb.MultiLineString:
 		for _, l := range g {
-			EachPoint(l, f)
+			for _, p := range l {
+				f(p)
+			}
 		}
 	case orb.Polygon:
 		for _, r := range g {
-			EachPoint(r, f)
+			for _, p := range r {
+				f(p)
+			}
 		}
 	case orb.MultiPolygon:
-		for _, p := range g {
-			EachPoint(p, f)
+		for _, pg := range g {
+			for _, r := range pg {
+				for _, p := range r {
+					f(p)
+				}
+			}
 		}
 	case orb.Collection:
 		for _, c := range g {

@@ -485,6 +485,51 @@ func TestAppendString(t *testing.T) {
 	}
 }
 
+// TestAppendFloatMillis: numbers rounded to three decimals as the checker
+// rounds areas and lengths (and their neighbours, which are not), of every
+// magnitude up to and past 1e9 where the shortcut ends, are written as
+// encoding/json writes them.
+func TestAppendFloatMillis(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 1))
+	round3 := func(x float64) float64 { return math.Round(x*1000) / 1000 }
+	fs := []float64{0.001, 0.0005, 0.01, 0.1, 0.5, 1, 10, 12.5, 100.25, 999.999, 1000, 9816.134,
+		999999999.999, 999999999.9995, 1e9, 1e9 + 0.001, 4503599627.370497, 1e-6, 9.999e-7, 0.0014999999}
+	for range 500000 {
+		x := round3(math.Pow(10, rng.Float64()*13-4))
+		fs = append(fs, x, math.Nextafter(x, 0), math.Nextafter(x, math.Inf(1)), round3(float64(rng.IntN(1000))/1000))
+	}
+	fast := 0
+	for _, f := range fs {
+		got := appendFloat(nil, f)
+		want, _ := json.Marshal(f)
+		if string(got) != string(want) {
+			t.Fatalf("appendFloat(%v) = %s, want %s", f, got, want)
+		}
+		if n := math.Round(f * 1000); f > 0 && f < 1e9 && n/1000 == f {
+			fast++
+		}
+	}
+	if fast < len(fs)/3 {
+		t.Fatalf("test too weak: %d of %d took the shortcut", fast, len(fs))
+	}
+}
+
+// BenchmarkAppendArea: areas as the checker rounds them (to mm²), written.
+func BenchmarkAppendArea(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	fs := make([]float64, 1024)
+	for i := range fs {
+		fs[i] = math.Round(rng.Float64()*1e7) / 1000
+	}
+	var buf []byte
+	for b.Loop() {
+		buf = buf[:0]
+		for _, f := range fs {
+			buf = appendFloat(buf, f)
+		}
+	}
+}
+
 func points(n int) []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"type":"FeatureCollection","features":[`)

@@ -24,6 +24,9 @@ func FuzzParseFeature(f *testing.F) {
 	f.Add([]byte(`{"type":"Feature","id":7,"properties":{"id":"x","k":[1]},"geometry":{"type":"Point","coordinates":[108.12345678901234,34.5]}}`))
 	f.Add([]byte(`{"type":"Feature","properties":{"id":null},"geometry":{"type":"Point","coordinates":[8,34]}}`))
 	f.Add([]byte(`{"type":"Feature","id":2,"properties":{"k":[3]},"geometry":{"type":"Polygon","coordinates":[[[108,34],[108.1,34],[108.1,34.1],[108,34]]]}}`))
+	f.Add([]byte(`{"type":"Feature","id":3,"properties":{},"geometry":{"type":"MultiPolygon","coordinates":[[[[108,34],[108.1,34],[108.1,34.1],[108,34]]],[[[109,34],[109.1,34],[109.1,34.1],[109,34]],[]]]}}`))
+	f.Add([]byte(`{"type":"Feature","id":4,"geometry":{"type":"LineString","coordinates":[[108.25,34.5],[108.5,34.75,3]]}}`))
+	f.Add([]byte(`{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[8,34],[108.1,34],[108.1,34.1],[8,34]]]}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ft := parseFeature(b, 0, 1000, false)
 		if ft.Err == nil && ft.Geometry == nil {
@@ -35,13 +38,17 @@ func FuzzParseFeature(f *testing.F) {
 				t.Fatalf("%q: skipFeature ends at %d (%d positions), skipCounting at %d (%d), %v", b, end, positions, want, wantPositions, err)
 			}
 		}
-		// The point fast path reads what the walk over the members reads.
+		// The fast path reads what the walk over the members reads.
 		for _, stable := range []bool{false, true} {
-			if fast, pt, ok := parsePointFeature(b, 3, stable); ok {
+			fast, pt, kind := parseFixed(b, 3, 1000, stable)
+			if kind == fixedNone {
+				continue
+			}
+			if kind == fixedPoint {
 				fast.Geometry = pt
-				if slow := parseMembers(b, 3, 1000, stable); !reflect.DeepEqual(fast, slow) {
-					t.Fatalf("%q: fast path %+v, members %+v", b, fast, slow)
-				}
+			}
+			if slow := parseMembers(b, 3, 1000, stable); !reflect.DeepEqual(fast, slow) {
+				t.Fatalf("%q: fast path (%d) %+v, members %+v", b, kind, fast, slow)
 			}
 		}
 	})
@@ -74,7 +81,7 @@ func FuzzReaders(f *testing.F) {
 }
 
 // FuzzParseSpans: a point feature read from the spans the reader found
-// (parseSpans) is the feature parsePointFeature reads, field for field, and
+// (parseSpans) is the feature parseFixed reads, field for field, and
 // each reads it where the other does.
 func FuzzParseSpans(f *testing.F) {
 	for _, s := range []string{
@@ -99,7 +106,7 @@ func FuzzParseSpans(f *testing.F) {
 			got := Feature{Index: -1}
 			gotOK := parseSpans(&got, raw, 3, sp, stable)
 			if gotOK != wantOK || gotOK && !reflect.DeepEqual(got, want) {
-				t.Fatalf("%q: spans %v %+v, parsePointFeature %v %+v", raw, gotOK, got, wantOK, want)
+				t.Fatalf("%q: spans %v %+v, parseFixed %v %+v", raw, gotOK, got, wantOK, want)
 			}
 			if !gotOK && got.Index != -1 {
 				t.Fatalf("%q: refused, but wrote the feature", raw)

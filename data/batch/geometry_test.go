@@ -190,6 +190,61 @@ func TestScanPoint(t *testing.T) {
 	}
 }
 
+// parsePointFeature is parseFixed for a point feature: ok when it read one.
+func parsePointFeature(b []byte, index int, stable bool) (Feature, orb.Point, bool) {
+	f, pt, kind := parseFixed(b, index, 0, stable)
+	return f, pt, kind == fixedPoint
+}
+
+// TestParseFixedShapes: a feature spelled as parseFixed reads one, with a
+// geometry other than a point, is the feature the walk over the members
+// reads, refusals (by place, by vertex count) included; a geometry the
+// scanner does not read, or a member after it, is left to the walk.
+func TestParseFixedShapes(t *testing.T) {
+	const sq = `[[108.1234567,34.5],[108.1245678,34.5],[108.1245678,34.5012345],[108.1234567,34.5012345],[108.1234567,34.5]]`
+	for _, tc := range []struct {
+		in   string
+		kind int
+	}{
+		{`{"type":"Feature","id":0,"properties":{},"geometry":{"type":"Polygon","coordinates":[` + sq + `]}}`, fixedShape},
+		{`{"type":"Feature","id":"a","properties":{"id":2,"k":[1,2]},"geometry":{"type":"Polygon","coordinates":[` + sq + `,` + sq + `]}}`, fixedShape},
+		{`{"type":"Feature","properties":{"id":"p"},"geometry":{"type":"MultiPolygon","coordinates":[[` + sq + `],[` + sq + `,[]]]}}`, fixedShape},
+		{`{"type":"Feature","geometry":{"type":"LineString","coordinates":[[108.5,34.5],[108.6,34.6]]}}`, fixedShape},
+		{`{"type":"Feature","geometry":{"type":"MultiLineString","coordinates":[[[108.5,34.5],[108.6,34.6]]]}}`, fixedShape},
+		{`{"type":"Feature","geometry":{"type":"MultiPoint","coordinates":[[108.5,34.5],[108.6,34.6]]}}`, fixedShape},
+		{`{"type":"Feature","id":1,"geometry":{"type": "Polygon", "coordinates": [[[108.5, 34.5], [108.6, 34.5], [108.6, 34.6], [108.5, 34.5]]]}}`, fixedShape},
+		{`{"type":"Feature","id":1,"geometry":{"coordinates":[[[108.5,34.5,1],[108.6,34.5,2],[108.6,34.6,3],[108.5,34.5,1]]],"type":"Polygon"}}`, fixedShape},
+		{`{"type":"Feature","id":1,"geometry":{"type":"Polygon","coordinates":[[[8.5,34.5],[108.6,34.5],[108.6,34.6],[8.5,34.5]]]}}`, fixedShape},
+		{`{"type":"Feature","id":1,"geometry":{"type":"Polygon","coordinates":[` + sq + `,` + sq + `,` + sq + `]}}`, fixedShape},
+		{`{"type":"Feature","id":1,"geometry":{"type":"Polygon","coordinates":[]}}`, fixedShape},
+		{`{"type":"Feature","id":1,"geometry":{"type":"Polygon","coordinates":[` + sq + `]},"bbox":[1,2,3,4]}`, fixedNone},
+		{`{"type":"Feature","id":1,"geometry":{"type":"Polygon","coordinates":[` + sq + `],"bbox":[1,2,3,4]}}`, fixedShape},
+		{`{"type":"Feature","id":1,"geometry":{"type":"Polygon","coordinates":[` + sq + `],"crs":null}}`, fixedShape},
+		{`{"type":"Feature","id":1,"geometry":{"type":"GeometryCollection","geometries":[]}}`, fixedNone},
+		{`{"type":"Feature","id":1,"geometry":{"type":"Polygon","coordinates":[[[108.5,34.5],[1e999,34.5]]]}}`, fixedNone},
+		{`{"type":"Feature","id":1,"geometry":{"type":"polygon","coordinates":[` + sq + `]}}`, fixedNone},
+		{`{"type":"Feature","id":1,"geometry":null}`, fixedNone},
+		{`{"type":"Feature","id":1,"properties":{"a":},"geometry":{"type":"Polygon","coordinates":[` + sq + `]}}`, fixedNone},
+		{`{"id":1,"type":"Feature","geometry":{"type":"Polygon","coordinates":[` + sq + `]}}`, fixedNone},
+	} {
+		b := []byte(tc.in)
+		for _, stable := range []bool{false, true} {
+			f, _, kind := parseFixed(b, 5, 12, stable)
+			if kind != tc.kind {
+				t.Errorf("%s: parseFixed %d, want %d", tc.in, kind, tc.kind)
+				continue
+			}
+			slow := parseMembers(b, 5, 12, stable)
+			if kind == fixedShape && !reflect.DeepEqual(f, slow) {
+				t.Errorf("%s: parseFixed %+v, members %+v", tc.in, f, slow)
+			}
+			if got := parseFeature(b, 5, 12, stable); !reflect.DeepEqual(got, slow) {
+				t.Errorf("%s: parseFeature %+v, members %+v", tc.in, got, slow)
+			}
+		}
+	}
+}
+
 // TestParsePointFeature: the point feature fast path reads what the walk over
 // the members reads (ids, properties, geometry, refusals by place), and leaves
 // every other spelling, and every feature it would refuse, to it; the reader's

@@ -60,25 +60,18 @@ type lazyFeature struct {
 // Decode finishes a feature read in lazy mode (a no-op otherwise).
 func (f *Feature) Decode() { f.decode(true) }
 
-// decode is Decode; with box false, a point spelled as parsePointFeature reads
-// it is left in f.point (isPoint), and Geometry nil: for Run's workers when
-// the writer renders the records, which never reads a geometry but its JSON.
+// decode is Decode; with box false, a point spelled as parseFixed reads it
+// is left in f.point (isPoint), and Geometry nil: for Run's workers when the
+// writer renders the records, which never reads a geometry but its JSON.
 func (f *Feature) decode(box bool) {
 	lz := f.lazy
 	if lz.raw == nil {
 		return
 	}
-	if !box {
-		if lz.spans.point && parseSpans(f, lz.raw, f.Index, lz.spans, true) {
-			return
-		}
-		if pf, pt, ok := parsePointFeature(lz.raw, f.Index, true); ok {
-			*f = pf
-			f.point, f.isPoint = pt, true
-			return
-		}
+	if !box && lz.spans.point && parseSpans(f, lz.raw, f.Index, lz.spans, true) {
+		return
 	}
-	*f = parseFeature(lz.raw, f.Index, lz.maxVertices, true)
+	*f = parseFeatureBox(lz.raw, f.Index, lz.maxVertices, true, box)
 	if f.Err != nil && lz.line > 0 {
 		if f.Err.Details == nil {
 			f.Err.Details = map[string]any{}

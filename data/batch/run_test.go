@@ -232,6 +232,51 @@ func TestRunChunksByWork(t *testing.T) {
 	}
 }
 
+// TestRunChunksGrow: the work that closes a chunk grows by Options.Work
+// every growEvery features: a dozen squares a chunk at the start of a batch,
+// twice that after growEvery, and Chunk (256) features once the bound passes
+// what 256 squares weigh, in order all along.
+func TestRunChunksGrow(t *testing.T) {
+	const n = 24 * growEvery
+	var in strings.Builder
+	in.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i := range n {
+		if i > 0 {
+			in.WriteByte(',')
+		}
+		x := 108 + float64(i%1000)/1000
+		fmt.Fprintf(&in, `{"type":"Feature","id":%d,"geometry":{"type":"Polygon","coordinates":[[[%g,34],[%g,34],[%g,34.001],[%g,34.001],[%g,34]]]}}`, i, x, x+0.001, x+0.001, x, x)
+	}
+	in.WriteString("]}")
+	var out bytes.Buffer
+	w, _ := NewWriter(&out, "ndjson", nil)
+	var ends []int
+	none := func(context.Context, orb.Geometry) ([]zones.Hit, error) { return nil, nil }
+	st, err := Run(t.Context(), NewCollection(strings.NewReader(in.String())), none, w,
+		Options{Workers: 2, Progress: func(done int) { ends = append(ends, done) }})
+	if err != nil || st.Features != n {
+		t.Fatalf("%+v %v", st, err)
+	}
+	start, largest := 0, 0
+	for k, end := range ends {
+		size := end - start
+		// 16 + 5 vertices a square: the bound in squares, rounded up.
+		want := min(256, (DefaultWork*(1+(end-1)/growEvery)+20)/21)
+		if size != want && k < len(ends)-1 {
+			t.Fatalf("chunk %d (features %d to %d): %d features, want %d", k, start, end, size, want)
+		}
+		start, largest = end, max(largest, size)
+	}
+	if ends[0] != 13 || largest != 256 {
+		t.Errorf("chunks of %d features first, %d at most", ends[0], largest)
+	}
+	for i, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if !strings.HasPrefix(line, fmt.Sprintf(`{"index":%d,`, i)) {
+			t.Fatalf("record %d: %s", i, line)
+		}
+	}
+}
+
 func TestCountPositions(t *testing.T) {
 	for _, tc := range []struct {
 		in   string

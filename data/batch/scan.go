@@ -132,7 +132,7 @@ func skipFeature(b []byte, i int) (end, positions int, ok bool) {
 }
 
 // pointSpans says where skipFeature found the parts of a point feature
-// spelled as parsePointFeature reads it, relative to the feature's start:
+// spelled as parseFixed reads it, relative to the feature's start:
 // the ends of the id's and the properties' values (0: no such member). A
 // worker then reads the feature without finding them again (parseSpans).
 type pointSpans struct {
@@ -419,8 +419,23 @@ var geometryTypes = map[string]bool{
 // the feature go into f.Err; the returned error is for syntax that leaves no feature.
 // ID and RawGeometry are copies unless stable says b is never written again.
 func parseFeature(b []byte, index int, maxVertices int, stable bool) Feature {
-	if f, pt, ok := parsePointFeature(b, index, stable); ok {
-		f.Geometry = pt
+	return parseFeatureBox(b, index, maxVertices, stable, true)
+}
+
+// parseFeatureBox is parseFeature; with box false, a point feature spelled as
+// parseFixed reads it is left in f.point (isPoint), and Geometry nil (see
+// Feature.decode).
+func parseFeatureBox(b []byte, index int, maxVertices int, stable, box bool) Feature {
+	f, pt, kind := parseFixed(b, index, maxVertices, stable)
+	switch kind {
+	case fixedPoint:
+		if box {
+			f.Geometry = pt
+		} else {
+			f.point, f.isPoint = pt, true
+		}
+		return f
+	case fixedShape:
 		return f
 	}
 	return parseMembers(b, index, maxVertices, stable)
@@ -539,16 +554,26 @@ const (
 	geometryHead   = `"geometry":`
 )
 
-// parsePointFeature is parseFeature for a feature spelled exactly
-// {"type":"Feature","id":…,"properties":{…},"geometry":{"type":"Point","coordinates":[x,y]}}
-// (id, properties or both may be left out), with the same result, read in
-// one pass without the walk over member names; ok is false for any other
-// spelling, and for a feature parseFeature would refuse, which parseFeature
-// then reads (and words the refusal of) itself. The point is returned apart,
-// f.Geometry left nil: the caller boxes it, or not.
-func parsePointFeature(b []byte, index int, stable bool) (f Feature, pt orb.Point, ok bool) {
+// The kinds of feature parseFixed reads.
+const (
+	fixedNone  = iota // not spelled as parseFixed reads a feature: parseMembers reads it
+	fixedPoint        // a point, returned apart from the feature
+	fixedShape        // any other geometry, in the feature
+)
+
+// parseFixed is parseFeature for a feature spelled exactly
+// {"type":"Feature","id":…,"properties":{…},"geometry":{…}} (id, properties
+// or both may be left out), with the same result, read in one pass without
+// the walk over member names. A point spelled {"type":"Point","coordinates":[x,y]}
+// (fixedPoint) is returned apart, f.Geometry left nil: the caller boxes it,
+// or not. Any other geometry the scanner reads (gj.ScanGeometry) is the
+// feature's, or its refusal f.Err (fixedShape). It gives fixedNone for any
+// other spelling, for a point parseFeature would refuse, and for a geometry
+// the scanner does not read: parseMembers then reads the feature (and words
+// the refusal of it) itself.
+func parseFixed(b []byte, index, maxVertices int, stable bool) (f Feature, pt orb.Point, kind int) {
 	if !hasPrefix(b, 0, featureHead) {
-		return Feature{}, orb.Point{}, false
+		return Feature{}, orb.Point{}, fixedNone
 	}
 	i := len(featureHead)
 	var id, propID, props []byte
@@ -556,14 +581,14 @@ func parsePointFeature(b []byte, index int, stable bool) (f Feature, pt orb.Poin
 		v := i + len(`"id":`)
 		end, err := skipValue(b, v)
 		if err != nil || end >= len(b) || b[end] != ',' {
-			return Feature{}, orb.Point{}, false
+			return Feature{}, orb.Point{}, fixedNone
 		}
 		id, i = b[v:end], end+1
 	}
 	if hasPrefix(b, i, propertiesHead) {
 		v := i + len(propertiesHead)
 		if v >= len(b) || b[v] != '{' {
-			return Feature{}, orb.Point{}, false
+			return Feature{}, orb.Point{}, fixedNone
 		}
 		end, err := members(b, v, func(name, pv []byte) error {
 			if string(name) == "id" {
@@ -572,33 +597,44 @@ func parsePointFeature(b []byte, index int, stable bool) (f Feature, pt orb.Poin
 			return nil
 		})
 		if err != nil || end >= len(b) || b[end] != ',' {
-			return Feature{}, orb.Point{}, false
+			return Feature{}, orb.Point{}, fixedNone
 		}
 		props, i = b[v:end], end+1
 	}
 	if !hasPrefix(b, i, geometryHead) {
-		return Feature{}, orb.Point{}, false
+		return Feature{}, orb.Point{}, fixedNone
 	}
 	v := i + len(geometryHead)
-	var end int
-	pt, end, ok = scanPoint(b, v)
-	if !ok || end >= len(b) || b[end] != '}' {
-		return Feature{}, orb.Point{}, false
+	if pt, end, ok := scanPoint(b, v); ok {
+		// checkGeometry's test for one vertex, which no vertex limit refuses.
+		if end >= len(b) || b[end] != '}' || !crs.InChina(pt[0], pt[1]) {
+			return Feature{}, orb.Point{}, fixedNone
+		}
+		f = Feature{Index: index, RawGeometry: keep(b[v:end], stable)}
+		f.setIdentity(id, propID, props, stable)
+		return f, pt, fixedPoint
 	}
-	// checkGeometry's test for one vertex, which no vertex limit refuses.
-	if !crs.InChina(pt[0], pt[1]) {
-		return Feature{}, orb.Point{}, false
+	// As parseMembers reads it: scanPoint failed, and the scanner's
+	// geometry, with its end, is the member's.
+	g, end, ok := scanGeometry(b, v)
+	if !ok || end >= len(b) || b[end] != '}' {
+		return Feature{}, orb.Point{}, fixedNone
 	}
 	f = Feature{Index: index, RawGeometry: keep(b[v:end], stable)}
 	f.setIdentity(id, propID, props, stable)
-	return f, pt, true
+	if ierr := checkGeometry(g, index, maxVertices); ierr != nil {
+		f.Err = ierr
+		return f, orb.Point{}, fixedShape
+	}
+	f.Geometry = g
+	return f, orb.Point{}, fixedShape
 }
 
-// parseSpans is parsePointFeature for a feature b whose spans skipFeature
+// parseSpans is parseFixed for a point feature b whose spans skipFeature
 // found (sp.point): the same result into f, without testing the member names
 // again or passing over the id; ok is false where parsePointFeature's would
 // be, and then f is untouched. The properties' members are read as
-// parsePointFeature reads them (for an id among them), unless they are {}.
+// parseFixed reads them (for an id among them), unless they are {}.
 func parseSpans(f *Feature, b []byte, index int, sp pointSpans, stable bool) bool {
 	i := len(featureHead)
 	var id, propID, props []byte

@@ -292,6 +292,16 @@ func appendFloat(b []byte, f float64) []byte {
 		// +0, every point hit's area and length: not worth strconv's time.
 		return append(b, '0')
 	}
+	if f > 0 && f < 1e9 {
+		// The checker rounds areas and lengths to 3 decimals (zones' round3):
+		// such a number is the double nearest n/1000, and below 1e9 (doubles
+		// 1.2e-7 apart at most) no other decimal of as few digits is as near,
+		// so its shortest spelling, strconv's, is n/1000's digits, the
+		// fraction's trailing zeros dropped.
+		if n := math.Round(f * 1000); n/1000 == f {
+			return appendMillis(b, uint64(n))
+		}
+	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return append(b, "null"...)
 	}
@@ -310,6 +320,22 @@ func appendFloat(b []byte, f float64) []byte {
 		}
 	}
 	return b
+}
+
+// appendMillis writes n/1000 in decimal, the fraction's trailing zeros (and
+// a fraction of none, with its point) left out.
+func appendMillis(b []byte, n uint64) []byte {
+	b = appendIndex(b, int(n/1000))
+	frac := n % 1000
+	if frac == 0 {
+		return b
+	}
+	d := [4]byte{'.', byte('0' + frac/100), byte('0' + frac/10%10), byte('0' + frac%10)}
+	k := 4
+	for d[k-1] == '0' {
+		k--
+	}
+	return append(b, d[:k]...)
 }
 
 // appendString writes s as a JSON string as encoding/json's Encoder with

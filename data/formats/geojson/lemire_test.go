@@ -177,11 +177,23 @@ func isJSONNumber(b []byte) bool {
 // BenchmarkScanNumber: coordinates in Shaanxi spelled shortest (16 or 17
 // digits), as most batches of points send them.
 func BenchmarkScanNumber(b *testing.B) {
+	benchScanNumbers(b, func(x float64) float64 { return x }, `]}},{"type":"Feature"`)
+}
+
+// BenchmarkScanNumberRounded: coordinates in Shaanxi rounded to 1e-7° (seven
+// decimals or fewer), as `make bench-postgis` sends its squares' corners.
+func BenchmarkScanNumberRounded(b *testing.B) {
+	benchScanNumbers(b, func(x float64) float64 { return math.Round(x*1e7) / 1e7 }, `],[108.1234567,34.1234567]`)
+}
+
+// benchScanNumbers reads 1024 pairs of coordinates in Shaanxi, made by round
+// and spelled shortest, the second followed by tail.
+func benchScanNumbers(b *testing.B, round func(float64) float64, tail string) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var nums [][]byte
 	for range 1024 {
-		x := strconv.FormatFloat(105.5+rng.Float64()*5, 'f', -1, 64)
-		y := strconv.FormatFloat(31.7+rng.Float64()*8, 'f', -1, 64) + `]}},{"type":"Feature"`
+		x := strconv.FormatFloat(round(105.5+rng.Float64()*5), 'f', -1, 64)
+		y := strconv.FormatFloat(round(31.7+rng.Float64()*8), 'f', -1, 64) + tail
 		nums = append(nums, []byte(x+","+y), []byte(y))
 	}
 	b.SetBytes(int64(len(nums)))
@@ -221,11 +233,13 @@ func TestScanDecimal(t *testing.T) {
 			s = append(s, byte('0'+rng.IntN(10)))
 		}
 		n := len(s)
-		tail := []string{",", "]", "]}}", "", "e5", "E-3", "x"}[rng.IntN(7)]
+		// Long tails as in a ring, where eight bytes follow a short fraction.
+		tail := []string{",", "]", "]}}", "", "e5", "E-3", "x", ",34.25],[108.5", "]]]},{\"type\"", "e-7,1]"}[rng.IntN(10)]
 		in := append(s, tail...)
 		num := string(s)
 		if len(tail) > 1 && (tail[0] == 'e' || tail[0] == 'E') {
-			num, n = string(in), len(in)
+			exp, _, _ := strings.Cut(tail, ",")
+			num, n = string(s)+exp, len(s)+len(exp)
 		}
 		want, err := strconv.ParseFloat(num, 64)
 		if err != nil {

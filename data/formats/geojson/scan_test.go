@@ -8,8 +8,10 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
 	orbgeojson "github.com/paulmach/orb/geojson"
 )
 
@@ -105,6 +107,101 @@ func TestScanSeeds(t *testing.T) {
 			t.Errorf("%s: scanned as document %v, as geometry %v; want %v, %v", sd.text, doc, geom, sd.doc, sd.geom)
 		}
 	}
+}
+
+// TestScanPlain: a geometry spelled as scanPlain reads one is the geometry
+// the walk over its members reads, to the capacity of every part (each a full
+// slice: appending to one never writes into the next), with the same end;
+// the seeds and random shapes of every kind, with spaces or three numbers to
+// a position now and then, which scanPlain leaves to the walk.
+func TestScanPlain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	num := func() string {
+		return strconv.FormatFloat(math.Round((73+rng.Float64()*60)*1e7)/1e7, 'f', -1, 64)
+	}
+	var arr func(depth int) string
+	arr = func(depth int) string {
+		if depth == 0 {
+			if rng.IntN(50) == 0 {
+				return "[" + num() + "," + num() + ",7]"
+			}
+			return "[" + num() + "," + num() + "]"
+		}
+		n := rng.IntN(4)
+		if depth == 1 {
+			n++
+		}
+		s := "["
+		for k := range n {
+			if k > 0 {
+				s += ","
+			}
+			s += arr(depth - 1)
+		}
+		return s + "]"
+	}
+	var texts []string
+	for _, sd := range scanSeeds {
+		texts = append(texts, sd.text)
+	}
+	kinds := []string{"MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
+	for range 3000 {
+		typ := kinds[rng.IntN(len(kinds))]
+		_, depth, _ := geometryKind(typ)
+		text := `{"type":"` + typ + `","coordinates":` + arr(depth) + `}`
+		if rng.IntN(20) == 0 {
+			text = strings.Replace(text, ",", ", ", 1)
+		}
+		texts = append(texts, text+`}`)
+	}
+	plain := 0
+	for _, text := range texts {
+		b := []byte(text)
+		g, end, ok := scanPlain(b, 0)
+		if !ok {
+			continue
+		}
+		plain++
+		want, wantEnd, wantOK := scanMembers(b, 0, nil)
+		if !wantOK || end != wantEnd || !reflect.DeepEqual(g, want) || fmt.Sprint(caps(g)) != fmt.Sprint(caps(want)) {
+			t.Fatalf("%s: scanPlain %#v (caps %v) end %d, scanMembers %#v (caps %v) end %d %v", b, g, caps(g), end, want, caps(want), wantEnd, wantOK)
+		}
+		if g2, end2, ok2 := scanGeometry(b, 0, nil); !ok2 || end2 != end || !reflect.DeepEqual(g2, g) {
+			t.Fatalf("%s: scanGeometry %#v end %d, scanPlain %#v end %d", b, g2, end2, g, end)
+		}
+	}
+	if plain < len(texts)*3/4 {
+		t.Fatalf("test too weak: scanPlain read %d of %d", plain, len(texts))
+	}
+}
+
+// caps lists the capacities of g's parts, outermost first.
+func caps(g orb.Geometry) []int {
+	switch g := g.(type) {
+	case orb.MultiPoint:
+		return []int{cap(g)}
+	case orb.LineString:
+		return []int{cap(g)}
+	case orb.MultiLineString:
+		out := []int{cap(g)}
+		for _, l := range g {
+			out = append(out, cap(l))
+		}
+		return out
+	case orb.Polygon:
+		out := []int{cap(g)}
+		for _, r := range g {
+			out = append(out, cap(r))
+		}
+		return out
+	case orb.MultiPolygon:
+		out := []int{cap(g)}
+		for _, p := range g {
+			out = append(out, caps(p)...)
+		}
+		return out
+	}
+	return nil
 }
 
 // TestScanNumber: the direct path and strconv's agree, at the edges of the
@@ -255,6 +352,40 @@ func TestEightDigits(t *testing.T) {
 		got, gok := eightDigits(b)
 		if gok != ok || ok && got != want {
 			t.Fatalf("eightDigits(%q) = %d %v, want %d %v", b, got, gok, want, ok)
+		}
+	}
+}
+
+// TestLeadingDigits: the digits eight bytes start with, read at once, are
+// the number and the count a digit at a time gives, whatever follows them
+// (bytes that borrow or carry in the arithmetic included).
+func TestLeadingDigits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	for k := range 400000 {
+		b := make([]byte, 8)
+		n := k % 9
+		for i := range b {
+			if i < n {
+				b[i] = byte('0' + rng.IntN(10))
+			} else {
+				b[i] = byte(rng.IntN(256))
+			}
+		}
+		if n < 8 && rng.IntN(2) == 0 {
+			const stops = "\x00/:,]\xff\xfa e"
+			b[n] = stops[rng.IntN(len(stops))]
+		}
+		want, wantN := uint64(0), 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				break
+			}
+			want = want*10 + uint64(c-'0')
+			wantN++
+		}
+		got, gotN := leadingDigits(b)
+		if got != want || gotN != wantN {
+			t.Fatalf("leadingDigits(%q) = %d, %d; want %d, %d", b, got, gotN, want, wantN)
 		}
 	}
 }
