@@ -2,10 +2,15 @@ package batch
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"reflect"
 	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/errcode"
 )
 
 // FuzzParseFeature: no input makes the feature decoder panic, and a feature it
@@ -103,12 +108,18 @@ func FuzzParseSpans(f *testing.F) {
 		for _, stable := range []bool{false, true} {
 			want, pt, wantOK := parsePointFeature(raw, 3, stable)
 			want.point, want.isPoint = pt, true
-			got := Feature{Index: -1}
+			// A feature as decode hands it over, lazy, and with every other
+			// field set too: parseSpans clears it all in place.
+			before := Feature{Index: -1, ID: json.RawMessage(`"old"`), Geometry: orb.Point{1, 2},
+				RawGeometry: json.RawMessage(`{}`), Properties: json.RawMessage(`{"k":1}`),
+				Err: &errcode.Error{Code: "old"}, lazy: lazyFeature{raw: raw, maxVertices: 9, line: 4, positions: 2, spans: sp},
+				point: orb.Point{3, 4}}
+			got := before
 			gotOK := parseSpans(&got, raw, 3, sp, stable)
 			if gotOK != wantOK || gotOK && !reflect.DeepEqual(got, want) {
 				t.Fatalf("%q: spans %v %+v, parseFixed %v %+v", raw, gotOK, got, wantOK, want)
 			}
-			if !gotOK && got.Index != -1 {
+			if !gotOK && !reflect.DeepEqual(got, before) {
 				t.Fatalf("%q: refused, but wrote the feature", raw)
 			}
 		}

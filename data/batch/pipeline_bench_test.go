@@ -159,3 +159,41 @@ func BenchmarkDecodeSquares(b *testing.B) {
 		k++
 	}
 }
+
+// BenchmarkReadDecodePoints: the reader stage's reading of postgisPoints
+// lazily (Collection.member) and the workers' decoding of each point from
+// the spans it found (parseSpans), on one goroutine, a chunk of features at a
+// time as Run passes them: one op a whole body.
+func BenchmarkReadDecodePoints(b *testing.B) {
+	body := postgisPoints(100_000)
+	fs := make([]Feature, 1024)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		c := NewCollection(bytes.NewReader(body))
+		c.setLazy()
+		n := 0
+		for done := false; !done; {
+			clear(fs)
+			k := 0
+			for ; k < len(fs); k++ {
+				if err := c.nextInto(&fs[k]); err != nil {
+					if err != io.EOF {
+						b.Fatal(err)
+					}
+					done = true
+					break
+				}
+			}
+			for i := range fs[:k] {
+				fs[i].decode(false)
+				if !fs[i].isPoint || fs[i].Err != nil {
+					b.Fatal(fs[i].Err)
+				}
+			}
+			n += k
+		}
+		if n != 100_000 {
+			b.Fatal(n)
+		}
+	}
+}

@@ -599,9 +599,13 @@ func (c *Collection) member(f *Feature, b []byte) (int, error) {
 	}
 	if c.lazy {
 		// No copy: fill never writes over what was handed out. *f is zero:
-		// only what is not is written, not the whole feature again.
+		// only what is not is written, not the whole feature again, and
+		// field by field (a composite literal is built on the stack and
+		// copied sixteen bytes a load over its narrower stores, which the
+		// processor cannot forward: see parseSpans).
 		f.Index = c.index
-		f.lazy = lazyFeature{raw: b[i:end:end], maxVertices: c.MaxVertices, positions: positions + 1, spans: spans}
+		l := &f.lazy
+		l.raw, l.maxVertices, l.positions, l.spans = b[i:end:end], c.MaxVertices, positions+1, spans
 	} else {
 		*f = parseFeature(b[i:end], c.index, c.MaxVertices, false)
 	}

@@ -671,7 +671,12 @@ func parseSpans(f *Feature, b []byte, index int, sp pointSpans, stable bool) boo
 	if !crs.InChina(x, y) {
 		return false
 	}
-	*f = Feature{Index: index, RawGeometry: keep(b[v:len(b)-1], stable), point: orb.Point{x, y}, isPoint: true}
+	// Cleared in place, then its fields set: a composite literal is built
+	// on the stack and copied, sixteen bytes a load over its narrower
+	// stores, which the processor cannot forward (a stall at each: the copy
+	// took two thirds of parseSpans' samples serving 100k points).
+	*f = Feature{}
+	f.Index, f.RawGeometry, f.point, f.isPoint = index, keep(b[v:len(b)-1], stable), orb.Point{x, y}, true
 	f.setIdentity(id, propID, props, stable)
 	return true
 }
