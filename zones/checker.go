@@ -126,13 +126,15 @@ func (c *Checker) Check(ctx context.Context, fp Footprint, p Project, opts Check
 	gctx := c.workers.Get().(*geo.Context)
 	defer c.workers.Put(gctx)
 
-	pf, err := prepareFootprint(gctx, fp.Geometry, opts)
+	// A scratch of its own, never released: its hits become the report's.
+	sc := new(overlayScratch)
+	pf, err := prepareFootprintIn(&sc.pf, gctx, fp.Geometry, opts)
 	if err != nil {
 		return nil, err
 	}
 	buffer := opts.Buffer.Metres()
 	tol := c.boundaryTolerance(opts)
-	hits, near, edge, err := c.overlay(ctx, gctx, pf, buffer, tol, nil)
+	hits, near, edge, err := c.overlay(ctx, gctx, pf, buffer, tol, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +310,7 @@ func (c *Checker) Locate(ctx context.Context, g orb.Geometry) ([]Hit, error) {
 	}
 	gctx := c.workers.Get().(*geo.Context)
 	defer c.workers.Put(gctx)
-	sc := locateScratches.Get().(*locateScratch)
+	sc := overlayScratches.Get().(*overlayScratch)
 	defer sc.release()
 	pf, err := prepareFootprintIn(&sc.pf, gctx, g, CheckOptions{})
 	if err != nil {
@@ -327,11 +329,12 @@ func (c *Checker) Locate(ctx context.Context, g orb.Geometry) ([]Hit, error) {
 	return out, nil
 }
 
-// locateScratch is the working memory of one Locate of a polygon or a line,
-// pooled: the prepared footprint, its geometries, the pieces found and the
-// zone hits, none of which outlives the call (Locate copies the hits out),
-// where a 100 m square otherwise made ~1.2 KB of them.
-type locateScratch struct {
+// overlayScratch is the working memory of one overlay: the prepared footprint,
+// its geometries, the pieces found and the zone hits. Locate takes
+// one from a pool and releases it (it copies the hits out), where a 100 m
+// square otherwise made ~1.2 KB of them; Check makes its own, which the report
+// keeps.
+type overlayScratch struct {
 	pf    prepared
 	fg    footprintGeoms
 	found []*piece
@@ -339,43 +342,39 @@ type locateScratch struct {
 	hits  []*zoneHit
 }
 
-var locateScratches = sync.Pool{New: func() any { return new(locateScratch) }}
+var overlayScratches = sync.Pool{New: func() any { return new(overlayScratch) }}
 
 // release drops what sc points to and returns it to the pool.
-func (sc *locateScratch) release() {
+func (sc *overlayScratch) release() {
 	sc.pf = prepared{}
 	sc.fg = footprintGeoms{}
 	clear(sc.found[:cap(sc.found)])
 	clear(sc.room)
 	clear(sc.hits[:cap(sc.hits)])
-	locateScratches.Put(sc)
+	overlayScratches.Put(sc)
 }
 
 // overlay finds, for the prepared footprint, every zone it intersects, every
 // other zone within buffer metres (near), and every zone, intersected or not,
 // whose boundary lies within tol metres of it (edge; DESIGN.md near_boundary).
 //
-// sc, when not nil, lends the working memory (Locate's).
-func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, buffer, tol float64, sc *locateScratch) (hits, near, edge []*zoneHit, err error) {
+// sc is the working memory: hits point into it.
+func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, buffer, tol float64, sc *overlayScratch) (hits, near, edge []*zoneHit, err error) {
 	// Candidate pieces: bbox within the buffer or the tolerance, grouped by zone
 	// in index order. All of a zone's pieces share its ord, so a stable sort by
 	// ord groups them, keeping the R-tree's order within a zone, in one slice
 	// (no map, no group to allocate: a small footprint meets few pieces).
 	reach := max(buffer, tol)
 	search := expandMetres(pf.bound, reach)
-	var found []*piece
-	if sc != nil {
-		found = sc.found[:0]
-	} else {
+	found := sc.found[:0]
+	if found == nil {
 		found = make([]*piece, 0, 16)
 	}
 	c.idx.search(search, func(p *piece) bool {
 		found = append(found, p)
 		return true
 	})
-	if sc != nil {
-		sc.found = found
-	}
+	sc.found = found
 	if len(found) == 0 {
 		return nil, nil, nil, nil
 	}
@@ -398,29 +397,19 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 		}
 	}
 
-	var fg *footprintGeoms
-	if sc != nil {
-		fg = sc.fg.init(gctx, pf)
-	} else {
-		fg = newFootprintGeoms(gctx, pf)
-	}
+	fg := sc.fg.init(gctx, pf)
 	defer fg.destroy()
 	zonesMet := 0
 	for range groups {
 		zonesMet++
 	}
-	if sc != nil {
-		if cap(sc.room) < zonesMet {
-			sc.room = make([]zoneHit, zonesMet)
-			sc.hits = make([]*zoneHit, 0, zonesMet)
-		}
-		fg.hitRoom = sc.room[:zonesMet]
-		clear(fg.hitRoom)
-		hits = sc.hits[:0]
-	} else {
-		fg.hitRoom = make([]zoneHit, zonesMet)
-		hits = make([]*zoneHit, 0, zonesMet)
+	if cap(sc.room) < zonesMet {
+		sc.room = make([]zoneHit, zonesMet)
+		sc.hits = make([]*zoneHit, 0, zonesMet)
 	}
+	fg.hitRoom = sc.room[:zonesMet]
+	clear(fg.hitRoom) // a pooled scratch's hits of the footprint before
+	hits = sc.hits[:0]
 	n := 0
 	for g := range groups {
 		// The deadline is read every few zones: a small check meets a dozen,
