@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -505,6 +506,53 @@ func TestConcurrencyLimit(t *testing.T) {
 	if rec := h.do(t, "POST", "/v1/check", strings.NewReader(envBody("")), "Content-Type", "application/json"); rec.Code != 200 {
 		t.Errorf("after release: %d", rec.Code)
 	}
+}
+
+// TestSaveWaitFreesCheckSlot: an archived check gives its check slot back once
+// computed and waits for its save in a save slot (2×MaxChecks of them), so
+// that another check computes meanwhile; with every save slot taken, a
+// computed check keeps its check slot until one frees; all answer 200.
+func TestSaveWaitFreesCheckSlot(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.MaxChecks = 1 })
+	gate := make(chan struct{})
+	var waiting atomic.Int32
+	testHookSave = func() { waiting.Add(1); <-gate }
+	defer func() { testHookSave = nil }()
+	codes := make(chan int, 3)
+	post := func() {
+		codes <- h.do(t, "POST", "/v1/check", strings.NewReader(envBody("")), "Content-Type", "application/json").Code
+	}
+	until := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: %d saves waiting, %d check slots, %d save slots taken", what, waiting.Load(), len(h.srv.checks), len(h.srv.saves))
+			}
+		}
+	}
+	// Two checks in turn through the one check slot, both then waiting for
+	// their saves: the check slot is free, the two save slots taken.
+	go post()
+	until("first save", func() bool { return waiting.Load() == 1 })
+	go post()
+	until("second save", func() bool { return waiting.Load() == 2 })
+	if len(h.srv.checks) != 0 || len(h.srv.saves) != 2 {
+		t.Fatalf("two checks waiting for saves hold %d check slots and %d save slots, want 0 and 2", len(h.srv.checks), len(h.srv.saves))
+	}
+	// A third computes, finds no save slot, and keeps its check slot.
+	go post()
+	until("third check", func() bool { return len(h.srv.checks) == 1 })
+	time.Sleep(20 * time.Millisecond)
+	if n := waiting.Load(); n != 2 {
+		t.Fatalf("%d saves began with 2 save slots", n)
+	}
+	close(gate)
+	for range 3 {
+		if c := <-codes; c != 200 {
+			t.Errorf("status %d", c)
+		}
+	}
+	until("slots given back", func() bool { return len(h.srv.checks) == 0 && len(h.srv.saves) == 0 })
 }
 
 func TestNotReady(t *testing.T) {

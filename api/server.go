@@ -79,6 +79,8 @@ type Config struct {
 	LocateTimeout time.Duration
 	// MaxChecks is the number of checks served at once (8×GOMAXPROCS, at least
 	// 16); a check beyond waits up to QueueWait (100 ms) for a slot, then gets 429.
+	// An archived check gives its slot back once computed, for one of 2×MaxChecks
+	// slots of checks waiting for their save (and writing their answer).
 	// MaxLocates is the number of batches at once (2); one more gets 429 at once.
 	MaxChecks  int
 	QueueWait  time.Duration
@@ -218,6 +220,7 @@ type Server struct {
 	// metricsHandler serves metrics' registry.
 	metricsHandler http.Handler
 	checks         chan struct{} // semaphore: checks in progress
+	saves          chan struct{} // semaphore: archived checks waiting for their save (2×MaxChecks)
 	locates        chan struct{} // semaphore: batches in progress
 	router         chi.Router
 	handler        http.Handler
@@ -228,8 +231,9 @@ type Server struct {
 	bg             sync.WaitGroup // background reloads
 	routePatterns  sync.Map       // patternsKey → the route's pattern (routePattern)
 
-	// releaseCheck and releaseLocate give back a slot of checks, of locates.
-	releaseCheck, releaseLocate func()
+	// releaseCheck, releaseSave and releaseLocate give back a slot of checks,
+	// of saves, of locates.
+	releaseCheck, releaseSave, releaseLocate func()
 }
 
 // Wait waits for background reloads to finish (at shutdown).
@@ -249,11 +253,13 @@ func New(cfg Config) (*Server, error) {
 		cfg:     cfg,
 		log:     cfg.Logger,
 		checks:  make(chan struct{}, cfg.MaxChecks),
+		saves:   make(chan struct{}, 2*cfg.MaxChecks),
 		locates: make(chan struct{}, cfg.MaxLocates),
 		tiler:   tiles.New(tileCacheBytes),
 		page:    pg,
 	}
 	s.releaseCheck = func() { <-s.checks }
+	s.releaseSave = func() { <-s.saves }
 	s.releaseLocate = func() { <-s.locates }
 	s.metrics = newMetrics(func() *zones.Index {
 		if l := s.cur.Load(); l != nil {
