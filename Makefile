@@ -6,7 +6,7 @@ SHELL := /bin/bash
 GO ?= go
 export CGO_ENABLED := 1
 
-.PHONY: all deps build run test test-tools test-short vet fmt bench bench-scale bench-postgis fuzz docs clean soak vuln web
+.PHONY: all deps build run test test-tools test-short vet fmt bench bench-scale bench-postgis bench-checks fuzz docs clean soak vuln web
 
 all: build
 
@@ -100,6 +100,14 @@ bench-postgis: build
 	@bash scripts/sysdeps.sh postgis
 	$(GO) build -o bin/bench ./cmd/bench
 	GO=$(GO) bash scripts/pg-test.sh --run ./bin/bench postgis -redline bin/redline -shared ../shared/data -runs $(BENCH_RUNS) -out bin/bench-postgis.md
+
+# bench-checks: small checks a second against bin/redline serve as shipped (default
+# flags, the embedded demo dataset, SQLite archive on) at 16, 32 and 64 clients, 10 s
+# each: checks/s, server and client CPU a check, p50/p99, the save's wait, 429s; the
+# markdown table is printed and written to bin/bench-checks.md. Not part of `make test`.
+bench-checks: build
+	$(GO) build -o bin/bench ./cmd/bench
+	./bin/bench checks -redline bin/redline -out bin/bench-checks.md
 
 clean:
 	rm -rf bin .deps-stamp

@@ -1,13 +1,16 @@
-// Command bench runs redline's two outside benchmarks, each one command:
+// Command bench runs redline's outside benchmarks, each one command:
 //
 //	bench scale   — `make bench-scale`: the shared dataset at 1× and 32× (internal/scalegen),
 //	                time to ready, resident memory per vertex, the same three jobs on both
 //	bench postgis — `make bench-postgis`: the three jobs in PostGIS (query time only)
 //	                against redline over HTTP, with the answers compared
+//	bench checks  — `make bench-checks`: small checks a second against `redline serve`
+//	                as shipped (default flags, SQLite archive on), at 16, 32 and 64 clients
 //
-// Both print a markdown table and write it to a file (-out). They need the built
-// redline (-redline) and ../shared/data (-shared); postgis needs a PostgreSQL with
-// PostGIS at REDLINE_TEST_PG (scripts/pg-test.sh --run starts a throwaway one).
+// Each prints a markdown table and writes it to a file (-out). They need the built
+// redline (-redline); scale and postgis ../shared/data (-shared), and postgis a
+// PostgreSQL with PostGIS at REDLINE_TEST_PG (scripts/pg-test.sh --run starts a
+// throwaway one); checks serves the embedded demo dataset unless given -data.
 package main
 
 import (
@@ -18,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,8 +29,8 @@ import (
 )
 
 func main() {
-	if len(os.Args) < 2 || (os.Args[1] != "scale" && os.Args[1] != "postgis") {
-		fmt.Fprintln(os.Stderr, "usage: bench scale|postgis [flags]   (bench scale -h for the flags)")
+	if len(os.Args) < 2 || (os.Args[1] != "scale" && os.Args[1] != "postgis" && os.Args[1] != "checks") {
+		fmt.Fprintln(os.Stderr, "usage: bench scale|postgis|checks [flags]   (bench scale -h for the flags)")
 		os.Exit(2)
 	}
 	mode := os.Args[1]
@@ -38,8 +42,18 @@ func main() {
 	runs := fs.Int("runs", 5, "timed runs of each job (after one warm-up run)")
 	count := fs.Int("count", 100_000, "points and squares per job")
 	n := fs.Int("n", 32, "scale: the large dataset's multiple")
+	data := fs.String("data", "", "checks: the dataset `DIR` served (default: the embedded demo dataset)")
+	clients := fs.String("clients", "16,32,64", "checks: the client counts, in turn")
+	duration := fs.Duration("duration", 10*time.Second, "checks: how long each client count runs")
 	fs.Parse(os.Args[2:])
 
+	if mode == "checks" {
+		if err := runChecks(*redline, *data, *work, *out, *clients, *duration); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(mode, *redline, *shared, *work, *out, *runs, *count, *n); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -84,7 +98,47 @@ func run(mode, redline, shared, work, out string, runs, count, n int) error {
 			return err
 		}
 	}
-	text := machine(runs) + "\n" + table.String()
+	return write(out, fmt.Sprintf("%d timed runs per job, medians", runs), table)
+}
+
+// runChecks is `bench checks`.
+func runChecks(redline, data, work, out, clients string, d time.Duration) error {
+	var counts []int
+	for f := range strings.SplitSeq(clients, ",") {
+		c, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || c < 1 {
+			return fmt.Errorf("-clients %q: want counts such as 16,32,64", clients)
+		}
+		counts = append(counts, c)
+	}
+	if _, err := os.Stat(redline); err != nil {
+		return fmt.Errorf("no redline binary (%v): `make build` first, or give -redline", err)
+	}
+	if work == "" {
+		tmp, err := os.MkdirTemp("", "redline-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		work = tmp
+	}
+	runs, err := bench.Checks(context.Background(), bench.ChecksConfig{Redline: redline, Data: data, Work: work,
+		Bound: bench.Shaanxi, Clients: counts, Duration: d, Log: os.Stderr})
+	if err != nil {
+		return err
+	}
+	served := "the embedded demo dataset"
+	if data != "" {
+		served = data
+	}
+	return write(out, fmt.Sprintf("`redline serve` with its default flags on %s, SQLite archive on; 100 m squares sent by a Go client (the bench process) on the same cores; %s a client count",
+		served, d), bench.ChecksTable(runs))
+}
+
+// write prints the machine line, how the numbers were taken, and the table, and
+// writes them to out.
+func write(out, how string, table *bench.Table) error {
+	text := machine() + "; " + how + "\n\n" + table.String()
 	fmt.Print(text)
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
@@ -93,7 +147,7 @@ func run(mode, redline, shared, work, out string, runs, count, n int) error {
 }
 
 // machine says where and when the numbers were taken.
-func machine(runs int) string {
+func machine() string {
 	cpu := "unknown CPU"
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
@@ -108,6 +162,6 @@ func machine(runs int) string {
 		load = strings.Join(strings.Fields(string(b))[:3], " ")
 	}
 	commit, _ := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
-	return fmt.Sprintf("%s, %d cores (%s), load average %s at the end; commit %s; %d timed runs per job, medians\n",
-		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), cpu, load, strings.TrimSpace(string(commit)), runs)
+	return fmt.Sprintf("%s, %d cores (%s), load average %s at the end; commit %s",
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), cpu, load, strings.TrimSpace(string(commit)))
 }

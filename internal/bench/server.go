@@ -40,16 +40,21 @@ type Server struct {
 	stopErr  error
 }
 
-// Start runs bin serve --data dir on a free loopback port, archiving to a SQLite
-// file in tmp, and waits (up to limit) until /readyz answers 200.
+// Start runs bin serve --data dir (the embedded demo dataset when dir is empty)
+// on a free loopback port, archiving to a SQLite file in tmp, and waits (up to
+// limit) until /readyz answers 200.
 func Start(ctx context.Context, bin, dir, tmp string, limit time.Duration, extra ...string) (*Server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
 	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	args := append([]string{"serve", "--data", dir, "--addr", fmt.Sprintf("127.0.0.1:%d", port),
-		"--db", filepath.Join(tmp, fmt.Sprintf("bench-%d.db", port)), "--log-level", "warn"}, extra...)
+	args := []string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port),
+		"--db", filepath.Join(tmp, fmt.Sprintf("bench-%d.db", port)), "--log-level", "warn"}
+	if dir != "" {
+		args = append(args, "--data", dir)
+	}
+	args = append(args, extra...)
 	s := &Server{URL: url, log: &bytes.Buffer{}}
 	s.cmd = exec.Command(bin, args...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log

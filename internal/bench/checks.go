@@ -1,0 +1,269 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// ChecksConfig is a run of `bench checks`: small checks (100 m squares) sent
+// to `redline serve` as shipped — default flags, its SQLite archive on — by
+// several client counts in turn.
+type ChecksConfig struct {
+	Redline string
+	// Data is the dataset DIR; empty serves the embedded demo dataset.
+	Data string
+	// Work holds the server's archive.
+	Work string
+	// Where the squares fall (Shaanxi, where the demo and the shared data lie).
+	Bound    orb.Bound
+	Clients  []int
+	Duration time.Duration
+	Log      io.Writer
+}
+
+// ChecksRun is what one client count measured.
+type ChecksRun struct {
+	Clients int
+	Load    Load
+	// ServerCPU is the server process's CPU time over the run (10 ms ticks).
+	ServerCPU time.Duration
+	// SaveWait is the mean time a check waited for its archive save, from the
+	// server's redline_archive_write_duration_seconds.
+	SaveWait time.Duration
+}
+
+// Checks starts the server and drives it with each client count of cfg in turn
+// (after a warm-up of a second), each for cfg.Duration.
+func Checks(ctx context.Context, cfg ChecksConfig) ([]ChecksRun, error) {
+	srv, err := Start(ctx, cfg.Redline, cfg.Data, cfg.Work, 2*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Stop()
+	bodies := CheckBodies(1024, cfg.Bound)
+	url := srv.URL + "/v1/check"
+	if l := Drive(ctx, url, bodies, 8, time.Second); l.OK == 0 {
+		return nil, fmt.Errorf("bench: the warm-up checks all failed: %s", l.FirstError)
+	}
+	var runs []ChecksRun
+	for _, c := range cfg.Clients {
+		cpu0, err := srv.CPU()
+		if err != nil {
+			return nil, err
+		}
+		sum0, n0, err := saveWait(srv.URL)
+		if err != nil {
+			return nil, err
+		}
+		l := Drive(ctx, url, bodies, c, cfg.Duration)
+		cpu1, err := srv.CPU()
+		if err != nil {
+			return nil, err
+		}
+		sum1, n1, err := saveWait(srv.URL)
+		if err != nil {
+			return nil, err
+		}
+		r := ChecksRun{Clients: c, Load: l, ServerCPU: cpu1 - cpu0}
+		if n1 > n0 {
+			r.SaveWait = time.Duration((sum1 - sum0) / (n1 - n0) * 1e9)
+		}
+		if cfg.Log != nil {
+			fmt.Fprintf(cfg.Log, "bench: %d clients: %d checks (%.0f/s), %d refused (429), %d failed\n", c, l.OK, l.Rate(), l.Busy, l.Failed)
+		}
+		runs = append(runs, r)
+	}
+	return runs, nil
+}
+
+// ChecksTable is the markdown table of runs.
+func ChecksTable(runs []ChecksRun) *Table {
+	t := &Table{Head: []string{"clients", "checks/s", "server CPU µs a check", "client CPU µs a check", "p50", "p99", "save wait", "429", "failed"}}
+	for _, r := range runs {
+		l := r.Load
+		t.Add(strconv.Itoa(r.Clients), Count(int(l.Rate()+0.5)), perCheck(r.ServerCPU, l.OK), perCheck(l.CPU, l.OK),
+			Dur(l.Percentile(50)), Dur(l.Percentile(99)), Dur(r.SaveWait), Count(l.Busy), Count(l.Failed))
+	}
+	return t
+}
+
+func perCheck(d time.Duration, n int) string {
+	if n == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f", float64(d.Microseconds())/float64(n))
+}
+
+// CheckBodies are n check envelopes, each a 100 m square in b (deterministic)
+// with an industry, as a reviewer's small check.
+func CheckBodies(n int, b orb.Bound) [][]byte {
+	rng := rand.New(rand.NewPCG(4, 2))
+	bodies := make([][]byte, n)
+	for i := range bodies {
+		x := b.Min[0] + (b.Max[0]-b.Min[0])*rng.Float64()
+		y := b.Min[1] + (b.Max[1]-b.Min[1])*rng.Float64()
+		g, _ := geojson.NewGeometry(Square(x, y, 100)).MarshalJSON()
+		bodies[i] = fmt.Appendf(nil, `{"footprint":%s,"project":{"industry":"C2511"}}`, g)
+	}
+	return bodies
+}
+
+// Load is what Drive measured.
+type Load struct {
+	// OK answers were 200, Busy 429; Failed the rest (transport errors too),
+	// FirstError the first of those.
+	OK, Busy, Failed int
+	FirstError       string
+	Elapsed          time.Duration
+	// CPU is this process's CPU time over the run: the clients'.
+	CPU time.Duration
+	// Latencies of the 200s, sorted.
+	Latencies []time.Duration
+}
+
+// Rate is answers of 200 a second.
+func (l Load) Rate() float64 {
+	if l.Elapsed <= 0 {
+		return 0
+	}
+	return float64(l.OK) / l.Elapsed.Seconds()
+}
+
+// Percentile is the p-th percentile of the 200s' latencies (nearest rank).
+func (l Load) Percentile(p float64) time.Duration {
+	if len(l.Latencies) == 0 {
+		return 0
+	}
+	i := int(float64(len(l.Latencies))*p/100+0.5) - 1
+	return l.Latencies[min(max(i, 0), len(l.Latencies)-1)]
+}
+
+// Drive POSTs bodies (in turn, round robin) to url from clients goroutines,
+// each over its own keep-alive connection and sending its next check when the
+// last is answered, for d.
+func Drive(ctx context.Context, url string, bodies [][]byte, clients int, d time.Duration) Load {
+	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: time.Minute}
+	type tally struct {
+		ok, busy, failed int
+		firstErr         string
+		lat              []time.Duration
+	}
+	tallies := make([]tally, clients)
+	var wg sync.WaitGroup
+	cpu0 := selfCPU()
+	start := time.Now()
+	end := start.Add(d)
+	for c := range clients {
+		wg.Go(func() {
+			t := &tallies[c]
+			for i := c; ctx.Err() == nil; i += clients {
+				t0 := time.Now()
+				if t0.After(end) {
+					return
+				}
+				req, _ := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader(string(bodies[i%len(bodies)])))
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := client.Do(req)
+				if err != nil {
+					t.failed++
+					if t.firstErr == "" {
+						t.firstErr = err.Error()
+					}
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				switch resp.StatusCode {
+				case http.StatusOK:
+					t.ok++
+					t.lat = append(t.lat, time.Since(t0))
+				case http.StatusTooManyRequests:
+					t.busy++
+				default:
+					t.failed++
+					if t.firstErr == "" {
+						t.firstErr = resp.Status
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	l := Load{Elapsed: time.Since(start), CPU: selfCPU() - cpu0}
+	for _, t := range tallies {
+		l.OK, l.Busy, l.Failed = l.OK+t.ok, l.Busy+t.busy, l.Failed+t.failed
+		if l.FirstError == "" {
+			l.FirstError = t.firstErr
+		}
+		l.Latencies = append(l.Latencies, t.lat...)
+	}
+	slices.Sort(l.Latencies)
+	return l
+}
+
+// selfCPU is this process's CPU time (user and system) so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// saveWait reads the server's archive write histogram from /metrics: the
+// seconds its saves took, and their count.
+func saveWait(base string) (sum, count float64, err error) {
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		return 0, 0, fmt.Errorf("bench: /metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	return parseSaveWait(resp.Body)
+}
+
+func parseSaveWait(r io.Reader) (sum, count float64, err error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	var found int
+	for sc.Scan() {
+		name, v, ok := strings.Cut(sc.Text(), " ")
+		if !ok {
+			continue
+		}
+		var dst *float64
+		switch name {
+		case "redline_archive_write_duration_seconds_sum":
+			dst = &sum
+		case "redline_archive_write_duration_seconds_count":
+			dst = &count
+		default:
+			continue
+		}
+		if *dst, err = strconv.ParseFloat(v, 64); err != nil {
+			return 0, 0, fmt.Errorf("bench: /metrics: %s %q: %w", name, v, err)
+		}
+		found++
+	}
+	if err := sc.Err(); err != nil {
+		return 0, 0, fmt.Errorf("bench: /metrics: %w", err)
+	}
+	if found != 2 {
+		return 0, 0, fmt.Errorf("bench: /metrics has no redline_archive_write_duration_seconds (sum and count)")
+	}
+	return sum, count, nil
+}

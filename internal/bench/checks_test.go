@@ -1,0 +1,108 @@
+package bench
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestDrive: every answer is counted as what it was (200, 429, other), each
+// body is a check envelope with a 100 m square inside the bound, and the
+// latencies are the 200s'.
+func TestDrive(t *testing.T) {
+	var n atomic.Int64
+	var badBody atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var env struct {
+			Footprint struct {
+				Type        string         `json:"type"`
+				Coordinates [][][2]float64 `json:"coordinates"`
+			} `json:"footprint"`
+		}
+		b, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(b, &env); err != nil || env.Footprint.Type != "Polygon" || len(env.Footprint.Coordinates[0]) != 5 ||
+			r.Header.Get("Content-Type") != "application/json" {
+			badBody.Store(string(b))
+		}
+		for _, p := range env.Footprint.Coordinates[0] {
+			if p[0] < Shaanxi.Min[0] || p[0] > Shaanxi.Max[0]+0.01 || p[1] < Shaanxi.Min[1] || p[1] > Shaanxi.Max[1]+0.01 {
+				badBody.Store(string(b))
+			}
+		}
+		switch n.Add(1) % 4 {
+		case 0:
+			w.WriteHeader(http.StatusTooManyRequests)
+		case 1:
+			w.WriteHeader(http.StatusInternalServerError)
+		default:
+			time.Sleep(time.Millisecond)
+			w.Write([]byte("{}"))
+		}
+	}))
+	defer srv.Close()
+	l := Drive(t.Context(), srv.URL, CheckBodies(16, Shaanxi), 4, 300*time.Millisecond)
+	if v := badBody.Load(); v != nil {
+		t.Fatalf("a body that is not a small check: %s", v)
+	}
+	total := int(n.Load())
+	if l.OK+l.Busy+l.Failed != total || total < 20 {
+		t.Fatalf("%d ok + %d busy + %d failed, the server answered %d", l.OK, l.Busy, l.Failed, total)
+	}
+	// Each kind is a quarter or a half of the answers, within the last round.
+	if d := l.OK - total/2; d < -4 || d > 4 {
+		t.Errorf("%d ok of %d", l.OK, total)
+	}
+	if d := l.Busy - total/4; d < -4 || d > 4 {
+		t.Errorf("%d 429 of %d", l.Busy, total)
+	}
+	if !strings.Contains(l.FirstError, "500") {
+		t.Errorf("first error %q", l.FirstError)
+	}
+	if len(l.Latencies) != l.OK || l.Percentile(50) < time.Millisecond || l.Percentile(99) < l.Percentile(50) {
+		t.Errorf("%d latencies for %d ok, p50 %v, p99 %v", len(l.Latencies), l.OK, l.Percentile(50), l.Percentile(99))
+	}
+	if r := l.Rate(); r <= 0 || r > float64(total)/0.3 {
+		t.Errorf("rate %f for %d answers in %v", r, total, l.Elapsed)
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	l := Load{}
+	for i := 1; i <= 100; i++ {
+		l.Latencies = append(l.Latencies, time.Duration(i))
+	}
+	for _, c := range []struct {
+		p    float64
+		want time.Duration
+	}{{50, 50}, {99, 99}, {100, 100}, {0, 1}, {1, 1}} {
+		if got := l.Percentile(c.p); got != c.want {
+			t.Errorf("p%v = %d, want %d", c.p, got, c.want)
+		}
+	}
+	if (Load{}).Percentile(50) != 0 {
+		t.Error("no latencies: want 0")
+	}
+}
+
+func TestParseSaveWait(t *testing.T) {
+	sum, n, err := parseSaveWait(strings.NewReader(`# HELP redline_archive_write_duration_seconds x
+redline_archive_write_duration_seconds_bucket{le="0.001"} 3
+redline_archive_write_duration_seconds_sum 0.25
+redline_archive_write_duration_seconds_count 100
+redline_reports_archived_total 100
+`))
+	if err != nil || sum != 0.25 || n != 100 {
+		t.Errorf("%v %v %v", sum, n, err)
+	}
+	if _, _, err := parseSaveWait(strings.NewReader("redline_archive_write_duration_seconds_sum 1\n")); err == nil {
+		t.Error("no count: want an error")
+	}
+	if _, _, err := parseSaveWait(strings.NewReader("redline_archive_write_duration_seconds_sum x\nredline_archive_write_duration_seconds_count 1\n")); err == nil {
+		t.Error("a sum that is not a number: want an error")
+	}
+}
