@@ -102,8 +102,8 @@ bench-postgis: build
 	GO=$(GO) bash scripts/pg-test.sh --run ./bin/bench postgis -redline bin/redline -shared ../shared/data -runs $(BENCH_RUNS) -out bin/bench-postgis.md
 
 # bench-checks: small checks a second against bin/redline serve as shipped (default
-# flags, the embedded demo dataset, SQLite archive on) at 16, 32 and 64 clients, 10 s
-# each: checks/s, server and client CPU a check, p50/p99, the save's wait, 429s; the
+# flags, the embedded demo dataset, SQLite archive on; then --db off) at 16, 32 and 64
+# clients, 10 s each: checks/s, server and client CPU a check, p50/p99, the save's wait, 429s; the
 # markdown table is printed and written to bin/bench-checks.md. Not part of `make test`.
 bench-checks: build
 	$(GO) build -o bin/bench ./cmd/bench

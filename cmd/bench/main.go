@@ -5,7 +5,8 @@
 //	bench postgis — `make bench-postgis`: the three jobs in PostGIS (query time only)
 //	                against redline over HTTP, with the answers compared
 //	bench checks  — `make bench-checks`: small checks a second against `redline serve`
-//	                as shipped (default flags, SQLite archive on), at 16, 32 and 64 clients
+//	                as shipped (default flags, SQLite archive on; then --db off), at 16,
+//	                32 and 64 clients
 //
 // Each prints a markdown table and writes it to a file (-out). They need the built
 // redline (-redline); scale and postgis ../shared/data (-shared), and postgis a
@@ -131,7 +132,7 @@ func runChecks(redline, data, work, out, clients string, d time.Duration) error 
 	if data != "" {
 		served = data
 	}
-	return write(out, fmt.Sprintf("`redline serve` with its default flags on %s, SQLite archive on; 100 m squares sent by a Go client (the bench process) on the same cores; %s a client count",
+	return write(out, fmt.Sprintf("`redline serve` with its default flags on %s, its SQLite archive on, then `--db off`; 100 m squares sent by a Go client (the bench process) on the same cores; %s a client count",
 		served, d), bench.ChecksTable(runs))
 }
 

@@ -45,7 +45,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.snapshot, "snapshot", os.Getenv("REDLINE_SNAPSHOT"), "the dataset's snapshot `PATH` (default DIR/.redline/snapshot.bin, or the user cache directory when DIR is read-only); off: none")
 	fs.StringVar(&c.dataRoot, "data-root", os.Getenv("REDLINE_DATA_ROOT"), "`DIR` under which an admin reload may name another dataset (default: --data's parent; none for the demo)")
 	fs.StringVar(&c.addr, "addr", envOr("REDLINE_ADDR", ":8080"), "listen `address`")
-	fs.StringVar(&c.db, "db", envOr("REDLINE_DB", "redline.db"), "report archive: a SQLite `file` or a postgres:// URL")
+	fs.StringVar(&c.db, "db", envOr("REDLINE_DB", "redline.db"), "report archive: a SQLite `file`, a postgres:// URL, or off (checks not archived: no /v1/reports, no jobs)")
 	fs.StringVar(&c.adminToken, "admin-token", os.Getenv("REDLINE_ADMIN_TOKEN"), "bearer `token` for the admin routes; empty turns them off")
 	fs.StringVar(&c.readToken, "read-token", os.Getenv("REDLINE_READ_TOKEN"), "bearer `token` every /v1 route needs (the admin token also does); empty: /v1 is open")
 	fs.StringVar(&c.metricsToken, "metrics-token", os.Getenv("REDLINE_METRICS_TOKEN"), "bearer `token` /metrics needs; empty: /metrics is open")
@@ -116,14 +116,20 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 	// log, was a fifth of the time to ready). The server's first load takes
 	// this one's result.
 	first := startLoad(ctx, c, log)
-	openCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	st, err := openStore(openCtx, c.db)
-	cancel()
-	if err != nil {
-		return err
+	var st *store.Store
+	var err error
+	if c.db != "off" {
+		openCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		st, err = openStore(openCtx, c.db)
+		cancel()
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		log.Info("report archive open", slog.String("kind", st.Kind()), slog.String("db", redactDSN(c.db)))
+	} else {
+		log.Warn("no report archive (--db off): checks are answered, not archived; /v1/reports and /v1/jobs answer 404")
 	}
-	defer st.Close()
-	log.Info("report archive open", slog.String("kind", st.Kind()), slog.String("db", redactDSN(c.db)))
 
 	var origins []string
 	for o := range strings.SplitSeq(c.cors, ",") {
@@ -132,10 +138,13 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		}
 	}
 	var srv *api.Server
-	jm, err := jobs.Open(ctx, jobs.Config{DSN: c.db, Retention: c.jobRetention, Lease: c.jobLease, Name: replicaName(c.addr), Logger: log,
-		Checker: func() (jobs.Engine, error) { return srv.JobsEngine() }})
-	if err != nil {
-		return err
+	var jm *jobs.Manager
+	if st != nil {
+		jm, err = jobs.Open(ctx, jobs.Config{DSN: c.db, Retention: c.jobRetention, Lease: c.jobLease, Name: replicaName(c.addr), Logger: log,
+			Checker: func() (jobs.Engine, error) { return srv.JobsEngine() }})
+		if err != nil {
+			return err
+		}
 	}
 	// Replicas sharing a PostgreSQL archive keep to one dataset version through it.
 	var rep *replica.Sync
@@ -216,7 +225,7 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 	case err := <-loadErr:
 		if err != nil {
 			runErr = err // nothing to serve
-		} else if err := jm.Start(ctx); err != nil {
+		} else if err := startJobs(ctx, jm); err != nil {
 			runErr = err
 		} else {
 			if rep != nil {
@@ -237,13 +246,23 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 	}
 	srv.Wait()
 	// Jobs in hand stop at their next chunk; what they committed is kept.
-	if err := jm.Stop(sctx); err != nil && runErr == nil {
-		runErr = fmt.Errorf("stop jobs: %w", err)
+	if jm != nil {
+		if err := jm.Stop(sctx); err != nil && runErr == nil {
+			runErr = fmt.Errorf("stop jobs: %w", err)
+		}
 	}
 	if runErr == nil {
 		log.Info("stopped cleanly")
 	}
 	return runErr
+}
+
+// startJobs starts the job queue, when there is one (not with --db off).
+func startJobs(ctx context.Context, jm *jobs.Manager) error {
+	if jm == nil {
+		return nil
+	}
+	return jm.Start(ctx)
 }
 
 // replicaName names this process among the replicas: host name and listen

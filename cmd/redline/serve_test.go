@@ -448,3 +448,39 @@ func testPG(t *testing.T) string {
 	t.Helper()
 	return testenv.PostgresURL(t)
 }
+
+// TestServeWithoutArchive: with --db off the server answers checks (no
+// Location: nothing archived), opens no archive, turns /v1/reports and
+// /v1/jobs off (404) and stops cleanly.
+func TestServeWithoutArchive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := buildBinary(t)
+	s := startServer(t, bin, "--db", "off") // after startServer's own --db: the last one counts
+	resp, err := http.Post(s.base+"/v1/check", "application/json", strings.NewReader(
+		`{"footprint":{"type":"Polygon","coordinates":[[[108,34],[108.001,34],[108.001,34.001],[108,34.001],[108,34]]]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"verdict"`) || resp.Header.Get("Location") != "" {
+		t.Errorf("check: %d, Location %q: %.300s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	for _, c := range []struct{ method, path string }{{"GET", "/v1/reports"}, {"GET", "/v1/jobs"}} {
+		req, _ := http.NewRequest(c.method, s.base+c.path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 404 {
+			t.Errorf("%s %s without an archive: %d, want 404", c.method, c.path, resp.StatusCode)
+		}
+	}
+	s.stop(t)
+	if strings.Contains(s.logs.String(), "report archive open") || !strings.Contains(s.logs.String(), "no report archive") {
+		t.Errorf("no warning that checks are not archived:\n%s", s.logs)
+	}
+}

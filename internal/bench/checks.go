@@ -19,8 +19,8 @@ import (
 )
 
 // ChecksConfig is a run of `bench checks`: small checks (100 m squares) sent
-// to `redline serve` as shipped — default flags, its SQLite archive on — by
-// several client counts in turn.
+// to `redline serve` as shipped — default flags, its SQLite archive on, then
+// with --db off — by several client counts in turn.
 type ChecksConfig struct {
 	Redline string
 	// Data is the dataset DIR; empty serves the embedded demo dataset.
@@ -36,6 +36,7 @@ type ChecksConfig struct {
 
 // ChecksRun is what one client count measured.
 type ChecksRun struct {
+	Archive bool
 	Clients int
 	Load    Load
 	// ServerCPU is the server process's CPU time over the run (10 ms ticks).
@@ -45,14 +46,37 @@ type ChecksRun struct {
 	SaveWait time.Duration
 }
 
-// Checks starts the server and drives it with each client count of cfg in turn
-// (after a warm-up of a second), each for cfg.Duration.
+// Checks starts the server with its archive and drives it with each client
+// count of cfg in turn (after a warm-up of a second), each for cfg.Duration;
+// then the same without an archive.
 func Checks(ctx context.Context, cfg ChecksConfig) ([]ChecksRun, error) {
-	srv, err := Start(ctx, cfg.Redline, cfg.Data, cfg.Work, 2*time.Minute)
+	var runs []ChecksRun
+	for _, archive := range []bool{true, false} {
+		r, err := checks(ctx, cfg, archive)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, r...)
+	}
+	return runs, nil
+}
+
+func checks(ctx context.Context, cfg ChecksConfig, archive bool) ([]ChecksRun, error) {
+	var extra []string
+	if !archive {
+		extra = []string{"--db", "off"}
+	}
+	srv, err := Start(ctx, cfg.Redline, cfg.Data, cfg.Work, 2*time.Minute, extra...)
 	if err != nil {
 		return nil, err
 	}
 	defer srv.Stop()
+	wait := func() (float64, float64, error) {
+		if !archive {
+			return 0, 0, nil
+		}
+		return saveWait(srv.URL)
+	}
 	bodies := CheckBodies(1024, cfg.Bound)
 	url := srv.URL + "/v1/check"
 	if l := Drive(ctx, url, bodies, 8, time.Second); l.OK == 0 {
@@ -64,7 +88,7 @@ func Checks(ctx context.Context, cfg ChecksConfig) ([]ChecksRun, error) {
 		if err != nil {
 			return nil, err
 		}
-		sum0, n0, err := saveWait(srv.URL)
+		sum0, n0, err := wait()
 		if err != nil {
 			return nil, err
 		}
@@ -73,16 +97,16 @@ func Checks(ctx context.Context, cfg ChecksConfig) ([]ChecksRun, error) {
 		if err != nil {
 			return nil, err
 		}
-		sum1, n1, err := saveWait(srv.URL)
+		sum1, n1, err := wait()
 		if err != nil {
 			return nil, err
 		}
-		r := ChecksRun{Clients: c, Load: l, ServerCPU: cpu1 - cpu0}
+		r := ChecksRun{Archive: archive, Clients: c, Load: l, ServerCPU: cpu1 - cpu0}
 		if n1 > n0 {
 			r.SaveWait = time.Duration((sum1 - sum0) / (n1 - n0) * 1e9)
 		}
 		if cfg.Log != nil {
-			fmt.Fprintf(cfg.Log, "bench: %d clients: %d checks (%.0f/s), %d refused (429), %d failed\n", c, l.OK, l.Rate(), l.Busy, l.Failed)
+			fmt.Fprintf(cfg.Log, "bench: archive %s, %d clients: %d checks (%.0f/s), %d refused (429), %d failed\n", onOff(archive), c, l.OK, l.Rate(), l.Busy, l.Failed)
 		}
 		runs = append(runs, r)
 	}
@@ -91,13 +115,24 @@ func Checks(ctx context.Context, cfg ChecksConfig) ([]ChecksRun, error) {
 
 // ChecksTable is the markdown table of runs.
 func ChecksTable(runs []ChecksRun) *Table {
-	t := &Table{Head: []string{"clients", "checks/s", "server CPU µs a check", "client CPU µs a check", "p50", "p99", "save wait", "429", "failed"}}
+	t := &Table{Head: []string{"archive", "clients", "checks/s", "server CPU µs a check", "client CPU µs a check", "p50", "p99", "save wait", "429", "failed"}}
 	for _, r := range runs {
 		l := r.Load
-		t.Add(strconv.Itoa(r.Clients), Count(int(l.Rate()+0.5)), perCheck(r.ServerCPU, l.OK), perCheck(l.CPU, l.OK),
-			Dur(l.Percentile(50)), Dur(l.Percentile(99)), Dur(r.SaveWait), Count(l.Busy), Count(l.Failed))
+		save := Dur(r.SaveWait)
+		if !r.Archive {
+			save = "—"
+		}
+		t.Add(onOff(r.Archive), strconv.Itoa(r.Clients), Count(int(l.Rate()+0.5)), perCheck(r.ServerCPU, l.OK), perCheck(l.CPU, l.OK),
+			Dur(l.Percentile(50)), Dur(l.Percentile(99)), save, Count(l.Busy), Count(l.Failed))
 	}
 	return t
+}
+
+func onOff(on bool) string {
+	if on {
+		return "SQLite"
+	}
+	return "off"
 }
 
 func perCheck(d time.Duration, n int) string {
