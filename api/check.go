@@ -26,12 +26,13 @@ import (
 )
 
 func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
-	l, release, err := s.admit(r.Context(), s.checks, s.releaseCheck, s.cfg.QueueWait, "checks")
+	l, err := s.admit(r.Context(), s.checks, s.cfg.QueueWait, "checks")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	defer func() { release() }() // the slot held when it returns: a check's, or a save's
+	held := s.checks
+	defer func() { held.give() }() // the slot held at the end: a check's, or a save's
 	format, err := reportFormat(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -79,17 +80,11 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 		// cores, ~2 ms saves: ~6k checks/s, a quarter of the CPU idle, and 429
 		// for a burst of 32 clients.) A save's slot is waited for without a
 		// limit, as the save itself is: the check is done.
-		select {
-		case s.saves <- struct{}{}:
-		default:
-			select {
-			case s.saves <- struct{}{}:
-			case <-r.Context().Done():
-				return // the client went away; nothing was acknowledged
-			}
+		if s.saves.await(r.Context()) != nil {
+			return // the client went away; nothing was acknowledged
 		}
-		release()
-		release = s.releaseSave
+		held.give()
+		held = s.saves
 		at = archiveTexts.Get().(*archiveText)
 		defer at.release()
 	}

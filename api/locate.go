@@ -23,12 +23,12 @@ import (
 // handleLocate answers a batch: one record per input feature, in input order,
 // streamed as the features are located.
 func (s *Server) handleLocate(w http.ResponseWriter, r *http.Request) {
-	l, release, err := s.admit(r.Context(), s.locates, s.releaseLocate, 0, "batches")
+	l, err := s.admit(r.Context(), s.locates, 0, "batches")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	defer release()
+	defer s.locates.give()
 	format, err := locateFormat(r)
 	if err != nil {
 		s.writeError(w, r, err)

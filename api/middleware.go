@@ -344,27 +344,32 @@ func (s *Server) requireAdmin(next http.Handler) http.Handler {
 	})
 }
 
+// slots is a counting semaphore: a slot is taken by sending, given back by
+// receiving.
+type slots chan struct{}
+
+// give gives a slot back.
+func (sl slots) give() { <-sl }
+
 // admit is the preamble of the handlers that do the work (check, locate): a slot
-// of sem (acquire), then the dataset in service; the caller releases the slot
-// with release, sem's (made once with the server: a closure made at each
-// admission cost each request an allocation).
-func (s *Server) admit(ctx context.Context, sem chan struct{}, release func(), wait time.Duration, what string) (*loaded, func(), error) {
-	if err := acquire(ctx, sem, wait, what); err != nil {
-		return nil, nil, err
+// of sl (acquire), then the dataset in service; the caller gives the slot back.
+func (s *Server) admit(ctx context.Context, sl slots, wait time.Duration, what string) (*loaded, error) {
+	if err := sl.acquire(ctx, wait, what); err != nil {
+		return nil, err
 	}
 	l, err := s.current()
 	if err != nil {
-		release()
-		return nil, nil, err
+		sl.give()
+		return nil, err
 	}
-	return l, release, nil
+	return l, nil
 }
 
-// acquire takes a slot of sem, waiting at most wait for one (a burst queues
-// briefly instead of failing), or answers 429.
-func acquire(ctx context.Context, sem chan struct{}, wait time.Duration, what string) error {
+// acquire takes a slot, waiting at most wait for one (a burst queues briefly
+// instead of failing), or answers 429.
+func (sl slots) acquire(ctx context.Context, wait time.Duration, what string) error {
 	select {
-	case sem <- struct{}{}:
+	case sl <- struct{}{}:
 		return nil
 	default:
 	}
@@ -372,7 +377,7 @@ func acquire(ctx context.Context, sem chan struct{}, wait time.Duration, what st
 		t := time.NewTimer(wait)
 		defer t.Stop()
 		select {
-		case sem <- struct{}{}:
+		case sl <- struct{}{}:
 			return nil
 		case <-t.C:
 		case <-ctx.Done():
@@ -380,5 +385,20 @@ func acquire(ctx context.Context, sem chan struct{}, wait time.Duration, what st
 		}
 	}
 	return errorf(http.StatusTooManyRequests, errcode.TooManyRequests,
-		"the server is busy with %d %s; retry shortly", cap(sem), what)
+		"the server is busy with %d %s; retry shortly", cap(sl), what)
+}
+
+// await takes a slot, waiting as long as it takes, unless ctx ends first.
+func (sl slots) await(ctx context.Context) error {
+	select {
+	case sl <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case sl <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -219,9 +219,9 @@ type Server struct {
 	metrics *metrics
 	// metricsHandler serves metrics' registry.
 	metricsHandler http.Handler
-	checks         chan struct{} // semaphore: checks in progress
-	saves          chan struct{} // semaphore: archived checks waiting for their save (2×MaxChecks)
-	locates        chan struct{} // semaphore: batches in progress
+	checks         slots // checks in progress
+	saves          slots // archived checks waiting for their save (2×MaxChecks)
+	locates        slots // batches in progress
 	router         chi.Router
 	handler        http.Handler
 	ogc            *ogc.Service
@@ -230,10 +230,6 @@ type Server struct {
 	loads          atomic.Int64   // datasets swapped in so far, for loaded.gen
 	bg             sync.WaitGroup // background reloads
 	routePatterns  sync.Map       // patternsKey → the route's pattern (routePattern)
-
-	// releaseCheck, releaseSave and releaseLocate give back a slot of checks,
-	// of saves, of locates.
-	releaseCheck, releaseSave, releaseLocate func()
 }
 
 // Wait waits for background reloads to finish (at shutdown).
@@ -252,15 +248,12 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:     cfg,
 		log:     cfg.Logger,
-		checks:  make(chan struct{}, cfg.MaxChecks),
-		saves:   make(chan struct{}, 2*cfg.MaxChecks),
-		locates: make(chan struct{}, cfg.MaxLocates),
+		checks:  make(slots, cfg.MaxChecks),
+		saves:   make(slots, 2*cfg.MaxChecks),
+		locates: make(slots, cfg.MaxLocates),
 		tiler:   tiles.New(tileCacheBytes),
 		page:    pg,
 	}
-	s.releaseCheck = func() { <-s.checks }
-	s.releaseSave = func() { <-s.saves }
-	s.releaseLocate = func() { <-s.locates }
 	s.metrics = newMetrics(func() *zones.Index {
 		if l := s.cur.Load(); l != nil {
 			return indexOf(l)
