@@ -735,6 +735,37 @@ func BenchmarkRunPointsShaanxi(b *testing.B) {
 	reportCPU(b, t0)
 }
 
+// BenchmarkRunPointsShaanxiSmall: RunPointsShaanxi for a batch of ten of its
+// points, as a client locating a few sites sends them: what a run costs
+// besides its points (the stages, their buffers and caches) shows.
+func BenchmarkRunPointsShaanxiSmall(b *testing.B) {
+	shared := oracle.SharedDir(b)
+	ds, err := data.LoadDir(shared)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := zones.NewChecker(ds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	jobs, err := bench.Jobs(shared, 10)
+	if err != nil {
+		b.Fatal(err)
+	}
+	i := slices.IndexFunc(jobs, func(j bench.Job) bool { return j.Points })
+	in := jobs[i].Body
+	b.ResetTimer()
+	t0 := processCPU()
+	for b.Loop() {
+		w, _ := NewWriter(io.Discard, "ndjson", nil)
+		st, err := Run(context.Background(), NewCollection(bytes.NewReader(in)), c.Locate, w, Options{LocatePoint: c.LocatePoint, LocatePoints: c.LocatePoints})
+		if err != nil || st.Features != 10 {
+			b.Fatal(st, err)
+		}
+	}
+	reportCPU(b, t0)
+}
+
 // processCPU is the CPU time of the whole process: on a machine shared with
 // other work it varies less than the wall clock.
 func processCPU() time.Duration {
