@@ -270,7 +270,10 @@ type hitCache struct {
 	byZone [][]byte
 }
 
-// hitCaches keeps the workers' hitCaches from run to run.
+// hitCaches keeps the workers' hitCaches from run to run. A dataset replaced
+// stays alive for a pooled cache's table and entries no longer than the pool
+// keeps it: two collections (the runtime collects at least every two
+// minutes).
 var hitCaches = sync.Pool{New: func() any { return new(hitCache) }}
 
 // setTable makes t hc's table of hits by zone position (nil: unchanged, as
