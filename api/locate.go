@@ -98,10 +98,10 @@ type pointLocator interface {
 }
 
 // pointsLocator is an Engine that locates many points at once, each as
-// LocatePoint does, with what it reads ahead for them kept for their lookups
-// (zones.Checker.LocatePoints).
+// LocatePoint does, with what it reads ahead for them kept for their lookups,
+// their hits given as positions in a table (zones.Checker.LocatePoints).
 type pointsLocator interface {
-	LocatePoints(pts []orb.Point, dst []zones.Hit, ends []int) ([]zones.Hit, []int)
+	LocatePoints(pts []orb.Point, dst []int32, ends []int) ([]int32, []int, []zones.Hit)
 }
 
 // zones.Checker, the engine that serve puts in service, locates points both

@@ -12,23 +12,27 @@ import (
 const groupLen = 64
 
 // LocatePoints is LocatePoint for each point of pts in turn, the hits of all
-// appended to dst: ends gets, for each point, len(dst) after its hits, or -1
-// when the point is refused (LocatePoint then gives its error). It takes the
-// points groupLen at a time and reads, for each, the memory that LocatePoint
-// reads for it a step at a time over them all: the loads of one step are
-// independent from point to point, so the processor has many cache misses in
-// flight at once, where a lookup alone waits for each of its own in turn (the
-// grid's cell, its entries, the pieces, their cells, ranks, edge lists and
-// vertices: a chain of dependent misses). Each point's state is kept from
-// step to step (its entries and sub-cell, the pieces' cells and rays) and the
-// points are answered from it.
-func (c *Checker) LocatePoints(pts []orb.Point, dst []Hit, ends []int) ([]Hit, []int) {
+// appended to dst as the positions of their zones in the dataset: the hit of
+// a zone at position z is table[z], the table it returns (the same for every
+// call; shared, not to be changed). ends gets, for each point, len(dst)
+// after its hits, or -1 when the point is refused (LocatePoint then gives
+// its error). A caller that renders the hits can keep what it made of a
+// zone's hit by its position, and a hit costs four bytes to hand over rather
+// than a copy of the Hit. It takes the points groupLen at a time and reads,
+// for each, the memory that LocatePoint reads for it a step at a time over
+// them all: the loads of one step are independent from point to point, so
+// the processor has many cache misses in flight at once, where a lookup
+// alone waits for each of its own in turn (the grid's cell, its entries, the
+// pieces, their cells, ranks, edge lists and vertices: a chain of dependent
+// misses). Each point's state is kept from step to step (its entries and
+// sub-cell, the pieces' cells and rays) and the points are answered from it.
+func (c *Checker) LocatePoints(pts []orb.Point, dst []int32, ends []int) (zs []int32, e []int, table []Hit) {
 	for len(pts) > 0 {
 		n := min(len(pts), groupLen)
 		dst, ends, _ = c.locateGroup(pts[:n], dst, ends)
 		pts = pts[n:]
 	}
-	return dst, ends
+	return dst, ends, c.idx.points.hits
 }
 
 // Room in locateGroup for the zones its points may be in, and for the pieces
@@ -59,7 +63,7 @@ const candIn = -1
 // locateGroup is LocatePoints for at most groupLen points. The value it
 // returns last has no meaning (it keeps the loads of the steps that only read
 // ahead from being dropped).
-func (c *Checker) locateGroup(pts []orb.Point, dst []Hit, ends []int) ([]Hit, []int, uint64) {
+func (c *Checker) locateGroup(pts []orb.Point, dst []int32, ends []int) ([]int32, []int, uint64) {
 	g := &c.idx.points
 	// The cells' entries and each point's sub-cell; refused points are
 	// marked.
@@ -137,14 +141,17 @@ func (c *Checker) locateGroup(pts []orb.Point, dst []Hit, ends []int) ([]Hit, []
 			ends = append(ends, -1)
 			continue
 		case alone>>k&1 != 0:
-			dst, _ = c.LocatePoint(p, dst) // no error: p is in China
+			// p is in China. Its own buffer: pointZones compares a zone
+			// with the last one it holds, which may be another point's.
+			var found [8]int32
+			dst = append(dst, c.pointZones(p, found[:0])...)
 			ends = append(ends, len(dst))
 			continue
 		}
 		last := int32(-1)
 		for _, cd := range cands[first[k]:first[k+1]] {
 			if cd.ord != last && (cd.visit == candIn || vs[cd.visit].in) {
-				dst = append(dst, g.hits[cd.ord])
+				dst = append(dst, cd.ord)
 				last = cd.ord
 			}
 		}

@@ -350,12 +350,18 @@ func TestLocatePoints(t *testing.T) {
 	}
 	check := func(t *testing.T, n int) {
 		t.Helper()
-		dst := []zones.Hit{{ZoneID: "before"}}
+		dst := []int32{-5}
 		ends := []int{-7}
+		var table []zones.Hit
 		for i := 0; i < len(pts); i += n {
-			dst, ends = c.LocatePoints(pts[i:min(len(pts), i+n)], dst, ends)
+			var tb []zones.Hit
+			dst, ends, tb = c.LocatePoints(pts[i:min(len(pts), i+n)], dst, ends)
+			if table != nil && (len(tb) != len(table) || &tb[0] != &table[0]) {
+				t.Fatal("LocatePoints answered with another table")
+			}
+			table = tb
 		}
-		if len(ends) != len(pts)+1 || ends[0] != -7 || dst[0].ZoneID != "before" {
+		if len(ends) != len(pts)+1 || ends[0] != -7 || dst[0] != -5 {
 			t.Fatalf("%d ends for %d points, or what dst and ends held changed", len(ends)-1, len(pts))
 		}
 		at := 1
@@ -367,7 +373,11 @@ func TestLocatePoints(t *testing.T) {
 				}
 				continue
 			}
-			if got := dst[at:end]; !slices.Equal(got, want[i]) {
+			var got []zones.Hit
+			for _, z := range dst[at:end] {
+				got = append(got, table[z])
+			}
+			if !slices.Equal(got, want[i]) {
 				t.Fatalf("point %v (group of %d): %v, LocatePoint %v", p, n, got, want[i])
 			}
 			at = end
@@ -388,7 +398,7 @@ func TestLocatePoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dst, ends := zones.NewCheckerFor(empty).LocatePoints(pts, nil, nil)
+	dst, ends, _ := zones.NewCheckerFor(empty).LocatePoints(pts, nil, nil)
 	if len(dst) != 0 || len(ends) != len(pts) {
 		t.Fatalf("empty index: %d hits, %d ends for %d points", len(dst), len(ends), len(pts))
 	}
@@ -410,14 +420,14 @@ func BenchmarkLocatePointsShaanxi(b *testing.B) {
 	_, idx := sharedIndex(b)
 	c := zones.NewCheckerFor(idx)
 	pts := shaanxiPoints()
-	var buf []zones.Hit
+	var buf []int32
 	var ends []int
 	var hits int
 	t0 := processCPU()
 	for b.Loop() {
 		hits = 0
 		for i := 0; i < len(pts); i += 64 {
-			buf, ends = c.LocatePoints(pts[i:min(len(pts), i+64)], buf[:0], ends[:0])
+			buf, ends, _ = c.LocatePoints(pts[i:min(len(pts), i+64)], buf[:0], ends[:0])
 			hits += len(buf)
 		}
 	}

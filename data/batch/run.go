@@ -26,10 +26,13 @@ type LocateFunc func(ctx context.Context, g orb.Geometry) ([]zones.Hit, error)
 type PointFunc func(pt orb.Point, dst []zones.Hit) ([]zones.Hit, error)
 
 // PointsFunc locates points as a PointFunc does each in turn, appending the
-// hits of all to dst, and to ends, for each point, len(dst) after its hits,
-// or -1 when the point gets an error (which the PointFunc then gives):
-// zones.Checker.LocatePoints.
-type PointsFunc func(pts []orb.Point, dst []zones.Hit, ends []int) ([]zones.Hit, []int)
+// hits of all to dst as positions in table (the hit at position z is
+// table[z]; the table is the same for every call of one Run), and to ends,
+// for each point, len(dst) after its hits, or -1 when the point gets an
+// error (which the PointFunc then gives): zones.Checker.LocatePoints. A
+// renderer keeps the JSON of a position's hit, made once, and a hit costs
+// four bytes to hand over rather than a copy of the Hit.
+type PointsFunc func(pts []orb.Point, dst []int32, ends []int) (zs []int32, e []int, table []zones.Hit)
 
 // Options tune Run.
 type Options struct {
@@ -220,6 +223,7 @@ func countPositions(b []byte) int {
 type chunk struct {
 	items []Result
 	hits  []zones.Hit   // the point items' hits (Options.LocatePoint)
+	zs    []int32       // the point items' zone positions (Options.LocatePoints)
 	done  chan struct{} // closed once the items are located
 	// out holds the records of the first rendered items, when the writer is a
 	// renderer; renderErr is why rendering stopped before the end.
@@ -362,6 +366,7 @@ func (s *source) drained() bool { return s.buf != nil && s.buf.Buffered() == 0 }
 type spare struct {
 	items []Result
 	hits  []zones.Hit
+	zs    []int32
 	out   []byte
 }
 
@@ -380,7 +385,7 @@ func (rd *readStage) newChunk() *chunk {
 }
 
 func (sp *spare) chunk() *chunk {
-	return &chunk{items: sp.items[:0], hits: sp.hits[:0], out: sp.out[:0], done: make(chan struct{})}
+	return &chunk{items: sp.items[:0], hits: sp.hits[:0], zs: sp.zs[:0], out: sp.out[:0], done: make(chan struct{})}
 }
 
 // spares holds what the chunks of finished runs left, for the next runs: a
@@ -428,7 +433,12 @@ func (rd *readStage) send(ctx context.Context, c *chunk) bool {
 // locateChunks is a worker: it locates the items of the chunks it receives until
 // the reader stops or ctx is cancelled.
 func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend renderer) {
-	var hc *hitCache // made at the worker's first chunk: a worker of a small batch may have none
+	var hc *hitCache // taken at the worker's first chunk: a worker of a small batch may have none
+	defer func() {
+		if hc != nil {
+			hitCaches.Put(hc)
+		}
+	}()
 	var pts []orb.Point
 	var ends []int
 	perRecord := 0 // bytes a record rendered in the worker's last chunk, on average
@@ -443,7 +453,7 @@ func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend ren
 			return // closed: the reader has stopped
 		}
 		if rend != nil && hc == nil {
-			hc = new(hitCache)
+			hc = hitCaches.Get().(*hitCache)
 		}
 		// A worker that locates points a group at a time renders each group
 		// as soon as it is located, while what its lookups read, then its
@@ -467,7 +477,11 @@ func locateChunks(ctx context.Context, work <-chan *chunk, loc locator, rend ren
 				}
 			} else {
 				pts = loc.decodePoints(items, pts[:0])
-				ends = loc.items(ctx, c, items, pts, ends[:0])
+				var table []zones.Hit
+				ends, table = loc.items(ctx, c, items, pts, ends[:0])
+				if hc != nil {
+					hc.setTable(table)
+				}
 			}
 			if rend != nil && ctx.Err() == nil {
 				c.renderItems(rend, hc, items)
@@ -533,7 +547,11 @@ type locator struct {
 	point   PointFunc
 	points  PointsFunc
 	onError func(int, error)
-	box     bool // decode points into Feature.Geometry (see Feature.decode)
+	// box: decode points into Feature.Geometry (see Feature.decode), when
+	// the writer does not render. Only a point left out of Geometry (isPoint)
+	// goes to the PointsFunc: its hits stay zone positions (Result.zs),
+	// rendered from the PointsFunc's table.
+	box bool
 }
 
 // pointGroup is the most features a worker decodes and locates at once
@@ -559,13 +577,15 @@ func (l locator) decodePoints(items []Result, pts []orb.Point) []orb.Point {
 
 // items locates the decoded items, whose points are pts, the points at once
 // (locator.points) and the others, and the points it answers with an error,
-// one by one (item). ends is a buffer for the points' ends, returned.
-func (l locator) items(ctx context.Context, c *chunk, items []Result, pts []orb.Point, ends []int) []int {
-	n := len(c.hits)
-	c.hits, ends = safeLocatePoints(l.points, pts, c.hits, ends)
+// one by one (item). ends is a buffer for the points' ends, returned with
+// the table of the points' zone positions.
+func (l locator) items(ctx context.Context, c *chunk, items []Result, pts []orb.Point, ends []int) ([]int, []zones.Hit) {
+	n := len(c.zs)
+	var table []zones.Hit
+	c.zs, ends, table = safeLocatePoints(l.points, pts, c.zs, ends)
 	if len(ends) != len(pts) {
 		// It panicked: every point one by one.
-		c.hits, ends = c.hits[:n], ends[:0]
+		c.zs, ends = c.zs[:n], ends[:0]
 	}
 	k := 0
 	for j := range items {
@@ -580,14 +600,13 @@ func (l locator) items(ctx context.Context, c *chunk, items []Result, pts []orb.
 			l.item(ctx, c, it)
 			continue
 		}
-		// A full slice, as item gives.
-		it.Hits = nil // as Locate answers a point in no zone
+		it.Hits = nil // as Locate answers a point in no zone, and zs
 		if end > n {
-			it.Hits = c.hits[n:end:end]
+			it.zs = c.zs[n:end:end]
 			n = end
 		}
 	}
-	return ends
+	return ends, table
 }
 
 // item decodes and locates one feature of c, recording the error that stops it.
@@ -758,7 +777,7 @@ func (wr *writeStage) write(c *chunk) error {
 			}
 		}
 		wr.st.Features++
-		wr.st.Hits += len(it.Hits)
+		wr.st.Hits += len(it.Hits) + len(it.zs)
 		if it.Err != nil {
 			wr.st.Errors++
 		}
@@ -773,7 +792,7 @@ func (wr *writeStage) write(c *chunk) error {
 		wr.rec.release(c.block)
 	}
 	select {
-	case wr.free <- spare{c.items, c.hits, c.out}:
+	case wr.free <- spare{c.items, c.hits, c.zs, c.out}:
 	default:
 	}
 	if wr.progress != nil {
@@ -814,10 +833,10 @@ func safeLocate(ctx context.Context, locate LocateFunc, g orb.Geometry) (hits []
 
 // safeLocatePoints is safeLocate for a PointsFunc; on a panic dst and ends are
 // returned as they were.
-func safeLocatePoints(locate PointsFunc, pts []orb.Point, dst []zones.Hit, ends []int) (hits []zones.Hit, e []int) {
+func safeLocatePoints(locate PointsFunc, pts []orb.Point, dst []int32, ends []int) (zs []int32, e []int, table []zones.Hit) {
 	defer func() {
 		if v := recover(); v != nil {
-			hits, e = dst, ends
+			zs, e, table = dst, ends, nil
 		}
 	}()
 	return locate(pts, dst, ends)

@@ -296,12 +296,35 @@ func TestCountPositions(t *testing.T) {
 // pointHits is what the locate functions of TestRunLocatePoint answer for a
 // point: zero to three hits, by its index (i from 106+i/1000), each of its own zone.
 func pointHits(p orb.Point) []zones.Hit {
-	i := int((p[0]-106)*1000 + 0.5)
 	var hits []zones.Hit
-	for k := range i % 4 {
-		hits = append(hits, zones.Hit{Layer: "l", ZoneID: fmt.Sprintf("z%d-%d", i%7, k), ZoneClass: "c"})
+	for _, z := range pointZones(p, nil) {
+		hits = append(hits, testZones[z])
 	}
 	return hits
+}
+
+// testZones is the table of the zones pointHits names, by position: zone
+// z{a}-{k} at 3a+k; one with an area and a length, and one whose names need
+// escaping (JSON and CSV), to render as any hit.
+var testZones = func() []zones.Hit {
+	var t []zones.Hit
+	for a := range 7 {
+		for k := range 3 {
+			t = append(t, zones.Hit{Layer: "l", ZoneID: fmt.Sprintf("z%d-%d", a, k), ZoneClass: "c"})
+		}
+	}
+	t[3*6+2].OverlapAreaM2, t[3*6+2].OverlapLengthM = 12.5, 0.25
+	t[3*5+1].ZoneID, t[3*5+1].ZoneClass = "z\"5,\n1", " 核心区"
+	return t
+}()
+
+// pointZones appends to zs the positions in testZones of pointHits(p).
+func pointZones(p orb.Point, zs []int32) []int32 {
+	i := int((p[0]-106)*1000 + 0.5)
+	for k := range i % 4 {
+		zs = append(zs, int32(3*(i%7)+k))
+	}
+	return zs
 }
 
 // TestRunLocatePoint: with Options.LocatePoint, the point features go to it, the
@@ -356,7 +379,7 @@ func TestRunLocatePoint(t *testing.T) {
 	// LocatePoints answers the points LocatePoint fails with -1, and panics
 	// for a group with the point 1000 in it.
 	var batched atomic.Int64
-	locatePoints := func(pts []orb.Point, dst []zones.Hit, ends []int) ([]zones.Hit, []int) {
+	locatePoints := func(pts []orb.Point, dst []int32, ends []int) ([]int32, []int, []zones.Hit) {
 		for _, p := range pts {
 			switch i := int((p[0]-106)*1000 + 0.5); i {
 			case 13, 17, 19:
@@ -366,10 +389,10 @@ func TestRunLocatePoint(t *testing.T) {
 				panic("locate points bug")
 			}
 			batched.Add(1)
-			dst = append(dst, pointHits(p)...)
+			dst = pointZones(p, dst)
 			ends = append(ends, len(dst))
 		}
-		return dst, ends
+		return dst, ends, testZones
 	}
 	for _, format := range Formats {
 		t.Run(format, func(t *testing.T) {
@@ -412,7 +435,8 @@ func TestRunLocatePoint(t *testing.T) {
 
 // TestRunLocatePoints: with Options.LocatePoints, every point goes to it
 // once, pointGroup points at most a call, none to LocatePoint, and the output
-// is byte for byte the output without, in every format.
+// is byte for byte the output without, in every format (the hits rendered
+// from the table by zone position), with the same stats.
 func TestRunLocatePoints(t *testing.T) {
 	var in strings.Builder
 	const n = 1000
@@ -435,7 +459,7 @@ func TestRunLocatePoints(t *testing.T) {
 		t.Run(format, func(t *testing.T) {
 			var located sync.Map
 			var calls, large, batched, alone atomic.Int64
-			locatePoints := func(pts []orb.Point, dst []zones.Hit, ends []int) ([]zones.Hit, []int) {
+			locatePoints := func(pts []orb.Point, dst []int32, ends []int) ([]int32, []int, []zones.Hit) {
 				calls.Add(1)
 				if len(pts) > pointGroup {
 					large.Add(1)
@@ -445,12 +469,13 @@ func TestRunLocatePoints(t *testing.T) {
 						t.Errorf("point %v located twice", p)
 					}
 					batched.Add(1)
-					dst = append(dst, pointHits(p)...)
+					dst = pointZones(p, dst)
 					ends = append(ends, len(dst))
 				}
-				return dst, ends
+				return dst, ends, testZones
 			}
 			var outs [2]bytes.Buffer
+			var stats [2]Stats
 			for k, pf := range []PointsFunc{nil, locatePoints} {
 				locatePoint := func(p orb.Point, dst []zones.Hit) ([]zones.Hit, error) {
 					if pf != nil {
@@ -458,16 +483,20 @@ func TestRunLocatePoints(t *testing.T) {
 					}
 					return append(dst, pointHits(p)...), nil
 				}
-				w, err := NewWriter(&outs[k], format, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := Run(t.Context(), NewNDJSON(strings.NewReader(in.String())), locate, w,
+				w := writerTo(t, &outs[k], format, false)
+				var err error
+				if stats[k], err = Run(t.Context(), NewNDJSON(strings.NewReader(in.String())), locate, w,
 					Options{Workers: 3, Chunk: 100, LocatePoint: locatePoint, LocatePoints: pf}); err != nil {
 					t.Fatal(err)
 				}
 			}
 			sameOutput(t, outs[0].Bytes(), outs[1].Bytes(), "without LocatePoints", "with")
+			if stats[0] != stats[1] || stats[0].Hits < points {
+				t.Errorf("stats %+v without LocatePoints, %+v with", stats[0], stats[1])
+			}
+			if !strings.Contains(outs[1].String(), "12.5") || !strings.Contains(outs[1].String(), "核心区") {
+				t.Errorf("the zones with measures and to escape were not written: the test tests too little")
+			}
 			if batched.Load() != int64(points) || alone.Load() != 0 || large.Load() != 0 || calls.Load() < int64(points/pointGroup) {
 				t.Errorf("%d points located by LocatePoints, %d by LocatePoint; %d calls to LocatePoints, %d of more than %d points",
 					batched.Load(), alone.Load(), calls.Load(), large.Load(), pointGroup)

@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -21,6 +22,10 @@ import (
 type Result struct {
 	Feature
 	Hits []zones.Hit
+	// zs are the hits of a point located by Options.LocatePoints, as
+	// positions in its table, when the Writer renders its records (then
+	// Hits is nil): the worker's hitCache has the table.
+	zs []int32
 }
 
 // Writer writes results in one of the output formats.
@@ -194,12 +199,39 @@ func appendHits(b []byte, hits []zones.Hit, hc *hitCache) []byte {
 			}
 			b = appendZone(b, h)
 		}
-		b = appendFloat(b, h.OverlapAreaM2)
-		b = append(b, `,"overlap_length_m":`...)
-		b = appendFloat(b, h.OverlapLengthM)
-		b = append(b, '}')
+		b = appendMeasures(b, h)
 	}
 	return append(b, ']')
+}
+
+// appendMeasures ends a hit's object after appendZone's bytes: its area's
+// value, its length and the brace.
+func appendMeasures(b []byte, h *zones.Hit) []byte {
+	b = appendFloat(b, h.OverlapAreaM2)
+	b = append(b, `,"overlap_length_m":`...)
+	b = appendFloat(b, h.OverlapLengthM)
+	return append(b, '}')
+}
+
+// appendZoneHits is appendHits for the hits of a point located by
+// Options.LocatePoints, given as positions in hc's table: each hit's object
+// is made once (hc.zone) and then copied whole.
+func appendZoneHits(b []byte, zs []int32, hc *hitCache) []byte {
+	b = append(b, '[')
+	for i, z := range zs {
+		// The object's bytes start with the comma that goes before any hit
+		// but the first.
+		b = append(b, hc.zone(z)[1-min(i, 1):]...)
+	}
+	return append(b, ']')
+}
+
+// appendResultHits writes r's hits as a JSON array.
+func appendResultHits(b []byte, r *Result, hc *hitCache) []byte {
+	if r.zs != nil {
+		return appendZoneHits(b, r.zs, hc)
+	}
+	return appendHits(b, r.Hits, hc)
 }
 
 // zeroTail ends the object of a hit with neither area nor length (+0 both),
@@ -229,6 +261,40 @@ func appendZone(b []byte, h *zones.Hit) []byte {
 type hitCache struct {
 	entries [hitCacheSize]hitCacheEntry
 	n       int // entries filled
+	// table is the table of hits by zone position of Options.LocatePoints,
+	// and byZone[z] the object of table[z]'s hit after a comma, made at its
+	// first use (nil before). Kept from run to run (hitCaches) while the
+	// table is the same: a hit's object is then made once for the dataset,
+	// and a small batch does not allocate a slice of every zone.
+	table  []zones.Hit
+	byZone [][]byte
+}
+
+// hitCaches keeps the workers' hitCaches from run to run. A dataset replaced
+// stays alive for a pooled cache's table and entries no longer than the pool
+// keeps it: two collections (the runtime collects at least every two
+// minutes).
+var hitCaches = sync.Pool{New: func() any { return new(hitCache) }}
+
+// setTable makes t hc's table of hits by zone position (nil: unchanged, as
+// after a PointsFunc that panicked).
+func (hc *hitCache) setTable(t []zones.Hit) {
+	if t == nil || len(t) == len(hc.table) && &t[0] == &hc.table[0] {
+		return
+	}
+	hc.table, hc.byZone = t, make([][]byte, len(t))
+}
+
+// zone returns the object of the hit at position z of hc's table after a
+// comma, as appendHits writes it.
+func (hc *hitCache) zone(z int32) []byte {
+	if f := hc.byZone[z]; f != nil {
+		return f
+	}
+	h := &hc.table[z]
+	f := appendMeasures(appendZone([]byte{','}, h), h)
+	hc.byZone[z] = f
+	return f
 }
 
 const (
@@ -408,7 +474,7 @@ func (w *ndjsonWriter) appendRecord(b []byte, r *Result, hc *hitCache) ([]byte, 
 		b = appendError(b, r.Err)
 	} else {
 		b = append(b, `,"hits":`...)
-		b = appendHits(b, r.Hits, hc)
+		b = appendResultHits(b, r, hc)
 	}
 	return append(b, '}', '\n'), nil
 }
@@ -445,26 +511,35 @@ func (w *csvWriter) appendRecord(b []byte, r *Result, hc *hitCache) ([]byte, err
 		msg = append(append(append(msg, r.Err.Code...), ": "...), r.Err.Message...)
 		b = appendCSVField(b, msg)
 		b = append(b, '\n')
-	case len(r.Hits) == 0:
+	case len(r.Hits) == 0 && len(r.zs) == 0:
 		b = append(b, ",,,,,\n"...)
 	default:
-		for i, h := range r.Hits {
-			if i > 0 {
-				b = append(b, head...)
-			}
-			b = appendCSVField(b, h.Layer)
-			b = append(b, ',')
-			b = appendCSVField(b, h.ZoneID)
-			b = append(b, ',')
-			b = appendCSVField(b, h.ZoneClass)
-			b = append(b, ',')
-			b = appendFloat(b, h.OverlapAreaM2)
-			b = append(b, ',')
-			b = appendFloat(b, h.OverlapLengthM)
-			b = append(b, ",\n"...)
+		for i := range r.Hits {
+			b = appendCSVHit(b, head, i, &r.Hits[i])
+		}
+		for i, z := range r.zs {
+			b = appendCSVHit(b, head, i, &hc.table[z])
 		}
 	}
 	return b, nil
+}
+
+// appendCSVHit writes the row of a feature's hit h, its i-th; head is what
+// starts each row of the feature but the first, already written.
+func appendCSVHit(b, head []byte, i int, h *zones.Hit) []byte {
+	if i > 0 {
+		b = append(b, head...)
+	}
+	b = appendCSVField(b, h.Layer)
+	b = append(b, ',')
+	b = appendCSVField(b, h.ZoneID)
+	b = append(b, ',')
+	b = appendCSVField(b, h.ZoneClass)
+	b = append(b, ',')
+	b = appendFloat(b, h.OverlapAreaM2)
+	b = append(b, ',')
+	b = appendFloat(b, h.OverlapLengthM)
+	return append(b, ",\n"...)
 }
 
 // appendCSVID writes a string id without its quotes, a number as is, null as "".
@@ -562,7 +637,7 @@ func (w *geojsonWriter) appendRecord(b []byte, r *Result, hc *hitCache) ([]byte,
 		b = appendError(b, r.Err)
 	} else {
 		b = append(b, `,"hits":`...)
-		b = appendHits(b, r.Hits, hc)
+		b = appendResultHits(b, r, hc)
 	}
 	return append(b, "}}"...), nil
 }

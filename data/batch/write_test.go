@@ -203,6 +203,45 @@ func TestHitCache(t *testing.T) {
 	}
 }
 
+// TestZoneHits: hits given as positions in a table are the bytes
+// encoding/json writes for the table's hits, with measures or without,
+// escaped or not, in any order and repeated; a hitCache given another table
+// (a dataset replaced between runs) writes the new table's hits, and one
+// given none (a PointsFunc that panicked) keeps its table.
+func TestZoneHits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	var a, b []zones.Hit
+	for i := range 50 {
+		a = append(a, zones.Hit{Layer: "ecu", ZoneID: fmt.Sprintf("Z%d", i), ZoneClass: "priority"})
+		b = append(b, zones.Hit{Layer: "rivers", ZoneID: fmt.Sprintf("R%d", i), ZoneClass: "buffer"})
+	}
+	a[7] = zones.Hit{Layer: "red\"line", ZoneID: "a\\b", ZoneClass: "核心区\n"}
+	a[9].OverlapAreaM2, a[9].OverlapLengthM = 1234.5, 0.125
+	hc := hitCaches.Get().(*hitCache)
+	for k, table := range [][]zones.Hit{a, b, nil, a} {
+		hc.setTable(table)
+		if table == nil {
+			table = b
+		}
+		for range 200 {
+			zs := make([]int32, rng.IntN(4))
+			hits := make([]zones.Hit, len(zs))
+			for i := range zs {
+				zs[i] = int32(rng.IntN(len(table)))
+				hits[i] = table[zs[i]]
+			}
+			want, err := json.Marshal(hits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := appendZoneHits(nil, zs, hc); !bytes.Equal(got, want) {
+				t.Fatalf("table %d: %v:\n%s\nwant\n%s", k, zs, got, want)
+			}
+		}
+	}
+	hitCaches.Put(hc)
+}
+
 // bufOf is the buffered writer under a Writer of NewWriter.
 func bufOf(t *testing.T, w Writer) *bufWriter {
 	switch w := w.(type) {
