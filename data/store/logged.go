@@ -714,9 +714,12 @@ func (s *Store) insertLogged(batch []*pendingRow) error {
 		}
 		return classify(tx.Commit())
 	}
-	err := inTx(func(tx *sql.Tx) error {
-		return s.insertGroup(ctx, tx, len(batch), func(i int) []any { return batch[i].args }, &s.lg.args)
-	})
+	err := s.insertRaw(ctx, batch)
+	if errors.Is(err, errNoRaw) {
+		err = inTx(func(tx *sql.Tx) error {
+			return s.insertGroup(ctx, tx, len(batch), func(i int) []any { return batch[i].args }, &s.lg.args)
+		})
+	}
 	if err != nil {
 		err = inTx(func(tx *sql.Tx) error {
 			for _, r := range batch {

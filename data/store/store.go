@@ -83,6 +83,8 @@ type Store struct {
 	inserts   [maxChunkLog + 1]*sql.Stmt
 	insertsMu sync.Mutex
 	args      []any
+	// raw are the inserter's statements on its own connection (insertRaw).
+	raw rawInserts
 
 	saves chan *pendingSave
 	quit  chan struct{}
@@ -399,6 +401,7 @@ func (s *Store) close() error {
 		<-s.syncerDone
 	}
 	if s.conn != nil {
+		s.closeRaw()
 		s.connIns.Close()
 		s.conn.Close()
 		s.walFile.Close()
@@ -1025,25 +1028,33 @@ func (s *Store) insertN(ctx context.Context, k int) (*sql.Stmt, error) {
 	s.insertsMu.Lock()
 	defer s.insertsMu.Unlock()
 	if s.inserts[k] == nil {
-		values := insertReport[strings.Index(insertReport, "(?"):]
-		q := insertReport + strings.Repeat(",\n\t"+values, 1<<k-1)
-		if s.dialect == sqlite {
-			// OR ROLLBACK: a failing row (a duplicate id) ends the whole
-			// transaction, which commit then retries row by row anyway. With the
-			// default (ABORT) SQLite would keep a statement journal to undo a
-			// multi-row statement alone: a copy of every page the statement
-			// changes (~28 for 8 rows), which spills to a temporary file past
-			// 64 KiB; that cost more than the statements saved (+19 to +33 %
-			// CPU an insert in BenchmarkSave).
-			q = strings.Replace(q, "INSERT INTO", "INSERT OR ROLLBACK INTO", 1)
-		}
-		st, err := s.db.PrepareContext(ctx, s.rebind(q))
+		st, err := s.db.PrepareContext(ctx, s.insertQuery(k))
 		if err != nil {
 			return nil, fmt.Errorf("prepare the insert of %d rows: %w", 1<<k, err)
 		}
 		s.inserts[k] = st
 	}
 	return s.inserts[k], nil
+}
+
+// insertQuery is the statement inserting 2^k rows: insertReport for one.
+func (s *Store) insertQuery(k int) string {
+	if k == 0 {
+		return s.rebind(insertReport)
+	}
+	values := insertReport[strings.Index(insertReport, "(?"):]
+	q := insertReport + strings.Repeat(",\n\t"+values, 1<<k-1)
+	if s.dialect == sqlite {
+		// OR ROLLBACK: a failing row (a duplicate id) ends the whole
+		// transaction, which commit then retries row by row anyway. With the
+		// default (ABORT) SQLite would keep a statement journal to undo a
+		// multi-row statement alone: a copy of every page the statement
+		// changes (~28 for 8 rows), which spills to a temporary file past
+		// 64 KiB; that cost more than the statements saved (+19 to +33 %
+		// CPU an insert in BenchmarkSave).
+		q = strings.Replace(q, "INSERT INTO", "INSERT OR ROLLBACK INTO", 1)
+	}
+	return s.rebind(q)
 }
 
 // sqliteWriter returns the insert and the transaction start of the writer's own
