@@ -509,7 +509,7 @@ func TestConcurrencyLimit(t *testing.T) {
 }
 
 // TestSaveWaitFreesCheckSlot: an archived check gives its check slot back once
-// computed and waits for its save in a save slot (2×MaxChecks of them), so
+// computed and waits for its save in a save slot (4×MaxChecks of them), so
 // that another check computes meanwhile; with every save slot taken, a
 // computed check keeps its check slot until one frees; all answer 200.
 func TestSaveWaitFreesCheckSlot(t *testing.T) {
@@ -518,7 +518,11 @@ func TestSaveWaitFreesCheckSlot(t *testing.T) {
 	var waiting atomic.Int32
 	testHookSave = func() { waiting.Add(1); <-gate }
 	defer func() { testHookSave = nil }()
-	codes := make(chan int, 3)
+	saves := cap(h.srv.saves)
+	if saves != 4 {
+		t.Fatalf("%d save slots for one check slot, want 4", saves)
+	}
+	codes := make(chan int, saves+1)
 	post := func() {
 		codes <- h.do(t, "POST", "/v1/check", strings.NewReader(envBody("")), "Content-Type", "application/json").Code
 	}
@@ -530,24 +534,24 @@ func TestSaveWaitFreesCheckSlot(t *testing.T) {
 			}
 		}
 	}
-	// Two checks in turn through the one check slot, both then waiting for
-	// their saves: the check slot is free, the two save slots taken.
-	go post()
-	until("first save", func() bool { return waiting.Load() == 1 })
-	go post()
-	until("second save", func() bool { return waiting.Load() == 2 })
-	if len(h.srv.checks) != 0 || len(h.srv.saves) != 2 {
-		t.Fatalf("two checks waiting for saves hold %d check slots and %d save slots, want 0 and 2", len(h.srv.checks), len(h.srv.saves))
+	// Checks in turn through the one check slot, each then waiting for its
+	// save: the check slot is free, the save slots taken one by one.
+	for i := range saves {
+		go post()
+		until(fmt.Sprintf("save %d", i+1), func() bool { return waiting.Load() == int32(i+1) })
+		if len(h.srv.checks) != 0 || len(h.srv.saves) != i+1 {
+			t.Fatalf("%d checks waiting for saves hold %d check slots and %d save slots, want 0 and %d", i+1, len(h.srv.checks), len(h.srv.saves), i+1)
+		}
 	}
-	// A third computes, finds no save slot, and keeps its check slot.
+	// One more computes, finds no save slot, and keeps its check slot.
 	go post()
-	until("third check", func() bool { return len(h.srv.checks) == 1 })
+	until("the check past the save slots", func() bool { return len(h.srv.checks) == 1 })
 	time.Sleep(20 * time.Millisecond)
-	if n := waiting.Load(); n != 2 {
-		t.Fatalf("%d saves began with 2 save slots", n)
+	if n := waiting.Load(); n != int32(saves) {
+		t.Fatalf("%d saves began with %d save slots", n, saves)
 	}
 	close(gate)
-	for range 3 {
+	for range saves + 1 {
 		if c := <-codes; c != 200 {
 			t.Errorf("status %d", c)
 		}

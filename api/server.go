@@ -79,7 +79,7 @@ type Config struct {
 	LocateTimeout time.Duration
 	// MaxChecks is the number of checks served at once (8×GOMAXPROCS, at least
 	// 16); a check beyond waits up to QueueWait (100 ms) for a slot, then gets 429.
-	// An archived check gives its slot back once computed, for one of 2×MaxChecks
+	// An archived check gives its slot back once computed, for one of 4×MaxChecks
 	// slots of checks waiting for their save (and writing their answer).
 	// MaxLocates is the number of batches at once (2); one more gets 429 at once.
 	MaxChecks  int
@@ -220,7 +220,7 @@ type Server struct {
 	// metricsHandler serves metrics' registry.
 	metricsHandler http.Handler
 	checks         slots // checks in progress
-	saves          slots // archived checks waiting for their save (2×MaxChecks)
+	saves          slots // archived checks waiting for their save (4×MaxChecks)
 	locates        slots // batches in progress
 	router         chi.Router
 	handler        http.Handler
@@ -249,7 +249,7 @@ func New(cfg Config) (*Server, error) {
 		cfg:     cfg,
 		log:     cfg.Logger,
 		checks:  make(slots, cfg.MaxChecks),
-		saves:   make(slots, 2*cfg.MaxChecks),
+		saves:   make(slots, 4*cfg.MaxChecks),
 		locates: make(slots, cfg.MaxLocates),
 		tiler:   tiles.New(tileCacheBytes),
 		page:    pg,

@@ -59,7 +59,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&c.maxHeaderBytes, "max-header-bytes", "largest request header (e.g. 64KiB)")
 	fs.IntVar(&c.maxVertices, "max-vertices", 1_000_000, "most vertices in a footprint or batch feature")
 	fs.IntVar(&c.maxFeatures, "max-features", 1_000_000, "most features in one batch; the batch ends with a payload_too_large record")
-	fs.IntVar(&c.maxChecks, "max-checks", 0, "checks computed at once (an archived one then waits for its save among twice as many); more wait up to 100 ms, then get 429 (default 8×cores, at least 16)")
+	fs.IntVar(&c.maxChecks, "max-checks", 0, "checks computed at once (an archived one then waits for its save among four times as many); more wait up to 100 ms, then get 429 (default 8×cores, at least 16)")
 	fs.IntVar(&c.maxLocates, "max-locates", 2, "batches served at once before 429")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "time limit of one check")
 	fs.DurationVar(&c.locateTimeout, "locate-timeout", 30*time.Minute, "time limit of one batch")
