@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -264,17 +265,23 @@ func SideBySide(ctx context.Context, cfg SideConfig, jobs []Job) (*Table, error)
 		name := fmt.Sprintf("bench_job%d", i)
 		var ours, theirs Runs
 		var ourRecs, pgRecs []Record
+		var ans bytes.Buffer          // kept from run to run (LocateInto)
 		for r := range cfg.Runs + 1 { // run 0 warms up; its answers are compared
-			d, ans, err := Locate(client, srv.URL, j.Body)
+			cpu0, _ := srv.CPU()
+			d, err := LocateInto(client, srv.URL, j.Body, &ans)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", j.Name, err)
 			}
+			cpu1, _ := srv.CPU()
 			pd, recs, err := pg.Query(ctx, name, len(j.Geoms), j.Points, j.WholeZones)
 			if err != nil {
 				return nil, err
 			}
+			// Each run, so that a slow one can be told from a slow server: its
+			// CPU (10 ms ticks) beside its wall time.
+			fmt.Fprintf(cfg.Log, "bench:     run %d: redline %s (server CPU %s), PostGIS %s\n", r, Dur(d), Dur(cpu1-cpu0), Dur(pd))
 			if r == 0 {
-				if ourRecs, err = Records(ans, len(j.Geoms)); err != nil {
+				if ourRecs, err = Records(ans.Bytes(), len(j.Geoms)); err != nil {
 					return nil, fmt.Errorf("%s: %w", j.Name, err)
 				}
 				pgRecs = recs

@@ -104,6 +104,7 @@ func interleave(ctx context.Context, cfg ScaleConfig, runs []*DatasetRun, jobs [
 			}
 		}
 	}
+	var ans bytes.Buffer // kept from run to run (LocateInto)
 	for i, j := range jobs {
 		for n := range cfg.Runs {
 			for m := range runs {
@@ -111,7 +112,7 @@ func interleave(ctx context.Context, cfg ScaleConfig, runs []*DatasetRun, jobs [
 				if n%2 == 1 {
 					k = len(runs) - 1 - m
 				}
-				d, _, err := Locate(client, urls[k], j.Body)
+				d, err := LocateInto(client, urls[k], j.Body, &ans)
 				if err != nil {
 					return fmt.Errorf("%s: %w", j.Name, err)
 				}
@@ -216,8 +217,9 @@ func RunJobs(url string, jobs []Job, runs int, log io.Writer) ([]Runs, [][]byte,
 			return nil, nil, fmt.Errorf("%s: %w", j.Name, err)
 		}
 		answers[i] = ans
+		var buf bytes.Buffer // kept from run to run (LocateInto)
 		for range runs {
-			d, _, err := Locate(client, url, j.Body)
+			d, err := LocateInto(client, url, j.Body, &buf)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: %w", j.Name, err)
 			}
