@@ -24,6 +24,7 @@ import (
 
 	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/internal/bench"
 	"github.com/redline-gis/redline/internal/oracle"
 	"github.com/redline-gis/redline/zones"
 )
@@ -124,7 +125,7 @@ func BenchmarkCheckLoopback(b *testing.B) {
 		if st != nil {
 			st0 = st.Stats()
 		}
-		wait0, saves0 := archiveWait(b, client, ts.URL)
+		wait0, saves0 := archiveWait(b, ts.URL)
 		cpu0 := processCPU()
 		b.ResetTimer()
 		b.RunParallel(func(pb *testing.PB) {
@@ -154,7 +155,7 @@ func BenchmarkCheckLoopback(b *testing.B) {
 			b.ReportMetric(float64(st1.Fsyncs-st0.Fsyncs)/b.Elapsed().Seconds(), "fsyncs/s")
 			b.ReportMetric(float64(st1.Frames-st0.Frames)/float64(max(1, st1.Rows-st0.Rows)), "pages/row")
 			// A save's wait, as the handler measures it (archive_write_duration).
-			wait1, saves1 := archiveWait(b, client, ts.URL)
+			wait1, saves1 := archiveWait(b, ts.URL)
 			b.ReportMetric(1e6*(wait1-wait0)/max(1, saves1-saves0), "save-µs")
 		}
 	}
@@ -170,23 +171,10 @@ func BenchmarkCheckLoopback(b *testing.B) {
 
 // archiveWait reads the server's archive write histogram: the seconds the
 // saves took, and their count.
-func archiveWait(b *testing.B, client *http.Client, url string) (sum, count float64) {
-	resp, err := client.Get(url + "/metrics")
+func archiveWait(b *testing.B, url string) (sum, count float64) {
+	sum, count, err := bench.SaveWait(url)
 	if err != nil {
 		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	for line := range strings.Lines(string(body)) {
-		name, v, ok := strings.Cut(strings.TrimSpace(line), " ")
-		f, _ := strconv.ParseFloat(v, 64)
-		switch {
-		case !ok:
-		case name == "redline_archive_write_duration_seconds_sum":
-			sum = f
-		case name == "redline_archive_write_duration_seconds_count":
-			count = f
-		}
 	}
 	return sum, count
 }

@@ -300,10 +300,10 @@ func (s *Server) archive(ctx context.Context, rep *zones.Report, in *intake.Chec
 	}
 	// The archive write must not be cut short by the check's deadline: the work is
 	// done, and an acknowledged report has to be on record.
-	start := time.Now()
 	if testHookSave != nil {
 		testHookSave()
 	}
+	start := time.Now()
 	err = s.cfg.Store.Save(context.WithoutCancel(ctx), rec)
 	s.metrics.archiveWrite(time.Since(start), err)
 	if err != nil {

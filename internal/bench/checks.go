@@ -71,39 +71,39 @@ func checks(ctx context.Context, cfg ChecksConfig, archive bool) ([]ChecksRun, e
 		return nil, err
 	}
 	defer srv.Stop()
-	wait := func() (float64, float64, error) {
-		if !archive {
-			return 0, 0, nil
-		}
-		return saveWait(srv.URL)
-	}
 	bodies := CheckBodies(1024, cfg.Bound)
 	url := srv.URL + "/v1/check"
 	if l := Drive(ctx, url, bodies, 8, time.Second); l.OK == 0 {
 		return nil, fmt.Errorf("bench: the warm-up checks all failed: %s", l.FirstError)
 	}
 	var runs []ChecksRun
-	for _, c := range cfg.Clients {
-		cpu0, err := srv.CPU()
-		if err != nil {
-			return nil, err
+	// sample reads the server's CPU and, with the archive, its saves' wait.
+	type sample struct {
+		cpu           time.Duration
+		waited, saves float64
+	}
+	read := func() (sample, error) {
+		var s sample
+		var err error
+		if s.cpu, err = srv.CPU(); err != nil || !archive {
+			return s, err
 		}
-		sum0, n0, err := wait()
+		s.waited, s.saves, err = SaveWait(srv.URL)
+		return s, err
+	}
+	for _, c := range cfg.Clients {
+		s0, err := read()
 		if err != nil {
 			return nil, err
 		}
 		l := Drive(ctx, url, bodies, c, cfg.Duration)
-		cpu1, err := srv.CPU()
+		s1, err := read()
 		if err != nil {
 			return nil, err
 		}
-		sum1, n1, err := wait()
-		if err != nil {
-			return nil, err
-		}
-		r := ChecksRun{Archive: archive, Clients: c, Load: l, ServerCPU: cpu1 - cpu0}
-		if n1 > n0 {
-			r.SaveWait = time.Duration((sum1 - sum0) / (n1 - n0) * 1e9)
+		r := ChecksRun{Archive: archive, Clients: c, Load: l, ServerCPU: s1.cpu - s0.cpu}
+		if s1.saves > s0.saves {
+			r.SaveWait = time.Duration((s1.waited - s0.waited) / (s1.saves - s0.saves) * 1e9)
 		}
 		if cfg.Log != nil {
 			fmt.Fprintf(cfg.Log, "bench: archive %s, %d clients: %d checks (%.0f/s), %d refused (429), %d failed\n", onOff(archive), c, l.OK, l.Rate(), l.Busy, l.Failed)
@@ -260,9 +260,9 @@ func selfCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// saveWait reads the server's archive write histogram from /metrics: the
-// seconds its saves took, and their count.
-func saveWait(base string) (sum, count float64, err error) {
+// SaveWait reads the archive write histogram from the /metrics of the server
+// at base: the seconds its saves took, and their count.
+func SaveWait(base string) (sum, count float64, err error) {
 	resp, err := http.Get(base + "/metrics")
 	if err != nil {
 		return 0, 0, fmt.Errorf("bench: /metrics: %w", err)
