@@ -147,7 +147,9 @@ func BenchmarkRepairLarge(b *testing.B) {
 			}
 		})
 	}
-	for _, teeth := range []int{10000, 50000} {
+	// 10,000 teeth: IsValid alone takes ~6 s; 50,000 (100,004 vertices)
+	// took 159 s, as GEOS tests every pair of the teeth's overlapping boxes.
+	for _, teeth := range []int{10000} {
 		r := comb(teeth)
 		b.Run(fmt.Sprintf("comb/n=%d", len(r)), func(b *testing.B) {
 			c := NewContext()
