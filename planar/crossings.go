@@ -102,10 +102,8 @@ func SelfCrossings(p orb.Polygon, limit, work int) Crossings {
 		a, b := s.edge(e)
 		stop := false
 		g.cells(a, b, func(key uint64) bool {
-			head, ok := g.head[key]
-			if !ok {
-				head = -1
-			}
+			slot := g.table.find(key)
+			head := g.table.head[slot]
 			for i := head; i >= 0; i = g.next[i] {
 				f := g.edge[i]
 				if stamp[f] == int32(e+1) {
@@ -122,9 +120,9 @@ func SelfCrossings(p orb.Polygon, limit, work int) Crossings {
 					return false
 				}
 			}
-			g.head[key] = int32(len(g.edge))
 			g.edge = append(g.edge, int32(e))
 			g.next = append(g.next, head)
+			g.table.set(slot, key, int32(len(g.edge)-1))
 			return true
 		})
 		if stop {
@@ -196,14 +194,72 @@ func (s *edgeSet) edge(e int) (orb.Point, orb.Point) {
 	return s.p[k][i], s.p[k][i+1]
 }
 
-// edgeGrid is a hash grid of square cells over the edges' bound: head maps a
+// edgeGrid is a hash grid of square cells over the edges' bound: table maps a
 // cell to its last entry, and entry i holds edge[i] and the entry before it in
 // the same cell (next[i], -1 at the first).
 type edgeGrid struct {
 	min        orb.Point
 	size, slop float64
-	head       map[uint64]int32
+	table      cellTable
 	edge, next []int32
+}
+
+// cellTable maps a cell's key to its last entry: open addressing with linear
+// probing, a table a power of two in size at most half full. A Go map did the
+// same at four times the cost, most of SelfCrossings' time on small rings.
+type cellTable struct {
+	key   []uint64
+	head  []int32 // -1: the slot is free
+	used  int
+	shift uint
+}
+
+func newCellTable(n int) cellTable {
+	size, shift := 16, uint(64-4)
+	for size < 2*n {
+		size, shift = size*2, shift-1
+	}
+	t := cellTable{key: make([]uint64, size), head: make([]int32, size), shift: shift}
+	for i := range t.head {
+		t.head[i] = -1
+	}
+	return t
+}
+
+// find returns the slot of key, or the free slot where it goes.
+func (t *cellTable) find(key uint64) int {
+	mask := len(t.key) - 1
+	i := int((key * 0x9E3779B97F4A7C15) >> t.shift)
+	for t.head[i] >= 0 && t.key[i] != key {
+		i = (i + 1) & mask
+	}
+	return i
+}
+
+// set makes head the last entry of key's cell, in slot (from find).
+func (t *cellTable) set(slot int, key uint64, head int32) {
+	if t.head[slot] < 0 {
+		t.used++
+		t.key[slot] = key
+		t.head[slot] = head
+		if 2*t.used > len(t.key) {
+			t.grow()
+		}
+		return
+	}
+	t.head[slot] = head
+}
+
+func (t *cellTable) grow() {
+	old := *t
+	*t = newCellTable(len(old.key))
+	for i, h := range old.head {
+		if h >= 0 {
+			s := t.find(old.key[i])
+			t.key[s], t.head[s] = old.key[i], h
+			t.used++
+		}
+	}
 }
 
 // grid makes an empty grid for s's edges. Its cells are twice the median
@@ -242,10 +298,10 @@ func (s *edgeSet) grid() *edgeGrid {
 		// two edges meeting on a cell's side, rounded to either cell, still
 		// share one: slop is well above the rounding of the interpolation in
 		// cells (a few ulps of the coordinates) and a sliver of a cell.
-		slop: size*1e-6 + mag*1e-12,
-		head: make(map[uint64]int32, entries),
-		edge: make([]int32, 0, entries),
-		next: make([]int32, 0, entries),
+		slop:  size*1e-6 + mag*1e-12,
+		table: newCellTable(entries),
+		edge:  make([]int32, 0, entries),
+		next:  make([]int32, 0, entries),
 	}
 }
 
