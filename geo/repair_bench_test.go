@@ -161,3 +161,36 @@ func BenchmarkRepairLarge(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRepairAtCap times the worst repairs the footprint bounds admit
+// (zones/footprint.go): about 2,000 crossings of scattered points, alone and
+// spliced into a 50,000-vertex circle.
+func BenchmarkRepairAtCap(b *testing.B) {
+	// n=130 scattered points cross about 2,000 times; take the ring of the
+	// seeds tried closest to 2,000 from below.
+	var sc orb.Ring
+	best := 0
+	for seed := range uint64(40) {
+		r := scatteredRing(130, seed)
+		if k := bruteCrossings(r); k <= 2000 && k > best {
+			sc, best = r, k
+		}
+	}
+	big := scrambledCircle(50000-len(sc)+1, 0, 0)
+	spliced := append(append(append(orb.Ring{}, big[:25000]...), sc[:len(sc)-1]...), big[25000:]...)
+	for _, c := range []struct {
+		name string
+		r    orb.Ring
+	}{{"scattered", sc}, {"spliced", spliced}} {
+		k := bruteCrossings(c.r)
+		b.Run(fmt.Sprintf("%s/n=%d", c.name, len(c.r)), func(b *testing.B) {
+			c2 := NewContext()
+			for b.Loop() {
+				if _, _, _, err := c2.Repair(orb.Polygon{c.r}, planar.DimArea); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(k), "crossings")
+		})
+	}
+}

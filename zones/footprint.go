@@ -99,7 +99,12 @@ func prepareFootprintIn(fp *prepared, gctx *geo.Context, g orb.Geometry, opts Ch
 			valid = append(valid, p)
 			continue
 		}
-		out, ok, reason, err := gctx.Repair(p, planar.DimArea)
+		if err := boundedForGEOS(i, p); err != nil {
+			return nil, err
+		}
+		out, ok, reason, err := gctx.RepairIf(p, planar.DimArea, func(reason string) error {
+			return repairable(i, p, reason)
+		})
 		if err != nil {
 			return nil, repairFailed(i, reason, err)
 		}
@@ -332,6 +337,9 @@ func dissolveLines(gctx *geo.Context, lines []orb.LineString) (orb.Geometry, err
 // too: both are about this input, and the reviewer can redraw it. Any other
 // failure is the service's.
 func repairFailed(i int, reason string, err error) error {
+	if e, ok := errcode.As(err); ok {
+		return e // repairable's refusal
+	}
 	switch geo.FailedOp(err) {
 	case geo.OpValidity:
 		return &errcode.Error{Code: errcode.InvalidGeometry, Details: pos("part", i), Err: err,
@@ -341,6 +349,90 @@ func repairFailed(i int, reason string, err error) error {
 			Message: fmt.Sprintf("footprint polygon %d is invalid (%s) and GEOS could not repair it (%v)", i, describeDefect(reason), err)}
 	}
 	return fmt.Errorf("zones: check footprint polygon %d: %w", i, err)
+}
+
+// The bounds put on a footprint polygon before GEOS validates or repairs it.
+// No deadline can interrupt a GEOS call, and a check's slot and a core are
+// held for as long as one runs, so its input is bounded instead (STYLE.md).
+// Measured on the 2-core AMD EPYC VM (geo/repair_bench_test.go, GEOS 3.11):
+//
+//   - MakeValid grows like k^1.55 in k, the ring's crossings, fastest for
+//     points scattered in any order (every crossing making new faces): 272
+//     crossings 0.05 s, 1,213 0.41 s, 1,985 1.0 s, 2,548 1.3 s, 4,831 3.4 s,
+//     10,155 11.2 s; 2,000 scattered points (~450,000 crossings) would take
+//     the best part of an hour. Crossings kept local (a 10,000-vertex circle
+//     with vertices swapped) cost less: 1,706 0.30 s, 11,400 2.3 s.
+//   - MakeValid also costs ~12 µs a vertex with a single crossing: 100,000
+//     vertices 1.1 s, 1,000,000 12.5 s. The 1,985 scattered crossings spliced
+//     into rings of 2,000, 25,000, 50,000 and 100,000 vertices took 1.4, 1.6,
+//     2.1 and 2.3 s.
+//   - IsValid, asked of every polygon first, stops at its first defect
+//     (100,000 scattered points: 0.12 s), but tests every pair of edges whose
+//     boxes overlap: a valid comb of slanted slivers a millimetre wide took 5.9
+//     s at 20,000 vertices and 159 s at 100,000, some 30 ns a pair.
+//
+// So the worst repair admitted takes about 2 s, and 1 s unless the polygon
+// has tens of thousands of vertices too.
+const (
+	// maxRepairCrossings bounds the crossings of a polygon GEOS repairs: ~1 s
+	// at worst (scattered points), where real digitising errors — a bow-tie,
+	// a few hundred crossings of a boundary drawn back over itself — stay
+	// well within it.
+	maxRepairCrossings = 2000
+	// maxRepairVertices bounds the vertices of an invalid polygon GEOS
+	// repairs (~0.6 s of them). A valid polygon is not bounded by it.
+	maxRepairVertices = 50_000
+	// nearPairsBase and nearPairsPerEdge bound the pairs of nearby edges
+	// SelfCrossings tests: what a simple ring needs (~2 an edge) many times
+	// over, and 4M pairs are ~0.12 s of GEOS's IsValid on a comb.
+	nearPairsBase    = 1 << 22
+	nearPairsPerEdge = 16
+)
+
+// boundedForGEOS refuses footprint polygon i (its rings cleaned) when GEOS
+// could not validate or repair it in bounded time: more than
+// maxRepairCrossings crossing or overlapping edge pairs, or edges packed so
+// closely that even counting them runs out of work. It runs in milliseconds
+// on 100,000 vertices (planar.SelfCrossings).
+func boundedForGEOS(i int, p orb.Polygon) error {
+	edges := 0
+	for _, r := range p {
+		edges += len(r) - 1
+	}
+	work := nearPairsBase + nearPairsPerEdge*edges
+	c := planar.SelfCrossings(p, maxRepairCrossings+1, work)
+	switch {
+	case c.Exhausted:
+		return errcode.New(errcode.PayloadTooLarge,
+			pos("part", i, "edges", edges, "pairs", c.Pairs, "limit", work),
+			"footprint polygon %d has too many edges lying close together to be validated in bounded time "+
+				"(more than %d pairs of nearby edges among its %d edges): it is refused; simplify it, or split it into parts",
+			i, work, edges)
+	case c.N > maxRepairCrossings:
+		return errcode.New(errcode.InvalidGeometry,
+			pos("part", i, "ring", c.Ring, "crossings", c.N, "limit", maxRepairCrossings),
+			"footprint polygon %d crosses itself at least %d times (most in ring %d), more than the %d crossings redline repairs: "+
+				"its coordinates look like a list of points rather than a boundary traced in order; "+
+				"send the boundary's corners in order around the site, or the points as a MultiPoint",
+			i, c.N, c.Ring, maxRepairCrossings)
+	}
+	return nil
+}
+
+// repairable is asked by GEOS's repair once footprint polygon i is found
+// invalid (reason): a polygon of more than maxRepairVertices vertices is
+// refused rather than repaired.
+func repairable(i int, p orb.Polygon, reason string) error {
+	n := 0
+	for _, r := range p {
+		n += len(r)
+	}
+	if n > maxRepairVertices {
+		return errcode.New(errcode.InvalidGeometry, pos("part", i, "reason", reason, "vertices", n, "limit", maxRepairVertices),
+			"footprint polygon %d is invalid (%s) and has %d vertices, more than the %d redline repairs: correct it before sending it",
+			i, describeDefect(reason), n, maxRepairVertices)
+	}
+	return nil
 }
 
 // describeDefect turns GEOS's reason ("Self-intersection[108.5 33.1]") into words
