@@ -36,6 +36,21 @@ func circleRing(n int) orb.Ring {
 	return append(r, r[0])
 }
 
+// crossingCombs are two valid polygons of teeth teeth each in zone A, one the
+// other turned a quarter: they cross 4·teeth² times.
+func crossingCombs(teeth int) (a, b orb.Ring) {
+	w := 0.03 / float64(teeth)
+	for i := range teeth {
+		x := 108.005 + float64(i)*w
+		a = append(a, orb.Point{x, 34.005}, orb.Point{x, 34.035}, orb.Point{x + w/2, 34.035}, orb.Point{x + w/2, 34.005})
+	}
+	a = append(a, orb.Point{108.035, 34.005}, orb.Point{108.035, 34.002}, orb.Point{108.005, 34.002}, orb.Point{108.005, 34.005})
+	for _, p := range a {
+		b = append(b, orb.Point{108.005 + (p[1] - 34.005), 34.005 + (p[0] - 108.005)})
+	}
+	return a, b
+}
+
 // bowtied swaps two neighbouring vertices of r: one crossing.
 func bowtied(r orb.Ring) orb.Ring {
 	r = append(orb.Ring{}, r...)
@@ -108,6 +123,27 @@ func TestCheckBoundsRepair(t *testing.T) {
 			}
 		})
 	}
+	// Parts dissolved: each valid, crossing the other 4·teeth² times.
+	comb1, comb2 := crossingCombs(100)
+	for _, tc := range []struct {
+		name string
+		g    orb.Geometry
+		says string
+	}{
+		{"two polygon combs crossing 40,000 times", orb.MultiPolygon{{comb1}, {comb2}}, "polygon parts cross each other at least 30001 times"},
+		{"two line combs crossing 40,000 times", orb.MultiLineString{orb.LineString(comb1), orb.LineString(comb2)}, "line parts cross each other at least 30001 times"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			_, err := c.Check(context.Background(), zones.Footprint{Geometry: tc.g}, zones.Project{}, zones.CheckOptions{})
+			if e, ok := errcode.As(err); !ok || e.Code != errcode.InvalidGeometry || !strings.Contains(e.Message, tc.says) || e.Details["limit"] != 30000 {
+				t.Errorf("error %v, want invalid_geometry saying %q", err, tc.says)
+			}
+			if el := time.Since(start); el > 2*time.Second {
+				t.Errorf("refused after %v", el)
+			}
+		})
+	}
 	t.Run("locate", func(t *testing.T) {
 		if _, err := c.Locate(context.Background(), points); errcode.Of(err) != errcode.InvalidGeometry {
 			t.Errorf("Locate: %v", err)
@@ -128,13 +164,14 @@ func TestCheckBoundsRepair(t *testing.T) {
 		{"60 points in any order", fewer},
 		{"a bow-tie in 40,000 vertices", orb.Polygon{bowtied(circleRing(40000))}},
 		{"a valid polygon of 60,000 vertices", orb.Polygon{circleRing(60000)}},
+		{"two polygon combs crossing 2,500 times", func() orb.Geometry { a, b := crossingCombs(25); return orb.MultiPolygon{{a}, {b}} }()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := c.Check(context.Background(), zones.Footprint{Geometry: tc.g}, zones.Project{}, zones.CheckOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			valid := tc.name == "a valid polygon of 60,000 vertices"
+			valid := tc.name == "a valid polygon of 60,000 vertices" || strings.HasPrefix(tc.name, "two polygon combs")
 			if r.Footprint.Repaired == valid || r.Footprint.AreaM2 <= 0 {
 				t.Errorf("repaired %v, area %v m², warnings %v", r.Footprint.Repaired, r.Footprint.AreaM2, r.Footprint.Warnings)
 			}
