@@ -42,9 +42,10 @@ type Crossings struct {
 // pair once. Rings of points scattered in any order reach the limit within the
 // first few hundred edges; only edges packed closely without crossing make
 // many tests, and work bounds those. Time is O(n + work) for n edges, with
-// memory O(n). Rings are taken as closed, without consecutive repeated
-// vertices (as footprint normalisation leaves them); the test is exact on
-// float64 (Orient), as SegmentsMeet is.
+// memory O(n). A ring's edges join its consecutive points, closed or not (the
+// lines of a footprint may be passed as rings); consecutive repeated vertices
+// should be gone (as footprint normalisation leaves them). The test is exact
+// on float64 (Orient), as SegmentsMeet is.
 func SelfCrossings(p orb.Polygon, limit, work int) Crossings {
 	c := Crossings{Ring: -1}
 	if limit <= 0 {
