@@ -343,6 +343,15 @@ func (c *Context) Union(gs []*Geom) (*Geom, error) {
 // An error with Op OpValidity means GEOS could not decide whether g is valid;
 // OpMakeValid, that g is invalid (reason) and GEOS could not repair it.
 func (c *Context) Repair(g orb.Geometry, d planar.Dim) (out orb.Geometry, valid bool, reason string, err error) {
+	return c.RepairIf(g, d, nil)
+}
+
+// RepairIf is Repair asking admit, when g is invalid, whether to go on and
+// repair it: an error of admit is returned as it is, with reason, and GEOS does
+// no more. The cost of MakeValid grows with g's vertices and crossings and no
+// deadline can stop it, so a caller bounds what it lets through; nil admits
+// all.
+func (c *Context) RepairIf(g orb.Geometry, d planar.Dim, admit func(reason string) error) (out orb.Geometry, valid bool, reason string, err error) {
 	gg, err := c.FromOrb(g)
 	if err != nil {
 		return nil, false, "", err
@@ -354,6 +363,11 @@ func (c *Context) Repair(g orb.Geometry, d planar.Dim) (out orb.Geometry, valid 
 	}
 	if ok {
 		return g, true, "", nil
+	}
+	if admit != nil {
+		if err := admit(why); err != nil {
+			return nil, false, why, err
+		}
 	}
 	fg, err := c.wrap(OpMakeValid, gg.g.MakeValid)
 	if err != nil {

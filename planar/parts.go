@@ -1,7 +1,8 @@
 // Package planar is redline's pure-Go geometry on plain coordinates: walking the
 // parts and vertices of an orb geometry, point location (RingLocate and its
 // polygon forms), ring nesting (Nest, for every reader that groups rings), and the
-// segment predicates (Orient, SegmentsMeet, SegmentsCross, Backtracks). Nothing
+// segment predicates (Orient, SegmentsMeet, SegmentsCross, Backtracks), and a
+// bounded count of a polygon's self-crossings (SelfCrossings). Nothing
 // here knows a CRS or an ellipsoid: the functions compute in the plane of whatever
 // coordinates they are given (lon/lat degrees or projected metres), which is what
 // containment and nesting need. It needs no cgo, so readers and generators use it

@@ -99,7 +99,23 @@ func prepareFootprintIn(fp *prepared, gctx *geo.Context, g orb.Geometry, opts Ch
 			valid = append(valid, p)
 			continue
 		}
-		out, ok, reason, err := gctx.Repair(p, planar.DimArea)
+		// A polygon of a few thousand vertices is validated by GEOS first and
+		// counted only when found invalid, before its repair: a valid one, the
+		// usual case, costs no count (the count is ~3 times IsValid's time).
+		counted := polygonVertices(p) > maxUncountedVertices
+		if counted {
+			if err := boundedForGEOS(i, p); err != nil {
+				return nil, err
+			}
+		}
+		out, ok, reason, err := gctx.RepairIf(p, planar.DimArea, func(reason string) error {
+			if !counted {
+				if err := boundedForGEOS(i, p); err != nil {
+					return err
+				}
+			}
+			return repairable(i, p, reason)
+		})
 		if err != nil {
 			return nil, repairFailed(i, reason, err)
 		}
@@ -129,6 +145,16 @@ func prepareFootprintIn(fp *prepared, gctx *geo.Context, g orb.Geometry, opts Ch
 		fp.area = valid[0]
 		fp.areaM2 = geo.Area(fp.area)
 	case len(valid) > 1:
+		var rings []orb.Ring
+		var partOf []int
+		for i, p := range valid {
+			for _, r := range p {
+				rings, partOf = append(rings, r), append(partOf, i)
+			}
+		}
+		if err := boundedDissolve("polygon", rings, partOf); err != nil {
+			return nil, err
+		}
 		sum := geo.Area(valid)
 		d, err := dissolve(gctx, valid)
 		if err != nil {
@@ -150,6 +176,13 @@ func prepareFootprintIn(fp *prepared, gctx *geo.Context, g orb.Geometry, opts Ch
 		fp.lineLens, fp.lengthM = lineLengths(fp.line)
 	default:
 		// Line parts that run over each other (a route drawn twice) count once.
+		rings, partOf := make([]orb.Ring, len(lines)), make([]int, len(lines))
+		for i, l := range lines {
+			rings[i], partOf[i] = orb.Ring(l), i
+		}
+		if err := boundedDissolve("line", rings, partOf); err != nil {
+			return nil, err
+		}
 		sum := geo.Length(orb.MultiLineString(lines))
 		d, err := dissolveLines(gctx, lines)
 		if err != nil {
@@ -332,6 +365,9 @@ func dissolveLines(gctx *geo.Context, lines []orb.LineString) (orb.Geometry, err
 // too: both are about this input, and the reviewer can redraw it. Any other
 // failure is the service's.
 func repairFailed(i int, reason string, err error) error {
+	if e, ok := errcode.As(err); ok {
+		return e // repairable's refusal
+	}
 	switch geo.FailedOp(err) {
 	case geo.OpValidity:
 		return &errcode.Error{Code: errcode.InvalidGeometry, Details: pos("part", i), Err: err,
@@ -341,6 +377,135 @@ func repairFailed(i int, reason string, err error) error {
 			Message: fmt.Sprintf("footprint polygon %d is invalid (%s) and GEOS could not repair it (%v)", i, describeDefect(reason), err)}
 	}
 	return fmt.Errorf("zones: check footprint polygon %d: %w", i, err)
+}
+
+// The bounds put on a footprint polygon before GEOS validates or repairs it.
+// No deadline can interrupt a GEOS call, and a check's slot and a core are
+// held for as long as one runs, so its input is bounded instead (STYLE.md).
+// Measured on the 2-core AMD EPYC VM (geo/repair_bench_test.go, GEOS 3.11):
+//
+//   - MakeValid grows like k^1.55 in k, the ring's crossings, fastest for
+//     points scattered in any order (every crossing making new faces): 272
+//     crossings 0.05 s, 1,213 0.41 s, 1,985 1.0 s, 2,548 1.3 s, 4,831 3.4 s,
+//     10,155 11.2 s; 2,000 scattered points (~450,000 crossings) would take
+//     the best part of an hour. Crossings kept local (a 10,000-vertex circle
+//     with vertices swapped) cost less: 1,706 0.30 s, 11,400 2.3 s.
+//   - MakeValid also costs ~12 µs a vertex with a single crossing: 100,000
+//     vertices 1.1 s, 1,000,000 12.5 s. The 1,985 scattered crossings spliced
+//     into rings of 2,000, 25,000, 50,000 and 100,000 vertices took 1.4, 1.6,
+//     2.1 and 2.3 s.
+//   - IsValid, asked of every polygon first, stops at its first defect
+//     (100,000 scattered points: 0.12 s), but tests every pair of edges whose
+//     boxes overlap: a valid comb of slanted slivers a millimetre wide took 5.9
+//     s at 20,000 vertices and 159 s at 100,000, some 30 ns a pair.
+//
+// So the worst repair admitted takes about 2 s, and 1 s unless the polygon
+// has tens of thousands of vertices too.
+const (
+	// maxRepairCrossings bounds the crossings of a polygon GEOS repairs: ~1 s
+	// at worst (scattered points), where real digitising errors — a bow-tie,
+	// a few hundred crossings of a boundary drawn back over itself — stay
+	// well within it.
+	maxRepairCrossings = 2000
+	// maxRepairVertices bounds the vertices of an invalid polygon GEOS
+	// repairs (~0.6 s of them). A valid polygon is not bounded by it.
+	maxRepairVertices = 50_000
+	// nearPairsBase and nearPairsPerEdge bound the pairs of nearby edges
+	// SelfCrossings tests: what a simple ring needs (~2 an edge) many times
+	// over, and 4M pairs are ~0.12 s of GEOS's IsValid on a comb.
+	nearPairsBase    = 1 << 22
+	nearPairsPerEdge = 16
+)
+
+// boundedForGEOS refuses footprint polygon i (its rings cleaned) when GEOS
+// could not validate or repair it in bounded time: more than
+// maxRepairCrossings crossing or overlapping edge pairs, or edges packed so
+// closely that even counting them runs out of work. It runs in milliseconds
+// on 100,000 vertices (planar.SelfCrossings).
+func boundedForGEOS(i int, p orb.Polygon) error {
+	edges := 0
+	for _, r := range p {
+		edges += len(r) - 1
+	}
+	work := nearPairsBase + nearPairsPerEdge*edges
+	c := planar.SelfCrossings(p, maxRepairCrossings+1, work)
+	switch {
+	case c.Exhausted:
+		return errcode.New(errcode.PayloadTooLarge,
+			pos("part", i, "edges", edges, "pairs", c.Pairs, "limit", work),
+			"footprint polygon %d has too many edges lying close together to be validated in bounded time "+
+				"(more than %d pairs of nearby edges among its %d edges): it is refused; simplify it, or split it into parts",
+			i, work, edges)
+	case c.N > maxRepairCrossings:
+		return errcode.New(errcode.InvalidGeometry,
+			pos("part", i, "ring", c.Ring, "crossings", c.N, "limit", maxRepairCrossings),
+			"footprint polygon %d crosses itself at least %d times (most in ring %d), more than the %d crossings redline repairs: "+
+				"its coordinates look like a list of points rather than a boundary traced in order; "+
+				"send the boundary's corners in order around the site, or the points as a MultiPoint",
+			i, c.N, c.Ring, maxRepairCrossings)
+	}
+	return nil
+}
+
+// maxUncountedVertices is the most vertices of a polygon GEOS validates before
+// its crossings are counted: IsValid's worst case, the comb, tests every pair of
+// its edges (~30 ns each), ~0.25 s at 4,096 vertices.
+const maxUncountedVertices = 4096
+
+// polygonVertices counts p's vertices, its rings' closing ones included.
+func polygonVertices(p orb.Polygon) int {
+	n := 0
+	for _, r := range p {
+		n += len(r)
+	}
+	return n
+}
+
+// maxDissolveCrossings bounds the crossings between the parts of a footprint
+// that GEOS dissolves (a union, for parts that overlap count once): each is a
+// node of the union, ~30 µs apiece — two valid combs of 100 teeth crossing
+// 40,000 times took 1.2 s as polygons and 1.4 s as lines, 160,000 times 5.3 s
+// — so a few thousand vertices could hold a core for minutes. ~1 s at most;
+// sites that only touch or share edges stay far within it.
+const maxDissolveCrossings = 30_000
+
+// boundedDissolve refuses a footprint whose kind parts (polygon or line), as
+// rings (a line's points as they are; partOf[i] the part of rings[i]), cross or
+// overlap each other more than maxDissolveCrossings times, or lie so closely
+// together that they cannot be counted in bounded time. Each part alone is
+// valid or a line, so the pairs counted are between parts.
+func boundedDissolve(kind string, rings []orb.Ring, partOf []int) error {
+	edges := 0
+	for _, r := range rings {
+		edges += len(r) - 1
+	}
+	work := nearPairsBase + nearPairsPerEdge*edges
+	c := planar.SelfCrossings(orb.Polygon(rings), maxDissolveCrossings+1, work)
+	switch {
+	case c.Exhausted:
+		return errcode.New(errcode.PayloadTooLarge, pos("edges", edges, "pairs", c.Pairs, "limit", work),
+			"the footprint's %s parts have too many edges lying close together to be merged in bounded time "+
+				"(more than %d pairs of nearby edges among their %d edges): it is refused; simplify them, or send them as separate footprints",
+			kind, work, edges)
+	case c.N > maxDissolveCrossings:
+		return errcode.New(errcode.InvalidGeometry, pos("part", partOf[c.Ring], "crossings", c.N, "limit", maxDissolveCrossings),
+			"the footprint's %s parts cross each other at least %d times (most of them %s part %d), more than the %d redline merges: "+
+				"send parts that overlap only where the sites do, or the parts as separate footprints",
+			kind, c.N, kind, partOf[c.Ring], maxDissolveCrossings)
+	}
+	return nil
+}
+
+// repairable is asked by GEOS's repair once footprint polygon i is found
+// invalid (reason): a polygon of more than maxRepairVertices vertices is
+// refused rather than repaired.
+func repairable(i int, p orb.Polygon, reason string) error {
+	if n := polygonVertices(p); n > maxRepairVertices {
+		return errcode.New(errcode.InvalidGeometry, pos("part", i, "reason", reason, "vertices", n, "limit", maxRepairVertices),
+			"footprint polygon %d is invalid (%s) and has %d vertices, more than the %d redline repairs: correct it before sending it",
+			i, describeDefect(reason), n, maxRepairVertices)
+	}
+	return nil
 }
 
 // describeDefect turns GEOS's reason ("Self-intersection[108.5 33.1]") into words
