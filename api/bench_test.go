@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/redline-gis/redline/internal/proccpu"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -18,9 +19,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/data/store"
@@ -126,7 +125,7 @@ func BenchmarkCheckLoopback(b *testing.B) {
 			st0 = st.Stats()
 		}
 		wait0, saves0 := archiveWait(b, ts.URL)
-		cpu0 := processCPU()
+		cpu0 := proccpu.Now()
 		b.ResetTimer()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
@@ -148,7 +147,7 @@ func BenchmarkCheckLoopback(b *testing.B) {
 		// CPU time per check, server and clients together (one process): on a
 		// machine shared with other work the rate follows the load, this does
 		// much less; 2 cores give at most 2e6/cpu-µs checks a second.
-		b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/check")
+		b.ReportMetric(float64((proccpu.Now()-cpu0).Microseconds())/float64(b.N), "cpu-µs/check")
 		if st != nil {
 			st1 := st.Stats()
 			b.ReportMetric(float64(st1.Rows-st0.Rows)/float64(max(1, st1.Commits-st0.Commits)), "rows/commit")
@@ -177,15 +176,6 @@ func archiveWait(b *testing.B, url string) (sum, count float64) {
 		b.Fatal(err)
 	}
 	return sum, count
-}
-
-// processCPU is the CPU time (user and system) the process has used so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // locateBody builds a FeatureCollection of n features: points, or squares of
@@ -223,7 +213,7 @@ func benchLocateBody(b *testing.B, body []byte, n int) {
 	b.ResetTimer()
 	// CPU of the whole process (client and server), which a busy machine's
 	// wall clock does not show.
-	t0 := processCPU()
+	t0 := proccpu.Now()
 	for b.Loop() {
 		resp, err := ts.Client().Post(ts.URL+"/v1/locate", "application/geo+json", bytes.NewReader(body))
 		if err != nil {
@@ -243,7 +233,7 @@ func benchLocateBody(b *testing.B, body []byte, n int) {
 			b.Fatalf("%d lines, want %d", lines, n)
 		}
 	}
-	b.ReportMetric(float64(processCPU()-t0)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(proccpu.Now()-t0)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "features/s")
 }
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"github.com/redline-gis/redline/internal/proccpu"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -31,7 +32,7 @@ func BenchmarkCheckHandler(b *testing.B) {
 	h := srv.Handler()
 	b.ReportAllocs()
 	i := 0
-	cpu0 := processCPU()
+	cpu0 := proccpu.Now()
 	for b.Loop() {
 		req := httptest.NewRequest(http.MethodPost, "/v1/check", strings.NewReader(bodies[i%len(bodies)]))
 		req.Header.Set("Content-Type", "application/json")
@@ -44,7 +45,7 @@ func BenchmarkCheckHandler(b *testing.B) {
 	}
 	// The process's CPU, the collector's included, which a busy machine's
 	// wall clock does not show.
-	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/check")
+	b.ReportMetric(float64((proccpu.Now()-cpu0).Microseconds())/float64(b.N), "cpu-µs/check")
 }
 
 // BenchmarkCheckHandlerEdges is BenchmarkCheckHandler over the squares of
@@ -79,12 +80,12 @@ func BenchmarkCheckHandlerEdges(b *testing.B) {
 	}
 	b.ReportAllocs()
 	i := 0
-	cpu0 := processCPU()
+	cpu0 := proccpu.Now()
 	for b.Loop() {
 		check(bodies[i%len(bodies)])
 		i++
 	}
-	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/check")
+	b.ReportMetric(float64((proccpu.Now()-cpu0).Microseconds())/float64(b.N), "cpu-µs/check")
 	b.ReportMetric(float64(len(bodies)), "squares")
 }
 
@@ -122,7 +123,7 @@ func BenchmarkCheckHandlerArchive(b *testing.B) {
 	b.SetParallelism(max(1, 16/runtime.GOMAXPROCS(0)))
 	b.ReportAllocs()
 	var n atomic.Int64
-	cpu0 := processCPU()
+	cpu0 := proccpu.Now()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -138,7 +139,7 @@ func BenchmarkCheckHandlerArchive(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "checks/s")
-	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/check")
+	b.ReportMetric(float64((proccpu.Now()-cpu0).Microseconds())/float64(b.N), "cpu-µs/check")
 }
 
 // deadlineRecorder is a recorder that takes deadlines as a connection does:

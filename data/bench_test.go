@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"context"
+	"github.com/redline-gis/redline/internal/proccpu"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,9 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/redline-gis/redline/planar"
 
@@ -340,16 +339,8 @@ func BenchmarkLoadShaanxi(b *testing.B) {
 // garbage collector included) per op: on a machine shared with other work it
 // varies far less than the wall time.
 func cpuPerOp(b *testing.B) func() {
-	t0 := cpuTime()
-	return func() { b.ReportMetric(float64(cpuTime()-t0)/float64(b.N), "cpu-ns/op") }
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	t0 := proccpu.Now()
+	return func() { b.ReportMetric(float64(proccpu.Now()-t0)/float64(b.N), "cpu-ns/op") }
 }
 
 // vmRSS is the process's resident set in bytes (/proc/self/status VmRSS).

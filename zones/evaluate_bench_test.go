@@ -2,6 +2,7 @@ package zones_test
 
 import (
 	"context"
+	"github.com/redline-gis/redline/internal/proccpu"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -50,7 +51,7 @@ func BenchmarkEvaluateShaanxi(b *testing.B) {
 	reps := shaanxiReports(b, idx, p)
 	b.ReportAllocs()
 	i := 0
-	t0 := processCPU()
+	t0 := proccpu.Now()
 	for b.Loop() {
 		r := reps[i%len(reps)]
 		cp := *r
@@ -60,7 +61,7 @@ func BenchmarkEvaluateShaanxi(b *testing.B) {
 		i++
 	}
 	// The process's CPU, which a busy machine's wall clock does not show.
-	b.ReportMetric(float64(processCPU()-t0)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(proccpu.Now()-t0)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkAppendJSONShaanxi: the JSON answer (AppendJSON) of the checker's
@@ -72,7 +73,7 @@ func BenchmarkAppendJSONShaanxi(b *testing.B) {
 	b.ReportAllocs()
 	buf := make([]byte, 0, 64<<10)
 	i := 0
-	t0 := processCPU()
+	t0 := proccpu.Now()
 	for b.Loop() {
 		var err error
 		if buf, err = reps[i%len(reps)].AppendJSON(buf[:0], false); err != nil {
@@ -80,5 +81,5 @@ func BenchmarkAppendJSONShaanxi(b *testing.B) {
 		}
 		i++
 	}
-	b.ReportMetric(float64(processCPU()-t0)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(proccpu.Now()-t0)/float64(b.N), "cpu-ns/op")
 }

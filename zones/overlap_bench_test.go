@@ -3,6 +3,7 @@ package zones_test
 import (
 	"context"
 	"fmt"
+	"github.com/redline-gis/redline/internal/proccpu"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -104,7 +105,7 @@ func BenchmarkLocateOverlapShaanxi(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			ctx := context.Background()
 			hits := 0
-			t0 := processCPU()
+			t0 := proccpu.Now()
 			for b.Loop() {
 				for _, g := range bc.gs {
 					h, err := c.Locate(ctx, g)
@@ -117,7 +118,7 @@ func BenchmarkLocateOverlapShaanxi(b *testing.B) {
 			if hits == 0 {
 				b.Fatal("no hit")
 			}
-			b.ReportMetric(float64(processCPU()-t0)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(proccpu.Now()-t0)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

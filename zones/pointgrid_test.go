@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/redline-gis/redline/internal/proccpu"
 	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -174,7 +174,7 @@ func BenchmarkLocatePointShaanxi(b *testing.B) {
 	ctx := context.Background()
 	var hits int
 	b.ResetTimer()
-	t0 := processCPU()
+	t0 := proccpu.Now()
 	for b.Loop() {
 		hits = 0
 		for _, p := range pts {
@@ -197,7 +197,7 @@ func BenchmarkLocatePointAppendShaanxi(b *testing.B) {
 	pts := shaanxiPoints()
 	var buf []zones.Hit
 	var hits int
-	t0 := processCPU()
+	t0 := proccpu.Now()
 	for b.Loop() {
 		hits = 0
 		for _, p := range pts {
@@ -230,16 +230,7 @@ func reportPerPoint(b *testing.B, n, hits int, t0 time.Duration) {
 		b.Fatal("no point in a zone")
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/point")
-	b.ReportMetric(float64(processCPU()-t0)/float64(b.N)/float64(n), "cpu-ns/point")
-}
-
-// processCPU is the user and system CPU time of the process so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64(proccpu.Now()-t0)/float64(b.N)/float64(n), "cpu-ns/point")
 }
 
 // BenchmarkPointGridBuildShaanxi: building the point grid of the real layers,
@@ -423,7 +414,7 @@ func BenchmarkLocatePointsShaanxi(b *testing.B) {
 	var buf []int32
 	var ends []int
 	var hits int
-	t0 := processCPU()
+	t0 := proccpu.Now()
 	for b.Loop() {
 		hits = 0
 		for i := 0; i < len(pts); i += 64 {

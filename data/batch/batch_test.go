@@ -8,13 +8,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/redline-gis/redline/internal/proccpu"
 	"io"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -550,7 +550,7 @@ func BenchmarkReadPoints(b *testing.B) {
 	in := points(100000)
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
-	t0 := processCPU()
+	t0 := proccpu.Now()
 	for b.Loop() {
 		r := NewCollection(bytes.NewReader(in))
 		n := 0
@@ -596,7 +596,7 @@ func BenchmarkRunPoints(b *testing.B) {
 	nop := func(context.Context, orb.Geometry) ([]zones.Hit, error) { return nil, nil }
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
-	t0 := processCPU()
+	t0 := proccpu.Now()
 	for b.Loop() {
 		w, _ := NewWriter(io.Discard, "ndjson", nil)
 		st, err := Run(context.Background(), NewCollection(bytes.NewReader(in)), nop, w, Options{})
@@ -681,7 +681,7 @@ func BenchmarkSkipFeatures(b *testing.B) {
 func benchSkip(b *testing.B, in []byte, skip func(in []byte, i int) (end int, ok bool)) {
 	start := bytes.IndexByte(in, '[') + 1
 	b.SetBytes(int64(len(in)))
-	t0 := processCPU()
+	t0 := proccpu.Now()
 	for b.Loop() {
 		n := 0
 		for i := start; in[i] != ']'; n++ {
@@ -733,7 +733,7 @@ func benchRunPointsShaanxi(b *testing.B, n int) {
 	in := jobs[i].Body
 	b.SetBytes(int64(len(in)))
 	b.ResetTimer()
-	t0 := processCPU()
+	t0 := proccpu.Now()
 	for b.Loop() {
 		w, _ := NewWriter(io.Discard, "ndjson", nil)
 		st, err := Run(context.Background(), NewCollection(bytes.NewReader(in)), c.Locate, w, Options{LocatePoint: c.LocatePoint, LocatePoints: c.LocatePoints})
@@ -744,18 +744,8 @@ func benchRunPointsShaanxi(b *testing.B, n int) {
 	reportCPU(b, t0)
 }
 
-// processCPU is the CPU time of the whole process: on a machine shared with
-// other work it varies less than the wall clock.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func reportCPU(b *testing.B, t0 time.Duration) {
-	b.ReportMetric(float64(processCPU()-t0)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(proccpu.Now()-t0)/float64(b.N), "cpu-ns/op")
 }
 
 // TestCollectionMalformedOneByte: a FeatureCollection read a byte at a time

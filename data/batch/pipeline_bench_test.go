@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/redline-gis/redline/internal/proccpu"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -35,7 +36,7 @@ func BenchmarkRunPointsPipeline(b *testing.B) {
 	nop := func(context.Context, orb.Geometry) ([]zones.Hit, error) { return nil, nil }
 	body := postgisPoints(100_000)
 	b.SetBytes(int64(len(body)))
-	t0 := processCPU()
+	t0 := proccpu.Now()
 	for b.Loop() {
 		w, _ := NewWriter(io.Discard, "ndjson", nil)
 		st, err := Run(context.Background(), NewCollection(bytes.NewReader(body)), nop, w, Options{LocatePoint: locatePoint})
@@ -93,7 +94,7 @@ func BenchmarkRunSquaresPipeline(b *testing.B) {
 	}
 	body := postgisSquares(100_000)
 	b.SetBytes(int64(len(body)))
-	t0 := processCPU()
+	t0 := proccpu.Now()
 	for b.Loop() {
 		w, _ := NewWriter(io.Discard, "ndjson", nil)
 		st, err := Run(context.Background(), NewCollection(bytes.NewReader(body)), locate, w, Options{})

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"encoding/json"
+	"github.com/redline-gis/redline/internal/proccpu"
 	"strconv"
 	"testing"
 
@@ -33,7 +34,7 @@ func BenchmarkRenderPoints(b *testing.B) {
 	hc := new(hitCache)
 	var spares [inFlight][]byte
 	total := 0
-	t0 := processCPU()
+	t0 := proccpu.Now()
 	for b.Loop() {
 		total = 0
 		for k, i := 0, 0; i < n; k, i = k+1, i+chunkSize {

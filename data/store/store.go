@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/redline-gis/redline/internal/proccpu"
 	"log/slog"
 	"math/bits"
 	"net/url"
@@ -1335,7 +1336,7 @@ const cpuLoadSpan = 5 * time.Millisecond
 func (l *cpuLoad) saturated() bool {
 	now := time.Now()
 	if d := now.Sub(l.wall); d >= cpuLoadSpan {
-		cpu, ok := processCPU()
+		cpu, ok := proccpu.Used()
 		if !ok {
 			return false
 		}

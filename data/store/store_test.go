@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/redline-gis/redline/internal/proccpu"
 	"os"
 	"path/filepath"
 	"strings"
@@ -386,7 +387,7 @@ func TestCPULoad(t *testing.T) {
 	if l.saturated() {
 		t.Error("busy over a span the process slept through")
 	}
-	if _, ok := processCPU(); !ok {
+	if _, ok := proccpu.Used(); !ok {
 		t.Error("no CPU time measured for this process")
 	}
 }

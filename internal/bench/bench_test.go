@@ -1,11 +1,11 @@
 package bench
 
 import (
+	"github.com/redline-gis/redline/internal/proccpu"
 	"math"
 	"net/http"
 	"os"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -154,7 +154,7 @@ func BenchmarkServeLocate(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			client0 := clientCPU()
+			client0 := proccpu.Now()
 			for b.Loop() {
 				d, _, err := Locate(client, srv.URL, j.Body)
 				if err != nil {
@@ -168,16 +168,7 @@ func BenchmarkServeLocate(b *testing.B) {
 			}
 			b.ReportMetric(float64(total.Nanoseconds())/float64(b.N), "request-ns/op")
 			b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N), "server-cpu-ns/op")
-			b.ReportMetric(float64((clientCPU()-client0).Nanoseconds())/float64(b.N), "client-cpu-ns/op")
+			b.ReportMetric(float64((proccpu.Now()-client0).Nanoseconds())/float64(b.N), "client-cpu-ns/op")
 		})
 	}
-}
-
-// clientCPU is the CPU time (user and system) this process has used so far.
-func clientCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/redline-gis/redline/internal/proccpu"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -11,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -200,7 +200,7 @@ func Drive(ctx context.Context, url string, bodies [][]byte, clients int, d time
 	}
 	tallies := make([]tally, clients)
 	var wg sync.WaitGroup
-	cpu0 := selfCPU()
+	cpu0 := proccpu.Now()
 	start := time.Now()
 	end := start.Add(d)
 	for c := range clients {
@@ -239,7 +239,7 @@ func Drive(ctx context.Context, url string, bodies [][]byte, clients int, d time
 		})
 	}
 	wg.Wait()
-	l := Load{Elapsed: time.Since(start), CPU: selfCPU() - cpu0}
+	l := Load{Elapsed: time.Since(start), CPU: proccpu.Now() - cpu0}
 	for _, t := range tallies {
 		l.OK, l.Busy, l.Failed = l.OK+t.ok, l.Busy+t.busy, l.Failed+t.failed
 		if l.FirstError == "" {
@@ -249,15 +249,6 @@ func Drive(ctx context.Context, url string, bodies [][]byte, clients int, d time
 	}
 	slices.Sort(l.Latencies)
 	return l
-}
-
-// selfCPU is this process's CPU time (user and system) so far.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // SaveWait reads the archive write histogram from the /metrics of the server
