@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http/httptest"
@@ -8,18 +9,19 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/internal/patchgen"
 )
 
 // scatteredCoords is the coordinates of a polygon whose one ring runs through n
 // points scattered over zone Z1 of writeDataset in the order drawn: a list of
 // points sent as a boundary.
 func scatteredCoords(n int, seed uint64) string {
-	rnd := rand.New(rand.NewPCG(seed, 11))
-	pts := make([]string, 0, n+1)
-	for range n {
-		pts = append(pts, fmt.Sprintf("[%.6f,%.6f]", 108.005+0.09*rnd.Float64(), 34.005+0.09*rnd.Float64()))
-	}
-	return "[[" + strings.Join(append(pts, pts[0]), ",") + "]]"
+	r := patchgen.ScatteredRing(rand.New(rand.NewPCG(seed, 11)), n, orb.Bound{Min: orb.Point{108.005, 34.005}, Max: orb.Point{108.095, 34.095}})
+	b, _ := json.Marshal(orb.Polygon{r})
+	return string(b)
 }
 
 // TestRealEngineRefusesPointLists: a footprint that crosses itself thousands of

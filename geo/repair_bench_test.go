@@ -7,19 +7,15 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/internal/patchgen"
 	"github.com/redline-gis/redline/planar"
 )
 
 // scatteredRing is a ring through n points scattered at random in a box of about
-// 10 km in Shaanxi, in the order drawn: a list of points read as a boundary,
-// which crosses itself of the order of n² times.
+// 10 km in Shaanxi, in the order drawn (patchgen.ScatteredRing).
 func scatteredRing(n int, seed uint64) orb.Ring {
-	rnd := rand.New(rand.NewPCG(seed, 1))
-	r := make(orb.Ring, 0, n+1)
-	for range n {
-		r = append(r, orb.Point{108.9 + 0.1*rnd.Float64(), 34.2 + 0.09*rnd.Float64()})
-	}
-	return append(r, r[0])
+	return patchgen.ScatteredRing(rand.New(rand.NewPCG(seed, 1)), n, orb.Bound{Min: orb.Point{108.9, 34.2}, Max: orb.Point{109.0, 34.29}})
 }
 
 // scrambledCircle is a circle of n vertices (a simple ring) with swaps pairs of
@@ -41,21 +37,23 @@ func scrambledCircle(n, swaps int, seed uint64) orb.Ring {
 	return append(r, r[0])
 }
 
-// bruteCrossings counts the pairs of non-adjacent edges of r that meet, O(n²).
-func bruteCrossings(r orb.Ring) int {
-	n := len(r) - 1
-	k := 0
-	for i := 0; i < n; i++ {
-		for j := i + 2; j < n; j++ {
-			if i == 0 && j == n-1 {
-				continue
-			}
-			if planar.SegmentsMeet(r[i], r[i+1], r[j], r[j+1]) {
-				k++
+// crossings counts the crossing or overlapping edge pairs of r, as the
+// footprint bounds do.
+func crossings(r orb.Ring) int { return planar.SelfCrossings(orb.Polygon{r}, math.MaxInt, 0).N }
+
+// benchRepair times Repair (IsValid, then MakeValid) of r, reporting its
+// crossings.
+func benchRepair(b *testing.B, name string, r orb.Ring) {
+	k := crossings(r)
+	b.Run(name, func(b *testing.B) {
+		c := NewContext()
+		for b.Loop() {
+			if _, _, _, err := c.Repair(orb.Polygon{r}, planar.DimArea); err != nil {
+				b.Fatal(err)
 			}
 		}
-	}
-	return k
+		b.ReportMetric(float64(k), "crossings")
+	})
 }
 
 // BenchmarkRepairScattered times Repair (IsValid, then MakeValid) of rings of n
@@ -64,17 +62,7 @@ func bruteCrossings(r orb.Ring) int {
 // (some 10⁵ crossings) would take minutes.
 func BenchmarkRepairScattered(b *testing.B) {
 	for _, n := range []int{50, 100, 150, 200, 300} {
-		r := scatteredRing(n, uint64(n))
-		k := bruteCrossings(r)
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			c := NewContext()
-			for b.Loop() {
-				if _, _, _, err := c.Repair(orb.Polygon{r}, planar.DimArea); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(k), "crossings")
-		})
+		benchRepair(b, fmt.Sprintf("n=%d", n), scatteredRing(n, uint64(n)))
 	}
 }
 
@@ -82,17 +70,7 @@ func BenchmarkRepairScattered(b *testing.B) {
 // number of crossings.
 func BenchmarkRepairScrambled(b *testing.B) {
 	for _, swaps := range []int{0, 30, 100, 300, 1000} {
-		r := scrambledCircle(10000, swaps, uint64(swaps))
-		k := bruteCrossings(r)
-		b.Run(fmt.Sprintf("swaps=%d", swaps), func(b *testing.B) {
-			c := NewContext()
-			for b.Loop() {
-				if _, _, _, err := c.Repair(orb.Polygon{r}, planar.DimArea); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(k), "crossings")
-		})
+		benchRepair(b, fmt.Sprintf("swaps=%d", swaps), scrambledCircle(10000, swaps, uint64(swaps)))
 	}
 }
 
@@ -172,25 +150,12 @@ func BenchmarkRepairAtCap(b *testing.B) {
 	best := 0
 	for seed := range uint64(40) {
 		r := scatteredRing(130, seed)
-		if k := bruteCrossings(r); k <= 2000 && k > best {
+		if k := crossings(r); k <= 2000 && k > best {
 			sc, best = r, k
 		}
 	}
 	big := scrambledCircle(50000-len(sc)+1, 0, 0)
 	spliced := append(append(append(orb.Ring{}, big[:25000]...), sc[:len(sc)-1]...), big[25000:]...)
-	for _, c := range []struct {
-		name string
-		r    orb.Ring
-	}{{"scattered", sc}, {"spliced", spliced}} {
-		k := bruteCrossings(c.r)
-		b.Run(fmt.Sprintf("%s/n=%d", c.name, len(c.r)), func(b *testing.B) {
-			c2 := NewContext()
-			for b.Loop() {
-				if _, _, _, err := c2.Repair(orb.Polygon{c.r}, planar.DimArea); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(k), "crossings")
-		})
-	}
+	benchRepair(b, fmt.Sprintf("scattered/n=%d", len(sc)), sc)
+	benchRepair(b, fmt.Sprintf("spliced/n=%d", len(spliced)), spliced)
 }

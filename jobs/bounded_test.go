@@ -2,11 +2,13 @@ package jobs
 
 import (
 	"bytes"
-	"fmt"
+	"encoding/json"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/internal/patchgen"
 	"github.com/redline-gis/redline/ledger"
@@ -19,15 +21,11 @@ import (
 func TestJobRefusesPointLists(t *testing.T) {
 	m := open(t, filepath.Join(t.TempDir(), "redline.db"), 100)
 	defer m.Stop(t.Context())
-	rnd := rand.New(rand.NewPCG(5, 13))
-	var ring []string
-	for range 2000 {
-		ring = append(ring, fmt.Sprintf("[%.6f,%.6f]", 107.4+0.1*rnd.Float64(), 33.48+0.09*rnd.Float64()))
-	}
-	ring = append(ring, ring[0])
+	ring, _ := json.Marshal(orb.Polygon{patchgen.ScatteredRing(rand.New(rand.NewPCG(5, 13)), 2000,
+		orb.Bound{Min: orb.Point{107.4, 33.48}, Max: orb.Point{107.5, 33.57}})})
 	squares := bytes.SplitAfter(patchgen.Squares(2), []byte("\n"))
-	input := bytes.Join([][]byte{squares[0], []byte(`{"type":"Feature","properties":{"图斑编号":"POINTS","HYDM":"C2511"},"geometry":{"type":"Polygon","coordinates":[[` +
-		strings.Join(ring, ",") + `]]}}` + "\n"), squares[1]}, nil)
+	input := bytes.Join([][]byte{squares[0], []byte(`{"type":"Feature","properties":{"图斑编号":"POINTS","HYDM":"C2511"},"geometry":{"type":"Polygon","coordinates":` +
+		string(ring) + `}}` + "\n"), squares[1]}, nil)
 	for _, spec := range []Spec{{Kind: KindLocate}, {Kind: KindCheck, Facts: map[string]string{"industry": "HYDM"}}} {
 		t.Run(spec.Kind, func(t *testing.T) {
 			j, err := m.Submit(t.Context(), spec, input, "parcels.ndjson", "")

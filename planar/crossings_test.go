@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/internal/patchgen"
 )
 
 // bruteCrossings counts every pair of p's edges that cross or overlap, O(n²):
@@ -29,16 +31,6 @@ func bruteCrossings(p orb.Polygon) int {
 		}
 	}
 	return k
-}
-
-// scattered is a ring through n points scattered in a box of about 10 km in
-// Shaanxi, in the order drawn: a list of points read as a boundary.
-func scattered(rnd *rand.Rand, n int, x, y, w float64) orb.Ring {
-	r := make(orb.Ring, 0, n+1)
-	for range n {
-		r = append(r, orb.Point{x + w*rnd.Float64(), y + w*rnd.Float64()})
-	}
-	return append(r, r[0])
 }
 
 // circle is a simple ring of n vertices around (x, y), counter-clockwise.
@@ -139,7 +131,7 @@ func TestSelfCrossingsBrute(t *testing.T) {
 		var p orb.Polygon
 		switch trial % 3 {
 		case 0: // points in any order
-			p = orb.Polygon{scattered(rnd, 3+rnd.IntN(150), 108.9, 34.2, 0.1)}
+			p = orb.Polygon{patchgen.ScatteredRing(rnd, 3+rnd.IntN(150), box(108.9, 34.2, 0.1))}
 		case 1: // a circle with a few vertices swapped: local crossings
 			p = orb.Polygon{scramble(rnd, circle(40+rnd.IntN(400), 108.95, 34.25, 0.05), rnd.IntN(20))}
 		case 2: // a shell with holes, some crossing it or each other
@@ -148,7 +140,7 @@ func TestSelfCrossingsBrute(t *testing.T) {
 				x, y := 108.9+0.1*rnd.Float64(), 34.2+0.1*rnd.Float64()
 				h := reversed(circle(4+rnd.IntN(40), x, y, 0.002+0.03*rnd.Float64()))
 				if rnd.IntN(2) == 0 {
-					h = scattered(rnd, 3+rnd.IntN(20), x, y, 0.02)
+					h = patchgen.ScatteredRing(rnd, 3+rnd.IntN(20), box(x, y, 0.02))
 				}
 				p = append(p, h)
 			}
@@ -202,7 +194,7 @@ func TestSelfCrossingsBounded(t *testing.T) {
 		capped    bool
 		exhausted bool
 	}{
-		{"scattered", orb.Polygon{scattered(rnd, n, 108.9, 34.2, 0.1)}, true, false},
+		{"scattered", orb.Polygon{patchgen.ScatteredRing(rnd, n, box(108.9, 34.2, 0.1))}, true, false},
 		{"scrambled circle", orb.Polygon{scramble(rnd, circle(n, 108.95, 34.25, 0.05), n/10)}, true, false},
 		{"circle", orb.Polygon{circle(n, 108.95, 34.25, 0.05)}, false, false},
 		{"circle with holes", append(orb.Polygon{circle(n/2, 108.95, 34.25, 0.05)}, holes(n/2)...), false, false},
@@ -250,7 +242,7 @@ func BenchmarkSelfCrossings(b *testing.B) {
 		p    orb.Polygon
 	}{
 		{"circle", orb.Polygon{circle(n, 108.95, 34.25, 0.05)}},
-		{"scattered", orb.Polygon{scattered(rnd, n, 108.9, 34.2, 0.1)}},
+		{"scattered", orb.Polygon{patchgen.ScatteredRing(rnd, n, box(108.9, 34.2, 0.1))}},
 		{"scrambled", orb.Polygon{scramble(rnd, circle(n, 108.95, 34.25, 0.05), n/10)}},
 		{"comb", orb.Polygon{comb(n / 2)}},
 	} {
@@ -261,4 +253,9 @@ func BenchmarkSelfCrossings(b *testing.B) {
 			}
 		})
 	}
+}
+
+// box is the square of side w from (x, y).
+func box(x, y, w float64) orb.Bound {
+	return orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + w, y + w}}
 }

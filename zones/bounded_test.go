@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/internal/patchgen"
 	"github.com/redline-gis/redline/planar"
 	"github.com/redline-gis/redline/zones"
 )
@@ -18,12 +19,7 @@ import (
 // scatteredRing runs through n points scattered over about 8 km of zone A of
 // testDataset, in the order drawn: a list of points sent as a boundary.
 func scatteredRing(n int, seed uint64) orb.Ring {
-	rnd := rand.New(rand.NewPCG(seed, 9))
-	r := make(orb.Ring, 0, n+1)
-	for range n {
-		r = append(r, orb.Point{108.005 + 0.03*rnd.Float64(), 34.005 + 0.03*rnd.Float64()})
-	}
-	return append(r, r[0])
+	return patchgen.ScatteredRing(rand.New(rand.NewPCG(seed, 9)), n, orb.Bound{Min: orb.Point{108.005, 34.005}, Max: orb.Point{108.035, 34.035}})
 }
 
 // circleRing is a simple ring of n vertices inside zone A, clear of its hole.

@@ -19,9 +19,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
 	"github.com/redline-gis/redline/api"
 	"github.com/redline-gis/redline/data/store"
 	"github.com/redline-gis/redline/errcode"
+	"github.com/redline-gis/redline/internal/patchgen"
 )
 
 // The hostile-input catalogue: what people (or attackers) upload, each case with
@@ -87,17 +91,9 @@ func ring(b *bytes.Buffer, x, y, r float64, n int) {
 // scattered over about 10 km in the order drawn: a survey's list of points
 // sent as a boundary.
 func scatteredPolygon(n int, seed uint64) []byte {
-	rnd := rand.New(rand.NewPCG(seed, 7))
-	var b bytes.Buffer
-	b.WriteString(`{"type":"Polygon","coordinates":[[`)
-	for range n {
-		fmt.Fprintf(&b, "[%.6f,%.6f],", 107.40+0.1*rnd.Float64(), 33.48+0.09*rnd.Float64())
-	}
-	b.Truncate(b.Len() - 1)
-	first := b.Bytes()[len(`{"type":"Polygon","coordinates":[[`):]
-	first = first[:bytes.IndexByte(first, ']')+1]
-	b.WriteString("," + string(first) + "]]}")
-	return b.Bytes()
+	r := patchgen.ScatteredRing(rand.New(rand.NewPCG(seed, 7)), n, orb.Bound{Min: orb.Point{107.40, 33.48}, Max: orb.Point{107.50, 33.57}})
+	b, _ := geojson.NewGeometry(orb.Polygon{r}).MarshalJSON()
+	return b
 }
 
 func zipOf(t *testing.T, files map[string][]byte, method uint16) []byte {

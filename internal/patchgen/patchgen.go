@@ -7,6 +7,9 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"math/rand/v2"
+
+	"github.com/paulmach/orb"
 )
 
 // Squares is n patches of ~50 m × 50 m on a grid over the demo province
@@ -22,4 +25,19 @@ func Squares(n int) []byte {
 			i, codes[i%len(codes)], x, y, x+0.0005, y, x+0.0005, y+0.0005, x, y+0.0005, x, y)
 	}
 	return b.Bytes()
+}
+
+// ScatteredRing is a closed ring through n points drawn uniformly in box, in
+// the order drawn: a survey's list of points sent as a boundary, which crosses
+// itself of the order of n² times (the footprints whose repair redline
+// bounds).
+func ScatteredRing(rnd *rand.Rand, n int, box orb.Bound) orb.Ring {
+	r := make(orb.Ring, 0, n+1)
+	for range n {
+		r = append(r, orb.Point{
+			box.Min[0] + (box.Max[0]-box.Min[0])*rnd.Float64(),
+			box.Min[1] + (box.Max[1]-box.Min[1])*rnd.Float64(),
+		})
+	}
+	return append(r, r[0])
 }
