@@ -3,13 +3,12 @@ package zones
 import (
 	"fmt"
 
-	"github.com/redline-gis/redline/planar"
-
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/geo"
 	"github.com/redline-gis/redline/geo/crs"
+	"github.com/redline-gis/redline/planar"
 )
 
 // prepared is a footprint split by dimension, validated, repaired where allowed,
@@ -102,7 +101,7 @@ func prepareFootprintIn(fp *prepared, gctx *geo.Context, g orb.Geometry, opts Ch
 		// A polygon of a few thousand vertices is validated by GEOS first and
 		// counted only when found invalid, before its repair: a valid one, the
 		// usual case, costs no count (the count is ~3 times IsValid's time).
-		counted := polygonVertices(p) > maxUncountedVertices
+		counted := planar.NumVertices(p) > maxUncountedVertices
 		if counted {
 			if err := boundedForGEOS(i, p); err != nil {
 				return nil, err
@@ -423,12 +422,7 @@ const (
 // closely that even counting them runs out of work. It runs in milliseconds
 // on 100,000 vertices (planar.SelfCrossings).
 func boundedForGEOS(i int, p orb.Polygon) error {
-	edges := 0
-	for _, r := range p {
-		edges += len(r) - 1
-	}
-	work := nearPairsBase + nearPairsPerEdge*edges
-	c := planar.SelfCrossings(p, maxRepairCrossings+1, work)
+	c, edges, work := countCrossings(p, maxRepairCrossings)
 	switch {
 	case c.Exhausted:
 		return errcode.New(errcode.PayloadTooLarge,
@@ -452,13 +446,15 @@ func boundedForGEOS(i int, p orb.Polygon) error {
 // its edges (~30 ns each), ~0.25 s at 4,096 vertices.
 const maxUncountedVertices = 4096
 
-// polygonVertices counts p's vertices, its rings' closing ones included.
-func polygonVertices(p orb.Polygon) int {
-	n := 0
+// countCrossings counts the crossings of p's rings (planar.SelfCrossings) up
+// to one past limit, within the work its edges allow: nearPairsBase and
+// nearPairsPerEdge an edge.
+func countCrossings(p orb.Polygon, limit int) (c planar.Crossings, edges, work int) {
 	for _, r := range p {
-		n += len(r)
+		edges += max(0, len(r)-1)
 	}
-	return n
+	work = nearPairsBase + nearPairsPerEdge*edges
+	return planar.SelfCrossings(p, limit+1, work), edges, work
 }
 
 // maxDissolveCrossings bounds the crossings between the parts of a footprint
@@ -475,12 +471,7 @@ const maxDissolveCrossings = 30_000
 // together that they cannot be counted in bounded time. Each part alone is
 // valid or a line, so the pairs counted are between parts.
 func boundedDissolve(kind string, rings []orb.Ring, partOf []int) error {
-	edges := 0
-	for _, r := range rings {
-		edges += len(r) - 1
-	}
-	work := nearPairsBase + nearPairsPerEdge*edges
-	c := planar.SelfCrossings(orb.Polygon(rings), maxDissolveCrossings+1, work)
+	c, edges, work := countCrossings(orb.Polygon(rings), maxDissolveCrossings)
 	switch {
 	case c.Exhausted:
 		return errcode.New(errcode.PayloadTooLarge, pos("edges", edges, "pairs", c.Pairs, "limit", work),
@@ -500,7 +491,7 @@ func boundedDissolve(kind string, rings []orb.Ring, partOf []int) error {
 // invalid (reason): a polygon of more than maxRepairVertices vertices is
 // refused rather than repaired.
 func repairable(i int, p orb.Polygon, reason string) error {
-	if n := polygonVertices(p); n > maxRepairVertices {
+	if n := planar.NumVertices(p); n > maxRepairVertices {
 		return errcode.New(errcode.InvalidGeometry, pos("part", i, "reason", reason, "vertices", n, "limit", maxRepairVertices),
 			"footprint polygon %d is invalid (%s) and has %d vertices, more than the %d redline repairs: correct it before sending it",
 			i, describeDefect(reason), n, maxRepairVertices)
