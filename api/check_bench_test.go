@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"github.com/redline-gis/redline/internal/proccpu"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/internal/proccpu"
 )
 
 // BenchmarkCheckHandler is BenchmarkCheckLoopback's check without the network:

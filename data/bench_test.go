@@ -2,7 +2,6 @@ package data_test
 
 import (
 	"context"
-	"github.com/redline-gis/redline/internal/proccpu"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,14 +13,14 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/redline-gis/redline/planar"
-
 	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/data/formats/geojson"
 	"github.com/redline-gis/redline/geo"
 	"github.com/redline-gis/redline/internal/oracle"
+	"github.com/redline-gis/redline/internal/proccpu"
+	"github.com/redline-gis/redline/planar"
 	"github.com/redline-gis/redline/zones"
 )
 

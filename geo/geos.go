@@ -7,8 +7,9 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
-	"github.com/redline-gis/redline/planar"
 	geos "github.com/twpayne/go-geos"
+
+	"github.com/redline-gis/redline/planar"
 )
 
 // ErrGEOS is matched (errors.Is) by every failure inside GEOS: an exception it

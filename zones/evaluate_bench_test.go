@@ -2,7 +2,6 @@ package zones_test
 
 import (
 	"context"
-	"github.com/redline-gis/redline/internal/proccpu"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/redline-gis/redline/internal/proccpu"
 	"github.com/redline-gis/redline/zones"
 )
 

@@ -3,7 +3,6 @@ package zones_test
 import (
 	"context"
 	"fmt"
-	"github.com/redline-gis/redline/internal/proccpu"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/redline-gis/redline/internal/oracle"
+	"github.com/redline-gis/redline/internal/proccpu"
 	"github.com/redline-gis/redline/zones"
 )
 

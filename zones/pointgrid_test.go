@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/redline-gis/redline/internal/proccpu"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/internal/oracle"
+	"github.com/redline-gis/redline/internal/proccpu"
 	"github.com/redline-gis/redline/zones"
 )
 

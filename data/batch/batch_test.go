@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/redline-gis/redline/internal/proccpu"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -25,6 +24,7 @@ import (
 	"github.com/redline-gis/redline/errcode"
 	"github.com/redline-gis/redline/internal/bench"
 	"github.com/redline-gis/redline/internal/oracle"
+	"github.com/redline-gis/redline/internal/proccpu"
 	"github.com/redline-gis/redline/zones"
 )
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/redline-gis/redline/internal/proccpu"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/redline-gis/redline/internal/proccpu"
 	"github.com/redline-gis/redline/zones"
 )
 

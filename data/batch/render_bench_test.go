@@ -2,10 +2,10 @@ package batch
 
 import (
 	"encoding/json"
-	"github.com/redline-gis/redline/internal/proccpu"
 	"strconv"
 	"testing"
 
+	"github.com/redline-gis/redline/internal/proccpu"
 	"github.com/redline-gis/redline/zones"
 )
 

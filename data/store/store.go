@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/redline-gis/redline/internal/proccpu"
 	"log/slog"
 	"math/bits"
 	"net/url"
@@ -30,6 +29,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	sqlitedrv "modernc.org/sqlite"     // database/sql driver "sqlite"
+
+	"github.com/redline-gis/redline/internal/proccpu"
 )
 
 // useFdatasync switches the SQLite library to fdatasync, once per process.

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/redline-gis/redline/internal/proccpu"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/redline-gis/redline/internal/pgtest"
+	"github.com/redline-gis/redline/internal/proccpu"
 )
 
 // backends returns the stores every test runs on: SQLite in a temp dir, and the

@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"github.com/redline-gis/redline/internal/proccpu"
 	"math"
 	"net/http"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/redline-gis/redline/geo"
+	"github.com/redline-gis/redline/internal/proccpu"
 )
 
 func TestRunsMedian(t *testing.T) {

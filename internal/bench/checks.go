@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"github.com/redline-gis/redline/internal/proccpu"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -16,6 +15,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"github.com/redline-gis/redline/internal/proccpu"
 )
 
 // ChecksConfig is a run of `bench checks`: small checks (100 m squares) sent
