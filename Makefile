@@ -103,9 +103,12 @@ bench-postgis: build
 
 # bench-checks: small checks a second against bin/redline serve as shipped (default
 # flags, the embedded demo dataset, SQLite archive on; then --db off) at 16, 32 and 64
-# clients, 10 s each: checks/s, server and client CPU a check, p50/p99, the save's wait, 429s; the
-# markdown table is printed and written to bin/bench-checks.md. Not part of `make test`.
+# connections, 10 s each, sent by wrk (installed when missing: scripts/sysdeps.sh wrk)
+# and by Go's net/http client: checks/s, server and client CPU a check, p50/p99, the
+# save's wait, 429s; the markdown table is printed and written to bin/bench-checks.md.
+# About 2.5 minutes; not part of `make test`.
 bench-checks: build
+	@bash scripts/sysdeps.sh wrk
 	$(GO) build -o bin/bench ./cmd/bench
 	./bin/bench checks -redline bin/redline -out bin/bench-checks.md
 

@@ -10,7 +10,9 @@
 #                              (swagger-parser validates the OpenAPI documents;
 #                              esbuild checks the page's committed bundle), and
 #                              chromium with fonts-noto-cjk (the browser tests
-#                              drive the web page in headless Chromium)
+#                              drive the web page in headless Chromium), and wrk
+#                              (the bench's load generator has a test)
+#   scripts/sysdeps.sh wrk     wrk, the load generator of `make bench-checks`
 #   scripts/sysdeps.sh postgis GEOS and PROJ, PostgreSQL and its PostGIS 3 for the
 #                              server's major version (postgresql-15-postgis-3 on
 #                              Debian 12): `make bench-postgis` only, never `make test`
@@ -30,6 +32,9 @@ if [ "$want" = test ]; then
   [ -f "/usr/share/postgresql/${pgmajor:-15}/extension/postgis.control" ] || pkgs+=("postgresql-${pgmajor:-15}-postgis-3")
   command -v chromium >/dev/null || pkgs+=(chromium)
   [ -d /usr/share/fonts/opentype/noto ] && compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK*' >/dev/null || pkgs+=(fonts-noto-cjk)
+fi
+if [ "$want" = test ] || [ "$want" = wrk ]; then
+  command -v wrk >/dev/null || pkgs+=(wrk)
 fi
 if [ "$want" = postgis ]; then
   major=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -1)

@@ -46,10 +46,11 @@ func main() {
 	data := fs.String("data", "", "checks: the dataset `DIR` served (default: the embedded demo dataset)")
 	clients := fs.String("clients", "16,32,64", "checks: the client counts, in turn")
 	duration := fs.Duration("duration", 10*time.Second, "checks: how long each client count runs")
+	drivers := fs.String("drivers", "wrk,go", "checks: the clients that send the checks, in turn: wrk (Debian's wrk, 2 threads) and go (Go's net/http)")
 	fs.Parse(os.Args[2:])
 
 	if mode == "checks" {
-		if err := runChecks(*redline, *data, *work, *out, *clients, *duration); err != nil {
+		if err := runChecks(*redline, *data, *work, *out, *clients, *drivers, *duration); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}
@@ -103,7 +104,7 @@ func run(mode, redline, shared, work, out string, runs, count, n int) error {
 }
 
 // runChecks is `bench checks`.
-func runChecks(redline, data, work, out, clients string, d time.Duration) error {
+func runChecks(redline, data, work, out, clients, drivers string, d time.Duration) error {
 	var counts []int
 	for f := range strings.SplitSeq(clients, ",") {
 		c, err := strconv.Atoi(strings.TrimSpace(f))
@@ -123,8 +124,12 @@ func runChecks(redline, data, work, out, clients string, d time.Duration) error 
 		defer os.RemoveAll(tmp)
 		work = tmp
 	}
+	var ds []string
+	for f := range strings.SplitSeq(drivers, ",") {
+		ds = append(ds, strings.TrimSpace(f))
+	}
 	runs, err := bench.Checks(context.Background(), bench.ChecksConfig{Redline: redline, Data: data, Work: work,
-		Bound: bench.Shaanxi, Clients: counts, Duration: d, Log: os.Stderr})
+		Bound: bench.Shaanxi, Clients: counts, Duration: d, Drivers: ds, Wrk: bench.WrkPath(), Log: os.Stderr})
 	if err != nil {
 		return err
 	}
@@ -132,7 +137,7 @@ func runChecks(redline, data, work, out, clients string, d time.Duration) error 
 	if data != "" {
 		served = data
 	}
-	return write(out, fmt.Sprintf("`redline serve` with its default flags on %s, its SQLite archive on, then `--db off`; 100 m squares sent by a Go client (the bench process) on the same cores; %s a client count",
+	return write(out, fmt.Sprintf("`redline serve` with its default flags on %s, its SQLite archive on, then `--db off`, a fresh server for each client; 100 m squares sent on the same cores by wrk (C, epoll, 2 threads) and by Go's net/http client (the bench process), each over keep-alive connections, one check at a time on each; %s a connection count",
 		served, d), bench.ChecksTable(runs))
 }
 

@@ -3,6 +3,7 @@ package bench
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -32,12 +33,17 @@ type ChecksConfig struct {
 	Bound    orb.Bound
 	Clients  []int
 	Duration time.Duration
-	Log      io.Writer
+	// Drivers send the checks, in turn: "go" (Drive) and "wrk" (Wrk, the
+	// binary at Wrk). Empty means "go".
+	Drivers []string
+	Wrk     string
+	Log     io.Writer
 }
 
 // ChecksRun is what one client count measured.
 type ChecksRun struct {
 	Archive bool
+	Driver  string
 	Clients int
 	Load    Load
 	// ServerCPU is the server process's CPU time over the run (10 ms ticks).
@@ -47,22 +53,38 @@ type ChecksRun struct {
 	SaveWait time.Duration
 }
 
-// Checks starts the server with its archive and drives it with each client
-// count of cfg in turn (after a warm-up of a second), each for cfg.Duration;
-// then the same without an archive.
+// Checks starts the server with its archive and has each driver of cfg drive
+// it with each client count in turn (after a warm-up of a second), each for
+// cfg.Duration; then the same without an archive. Each driver has a server of
+// its own, started afresh: the archive of the one before does not weigh on the
+// next.
 func Checks(ctx context.Context, cfg ChecksConfig) ([]ChecksRun, error) {
+	drivers := cfg.Drivers
+	if len(drivers) == 0 {
+		drivers = []string{"go"}
+	}
+	for _, d := range drivers {
+		if d != "go" && d != "wrk" {
+			return nil, fmt.Errorf("bench: driver %q: want go or wrk", d)
+		}
+		if d == "wrk" && cfg.Wrk == "" {
+			return nil, errors.New("bench: the wrk driver needs wrk (scripts/sysdeps.sh wrk installs it)")
+		}
+	}
 	var runs []ChecksRun
 	for _, archive := range []bool{true, false} {
-		r, err := checks(ctx, cfg, archive)
-		if err != nil {
-			return nil, err
+		for _, d := range drivers {
+			r, err := checks(ctx, cfg, archive, d)
+			if err != nil {
+				return nil, err
+			}
+			runs = append(runs, r...)
 		}
-		runs = append(runs, r...)
 	}
 	return runs, nil
 }
 
-func checks(ctx context.Context, cfg ChecksConfig, archive bool) ([]ChecksRun, error) {
+func checks(ctx context.Context, cfg ChecksConfig, archive bool, driver string) ([]ChecksRun, error) {
 	var extra []string
 	if !archive {
 		extra = []string{"--db", "off"}
@@ -97,17 +119,24 @@ func checks(ctx context.Context, cfg ChecksConfig, archive bool) ([]ChecksRun, e
 		if err != nil {
 			return nil, err
 		}
-		l := Drive(ctx, url, bodies, c, cfg.Duration)
+		var l Load
+		if driver == "wrk" {
+			if l, err = Wrk(ctx, cfg.Wrk, cfg.Work, url, bodies, c, cfg.Duration, func() (float64, error) { return Rejected(srv.URL) }); err != nil {
+				return nil, err
+			}
+		} else {
+			l = Drive(ctx, url, bodies, c, cfg.Duration)
+		}
 		s1, err := read()
 		if err != nil {
 			return nil, err
 		}
-		r := ChecksRun{Archive: archive, Clients: c, Load: l, ServerCPU: s1.cpu - s0.cpu}
+		r := ChecksRun{Archive: archive, Driver: driver, Clients: c, Load: l, ServerCPU: s1.cpu - s0.cpu}
 		if s1.saves > s0.saves {
 			r.SaveWait = time.Duration((s1.waited - s0.waited) / (s1.saves - s0.saves) * 1e9)
 		}
 		if cfg.Log != nil {
-			fmt.Fprintf(cfg.Log, "bench: archive %s, %d clients: %d checks (%.0f/s), %d refused (429), %d failed\n", onOff(archive), c, l.OK, l.Rate(), l.Busy, l.Failed)
+			fmt.Fprintf(cfg.Log, "bench: archive %s, %s, %d clients: %d checks (%.0f/s), %d refused (429), %d failed\n", onOff(archive), driver, c, l.OK, l.Rate(), l.Busy, l.Failed)
 		}
 		runs = append(runs, r)
 	}
@@ -116,17 +145,24 @@ func checks(ctx context.Context, cfg ChecksConfig, archive bool) ([]ChecksRun, e
 
 // ChecksTable is the markdown table of runs.
 func ChecksTable(runs []ChecksRun) *Table {
-	t := &Table{Head: []string{"archive", "clients", "checks/s", "server CPU µs a check", "client CPU µs a check", "p50", "p99", "save wait", "429", "failed"}}
+	t := &Table{Head: []string{"archive", "client", "connections", "checks/s", "server CPU µs a check", "client CPU µs a check", "p50", "p99", "save wait", "429", "failed"}}
 	for _, r := range runs {
 		l := r.Load
 		save := Dur(r.SaveWait)
 		if !r.Archive {
 			save = "—"
 		}
-		t.Add(onOff(r.Archive), strconv.Itoa(r.Clients), Count(int(l.Rate()+0.5)), perCheck(r.ServerCPU, l.OK), perCheck(l.CPU, l.OK),
+		t.Add(onOff(r.Archive), driverName(r.Driver), strconv.Itoa(r.Clients), Count(int(l.Rate()+0.5)), perCheck(r.ServerCPU, l.OK), perCheck(l.CPU, l.OK),
 			Dur(l.Percentile(50)), Dur(l.Percentile(99)), save, Count(l.Busy), Count(l.Failed))
 	}
 	return t
+}
+
+func driverName(d string) string {
+	if d == "wrk" {
+		return "wrk (2 threads)"
+	}
+	return "Go net/http"
 }
 
 func onOff(on bool) string {
@@ -168,6 +204,9 @@ type Load struct {
 	CPU time.Duration
 	// Latencies of the 200s, sorted.
 	Latencies []time.Duration
+	// quantiles, when Latencies is empty, are the latency's by percent, as a
+	// driver that keeps no latencies (wrk) reported them.
+	quantiles map[float64]time.Duration
 }
 
 // Rate is answers of 200 a second.
@@ -178,10 +217,12 @@ func (l Load) Rate() float64 {
 	return float64(l.OK) / l.Elapsed.Seconds()
 }
 
-// Percentile is the p-th percentile of the 200s' latencies (nearest rank).
+// Percentile is the p-th percentile of the 200s' latencies (nearest rank);
+// with a driver that reported quantiles only, the one for p (0 when it
+// reported none).
 func (l Load) Percentile(p float64) time.Duration {
 	if len(l.Latencies) == 0 {
-		return 0
+		return l.quantiles[p]
 	}
 	i := int(float64(len(l.Latencies))*p/100+0.5) - 1
 	return l.Latencies[min(max(i, 0), len(l.Latencies)-1)]
