@@ -34,11 +34,17 @@ func (c *Checker) LocatePointExact(pt orb.Point) []Hit {
 }
 
 // PieceVertices returns every vertex of the polygonal pieces (the zones' own and
-// those the subdivision made on its cut lines).
+// those the subdivision made on its cut lines), zone by zone in dataset order:
+// tests draw from it by position, and what they draw must not change with the
+// pieces' placement in memory.
 func (idx *Index) PieceVertices() []orb.Point {
 	var out []orb.Point
+	ps := make([]*piece, len(idx.pieces))
 	for i := range idx.pieces {
-		p := &idx.pieces[i]
+		ps[i] = &idx.pieces[i]
+	}
+	slices.SortStableFunc(ps, func(a, b *piece) int { return cmp.Compare(a.ord, b.ord) })
+	for _, p := range ps {
 		if p.cells == nil {
 			continue
 		}
@@ -276,4 +282,17 @@ func SetGroupRoom(cands, visits int) (restore func()) {
 	c0, v0 := groupCandsMax, groupVisitsMax
 	groupCandsMax, groupVisitsMax = min(cands, groupCands), min(visits, groupVisits)
 	return func() { groupCandsMax, groupVisitsMax = c0, v0 }
+}
+
+// LaidOut returns the zone ids of the pieces in the order they lie in the
+// index's arrays, one entry for each run of a zone's pieces.
+func (idx *Index) LaidOut() []string {
+	var out []string
+	for i := range idx.pieces {
+		id := idx.pieces[i].zone.ID
+		if len(out) == 0 || out[len(out)-1] != id {
+			out = append(out, id)
+		}
+	}
+	return out
 }

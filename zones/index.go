@@ -1,6 +1,7 @@
 package zones
 
 import (
+	"cmp"
 	"fmt"
 	"runtime"
 	"slices"
@@ -131,21 +132,53 @@ func NewIndex(ds *Dataset, opts IndexOptions) (*Index, error) {
 		}
 	}
 	idx := &Index{ds: ds}
-	var all []piece
 	var layers []string
 	var stats []IndexStats
+	total := 0
 	for i, ps := range results {
 		for k := range ps {
 			ps[k].ord = int32(i)
 		}
-		all = append(all, ps...)
-		results[i] = nil
+		total += len(ps)
 		layers = append(layers, ds.Layers[zonesList[i].li].ID)
 		stats = append(stats, IndexStats{Zones: 1, Vertices: planar.NumVertices(zonesList[i].z.Geometry)})
+	}
+	zs := make([]*Zone, len(zonesList))
+	for i, j := range zonesList {
+		zs[i] = j.z
+	}
+	all := make([]piece, 0, total)
+	for _, i := range placement(zs) {
+		all = append(all, results[i]...)
+		results[i] = nil
 	}
 	idx.adopt(all)
 	idx.count(layers, stats)
 	return idx, nil
+}
+
+// placement is the order in which the zones' pieces are laid out in the index's
+// arrays: by the Hilbert key of the zone's box's centre (planar.HilbertKey), so
+// that the zones near each other on the ground are near each other in memory,
+// whatever the order of the features in the source files; each zone's pieces
+// stay together, in their order. A query reads the pieces of the zones around
+// it: a dataset whose files interleave distant places (one feature here, the
+// next a thousand kilometres away) put its pieces among those of every other
+// place, and a query over one province read memory spread over the whole
+// dataset (100k squares over a 32× dataset with its features shuffled: 5–11 %
+// slower than with them in order). The zones keep their positions (ord):
+// answers are in dataset order, as before.
+func placement(zs []*Zone) []int {
+	keys := make([]uint64, len(zs))
+	order := make([]int, len(zs))
+	for i, z := range zs {
+		order[i] = i
+		if g := z.Geometry; g != nil {
+			keys[i] = planar.HilbertKey(g.Bound().Center())
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
+	return order
 }
 
 // adopt moves the pieces' shapes and grids into the index's shared arrays and

@@ -16,14 +16,17 @@ import (
 // SnapshotVersion is the version of the index snapshot's layout (EncodeSnapshot).
 // Change it with any change to what the index holds or how it is cut: a snapshot
 // of another version is never read.
-const SnapshotVersion = 2
+const SnapshotVersion = 3
 
 // The snapshot's payload is the prepared dataset, ready to serve without cutting
 // or validating anything: a gob header (layers, zones and their attributes, the
 // load summary, the pieces' table) and then the flat arrays as they lie in
 // memory (little-endian), each 8-byte aligned: the zones' coordinates and
 // rings, the pieces' coordinates and rings, the cell grids, and the point grid
-// (since version 2: read, not built, when a snapshot is opened). DecodeSnapshot
+// (since version 2: read, not built, when a snapshot is opened). Version 3: the
+// pieces laid out zone by zone in the zones' spatial order (placement), not in
+// dataset order; a version 2 snapshot would serve as well, but laid out as
+// before, so it is rebuilt. DecodeSnapshot
 // keeps the arrays where they are in the buffer it is given (no copy), so the
 // buffer the file was read into becomes the index's storage.
 
