@@ -83,9 +83,10 @@ docs: deps
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-# bench-scale: ../shared/data at 1× and 32× (go run ./cmd/scalegen), each served by
-# bin/redline: time to ready (cold, then the second start), RSS per vertex, the
-# three jobs of issue 12 (five runs each, medians, 32×/1×); the markdown table is
+# bench-scale: ../shared/data at 1× and 32× (go run ./cmd/scalegen), and at 32× with
+# each feature's copies written together (-interleave), each served by bin/redline:
+# time to ready (cold, then the second start), RSS per vertex, the three jobs of
+# issue 12 (five runs each, medians, ratios to the 1×); the markdown table is
 # printed and written to bin/bench-scale.md. A few minutes; not part of `make test`.
 BENCH_RUNS ?= 5
 bench-scale: build

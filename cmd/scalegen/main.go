@@ -21,8 +21,9 @@ func main() {
 	out := flag.String("out", "", "`DIR` to write the dataset into (created)")
 	margin := flag.Float64("margin", 0.5, "clearance in degrees between the original's extent and the copies'")
 	keepShape := flag.Bool("keep-shape", true, "stretch copies' longitudes by cos(lat) ratios so shapes and areas in metres stay close")
+	interleave := flag.Bool("interleave", false, "write each feature's copies together rather than copy after copy (neighbours in the file far apart on the ground)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: scalegen [-n N] [-margin DEG] [-keep-shape=false] -out DIR SOURCE_DATASET_DIR")
+		fmt.Fprintln(os.Stderr, "usage: scalegen [-n N] [-margin DEG] [-keep-shape=false] [-interleave] -out DIR SOURCE_DATASET_DIR")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -31,7 +32,7 @@ func main() {
 		os.Exit(2)
 	}
 	start := time.Now()
-	sum, err := scalegen.Generate(flag.Arg(0), *out, scalegen.Options{N: *n, Margin: *margin, KeepShape: *keepShape})
+	sum, err := scalegen.Generate(flag.Arg(0), *out, scalegen.Options{N: *n, Margin: *margin, KeepShape: *keepShape, Interleave: *interleave})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -170,5 +171,44 @@ func BenchmarkServeLocate(b *testing.B) {
 			b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N), "server-cpu-ns/op")
 			b.ReportMetric(float64((proccpu.Now()-client0).Nanoseconds())/float64(b.N), "client-cpu-ns/op")
 		})
+	}
+}
+
+// TestScaleTable: a column for each dataset and a ratio to the 1× after each
+// other one, the job times' ratios of their medians, and answers that differ
+// from the 1× run's named.
+func TestScaleTable(t *testing.T) {
+	ms := time.Millisecond
+	run := func(label string, verts int, job Runs, ans string) *DatasetRun {
+		return &DatasetRun{Label: label, Zones: verts / 10, Vertices: verts, Cold: time.Duration(verts) * ms / 1000,
+			Warm: 100 * ms, RSSReady: int64(verts) * 80, Jobs: []Runs{job}, answers: [][]byte{[]byte(ans)}, WarmSame: true}
+	}
+	runs := []*DatasetRun{
+		run("1×", 1000, Runs{10 * ms, 12 * ms, 11 * ms}, "a"),
+		run("32×", 32000, Runs{12 * ms, 13 * ms, 14 * ms}, "a"),
+		run("32× interleaved", 32000, Runs{22 * ms, 22 * ms, 22 * ms}, "b"),
+	}
+	tb := ScaleTable(runs, []Job{{Name: "footprints"}})
+	if want := []string{"", "1×", "32×", "32× / 1×", "32× interleaved", "32× interleaved / 1×"}; !slices.Equal(tb.Head, want) {
+		t.Fatalf("head %q, want %q", tb.Head, want)
+	}
+	rows := map[string][]string{}
+	for _, r := range tb.Rows {
+		if len(r) != len(tb.Head) {
+			t.Fatalf("row %q: %d cells for %d columns", r, len(r), len(tb.Head))
+		}
+		rows[r[0]] = r
+	}
+	if r := rows["zones / vertices (`/v1/layers`)"]; r[3] != "32.00" || r[5] != "32.00" {
+		t.Errorf("vertices row %q", r)
+	}
+	if r := rows["footprints, median (range)"]; r[3] != "1.18" || r[5] != "2.00" {
+		t.Errorf("job row %q: want ratios 13/11 and 22/11", r)
+	}
+	if r := rows["RSS after ready, cold start"]; r[3] != "" || !strings.Contains(r[2], "80 B/vertex") {
+		t.Errorf("RSS row %q", r)
+	}
+	if r := rows["answers identical to the 1× run / second start same as first"]; r[2] != "yes / yes" || !strings.HasPrefix(r[4], "**no**: footprints") {
+		t.Errorf("answers row %q", r)
 	}
 }

@@ -54,18 +54,27 @@ func HasPrepare(bin string) bool {
 	return strings.Contains(string(out), "redline prepare")
 }
 
-// Scale generates the 1× and N× datasets from cfg.Shared and measures each.
+// Scale generates the 1× and N× datasets from cfg.Shared, and the N× once more
+// with each feature's copies written together (scalegen's Interleave: a file
+// whose neighbouring features lie far apart), and measures each.
 func Scale(ctx context.Context, cfg ScaleConfig, jobs []Job) ([]*DatasetRun, error) {
 	var out []*DatasetRun
-	for _, n := range []int{1, cfg.N} {
-		dir := filepath.Join(cfg.Work, fmt.Sprintf("x%d", n))
+	for _, v := range []struct {
+		n          int
+		interleave bool
+	}{{1, false}, {cfg.N, false}, {cfg.N, true}} {
+		name, label := fmt.Sprintf("x%d", v.n), fmt.Sprintf("%d×", v.n)
+		if v.interleave {
+			name, label = name+"-interleaved", label+" interleaved"
+		}
+		dir := filepath.Join(cfg.Work, name)
 		start := time.Now()
-		sum, err := scalegen.Generate(cfg.Shared, dir, scalegen.Options{N: n, KeepShape: true})
+		sum, err := scalegen.Generate(cfg.Shared, dir, scalegen.Options{N: v.n, KeepShape: true, Interleave: v.interleave})
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(cfg.Log, "bench: %d× dataset written to %s in %s (%d pairs of copies overlap)\n", n, dir, time.Since(start).Round(time.Millisecond), sum.Overlapping)
-		r, err := measureDataset(ctx, cfg, fmt.Sprintf("%d×", n), dir, jobs)
+		fmt.Fprintf(cfg.Log, "bench: %s dataset written to %s in %s (%d pairs of copies overlap)\n", label, dir, time.Since(start).Round(time.Millisecond), sum.Overlapping)
+		r, err := measureDataset(ctx, cfg, label, name, dir, jobs)
 		if err != nil {
 			return nil, err
 		}
@@ -130,13 +139,13 @@ func interleave(ctx context.Context, cfg ScaleConfig, runs []*DatasetRun, jobs [
 // (the snapshot contract: DIR/.redline/snapshot.bin).
 func snapshotDir(dir string) string { return filepath.Join(dir, ".redline") }
 
-func measureDataset(ctx context.Context, cfg ScaleConfig, label, dir string, jobs []Job) (*DatasetRun, error) {
+func measureDataset(ctx context.Context, cfg ScaleConfig, label, name, dir string, jobs []Job) (*DatasetRun, error) {
 	r := &DatasetRun{Label: label, dir: dir}
 	// With the snapshot (the binary knows `prepare`), every start names its
 	// snapshot file, so that the cold start finds none wherever the default would
 	// be (DIR/.redline, or the user's cache when DIR is read-only).
 	var snap []string
-	snapPath := filepath.Join(cfg.Work, "snapshot-"+strings.TrimSuffix(label, "×")+".bin")
+	snapPath := filepath.Join(cfg.Work, "snapshot-"+name+".bin")
 	prepare := HasPrepare(cfg.Redline)
 	if prepare {
 		snap = []string{"--snapshot", snapPath}
@@ -232,39 +241,57 @@ func RunJobs(url string, jobs []Job, runs int, log io.Writer) ([]Runs, [][]byte,
 	return times, answers, nil
 }
 
-// ScaleTable is the README's scale table for the runs of Scale (the first the 1×).
+// ScaleTable is the README's scale table for the runs of Scale: a column for
+// each dataset and, after each but the first (the 1×), its ratio to the first.
 func ScaleTable(runs []*DatasetRun, jobs []Job) *Table {
-	one, big := runs[0], runs[len(runs)-1]
-	t := &Table{Head: []string{"", one.Label, big.Label, big.Label + " / " + one.Label}}
+	one := runs[0]
+	head := []string{"", one.Label}
+	for _, r := range runs[1:] {
+		head = append(head, r.Label, r.Label+" / "+one.Label)
+	}
+	t := &Table{Head: head}
 	ratio := func(a, b float64) string {
 		if a <= 0 || b <= 0 {
 			return "—"
 		}
 		return fmt.Sprintf("%.2f", b/a)
 	}
-	t.Add("zones / vertices (`/v1/layers`)", Count(one.Zones)+" / "+Count(one.Vertices), Count(big.Zones)+" / "+Count(big.Vertices),
-		ratio(float64(one.Vertices), float64(big.Vertices)))
-	t.Add("ready, cold start (no snapshot)", Dur(one.Cold), Dur(big.Cold), ratio(one.Cold.Seconds(), big.Cold.Seconds()))
-	t.Add("`redline prepare`", Dur(one.Prepare), Dur(big.Prepare), ratio(one.Prepare.Seconds(), big.Prepare.Seconds()))
-	t.Add("ready, second start", Dur(one.Warm), Dur(big.Warm), ratio(one.Warm.Seconds(), big.Warm.Seconds()))
-	perVertex := func(rss int64, r *DatasetRun) string {
-		return fmt.Sprintf("%d MiB (%.0f B/vertex)", rss>>20, float64(rss)/float64(r.Vertices))
-	}
-	t.Add("RSS after ready, cold start", perVertex(one.RSSReady, one), perVertex(big.RSSReady, big), "")
-	t.Add("RSS after the jobs", perVertex(one.RSSAfter, one), perVertex(big.RSSAfter, big), "")
-	t.Add("RSS after ready, second start", perVertex(one.RSSWarm, one), perVertex(big.RSSWarm, big), "")
-	for i, j := range jobs {
-		t.Add(j.Name+", median (range)",
-			fmt.Sprintf("%s (%s)", Dur(one.Jobs[i].Median()), one.Jobs[i].Range()),
-			fmt.Sprintf("%s (%s)", Dur(big.Jobs[i].Median()), big.Jobs[i].Range()),
-			ratio(one.Jobs[i].Median().Seconds(), big.Jobs[i].Median().Seconds()))
-	}
-	same := "yes"
-	for i := range jobs {
-		if !bytes.Equal(one.answers[i], big.answers[i]) {
-			same = "**no**: " + jobs[i].Name
-			break
+	// row adds a row of cell(r) for each run, with the ratios of num(r) (none
+	// when num is nil).
+	row := func(name string, cell func(r *DatasetRun) string, num func(r *DatasetRun) float64) {
+		cells := []string{name, cell(one)}
+		for _, r := range runs[1:] {
+			q := ""
+			if num != nil {
+				q = ratio(num(one), num(r))
+			}
+			cells = append(cells, cell(r), q)
 		}
+		t.Add(cells...)
+	}
+	dur := func(d func(r *DatasetRun) time.Duration) (func(r *DatasetRun) string, func(r *DatasetRun) float64) {
+		return func(r *DatasetRun) string { return Dur(d(r)) }, func(r *DatasetRun) float64 { return d(r).Seconds() }
+	}
+	row("zones / vertices (`/v1/layers`)", func(r *DatasetRun) string { return Count(r.Zones) + " / " + Count(r.Vertices) },
+		func(r *DatasetRun) float64 { return float64(r.Vertices) })
+	c, n := dur(func(r *DatasetRun) time.Duration { return r.Cold })
+	row("ready, cold start (no snapshot)", c, n)
+	c, n = dur(func(r *DatasetRun) time.Duration { return r.Prepare })
+	row("`redline prepare`", c, n)
+	c, n = dur(func(r *DatasetRun) time.Duration { return r.Warm })
+	row("ready, second start", c, n)
+	perVertex := func(rss func(r *DatasetRun) int64) func(r *DatasetRun) string {
+		return func(r *DatasetRun) string {
+			return fmt.Sprintf("%d MiB (%.0f B/vertex)", rss(r)>>20, float64(rss(r))/float64(r.Vertices))
+		}
+	}
+	row("RSS after ready, cold start", perVertex(func(r *DatasetRun) int64 { return r.RSSReady }), nil)
+	row("RSS after the jobs", perVertex(func(r *DatasetRun) int64 { return r.RSSAfter }), nil)
+	row("RSS after ready, second start", perVertex(func(r *DatasetRun) int64 { return r.RSSWarm }), nil)
+	for i, j := range jobs {
+		row(j.Name+", median (range)",
+			func(r *DatasetRun) string { return fmt.Sprintf("%s (%s)", Dur(r.Jobs[i].Median()), r.Jobs[i].Range()) },
+			func(r *DatasetRun) float64 { return r.Jobs[i].Median().Seconds() })
 	}
 	warm := func(r *DatasetRun) string {
 		if r.WarmSame {
@@ -272,6 +299,18 @@ func ScaleTable(runs []*DatasetRun, jobs []Job) *Table {
 		}
 		return "**no**"
 	}
-	t.Add("answers identical to the 1× run / second start same as first", "— / "+warm(one), same+" / "+warm(big), "")
+	row("answers identical to the 1× run / second start same as first", func(r *DatasetRun) string {
+		if r == one {
+			return "— / " + warm(r)
+		}
+		same := "yes"
+		for i := range jobs {
+			if !bytes.Equal(one.answers[i], r.answers[i]) {
+				same = "**no**: " + jobs[i].Name
+				break
+			}
+		}
+		return same + " / " + warm(r)
+	}, nil)
 	return t
 }

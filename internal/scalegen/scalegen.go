@@ -45,6 +45,11 @@ type Options struct {
 	// KeepShape stretches a copy's longitudes by the ratio of the cosines of the
 	// latitudes, so that shapes and areas in metres stay close to the original's.
 	KeepShape bool
+	// Interleave writes each layer feature by feature, each feature's N copies
+	// together (the original's first), rather than copy by copy: neighbours in
+	// the file are then a thousand kilometres apart, as in a file whose features
+	// came in no spatial order.
+	Interleave bool
 }
 
 // LayerSummary is what Generate wrote for one layer.
@@ -149,7 +154,7 @@ func Generate(src, out string, opts Options) (*Summary, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := writeLayer(filepath.Join(out, sum.Layers[i].File), spec, coll, sum.Plan); err != nil {
+		if err := writeLayer(filepath.Join(out, sum.Layers[i].File), spec, coll, sum.Plan, opts.Interleave); err != nil {
 			return nil, fmt.Errorf("scalegen: layer %q: %w", spec.ID, err)
 		}
 		spec.File, spec.CRS, spec.Table, spec.Encoding, spec.Polygonize = sum.Layers[i].File, "", "", "", false
@@ -309,7 +314,7 @@ func zoneID(f *vector.Feature, k zoneKeys, spec data.LayerSpec) string {
 
 // writeLayer writes coll N times over (copy after copy) as a GeoJSON
 // FeatureCollection at path.
-func writeLayer(path string, spec data.LayerSpec, coll *vector.Collection, pl *Plan) (err error) {
+func writeLayer(path string, spec data.LayerSpec, coll *vector.Collection, pl *Plan, interleave bool) (err error) {
 	file, err := os.Create(path)
 	if err != nil {
 		return err
@@ -332,40 +337,57 @@ func writeLayer(path string, spec data.LayerSpec, coll *vector.Collection, pl *P
 	}
 	var buf []byte
 	sep := "\n"
-	for ci := range pl.Copies {
+	write := func(ci, i int) error {
 		c := &pl.Copies[ci]
 		sfx := Suffix(c.Index, n)
+		f := &coll.Features[i]
+		k := keysOf(spec, f.Properties)
+		id, props := f.ID, f.Properties
+		if sfx != "" {
+			if zid := zoneID(f, k, spec); ids[zid+sfx] {
+				return fmt.Errorf("feature %d: copy %d's id %q is an id of the original", f.Index, c.Index, zid+sfx)
+			}
+			if id != "" {
+				id += sfx
+			}
+			props = make(map[string]any, len(f.Properties))
+			for key, v := range f.Properties {
+				props[key] = v
+			}
+			if k.idProp != "" {
+				props[k.idProp] = geojson.ValueString(props[k.idProp]) + sfx
+			}
+			if k.nameProp != "" {
+				props[k.nameProp] = geojson.ValueString(props[k.nameProp]) + sfx
+			}
+		}
+		var err error
+		buf, err = appendFeature(buf[:0], id, props, f.Geometry, func(p orb.Point) orb.Point { return pl.Apply(c, p) })
+		if err != nil {
+			return fmt.Errorf("feature %d (copy %d): %w", f.Index, c.Index, err)
+		}
+		w.WriteString(sep)
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+		sep = ",\n"
+		return nil
+	}
+	if interleave { // feature by feature
 		for i := range coll.Features {
-			f := &coll.Features[i]
-			k := keysOf(spec, f.Properties)
-			id, props := f.ID, f.Properties
-			if sfx != "" {
-				if zid := zoneID(f, k, spec); ids[zid+sfx] {
-					return fmt.Errorf("feature %d: copy %d's id %q is an id of the original", f.Index, c.Index, zid+sfx)
-				}
-				if id != "" {
-					id += sfx
-				}
-				props = make(map[string]any, len(f.Properties))
-				for key, v := range f.Properties {
-					props[key] = v
-				}
-				if k.idProp != "" {
-					props[k.idProp] = geojson.ValueString(props[k.idProp]) + sfx
-				}
-				if k.nameProp != "" {
-					props[k.nameProp] = geojson.ValueString(props[k.nameProp]) + sfx
+			for ci := range n {
+				if err := write(ci, i); err != nil {
+					return err
 				}
 			}
-			buf, err = appendFeature(buf[:0], id, props, f.Geometry, func(p orb.Point) orb.Point { return pl.Apply(c, p) })
-			if err != nil {
-				return fmt.Errorf("feature %d (copy %d): %w", f.Index, c.Index, err)
+		}
+	} else { // copy by copy
+		for ci := range n {
+			for i := range coll.Features {
+				if err := write(ci, i); err != nil {
+					return err
+				}
 			}
-			w.WriteString(sep)
-			if _, err := w.Write(buf); err != nil {
-				return err
-			}
-			sep = ",\n"
 		}
 	}
 	if _, err := io.WriteString(w, "\n]}\n"); err != nil {

@@ -170,63 +170,69 @@ layers:
 		"rivers.geojson": `{"type":"FeatureCollection","features":[
  {"type":"Feature","id":7,"properties":{"name":"河"},"geometry":{"type":"LineString","coordinates":[[108.0,34.8],[108.9,34.9]]}}]}`,
 	})
-	out := filepath.Join(t.TempDir(), "x5")
 	const n = 5
-	sum, err := scalegen.Generate(src, out, scalegen.Options{N: n, KeepShape: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum.N != n || len(sum.Plan.Copies) != n || sum.Overlapping != 0 {
-		t.Errorf("summary: %d×, %d copies, %d overlapping", sum.N, len(sum.Plan.Copies), sum.Overlapping)
-	}
 	orig, err := data.LoadDir(src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	big, err := data.LoadDir(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if big.Name != orig.Name || big.Version != orig.Version || len(big.Layers) != len(orig.Layers) {
-		t.Fatalf("dataset %s %s with %d layers, want %s %s with %d", big.Name, big.Version, len(big.Layers), orig.Name, orig.Version, len(orig.Layers))
-	}
-	for li, l := range big.Layers {
-		ol := orig.Layers[li]
-		if l.ID != ol.ID || l.Kind != ol.Kind || l.Title != ol.Title || l.Geom != ol.Geom {
-			t.Errorf("layer %d is %s/%s/%s, want %s/%s/%s", li, l.ID, l.Kind, l.Geom, ol.ID, ol.Kind, ol.Geom)
+	var out string
+	for _, interleave := range []bool{false, true} {
+		out = filepath.Join(t.TempDir(), fmt.Sprintf("x5-%v", interleave))
+		sum, err := scalegen.Generate(src, out, scalegen.Options{N: n, KeepShape: true, Interleave: interleave})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if len(l.Zones) != n*len(ol.Zones) {
-			t.Errorf("layer %s: %d zones, want %d × %d", l.ID, len(l.Zones), n, len(ol.Zones))
-			continue
+		if sum.N != n || len(sum.Plan.Copies) != n || sum.Overlapping != 0 {
+			t.Errorf("summary: %d×, %d copies, %d overlapping", sum.N, len(sum.Plan.Copies), sum.Overlapping)
 		}
-		seen := map[string]bool{}
-		for zi, z := range l.Zones {
-			if seen[z.ID] {
-				t.Errorf("layer %s: zone id %s twice", l.ID, z.ID)
+		big, err := data.LoadDir(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if big.Name != orig.Name || big.Version != orig.Version || len(big.Layers) != len(orig.Layers) {
+			t.Fatalf("dataset %s %s with %d layers, want %s %s with %d", big.Name, big.Version, len(big.Layers), orig.Name, orig.Version, len(orig.Layers))
+		}
+		for li, l := range big.Layers {
+			ol := orig.Layers[li]
+			if l.ID != ol.ID || l.Kind != ol.Kind || l.Title != ol.Title || l.Geom != ol.Geom {
+				t.Errorf("layer %d is %s/%s/%s, want %s/%s/%s", li, l.ID, l.Kind, l.Geom, ol.ID, ol.Kind, ol.Geom)
 			}
-			seen[z.ID] = true
-			o := ol.Zones[zi%len(ol.Zones)]
-			k := zi / len(ol.Zones)
-			sfx := scalegen.Suffix(k, n)
-			if z.ID != o.ID+sfx || z.Class != o.Class {
-				t.Errorf("layer %s zone %d: id %s class %s, want %s%s %s", l.ID, zi, z.ID, z.Class, o.ID, sfx, o.Class)
+			if len(l.Zones) != n*len(ol.Zones) {
+				t.Errorf("layer %s: %d zones, want %d × %d", l.ID, len(l.Zones), n, len(ol.Zones))
+				continue
 			}
-			if o.Name != "" && z.Name != o.Name+sfx {
-				t.Errorf("layer %s zone %s: name %q, want %q", l.ID, z.ID, z.Name, o.Name+sfx)
-			}
-			if planar.NumVertices(z.Geometry) != planar.NumVertices(o.Geometry) {
-				t.Errorf("layer %s zone %s: %d vertices, want %d", l.ID, z.ID, planar.NumVertices(z.Geometry), planar.NumVertices(o.Geometry))
-			}
-			if k == 0 && !reflect.DeepEqual(z.Geometry, o.Geometry) {
-				t.Errorf("layer %s zone %s: the original's geometry changed", l.ID, z.ID)
-			}
-			planar.EachPoint(z.Geometry, func(p orb.Point) {
-				if !scalegen.ChinaBox.Contains(p) {
-					t.Errorf("layer %s zone %s: vertex %v outside China's box", l.ID, z.ID, p)
+			seen := map[string]bool{}
+			for zi, z := range l.Zones {
+				if seen[z.ID] {
+					t.Errorf("layer %s: zone id %s twice", l.ID, z.ID)
 				}
-			})
-			if k > 0 && z.Geometry.Bound().Intersects(sum.Plan.Source.Pad(0.5)) {
-				t.Errorf("layer %s zone %s (copy %d) lies near the original", l.ID, z.ID, k)
+				seen[z.ID] = true
+				// copy by copy, or each zone's copies together
+				o, k := ol.Zones[zi%len(ol.Zones)], zi/len(ol.Zones)
+				if interleave {
+					o, k = ol.Zones[zi/n], zi%n
+				}
+				sfx := scalegen.Suffix(k, n)
+				if z.ID != o.ID+sfx || z.Class != o.Class {
+					t.Errorf("interleave %v: layer %s zone %d: id %s class %s, want %s%s %s", interleave, l.ID, zi, z.ID, z.Class, o.ID, sfx, o.Class)
+				}
+				if o.Name != "" && z.Name != o.Name+sfx {
+					t.Errorf("layer %s zone %s: name %q, want %q", l.ID, z.ID, z.Name, o.Name+sfx)
+				}
+				if planar.NumVertices(z.Geometry) != planar.NumVertices(o.Geometry) {
+					t.Errorf("layer %s zone %s: %d vertices, want %d", l.ID, z.ID, planar.NumVertices(z.Geometry), planar.NumVertices(o.Geometry))
+				}
+				if k == 0 && !reflect.DeepEqual(z.Geometry, o.Geometry) {
+					t.Errorf("layer %s zone %s: the original's geometry changed", l.ID, z.ID)
+				}
+				planar.EachPoint(z.Geometry, func(p orb.Point) {
+					if !scalegen.ChinaBox.Contains(p) {
+						t.Errorf("layer %s zone %s: vertex %v outside China's box", l.ID, z.ID, p)
+					}
+				})
+				if k > 0 && z.Geometry.Bound().Intersects(sum.Plan.Source.Pad(0.5)) {
+					t.Errorf("layer %s zone %s (copy %d) lies near the original", l.ID, z.ID, k)
+				}
 			}
 		}
 	}
