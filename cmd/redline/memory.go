@@ -58,13 +58,16 @@ const gcPercent = 400
 // GOGC alone the heap would grow to twice it between collections, doubling the
 // RSS for nothing. The dataset's arrays hold no pointers, so the collections
 // the limit brings on cost little.
-
+//
+// Then it faults in the heap the requests will use (prefault): up to the next
+// collection's goal, within the limit.
 func gcForDataset(log *slog.Logger) {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	live := int64(ms.HeapAlloc)
-	limit := int64(ms.Sys-ms.HeapSys) + live + max(live/4, 128<<20)
+	room := max(live/4, 128<<20)
+	limit := int64(ms.Sys-ms.HeapSys) + live + room
 	debug.SetMemoryLimit(limit)
 	if os.Getenv("GOGC") == "" {
 		// Under the limit, a small dataset's heap need not be collected every time
@@ -73,5 +76,37 @@ func gcForDataset(log *slog.Logger) {
 		// not GOGC, bounds the heap of a large dataset.
 		debug.SetGCPercent(gcPercent)
 	}
-	log.Info("memory limit set for the dataset", slog.Int64("live_heap_bytes", live), slog.Int64("limit_bytes", limit))
+	runtime.ReadMemStats(&ms)
+	touched := prefault(min(int64(ms.NextGC)-live, room) * 7 / 8)
+	log.Info("memory limit set for the dataset", slog.Int64("live_heap_bytes", live), slog.Int64("limit_bytes", limit),
+		slog.Int64("prefaulted_bytes", touched))
+}
+
+// prefault allocates n bytes, writes a byte to each page of them and lets them
+// go, so that the heap requests allocate from until the next collection is
+// memory the process already has: the runtime keeps the freed pages for the
+// heap up to its goal. It returns n (0 when n ≤ 0). Without it, the first
+// requests after a start each took page faults for the fresh heap they grew
+// into, as far as the goal: four times a large dataset's live heap (GOGC=400),
+// ~120 MB for a 5M-vertex dataset against ~25 MB for the province alone, and
+// the first dozen batches of 100k squares over the larger one took up to
+// 1.5 times as long as the later ones (over the province, 1.1 times). The
+// process's resident memory at ready is then what it would be after its
+// first requests anyway.
+func prefault(n int64) int64 {
+	if n <= 0 {
+		return 0
+	}
+	const chunk = 4 << 20 // as batches allocate: many spans, not one object
+	pageSize := os.Getpagesize()
+	var held [][]byte
+	for left := n; left > 0; left -= chunk {
+		b := make([]byte, min(left, chunk))
+		for i := 0; i < len(b); i += pageSize {
+			b[i] = 1
+		}
+		held = append(held, b)
+	}
+	runtime.KeepAlive(held)
+	return n
 }
