@@ -450,9 +450,11 @@ func (s *Store) logger() {
 // idle. Holding the processor through the flush (a raw system call), the
 // logger answers its group as soon as the disk does; the process is given one
 // processor more than it has cores, so that the checks keep theirs. Measured
-// with wrk on 2 cores (the demo dataset, alternate runs of 8 s): 16
-// connections 6,660–7,300 → 8,080–8,760 checks/s, 64 connections 7,370–8,100
-// → 9,490–10,150, 32 about the same.
+// with wrk on 2 cores (the demo dataset, fresh servers, alternate runs of
+// 6–8 s on a noisy machine): 16 connections higher in 9 of 11 pairs (median
+// +12 %, e.g. 6,190 → 7,500 checks/s), 64 connections higher in 2 of 4 and
+// the same in the others, 32 connections the same (+9 % to −14 %); the CPU a
+// check is up to 10 % higher (three threads on two cores).
 //
 // The cost: the runtime cannot stop the world while the logger is in the
 // kernel, so a collection's stop waits for the flush in progress (0.1–0.6 ms).
