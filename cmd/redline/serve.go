@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -200,14 +199,6 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 	if srv, err = api.New(cfg); err != nil {
 		return err
 	}
-	// The api's and the jobs' sizes (check slots, workers) are set from the
-	// cores; now the archive's logger may take a processor of its own
-	// (store.HoldProcessorWhileFlushing), unless GOMAXPROCS is the operator's.
-	if st != nil && os.Getenv("GOMAXPROCS") == "" && st.HoldProcessorWhileFlushing() {
-		runtime.GOMAXPROCS(startProcs + 1)
-		defer runtime.GOMAXPROCS(startProcs)
-		log.Info("one processor more for the archive's redo log flushes", slog.Int("gomaxprocs", startProcs+1))
-	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.addr, err)
@@ -369,10 +360,6 @@ func startLoad(ctx context.Context, c serveConfig, log *slog.Logger) api.Loader 
 		}
 	}
 }
-
-// startProcs is GOMAXPROCS as the process started: serve sets one more while
-// it runs with a redo log, the same however many times it is called.
-var startProcs = runtime.GOMAXPROCS(0)
 
 // openStore and serveLoadHook are serve's archive open and dataset load (tests
 // watch them).

@@ -17,19 +17,3 @@ func datasync(f *os.File) error {
 		}
 	}
 }
-
-// datasyncHolding is datasync without leaving the Go scheduler: the calling
-// goroutine keeps its processor (P) while the kernel flushes, where datasync
-// hands it to other goroutines and, once the flush returns, waits for one
-// again. See redoLog.hold for why the logger wants that and what it costs.
-func datasyncHolding(f *os.File) error {
-	for {
-		_, _, e := syscall.RawSyscall(syscall.SYS_FDATASYNC, f.Fd(), 0, 0)
-		if e != syscall.EINTR {
-			if e != 0 {
-				return e
-			}
-			return nil
-		}
-	}
-}

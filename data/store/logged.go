@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -108,12 +107,6 @@ type redoLog struct {
 	args []any
 
 	rounds atomic.Int64
-
-	// holdP makes the logger keep its processor through its flushes (see
-	// HoldProcessorWhileFlushing); heldOff, the logger's, is when a slow flush
-	// last made it stop for a while.
-	holdP   atomic.Bool
-	heldOff time.Time
 }
 
 // pendingRow is a logged row on its way to SQLite.
@@ -426,7 +419,7 @@ func (s *Store) logger() {
 			// As the writer's window: only while the process keeps its
 			// processors busy, where an fsync's CPU (~50 µs) is what a larger
 			// group saves, and the checks not in it wait for a processor anyway.
-			if busy && s.window > 0 && len(group) < maxLogGroup && load.saturated(s.processors()) {
+			if busy && s.window > 0 && len(group) < maxLogGroup && load.saturated() {
 				group = widen(lg.saves, s.quit, group, maxLogGroup, s.window, min(s.gap, s.window), &timer)
 			}
 		case <-s.quit:
@@ -438,70 +431,6 @@ func (s *Store) logger() {
 		}
 		s.logGroup(group)
 	}
-}
-
-// Flushes that hold the processor. The logger's flush takes 0.1–0.6 ms. With
-// datasync, the Go scheduler hands the logger's processor to other goroutines
-// meanwhile (the saves the last flush answered, queued on it), and when the
-// flush returns the logger waits for a processor among the checks that the
-// answered saves let in: under load half a millisecond and more, during which
-// no save is answered and the next group waits. Each save waited ~1.5 flushes
-// and that wait; 16 clients were bound by it, with a quarter of the 2 cores
-// idle. Holding the processor through the flush (a raw system call), the
-// logger answers its group as soon as the disk does; the process is given one
-// processor more than it has cores, so that the checks keep theirs. Measured
-// with wrk on 2 cores (the demo dataset, fresh servers, alternate runs of
-// 6–8 s on a noisy machine): 16 connections higher in 9 of 11 pairs (median
-// +12 %, e.g. 6,190 → 7,500 checks/s), 64 connections higher in 2 of 4 and
-// the same in the others, 32 connections the same (+9 % to −14 %); the CPU a
-// check is up to 10 % higher (three threads on two cores).
-//
-// The cost: the runtime cannot stop the world while the logger is in the
-// kernel, so a collection's stop waits for the flush in progress (0.1–0.6 ms).
-// A disk that stalls would stall the collections with it: a flush slower than
-// slowFlush stops the holding for heldOffFor.
-var (
-	slowFlush  = 10 * time.Millisecond // a var: tests lower it
-	heldOffFor = 10 * time.Second
-)
-
-// HoldProcessorWhileFlushing makes the redo log's logger keep its processor
-// through each flush of the log, as long as flushes stay quick; the caller
-// raises GOMAXPROCS by one for it (serve does). It reports whether the store
-// has a redo log (SQLite's logged path); without one it changes nothing. Call
-// it before the first Save.
-func (s *Store) HoldProcessorWhileFlushing() bool {
-	if s.lg == nil {
-		return false
-	}
-	s.lg.holdP.Store(true)
-	return true
-}
-
-// processors is how many processors the checks have: GOMAXPROCS, less the
-// one the logger holds.
-func (s *Store) processors() int {
-	n := runtime.GOMAXPROCS(0)
-	if s.lg != nil && s.lg.holdP.Load() && n > 1 {
-		n--
-	}
-	return n
-}
-
-// flushLog fdatasyncs the redo log, holding the logger's processor when told
-// to and the flushes are quick.
-func (s *Store) flushLog() error {
-	lg := s.lg
-	if !lg.holdP.Load() || !lg.heldOff.IsZero() && time.Now().Before(lg.heldOff) {
-		return datasync(lg.f)
-	}
-	start := time.Now()
-	err := datasyncHolding(lg.f)
-	if time.Since(start) > slowFlush {
-		lg.heldOff = time.Now().Add(heldOffFor)
-		s.slowFlushes.Add(1)
-	}
-	return err
 }
 
 // logGroup writes the group's records with one pwrite, fdatasyncs the log,
@@ -523,7 +452,7 @@ func (s *Store) logGroup(group []*pendingSave) {
 	if err == nil {
 		_, err = lg.f.WriteAt(buf, lg.off)
 		if err == nil {
-			err = s.flushLog()
+			err = datasync(lg.f)
 			s.fsyncs.Add(1)
 		}
 	}

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -745,76 +744,5 @@ func TestReserveRecent(t *testing.T) {
 	}
 	if err := save("d"); err != nil || s.lg.lookups.Load() != 1 {
 		t.Errorf("save of a new id after Open: %v, %d lookups", err, s.lg.lookups.Load())
-	}
-}
-
-// TestHoldProcessorWhileFlushing: on the logged path the logger holds its
-// processor through its flushes once told to (the checks then have one
-// processor fewer), the saves are logged and read back as ever; a flush
-// slower than slowFlush stops the holding, and it stays stopped for
-// heldOffFor; a store without a redo log says it cannot.
-func TestHoldProcessorWhileFlushing(t *testing.T) {
-	ctx := t.Context()
-	// Restored once the stores are closed (deferred first, run last).
-	defer func(d time.Duration) { slowFlush = d }(slowFlush)
-	slowFlush = time.Hour // no flush of a loaded machine counts slow at first
-	path := filepath.Join(t.TempDir(), "hold.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	procs := runtime.GOMAXPROCS(0)
-	if s.processors() != procs {
-		t.Errorf("before: %d processors for the checks, want GOMAXPROCS %d", s.processors(), procs)
-	}
-	if !s.HoldProcessorWhileFlushing() || !s.Stats().HeldFlushes {
-		t.Fatal("a store with a redo log does not hold its processor")
-	}
-	if want := max(1, procs-1); procs > 1 && s.processors() != want {
-		t.Errorf("holding: %d processors for the checks, want %d", s.processors(), want)
-	}
-	rng := rand.New(rand.NewPCG(7, 8))
-	var wg sync.WaitGroup
-	for i := range 40 {
-		rec := loggedRecord(rng, fmt.Sprintf("h%02d", i), i)
-		wg.Go(func() {
-			if err := s.Save(ctx, rec); err != nil {
-				t.Error(err)
-			}
-		})
-		if i%8 == 7 {
-			wg.Wait()
-		}
-	}
-	wg.Wait()
-	st := s.Stats()
-	if st.Fsyncs == 0 || st.LogRows != 40 || st.SlowFlushes != 0 {
-		t.Errorf("%d log fsyncs for %d rows, %d slow", st.Fsyncs, st.LogRows, st.SlowFlushes)
-	}
-	for i := range 40 {
-		if _, err := s.Get(ctx, fmt.Sprintf("h%02d", i)); err != nil {
-			t.Error(err)
-		}
-	}
-
-	// Every flush slow: the first stops the holding, the next ones are not held.
-	slowFlush = -1
-	for i := range 3 {
-		if err := s.Save(ctx, loggedRecord(rng, fmt.Sprintf("s%02d", i), i)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n := s.Stats().SlowFlushes; n != 1 {
-		t.Errorf("%d flushes counted slow after three saves, want the first only (the holding off for %s)", n, heldOffFor)
-	}
-
-	other, err := Open(ctx, path) // the log is the first store's: group commit
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	if other.HoldProcessorWhileFlushing() || other.Stats().HeldFlushes {
-		t.Error("a store without a redo log says it holds its processor")
 	}
 }

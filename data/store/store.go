@@ -125,9 +125,8 @@ type Store struct {
 	packer packer
 
 	// commits and rows count the transactions and the rows in them, fsyncs the
-	// syncer's (see Stats); slowFlushes the redo log's flushes that stopped
-	// its logger holding its processor (flushLog).
-	commits, rows, fsyncs, frames, logRows, slowFlushes atomic.Int64
+	// syncer's (see Stats).
+	commits, rows, fsyncs, frames, logRows atomic.Int64
 
 	// lg is the redo log in front of SQLite (logged.go); nil on the group
 	// commit path (PostgreSQL, or SQLite when another process holds the log).
@@ -153,20 +152,14 @@ type Stats struct {
 	// the times it started over.
 	Logged          bool
 	LogRows, Rounds int64
-	// HeldFlushes says whether the logger holds its processor through its
-	// flushes (HoldProcessorWhileFlushing); SlowFlushes counts the flushes slow
-	// enough to stop that for a while.
-	HeldFlushes bool
-	SlowFlushes int64
 }
 
 // Stats returns the writer's counts so far.
 func (s *Store) Stats() Stats {
 	st := Stats{Commits: s.commits.Load(), Rows: s.rows.Load(), Fsyncs: s.fsyncs.Load(), Frames: s.frames.Load(),
-		LogRows: s.logRows.Load(), Logged: s.lg != nil, SlowFlushes: s.slowFlushes.Load()}
+		LogRows: s.logRows.Load(), Logged: s.lg != nil}
 	if s.lg != nil {
 		st.Rounds = s.lg.rounds.Load()
-		st.HeldFlushes = s.lg.holdP.Load()
 	}
 	return st
 }
@@ -890,7 +883,7 @@ func (s *Store) writer() {
 				break gather
 			}
 		}
-		if busy && s.window > 0 && len(group) < maxGroup && (s.synced == nil || load.saturated(runtime.GOMAXPROCS(0))) {
+		if busy && s.window > 0 && len(group) < maxGroup && (s.synced == nil || load.saturated()) {
 			// PostgreSQL waits the window out; SQLite's closes early (see widen).
 			gap := s.window
 			if s.synced != nil {
@@ -1339,9 +1332,9 @@ type cpuLoad struct {
 // cpuLoadSpan is how long a measure of the load lasts.
 const cpuLoadSpan = 5 * time.Millisecond
 
-// saturated reports whether the process used at least 85 % of procs
+// saturated reports whether the process used at least 85 % of GOMAXPROCS
 // processors over the last span or so.
-func (l *cpuLoad) saturated(procs int) bool {
+func (l *cpuLoad) saturated() bool {
 	now := time.Now()
 	if d := now.Sub(l.wall); d >= cpuLoadSpan {
 		cpu, ok := proccpu.Used()
@@ -1349,7 +1342,7 @@ func (l *cpuLoad) saturated(procs int) bool {
 			return false
 		}
 		if !l.wall.IsZero() {
-			l.busy = float64(cpu-l.cpu) >= 0.85*float64(d)*float64(procs)
+			l.busy = float64(cpu-l.cpu) >= 0.85*float64(d)*float64(runtime.GOMAXPROCS(0))
 		}
 		l.wall, l.cpu = now, cpu
 	}
