@@ -116,28 +116,26 @@ func BenchmarkRepairLarge(b *testing.B) {
 	for _, n := range []int{100000, 1000000} {
 		r := scrambledCircle(n, 0, 0)
 		r[n/2], r[n/2+1] = r[n/2+1], r[n/2]
-		b.Run(fmt.Sprintf("circle/n=%d", n), func(b *testing.B) {
-			c := NewContext()
-			for b.Loop() {
-				if _, ok, _, err := c.Repair(orb.Polygon{r}, planar.DimArea); err != nil || ok {
-					b.Fatal(ok, err)
-				}
-			}
-		})
+		benchRepairAs(b, fmt.Sprintf("circle/n=%d", n), r, false)
 	}
 	// 10,000 teeth: IsValid alone takes ~6 s; 50,000 (100,004 vertices)
 	// took 159 s, as GEOS tests every pair of the teeth's overlapping boxes.
 	for _, teeth := range []int{10000} {
 		r := comb(teeth)
-		b.Run(fmt.Sprintf("comb/n=%d", len(r)), func(b *testing.B) {
-			c := NewContext()
-			for b.Loop() {
-				if _, ok, _, err := c.Repair(orb.Polygon{r}, planar.DimArea); err != nil || !ok {
-					b.Fatal(ok, err)
-				}
-			}
-		})
+		benchRepairAs(b, fmt.Sprintf("comb/n=%d", len(r)), r, true)
 	}
+}
+
+// benchRepairAs times Repair of r, which must find it valid (valid) or not.
+func benchRepairAs(b *testing.B, name string, r orb.Ring, valid bool) {
+	b.Run(name, func(b *testing.B) {
+		c := NewContext()
+		for b.Loop() {
+			if _, ok, _, err := c.Repair(orb.Polygon{r}, planar.DimArea); err != nil || ok != valid {
+				b.Fatalf("valid %v, want %v (%v)", ok, valid, err)
+			}
+		}
+	})
 }
 
 // BenchmarkRepairAtCap times the worst repairs the footprint bounds admit
