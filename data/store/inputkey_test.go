@@ -169,3 +169,15 @@ func TestLoggedReplaysSchema7Records(t *testing.T) {
 		}
 	}
 }
+
+// TestInsertColumns: insertColumns, kept by hand, is the number of columns
+// insertReport names, of its placeholders, and of the values a row has.
+func TestInsertColumns(t *testing.T) {
+	open, close := strings.Index(insertReport, "("), strings.Index(insertReport, ")")
+	names := strings.Split(insertReport[open+1:close], ",")
+	marks := strings.Count(insertReport, "?")
+	row := rowOf(&Record{ID: "x", Report: []byte("{}")}, "", nil)
+	if len(names) != insertColumns || marks != insertColumns || len(row) != insertColumns {
+		t.Errorf("insertColumns %d: %d columns named, %d placeholders, %d values in a row", insertColumns, len(names), marks, len(row))
+	}
+}
