@@ -173,8 +173,8 @@ func TestLoggedReplaysSchema7Records(t *testing.T) {
 // TestInsertColumns: insertColumns, kept by hand, is the number of columns
 // insertReport names, of its placeholders, and of the values a row has.
 func TestInsertColumns(t *testing.T) {
-	open, close := strings.Index(insertReport, "("), strings.Index(insertReport, ")")
-	names := strings.Split(insertReport[open+1:close], ",")
+	start, end := strings.Index(insertReport, "("), strings.Index(insertReport, ")")
+	names := strings.Split(insertReport[start+1:end], ",")
 	marks := strings.Count(insertReport, "?")
 	row := rowOf(&Record{ID: "x", Report: []byte("{}")}, "", nil)
 	if len(names) != insertColumns || marks != insertColumns || len(row) != insertColumns {
