@@ -46,23 +46,45 @@ func main() {
 	data := fs.String("data", "", "checks: the dataset `DIR` served (default: the embedded demo dataset)")
 	clients := fs.String("clients", "16,32,64", "checks: the client counts, in turn")
 	duration := fs.Duration("duration", 10*time.Second, "checks: how long each client count runs")
+	serverArgs := fs.String("server-args", "", "flags added after the bench's own to every `redline serve`, separated by spaces (a flag given twice takes its last value)")
+	serverEnv := fs.String("server-env", "", "`KEY=VALUE,...` added to the environment of every `redline serve` (and `redline prepare`)")
 	drivers := fs.String("drivers", "wrk,go", "checks: the clients that send the checks, in turn: wrk (Debian's wrk, 2 threads) and go (Go's net/http)")
 	fs.Parse(os.Args[2:])
+	server, err := serverOpts(*serverArgs, *serverEnv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
 
 	if mode == "checks" {
-		if err := runChecks(*redline, *data, *work, *out, *clients, *drivers, *duration); err != nil {
+		if err := runChecks(*redline, *data, *work, *out, *clients, *drivers, *duration, server); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}
 		return
 	}
-	if err := run(mode, *redline, *shared, *work, *out, *runs, *count, *n); err != nil {
+	if err := run(mode, *redline, *shared, *work, *out, *runs, *count, *n, server); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(mode, redline, shared, work, out string, runs, count, n int) error {
+// serverOpts reads -server-args and -server-env.
+func serverOpts(args, env string) (bench.ServerOpts, error) {
+	o := bench.ServerOpts{Args: strings.Fields(args)}
+	for kv := range strings.SplitSeq(env, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
+			return o, fmt.Errorf("-server-env %q: want KEY=VALUE pairs separated by commas", env)
+		}
+		o.Env = append(o.Env, kv)
+	}
+	return o, nil
+}
+
+func run(mode, redline, shared, work, out string, runs, count, n int, server bench.ServerOpts) error {
 	if _, err := os.Stat(filepath.Join(shared, "dataset.yaml")); err != nil {
 		return fmt.Errorf("the shared data is absent (%v): the benchmarks run on ../shared/data's five Shaanxi layers and its oracle footprints; give -shared DIR", err)
 	}
@@ -85,7 +107,7 @@ func run(mode, redline, shared, work, out string, runs, count, n int) error {
 	var table *bench.Table
 	switch mode {
 	case "scale":
-		res, err := bench.Scale(ctx, bench.ScaleConfig{Redline: redline, Shared: shared, Work: work, N: n, Runs: runs, Count: count, Log: os.Stderr}, jobs)
+		res, err := bench.Scale(ctx, bench.ScaleConfig{Redline: redline, Shared: shared, Work: work, N: n, Runs: runs, Count: count, Server: server, Log: os.Stderr}, jobs)
 		if err != nil {
 			return err
 		}
@@ -95,16 +117,16 @@ func run(mode, redline, shared, work, out string, runs, count, n int) error {
 		if dsn == "" {
 			return fmt.Errorf("REDLINE_TEST_PG is not set: run through `scripts/pg-test.sh --run` (make bench-postgis does)")
 		}
-		table, err = bench.SideBySide(ctx, bench.SideConfig{Redline: redline, Shared: shared, Work: work, DSN: dsn, Runs: runs, Log: os.Stderr}, jobs)
+		table, err = bench.SideBySide(ctx, bench.SideConfig{Redline: redline, Shared: shared, Work: work, DSN: dsn, Runs: runs, Server: server, Log: os.Stderr}, jobs)
 		if err != nil {
 			return err
 		}
 	}
-	return write(out, fmt.Sprintf("%d timed runs per job, medians", runs), table)
+	return write(out, fmt.Sprintf("%d timed runs per job, medians", runs)+server.String(), table)
 }
 
 // runChecks is `bench checks`.
-func runChecks(redline, data, work, out, clients, drivers string, d time.Duration) error {
+func runChecks(redline, data, work, out, clients, drivers string, d time.Duration, server bench.ServerOpts) error {
 	var counts []int
 	for f := range strings.SplitSeq(clients, ",") {
 		c, err := strconv.Atoi(strings.TrimSpace(f))
@@ -129,7 +151,7 @@ func runChecks(redline, data, work, out, clients, drivers string, d time.Duratio
 		ds = append(ds, strings.TrimSpace(f))
 	}
 	runs, err := bench.Checks(context.Background(), bench.ChecksConfig{Redline: redline, Data: data, Work: work,
-		Bound: bench.Shaanxi, Clients: counts, Duration: d, Drivers: ds, Wrk: bench.WrkPath(), Log: os.Stderr})
+		Bound: bench.Shaanxi, Clients: counts, Duration: d, Drivers: ds, Wrk: bench.WrkPath(), Server: server, Log: os.Stderr})
 	if err != nil {
 		return err
 	}
@@ -137,8 +159,16 @@ func runChecks(redline, data, work, out, clients, drivers string, d time.Duratio
 	if data != "" {
 		served = data
 	}
-	return write(out, fmt.Sprintf("`redline serve` with its default flags on %s, its SQLite archive on, then `--db off`, a fresh server for each client; 100 m squares sent on the same cores by wrk (C, epoll, 2 threads) and by Go's net/http client (the bench process), each over keep-alive connections, one check at a time on each; %s a connection count",
-		served, d), bench.ChecksTable(runs))
+	var by []string
+	for _, d := range ds {
+		if d == "wrk" {
+			by = append(by, "wrk (C, epoll, 2 threads)")
+		} else {
+			by = append(by, "Go's net/http client (the bench process)")
+		}
+	}
+	return write(out, fmt.Sprintf("`redline serve` with its default flags on %s, its SQLite archive on, then `--db off`, a fresh server for each client; 100 m squares sent on the same cores by %s, each over keep-alive connections, one check at a time on each; %s a connection count",
+		served, strings.Join(by, " and by "), d)+server.String(), bench.ChecksTable(runs))
 }
 
 // write prints the machine line, how the numbers were taken, and the table, and

@@ -140,7 +140,7 @@ func BenchmarkServeLocate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := Start(b.Context(), bin, shared, b.TempDir(), 5*time.Minute)
+	srv, err := Start(b.Context(), bin, ServerOpts{}, shared, b.TempDir(), 5*time.Minute)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -210,5 +210,32 @@ func TestScaleTable(t *testing.T) {
 	}
 	if r := rows["answers identical to the 1× run / second start same as first"]; r[2] != "yes / yes" || !strings.HasPrefix(r[4], "**no**: footprints") {
 		t.Errorf("answers row %q", r)
+	}
+}
+
+// TestServerOpts: the operator's flags come after the bench's (the last of a
+// flag given twice wins), its environment over the bench's, and the table's
+// heading says both; without any, the command is the bench's own.
+func TestServerOpts(t *testing.T) {
+	opts := ServerOpts{Args: []string{"--max-checks", "64"}, Env: []string{"GOGC=200"}}
+	args := serveArgs(8080, "/d", "/tmp", []string{"--db", "off"}, opts)
+	want := []string{"serve", "--addr", "127.0.0.1:8080", "--db", "/tmp/bench-8080.db", "--log-level", "warn",
+		"--data", "/d", "--db", "off", "--max-checks", "64"}
+	if !slices.Equal(args, want) {
+		t.Errorf("args %q, want %q", args, want)
+	}
+	env := opts.environ()
+	if len(env) != len(os.Environ())+1 || env[len(env)-1] != "GOGC=200" {
+		t.Errorf("environment ends %q, %d entries for the bench's %d", env[len(env)-1], len(env), len(os.Environ()))
+	}
+	if h := opts.String(); !strings.Contains(h, "`--max-checks 64`") || !strings.Contains(h, "`GOGC=200`") {
+		t.Errorf("heading %q", h)
+	}
+	var none ServerOpts
+	if none.environ() != nil || none.String() != "" {
+		t.Error("no options: want the bench's own environment and nothing in the heading")
+	}
+	if got := serveArgs(1, "", "/t", nil, none); slices.Contains(got, "--data") {
+		t.Errorf("no dataset: %q", got)
 	}
 }

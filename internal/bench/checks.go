@@ -37,7 +37,9 @@ type ChecksConfig struct {
 	// binary at Wrk). Empty means "go".
 	Drivers []string
 	Wrk     string
-	Log     io.Writer
+	// Server is added to the server's flags and environment.
+	Server ServerOpts
+	Log    io.Writer
 }
 
 // ChecksRun is what one client count measured.
@@ -89,7 +91,7 @@ func checks(ctx context.Context, cfg ChecksConfig, archive bool, driver string) 
 	if !archive {
 		extra = []string{"--db", "off"}
 	}
-	srv, err := Start(ctx, cfg.Redline, cfg.Data, cfg.Work, 2*time.Minute, extra...)
+	srv, err := Start(ctx, cfg.Redline, cfg.Server, cfg.Data, cfg.Work, 2*time.Minute, extra...)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,7 @@ type SideConfig struct {
 	Work    string // archives
 	DSN     string // a PostgreSQL whose database may get the postgis extension
 	Runs    int
+	Server  ServerOpts // added to the server's flags and environment
 	Log     io.Writer
 }
 
@@ -252,7 +253,7 @@ func SideBySide(ctx context.Context, cfg SideConfig, jobs []Job) (*Table, error)
 	}
 	fmt.Fprintf(cfg.Log, "bench: %s: the shared layers (%d pieces) and the jobs loaded in %s\n", pg.Version, pg.Pieces, time.Since(start).Round(time.Millisecond))
 
-	srv, err := Start(ctx, cfg.Redline, cfg.Shared, cfg.Work, 5*time.Minute)
+	srv, err := Start(ctx, cfg.Redline, cfg.Server, cfg.Shared, cfg.Work, 5*time.Minute)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,10 @@ type ScaleConfig struct {
 	N       int    // the large dataset's multiple (32)
 	Runs    int    // measured runs of each job (after one warm-up run)
 	Count   int    // points and squares per job (100,000)
-	Log     io.Writer
+	// Server is added to every start of the server (and its environment to
+	// `redline prepare`).
+	Server ServerOpts
+	Log    io.Writer
 }
 
 // DatasetRun is what a scale run measured on one dataset.
@@ -100,7 +103,7 @@ func interleave(ctx context.Context, cfg ScaleConfig, runs []*DatasetRun, jobs [
 	defer client.CloseIdleConnections()
 	urls := make([]string, len(runs))
 	for k, r := range runs {
-		srv, err := Start(ctx, cfg.Redline, r.dir, cfg.Work, 10*time.Minute, r.start...)
+		srv, err := Start(ctx, cfg.Redline, cfg.Server, r.dir, cfg.Work, 10*time.Minute, r.start...)
 		if err != nil {
 			return err
 		}
@@ -155,7 +158,7 @@ func measureDataset(ctx context.Context, cfg ScaleConfig, label, name, dir strin
 			return nil, fmt.Errorf("bench: %w", err)
 		}
 	}
-	srv, err := Start(ctx, cfg.Redline, dir, cfg.Work, 10*time.Minute, snap...)
+	srv, err := Start(ctx, cfg.Redline, cfg.Server, dir, cfg.Work, 10*time.Minute, snap...)
 	if err != nil {
 		return nil, err
 	}
@@ -183,12 +186,14 @@ func measureDataset(ctx context.Context, cfg ScaleConfig, label, name, dir strin
 			return nil, fmt.Errorf("bench: %w", err)
 		}
 		start := time.Now()
-		if out, err := exec.CommandContext(ctx, cfg.Redline, append([]string{"prepare", "--data", dir}, snap...)...).CombinedOutput(); err != nil {
+		prep := exec.CommandContext(ctx, cfg.Redline, append([]string{"prepare", "--data", dir}, snap...)...)
+		prep.Env = cfg.Server.environ()
+		if out, err := prep.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("bench: redline prepare --data %s: %v\n%s", dir, err, out)
 		}
 		r.Prepare = time.Since(start)
 	}
-	warm, err := Start(ctx, cfg.Redline, dir, cfg.Work, 10*time.Minute, snap...)
+	warm, err := Start(ctx, cfg.Redline, cfg.Server, dir, cfg.Work, 10*time.Minute, snap...)
 	if err != nil {
 		return nil, err
 	}

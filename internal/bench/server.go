@@ -40,23 +40,48 @@ type Server struct {
 	stopErr  error
 }
 
+// ServerOpts are what an operator adds to the bench's `redline serve`: Args
+// after the bench's own flags (a flag given twice takes its last value), Env
+// (KEY=VALUE) over the bench's environment. For measuring a setting, as
+// GOGC=200 or --max-checks 64, the way the bench measures the defaults.
+type ServerOpts struct {
+	Args, Env []string
+}
+
+// String says what o adds, for a table's heading ("" when nothing).
+func (o ServerOpts) String() string {
+	var b strings.Builder
+	if len(o.Args) > 0 {
+		fmt.Fprintf(&b, "; server flags added: `%s`", strings.Join(o.Args, " "))
+	}
+	if len(o.Env) > 0 {
+		fmt.Fprintf(&b, "; server environment added: `%s`", strings.Join(o.Env, " "))
+	}
+	return b.String()
+}
+
+// environ is the environment of a command run with o: nil (the bench's own)
+// when o adds none.
+func (o ServerOpts) environ() []string {
+	if len(o.Env) == 0 {
+		return nil
+	}
+	return append(os.Environ(), o.Env...)
+}
+
 // Start runs bin serve --data dir (the embedded demo dataset when dir is empty)
-// on a free loopback port, archiving to a SQLite file in tmp, and waits (up to
-// limit) until /readyz answers 200.
-func Start(ctx context.Context, bin, dir, tmp string, limit time.Duration, extra ...string) (*Server, error) {
+// on a free loopback port, archiving to a SQLite file in tmp, with extra and
+// then opts's flags and opts's environment, and waits (up to limit) until
+// /readyz answers 200.
+func Start(ctx context.Context, bin string, opts ServerOpts, dir, tmp string, limit time.Duration, extra ...string) (*Server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
 	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	args := []string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port),
-		"--db", filepath.Join(tmp, fmt.Sprintf("bench-%d.db", port)), "--log-level", "warn"}
-	if dir != "" {
-		args = append(args, "--data", dir)
-	}
-	args = append(args, extra...)
 	s := &Server{URL: url, log: &bytes.Buffer{}}
-	s.cmd = exec.Command(bin, args...)
+	s.cmd = exec.Command(bin, serveArgs(port, dir, tmp, extra, opts)...)
+	s.cmd.Env = opts.environ()
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	start := time.Now()
 	if err := s.cmd.Start(); err != nil {
@@ -88,6 +113,17 @@ func Start(ctx context.Context, bin, dir, tmp string, limit time.Duration, extra
 			return nil, fmt.Errorf("bench: %s serve --data %s not ready after %s:\n%s", bin, dir, limit, s.log.String())
 		}
 	}
+}
+
+// serveArgs are the arguments of `redline serve` on port: the bench's flags,
+// extra, then opts's.
+func serveArgs(port int, dir, tmp string, extra []string, opts ServerOpts) []string {
+	args := []string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port),
+		"--db", filepath.Join(tmp, fmt.Sprintf("bench-%d.db", port)), "--log-level", "warn"}
+	if dir != "" {
+		args = append(args, "--data", dir)
+	}
+	return append(append(args, extra...), opts.Args...)
 }
 
 func freePort() (int, error) {
