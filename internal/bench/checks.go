@@ -123,7 +123,8 @@ func checks(ctx context.Context, cfg ChecksConfig, archive bool, driver string) 
 		}
 		var l Load
 		if driver == "wrk" {
-			if l, err = Wrk(ctx, cfg.Wrk, cfg.Work, url, bodies, c, cfg.Duration, func() (float64, error) { return Rejected(srv.URL) }); err != nil {
+			rejected := func() (float64, error) { m, err := ReadMetrics(srv.URL); return m.Rejected, err }
+			if l, err = Wrk(ctx, cfg.Wrk, cfg.Work, url, bodies, c, cfg.Duration, rejected); err != nil {
 				return nil, err
 			}
 		} else {
@@ -295,45 +296,73 @@ func Drive(ctx context.Context, url string, bodies [][]byte, clients int, d time
 	return l
 }
 
+// Metrics are the figures the bench reads from a server's /metrics.
+type Metrics struct {
+	// SaveSum and SaveCount are the archive write histogram's
+	// (redline_archive_write_duration_seconds): the seconds the saves took,
+	// and their count; Saves says whether the server has it (both).
+	SaveSum, SaveCount float64
+	Saves              bool
+	// Rejected is redline_http_rejected_total summed over its routes: the 429s.
+	Rejected float64
+}
+
+// ReadMetrics reads the Metrics of the server at base.
+func ReadMetrics(base string) (Metrics, error) {
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		return Metrics{}, fmt.Errorf("bench: /metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	return parseMetrics(resp.Body)
+}
+
 // SaveWait reads the archive write histogram from the /metrics of the server
 // at base: the seconds its saves took, and their count.
 func SaveWait(base string) (sum, count float64, err error) {
-	resp, err := http.Get(base + "/metrics")
-	if err != nil {
-		return 0, 0, fmt.Errorf("bench: /metrics: %w", err)
+	m, err := ReadMetrics(base)
+	if err == nil && !m.Saves {
+		err = errors.New("bench: /metrics has no redline_archive_write_duration_seconds (sum and count)")
 	}
-	defer resp.Body.Close()
-	return parseSaveWait(resp.Body)
+	return m.SaveSum, m.SaveCount, err
 }
 
-func parseSaveWait(r io.Reader) (sum, count float64, err error) {
+func parseMetrics(r io.Reader) (Metrics, error) {
+	var m Metrics
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	var found int
+	var sum, count bool
 	for sc.Scan() {
-		name, v, ok := strings.Cut(sc.Text(), " ")
-		if !ok {
+		line := sc.Text()
+		i := strings.LastIndexByte(line, ' ')
+		if i < 0 || strings.HasPrefix(line, "#") {
 			continue
 		}
-		var dst *float64
+		name := line[:i]
+		if j := strings.IndexByte(name, '{'); j >= 0 {
+			name = name[:j]
+		}
 		switch name {
-		case "redline_archive_write_duration_seconds_sum":
-			dst = &sum
-		case "redline_archive_write_duration_seconds_count":
-			dst = &count
+		case "redline_archive_write_duration_seconds_sum", "redline_archive_write_duration_seconds_count", "redline_http_rejected_total":
 		default:
 			continue
 		}
-		if *dst, err = strconv.ParseFloat(v, 64); err != nil {
-			return 0, 0, fmt.Errorf("bench: /metrics: %s %q: %w", name, v, err)
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			return Metrics{}, fmt.Errorf("bench: /metrics: %q: %w", line, err)
 		}
-		found++
+		switch name {
+		case "redline_archive_write_duration_seconds_sum":
+			m.SaveSum, sum = v, true
+		case "redline_archive_write_duration_seconds_count":
+			m.SaveCount, count = v, true
+		default:
+			m.Rejected += v
+		}
 	}
 	if err := sc.Err(); err != nil {
-		return 0, 0, fmt.Errorf("bench: /metrics: %w", err)
+		return Metrics{}, fmt.Errorf("bench: /metrics: %w", err)
 	}
-	if found != 2 {
-		return 0, 0, fmt.Errorf("bench: /metrics has no redline_archive_write_duration_seconds (sum and count)")
-	}
-	return sum, count, nil
+	m.Saves = sum && count
+	return m, nil
 }

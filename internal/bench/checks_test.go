@@ -89,20 +89,32 @@ func TestPercentile(t *testing.T) {
 	}
 }
 
-func TestParseSaveWait(t *testing.T) {
-	sum, n, err := parseSaveWait(strings.NewReader(`# HELP redline_archive_write_duration_seconds x
+// TestParseMetrics: the save histogram's sum and count (both, or the server
+// has none), and the 429s summed over the routes; a value that is not a number
+// is an error.
+func TestParseMetrics(t *testing.T) {
+	m, err := parseMetrics(strings.NewReader(`# HELP redline_archive_write_duration_seconds x
 redline_archive_write_duration_seconds_bucket{le="0.001"} 3
 redline_archive_write_duration_seconds_sum 0.25
 redline_archive_write_duration_seconds_count 100
 redline_reports_archived_total 100
+# HELP redline_http_rejected_total x
+redline_http_rejected_total{route="/v1/check"} 7
+redline_http_rejected_total{route="/v1/locate"} 2
+redline_http_requests_total{code="429"} 100
 `))
-	if err != nil || sum != 0.25 || n != 100 {
-		t.Errorf("%v %v %v", sum, n, err)
+	if err != nil || m.SaveSum != 0.25 || m.SaveCount != 100 || !m.Saves || m.Rejected != 9 {
+		t.Errorf("%+v %v", m, err)
 	}
-	if _, _, err := parseSaveWait(strings.NewReader("redline_archive_write_duration_seconds_sum 1\n")); err == nil {
-		t.Error("no count: want an error")
+	if m, err := parseMetrics(strings.NewReader("redline_archive_write_duration_seconds_sum 1\n")); err != nil || m.Saves {
+		t.Errorf("no count: %+v, %v; want no histogram", m, err)
 	}
-	if _, _, err := parseSaveWait(strings.NewReader("redline_archive_write_duration_seconds_sum x\nredline_archive_write_duration_seconds_count 1\n")); err == nil {
-		t.Error("a sum that is not a number: want an error")
+	for _, bad := range []string{
+		"redline_archive_write_duration_seconds_sum x\nredline_archive_write_duration_seconds_count 1\n",
+		"redline_http_rejected_total{route=\"/\"} x\n",
+	} {
+		if _, err := parseMetrics(strings.NewReader(bad)); err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
 	}
 }

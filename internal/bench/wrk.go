@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	neturl "net/url"
 	"os"
 	"os/exec"
@@ -35,7 +34,11 @@ func WrkScript(path string, bodies [][]byte) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("-- Written by redline's bench checks: POST each body in turn.\n")
 	b.WriteString("wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n")
-	fmt.Fprintf(&b, "local path = %s\nlocal bodies = {\n", luaString(path))
+	lp := luaString(path)
+	if lp == "" {
+		return nil, fmt.Errorf("bench: path %q cannot be written as a Lua string", path)
+	}
+	fmt.Fprintf(&b, "local path = %s\nlocal bodies = {\n", lp)
 	for i, body := range bodies {
 		s := luaString(string(body))
 		if s == "" {
@@ -80,7 +83,7 @@ func luaString(s string) string {
 // taken from it) for d, the bodies in turn (a script written into dir), and
 // returns what it measured. Answers other than 2xx count as failed, except the
 // server's 429s: how many there were is busy's difference from before to after
-// (Rejected reads the server's count).
+// (the server's count: Metrics.Rejected).
 func Wrk(ctx context.Context, wrk, dir, url string, bodies [][]byte, clients int, d time.Duration, busy func() (float64, error)) (Load, error) {
 	u, err := neturl.Parse(url)
 	if err != nil || u.Host == "" {
@@ -213,37 +216,4 @@ func wrkDuration(s string) (time.Duration, error) {
 		}
 	}
 	return 0, fmt.Errorf("duration %q", s)
-}
-
-// Rejected reads the server's 429s from the /metrics of the server at base:
-// the sum of redline_http_rejected_total over its routes.
-func Rejected(base string) (float64, error) {
-	resp, err := http.Get(base + "/metrics")
-	if err != nil {
-		return 0, fmt.Errorf("bench: /metrics: %w", err)
-	}
-	defer resp.Body.Close()
-	return parseRejected(resp.Body)
-}
-
-func parseRejected(r io.Reader) (float64, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	var sum float64
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, "redline_http_rejected_total{") && !strings.HasPrefix(line, "redline_http_rejected_total ") {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			return 0, fmt.Errorf("bench: /metrics: %q: %w", line, err)
-		}
-		sum += v
-	}
-	if err := sc.Err(); err != nil {
-		return 0, fmt.Errorf("bench: /metrics: %w", err)
-	}
-	return sum, nil
 }

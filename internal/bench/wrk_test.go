@@ -149,17 +149,3 @@ func TestWrkScriptStrings(t *testing.T) {
 		t.Error("a body Lua cannot hold: want an error")
 	}
 }
-
-func TestParseRejected(t *testing.T) {
-	n, err := parseRejected(strings.NewReader(`# HELP redline_http_rejected_total x
-redline_http_rejected_total{route="/v1/check"} 7
-redline_http_rejected_total{route="/v1/locate"} 2
-redline_http_requests_total{code="429"} 100
-`))
-	if err != nil || n != 9 {
-		t.Errorf("%v %v", n, err)
-	}
-	if _, err := parseRejected(strings.NewReader("redline_http_rejected_total{route=\"/\"} x\n")); err == nil {
-		t.Error("a count that is not a number: want an error")
-	}
-}
