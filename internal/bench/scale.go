@@ -45,7 +45,7 @@ type DatasetRun struct {
 	// WarmSame says whether the second start answered as the first.
 	WarmSame bool
 	// dir and start are the dataset and the flags of its second start, for
-	// the interleaved runs.
+	// the alternated runs.
 	dir   string
 	start []string
 }
@@ -87,15 +87,15 @@ func Scale(ctx context.Context, cfg ScaleConfig, jobs []Job) ([]*DatasetRun, err
 	// two datasets (both served at once, from their snapshots): measured one
 	// dataset after the other, a shared machine's drift between the two blocks
 	// moved the ratio by ±30 % from one run of the benchmark to the next.
-	if err := interleave(ctx, cfg, out, jobs); err != nil {
+	if err := alternate(ctx, cfg, out, jobs); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// interleave serves every dataset of runs at once and times each job on each in
+// alternate serves every dataset of runs at once and times each job on each in
 // turn, the order alternating from run to run, replacing the runs' Jobs.
-func interleave(ctx context.Context, cfg ScaleConfig, runs []*DatasetRun, jobs []Job) error {
+func alternate(ctx context.Context, cfg ScaleConfig, runs []*DatasetRun, jobs []Job) error {
 	if cfg.Runs <= 0 {
 		return nil
 	}
@@ -132,7 +132,7 @@ func interleave(ctx context.Context, cfg ScaleConfig, runs []*DatasetRun, jobs [
 			}
 		}
 		for _, r := range runs {
-			fmt.Fprintf(cfg.Log, "bench:   %s, %s, interleaved: median %s (%s)\n", r.Label, j.Name, Dur(r.Jobs[i].Median()), r.Jobs[i].Range())
+			fmt.Fprintf(cfg.Log, "bench:   %s, %s, alternated: median %s (%s)\n", r.Label, j.Name, Dur(r.Jobs[i].Median()), r.Jobs[i].Range())
 		}
 	}
 	return nil

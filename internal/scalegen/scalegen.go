@@ -167,7 +167,11 @@ func Generate(src, out string, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scalegen: manifest: %w", err)
 	}
-	head := fmt.Sprintf("# %d× %s, written by scalegen (see scalegen.json): the original zones, then %d copies elsewhere in China.\n", opts.N, m.Name, opts.N-1)
+	order := "the original zones, then %d copies elsewhere in China"
+	if opts.Interleave {
+		order = "each zone followed by its %d copies elsewhere in China"
+	}
+	head := fmt.Sprintf("# %d× %s, written by scalegen (see scalegen.json): "+order+".\n", opts.N, m.Name, opts.N-1)
 	if err := os.WriteFile(filepath.Join(out, "dataset.yaml"), append([]byte(head), yb...), 0o644); err != nil {
 		return nil, fmt.Errorf("scalegen: %w", err)
 	}
@@ -312,8 +316,9 @@ func zoneID(f *vector.Feature, k zoneKeys, spec data.LayerSpec) string {
 	return f.ID
 }
 
-// writeLayer writes coll N times over (copy after copy) as a GeoJSON
-// FeatureCollection at path.
+// writeLayer writes coll N times over as a GeoJSON FeatureCollection at path:
+// copy after copy, or with interleave feature by feature (each feature's
+// copies together).
 func writeLayer(path string, spec data.LayerSpec, coll *vector.Collection, pl *Plan, interleave bool) (err error) {
 	file, err := os.Create(path)
 	if err != nil {
