@@ -67,5 +67,7 @@ func TestHilbertKey(t *testing.T) {
 	}
 	nan := orb.Point{0, 0}
 	nan[0] = nan[0] / nan[0]
-	HilbertKey(nan)
+	if HilbertKey(nan) != HilbertKey(orb.Point{-180, 0}) {
+		t.Errorf("NaN longitude: key %d, want the western edge's %d", HilbertKey(nan), HilbertKey(orb.Point{-180, 0}))
+	}
 }

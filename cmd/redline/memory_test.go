@@ -1,34 +1,20 @@
 package main
 
 import (
-	"bufio"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 )
 
-// rssBytes is this process's resident set (VmRSS).
+// rssBytes is this process's resident set (vmRSS, soak_test.go).
 func rssBytes(t *testing.T) int64 {
 	t.Helper()
-	f, err := os.Open("/proc/self/status")
+	n, err := vmRSS(os.Getpid())
 	if err != nil {
-		t.Skipf("no /proc/self/status: %v", err)
+		t.Fatal(err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, err := strconv.ParseInt(strings.Fields(rest)[0], 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return kb << 10
-		}
-	}
-	t.Fatal("no VmRSS in /proc/self/status")
-	return 0
+	return n
 }
 
 // TestPrefault: the memory prefault touched is resident once it returns (that
