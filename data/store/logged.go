@@ -53,6 +53,9 @@ import (
 type redoLog struct {
 	path string
 	f    *os.File
+	// aio flushes f for the logger without holding a processor (aiosync_linux.go);
+	// nil where the kernel has none: datasync.
+	aio *aioSync
 	// limit is the offset past which the logger starts a new round (once SQLite
 	// holds every record).
 	limit int64
@@ -204,7 +207,34 @@ func (s *Store) openRedo(ctx context.Context, dsn string, limit int64) (*redoLog
 		f.Close()
 		return nil, fmt.Errorf("start a round of the redo log %s: %w", path, err)
 	}
+	if a, err := newAIOSync(f); err == nil {
+		lg.aio = a
+	} else {
+		slog.Debug("redo log: flushes with fdatasync", slog.String("path", path), slog.Any("reason", err))
+	}
 	return lg, nil
+}
+
+// flush makes the log's writes durable: through AIO while the kernel takes
+// it, else fdatasync.
+func (lg *redoLog) flush() error {
+	if lg.aio != nil {
+		err := lg.aio.sync()
+		if !errors.Is(err, errNoAIO) {
+			return err
+		}
+		slog.Info("redo log: the kernel refused an AIO flush; fdatasync from now on", slog.String("path", lg.path), slog.Any("error", err))
+		lg.closeAIO()
+	}
+	return datasync(lg.f)
+}
+
+// closeAIO lets the AIO context go, before the file closes.
+func (lg *redoLog) closeAIO() {
+	if lg.aio != nil {
+		lg.aio.close()
+		lg.aio = nil
+	}
 }
 
 // fill writes zeros up to size into the log, once, so that the rounds after
@@ -452,7 +482,7 @@ func (s *Store) logGroup(group []*pendingSave) {
 	if err == nil {
 		_, err = lg.f.WriteAt(buf, lg.off)
 		if err == nil {
-			err = datasync(lg.f)
+			err = lg.flush()
 			s.fsyncs.Add(1)
 		}
 	}
@@ -842,6 +872,7 @@ func (s *Store) closeRedo() error {
 	} else {
 		errs = append(errs, fmt.Errorf("rows remain in the redo log %s for the next Open to replay: %w", lg.path, err))
 	}
+	lg.closeAIO()
 	if err := lg.f.Close(); err != nil {
 		errs = append(errs, err)
 	}

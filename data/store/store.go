@@ -328,6 +328,7 @@ func open(ctx context.Context, dsn string, opts options) (*Store, error) {
 				return s, nil
 			}
 			slog.Info("report archive: no connection of its own for the redo log's inserter; saves commit in groups instead", slog.String("db", dsn))
+			lg.closeAIO()
 			lg.f.Close()
 		}
 	}
