@@ -32,7 +32,9 @@ import (
 //  1. Save encodes its row (appendRecordRow) and reserves its id (no two saves of
 //     one id, no id SQLite holds: see reserve).
 //  2. The logger appends the records of every save queued with one pwrite and
-//     fdatasyncs the log; only then does it answer them. An acknowledged row is
+//     fdatasyncs the log (through AIO on Linux: aiosync_linux.go; the same
+//     flush, run by the kernel without holding a Go processor); only then
+//     does it answer them. An acknowledged row is
 //     on disk in the log, with a CRC over the round's salt, its sequence
 //     number and its values.
 //  3. The inserter commits the rows into SQLite (synchronous=NORMAL: the WAL

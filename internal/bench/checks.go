@@ -2,12 +2,14 @@ package bench
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,6 +52,10 @@ type ChecksRun struct {
 	Load    Load
 	// ServerCPU is the server process's CPU time over the run (10 ms ticks).
 	ServerCPU time.Duration
+	// MachineCPU is the busy time of every processor over the run (10 ms
+	// ticks): the server, the client, and the kernel's own threads, which run
+	// the work no process is charged for (the archive's flushes through AIO).
+	MachineCPU time.Duration
 	// SaveWait is the mean time a check waited for its archive save, from the
 	// server's redline_archive_write_duration_seconds.
 	SaveWait time.Duration
@@ -104,13 +110,16 @@ func checks(ctx context.Context, cfg ChecksConfig, archive bool, driver string) 
 	var runs []ChecksRun
 	// sample reads the server's CPU and, with the archive, its saves' wait.
 	type sample struct {
-		cpu           time.Duration
+		cpu, machine  time.Duration
 		waited, saves float64
 	}
 	read := func() (sample, error) {
 		var s sample
 		var err error
-		if s.cpu, err = srv.CPU(); err != nil || !archive {
+		if s.cpu, err = srv.CPU(); err != nil {
+			return s, err
+		}
+		if s.machine, err = MachineCPU(); err != nil || !archive {
 			return s, err
 		}
 		s.waited, s.saves, err = SaveWait(srv.URL)
@@ -134,7 +143,7 @@ func checks(ctx context.Context, cfg ChecksConfig, archive bool, driver string) 
 		if err != nil {
 			return nil, err
 		}
-		r := ChecksRun{Archive: archive, Driver: driver, Clients: c, Load: l, ServerCPU: s1.cpu - s0.cpu}
+		r := ChecksRun{Archive: archive, Driver: driver, Clients: c, Load: l, ServerCPU: s1.cpu - s0.cpu, MachineCPU: s1.machine - s0.machine}
 		if s1.saves > s0.saves {
 			r.SaveWait = time.Duration((s1.waited - s0.waited) / (s1.saves - s0.saves) * 1e9)
 		}
@@ -148,14 +157,14 @@ func checks(ctx context.Context, cfg ChecksConfig, archive bool, driver string) 
 
 // ChecksTable is the markdown table of runs.
 func ChecksTable(runs []ChecksRun) *Table {
-	t := &Table{Head: []string{"archive", "client", "connections", "checks/s", "server CPU µs a check", "client CPU µs a check", "p50", "p99", "save wait", "429", "failed"}}
+	t := &Table{Head: []string{"archive", "client", "connections", "checks/s", "server CPU µs a check", "client CPU µs a check", "machine CPU µs a check", "p50", "p99", "save wait", "429", "failed"}}
 	for _, r := range runs {
 		l := r.Load
 		save := Dur(r.SaveWait)
 		if !r.Archive {
 			save = "—"
 		}
-		t.Add(onOff(r.Archive), driverName(r.Driver), strconv.Itoa(r.Clients), Count(int(l.Rate()+0.5)), perCheck(r.ServerCPU, l.OK), perCheck(l.CPU, l.OK),
+		t.Add(onOff(r.Archive), driverName(r.Driver), strconv.Itoa(r.Clients), Count(int(l.Rate()+0.5)), perCheck(r.ServerCPU, l.OK), perCheck(l.CPU, l.OK), perCheck(r.MachineCPU, l.OK),
 			Dur(l.Percentile(50)), Dur(l.Percentile(99)), save, Count(l.Busy), Count(l.Failed))
 	}
 	return t
@@ -173,6 +182,38 @@ func onOff(on bool) string {
 		return "SQLite"
 	}
 	return "off"
+}
+
+// MachineCPU is the time the machine's processors have been busy since boot,
+// summed over them, from /proc/stat: user, nice, system, irq, softirq and
+// steal (not idle, not iowait).
+func MachineCPU() (time.Duration, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, fmt.Errorf("bench: machine CPU: %w", err)
+	}
+	return parseProcStat(b)
+}
+
+// parseProcStat reads the busy time from /proc/stat's first ("cpu") line,
+// in USER_HZ ticks (100 a second on Linux whatever the kernel's HZ).
+func parseProcStat(b []byte) (time.Duration, error) {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	f := strings.Fields(string(line))
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, fmt.Errorf("bench: /proc/stat: first line %.100q, want cpu and 8 counters", line)
+	}
+	var ticks int64
+	for i, name := range []string{"user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"} {
+		n, err := strconv.ParseInt(f[1+i], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("bench: /proc/stat: %s %q: %w", name, f[1+i], err)
+		}
+		if name != "idle" && name != "iowait" {
+			ticks += n
+		}
+	}
+	return time.Duration(ticks) * (time.Second / 100), nil
 }
 
 func perCheck(d time.Duration, n int) string {

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -116,5 +118,40 @@ redline_http_requests_total{code="429"} 100
 		if _, err := parseMetrics(strings.NewReader(bad)); err == nil {
 			t.Errorf("%q: want an error", bad)
 		}
+	}
+}
+
+func TestParseProcStat(t *testing.T) {
+	// user nice system idle iowait irq softirq steal guest guest_nice
+	d, err := parseProcStat([]byte("cpu  1000 20 300 9000 500 4 6 70 0 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n"))
+	if want := (1000 + 20 + 300 + 4 + 6 + 70) * 10 * time.Millisecond; err != nil || d != want {
+		t.Errorf("busy %v, %v; want %v (idle and iowait left out)", d, err, want)
+	}
+	for _, bad := range []string{"", "cpu0 1 2 3 4 5 6 7 8\n", "cpu 1 2 3\n", "cpu 1 2 x 4 5 6 7 8\n"} {
+		if _, err := parseProcStat([]byte(bad)); err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
+	}
+	if _, err := os.Stat("/proc/stat"); err == nil {
+		a, err := MachineCPU()
+		if err != nil || a <= 0 {
+			t.Fatalf("this machine: %v, %v", a, err)
+		}
+	}
+}
+
+func TestChecksTableMachineCPU(t *testing.T) {
+	run := ChecksRun{Archive: true, Driver: "wrk", Clients: 16, ServerCPU: 300 * time.Millisecond, MachineCPU: 900 * time.Millisecond,
+		Load: Load{OK: 3000, Elapsed: time.Second, CPU: 60 * time.Millisecond}}
+	tb := ChecksTable([]ChecksRun{run})
+	col := slices.Index(tb.Head, "machine CPU µs a check")
+	if col < 0 || len(tb.Rows) != 1 || len(tb.Rows[0]) != len(tb.Head) {
+		t.Fatalf("table %+v", tb)
+	}
+	if got := tb.Rows[0][col]; got != "300" {
+		t.Errorf("machine CPU a check %q, want 300 (900 ms over 3,000 checks)", got)
+	}
+	if got := tb.Rows[0][slices.Index(tb.Head, "server CPU µs a check")]; got != "100" {
+		t.Errorf("server CPU a check %q, want 100", got)
 	}
 }
