@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -344,21 +342,11 @@ func cpuPerOp(b *testing.B) func() {
 
 // vmRSS is the process's resident set in bytes (/proc/self/status VmRSS).
 func vmRSS(tb testing.TB) int64 {
-	b, err := os.ReadFile("/proc/self/status")
+	n, err := proccpu.RSS(0)
 	if err != nil {
-		tb.Skipf("no /proc/self/status: %v", err)
+		tb.Skipf("no resident set to read: %v", err)
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err != nil {
-				tb.Fatalf("VmRSS line %q: %v", line, err)
-			}
-			return kb * 1024
-		}
-	}
-	tb.Fatal("no VmRSS in /proc/self/status")
-	return 0
+	return n
 }
 
 // BenchmarkOpenSnapshot is the time to ready from a snapshot (one op = Open of

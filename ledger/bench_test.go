@@ -1,35 +1,25 @@
 package ledger_test
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/redline-gis/redline/internal/proccpu"
 	"github.com/redline-gis/redline/ledger"
 )
 
-// rss returns the process's resident set in bytes (Linux).
+// rss returns the process's resident set in bytes (Linux), -1 where it
+// cannot be read.
 func rss() int64 {
-	f, err := os.Open("/proc/self/status")
+	n, err := proccpu.RSS(0)
 	if err != nil {
 		return -1
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return -1
+	return n
 }
 
 // peakGrowth writes n patches as an XLSX to io.Discard and returns the highest

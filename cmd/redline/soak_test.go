@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/redline-gis/redline/internal/proccpu"
 )
 
 // The load and soak test: `redline serve` as a subprocess (SQLite archive) under
@@ -59,19 +61,7 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 }
 
 // vmRSS reads a process's resident set from /proc.
-func vmRSS(pid int) (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10, err
-		}
-	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
-}
+func vmRSS(pid int) (int64, error) { return proccpu.RSS(pid) }
 
 // metricValue reads one unlabelled sample from /metrics.
 func metricValue(base, name string) float64 {

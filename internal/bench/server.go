@@ -8,7 +8,6 @@
 package bench
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -24,6 +23,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/redline-gis/redline/internal/proccpu"
 )
 
 // Server is a running `redline serve`.
@@ -140,28 +141,13 @@ func (s *Server) RSS() (int64, error) {
 	return RSS(s.cmd.Process.Pid)
 }
 
-// RSS reads VmRSS of /proc/pid/status, in bytes.
+// RSS reads the resident set of process pid (VmRSS), in bytes.
 func RSS(pid int) (int64, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	n, err := proccpu.RSS(pid)
 	if err != nil {
-		return 0, fmt.Errorf("bench: resident memory: %w", err)
+		return 0, fmt.Errorf("bench: %w", err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			fields := strings.Fields(rest)
-			if len(fields) != 2 || fields[1] != "kB" {
-				return 0, fmt.Errorf("bench: /proc/%d/status: VmRSS %q", pid, rest)
-			}
-			kb, err := strconv.ParseInt(fields[0], 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("bench: /proc/%d/status: VmRSS %q: %w", pid, rest, err)
-			}
-			return kb << 10, nil
-		}
-	}
-	return 0, fmt.Errorf("bench: /proc/%d/status has no VmRSS", pid)
+	return n, nil
 }
 
 // Size is the number of zones and of vertices of the dataset in service, the

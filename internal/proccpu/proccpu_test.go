@@ -1,6 +1,7 @@
 package proccpu
 
 import (
+	"os"
 	"runtime"
 	"testing"
 	"time"
@@ -22,5 +23,27 @@ func TestNowCountsWork(t *testing.T) {
 	}
 	if d := Now() - t0; d < 20*time.Millisecond {
 		t.Errorf("%v of spinning counted %v of CPU (%d turns)", time.Since(start), d, x)
+	}
+}
+
+func TestParseRSS(t *testing.T) {
+	n, err := parseRSS([]byte("Name:\tredline\nVmPeak:\t  999 kB\nVmRSS:\t  429436 kB\nRssAnon:\t 1 kB\n"), "status")
+	if err != nil || n != 429436<<10 {
+		t.Errorf("%d, %v; want %d", n, err, 429436<<10)
+	}
+	for _, bad := range []string{"Name:\tx\n", "VmRSS:\t12 MB\n", "VmRSS:\tx kB\n", "VmRSS:\n"} {
+		if _, err := parseRSS([]byte(bad), "status"); err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
+	}
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		t.Skip("no /proc here")
+	}
+	self, err := RSS(0)
+	if err != nil || self <= 0 {
+		t.Fatalf("RSS(0) = %d, %v", self, err)
+	}
+	if byPid, err := RSS(os.Getpid()); err != nil || byPid <= 0 {
+		t.Errorf("RSS(own pid) = %d, %v", byPid, err)
 	}
 }
