@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 )
 
@@ -53,30 +52,16 @@ func TestAIOSync(t *testing.T) {
 // through AIO, and still is after saves (a refused flush would have turned it
 // off); a log whose AIO the kernel refuses falls back to fdatasync and goes on.
 func TestLoggedFlushesThroughAIO(t *testing.T) {
-	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "aio.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if !s.Stats().Logged {
-		t.Fatal("the store does not log")
-	}
+	s, _ := openLogged(t, "aio.db")
 	if s.lg.aio == nil {
 		t.Fatal("the redo log flushes with fdatasync, not AIO")
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
-	var wg sync.WaitGroup
+	var recs []*Record
 	for i := range 40 {
-		rec := loggedRecord(rng, fmt.Sprintf("a%03d", i), i)
-		wg.Go(func() {
-			if err := s.Save(ctx, rec); err != nil {
-				t.Error(err)
-			}
-		})
+		recs = append(recs, loggedRecord(rng, fmt.Sprintf("a%03d", i), i))
 	}
-	wg.Wait()
+	saveAll(t, s, recs)
 	if s.fsyncs.Load() == 0 {
 		t.Error("no flush counted")
 	}

@@ -107,17 +107,39 @@ func rawCount(t *testing.T, path string) int {
 // in the redo log; the archive's files as they are then (what kill -9 or a
 // power cut leaves, the log being fsynced) open with every acknowledged row
 // there, read back byte for byte.
-func TestLoggedCrash(t *testing.T) {
-	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "crash.db")
-	s, err := Open(ctx, path)
+// openLogged opens a new archive named name in a test directory, closed at
+// the test's end, and fails unless it logs (the redo log is its own).
+func openLogged(t *testing.T, name string) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	s, err := Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() { s.Close() })
 	if !s.Stats().Logged {
 		t.Fatal("the store does not log")
 	}
+	return s, path
+}
+
+// saveAll saves recs at once, each from a goroutine of its own.
+func saveAll(t *testing.T, s *Store, recs []*Record) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for _, rec := range recs {
+		wg.Go(func() {
+			if err := s.Save(t.Context(), rec); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestLoggedCrash(t *testing.T) {
+	ctx := t.Context()
+	s, path := openLogged(t, "crash.db")
 	release := holdInserter(s)
 	defer release()
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -125,15 +147,7 @@ func TestLoggedCrash(t *testing.T) {
 	for i := range 60 {
 		recs = append(recs, loggedRecord(rng, fmt.Sprintf("k%03d", i), i))
 	}
-	var wg sync.WaitGroup
-	for _, rec := range recs {
-		wg.Go(func() {
-			if err := s.Save(ctx, rec); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-	wg.Wait()
+	saveAll(t, s, recs)
 	// Get answers the acknowledged reports from memory, waiting for no inserter
 	// (this one is held: a wait would last until the timeout).
 	quick, cancel := context.WithTimeout(ctx, 10*time.Second)
