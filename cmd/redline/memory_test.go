@@ -5,12 +5,14 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/redline-gis/redline/internal/proccpu"
 )
 
-// rssBytes is this process's resident set (vmRSS, soak_test.go).
+// rssBytes is this process's resident set.
 func rssBytes(t *testing.T) int64 {
 	t.Helper()
-	n, err := vmRSS(os.Getpid())
+	n, err := proccpu.RSS(0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,9 +60,6 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 	return sorted[min(len(sorted)-1, int(p*float64(len(sorted))))]
 }
 
-// vmRSS reads a process's resident set from /proc.
-func vmRSS(pid int) (int64, error) { return proccpu.RSS(pid) }
-
 // metricValue reads one unlabelled sample from /metrics.
 func metricValue(base, name string) float64 {
 	resp, err := http.Get(base + "/metrics")
@@ -149,7 +146,7 @@ func TestLoadSoak(t *testing.T) {
 	}
 	var samples []sample
 	sampleNow := func(start time.Time) {
-		rss, err := vmRSS(pid)
+		rss, err := proccpu.RSS(pid)
 		if err != nil {
 			t.Errorf("RSS: %v", err)
 		}

@@ -94,16 +94,6 @@ func TestSquare(t *testing.T) {
 	}
 }
 
-func TestRSS(t *testing.T) {
-	rss, err := RSS(os.Getpid())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rss < 1<<20 || rss > 1<<40 {
-		t.Errorf("this test's RSS is %d bytes", rss)
-	}
-}
-
 func TestCount(t *testing.T) {
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 164456: "164,456", 5262592: "5,262,592", -1234: "-1,234"} {
 		if got := Count(n); got != want {

@@ -138,12 +138,7 @@ func freePort() (int, error) {
 
 // RSS is the process's resident set (VmRSS of /proc/PID/status) in bytes.
 func (s *Server) RSS() (int64, error) {
-	return RSS(s.cmd.Process.Pid)
-}
-
-// RSS reads the resident set of process pid (VmRSS), in bytes.
-func RSS(pid int) (int64, error) {
-	n, err := proccpu.RSS(pid)
+	n, err := proccpu.RSS(s.cmd.Process.Pid)
 	if err != nil {
 		return 0, fmt.Errorf("bench: %w", err)
 	}
