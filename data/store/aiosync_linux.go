@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
 	"syscall"
 	"unsafe"
 
@@ -28,10 +27,12 @@ type aioSync struct {
 	efd   uint32 // the eventfd's
 	ctx   uintptr
 	event *os.File // the eventfd, non-blocking, in the poller
-	cb    *iocb
-	cbs   [1]*iocb
-	evs   [1]ioEvent
-	buf   [8]byte
+	// cb is the one request (the kernel holds it while it runs), cbs the list
+	// io_submit takes: &cb.
+	cb  iocb
+	cbs [1]*iocb
+	evs [1]ioEvent
+	buf [8]byte
 }
 
 // iocb is Linux's struct iocb (include/uapi/linux/aio_abi.h), little-endian
@@ -67,8 +68,8 @@ const (
 var errNoAIO = errors.New("AIO fdatasync not available")
 
 // newAIOSync sets up the AIO context and eventfd for f, which must stay open
-// while it is used. It fails (the caller
-// keeps fdatasync) where the kernel has no AIO or refuses a context.
+// while it is used. It fails (the caller keeps fdatasync) where the kernel has
+// no AIO or refuses a context.
 func newAIOSync(f *os.File) (*aioSync, error) {
 	if unsafe.Sizeof(iocb{}) != 64 || unsafe.Sizeof(ioEvent{}) != 32 {
 		return nil, errNoAIO
@@ -77,7 +78,8 @@ func newAIOSync(f *os.File) (*aioSync, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &aioSync{cb: new(iocb)}
+	a := &aioSync{}
+	a.cbs[0] = &a.cb
 	if err := rc.Control(func(fd uintptr) { a.fd = uint32(fd) }); err != nil {
 		return nil, err
 	}
@@ -97,8 +99,7 @@ func newAIOSync(f *os.File) (*aioSync, error) {
 // sync flushes the file's data, as datasync does; errNoAIO (wrapped) when
 // the kernel refuses the request, before it started.
 func (a *aioSync) sync() error {
-	*a.cb = iocb{opcode: iocbCmdFdsync, fildes: a.fd, flags: iocbFlagResfd, resfd: a.efd}
-	a.cbs[0] = a.cb
+	a.cb = iocb{opcode: iocbCmdFdsync, fildes: a.fd, flags: iocbFlagResfd, resfd: a.efd}
 	for {
 		n, _, e := syscall.Syscall(unix.SYS_IO_SUBMIT, a.ctx, 1, uintptr(unsafe.Pointer(&a.cbs[0])))
 		if e == syscall.EINTR || e == syscall.EAGAIN {
@@ -116,9 +117,9 @@ func (a *aioSync) sync() error {
 	// happens to the eventfd, before the iocb can be reused.
 	for {
 		if _, err := a.event.Read(a.buf[:]); err != nil && !errors.Is(err, syscall.EINTR) {
-			return a.reap(-1)
+			return a.reap(true)
 		}
-		if err := a.reap(0); err != errAIOPending {
+		if err := a.reap(false); err != errAIOPending {
 			return err
 		}
 	}
@@ -127,16 +128,18 @@ func (a *aioSync) sync() error {
 // errAIOPending: no completion yet.
 var errAIOPending = errors.New("AIO request pending")
 
-// reap collects the request's completion: waiting for it when timeout is -1,
-// not at all when 0 (errAIOPending if it has not completed).
-func (a *aioSync) reap(timeout int) error {
-	var ts *unix.Timespec
-	if timeout == 0 {
-		ts = new(unix.Timespec)
+// noWait is io_getevents's zero timeout: return at once.
+var noWait unix.Timespec
+
+// reap collects the request's completion: waiting for it when wait is set,
+// else not at all (errAIOPending if it has not completed).
+func (a *aioSync) reap(wait bool) error {
+	ts := &noWait
+	if wait {
+		ts = nil // no timeout
 	}
 	for {
 		n, _, e := syscall.Syscall6(unix.SYS_IO_GETEVENTS, a.ctx, 1, 1, uintptr(unsafe.Pointer(&a.evs[0])), uintptr(unsafe.Pointer(ts)), 0)
-		runtime.KeepAlive(ts)
 		if e == syscall.EINTR {
 			continue
 		}
