@@ -6,7 +6,8 @@
 //	                against redline over HTTP, with the answers compared
 //	bench checks  — `make bench-checks`: small checks a second against `redline serve`
 //	                as shipped (default flags, SQLite archive on; then --db off), at 16,
-//	                32 and 64 clients
+//	                32 and 64 clients; given several binaries (-redline a,b) and -rounds,
+//	                it runs them in alternation and sums up which answered more
 //
 // Each prints a markdown table and writes it to a file (-out). They need the built
 // redline (-redline); scale and postgis ../shared/data (-shared), and postgis a
@@ -36,7 +37,7 @@ func main() {
 	}
 	mode := os.Args[1]
 	fs := flag.NewFlagSet(mode, flag.ExitOnError)
-	redline := fs.String("redline", "bin/redline", "the built redline `binary`")
+	redline := fs.String("redline", "bin/redline", "the built redline `binary`; checks: several, comma-separated (NAME=PATH names one), run in alternation and compared")
 	shared := fs.String("shared", "../shared/data", "the shared data `DIR` (dataset.yaml, oracle/)")
 	work := fs.String("work", "", "`DIR` for generated datasets and archives (default: a temporary directory, removed)")
 	out := fs.String("out", "bin/bench-"+mode+".md", "markdown `file` the table is written to")
@@ -48,6 +49,8 @@ func main() {
 	duration := fs.Duration("duration", 10*time.Second, "checks: how long each client count runs")
 	serverArgs := fs.String("server-args", "", "flags added after the bench's own to every `redline serve`, separated by spaces (a flag given twice takes its last value)")
 	serverEnv := fs.String("server-env", "", "`KEY=VALUE,...` added to the environment of every `redline serve` (and `redline prepare`)")
+	rounds := fs.Int("rounds", 1, "checks: how many times the whole run is repeated (each round runs every -redline binary in turn)")
+	archive := fs.String("archive", "on,off", "checks: the archive modes run, in turn: on (SQLite), off")
 	drivers := fs.String("drivers", "wrk,go", "checks: the clients that send the checks, in turn: wrk (Debian's wrk, 2 threads) and go (Go's net/http)")
 	fs.Parse(os.Args[2:])
 	server, err := serverOpts(*serverArgs, *serverEnv)
@@ -57,7 +60,7 @@ func main() {
 	}
 
 	if mode == "checks" {
-		if err := runChecks(*redline, *data, *work, *out, *clients, *drivers, *duration, server); err != nil {
+		if err := runChecks(*redline, *data, *work, *out, *clients, *drivers, *archive, *rounds, *duration, server); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}
@@ -126,7 +129,18 @@ func run(mode, redline, shared, work, out string, runs, count, n int, server ben
 }
 
 // runChecks is `bench checks`.
-func runChecks(redline, data, work, out, clients, drivers string, d time.Duration, server bench.ServerOpts) error {
+func runChecks(redline, data, work, out, clients, drivers, archive string, rounds int, d time.Duration, server bench.ServerOpts) error {
+	bins, err := binaries(redline)
+	if err != nil {
+		return err
+	}
+	modes, err := archiveModes(archive)
+	if err != nil {
+		return err
+	}
+	if rounds < 1 {
+		return fmt.Errorf("-rounds %d: want 1 or more", rounds)
+	}
 	var counts []int
 	for f := range strings.SplitSeq(clients, ",") {
 		c, err := strconv.Atoi(strings.TrimSpace(f))
@@ -135,8 +149,10 @@ func runChecks(redline, data, work, out, clients, drivers string, d time.Duratio
 		}
 		counts = append(counts, c)
 	}
-	if _, err := os.Stat(redline); err != nil {
-		return fmt.Errorf("no redline binary (%v): `make build` first, or give -redline", err)
+	for _, b := range bins {
+		if _, err := os.Stat(b.Path); err != nil {
+			return fmt.Errorf("no redline binary (%v): `make build` first, or give -redline", err)
+		}
 	}
 	if work == "" {
 		tmp, err := os.MkdirTemp("", "redline-bench-")
@@ -150,7 +166,7 @@ func runChecks(redline, data, work, out, clients, drivers string, d time.Duratio
 	for f := range strings.SplitSeq(drivers, ",") {
 		ds = append(ds, strings.TrimSpace(f))
 	}
-	runs, err := bench.Checks(context.Background(), bench.ChecksConfig{Redline: redline, Data: data, Work: work,
+	runs, err := bench.Checks(context.Background(), bench.ChecksConfig{Redline: bins[0].Path, Binaries: bins, Rounds: rounds, Archive: modes, Data: data, Work: work,
 		Bound: bench.Shaanxi, Clients: counts, Duration: d, Drivers: ds, Wrk: bench.WrkPath(), Server: server, Log: os.Stderr})
 	if err != nil {
 		return err
@@ -167,14 +183,89 @@ func runChecks(redline, data, work, out, clients, drivers string, d time.Duratio
 			by = append(by, "Go's net/http client (the bench process)")
 		}
 	}
-	return write(out, fmt.Sprintf("`redline serve` with its default flags on %s, its SQLite archive on, then `--db off`, a fresh server for each client; 100 m squares sent on the same cores by %s, each over keep-alive connections, one check at a time on each; %s a connection count",
-		served, strings.Join(by, " and by "), d)+server.String(), bench.ChecksTable(runs))
+	var mode []string
+	for _, m := range modes {
+		if m {
+			mode = append(mode, "its SQLite archive on")
+		} else {
+			mode = append(mode, "`--db off`")
+		}
+	}
+	how := fmt.Sprintf("`redline serve` with its default flags on %s, %s, a fresh server for each client; 100 m squares sent on the same cores by %s, each over keep-alive connections, one check at a time on each; %s a connection count",
+		served, strings.Join(mode, ", then "), strings.Join(by, " and by "), d)
+	if len(bins) > 1 || rounds > 1 {
+		var names []string
+		for _, b := range bins {
+			names = append(names, fmt.Sprintf("%s (%s)", b.Name, b.Path))
+		}
+		how += fmt.Sprintf("; %d rounds, each running %s in turn", rounds, strings.Join(names, ", "))
+	}
+	return write(out, how+server.String(), bench.ChecksTable(runs), bench.ChecksCompare(runs))
 }
 
-// write prints the machine line, how the numbers were taken, and the table, and
-// writes them to out.
-func write(out, how string, table *bench.Table) error {
-	text := machine() + "; " + how + "\n\n" + table.String()
+// binaries reads -redline: paths separated by commas, each NAME=PATH or a
+// path named by its file name (by the path itself when two share one).
+func binaries(s string) ([]bench.Binary, error) {
+	var bins []bench.Binary
+	for f := range strings.SplitSeq(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		name, path, named := strings.Cut(f, "=")
+		if !named {
+			name, path = filepath.Base(f), f
+		}
+		if name == "" || path == "" {
+			return nil, fmt.Errorf("-redline %q: want paths, or NAME=PATH, separated by commas", s)
+		}
+		bins = append(bins, bench.Binary{Name: name, Path: path})
+	}
+	if len(bins) == 0 {
+		return nil, fmt.Errorf("-redline %q: no binary", s)
+	}
+	names := map[string]int{}
+	paths := map[string]bool{}
+	for _, b := range bins {
+		if paths[b.Path] {
+			return nil, fmt.Errorf("-redline %q: %s given twice", s, b.Path)
+		}
+		paths[b.Path] = true
+		names[b.Name]++
+	}
+	for i := range bins {
+		if names[bins[i].Name] > 1 {
+			bins[i].Name = bins[i].Path
+		}
+	}
+	return bins, nil
+}
+
+// archiveModes reads -archive: on and off, separated by commas.
+func archiveModes(s string) ([]bool, error) {
+	var modes []bool
+	for f := range strings.SplitSeq(s, ",") {
+		switch strings.TrimSpace(f) {
+		case "on":
+			modes = append(modes, true)
+		case "off":
+			modes = append(modes, false)
+		default:
+			return nil, fmt.Errorf("-archive %q: want on, off or on,off", s)
+		}
+	}
+	return modes, nil
+}
+
+// write prints the machine line, how the numbers were taken, and the tables
+// (nil ones left out), and writes them to out.
+func write(out, how string, tables ...*bench.Table) error {
+	text := machine() + "; " + how + "\n"
+	for _, t := range tables {
+		if t != nil {
+			text += "\n" + t.String()
+		}
+	}
 	fmt.Print(text)
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err

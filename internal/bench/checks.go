@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,6 +28,17 @@ import (
 // with --db off — by several client counts in turn.
 type ChecksConfig struct {
 	Redline string
+	// Binaries, when set, are compared: every round runs each of them in turn,
+	// a fresh server each, so that the builds meet the same moments of a
+	// machine whose load drifts (Redline is then unused). A change worth a few
+	// per cent shows only this way on a shared host: one run of each, minutes
+	// apart, differs by more than that.
+	Binaries []Binary
+	// Rounds repeats the whole run (at least one).
+	Rounds int
+	// Archive lists the modes run: the SQLite archive on (true), off (false).
+	// Empty means both, on first.
+	Archive []bool
 	// Data is the dataset DIR; empty serves the embedded demo dataset.
 	Data string
 	// Work holds the server's archive.
@@ -44,8 +56,14 @@ type ChecksConfig struct {
 	Log    io.Writer
 }
 
+// Binary is a redline binary under test, and the name the tables give it.
+type Binary struct{ Name, Path string }
+
 // ChecksRun is what one client count measured.
 type ChecksRun struct {
+	// Binary is the name of the binary served, Round the round (from 1).
+	Binary  string
+	Round   int
 	Archive bool
 	Driver  string
 	Clients int
@@ -80,16 +98,52 @@ func Checks(ctx context.Context, cfg ChecksConfig) ([]ChecksRun, error) {
 		}
 	}
 	var runs []ChecksRun
-	for _, archive := range []bool{true, false} {
-		for _, d := range drivers {
-			r, err := checks(ctx, cfg, archive, d)
-			if err != nil {
-				return nil, err
-			}
-			runs = append(runs, r...)
+	for _, st := range checksPlan(cfg, drivers) {
+		c := cfg
+		c.Redline = st.bin.Path
+		r, err := checks(ctx, c, st.archive, st.driver)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", st.bin.Name, err)
 		}
+		for i := range r {
+			r[i].Binary, r[i].Round = st.bin.Name, st.round
+		}
+		runs = append(runs, r...)
 	}
 	return runs, nil
+}
+
+// checksStep is one server's run: a binary in a mode, driven by a client.
+type checksStep struct {
+	round   int
+	archive bool
+	driver  string
+	bin     Binary
+}
+
+// checksPlan orders the runs of cfg: round by round, mode by mode, client by
+// client, and the binaries innermost, so that the ones compared run one after
+// the other in the same setting.
+func checksPlan(cfg ChecksConfig, drivers []string) []checksStep {
+	bins := cfg.Binaries
+	if len(bins) == 0 {
+		bins = []Binary{{Name: filepath.Base(cfg.Redline), Path: cfg.Redline}}
+	}
+	modes := cfg.Archive
+	if len(modes) == 0 {
+		modes = []bool{true, false}
+	}
+	var plan []checksStep
+	for round := 1; round <= max(1, cfg.Rounds); round++ {
+		for _, archive := range modes {
+			for _, d := range drivers {
+				for _, b := range bins {
+					plan = append(plan, checksStep{round, archive, d, b})
+				}
+			}
+		}
+	}
+	return plan
 }
 
 func checks(ctx context.Context, cfg ChecksConfig, archive bool, driver string) ([]ChecksRun, error) {
@@ -155,19 +209,119 @@ func checks(ctx context.Context, cfg ChecksConfig, archive bool, driver string) 
 	return runs, nil
 }
 
-// ChecksTable is the markdown table of runs.
+// ChecksTable is the markdown table of runs; with more than one binary or
+// round, each row names its binary and round first.
 func ChecksTable(runs []ChecksRun) *Table {
 	t := &Table{Head: []string{"archive", "client", "connections", "checks/s", "server CPU µs a check", "client CPU µs a check", "machine CPU µs a check", "p50", "p99", "save wait", "429", "failed"}}
+	ab := compared(runs)
+	if ab {
+		t.Head = append([]string{"binary", "round"}, t.Head...)
+	}
 	for _, r := range runs {
+		if ab {
+			t.Rows = append(t.Rows, []string{r.Binary, strconv.Itoa(r.Round)})
+		} else {
+			t.Rows = append(t.Rows, nil)
+		}
+		row := &t.Rows[len(t.Rows)-1]
 		l := r.Load
 		save := Dur(r.SaveWait)
 		if !r.Archive {
 			save = "—"
 		}
-		t.Add(onOff(r.Archive), driverName(r.Driver), strconv.Itoa(r.Clients), Count(int(l.Rate()+0.5)), perCheck(r.ServerCPU, l.OK), perCheck(l.CPU, l.OK), perCheck(r.MachineCPU, l.OK),
+		*row = append(*row, onOff(r.Archive), driverName(r.Driver), strconv.Itoa(r.Clients), Count(int(l.Rate()+0.5)), perCheck(r.ServerCPU, l.OK), perCheck(l.CPU, l.OK), perCheck(r.MachineCPU, l.OK),
 			Dur(l.Percentile(50)), Dur(l.Percentile(99)), save, Count(l.Busy), Count(l.Failed))
 	}
 	return t
+}
+
+// compared reports whether runs hold more than one binary or round.
+func compared(runs []ChecksRun) bool {
+	for _, r := range runs {
+		if r.Binary != runs[0].Binary || r.Round > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// ChecksCompare sums up alternated runs (nil unless runs hold more than one
+// binary or round): for each mode, client and connection count, each binary's
+// medians over the rounds, and for every binary after the first, in how many
+// rounds it answered more checks a second than the first did in the same
+// round — the count that says whether a difference of medians is more than
+// the machine's drift.
+func ChecksCompare(runs []ChecksRun) *Table {
+	if len(runs) == 0 || !compared(runs) {
+		return nil
+	}
+	type key struct {
+		archive bool
+		driver  string
+		clients int
+	}
+	var keys []key
+	var names []string
+	by := map[key]map[string][]ChecksRun{}
+	for _, r := range runs {
+		k := key{r.Archive, r.Driver, r.Clients}
+		if by[k] == nil {
+			by[k] = map[string][]ChecksRun{}
+			keys = append(keys, k)
+		}
+		by[k][r.Binary] = append(by[k][r.Binary], r)
+		if !slices.Contains(names, r.Binary) {
+			names = append(names, r.Binary)
+		}
+	}
+	t := &Table{Head: []string{"archive", "client", "connections", "binary", "rounds", "checks/s, median", "server CPU µs a check, median", "machine CPU µs a check, median", "checks/s above " + names[0]}}
+	for _, k := range keys {
+		first := map[int]float64{}
+		for _, r := range by[k][names[0]] {
+			first[r.Round] = r.Load.Rate()
+		}
+		for i, name := range names {
+			rs := by[k][name]
+			if len(rs) == 0 {
+				continue
+			}
+			var rate, server, machine []float64
+			higher, paired := 0, 0
+			for _, r := range rs {
+				rate = append(rate, r.Load.Rate())
+				if r.Load.OK > 0 {
+					server = append(server, float64(r.ServerCPU.Microseconds())/float64(r.Load.OK))
+					machine = append(machine, float64(r.MachineCPU.Microseconds())/float64(r.Load.OK))
+				}
+				if f, ok := first[r.Round]; ok && i > 0 {
+					paired++
+					if r.Load.Rate() > f {
+						higher++
+					}
+				}
+			}
+			above := "—"
+			if i > 0 {
+				above = fmt.Sprintf("in %d of %d rounds", higher, paired)
+			}
+			t.Add(onOff(k.archive), driverName(k.driver), strconv.Itoa(k.clients), name, strconv.Itoa(len(rs)),
+				Count(int(median(rate)+0.5)), fmt.Sprintf("%.0f", median(server)), fmt.Sprintf("%.0f", median(machine)), above)
+		}
+	}
+	return t
+}
+
+// median is the middle value (the mean of the two middle ones); 0 for none.
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func driverName(d string) string {

@@ -155,3 +155,93 @@ func TestChecksTableMachineCPU(t *testing.T) {
 		t.Errorf("server CPU a check %q, want 100", got)
 	}
 }
+
+// TestChecksPlan: the binaries compared run one after the other in each
+// setting, round after round; one binary runs as before (archive on, then off).
+func TestChecksPlan(t *testing.T) {
+	a, b := Binary{"a", "/x/a"}, Binary{"b", "/y/b"}
+	plan := checksPlan(ChecksConfig{Binaries: []Binary{a, b}, Rounds: 2}, []string{"wrk", "go"})
+	if len(plan) != 2*2*2*2 {
+		t.Fatalf("%d steps, want 16", len(plan))
+	}
+	for i := 0; i < len(plan); i += 2 {
+		x, y := plan[i], plan[i+1]
+		if x.bin != a || y.bin != b || x.round != y.round || x.archive != y.archive || x.driver != y.driver {
+			t.Errorf("steps %d and %d: %+v then %+v, want a then b in one setting", i, i+1, x, y)
+		}
+	}
+	if p := plan[0]; p.round != 1 || !p.archive || p.driver != "wrk" {
+		t.Errorf("first step %+v", p)
+	}
+	if p := plan[len(plan)-1]; p.round != 2 || p.archive || p.driver != "go" {
+		t.Errorf("last step %+v", p)
+	}
+	one := checksPlan(ChecksConfig{Redline: "bin/redline", Archive: []bool{false}}, []string{"go"})
+	if len(one) != 1 || one[0].bin != (Binary{"redline", "bin/redline"}) || one[0].archive || one[0].round != 1 {
+		t.Errorf("one binary: %+v", one)
+	}
+}
+
+// TestChecksCompare: medians over the rounds, and in how many rounds the
+// second binary answered more than the first in the same setting; nothing to
+// compare for one binary in one round.
+func TestChecksCompare(t *testing.T) {
+	run := func(bin string, round int, rate int, serverMs int) ChecksRun {
+		return ChecksRun{Binary: bin, Round: round, Archive: true, Driver: "wrk", Clients: 16,
+			Load:      Load{OK: rate, Elapsed: time.Second},
+			ServerCPU: time.Duration(serverMs) * time.Millisecond, MachineCPU: 2 * time.Duration(serverMs) * time.Millisecond}
+	}
+	runs := []ChecksRun{
+		run("old", 1, 1000, 150), run("new", 1, 1500, 150),
+		run("old", 2, 2000, 300), run("new", 2, 1500, 150),
+		run("old", 3, 3000, 300), run("new", 3, 3500, 350),
+	}
+	tb := ChecksCompare(runs)
+	if tb == nil || len(tb.Rows) != 2 {
+		t.Fatalf("table %+v", tb)
+	}
+	col := func(name string) int {
+		i := slices.Index(tb.Head, name)
+		if i < 0 {
+			t.Fatalf("no column %q in %q", name, tb.Head)
+		}
+		return i
+	}
+	old, nw := tb.Rows[0], tb.Rows[1]
+	if old[col("binary")] != "old" || nw[col("binary")] != "new" {
+		t.Fatalf("rows %q", tb.Rows)
+	}
+	if got := old[col("checks/s, median")]; got != "2,000" {
+		t.Errorf("old median %q, want 2,000", got)
+	}
+	if got := nw[col("checks/s, median")]; got != "1,500" {
+		t.Errorf("new median %q, want 1,500", got)
+	}
+	// Server CPU a check: old 150, 150, 100 µs; new 100, 100, 100.
+	if got := old[col("server CPU µs a check, median")]; got != "150" {
+		t.Errorf("old server CPU %q, want 150", got)
+	}
+	if got := nw[col("machine CPU µs a check, median")]; got != "200" {
+		t.Errorf("new machine CPU %q, want 200", got)
+	}
+	above := col("checks/s above old")
+	if got := nw[above]; got != "in 2 of 3 rounds" {
+		t.Errorf("new above old %q, want in 2 of 3 rounds", got)
+	}
+	if got := old[above]; got != "—" {
+		t.Errorf("old above itself %q", got)
+	}
+	if ChecksCompare(runs[:1]) != nil {
+		t.Error("one run: want no comparison")
+	}
+	// The runs' own table names binary and round when compared, not otherwise.
+	if h := ChecksTable(runs).Head; h[0] != "binary" || h[1] != "round" {
+		t.Errorf("compared runs' head %q", h)
+	}
+	if h := ChecksTable(runs[:1]).Head; h[0] != "archive" {
+		t.Errorf("one run's head %q", h)
+	}
+	if r := ChecksTable(runs).Rows[3]; r[0] != "new" || r[1] != "2" || r[5] != "1,500" {
+		t.Errorf("row 3 %q", r)
+	}
+}
