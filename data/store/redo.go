@@ -26,7 +26,7 @@ import (
 //	  4 bytes   payload length
 //	  4 bytes   CRC-32C of salt, sequence and payload
 //	  8 bytes   sequence number (the round's first, then each one more)
-//	  payload   the row's values (encodeRow)
+//	  payload   the row's values (appendRecordRow; see the tags below)
 //
 // A round ends when the file is reused from its start with a new salt (see
 // logger): records of an earlier round then fail their CRC, since it covers
@@ -170,35 +170,13 @@ const (
 	maxRowVals = 64
 )
 
-// encodeRow appends the payload of a row's values (those rowOf makes: nil,
-// int, int64, float64, string, []byte).
-func encodeRow(b []byte, args []any) ([]byte, error) {
-	b = binary.AppendUvarint(b, uint64(len(args)))
-	for i, a := range args {
-		switch v := a.(type) {
-		case nil:
-			b = append(b, tagNull)
-		case int:
-			b = binary.AppendVarint(append(b, tagInt), int64(v))
-		case int64:
-			b = binary.AppendVarint(append(b, tagInt), v)
-		case float64:
-			b = binary.LittleEndian.AppendUint64(append(b, tagFloat), math.Float64bits(v))
-		case string:
-			b = append(binary.AppendUvarint(append(b, tagString), uint64(len(v))), v...)
-		case []byte:
-			b = append(binary.AppendUvarint(append(b, tagBytes), uint64(len(v))), v...)
-		default:
-			return nil, fmt.Errorf("value %d: type %T has no redo log encoding", i, a)
-		}
-	}
-	return b, nil
-}
+// A row's payload is its value count (uvarint), then each value: a tag and
+// the value as the tags above say. encodeRow (redo_enc_test.go) writes one
+// from any row's values; the tests check appendRecordRow against it.
 
-// appendRecordRow appends the payload encodeRow writes for rec's row as
-// rowOf makes it, with facts f and the report packed (its text when packed is
-// nil),
-// without making the row's values first: on the logged path the values the
+// appendRecordRow appends the payload of rec's row as rowOf makes it, with
+// facts f and the report packed (its text when packed is nil), without making
+// the row's values first: on the logged path the values the
 // inserter binds are read back from the payload (decodeRowView), so the row's
 // bytes are copied once, from the caller's into the payload, and each value
 // is boxed once (TestAppendRecordRow checks the two agree).
@@ -269,24 +247,8 @@ func recordRowSize(rec *Record, f *Facts, packed []byte) int {
 		len(f.ProjectName) + len(f.Industry) + len(f.GoverningRule)
 }
 
-// rowSize bounds the length of encodeRow's payload for args: its buffer,
-// made once (the report is packed by then, a quarter of its text).
-func rowSize(args []any) int {
-	n := binary.MaxVarintLen64
-	for _, a := range args {
-		n += 1 + binary.MaxVarintLen64
-		switch v := a.(type) {
-		case string:
-			n += len(v)
-		case []byte:
-			n += len(v)
-		}
-	}
-	return n
-}
-
-// decodeRow reads a payload back into the values encodeRow wrote (integers as
-// int64). Bad bytes are an error naming their offset in the payload.
+// decodeRow reads a payload back into the row's values (integers as int64).
+// Bad bytes are an error naming their offset in the payload.
 func decodeRow(b []byte) ([]any, error) { return readRow(b, false) }
 
 // decodeRowView is decodeRow whose strings and byte slices are b's memory, not
