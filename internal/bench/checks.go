@@ -311,19 +311,6 @@ func ChecksCompare(runs []ChecksRun) *Table {
 	return t
 }
 
-// median is the middle value (the mean of the two middle ones); 0 for none.
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
 func driverName(d string) string {
 	if d == "wrk" {
 		return "wrk (2 threads)"

@@ -11,11 +11,15 @@ import (
 type Runs []time.Duration
 
 // Median is the middle run (the mean of the two middle ones for an even count).
-func (r Runs) Median() time.Duration {
-	if len(r) == 0 {
+func (r Runs) Median() time.Duration { return median([]time.Duration(r)) }
+
+// median is the middle value of v (the mean of the two middle ones for an
+// even count); zero for none.
+func median[T time.Duration | float64](v []T) T {
+	if len(v) == 0 {
 		return 0
 	}
-	s := slices.Clone(r)
+	s := slices.Clone(v)
 	slices.Sort(s)
 	if len(s)%2 == 1 {
 		return s[len(s)/2]
