@@ -2,14 +2,12 @@ package bench
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -326,35 +324,14 @@ func onOff(on bool) string {
 }
 
 // MachineCPU is the time the machine's processors have been busy since boot,
-// summed over them, from /proc/stat: user, nice, system, irq, softirq and
+// summed over them (proccpu.Machine): user, nice, system, irq, softirq and
 // steal (not idle, not iowait).
 func MachineCPU() (time.Duration, error) {
-	b, err := os.ReadFile("/proc/stat")
+	busy, _, err := proccpu.Machine()
 	if err != nil {
-		return 0, fmt.Errorf("bench: machine CPU: %w", err)
+		return 0, fmt.Errorf("bench: %w", err)
 	}
-	return parseProcStat(b)
-}
-
-// parseProcStat reads the busy time from /proc/stat's first ("cpu") line,
-// in USER_HZ ticks (100 a second on Linux whatever the kernel's HZ).
-func parseProcStat(b []byte) (time.Duration, error) {
-	line, _, _ := bytes.Cut(b, []byte("\n"))
-	f := strings.Fields(string(line))
-	if len(f) < 9 || f[0] != "cpu" {
-		return 0, fmt.Errorf("bench: /proc/stat: first line %.100q, want cpu and 8 counters", line)
-	}
-	var ticks int64
-	for i, name := range []string{"user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"} {
-		n, err := strconv.ParseInt(f[1+i], 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("bench: /proc/stat: %s %q: %w", name, f[1+i], err)
-		}
-		if name != "idle" && name != "iowait" {
-			ticks += n
-		}
-	}
-	return time.Duration(ticks) * (time.Second / 100), nil
+	return busy, nil
 }
 
 func perCheck(d time.Duration, n int) string {
