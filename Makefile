@@ -88,10 +88,13 @@ bench: deps
 # time to ready (cold, then the second start), RSS per vertex, the three jobs of
 # issue 12 (five runs each, medians, ratios to the 1×); the markdown table is
 # printed and written to bin/bench-scale.md. A few minutes; not part of `make test`.
+# BENCH_SOAK=1000000 adds a soak: that many checks to the 32× server (16 clients,
+# the jobs run beside them), its RSS read every 5 s (a few minutes more).
 BENCH_RUNS ?= 5
+BENCH_SOAK ?= 0
 bench-scale: build
 	$(GO) build -o bin/bench ./cmd/bench
-	./bin/bench scale -redline bin/redline -shared ../shared/data -runs $(BENCH_RUNS) -out bin/bench-scale.md
+	./bin/bench scale -redline bin/redline -shared ../shared/data -runs $(BENCH_RUNS) -soak $(BENCH_SOAK) -out bin/bench-scale.md
 
 # bench-postgis: the same three jobs in PostGIS (query time only; layers
 # subdivided, GiST, JIT off) in a throwaway PostgreSQL (scripts/pg-test.sh --run;

@@ -44,6 +44,7 @@ func main() {
 	runs := fs.Int("runs", 5, "timed runs of each job (after one warm-up run)")
 	count := fs.Int("count", 100_000, "points and squares per job")
 	n := fs.Int("n", 32, "scale: the large dataset's multiple")
+	soak := fs.Int("soak", 0, "scale: after the jobs, this many checks to the large dataset's server (16 clients, the jobs run beside them), its RSS read as they go; 0: none")
 	data := fs.String("data", "", "checks: the dataset `DIR` served (default: the embedded demo dataset)")
 	clients := fs.String("clients", "16,32,64", "checks: the client counts, in turn")
 	duration := fs.Duration("duration", 10*time.Second, "checks: how long each client count runs")
@@ -66,7 +67,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(mode, *redline, *shared, *work, *out, *runs, *count, *n, server); err != nil {
+	if err := run(mode, *redline, *shared, *work, *out, *runs, *count, *n, *soak, server); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -87,7 +88,7 @@ func serverOpts(args, env string) (bench.ServerOpts, error) {
 	return o, nil
 }
 
-func run(mode, redline, shared, work, out string, runs, count, n int, server bench.ServerOpts) error {
+func run(mode, redline, shared, work, out string, runs, count, n, soak int, server bench.ServerOpts) error {
 	if _, err := os.Stat(filepath.Join(shared, "dataset.yaml")); err != nil {
 		return fmt.Errorf("the shared data is absent (%v): the benchmarks run on ../shared/data's five Shaanxi layers and its oracle footprints; give -shared DIR", err)
 	}
@@ -110,7 +111,7 @@ func run(mode, redline, shared, work, out string, runs, count, n int, server ben
 	var table *bench.Table
 	switch mode {
 	case "scale":
-		res, err := bench.Scale(ctx, bench.ScaleConfig{Redline: redline, Shared: shared, Work: work, N: n, Runs: runs, Count: count, Server: server, Log: os.Stderr}, jobs)
+		res, err := bench.Scale(ctx, bench.ScaleConfig{Redline: redline, Shared: shared, Work: work, N: n, Runs: runs, Count: count, Soak: soak, Server: server, Log: os.Stderr}, jobs)
 		if err != nil {
 			return err
 		}

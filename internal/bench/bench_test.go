@@ -201,6 +201,26 @@ func TestScaleTable(t *testing.T) {
 	if r := rows["answers identical to the 1× run / second start same as first"]; r[2] != "yes / yes" || !strings.HasPrefix(r[4], "**no**: footprints") {
 		t.Errorf("answers row %q", r)
 	}
+	for name := range rows {
+		if strings.Contains(name, "checks (16 clients)") {
+			t.Errorf("a soak row without a soak: %q", name)
+		}
+	}
+	// A soak on the 32×: its row, in bytes a vertex, "—" for the others.
+	runs[1].Soak = &SoakRun{Checks: 1_000_000, Jobs: 75, Start: 32000 * 90, Max: 32000 * 95, End: 32000 * 93}
+	tb = ScaleTable(runs, []Job{{Name: "footprints"}})
+	found := false
+	for _, r := range tb.Rows {
+		if strings.Contains(r[0], "1,000,000 checks (16 clients) with the jobs beside them (75 runs)") {
+			found = true
+			if r[1] != "—" || r[2] != "90 / 95 / 93" || r[4] != "—" {
+				t.Errorf("soak row %q", r)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no soak row in %q", tb.Rows)
+	}
 }
 
 // TestServerOpts: the operator's flags come after the bench's (the last of a

@@ -23,6 +23,10 @@ type ScaleConfig struct {
 	N       int    // the large dataset's multiple (32)
 	Runs    int    // measured runs of each job (after one warm-up run)
 	Count   int    // points and squares per job (100,000)
+	// Soak, when above 0, is how many checks the N× dataset's server (the
+	// second start, from its snapshot) answers after the jobs, with the jobs
+	// run beside them, its memory read as it goes (Soak).
+	Soak int
 	// Server is added to every start of the server (and its environment to
 	// `redline prepare`).
 	Server ServerOpts
@@ -44,6 +48,8 @@ type DatasetRun struct {
 	answers [][]byte
 	// WarmSame says whether the second start answered as the first.
 	WarmSame bool
+	// Soak is the soak's, on the dataset it ran on (nil elsewhere).
+	Soak *SoakRun
 	// dir and start are the dataset and the flags of its second start, for
 	// the alternated runs.
 	dir   string
@@ -77,7 +83,7 @@ func Scale(ctx context.Context, cfg ScaleConfig, jobs []Job) ([]*DatasetRun, err
 			return nil, err
 		}
 		fmt.Fprintf(cfg.Log, "bench: %s dataset written to %s in %s (%d pairs of copies overlap)\n", label, dir, time.Since(start).Round(time.Millisecond), sum.Overlapping)
-		r, err := measureDataset(ctx, cfg, label, name, dir, jobs)
+		r, err := measureDataset(ctx, cfg, label, name, dir, jobs, cfg.Soak > 0 && v.n > 1 && !v.interleave)
 		if err != nil {
 			return nil, err
 		}
@@ -142,7 +148,7 @@ func alternate(ctx context.Context, cfg ScaleConfig, runs []*DatasetRun, jobs []
 // (the snapshot contract: DIR/.redline/snapshot.bin).
 func snapshotDir(dir string) string { return filepath.Join(dir, ".redline") }
 
-func measureDataset(ctx context.Context, cfg ScaleConfig, label, name, dir string, jobs []Job) (*DatasetRun, error) {
+func measureDataset(ctx context.Context, cfg ScaleConfig, label, name, dir string, jobs []Job, soak bool) (*DatasetRun, error) {
 	r := &DatasetRun{Label: label, dir: dir}
 	// With the snapshot (the binary knows `prepare`), every start names its
 	// snapshot file, so that the cold start finds none wherever the default would
@@ -212,6 +218,15 @@ func measureDataset(ctx context.Context, cfg ScaleConfig, label, name, dir strin
 		r.WarmSame = r.WarmSame && bytes.Equal(again[i], r.answers[i])
 	}
 	fmt.Fprintf(cfg.Log, "bench: %s: second start ready in %s, RSS %d MiB, same answers: %v\n", label, Dur(r.Warm), r.RSSWarm>>20, r.WarmSame)
+	if soak {
+		s, err := Soak(ctx, warm.URL, cfg.Soak, 5*time.Second, jobs, warm.RSS, cfg.Log)
+		if err != nil {
+			return nil, fmt.Errorf("bench: %s: %w", label, err)
+		}
+		r.Soak = &s
+		fmt.Fprintf(cfg.Log, "bench: %s: soak of %d checks and %d jobs in %s: RSS %d / %d / %d MiB (start / highest / end)\n",
+			label, s.Checks, s.Jobs, s.Took.Round(time.Second), s.Start>>20, s.Max>>20, s.End>>20)
+	}
 	return r, warm.Stop()
 }
 
@@ -293,6 +308,19 @@ func ScaleTable(runs []*DatasetRun, jobs []Job) *Table {
 	row("RSS after ready, cold start", perVertex(func(r *DatasetRun) int64 { return r.RSSReady }), nil)
 	row("RSS after the jobs", perVertex(func(r *DatasetRun) int64 { return r.RSSAfter }), nil)
 	row("RSS after ready, second start", perVertex(func(r *DatasetRun) int64 { return r.RSSWarm }), nil)
+	for _, r := range runs {
+		if s := r.Soak; s != nil {
+			row(fmt.Sprintf("RSS through %s checks (%d clients) with the jobs beside them (%s runs), second start: B/vertex at start / highest / at end",
+				Count(s.Checks), soakClients, Count(s.Jobs)), func(x *DatasetRun) string {
+				if x.Soak == nil {
+					return "—"
+				}
+				bv := func(b int64) string { return fmt.Sprintf("%.0f", float64(b)/float64(x.Vertices)) }
+				return bv(x.Soak.Start) + " / " + bv(x.Soak.Max) + " / " + bv(x.Soak.End)
+			}, nil)
+			break
+		}
+	}
 	for i, j := range jobs {
 		row(j.Name+", median (range)",
 			func(r *DatasetRun) string { return fmt.Sprintf("%s (%s)", Dur(r.Jobs[i].Median()), r.Jobs[i].Range()) },
