@@ -171,7 +171,7 @@ func checks(ctx context.Context, cfg ChecksConfig, archive bool, driver string) 
 		if s.cpu, err = srv.CPU(); err != nil {
 			return s, err
 		}
-		if s.machine, err = MachineCPU(); err != nil || !archive {
+		if s.machine, _, err = proccpu.Machine(); err != nil || !archive {
 			return s, err
 		}
 		s.waited, s.saves, err = SaveWait(srv.URL)
@@ -216,19 +216,17 @@ func ChecksTable(runs []ChecksRun) *Table {
 		t.Head = append([]string{"binary", "round"}, t.Head...)
 	}
 	for _, r := range runs {
+		var row []string
 		if ab {
-			t.Rows = append(t.Rows, []string{r.Binary, strconv.Itoa(r.Round)})
-		} else {
-			t.Rows = append(t.Rows, nil)
+			row = []string{r.Binary, strconv.Itoa(r.Round)}
 		}
-		row := &t.Rows[len(t.Rows)-1]
 		l := r.Load
 		save := Dur(r.SaveWait)
 		if !r.Archive {
 			save = "—"
 		}
-		*row = append(*row, onOff(r.Archive), driverName(r.Driver), strconv.Itoa(r.Clients), Count(int(l.Rate()+0.5)), perCheck(r.ServerCPU, l.OK), perCheck(l.CPU, l.OK), perCheck(r.MachineCPU, l.OK),
-			Dur(l.Percentile(50)), Dur(l.Percentile(99)), save, Count(l.Busy), Count(l.Failed))
+		t.Add(append(row, onOff(r.Archive), driverName(r.Driver), strconv.Itoa(r.Clients), Count(int(l.Rate()+0.5)), perCheck(r.ServerCPU, l.OK), perCheck(l.CPU, l.OK), perCheck(r.MachineCPU, l.OK),
+			Dur(l.Percentile(50)), Dur(l.Percentile(99)), save, Count(l.Busy), Count(l.Failed))...)
 	}
 	return t
 }
@@ -321,17 +319,6 @@ func onOff(on bool) string {
 		return "SQLite"
 	}
 	return "off"
-}
-
-// MachineCPU is the time the machine's processors have been busy since boot,
-// summed over them (proccpu.Machine): user, nice, system, irq, softirq and
-// steal (not idle, not iowait).
-func MachineCPU() (time.Duration, error) {
-	busy, _, err := proccpu.Machine()
-	if err != nil {
-		return 0, fmt.Errorf("bench: %w", err)
-	}
-	return busy, nil
 }
 
 func perCheck(d time.Duration, n int) string {

@@ -43,34 +43,12 @@ func Soak(ctx context.Context, url string, n int, round time.Duration, jobs []Jo
 	}
 	jobsDone := make(chan jobsResult, 1)
 	go func() {
-		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
-		defer client.CloseIdleConnections()
-		var buf bytes.Buffer
-		n := 0
-		for {
-			for _, j := range jobs {
-				select {
-				case <-stop:
-					jobsDone <- jobsResult{n, nil}
-					return
-				default:
-				}
-				if _, err := LocateInto(client, url, j.Body, &buf); err != nil {
-					jobsDone <- jobsResult{n, fmt.Errorf("soak: %s: %w", j.Name, err)}
-					return
-				}
-				n++
-			}
-			if len(jobs) == 0 {
-				<-stop
-				jobsDone <- jobsResult{}
-				return
-			}
-		}
+		n, err := loopJobs(url, jobs, stop)
+		jobsDone <- jobsResult{n, err}
 	}()
 	bodies := CheckBodies(1024, Shaanxi)
 	start := time.Now()
-	for s.Checks < n && err == nil {
+	for s.Checks < n {
 		l := Drive(ctx, url+"/v1/check", bodies, soakClients, round)
 		if l.OK == 0 {
 			err = fmt.Errorf("soak: a round of checks got no answer: %s", l.FirstError)
@@ -95,4 +73,27 @@ func Soak(ctx context.Context, url string, n int, round time.Duration, jobs []Jo
 	}
 	s.End, err = rss()
 	return s, err
+}
+
+// loopJobs runs jobs one after another, over and over, until stop is closed or
+// one fails (their answers are read, not checked): how many ran.
+func loopJobs(url string, jobs []Job, stop <-chan struct{}) (int, error) {
+	if len(jobs) == 0 {
+		<-stop
+		return 0, nil
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+	defer client.CloseIdleConnections()
+	var buf bytes.Buffer // kept from job to job, as LocateInto's
+	for n := 0; ; n++ {
+		select {
+		case <-stop:
+			return n, nil
+		default:
+		}
+		j := jobs[n%len(jobs)]
+		if err := postLocate(client, url, j.Body, &buf); err != nil {
+			return n, fmt.Errorf("soak: %s: %w", j.Name, err)
+		}
+	}
 }
