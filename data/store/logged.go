@@ -34,9 +34,8 @@ import (
 //  2. The logger appends the records of every save queued with one pwrite and
 //     fdatasyncs the log (through AIO on Linux: aiosync_linux.go; the same
 //     flush, run by the kernel without holding a Go processor); only then
-//     does it answer them. An acknowledged row is
-//     on disk in the log, with a CRC over the round's salt, its sequence
-//     number and its values.
+//     does it answer them. An acknowledged row is on disk in the log, with a
+//     CRC over the round's salt, its sequence number and its values.
 //  3. The inserter commits the rows into SQLite (synchronous=NORMAL: the WAL
 //     frames are written, not fsynced) and publishes how far it got.
 //  4. The log is reused from its start (a new round, a new salt) only once
