@@ -97,7 +97,7 @@ const (
 // handleZones lists a layer's zones as GeoJSON for maps: filtered by bbox,
 // simplified by ?simplify= metres, paged by ?limit= and ?offset=.
 func (s *Server) handleZones(w http.ResponseWriter, r *http.Request) {
-	l, ly, err := s.layer(r)
+	_, ly, err := s.layer(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -126,7 +126,7 @@ func (s *Server) handleZones(w http.ResponseWriter, r *http.Request) {
 
 	var match []*zones.Zone
 	for _, z := range ly.Zones {
-		if bbox != nil && !bbox.Intersects(l.zoneBound(z)) {
+		if bbox != nil && !bbox.Intersects(z.Bound()) {
 			continue
 		}
 		match = append(match, z)

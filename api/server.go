@@ -186,27 +186,9 @@ type loaded struct {
 	// even when a reload keeps the version.
 	gen string
 
-	boundsOnce sync.Once
-	bounds     map[*zones.Zone]orb.Bound
-
 	// versionHeader is the X-Redline-Dataset-Version value of every answer,
 	// made once (net/http only reads it; see securityHeaders).
 	versionHeader []string
-}
-
-// zoneBound returns z's bounding box, computed once per dataset.
-func (l *loaded) zoneBound(z *zones.Zone) orb.Bound {
-	l.boundsOnce.Do(func() {
-		l.bounds = map[*zones.Zone]orb.Bound{}
-		for _, ly := range l.engine.Dataset().Layers {
-			for _, z := range ly.Zones {
-				if z.Geometry != nil {
-					l.bounds[z] = z.Geometry.Bound()
-				}
-			}
-		}
-	})
-	return l.bounds[z]
 }
 
 // Server is redline's HTTP service. Create it with New; it is safe for

@@ -3,6 +3,7 @@ package data
 import (
 	"os"
 	"syscall"
+	"unsafe"
 )
 
 // mapSnapshot maps the first size bytes of f read-only, or returns nil when it
@@ -27,3 +28,25 @@ func unmapSnapshot(b []byte) { _ = syscall.Munmap(b) }
 // read its pages again from the file (the mapping keeps the file it was made
 // from, even renamed over), where after an unmap it would fault.
 func releaseSnapshot(b []byte) { _ = syscall.Madvise(b, syscall.MADV_DONTNEED) }
+
+// releasePart gives back the pages of the mapping b that lie wholly within
+// part, a slice of b (Index.SeldomRead): they were read into memory when the
+// snapshot was mapped and summed, and are read again from the file (the page
+// cache, while it holds them) when something uses them.
+func releasePart(b, part []byte) {
+	if len(part) == 0 || len(b) == 0 {
+		return
+	}
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(part))) - base
+	hi := lo + uintptr(len(part))
+	if lo >= uintptr(len(b)) || hi > uintptr(len(b)) { // not within b (nor b's last byte on: lo wraps when part lies before b)
+		return
+	}
+	page := uintptr(os.Getpagesize())
+	lo = (lo + page - 1) &^ (page - 1) // the mapping starts on a page
+	hi &^= page - 1
+	if lo < hi {
+		_ = syscall.Madvise(b[lo:hi], syscall.MADV_DONTNEED)
+	}
+}

@@ -10,3 +10,5 @@ func mapSnapshot(*os.File, int) []byte { return nil }
 func unmapSnapshot([]byte) {}
 
 func releaseSnapshot([]byte) {}
+
+func releasePart([]byte, []byte) {}

@@ -491,6 +491,9 @@ func useSnapshot(f snapFile, key [32]byte, m *Manifest, src source) (idx *zones.
 		// The mapping lasts as long as the process; its pages as long as the
 		// index (a reload swaps in another; requests in flight finish on this).
 		runtime.AddCleanup(idx, releaseSnapshot, f.mapped)
+		// The zones' own coordinates were read to sum the file; checks read
+		// few of them (Index.SeldomRead): out of memory until used.
+		releasePart(f.mapped, idx.SeldomRead())
 	}
 	return idx, "", nil
 }

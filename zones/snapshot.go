@@ -16,7 +16,7 @@ import (
 // SnapshotVersion is the version of the index snapshot's layout (EncodeSnapshot).
 // Change it with any change to what the index holds or how it is cut: a snapshot
 // of another version is never read.
-const SnapshotVersion = 3
+const SnapshotVersion = 4
 
 // The snapshot's payload is the prepared dataset, ready to serve without cutting
 // or validating anything: a gob header (layers, zones and their attributes, the
@@ -26,7 +26,8 @@ const SnapshotVersion = 3
 // (since version 2: read, not built, when a snapshot is opened). Version 3: the
 // pieces laid out zone by zone in the zones' spatial order (placement), not in
 // dataset order; a version 2 snapshot would serve as well, but laid out as
-// before, so it is rebuilt. DecodeSnapshot
+// before, so it is rebuilt. Version 4: every zone's box (Zone.Bound), so that
+// nothing reads the zones' coordinates to learn it. DecodeSnapshot
 // keeps the arrays where they are in the buffer it is given (no copy), so the
 // buffer the file was read into becomes the index's storage.
 
@@ -64,6 +65,7 @@ type snapZone struct {
 	NXY, NRings     int
 	Multi, Lineal   bool
 	Vertices        int
+	Bound           [4]float64
 }
 
 type snapPiece struct {
@@ -99,9 +101,11 @@ func EncodeSnapshot(w io.Writer, idx *Index) error {
 			}
 			zxy = append(zxy, s.xy...)
 			zrings = append(zrings, s.rings...)
+			b := z.Bound()
 			sl.Zones = append(sl.Zones, snapZone{ID: z.ID, Name: z.Name, Class: z.Class,
 				Attrs: z.Attributes, AttrsSet: z.Attributes != nil, Clauses: z.Clauses, Park: z.Park,
-				NXY: len(s.xy), NRings: len(s.rings), Multi: s.multi, Lineal: s.lineal, Vertices: s.numVertices()})
+				NXY: len(s.xy), NRings: len(s.rings), Multi: s.multi, Lineal: s.lineal, Vertices: s.numVertices(),
+				Bound: [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}})
 		}
 		h.Layers = append(h.Layers, sl)
 	}
@@ -269,6 +273,7 @@ func DecodeSnapshot(b []byte, ds *Dataset) (idx *Index, err error) {
 			}
 			z := &Zone{ID: sz.ID, Name: sz.Name, Class: sz.Class, Attributes: sz.Attrs, Clauses: sz.Clauses, Park: sz.Park,
 				Geometry: s.alias(), Layer: l}
+			z.bound.Store(&orb.Bound{Min: orb.Point{sz.Bound[0], sz.Bound[1]}, Max: orb.Point{sz.Bound[2], sz.Bound[3]}})
 			if z.Attributes == nil && sz.AttrsSet {
 				z.Attributes = map[string]any{}
 			}
@@ -285,7 +290,7 @@ func DecodeSnapshot(b []byte, ds *Dataset) (idx *Index, err error) {
 	ds.Summary = h.Summary
 
 	// Pieces, windows on the arrays.
-	idx = &Index{ds: ds, store: st, pieces: make([]piece, len(h.Pieces))}
+	idx = &Index{ds: ds, store: st, pieces: make([]piece, len(h.Pieces)), zoneXY: zxy}
 	var o offsets
 	for i, sp := range h.Pieces {
 		if sp.Zone < 0 || int(sp.Zone) >= len(zonesByOrd) || sp.NXY < 0 || sp.NRings < 0 ||

@@ -196,6 +196,24 @@ type Zone struct {
 	json atomic.Pointer[zoneJSON]
 	// chunks bound its ring edges a run at a time (ringChunks), made on first use.
 	chunks atomic.Pointer[[][]orb.Bound]
+	// bound is Geometry's box: read with the zone from a snapshot, else made on
+	// first use (Bound).
+	bound atomic.Pointer[orb.Bound]
+}
+
+// Bound returns the box of the zone's geometry (the zero box when it has none).
+// A zone read from a snapshot has it without reading its coordinates, whose
+// pages are left out of memory until a check or an export reads them.
+func (z *Zone) Bound() orb.Bound {
+	if b := z.bound.Load(); b != nil {
+		return *b
+	}
+	var b orb.Bound
+	if z.Geometry != nil {
+		b = z.Geometry.Bound()
+	}
+	z.bound.Store(&b)
+	return b
 }
 
 // Clauses are the four dimensions of an environmental control unit's access list

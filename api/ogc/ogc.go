@@ -114,7 +114,7 @@ func (s *Service) dataset() (*zones.Dataset, *zones.Index, *datasetMeta, error) 
 			if z.Geometry == nil {
 				continue
 			}
-			if zb := z.Geometry.Bound(); has {
+			if zb := z.Bound(); has {
 				b = b.Union(zb)
 			} else {
 				b, has = zb, true

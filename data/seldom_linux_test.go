@@ -1,0 +1,98 @@
+package data_test
+
+import (
+	"encoding/binary"
+	"os"
+	"testing"
+	"unsafe"
+
+	"github.com/paulmach/orb"
+
+	"github.com/redline-gis/redline/data"
+	"github.com/redline-gis/redline/planar"
+	"github.com/redline-gis/redline/zones"
+)
+
+// TestSeldomReadLeftOut: an index opened from its mapped snapshot leaves the
+// zones' own coordinates (Index.SeldomRead) out of the process's memory, the
+// first start (which writes the snapshot and serves from it) as the second;
+// reading a zone's geometry brings its pages back, and what is read is the
+// zone: its vertices lie in the box the snapshot stored for it.
+func TestSeldomReadLeftOut(t *testing.T) {
+	dir := demoDir(t)
+	for _, start := range []string{"first", "second"} {
+		idx, info, err := data.Open(dir, "", zones.IndexOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (start == "second") != info.FromSnapshot {
+			t.Fatalf("%s start: %+v", start, info)
+		}
+		page := os.Getpagesize()
+		cold := wholePages(idx.SeldomRead(), page)
+		if len(cold) < 8*page {
+			t.Fatalf("%s start: %d bytes of zone coordinates on whole pages: too few to tell", start, len(cold))
+		}
+		if n, of := present(t, cold, page); n != 0 {
+			t.Fatalf("%s start: %d of %d pages of the zones' coordinates in memory after the open", start, n, of)
+		}
+		nz := 0
+		for _, l := range idx.Dataset().Layers {
+			for _, z := range l.Zones {
+				b := z.Bound()
+				planar.EachPoint(z.Geometry, func(p orb.Point) {
+					if !b.Contains(p) {
+						t.Fatalf("%s start: layer %s zone %s: vertex %v outside its stored box %v", start, l.ID, z.ID, p, b)
+					}
+				})
+				if b != z.Geometry.Bound() {
+					t.Fatalf("%s start: layer %s zone %s: stored box %v, its vertices' %v", start, l.ID, z.ID, b, z.Geometry.Bound())
+				}
+				nz++
+			}
+		}
+		if n, of := present(t, cold, page); n != of || nz < 10 {
+			t.Fatalf("%s start: %d of %d pages in memory after reading %d zones", start, n, of, nz)
+		}
+	}
+}
+
+// wholePages is the part of b on the pages b covers whole.
+func wholePages(b []byte, page int) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	at := int(uintptr(unsafe.Pointer(unsafe.SliceData(b))) % uintptr(page))
+	lo := 0
+	if at != 0 {
+		lo = page - at
+	}
+	if lo >= len(b) {
+		return nil
+	}
+	b = b[lo:]
+	return b[:len(b)/page*page]
+}
+
+// present counts the pages of b (on whole pages) that are in this process's
+// page tables (/proc/self/pagemap, bit 63), of how many.
+func present(t *testing.T, b []byte, page int) (n, of int) {
+	t.Helper()
+	f, err := os.Open("/proc/self/pagemap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	of = len(b) / page
+	entries := make([]byte, 8*of)
+	first := uintptr(unsafe.Pointer(unsafe.SliceData(b))) / uintptr(page)
+	if _, err := f.ReadAt(entries, int64(first)*8); err != nil {
+		t.Fatal(err)
+	}
+	for i := range of {
+		if binary.LittleEndian.Uint64(entries[8*i:])>>63 == 1 {
+			n++
+		}
+	}
+	return n, of
+}
