@@ -491,9 +491,12 @@ func useSnapshot(f snapFile, key [32]byte, m *Manifest, src source) (idx *zones.
 		// The mapping lasts as long as the process; its pages as long as the
 		// index (a reload swaps in another; requests in flight finish on this).
 		runtime.AddCleanup(idx, releaseSnapshot, f.mapped)
-		// The zones' own coordinates were read to sum the file; checks read
-		// few of them (Index.SeldomRead): out of memory until used.
-		releasePart(f.mapped, idx.SeldomRead())
+		// The header and the zones' own coordinates were read to sum the
+		// file and decode it; checks read few of them again
+		// (Index.SeldomRead): out of memory until used.
+		for _, part := range idx.SeldomRead() {
+			releasePart(f.mapped, part)
+		}
 	}
 	return idx, "", nil
 }

@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"unsafe"
 
 	"github.com/paulmach/orb"
 	"github.com/tidwall/rtree"
@@ -56,24 +55,21 @@ type Index struct {
 	store   store
 	stats   IndexStats
 	byLayer map[string]IndexStats
-	// zoneXY holds the zones' own coordinates when the index was read from a
-	// snapshot (in place in its buffer); nil otherwise. See SeldomRead.
-	zoneXY []float64
+	// seldom are the parts of the snapshot buffer the index was read from
+	// that are read seldom or never after the read (SeldomRead); nil for an
+	// index NewIndex built.
+	seldom [][]byte
 }
 
-// SeldomRead returns the part of the buffer DecodeSnapshot read the index from
-// that checks seldom read: the zones' own coordinates (as many again as the
-// pieces'), which a check reads only for the few zones whose boundary it
-// follows (the pieces answer the rest), and exports and map tiles for the
-// zones they draw. The caller may give its pages back to the system, to be
-// read again from the file when used (data.Open does, for a mapped snapshot).
-// Nil for an index NewIndex built.
-func (idx *Index) SeldomRead() []byte {
-	if len(idx.zoneXY) == 0 {
-		return nil
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(idx.zoneXY))), 8*len(idx.zoneXY))
-}
+// SeldomRead returns the parts of the buffer DecodeSnapshot read the index from
+// that are read seldom or never once it is read, in this order: the header,
+// decoded into the dataset's zones and attributes (never read again); the zones' own
+// geometries (as many coordinates as the pieces have), which a check reads
+// only for the few zones whose boundary it follows (the pieces answer the
+// rest), and exports and map tiles for the zones they draw. The caller may give
+// their pages back to the system, to be read again from the file when used
+// (data.Open does, for a mapped snapshot). Nil for an index NewIndex built.
+func (idx *Index) SeldomRead() [][]byte { return idx.seldom }
 
 // store is the index's shared, pointer-free arrays.
 type store struct {

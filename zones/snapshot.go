@@ -232,10 +232,12 @@ func DecodeSnapshot(b []byte, ds *Dataset) (idx *Index, err error) {
 	var st store
 	var zxy []float64
 	var zrings, gridStart []uint32
+	var zonesEnd int
 	var gridItems []uint64
+	zonesAt := off
 	for _, a := range []func() error{
 		func() (err error) { zxy, err = arrayAt[float64](b, &off, h.ZXY); return },
-		func() (err error) { zrings, err = arrayAt[uint32](b, &off, h.ZRings); return },
+		func() (err error) { zrings, err = arrayAt[uint32](b, &off, h.ZRings); zonesEnd = off; return },
 		func() (err error) { st.xy, err = arrayAt[float64](b, &off, h.XY); return },
 		func() (err error) { st.rings, err = arrayAt[uint32](b, &off, h.Rings); return },
 		func() (err error) { st.words, err = arrayAt[uint64](b, &off, h.Words); return },
@@ -290,7 +292,10 @@ func DecodeSnapshot(b []byte, ds *Dataset) (idx *Index, err error) {
 	ds.Summary = h.Summary
 
 	// Pieces, windows on the arrays.
-	idx = &Index{ds: ds, store: st, pieces: make([]piece, len(h.Pieces)), zoneXY: zxy}
+	// Read once, above, and seldom again: the header (decoded into the
+	// dataset) and the zones' own geometries (SeldomRead).
+	idx = &Index{ds: ds, store: st, pieces: make([]piece, len(h.Pieces)),
+		seldom: [][]byte{b[:8+hl], b[zonesAt:zonesEnd]}}
 	var o offsets
 	for i, sp := range h.Pieces {
 		if sp.Zone < 0 || int(sp.Zone) >= len(zonesByOrd) || sp.NXY < 0 || sp.NRings < 0 ||
