@@ -1,8 +1,11 @@
 package zones_test
 
 import (
+	"bytes"
 	"reflect"
 	"testing"
+
+	"github.com/paulmach/orb"
 
 	"github.com/redline-gis/redline/zones"
 )
@@ -67,5 +70,62 @@ func TestIndexStats(t *testing.T) {
 	}
 	if u, r := idx.LayerStats("units"), idx.LayerStats("river"); u.Pieces+r.Pieces != st.Pieces || u.Cells != st.Cells {
 		t.Errorf("layers %+v %+v do not add up to %+v", u, r, st)
+	}
+}
+
+// TestZoneBound: a zone's box is its geometry's (the zero box for none),
+// computed on first use; a zone read from a snapshot has the box the snapshot
+// stored, not one read from its coordinates: with the buffer's zone
+// geometries zeroed under it, Bound still answers the stored box. The buffer's
+// parts SeldomRead names lie in it, header first.
+func TestZoneBound(t *testing.T) {
+	ds := testDataset(t)
+	for _, l := range ds.Layers {
+		for _, z := range l.Zones {
+			if z.Bound() != z.Geometry.Bound() {
+				t.Fatalf("zone %s: box %v, its geometry's %v", z.ID, z.Bound(), z.Geometry.Bound())
+			}
+		}
+	}
+	if b := (&zones.Zone{}).Bound(); b != (orb.Bound{}) {
+		t.Fatalf("a zone without geometry: box %v", b)
+	}
+
+	idx, err := zones.NewIndex(testDataset(t), zones.IndexOptions{MaxVertices: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if idx.SeldomRead() != nil {
+		t.Fatal("an index NewIndex built names parts of a buffer it has none of")
+	}
+	var snap bytes.Buffer
+	if err := zones.EncodeSnapshot(&snap, idx); err != nil {
+		t.Fatal(err)
+	}
+	b := snap.Bytes()
+	reread, err := zones.DecodeSnapshot(b, &zones.Dataset{Name: ds.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := reread.SeldomRead()
+	if len(parts) != 2 || len(parts[0]) == 0 || &parts[0][0] != &b[0] || len(parts[1]) < 16*27 {
+		t.Fatalf("parts seldom read: %d of them, not the header and the zones' 27 vertices", len(parts))
+	}
+	zs := map[string]orb.Bound{}
+	for _, l := range ds.Layers {
+		for _, z := range l.Zones {
+			zs[z.ID] = z.Geometry.Bound()
+		}
+	}
+	clear(parts[1])
+	for _, l := range reread.Dataset().Layers {
+		for _, z := range l.Zones {
+			if z.Bound() != zs[z.ID] {
+				t.Fatalf("zone %s read back: box %v, stored %v", z.ID, z.Bound(), zs[z.ID])
+			}
+			if z.Geometry.Bound() == zs[z.ID] {
+				t.Fatalf("zone %s: its coordinates are not in the part named as the zones' geometries", z.ID)
+			}
+		}
 	}
 }
