@@ -40,8 +40,8 @@ func releasePart(b, part []byte) {
 	base := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
 	lo := uintptr(unsafe.Pointer(unsafe.SliceData(part))) - base
 	hi := lo + uintptr(len(part))
-	if lo >= uintptr(len(b)) || hi > uintptr(len(b)) { // not within b (nor b's last byte on: lo wraps when part lies before b)
-		return
+	if lo >= uintptr(len(b)) || hi > uintptr(len(b)) {
+		return // part is not within b (one that starts before b wraps lo past len(b))
 	}
 	page := uintptr(os.Getpagesize())
 	lo = (lo + page - 1) &^ (page - 1) // the mapping starts on a page
