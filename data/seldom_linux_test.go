@@ -1,10 +1,8 @@
 package data_test
 
 import (
-	"encoding/binary"
 	"os"
 	"testing"
-	"unsafe"
 
 	"github.com/paulmach/orb"
 
@@ -35,15 +33,15 @@ func TestSeldomReadLeftOut(t *testing.T) {
 			t.Fatalf("%s start: %d parts seldom read, want the header and the zones' geometries", start, len(parts))
 		}
 		for k, part := range parts {
-			part = wholePages(part, page)
+			part = data.WholePages(part, page)
 			if len(part) < 8*page {
 				t.Fatalf("%s start: part %d: %d bytes on whole pages: too few to tell", start, k, len(part))
 			}
-			if n, of := present(t, part, page); n != 0 {
+			if n, of := data.PresentPages(t, part, page); n != 0 {
 				t.Fatalf("%s start: part %d: %d of %d pages in memory after the open", start, k, n, of)
 			}
 		}
-		cold := wholePages(parts[1], page)
+		cold := data.WholePages(parts[1], page)
 		nz := 0
 		for _, l := range idx.Dataset().Layers {
 			for _, z := range l.Zones {
@@ -59,48 +57,8 @@ func TestSeldomReadLeftOut(t *testing.T) {
 				nz++
 			}
 		}
-		if n, of := present(t, cold, page); n != of || nz < 10 {
+		if n, of := data.PresentPages(t, cold, page); n != of || nz < 10 {
 			t.Fatalf("%s start: %d of %d pages in memory after reading %d zones", start, n, of, nz)
 		}
 	}
-}
-
-// wholePages is the part of b on the pages b covers whole.
-func wholePages(b []byte, page int) []byte {
-	if len(b) == 0 {
-		return nil
-	}
-	at := int(uintptr(unsafe.Pointer(unsafe.SliceData(b))) % uintptr(page))
-	lo := 0
-	if at != 0 {
-		lo = page - at
-	}
-	if lo >= len(b) {
-		return nil
-	}
-	b = b[lo:]
-	return b[:len(b)/page*page]
-}
-
-// present counts the pages of b (on whole pages) that are in this process's
-// page tables (/proc/self/pagemap, bit 63), of how many.
-func present(t *testing.T, b []byte, page int) (n, of int) {
-	t.Helper()
-	f, err := os.Open("/proc/self/pagemap")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	of = len(b) / page
-	entries := make([]byte, 8*of)
-	first := uintptr(unsafe.Pointer(unsafe.SliceData(b))) / uintptr(page)
-	if _, err := f.ReadAt(entries, int64(first)*8); err != nil {
-		t.Fatal(err)
-	}
-	for i := range of {
-		if binary.LittleEndian.Uint64(entries[8*i:])>>63 == 1 {
-			n++
-		}
-	}
-	return n, of
 }
