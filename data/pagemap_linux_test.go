@@ -3,7 +3,6 @@ package data
 import (
 	"encoding/binary"
 	"os"
-	"path/filepath"
 	"testing"
 	"unsafe"
 )
@@ -19,24 +18,11 @@ var (
 // empty) gives back nothing.
 func TestReleasePart(t *testing.T) {
 	page := os.Getpagesize()
-	p := filepath.Join(t.TempDir(), "pages.bin")
 	content := make([]byte, 16*page)
 	for i := range content {
 		content[i] = byte(i / page)
 	}
-	if err := os.WriteFile(p, content, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	b := mapSnapshot(f, len(content))
-	if b == nil {
-		t.Fatal("not mapped")
-	}
-	defer unmapSnapshot(b)
+	_, b := mapWritten(t, content)
 	resident := func() (in []bool) {
 		for i := range 16 {
 			n, _ := present(t, b[i*page:(i+1)*page], page)

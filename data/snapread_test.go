@@ -112,31 +112,39 @@ func TestMappedSnapshot(t *testing.T) {
 	same("pages given back")
 
 	// Cut short under a mapping: the sum faults past the end and says so.
-	q := filepath.Join(t.TempDir(), "cut.bin")
 	good, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	big := bytes.Repeat(good, 1+(1<<20)/len(good)) // beyond the first page by far
-	if err := os.WriteFile(q, big, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	fh, err := os.Open(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	b := mapSnapshot(fh, len(big))
-	if b == nil {
-		t.Fatal("not mapped")
-	}
-	defer unmapSnapshot(b)
+	q, b := mapWritten(t, bytes.Repeat(good, 1+(1<<20)/len(good))) // beyond the first page by far
 	if err := os.Truncate(q, 4096); err != nil {
 		t.Fatal(err)
 	}
 	if _, why := sumMapped(b); !strings.Contains(why, "changed while read") {
 		t.Fatalf("a file cut under its mapping: %q", why)
 	}
+}
+
+// mapWritten writes content to a file of the test's own and maps it as a
+// snapshot is mapped, until the test ends; it returns the file's path and the
+// mapping.
+func mapWritten(t *testing.T, content []byte) (string, []byte) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "mapped.bin")
+	if err := os.WriteFile(p, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close() // the mapping outlives the descriptor
+	b := mapSnapshot(f, len(content))
+	if b == nil {
+		t.Fatal("not mapped")
+	}
+	t.Cleanup(func() { unmapSnapshot(b) })
+	return p, b
 }
 
 // TestHashFile: a file streamed into the key hashes as the label, its size and
