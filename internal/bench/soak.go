@@ -48,7 +48,18 @@ func Soak(ctx context.Context, url string, n int, round time.Duration, jobs []Jo
 	}()
 	bodies := CheckBodies(1024, Shaanxi)
 	start := time.Now()
+	var jr jobsResult
+	jobsEnded := false
 	for s.Checks < n {
+		// A failed job ends the soak at the next round, not after every check.
+		select {
+		case jr = <-jobsDone:
+			jobsEnded = true
+		default:
+		}
+		if jobsEnded {
+			break
+		}
 		l := Drive(ctx, url+"/v1/check", bodies, soakClients, round)
 		if l.OK == 0 {
 			err = fmt.Errorf("soak: a round of checks got no answer: %s", l.FirstError)
@@ -65,7 +76,9 @@ func Soak(ctx context.Context, url string, n int, round time.Duration, jobs []Jo
 	}
 	s.Took = time.Since(start)
 	close(stop)
-	jr := <-jobsDone
+	if !jobsEnded {
+		jr = <-jobsDone
+	}
 	s.Jobs = jr.n
 	err = errors.Join(err, jr.err)
 	if err != nil {
