@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"unsafe"
 
 	"github.com/paulmach/orb"
@@ -16,7 +17,7 @@ import (
 // SnapshotVersion is the version of the index snapshot's layout (EncodeSnapshot).
 // Change it with any change to what the index holds or how it is cut: a snapshot
 // of another version is never read.
-const SnapshotVersion = 4
+const SnapshotVersion = 5
 
 // The snapshot's payload is the prepared dataset, ready to serve without cutting
 // or validating anything: a gob header (layers, zones and their attributes, the
@@ -27,14 +28,17 @@ const SnapshotVersion = 4
 // pieces laid out zone by zone in the zones' spatial order (placement), not in
 // dataset order; a version 2 snapshot would serve as well, but laid out as
 // before, so it is rebuilt. Version 4: every zone's box (Zone.Bound), so that
-// nothing reads the zones' coordinates to learn it. DecodeSnapshot
+// nothing reads the zones' coordinates to learn it. Version 5: the zones and
+// the pieces in tables of their own after the header, not in it (snaptab.go).
+// DecodeSnapshot
 // keeps the arrays where they are in the buffer it is given (no copy), so the
 // buffer the file was read into becomes the index's storage.
 
 type snapHeader struct {
 	Layers  []snapLayer
 	Summary LoadSummary
-	Pieces  []snapPiece
+	// The zone and piece tables' lengths in bytes, and the pieces' count.
+	ZoneTab, PieceTab, Pieces int
 	// Lengths of the arrays that follow, in elements.
 	ZXY, ZRings, XY, Rings, Words, Start, Edges int
 	Points                                      snapPoints
@@ -53,37 +57,145 @@ type snapLayer struct {
 	ID, Title, Source string
 	Kind              Kind
 	Geom              GeomType
-	Zones             []snapZone
+	// Zones is how many of the zone table's records are the layer's (after
+	// the layers before it).
+	Zones int
 }
 
-type snapZone struct {
-	ID, Name, Class string
-	Attrs           map[string]any
-	AttrsSet        bool // Attrs is an empty map, not nil (gob sends neither)
-	Clauses         *Clauses
-	Park            *Park
-	NXY, NRings     int
-	Multi, Lineal   bool
-	Vertices        int
-	Bound           [4]float64
-}
-
-type snapPiece struct {
-	Zone               int32 // position of the zone in the dataset
-	Bound              [4]float64
-	Area, Multi        bool
-	Lineal             bool
-	NXY, NRings        int32
-	Grid               bool
-	GNX, GNY           int32
-	SX, SY             float64
-	NWords, NStart, NE int32
-}
+// A zone's record in the zone table (writeZone, readZone): its ID, name and
+// class; its attributes (tabWriter.attrs); its clauses and park, each behind a
+// flag; its geometry's coordinates and rings (counts), whether it is multi
+// and lineal, its vertices, its box.
+//
+// A piece's record in the piece table (writePiece, readPiece): the zone's
+// position in the dataset, the box, flags (pieceArea, pieceMulti,
+// pieceLineal, pieceGrid), its coordinates and rings (counts) and, with a
+// cell grid, the grid's size and scale and its words, starts and edges.
+const (
+	pieceArea byte = 1 << iota
+	pieceMulti
+	pieceLineal
+	pieceGrid
+)
 
 func init() {
-	// Attribute values as the readers make them, nested in GeoJSON properties.
+	// Attribute values as the readers make them, nested in GeoJSON properties
+	// (for tagGob, which these never reach: snaptab.go has tags for them).
 	gob.Register(map[string]any{})
 	gob.Register([]any{})
+}
+
+// writeZone appends z's record, whose geometry is s.
+func writeZone(w *tabWriter, z *Zone, s *shape) error {
+	w.str(z.ID)
+	w.str(z.Name)
+	w.str(z.Class)
+	if err := w.attrs(z.Attributes); err != nil {
+		return err
+	}
+	w.flag(z.Clauses != nil)
+	if c := z.Clauses; c != nil {
+		w.str(c.SpatialLayout)
+		w.str(c.PollutantEmission)
+		w.str(c.EnvironmentalRisk)
+		w.str(c.ResourceEfficiency)
+	}
+	w.flag(z.Park != nil)
+	if p := z.Park; p != nil {
+		w.str(p.PlanningEIA)
+		w.uvarint(len(p.Industries))
+		for _, ind := range p.Industries {
+			w.str(ind)
+		}
+	}
+	w.uvarint(len(s.xy))
+	w.uvarint(len(s.rings))
+	w.flag(s.multi)
+	w.flag(s.lineal)
+	w.uvarint(s.numVertices())
+	b := z.Bound()
+	w.bound([4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]})
+	return nil
+}
+
+// zoneRecord is a zone's record as read, before its geometry is placed.
+type zoneRecord struct {
+	zone                *Zone
+	nxy, nrings, nverts int
+	multi, lineal       bool
+}
+
+// readZone reads a zone's record (r.err says whether it could).
+func readZone(r *tabReader) zoneRecord {
+	z := &Zone{ID: r.str(), Name: r.str(), Class: r.shared()}
+	z.Attributes = r.attrs()
+	if r.flag() {
+		z.Clauses = &Clauses{SpatialLayout: r.shared(), PollutantEmission: r.shared(), EnvironmentalRisk: r.shared(), ResourceEfficiency: r.shared()}
+	}
+	if r.flag() {
+		z.Park = &Park{PlanningEIA: r.shared()}
+		if n := r.count(len(r.b) - r.off); n > 0 {
+			z.Park.Industries = make([]string, n)
+			for i := range n {
+				z.Park.Industries[i] = r.shared()
+			}
+		}
+	}
+	rec := zoneRecord{zone: z}
+	rec.nxy, rec.nrings = r.count(math.MaxInt32), r.count(math.MaxInt32)
+	rec.multi, rec.lineal = r.flag(), r.flag()
+	rec.nverts = r.count(math.MaxInt32)
+	b := r.bound()
+	z.bound.Store(&orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}})
+	return rec
+}
+
+// writePiece appends p's record.
+func writePiece(w *tabWriter, p *piece) {
+	w.uvarint(int(p.ord))
+	w.bound([4]float64{p.bound.Min[0], p.bound.Min[1], p.bound.Max[0], p.bound.Max[1]})
+	var flags byte
+	for _, f := range []struct {
+		on  bool
+		bit byte
+	}{{p.area, pieceArea}, {p.shape.multi, pieceMulti}, {p.shape.lineal, pieceLineal}, {p.cells != nil, pieceGrid}} {
+		if f.on {
+			flags |= f.bit
+		}
+	}
+	w.b = append(w.b, flags)
+	w.uvarint(len(p.shape.xy))
+	w.uvarint(len(p.shape.rings))
+	if cg := p.cells; cg != nil {
+		w.uvarint(cg.nx)
+		w.uvarint(cg.ny)
+		w.f64(cg.sx)
+		w.f64(cg.sy)
+		w.uvarint(len(cg.words))
+		w.uvarint(len(cg.start))
+		w.uvarint(len(cg.edges))
+	}
+}
+
+// pieceRecord is a piece's record as read.
+type pieceRecord struct {
+	zone                   int32
+	bound                  [4]float64
+	flags                  byte
+	nxy, nrings            int32
+	gnx, gny               int32
+	sx, sy                 float64
+	nwords, nstart, nedges int32
+}
+
+func readPiece(r *tabReader) (p pieceRecord) {
+	p.zone, p.bound, p.flags = r.int32(), r.bound(), r.byte()
+	p.nxy, p.nrings = r.int32(), r.int32()
+	if p.flags&pieceGrid != 0 {
+		p.gnx, p.gny, p.sx, p.sy = r.int32(), r.int32(), r.f64(), r.f64()
+		p.nwords, p.nstart, p.nedges = r.int32(), r.int32(), r.int32()
+	}
+	return p
 }
 
 // EncodeSnapshot writes the index's dataset (layers and zones; not the rules,
@@ -92,8 +204,9 @@ func EncodeSnapshot(w io.Writer, idx *Index) error {
 	h := snapHeader{Summary: idx.ds.Summary}
 	var zxy []float64
 	var zrings []uint32
+	var zt, pt tabWriter
 	for _, l := range idx.ds.Layers {
-		sl := snapLayer{ID: l.ID, Title: l.Title, Source: l.Source, Kind: l.Kind, Geom: l.Geom}
+		h.Layers = append(h.Layers, snapLayer{ID: l.ID, Title: l.Title, Source: l.Source, Kind: l.Kind, Geom: l.Geom, Zones: len(l.Zones)})
 		for _, z := range l.Zones {
 			s := shapeOf(z.Geometry)
 			if len(s.rings) == 0 {
@@ -101,24 +214,15 @@ func EncodeSnapshot(w io.Writer, idx *Index) error {
 			}
 			zxy = append(zxy, s.xy...)
 			zrings = append(zrings, s.rings...)
-			b := z.Bound()
-			sl.Zones = append(sl.Zones, snapZone{ID: z.ID, Name: z.Name, Class: z.Class,
-				Attrs: z.Attributes, AttrsSet: z.Attributes != nil, Clauses: z.Clauses, Park: z.Park,
-				NXY: len(s.xy), NRings: len(s.rings), Multi: s.multi, Lineal: s.lineal, Vertices: s.numVertices(),
-				Bound: [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}})
+			if err := writeZone(&zt, z, &s); err != nil {
+				return fmt.Errorf("zones: snapshot: layer %q zone %q: %w", l.ID, z.ID, err)
+			}
 		}
-		h.Layers = append(h.Layers, sl)
 	}
 	for i := range idx.pieces {
-		p := &idx.pieces[i]
-		sp := snapPiece{Zone: p.ord, Bound: [4]float64{p.bound.Min[0], p.bound.Min[1], p.bound.Max[0], p.bound.Max[1]},
-			Area: p.area, Multi: p.shape.multi, Lineal: p.shape.lineal, NXY: int32(len(p.shape.xy)), NRings: int32(len(p.shape.rings))}
-		if cg := p.cells; cg != nil {
-			sp.Grid, sp.GNX, sp.GNY, sp.SX, sp.SY = true, int32(cg.nx), int32(cg.ny), cg.sx, cg.sy
-			sp.NWords, sp.NStart, sp.NE = int32(len(cg.words)), int32(len(cg.start)), int32(len(cg.edges))
-		}
-		h.Pieces = append(h.Pieces, sp)
+		writePiece(&pt, &idx.pieces[i])
 	}
+	h.ZoneTab, h.PieceTab, h.Pieces = len(zt.b), len(pt.b), len(idx.pieces)
 	st := &idx.store
 	h.ZXY, h.ZRings, h.XY, h.Rings = len(zxy), len(zrings), len(st.xy), len(st.rings)
 	h.Words, h.Start, h.Edges = len(st.words), len(st.start), len(st.edges)
@@ -135,6 +239,8 @@ func EncodeSnapshot(w io.Writer, idx *Index) error {
 	ew.write(n[:])
 	ew.write(hb.Bytes())
 	ew.pad()
+	writeArray(ew, zt.b)
+	writeArray(ew, pt.b)
 	writeArray(ew, zxy)
 	writeArray(ew, zrings)
 	writeArray(ew, st.xy)
@@ -167,7 +273,7 @@ var zeros [8]byte
 func (e *errWriter) pad() { e.write(zeros[:(8-e.n%8)%8]) }
 
 // writeArray writes a pointer-free array as its bytes in memory, padded to 8.
-func writeArray[T float64 | uint32 | uint64 | uint16](e *errWriter, a []T) {
+func writeArray[T float64 | uint32 | uint64 | uint16 | byte](e *errWriter, a []T) {
 	if len(a) > 0 {
 		e.write(unsafe.Slice((*byte)(unsafe.Pointer(&a[0])), len(a)*int(unsafe.Sizeof(a[0]))))
 	}
@@ -176,7 +282,7 @@ func writeArray[T float64 | uint32 | uint64 | uint16](e *errWriter, a []T) {
 
 // arrayAt returns the n elements of type T at *off in b, in place when b is
 // aligned there (else a copy), and moves *off past them and their padding.
-func arrayAt[T float64 | uint32 | uint64 | uint16](b []byte, off *int, n int) ([]T, error) {
+func arrayAt[T float64 | uint32 | uint64 | uint16 | byte](b []byte, off *int, n int) ([]T, error) {
 	var zero T
 	size := int(unsafe.Sizeof(zero))
 	if n < 0 || n > (len(b)-*off)/size {
@@ -232,10 +338,16 @@ func DecodeSnapshot(b []byte, ds *Dataset) (idx *Index, err error) {
 	var st store
 	var zxy []float64
 	var zrings, gridStart []uint32
-	var zonesEnd int
+	var zoneTab, pieceTab []byte
+	var tablesEnd, zonesAt, zonesEnd int
 	var gridItems []uint64
-	zonesAt := off
 	for _, a := range []func() error{
+		func() (err error) { zoneTab, err = arrayAt[byte](b, &off, h.ZoneTab); return },
+		func() (err error) {
+			pieceTab, err = arrayAt[byte](b, &off, h.PieceTab)
+			tablesEnd, zonesAt = off, off
+			return
+		},
 		func() (err error) { zxy, err = arrayAt[float64](b, &off, h.ZXY); return },
 		func() (err error) { zrings, err = arrayAt[uint32](b, &off, h.ZRings); zonesEnd = off; return },
 		func() (err error) { st.xy, err = arrayAt[float64](b, &off, h.XY); return },
@@ -261,30 +373,38 @@ func DecodeSnapshot(b []byte, ds *Dataset) (idx *Index, err error) {
 	var counts []IndexStats
 	zo := offsets{}
 	ds.Layers = nil
+	zr := &tabReader{b: zoneTab}
 	for _, sl := range h.Layers {
 		l := &Layer{ID: sl.ID, Kind: sl.Kind, Title: sl.Title, Source: sl.Source, Geom: sl.Geom}
-		for _, sz := range sl.Zones {
-			if sz.NXY < 0 || sz.NRings < 0 || zo.xy+sz.NXY > len(zxy) || zo.rings+sz.NRings > len(zrings) {
-				return nil, bad("layer %q zone %q: geometry out of bounds", sl.ID, sz.ID)
+		if sl.Zones < 0 || sl.Zones > len(zoneTab) {
+			return nil, bad("layer %q: %d zones", sl.ID, sl.Zones)
+		}
+		l.Zones = make([]*Zone, 0, sl.Zones)
+		for i := range sl.Zones {
+			rec := readZone(zr)
+			if zr.err != nil {
+				return nil, bad("layer %q zone %d: %v", sl.ID, i, zr.err)
 			}
-			s := shape{xy: zxy[zo.xy : zo.xy+sz.NXY : zo.xy+sz.NXY], rings: zrings[zo.rings : zo.rings+sz.NRings : zo.rings+sz.NRings], multi: sz.Multi, lineal: sz.Lineal}
-			zo.xy += sz.NXY
-			zo.rings += sz.NRings
+			z := rec.zone
+			if zo.xy+rec.nxy > len(zxy) || zo.rings+rec.nrings > len(zrings) {
+				return nil, bad("layer %q zone %q: geometry out of bounds", sl.ID, z.ID)
+			}
+			s := shape{xy: zxy[zo.xy : zo.xy+rec.nxy : zo.xy+rec.nxy], rings: zrings[zo.rings : zo.rings+rec.nrings : zo.rings+rec.nrings], multi: rec.multi, lineal: rec.lineal}
+			zo.xy += rec.nxy
+			zo.rings += rec.nrings
 			if err := s.check(); err != nil {
-				return nil, bad("layer %q zone %q: %v", sl.ID, sz.ID, err)
+				return nil, bad("layer %q zone %q: %v", sl.ID, z.ID, err)
 			}
-			z := &Zone{ID: sz.ID, Name: sz.Name, Class: sz.Class, Attributes: sz.Attrs, Clauses: sz.Clauses, Park: sz.Park,
-				Geometry: s.alias(), Layer: l}
-			z.bound.Store(&orb.Bound{Min: orb.Point{sz.Bound[0], sz.Bound[1]}, Max: orb.Point{sz.Bound[2], sz.Bound[3]}})
-			if z.Attributes == nil && sz.AttrsSet {
-				z.Attributes = map[string]any{}
-			}
+			z.Geometry, z.Layer = s.alias(), l
 			l.Zones = append(l.Zones, z)
 			zonesByOrd = append(zonesByOrd, z)
 			layerOf = append(layerOf, l.ID)
-			counts = append(counts, IndexStats{Zones: 1, Vertices: sz.Vertices})
+			counts = append(counts, IndexStats{Zones: 1, Vertices: rec.nverts})
 		}
 		ds.Layers = append(ds.Layers, l)
+	}
+	if zr.off != len(zoneTab) {
+		return nil, bad("zone table: %v", errTable)
 	}
 	if zo.xy != len(zxy) || zo.rings != len(zrings) {
 		return nil, bad("zone geometries do not fill their arrays")
@@ -294,29 +414,36 @@ func DecodeSnapshot(b []byte, ds *Dataset) (idx *Index, err error) {
 	// Pieces, windows on the arrays.
 	// Read once, above, and seldom again: the header (decoded into the
 	// dataset) and the zones' own geometries (SeldomRead).
-	idx = &Index{ds: ds, store: st, pieces: make([]piece, len(h.Pieces)),
-		seldom: [][]byte{b[:8+hl], b[zonesAt:zonesEnd]}}
+	if h.Pieces < 0 || h.Pieces > len(pieceTab) {
+		return nil, bad("%d pieces in a table of %d bytes", h.Pieces, len(pieceTab))
+	}
+	idx = &Index{ds: ds, store: st, pieces: make([]piece, h.Pieces),
+		seldom: [][]byte{b[:tablesEnd], b[zonesAt:zonesEnd]}}
+	pr := &tabReader{b: pieceTab}
 	var o offsets
-	for i, sp := range h.Pieces {
-		if sp.Zone < 0 || int(sp.Zone) >= len(zonesByOrd) || sp.NXY < 0 || sp.NRings < 0 ||
-			o.xy+int(sp.NXY) > len(st.xy) || o.rings+int(sp.NRings) > len(st.rings) {
+	for i := range idx.pieces {
+		sp := readPiece(pr)
+		if pr.err != nil {
+			return nil, bad("piece %d: %v", i, pr.err)
+		}
+		if int(sp.zone) >= len(zonesByOrd) || o.xy+int(sp.nxy) > len(st.xy) || o.rings+int(sp.nrings) > len(st.rings) {
 			return nil, bad("piece %d out of bounds", i)
 		}
 		p := &idx.pieces[i]
-		p.zone, p.ord, p.area = zonesByOrd[sp.Zone], sp.Zone, sp.Area
-		p.bound = orb.Bound{Min: orb.Point{sp.Bound[0], sp.Bound[1]}, Max: orb.Point{sp.Bound[2], sp.Bound[3]}}
-		p.shape = shape{multi: sp.Multi, lineal: sp.Lineal}
+		p.zone, p.ord, p.area = zonesByOrd[sp.zone], sp.zone, sp.flags&pieceArea != 0
+		p.bound = orb.Bound{Min: orb.Point{sp.bound[0], sp.bound[1]}, Max: orb.Point{sp.bound[2], sp.bound[3]}}
+		p.shape = shape{multi: sp.flags&pieceMulti != 0, lineal: sp.flags&pieceLineal != 0}
 		var cg *cellGrid
-		if sp.Grid {
-			cells := int(sp.GNX) * int(sp.GNY)
-			if sp.GNX <= 0 || sp.GNY <= 0 || int(sp.NWords) != (cells+31)/32 || sp.NStart < 0 || sp.NE < 0 ||
-				o.words+int(sp.NWords) > len(st.words) || o.start+int(sp.NStart) > len(st.start) || o.edges+int(sp.NE) > len(st.edges) {
+		if sp.flags&pieceGrid != 0 {
+			cells := int(sp.gnx) * int(sp.gny)
+			if sp.gnx <= 0 || sp.gny <= 0 || int(sp.nwords) != (cells+31)/32 ||
+				o.words+int(sp.nwords) > len(st.words) || o.start+int(sp.nstart) > len(st.start) || o.edges+int(sp.nedges) > len(st.edges) {
 				return nil, bad("piece %d: cell grid out of bounds", i)
 			}
-			cg = &cellGrid{bound: p.bound, nx: int(sp.GNX), ny: int(sp.GNY), sx: sp.SX, sy: sp.SY}
+			cg = &cellGrid{bound: p.bound, nx: int(sp.gnx), ny: int(sp.gny), sx: sp.sx, sy: sp.sy}
 			p.cells = cg
 		}
-		o.window(&st, p, int(sp.NXY), int(sp.NRings), int(sp.NWords), int(sp.NStart), int(sp.NE))
+		o.window(&st, p, int(sp.nxy), int(sp.nrings), int(sp.nwords), int(sp.nstart), int(sp.nedges))
 		if err := p.shape.check(); err != nil {
 			return nil, bad("piece %d: %v", i, err)
 		}
@@ -325,10 +452,13 @@ func DecodeSnapshot(b []byte, ds *Dataset) (idx *Index, err error) {
 				return nil, bad("piece %d: %v", i, err)
 			}
 		}
-		counts[sp.Zone].Pieces++
+		counts[sp.zone].Pieces++
 		if cg != nil {
-			counts[sp.Zone].Cells += cg.numCells()
+			counts[sp.zone].Cells += cg.numCells()
 		}
+	}
+	if pr.off != len(pieceTab) {
+		return nil, bad("piece table: %v", errTable)
 	}
 	if o.xy != len(st.xy) || o.rings != len(st.rings) || o.words != len(st.words) || o.start != len(st.start) || o.edges != len(st.edges) {
 		return nil, bad("pieces do not fill their arrays")

@@ -1,0 +1,125 @@
+package zones
+
+import (
+	"bytes"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+	"unsafe"
+)
+
+// TestAttributesRoundTrip: every kind of value the readers make comes back
+// from the zone table with its type and value (nil and empty maps apart, an
+// unknown type through gob), and equal short strings come back as one.
+func TestAttributesRoundTrip(t *testing.T) {
+	long := strings.Repeat("长", 40) // 120 bytes: above maxShared
+	cases := []map[string]any{
+		nil,
+		{},
+		{
+			"nil": nil, "t": true, "f": false,
+			"int": int(-7), "int64": int64(1 << 60), "float": 3.25, "negzero": math.Copysign(0, -1),
+			"inf": math.Inf(1), "s": "水源地", "empty": "", "long": long,
+			"bytes": []byte{0, 1, 255}, "strs": []string{"a", "", "一级"},
+			"list": []any{1.5, "x", nil, []any{true}, map[string]any{"k": int64(2)}},
+			"map":  map[string]any{"inner": map[string]any{"deep": "v"}, "n": 0.0},
+			// No tag names these: gob carries them, as before version 5.
+			"float32": float32(1.5), "uint8": uint8(200),
+		},
+	}
+	var w tabWriter
+	for _, m := range cases {
+		if err := w.attrs(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := &tabReader{b: w.b}
+	for i, want := range cases {
+		got := r.attrs()
+		if r.err != nil {
+			t.Fatalf("case %d: %v", i, r.err)
+		}
+		if (got == nil) != (want == nil) || !reflect.DeepEqual(got, want) && len(want) > 0 {
+			t.Errorf("case %d: got %#v, want %#v", i, got, want)
+		}
+	}
+	if r.off != len(w.b) {
+		t.Errorf("read %d of %d bytes", r.off, len(w.b))
+	}
+
+	// Two zones' equal values and keys share their bytes.
+	var w2 tabWriter
+	for range 2 {
+		if err := w2.attrs(map[string]any{"级别": "一级", "long": long}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r = &tabReader{b: w2.b}
+	a, b := r.attrs(), r.attrs()
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	data := func(v any) *byte { return unsafe.StringData(v.(string)) }
+	if data(a["级别"]) != data(b["级别"]) {
+		t.Error("the two zones' value 一级 are two strings, want one")
+	}
+	for k := range a {
+		for k2 := range b {
+			if k == k2 && unsafe.StringData(k) != unsafe.StringData(k2) {
+				t.Errorf("key %q: two strings, want one", k)
+			}
+		}
+	}
+	if data(a["long"]) == data(b["long"]) {
+		t.Error("a value above maxShared was shared; want a copy each")
+	}
+}
+
+// TestTableReaderTruncated: every prefix of a zone table, and a table with a
+// byte changed anywhere, reads as an error or as values, never a panic; a
+// count larger than the bytes left, an unknown tag and nesting beyond
+// maxAttrDepth are errors.
+func TestTableReaderTruncated(t *testing.T) {
+	var w tabWriter
+	z := &Zone{ID: "a", Name: "名", Class: "water", Attributes: map[string]any{"k": []any{1.0, "v", map[string]any{"x": true}}},
+		Clauses: &Clauses{SpatialLayout: "禁止"}, Park: &Park{PlanningEIA: "陕环批复", Industries: []string{"C25"}}}
+	s := shapeOf(z.Geometry)
+	if err := writeZone(&w, z, &s); err != nil {
+		t.Fatal(err)
+	}
+	full := w.b
+	r := &tabReader{b: full}
+	rec := readZone(r)
+	if r.err != nil || r.off != len(full) {
+		t.Fatalf("whole record: %v, read %d of %d", r.err, r.off, len(full))
+	}
+	if got := rec.zone; got.ID != z.ID || got.Name != z.Name || !reflect.DeepEqual(got.Attributes, z.Attributes) ||
+		*got.Clauses != *z.Clauses || !reflect.DeepEqual(got.Park, z.Park) {
+		t.Errorf("read back %+v, want %+v", got, z)
+	}
+	for n := range len(full) {
+		r := &tabReader{b: full[:n]}
+		readZone(r)
+		if r.err == nil {
+			t.Errorf("%d of %d bytes read without an error", n, len(full))
+		}
+	}
+	for i := range full {
+		b := bytes.Clone(full)
+		b[i] ^= 0xff
+		readZone(&tabReader{b: b}) // an error or other values; not a panic
+	}
+
+	for name, b := range map[string][]byte{
+		"count":   {tagMap, 200, 1},
+		"tag":     {tagMap, 1, 1, 'k', 99},
+		"nesting": append(append([]byte{tagMap, 1, 1, 'k'}, bytes.Repeat([]byte{tagList, 1}, maxAttrDepth+2)...), tagNil),
+	} {
+		r := &tabReader{b: b}
+		r.attrs()
+		if r.err == nil {
+			t.Errorf("%s: read without an error", name)
+		}
+	}
+}
