@@ -148,13 +148,17 @@ func (r *tabReader) fail(format string, args ...any) {
 	}
 }
 
-func (r *tabReader) uvarint() uint64 {
+func (r *tabReader) uvarint() uint64 { return readVarint(r, binary.Uvarint, "uvarint") }
+func (r *tabReader) varint() int64   { return readVarint(r, binary.Varint, "varint") }
+
+// readVarint reads a number with dec (binary.Uvarint or binary.Varint).
+func readVarint[T uint64 | int64](r *tabReader, dec func([]byte) (T, int), what string) T {
 	if r.err != nil {
 		return 0
 	}
-	v, n := binary.Uvarint(r.b[r.off:])
+	v, n := dec(r.b[r.off:])
 	if n <= 0 {
-		r.fail("bad uvarint")
+		r.fail("bad %s", what)
 		return 0
 	}
 	r.off += n
@@ -173,19 +177,6 @@ func (r *tabReader) count(limit int) int {
 
 // int32 reads a uvarint that fits an int32.
 func (r *tabReader) int32() int32 { return int32(r.count(math.MaxInt32)) }
-
-func (r *tabReader) varint() int64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(r.b[r.off:])
-	if n <= 0 {
-		r.fail("bad varint")
-		return 0
-	}
-	r.off += n
-	return v
-}
 
 func (r *tabReader) byte() byte {
 	if r.err != nil {
