@@ -20,19 +20,19 @@ import (
 const SnapshotVersion = 5
 
 // The snapshot's payload is the prepared dataset, ready to serve without cutting
-// or validating anything: a gob header (layers, zones and their attributes, the
-// load summary, the pieces' table) and then the flat arrays as they lie in
-// memory (little-endian), each 8-byte aligned: the zones' coordinates and
-// rings, the pieces' coordinates and rings, the cell grids, and the point grid
-// (since version 2: read, not built, when a snapshot is opened). Version 3: the
-// pieces laid out zone by zone in the zones' spatial order (placement), not in
-// dataset order; a version 2 snapshot would serve as well, but laid out as
-// before, so it is rebuilt. Version 4: every zone's box (Zone.Bound), so that
-// nothing reads the zones' coordinates to learn it. Version 5: the zones and
-// the pieces in tables of their own after the header, not in it (snaptab.go).
-// DecodeSnapshot
-// keeps the arrays where they are in the buffer it is given (no copy), so the
-// buffer the file was read into becomes the index's storage.
+// or validating anything: a gob header (the layers, the load summary, the
+// lengths of what follows), the zone table and the piece table (snaptab.go),
+// and then the flat arrays as they lie in memory (little-endian), each 8-byte
+// aligned: the zones' coordinates and rings, the pieces' coordinates and rings,
+// the cell grids, and the point grid (since version 2: read, not built, when a
+// snapshot is opened). Version 3: the pieces laid out zone by zone in the
+// zones' spatial order (placement), not in dataset order; a version 2 snapshot
+// would serve as well, but laid out as before, so it is rebuilt. Version 4:
+// every zone's box (Zone.Bound), so that nothing reads the zones' coordinates
+// to learn it. Version 5: the zones and the pieces in tables of their own,
+// not in the gob header. DecodeSnapshot keeps the arrays where they are in the
+// buffer it is given (no copy), so the buffer the file was read into becomes
+// the index's storage.
 
 type snapHeader struct {
 	Layers  []snapLayer
