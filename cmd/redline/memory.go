@@ -82,8 +82,8 @@ func gcForDataset(log *slog.Logger) {
 		slog.Int64("prefaulted_bytes", touched))
 }
 
-// prefault allocates n bytes, writes a byte to each page of them and lets them
-// go, so that the heap requests allocate from until the next collection is
+// prefault allocates n bytes, faults in every page of them (populate, else a
+// write to each) and lets them go, so that the heap requests allocate from until the next collection is
 // memory the process already has: the runtime keeps the freed pages for the
 // heap up to its goal. It returns n (0 when n ≤ 0). Without it, the first
 // requests after a start each took page faults for the fresh heap they grew
