@@ -83,9 +83,9 @@ func gcForDataset(log *slog.Logger) {
 }
 
 // prefault allocates n bytes, faults in every page of them (populate, else a
-// write to each) and lets them go, so that the heap requests allocate from until the next collection is
-// memory the process already has: the runtime keeps the freed pages for the
-// heap up to its goal. It returns n (0 when n ≤ 0). Without it, the first
+// write to each) and lets them go, so that the heap requests allocate from
+// until the next collection is memory the process already has: the runtime
+// keeps the freed pages for the heap up to its goal. It returns n (0 when n ≤ 0). Without it, the first
 // requests after a start each took page faults for the fresh heap they grew
 // into, as far as the goal: four times a large dataset's live heap (GOGC=400),
 // ~120 MB for a 5M-vertex dataset against ~25 MB for the province alone, and
