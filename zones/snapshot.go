@@ -103,10 +103,7 @@ func writeZone(w *tabWriter, z *Zone, s *shape) error {
 	w.flag(z.Park != nil)
 	if p := z.Park; p != nil {
 		w.str(p.PlanningEIA)
-		w.uvarint(len(p.Industries))
-		for _, ind := range p.Industries {
-			w.str(ind)
-		}
+		w.strs(p.Industries)
 	}
 	w.uvarint(len(s.xy))
 	w.uvarint(len(s.rings))
@@ -134,11 +131,8 @@ func readZone(r *tabReader) zoneRecord {
 	}
 	if r.flag() {
 		z.Park = &Park{PlanningEIA: r.shared()}
-		if n := r.count(len(r.b) - r.off); n > 0 {
-			z.Park.Industries = make([]string, n)
-			for i := range n {
-				z.Park.Industries[i] = r.shared()
-			}
+		if ind := r.strings(); len(ind) > 0 { // none is nil, as gob read it
+			z.Park.Industries = ind
 		}
 	}
 	rec := zoneRecord{zone: z}

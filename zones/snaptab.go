@@ -6,6 +6,7 @@ import (
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"math"
 	"slices"
@@ -46,6 +47,14 @@ type tabWriter struct{ b []byte }
 func (w *tabWriter) uvarint(v int) { w.b = binary.AppendUvarint(w.b, uint64(v)) }
 func (w *tabWriter) f64(v float64) { w.b = binary.LittleEndian.AppendUint64(w.b, math.Float64bits(v)) }
 func (w *tabWriter) str(s string)  { w.uvarint(len(s)); w.b = append(w.b, s...) }
+
+// strs writes a count and the strings.
+func (w *tabWriter) strs(ss []string) {
+	w.uvarint(len(ss))
+	for _, s := range ss {
+		w.str(s)
+	}
+}
 func (w *tabWriter) bound(b [4]float64) {
 	for _, v := range b {
 		w.f64(v)
@@ -97,10 +106,7 @@ func (w *tabWriter) value(v any) error {
 		w.str(string(v))
 	case []string:
 		w.b = append(w.b, tagStrings)
-		w.uvarint(len(v))
-		for _, s := range v {
-			w.str(s)
-		}
+		w.strs(v)
 	case []any:
 		w.b = append(w.b, tagList)
 		w.uvarint(len(v))
@@ -138,8 +144,9 @@ type tabReader struct {
 	b   []byte
 	off int
 	err error
-	// strs shares equal keys and short values between zones (shared).
-	strs *[sharedSlots]string
+	// cache shares equal keys and short values between zones (shared).
+	cache *[sharedSlots]string
+	seed  maphash.Seed
 }
 
 func (r *tabReader) fail(format string, args ...any) {
@@ -240,19 +247,24 @@ func (r *tabReader) shared() string {
 	if len(b) > maxShared {
 		return string(b)
 	}
-	h := uint32(2166136261) // FNV-1a
-	for _, c := range b {
-		h = (h ^ uint32(c)) * 16777619
+	if r.cache == nil {
+		r.cache, r.seed = new([sharedSlots]string), maphash.MakeSeed()
 	}
-	if r.strs == nil {
-		r.strs = new([sharedSlots]string)
-	}
-	slot := &r.strs[h%sharedSlots]
+	slot := &r.cache[maphash.Bytes(r.seed, b)%sharedSlots]
 	if *slot == string(b) {
 		return *slot
 	}
 	*slot = string(b)
 	return *slot
+}
+
+// strings reads what tabWriter.strs wrote (an empty list, not nil, for none).
+func (r *tabReader) strings() []string {
+	out := make([]string, r.count(len(r.b)-r.off))
+	for i := range out {
+		out[i] = r.shared()
+	}
+	return out
 }
 
 // maxShared and sharedSlots size tabReader.shared's cache.
@@ -318,12 +330,7 @@ func (r *tabReader) value(depth int) any {
 	case tagBytes:
 		return bytes.Clone(r.raw())
 	case tagStrings:
-		n := r.count(len(r.b) - r.off)
-		out := make([]string, n)
-		for i := range out {
-			out[i] = r.shared()
-		}
-		return out
+		return r.strings()
 	case tagList:
 		n := r.count(len(r.b) - r.off)
 		out := make([]any, n)
