@@ -40,8 +40,12 @@ func TestAttributesRoundTrip(t *testing.T) {
 		if r.err != nil {
 			t.Fatalf("case %d: %v", i, r.err)
 		}
-		if (got == nil) != (want == nil) || !reflect.DeepEqual(got, want) && len(want) > 0 {
+		if (got == nil) != (want == nil) || !reflect.DeepEqual(got, want) {
 			t.Errorf("case %d: got %#v, want %#v", i, got, want)
+		}
+		// DeepEqual takes −0 for 0: the sign is the bits'.
+		if z, ok := got["negzero"].(float64); ok && !math.Signbit(z) {
+			t.Errorf("case %d: −0 read back as %v", i, z)
 		}
 	}
 	if r.off != len(w.b) {
