@@ -17,6 +17,7 @@ import (
 	"github.com/redline-gis/redline/data"
 	"github.com/redline-gis/redline/data/formats"
 	"github.com/redline-gis/redline/data/formats/geojson"
+	"github.com/redline-gis/redline/geo"
 	"github.com/redline-gis/redline/internal/oracle"
 	"github.com/redline-gis/redline/internal/scalegen"
 	"github.com/redline-gis/redline/planar"
@@ -350,4 +351,71 @@ func TestSharedAnswersUnchanged(t *testing.T) {
 		t.Fatalf("only %d footprints and %d hits compared", checked, hits)
 	}
 	t.Logf("%d footprints and 2000 points, %d hits: the same on the source, 1× and %d×", checked, hits, n)
+}
+
+func TestPatches(t *testing.T) {
+	dir := t.TempDir()
+	sum, err := scalegen.Patches(dir, scalegen.PatchOptions{N: 600, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Zones != 600 || sum.Vertices != 600*13 {
+		t.Fatalf("summary %+v, want 600 zones of 13 positions", sum)
+	}
+	ds, err := data.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds.Layers) != 1 || ds.Layers[0].Kind != zones.KindWaterSource {
+		t.Fatalf("layers %+v, want one water-source layer", ds.Layers)
+	}
+	zs := ds.Layers[0].Zones
+	if len(zs) != 600 {
+		t.Fatalf("%d zones loaded, want 600", len(zs))
+	}
+	classes := map[string]int{}
+	ids := map[string]bool{}
+	for i, z := range zs {
+		classes[z.Class]++
+		ids[z.ID] = true
+		p, ok := z.Geometry.(orb.Polygon)
+		if !ok || len(p) != 1 || len(p[0]) != 13 {
+			t.Fatalf("zone %d: %T %v, want one ring of 13 positions", i, z.Geometry, z.Geometry)
+		}
+		b := p.Bound()
+		if !scalegen.ChinaBox.Contains(b.Min) || !scalegen.ChinaBox.Contains(b.Max) {
+			t.Fatalf("zone %d at %v: outside China's box", i, b)
+		}
+		// 80–400 m from the centre, ±15 %: an area between ~0.01 and ~0.7 km².
+		if a := geo.Area(p) / 1e6; a < 0.01 || a > 0.7 {
+			t.Fatalf("zone %d: %.4f km², want a small patch", i, a)
+		}
+		if len(z.Attributes) != 6 {
+			t.Fatalf("zone %d: attributes %v, want six", i, z.Attributes)
+		}
+	}
+	if len(ids) != 600 || len(classes) != 3 {
+		t.Fatalf("%d distinct ids, classes %v: want 600 and all three levels", len(ids), classes)
+	}
+	// The same seed writes the same bytes; another seed other places.
+	again, other := t.TempDir(), t.TempDir()
+	if _, err := scalegen.Patches(again, scalegen.PatchOptions{N: 600, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scalegen.Patches(other, scalegen.PatchOptions{N: 600, Seed: 8}); err != nil {
+		t.Fatal(err)
+	}
+	read := func(d string) string {
+		b, err := os.ReadFile(filepath.Join(d, sum.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	if read(dir) != read(again) || read(dir) == read(other) {
+		t.Fatal("a seed must decide the dataset: the same seed the same bytes, another other ones")
+	}
+	if _, err := scalegen.Patches(t.TempDir(), scalegen.PatchOptions{N: 0}); err == nil {
+		t.Fatal("0 patches: no error")
+	}
 }
