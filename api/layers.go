@@ -184,7 +184,7 @@ func marshalCollection(fc *geojson.FeatureCollection, layer string, total, offse
 func zoneProperties(ly *zones.Layer, z *zones.Zone, withAttrs bool) map[string]any {
 	p := map[string]any{"id": z.ID, "name": z.Name, "class": z.Class, "layer": ly.ID, "kind": ly.Kind}
 	if withAttrs {
-		attrs := z.Attributes
+		attrs := z.Attrs()
 		if attrs == nil {
 			attrs = map[string]any{}
 		}

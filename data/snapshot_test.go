@@ -135,8 +135,8 @@ func TestSnapshotServesTheSameAnswers(t *testing.T) {
 	for i := range fl {
 		for j, z := range fl[i].Zones {
 			y := al[i].Zones[j]
-			zb, _ := json.Marshal(z.Attributes)
-			yb, _ := json.Marshal(y.Attributes)
+			zb, _ := json.Marshal(z.Attrs())
+			yb, _ := json.Marshal(y.Attrs())
 			if z.ID != y.ID || z.Class != y.Class || !bytes.Equal(zb, yb) || !orb.Equal(z.Geometry, y.Geometry) ||
 				!jsonEqual(z.Clauses, y.Clauses) || !jsonEqual(z.Park, y.Park) {
 				t.Fatalf("layer %s zone %s differs from the snapshot", fl[i].ID, z.ID)

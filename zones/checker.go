@@ -217,7 +217,7 @@ func newIntersection(h *zoneHit, pf *prepared, gk int, includeGeometry bool) Int
 		ZoneID: z.ID, ZoneName: z.Name, ZoneClass: z.Class,
 		OverlapAreaM2: round3(h.areaM2), OverlapLengthM: round3(h.lengthM),
 		Crossings: h.crossings, PointsInside: h.points,
-		Rules: []RuleHit{}, Clauses: z.Clauses, Attributes: z.Attributes,
+		Rules: []RuleHit{}, Clauses: z.Clauses, Attributes: z.Attrs(),
 		Overlap: h.overlap, Zone: z,
 	}
 	switch {

@@ -236,19 +236,22 @@ func storedPointGrid(sp snapPoints, start []uint32, items []uint64, ps []piece) 
 // index: each piece's ord and cell grid (refs), and each zone's hit.
 func (g *pointGrid) link(ps []piece) {
 	g.refs = make([]pieceRef, len(ps))
-	var hits []Hit
+	n := 0 // up to the last polygonal zone: the hits' length
+	for i := range ps {
+		if p := &ps[i]; p.cells != nil {
+			n = max(n, int(p.ord)+1)
+		}
+	}
+	hits := make([]Hit, n)
 	for i := range ps {
 		p := &ps[i]
 		g.refs[i] = pieceRef{cells: p.cells, ord: p.ord}
 		if p.cells == nil {
 			continue
 		}
-		if int(p.ord) >= len(hits) {
-			hits = slices.Grow(hits, int(p.ord)+1-len(hits))[:p.ord+1]
-		}
 		hits[p.ord] = Hit{Layer: p.zone.Layer.ID, ZoneID: p.zone.ID, ZoneClass: p.zone.Class}
 	}
-	g.hits = slices.Clip(hits)
+	g.hits = hits
 }
 
 // cellBound is the box of cell (x, y), as the grid's arithmetic gives it.

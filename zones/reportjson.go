@@ -582,7 +582,7 @@ func (z *Zone) quotedJSON() *zoneJSON {
 		e.zoneHead(z.Layer.ID, z.Layer.Title, z.Layer.Kind, z.ID, z.Name, z.Class)
 		q.head[html] = string(e.b)
 		e = jsonWriter{html: html == 1}
-		if e.object(z.Attributes); e.err == nil {
+		if e.object(z.Attrs()); e.err == nil {
 			q.attrs[html] = string(e.b)
 		}
 	}

@@ -531,7 +531,7 @@ func hasClauses(c *Clauses) bool {
 func attrMatches(in *Intersection, name string, values []string) bool {
 	v, ok := in.Attributes[name]
 	if !ok && in.Zone != nil {
-		v, ok = in.Zone.Attributes[name]
+		v, ok = in.Zone.Attrs()[name]
 	}
 	if !ok || v == nil {
 		return false

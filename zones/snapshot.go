@@ -90,7 +90,7 @@ func writeZone(w *tabWriter, z *Zone, s *shape) error {
 	w.str(z.ID)
 	w.str(z.Name)
 	w.str(z.Class)
-	if err := w.attrs(z.Attributes); err != nil {
+	if err := w.attrs(z.Attrs()); err != nil {
 		return err
 	}
 	w.flag(z.Clauses != nil)
@@ -125,7 +125,16 @@ type zoneRecord struct {
 // readZone reads a zone's record (r.err says whether it could).
 func readZone(r *tabReader) zoneRecord {
 	z := &Zone{ID: r.str(), Name: r.str(), Class: r.shared()}
-	z.Attributes = r.attrs()
+	// The attributes are checked and left where they are, for Attrs to read
+	// on first use; but a value of gob's, which only decoding checks (no
+	// reader makes one), is decoded now.
+	at := r.off
+	if r.skipAttrs() {
+		r.off = at
+		z.Attributes = r.attrs()
+	} else if r.err == nil && r.b[at] != tagNil {
+		z.attrsAt = r.b[at:r.off:r.off]
+	}
 	if r.flag() {
 		z.Clauses = &Clauses{SpatialLayout: r.shared(), PollutantEmission: r.shared(), EnvironmentalRisk: r.shared(), ResourceEfficiency: r.shared()}
 	}
@@ -362,17 +371,23 @@ func DecodeSnapshot(b []byte, ds *Dataset) (idx *Index, err error) {
 	}
 
 	// Zones, their geometries in place in zxy.
-	var zonesByOrd []*Zone
-	var layerOf []string
-	var counts []IndexStats
-	zo := offsets{}
-	ds.Layers = nil
-	zr := &tabReader{b: zoneTab}
+	total := 0
 	for _, sl := range h.Layers {
-		l := &Layer{ID: sl.ID, Kind: sl.Kind, Title: sl.Title, Source: sl.Source, Geom: sl.Geom}
-		if sl.Zones < 0 || sl.Zones > len(zoneTab) {
+		// A zone's record takes some bytes: a count beyond the table's is
+		// damage, and must not size the arrays below.
+		if sl.Zones < 0 || sl.Zones > len(zoneTab) || total+sl.Zones > len(zoneTab) {
 			return nil, bad("layer %q: %d zones", sl.ID, sl.Zones)
 		}
+		total += sl.Zones
+	}
+	zonesByOrd := make([]*Zone, 0, total)
+	layerOf := make([]string, 0, total)
+	counts := make([]IndexStats, 0, total)
+	zo := offsets{}
+	ds.Layers = nil
+	zr := sharingReader(zoneTab)
+	for _, sl := range h.Layers {
+		l := &Layer{ID: sl.ID, Kind: sl.Kind, Title: sl.Title, Source: sl.Source, Geom: sl.Geom}
 		l.Zones = make([]*Zone, 0, sl.Zones)
 		for i := range sl.Zones {
 			rec := readZone(zr)

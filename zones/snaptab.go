@@ -147,6 +147,16 @@ type tabReader struct {
 	// cache shares equal keys and short values between zones (shared).
 	cache *[sharedSlots]string
 	seed  maphash.Seed
+	// walk: the attribute readers check what they pass over and make nothing
+	// (skipAttrs); needGob then says that a value is gob's, which only its
+	// decoding checks.
+	walk, needGob bool
+}
+
+// sharingReader is a reader of b whose shared strings are shared
+// (tabReader.shared); a tabReader made otherwise copies each.
+func sharingReader(b []byte) *tabReader {
+	return &tabReader{b: b, cache: new([sharedSlots]string), seed: maphash.MakeSeed()}
 }
 
 func (r *tabReader) fail(format string, args ...any) {
@@ -238,17 +248,14 @@ func (r *tabReader) raw() []byte {
 // str reads a string (a copy).
 func (r *tabReader) str() string { return string(r.raw()) }
 
-// shared reads a string; a short one equal to one read recently is that
-// string (attribute keys, classes, the values many zones share), through a
+// shared reads a string; with a cache (sharingReader), a short one equal to
+// one read recently is that string (attribute keys, classes, the values many zones share), through a
 // small direct-mapped cache: a map of every value read would hold each
 // zone's unique names too, and cost more to grow than it saves.
 func (r *tabReader) shared() string {
 	b := r.raw()
-	if len(b) > maxShared {
+	if len(b) > maxShared || r.cache == nil {
 		return string(b)
-	}
-	if r.cache == nil {
-		r.cache, r.seed = new([sharedSlots]string), maphash.MakeSeed()
 	}
 	slot := &r.cache[maphash.Bytes(r.seed, b)%sharedSlots]
 	if *slot == string(b) {
@@ -273,6 +280,16 @@ const (
 	sharedSlots = 1024
 )
 
+// skipAttrs passes over what tabWriter.attrs wrote, checking it as attrs
+// does but making nothing; it says whether a value is gob's, which only
+// decoding it checks.
+func (r *tabReader) skipAttrs() (needGob bool) {
+	r.walk, r.needGob = true, false
+	r.attrs()
+	r.walk = false
+	return r.needGob
+}
+
 // attrs reads what tabWriter.attrs wrote.
 func (r *tabReader) attrs() map[string]any {
 	if r.err != nil {
@@ -291,6 +308,13 @@ func (r *tabReader) attrs() map[string]any {
 
 func (r *tabReader) mapValue(depth int) map[string]any {
 	n := r.count(len(r.b) - r.off)
+	if r.walk {
+		for range n {
+			r.raw()
+			r.value(depth + 1)
+		}
+		return nil
+	}
 	m := make(map[string]any, n)
 	for range n {
 		if r.err != nil {
@@ -308,7 +332,12 @@ func (r *tabReader) value(depth int) any {
 		r.fail("attribute values nested deeper than %d", maxAttrDepth)
 		return nil
 	}
-	switch tag := r.byte(); tag {
+	tag := r.byte()
+	if r.walk {
+		r.skip(tag, depth)
+		return nil
+	}
+	switch tag {
 	case tagNil:
 		return nil
 	case tagFalse:
@@ -349,6 +378,39 @@ func (r *tabReader) value(depth int) any {
 	default:
 		r.fail("attribute value of tag %d", tag)
 		return nil
+	}
+}
+
+// skip passes over a value of tag, checking what value checks (but a gob
+// value's encoding: needGob).
+func (r *tabReader) skip(tag byte, depth int) {
+	switch tag {
+	case tagNil, tagFalse, tagTrue:
+	case tagInt:
+		if v := r.varint(); v != int64(int(v)) {
+			r.fail("int %d out of range", v)
+		}
+	case tagInt64:
+		r.varint()
+	case tagFloat64:
+		r.f64()
+	case tagString, tagBytes:
+		r.raw()
+	case tagStrings:
+		for range r.count(len(r.b) - r.off) {
+			r.raw()
+		}
+	case tagList:
+		for range r.count(len(r.b) - r.off) {
+			r.value(depth + 1)
+		}
+	case tagMap:
+		r.mapValue(depth)
+	case tagGob:
+		r.raw()
+		r.needGob = true
+	default:
+		r.fail("attribute value of tag %d", tag)
 	}
 }
 

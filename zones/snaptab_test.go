@@ -2,11 +2,15 @@ package zones
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"unsafe"
+
+	"github.com/paulmach/orb"
 )
 
 // TestAttributesRoundTrip: every kind of value the readers make comes back
@@ -59,7 +63,7 @@ func TestAttributesRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r = &tabReader{b: w2.b}
+	r = sharingReader(w2.b)
 	a, b := r.attrs(), r.attrs()
 	if r.err != nil {
 		t.Fatal(r.err)
@@ -98,7 +102,7 @@ func TestTableReaderTruncated(t *testing.T) {
 	if r.err != nil || r.off != len(full) {
 		t.Fatalf("whole record: %v, read %d of %d", r.err, r.off, len(full))
 	}
-	if got := rec.zone; got.ID != z.ID || got.Name != z.Name || !reflect.DeepEqual(got.Attributes, z.Attributes) ||
+	if got := rec.zone; got.ID != z.ID || got.Name != z.Name || !reflect.DeepEqual(got.Attrs(), z.Attributes) ||
 		*got.Clauses != *z.Clauses || !reflect.DeepEqual(got.Park, z.Park) {
 		t.Errorf("read back %+v, want %+v", got, z)
 	}
@@ -112,7 +116,10 @@ func TestTableReaderTruncated(t *testing.T) {
 	for i := range full {
 		b := bytes.Clone(full)
 		b[i] ^= 0xff
-		readZone(&tabReader{b: b}) // an error or other values; not a panic
+		r := &tabReader{b: b} // an error or other values; not a panic
+		if rec := readZone(r); r.err == nil {
+			rec.zone.Attrs()
+		}
 	}
 
 	for name, b := range map[string][]byte{
@@ -144,10 +151,16 @@ func FuzzSnapshotTables(f *testing.F) {
 	}
 	f.Add(zw.b)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		readZone(&tabReader{b: b})
+		readZone(&tabReader{b: b}).zone.Attrs() // read later, from the bytes checked
 		readPiece(&tabReader{b: b})
 		r := &tabReader{b: b}
 		m := r.attrs()
+		// The check at start (skipAttrs) passes what attrs reads, to the
+		// same byte, and fails what it fails (but gob's values: needGob).
+		walk := &tabReader{b: b}
+		if needGob := walk.skipAttrs(); !needGob && ((walk.err == nil) != (r.err == nil) || walk.off != r.off) {
+			t.Fatalf("attrs: %v at byte %d; skipAttrs: %v at byte %d", r.err, r.off, walk.err, walk.off)
+		}
 		if r.err != nil {
 			return
 		}
@@ -164,4 +177,60 @@ func FuzzSnapshotTables(f *testing.F) {
 			t.Fatalf("written %x, then %x (%v)", w1.b, w2.b, err)
 		}
 	})
+}
+
+// TestAttrsLazy: a zone read from a snapshot has its attributes made on first
+// use, not at start (but gob's, which only decoding checks); every call, from
+// any goroutine, gets the one map; a zone a loader made answers its own.
+func TestAttrsLazy(t *testing.T) {
+	sq := func(x float64) orb.Polygon {
+		return orb.Polygon{{{x, 34}, {x + 0.01, 34}, {x + 0.01, 34.01}, {x, 34.01}, {x, 34}}}
+	}
+	want := []map[string]any{
+		{"级别": "一级", "n": int64(3), "list": []any{1.5, "x"}},
+		nil,
+		{},
+		{"f32": float32(2.5)}, // gob's
+	}
+	l := &Layer{ID: "w", Kind: KindWaterSource}
+	for i, a := range want {
+		l.Zones = append(l.Zones, &Zone{ID: fmt.Sprint(i), Class: "level1", Attributes: a, Geometry: sq(108 + float64(i)/10), Layer: l})
+	}
+	if got := l.Zones[0].Attrs(); !reflect.DeepEqual(got, want[0]) {
+		t.Fatalf("a loader's zone: %v, want its Attributes", got)
+	}
+	idx, err := NewIndex(&Dataset{Layers: []*Layer{l}}, IndexOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap bytes.Buffer
+	if err := EncodeSnapshot(&snap, idx); err != nil {
+		t.Fatal(err)
+	}
+	reread, err := DecodeSnapshot(snap.Bytes(), &Dataset{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zs := reread.Dataset().Layers[0].Zones
+	for i, z := range zs {
+		if eager := i == 3; (z.Attributes != nil) != eager || (z.attrs.Load() != nil) {
+			t.Errorf("zone %d: made at start %v (%v), want %v", i, z.Attributes != nil, z.attrs.Load(), eager)
+		}
+	}
+	for i, z := range zs {
+		var wg sync.WaitGroup
+		got := make([]map[string]any, 8)
+		for k := range got {
+			wg.Go(func() { got[k] = z.Attrs() })
+		}
+		wg.Wait()
+		if (got[0] == nil) != (want[i] == nil) || !reflect.DeepEqual(got[0], want[i]) {
+			t.Errorf("zone %d: %#v, want %#v", i, got[0], want[i])
+		}
+		for k := range got {
+			if reflect.ValueOf(got[k]).UnsafePointer() != reflect.ValueOf(got[0]).UnsafePointer() {
+				t.Errorf("zone %d: call %d got another map", i, k)
+			}
+		}
+	}
 }

@@ -348,7 +348,7 @@ func zoneFeature(ly *zones.Layer, z *zones.Zone, out refCRS) *feature {
 		props["planning_eia"] = pk.PlanningEIA
 		props["park_industries"] = joinCodes(pk.Industries)
 	}
-	for k, v := range z.Attributes {
+	for k, v := range z.Attrs() {
 		if _, ours := props[k]; !ours && k != "id" {
 			props[k] = v
 		}
