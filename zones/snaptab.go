@@ -192,6 +192,17 @@ func (r *tabReader) count(limit int) int {
 	return int(v)
 }
 
+// items reads the count of a list whose every item takes a byte at least: at
+// most the bytes left after the count.
+func (r *tabReader) items() int {
+	v := r.uvarint()
+	if left := len(r.b) - r.off; v > uint64(left) {
+		r.fail("count %d above the %d bytes left", v, left)
+		return 0
+	}
+	return int(v)
+}
+
 // int32 reads a uvarint that fits an int32.
 func (r *tabReader) int32() int32 { return int32(r.count(math.MaxInt32)) }
 
@@ -267,7 +278,7 @@ func (r *tabReader) shared() string {
 
 // strings reads what tabWriter.strs wrote (an empty list, not nil, for none).
 func (r *tabReader) strings() []string {
-	out := make([]string, r.count(len(r.b)-r.off))
+	out := make([]string, r.items())
 	for i := range out {
 		out[i] = r.shared()
 	}
@@ -307,7 +318,7 @@ func (r *tabReader) attrs() map[string]any {
 }
 
 func (r *tabReader) mapValue(depth int) map[string]any {
-	n := r.count(len(r.b) - r.off)
+	n := r.items()
 	if r.walk {
 		for range n {
 			r.raw()
@@ -361,7 +372,7 @@ func (r *tabReader) value(depth int) any {
 	case tagStrings:
 		return r.strings()
 	case tagList:
-		n := r.count(len(r.b) - r.off)
+		n := r.items()
 		out := make([]any, n)
 		for i := range out {
 			out[i] = r.value(depth + 1)
@@ -397,11 +408,11 @@ func (r *tabReader) skip(tag byte, depth int) {
 	case tagString, tagBytes:
 		r.raw()
 	case tagStrings:
-		for range r.count(len(r.b) - r.off) {
+		for range r.items() {
 			r.raw()
 		}
 	case tagList:
-		for range r.count(len(r.b) - r.off) {
+		for range r.items() {
 			r.value(depth + 1)
 		}
 	case tagMap:

@@ -133,6 +133,13 @@ func TestTableReaderTruncated(t *testing.T) {
 			t.Errorf("%s: read without an error", name)
 		}
 	}
+	// A count is held to the bytes after it: two items in one byte are
+	// refused before any is read (or a list made for them).
+	r = &tabReader{b: []byte{tagMap, 1, 1, 'k', tagList, 2, tagNil}}
+	r.attrs()
+	if r.err == nil || !strings.Contains(r.err.Error(), "count 2 above the 1 bytes left") {
+		t.Errorf("a list of 2 in 1 byte: %v", r.err)
+	}
 }
 
 // FuzzSnapshotTables: no bytes make the zone or piece reader panic, and
