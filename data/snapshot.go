@@ -64,6 +64,9 @@ type Loaded struct {
 	// Rejected says why a snapshot found at Snapshot was not used (stale,
 	// damaged, another version); "" when none was found or it was used.
 	Rejected string
+	// KeyRecalled: the sources' key came from the memo beside the snapshot
+	// (their files unchanged since it was written), without reading them.
+	KeyRecalled bool
 	// Written: a snapshot was written after loading the sources; WriteErr says
 	// why not, when writing was tried and failed.
 	Written  bool
@@ -149,7 +152,8 @@ func open(ctx context.Context, dir, snapshot string, opts zones.IndexOptions, lo
 	}
 	firstFile := make(chan snapFile, 1)
 	go func() { firstFile <- readSnapshotFile(first) }()
-	key, err := snapshotKey(manifest, m, src)
+	key, recalled, err := snapshotKey(manifest, m, src, memoPath(first))
+	info.KeyRecalled = recalled
 	if err != nil {
 		go func() { (<-firstFile).drop() }()
 		return nil, info, err
@@ -240,41 +244,71 @@ func snapshotPaths(dir string, key [32]byte) []string {
 
 // snapshotKey hashes what a snapshot is made from: the versions of its layout,
 // the manifest, and every file the manifest names, by name and content.
-func snapshotKey(manifest []byte, m *Manifest, src source) ([32]byte, error) {
-	h := sha256.New()
-	fmt.Fprintf(h, "redline snapshot %d/%d\n", snapFileVersion, zones.SnapshotVersion)
-	put := func(label string, b []byte) {
-		fmt.Fprintf(h, "%s %d\n", label, len(b))
-		h.Write(b)
-	}
-	put("manifest", manifest)
-	buf := make([]byte, 1<<20)
-	var files []string
+//
+// memo is the key memo's path ("" for none): when it holds the key for this
+// manifest and files as they are, the files are not read (keyMemo);
+// recalled says so.
+func snapshotKey(manifest []byte, m *Manifest, src source, memo string) (key [32]byte, recalled bool, err error) {
+	type file struct{ label, name string }
+	var files []file
+	var specs []string
 	for _, l := range m.Layers {
-		files = append(files, l.File)
+		specs = append(specs, l.File)
 	}
-	files = append(files, m.Rules...)
+	specs = append(specs, m.Rules...)
 	if m.Industries != "" {
-		files = append(files, m.Industries)
+		specs = append(specs, m.Industries)
 	}
-	for _, f := range files {
+	for _, f := range specs {
 		name, err := src.name(f)
 		if err != nil {
-			return [32]byte{}, fmt.Errorf("data: dataset %q: %w", m.Name, err)
+			return key, false, fmt.Errorf("data: dataset %q: %w", m.Name, err)
 		}
 		names, err := withSidecars(src.fsys, name)
 		if err != nil {
-			return [32]byte{}, fmt.Errorf("data: dataset %q file %s: %w", m.Name, f, err)
+			return key, false, fmt.Errorf("data: dataset %q file %s: %w", m.Name, f, err)
 		}
 		for _, n := range names {
-			if err := hashFile(h, src.fsys, "file "+n, n, buf); err != nil {
-				return [32]byte{}, fmt.Errorf("data: dataset %q file %s: %w", m.Name, f, err)
-			}
+			files = append(files, file{f, n})
 		}
 	}
-	var key [32]byte
+	start := time.Now()
+	var stamped []memoFile
+	if memo != "" {
+		names := make([]string, len(files))
+		for i, f := range files {
+			names[i] = f.name
+		}
+		var ok bool
+		if stamped, ok = stamps(src.fsys, names); ok {
+			if key, ok := recalledKey(memo, manifest, stamped); ok {
+				return key, true, nil
+			}
+		} else {
+			memo = ""
+		}
+	}
+	h := sha256.New()
+	io.WriteString(h, snapshotKeyPrefix())
+	fmt.Fprintf(h, "manifest %d\n", len(manifest))
+	h.Write(manifest)
+	buf := make([]byte, 1<<20)
+	for _, f := range files {
+		if err := hashFile(h, src.fsys, "file "+f.name, f.name, buf); err != nil {
+			return key, false, fmt.Errorf("data: dataset %q file %s: %w", m.Name, f.label, err)
+		}
+	}
 	h.Sum(key[:0])
-	return key, nil
+	if memo != "" {
+		remember(memo, manifest, stamped, src.fsys, start, key)
+	}
+	return key, false, nil
+}
+
+// snapshotKeyPrefix is the first line a snapshot's key hashes: the versions
+// of the file and of the payload.
+func snapshotKeyPrefix() string {
+	return fmt.Sprintf("redline snapshot %d/%d\n", snapFileVersion, zones.SnapshotVersion)
 }
 
 // hashFile writes "label size\n" and then the file's content to h, as put

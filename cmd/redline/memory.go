@@ -35,7 +35,8 @@ func serveLoad(ctx context.Context, source string, c serveConfig, log *slog.Logg
 	attrs := []any{slog.String("source", source), slog.Duration("took", info.Duration),
 		slog.Bool("from_snapshot", info.FromSnapshot), slog.Int("vertices", idx.Stats().Vertices)}
 	if info.Snapshot != "" {
-		attrs = append(attrs, slog.String("snapshot", info.Snapshot), slog.Bool("snapshot_written", info.Written))
+		attrs = append(attrs, slog.String("snapshot", info.Snapshot), slog.Bool("snapshot_written", info.Written),
+			slog.Bool("sources_unchanged", info.KeyRecalled))
 	}
 	if info.Rejected != "" {
 		log.Warn("dataset snapshot not used: rebuilt from the sources", slog.String("snapshot", info.Snapshot), slog.String("reason", info.Rejected))
