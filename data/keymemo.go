@@ -68,21 +68,32 @@ func memoPath(p string) string { return p + ".sources" }
 
 // stamps stats the files names (in fsys) and returns their stamps, or false
 // when a file cannot be stamped (fsys is not the operating system's, or a
-// system without change times).
+// system without change times). Each file is opened and its open descriptor
+// stated: on NFS an open revalidates the attributes a bare stat may take from
+// the client's cache for seconds (close-to-open consistency).
 func stamps(fsys fs.FS, names []string) ([]memoFile, bool) {
 	out := make([]memoFile, len(names))
 	for i, n := range names {
-		fi, err := fs.Stat(fsys, n)
-		if err != nil {
-			return nil, false
-		}
-		st, ok := stampOf(fi)
+		st, ok := stampFile(fsys, n)
 		if !ok {
 			return nil, false
 		}
 		out[i] = memoFile{Name: n, fileStamp: st}
 	}
 	return out, true
+}
+
+func stampFile(fsys fs.FS, name string) (fileStamp, bool) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return fileStamp{}, false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return fileStamp{}, false
+	}
+	return stampOf(fi)
 }
 
 // recalledKey returns the key of the memo at path when it was computed for
