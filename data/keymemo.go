@@ -66,6 +66,26 @@ var settleTime = 2 * time.Second
 // memoPath is the memo of the snapshot at p.
 func memoPath(p string) string { return p + ".sources" }
 
+// memoPaths are the places of the memo for the snapshot at first, in order:
+// beside it, then, for the default place (dflt), in the user's cache
+// directory under a name of the dataset's directory dir — where a dataset
+// mounted read-only keeps its snapshot too (snapshotPaths), whose name is the
+// key: without a memo there, every start would read the sources to find it.
+func memoPaths(first string, dflt bool, dir string) []string {
+	out := []string{memoPath(first)}
+	if !dflt {
+		return out
+	}
+	c, err := os.UserCacheDir()
+	if err != nil {
+		return out
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	return append(out, filepath.Join(c, "redline", "sources-"+sha256Hex([]byte(dir))[:32]+".json"))
+}
+
 // stamps stats the files names (in fsys) and returns their stamps, or false
 // when a file cannot be stamped (fsys is not the operating system's, or a
 // system without change times). Each file is opened and its open descriptor
@@ -117,11 +137,11 @@ func recalledKey(path string, manifest []byte, files []memoFile) ([32]byte, bool
 	return key, true
 }
 
-// remember writes the memo of key at path, when every file was last changed
-// settleTime or more before start (the time before they were read) and has
-// the same stamp now as before (files, stamped then). Failing to write it
-// is not an error: the next start reads the sources again.
-func remember(path string, manifest []byte, files []memoFile, fsys fs.FS, start time.Time, key [32]byte) {
+// remember writes the memo of key at the first of paths it can, when every
+// file was last changed settleTime or more before start (the time before they
+// were read) and has the same stamp now as before (files, stamped then).
+// Failing to write it is not an error: the next start reads the sources again.
+func remember(paths []string, manifest []byte, files []memoFile, fsys fs.FS, start time.Time, key [32]byte) {
 	names := make([]string, len(files))
 	for i, f := range files {
 		if start.UnixNano()-f.Ctime < settleTime.Nanoseconds() || start.UnixNano()-f.Mtime < settleTime.Nanoseconds() {
@@ -136,17 +156,28 @@ func remember(path string, manifest []byte, files []memoFile, fsys fs.FS, start 
 	if err != nil {
 		return
 	}
+	for _, p := range paths {
+		if writeMemo(p, b) {
+			return
+		}
+	}
+}
+
+// writeMemo writes b at path (a temporary file renamed), saying whether it could.
+func writeMemo(path string, b []byte) bool {
 	if os.MkdirAll(filepath.Dir(path), 0o755) != nil {
-		return
+		return false
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".sources-*.tmp")
 	if err != nil {
-		return
+		return false
 	}
 	_, werr := tmp.Write(b)
 	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Chmod(tmp.Name(), 0o644) != nil || os.Rename(tmp.Name(), path) != nil {
 		os.Remove(tmp.Name())
+		return false
 	}
+	return true
 }
 
 func sha256Hex(b []byte) string {

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redline-gis/redline/data/demo"
 	"github.com/redline-gis/redline/zones"
 )
 
@@ -24,24 +23,7 @@ func TestKeyMemo(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the key memo stamps files on Linux only")
 	}
-	dir := t.TempDir()
-	err := fs.WalkDir(demo.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(demo.FS, p)
-		if err != nil {
-			return err
-		}
-		dst := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(dst, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := copyDemo(t, func(m string) string { return m })
 	memo := memoPath(DefaultSnapshotPath(dir))
 	open := func(what string) Loaded {
 		t.Helper()
@@ -82,11 +64,11 @@ func TestKeyMemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	read, _, err := snapshotKey(manifest, m, src, "")
+	read, _, err := snapshotKey(manifest, m, src, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	recalled, ok, err := snapshotKey(manifest, m, src, memo)
+	recalled, ok, err := snapshotKey(manifest, m, src, []string{memo})
 	if err != nil || !ok || recalled != read {
 		t.Fatalf("recalled %x (%v, %v), read %x", recalled, ok, err, read)
 	}
@@ -123,5 +105,36 @@ func TestKeyMemo(t *testing.T) {
 	}
 	if info := open("memo rewritten"); !info.FromSnapshot || !info.KeyRecalled {
 		t.Fatalf("after the memo was rewritten: %+v", info)
+	}
+}
+
+// TestKeyMemoReadOnly: a dataset whose directory takes no snapshot (mounted
+// read-only) keeps both its snapshot and its memo in the user's cache
+// directory, and a start recalls the key from there.
+func TestKeyMemoReadOnly(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the key memo stamps files on Linux only")
+	}
+	dir := copyDemo(t, func(m string) string { return m })
+	// A file where the snapshot's directory would go: nothing can be written
+	// beside the dataset, even by root, as a read-only mount would have it.
+	if err := os.WriteFile(filepath.Join(dir, ".redline"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	defer func(d time.Duration) { settleTime = d }(settleTime)
+	settleTime = 0
+	_, info, err := Open(dir, "", zones.IndexOptions{})
+	if err != nil || !info.Written || !strings.HasPrefix(info.Snapshot, cache) {
+		t.Fatalf("first open: %+v %v, want the snapshot written under %s", info, err, cache)
+	}
+	memos, _ := filepath.Glob(filepath.Join(cache, "redline", "sources-*.json"))
+	if len(memos) != 1 {
+		t.Fatalf("memos in the cache directory: %v, want one", memos)
+	}
+	_, info, err = Open(dir, "", zones.IndexOptions{})
+	if err != nil || !info.FromSnapshot || !info.KeyRecalled {
+		t.Fatalf("second open: %+v %v, want the snapshot with the key recalled", info, err)
 	}
 }

@@ -152,7 +152,7 @@ func open(ctx context.Context, dir, snapshot string, opts zones.IndexOptions, lo
 	}
 	firstFile := make(chan snapFile, 1)
 	go func() { firstFile <- readSnapshotFile(first) }()
-	key, recalled, err := snapshotKey(manifest, m, src, memoPath(first))
+	key, recalled, err := snapshotKey(manifest, m, src, memoPaths(first, snapshot == "", manifestDir))
 	info.KeyRecalled = recalled
 	if err != nil {
 		go func() { (<-firstFile).drop() }()
@@ -245,10 +245,10 @@ func snapshotPaths(dir string, key [32]byte) []string {
 // snapshotKey hashes what a snapshot is made from: the versions of its layout,
 // the manifest, and every file the manifest names, by name and content.
 //
-// memo is the key memo's path ("" for none): when it holds the key for this
-// manifest and files as they are, the files are not read (keyMemo);
-// recalled says so.
-func snapshotKey(manifest []byte, m *Manifest, src source, memo string) (key [32]byte, recalled bool, err error) {
+// memos are the key memo's places, in order (none: no memo): when one holds
+// the key for this manifest and files as they are, the files are not read
+// (keyMemo); recalled says so.
+func snapshotKey(manifest []byte, m *Manifest, src source, memos []string) (key [32]byte, recalled bool, err error) {
 	type file struct{ label, name string }
 	var files []file
 	var specs []string
@@ -274,18 +274,19 @@ func snapshotKey(manifest []byte, m *Manifest, src source, memo string) (key [32
 	}
 	start := time.Now()
 	var stamped []memoFile
-	if memo != "" {
+	if len(memos) > 0 {
 		names := make([]string, len(files))
 		for i, f := range files {
 			names[i] = f.name
 		}
 		var ok bool
-		if stamped, ok = stamps(src.fsys, names); ok {
-			if key, ok := recalledKey(memo, manifest, stamped); ok {
+		if stamped, ok = stamps(src.fsys, names); !ok {
+			memos = nil
+		}
+		for _, p := range memos {
+			if key, ok := recalledKey(p, manifest, stamped); ok {
 				return key, true, nil
 			}
-		} else {
-			memo = ""
 		}
 	}
 	h := sha256.New()
@@ -299,8 +300,8 @@ func snapshotKey(manifest []byte, m *Manifest, src source, memo string) (key [32
 		}
 	}
 	h.Sum(key[:0])
-	if memo != "" {
-		remember(memo, manifest, stamped, src.fsys, start, key)
+	if len(memos) > 0 {
+		remember(memos, manifest, stamped, src.fsys, start, key)
 	}
 	return key, false, nil
 }
