@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -370,16 +371,20 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 	if found == nil {
 		found = make([]*piece, 0, 16)
 	}
-	c.idx.search(search, func(p *piece) bool {
-		found = append(found, p)
-		return true
-	})
+	found = c.idx.near(search, found)
 	sc.found = found
 	if len(found) == 0 {
 		return nil, nil, nil, nil
 	}
-	// Keep the result independent of the R-tree's order: layer order, then zone order.
-	slices.SortStableFunc(found, func(a, b *piece) int { return cmp.Compare(a.ord, b.ord) })
+	// Keep the result independent of how the pieces were found: layer order,
+	// then zone order, then each zone's pieces in their order (the index lays
+	// a zone's pieces out together, in order, at any scale).
+	slices.SortFunc(found, func(a, b *piece) int {
+		if c := cmp.Compare(a.ord, b.ord); c != 0 {
+			return c
+		}
+		return cmp.Compare(uintptr(unsafe.Pointer(a)), uintptr(unsafe.Pointer(b)))
+	})
 	type group struct {
 		zone   *Zone
 		pieces []*piece

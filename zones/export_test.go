@@ -2,13 +2,16 @@ package zones
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 
 	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
 
 	"github.com/redline-gis/redline/geo"
+	"github.com/redline-gis/redline/planar"
 )
 
 // LocatePointExact answers a point as locatePoint must, without the point grid
@@ -295,4 +298,40 @@ func (idx *Index) LaidOut() []string {
 		}
 	}
 	return out
+}
+
+// SetNearByGrid turns near's point-grid lookup on or off, returning what it was.
+func SetNearByGrid(on bool) bool {
+	was := nearByGrid
+	nearByGrid = on
+	return was
+}
+
+// NearComplete holds near, through the point grid (the R-tree of all pieces
+// emptied meanwhile: a box near sends there finds nothing), to the pieces'
+// shapes: for each box, every piece whose shape meets it is found, once, and
+// every piece found has a box that meets it. Not safe beside other uses of idx.
+func (idx *Index) NearComplete(bs []orb.Bound) error {
+	tree := idx.tree
+	idx.tree = rtree.RTreeG[*piece]{}
+	defer func() { idx.tree = tree }()
+	for k, b := range bs {
+		got := idx.near(b, nil)
+		seen := map[*piece]bool{}
+		for _, p := range got {
+			if seen[p] {
+				return fmt.Errorf("box %d %v: piece of zone %s found twice", k, b, p.zone.ID)
+			}
+			seen[p] = true
+			if !p.bound.Intersects(b) {
+				return fmt.Errorf("box %d %v: piece of zone %s found, its box %v apart", k, b, p.zone.ID, p.bound)
+			}
+		}
+		for i := range idx.pieces {
+			if p := &idx.pieces[i]; !seen[p] && p.bound.Intersects(b) && planar.MeetsBound(p.geom(), b) {
+				return fmt.Errorf("box %d %v: piece %d of zone %s meets it, not found", k, b, i, p.zone.ID)
+			}
+		}
+	}
+	return nil
 }

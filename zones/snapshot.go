@@ -11,7 +11,6 @@ import (
 	"unsafe"
 
 	"github.com/paulmach/orb"
-	"github.com/tidwall/rtree"
 )
 
 // SnapshotVersion is the version of the index snapshot's layout (EncodeSnapshot).
@@ -472,11 +471,7 @@ func DecodeSnapshot(b []byte, ds *Dataset) (idx *Index, err error) {
 	if o.xy != len(st.xy) || o.rings != len(st.rings) || o.words != len(st.words) || o.start != len(st.start) || o.edges != len(st.edges) {
 		return nil, bad("pieces do not fill their arrays")
 	}
-	idx.tree = rtree.RTreeG[*piece]{}
-	for i := range idx.pieces {
-		p := &idx.pieces[i]
-		idx.tree.Insert(p.bound.Min, p.bound.Max, p)
-	}
+	idx.plant()
 	if idx.points, err = storedPointGrid(h.Points, gridStart, gridItems, idx.pieces); err != nil {
 		return nil, bad("point grid: %v", err)
 	}
