@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -157,27 +158,10 @@ func remember(paths []string, manifest []byte, files []memoFile, fsys fs.FS, sta
 		return
 	}
 	for _, p := range paths {
-		if writeMemo(p, b) {
+		if replaceFile(p, ".sources-*.tmp", func(w io.Writer) error { _, err := w.Write(b); return err }) == nil {
 			return
 		}
 	}
-}
-
-// writeMemo writes b at path (a temporary file renamed), saying whether it could.
-func writeMemo(path string, b []byte) bool {
-	if os.MkdirAll(filepath.Dir(path), 0o755) != nil {
-		return false
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".sources-*.tmp")
-	if err != nil {
-		return false
-	}
-	_, werr := tmp.Write(b)
-	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Chmod(tmp.Name(), 0o644) != nil || os.Rename(tmp.Name(), path) != nil {
-		os.Remove(tmp.Name())
-		return false
-	}
-	return true
 }
 
 func sha256Hex(b []byte) string {

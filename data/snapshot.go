@@ -558,20 +558,12 @@ func checkFrame(b []byte) ([]byte, string) {
 
 // writeSnapshot writes idx's snapshot to p atomically: into a temporary file
 // beside it, synced, then renamed over p.
-func writeSnapshot(p string, key [32]byte, idx *zones.Index) (err error) {
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(p), ".snapshot-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
+func writeSnapshot(p string, key [32]byte, idx *zones.Index) error {
+	return replaceFile(p, ".snapshot-*.tmp", func(f io.Writer) error { return encodeSnapshotFile(f, key, idx) })
+}
+
+// encodeSnapshotFile writes the snapshot file of idx for key to f.
+func encodeSnapshotFile(f io.Writer, key [32]byte, idx *zones.Index) error {
 	crc := crc32.New(castagnoli)
 	bw := bufio.NewWriterSize(io.MultiWriter(f, crc), 1<<20)
 	var head [snapHeaderLen]byte
@@ -596,7 +588,29 @@ func writeSnapshot(p string, key [32]byte, idx *zones.Index) (err error) {
 	}
 	var sum [4]byte
 	binary.LittleEndian.PutUint32(sum[:], crc.Sum32())
-	if _, err := f.Write(sum[:]); err != nil {
+	_, err := f.Write(sum[:])
+	return err
+}
+
+// replaceFile writes the file p through write into a temporary file beside it
+// (named by pattern, as os.CreateTemp; the directories made), readable by
+// all, synced and renamed over p: a reader finds the old file or the whole
+// new one, never part of it.
+func replaceFile(p, pattern string, write func(io.Writer) error) (err error) {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(p), pattern)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err := write(f); err != nil {
 		return err
 	}
 	if err := f.Chmod(0o644); err != nil { // CreateTemp makes it 0600; others may serve it

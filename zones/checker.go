@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -379,12 +378,7 @@ func (c *Checker) overlay(ctx context.Context, gctx *geo.Context, pf *prepared, 
 	// Keep the result independent of how the pieces were found: layer order,
 	// then zone order, then each zone's pieces in their order (the index lays
 	// a zone's pieces out together, in order, at any scale).
-	slices.SortFunc(found, func(a, b *piece) int {
-		if c := cmp.Compare(a.ord, b.ord); c != 0 {
-			return c
-		}
-		return cmp.Compare(uintptr(unsafe.Pointer(a)), uintptr(unsafe.Pointer(b)))
-	})
+	slices.SortFunc(found, func(a, b *piece) int { return cmp.Or(cmp.Compare(a.ord, b.ord), byPlace(a, b)) })
 	type group struct {
 		zone   *Zone
 		pieces []*piece

@@ -373,7 +373,7 @@ func (idx *Index) near(b orb.Bound, found []*piece) []*piece {
 			}
 			if n > 1 { // a piece listed in two of the cells is found twice
 				mine := found[from:]
-				slices.SortFunc(mine, func(a, b *piece) int { return cmp.Compare(uintptr(unsafe.Pointer(a)), uintptr(unsafe.Pointer(b))) })
+				slices.SortFunc(mine, byPlace)
 				found = found[:from+len(slices.Compact(mine))]
 			}
 			idx.lines.Search(b.Min, b.Max, func(_, _ [2]float64, p *piece) bool {
@@ -388,6 +388,12 @@ func (idx *Index) near(b orb.Bound, found []*piece) []*piece {
 		return true
 	})
 	return found
+}
+
+// byPlace orders pieces of one index by their place in its pieces (a zone's
+// pieces lie together, in their order).
+func byPlace(a, b *piece) int {
+	return cmp.Compare(uintptr(unsafe.Pointer(a)), uintptr(unsafe.Pointer(b)))
 }
 
 // Intersecting returns the zones of the layer whose geometry meets the closed

@@ -260,9 +260,9 @@ func (r *tabReader) raw() []byte {
 func (r *tabReader) str() string { return string(r.raw()) }
 
 // shared reads a string; with a cache (sharingReader), a short one equal to
-// one read recently is that string (attribute keys, classes, the values many zones share), through a
-// small direct-mapped cache: a map of every value read would hold each
-// zone's unique names too, and cost more to grow than it saves.
+// one read recently is that string (attribute keys, classes, the values many
+// zones share), through a small direct-mapped cache: a map of every value read
+// would hold each zone's unique names too, and cost more to grow than it saves.
 func (r *tabReader) shared() string {
 	b := r.raw()
 	if len(b) > maxShared || r.cache == nil {
