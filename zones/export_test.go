@@ -331,7 +331,22 @@ func (idx *Index) NearComplete(bs []orb.Bound) error {
 			if p := &idx.pieces[i]; !seen[p] && p.bound.Intersects(b) && planar.MeetsBound(p.geom(), b) {
 				return fmt.Errorf("box %d %v: piece %d of zone %s meets it, not found", k, b, i, p.zone.ID)
 			}
+			// The pieces outside the point grid are found as the R-tree found
+			// them: all those whose box meets b.
+			if p := &idx.pieces[i]; !seen[p] && p.cells == nil && p.bound.Intersects(b) {
+				return fmt.Errorf("box %d %v: piece %d of zone %s (no cell grid) has a box that meets it, not found", k, b, i, p.zone.ID)
+			}
 		}
 	}
 	return nil
+}
+
+// LineGridCounts returns how many pieces the line grid lists and how many are
+// left to the R-tree of lines as too wide.
+func (idx *Index) LineGridCounts() (listed, wide int) {
+	seen := map[uint32]bool{}
+	for _, e := range idx.lineCells.items {
+		seen[e] = true
+	}
+	return len(seen), idx.lines.Len()
 }

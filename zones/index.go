@@ -51,14 +51,16 @@ func (p *piece) geom() orb.Geometry { return p.shape.geom() }
 type Index struct {
 	ds   *Dataset
 	tree rtree.RTreeG[*piece]
-	// lines holds the pieces the point grid does not (lines; polygons without
-	// a cell grid): with the grid, what a small box's search needs (near).
-	lines   rtree.RTreeG[*piece]
-	points  pointGrid // the polygonal pieces, for point lookups
-	pieces  []piece
-	store   store
-	stats   IndexStats
-	byLayer map[string]IndexStats
+	// lineCells lists the pieces the point grid does not (lines; polygons
+	// without a cell grid) by cell, lines the few whose box is too large for
+	// it: with the point grid, what a small box's search needs (near).
+	lineCells lineGrid
+	lines     rtree.RTreeG[*piece]
+	points    pointGrid // the polygonal pieces, for point lookups
+	pieces    []piece
+	store     store
+	stats     IndexStats
+	byLayer   map[string]IndexStats
 	// seldom are the parts of the snapshot buffer the index was read from
 	// that are read seldom or never after the read (SeldomRead); nil for an
 	// index NewIndex built.
@@ -226,17 +228,24 @@ func (idx *Index) adopt(ps []piece) {
 	idx.pieces, idx.store = ps, st
 	idx.plant()
 	idx.points = newPointGrid(idx.pieces)
+	idx.plantLines()
 }
 
-// plant builds the R-trees of the pieces.
+// plant builds the R-tree of the pieces.
 func (idx *Index) plant() {
 	for i := range idx.pieces {
 		p := &idx.pieces[i]
 		idx.tree.Insert(p.bound.Min, p.bound.Max, p)
-		if p.cells == nil {
-			idx.lines.Insert(p.bound.Min, p.bound.Max, p)
-		}
 	}
+}
+
+// plantLines lists the pieces the point grid does not in the line grid, and
+// those too wide for it in the R-tree of lines; after the point grid.
+func (idx *Index) plantLines() {
+	idx.lineCells = newLineGrid(&idx.points, idx.pieces, func(i int) {
+		p := &idx.pieces[i]
+		idx.lines.Insert(p.bound.Min, p.bound.Max, p)
+	})
 }
 
 // offsets walks the shared arrays while pieces are laid out in them one after
@@ -353,9 +362,12 @@ var nearByGrid = true
 // shape meets them (as classified when the grid was made, on cells widened
 // past their rounding: a point of b lies in the cell that rounding gives it,
 // between b's corners' cells, and a piece that covers it is listed there),
-// and the rest from the R-tree of lines: a lookup whose cost does not grow
-// with the dataset, where the R-tree's walk went one level deeper at 32×
-// (~140 → ~185 ns a square). Larger boxes search the R-tree of all pieces.
+// and the rest from the line grid's cells, which list the pieces whose box
+// meets them (a point of both boxes lies in a cell between the corners' cells
+// of each), or from the R-tree of the few too wide for it: a lookup whose
+// cost does not grow with the dataset, where the R-tree's walk went one level
+// deeper at 32× (~140 → ~185 ns a square). Larger boxes search the R-tree of
+// all pieces.
 func (idx *Index) near(b orb.Bound, found []*piece) []*piece {
 	g := &idx.points
 	if g.start != nil && nearByGrid {
@@ -371,15 +383,28 @@ func (idx *Index) near(b orb.Bound, found []*piece) []*piece {
 					}
 				}
 			}
+			lg := &idx.lineCells
+			lx0, ly0 := lineCell(x0, y0)
+			lx1, ly1 := lineCell(x1, y1)
+			for y := ly0; y <= ly1; y++ {
+				i := y * lg.nx
+				for _, e := range lg.items[lg.start[i+lx0]:lg.start[i+lx1+1]] {
+					if p := &idx.pieces[e]; p.bound.Intersects(b) {
+						found = append(found, p)
+					}
+				}
+			}
 			if n > 1 { // a piece listed in two of the cells is found twice
 				mine := found[from:]
 				slices.SortFunc(mine, byPlace)
 				found = found[:from+len(slices.Compact(mine))]
 			}
-			idx.lines.Search(b.Min, b.Max, func(_, _ [2]float64, p *piece) bool {
-				found = append(found, p)
-				return true
-			})
+			if idx.lines.Len() > 0 {
+				idx.lines.Search(b.Min, b.Max, func(_, _ [2]float64, p *piece) bool {
+					found = append(found, p)
+					return true
+				})
+			}
 			return found
 		}
 	}

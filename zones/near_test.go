@@ -94,3 +94,55 @@ func TestNearByGrid(t *testing.T) {
 		t.Fatalf("%d hits for %d features: too few to compare", hits, len(gs))
 	}
 }
+
+// TestNearLineGrid: the line grid finds, for small boxes, every line whose box
+// meets them, once — short lines, lines beyond the polygons' extent (the grid
+// clamps them to its edge cells), a long line of two vertices too wide for the
+// grid (left to the R-tree of lines) — on an index built and on one read
+// back from its snapshot.
+func TestNearLineGrid(t *testing.T) {
+	units := &zones.Layer{ID: "units", Kind: zones.KindCustom, Title: "units", Geom: zones.Polygonal}
+	river := &zones.Layer{ID: "river", Kind: zones.KindCustom, Title: "river", Geom: zones.Lineal}
+	add := func(l *zones.Layer, id string, g orb.Geometry) {
+		l.Zones = append(l.Zones, &zones.Zone{ID: id, Name: "zone " + id, Class: "x", Geometry: g, Layer: l})
+	}
+	rng := rand.New(rand.NewPCG(7, 11))
+	for i := range 400 { // 20×20 squares of 0.05°, 0.1° apart
+		x, y := 100+0.1*float64(i%20), 30+0.1*float64(i/20)
+		add(units, "U"+string(rune('A'+i%26))+string(rune('0'+i/26%10))+string(rune('a'+i/260)), orb.Polygon{rect(x, y, x+0.05, y+0.05)})
+	}
+	for i := range 300 {
+		x, y := 99.5+3*rng.Float64(), 29.5+3*rng.Float64()
+		ls := orb.LineString{{x, y}}
+		for range 1 + rng.IntN(6) {
+			x, y = x+0.04*(rng.Float64()-0.5), y+0.04*(rng.Float64()-0.5)
+			ls = append(ls, orb.Point{x, y})
+		}
+		add(river, "R"+string(rune('A'+i%26))+string(rune('0'+i/26%10))+string(rune('a'+i/260)), ls)
+	}
+	add(river, "long", orb.LineString{{99.8, 29.8}, {102.2, 32.2}})
+	ds := &zones.Dataset{Name: "lines", Version: "1", Layers: []*zones.Layer{units, river}}
+	idx, err := zones.NewIndex(ds, zones.IndexOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if listed, wide := idx.LineGridCounts(); listed < 250 || wide != 1 {
+		t.Fatalf("line grid lists %d pieces, leaves %d to the R-tree; want ≥ 250 and the long line", listed, wide)
+	}
+	var boxes []orb.Bound
+	for range 20000 {
+		x, y := 99.4+3.2*rng.Float64(), 29.4+3.2*rng.Float64()
+		w, h := 0.008*rng.Float64(), 0.008*rng.Float64() // at most 2×2 of the point grid's 0.01° cells
+		boxes = append(boxes, orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + w, y + h}})
+	}
+	if err := idx.NearComplete(boxes); err != nil {
+		t.Fatal(err)
+	}
+	reread, _ := throughSnapshot(t, ds, idx)
+	if listed, wide := reread.LineGridCounts(); listed < 250 || wide != 1 {
+		t.Fatalf("read back: line grid lists %d pieces, leaves %d to the R-tree", listed, wide)
+	}
+	if err := reread.NearComplete(boxes); err != nil {
+		t.Fatalf("read back: %v", err)
+	}
+}

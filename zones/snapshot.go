@@ -475,6 +475,7 @@ func DecodeSnapshot(b []byte, ds *Dataset) (idx *Index, err error) {
 	if idx.points, err = storedPointGrid(h.Points, gridStart, gridItems, idx.pieces); err != nil {
 		return nil, bad("point grid: %v", err)
 	}
+	idx.plantLines()
 	idx.byLayer = map[string]IndexStats{}
 	for i, st := range counts {
 		l := idx.byLayer[layerOf[i]]
