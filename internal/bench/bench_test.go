@@ -249,3 +249,32 @@ func TestServerOpts(t *testing.T) {
 		t.Errorf("no dataset: %q", got)
 	}
 }
+
+// TestTurnOrder: each of k servers is timed once a round, and between two of
+// its timings waits for the same number of the others' (k−1), never none.
+func TestTurnOrder(t *testing.T) {
+	for k := 1; k <= 4; k++ {
+		var seq []int
+		for n := range 3 * k {
+			order := turnOrder(k)
+			seen := map[int]bool{}
+			for _, s := range order {
+				if s < 0 || s >= k || seen[s] {
+					t.Fatalf("k=%d round %d: %v is not each server once", k, n, order)
+				}
+				seen[s] = true
+			}
+			if len(order) != k {
+				t.Fatalf("k=%d round %d: %v", k, n, order)
+			}
+			seq = append(seq, order...)
+		}
+		last := map[int]int{}
+		for i, s := range seq {
+			if j, ok := last[s]; ok && i-j != k {
+				t.Fatalf("k=%d: server %d timed at %d and %d of %v: %d of the others' between, want %d", k, s, j, i, seq, i-j-1, k-1)
+			}
+			last[s] = i
+		}
+	}
+}
