@@ -356,17 +356,61 @@ func vmRSS(tb testing.TB) int64 {
 // first Open wrote), with the process RSS it holds per vertex.
 func BenchmarkOpenSnapshot(b *testing.B) {
 	dir, snap := preparedSnapshot(b)
-	var rss float64
-	vertices := 0
-	for b.Loop() {
-		idx, rss0 := openSnapshot(b, dir, snap)
-		runtime.GC()
-		rss = float64(vmRSS(b) - rss0)
-		vertices = idx.Stats().Vertices
-		runtime.KeepAlive(idx)
+	keyModes(b, snap, func(b *testing.B, recalled bool) {
+		var rss float64
+		vertices := 0
+		for b.Loop() {
+			b.StopTimer()
+			keyMode(b, dir, snap, recalled)
+			b.StartTimer()
+			idx, rss0 := openSnapshot(b, dir, snap, recalled)
+			runtime.GC()
+			rss = float64(vmRSS(b) - rss0)
+			vertices = idx.Stats().Vertices
+			runtime.KeepAlive(idx)
+		}
+		b.ReportMetric(rss/float64(vertices), "rss-B/vertex")
+		b.ReportMetric(float64(vertices), "vertices")
+	})
+}
+
+// keyModes runs bench twice: every start hashing the sources (key=hashed: no
+// key memo), and every start recalling their key from the memo (key=recalled:
+// one written by a start before the timer). Without the split a run mixed the
+// two: the memo is written by the first start that finds the sources settled
+// (2 s after they were written), and the starts after it recall.
+func keyModes(b *testing.B, snap string, bench func(b *testing.B, recalled bool)) {
+	for _, recalled := range []bool{false, true} {
+		name := "key=hashed"
+		if recalled {
+			name = "key=recalled"
+		}
+		b.Run(name, func(b *testing.B) {
+			defer data.SetSettleTime(0)()
+			bench(b, recalled)
+		})
 	}
-	b.ReportMetric(rss/float64(vertices), "rss-B/vertex")
-	b.ReportMetric(float64(vertices), "vertices")
+}
+
+// keyMode readies snap's key memo for a start of dir that hashes the sources
+// (no memo) or recalls their key (a memo, written by a start now if missing).
+func keyMode(b *testing.B, dir, snap string, recalled bool) {
+	memo := data.MemoPath(snap)
+	if !recalled {
+		if err := os.Remove(memo); err != nil && !os.IsNotExist(err) {
+			b.Fatal(err)
+		}
+		return
+	}
+	if _, err := os.Stat(memo); err == nil {
+		return
+	}
+	if _, info, err := data.Open(dir, snap, zones.IndexOptions{}); err != nil || !info.FromSnapshot {
+		b.Fatalf("open: %+v %v", info, err)
+	}
+	if _, err := os.Stat(memo); err != nil {
+		b.Fatalf("no key memo after a start: %v", err)
+	}
 }
 
 // BenchmarkOpenSnapshotPatches is BenchmarkOpenSnapshot for a dataset of many
@@ -389,34 +433,37 @@ func BenchmarkOpenSnapshotPatches(b *testing.B) {
 	if _, info, err := data.Prepare(dir, snap); err != nil {
 		b.Fatalf("prepare: %+v %v", info, err)
 	}
-	var rss, heap float64
-	vertices, zs := 0, 0
-	for b.Loop() {
-		// Only Open is timed: the collections around it are the measurement's.
-		b.StopTimer()
-		var m0, m1 runtime.MemStats
-		runtime.GC()
-		debug.FreeOSMemory()
-		runtime.ReadMemStats(&m0)
-		rss0 := vmRSS(b)
-		b.StartTimer()
-		idx, info, err := data.Open(dir, snap, zones.IndexOptions{})
-		if err != nil || !info.FromSnapshot {
-			b.Fatalf("open: %+v %v", info, err)
+	keyModes(b, snap, func(b *testing.B, recalled bool) {
+		var rss, heap float64
+		vertices, zs := 0, 0
+		for b.Loop() {
+			// Only Open is timed: the collections around it are the measurement's.
+			b.StopTimer()
+			keyMode(b, dir, snap, recalled)
+			var m0, m1 runtime.MemStats
+			runtime.GC()
+			debug.FreeOSMemory()
+			runtime.ReadMemStats(&m0)
+			rss0 := vmRSS(b)
+			b.StartTimer()
+			idx, info, err := data.Open(dir, snap, zones.IndexOptions{})
+			if err != nil || !info.FromSnapshot || info.KeyRecalled != recalled {
+				b.Fatalf("open (key recalled: want %v): %+v %v", recalled, info, err)
+			}
+			b.StopTimer()
+			runtime.GC()
+			runtime.ReadMemStats(&m1)
+			rss = float64(vmRSS(b) - rss0)
+			heap = float64(m1.HeapAlloc) - float64(m0.HeapAlloc)
+			vertices, zs = idx.Stats().Vertices, idx.Stats().Zones
+			runtime.KeepAlive(idx)
+			b.StartTimer()
 		}
-		b.StopTimer()
-		runtime.GC()
-		runtime.ReadMemStats(&m1)
-		rss = float64(vmRSS(b) - rss0)
-		heap = float64(m1.HeapAlloc) - float64(m0.HeapAlloc)
-		vertices, zs = idx.Stats().Vertices, idx.Stats().Zones
-		runtime.KeepAlive(idx)
-		b.StartTimer()
-	}
-	b.ReportMetric(rss/float64(vertices), "rss-B/vertex")
-	b.ReportMetric(rss/float64(zs), "rss-B/zone")
-	b.ReportMetric(heap/float64(zs), "heap-B/zone")
-	b.ReportMetric(float64(zs), "zones")
+		b.ReportMetric(rss/float64(vertices), "rss-B/vertex")
+		b.ReportMetric(rss/float64(zs), "rss-B/zone")
+		b.ReportMetric(heap/float64(zs), "heap-B/zone")
+		b.ReportMetric(float64(zs), "zones")
+	})
 }
 
 // BenchmarkRSSAfterQueries opens the layers (replicated REDLINE_BENCH_SCALE
@@ -428,7 +475,8 @@ func BenchmarkOpenSnapshotPatches(b *testing.B) {
 func BenchmarkRSSAfterQueries(b *testing.B) {
 	_, _, fc := oracleData(b)
 	dir, snap := preparedSnapshot(b)
-	idx, rss0 := openSnapshot(b, dir, snap)
+	keyMode(b, dir, snap, false)
+	idx, rss0 := openSnapshot(b, dir, snap, false)
 	var ms runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
@@ -471,15 +519,16 @@ func preparedSnapshot(b *testing.B) (dir, snap string) {
 	return dir, snap
 }
 
-// openSnapshot opens dir from snap, and returns the process RSS before (after
-// a collection that handed back what it could).
-func openSnapshot(b *testing.B, dir, snap string) (*zones.Index, int64) {
+// openSnapshot opens dir from snap, its sources' key recalled from the memo
+// or not as recalled says, and returns the process RSS before (after a
+// collection that handed back what it could).
+func openSnapshot(b *testing.B, dir, snap string, recalled bool) (*zones.Index, int64) {
 	runtime.GC()
 	debug.FreeOSMemory()
 	rss0 := vmRSS(b)
 	idx, info, err := data.Open(dir, snap, zones.IndexOptions{})
-	if err != nil || !info.FromSnapshot {
-		b.Fatalf("open: %+v %v", info, err)
+	if err != nil || !info.FromSnapshot || info.KeyRecalled != recalled {
+		b.Fatalf("open (key recalled: want %v): %+v %v", recalled, info, err)
 	}
 	return idx, rss0
 }
