@@ -191,17 +191,17 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			}
 			took := time.Since(start)
 			s.metrics.request(route, r.Method, rec.status, took)
-			level := slog.LevelInfo
+			level, log := slog.LevelInfo, s.access
 			if rec.status >= 500 {
-				level = slog.LevelWarn
+				level, log = slog.LevelWarn, s.log
 			}
-			if !s.log.Enabled(ctx, level) {
+			if !log.Enabled(ctx, level) {
 				return
 			}
 			// The path, not the URL: a query string may carry coordinates (bbox)
 			// or, from a misconfigured client, a token. The request id comes first,
 			// where the request's logger puts it on its other lines.
-			s.log.LogAttrs(ctx, level, "request", slog.String("request_id", rq.id),
+			log.LogAttrs(ctx, level, "request", slog.String("request_id", rq.id),
 				slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.String("route", route), slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
 				slog.Int64("body_bytes", r.ContentLength), slog.Float64("ms", float64(took.Microseconds())/1000),

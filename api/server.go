@@ -39,6 +39,10 @@ type Loader func(ctx context.Context, source string) (Engine, error)
 type Config struct {
 	// Logger receives the request and admin logs; nil discards them.
 	Logger *slog.Logger
+	// AccessLogger receives the access log's lines below warn (a request's
+	// line each; a 5xx's goes to Logger); nil: Logger. redline serve gives it
+	// a handler that writes its lines in batches (internal/logsink).
+	AccessLogger *slog.Logger
 	// Store archives every check; nil leaves checks unarchived and
 	// GET /v1/reports/{id} answering 404.
 	Store *store.Store
@@ -122,6 +126,9 @@ func (c *Config) defaults() {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.AccessLogger == nil {
+		c.AccessLogger = c.Logger
+	}
 	if c.MaxCheckBody <= 0 {
 		c.MaxCheckBody = 20 << 20
 	}
@@ -196,6 +203,7 @@ type loaded struct {
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
+	access  *slog.Logger // the access log's lines below warn
 	cur     atomic.Pointer[loaded]
 	reload  reloader
 	metrics *metrics
@@ -230,6 +238,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:     cfg,
 		log:     cfg.Logger,
+		access:  cfg.AccessLogger,
 		checks:  make(slots, cfg.MaxChecks),
 		saves:   make(slots, 4*cfg.MaxChecks),
 		locates: make(slots, cfg.MaxLocates),

@@ -19,6 +19,7 @@ import (
 
 	"github.com/redline-gis/redline/api"
 	"github.com/redline-gis/redline/data/store"
+	"github.com/redline-gis/redline/internal/logsink"
 	"github.com/redline-gis/redline/jobs"
 	"github.com/redline-gis/redline/replica"
 	"github.com/redline-gis/redline/zones"
@@ -35,6 +36,8 @@ type serveConfig struct {
 	readHeaderTimeout, readTimeout, bodyIdleTimeout       time.Duration
 	idleTimeout, jobLease, replicaPoll                    time.Duration
 	zoningDB                                              string
+	// accessLog takes the access log's lines below warn (nil: the logger's).
+	accessLog *slog.Logger
 }
 
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -83,12 +86,16 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "redline serve: --log-level %q: want debug, info, warn or error\n", c.logLevel)
 		return 2
 	}
+	// Lines go out through a sink: the access log's in batches (at most
+	// logsink.DefaultDelay late), every other line at once, in order.
+	sink := logsink.New(stderr, logsink.DefaultLimit, logsink.DefaultDelay)
+	defer sink.Flush()
 	var handler slog.Handler
 	switch c.logFormat {
 	case "json":
-		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})
+		handler = slog.NewJSONHandler(sink, &slog.HandlerOptions{Level: level})
 	case "text":
-		handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})
+		handler = slog.NewTextHandler(sink, &slog.HandlerOptions{Level: level})
 	default:
 		fmt.Fprintf(stderr, "redline serve: --log-format %q: want json or text\n", c.logFormat)
 		return 2
@@ -96,7 +103,8 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if c.dataRoot == "" && c.data != "" {
 		c.dataRoot = filepath.Dir(filepath.Clean(c.data))
 	}
-	log := slog.New(handler)
+	log := slog.New(sink.Now(handler))
+	c.accessLog = slog.New(handler)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	if err := serve(ctx, c, log); err != nil {
@@ -164,9 +172,10 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger) error {
 		defer rep.Close()
 	}
 	cfg := api.Config{
-		Logger: log,
-		Store:  st,
-		Jobs:   jm,
+		Logger:       log,
+		AccessLogger: c.accessLog,
+		Store:        st,
+		Jobs:         jm,
 		Load: func(ctx context.Context, source string) (api.Engine, error) {
 			return serveLoadHook(ctx, source, c, log)
 		},

@@ -145,9 +145,11 @@ func checksPlan(cfg ChecksConfig, drivers []string) []checksStep {
 }
 
 func checks(ctx context.Context, cfg ChecksConfig, archive bool, driver string) ([]ChecksRun, error) {
-	var extra []string
+	// The log at serve's own level (info: an access line a check), as an
+	// operator runs it; the bench's other servers log warnings only.
+	extra := []string{"--log-level", "info"}
 	if !archive {
-		extra = []string{"--db", "off"}
+		extra = append(extra, "--db", "off")
 	}
 	srv, err := Start(ctx, cfg.Redline, cfg.Server, cfg.Data, cfg.Work, 2*time.Minute, extra...)
 	if err != nil {
