@@ -356,7 +356,7 @@ func vmRSS(tb testing.TB) int64 {
 // first Open wrote), with the process RSS it holds per vertex.
 func BenchmarkOpenSnapshot(b *testing.B) {
 	dir, snap := preparedSnapshot(b)
-	keyModes(b, snap, func(b *testing.B, recalled bool) {
+	keyModes(b, func(b *testing.B, recalled bool) {
 		var rss float64
 		vertices := 0
 		for b.Loop() {
@@ -379,7 +379,7 @@ func BenchmarkOpenSnapshot(b *testing.B) {
 // one written by a start before the timer). Without the split a run mixed the
 // two: the memo is written by the first start that finds the sources settled
 // (2 s after they were written), and the starts after it recall.
-func keyModes(b *testing.B, snap string, bench func(b *testing.B, recalled bool)) {
+func keyModes(b *testing.B, bench func(b *testing.B, recalled bool)) {
 	for _, recalled := range []bool{false, true} {
 		name := "key=hashed"
 		if recalled {
@@ -433,7 +433,7 @@ func BenchmarkOpenSnapshotPatches(b *testing.B) {
 	if _, info, err := data.Prepare(dir, snap); err != nil {
 		b.Fatalf("prepare: %+v %v", info, err)
 	}
-	keyModes(b, snap, func(b *testing.B, recalled bool) {
+	keyModes(b, func(b *testing.B, recalled bool) {
 		var rss, heap float64
 		vertices, zs := 0, 0
 		for b.Loop() {

@@ -328,13 +328,17 @@ func (idx *Index) NearComplete(bs []orb.Bound) error {
 			}
 		}
 		for i := range idx.pieces {
-			if p := &idx.pieces[i]; !seen[p] && p.bound.Intersects(b) && planar.MeetsBound(p.geom(), b) {
-				return fmt.Errorf("box %d %v: piece %d of zone %s meets it, not found", k, b, i, p.zone.ID)
+			p := &idx.pieces[i]
+			if seen[p] || !p.bound.Intersects(b) {
+				continue
 			}
 			// The pieces outside the point grid are found as the R-tree found
 			// them: all those whose box meets b.
-			if p := &idx.pieces[i]; !seen[p] && p.cells == nil && p.bound.Intersects(b) {
+			if p.cells == nil {
 				return fmt.Errorf("box %d %v: piece %d of zone %s (no cell grid) has a box that meets it, not found", k, b, i, p.zone.ID)
+			}
+			if planar.MeetsBound(p.geom(), b) {
+				return fmt.Errorf("box %d %v: piece %d of zone %s meets it, not found", k, b, i, p.zone.ID)
 			}
 		}
 	}

@@ -375,25 +375,11 @@ func (idx *Index) near(b orb.Bound, found []*piece) []*piece {
 		x1, y1 := g.cell(b.Max)
 		if n := (x1 - x0 + 1) * (y1 - y0 + 1); n <= maxNearCells {
 			from := len(found)
-			for y := y0; y <= y1; y++ {
-				i := y * g.nx
-				for _, e := range g.items[g.start[i+x0]:g.start[i+x1+1]] {
-					if p := &idx.pieces[uint32(e)]; p.bound.Intersects(b) {
-						found = append(found, p)
-					}
-				}
-			}
-			lg := &idx.lineCells
+			found = listedIn(found, idx.pieces, g.start, g.items, g.nx, x0, y0, x1, y1, b)
 			lx0, ly0 := lineCell(x0, y0)
 			lx1, ly1 := lineCell(x1, y1)
-			for y := ly0; y <= ly1; y++ {
-				i := y * lg.nx
-				for _, e := range lg.items[lg.start[i+lx0]:lg.start[i+lx1+1]] {
-					if p := &idx.pieces[e]; p.bound.Intersects(b) {
-						found = append(found, p)
-					}
-				}
-			}
+			lg := &idx.lineCells
+			found = listedIn(found, idx.pieces, lg.start, lg.items, lg.nx, lx0, ly0, lx1, ly1, b)
 			if n > 1 { // a piece listed in two of the cells is found twice
 				mine := found[from:]
 				slices.SortFunc(mine, byPlace)
@@ -412,6 +398,21 @@ func (idx *Index) near(b orb.Bound, found []*piece) []*piece {
 		found = append(found, p)
 		return true
 	})
+	return found
+}
+
+// listedIn appends to found the pieces of the cells x0…x1, y0…y1 of a grid
+// (nx cells a row; cell i's pieces are items[start[i]:start[i+1]], each its
+// position in pieces in the low 32 bits) whose box meets b.
+func listedIn[E uint32 | uint64](found []*piece, pieces []piece, start []uint32, items []E, nx, x0, y0, x1, y1 int, b orb.Bound) []*piece {
+	for y := y0; y <= y1; y++ {
+		i := y * nx
+		for _, e := range items[start[i+x0]:start[i+x1+1]] {
+			if p := &pieces[uint32(e)]; p.bound.Intersects(b) {
+				found = append(found, p)
+			}
+		}
+	}
 	return found
 }
 

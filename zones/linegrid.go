@@ -30,53 +30,46 @@ func lineCell(x, y int) (int, int) { return x / 2, y / 2 }
 
 // newLineGrid lists the pieces of ps without a cell grid in the cells of g
 // (halved) that their boxes meet; wide reports those left to the R-tree.
-// Empty when g is: near then uses the R-trees alone.
+// Empty when g is: near then searches the R-tree of all pieces.
 func newLineGrid(g *pointGrid, ps []piece, wide func(i int)) lineGrid {
 	if g.start == nil {
-		for i := range ps {
-			if ps[i].cells == nil {
-				wide(i)
-			}
-		}
 		return lineGrid{}
 	}
 	lg := lineGrid{nx: (g.nx + 1) / 2, ny: (g.ny + 1) / 2}
+	type span struct{ i, x0, y0, x1, y1 int }
+	var spans []span
 	counts := make([]uint32, lg.nx*lg.ny+1)
-	each := func(f func(cell, i int)) {
-		for i := range ps {
-			p := &ps[i]
-			if p.cells != nil {
-				continue
-			}
-			x0, y0 := lineCell(g.cell(p.bound.Min))
-			x1, y1 := lineCell(g.cell(p.bound.Max))
-			if (x1-x0+1)*(y1-y0+1) > maxLineCells {
-				if f == nil {
-					wide(i)
-				}
-				continue
-			}
-			if f == nil {
-				continue
-			}
-			for y := y0; y <= y1; y++ {
-				for x := x0; x <= x1; x++ {
-					f(y*lg.nx+x, i)
-				}
+	for i := range ps {
+		if ps[i].cells != nil {
+			continue
+		}
+		x0, y0 := lineCell(g.cell(ps[i].bound.Min))
+		x1, y1 := lineCell(g.cell(ps[i].bound.Max))
+		if (x1-x0+1)*(y1-y0+1) > maxLineCells {
+			wide(i)
+			continue
+		}
+		spans = append(spans, span{i, x0, y0, x1, y1})
+		for y := y0; y <= y1; y++ {
+			for x := x0; x <= x1; x++ {
+				counts[y*lg.nx+x+1]++
 			}
 		}
 	}
-	each(nil)
-	each(func(c, _ int) { counts[c+1]++ })
 	for i := 1; i < len(counts); i++ {
 		counts[i] += counts[i-1]
 	}
 	lg.start = counts
 	lg.items = make([]uint32, counts[len(counts)-1])
 	fill := append([]uint32(nil), counts[:len(counts)-1]...)
-	each(func(c, i int) {
-		lg.items[fill[c]] = uint32(i)
-		fill[c]++
-	})
+	for _, sp := range spans {
+		for y := sp.y0; y <= sp.y1; y++ {
+			for x := sp.x0; x <= sp.x1; x++ {
+				c := y*lg.nx + x
+				lg.items[fill[c]] = uint32(sp.i)
+				fill[c]++
+			}
+		}
+	}
 	return lg
 }

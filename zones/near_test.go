@@ -3,6 +3,7 @@ package zones_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -109,7 +110,7 @@ func TestNearLineGrid(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	for i := range 400 { // 20×20 squares of 0.05°, 0.1° apart
 		x, y := 100+0.1*float64(i%20), 30+0.1*float64(i/20)
-		add(units, "U"+string(rune('A'+i%26))+string(rune('0'+i/26%10))+string(rune('a'+i/260)), orb.Polygon{rect(x, y, x+0.05, y+0.05)})
+		add(units, fmt.Sprintf("U%d", i), orb.Polygon{rect(x, y, x+0.05, y+0.05)})
 	}
 	for i := range 300 {
 		x, y := 99.5+3*rng.Float64(), 29.5+3*rng.Float64()
@@ -118,7 +119,7 @@ func TestNearLineGrid(t *testing.T) {
 			x, y = x+0.04*(rng.Float64()-0.5), y+0.04*(rng.Float64()-0.5)
 			ls = append(ls, orb.Point{x, y})
 		}
-		add(river, "R"+string(rune('A'+i%26))+string(rune('0'+i/26%10))+string(rune('a'+i/260)), ls)
+		add(river, fmt.Sprintf("R%d", i), ls)
 	}
 	add(river, "long", orb.LineString{{99.8, 29.8}, {102.2, 32.2}})
 	ds := &zones.Dataset{Name: "lines", Version: "1", Layers: []*zones.Layer{units, river}}

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"errors"
 	"math"
 	"net/http"
 	"os"
@@ -250,24 +251,26 @@ func TestServerOpts(t *testing.T) {
 	}
 }
 
-// TestTurnOrder: each of k servers is timed once a round, and between two of
-// its timings waits for the same number of the others' (k−1), never none.
-func TestTurnOrder(t *testing.T) {
+// TestInTurn: each of k servers is timed once a round, rounds times, and
+// between two of its timings waits for the same number of the others' (k−1),
+// never none; an error stops the timings.
+func TestInTurn(t *testing.T) {
 	for k := 1; k <= 4; k++ {
 		var seq []int
-		for n := range 3 * k {
-			order := turnOrder(k)
+		if err := inTurn(3*k, k, func(s int) error { seq = append(seq, s); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(seq) != 3*k*k {
+			t.Fatalf("k=%d: %d timings, want %d", k, len(seq), 3*k*k)
+		}
+		for r := 0; r < len(seq); r += k {
 			seen := map[int]bool{}
-			for _, s := range order {
+			for _, s := range seq[r : r+k] {
 				if s < 0 || s >= k || seen[s] {
-					t.Fatalf("k=%d round %d: %v is not each server once", k, n, order)
+					t.Fatalf("k=%d round %d: %v is not each server once", k, r/k, seq[r:r+k])
 				}
 				seen[s] = true
 			}
-			if len(order) != k {
-				t.Fatalf("k=%d round %d: %v", k, n, order)
-			}
-			seq = append(seq, order...)
 		}
 		last := map[int]int{}
 		for i, s := range seq {
@@ -276,5 +279,10 @@ func TestTurnOrder(t *testing.T) {
 			}
 			last[s] = i
 		}
+	}
+	n := 0
+	stop := errors.New("stop")
+	if err := inTurn(5, 3, func(int) error { n++; return stop }); err != stop || n != 1 {
+		t.Fatalf("after an error: %v, %d timings", err, n)
 	}
 }

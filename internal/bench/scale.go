@@ -99,23 +99,27 @@ func Scale(ctx context.Context, cfg ScaleConfig, jobs []Job) ([]*DatasetRun, err
 	return out, nil
 }
 
-// turnOrder is the order in which each round times the servers of k
-// datasets: the same every round, so that each server waits the same k−1
-// requests of the others before each of its own. (Reversed every other round, as before,
-// the first and last servers were by turns timed twice in a row and after
-// four of the others' requests, and the middle one always after two: the 32×
-// server, in the middle, read 1.25 against 1.14 for the interleaved one beside
-// it in the same table, and the 1× was always at an end.)
-func turnOrder(k int) []int {
-	order := make([]int, k)
-	for m := range order {
-		order[m] = m
+// inTurn times rounds rounds, each of the servers 0…servers−1 in the same
+// order every round, so that each waits the same servers−1 requests of the
+// others before each of its own. (Reversed every other round, as before
+// round 24, the first and last servers were by turns timed twice in a row
+// and after four of the others' requests, and the middle one always after
+// two: the 32× server, in the middle, read 1.25 against 1.14 for the
+// interleaved one beside it in the same table, and the 1× was always at an
+// end.)
+func inTurn(rounds, servers int, time func(server int) error) error {
+	for range rounds {
+		for k := range servers {
+			if err := time(k); err != nil {
+				return err
+			}
+		}
 	}
-	return order
+	return nil
 }
 
 // alternate serves every dataset of runs at once and times each job on each in
-// turn, in the same order every run (turnOrder), replacing the runs' Jobs.
+// turn (inTurn), replacing the runs' Jobs.
 func alternate(ctx context.Context, cfg ScaleConfig, runs []*DatasetRun, jobs []Job) error {
 	if cfg.Runs <= 0 {
 		return nil
@@ -139,14 +143,16 @@ func alternate(ctx context.Context, cfg ScaleConfig, runs []*DatasetRun, jobs []
 	}
 	var ans bytes.Buffer // kept from run to run (LocateInto)
 	for i, j := range jobs {
-		for range cfg.Runs {
-			for _, k := range turnOrder(len(runs)) {
-				d, err := LocateInto(client, urls[k], j.Body, &ans)
-				if err != nil {
-					return fmt.Errorf("%s: %w", j.Name, err)
-				}
-				runs[k].Jobs[i] = append(runs[k].Jobs[i], d)
+		err := inTurn(cfg.Runs, len(runs), func(k int) error {
+			d, err := LocateInto(client, urls[k], j.Body, &ans)
+			if err != nil {
+				return fmt.Errorf("%s: %w", j.Name, err)
 			}
+			runs[k].Jobs[i] = append(runs[k].Jobs[i], d)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		for _, r := range runs {
 			fmt.Fprintf(cfg.Log, "bench:   %s, %s, alternated: median %s (%s)\n", r.Label, j.Name, Dur(r.Jobs[i].Median()), r.Jobs[i].Range())

@@ -26,21 +26,21 @@ import (
 )
 
 // Sink gathers lines written to it and writes them to its writer together:
-// when Flush is called, when Limit bytes are waiting, or Delay after the
+// when Flush is called, when limit bytes are waiting, or delay after the
 // first line of a batch. Safe for concurrent use; each Write must be whole
 // lines (slog's handlers write a record a call).
 type Sink struct {
 	w     io.Writer
 	limit int
 	delay time.Duration
+	timer *time.Timer // flushes delay after a batch's first line
 
-	mu    sync.Mutex
-	buf   []byte
-	timer *time.Timer
-	armed bool
-	err   error
-	// wmu orders the writes of batches taken from buf.
+	mu  sync.Mutex
+	buf []byte
+	// wmu orders the writes of batches taken from buf; err, the writer's
+	// first error since Flush last returned one, is under it.
 	wmu sync.Mutex
+	err error
 }
 
 // Defaults of New.
@@ -60,10 +60,10 @@ func New(w io.Writer, limit int, delay time.Duration) *Sink {
 // Write keeps p to be written with the lines around it.
 func (s *Sink) Write(p []byte) (int, error) {
 	s.mu.Lock()
+	first := len(s.buf) == 0
 	s.buf = append(s.buf, p...)
 	full := len(s.buf) >= s.limit
-	if !full && !s.armed {
-		s.armed = true
+	if first && !full {
 		s.timer.Reset(s.delay)
 	}
 	s.mu.Unlock()
@@ -81,18 +81,11 @@ func (s *Sink) Flush() error {
 	s.mu.Lock()
 	b := s.buf
 	s.buf = nil
-	if s.armed {
-		s.armed = false
-		s.timer.Stop()
-	}
+	s.timer.Stop() // a line written from now on starts a batch, and its timer
 	s.mu.Unlock()
 	if len(b) > 0 {
-		if _, err := s.w.Write(b); err != nil {
-			s.mu.Lock()
-			if s.err == nil {
-				s.err = err
-			}
-			s.mu.Unlock()
+		if _, err := s.w.Write(b); err != nil && s.err == nil {
+			s.err = err
 		}
 		if cap(b) <= 4*s.limit {
 			s.mu.Lock()
@@ -102,10 +95,8 @@ func (s *Sink) Flush() error {
 			s.mu.Unlock()
 		}
 	}
-	s.mu.Lock()
 	err := s.err
 	s.err = nil
-	s.mu.Unlock()
 	return err
 }
 
