@@ -181,3 +181,134 @@ func TestInsertColumns(t *testing.T) {
 		t.Errorf("insertColumns %d: %d columns named, %d placeholders, %d values in a row", insertColumns, len(names), marks, len(row))
 	}
 }
+
+// TestInputBuckets: the redo log's inserter puts its rows' input keys in
+// buckets of bucketRows rows, counted up in the order the rows were logged,
+// and a store opened again goes on filling the last one; List by input hash
+// finds exactly the rows of a hash across buckets, with those archived at
+// schema 8 (a key, no bucket) and before (neither), in an archive migrated
+// from schema 8.
+func TestInputBuckets(t *testing.T) {
+	ctx := t.Context()
+	at := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	rec := func(id string, i int) *Record {
+		r := listRecord(id, "admissible", "", "", "2024.1", at.Add(time.Duration(i)*time.Second), 108.9, 34.2)
+		sum := sha256.Sum256([]byte(fmt.Sprint("input ", i%7)))
+		r.InputHash = hex.EncodeToString(sum[:])
+		return r
+	}
+	var all []*Record
+	for i := range 5 {
+		all = append(all, rec(fmt.Sprintf("o%02d", i), i))
+	}
+	path := oldArchive(t, 8, all...)
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The indexes migrations 6 to 8 made (oldArchive runs their DDL only).
+	for _, q := range slices.Concat(sqliteListIndexes, sqliteClusteredIndexes, sqliteInputKey) {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range all[:4] { // o04 stays as archived before schema 8
+		if _, err := db.Exec(`UPDATE reports SET input_key = ? WHERE id = ?`, InputKey(r.InputHash), r.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	const perBucket, perStart = 4, 11
+	var logged []string
+	for start := range 2 {
+		s, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.lg == nil {
+			t.Fatal("no redo log")
+		}
+		s.lg.bucketRows = perBucket
+		for i := range perStart {
+			r := rec(fmt.Sprintf("n%d%02d", start, i), 10+start*perStart+i)
+			if err := s.Save(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+			all, logged = append(all, r), append(logged, r.ID)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var def string
+	if err := s.db.QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'reports_input_key'`).Scan(&def); err != nil ||
+		!strings.Contains(def, "input_bucket IS NULL") {
+		t.Errorf("reports_input_key after the migration: %q, %v", def, err)
+	}
+	rows, err := s.db.Query(`SELECT id, input_bucket FROM reports ORDER BY rowid`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	for rows.Next() {
+		var id string
+		var b sql.NullInt64
+		if err := rows.Scan(&id, &b); err != nil {
+			t.Fatal(err)
+		}
+		if id[0] == 'o' {
+			if b.Valid {
+				t.Errorf("%s, archived before schema 9: bucket %d", id, b.Int64)
+			}
+			continue
+		}
+		// The n-th row logged is in bucket n/perBucket, across the restart.
+		if n >= len(logged) || id != logged[n] || !b.Valid || b.Int64 != int64(n/perBucket) {
+			t.Errorf("row %d logged: %s in bucket %v, want %s in %d", n, id, b, logged[min(n, len(logged)-1)], n/perBucket)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil || n != len(logged) {
+		t.Fatalf("%d rows logged read back, want %d: %v", n, len(logged), err)
+	}
+	rows.Close()
+	for h := range 7 {
+		hash := rec("", h).InputHash
+		var want []string
+		for i := len(all) - 1; i >= 0; i-- { // newest first
+			if all[i].InputHash == hash {
+				want = append(want, all[i].ID)
+			}
+		}
+		slices.SortStableFunc(want, func(a, b string) int { return -compareCreated(all, a, b) })
+		page, err := s.List(ctx, Filter{InputHash: hash})
+		var got []string
+		for _, m := range page.Reports {
+			got = append(got, m.ID)
+		}
+		if err != nil || page.Total != int64(len(want)) || !slices.Equal(got, want) {
+			t.Errorf("List input_hash of input %d: %v (total %d), %v; want %v", h, got, page.Total, err, want)
+		}
+	}
+	if page, err := s.List(ctx, Filter{InputHash: strings.Repeat("0", 64)}); err != nil || page.Total != 0 {
+		t.Errorf("List by a hash no row has: %+v, %v", page, err)
+	}
+}
+
+// compareCreated orders the ids a and b of recs by their creation time.
+func compareCreated(recs []*Record, a, b string) int {
+	at := func(id string) time.Time {
+		for _, r := range recs {
+			if r.ID == id {
+				return r.CreatedAt
+			}
+		}
+		return time.Time{}
+	}
+	return at(a).Compare(at(b))
+}

@@ -109,10 +109,15 @@ func (f Filter) where(keyed bool) (string, []any) {
 	}
 	if f.InputHash != "" {
 		if keyed {
-			// SQLite's indexes: input_key's for the rows of schema 8,
-			// input_hash's for those archived before (see sqliteInputKey).
-			add("((input_key = ? AND input_hash = ?) OR (input_key IS NULL AND input_hash = ?))",
-				InputKey(f.InputHash), f.InputHash, f.InputHash)
+			// SQLite's indexes: input_bucket's for the rows the inserter put
+			// there, one search a bucket (sqliteInputBuckets); input_key's
+			// for the other rows of schema 8 on; input_hash's for those
+			// archived before (sqliteInputKey).
+			k := InputKey(f.InputHash)
+			add("((input_bucket IN "+inputBuckets+" AND input_key = ? AND input_hash = ?) OR "+
+				"(input_bucket IS NULL AND input_key = ? AND input_hash = ?) OR "+
+				"(input_key IS NULL AND input_hash = ?))",
+				k, f.InputHash, k, f.InputHash, f.InputHash)
 		} else {
 			add("input_hash = ?", f.InputHash)
 		}
@@ -135,6 +140,13 @@ func (f Filter) where(keyed bool) (string, []any) {
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
+
+// inputBuckets are the buckets of input keys in use, from the least to the
+// greatest (the inserter counts them up from one start to the next).
+const inputBuckets = `(WITH RECURSIVE b(n) AS (` +
+	`SELECT min(input_bucket) FROM reports WHERE input_bucket IS NOT NULL ` +
+	`UNION ALL SELECT n+1 FROM b WHERE n < (SELECT max(input_bucket) FROM reports WHERE input_bucket IS NOT NULL)) ` +
+	`SELECT n FROM b)`
 
 // likePrefix is a LIKE pattern matching s as a prefix, its wildcards escaped
 // with "!" (a backslash means different things to SQLite and PostgreSQL).

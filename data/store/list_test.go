@@ -273,6 +273,9 @@ func TestListIndexesSQLite(t *testing.T) {
 					!strings.Contains(plan, "SEARCH reports USING COVERING INDEX "+c.index+" (") {
 					t.Errorf("%s: %s\nplan: %s", filepath.Base(path), q, plan)
 				}
+				if c.f.InputHash != "" && !strings.Contains(plan, "INDEX reports_input_bucket (input_bucket=? AND input_key=?)") {
+					t.Errorf("%s: %s does not search the buckets' index\nplan: %s", filepath.Base(path), q, plan)
+				}
 				if c.f.InputHash != "" && !strings.Contains(plan, "INDEX reports_input_hash_old (") {
 					t.Errorf("%s: %s does not search the old rows' index\nplan: %s", filepath.Base(path), q, plan)
 				}

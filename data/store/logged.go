@@ -107,8 +107,12 @@ type redoLog struct {
 	// lookups counts reserve's queries to SQLite.
 	lookups atomic.Int64
 
-	// The inserter's: the rows' arguments buffer.
-	args []any
+	// The inserter's: the rows' arguments buffer; the bucket of input keys
+	// its rows go to, the rows it holds, and their most (inputBucketRows;
+	// tests lower it).
+	args                   []any
+	bucket                 int64
+	bucketFill, bucketRows int
 
 	rounds atomic.Int64
 }
@@ -200,6 +204,18 @@ func (s *Store) openRedo(ctx context.Context, dsn string, limit int64) (*redoLog
 		return nil, fmt.Errorf("read the last report id: %w", err)
 	}
 	lg.floor, lg.recentFloor, lg.recent, lg.recentLimit = maxID.String, maxID.String, map[string]struct{}{}, recentIDs
+	// The last bucket goes on filling from where it is.
+	var last sql.NullInt64
+	err = s.db.QueryRowContext(ctx, `SELECT max(input_bucket) FROM reports WHERE input_bucket IS NOT NULL`).Scan(&last)
+	if err == nil && last.Valid {
+		lg.bucket = last.Int64
+		err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM reports WHERE input_bucket = ?`, last.Int64).Scan(&lg.bucketFill)
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("read the last bucket of input keys: %w", err)
+	}
+	lg.bucketRows = inputBucketRows
 	fill(f, limit)
 	if err := lg.startRound(); err == nil {
 		err = datasync(f)
@@ -773,6 +789,16 @@ func (s *Store) insertLogged(batch []*pendingRow) error {
 	s.rows.Add(int64(len(batch)))
 	s.uncheckpointed += len(batch)
 	return nil
+}
+
+// nextBucket is the bucket of input keys of the inserter's next row: the
+// last one until it holds bucketRows rows.
+func (lg *redoLog) nextBucket() int64 {
+	if lg.bucketFill >= lg.bucketRows {
+		lg.bucket, lg.bucketFill = lg.bucket+1, 0
+	}
+	lg.bucketFill++
+	return lg.bucket
 }
 
 // caughtUp waits until SQLite holds every row acknowledged before the call:

@@ -16,7 +16,8 @@ import (
 // a twentieth of a row's. insertRaw converts the arguments as database/sql
 // does (driver.DefaultParameterConverter: modernc's driver checks none
 // itself) into a buffer it keeps, and runs the statements database/sql would
-// have, in a transaction begun and ended on the same connection.
+// have, in a transaction begun and ended on the same connection. Its rows
+// carry their bucket of input keys (insertBucketed).
 
 // rawConn is what insertRaw needs of a driver connection.
 type rawConn interface {
@@ -63,7 +64,7 @@ func (s *Store) execRaw(ctx context.Context, c rawConn, rows []*pendingRow) erro
 		k := min(bits.Len(uint(len(rows)-i))-1, maxChunkLog)
 		n := 1 << k
 		if r.stmts[k] == nil {
-			st, err := c.PrepareContext(ctx, s.insertQuery(k))
+			st, err := c.PrepareContext(ctx, s.insertRows(insertBucketed, k))
 			if err != nil {
 				return fmt.Errorf("prepare the insert of %d rows: %w", n, err)
 			}
@@ -75,13 +76,14 @@ func (s *Store) execRaw(ctx context.Context, c rawConn, rows []*pendingRow) erro
 		}
 		nv := r.nv[:0]
 		for _, row := range rows[i : i+n] {
-			for _, a := range row.args {
+			for j, a := range row.args {
 				v, err := driver.DefaultParameterConverter.ConvertValue(a)
 				if err != nil {
-					return fmt.Errorf("insert report %s: argument %d: %w", row.id, len(nv)%insertColumns+1, err)
+					return fmt.Errorf("insert report %s: argument %d: %w", row.id, j+1, err)
 				}
 				nv = append(nv, driver.NamedValue{Ordinal: len(nv) + 1, Value: v})
 			}
+			nv = append(nv, driver.NamedValue{Ordinal: len(nv) + 1, Value: s.lg.nextBucket()})
 		}
 		r.nv = nv
 		if _, err := st.ExecContext(ctx, nv); err != nil {

@@ -485,7 +485,36 @@ var migrations = []migration{
 	// of the rows after (sqliteInputKey). PostgreSQL has the column (one
 	// schema) and keeps its input_hash index.
 	{ddl: `ALTER TABLE reports ADD COLUMN input_key BIGINT`, backfill: sqliteOnly(sqliteInputKey)},
+	// 9: input_bucket, the run of inputBucketRows rows the redo log's
+	// inserter put a row in, NULL in the rows before and in those saved
+	// otherwise; on SQLite the keys of its rows are indexed within their
+	// bucket (sqliteInputBuckets). PostgreSQL has the column (one schema).
+	{ddl: `ALTER TABLE reports ADD COLUMN input_bucket BIGINT`, backfill: sqliteOnly(sqliteInputBuckets)},
 }
+
+// sqliteInputBuckets is migration 9: the input keys of the rows the redo
+// log's inserter puts in SQLite are indexed after their bucket — a number the
+// inserter counts up every inputBucketRows rows — so that a commit's rows
+// change the leaves of one bucket's keys only, however large the archive. An
+// index of the bare keys (migration 8) is keyed at random: once it had more
+// leaves than a commit had rows, every row dirtied a leaf of its own (8 KiB
+// written to the WAL, and again at the checkpoint), and before that a commit
+// rewrote every leaf; at the rates of issue 12 that index was the largest
+// part of what the archive wrote. List finds a hash with one search a bucket
+// (a million rows: 123 buckets) in this index, and in the bare keys' index
+// for the rows without a bucket (those archived before, and those saved by
+// group commit or replayed), now partial; that index is built again once, at
+// the first start.
+var sqliteInputBuckets = []string{
+	`DROP INDEX reports_input_key`,
+	`CREATE INDEX reports_input_key ON reports (input_key) WHERE input_key IS NOT NULL AND input_bucket IS NULL`,
+	`CREATE INDEX reports_input_bucket ON reports (input_bucket, input_key) WHERE input_bucket IS NOT NULL`,
+}
+
+// inputBucketRows is the size of a bucket of input keys (see
+// sqliteInputBuckets): its keys fill ~30 leaves of 8 KiB, the most a commit
+// changes in that index; List searches the index once a bucket.
+const inputBucketRows = 1 << 13
 
 // sqliteInputKey is migration 8: SQLite searches the input hashes of new rows
 // through an index of input_key, the first 16 hex digits as an integer
@@ -695,6 +724,10 @@ const insertReport = `INSERT INTO reports
 
 // insertColumns is the number of insertReport's values.
 const insertColumns = 22
+
+// insertBucketed is insertReport with the row's input_bucket after its
+// values: the redo log inserter's (see sqliteInputBuckets).
+var insertBucketed = strings.Replace(strings.Replace(insertReport, "input_key)", "input_key, input_bucket)", 1), "?)", "?, ?)", 1)
 
 // insertArgs are rec's row, its report as text (see rowArgs).
 func insertArgs(rec *Record) []any { return rowOf(rec, string(rec.Report), nil) }
@@ -1041,12 +1074,16 @@ func (s *Store) insertN(ctx context.Context, k int) (*sql.Stmt, error) {
 }
 
 // insertQuery is the statement inserting 2^k rows: insertReport for one.
-func (s *Store) insertQuery(k int) string {
+func (s *Store) insertQuery(k int) string { return s.insertRows(insertReport, k) }
+
+// insertRows is the statement inserting 2^k rows with insert's columns
+// (insertReport or insertBucketed).
+func (s *Store) insertRows(insert string, k int) string {
 	if k == 0 {
-		return s.rebind(insertReport)
+		return s.rebind(insert)
 	}
-	values := insertReport[strings.Index(insertReport, "(?"):]
-	q := insertReport + strings.Repeat(",\n\t"+values, 1<<k-1)
+	values := insert[strings.Index(insert, "(?"):]
+	q := insert + strings.Repeat(",\n\t"+values, 1<<k-1)
 	if s.dialect == sqlite {
 		// OR ROLLBACK: a failing row (a duplicate id) ends the whole
 		// transaction, which commit then retries row by row anyway. With the
