@@ -280,12 +280,11 @@ func TestInputBuckets(t *testing.T) {
 	for h := range 7 {
 		hash := rec("", h).InputHash
 		var want []string
-		for i := len(all) - 1; i >= 0; i-- { // newest first
-			if all[i].InputHash == hash {
-				want = append(want, all[i].ID)
+		for _, r := range slices.SortedFunc(slices.Values(all), func(a, b *Record) int { return b.CreatedAt.Compare(a.CreatedAt) }) {
+			if r.InputHash == hash {
+				want = append(want, r.ID) // newest first, as List
 			}
 		}
-		slices.SortStableFunc(want, func(a, b string) int { return -compareCreated(all, a, b) })
 		page, err := s.List(ctx, Filter{InputHash: hash})
 		var got []string
 		for _, m := range page.Reports {
@@ -298,17 +297,4 @@ func TestInputBuckets(t *testing.T) {
 	if page, err := s.List(ctx, Filter{InputHash: strings.Repeat("0", 64)}); err != nil || page.Total != 0 {
 		t.Errorf("List by a hash no row has: %+v, %v", page, err)
 	}
-}
-
-// compareCreated orders the ids a and b of recs by their creation time.
-func compareCreated(recs []*Record, a, b string) int {
-	at := func(id string) time.Time {
-		for _, r := range recs {
-			if r.ID == id {
-				return r.CreatedAt
-			}
-		}
-		return time.Time{}
-	}
-	return at(a).Compare(at(b))
 }
