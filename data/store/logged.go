@@ -794,7 +794,7 @@ func (s *Store) insertLogged(batch []*pendingRow) error {
 // nextBucket is the bucket of input keys of the inserter's next row: the
 // last one until it holds bucketRows rows. The rows of a commit that fails
 // are counted all the same (inserted again one by one, they get no bucket):
-// their bucket is left that much emptier, which only costs List nothing.
+// their bucket is left that much emptier, and List searches it all the same.
 func (lg *redoLog) nextBucket() int64 {
 	if lg.bucketFill >= lg.bucketRows {
 		lg.bucket, lg.bucketFill = lg.bucket+1, 0
