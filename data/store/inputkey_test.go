@@ -171,14 +171,26 @@ func TestLoggedReplaysSchema7Records(t *testing.T) {
 }
 
 // TestInsertColumns: insertColumns, kept by hand, is the number of columns
-// insertReport names, of its placeholders, and of the values a row has.
+// insertReport names, of its placeholders, and of the values a row has;
+// insertBucketed, made from it by replacing text, names one column more,
+// input_bucket last, with a placeholder more.
 func TestInsertColumns(t *testing.T) {
-	start, end := strings.Index(insertReport, "("), strings.Index(insertReport, ")")
-	names := strings.Split(insertReport[start+1:end], ",")
-	marks := strings.Count(insertReport, "?")
+	columns := func(q string) (names []string, marks int) {
+		start, end := strings.Index(q, "("), strings.Index(q, ")")
+		for n := range strings.SplitSeq(q[start+1:end], ",") {
+			names = append(names, strings.TrimSpace(n))
+		}
+		return names, strings.Count(q, "?")
+	}
+	names, marks := columns(insertReport)
 	row := rowOf(&Record{ID: "x", Report: []byte("{}")}, "", nil)
 	if len(names) != insertColumns || marks != insertColumns || len(row) != insertColumns {
 		t.Errorf("insertColumns %d: %d columns named, %d placeholders, %d values in a row", insertColumns, len(names), marks, len(row))
+	}
+	bucketed, bmarks := columns(insertBucketed)
+	if len(bucketed) != insertColumns+1 || bmarks != insertColumns+1 || !slices.Equal(bucketed[:insertColumns], names) ||
+		bucketed[insertColumns] != "input_bucket" {
+		t.Errorf("insertBucketed: columns %q, %d placeholders; want insertReport's and input_bucket, %d", bucketed, bmarks, insertColumns+1)
 	}
 }
 
